@@ -1,0 +1,86 @@
+import { availableParallelism } from 'node:os';
+import { BackendUnavailableError, ValidationError } from '../errors.ts';
+import { gpuStatus } from './gpu.ts';
+import { nativeStatus } from './native-addon.ts';
+
+/** A concrete implementation of the compute kernels. */
+export type BackendName = 'js' | 'native' | 'gpu';
+/** What a caller may ask for: a backend, or `auto` (native when it is there, else js). */
+export type BackendChoice = 'auto' | BackendName;
+
+const CHOICES: readonly BackendChoice[] = ['auto', 'js', 'native', 'gpu'];
+
+/** Each kernel and the backends that implement it (TensorFlow.js style registry). */
+export const KERNELS = {
+  binning: ['native', 'js'],
+} as const satisfies Record<string, readonly BackendName[]>;
+export type KernelName = keyof typeof KERNELS;
+
+let globalChoice: BackendChoice | undefined;
+
+/** Validates a backend name from user input (option or environment variable). */
+export function parseBackendChoice(value: string, source = 'backend'): BackendChoice {
+  if ((CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
+  throw new ValidationError(`${source} must be one of ${CHOICES.join(', ')}; got '${value}'`, {
+    path: source,
+  });
+}
+
+/**
+ * Sets the backend used when a call does not name one. Without a call, the
+ * environment variable MLSWEEP_BACKEND decides, and failing that `auto`.
+ *
+ * @example
+ * setBackend('js'); // every kernel now runs in TypeScript unless a call says otherwise
+ */
+export function setBackend(choice: BackendChoice): void {
+  globalChoice = parseBackendChoice(choice);
+}
+
+/** The backend choice in force: setBackend(), else MLSWEEP_BACKEND, else `auto`. */
+export function getBackendChoice(): BackendChoice {
+  if (globalChoice) return globalChoice;
+  const env = process.env.MLSWEEP_BACKEND;
+  return env ? parseBackendChoice(env, 'MLSWEEP_BACKEND') : 'auto';
+}
+
+/** Why `backend` cannot run here, or undefined when it can. */
+export function unavailableReason(backend: BackendName): string | undefined {
+  if (backend === 'js') return undefined;
+  if (backend === 'native') {
+    const status = nativeStatus();
+    return status.available ? undefined : status.reason;
+  }
+  const status = gpuStatus();
+  return status.available ? undefined : status.reason;
+}
+
+/**
+ * Resolves a choice to the backend that runs `kernel`. `auto` takes the first
+ * available backend in the kernel's preference order (native before js). A named
+ * backend that is unavailable, or lacks the kernel, is an error: never a silent fallback.
+ *
+ * @example
+ * selectBackend('auto', 'binning'); // 'native' when the addon is built, else 'js'
+ */
+export function selectBackend(choice: BackendChoice | undefined, kernel: KernelName): BackendName {
+  const wanted = choice === undefined ? getBackendChoice() : parseBackendChoice(choice);
+  const implementations: readonly BackendName[] = KERNELS[kernel];
+  if (wanted === 'auto') {
+    return implementations.find((b) => unavailableReason(b) === undefined) ?? 'js';
+  }
+  if (!implementations.includes(wanted)) {
+    throw new BackendUnavailableError(
+      wanted,
+      `kernel '${kernel}' has no ${wanted} implementation (it has: ${implementations.join(', ')})`,
+    );
+  }
+  const reason = unavailableReason(wanted);
+  if (reason !== undefined) throw new BackendUnavailableError(wanted, reason);
+  return wanted;
+}
+
+/** Threads the native kernels use when a call does not say: every core. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}

@@ -1,0 +1,115 @@
+import { type BinEdges, MAX_VALUE_BINS, MISSING_BIN, midpoint } from '../bin-edges.ts';
+import type { ColumnMatrix } from '../matrix.ts';
+
+/** Fills `out` (already allocated) with the edges of every column, from the sampled rows. */
+export function fitBinEdgesJs(
+  X: ColumnMatrix,
+  rows: Int32Array | null,
+  maxBins: number,
+  out: BinEdges,
+): void {
+  const n = rows ? rows.length : X.nRows;
+  const values = new Float64Array(n);
+  for (let c = 0; c < X.nCols; c++) {
+    const offset = c * X.nRows;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const v = X.data[offset + (rows ? rows[i]! : i)]!;
+      if (!Number.isNaN(v)) values[m++] = v;
+    }
+    const sorted = values.subarray(0, m).sort();
+    if (out.categorical[c]) fitCategorical(sorted, maxBins, out, c);
+    else fitNumeric(sorted, maxBins, out, c);
+  }
+}
+
+function fitNumeric(sorted: Float64Array, maxBins: number, out: BinEdges, c: number): void {
+  const m = sorted.length;
+  const base = c * MAX_VALUE_BINS;
+  if (m === 0) {
+    out.nBins[c] = 0;
+    return;
+  }
+  let distinct = 1;
+  for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  let nEdges = 0;
+  if (distinct <= maxBins) {
+    for (let i = 1; i < m; i++) {
+      if (sorted[i] !== sorted[i - 1]) out.edges[base + nEdges++] = midpoint(sorted[i - 1]!, sorted[i]!);
+    }
+  } else {
+    for (let k = 1; k < maxBins; k++) {
+      // position k*(m-1)/maxBins, in integers so that every backend rounds alike
+      const scaled = k * (m - 1);
+      const lo = Math.floor(scaled / maxBins);
+      const exact = scaled % maxBins === 0;
+      const a = sorted[lo]!;
+      const edge = exact ? a : quantileMid(a, sorted[lo + 1]!);
+      if (nEdges === 0 || edge > out.edges[base + nEdges - 1]!) out.edges[base + nEdges++] = edge;
+    }
+  }
+  out.nBins[c] = nEdges + 1;
+}
+
+/** numpy's `midpoint` percentile rule: the mean of the two neighbouring order statistics. */
+function quantileMid(a: number, b: number): number {
+  return a === b ? a : midpoint(a, b);
+}
+
+function fitCategorical(sorted: Float64Array, maxBins: number, out: BinEdges, c: number): void {
+  const base = c * MAX_VALUE_BINS;
+  const cats: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) {
+      cats.push(sorted[i]!);
+      counts.push(1);
+    } else counts[counts.length - 1]!++;
+  }
+  if (cats.length <= maxBins) {
+    for (let i = 0; i < cats.length; i++) out.edges[base + i] = cats[i]!;
+    out.nBins[c] = cats.length;
+    out.otherBin[c] = -1;
+    return;
+  }
+  const keep = cats
+    .map((_, i) => i)
+    .sort((i, j) => counts[j]! - counts[i]! || cats[i]! - cats[j]!)
+    .slice(0, maxBins - 1)
+    .sort((i, j) => cats[i]! - cats[j]!);
+  for (let i = 0; i < keep.length; i++) out.edges[base + i] = cats[keep[i]!]!;
+  out.nBins[c] = maxBins;
+  out.otherBin[c] = maxBins - 1;
+}
+
+/** Maps every value of X to its bin, into `out` (column-major, nRows x nCols). */
+export function applyBinsJs(X: ColumnMatrix, binning: BinEdges, out: Uint8Array): void {
+  const { nRows } = X;
+  for (let c = 0; c < X.nCols; c++) {
+    const base = c * MAX_VALUE_BINS;
+    const offset = c * nRows;
+    const nBins = binning.nBins[c]!;
+    const categorical = binning.categorical[c] === 1;
+    const other = binning.otherBin[c]!;
+    const nEdges = categorical ? nBins - (other >= 0 ? 1 : 0) : Math.max(nBins - 1, 0);
+    const edges = binning.edges;
+    for (let r = 0; r < nRows; r++) {
+      const v = X.data[offset + r]!;
+      if (Number.isNaN(v)) {
+        out[offset + r] = MISSING_BIN;
+        continue;
+      }
+      // lower bound: the number of edges strictly below v
+      let lo = 0;
+      let hi = nEdges;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (edges[base + mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      if (categorical && (lo === nEdges || edges[base + lo] !== v)) {
+        out[offset + r] = other >= 0 ? other : MISSING_BIN;
+      } else out[offset + r] = lo;
+    }
+  }
+}

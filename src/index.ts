@@ -1,0 +1,2 @@
+export * from './compute/index.ts';
+export * from './errors.ts';
