@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The `mlsweep` command: a thin layer over the library. Each subcommand lives in its
+// own file and registers itself on the program here.
+import { Command } from 'commander';
+import { MlsweepError } from '../errors.ts';
+import { registerDoctor } from './doctor.ts';
+import { packageVersion } from './version.ts';
+
+const program = new Command('mlsweep')
+  .description('Hyperparameter sweeps and AutoML for tabular data')
+  .version(packageVersion())
+  .showHelpAfterError();
+
+registerDoctor(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof MlsweepError) {
+    process.stderr.write(`mlsweep: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
