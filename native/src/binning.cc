@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -91,6 +92,51 @@ void fitCategorical(const std::vector<double>& sorted, int maxBins, BinEdgesView
   out.otherBin[c] = maxBins - 1;
 }
 
+// Sorts doubles (no NaN) ascending, -0 before +0 as JavaScript's Float64Array sort does,
+// by an LSD radix sort on order-preserving integer keys: several times faster than
+// std::sort at the sample sizes binning uses (up to 200,000 values per column).
+void radixSortDoubles(std::vector<double>& values) {
+  const size_t n = values.size();
+  if (n < 256) {
+    std::sort(values.begin(), values.end(), [](double a, double b) {
+      return a < b || (a == b && std::signbit(a) && !std::signbit(b));
+    });
+    return;
+  }
+  std::vector<uint64_t> keys(n), buffer(n);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t u;
+    std::memcpy(&u, &values[i], sizeof u);
+    keys[i] = (u >> 63) ? ~u : (u | (uint64_t{1} << 63));
+  }
+  std::vector<uint32_t> counts(1 << 16);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(counts.begin(), counts.end(), 0);
+    for (uint64_t k : keys) counts[(k >> shift) & 0xffff]++;
+    if (counts[(keys[0] >> shift) & 0xffff] == n) continue;  // every key shares this digit
+    uint32_t sum = 0;
+    for (auto& c : counts) {
+      const uint32_t c0 = c;
+      c = sum;
+      sum += c0;
+    }
+    for (uint64_t k : keys) buffer[counts[(k >> shift) & 0xffff]++] = k;
+    keys.swap(buffer);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t k = keys[i];
+    const uint64_t u = (k >> 63) ? (k & ~(uint64_t{1} << 63)) : ~k;
+    std::memcpy(&values[i], &u, sizeof u);
+  }
+}
+
+// The bin of a numeric value whose lower bound is `pos`: NaN compares false everywhere
+// (pos 0), so it is redirected to the missing bin without a branch.
+inline uint8_t finishBin(unsigned pos, double v) {
+  const unsigned missing = -static_cast<unsigned>(v != v);
+  return static_cast<uint8_t>((pos & ~missing) | (kMissingBin & missing));
+}
+
 }  // namespace
 
 void sampleIndices(int64_t n, int64_t k, uint32_t seed, int32_t* out) {
@@ -115,7 +161,7 @@ void fitBinEdges(const double* data, int64_t nRows, const int32_t* rows, int64_t
       const double v = col[rows ? rows[i] : i];
       if (!std::isnan(v)) values.push_back(v);
     }
-    std::sort(values.begin(), values.end());
+    radixSortDoubles(values);
     if (edges.categorical[c]) {
       fitCategorical(values, maxBins, edges, c);
     } else {
@@ -152,11 +198,28 @@ void applyBins(const double* data, int64_t nRows, BinEdgesView binning, uint8_t*
     for (int i = 0; i < 256; i++) {
       padded[i] = i < nEdges ? edges[i] : std::numeric_limits<double>::infinity();
     }
-    for (int64_t r = 0; r < nRows; r++) {
+    // Four values at a time through the same eight search steps: their dependency
+    // chains are independent, so the core overlaps them.
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4) {
+      const double v0 = col[r], v1 = col[r + 1], v2 = col[r + 2], v3 = col[r + 3];
+      unsigned p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      for (unsigned step = 128; step > 0; step >>= 1) {
+        p0 += step & -static_cast<unsigned>(padded[p0 + step - 1] < v0);
+        p1 += step & -static_cast<unsigned>(padded[p1 + step - 1] < v1);
+        p2 += step & -static_cast<unsigned>(padded[p2 + step - 1] < v2);
+        p3 += step & -static_cast<unsigned>(padded[p3 + step - 1] < v3);
+      }
+      dst[r] = finishBin(p0, v0);
+      dst[r + 1] = finishBin(p1, v1);
+      dst[r + 2] = finishBin(p2, v2);
+      dst[r + 3] = finishBin(p3, v3);
+    }
+    for (; r < nRows; r++) {
       const double v = col[r];
-      int pos = 0;
-      for (int step = 128; step > 0; step >>= 1) pos += (padded[pos + step - 1] < v) ? step : 0;
-      dst[r] = std::isnan(v) ? kMissingBin : static_cast<uint8_t>(pos);
+      unsigned p = 0;
+      for (unsigned step = 128; step > 0; step >>= 1) p += step & -static_cast<unsigned>(padded[p + step - 1] < v);
+      dst[r] = finishBin(p, v);
     }
   });
 }
