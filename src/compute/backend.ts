@@ -27,14 +27,14 @@ export function parseBackendChoice(value: string, source = 'backend'): BackendCh
 }
 
 /**
- * Sets the backend used when a call does not name one. Without a call, the
- * environment variable MLSWEEP_BACKEND decides, and failing that `auto`.
+ * Sets the backend used when a call does not name one; `undefined` goes back to the
+ * default: the environment variable MLSWEEP_BACKEND, and failing that `auto`.
  *
  * @example
  * setBackend('js'); // every kernel now runs in TypeScript unless a call says otherwise
  */
-export function setBackend(choice: BackendChoice): void {
-  globalChoice = parseBackendChoice(choice);
+export function setBackend(choice: BackendChoice | undefined): void {
+  globalChoice = choice === undefined ? undefined : parseBackendChoice(choice);
 }
 
 /** The backend choice in force: setBackend(), else MLSWEEP_BACKEND, else `auto`. */
