@@ -30,7 +30,7 @@ export function ashaRungs(gracePeriod: number, reductionFactor: number, maxT: nu
  */
 export function ashaPolicy(spec: AshaSpec): (input: PolicyInput) => PolicyDecision {
   const grace = spec.gracePeriod ?? 1;
-  const eta = spec.reductionFactor ?? 3;
+  const eta = spec.reductionFactor ?? 4;
   const maxT = spec.maxT ?? 100;
   checkInteger(grace, 1, 'early_termination.grace_period');
   checkInteger(eta, 2, 'early_termination.reduction_factor');

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import type { EvaluationSchedule, Goal, PolicyInput, TrialHistory } from './types.ts';
+import type { EvaluationSchedule, Goal, PolicyInput, ReportedHistory } from './types.ts';
 
 /**
  * True when `a` is strictly better than `b` for the goal. NaN is worse than any number,
@@ -33,7 +33,7 @@ export function bestValue(goal: Goal, values: readonly number[]): number {
  * @example
  * const h = judgedTrial({ goal: 'maximize', trialId: 1, histories: [{ id: 1, values: [0.5], finished: false }] });
  */
-export function judgedTrial(input: PolicyInput): TrialHistory {
+export function judgedTrial(input: PolicyInput): ReportedHistory {
   const trial = input.histories.find((h) => h.id === input.trialId);
   if (!trial) throw new ValidationError(`no history for trial ${String(input.trialId)}`, { path: 'trialId' });
   return trial;
@@ -82,7 +82,7 @@ export function checkInteger(value: number, min: number, path: string): void {
  * valuesAt([{ id: 1, values: [1, 2], finished: false }, { id: 2, values: [3], finished: false }], 2); // [[1, 2]]
  */
 export function valuesAt(
-  histories: readonly TrialHistory[],
+  histories: readonly ReportedHistory[],
   interval: number,
 ): Array<[id: number | string, value: number]> {
   const out: Array<[number | string, number]> = [];

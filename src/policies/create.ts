@@ -3,7 +3,7 @@ import { ashaPolicy } from './asha.ts';
 import { banditPolicy } from './bandit.ts';
 import { medianStoppingPolicy } from './median-stopping.ts';
 import { truncationSelectionPolicy } from './truncation-selection.ts';
-import type { EarlyTerminationSpec, PolicyDecision, PolicyInput } from './types.ts';
+import type { PolicyDecision, PolicyInput, PolicySpec } from './types.ts';
 
 /** A policy: a pure decision over the reported histories. */
 export type Policy = (input: PolicyInput) => PolicyDecision;
@@ -14,7 +14,7 @@ export type Policy = (input: PolicyInput) => PolicyDecision;
  * @example
  * const policy = createPolicy({ type: 'median_stopping', delayEvaluation: 5 });
  */
-export function createPolicy(spec: EarlyTerminationSpec): Policy | undefined {
+export function createPolicy(spec: PolicySpec): Policy | undefined {
   switch (spec.type) {
     case 'none':
       return undefined;

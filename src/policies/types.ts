@@ -1,11 +1,12 @@
-/** Whether a larger or a smaller primary metric is better. */
-export type Goal = 'maximize' | 'minimize';
+import type { Goal } from '../samplers/types.ts';
+
+export type { Goal };
 
 /**
  * What a policy knows about one trial: the primary metric it reported, one value per
  * evaluation interval (the k-th report is interval k), and whether it has ended.
  */
-export interface TrialHistory {
+export interface ReportedHistory {
   readonly id: number | string;
   readonly values: readonly number[];
   readonly finished: boolean;
@@ -16,7 +17,7 @@ export interface PolicyInput {
   readonly goal: Goal;
   readonly trialId: number | string;
   /** Every trial of the sweep so far, the one being judged included. */
-  readonly histories: readonly TrialHistory[];
+  readonly histories: readonly ReportedHistory[];
 }
 
 /** A policy's answer; `reason` says in words why a trial is stopped. */
@@ -59,7 +60,7 @@ export interface AshaSpec {
   readonly type: 'asha';
   /** The first rung, in intervals (default 1). */
   readonly gracePeriod?: number;
-  /** η: a rung keeps the best 1/η of the trials that reached it (default 3). */
+  /** η: a rung keeps the best 1/η of the trials that reached it (default 4, as Ray Tune). */
   readonly reductionFactor?: number;
   /** The intervals a full trial runs; rungs sit at gracePeriod·η^k below it (default 100). */
   readonly maxT?: number;
@@ -71,9 +72,4 @@ export interface NoPolicySpec {
 }
 
 /** Any early termination policy the engine accepts. */
-export type EarlyTerminationSpec =
-  | BanditSpec
-  | MedianStoppingSpec
-  | TruncationSelectionSpec
-  | AshaSpec
-  | NoPolicySpec;
+export type PolicySpec = BanditSpec | MedianStoppingSpec | TruncationSelectionSpec | AshaSpec | NoPolicySpec;

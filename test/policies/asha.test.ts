@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Goal, TrialHistory } from '../../src/policies/index.ts';
+import type { ReportedHistory } from '../../src/policies/index.ts';
 import { ashaPolicy, ashaRungs, createPolicy } from '../../src/policies/index.ts';
+import type { Goal } from '../../src/samplers/types.ts';
 
-const h = (id: number, values: number[], finished = false): TrialHistory => ({ id, values, finished });
+const h = (id: number, values: number[], finished = false): ReportedHistory => ({ id, values, finished });
 
 describe('ashaPolicy', () => {
   const policy = ashaPolicy({ type: 'asha', gracePeriod: 1, reductionFactor: 2, maxT: 8 });
-  const stops = (goal: Goal, trialId: number, histories: TrialHistory[]) =>
+  const stops = (goal: Goal, trialId: number, histories: ReportedHistory[]) =>
     policy({ goal, trialId, histories }).terminate;
 
   it('rungs sit at grace_period * eta^k below max_t', () => {

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/errors.ts';
-import type { Goal, TrialHistory } from '../../src/policies/index.ts';
+import type { ReportedHistory } from '../../src/policies/index.ts';
 import { banditPolicy } from '../../src/policies/index.ts';
+import type { Goal } from '../../src/samplers/types.ts';
 
-const h = (id: number, values: number[], finished = false): TrialHistory => ({ id, values, finished });
+const h = (id: number, values: number[], finished = false): ReportedHistory => ({ id, values, finished });
 const decide = (
   policy: ReturnType<typeof banditPolicy>,
   goal: Goal,
   trialId: number,
-  histories: TrialHistory[],
+  histories: ReportedHistory[],
 ) => policy({ goal, trialId, histories }).terminate;
 
 describe('banditPolicy', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TrialHistory } from '../../src/policies/index.ts';
+import type { ReportedHistory } from '../../src/policies/index.ts';
 import { median, medianStoppingPolicy } from '../../src/policies/index.ts';
 
-const h = (id: number, values: number[], finished = false): TrialHistory => ({ id, values, finished });
+const h = (id: number, values: number[], finished = false): ReportedHistory => ({ id, values, finished });
 
 describe('medianStoppingPolicy', () => {
   const policy = medianStoppingPolicy({ type: 'median_stopping' });

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Goal, TrialHistory } from '../../src/policies/index.ts';
+import type { ReportedHistory } from '../../src/policies/index.ts';
 import { truncationSelectionPolicy } from '../../src/policies/index.ts';
+import type { Goal } from '../../src/samplers/types.ts';
 
-const h = (id: number, values: number[], finished = false): TrialHistory => ({ id, values, finished });
+const h = (id: number, values: number[], finished = false): ReportedHistory => ({ id, values, finished });
 
 describe('truncationSelectionPolicy', () => {
   const policy = truncationSelectionPolicy({ type: 'truncation_selection', truncationPercentage: 20 });
-  const stops = (goal: Goal, trialId: number, histories: TrialHistory[], p = policy) =>
+  const stops = (goal: Goal, trialId: number, histories: ReportedHistory[], p = policy) =>
     p({ goal, trialId, histories }).terminate;
 
   it('maximize: the lowest 20% of 5 trials (1 trial) at the interval stops', () => {
