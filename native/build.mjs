@@ -20,9 +20,7 @@ if (process.env.MLSWEEP_SKIP_NATIVE === '1') {
 // npm exposes the node-gyp it bundles through npm_config_node_gyp; outside npm, fall
 // back to a node-gyp on PATH.
 const gypScript = process.env.npm_config_node_gyp;
-const [cmd, args] = gypScript
-  ? [process.execPath, [gypScript, 'rebuild']]
-  : ['node-gyp', ['rebuild']];
+const [cmd, args] = gypScript ? [process.execPath, [gypScript, 'rebuild']] : ['node-gyp', ['rebuild']];
 const started = Date.now();
 const result = spawnSync(cmd, args, {
   cwd: here,
@@ -36,9 +34,7 @@ if (result.status === 0) {
   process.exit(0);
 }
 const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-const reason = result.error
-  ? `could not run node-gyp: ${result.error.message}`
-  : summarize(output);
+const reason = result.error ? `could not run node-gyp: ${result.error.message}` : summarize(output);
 writeStatus(false, reason);
 process.stderr.write(
   `mlsweep: the native addon was not built (${reason}); the TypeScript backend will be used.\n`,
