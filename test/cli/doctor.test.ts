@@ -13,7 +13,7 @@ function doctor(env: Record<string, string> = {}, args = ['--json']) {
 
 describe('mlsweep doctor', () => {
   it('prints one JSON document with the environment and every backend', () => {
-    const run = doctor();
+    const run = doctor({ MLSWEEP_BACKEND: 'auto' });
     assert.equal(run.status, 0, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.equal(report.node, process.version);
