@@ -34,7 +34,11 @@ if (result.status === 0) {
   process.exit(0);
 }
 const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-const reason = result.error ? `could not run node-gyp: ${result.error.message}` : summarize(output);
+// Name the compiler override, the usual culprit, before the log lines.
+const compiler = process.env.CXX ? `CXX=${process.env.CXX}: ` : '';
+const reason = result.error
+  ? `could not run node-gyp: ${result.error.message}`
+  : compiler + summarize(output);
 writeStatus(false, reason);
 process.stderr.write(
   `mlsweep: the native addon was not built (${reason}); the TypeScript backend will be used.\n`,
