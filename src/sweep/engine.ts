@@ -1,0 +1,393 @@
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { TrialError, ValidationError } from '../errors.ts';
+import { isBetter } from '../policies/compare.ts';
+import { createPolicy, type Policy } from '../policies/create.ts';
+import type {
+  FinishedTrial,
+  MetricPoint,
+  Objective,
+  ParamSet,
+  PendingTrial,
+  Sampler,
+  TrialHistory,
+  TrialStatus,
+} from '../samplers/types.ts';
+import { sameErrorWatch } from './fail-fast.ts';
+import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
+import { MemoryStore, type SweepStore } from './store.ts';
+import type {
+  RunContext,
+  Runner,
+  StopReason,
+  SweepEvent,
+  SweepOptions,
+  SweepResult,
+  TrialOutput,
+  TrialResult,
+  TrialReturn,
+} from './types.ts';
+
+/** A running trial's state. */
+interface Live {
+  readonly id: number;
+  readonly params: ParamSet;
+  readonly startedAt: string;
+  readonly t0: number;
+  readonly controller: AbortController;
+  readonly metrics: Record<string, MetricPoint[]>;
+  /** The primary metric's values, shared with the policy's view of the sweep. */
+  readonly history: { id: number; values: number[]; finished: boolean };
+  stopped?: { status: TrialStatus; message: string };
+  output?: TrialOutput;
+  timer?: NodeJS.Timeout;
+  ended: boolean;
+}
+
+const STATUSES: readonly TrialStatus[] = [
+  'completed',
+  'failed',
+  'early_terminated',
+  'timed_out',
+  'cancelled',
+];
+
+/**
+ * One sweep: suggests parameter sets, runs trials within the limits, stops poor ones
+ * with the early termination policy, and writes everything to the store. `sweep()` is
+ * the one-call form; keep a Sweep to cancel it (first Ctrl-C) or kill it (second).
+ *
+ * @example
+ * const run = new Sweep({ sampler, objective: { goal: 'minimize', primaryMetric: 'loss' }, trial });
+ * process.once('SIGINT', () => run.cancel());
+ * const result = await run.run();
+ */
+export class Sweep {
+  private readonly sampler: Sampler;
+  private readonly objective: Objective;
+  private readonly limits: ResolvedLimits;
+  private readonly policy: Policy | undefined;
+  private readonly runner: Runner;
+  private readonly store: SweepStore;
+  private readonly onEvent: ((event: SweepEvent) => void) | undefined;
+  private readonly watch: ReturnType<typeof sameErrorWatch>;
+  private readonly kill$ = new AbortController();
+  private readonly live = new Map<number, Live>();
+  private readonly histories: Array<Live['history']> = [];
+  private readonly ended: TrialResult[] = [];
+  private readonly pending: PendingTrial[] = [];
+  private readonly view: TrialHistory;
+  private readonly writes: Promise<void>[] = [];
+  private writeError: unknown;
+  private stopping: { reason: StopReason; message: string } | undefined;
+  private wake: (() => void) | undefined;
+  private started = false;
+
+  constructor(private readonly options: SweepOptions) {
+    if (!options.sampler || typeof options.sampler.suggest !== 'function') {
+      throw new ValidationError('sweep needs a sampler with a suggest(history) method', { path: 'sampler' });
+    }
+    const { goal, primaryMetric } = options.objective ?? {};
+    if (goal !== 'maximize' && goal !== 'minimize') {
+      throw new ValidationError(`objective.goal must be maximize or minimize, got ${String(goal)}`, {
+        path: 'objective.goal',
+      });
+    }
+    if (typeof primaryMetric !== 'string' || primaryMetric === '') {
+      throw new ValidationError(
+        `objective.primary_metric must be a metric name, got ${String(primaryMetric)}`,
+        {
+          path: 'objective.primary_metric',
+        },
+      );
+    }
+    this.sampler = options.sampler;
+    this.objective = { goal, primaryMetric };
+    this.limits = resolveLimits(options.limits);
+    this.policy = options.earlyTermination ? createPolicy(options.earlyTermination) : undefined;
+    this.runner = resolveRunner(options.trial, (options.terminationGrace ?? 5) * 1000);
+    this.store = options.store ?? new MemoryStore();
+    this.onEvent = options.onEvent;
+    this.watch = sameErrorWatch(options.failFast ?? 3);
+    this.view = { objective: this.objective, trials: this.ended, pending: this.pending };
+    setMaxListeners(0, this.kill$.signal);
+  }
+
+  /** Runs the sweep to its end (a limit, the sampler's exhaustion, a stop) and returns every trial. */
+  async run(): Promise<SweepResult> {
+    if (this.started)
+      throw new ValidationError('a Sweep runs once; create another to run again', { path: 'sweep' });
+    this.started = true;
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const { timeout } = this.limits;
+    const sweepTimer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(
+            () => this.stop('timeout', `the sweep's timeout of ${timeout} s was reached`),
+            timeout * 1000,
+          );
+    const onAbort = () => this.cancel();
+    this.options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (this.options.signal?.aborted) this.cancel();
+    let exhausted = false;
+    let suggested = 0;
+    try {
+      for (;;) {
+        while (
+          !this.stopping &&
+          !exhausted &&
+          this.live.size < this.limits.maxConcurrentTrials &&
+          suggested < this.limits.maxTotalTrials
+        ) {
+          const suggestion = this.sampler.suggest(this.view);
+          if (suggestion.exhausted) exhausted = true;
+          else this.start(suggested++, suggestion.params);
+        }
+        if (this.live.size === 0) break;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } catch (error) {
+      this.stop('cancelled', `the sampler failed: ${(error as Error).message}`);
+      await this.drain();
+      throw error;
+    } finally {
+      clearTimeout(sweepTimer);
+      this.options.signal?.removeEventListener('abort', onAbort);
+      await this.runner.close?.();
+    }
+    const end =
+      this.stopping ??
+      (exhausted
+        ? {
+            reason: 'exhausted' as const,
+            message: `the sampler has no more parameter sets after ${suggested} trials`,
+          }
+        : { reason: 'max_total_trials' as const, message: `max_total_trials (${suggested}) reached` });
+    this.write(this.store.endSweep(end.reason, end.message));
+    await Promise.all(this.writes);
+    if (this.writeError !== undefined) throw this.writeError;
+    return this.result(end, startedAt, t0);
+  }
+
+  /** Stops gracefully, like a first Ctrl-C: running trials are cancelled, results kept. */
+  cancel(message = 'the sweep was cancelled'): void {
+    this.stop('cancelled', message);
+  }
+
+  /** Stops at once, like a second Ctrl-C: processes get SIGKILL, workers are terminated. */
+  kill(): void {
+    this.cancel('the sweep was killed');
+    this.kill$.abort(new TrialError('killed', 'E_TRIAL_STOPPED'));
+  }
+
+  private start(id: number, params: ParamSet): void {
+    const live: Live = {
+      id,
+      params,
+      startedAt: new Date().toISOString(),
+      t0: performance.now(),
+      controller: new AbortController(),
+      metrics: {},
+      history: { id, values: [], finished: false },
+      ended: false,
+    };
+    this.live.set(id, live);
+    this.histories.push(live.history);
+    this.pending.push({ id, params });
+    this.write(this.store.startTrial(id, params, live.startedAt));
+    this.onEvent?.({ type: 'trial_started', trialId: id, params });
+    const { trialTimeout } = this.limits;
+    if (trialTimeout !== undefined) {
+      live.timer = setTimeout(
+        () => this.stopTrial(live, 'timed_out', `trial_timeout of ${trialTimeout} s reached`),
+        trialTimeout * 1000,
+      );
+    }
+    const ctx: RunContext = {
+      trialId: id,
+      params,
+      signal: live.controller.signal,
+      killSignal: this.kill$.signal,
+      report: (name, value, step) => this.report(live, name, value, step, true),
+      keepOutput: (output) => (live.output = output),
+    };
+    let run: Promise<TrialReturn>;
+    try {
+      run = this.runner.run(ctx);
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.then(
+      (value) => this.finish(live, value, undefined),
+      (error: unknown) => this.finish(live, undefined, error ?? new Error('the trial failed')),
+    );
+  }
+
+  private report(live: Live, name: string, value: number, step: number | undefined, judge: boolean): void {
+    if (live.ended || live.stopped) return;
+    if (typeof name !== 'string' || name === '') {
+      throw new ValidationError(`report: a metric name must be a non-empty string, got ${String(name)}`, {
+        path: 'report.name',
+      });
+    }
+    if (typeof value !== 'number') {
+      throw new ValidationError(
+        `report: the value of '${name}' must be a number, got ${JSON.stringify(value)}`,
+        {
+          path: `report.${name}`,
+        },
+      );
+    }
+    const points = (live.metrics[name] ??= []);
+    const last = points[points.length - 1];
+    const point = { step: step ?? (last ? last.step + 1 : 0), value };
+    points.push(point);
+    this.write(this.store.addMetric(live.id, name, point));
+    if (name !== this.objective.primaryMetric) return;
+    live.history.values.push(value);
+    if (!judge || !this.policy) return;
+    const decision = this.policy({ goal: this.objective.goal, trialId: live.id, histories: this.histories });
+    if (decision.terminate)
+      this.stopTrial(live, 'early_terminated', decision.reason ?? 'stopped by the policy');
+  }
+
+  private stopTrial(live: Live, status: TrialStatus, message: string): void {
+    if (live.ended || live.stopped) return;
+    live.stopped = { status, message };
+    live.controller.abort(new TrialError(message, 'E_TRIAL_STOPPED'));
+  }
+
+  private stop(reason: StopReason, message: string): void {
+    if (this.stopping) return;
+    this.stopping = { reason, message };
+    this.onEvent?.({ type: 'stopping', reason, message });
+    for (const live of this.live.values()) this.stopTrial(live, 'cancelled', `cancelled: ${message}`);
+    this.wake?.();
+  }
+
+  private finish(live: Live, returned: TrialReturn, error: unknown): void {
+    if (live.ended) return;
+    clearTimeout(live.timer);
+    let status: TrialStatus;
+    let message: string | undefined;
+    if (live.stopped) {
+      ({ status, message } = live.stopped);
+    } else if (error !== undefined) {
+      status = 'failed';
+      message = error instanceof Error ? error.message : String(error);
+    } else {
+      message = this.keepReturned(live, returned);
+      status = message === undefined ? 'completed' : 'failed';
+    }
+    live.ended = true;
+    live.history.finished = true;
+    const values = live.history.values;
+    const endedAt = new Date().toISOString();
+    const trial: TrialResult = {
+      id: live.id,
+      params: live.params,
+      status,
+      ...(values.length > 0 ? { value: values[values.length - 1]! } : {}),
+      intermediate: live.metrics[this.objective.primaryMetric] ?? [],
+      metrics: live.metrics,
+      startedAt: live.startedAt,
+      endedAt,
+      durationMs: performance.now() - live.t0,
+      ...(message !== undefined ? { error: message } : {}),
+      ...(live.output ? { output: live.output } : {}),
+    };
+    this.live.delete(live.id);
+    const at = this.pending.findIndex((p) => p.id === live.id);
+    if (at !== -1) this.pending.splice(at, 1);
+    insertById(this.ended, trial);
+    this.write(
+      this.store.endTrial(live.id, {
+        status,
+        endedAt,
+        ...(trial.value !== undefined ? { value: trial.value } : {}),
+        ...(message !== undefined ? { error: message } : {}),
+        ...(live.output ? { output: live.output } : {}),
+      }),
+    );
+    this.onEvent?.({ type: 'trial_ended', trial });
+    const same = this.watch.ended(status, message);
+    if (same) this.stop('same_error', same);
+    this.wake?.();
+  }
+
+  /** Records a completed trial's returned metrics; the failure message when it is unusable. */
+  private keepReturned(live: Live, returned: TrialReturn): string | undefined {
+    const primary = this.objective.primaryMetric;
+    if (typeof returned === 'number') this.report(live, primary, returned, undefined, false);
+    else if (returned !== undefined && returned !== null) {
+      if (typeof returned !== 'object')
+        return `the trial returned ${typeof returned}, expected a number or an object of metrics`;
+      for (const [name, value] of Object.entries(returned)) {
+        if (typeof value !== 'number')
+          return `the trial returned a non-numeric metric '${name}': ${JSON.stringify(value)}`;
+        this.report(live, name, value, undefined, false);
+      }
+    }
+    if (live.history.values.length > 0) return undefined;
+    const names = Object.keys(live.metrics);
+    return `the trial never reported the primary metric '${primary}' (${names.length > 0 ? `it reported ${names.join(', ')}` : 'it reported no metric'})`;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.live.size > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private write(result: void | Promise<void>): void {
+    if (result instanceof Promise) {
+      this.writes.push(result.catch((error: unknown) => void (this.writeError ??= error)));
+    }
+  }
+
+  private result(end: { reason: StopReason; message: string }, startedAt: string, t0: number): SweepResult {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<TrialStatus, number>;
+    let best: TrialResult | undefined;
+    for (const trial of this.ended) {
+      counts[trial.status]++;
+      if (trial.status !== 'completed' || trial.value === undefined) continue;
+      if (!best || isBetter(this.objective.goal, trial.value, best.value!)) best = trial;
+    }
+    return {
+      objective: this.objective,
+      sampler: this.sampler.name,
+      stopReason: end.reason,
+      message: end.message,
+      trials: this.ended,
+      best,
+      counts: { ...counts, total: this.ended.length },
+      startedAt,
+      endedAt: new Date().toISOString(),
+      durationMs: performance.now() - t0,
+    };
+  }
+}
+
+/**
+ * Runs a sweep and returns every trial with its parameters, status, metrics by step and
+ * value (the last reported value of the primary metric), the best completed trial, and
+ * counts by status.
+ *
+ * @example
+ * const result = await sweep({
+ *   sampler: new RandomSampler(space, { seed: 1 }),
+ *   objective: { goal: 'minimize', primaryMetric: 'loss' },
+ *   limits: { maxTotalTrials: 50, maxConcurrentTrials: 4 },
+ *   trial: async ({ x }) => ({ loss: (Number(x) - 2) ** 2 }),
+ * });
+ * result.best?.params;
+ */
+export function sweep(options: SweepOptions): Promise<SweepResult> {
+  return new Sweep(options).run();
+}
+
+function insertById(trials: FinishedTrial[], trial: FinishedTrial): void {
+  let i = trials.length;
+  while (i > 0 && trials[i - 1]!.id > trial.id) i--;
+  trials.splice(i, 0, trial);
+}

@@ -1,0 +1,61 @@
+import { ValidationError } from '../errors.ts';
+import { commandRunner } from './runners/command.ts';
+import { functionRunner } from './runners/function.ts';
+import { moduleRunner } from './runners/module.ts';
+import type { Runner, SweepLimits, SweepOptions } from './types.ts';
+
+/** Limits with Azure's defaults applied. */
+export interface ResolvedLimits {
+  readonly maxTotalTrials: number;
+  readonly maxConcurrentTrials: number;
+  readonly timeout: number | undefined;
+  readonly trialTimeout: number | undefined;
+}
+
+/**
+ * Checks the limits and applies the defaults: max_total_trials 1000,
+ * max_concurrent_trials = max_total_trials, no timeouts.
+ *
+ * @example
+ * resolveLimits({ maxTotalTrials: 20 }); // { maxTotalTrials: 20, maxConcurrentTrials: 20, ... }
+ */
+export function resolveLimits(limits: SweepLimits = {}): ResolvedLimits {
+  const maxTotalTrials = limits.maxTotalTrials ?? 1000;
+  const maxConcurrentTrials = limits.maxConcurrentTrials ?? maxTotalTrials;
+  positiveInteger(maxTotalTrials, 'limits.max_total_trials');
+  positiveInteger(maxConcurrentTrials, 'limits.max_concurrent_trials');
+  positiveSeconds(limits.timeout, 'limits.timeout');
+  positiveSeconds(limits.trialTimeout, 'limits.trial_timeout');
+  return { maxTotalTrials, maxConcurrentTrials, timeout: limits.timeout, trialTimeout: limits.trialTimeout };
+}
+
+/**
+ * The runner for a sweep's `trial` option: a function, a module (worker threads), a
+ * command line, or a Runner given as is.
+ *
+ * @example
+ * const runner = resolveRunner({ command: 'node train.mjs' }, 5000);
+ */
+export function resolveRunner(trial: SweepOptions['trial'], graceMs: number): Runner {
+  if (typeof trial === 'function') return functionRunner(trial);
+  if ('run' in trial && typeof trial.run === 'function') return trial;
+  if ('command' in trial && typeof trial.command === 'string') return commandRunner(trial, graceMs);
+  if ('module' in trial) return moduleRunner(trial, graceMs);
+  throw new ValidationError(
+    'trial must be a function, { module }, { command } or a Runner, got an object with keys ' +
+      Object.keys(trial).join(', '),
+    { path: 'trial' },
+  );
+}
+
+function positiveInteger(value: number, path: string): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`${path} must be an integer >= 1, got ${String(value)}`, { path });
+  }
+}
+
+function positiveSeconds(value: number | undefined, path: string): void {
+  if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
+    throw new ValidationError(`${path} must be a number of seconds > 0, got ${String(value)}`, { path });
+  }
+}

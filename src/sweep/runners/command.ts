@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TrialError } from '../../errors.ts';
+import { parseMetricsLine } from '../protocol.ts';
+import { substitute } from '../substitute.ts';
+import type { CommandTrial, RunContext, Runner } from '../types.ts';
+import { abortError } from './abort.ts';
+import { lineSplitter, outputTail } from './lines.ts';
+import { signalGroup, terminateGroup } from './process-group.ts';
+
+/** Characters of stdout and of stderr kept in memory per trial (the tail). */
+const TAIL = 64 * 1024;
+/** How often the metrics file is read while the trial runs, for early termination. */
+const POLL_MS = 200;
+/** At most this many unparseable metrics lines are kept as examples. */
+const MAX_INVALID = 20;
+
+/**
+ * Runs trials as a command line through the shell, in its own process group, with the
+ * placeholders substituted, `code` as working directory and the environment variables
+ * set, plus MLSWEEP_TRIAL_ID, MLSWEEP_PARAMS (the parameters as JSON) and
+ * MLSWEEP_METRICS_FILE (a file it may append metrics lines to). Metrics come from
+ * `##mlsweep {...}` lines on stdout and from that file (see protocol.ts). A non-zero
+ * exit fails the trial with the last line of stderr; a stopped trial gets SIGTERM, then
+ * SIGKILL `graceMs` later, sent to its whole process group.
+ *
+ * @example
+ * const runner = commandRunner({ command: 'python train.py --lr ${{search_space.lr}}', code: 'src' }, 5000);
+ */
+export function commandRunner(trial: CommandTrial, graceMs: number): Runner {
+  let tempRoot: string | undefined;
+  const trialDir = (id: number): string => {
+    const root = trial.outputDir ?? (tempRoot ??= mkdtempSync(join(tmpdir(), 'mlsweep-')));
+    const dir = resolve(root, `trial-${id}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  return {
+    run: (ctx) => runCommand(trial, ctx, trialDir(ctx.trialId), graceMs, trial.outputDir !== undefined),
+    async close() {
+      if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
+      tempRoot = undefined;
+    },
+  };
+}
+
+function runCommand(
+  trial: CommandTrial,
+  ctx: RunContext,
+  dir: string,
+  graceMs: number,
+  keepFiles: boolean,
+): Promise<undefined> {
+  const command = substitute(trial.command, ctx.params, trial.inputs);
+  const metricsFile = join(dir, 'metrics.jsonl');
+  writeFileSync(metricsFile, '');
+  const invalid: string[] = [];
+  const onLine = (line: string, prefixOptional: boolean) => {
+    const record = parseMetricsLine(line, prefixOptional);
+    if (record === undefined) return;
+    if ('error' in record) {
+      if (invalid.length < MAX_INVALID) invalid.push(`${record.error}: ${line.slice(0, 200)}`);
+      return;
+    }
+    for (const [name, value] of Object.entries(record.metrics)) ctx.report(name, value, record.step);
+  };
+  const stdoutLines = lineSplitter((line) => onLine(line, false));
+  const fileLines = lineSplitter((line) => onLine(line, true));
+  const stdout = outputTail(TAIL);
+  const stderr = outputTail(TAIL);
+  let lastError = '';
+
+  const child = spawn(command, {
+    shell: true,
+    cwd: trial.code,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...trial.environmentVariables,
+      MLSWEEP_TRIAL_ID: String(ctx.trialId),
+      MLSWEEP_PARAMS: JSON.stringify(ctx.params),
+      MLSWEEP_METRICS_FILE: metricsFile,
+    },
+  });
+  const files = keepFiles
+    ? { out: createWriteStream(join(dir, 'stdout.log')), err: createWriteStream(join(dir, 'stderr.log')) }
+    : undefined;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout.push(chunk);
+    files?.out.write(chunk);
+    stdoutLines.push(chunk);
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr.push(chunk);
+    files?.err.write(chunk);
+    const lines = chunk.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length > 0) lastError = lines[lines.length - 1]!.trim();
+  });
+
+  const fd = openSync(metricsFile, 'r');
+  let offset = 0;
+  const buffer = Buffer.alloc(64 * 1024);
+  const readMetricsFile = () => {
+    for (
+      let n = readSync(fd, buffer, 0, buffer.length, offset);
+      n > 0;
+      n = readSync(fd, buffer, 0, buffer.length, offset)
+    ) {
+      offset += n;
+      fileLines.push(buffer.toString('utf8', 0, n));
+    }
+  };
+  const poll = setInterval(readMetricsFile, POLL_MS);
+
+  let killNow: (() => void) | undefined;
+  const onAbort = () => (killNow = terminateGroup(child, graceMs));
+  const onKill = () => (killNow ? killNow() : signalGroup(child, 'SIGKILL'));
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  ctx.killSignal.addEventListener('abort', onKill, { once: true });
+  // The trial ends with its command: whatever it left behind in its group goes too.
+  child.once('exit', () => signalGroup(child, 'SIGKILL'));
+
+  return new Promise<undefined>((resolvePromise, reject) => {
+    let spawnError: Error | undefined;
+    child.once('error', (error) => (spawnError = error));
+    child.once('close', (code, signal) => {
+      clearInterval(poll);
+      ctx.signal.removeEventListener('abort', onAbort);
+      ctx.killSignal.removeEventListener('abort', onKill);
+      readMetricsFile();
+      closeSync(fd);
+      stdoutLines.flush();
+      fileLines.flush();
+      files?.out.end();
+      files?.err.end();
+      ctx.keepOutput({
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        ...(keepFiles ? { dir } : {}),
+        ...(invalid.length > 0 ? { invalidLines: invalid } : {}),
+      });
+      if (ctx.signal.aborted) return reject(abortError(ctx.signal));
+      if (spawnError) return reject(new TrialError(`could not start '${command}': ${spawnError.message}`));
+      if (code === 0) return resolvePromise(undefined);
+      const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
+      reject(new TrialError(`command ${how}${lastError ? `: ${lastError}` : ''}`, 'E_TRIAL_EXIT'));
+    });
+  });
+}

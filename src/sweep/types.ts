@@ -1,0 +1,151 @@
+import type { PolicySpec } from '../policies/types.ts';
+import type {
+  FinishedTrial,
+  MetricPoint,
+  Objective,
+  ParamSet,
+  Sampler,
+  TrialStatus,
+} from '../samplers/types.ts';
+import type { SweepStore } from './store.ts';
+
+/** What a trial function gets besides its parameters. */
+export interface TrialContext {
+  /** The trial's number in suggestion order, from 0. */
+  readonly trialId: number;
+  /**
+   * Logs a metric. Each report of the primary metric is one evaluation interval for early
+   * termination; `step` defaults to the previous step of that metric plus one (from 0).
+   */
+  report(name: string, value: number, step?: number): void;
+  /** Aborted when the trial is stopped: early termination, trial_timeout, the sweep's end. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What a trial returns: its final metrics, or a number (the primary metric's final value),
+ * or nothing when it reported everything through `ctx.report`.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a trial function that only reports returns void
+export type TrialReturn = number | Readonly<Record<string, number>> | undefined | void;
+
+/** A trial as a function, run in this thread. */
+export type TrialFunction = (params: ParamSet, ctx: TrialContext) => TrialReturn | Promise<TrialReturn>;
+
+/** A trial as a module run in a worker thread: its export (default `default`) is a TrialFunction. */
+export interface ModuleTrial {
+  readonly module: string | URL;
+  readonly export?: string;
+}
+
+/** A trial as a command line (the sweep-file form); see the README for the metrics protocol. */
+export interface CommandTrial {
+  /** With `${{search_space.NAME}}` and `${{inputs.NAME}}` placeholders. */
+  readonly command: string;
+  /** Working directory (default: the current one). */
+  readonly code?: string;
+  readonly environmentVariables?: Readonly<Record<string, string>>;
+  /** Values for `${{inputs.NAME}}`: literals, or `{ path }` inputs. */
+  readonly inputs?: Readonly<Record<string, string | number | boolean | { readonly path: string }>>;
+  /** Where each trial's stdout, stderr and metrics file are kept (trial-N/); default: a temporary folder removed at the end. */
+  readonly outputDir?: string;
+}
+
+/** Captured output of a command trial: the tails kept in memory, and the folder when kept on disk. */
+export interface TrialOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly dir?: string;
+  /** Lines with the metrics prefix that could not be parsed, with the reason. */
+  readonly invalidLines?: readonly string[];
+}
+
+/** What the engine hands a runner for one trial. */
+export interface RunContext extends TrialContext {
+  readonly params: ParamSet;
+  /** Aborted on a hard kill (a second Ctrl-C): stop at once, no grace period. */
+  readonly killSignal: AbortSignal;
+  /** Keeps a command's output with the trial, whatever its outcome. */
+  keepOutput(output: TrialOutput): void;
+}
+
+/** Runs trials. `run` must settle soon after `ctx.signal` aborts; `close` frees pooled resources. */
+export interface Runner {
+  run(ctx: RunContext): Promise<TrialReturn>;
+  close?(): Promise<void>;
+}
+
+/** `limits`, in seconds as in Azure; absent means no limit. */
+export interface SweepLimits {
+  /** Default 1000, as in Azure. */
+  readonly maxTotalTrials?: number;
+  /** Default: maxTotalTrials. */
+  readonly maxConcurrentTrials?: number;
+  /** The whole sweep: running trials are cancelled at this point, results so far kept. */
+  readonly timeout?: number;
+  /** One trial: it is stopped with status `timed_out`. */
+  readonly trialTimeout?: number;
+}
+
+/** Options of `sweep()`. */
+export interface SweepOptions {
+  /** The sampler that suggests parameter sets (its search space comes with it). */
+  readonly sampler: Sampler;
+  readonly objective: Objective;
+  readonly limits?: SweepLimits;
+  readonly earlyTermination?: PolicySpec;
+  readonly trial: TrialFunction | ModuleTrial | CommandTrial | Runner;
+  /** Where trials, parameters, metric points and statuses are written (default: a MemoryStore). */
+  readonly store?: SweepStore;
+  /** Aborting it stops the sweep like a first Ctrl-C. */
+  readonly signal?: AbortSignal;
+  /** Progress events, e.g. for a progress line. */
+  readonly onEvent?: (event: SweepEvent) => void;
+  /**
+   * Stop the sweep when this many first trials all failed with the same error (default 3;
+   * false never stops).
+   */
+  readonly failFast?: number | false;
+  /** Seconds between SIGTERM and SIGKILL (or worker termination) for a stopped trial (default 5). */
+  readonly terminationGrace?: number;
+}
+
+/** One trial of a sweep, as the result reports it (and as the sampler sees it once ended). */
+export interface TrialResult extends FinishedTrial {
+  /** The value: the last reported value of the primary metric. */
+  readonly value?: number;
+  /** Every metric reported, by name, in report order. */
+  readonly metrics: Readonly<Record<string, readonly MetricPoint[]>>;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  /** Why the trial failed, timed out, or was stopped. */
+  readonly error?: string;
+  readonly output?: TrialOutput;
+}
+
+/** Why the sweep ended. */
+export type StopReason = 'max_total_trials' | 'exhausted' | 'timeout' | 'cancelled' | 'same_error';
+
+/** What `sweep()` returns. */
+export interface SweepResult {
+  readonly objective: Objective;
+  readonly sampler: string;
+  readonly stopReason: StopReason;
+  /** The reason in words. */
+  readonly message: string;
+  /** Every trial, by id. */
+  readonly trials: readonly TrialResult[];
+  /** The completed trial with the best value (ties: the earliest), if any completed. */
+  readonly best: TrialResult | undefined;
+  readonly counts: Readonly<Record<TrialStatus, number>> & { readonly total: number };
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+}
+
+/** Progress events of a running sweep. */
+export type SweepEvent =
+  | { readonly type: 'trial_started'; readonly trialId: number; readonly params: ParamSet }
+  | { readonly type: 'trial_ended'; readonly trial: TrialResult }
+  | { readonly type: 'stopping'; readonly reason: StopReason; readonly message: string };
