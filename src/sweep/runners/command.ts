@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TrialError } from '../../errors.ts';
+import { TrialError, ValidationError } from '../../errors.ts';
 import { parseMetricsLine } from '../protocol.ts';
 import { substitute } from '../substitute.ts';
 import type { CommandTrial, RunContext, Runner } from '../types.ts';
@@ -39,6 +39,11 @@ const MAX_INVALID = 20;
  * const runner = commandRunner({ command: 'python train.py --lr ${{search_space.lr}}', code: 'src' }, 5000);
  */
 export function commandRunner(trial: CommandTrial, graceMs: number): Runner {
+  if (trial.code !== undefined && !existsSync(trial.code)) {
+    throw new ValidationError(`trial.code: the working directory ${trial.code} does not exist`, {
+      path: 'trial.code',
+    });
+  }
   let tempRoot: string | undefined;
   const trialDir = (id: number): string => {
     const root = trial.outputDir ?? (tempRoot ??= mkdtempSync(join(tmpdir(), 'mlsweep-')));
