@@ -1,2 +1,5 @@
 export * from './compute/index.ts';
 export * from './errors.ts';
+export * from './space/index.ts';
+export * from './samplers/index.ts';
+export * from './metrics/index.ts';

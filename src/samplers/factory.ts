@@ -1,0 +1,52 @@
+import type { SamplingSpec } from '../config/types.ts';
+import { ConfigError } from '../errors.ts';
+import { GridSampler } from './grid.ts';
+import { RandomSampler } from './random.ts';
+import type { Sampler, SearchSpace } from './types.ts';
+
+/** Builds the sampler of one sampling type from the space and the sampling spec. */
+export type SamplerFactory = (space: SearchSpace, sampling: SamplingSpec) => Sampler;
+
+const factories = new Map<SamplingSpec['type'], SamplerFactory>([
+  ['grid', (space) => new GridSampler(space)],
+  [
+    'random',
+    (space, sampling) =>
+      new RandomSampler(
+        space,
+        sampling.type === 'random' ? { seed: sampling.seed, rule: sampling.rule } : {},
+      ),
+  ],
+]);
+
+/**
+ * Installs the factory of a sampling type; the Bayesian samplers register `bayesian`
+ * here, so this module does not depend on them.
+ *
+ * @example
+ * registerSamplerFactory('bayesian', (space, sampling) => new BayesianSampler(space, sampling));
+ */
+export function registerSamplerFactory(type: SamplingSpec['type'], factory: SamplerFactory): void {
+  factories.set(type, factory);
+}
+
+/**
+ * The sampler a sweep spec asks for.
+ *
+ * @example
+ * const spec = loadSweepFile('examples/random-sobol.yml');
+ * const sampler = samplerFromSpec(spec);
+ */
+export function samplerFromSpec(spec: {
+  readonly searchSpace: SearchSpace;
+  readonly sampling: SamplingSpec;
+}): Sampler {
+  const factory = factories.get(spec.sampling.type);
+  if (factory === undefined) {
+    throw new ConfigError(
+      `sampling type '${spec.sampling.type}' has no sampler installed; available: ${[...factories.keys()].join(', ')}`,
+      { keyPath: 'sampling_algorithm' },
+    );
+  }
+  return factory(spec.searchSpace, spec.sampling);
+}
