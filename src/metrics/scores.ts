@@ -1,0 +1,104 @@
+import { ShapeError, ValidationError } from '../errors.ts';
+import type { ScoreInput } from './types.ts';
+
+/** Scores as a row-major n × k matrix (column j belongs to label j). */
+export interface ScoreMatrix {
+  values: Float64Array;
+  n: number;
+  k: number;
+}
+
+/**
+ * Relative and absolute tolerance of the "rows sum to 1" check, numpy.allclose's
+ * defaults, which scikit-learn applies to multiclass probabilities:
+ * |sum − 1| ≤ 1e-8 + 1e-5 · |sum|.
+ */
+export const PROBABILITY_SUM_TOLERANCE = { rtol: 1e-5, atol: 1e-8 } as const;
+
+function isRows(scores: ScoreInput): scores is ReadonlyArray<ArrayLike<number>> {
+  return scores.length > 0 && typeof scores[0] === 'object' && scores[0] !== null;
+}
+
+/**
+ * Reads `scores` into an n × k matrix. A length-n vector with k = 2 is the score of
+ * label `positive`; the other column is 1 − score (as scikit-learn's log_loss does).
+ * Throws ShapeError on a shape that fits neither, ValidationError on non-finite values.
+ *
+ * @example
+ * scoreMatrix([0.2, 0.9], 2, 2, 1).values; // Float64Array [0.8, 0.2, 0.1, 0.9]
+ */
+export function scoreMatrix(scores: ScoreInput, n: number, k: number, positive: number): ScoreMatrix {
+  const values = new Float64Array(n * k);
+  if (isRows(scores)) {
+    if (scores.length !== n) {
+      throw new ShapeError(`scores has ${scores.length} rows but yTrue has ${n}; they must match.`, {
+        path: 'scores',
+      });
+    }
+    for (let i = 0; i < n; i++) {
+      const row = scores[i]!;
+      if (row.length !== k) {
+        throw new ShapeError(`scores[${i}] has ${row.length} columns but there are ${k} labels.`, {
+          path: `scores[${i}]`,
+        });
+      }
+      for (let j = 0; j < k; j++) values[i * k + j] = finite(row[j], `scores[${i}][${j}]`);
+    }
+    return { values, n, k };
+  }
+  const flat = scores as ArrayLike<number>;
+  if (flat.length === n * k) {
+    for (let i = 0; i < n * k; i++) values[i] = finite(flat[i], `scores[${i}]`);
+    return { values, n, k };
+  }
+  if (flat.length === n && k === 2) {
+    const other = 1 - positive;
+    for (let i = 0; i < n; i++) {
+      const s = finite(flat[i], `scores[${i}]`);
+      values[2 * i + positive] = s;
+      values[2 * i + other] = 1 - s;
+    }
+    return { values, n, k };
+  }
+  throw new ShapeError(
+    `scores has ${flat.length} values; expected ${n * k} (${n} rows × ${k} labels)` +
+      (k === 2 ? ` or ${n} positive-class scores.` : '.'),
+    { path: 'scores' },
+  );
+}
+
+function finite(v: number | undefined, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ValidationError(`${where} is ${String(v)}; scores must be finite numbers.`, { path: where });
+  }
+  return v;
+}
+
+/**
+ * Throws a ValidationError unless every score is in [0, 1] and every row sums to 1
+ * within {@link PROBABILITY_SUM_TOLERANCE}.
+ *
+ * @example
+ * checkProbabilities({ values: new Float64Array([0.5, 0.6]), n: 1, k: 2 }); // throws: row 0 sums to 1.1
+ */
+export function checkProbabilities(m: ScoreMatrix): void {
+  const { values, n, k } = m;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const p = values[i * k + j]!;
+      if (p < 0 || p > 1) {
+        throw new ValidationError(`scores[${i}][${j}] is ${p}; probabilities must lie in [0, 1].`, {
+          path: `scores[${i}][${j}]`,
+        });
+      }
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE.atol + PROBABILITY_SUM_TOLERANCE.rtol * Math.abs(sum)) {
+      throw new ValidationError(
+        `scores[${i}] sums to ${sum}, not 1 (tolerance 1e-8 + 1e-5·sum); pass class probabilities, one column per label.`,
+        { path: `scores[${i}]` },
+      );
+    }
+  }
+}
