@@ -332,7 +332,13 @@ export class Sweep {
     }
     if (live.history.values.length > 0) return undefined;
     const names = Object.keys(live.metrics);
-    return `the trial never reported the primary metric '${primary}' (${names.length > 0 ? `it reported ${names.join(', ')}` : 'it reported no metric'})`;
+    const invalid = live.output?.invalidLines ?? [];
+    return (
+      `the trial never reported the primary metric '${primary}' (${names.length > 0 ? `it reported ${names.join(', ')}` : 'it reported no metric'})` +
+      (invalid.length > 0
+        ? `; ${invalid.length} metrics line(s) could not be read, the first: ${invalid[0]}`
+        : '')
+    );
   }
 
   private async drain(): Promise<void> {

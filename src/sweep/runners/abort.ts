@@ -8,7 +8,10 @@ import { TrialError } from '../../errors.ts';
  * await untilAborted(trainOneEpoch(), ctx.signal);
  */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
+  if (signal.aborted) {
+    promise.catch(() => {}); // its own late failure no longer matters
+    return Promise.reject(abortError(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });

@@ -86,6 +86,9 @@ function runCommand(
   const stdout = outputTail(TAIL);
   const stderr = outputTail(TAIL);
   let lastError = '';
+  const stderrLines = lineSplitter((line) => {
+    if (line.trim() !== '') lastError = line.trim();
+  });
 
   const child = spawn(command, {
     shell: true,
@@ -111,8 +114,7 @@ function runCommand(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr.push(chunk);
     files?.err.write(chunk);
-    const lines = chunk.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length > 0) lastError = lines[lines.length - 1]!.trim();
+    stderrLines.push(chunk);
   });
 
   const fd = openSync(metricsFile, 'r');
@@ -135,19 +137,24 @@ function runCommand(
   const onKill = () => (killNow ? killNow() : signalGroup(child, 'SIGKILL'));
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   ctx.killSignal.addEventListener('abort', onKill, { once: true });
-  // The trial ends with its command: whatever it left behind in its group goes too.
-  child.once('exit', () => signalGroup(child, 'SIGKILL'));
+  // The trial ends with its command: whatever it left behind in its group goes too
+  // (once stopped, the grace period of terminateGroup applies instead).
+  child.once('exit', () => {
+    if (!ctx.signal.aborted) signalGroup(child, 'SIGKILL');
+  });
 
   return new Promise<undefined>((resolvePromise, reject) => {
     let spawnError: Error | undefined;
     child.once('error', (error) => (spawnError = error));
     child.once('close', (code, signal) => {
+      signalGroup(child, 'SIGKILL');
       clearInterval(poll);
       ctx.signal.removeEventListener('abort', onAbort);
       ctx.killSignal.removeEventListener('abort', onKill);
       readMetricsFile();
       closeSync(fd);
       stdoutLines.flush();
+      stderrLines.flush();
       fileLines.flush();
       files?.out.end();
       files?.err.end();
