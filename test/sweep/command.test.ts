@@ -21,7 +21,7 @@ function alive(pid: number): boolean {
   try {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
-    return existsSync('/proc') ? false : true;
+    return !existsSync('/proc');
   }
 }
 
@@ -116,6 +116,7 @@ describe('command trials', () => {
       sampler: listSampler([{ x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }, { x: 5 }]),
       objective: minimizeLoss,
       limits: { maxConcurrentTrials: 1 },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       trial: { command: 'mlsweep-no-such-command-xyz --x ${{search_space.x}}' },
     });
     assert.equal(result.trials.length, 3);

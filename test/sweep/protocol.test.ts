@@ -60,6 +60,7 @@ describe('metrics line protocol', () => {
 describe('command substitution', () => {
   it('replaces search_space and inputs placeholders', () => {
     const command =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       'train --lr ${{search_space.lr}} --model ${{ search_space.model.name }} --data ${{inputs.data}} --k ${{inputs.k}}';
     assert.deepEqual(placeholders(command), [
       { kind: 'search_space', name: 'lr' },
@@ -75,11 +76,13 @@ describe('command substitution', () => {
 
   it('names a placeholder without a value', () => {
     assert.throws(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       () => substitute('run ${{search_space.depth}}', { lr: 1 }),
       (e: ValidationError) =>
         e instanceof ValidationError &&
         /\$\{\{search_space.depth\}\}, but this trial has no parameter 'depth'/.test(e.message),
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
     assert.throws(() => substitute('run ${{inputs.data}}', {}), /there is no input 'data'/);
   });
 
