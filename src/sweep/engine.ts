@@ -15,6 +15,7 @@ import type {
 } from '../samplers/types.ts';
 import { sameErrorWatch } from './fail-fast.ts';
 import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
+import { resolveSampler } from './sampling.ts';
 import { MemoryStore, type SweepStore } from './store.ts';
 import type {
   RunContext,
@@ -84,9 +85,6 @@ export class Sweep {
   private started = false;
 
   constructor(private readonly options: SweepOptions) {
-    if (!options.sampler || typeof options.sampler.suggest !== 'function') {
-      throw new ValidationError('sweep needs a sampler with a suggest(history) method', { path: 'sampler' });
-    }
     const { goal, primaryMetric } = options.objective ?? {};
     if (goal !== 'maximize' && goal !== 'minimize') {
       throw new ValidationError(`objective.goal must be maximize or minimize, got ${String(goal)}`, {
@@ -101,7 +99,7 @@ export class Sweep {
         },
       );
     }
-    this.sampler = options.sampler;
+    this.sampler = resolveSampler(options);
     this.objective = { goal, primaryMetric };
     this.limits = resolveLimits(options.limits);
     this.policy = options.earlyTermination ? createPolicy(options.earlyTermination) : undefined;

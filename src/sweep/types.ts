@@ -1,3 +1,4 @@
+import type { SamplingSpec } from '../config/types.ts';
 import type { PolicySpec } from '../policies/types.ts';
 import type {
   FinishedTrial,
@@ -7,6 +8,7 @@ import type {
   Sampler,
   TrialStatus,
 } from '../samplers/types.ts';
+import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
 import type { SweepStore } from './store.ts';
 
 /** What a trial function gets besides its parameters. */
@@ -89,8 +91,15 @@ export interface SweepLimits {
 
 /** Options of `sweep()`. */
 export interface SweepOptions {
-  /** The sampler that suggests parameter sets (its search space comes with it). */
-  readonly sampler: Sampler;
+  /** The sampler that suggests parameter sets (its search space comes with it)... */
+  readonly sampler?: Sampler;
+  /** ...or a search space (or its YAML/JSON definition) and a sampling algorithm (default random). */
+  readonly searchSpace?: SearchSpace | SearchSpaceDefinition;
+  readonly sampling?:
+    | SamplingSpec['type']
+    | { readonly type: 'grid' }
+    | { readonly type: 'random'; readonly seed?: number; readonly rule?: 'random' | 'sobol' }
+    | { readonly type: 'bayesian'; readonly seed?: number; readonly method?: 'auto' | 'gp' | 'tpe' };
   readonly objective: Objective;
   readonly limits?: SweepLimits;
   readonly earlyTermination?: PolicySpec;
