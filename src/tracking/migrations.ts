@@ -1,0 +1,190 @@
+import { DataError } from '../errors.ts';
+import type { Db } from './database.ts';
+
+/** One schema change; versions are consecutive from 1 and never edited once released. */
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'experiments, runs, params, tags, metrics',
+    sql: `
+      CREATE TABLE schema_migrations (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        applied_at INTEGER NOT NULL
+      );
+      CREATE TABLE experiments (
+        experiment_id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE experiment_tags (
+        experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (experiment_id, key)
+      );
+      CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED')),
+        start_time INTEGER NOT NULL,
+        end_time INTEGER,
+        parent_run_id TEXT REFERENCES runs(run_id) ON DELETE CASCADE
+      );
+      CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time);
+      CREATE INDEX runs_by_parent ON runs (parent_run_id);
+      CREATE TABLE params (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE tags (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE metrics (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL,
+        value REAL
+      );
+      CREATE INDEX metrics_by_run ON metrics (run_id, key, step);
+      CREATE TABLE latest_metrics (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        timestamp INTEGER NOT NULL,
+        value REAL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    name: 'sweep trials',
+    sql: `
+      CREATE TABLE trials (
+        run_id TEXT PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+        sweep_run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        params_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        value REAL,
+        error TEXT,
+        output_json TEXT,
+        retry_of INTEGER,
+        UNIQUE (sweep_run_id, number)
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'model registry',
+    sql: `
+      CREATE TABLE registered_models (
+        name TEXT PRIMARY KEY,
+        description TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE registered_model_tags (
+        name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, key)
+      );
+      CREATE TABLE model_versions (
+        name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,
+        run_id TEXT REFERENCES runs(run_id) ON DELETE SET NULL,
+        path TEXT NOT NULL,
+        metrics_json TEXT NOT NULL,
+        data_schema_json TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE TABLE model_version_tags (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (name, version, key),
+        FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+      );
+      CREATE TABLE model_aliases (
+        name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (name, alias),
+        FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE CASCADE
+      );
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the schema up to SCHEMA_VERSION inside one IMMEDIATE transaction, so several
+ * processes opening a new store at once apply each migration exactly once. Refuses a file
+ * written by a newer mlsweep, and an SQLite file that holds someone else's tables.
+ *
+ * @example
+ * const db = openDatabase(path);
+ * migrate(db, path); // no-op when up to date
+ */
+export function migrate(db: Db, path: string): void {
+  if (currentVersion(db) === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const from = currentVersion(db);
+    if (from > SCHEMA_VERSION) {
+      throw new DataError(
+        `the mlsweep store ${path} has schema version ${from}, newer than this mlsweep's ${SCHEMA_VERSION}: upgrade mlsweep to open it`,
+        'E_STORE_VERSION',
+      );
+    }
+    if (from === 0) refuseForeign(db, path);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= from) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+function currentVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function refuseForeign(db: Db, path: string): void {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .pluck()
+    .all() as string[];
+  if (tables.length > 0) {
+    throw new DataError(
+      `${path} is an SQLite database but not an mlsweep store (it has the tables ${tables.slice(0, 5).join(', ')}); ` +
+        'it was left untouched: choose another store folder',
+      'E_STORE_FOREIGN',
+    );
+  }
+}

@@ -1,0 +1,550 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ValidationError } from '../errors.ts';
+import { copyArtifact, listFiles } from './artifacts.ts';
+import { type Db, describeSqliteError, openDatabase } from './database.ts';
+import { compileFilter } from './filter.ts';
+import { migrate } from './migrations.ts';
+import { compileOrderBy } from './order-by.ts';
+import {
+  type Experiment,
+  type MetricRecord,
+  type ParamInput,
+  RUN_STATUSES,
+  type Run,
+  type RunStatus,
+  type SearchRunsOptions,
+} from './types.ts';
+
+/** Where and how to open a store. */
+export interface SqliteStoreOptions {
+  /** The store folder: `mlsweep.db`, `artifacts/` and `models/` inside (default: $MLSWEEP_STORE or ./mlruns). */
+  readonly dir?: string;
+  /** Create the store when it does not exist (default true). */
+  readonly create?: boolean;
+  /** How long a write waits for other processes' writes, in ms (default 60,000). */
+  readonly busyTimeoutMs?: number;
+}
+
+/** What a new run starts with. */
+export interface CreateRunOptions {
+  /** Experiment name or id (default: the `Default` experiment, created when needed). */
+  readonly experiment?: string | number;
+  readonly name?: string;
+  readonly parentRunId?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Milliseconds since the epoch (default: now). */
+  readonly startTime?: number;
+}
+
+interface RunRow {
+  run_id: string;
+  experiment_id: number;
+  name: string;
+  status: RunStatus;
+  start_time: number;
+  end_time: number | null;
+  parent_run_id: string | null;
+}
+
+interface ExperimentRow {
+  experiment_id: number;
+  name: string;
+  created_at: number;
+  run_count: number;
+  last_run_at: number | null;
+}
+
+/**
+ * The store folder: $MLSWEEP_STORE when set, else ./mlruns.
+ *
+ * @example
+ * defaultStoreDir(); // '/home/me/project/mlruns'
+ */
+export function defaultStoreDir(): string {
+  return resolve(process.env['MLSWEEP_STORE'] || 'mlruns');
+}
+
+/**
+ * The embedded tracking store: experiments, runs, params, tags, metric points and
+ * artifacts in one SQLite file (`<dir>/mlsweep.db`, WAL mode) with artifacts beside it.
+ * Several processes may write at once: every write is one IMMEDIATE transaction, and a
+ * writer waits for another (busy timeout) instead of failing.
+ *
+ * @example
+ * const store = new SqliteStore({ dir: 'mlruns' });
+ * const run = store.createRun({ experiment: 'iris' });
+ * store.logMetrics(run.id, [{ key: 'loss', value: 0.3, step: 0, timestamp: Date.now() }]);
+ * store.close();
+ */
+export class SqliteStore {
+  /** Absolute path of the store folder. */
+  readonly dir: string;
+  /** Absolute path of the database file. */
+  readonly dbPath: string;
+  /** The connection, for modules that keep their own tables in the store (the registry). */
+  readonly db: Db;
+  private readonly insertMetric;
+  private readonly upsertLatest;
+
+  constructor(options: SqliteStoreOptions = {}) {
+    this.dir = options.dir === undefined ? defaultStoreDir() : resolve(options.dir);
+    this.dbPath = join(this.dir, 'mlsweep.db');
+    if (options.create !== false) mkdirSync(this.dir, { recursive: true });
+    this.db = openDatabase(this.dbPath, {
+      create: options.create ?? true,
+      ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    });
+    try {
+      migrate(this.db, this.dbPath);
+    } catch (error) {
+      this.db.close();
+      throw describeSqliteError(error, this.dbPath);
+    }
+    this.insertMetric = this.db.prepare(
+      'INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)',
+    );
+    // The latest value is the one at the highest step, then the latest timestamp (MLflow's rule).
+    this.upsertLatest = this.db.prepare(
+      `INSERT INTO latest_metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
+       WHERE excluded.step > latest_metrics.step
+          OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)`,
+    );
+  }
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction: it takes the write lock at the start, so it
+   * waits for other writers rather than failing midway (SQLITE_BUSY_SNAPSHOT).
+   *
+   * @example
+   * store.write(() => { store.logParams(id, { a: 1 }); store.setTags(id, { b: 'x' }); });
+   */
+  write<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * Creates an experiment; its name must be new.
+   *
+   * @example
+   * store.createExperiment('iris', { team: 'ml' });
+   */
+  createExperiment(name: string, tags: Readonly<Record<string, string>> = {}): Experiment {
+    checkName(name, 'experiment');
+    return this.write(() => {
+      if (this.findExperiment(name)) {
+        throw new ValidationError(`an experiment named '${name}' already exists`, {
+          path: 'experiment',
+          code: 'E_EXISTS',
+        });
+      }
+      const id = Number(
+        this.db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)').run(name, Date.now())
+          .lastInsertRowid,
+      );
+      this.setExperimentTags(id, tags);
+      return this.experiment(id);
+    });
+  }
+
+  /**
+   * The experiment with that name, created when missing (safe when several processes race).
+   *
+   * @example
+   * store.ensureExperiment('iris').id;
+   */
+  ensureExperiment(name: string): Experiment {
+    checkName(name, 'experiment');
+    const found = this.findExperiment(name);
+    if (found) return found;
+    this.write(() =>
+      this.db
+        .prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING')
+        .run(name, Date.now()),
+    );
+    return this.experiment(name);
+  }
+
+  /** Sets tags on an experiment (replacing values of existing keys). */
+  setExperimentTags(experimentId: number, tags: Readonly<Record<string, string>>): void {
+    const insert = this.db.prepare(
+      'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+    );
+    this.write(() => {
+      for (const [key, value] of Object.entries(tags))
+        insert.run(experimentId, checkKey(key, 'tag'), String(value));
+    });
+  }
+
+  /**
+   * An experiment by name or id; a ValidationError (E_NOT_FOUND) listing the known names otherwise.
+   *
+   * @example
+   * store.experiment('iris').runCount;
+   */
+  experiment(ref: string | number): Experiment {
+    const found = this.findExperiment(ref);
+    if (found) return found;
+    const known = this.listExperiments().map((e) => `${e.name} (${e.id})`);
+    throw new ValidationError(
+      `unknown experiment ${JSON.stringify(ref)}; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
+      { path: 'experiment', code: 'E_NOT_FOUND' },
+    );
+  }
+
+  /** An experiment by name or id, or undefined. A numeric string is a name first, then an id. */
+  findExperiment(ref: string | number): Experiment | undefined {
+    const base = `SELECT e.experiment_id, e.name, e.created_at,
+        (SELECT count(*) FROM runs r WHERE r.experiment_id = e.experiment_id) AS run_count,
+        (SELECT max(start_time) FROM runs r WHERE r.experiment_id = e.experiment_id) AS last_run_at
+      FROM experiments e`;
+    let row: ExperimentRow | undefined;
+    if (typeof ref === 'string') row = this.db.prepare(`${base} WHERE e.name = ?`).get(ref) as ExperimentRow;
+    if (!row && (typeof ref === 'number' || /^\d+$/.test(ref))) {
+      row = this.db.prepare(`${base} WHERE e.experiment_id = ?`).get(Number(ref)) as ExperimentRow;
+    }
+    return row ? this.toExperiment(row) : undefined;
+  }
+
+  /**
+   * Every experiment, by id.
+   *
+   * @example
+   * store.listExperiments().map((e) => e.name);
+   */
+  listExperiments(): Experiment[] {
+    const rows = this.db
+      .prepare(
+        `SELECT e.experiment_id, e.name, e.created_at, count(r.run_id) AS run_count, max(r.start_time) AS last_run_at
+         FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.experiment_id
+         GROUP BY e.experiment_id ORDER BY e.experiment_id`,
+      )
+      .all() as ExperimentRow[];
+    return rows.map((row) => this.toExperiment(row));
+  }
+
+  /**
+   * Starts a run (status RUNNING) in an experiment, optionally as the child of another run.
+   *
+   * @example
+   * const run = store.createRun({ experiment: 'iris', name: 'rf-1', tags: { model: 'rf' } });
+   */
+  createRun(options: CreateRunOptions = {}): Run {
+    const runId = randomUUID().replaceAll('-', '');
+    const startTime = options.startTime ?? Date.now();
+    this.write(() => {
+      const experimentId = this.experimentIdFor(options.experiment);
+      const parent = options.parentRunId === undefined ? null : this.runRow(options.parentRunId).run_id;
+      this.db
+        .prepare(
+          `INSERT INTO runs (run_id, experiment_id, name, status, start_time, parent_run_id)
+           VALUES (?, ?, ?, 'RUNNING', ?, ?)`,
+        )
+        .run(runId, experimentId, options.name ?? `run-${runId.slice(0, 8)}`, startTime, parent);
+      this.setTags(runId, options.tags ?? {});
+    });
+    return this.run(runId);
+  }
+
+  /**
+   * A run by its id, or by a unique prefix of it (at least 4 characters); a
+   * ValidationError (E_NOT_FOUND) otherwise.
+   *
+   * @example
+   * store.run('3f2a').metrics.accuracy;
+   */
+  run(runId: string): Run {
+    return this.toRun(this.runRow(runId));
+  }
+
+  /** Sets a run's status, and its end time when the status is final. */
+  setRunStatus(runId: string, status: RunStatus, endTime?: number): void {
+    if (!RUN_STATUSES.includes(status)) {
+      throw new ValidationError(
+        `run status must be one of ${RUN_STATUSES.join(', ')}, got ${String(status)}`,
+        {
+          path: 'status',
+        },
+      );
+    }
+    const final = status !== 'RUNNING' && status !== 'SCHEDULED';
+    this.write(() => {
+      const row = this.runRow(runId);
+      this.db
+        .prepare('UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?')
+        .run(status, final ? (endTime ?? Date.now()) : null, row.run_id);
+    });
+  }
+
+  /**
+   * Logs params. A param is set once: logging the same value again is a no-op, a
+   * different value is a ValidationError.
+   *
+   * @example
+   * store.logParams(run.id, { max_depth: 5, criterion: 'gini' });
+   */
+  logParams(runId: string, params: Readonly<Record<string, ParamInput>>): void {
+    const insert = this.db.prepare(
+      'INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    const current = this.db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
+    this.write(() => {
+      const id = this.runRow(runId).run_id;
+      for (const [key, raw] of Object.entries(params)) {
+        const value = paramString(key, raw);
+        if (insert.run(id, checkKey(key, 'param'), value).changes === 1) continue;
+        const old = current.get(id, key) as string;
+        if (old !== value) {
+          throw new ValidationError(
+            `param '${key}' of run ${runId} is already '${old}' and cannot change to '${value}'`,
+            { path: `params.${key}` },
+          );
+        }
+      }
+    });
+  }
+
+  /**
+   * Sets tags (replacing values of existing keys).
+   *
+   * @example
+   * store.setTags(run.id, { model: 'rf' });
+   */
+  setTags(runId: string, tags: Readonly<Record<string, string>>): void {
+    const insert = this.db.prepare(
+      'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+    );
+    this.write(() => {
+      const id = this.runRow(runId).run_id;
+      for (const [key, value] of Object.entries(tags)) insert.run(id, checkKey(key, 'tag'), String(value));
+    });
+  }
+
+  /**
+   * Logs metric points in one transaction (the batched write path).
+   *
+   * @example
+   * store.logMetrics(run.id, [{ key: 'loss', value: 0.5, step: 1, timestamp: Date.now() }]);
+   */
+  logMetrics(runId: string, records: readonly MetricRecord[]): void {
+    for (const r of records) checkMetric(r);
+    this.write(() => {
+      const id = this.runRow(runId).run_id;
+      for (const r of records) {
+        const value = Number.isNaN(r.value) ? null : r.value;
+        this.insertMetric.run(id, r.key, r.step, r.timestamp, value);
+        this.upsertLatest.run(id, r.key, r.step, r.timestamp, value);
+      }
+    });
+  }
+
+  /**
+   * Every point of one metric of a run, by step then time.
+   *
+   * @example
+   * store.metricHistory(run.id, 'loss').map((p) => p.value);
+   */
+  metricHistory(runId: string, key: string): MetricRecord[] {
+    const id = this.runRow(runId).run_id;
+    const rows = this.db
+      .prepare(
+        'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp, rowid',
+      )
+      .all(id, key) as MetricRecord[];
+    return rows.map(fromStoredValue);
+  }
+
+  /** Every metric point of a run, in the order they were logged. */
+  allMetrics(runId: string): MetricRecord[] {
+    const rows = this.db
+      .prepare('SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? ORDER BY rowid')
+      .all(this.runRow(runId).run_id) as MetricRecord[];
+    return rows.map(fromStoredValue);
+  }
+
+  /**
+   * Runs matching a filter, ordered, at most `maxResults` (default 1000).
+   *
+   * @example
+   * store.searchRuns({ experiments: ['iris'], filter: 'metrics.accuracy > 0.9', orderBy: ['metrics.accuracy DESC'] });
+   */
+  searchRuns(options: SearchRunsOptions = {}): Run[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.experiments !== undefined) {
+      const ids = options.experiments.map((ref) => this.experiment(ref).id);
+      where.push(`r.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...ids);
+    }
+    if (options.filter !== undefined && options.filter.trim() !== '') {
+      const filter = compileFilter(options.filter);
+      where.push(filter.sql);
+      params.push(...filter.params);
+    }
+    const order = compileOrderBy(options.orderBy ?? []);
+    const maxResults = options.maxResults ?? 1000;
+    if (!Number.isInteger(maxResults) || maxResults < 1) {
+      throw new ValidationError(`maxResults must be an integer >= 1, got ${String(maxResults)}`, {
+        path: 'maxResults',
+      });
+    }
+    const sql = `SELECT r.* FROM runs r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${order.sql} LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, ...order.params, maxResults) as RunRow[];
+    return rows.map((row) => this.toRun(row));
+  }
+
+  /** The direct children of a run (the trials of a sweep), oldest first. */
+  childRuns(parentRunId: string): Run[] {
+    const id = this.runRow(parentRunId).run_id;
+    const rows = this.db
+      .prepare('SELECT * FROM runs WHERE parent_run_id = ? ORDER BY start_time, rowid')
+      .all(id) as RunRow[];
+    return rows.map((row) => this.toRun(row));
+  }
+
+  /**
+   * Copies a file or directory into the run's artifact folder; returns its path there.
+   *
+   * @example
+   * store.logArtifact(run.id, 'model.json'); // 'model.json'
+   */
+  logArtifact(runId: string, source: string, artifactPath = ''): string {
+    return copyArtifact(source, this.artifactDir(this.runRow(runId)), artifactPath);
+  }
+
+  /** The files of a run's artifact folder, relative to it. */
+  listArtifacts(runId: string): string[] {
+    return listFiles(this.artifactDir(this.runRow(runId)));
+  }
+
+  /** Closes the connection; the store cannot be used afterwards. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** A run row by id or unique prefix. */
+  private runRow(runId: string): RunRow {
+    if (typeof runId !== 'string' || runId === '') {
+      throw new ValidationError(`a run id must be a non-empty string, got ${JSON.stringify(runId)}`, {
+        path: 'runId',
+      });
+    }
+    const exact = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
+    if (exact) return exact;
+    const matches =
+      runId.length >= 4 && /^[0-9a-f]+$/.test(runId)
+        ? (this.db.prepare('SELECT * FROM runs WHERE run_id GLOB ? LIMIT 2').all(`${runId}*`) as RunRow[])
+        : [];
+    if (matches.length === 1) return matches[0]!;
+    throw new ValidationError(
+      matches.length > 1
+        ? `run id prefix '${runId}' matches several runs: give more characters`
+        : `unknown run '${runId}' in ${this.dbPath}`,
+      { path: 'runId', code: 'E_NOT_FOUND' },
+    );
+  }
+
+  private experimentIdFor(ref: string | number | undefined): number {
+    if (ref === undefined) return this.ensureExperiment('Default').id;
+    if (typeof ref === 'string' && !this.findExperiment(ref)) return this.ensureExperiment(ref).id;
+    return this.experiment(ref).id;
+  }
+
+  private artifactDir(row: RunRow): string {
+    return join(this.dir, 'artifacts', String(row.experiment_id), row.run_id);
+  }
+
+  private toExperiment(row: ExperimentRow): Experiment {
+    return {
+      id: row.experiment_id,
+      name: row.name,
+      createdAt: row.created_at,
+      tags: this.pairs('SELECT key, value FROM experiment_tags WHERE experiment_id = ?', row.experiment_id),
+      runCount: row.run_count,
+      lastRunAt: row.last_run_at ?? undefined,
+    };
+  }
+
+  private toRun(row: RunRow): Run {
+    const metrics: Record<string, number> = {};
+    const latest = this.db
+      .prepare('SELECT key, value FROM latest_metrics WHERE run_id = ? ORDER BY key')
+      .all(row.run_id);
+    for (const { key, value } of latest as Array<{ key: string; value: number | null }>) {
+      metrics[key] = value ?? Number.NaN;
+    }
+    return {
+      id: row.run_id,
+      experimentId: row.experiment_id,
+      name: row.name,
+      status: row.status,
+      startTime: row.start_time,
+      endTime: row.end_time ?? undefined,
+      parentRunId: row.parent_run_id ?? undefined,
+      artifactDir: this.artifactDir(row),
+      params: this.pairs('SELECT key, value FROM params WHERE run_id = ? ORDER BY key', row.run_id),
+      metrics,
+      tags: this.pairs('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key', row.run_id),
+    };
+  }
+
+  private pairs(sql: string, id: unknown): Record<string, string> {
+    const rows = this.db.prepare(sql).all(id) as Array<{ key: string; value: string }>;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+}
+
+function fromStoredValue(row: MetricRecord): MetricRecord {
+  return row.value === null ? { ...row, value: Number.NaN } : row;
+}
+
+function checkName(name: string, what: string): void {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new ValidationError(`an ${what} name must be a non-empty string, got ${JSON.stringify(name)}`, {
+      path: what,
+    });
+  }
+}
+
+function checkKey(key: string, what: string): string {
+  if (key === '' || key.length > 250) {
+    throw new ValidationError(`a ${what} key must have 1 to 250 characters, got ${JSON.stringify(key)}`, {
+      path: `${what}s`,
+    });
+  }
+  return key;
+}
+
+function paramString(key: string, raw: ParamInput): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  throw new ValidationError(
+    `param '${key}' must be a string, number or boolean, got ${JSON.stringify(raw)}`,
+    {
+      path: `params.${key}`,
+    },
+  );
+}
+
+function checkMetric(r: MetricRecord): void {
+  if (typeof r.key !== 'string' || r.key === '') {
+    throw new ValidationError(`a metric key must be a non-empty string, got ${JSON.stringify(r.key)}`, {
+      path: 'metrics',
+    });
+  }
+  if (typeof r.value !== 'number') {
+    throw new ValidationError(`metric '${r.key}' must be a number, got ${JSON.stringify(r.value)}`, {
+      path: `metrics.${r.key}`,
+    });
+  }
+  if (!Number.isSafeInteger(r.step) || !Number.isSafeInteger(r.timestamp)) {
+    throw new ValidationError(
+      `metric '${r.key}': step and timestamp must be integers, got step ${r.step}, timestamp ${r.timestamp}`,
+      { path: `metrics.${r.key}` },
+    );
+  }
+}

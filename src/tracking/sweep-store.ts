@@ -1,0 +1,220 @@
+import { ValidationError } from '../errors.ts';
+import type { MetricPoint, ParamSet, TrialStatus } from '../samplers/types.ts';
+import type { StoredTrial, SweepStore, TrialEnd } from '../sweep/store.ts';
+import type { StopReason, TrialOutput } from '../sweep/types.ts';
+import type { SqliteStore } from './sqlite-store.ts';
+import type { RunStatus } from './types.ts';
+
+/** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
+export interface SweepRunOptions {
+  /** Experiment name (default `Default`). */
+  readonly experiment?: string;
+  readonly name?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Tag marking a run as a sweep (value `sweep`), so resume can check what it was given. */
+export const SWEEP_TYPE_TAG = 'mlsweep.type';
+
+const RUN_STATUS: Readonly<Record<TrialStatus | 'running', RunStatus>> = {
+  running: 'RUNNING',
+  completed: 'FINISHED',
+  failed: 'FAILED',
+  timed_out: 'FAILED',
+  early_terminated: 'KILLED',
+  cancelled: 'KILLED',
+};
+
+interface TrialRow {
+  run_id: string;
+  number: number;
+  params_json: string;
+  status: TrialStatus | 'running';
+  value: number | null;
+  error: string | null;
+  output_json: string | null;
+  retry_of: number | null;
+  start_time: number;
+  end_time: number | null;
+}
+
+/**
+ * A sweep written durably to the SQLite store, as the engine's `SweepStore`: the sweep is a
+ * parent run, each trial a child run (params, metric points by step, status, error), and
+ * every call is committed before it returns, so a killed sweep loses nothing it reported.
+ *
+ * @example
+ * const store = new SqliteStore();
+ * const sweepStore = SqliteSweepStore.create(store, { experiment: 'iris' });
+ * await sweep({ ...options, store: sweepStore });
+ * sweepStore.sweepRunId; // for `--resume`
+ */
+export class SqliteSweepStore implements SweepStore {
+  private readonly runIds = new Map<number, string>();
+  private readonly experimentId: number;
+
+  private constructor(
+    readonly store: SqliteStore,
+    /** The parent run's id: the sweep id that `--resume` takes. */
+    readonly sweepRunId: string,
+  ) {
+    this.experimentId = store.run(sweepRunId).experimentId;
+    for (const row of this.rows()) this.runIds.set(row.number, row.run_id);
+  }
+
+  /**
+   * Starts a new sweep: a parent run tagged `mlsweep.type = sweep`.
+   *
+   * @example
+   * const s = SqliteSweepStore.create(store, { experiment: 'iris', name: 'rf sweep' });
+   */
+  static create(store: SqliteStore, options: SweepRunOptions = {}): SqliteSweepStore {
+    const run = store.createRun({
+      ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      tags: { ...options.tags, [SWEEP_TYPE_TAG]: 'sweep' },
+    });
+    return new SqliteSweepStore(store, run.id);
+  }
+
+  /**
+   * Opens a recorded sweep by its run id (or a unique prefix), to read it or resume it.
+   * A ValidationError when the run is unknown or is not a sweep.
+   *
+   * @example
+   * const s = SqliteSweepStore.open(store, '3f2a9c');
+   * s.trials().length;
+   */
+  static open(store: SqliteStore, sweepRunId: string): SqliteSweepStore {
+    const run = store.run(sweepRunId);
+    if (run.tags[SWEEP_TYPE_TAG] !== 'sweep') {
+      throw new ValidationError(`run ${run.id} is not a sweep (it has no tag ${SWEEP_TYPE_TAG}=sweep)`, {
+        path: 'resume',
+        code: 'E_NOT_FOUND',
+      });
+    }
+    return new SqliteSweepStore(store, run.id);
+  }
+
+  startTrial(id: number, params: ParamSet, startedAt: string, retryOf?: number): void {
+    this.store.write(() => {
+      const run = this.store.createRun({
+        experiment: this.experimentId,
+        name: `trial-${id}`,
+        parentRunId: this.sweepRunId,
+        startTime: Date.parse(startedAt) || Date.now(),
+        tags: { 'mlsweep.trial': String(id), 'mlsweep.trial_status': 'running' },
+      });
+      this.store.logParams(run.id, params);
+      this.store.db
+        .prepare(
+          'INSERT INTO trials (run_id, sweep_run_id, number, params_json, status, retry_of) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(run.id, this.sweepRunId, id, JSON.stringify(params), 'running', retryOf ?? null);
+      this.runIds.set(id, run.id);
+    });
+  }
+
+  addMetric(id: number, name: string, point: MetricPoint): void {
+    this.store.logMetrics(this.runId(id), [
+      { key: name, value: point.value, step: point.step, timestamp: Date.now() },
+    ]);
+  }
+
+  endTrial(id: number, end: TrialEnd): void {
+    const runId = this.runId(id);
+    this.store.write(() => {
+      this.store.db
+        .prepare('UPDATE trials SET status = ?, value = ?, error = ?, output_json = ? WHERE run_id = ?')
+        .run(
+          end.status,
+          end.value ?? null,
+          end.error ?? null,
+          end.output ? JSON.stringify(end.output) : null,
+          runId,
+        );
+      this.store.setRunStatus(runId, RUN_STATUS[end.status], Date.parse(end.endedAt) || Date.now());
+      this.store.setTags(runId, {
+        'mlsweep.trial_status': end.status,
+        ...(end.error !== undefined ? { 'mlsweep.error': end.error.slice(0, 5000) } : {}),
+      });
+    });
+  }
+
+  endSweep(reason: StopReason, message: string): void {
+    this.store.write(() => {
+      this.store.setRunStatus(this.sweepRunId, reason === 'cancelled' ? 'KILLED' : 'FINISHED');
+      this.store.setTags(this.sweepRunId, { 'mlsweep.stop_reason': reason, 'mlsweep.stop_message': message });
+    });
+  }
+
+  /**
+   * Every trial of the sweep as recorded, by number, with its metric points in report order.
+   *
+   * @example
+   * sweepStore.trials().filter((t) => t.status === 'completed').length;
+   */
+  trials(): Array<StoredTrial & { readonly retryOf?: number }> {
+    return this.rows().map((row) => {
+      const metrics: Record<string, MetricPoint[]> = {};
+      for (const point of this.store.allMetrics(row.run_id)) {
+        (metrics[point.key] ??= []).push({ step: point.step, value: point.value });
+      }
+      return {
+        id: row.number,
+        params: JSON.parse(row.params_json) as ParamSet,
+        startedAt: new Date(row.start_time).toISOString(),
+        status: row.status,
+        metrics,
+        ...(row.value !== null ? { value: row.value } : {}),
+        ...(row.error !== null ? { error: row.error } : {}),
+        ...(row.end_time !== null ? { endedAt: new Date(row.end_time).toISOString() } : {}),
+        ...(row.output_json !== null ? { output: JSON.parse(row.output_json) as TrialOutput } : {}),
+        ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+      };
+    });
+  }
+
+  /**
+   * Marks the trials still `running` (their sweep process died) as failed, and the sweep
+   * run as running again; returns the trials so marked.
+   *
+   * @example
+   * const interrupted = sweepStore.reopen();
+   */
+  reopen(): StoredTrial[] {
+    const interrupted = this.trials().filter((t) => t.status === 'running');
+    const endedAt = new Date().toISOString();
+    this.store.write(() => {
+      for (const trial of interrupted) {
+        this.endTrial(trial.id, {
+          status: 'failed',
+          endedAt,
+          error: 'interrupted: the sweep process ended while this trial ran',
+        });
+      }
+      this.store.setRunStatus(this.sweepRunId, 'RUNNING');
+    });
+    return interrupted;
+  }
+
+  private rows(): TrialRow[] {
+    return this.store.db
+      .prepare(
+        `SELECT t.run_id, t.number, t.params_json, t.status, t.value, t.error, t.output_json, t.retry_of,
+           r.start_time, r.end_time
+         FROM trials t JOIN runs r ON r.run_id = t.run_id WHERE t.sweep_run_id = ? ORDER BY t.number`,
+      )
+      .all(this.sweepRunId) as TrialRow[];
+  }
+
+  private runId(id: number): string {
+    const runId = this.runIds.get(id);
+    if (runId === undefined) {
+      throw new ValidationError(`trial ${id} of sweep ${this.sweepRunId} was never started`, {
+        path: 'trialId',
+      });
+    }
+    return runId;
+  }
+}
