@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './space/index.ts';
 export * from './samplers/index.ts';
 export * from './metrics/index.ts';
+export * from './data/index.ts';
