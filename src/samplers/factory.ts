@@ -1,5 +1,6 @@
 import type { SamplingSpec } from '../config/types.ts';
 import { ConfigError } from '../errors.ts';
+import { bayesianFromSpec } from './bayes/bayesian.ts';
 import { GridSampler } from './grid.ts';
 import { RandomSampler } from './random.ts';
 import type { Sampler, SearchSpace } from './types.ts';
@@ -17,6 +18,7 @@ const factories = new Map<SamplingSpec['type'], SamplerFactory>([
         sampling.type === 'random' ? { seed: sampling.seed, rule: sampling.rule } : {},
       ),
   ],
+  ['bayesian', bayesianFromSpec],
 ]);
 
 /**
