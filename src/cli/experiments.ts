@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
+import { printResult } from './output.ts';
+
+/** The `--store` option shared by the experiments, runs and models commands. */
+export interface StoreOption {
+  readonly store?: string;
+}
+
+/**
+ * Adds `--store DIR` and `--json` to a tracking command.
+ *
+ * @example
+ * withStoreOptions(program.command('list')).action(...);
+ */
+export function withStoreOptions(command: Command): Command {
+  return command
+    .option('--store <dir>', 'store folder (default: $MLSWEEP_STORE or ./mlruns)')
+    .option('--json', 'print one JSON document');
+}
+
+/**
+ * Opens the store a command names; reading commands never create one.
+ *
+ * @example
+ * const store = openCliStore(options, false);
+ */
+export function openCliStore(options: StoreOption, create = false): SqliteStore {
+  return new SqliteStore({ dir: options.store ?? defaultStoreDir(), create });
+}
+
+/**
+ * A plain-text table with aligned columns.
+ *
+ * @example
+ * table(['name', 'runs'], [['iris', '3']]); // 'name  runs\niris  3'
+ */
+export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
+  if (rows.length === 0) return '(none)';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: ReadonlyArray<string>) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** A time in ms as a short UTC date-time, or '-'. */
+export function when(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/** Registers `mlsweep experiments list`. */
+export function registerExperiments(program: Command): void {
+  const experiments = program.command('experiments').description('experiments of the tracking store');
+  withStoreOptions(experiments.command('list').description('list experiments with their run counts')).action(
+    (options: StoreOption & { json?: boolean }) => {
+      const store = openCliStore(options);
+      try {
+        const list = store.listExperiments();
+        printResult(options.json === true, list, () =>
+          table(
+            ['id', 'name', 'runs', 'last run', 'created'],
+            list.map((e) => [String(e.id), e.name, String(e.runCount), when(e.lastRunAt), when(e.createdAt)]),
+          ),
+        );
+      } finally {
+        store.close();
+      }
+    },
+  );
+}

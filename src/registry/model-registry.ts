@@ -1,0 +1,392 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { DataError, ValidationError } from '../errors.ts';
+import { safeSubpath } from '../tracking/artifacts.ts';
+import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
+import { checkAlias, checkModelName, type ModelReference, parseModelUri } from './names.ts';
+
+/** A registered model: a name that holds versions. */
+export interface RegisteredModel {
+  readonly name: string;
+  readonly description: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** alias -> version. */
+  readonly aliases: Readonly<Record<string, number>>;
+  readonly latestVersion: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** One version of a registered model, with where it came from. */
+export interface ModelVersion {
+  readonly name: string;
+  readonly version: number;
+  readonly description: string;
+  /** `runs:/RUN_ID/ARTIFACT_PATH` or the absolute path of the file it was registered from. */
+  readonly source: string;
+  readonly runId: string | undefined;
+  /** The registry's own copy (file or folder). */
+  readonly path: string;
+  /** The metrics it was registered with (by default, the source run's latest metrics). */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The data schema it was trained on, as given at registration. */
+  readonly dataSchema: unknown;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly aliases: readonly string[];
+  readonly createdAt: number;
+}
+
+/** Where a version comes from: a run's artifact, or a file or folder. */
+export type ModelSource =
+  | { readonly runId: string; readonly artifactPath: string }
+  | { readonly file: string };
+
+/** What a version records besides its source. */
+export interface RegisterOptions {
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Default: the source run's latest metrics, or none. */
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** Any JSON value, e.g. the training data's column schema. */
+  readonly dataSchema?: unknown;
+  /** The run a file came from, when registering a file. */
+  readonly runId?: string;
+}
+
+interface VersionRow {
+  name: string;
+  version: number;
+  description: string;
+  source: string;
+  run_id: string | null;
+  path: string;
+  metrics_json: string;
+  data_schema_json: string | null;
+  created_at: number;
+}
+
+/**
+ * The model registry: named models with numbered versions copied into
+ * `<store>/models/NAME/VERSION/`, tags, descriptions and movable aliases, in the same
+ * SQLite store as the runs they came from.
+ *
+ * @example
+ * const registry = new ModelRegistry();
+ * const v = registry.register('iris-rf', { runId, artifactPath: 'model.json' });
+ * registry.setAlias('iris-rf', 'production', v.version);
+ * const { model } = registry.load('models:/iris-rf@production');
+ */
+export class ModelRegistry {
+  readonly store: SqliteStore;
+  private readonly ownsStore: boolean;
+
+  constructor(options: SqliteStoreOptions & { readonly store?: SqliteStore } = {}) {
+    this.store = options.store ?? new SqliteStore(options);
+    this.ownsStore = options.store === undefined;
+  }
+
+  /**
+   * Registers a new version (the model is created on its first version) and copies the
+   * model into the registry.
+   *
+   * @example
+   * registry.register('iris-rf', { file: 'model.json' }, { metrics: { accuracy: 0.95 }, dataSchema: schema });
+   */
+  register(name: string, source: ModelSource, options: RegisterOptions = {}): ModelVersion {
+    checkModelName(name);
+    const from = this.resolveSource(source, options);
+    const db = this.store.db;
+    const now = Date.now();
+    let target: string | undefined;
+    let version: number;
+    try {
+      version = this.store.write(() => {
+        db.prepare(
+          'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET updated_at = excluded.updated_at',
+        ).run(name, now, now);
+        const next = db
+          .prepare('SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?')
+          .pluck()
+          .get(name) as number;
+        // A folder left by a registration that failed before its commit is replaced.
+        const folder = join(this.store.dir, 'models', name, String(next));
+        rmSync(folder, { recursive: true, force: true });
+        mkdirSync(folder, { recursive: true });
+        target = join(folder, basename(from.path));
+        cpSync(from.path, target, { recursive: true });
+        db.prepare(
+          `INSERT INTO model_versions (name, version, description, source, run_id, path, metrics_json, data_schema_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          name,
+          next,
+          options.description ?? '',
+          from.source,
+          from.runId ?? null,
+          relative(this.store.dir, target).split(sep).join('/'),
+          JSON.stringify(options.metrics ?? from.metrics),
+          options.dataSchema === undefined ? null : JSON.stringify(options.dataSchema),
+          now,
+        );
+        for (const [key, value] of Object.entries(options.tags ?? {})) this.setTag(name, key, value, next);
+        return next;
+      });
+    } catch (error) {
+      if (target !== undefined) rmSync(target, { recursive: true, force: true });
+      throw error;
+    }
+    return this.getVersion(name, version);
+  }
+
+  /** A registered model; a ValidationError (E_NOT_FOUND) naming the known ones otherwise. */
+  getModel(name: string): RegisteredModel {
+    checkModelName(name);
+    const row = this.store.db
+      .prepare(
+        `SELECT m.name, m.description, m.created_at, m.updated_at, max(v.version) AS latest
+         FROM registered_models m LEFT JOIN model_versions v ON v.name = m.name WHERE m.name = ? GROUP BY m.name`,
+      )
+      .get(name) as
+      | { name: string; description: string; created_at: number; updated_at: number; latest: number | null }
+      | undefined;
+    if (!row) {
+      const known = this.listModels().map((m) => m.name);
+      throw new ValidationError(
+        `no registered model named '${name}'; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
+        { path: 'name', code: 'E_NOT_FOUND' },
+      );
+    }
+    const aliases = this.store.db
+      .prepare('SELECT alias, version FROM model_aliases WHERE name = ? ORDER BY alias')
+      .all(name) as Array<{ alias: string; version: number }>;
+    return {
+      name: row.name,
+      description: row.description,
+      tags: this.pairs('SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key', name),
+      aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
+      latestVersion: row.latest ?? 0,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Every registered model, by name. */
+  listModels(): RegisteredModel[] {
+    const names = this.store.db
+      .prepare('SELECT name FROM registered_models ORDER BY name')
+      .pluck()
+      .all() as string[];
+    return names.map((name) => this.getModel(name));
+  }
+
+  /** One version; a ValidationError (E_NOT_FOUND) naming the existing versions otherwise. */
+  getVersion(name: string, version: number): ModelVersion {
+    this.getModel(name);
+    const row = this.store.db
+      .prepare('SELECT * FROM model_versions WHERE name = ? AND version = ?')
+      .get(name, version) as VersionRow | undefined;
+    if (!row) {
+      const versions = this.listVersions(name).map((v) => v.version);
+      throw new ValidationError(
+        `model '${name}' has no version ${JSON.stringify(version)}; it has ${versions.length > 0 ? versions.join(', ') : 'none'}`,
+        { path: 'version', code: 'E_NOT_FOUND' },
+      );
+    }
+    return this.toVersion(row);
+  }
+
+  /** Every version of a model, oldest first. */
+  listVersions(name: string): ModelVersion[] {
+    const rows = this.store.db
+      .prepare('SELECT * FROM model_versions WHERE name = ? ORDER BY version')
+      .all(checkModelName(name)) as VersionRow[];
+    return rows.map((row) => this.toVersion(row));
+  }
+
+  /** Sets the description of a model, or of one of its versions. */
+  setDescription(name: string, description: string, version?: number): void {
+    if (version === undefined) {
+      this.getModel(name);
+      this.store.db
+        .prepare('UPDATE registered_models SET description = ?, updated_at = ? WHERE name = ?')
+        .run(description, Date.now(), name);
+    } else {
+      this.getVersion(name, version);
+      this.store.db
+        .prepare('UPDATE model_versions SET description = ? WHERE name = ? AND version = ?')
+        .run(description, name, version);
+    }
+  }
+
+  /** Sets a tag on a model, or on one of its versions. */
+  setTag(name: string, key: string, value: string, version?: number): void {
+    if (key === '') throw new ValidationError('a tag key must not be empty', { path: 'tags' });
+    if (version === undefined) {
+      this.getModel(name);
+      this.store.db
+        .prepare(
+          'INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+        )
+        .run(name, key, String(value));
+    } else {
+      this.getVersion(name, version);
+      this.store.db
+        .prepare(
+          'INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+        )
+        .run(name, version, key, String(value));
+    }
+  }
+
+  /**
+   * Points an alias at a version, moving it if it pointed elsewhere.
+   *
+   * @example
+   * registry.setAlias('iris-rf', 'production', 3);
+   */
+  setAlias(name: string, alias: string, version: number): void {
+    checkAlias(alias);
+    this.store.write(() => {
+      this.getVersion(name, version);
+      this.store.db
+        .prepare(
+          'INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version',
+        )
+        .run(name, alias, version);
+    });
+  }
+
+  /** Removes an alias; a ValidationError when the model has no such alias. */
+  deleteAlias(name: string, alias: string): void {
+    this.getModel(name);
+    const removed = this.store.db
+      .prepare('DELETE FROM model_aliases WHERE name = ? AND alias = ?')
+      .run(name, alias);
+    if (removed.changes === 0) {
+      throw new ValidationError(`model '${name}' has no alias '${alias}'`, {
+        path: 'alias',
+        code: 'E_NOT_FOUND',
+      });
+    }
+  }
+
+  /**
+   * The version a `models:/` URI names.
+   *
+   * @example
+   * registry.resolve('models:/iris-rf@production').version; // 3
+   */
+  resolve(uri: string): ModelVersion {
+    const ref: ModelReference = parseModelUri(uri);
+    if ('version' in ref) return this.getVersion(ref.name, ref.version);
+    const model = this.getModel(ref.name);
+    if ('latest' in ref) {
+      if (model.latestVersion === 0) {
+        throw new ValidationError(`model '${ref.name}' has no version yet`, {
+          path: 'uri',
+          code: 'E_NOT_FOUND',
+        });
+      }
+      return this.getVersion(ref.name, model.latestVersion);
+    }
+    const version = model.aliases[ref.alias];
+    if (version === undefined) {
+      const known = Object.keys(model.aliases);
+      throw new ValidationError(
+        `model '${ref.name}' has no alias '${ref.alias}'; its aliases: ${known.length > 0 ? known.join(', ') : 'none'}`,
+        { path: 'uri', code: 'E_NOT_FOUND' },
+      );
+    }
+    return this.getVersion(ref.name, version);
+  }
+
+  /**
+   * Loads a registered model: its JSON (the file, or `model.json` in a registered folder),
+   * passed through `fromJSON` when given (e.g. an estimator's static fromJSON).
+   *
+   * @example
+   * const { model, version } = registry.load('models:/iris-rf/3', { fromJSON: RandomForestClassifier.fromJSON });
+   */
+  load<T = unknown>(
+    uri: string,
+    options: { fromJSON?: (json: unknown) => T } = {},
+  ): { version: ModelVersion; model: T } {
+    const version = this.resolve(uri);
+    const file = statSync(version.path).isDirectory() ? join(version.path, 'model.json') : version.path;
+    if (!existsSync(file)) {
+      throw new DataError(`the files of ${uri} are missing: ${file} does not exist`, 'E_MODEL_MISSING');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new DataError(
+        `${file} (${uri}) is not valid JSON: ${(error as Error).message}`,
+        'E_MODEL_INVALID',
+      );
+    }
+    return { version, model: options.fromJSON ? options.fromJSON(json) : (json as T) };
+  }
+
+  /** Closes the store when the registry opened it. */
+  close(): void {
+    if (this.ownsStore) this.store.close();
+  }
+
+  private resolveSource(
+    source: ModelSource,
+    options: RegisterOptions,
+  ): { path: string; source: string; runId: string | undefined; metrics: Record<string, number> } {
+    if ('runId' in source) {
+      const run = this.store.run(source.runId);
+      const artifact = safeSubpath(source.artifactPath);
+      const path = join(run.artifactDir, artifact);
+      if (!existsSync(path)) {
+        const files = this.store.listArtifacts(run.id);
+        throw new ValidationError(
+          `run ${run.id} has no artifact '${source.artifactPath}'; its artifacts: ${files.length > 0 ? files.join(', ') : 'none'}`,
+          { path: 'artifactPath', code: 'E_NOT_FOUND' },
+        );
+      }
+      return { path, source: `runs:/${run.id}/${artifact}`, runId: run.id, metrics: { ...run.metrics } };
+    }
+    const path = resolve(source.file);
+    if (!existsSync(path)) {
+      throw new ValidationError(`model file ${source.file} does not exist`, {
+        path: 'file',
+        code: 'E_NOT_FOUND',
+      });
+    }
+    const run = options.runId === undefined ? undefined : this.store.run(options.runId);
+    return { path, source: path, runId: run?.id, metrics: { ...run?.metrics } };
+  }
+
+  private toVersion(row: VersionRow): ModelVersion {
+    const aliases = this.store.db
+      .prepare('SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias')
+      .pluck()
+      .all(row.name, row.version) as string[];
+    return {
+      name: row.name,
+      version: row.version,
+      description: row.description,
+      source: row.source,
+      runId: row.run_id ?? undefined,
+      path: join(this.store.dir, row.path),
+      metrics: JSON.parse(row.metrics_json) as Record<string, number>,
+      dataSchema: row.data_schema_json === null ? undefined : (JSON.parse(row.data_schema_json) as unknown),
+      tags: this.pairs(
+        'SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key',
+        row.name,
+        row.version,
+      ),
+      aliases,
+      createdAt: row.created_at,
+    };
+  }
+
+  private pairs(sql: string, ...args: unknown[]): Record<string, string> {
+    const rows = this.store.db.prepare(sql).all(...args) as Array<{ key: string; value: string }>;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+}
