@@ -7,11 +7,11 @@ import { centeredL2Discrepancy } from '../space/stats.ts';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
-const sobolRef = fixture('sobol/reference.json') as {
+const sobolRef = fixture('sobol-reference.json') as {
   points: Record<string, number[][]>;
   high: { dimensions: number; firstColumn: number; points: number[][] };
 };
-const spaceRef = fixture('space/reference.json') as { sobol5x64CenteredL2: number };
+const spaceRef = fixture('space-reference.json') as { sobol5x64CenteredL2: number };
 
 describe('unscrambled Sobol points equal the Joe–Kuo sequence', () => {
   it('matches the first direction numbers of the published table', () => {

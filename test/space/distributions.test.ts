@@ -19,7 +19,7 @@ import {
 import { chiSquareUniform, ksCritical, ksStatistic } from './stats.ts';
 
 const reference = JSON.parse(
-  readFileSync(new URL('../fixtures/space/reference.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/space-reference.json', import.meta.url), 'utf8'),
 ) as {
   normalCdf: [number, number][];
   normalQuantile: [number, number][];

@@ -1,0 +1,3 @@
+export { DEFAULT_MAX_TOTAL_TRIALS, loadSweepFile, parseSweep } from './load.ts';
+export { type KeySegment, parseSource, type SourceDocument, splitKeyPath } from './source.ts';
+export type * from './types.ts';

@@ -1,0 +1,330 @@
+/**
+ * Sweep files (the Azure ML v2 sweep job YAML/JSON dialect) to a validated SweepSpec.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError, ValidationError } from '../errors.ts';
+import { GridSampler } from '../samplers/grid.ts';
+import type { Objective } from '../samplers/types.ts';
+import { didYouMean } from '../space/nearest.ts';
+import { searchSpace } from '../space/parse.ts';
+import type { SearchSpace } from '../space/types.ts';
+import { check, configError, show, valueAt } from './issues.ts';
+import {
+  AZURE_ONLY_KEYS,
+  earlyTerminationSchemas,
+  pathInputSchema,
+  samplingSchemas,
+  sweepSchema,
+} from './schema.ts';
+import { type KeySegment, parseSource, type SourceDocument, splitKeyPath } from './source.ts';
+import type {
+  EarlyTerminationSpec,
+  InputValue,
+  LimitsSpec,
+  PathInput,
+  SamplingSpec,
+  SweepSpec,
+  TrialSpec,
+} from './types.ts';
+
+/** Azure's default of `limits.max_total_trials`. */
+export const DEFAULT_MAX_TOTAL_TRIALS = 1000;
+
+/**
+ * Reads a sweep file (YAML or JSON) into a validated SweepSpec. Errors are
+ * ConfigErrors that name the file, the line and the key path; Azure-only keys are
+ * accepted and listed in `spec.notices`.
+ *
+ * @example
+ * const spec = loadSweepFile('examples/random-sobol.yml');
+ * spec.sampling; // { type: 'random', seed: 42, rule: 'sobol' }
+ */
+export function loadSweepFile(path: string): SweepSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError(`cannot read the sweep file: ${reason}`, { file: path, cause: error });
+  }
+  return parseSweep(text, { file: path, baseDir: dirname(resolve(path)) });
+}
+
+/**
+ * Parses sweep file text. `baseDir` resolves `trial.code` and local input paths
+ * (default: the current directory); `file` is only used in messages.
+ *
+ * @example
+ * const spec = parseSweep(yamlText, { file: 'inline.yml' });
+ */
+export function parseSweep(text: string, options: { file?: string; baseDir?: string } = {}): SweepSpec {
+  return specFromDocument(parseSource(text, options.file), options.baseDir ?? process.cwd(), options.file);
+}
+
+function specFromDocument(doc: SourceDocument, baseDir: string, file: string | undefined): SweepSpec {
+  if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+    throw configError(
+      doc,
+      [],
+      `a sweep file is a mapping of keys (type, trial, search_space, ...), got ${show(doc.value)}`,
+    );
+  }
+  const raw = check(sweepSchema, doc.value, [], doc);
+  const notices: string[] = [];
+  for (const [scope, keys] of Object.entries(AZURE_ONLY_KEYS)) {
+    const holder = scope === '' ? raw : valueAt(raw, [scope]);
+    for (const key of keys) {
+      if (valueAt(holder, [key]) !== undefined) {
+        notices.push(
+          `${scope ? `${scope}.` : ''}${key} is used by Azure ML only and is ignored by a local sweep`,
+        );
+      }
+    }
+  }
+  const space = parseSpace(raw.search_space, doc);
+  const sampling = parseSampling(raw.sampling_algorithm, doc);
+  if (sampling.type === 'grid') checkGrid(space, doc);
+  const inputs = parseInputs(valueAt(doc.value, ['inputs']), doc, baseDir, notices);
+  const trial = parseTrial(raw.trial, baseDir, notices);
+  checkPlaceholders(trial.command, space, inputs, valueAt(doc.value, ['outputs']) !== undefined, doc);
+  const objective: Objective = { goal: raw.objective.goal, primaryMetric: raw.objective.primary_metric };
+  const maxTotalTrials = raw.limits?.max_total_trials ?? DEFAULT_MAX_TOTAL_TRIALS;
+  const limits: LimitsSpec = {
+    maxTotalTrials,
+    maxConcurrentTrials: raw.limits?.max_concurrent_trials ?? maxTotalTrials,
+    timeout: raw.limits?.timeout,
+    trialTimeout: raw.limits?.trial_timeout,
+  };
+  return {
+    file: file === undefined ? undefined : resolve(file),
+    name: raw.name,
+    displayName: raw.display_name,
+    experimentName: raw.experiment_name,
+    description: raw.description,
+    tags: Object.fromEntries(Object.entries(raw.tags ?? {}).map(([k, v]) => [k, String(v)])),
+    trial,
+    inputs,
+    searchSpace: space,
+    sampling,
+    objective,
+    limits,
+    earlyTermination: parseEarlyTermination(raw.early_termination, doc),
+    notices,
+  };
+}
+
+function fromValidation(doc: SourceDocument, error: unknown, fallback: KeySegment[]): never {
+  if (!(error instanceof ValidationError)) throw error;
+  const path = error.path ? splitKeyPath(error.path) : fallback;
+  const message =
+    error.path && error.message.startsWith(`${error.path}: `)
+      ? error.message.slice(error.path.length + 2)
+      : error.message;
+  throw configError(doc, path, message);
+}
+
+function parseSpace(definition: unknown, doc: SourceDocument): SearchSpace {
+  try {
+    return searchSpace(definition, 'search_space');
+  } catch (error) {
+    return fromValidation(doc, error, ['search_space']);
+  }
+}
+
+function checkGrid(space: SearchSpace, doc: SourceDocument): void {
+  try {
+    new GridSampler(space);
+  } catch (error) {
+    if (error instanceof ValidationError && error.path) {
+      const param = space.parameters.find((p) => p.path === error.path);
+      const message = error.message.slice(error.path.length + 2);
+      throw configError(doc, ['search_space', ...keyPathOf(space, param?.path ?? error.path)], message);
+    }
+    fromValidation(doc, error, ['sampling_algorithm']);
+  }
+}
+
+/** The document key path of a parameter path: branch parameters sit under `values[i]`. */
+function keyPathOf(space: SearchSpace, paramPath: string): KeySegment[] {
+  const param = space.parameters.find((p) => p.path === paramPath);
+  if (param?.condition === undefined) return [paramPath];
+  const name = paramPath.slice(param.condition.path.length + 1);
+  return [...keyPathOf(space, param.condition.path), 'values', param.condition.option, name];
+}
+
+function typeOf<T extends string>(
+  value: Record<string, unknown>,
+  types: readonly T[],
+  path: KeySegment[],
+  doc: SourceDocument,
+  what: string,
+  typePath: KeySegment[] = [...path, 'type'],
+): T {
+  const type = typeof value.type === 'string' ? value.type.toLowerCase() : value.type;
+  if (type === undefined) throw configError(doc, path, `missing required key 'type' (${types.join(', ')})`);
+  if (typeof type !== 'string' || !types.includes(type as T)) {
+    const hint = typeof type === 'string' ? didYouMean(type, types) : '';
+    throw configError(
+      doc,
+      typePath,
+      `unknown ${what} ${show(value.type)};${hint || ` expected one of ${types.join(', ')}`}`,
+    );
+  }
+  return type as T;
+}
+
+function parseSampling(value: unknown, doc: SourceDocument): SamplingSpec {
+  const path: KeySegment[] = ['sampling_algorithm'];
+  const types = Object.keys(samplingSchemas) as Array<keyof typeof samplingSchemas>;
+  if (value === undefined)
+    throw configError(doc, path, `missing required key 'sampling_algorithm' (${types.join(', ')})`);
+  const object = typeof value === 'string' ? { type: value } : value;
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+    throw configError(doc, path, `expected ${types.join(', ')} or a mapping with a type, got ${show(value)}`);
+  }
+  const record = object as Record<string, unknown>;
+  const typePath = typeof value === 'string' ? path : [...path, 'type'];
+  const type = typeOf(record, types, path, doc, 'sampling algorithm', typePath);
+  const v = check(samplingSchemas[type], { ...record, type }, path, doc);
+  if (v.type === 'grid') return { type: 'grid' };
+  if (v.type === 'random') return { type: 'random', seed: v.seed, rule: v.rule ?? 'random' };
+  return { type: 'bayesian', seed: v.seed, method: v.method ?? 'auto' };
+}
+
+function parseEarlyTermination(value: unknown, doc: SourceDocument): EarlyTerminationSpec | undefined {
+  if (value === undefined || value === null) return undefined;
+  const path: KeySegment[] = ['early_termination'];
+  const types = Object.keys(earlyTerminationSchemas) as Array<keyof typeof earlyTerminationSchemas>;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw configError(doc, path, `expected a mapping with a type (${types.join(', ')}), got ${show(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  const type = typeOf(record, types, path, doc, 'early termination type');
+  const v = check(earlyTerminationSchemas[type], { ...record, type }, path, doc);
+  const timing = {
+    // Azure's SDK writes evaluation_interval 0 for "every report".
+    evaluationInterval: Math.max(1, v.evaluation_interval ?? 1),
+    delayEvaluation: v.delay_evaluation ?? 0,
+  };
+  switch (v.type) {
+    case 'bandit':
+      if ((v.slack_factor === undefined) === (v.slack_amount === undefined)) {
+        const got = v.slack_factor === undefined ? 'neither' : 'both';
+        throw configError(doc, path, `bandit needs exactly one of slack_factor and slack_amount, got ${got}`);
+      }
+      return { type: 'bandit', ...timing, slackFactor: v.slack_factor, slackAmount: v.slack_amount };
+    case 'median_stopping':
+      return { type: 'median_stopping', ...timing };
+    case 'truncation_selection':
+      return {
+        type: 'truncation_selection',
+        ...timing,
+        truncationPercentage: v.truncation_percentage,
+        excludeFinishedJobs: v.exclude_finished_jobs ?? false,
+      };
+    default: {
+      const maxT = v.max_t ?? 100;
+      const gracePeriod = v.grace_period ?? 1;
+      if (gracePeriod > maxT) {
+        throw configError(doc, [...path, 'grace_period'], `must be <= max_t (${maxT}), got ${gracePeriod}`);
+      }
+      return { type: 'asha', ...timing, gracePeriod, reductionFactor: v.reduction_factor ?? 4, maxT };
+    }
+  }
+}
+
+function isRemote(path: string): boolean {
+  return /^(azureml:|https?:|wasbs?:|abfss?:|adl:)/i.test(path);
+}
+
+function parseInputs(
+  value: unknown,
+  doc: SourceDocument,
+  baseDir: string,
+  notices: string[],
+): Record<string, InputValue> {
+  const out: Record<string, InputValue> = {};
+  for (const [name, input] of Object.entries((value as Record<string, unknown> | undefined) ?? {})) {
+    const path: KeySegment[] = ['inputs', name];
+    if (typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean') {
+      out[name] = input;
+      continue;
+    }
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      throw configError(doc, path, `expected a value or a mapping {type, path, mode}, got ${show(input)}`);
+    }
+    const v = check(pathInputSchema, input, path, doc);
+    const remote = isRemote(v.path);
+    if (remote)
+      notices.push(`inputs.${name}.path ${v.path} is an Azure or remote asset; the trial gets it unchanged`);
+    const resolved: PathInput = {
+      type: v.type,
+      path: remote || isAbsolute(v.path) ? v.path : resolve(baseDir, v.path),
+      mode: v.mode,
+    };
+    out[name] = resolved;
+  }
+  return out;
+}
+
+function parseTrial(
+  raw: {
+    command: string;
+    code?: string | undefined;
+    environment_variables?: Record<string, unknown> | undefined;
+  },
+  baseDir: string,
+  notices: string[],
+): TrialSpec {
+  let code: string | undefined;
+  if (raw.code !== undefined) {
+    const local = isRemote(raw.code) ? undefined : resolve(baseDir, raw.code);
+    if (local !== undefined && existsSync(local) && statSync(local).isDirectory()) code = local;
+    else notices.push(`trial.code ${raw.code} is not a local folder; trials run in the sweep file's folder`);
+  }
+  const environmentVariables = Object.fromEntries(
+    Object.entries(raw.environment_variables ?? {}).map(([k, v]) => [k, String(v)]),
+  );
+  return { command: raw.command, code, environmentVariables };
+}
+
+const PLACEHOLDER = /\$\{\{\s*([^}]*?)\s*\}\}/g;
+
+function checkPlaceholders(
+  command: string,
+  space: SearchSpace,
+  inputs: Record<string, InputValue>,
+  hasOutputs: boolean,
+  doc: SourceDocument,
+): void {
+  const params = [...new Set(space.parameters.map((p) => p.path))];
+  for (const match of command.matchAll(PLACEHOLDER)) {
+    const expr = match[1] as string;
+    const dot = expr.indexOf('.');
+    const scope = dot < 0 ? expr : expr.slice(0, dot);
+    const name = dot < 0 ? '' : expr.slice(dot + 1);
+    const path: KeySegment[] = ['trial', 'command'];
+    if (scope === 'search_space') {
+      if (!params.includes(name)) {
+        const hint = didYouMean(name, params) || ` parameters: ${params.join(', ')}`;
+        throw configError(doc, path, `\${{${expr}}} names no search_space parameter;${hint}`);
+      }
+    } else if (scope === 'inputs') {
+      if (!Object.hasOwn(inputs, name)) {
+        const names = Object.keys(inputs);
+        const hint =
+          didYouMean(name, names) ||
+          (names.length ? ` inputs: ${names.join(', ')}` : ' the file has no inputs');
+        throw configError(doc, path, `\${{${expr}}} names no input;${hint}`);
+      }
+    } else if (!(scope === 'outputs' && hasOutputs)) {
+      throw configError(
+        doc,
+        path,
+        `\${{${expr}}} is not a placeholder a local sweep fills; use \${{search_space.NAME}} or \${{inputs.NAME}}`,
+      );
+    }
+  }
+}
