@@ -4,3 +4,4 @@ export * from './space/index.ts';
 export * from './samplers/index.ts';
 export * from './metrics/index.ts';
 export * from './data/index.ts';
+export * from './config/index.ts';

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { MlsweepError } from '../errors.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerSample } from './sample.ts';
 import { packageVersion } from './version.ts';
 
 const program = new Command('mlsweep')
@@ -12,6 +13,7 @@ const program = new Command('mlsweep')
   .showHelpAfterError();
 
 registerDoctor(program);
+registerSample(program);
 
 try {
   await program.parseAsync(process.argv);
