@@ -35,7 +35,8 @@ interface Live {
   readonly params: ParamSet;
   readonly startedAt: string;
   readonly t0: number;
-  readonly controller: AbortController;
+  /** Created on first use: most quick trials never look at their signal. */
+  controller: AbortController | undefined;
   readonly metrics: Record<string, MetricPoint[]>;
   /** The primary metric's values, shared with the policy's view of the sweep. */
   readonly history: { id: number; values: number[]; finished: boolean };
@@ -186,7 +187,7 @@ export class Sweep {
       params,
       startedAt: new Date().toISOString(),
       t0: performance.now(),
-      controller: new AbortController(),
+      controller: undefined,
       metrics: {},
       history: { id, values: [], finished: false },
       ended: false,
@@ -206,7 +207,9 @@ export class Sweep {
     const ctx: RunContext = {
       trialId: id,
       params,
-      signal: live.controller.signal,
+      get signal() {
+        return (live.controller ??= new AbortController()).signal;
+      },
       killSignal: this.kill$.signal,
       report: (name, value, step) => this.report(live, name, value, step, true),
       keepOutput: (output) => (live.output = output),
@@ -254,7 +257,7 @@ export class Sweep {
   private stopTrial(live: Live, status: TrialStatus, message: string): void {
     if (live.ended || live.stopped) return;
     live.stopped = { status, message };
-    live.controller.abort(new TrialError(message, 'E_TRIAL_STOPPED'));
+    (live.controller ??= new AbortController()).abort(new TrialError(message, 'E_TRIAL_STOPPED'));
   }
 
   private stop(reason: StopReason, message: string): void {

@@ -36,6 +36,8 @@ export interface SweepStore {
   endSweep(reason: StopReason, message: string): void | Promise<void>;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * The in-memory store: everything kept in plain objects, readable while and after the
  * sweep runs.
@@ -46,7 +48,10 @@ export interface SweepStore {
  * store.trials(); // every trial, with its metric points
  */
 export class MemoryStore implements SweepStore {
-  private readonly byId = new Map<number, StoredTrial & { metrics: Record<string, MetricPoint[]> }>();
+  private readonly byId = new Map<
+    number,
+    Mutable<StoredTrial> & { metrics: Record<string, MetricPoint[]> }
+  >();
   private ended: { reason: StopReason; message: string } | undefined;
 
   startTrial(id: number, params: ParamSet, startedAt: string): void {
@@ -59,8 +64,7 @@ export class MemoryStore implements SweepStore {
   }
 
   endTrial(id: number, end: TrialEnd): void {
-    const trial = this.get(id);
-    this.byId.set(id, { ...trial, ...end });
+    Object.assign(this.get(id), end);
   }
 
   endSweep(reason: StopReason, message: string): void {

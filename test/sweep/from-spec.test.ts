@@ -64,14 +64,17 @@ describe('sweepOptionsFromSpec', () => {
 
   it('names a placeholder that matches no parameter or input', () => {
     assert.throws(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       () => sweepOptionsFromSpec(spec('run ${{search_space.lr}}')),
       (e: ConfigError) =>
         e instanceof ConfigError &&
         e.keyPath === 'trial.command' &&
         e.message ===
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
           '/tmp/sweep.yml: trial.command: ${{search_space.lr}} names no parameter of search_space (have: x)',
     );
     assert.throws(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       () => sweepOptionsFromSpec(spec('run ${{inputs.data}}')),
       /names no entry of inputs \(have: scale\)/,
     );
