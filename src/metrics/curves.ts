@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { encodeTargets } from './labels.ts';
-import { scoreMatrix } from './scores.ts';
+import { positiveColumn, scoreMatrix } from './scores.ts';
 import { type ThresholdTable, thresholdTable } from './thresholds.ts';
 import type { LabelArray, LabelOptions, ScoreInput } from './types.ts';
 
@@ -55,14 +55,7 @@ export function curveTable(yTrue: LabelArray, scores: ScoreInput, options: Curve
   const k = Math.max(2, t.labels.length);
   const isPositive = new Uint8Array(n);
   for (let i = 0; i < n; i++) isPositive[i] = t.yTrue[i] === t.positive ? 1 : 0;
-  let column: Float64Array;
-  if (scores.length === n && typeof scores[0] === 'number') {
-    column = scoreMatrix(scores, n, 1, 0).values;
-  } else {
-    const m = scoreMatrix(scores, n, k, t.positive);
-    column = new Float64Array(n);
-    for (let i = 0; i < n; i++) column[i] = m.values[i * k + t.positive]!;
-  }
+  const column = positiveColumn(scores, n, k, t.positive);
   return thresholdTable(column, isPositive, t.weight);
 }
 

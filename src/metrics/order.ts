@@ -3,15 +3,24 @@
 
 const DIGITS = 65536;
 
+/** A stable ascending sort of doubles: the permutation and the sorted order-preserving keys. */
+export interface SortedKeys {
+  /** order[i] is the index of the i-th smallest value. */
+  order: Uint32Array;
+  /** High and low 32 bits of the sorted keys: equal keys ⇔ equal values (−0 is taken as +0). */
+  hi: Uint32Array;
+  lo: Uint32Array;
+}
+
 /**
- * The permutation that sorts `values` ascending (stable): a 4-pass, 16-bit radix sort
- * on the order-preserving bit pattern of each double; passes whose digit is the same
- * for every value are skipped. NaN must not occur (callers validate first).
+ * Sorts `values` ascending (stable) by a 4-pass, 16-bit LSD radix sort on the
+ * order-preserving bit pattern of each double; passes whose digit is the same for every
+ * value are skipped. NaN must not occur (callers validate first).
  *
  * @example
- * argsort(Float64Array.of(3, -1, 2)); // Uint32Array [1, 2, 0]
+ * sortKeys(Float64Array.of(3, -1, 2)).order; // Uint32Array [1, 2, 0]
  */
-export function argsort(values: Float64Array): Uint32Array {
+export function sortKeys(values: Float64Array): SortedKeys {
   const n = values.length;
   const raw = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let lo = new Uint32Array(n);
@@ -20,6 +29,10 @@ export function argsort(values: Float64Array): Uint32Array {
   for (let i = 0; i < n; i++) {
     let h = raw[2 * i + 1]!;
     let l = raw[2 * i]!;
+    if (values[i] === 0) {
+      h = 0;
+      l = 0;
+    }
     // Negative doubles sort in reverse bit order: flip all bits; positive: flip the sign.
     if (h & 0x80000000) {
       h = ~h >>> 0;
@@ -55,29 +68,56 @@ export function argsort(values: Float64Array): Uint32Array {
     [hi, hi2] = [hi2, hi];
     [idx, idx2] = [idx2, idx];
   }
-  return idx;
+  return { order: idx, hi, lo };
+}
+
+const scratch = new Float64Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+/**
+ * The double whose sort key is (hi, lo): undoes the bit flips of {@link sortKeys}, so a
+ * sorted run's value is read from the sequential keys rather than by random access.
+ *
+ * @example
+ * const s = sortKeys(Float64Array.of(2.5)); keyValue(s.hi[0], s.lo[0]); // 2.5
+ */
+export function keyValue(hi: number, lo: number): number {
+  if (hi & 0x80000000) {
+    scratchBits[1] = (hi & 0x7fffffff) >>> 0;
+    scratchBits[0] = lo;
+  } else {
+    scratchBits[1] = ~hi >>> 0;
+    scratchBits[0] = ~lo >>> 0;
+  }
+  return scratch[0]!;
 }
 
 /**
- * Ranks 1..n with ties given their average rank (scipy's rankdata 'average').
+ * The permutation that sorts `values` ascending (stable), see {@link sortKeys}.
  *
  * @example
- * averageRanks(Float64Array.of(10, 20, 10)); // Float64Array [1.5, 3, 1.5]
+ * argsort(Float64Array.of(3, -1, 2)); // Uint32Array [1, 2, 0]
  */
-export function averageRanks(values: Float64Array): Float64Array {
-  const n = values.length;
-  const order = argsort(values);
-  const ranks = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    const v = values[order[i]!]!;
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === v) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let m = i; m <= j; m++) ranks[order[m]!] = rank;
-    i = j + 1;
-  }
-  return ranks;
+export function argsort(values: Float64Array): Uint32Array {
+  return sortKeys(values).order;
+}
+
+/**
+ * The runs of equal values in sorted order: run r spans positions
+ * [bounds[r], bounds[r + 1]) and has average 1-based rank (bounds[r] + bounds[r + 1] + 1) / 2
+ * (scipy's rankdata 'average'); `runs` is the number of runs.
+ *
+ * @example
+ * tieRuns(sortKeys(Float64Array.of(10, 20, 10))); // { bounds: [0, 2, 3, …], runs: 2 }
+ */
+export function tieRuns(sorted: SortedKeys): { bounds: Uint32Array; runs: number } {
+  const { hi, lo } = sorted;
+  const n = hi.length;
+  const bounds = new Uint32Array(n + 1);
+  let runs = 0;
+  for (let i = 1; i < n; i++) if (hi[i] !== hi[i - 1] || lo[i] !== lo[i - 1]) bounds[++runs] = i;
+  if (n > 0) bounds[++runs] = n;
+  return { bounds, runs };
 }
 
 /**

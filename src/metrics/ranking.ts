@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { encodeTargets } from './labels.ts';
-import { type ScoreMatrix, scoreMatrix } from './scores.ts';
+import { positiveColumn, type ScoreMatrix, scoreMatrix } from './scores.ts';
 import { aucOf, averagePrecisionOf, mergeTables, type ThresholdTable, thresholdTable } from './thresholds.ts';
 import type { Average, Label, LabelArray, LabelOptions, ScoreInput } from './types.ts';
 
@@ -113,21 +113,23 @@ function rankingInput(yTrue: LabelArray, scores: ScoreInput, options: RankingOpt
       { path: 'yTrue' },
     );
   }
-  const m = scoreMatrix(scores, t.yTrue.length, k, t.positive);
   const average = options.average ?? (k === 2 ? 'binary' : 'macro');
   if (average === 'binary' && k !== 2) {
     throw new ValidationError(`average 'binary' needs exactly 2 labels, got ${k}.`, { path: 'average' });
   }
-  const tables = average === 'binary' ? [] : classTables(m, t.yTrue, t.weight);
-  if (average === 'binary') {
-    const isPositive = new Uint8Array(m.n);
-    const column = new Float64Array(m.n);
-    for (let i = 0; i < m.n; i++) {
-      isPositive[i] = t.yTrue[i] === t.positive ? 1 : 0;
-      column[i] = m.values[i * 2 + t.positive]!;
-    }
-    tables.push(thresholdTable(column, isPositive, t.weight));
+  const n = t.yTrue.length;
+  if (average !== 'binary') {
+    return {
+      tables: classTables(scoreMatrix(scores, n, k, t.positive), t.yTrue, t.weight),
+      labels: t.labels,
+      positive: t.positive,
+      average,
+    };
   }
+  const column = positiveColumn(scores, n, 2, t.positive);
+  const isPositive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) isPositive[i] = t.yTrue[i] === t.positive ? 1 : 0;
+  const tables = [thresholdTable(column, isPositive, t.weight)];
   return { tables, labels: t.labels, positive: t.positive, average };
 }
 

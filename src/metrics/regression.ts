@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { averageRanks, median, weightedMedian } from './order.ts';
+import { median, type SortedKeys, sortKeys, tieRuns, weightedMedian } from './order.ts';
 import { checkLength, checkNotEmpty, finiteArray, sampleWeights } from './validate.ts';
 
 /** Validated regression targets. */
@@ -35,19 +35,100 @@ export function regressionInput(
   };
 }
 
-/** Σ w·f(i) / Σ w (the plain mean when unweighted), as numpy.average. */
-function average(n: number, weight: Float64Array | undefined, f: (i: number) => number): number {
-  let s = 0;
-  if (weight === undefined) {
-    for (let i = 0; i < n; i++) s += f(i);
-    return s / n;
-  }
-  let w = 0;
+/**
+ * Sums every mean-type metric needs, from two passes over the data (the second for
+ * deviations from the means, as scikit-learn computes variances). The suite computes
+ * them once; single functions read the one they need.
+ */
+interface Moments {
+  mae: number;
+  mse: number;
+  mape: number;
+  /** Mean squared difference of log1p values; NaN when a value is negative. */
+  msle: number;
+  maxError: number;
+  /** Σ w·(y − ȳ)², the spread of yTrue. */
+  ssTotal: number;
+  /** Σ w·(y − ŷ)². */
+  ssResidual: number;
+  /** Σ w·(r − r̄)², r = y − ŷ: the spread of the residuals. */
+  ssResidualSpread: number;
+  weightSum: number;
+  min: number;
+  max: number;
+  negative: boolean;
+  identical: boolean;
+}
+
+const cache = new WeakMap<RegressionInput, Moments>();
+
+function moments(r: RegressionInput): Moments {
+  const hit = cache.get(r);
+  if (hit) return hit;
+  const { yTrue, yPred, weight } = r;
+  const n = yTrue.length;
+  let sw = 0;
+  let sAbs = 0;
+  let sSq = 0;
+  let sPct = 0;
+  let sLog = 0;
+  let sY = 0;
+  let sDiff = 0;
+  let maxError = 0;
+  let min = yTrue[0]!;
+  let max = yTrue[0]!;
+  let negative = false;
+  let identical = true;
   for (let i = 0; i < n; i++) {
-    s += weight[i]! * f(i);
-    w += weight[i]!;
+    const w = weight === undefined ? 1 : weight[i]!;
+    const y = yTrue[i]!;
+    const p = yPred[i]!;
+    const d = y - p;
+    const a = Math.abs(d);
+    sw += w;
+    sAbs += w * a;
+    sSq += w * d * d;
+    sPct += (w * a) / Math.max(Math.abs(y), Number.EPSILON);
+    sY += w * y;
+    sDiff += w * d;
+    if (a > maxError) maxError = a;
+    if (y < min) min = y;
+    if (y > max) max = y;
+    if (y < 0 || p < 0) negative = true;
+    if (y !== p) identical = false;
+    if (!negative) {
+      const l = Math.log1p(y) - Math.log1p(p);
+      sLog += w * l * l;
+    }
   }
-  return s / w;
+  const yMean = sY / sw;
+  const dMean = sDiff / sw;
+  let ssTotal = 0;
+  let ssResidualSpread = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weight === undefined ? 1 : weight[i]!;
+    const e = yTrue[i]! - yMean;
+    const f = yTrue[i]! - yPred[i]! - dMean;
+    ssTotal += w * e * e;
+    ssResidualSpread += w * f * f;
+  }
+  const m: Moments = {
+    mae: sAbs / sw,
+    mse: sSq / sw,
+    mape: sPct / sw,
+    msle: negative ? Number.NaN : sLog / sw,
+    maxError,
+    ssTotal,
+    ssResidual: sSq,
+    ssResidualSpread,
+    weightSum: sw,
+    min,
+    max,
+    negative,
+    identical,
+  };
+  cache.set(r, m);
+  return m;
 }
 
 /** scikit-learn's force_finite rule shared by r2 and explained variance. */
@@ -59,15 +140,12 @@ function oneMinusRatio(numerator: number, denominator: number): number {
 
 /** Mean absolute error. @example meanAbsoluteErrorOf(regressionInput([1, 2], [2, 2])); // 0.5 */
 export function meanAbsoluteErrorOf(r: RegressionInput): number {
-  return average(r.yTrue.length, r.weight, (i) => Math.abs(r.yPred[i]! - r.yTrue[i]!));
+  return moments(r).mae;
 }
 
 /** Mean squared error. @example meanSquaredErrorOf(regressionInput([1, 2], [3, 2])); // 2 */
 export function meanSquaredErrorOf(r: RegressionInput): number {
-  return average(r.yTrue.length, r.weight, (i) => {
-    const d = r.yTrue[i]! - r.yPred[i]!;
-    return d * d;
-  });
+  return moments(r).mse;
 }
 
 /**
@@ -78,19 +156,9 @@ export function meanSquaredErrorOf(r: RegressionInput): number {
  * r2ScoreOf(regressionInput([1, 2, 3], [1, 2, 4])); // 0.5
  */
 export function r2ScoreOf(r: RegressionInput): number {
-  const n = r.yTrue.length;
-  if (n < 2) return Number.NaN;
-  const mean = average(n, r.weight, (i) => r.yTrue[i]!);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    const w = r.weight === undefined ? 1 : r.weight[i]!;
-    const d = r.yTrue[i]! - r.yPred[i]!;
-    const e = r.yTrue[i]! - mean;
-    num += w * d * d;
-    den += w * e * e;
-  }
-  return oneMinusRatio(num, den);
+  if (r.yTrue.length < 2) return Number.NaN;
+  const m = moments(r);
+  return oneMinusRatio(m.ssResidual, m.ssTotal);
 }
 
 /**
@@ -100,18 +168,8 @@ export function r2ScoreOf(r: RegressionInput): number {
  * explainedVarianceOf(regressionInput([1, 2, 3], [2, 3, 4])); // 1
  */
 export function explainedVarianceOf(r: RegressionInput): number {
-  const n = r.yTrue.length;
-  const diffMean = average(n, r.weight, (i) => r.yTrue[i]! - r.yPred[i]!);
-  const num = average(n, r.weight, (i) => {
-    const d = r.yTrue[i]! - r.yPred[i]! - diffMean;
-    return d * d;
-  });
-  const mean = average(n, r.weight, (i) => r.yTrue[i]!);
-  const den = average(n, r.weight, (i) => {
-    const d = r.yTrue[i]! - mean;
-    return d * d;
-  });
-  return oneMinusRatio(num, den);
+  const m = moments(r);
+  return oneMinusRatio(m.ssResidualSpread / m.weightSum, m.ssTotal / m.weightSum);
 }
 
 /**
@@ -122,10 +180,7 @@ export function explainedVarianceOf(r: RegressionInput): number {
  * meanAbsolutePercentageErrorOf(regressionInput([2, 4], [1, 5])); // 0.375
  */
 export function meanAbsolutePercentageErrorOf(r: RegressionInput): number {
-  return average(r.yTrue.length, r.weight, (i) => {
-    const y = r.yTrue[i]!;
-    return Math.abs(r.yPred[i]! - y) / Math.max(Math.abs(y), Number.EPSILON);
-  });
+  return moments(r).mape;
 }
 
 /**
@@ -143,42 +198,53 @@ export function medianAbsoluteErrorOf(r: RegressionInput): number {
 
 /** Largest absolute error (unweighted). @example maxErrorOf(regressionInput([1, 2], [3, 2])); // 2 */
 export function maxErrorOf(r: RegressionInput): number {
-  let m = 0;
-  for (let i = 0; i < r.yTrue.length; i++) m = Math.max(m, Math.abs(r.yTrue[i]! - r.yPred[i]!));
-  return m;
+  return moments(r).maxError;
 }
 
 /**
  * Spearman rank correlation as scipy's spearmanr: Pearson correlation of tie-averaged
- * ranks, unweighted; NaN when either side is constant.
+ * ranks, unweighted; NaN when either side is constant. yTrue's ranks are scattered to
+ * the samples, yPred's are consumed tie group by tie group, so one rank array suffices.
  *
  * @example
  * spearmanOf(regressionInput([1, 2, 3], [10, 30, 20])); // 0.5
  */
 export function spearmanOf(r: RegressionInput): number {
   const n = r.yTrue.length;
-  if (isConstant(r.yTrue) || isConstant(r.yPred)) return Number.NaN;
-  const a = averageRanks(r.yTrue);
-  const b = averageRanks(r.yPred);
   // Ranks 1..n always average (n + 1) / 2, ties included.
   const mean = (n + 1) / 2;
-  let sab = 0;
+  const a = sortKeys(r.yTrue);
+  if (isConstant(a)) return Number.NaN;
+  const ranks = new Float64Array(n);
   let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - mean;
-    const y = b[i]! - mean;
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
+  const ra = tieRuns(a);
+  for (let t = 0; t < ra.runs; t++) {
+    const start = ra.bounds[t]!;
+    const end = ra.bounds[t + 1]!;
+    const rank = (start + end + 1) / 2;
+    for (let m = start; m < end; m++) ranks[a.order[m]!] = rank;
+    saa += (end - start) * (rank - mean) * (rank - mean);
   }
-  const rho = sab / Math.sqrt(saa) / Math.sqrt(sbb);
-  return Math.max(-1, Math.min(1, rho));
+  const b = sortKeys(r.yPred);
+  if (isConstant(b)) return Number.NaN;
+  let sab = 0;
+  let sbb = 0;
+  const rb = tieRuns(b);
+  for (let t = 0; t < rb.runs; t++) {
+    const start = rb.bounds[t]!;
+    const end = rb.bounds[t + 1]!;
+    const rank = (start + end + 1) / 2;
+    let s = 0;
+    for (let m = start; m < end; m++) s += ranks[b.order[m]!]! - mean;
+    sab += (rank - mean) * s;
+    sbb += (end - start) * (rank - mean) * (rank - mean);
+  }
+  return Math.max(-1, Math.min(1, sab / Math.sqrt(saa) / Math.sqrt(sbb)));
 }
 
-function isConstant(a: Float64Array): boolean {
-  for (let i = 1; i < a.length; i++) if (a[i] !== a[0]) return false;
-  return true;
+function isConstant(s: SortedKeys): boolean {
+  const last = s.hi.length - 1;
+  return s.hi[0] === s.hi[last] && s.lo[0] === s.lo[last];
 }
 
 /**
@@ -188,8 +254,7 @@ function isConstant(a: Float64Array): boolean {
  * hasNegative(regressionInput([1, -2], [1, 1])); // true
  */
 export function hasNegative(r: RegressionInput): boolean {
-  for (let i = 0; i < r.yTrue.length; i++) if (r.yTrue[i]! < 0 || r.yPred[i]! < 0) return true;
-  return false;
+  return moments(r).negative;
 }
 
 /**
@@ -200,41 +265,20 @@ export function hasNegative(r: RegressionInput): boolean {
  * rootMeanSquaredLogErrorOf(regressionInput([0, Math.E - 1], [0, 0])); // 0.707…
  */
 export function rootMeanSquaredLogErrorOf(r: RegressionInput): number {
-  if (hasNegative(r)) return Number.NaN;
-  return Math.sqrt(
-    average(r.yTrue.length, r.weight, (i) => {
-      const d = Math.log1p(r.yTrue[i]!) - Math.log1p(r.yPred[i]!);
-      return d * d;
-    }),
-  );
-}
-
-function extent(a: Float64Array): { min: number; max: number } {
-  let min = a[0]!;
-  let max = a[0]!;
-  for (let i = 1; i < a.length; i++) {
-    const v = a[i]!;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
-  return { min, max };
-}
-
-function identical(r: RegressionInput): boolean {
-  for (let i = 0; i < r.yTrue.length; i++) if (r.yTrue[i] !== r.yPred[i]) return false;
-  return true;
+  return Math.sqrt(moments(r).msle);
 }
 
 /**
- * Divides an error by the range of yTrue as Azure AutoML normalizes; when yTrue is
- * constant: 0 if the predictions equal it exactly, NaN otherwise.
+ * Divides an error by the range of yTrue as Azure AutoML normalizes (by the range of
+ * log1p(yTrue) for log errors); when yTrue is constant: 0 if the predictions equal it
+ * exactly, NaN otherwise.
  *
  * @example
  * normalizeByRange(regressionInput([0, 10], [1, 9]), 1); // 0.1
  */
 export function normalizeByRange(r: RegressionInput, error: number, log = false): number {
-  const { min, max } = extent(r.yTrue);
-  if (min === max) return identical(r) ? 0 : Number.NaN;
+  const { min, max, identical } = moments(r);
+  if (min === max) return identical ? 0 : Number.NaN;
   return error / Math.abs(log ? Math.log1p(max) - Math.log1p(min) : max - min);
 }
 

@@ -1,5 +1,6 @@
 import { ShapeError, ValidationError } from '../errors.ts';
 import type { ScoreInput } from './types.ts';
+import { finiteArray } from './validate.ts';
 
 /** Scores as a row-major n × k matrix (column j belongs to label j). */
 export interface ScoreMatrix {
@@ -65,6 +66,21 @@ export function scoreMatrix(scores: ScoreInput, n: number, k: number, positive: 
       (k === 2 ? ` or ${n} positive-class scores.` : '.'),
     { path: 'scores' },
   );
+}
+
+/**
+ * The scores of label `positive` alone: a length-n vector is taken as those scores
+ * (validated, not copied when it is a Float64Array); a matrix gives its column.
+ *
+ * @example
+ * positiveColumn([[0.8, 0.2], [0.3, 0.7]], 2, 2, 1); // Float64Array [0.2, 0.7]
+ */
+export function positiveColumn(scores: ScoreInput, n: number, k: number, positive: number): Float64Array {
+  if (scores.length === n && !isRows(scores)) return finiteArray(scores as ArrayLike<number>, 'scores');
+  const m = scoreMatrix(scores, n, k, positive);
+  const column = new Float64Array(n);
+  for (let i = 0; i < n; i++) column[i] = m.values[i * k + positive]!;
+  return column;
 }
 
 function finite(v: number | undefined, where: string): number {

@@ -1,6 +1,7 @@
 // The one sort every ranking metric and curve shares: scores grouped into distinct
 // thresholds (descending) with the positive and negative weight at each. AUC, average
 // precision, ROC, precision-recall, lift and gains are all single passes over it.
+import { keyValue, sortKeys } from './order.ts';
 
 /** Distinct scores in descending order with the weight of positives and negatives at each. */
 export interface ThresholdTable {
@@ -25,10 +26,9 @@ function finish(values: Float64Array, pos: Float64Array, neg: Float64Array, m: n
 }
 
 /**
- * Groups samples by distinct score. Unweighted, positives and negatives are sorted
- * apart (native typed-array sorts) and merged; weighted, the distinct scores are found
- * by one sort and each sample is placed by binary search. Zero-weight samples are left
- * out, as scikit-learn does.
+ * Groups samples by distinct score: one radix sort, then one pass from the highest
+ * score down summing positive and negative weight per distinct value. Zero-weight
+ * samples are left out, as scikit-learn does.
  *
  * @example
  * thresholdTable(Float64Array.of(0.1, 0.9, 0.9), Uint8Array.of(0, 1, 0)).values; // [0.9, 0.1]
@@ -38,80 +38,42 @@ export function thresholdTable(
   isPositive: Uint8Array,
   weight?: Float64Array,
 ): ThresholdTable {
-  return weight === undefined ? unweightedTable(score, isPositive) : weightedTable(score, isPositive, weight);
-}
-
-function unweightedTable(score: Float64Array, isPositive: Uint8Array): ThresholdTable {
   const n = score.length;
-  let nPos = 0;
-  for (let i = 0; i < n; i++) nPos += isPositive[i]!;
-  const ps = new Float64Array(nPos);
-  const ns = new Float64Array(n - nPos);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    if (isPositive[i]) ps[a++] = score[i]!;
-    else ns[b++] = score[i]!;
-  }
-  ps.sort();
-  ns.sort();
+  const { order, hi, lo } = sortKeys(score);
   const values = new Float64Array(n);
   const pos = new Float64Array(n);
   const neg = new Float64Array(n);
-  let i = nPos - 1;
-  let j = n - nPos - 1;
   let m = 0;
-  while (i >= 0 || j >= 0) {
-    const v = i < 0 ? ns[j]! : j < 0 ? ps[i]! : Math.max(ps[i]!, ns[j]!);
-    let cp = 0;
-    while (i >= 0 && ps[i] === v) {
-      cp++;
-      i--;
-    }
-    let cn = 0;
-    while (j >= 0 && ns[j] === v) {
-      cn++;
-      j--;
+  let i = n - 1;
+  while (i >= 0) {
+    let p = 0;
+    let q = 0;
+    const h = hi[i];
+    const l = lo[i];
+    const v = keyValue(h!, l!);
+    if (weight === undefined) {
+      for (; i >= 0 && hi[i] === h && lo[i] === l; i--) {
+        if (isPositive[order[i]!]) p++;
+        else q++;
+      }
+    } else {
+      let kept = false;
+      for (; i >= 0 && hi[i] === h && lo[i] === l; i--) {
+        const at = order[i]!;
+        const w = weight[at]!;
+        if (w === 0) continue;
+        kept = true;
+        if (isPositive[at]) p += w;
+        else q += w;
+      }
+      if (!kept) continue;
     }
     values[m] = v;
-    pos[m] = cp;
-    neg[m] = cn;
+    pos[m] = p;
+    neg[m] = q;
     m++;
   }
   return finish(values, pos, neg, m);
-}
-
-function weightedTable(score: Float64Array, isPositive: Uint8Array, weight: Float64Array): ThresholdTable {
-  const n = score.length;
-  let kept = 0;
-  for (let i = 0; i < n; i++) if (weight[i]! !== 0) kept++;
-  const sorted = new Float64Array(kept);
-  kept = 0;
-  for (let i = 0; i < n; i++) if (weight[i]! !== 0) sorted[kept++] = score[i]!;
-  sorted.sort();
-  let u = 0;
-  for (let i = 0; i < kept; i++) if (u === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i]!;
-  const pos = new Float64Array(u);
-  const neg = new Float64Array(u);
-  for (let i = 0; i < n; i++) {
-    const w = weight[i]!;
-    if (w === 0) continue;
-    const s = score[i]!;
-    let lo = 0;
-    let hi = u - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < s) lo = mid + 1;
-      else hi = mid;
-    }
-    // Descending index, so the table reads from the highest threshold.
-    const at = u - 1 - lo;
-    if (isPositive[i]) pos[at]! += w;
-    else neg[at]! += w;
-  }
-  const values = new Float64Array(u);
-  for (let i = 0; i < u; i++) values[i] = sorted[u - 1 - i]!;
-  return finish(values, pos, neg, u);
 }
 
 /**

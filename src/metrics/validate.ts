@@ -15,15 +15,16 @@ export function checkLength(values: ArrayLike<unknown>, n: number, what: string,
 }
 
 /**
- * Copies numbers into a Float64Array, throwing a ValidationError naming the first
- * NaN, Infinity or non-number and its index.
+ * The values as a Float64Array after checking each is a finite number (a ValidationError
+ * names the first that is not, and its index). A Float64Array is returned as is, not
+ * copied: metrics never write to their inputs.
  *
  * @example
  * finiteArray([1, 2.5], 'yTrue'); // Float64Array [1, 2.5]
  */
 export function finiteArray(values: ArrayLike<number>, what: string): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n);
+  const out = values instanceof Float64Array ? values : new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -31,7 +32,7 @@ export function finiteArray(values: ArrayLike<number>, what: string): Float64Arr
         path: `${what}[${i}]`,
       });
     }
-    out[i] = v;
+    if (out !== values) out[i] = v;
   }
   return out;
 }
