@@ -22,8 +22,12 @@ export function roundHalfEven(x: number): number {
  * multipleOf(3, 0.1); // 0.3
  */
 export function multipleOf(k: number, q: number): number {
-  const v = k * q;
-  return v === 0 ? 0 : Number.parseFloat(v.toPrecision(15));
+  if (k === 0) return 0;
+  if (Number.isInteger(q)) return k * q;
+  // q = 1/r for an integer r (0.1, 0.05, 0.25...): k / r is the double nearest the decimal.
+  const r = Math.round(1 / q);
+  if (r > 0 && Math.abs(1 / q - r) <= 1e-9 * r) return k / r;
+  return Number.parseFloat((k * q).toPrecision(15));
 }
 
 /**
