@@ -5,3 +5,4 @@ export * from './samplers/index.ts';
 export * from './metrics/index.ts';
 export * from './data/index.ts';
 export * from './config/index.ts';
+export * from './models/index.ts';

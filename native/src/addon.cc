@@ -11,6 +11,9 @@
 #include "parallel.h"
 
 namespace mlsweep {
+
+void InitTrees(Napi::Env env, Napi::Object exports);  // addon_trees.cc
+
 namespace {
 
 struct BinningArgs {
@@ -130,6 +133,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binSync", Napi::Function::New(env, BinSync));
   exports.Set("binAsync", Napi::Function::New(env, BinAsync));
   exports.Set("info", Napi::Function::New(env, Info));
+  InitTrees(env, exports);
   return exports;
 }
 

@@ -1,0 +1,320 @@
+// N-API surface of the tree learners: growTree / growTreeAsync (one tree, the boosting
+// step), growForest / growForestAsync (forests, trees in parallel) and predictTrees.
+// The TypeScript side (src/models/tree/kernels.ts) validates shapes; sizes that would
+// touch memory out of bounds are re-checked here.
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "napi_util.h"
+#include "parallel.h"
+#include "tree_forest.h"
+#include "tree_grow.h"
+
+namespace mlsweep {
+namespace {
+
+template <typename T>
+Napi::Value copyOut(Napi::Env env, const std::vector<T>& v);
+
+template <>
+Napi::Value copyOut(Napi::Env env, const std::vector<int32_t>& v) {
+  auto a = Napi::Int32Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), a.Data());
+  return a;
+}
+template <>
+Napi::Value copyOut(Napi::Env env, const std::vector<uint8_t>& v) {
+  auto a = Napi::Uint8Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), a.Data());
+  return a;
+}
+template <>
+Napi::Value copyOut(Napi::Env env, const std::vector<uint32_t>& v) {
+  auto a = Napi::Uint32Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), a.Data());
+  return a;
+}
+template <>
+Napi::Value copyOut(Napi::Env env, const std::vector<double>& v) {
+  auto a = Napi::Float64Array::New(env, v.size());
+  std::copy(v.begin(), v.end(), a.Data());
+  return a;
+}
+
+Napi::Object treeToJs(Napi::Env env, const Tree& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("nNodes", Napi::Number::New(env, t.nNodes()));
+  o.Set("nOut", Napi::Number::New(env, t.nOut));
+  o.Set("feature", copyOut(env, t.feature));
+  o.Set("threshold", copyOut(env, t.threshold));
+  o.Set("missingLeft", copyOut(env, t.missingLeft));
+  o.Set("left", copyOut(env, t.left));
+  o.Set("right", copyOut(env, t.right));
+  o.Set("catIndex", copyOut(env, t.catIndex));
+  o.Set("catBits", copyOut(env, t.catBits));
+  o.Set("value", copyOut(env, t.value));
+  o.Set("gain", copyOut(env, t.gain));
+  o.Set("cover", copyOut(env, t.cover));
+  return o;
+}
+
+// Typed-array arguments are kept alive while a worker thread reads them.
+std::vector<Napi::ObjectReference> keepAlive(const Napi::CallbackInfo& info, size_t n) {
+  std::vector<Napi::ObjectReference> keep;
+  for (size_t i = 0; i < n; i++) {
+    if (info[i].IsTypedArray()) keep.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+  }
+  return keep;
+}
+
+void checkShape(const Napi::CallbackInfo& info, bool ok, const char* what) {
+  if (!ok) throw Napi::RangeError::New(info.Env(), std::string("trees: ") + what);
+}
+
+// Reads bins, nRows, nCols, nBins, categorical from arguments 0..4.
+GrowData readBinned(const Napi::CallbackInfo& info) {
+  GrowData d{};
+  size_t binsLen = 0, nBinsLen = 0, catLen = 0;
+  d.bins = typedData<uint8_t>(info, 0, napi_uint8_array, "bins", &binsLen);
+  d.nRows = intArg(info, 1);
+  d.nCols = static_cast<int>(intArg(info, 2));
+  d.nBins = typedData<int32_t>(info, 3, napi_int32_array, "nBins", &nBinsLen);
+  d.categorical = typedData<uint8_t>(info, 4, napi_uint8_array, "categorical", &catLen);
+  checkShape(info,
+             binsLen == static_cast<size_t>(d.nRows) * d.nCols && nBinsLen == static_cast<size_t>(d.nCols) &&
+                 catLen == nBinsLen,
+             "bins do not match the matrix shape");
+  for (int f = 0; f < d.nCols; f++) checkShape(info, d.nBins[f] >= 0 && d.nBins[f] <= 255, "nBins out of range");
+  return d;
+}
+
+const int32_t* readFeatures(const Napi::CallbackInfo& info, size_t index, GrowData& d) {
+  size_t len = 0;
+  const int32_t* features = typedData<int32_t>(info, index, napi_int32_array, "features", &len);
+  for (size_t i = 0; i < len; i++) checkShape(info, features[i] >= 0 && features[i] < d.nCols, "bad feature index");
+  d.features = features;
+  d.nFeatures = static_cast<int>(len);
+  return features;
+}
+
+GrowParams readParams(const Napi::CallbackInfo& info, size_t index) {
+  size_t len = 0;
+  const double* p = typedData<double>(info, index, napi_float64_array, "params", &len);
+  checkShape(info, len == 13, "params must hold 13 numbers");
+  GrowParams g = unpackGrowParams(p);
+  checkShape(info, g.mode >= 0 && g.mode <= 2 && g.nClasses >= 1, "bad mode or class count");
+  return g;
+}
+
+struct TreeCall {
+  GrowData data;
+  GrowParams params;
+  int32_t* leafOfRow;
+};
+
+// growTree(bins, nRows, nCols, nBins, categorical, grad, hess, label, rows, features, params,
+//          nThreads, leafOfRow | null)
+TreeCall readTreeCall(const Napi::CallbackInfo& info) {
+  TreeCall c{};
+  c.data = readBinned(info);
+  size_t gradLen = 0, hessLen = 0, labelLen = 0, rowsLen = 0;
+  c.data.grad = typedData<double>(info, 5, napi_float64_array, "grad", &gradLen);
+  c.data.hess = typedData<double>(info, 6, napi_float64_array, "hess", &hessLen);
+  c.data.label = typedData<int32_t>(info, 7, napi_int32_array, "label", &labelLen);
+  c.data.rows = typedData<int32_t>(info, 8, napi_int32_array, "rows", &rowsLen);
+  c.data.nUsedRows = static_cast<int64_t>(rowsLen);
+  readFeatures(info, 9, c.data);
+  c.params = readParams(info, 10);
+  c.data.nThreads = static_cast<int>(intArg(info, 11));
+  c.leafOfRow = nullptr;
+  if (!info[12].IsNull() && !info[12].IsUndefined()) {
+    size_t len = 0;
+    c.leafOfRow = typedData<int32_t>(info, 12, napi_int32_array, "leafOfRow", &len);
+    checkShape(info, len == static_cast<size_t>(c.data.nRows), "leafOfRow must have nRows entries");
+  }
+  const size_t n = static_cast<size_t>(c.data.nRows);
+  const bool gradient = c.params.mode == kModeGradient;
+  checkShape(info, hessLen == n && (!gradient || gradLen == n) && (gradient || labelLen == n),
+             "per-row statistics must have nRows entries");
+  for (size_t i = 0; i < rowsLen; i++) checkShape(info, c.data.rows[i] >= 0 && c.data.rows[i] < c.data.nRows, "bad row");
+  if (!gradient) {
+    for (size_t i = 0; i < n; i++)
+      checkShape(info, c.data.label[i] >= 0 && c.data.label[i] < c.params.nClasses, "label out of range");
+  }
+  return c;
+}
+
+Napi::Value GrowTreeSync(const Napi::CallbackInfo& info) {
+  TreeCall c = readTreeCall(info);
+  Tree t;
+  growTree(c.data, c.params, t, c.leafOfRow);
+  return treeToJs(info.Env(), t);
+}
+
+class TreeWorker : public Napi::AsyncWorker {
+ public:
+  TreeWorker(Napi::Env env, TreeCall call, std::vector<Napi::ObjectReference> keep)
+      : Napi::AsyncWorker(env), call_(call), keep_(std::move(keep)), deferred_(env) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { growTree(call_.data, call_.params, tree_, call_.leafOfRow); }
+  void OnOK() override { deferred_.Resolve(treeToJs(Env(), tree_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  TreeCall call_;
+  Tree tree_;
+  std::vector<Napi::ObjectReference> keep_;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value GrowTreeAsync(const Napi::CallbackInfo& info) {
+  TreeCall c = readTreeCall(info);
+  auto* worker = new TreeWorker(info.Env(), c, keepAlive(info, 13));
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+// growForest(bins, nRows, nCols, nBins, categorical, target, weight, label, features, params,
+//            nThreads, nTrees, seed, bootstrapSamples, oobSum | null, oobCount | null)
+ForestArgs readForestCall(const Napi::CallbackInfo& info) {
+  ForestArgs a{};
+  a.data = readBinned(info);
+  size_t targetLen = 0, weightLen = 0, labelLen = 0;
+  a.target = typedData<double>(info, 5, napi_float64_array, "target", &targetLen);
+  a.weight = typedData<double>(info, 6, napi_float64_array, "weight", &weightLen);
+  a.data.label = typedData<int32_t>(info, 7, napi_int32_array, "label", &labelLen);
+  readFeatures(info, 8, a.data);
+  a.params = readParams(info, 9);
+  a.data.nThreads = static_cast<int>(intArg(info, 10));
+  a.nTrees = static_cast<int>(intArg(info, 11));
+  a.seed = static_cast<uint32_t>(info[12].As<Napi::Number>().Int64Value());
+  a.bootstrapSamples = intArg(info, 13);
+  a.oobSum = nullptr;
+  a.oobCount = nullptr;
+  const size_t n = static_cast<size_t>(a.data.nRows);
+  const bool gradient = a.params.mode == kModeGradient;
+  checkShape(info, weightLen == n && (!gradient || targetLen == n) && (gradient || labelLen == n),
+             "per-row arrays must have nRows entries");
+  if (!gradient) {
+    for (size_t i = 0; i < n; i++)
+      checkShape(info, a.data.label[i] >= 0 && a.data.label[i] < a.params.nClasses, "label out of range");
+  }
+  if (!info[14].IsNull() && !info[14].IsUndefined()) {
+    size_t sumLen = 0, countLen = 0;
+    a.oobSum = typedData<double>(info, 14, napi_float64_array, "oobSum", &sumLen);
+    a.oobCount = typedData<double>(info, 15, napi_float64_array, "oobCount", &countLen);
+    const size_t nOut = gradient ? 1 : static_cast<size_t>(a.params.nClasses);
+    checkShape(info, sumLen == n * nOut && countLen == n, "oob buffers do not match the shape");
+  }
+  checkShape(info, a.nTrees >= 0 && a.bootstrapSamples >= 0, "bad tree or sample count");
+  return a;
+}
+
+Napi::Value treesToJs(Napi::Env env, const std::vector<Tree>& trees) {
+  Napi::Array arr = Napi::Array::New(env, trees.size());
+  for (size_t i = 0; i < trees.size(); i++) arr.Set(static_cast<uint32_t>(i), treeToJs(env, trees[i]));
+  return arr;
+}
+
+Napi::Value GrowForestSync(const Napi::CallbackInfo& info) {
+  ForestArgs a = readForestCall(info);
+  std::vector<Tree> trees;
+  growForest(a, trees);
+  return treesToJs(info.Env(), trees);
+}
+
+class ForestWorker : public Napi::AsyncWorker {
+ public:
+  ForestWorker(Napi::Env env, ForestArgs args, std::vector<Napi::ObjectReference> keep)
+      : Napi::AsyncWorker(env), args_(args), keep_(std::move(keep)), deferred_(env) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { growForest(args_, trees_); }
+  void OnOK() override { deferred_.Resolve(treesToJs(Env(), trees_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  ForestArgs args_;
+  std::vector<Tree> trees_;
+  std::vector<Napi::ObjectReference> keep_;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value GrowForestAsync(const Napi::CallbackInfo& info) {
+  ForestArgs a = readForestCall(info);
+  auto* worker = new ForestWorker(info.Env(), a, keepAlive(info, 16));
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+template <typename T>
+const T* field(Napi::Env env, Napi::Object o, const char* name, napi_typedarray_type type, size_t expected) {
+  Napi::Value v = o.Get(name);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) {
+    throw Napi::TypeError::New(env, std::string("tree field '") + name + "' has the wrong type");
+  }
+  Napi::TypedArray a = v.As<Napi::TypedArray>();
+  if (expected != static_cast<size_t>(-1) && a.ElementLength() != expected) {
+    throw Napi::RangeError::New(env, std::string("tree field '") + name + "' has the wrong length");
+  }
+  return reinterpret_cast<const T*>(static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset());
+}
+
+// predictTrees(bins, nRows, nCols, trees, scales, out, nThreads)
+Napi::Value PredictTrees(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t binsLen = 0, scalesLen = 0, outLen = 0;
+  const uint8_t* bins = typedData<uint8_t>(info, 0, napi_uint8_array, "bins", &binsLen);
+  const int64_t nRows = intArg(info, 1);
+  const int nCols = static_cast<int>(intArg(info, 2));
+  Napi::Array arr = info[3].As<Napi::Array>();
+  const double* scales = typedData<double>(info, 4, napi_float64_array, "scales", &scalesLen);
+  double* out = typedData<double>(info, 5, napi_float64_array, "out", &outLen);
+  const int nThreads = static_cast<int>(intArg(info, 6));
+  checkShape(info, binsLen == static_cast<size_t>(nRows) * nCols && scalesLen == arr.Length(),
+             "predictTrees: bins or scales do not match");
+  std::vector<TreeView> views;
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Object o = arr.Get(i).As<Napi::Object>();
+    const size_t n = static_cast<size_t>(o.Get("nNodes").As<Napi::Number>().Int64Value());
+    TreeView v{};
+    v.nOut = static_cast<int>(o.Get("nOut").As<Napi::Number>().Int32Value());
+    v.feature = field<int32_t>(env, o, "feature", napi_int32_array, n);
+    v.threshold = field<int32_t>(env, o, "threshold", napi_int32_array, n);
+    v.left = field<int32_t>(env, o, "left", napi_int32_array, n);
+    v.right = field<int32_t>(env, o, "right", napi_int32_array, n);
+    v.catIndex = field<int32_t>(env, o, "catIndex", napi_int32_array, n);
+    v.missingLeft = field<uint8_t>(env, o, "missingLeft", napi_uint8_array, n);
+    v.catBits = field<uint32_t>(env, o, "catBits", napi_uint32_array, static_cast<size_t>(-1));
+    const size_t catWords = o.Get("catBits").As<Napi::TypedArray>().ElementLength();
+    v.value = field<double>(env, o, "value", napi_float64_array, n * v.nOut);
+    checkShape(info, n > 0 && outLen == static_cast<size_t>(nRows) * v.nOut, "predictTrees: out has the wrong size");
+    for (size_t j = 0; j < n; j++) {
+      const bool internal = v.feature[j] >= 0;
+      checkShape(info, v.catIndex[j] < 0 || static_cast<size_t>(v.catIndex[j] + 1) * 8 <= catWords,
+                 "predictTrees: category set out of range");
+      checkShape(info,
+                 v.feature[j] < nCols && (!internal || (v.left[j] > 0 && static_cast<size_t>(v.left[j]) < n &&
+                                                        v.right[j] > 0 && static_cast<size_t>(v.right[j]) < n)),
+                 "predictTrees: malformed tree");
+    }
+    views.push_back(v);
+  }
+  predictTrees(bins, nRows, views, scales, out, nThreads);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitTrees(Napi::Env env, Napi::Object exports) {
+  exports.Set("growTree", Napi::Function::New(env, GrowTreeSync));
+  exports.Set("growTreeAsync", Napi::Function::New(env, GrowTreeAsync));
+  exports.Set("growForest", Napi::Function::New(env, GrowForestSync));
+  exports.Set("growForestAsync", Napi::Function::New(env, GrowForestAsync));
+  exports.Set("predictTrees", Napi::Function::New(env, PredictTrees));
+}
+
+}  // namespace mlsweep

@@ -1,0 +1,117 @@
+// Forests and ensemble prediction: the counterpart of src/models/tree/forest-kernel.ts.
+#include "tree_forest.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "parallel.h"
+
+namespace mlsweep {
+namespace {
+
+struct Rng {
+  uint32_t state;
+  uint32_t next() {
+    state += 0x6d2b79f5u;
+    uint32_t t = state;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    return t ^ (t >> 14);
+  }
+};
+
+inline int leafOfView(const TreeView& t, const uint8_t* bins, int64_t nRows, int64_t r) {
+  int node = 0;
+  for (int f = t.feature[0]; f >= 0; f = t.feature[node]) {
+    const int b = bins[f * nRows + r];
+    const int ci = t.catIndex[node];
+    const bool goLeft = ci >= 0 ? ((t.catBits[ci * 8 + (b >> 5)] >> (b & 31)) & 1u) != 0
+                                : (b == 255 ? t.missingLeft[node] != 0 : b <= t.threshold[node]);
+    node = goLeft ? t.left[node] : t.right[node];
+  }
+  return node;
+}
+
+}  // namespace
+
+void growForest(const ForestArgs& a, std::vector<Tree>& trees) {
+  const int64_t n = a.data.nRows;
+  trees.assign(a.nTrees, Tree());
+  std::vector<uint32_t> seeds(a.nTrees);
+  Rng master{a.seed};
+  for (int t = 0; t < a.nTrees; t++) seeds[t] = master.next();
+  const bool oob = a.oobSum != nullptr && a.bootstrapSamples > 0;
+  std::vector<std::vector<uint8_t>> inBag(oob ? a.nTrees : 0);
+  const bool gradient = a.params.mode == kModeGradient;
+  const int threads = std::min(resolveThreads(a.data.nThreads), std::max(a.nTrees, 1));
+  parallelFor(a.nTrees, threads, [&](int t) {
+    Rng rng{seeds[t]};
+    std::vector<double> w(a.weight, a.weight + n);
+    if (a.bootstrapSamples > 0) {
+      std::vector<int32_t> counts(n, 0);
+      for (int64_t i = 0; i < a.bootstrapSamples; i++) {
+        counts[static_cast<int64_t>(std::floor(rng.next() / 4294967296.0 * static_cast<double>(n)))]++;
+      }
+      for (int64_t r = 0; r < n; r++) w[r] *= counts[r];
+      if (oob) {
+        inBag[t].resize(n);
+        for (int64_t r = 0; r < n; r++) inBag[t][r] = counts[r] > 0 ? 1 : 0;
+      }
+    }
+    std::vector<int32_t> rows;
+    rows.reserve(n);
+    for (int64_t r = 0; r < n; r++)
+      if (w[r] > 0) rows.push_back(static_cast<int32_t>(r));
+    std::vector<double> grad;
+    if (gradient) {
+      grad.resize(n);
+      for (int64_t r = 0; r < n; r++) grad[r] = -w[r] * a.target[r];
+    }
+    GrowParams p = a.params;
+    p.seed = rng.next();
+    GrowData d = a.data;
+    d.rows = rows.data();
+    d.nUsedRows = static_cast<int64_t>(rows.size());
+    d.grad = gradient ? grad.data() : nullptr;
+    d.hess = w.data();
+    d.nThreads = 1;
+    growTree(d, p, trees[t], nullptr);
+  });
+  if (!oob) return;
+  const int nOut = trees.empty() ? 1 : trees[0].nOut;
+  const int64_t chunk = 4096;
+  const int nChunks = static_cast<int>((n + chunk - 1) / chunk);
+  parallelFor(nChunks, a.data.nThreads, [&](int c) {
+    const int64_t end = std::min(n, (c + 1) * chunk);
+    for (int t = 0; t < a.nTrees; t++) {
+      const Tree& tree = trees[t];
+      for (int64_t r = c * chunk; r < end; r++) {
+        if (inBag[t][r] || !(a.weight[r] > 0)) continue;
+        const int leaf = leafOf(tree, a.data.bins, n, r);
+        for (int k = 0; k < nOut; k++) a.oobSum[r * nOut + k] += tree.value[static_cast<size_t>(leaf) * nOut + k];
+        a.oobCount[r] += 1;
+      }
+    }
+  });
+}
+
+void predictTrees(const uint8_t* bins, int64_t nRows, const std::vector<TreeView>& trees, const double* scales,
+                  double* out, int nThreads) {
+  const int64_t chunk = 2048;
+  const int nChunks = static_cast<int>((nRows + chunk - 1) / chunk);
+  parallelFor(nChunks, nThreads, [&](int c) {
+    const int64_t begin = c * chunk;
+    const int64_t end = std::min(nRows, begin + chunk);
+    for (size_t t = 0; t < trees.size(); t++) {
+      const TreeView& tree = trees[t];
+      const double s = scales[t];
+      const int k = tree.nOut;
+      for (int64_t r = begin; r < end; r++) {
+        const int leaf = leafOfView(tree, bins, nRows, r);
+        for (int j = 0; j < k; j++) out[r * k + j] += s * tree.value[static_cast<size_t>(leaf) * k + j];
+      }
+    }
+  });
+}
+
+}  // namespace mlsweep

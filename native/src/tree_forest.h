@@ -1,0 +1,40 @@
+// Forests (random forests, extra trees) and tree-ensemble prediction on bins. The
+// procedure is documented in src/models/tree/forest-kernel.ts, whose TypeScript
+// follows the same draws in the same order.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "tree_grow.h"
+
+namespace mlsweep {
+
+struct ForestArgs {
+  GrowData data;          // rows/grad/hess are filled per tree
+  const double* target;   // gradient mode (regression): y per row
+  const double* weight;   // base weight per row (sample weight x class weight)
+  GrowParams params;
+  int nTrees;
+  uint32_t seed;
+  int64_t bootstrapSamples;  // 0: every row, unweighted draw otherwise
+  double* oobSum;            // nRows x nOut, or null
+  double* oobCount;          // nRows, or null
+};
+
+// Grows nTrees trees, trees in parallel on data.nThreads threads.
+void growForest(const ForestArgs& a, std::vector<Tree>& trees);
+
+// A tree whose arrays live elsewhere (typed arrays of a JS tree object).
+struct TreeView {
+  int nOut;
+  const int32_t *feature, *threshold, *left, *right, *catIndex;
+  const uint8_t* missingLeft;
+  const uint32_t* catBits;
+  const double* value;
+};
+
+// out[r * nOut + k] += scales[t] * value of the leaf reached by row r in tree t.
+void predictTrees(const uint8_t* bins, int64_t nRows, const std::vector<TreeView>& trees, const double* scales,
+                  double* out, int nThreads);
+
+}  // namespace mlsweep

@@ -1,0 +1,584 @@
+// Histogram tree grower: a line-by-line counterpart of src/models/tree/grow.ts.
+#include "tree_grow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "parallel.h"
+
+namespace mlsweep {
+
+GrowParams unpackGrowParams(const double* p) {
+  GrowParams g;
+  g.mode = static_cast<int>(p[0]);
+  g.nClasses = static_cast<int>(p[1]);
+  g.maxDepth = static_cast<int>(p[2]);
+  g.maxLeaves = static_cast<int>(p[3]);
+  g.minSamplesSplit = p[4];
+  g.minSamplesLeaf = p[5];
+  g.minChildWeight = p[6];
+  g.minGain = p[7];
+  g.lambdaL1 = p[8];
+  g.lambdaL2 = p[9];
+  g.maxFeatures = static_cast<int>(p[10]);
+  g.randomSplits = p[11] != 0;
+  g.seed = static_cast<uint32_t>(p[12]);
+  return g;
+}
+
+namespace {
+
+constexpr double kUint32Range = 4294967296.0;
+// Below this many row-feature cells a node's histograms are built on one thread.
+constexpr int64_t kParallelCells = 1 << 17;
+
+struct Mulberry32 {
+  uint32_t state;
+  explicit Mulberry32(uint32_t seed) : state(seed) {}
+  uint32_t next() {
+    state += 0x6d2b79f5u;
+    uint32_t t = state;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    return t ^ (t >> 14);
+  }
+  double uniform() { return next() / kUint32Range; }
+};
+
+struct GNode {
+  int id;
+  int64_t begin, end;
+  int depth;
+  std::vector<double> totals;
+  std::unique_ptr<double[]> hist;
+  double gain = 0;
+  int feature = -1;
+  int threshold = 0;
+  bool missingLeft = false;
+  std::vector<int32_t> cats;  // categorical split: slots in scan order; the first catCount go left
+  bool categorical = false;
+  int catCount = 0;
+};
+
+class Grower {
+ public:
+  Grower(const GrowData& d, const GrowParams& p, Tree& out)
+      : d_(d), p_(p), out_(out), rng_(p.seed) {
+    K_ = p.mode == kModeGradient ? 1 : p.nClasses;
+    D_ = p.mode == kModeGradient ? 3 : p.nClasses + 2;
+    W_ = D_ - 2;
+    C_ = D_ - 1;
+    slotOff_.assign(d.nCols + 1, 0);
+    int maxSlots = 1;
+    for (int f = 0; f < d.nCols; f++) {
+      slotOff_[f + 1] = slotOff_[f] + d.nBins[f] + 1;
+      maxSlots = std::max(maxSlots, d.nBins[f] + 1);
+    }
+    totalSlots_ = slotOff_[d.nCols];
+    rows_.assign(d.rows, d.rows + d.nUsedRows);
+    tmp_.resize(d.nUsedRows);
+    full_ = p.maxFeatures >= d.nFeatures;
+    denseMinRows_ = (totalSlots_ + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
+    L_.assign(D_, 0);
+    R_.assign(D_, 0);
+    scratch_.assign(static_cast<size_t>(maxSlots) * D_, 0);
+    touched_.assign(maxSlots, 0);
+    present_.assign(maxSlots, 0);
+    keys_.assign(maxSlots, 0);
+    out_ = Tree();
+    out_.nOut = K_;
+  }
+
+  void grow(int32_t* leafOfRow) {
+    std::vector<std::unique_ptr<GNode>> nodes;
+    nodes.push_back(createNode(0, static_cast<int64_t>(rows_.size()), 0));
+    GNode* root = nodes.back().get();
+    if (full_ && isDense(*root)) {
+      root->hist = takeHist();
+      buildHist(root->hist.get(), root->begin, root->end);
+    }
+    findSplit(*root);
+    if (p_.maxLeaves > 0) {
+      std::vector<GNode*> candidates;
+      if (root->feature >= 0) candidates.push_back(root);
+      for (int leaves = 1; leaves < p_.maxLeaves && !candidates.empty(); leaves++) {
+        size_t best = 0;
+        for (size_t i = 1; i < candidates.size(); i++) {
+          GNode* c = candidates[i];
+          GNode* b = candidates[best];
+          if (c->gain > b->gain || (c->gain == b->gain && c->id < b->id)) best = i;
+        }
+        GNode* node = candidates[best];
+        candidates.erase(candidates.begin() + best);
+        split(*node, nodes);
+        GNode* l = nodes[nodes.size() - 2].get();
+        GNode* r = nodes[nodes.size() - 1].get();
+        if (l->feature >= 0) candidates.push_back(l);
+        if (r->feature >= 0) candidates.push_back(r);
+      }
+    } else {
+      std::vector<GNode*> stack{root};
+      while (!stack.empty()) {
+        GNode* node = stack.back();
+        stack.pop_back();
+        if (node->feature < 0) continue;
+        split(*node, nodes);
+        GNode* l = nodes[nodes.size() - 2].get();
+        GNode* r = nodes[nodes.size() - 1].get();
+        stack.push_back(r);
+        stack.push_back(l);
+        // a split node's statistics are no longer needed
+        node->totals.clear();
+        node->totals.shrink_to_fit();
+        node->cats.clear();
+      }
+    }
+    if (leafOfRow) {
+      for (auto& n : nodes) {
+        if (out_.feature[n->id] >= 0) continue;
+        for (int64_t i = n->begin; i < n->end; i++) leafOfRow[rows_[i]] = n->id;
+      }
+    }
+  }
+
+ private:
+  const GrowData& d_;
+  const GrowParams& p_;
+  Tree& out_;
+  Mulberry32 rng_;
+  int K_, D_, W_, C_;
+  std::vector<int> slotOff_;
+  int totalSlots_;
+  std::vector<int32_t> rows_, tmp_;
+  bool full_;
+  int64_t denseMinRows_;  // nodes with fewer rows get no histograms
+  std::vector<double> L_, R_, scratch_, keys_, ordered_;
+  std::vector<int32_t> touched_, present_;
+  std::vector<std::unique_ptr<double[]>> pool_;
+
+  bool isDense(const GNode& n) const { return n.end - n.begin >= denseMinRows_; }
+
+  void release(GNode& n) {
+    if (n.hist) pool_.push_back(std::move(n.hist));
+  }
+
+  std::unique_ptr<double[]> takeHist() {
+    const size_t n = static_cast<size_t>(totalSlots_) * D_;
+    if (!pool_.empty()) {
+      std::unique_ptr<double[]> h = std::move(pool_.back());
+      pool_.pop_back();
+      std::fill(h.get(), h.get() + n, 0.0);
+      return h;
+    }
+    return std::unique_ptr<double[]>(new double[n]());
+  }
+
+  std::unique_ptr<GNode> createNode(int64_t begin, int64_t end, int depth) {
+    auto node = std::make_unique<GNode>();
+    node->id = out_.nNodes();
+    node->begin = begin;
+    node->end = end;
+    node->depth = depth;
+    node->totals.assign(D_, 0.0);
+    sumRows(node->totals.data(), begin, end);
+    const double* t = node->totals.data();
+    out_.feature.push_back(-1);
+    out_.threshold.push_back(0);
+    out_.missingLeft.push_back(0);
+    out_.left.push_back(-1);
+    out_.right.push_back(-1);
+    out_.catIndex.push_back(-1);
+    out_.gain.push_back(0);
+    out_.cover.push_back(t[W_]);
+    if (p_.mode == kModeGradient) {
+      out_.value.push_back(leafValue(t[0], t[1]));
+    } else {
+      for (int k = 0; k < K_; k++) out_.value.push_back(t[W_] > 0 ? t[k] / t[W_] : 0);
+    }
+    return node;
+  }
+
+  void sumRows(double* out, int64_t begin, int64_t end) const {
+    if (p_.mode == kModeGradient) {
+      for (int64_t i = begin; i < end; i++) {
+        const int32_t r = rows_[i];
+        out[0] += d_.grad[r];
+        out[1] += d_.hess[r];
+      }
+    } else {
+      for (int64_t i = begin; i < end; i++) {
+        const int32_t r = rows_[i];
+        out[d_.label[r]] += d_.hess[r];
+        out[D_ - 2] += d_.hess[r];
+      }
+    }
+    out[D_ - 1] = static_cast<double>(end - begin);
+  }
+
+  double thresholdL1(double G) const {
+    const double a = p_.lambdaL1;
+    return G > a ? G - a : (G < -a ? G + a : 0.0);
+  }
+
+  double leafValue(double G, double H) const {
+    const double t = thresholdL1(G);
+    const double denom = H + p_.lambdaL2;
+    return denom > 0 ? -t / denom : 0.0;
+  }
+
+  double score(const double* s) const {
+    if (p_.mode == kModeGradient) {
+      const double t = thresholdL1(s[0]);
+      const double denom = s[1] + p_.lambdaL2;
+      return denom > 0 ? (t * t) / denom : 0.0;
+    }
+    const double total = s[W_];
+    if (!(total > 0)) return 0.0;
+    double acc = 0;
+    if (p_.mode == kModeEntropy) {
+      for (int k = 0; k < K_; k++) {
+        const double w = s[k];
+        if (w > 0) acc += w * std::log(w);
+      }
+      return acc - total * std::log(total);
+    }
+    for (int k = 0; k < K_; k++) acc += s[k] * s[k];
+    return acc / total;
+  }
+
+  // Gradient mode: the node's (g, h) pairs gathered once in row order, so that each
+  // feature's pass reads them sequentially (LightGBM's ordered gradients).
+  void orderGradients(int64_t begin, int64_t end) {
+    ordered_.resize(static_cast<size_t>(end - begin) * 2);
+    double* o = ordered_.data();
+    for (int64_t i = begin; i < end; i++) {
+      const int32_t r = rows_[i];
+      o[0] = d_.grad[r];
+      o[1] = d_.hess[r];
+      o += 2;
+    }
+  }
+
+  void accumulate(double* h, int f, int base, int64_t begin, int64_t end) const {
+    const int nb = d_.nBins[f];
+    const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+    const int32_t* rows = rows_.data();
+    if (p_.mode == kModeGradient) {
+      const double* o = ordered_.data();
+      double* hb = h + static_cast<size_t>(base) * 3;
+      const int missingSlot = nb * 3;
+      for (int64_t i = begin; i < end; i++, o += 2) {
+        const int b = col[rows[i]];
+        double* s = hb + (b == 255 ? missingSlot : b * 3);
+        s[0] += o[0];
+        s[1] += o[1];
+        s[2] += 1;
+      }
+      return;
+    }
+    const int D = D_;
+    for (int64_t i = begin; i < end; i++) {
+      const int32_t r = rows[i];
+      const int b = col[r];
+      double* s = h + static_cast<size_t>(base + (b == 255 ? nb : b)) * D;
+      const double w = d_.hess[r];
+      s[d_.label[r]] += w;
+      s[D - 2] += w;
+      s[D - 1] += 1;
+    }
+  }
+
+  void buildHist(double* h, int64_t begin, int64_t end) {
+    if (p_.mode == kModeGradient) orderGradients(begin, end);
+    const int n = d_.nFeatures;
+    const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
+    parallelFor(n, threads, [&](int i) {
+      const int f = d_.features[i];
+      accumulate(h, f, slotOff_[f], begin, end);
+    });
+  }
+
+  bool canSplit(const GNode& node) const {
+    const double n = static_cast<double>(node.end - node.begin);
+    if (n < p_.minSamplesSplit || n < 2 * p_.minSamplesLeaf) return false;
+    if (p_.maxDepth > 0 && node.depth >= p_.maxDepth) return false;
+    if (p_.mode != kModeGradient) {
+      int nonEmpty = 0;
+      for (int k = 0; k < K_; k++)
+        if (node.totals[k] > 0) nonEmpty++;
+      if (nonEmpty <= 1) return false;
+    }
+    return true;
+  }
+
+  void findSplit(GNode& node) {
+    node.gain = -std::numeric_limits<double>::infinity();
+    node.feature = -1;
+    if (canSplit(node)) {
+      const double scoreP = score(node.totals.data());
+      if (full_) {
+        const double* h = node.hist.get();
+        for (int i = 0; i < d_.nFeatures; i++) {
+          const int f = d_.features[i];
+          if (h) {
+            const int m = presentSlots(h, slotOff_[f], d_.nBins[f]);
+            evaluate(node, f, h, slotOff_[f], m, scoreP);
+          } else {
+            const int m = sparseHist(f, node.begin, node.end);
+            evaluate(node, f, scratch_.data(), 0, m, scoreP);
+            clearTouched(m);
+          }
+        }
+      } else {
+        std::vector<int32_t> pool(d_.features, d_.features + d_.nFeatures);
+        const int n = d_.nFeatures;
+        int visited = 0;
+        for (int i = 0; i < n && visited < p_.maxFeatures; i++) {
+          const int j = i + static_cast<int>(std::floor(rng_.uniform() * (n - i)));
+          const int f = pool[j];
+          pool[j] = pool[i];
+          pool[i] = f;
+          const int m = sparseHist(f, node.begin, node.end);
+          if (evaluate(node, f, scratch_.data(), 0, m, scoreP)) visited++;
+          clearTouched(m);
+        }
+      }
+      const double tol = 1e-12 * std::fabs(scoreP);
+      if (!(node.gain > tol && node.gain >= p_.minGain)) node.feature = -1;
+    }
+    if (node.feature < 0) release(node);
+  }
+
+  int presentSlots(const double* h, int base, int nb) {
+    int m = 0;
+    for (int s = 0; s <= nb; s++)
+      if (h[static_cast<size_t>(base + s) * D_ + C_] > 0) present_[m++] = s;
+    return m;
+  }
+
+  int sparseHist(int f, int64_t begin, int64_t end) {
+    const int nb = d_.nBins[f];
+    const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+    const bool gradient = p_.mode == kModeGradient;
+    const int D = D_;
+    double* scratch = scratch_.data();
+    int m = 0;
+    for (int64_t i = begin; i < end; i++) {
+      const int32_t r = rows_[i];
+      const int b = col[r];
+      const int slot = b == 255 ? nb : b;
+      double* s = scratch + static_cast<size_t>(slot) * D;
+      if (s[D - 1] == 0) touched_[m++] = slot;
+      if (gradient) {
+        s[0] += d_.grad[r];
+        s[1] += d_.hess[r];
+      } else {
+        s[d_.label[r]] += d_.hess[r];
+        s[D - 2] += d_.hess[r];
+      }
+      s[D - 1] += 1;
+    }
+    std::sort(touched_.begin(), touched_.begin() + m);
+    std::copy(touched_.begin(), touched_.begin() + m, present_.begin());
+    return m;
+  }
+
+  void clearTouched(int m) {
+    for (int i = 0; i < m; i++) {
+      double* s = scratch_.data() + static_cast<size_t>(present_[i]) * D_;
+      std::fill(s, s + D_, 0.0);
+    }
+  }
+
+  bool evaluate(GNode& node, int f, const double* h, int base, int m, double scoreP) {
+    if (m <= 1) return false;
+    if (d_.categorical[f])
+      evaluateCategorical(node, f, h, base, m, scoreP);
+    else
+      evaluateNumeric(node, f, h, base, m, scoreP);
+    return true;
+  }
+
+  void addSlot(double* L, const double* h, size_t s) const {
+    for (int k = 0; k < D_; k++) L[k] += h[s + k];
+  }
+  void subSlot(double* L, const double* h, size_t s) const {
+    for (int k = 0; k < D_; k++) L[k] -= h[s + k];
+  }
+
+  double candidateGain(const double* totals, double scoreP) {
+    double* L = L_.data();
+    double* R = R_.data();
+    for (int k = 0; k < D_; k++) R[k] = totals[k] - L[k];
+    if (L[C_] < p_.minSamplesLeaf || R[C_] < p_.minSamplesLeaf) return -std::numeric_limits<double>::infinity();
+    if (L[W_] < p_.minChildWeight || R[W_] < p_.minChildWeight) return -std::numeric_limits<double>::infinity();
+    return score(L) + score(R) - scoreP;
+  }
+
+  void considerNumeric(GNode& node, int f, int t, bool missingLeft, bool missingSeen, double scoreP) {
+    const double gain = candidateGain(node.totals.data(), scoreP);
+    if (!(gain > node.gain)) return;
+    node.gain = gain;
+    node.feature = f;
+    node.threshold = t;
+    node.missingLeft = missingSeen ? missingLeft : L_[C_] >= R_[C_];
+    node.categorical = false;
+  }
+
+  void evaluateNumeric(GNode& node, int f, const double* h, int base, int m, double scoreP) {
+    const int nb = d_.nBins[f];
+    const bool missing = present_[m - 1] == nb;
+    const int nv = missing ? m - 1 : m;
+    const size_t ms = static_cast<size_t>(base + nb) * D_;
+    double* L = L_.data();
+    std::fill(L, L + D_, 0.0);
+    if (p_.randomSplits) {
+      int t = present_[0];
+      if (nv >= 2) {
+        const int lo = present_[0];
+        t = lo + static_cast<int>(std::floor(rng_.uniform() * (present_[nv - 1] - lo)));
+      }
+      for (int i = 0; i < nv && present_[i] <= t; i++) addSlot(L, h, static_cast<size_t>(base + present_[i]) * D_);
+      considerNumeric(node, f, t, false, missing, scoreP);
+      if (missing && nv >= 2) {
+        addSlot(L, h, ms);
+        considerNumeric(node, f, t, true, missing, scoreP);
+      }
+      return;
+    }
+    for (int i = 0; i < nv; i++) {
+      addSlot(L, h, static_cast<size_t>(base + present_[i]) * D_);
+      if (i < nv - 1 || missing) considerNumeric(node, f, present_[i], false, missing, scoreP);
+      if (missing && i < nv - 1) {
+        addSlot(L, h, ms);
+        considerNumeric(node, f, present_[i], true, missing, scoreP);
+        subSlot(L, h, ms);
+      }
+    }
+  }
+
+  int keyClass(const double* totals) const {
+    int c = 0;
+    for (int k = 1; k < K_; k++)
+      if (totals[k] > totals[c]) c = k;
+    return c;
+  }
+
+  double categoryKey(const double* h, size_t s, int c) const {
+    if (p_.mode == kModeGradient) return h[s + 1] > 0 ? h[s] / h[s + 1] : 0.0;
+    return h[s + W_] > 0 ? h[s + c] / h[s + W_] : 0.0;
+  }
+
+  void evaluateCategorical(GNode& node, int f, const double* h, int base, int m, double scoreP) {
+    std::vector<int32_t> order(present_.begin(), present_.begin() + m);
+    int first = 1;
+    int last = m - 1;
+    if (p_.randomSplits) {
+      for (int i = 0; i < m - 1; i++) {
+        const int j = i + static_cast<int>(std::floor(rng_.uniform() * (m - i)));
+        std::swap(order[i], order[j]);
+      }
+      first = last = 1 + static_cast<int>(std::floor(rng_.uniform() * (m - 1)));
+    } else {
+      const int c = keyClass(node.totals.data());
+      for (int i = 0; i < m; i++) keys_[order[i]] = categoryKey(h, static_cast<size_t>(base + order[i]) * D_, c);
+      std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        const double ka = keys_[a], kb = keys_[b];
+        return ka < kb || (ka == kb && a < b);
+      });
+    }
+    double* L = L_.data();
+    std::fill(L, L + D_, 0.0);
+    for (int k = 1; k <= last; k++) {
+      addSlot(L, h, static_cast<size_t>(base + order[k - 1]) * D_);
+      if (k < first) continue;
+      const double gain = candidateGain(node.totals.data(), scoreP);
+      if (!(gain > node.gain)) continue;
+      node.gain = gain;
+      node.feature = f;
+      node.cats = order;
+      node.categorical = true;
+      node.catCount = k;
+      node.missingLeft = L_[C_] >= R_[C_];
+    }
+  }
+
+  void split(GNode& node, std::vector<std::unique_ptr<GNode>>& nodes) {
+    const int f = node.feature;
+    const int id = node.id;
+    int ci = -1;
+    uint32_t bits[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    if (node.categorical) {
+      const int nb = d_.nBins[f];
+      bool missingSeen = false;
+      for (int32_t slot : node.cats)
+        if (slot == nb) missingSeen = true;
+      for (int k = 0; k < node.catCount; k++) {
+        const int slot = node.cats[k];
+        const int bin = slot == nb ? 255 : slot;
+        bits[bin >> 5] |= 1u << (bin & 31);
+      }
+      if (!missingSeen && node.missingLeft) bits[7] |= 1u << 31;
+      ci = static_cast<int>(out_.catBits.size() / 8);
+      for (uint32_t w : bits) out_.catBits.push_back(w);
+    }
+    const int64_t nLeft = partition(node, f, bits, ci >= 0);
+    out_.feature[id] = f;
+    out_.threshold[id] = node.categorical ? 0 : node.threshold;
+    out_.missingLeft[id] = node.missingLeft ? 1 : 0;
+    out_.catIndex[id] = ci;
+    out_.gain[id] = node.gain;
+    nodes.push_back(createNode(node.begin, node.begin + nLeft, node.depth + 1));
+    GNode* l = nodes.back().get();
+    nodes.push_back(createNode(node.begin + nLeft, node.end, node.depth + 1));
+    GNode* r = nodes.back().get();
+    out_.left[id] = l->id;
+    out_.right[id] = r->id;
+    if (node.hist) {
+      std::unique_ptr<double[]> parent = std::move(node.hist);
+      const bool smallIsLeft = l->end - l->begin <= r->end - r->begin;
+      GNode* small = smallIsLeft ? l : r;
+      GNode* big = smallIsLeft ? r : l;
+      small->hist = takeHist();
+      buildHist(small->hist.get(), small->begin, small->end);
+      const size_t n = static_cast<size_t>(totalSlots_) * D_;
+      double* ph = parent.get();
+      const double* sh = small->hist.get();
+      for (size_t i = 0; i < n; i++) ph[i] -= sh[i];
+      big->hist = std::move(parent);
+      if (!isDense(*small)) release(*small);
+      if (!isDense(*big)) release(*big);
+    }
+    findSplit(*l);
+    findSplit(*r);
+  }
+
+  int64_t partition(const GNode& node, int f, const uint32_t* bits, bool categorical) {
+    const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+    int64_t nl = node.begin;
+    int64_t nr = 0;
+    for (int64_t i = node.begin; i < node.end; i++) {
+      const int32_t r = rows_[i];
+      const int b = col[r];
+      const bool goLeft = categorical ? ((bits[b >> 5] >> (b & 31)) & 1u) != 0
+                                      : (b == 255 ? node.missingLeft : b <= node.threshold);
+      if (goLeft)
+        rows_[nl++] = r;
+      else
+        tmp_[nr++] = r;
+    }
+    std::copy(tmp_.begin(), tmp_.begin() + nr, rows_.begin() + nl);
+    return nl - node.begin;
+  }
+};
+
+}  // namespace
+
+void growTree(const GrowData& data, const GrowParams& params, Tree& out, int32_t* leafOfRow) {
+  Grower g(data, params, out);
+  g.grow(leafOfRow);
+}
+
+}  // namespace mlsweep

@@ -1,0 +1,26 @@
+export type {
+  GradientBoostingClassifierParams,
+  GradientBoostingParams,
+  GradientBoostingRegressorParams,
+} from './boosting/gradient-boosting.ts';
+export { GradientBoostingClassifier, GradientBoostingRegressor } from './boosting/gradient-boosting.ts';
+export type { ClassWeight } from './classes.ts';
+export { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision-tree.ts';
+export { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
+export type { DecisionTreeParams, ForestParams, MaxFeatures } from './forest/forest-model.ts';
+export { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
+export { estimatorFromJSON } from './registry.ts';
+export type { TreeArrays } from './tree/tree-arrays.ts';
+export type { TreeCommonParams } from './tree/tree-model.ts';
+export type {
+  Classifier,
+  ComputeParams,
+  Estimator,
+  FeatureInput,
+  FitOptions,
+  IterationCallback,
+  IterationInfo,
+  LabelInput,
+  Regressor,
+  SerializedEstimator,
+} from './types.ts';

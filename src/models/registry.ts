@@ -1,0 +1,38 @@
+import { ValidationError } from '../errors.ts';
+import { GradientBoostingClassifier, GradientBoostingRegressor } from './boosting/gradient-boosting.ts';
+import { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision-tree.ts';
+import { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
+import { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
+import type { Estimator, SerializedEstimator } from './types.ts';
+
+const LOADERS: Record<string, (json: SerializedEstimator) => Estimator> = {
+  DecisionTreeClassifier: DecisionTreeClassifier.fromJSON,
+  DecisionTreeRegressor: DecisionTreeRegressor.fromJSON,
+  RandomForestClassifier: RandomForestClassifier.fromJSON,
+  RandomForestRegressor: RandomForestRegressor.fromJSON,
+  ExtraTreesClassifier: ExtraTreesClassifier.fromJSON,
+  ExtraTreesRegressor: ExtraTreesRegressor.fromJSON,
+  GradientBoostingClassifier: GradientBoostingClassifier.fromJSON,
+  GradientBoostingRegressor: GradientBoostingRegressor.fromJSON,
+};
+
+/**
+ * Rebuilds any estimator from its `toJSON()` output (or that output parsed back from a
+ * string), dispatching on its `type`.
+ *
+ * @example
+ * const copy = estimatorFromJSON(JSON.parse(JSON.stringify(model)));
+ */
+export function estimatorFromJSON(json: SerializedEstimator | string): Estimator {
+  const doc = typeof json === 'string' ? (JSON.parse(json) as SerializedEstimator) : json;
+  const load = LOADERS[doc?.type];
+  if (!load) {
+    throw new ValidationError(
+      `unknown estimator type '${doc?.type}' (known: ${Object.keys(LOADERS).join(', ')})`,
+      {
+        path: 'type',
+      },
+    );
+  }
+  return load(doc);
+}

@@ -1,0 +1,88 @@
+import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
+import { growTreeJs } from './grow.ts';
+import { type GrowData, type GrowParams, MODE_GRADIENT } from './grow-params.ts';
+import { leafOf, type TreeArrays } from './tree-arrays.ts';
+
+/**
+ * What a forest is grown from. The draws (native/src/tree_forest.cc makes the same):
+ * tree seeds are the first nTrees draws of mulberry32(seed); tree t draws, from
+ * mulberry32(seed_t), `bootstrapSamples` rows with replacement (floor(u * nRows)), each
+ * row's weight multiplied by its draw count, then one more number: the seed of the
+ * tree's node-level draws. Regression trees get g = -w*y, h = w.
+ */
+export interface ForestInput {
+  /** Binned data; grad, hess, rows are set per tree. */
+  data: Omit<GrowData, 'grad' | 'hess' | 'rows'>;
+  /** Regression targets (gradient mode). */
+  target: Float64Array;
+  /** Base weight per row: sample weight times class weight. */
+  weight: Float64Array;
+  params: GrowParams;
+  nTrees: number;
+  seed: number;
+  /** Rows drawn per tree with replacement; 0 grows every tree on all rows. */
+  bootstrapSamples: number;
+}
+
+/** Out-of-bag sums (nRows x nOut) and counts, filled when bootstrapping. */
+export interface OobBuffers {
+  sum: Float64Array;
+  count: Float64Array;
+}
+
+/** The seeds of a forest's trees: the first nTrees draws of mulberry32(seed). */
+export function treeSeeds(seed: number, nTrees: number): Uint32Array {
+  const next = mulberry32(seed);
+  const seeds = new Uint32Array(nTrees);
+  for (let t = 0; t < nTrees; t++) seeds[t] = next();
+  return seeds;
+}
+
+/**
+ * Grows a forest in TypeScript, one tree after another; fills `oob` when given.
+ *
+ * @example
+ * const trees = growForestJs({ data, target, weight, params, nTrees: 10, seed: 1, bootstrapSamples: n }, null);
+ */
+export function growForestJs(input: ForestInput, oob: OobBuffers | null): TreeArrays[] {
+  const { data, target, weight, params, nTrees, bootstrapSamples } = input;
+  const n = data.nRows;
+  const seeds = treeSeeds(input.seed, nTrees);
+  const gradient = params.mode === MODE_GRADIENT;
+  const trees: TreeArrays[] = [];
+  const inBag: Uint8Array[] = [];
+  for (let t = 0; t < nTrees; t++) {
+    const next = mulberry32(seeds[t]!);
+    const w = Float64Array.from(weight);
+    if (bootstrapSamples > 0) {
+      const counts = new Int32Array(n);
+      for (let i = 0; i < bootstrapSamples; i++) counts[Math.floor((next() / UINT32_RANGE) * n)]!++;
+      for (let r = 0; r < n; r++) w[r]! *= counts[r]!;
+      if (oob) inBag.push(Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0)));
+    }
+    const rows: number[] = [];
+    for (let r = 0; r < n; r++) if (w[r]! > 0) rows.push(r);
+    const grad = new Float64Array(gradient ? n : 0);
+    if (gradient) for (let r = 0; r < n; r++) grad[r] = -w[r]! * target[r]!;
+    const grown = growTreeJs(
+      { ...data, grad, hess: w, rows: Int32Array.from(rows) },
+      { ...params, seed: next() },
+      false,
+    );
+    trees.push(grown.tree);
+  }
+  if (oob && bootstrapSamples > 0) {
+    for (let t = 0; t < nTrees; t++) {
+      const tree = trees[t]!;
+      const bag = inBag[t]!;
+      const k = tree.nOut;
+      for (let r = 0; r < n; r++) {
+        if (bag[r] || !(weight[r]! > 0)) continue;
+        const leaf = leafOf(tree, data.bins, n, r);
+        for (let j = 0; j < k; j++) oob.sum[r * k + j]! += tree.value[leaf * k + j]!;
+        oob.count[r]! += 1;
+      }
+    }
+  }
+  return trees;
+}

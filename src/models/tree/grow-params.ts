@@ -1,0 +1,83 @@
+/**
+ * The inputs of the histogram tree grower, shared by the TypeScript grower (grow.ts) and
+ * the C++ one (native/src/tree_grow.cc), which follow the same rules step by step.
+ *
+ * Statistics: in gradient mode every row carries a gradient g and a hessian h, a leaf's
+ * value is -T(G)/(H + lambdaL2) and a side's score T(G)^2/(H + lambdaL2), with T the
+ * L1 soft threshold (squared-error trees use g = -w*y, h = w: the leaf is the weighted
+ * mean and the gain the weighted variance reduction). In class modes every row carries
+ * a class and a weight; the score of a side is sum_k w_k^2 / W (gini) or
+ * sum_k w_k ln w_k - W ln W (entropy), and a leaf holds the class proportions.
+ * A split's gain is score(left) + score(right) - score(node).
+ */
+export const MODE_GRADIENT = 0;
+export const MODE_GINI = 1;
+export const MODE_ENTROPY = 2;
+
+export interface GrowParams {
+  mode: number;
+  /** Classes (class modes); 1 in gradient mode. */
+  nClasses: number;
+  /** Deepest level a node may be split at; 0: unlimited. */
+  maxDepth: number;
+  /** Most leaves, grown best-first; 0: unlimited, grown depth-first. */
+  maxLeaves: number;
+  minSamplesSplit: number;
+  /** Rows (counted without weights) each child must keep. */
+  minSamplesLeaf: number;
+  /** Sum of hessians (gradient) or weights (class) each child must keep. */
+  minChildWeight: number;
+  /** A split needs at least this gain (criterion units, see above). */
+  minGain: number;
+  lambdaL1: number;
+  lambdaL2: number;
+  /**
+   * Non-constant features examined per node, drawn at random (as scikit-learn's
+   * max_features); >= the active feature count examines all of them, in order.
+   */
+  maxFeatures: number;
+  /** Extra-trees splits: one random threshold (or category subset) per feature. */
+  randomSplits: boolean;
+  /** Seed of the node-level draws (mulberry32). */
+  seed: number;
+}
+
+/** The binned data and per-row statistics a tree is grown on. */
+export interface GrowData {
+  /** Column-major bins, nRows x nCols (from binFeatures). */
+  bins: Uint8Array;
+  nRows: number;
+  nCols: number;
+  /** Value bins per column (missing not counted). */
+  nBins: Int32Array;
+  categorical: Uint8Array;
+  /** Gradient mode: gradients per row. Class modes: unused (may be empty). */
+  grad: Float64Array;
+  /** Gradient mode: hessians per row. Class modes: row weights. */
+  hess: Float64Array;
+  /** Class modes: class index per row. Gradient mode: unused (may be empty). */
+  label: Int32Array;
+  /** The rows the tree is grown on, ascending. */
+  rows: Int32Array;
+  /** The features the tree may split on, ascending. */
+  features: Int32Array;
+}
+
+/** Order of the numbers in the Float64Array that carries GrowParams to the addon. */
+export function packGrowParams(p: GrowParams): Float64Array {
+  return Float64Array.of(
+    p.mode,
+    p.nClasses,
+    p.maxDepth,
+    p.maxLeaves,
+    p.minSamplesSplit,
+    p.minSamplesLeaf,
+    p.minChildWeight,
+    p.minGain,
+    p.lambdaL1,
+    p.lambdaL2,
+    p.maxFeatures,
+    p.randomSplits ? 1 : 0,
+    p.seed,
+  );
+}

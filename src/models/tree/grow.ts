@@ -1,0 +1,602 @@
+import { MISSING_BIN } from '../../compute/bin-edges.ts';
+import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
+import { type GrowData, type GrowParams, MODE_ENTROPY, MODE_GRADIENT } from './grow-params.ts';
+import type { TreeArrays } from './tree-arrays.ts';
+
+/** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */
+export interface GrowResult {
+  tree: TreeArrays;
+  leafOfRow: Int32Array | null;
+}
+
+interface GNode {
+  id: number;
+  begin: number;
+  end: number;
+  depth: number;
+  totals: Float64Array;
+  hist: Float64Array | null;
+  gain: number;
+  feature: number;
+  threshold: number;
+  missingLeft: boolean;
+  /** Categorical split: the categories' slots in scan order, the first `catCount` go left. */
+  cats: Int32Array | null;
+  catCount: number;
+}
+
+/**
+ * Grows one histogram tree (LightGBM's method) on binned data, in TypeScript. The C++
+ * grower in native/src/tree_grow.cc follows the same steps in the same order, so both
+ * give the same tree for the same inputs where floating point allows (log in entropy
+ * may differ in the last bit between V8 and libm).
+ *
+ * @example
+ * const { tree } = growTreeJs(data, { mode: MODE_GINI, nClasses: 2, maxDepth: 0, maxLeaves: 0,
+ *   minSamplesSplit: 2, minSamplesLeaf: 1, minChildWeight: 0, minGain: 0, lambdaL1: 0,
+ *   lambdaL2: 0, maxFeatures: data.nCols, randomSplits: false, seed: 0 }, false);
+ */
+export function growTreeJs(data: GrowData, params: GrowParams, wantLeaves: boolean): GrowResult {
+  return new Grower(data, params).grow(wantLeaves);
+}
+
+class Grower {
+  private readonly d: GrowData;
+  private readonly p: GrowParams;
+  private readonly D: number;
+  private readonly W: number;
+  private readonly C: number;
+  private readonly K: number;
+  private readonly slotOff: Int32Array;
+  private readonly totalSlots: number;
+  private readonly rows: Int32Array;
+  private readonly tmp: Int32Array;
+  private readonly full: boolean;
+  /** Nodes with fewer rows get no histograms: their features are scanned row by row. */
+  private readonly denseMinRows: number;
+  private readonly next: () => number;
+  private readonly L: Float64Array;
+  private readonly R: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly present: Int32Array;
+  private readonly keys: Float64Array;
+  private readonly pool: Float64Array[] = [];
+  // output, grown as nodes are created
+  private readonly feature: number[] = [];
+  private readonly threshold: number[] = [];
+  private readonly missingLeft: number[] = [];
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
+  private readonly catIndex: number[] = [];
+  private readonly catBits: number[] = [];
+  private readonly value: number[] = [];
+  private readonly gain: number[] = [];
+  private readonly cover: number[] = [];
+  private readonly begin: number[] = [];
+  private readonly end: number[] = [];
+
+  constructor(data: GrowData, params: GrowParams) {
+    this.d = data;
+    this.p = params;
+    this.K = params.mode === MODE_GRADIENT ? 1 : params.nClasses;
+    this.D = params.mode === MODE_GRADIENT ? 3 : params.nClasses + 2;
+    this.W = this.D - 2;
+    this.C = this.D - 1;
+    this.slotOff = new Int32Array(data.nCols + 1);
+    let maxSlots = 1;
+    for (let f = 0; f < data.nCols; f++) {
+      this.slotOff[f + 1] = this.slotOff[f]! + data.nBins[f]! + 1;
+      maxSlots = Math.max(maxSlots, data.nBins[f]! + 1);
+    }
+    this.totalSlots = this.slotOff[data.nCols]!;
+    this.rows = Int32Array.from(data.rows);
+    this.tmp = new Int32Array(this.rows.length);
+    this.full = params.maxFeatures >= data.features.length;
+    this.denseMinRows = Math.ceil(this.totalSlots / Math.max(data.nCols, 1));
+    this.next = mulberry32(params.seed);
+    this.L = new Float64Array(this.D);
+    this.R = new Float64Array(this.D);
+    this.scratch = new Float64Array(maxSlots * this.D);
+    this.touched = new Int32Array(maxSlots);
+    this.present = new Int32Array(maxSlots);
+    this.keys = new Float64Array(maxSlots);
+  }
+
+  grow(wantLeaves: boolean): GrowResult {
+    const root = this.createNode(0, this.rows.length, 0);
+    if (this.full && this.isDense(root)) {
+      root.hist = this.takeHist();
+      this.buildHist(root.hist, root.begin, root.end);
+    }
+    this.findSplit(root);
+    if (this.p.maxLeaves > 0) this.growBestFirst(root);
+    else this.growDepthFirst(root);
+    const tree = this.output();
+    let leafOfRow: Int32Array | null = null;
+    if (wantLeaves) {
+      leafOfRow = new Int32Array(this.d.nRows).fill(-1);
+      for (let id = 0; id < tree.nNodes; id++) {
+        if (tree.feature[id]! >= 0) continue;
+        for (let i = this.begin[id]!; i < this.end[id]!; i++) leafOfRow[this.rows[i]!] = id;
+      }
+    }
+    return { tree, leafOfRow };
+  }
+
+  private isDense(node: GNode): boolean {
+    return node.end - node.begin >= this.denseMinRows;
+  }
+
+  private growDepthFirst(root: GNode): void {
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.feature < 0) continue;
+      const [l, r] = this.split(node);
+      stack.push(r, l);
+    }
+  }
+
+  private growBestFirst(root: GNode): void {
+    let candidates = root.feature >= 0 ? [root] : [];
+    for (let leaves = 1; leaves < this.p.maxLeaves && candidates.length > 0; leaves++) {
+      let best = 0;
+      for (let i = 1; i < candidates.length; i++) {
+        const c = candidates[i]!;
+        const b = candidates[best]!;
+        if (c.gain > b.gain || (c.gain === b.gain && c.id < b.id)) best = i;
+      }
+      const node = candidates[best]!;
+      candidates.splice(best, 1);
+      for (const child of this.split(node)) if (child.feature >= 0) candidates.push(child);
+    }
+    candidates = [];
+  }
+
+  private createNode(begin: number, end: number, depth: number): GNode {
+    const id = this.feature.length;
+    const { D, W } = this;
+    const totals = new Float64Array(D);
+    this.sumRows(totals, begin, end);
+    this.feature.push(-1);
+    this.threshold.push(0);
+    this.missingLeft.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    this.catIndex.push(-1);
+    this.gain.push(0);
+    this.cover.push(totals[W]!);
+    this.begin.push(begin);
+    this.end.push(end);
+    if (this.p.mode === MODE_GRADIENT) this.value.push(this.leafValue(totals[0]!, totals[1]!));
+    else for (let k = 0; k < this.K; k++) this.value.push(totals[W]! > 0 ? totals[k]! / totals[W]! : 0);
+    return {
+      id,
+      begin,
+      end,
+      depth,
+      totals,
+      hist: null,
+      gain: 0,
+      feature: -1,
+      threshold: 0,
+      missingLeft: false,
+      cats: null,
+      catCount: 0,
+    };
+  }
+
+  private sumRows(out: Float64Array, begin: number, end: number): void {
+    const { rows, D } = this;
+    const { grad, hess, label } = this.d;
+    if (this.p.mode === MODE_GRADIENT) {
+      for (let i = begin; i < end; i++) {
+        const r = rows[i]!;
+        out[0]! += grad[r]!;
+        out[1]! += hess[r]!;
+      }
+    } else {
+      for (let i = begin; i < end; i++) {
+        const r = rows[i]!;
+        out[label[r]!]! += hess[r]!;
+        out[D - 2]! += hess[r]!;
+      }
+    }
+    out[D - 1] = end - begin;
+  }
+
+  private leafValue(G: number, H: number): number {
+    const t = this.thresholdL1(G);
+    const denom = H + this.p.lambdaL2;
+    return denom > 0 ? -t / denom : 0;
+  }
+
+  private thresholdL1(G: number): number {
+    const a = this.p.lambdaL1;
+    return G > a ? G - a : G < -a ? G + a : 0;
+  }
+
+  private score(s: Float64Array): number {
+    const { W } = this;
+    if (this.p.mode === MODE_GRADIENT) {
+      const t = this.thresholdL1(s[0]!);
+      const denom = s[1]! + this.p.lambdaL2;
+      return denom > 0 ? (t * t) / denom : 0;
+    }
+    const total = s[W]!;
+    if (!(total > 0)) return 0;
+    let acc = 0;
+    if (this.p.mode === MODE_ENTROPY) {
+      for (let k = 0; k < this.K; k++) {
+        const w = s[k]!;
+        if (w > 0) acc += w * Math.log(w);
+      }
+      return acc - total * Math.log(total);
+    }
+    for (let k = 0; k < this.K; k++) acc += s[k]! * s[k]!;
+    return acc / total;
+  }
+
+  private takeHist(): Float64Array {
+    const h = this.pool.pop();
+    if (h) {
+      h.fill(0);
+      return h;
+    }
+    return new Float64Array(this.totalSlots * this.D);
+  }
+
+  /** Histograms of every active feature over the node's rows (full mode). */
+  private buildHist(h: Float64Array, begin: number, end: number): void {
+    const { features } = this.d;
+    for (let i = 0; i < features.length; i++)
+      this.accumulate(h, features[i]!, this.slotOff[features[i]!]!, begin, end);
+  }
+
+  /** Adds the node's rows into feature f's slots, which start at slot `base` of `h`. */
+  private accumulate(h: Float64Array, f: number, base: number, begin: number, end: number): void {
+    const { rows, D } = this;
+    const { bins, nRows, grad, hess, label } = this.d;
+    const nb = this.d.nBins[f]!;
+    const col = f * nRows;
+    if (this.p.mode === MODE_GRADIENT) {
+      for (let i = begin; i < end; i++) {
+        const r = rows[i]!;
+        const b = bins[col + r]!;
+        const s = (base + (b === MISSING_BIN ? nb : b)) * 3;
+        h[s]! += grad[r]!;
+        h[s + 1]! += hess[r]!;
+        h[s + 2]! += 1;
+      }
+      return;
+    }
+    for (let i = begin; i < end; i++) {
+      const r = rows[i]!;
+      const b = bins[col + r]!;
+      const s = (base + (b === MISSING_BIN ? nb : b)) * D;
+      const w = hess[r]!;
+      h[s + label[r]!]! += w;
+      h[s + D - 2]! += w;
+      h[s + D - 1]! += 1;
+    }
+  }
+
+  private canSplit(node: GNode): boolean {
+    const n = node.end - node.begin;
+    const p = this.p;
+    if (n < p.minSamplesSplit || n < 2 * p.minSamplesLeaf) return false;
+    if (p.maxDepth > 0 && node.depth >= p.maxDepth) return false;
+    if (p.mode !== MODE_GRADIENT) {
+      let nonEmpty = 0;
+      for (let k = 0; k < this.K; k++) if (node.totals[k]! > 0) nonEmpty++;
+      if (nonEmpty <= 1) return false;
+    }
+    return true;
+  }
+
+  /** Finds the node's best split; leaves node.feature at -1 when there is none. */
+  private findSplit(node: GNode): void {
+    node.gain = Number.NEGATIVE_INFINITY;
+    node.feature = -1;
+    if (this.canSplit(node)) {
+      const scoreP = this.score(node.totals);
+      const { features } = this.d;
+      if (this.full) {
+        const h = node.hist;
+        for (let i = 0; i < features.length; i++) {
+          const f = features[i]!;
+          if (h) {
+            const m = this.presentSlots(h, this.slotOff[f]!, this.d.nBins[f]!);
+            this.evaluate(node, f, h, this.slotOff[f]!, m, scoreP);
+          } else {
+            const m = this.sparseHist(f, node.begin, node.end);
+            this.evaluate(node, f, this.scratch, 0, m, scoreP);
+            this.clearTouched(m);
+          }
+        }
+      } else {
+        const pool = Int32Array.from(features);
+        const n = pool.length;
+        let visited = 0;
+        for (let i = 0; i < n && visited < this.p.maxFeatures; i++) {
+          const j = i + Math.floor((this.next() / UINT32_RANGE) * (n - i));
+          const f = pool[j]!;
+          pool[j] = pool[i]!;
+          pool[i] = f;
+          const m = this.sparseHist(f, node.begin, node.end);
+          if (this.evaluate(node, f, this.scratch, 0, m, scoreP)) visited++;
+          this.clearTouched(m);
+        }
+      }
+      const tol = 1e-12 * Math.abs(scoreP);
+      if (!(node.gain > tol && node.gain >= this.p.minGain)) node.feature = -1;
+    }
+    if (node.feature < 0) this.release(node);
+  }
+
+  private release(node: GNode): void {
+    if (node.hist) this.pool.push(node.hist);
+    node.hist = null;
+  }
+
+  /** Lists the slots of feature f with rows (ascending) into `present`; returns how many. */
+  private presentSlots(h: Float64Array, base: number, nb: number): number {
+    let m = 0;
+    for (let s = 0; s <= nb; s++) if (h[(base + s) * this.D + this.C]! > 0) this.present[m++] = s;
+    return m;
+  }
+
+  /** Feature f's histogram in `scratch` for a node, touching only the slots its rows use. */
+  private sparseHist(f: number, begin: number, end: number): number {
+    const { rows, D, scratch, touched } = this;
+    const { bins, nRows, grad, hess, label } = this.d;
+    const nb = this.d.nBins[f]!;
+    const col = f * nRows;
+    const gradient = this.p.mode === MODE_GRADIENT;
+    let m = 0;
+    for (let i = begin; i < end; i++) {
+      const r = rows[i]!;
+      const b = bins[col + r]!;
+      const slot = b === MISSING_BIN ? nb : b;
+      const s = slot * D;
+      if (scratch[s + D - 1] === 0) touched[m++] = slot;
+      if (gradient) {
+        scratch[s]! += grad[r]!;
+        scratch[s + 1]! += hess[r]!;
+      } else {
+        scratch[s + label[r]!]! += hess[r]!;
+        scratch[s + D - 2]! += hess[r]!;
+      }
+      scratch[s + D - 1]! += 1;
+    }
+    const sorted = touched.subarray(0, m).sort();
+    this.present.set(sorted);
+    return m;
+  }
+
+  private clearTouched(m: number): void {
+    const { D, scratch } = this;
+    for (let i = 0; i < m; i++) scratch.fill(0, this.present[i]! * D, (this.present[i]! + 1) * D);
+  }
+
+  /**
+   * Scans feature f's histogram (slots from `base` of `h`, `m` present slots listed in
+   * `present`) and records a better split on the node. False when f is constant there.
+   */
+  private evaluate(
+    node: GNode,
+    f: number,
+    h: Float64Array,
+    base: number,
+    m: number,
+    scoreP: number,
+  ): boolean {
+    if (m <= 1) return false;
+    if (this.d.categorical[f]) this.evaluateCategorical(node, f, h, base, m, scoreP);
+    else this.evaluateNumeric(node, f, h, base, m, scoreP);
+    return true;
+  }
+
+  private evaluateNumeric(node: GNode, f: number, h: Float64Array, base: number, m: number, scoreP: number) {
+    const { L, D, present } = this;
+    const nb = this.d.nBins[f]!;
+    const missing = present[m - 1] === nb;
+    const nv = missing ? m - 1 : m;
+    const ms = (base + nb) * D;
+    L.fill(0);
+    if (this.p.randomSplits) {
+      let t = present[0]!;
+      if (nv >= 2) {
+        const lo = present[0]!;
+        t = lo + Math.floor((this.next() / UINT32_RANGE) * (present[nv - 1]! - lo));
+      }
+      for (let i = 0; i < nv && present[i]! <= t; i++) this.addSlot(L, h, (base + present[i]!) * D);
+      this.considerNumeric(node, f, t, false, missing, scoreP);
+      if (missing && nv >= 2) {
+        this.addSlot(L, h, ms);
+        this.considerNumeric(node, f, t, true, missing, scoreP);
+      }
+      return;
+    }
+    for (let i = 0; i < nv; i++) {
+      this.addSlot(L, h, (base + present[i]!) * D);
+      if (i < nv - 1 || missing) this.considerNumeric(node, f, present[i]!, false, missing, scoreP);
+      if (missing && i < nv - 1) {
+        this.addSlot(L, h, ms);
+        this.considerNumeric(node, f, present[i]!, true, missing, scoreP);
+        this.subSlot(L, h, ms);
+      }
+    }
+  }
+
+  private considerNumeric(
+    node: GNode,
+    f: number,
+    t: number,
+    missingLeft: boolean,
+    missingSeen: boolean,
+    scoreP: number,
+  ): void {
+    const gain = this.candidateGain(node.totals, scoreP);
+    if (!(gain > node.gain)) return;
+    node.gain = gain;
+    node.feature = f;
+    node.threshold = t;
+    node.missingLeft = missingSeen ? missingLeft : this.L[this.C]! >= this.R[this.C]!;
+    node.cats = null;
+  }
+
+  private evaluateCategorical(
+    node: GNode,
+    f: number,
+    h: Float64Array,
+    base: number,
+    m: number,
+    scoreP: number,
+  ) {
+    const { L, D, present, keys } = this;
+    const order = Int32Array.from(present.subarray(0, m));
+    let first = 1;
+    let last = m - 1;
+    if (this.p.randomSplits) {
+      for (let i = 0; i < m - 1; i++) {
+        const j = i + Math.floor((this.next() / UINT32_RANGE) * (m - i));
+        const tmp = order[i]!;
+        order[i] = order[j]!;
+        order[j] = tmp;
+      }
+      first = last = 1 + Math.floor((this.next() / UINT32_RANGE) * (m - 1));
+    } else {
+      const c = this.keyClass(node.totals);
+      for (let i = 0; i < m; i++) keys[order[i]!] = this.categoryKey(h, (base + order[i]!) * D, c);
+      const sorted = Array.from(order).sort((a, b) => keys[a]! - keys[b]! || a - b);
+      order.set(sorted);
+    }
+    L.fill(0);
+    for (let k = 1; k <= last; k++) {
+      this.addSlot(L, h, (base + order[k - 1]!) * D);
+      if (k < first) continue;
+      const gain = this.candidateGain(node.totals, scoreP);
+      if (!(gain > node.gain)) continue;
+      node.gain = gain;
+      node.feature = f;
+      node.cats = order;
+      node.catCount = k;
+      node.missingLeft = this.L[this.C]! >= this.R[this.C]!;
+    }
+  }
+
+  /** The class whose proportion orders categories (class modes): the node's most weighted. */
+  private keyClass(totals: Float64Array): number {
+    let c = 0;
+    for (let k = 1; k < this.K; k++) if (totals[k]! > totals[c]!) c = k;
+    return c;
+  }
+
+  private categoryKey(h: Float64Array, s: number, c: number): number {
+    if (this.p.mode === MODE_GRADIENT) return h[s + 1]! > 0 ? h[s]! / h[s + 1]! : 0;
+    return h[s + this.W]! > 0 ? h[s + c]! / h[s + this.W]! : 0;
+  }
+
+  private addSlot(L: Float64Array, h: Float64Array, s: number): void {
+    for (let k = 0; k < this.D; k++) L[k]! += h[s + k]!;
+  }
+
+  private subSlot(L: Float64Array, h: Float64Array, s: number): void {
+    for (let k = 0; k < this.D; k++) L[k]! -= h[s + k]!;
+  }
+
+  /** Gain of the split whose left side is this.L, or -Infinity when a child is too small. */
+  private candidateGain(totals: Float64Array, scoreP: number): number {
+    const { L, R, D, W, C, p } = this;
+    for (let k = 0; k < D; k++) R[k] = totals[k]! - L[k]!;
+    if (L[C]! < p.minSamplesLeaf || R[C]! < p.minSamplesLeaf) return Number.NEGATIVE_INFINITY;
+    if (L[W]! < p.minChildWeight || R[W]! < p.minChildWeight) return Number.NEGATIVE_INFINITY;
+    return this.score(L) + this.score(R) - scoreP;
+  }
+
+  private split(node: GNode): [GNode, GNode] {
+    const f = node.feature;
+    const id = node.id;
+    let ci = -1;
+    const bits = new Uint32Array(8);
+    if (node.cats) {
+      const nb = this.d.nBins[f]!;
+      for (let k = 0; k < node.catCount; k++) {
+        const slot = node.cats[k]!;
+        const bin = slot === nb ? MISSING_BIN : slot;
+        bits[bin >>> 5]! |= 1 << (bin & 31);
+      }
+      const missingSeen = node.cats.includes(nb);
+      if (!missingSeen && node.missingLeft) bits[7]! |= 1 << 31;
+      ci = this.catBits.length / 8;
+      for (const w of bits) this.catBits.push(w);
+    }
+    const nLeft = this.partition(node, f, bits, ci >= 0);
+    this.feature[id] = f;
+    this.threshold[id] = node.cats ? 0 : node.threshold;
+    this.missingLeft[id] = node.missingLeft ? 1 : 0;
+    this.catIndex[id] = ci;
+    this.gain[id] = node.gain;
+    const l = this.createNode(node.begin, node.begin + nLeft, node.depth + 1);
+    const r = this.createNode(node.begin + nLeft, node.end, node.depth + 1);
+    this.left[id] = l.id;
+    this.right[id] = r.id;
+    if (node.hist) {
+      const parent = node.hist;
+      node.hist = null;
+      const smallIsLeft = l.end - l.begin <= r.end - r.begin;
+      const small = smallIsLeft ? l : r;
+      const big = smallIsLeft ? r : l;
+      small.hist = this.takeHist();
+      this.buildHist(small.hist, small.begin, small.end);
+      for (let i = 0; i < parent.length; i++) parent[i]! -= small.hist[i]!;
+      big.hist = parent;
+      if (!this.isDense(small)) this.release(small);
+      if (!this.isDense(big)) this.release(big);
+    }
+    this.findSplit(l);
+    this.findSplit(r);
+    return [l, r];
+  }
+
+  /** Stable in-place partition of the node's rows; returns the number going left. */
+  private partition(node: GNode, f: number, bits: Uint32Array, categorical: boolean): number {
+    const { rows, tmp } = this;
+    const { bins, nRows } = this.d;
+    const col = f * nRows;
+    let nl = node.begin;
+    let nr = 0;
+    for (let i = node.begin; i < node.end; i++) {
+      const r = rows[i]!;
+      const b = bins[col + r]!;
+      const goLeft = categorical
+        ? ((bits[b >>> 5]! >>> (b & 31)) & 1) === 1
+        : b === MISSING_BIN
+          ? node.missingLeft
+          : b <= node.threshold;
+      if (goLeft) rows[nl++] = r;
+      else tmp[nr++] = r;
+    }
+    rows.set(tmp.subarray(0, nr), nl);
+    return nl - node.begin;
+  }
+
+  private output(): TreeArrays {
+    return {
+      nNodes: this.feature.length,
+      nOut: this.K,
+      feature: Int32Array.from(this.feature),
+      threshold: Int32Array.from(this.threshold),
+      missingLeft: Uint8Array.from(this.missingLeft),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      catIndex: Int32Array.from(this.catIndex),
+      catBits: Uint32Array.from(this.catBits),
+      value: Float64Array.from(this.value),
+      gain: Float64Array.from(this.gain),
+      cover: Float64Array.from(this.cover),
+    };
+  }
+}

@@ -1,0 +1,229 @@
+import { type BackendName, defaultThreads, selectBackend } from '../../compute/backend.ts';
+import type { BinEdges } from '../../compute/bin-edges.ts';
+import { applyBins, type BinnedMatrix, binFeatures } from '../../compute/binning.ts';
+import type { ColumnMatrix } from '../../compute/matrix.ts';
+import { ValidationError } from '../../errors.ts';
+import { assertFitted, toFeatureMatrix } from '../input.ts';
+import type { ParamReader } from '../params.ts';
+import { edgesFromJSON, edgesToJSON, treeFromJSON, treeToJSON } from '../serialize.ts';
+import type { ComputeParams, FeatureInput, SerializedEstimator } from '../types.ts';
+import type { GrowData } from './grow-params.ts';
+import { predictTrees } from './kernels.ts';
+import type { TreeArrays } from './tree-arrays.ts';
+
+/** Parameters every tree learner shares. */
+export interface TreeCommonParams extends ComputeParams {
+  /** Seed of every random draw (bootstrap, features, binning sample). */
+  seed?: number;
+  /** Value bins per feature, 2..255 (default 255). */
+  maxBins?: number;
+  /** Indices of categorical features (values are category codes): split by category. */
+  categoricalFeatures?: number[];
+}
+
+/** What every fitted tree model keeps: the bins it learned on and its trees. */
+export interface TreeModelState {
+  nFeatures: number;
+  edges: BinEdges;
+  trees: TreeArrays[];
+  importances: Float64Array;
+}
+
+/**
+ * The machinery shared by the tree estimators: parameter reading of the common part,
+ * binning, backend choice, prediction through the trees, and JSON of the state.
+ */
+export abstract class TreeModel {
+  readonly params: Readonly<Record<string, unknown>>;
+  protected readonly backendChoice: NonNullable<ComputeParams['backend']>;
+  protected readonly nThreadsParam: number | null;
+  protected readonly seed: number;
+  protected readonly maxBins: number;
+  protected readonly categoricalFeatures: number[];
+  protected state: TreeModelState | undefined;
+
+  protected constructor(
+    readonly name: string,
+    reader: ParamReader,
+    readSpecific: (r: ParamReader) => Record<string, unknown>,
+  ) {
+    const compute = reader.compute();
+    this.backendChoice = compute.backend;
+    this.nThreadsParam = compute.nThreads;
+    this.seed = compute.seed;
+    this.maxBins = reader.int('maxBins', 255, 2, 255);
+    this.categoricalFeatures = reader.indices('categoricalFeatures');
+    const specific = readSpecific(reader);
+    reader.done();
+    this.params = Object.freeze({
+      ...specific,
+      maxBins: this.maxBins,
+      categoricalFeatures: this.categoricalFeatures,
+      seed: this.seed,
+      backend: this.backendChoice,
+      nThreads: this.nThreadsParam,
+    });
+  }
+
+  get nFeatures(): number {
+    return assertFitted(this.state, this.name).nFeatures;
+  }
+
+  get featureImportances(): Float64Array {
+    return Float64Array.from(assertFitted(this.state, this.name).importances);
+  }
+
+  /** The trees, for inspection (do not modify). */
+  get trees(): readonly TreeArrays[] {
+    return assertFitted(this.state, this.name).trees;
+  }
+
+  protected backend(): BackendName {
+    return selectBackend(this.backendChoice, 'trees');
+  }
+
+  protected threads(): number {
+    return this.nThreadsParam ?? defaultThreads();
+  }
+
+  /** Bins the training matrix with this model's binning parameters. */
+  protected binTraining(X: ColumnMatrix): BinnedMatrix {
+    for (const c of this.categoricalFeatures) {
+      if (c >= X.nCols) {
+        throw new ValidationError(
+          `${this.name}: categoricalFeatures has column ${c}, but X has ${X.nCols} columns`,
+          {
+            path: 'categoricalFeatures',
+          },
+        );
+      }
+    }
+    return binFeatures(X, {
+      maxBins: this.maxBins,
+      categorical: this.categoricalFeatures,
+      seed: this.seed,
+      backend: this.binningBackend(),
+      nThreads: this.threads(),
+    });
+  }
+
+  protected binningBackend(): BackendName {
+    return this.backend() === 'native' ? selectBackend('auto', 'binning') : 'js';
+  }
+
+  /** The grow data of a binned matrix, on every feature, statistics left for the caller. */
+  protected growData(binned: BinnedMatrix): Omit<GrowData, 'grad' | 'hess' | 'rows' | 'label'> {
+    const features = new Int32Array(binned.nCols);
+    for (let f = 0; f < binned.nCols; f++) features[f] = f;
+    return {
+      bins: binned.bins,
+      nRows: binned.nRows,
+      nCols: binned.nCols,
+      nBins: binned.edges.nBins,
+      categorical: binned.edges.categorical,
+      features,
+    };
+  }
+
+  /** Bins X with the fitted edges. */
+  protected binsFor(X: FeatureInput): { bins: Uint8Array; nRows: number } {
+    const state = assertFitted(this.state, this.name);
+    const m = toFeatureMatrix(X, state.nFeatures);
+    if (m.nRows === 0) return { bins: new Uint8Array(0), nRows: 0 };
+    return {
+      bins: applyBins(m, state.edges, { backend: this.binningBackend(), nThreads: this.threads() }),
+      nRows: m.nRows,
+    };
+  }
+
+  /** sum_t scales[t] * tree_t(x) for every row, plus `base` (nOut values), row-major. */
+  protected rawPredict(
+    X: FeatureInput,
+    nOut: number,
+    base: ArrayLike<number>,
+    scales: Float64Array,
+  ): Float64Array {
+    const state = assertFitted(this.state, this.name);
+    const { bins, nRows } = this.binsFor(X);
+    const out = new Float64Array(nRows * nOut);
+    for (let r = 0; r < nRows; r++) for (let k = 0; k < nOut; k++) out[r * nOut + k] = base[k]!;
+    predictTrees(this.backend(), state.trees, bins, nRows, state.nFeatures, scales, out, this.threads());
+    return out;
+  }
+
+  /** The serialized form: the subclass adds its own state fields. */
+  protected serialize(extra: Record<string, unknown>): SerializedEstimator {
+    const state = assertFitted(this.state, this.name);
+    return {
+      type: this.name,
+      version: 1,
+      params: { ...this.params },
+      state: {
+        nFeatures: state.nFeatures,
+        edges: edgesToJSON(state.edges),
+        trees: state.trees.map(treeToJSON),
+        importances: Array.from(state.importances),
+        ...extra,
+      },
+    };
+  }
+
+  /** Restores the common state from JSON written by {@link serialize}. */
+  protected restore(json: SerializedEstimator): Record<string, unknown> {
+    if (json?.type !== this.name || json.version !== 1) {
+      throw new ValidationError(
+        `expected a version 1 ${this.name}, got ${json?.type} version ${json?.version}`,
+        {
+          path: 'type',
+        },
+      );
+    }
+    const s = json.state;
+    const nFeatures = s.nFeatures;
+    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1) {
+      throw new ValidationError('state.nFeatures must be a positive integer', { path: 'state.nFeatures' });
+    }
+    const trees = s.trees;
+    if (!Array.isArray(trees))
+      throw new ValidationError('state.trees must be an array', { path: 'state.trees' });
+    const importances = Float64Array.from(s.importances as number[]);
+    if (importances.length !== nFeatures) {
+      throw new ValidationError('state.importances must have one value per feature', {
+        path: 'state.importances',
+      });
+    }
+    this.state = {
+      nFeatures,
+      edges: edgesFromJSON(s.edges, 'state.edges'),
+      trees: trees.map((t, i) => treeFromJSON(t, nFeatures, `state.trees[${i}]`)),
+      importances,
+    };
+    return s;
+  }
+}
+
+/**
+ * Gain importances of trees: each tree's normalized to sum 1, averaged, renormalized
+ * (scikit-learn's rule for forests; for a single tree, its normalized gains).
+ *
+ * @example
+ * treeImportances(trees, 4); // Float64Array of 4 values summing to 1
+ */
+export function treeImportances(
+  trees: readonly TreeArrays[],
+  nFeatures: number,
+  perTree = true,
+): Float64Array {
+  const total = new Float64Array(nFeatures);
+  const one = new Float64Array(nFeatures);
+  for (const tree of trees) {
+    one.fill(0);
+    for (let i = 0; i < tree.nNodes; i++)
+      if (tree.feature[i]! >= 0) one[tree.feature[i]!]! += Math.max(tree.gain[i]!, 0);
+    const s = perTree ? one.reduce((a, b) => a + b, 0) : 1;
+    if (s > 0) for (let f = 0; f < nFeatures; f++) total[f]! += one[f]! / s;
+  }
+  const s = total.reduce((a, b) => a + b, 0);
+  if (s > 0) for (let f = 0; f < nFeatures; f++) total[f]! /= s;
+  return total;
+}

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { unavailableReason } from '../../src/compute/backend.ts';
+import { binFeatures, columnMatrix, MISSING_BIN, mulberry32 } from '../../src/index.ts';
+import {
+  type GrowData,
+  type GrowParams,
+  MODE_ENTROPY,
+  MODE_GINI,
+  MODE_GRADIENT,
+} from '../../src/models/tree/grow-params.ts';
+import { growForest, growTree, predictTrees } from '../../src/models/tree/kernels.ts';
+import { leafOf } from '../../src/models/tree/tree-arrays.ts';
+
+const nativeOk = unavailableReason('native') === undefined;
+
+/** 400 rows, 6 features (columns 4 and 5 categorical), 10% missing; 3 classes and a target. */
+function dataset(seed: number) {
+  const n = 400;
+  const F = 6;
+  const next = mulberry32(seed);
+  const u = () => next() / 2 ** 32;
+  const data = new Float64Array(n * F);
+  for (let c = 0; c < F; c++) {
+    for (let r = 0; r < n; r++) {
+      const v = c >= 4 ? Math.floor(u() * 7) : u() * 10 - 5;
+      data[c * n + r] = u() < 0.1 ? Number.NaN : v;
+    }
+  }
+  const label = new Int32Array(n);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const x0 = data[r]!;
+    const cat = data[4 * n + r]!;
+    const s = (Number.isNaN(x0) ? 3 : x0) + (cat === 2 || cat === 5 ? 4 : 0) + u() * 2;
+    label[r] = s < 0 ? 0 : s < 3 ? 1 : 2;
+    grad[r] = -s;
+    hess[r] = 0.5 + u();
+  }
+  const binned = binFeatures(columnMatrix(data, n, F), { categorical: [4, 5], backend: 'js' });
+  const growData: GrowData = {
+    bins: binned.bins,
+    nRows: n,
+    nCols: F,
+    nBins: binned.edges.nBins,
+    categorical: binned.edges.categorical,
+    grad,
+    hess,
+    label,
+    rows: Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 7 !== 3),
+    features: Int32Array.of(0, 1, 2, 3, 4, 5),
+  };
+  return growData;
+}
+
+const base: GrowParams = {
+  mode: MODE_GINI,
+  nClasses: 3,
+  maxDepth: 0,
+  maxLeaves: 0,
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+  minChildWeight: 0,
+  minGain: 0,
+  lambdaL1: 0,
+  lambdaL2: 0,
+  maxFeatures: 6,
+  randomSplits: false,
+  seed: 9,
+};
+
+const variants: Array<[string, Partial<GrowParams>]> = [
+  ['gini, full depth', {}],
+  ['entropy, 12 leaves best-first', { mode: MODE_ENTROPY, maxLeaves: 12 }],
+  ['gini, 2 random features per node, min leaf 4', { maxFeatures: 2, minSamplesLeaf: 4 }],
+  ['gini, random splits (extra trees)', { randomSplits: true, maxFeatures: 3 }],
+  [
+    'gradient, 15 leaves, L1/L2, min child weight',
+    { mode: MODE_GRADIENT, nClasses: 1, maxLeaves: 15, lambdaL1: 0.5, lambdaL2: 2, minChildWeight: 3 },
+  ],
+  ['gradient, depth 4, random splits', { mode: MODE_GRADIENT, nClasses: 1, maxDepth: 4, randomSplits: true }],
+  ['gradient, min gain', { mode: MODE_GRADIENT, nClasses: 1, minGain: 50 }],
+];
+
+describe('histogram tree grower', () => {
+  for (const [name, v] of variants) {
+    test(`js and native grow the same tree: ${name}`, { skip: !nativeOk && 'native addon not built' }, () => {
+      const data = dataset(3);
+      const params = { ...base, ...v };
+      const js = growTree('js', data, params, 1, true);
+      const native = growTree('native', data, params, 2, true);
+      assert.ok(js.tree.nNodes > 3, `only ${js.tree.nNodes} nodes`);
+      assert.deepEqual(native.tree, js.tree);
+      assert.deepEqual(native.leafOfRow, js.leafOfRow);
+    });
+  }
+
+  test('leafOfRow agrees with traversal, and -1 marks rows not grown on', () => {
+    const data = dataset(4);
+    const { tree, leafOfRow } = growTree('js', data, { ...base, maxLeaves: 10 }, 1, true);
+    for (let r = 0; r < data.nRows; r++) {
+      if (r % 7 === 3) assert.equal(leafOfRow![r], -1);
+      else assert.equal(leafOfRow![r], leafOf(tree, data.bins, data.nRows, r));
+    }
+  });
+
+  test('class leaves hold proportions; depth and leaf limits hold', () => {
+    const data = dataset(5);
+    const { tree } = growTree('js', data, { ...base, maxDepth: 2 }, 1, false);
+    assert.ok(tree.nNodes <= 7);
+    for (let i = 0; i < tree.nNodes; i++) {
+      const s = tree.value[i * 3]! + tree.value[i * 3 + 1]! + tree.value[i * 3 + 2]!;
+      assert.ok(Math.abs(s - 1) < 1e-12);
+    }
+    const limited = growTree('js', data, { ...base, maxLeaves: 5 }, 1, false).tree;
+    assert.equal(Array.from(limited.feature).filter((f) => f < 0).length, 5);
+  });
+
+  test('missing values go to the side that gains more', () => {
+    // class 1 exactly when x is missing or x > 5: missing must join the right side
+    const n = 200;
+    const data = new Float64Array(n);
+    const label = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      data[r] = r % 4 === 0 ? Number.NaN : r % 10;
+      label[r] = r % 4 === 0 || r % 10 > 5 ? 1 : 0;
+    }
+    const b = binFeatures(columnMatrix(data, n, 1), { backend: 'js' });
+    const g: GrowData = {
+      bins: b.bins,
+      nRows: n,
+      nCols: 1,
+      nBins: b.edges.nBins,
+      categorical: b.edges.categorical,
+      grad: new Float64Array(0),
+      hess: new Float64Array(n).fill(1),
+      label,
+      rows: Int32Array.from({ length: n }, (_, i) => i),
+      features: Int32Array.of(0),
+    };
+    const { tree } = growTree('js', g, { ...base, nClasses: 2, maxDepth: 1, maxFeatures: 1 }, 1, false);
+    assert.equal(tree.nNodes, 3);
+    assert.equal(tree.missingLeft[0], 0);
+    const rightLeaf = tree.right[0]!;
+    assert.equal(tree.value[rightLeaf * 2 + 1], 1);
+    assert.equal(b.bins[0], MISSING_BIN);
+  });
+
+  test('a categorical feature is split by category, not by order', () => {
+    // categories 1 and 3 are class 1: no threshold separates them, one category split does
+    const n = 120;
+    const data = new Float64Array(n);
+    const label = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      data[r] = r % 4;
+      label[r] = r % 4 === 1 || r % 4 === 3 ? 1 : 0;
+    }
+    const b = binFeatures(columnMatrix(data, n, 1), { backend: 'js', categorical: [0] });
+    const g: GrowData = {
+      bins: b.bins,
+      nRows: n,
+      nCols: 1,
+      nBins: b.edges.nBins,
+      categorical: b.edges.categorical,
+      grad: new Float64Array(0),
+      hess: new Float64Array(n).fill(1),
+      label,
+      rows: Int32Array.from({ length: n }, (_, i) => i),
+      features: Int32Array.of(0),
+    };
+    const { tree } = growTree('js', g, { ...base, nClasses: 2, maxDepth: 1, maxFeatures: 1 }, 1, false);
+    assert.equal(tree.nNodes, 3);
+    assert.equal(tree.catIndex[0], 0);
+    const l = tree.left[0]!;
+    const r = tree.right[0]!;
+    assert.deepEqual([tree.value[l * 2 + 1], tree.value[r * 2 + 1]].sort(), [0, 1]);
+  });
+
+  test('forests are the same on both backends, with the same out-of-bag sums', {
+    skip: !nativeOk && 'native addon not built',
+  }, () => {
+    const data = dataset(6);
+    const weight = new Float64Array(data.nRows).fill(1);
+    const input = {
+      data,
+      target: data.grad,
+      weight,
+      params: { ...base, maxFeatures: 2 },
+      nTrees: 5,
+      seed: 21,
+      bootstrapSamples: data.nRows,
+    };
+    const oobJs = { sum: new Float64Array(data.nRows * 3), count: new Float64Array(data.nRows) };
+    const oobNative = { sum: new Float64Array(data.nRows * 3), count: new Float64Array(data.nRows) };
+    const js = growForest('js', input, 1, oobJs);
+    const native = growForest('native', input, 2, oobNative);
+    assert.deepEqual(native, js);
+    assert.deepEqual(oobNative, oobJs);
+    assert.ok(oobJs.count.some((c) => c > 0));
+    const scales = new Float64Array(5).fill(0.2);
+    const outJs = new Float64Array(data.nRows * 3);
+    const outNative = new Float64Array(data.nRows * 3);
+    predictTrees('js', js, data.bins, data.nRows, data.nCols, scales, outJs, 1);
+    predictTrees('native', js, data.bins, data.nRows, data.nCols, scales, outNative, 2);
+    assert.deepEqual(outNative, outJs);
+  });
+
+  test('the addon rejects buffers that do not match the shape', {
+    skip: !nativeOk && 'native addon not built',
+  }, () => {
+    const data = dataset(7);
+    assert.throws(
+      () => growTree('native', { ...data, hess: new Float64Array(3) }, base, 1, false),
+      RangeError,
+    );
+    assert.throws(
+      () => growTree('native', { ...data, features: Int32Array.of(9) }, base, 1, false),
+      RangeError,
+    );
+  });
+});
