@@ -75,7 +75,7 @@ describe('decision trees and forests', () => {
   });
 
   test('absolute_error trees predict leaf medians', () => {
-    const y = X.map((row) => (row[0]! < 0.5 ? 1 : 10));
+    const y: number[] = X.map((row) => (row[0]! < 0.5 ? 1 : 10));
     // one larger value on the left moves the mean there, not the median
     const left = X.findIndex((row) => row[0]! < 0.5);
     y[left] = 7;
@@ -87,7 +87,7 @@ describe('decision trees and forests', () => {
     assert.deepEqual(Array.from(p), [1, 10]);
     assert.equal(weightedMedian(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 1, 1, 1)), 2.5);
     assert.equal(weightedMedian(Float64Array.of(5, 1, 9), Float64Array.of(1, 1, 3)), 9);
-    assert.throws(() => new RandomForestRegressor({ criterion: 'absolute_error' }), ValidationError);
+    assert.throws(() => new RandomForestRegressor({ criterion: 'absolute_error' } as Record<string, unknown>), ValidationError);
   });
 
   test('extra trees differ from random forests and from each other by seed', () => {
