@@ -13,6 +13,7 @@
 namespace mlsweep {
 
 void InitTrees(Napi::Env env, Napi::Object exports);  // addon_trees.cc
+void InitLinear(Napi::Env env, Napi::Object exports);  // addon_linear.cc
 
 namespace {
 
@@ -134,6 +135,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binAsync", Napi::Function::New(env, BinAsync));
   exports.Set("info", Napi::Function::New(env, Info));
   InitTrees(env, exports);
+  InitLinear(env, exports);
   return exports;
 }
 

@@ -13,6 +13,10 @@ const CHOICES: readonly BackendChoice[] = ['auto', 'js', 'native', 'gpu'];
 /** Each kernel and the backends that implement it (TensorFlow.js style registry). */
 export const KERNELS = {
   binning: ['native', 'js'],
+  logisticObjective: ['native', 'js', 'gpu'],
+  linearProducts: ['native', 'js', 'gpu'],
+  coordinateDescent: ['native', 'js'],
+  knnSearch: ['native', 'js', 'gpu'],
   trees: ['native', 'js'],
 } as const satisfies Record<string, readonly BackendName[]>;
 export type KernelName = keyof typeof KERNELS;

@@ -1,0 +1,151 @@
+import type { BackendName } from '../backend.ts';
+import { defaultThreads } from '../backend.ts';
+import { gpuKnnSearch } from '../gpu-kernels/knn.ts';
+import { gpuLinearScores, gpuTransposeProduct } from '../gpu-kernels/products.ts';
+import { type GpuInstance, gpuInstance } from '../gpu-kernels/runtime.ts';
+import { type CdResult, enetCoordinateDescentJs } from './coordinate-descent-js.ts';
+import { knnSearchJs } from './knn-js.ts';
+import { denseAddon } from './native.ts';
+import { linearScoresJs, logisticObjectiveJs, logLossResiduals, transposeProductJs } from './products-js.ts';
+
+/** Where a dense kernel runs: a resolved backend, its thread count and gpu.js instance. */
+export interface DenseTarget {
+  backend: BackendName;
+  /** Native threads; 0 = every core. */
+  nThreads?: number;
+  /** gpu.js instance for the gpu backend; default: the one src/compute/gpu.ts loaded. */
+  gpu?: GpuInstance;
+}
+
+function threads(t: DenseTarget): number {
+  return t.nThreads && t.nThreads > 0 ? t.nThreads : defaultThreads();
+}
+
+/**
+ * out (n x K, column-major) = X · coefᵀ + intercept on the target backend.
+ *
+ * @example
+ * linearScores({ backend: 'js' }, X.data, X.nRows, X.nCols, 1, theta, out);
+ */
+export function linearScores(
+  t: DenseTarget,
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  theta: Float64Array,
+  out: Float64Array,
+): void {
+  if (t.backend === 'native') denseAddon().linearScores(X, n, p, K, theta, out, threads(t));
+  else if (t.backend === 'gpu') gpuLinearScores(t.gpu ?? gpuInstance(), X, n, p, K, theta, out);
+  else linearScoresJs(X, n, p, K, theta, out);
+}
+
+/**
+ * out (K x p, row-major) = Rᵀ · X on the target backend.
+ *
+ * @example
+ * transposeProduct({ backend: 'native' }, X.data, X.nRows, X.nCols, 1, r, out);
+ */
+export function transposeProduct(
+  t: DenseTarget,
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  R: Float64Array,
+  out: Float64Array,
+): void {
+  if (t.backend === 'native') denseAddon().transposeProduct(X, n, p, K, R, out, threads(t));
+  else if (t.backend === 'gpu') gpuTransposeProduct(t.gpu ?? gpuInstance(), X, n, p, K, R, out);
+  else transposeProductJs(X, n, p, K, R, out);
+}
+
+/**
+ * Σ_i w_i · logloss_i and its gradient (into grad) for theta = [coef K x p, intercept K];
+ * K = 1 is binary (y in {0, 1}), K > 1 softmax over K classes. On the gpu backend the two
+ * products run on the device and the loss on the host.
+ *
+ * @example
+ * const loss = logisticObjective({ backend: 'js' }, X.data, n, p, 1, y, w, theta, grad);
+ */
+export function logisticObjective(
+  t: DenseTarget,
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  y: Int32Array,
+  w: Float64Array,
+  theta: Float64Array,
+  grad: Float64Array,
+): number {
+  if (t.backend === 'native')
+    return denseAddon().logisticObjective(X, n, p, K, y, w, theta, grad, threads(t));
+  if (t.backend === 'js') return logisticObjectiveJs(X, n, p, K, y, w, theta, grad);
+  const z = new Float64Array(n * K);
+  linearScores(t, X, n, p, K, theta, z);
+  const loss = logLossResiduals(K, n, y, w, 0, z);
+  const g = new Float64Array(K * p);
+  transposeProduct(t, X, n, p, K, z, g);
+  grad.set(g);
+  for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += z[k * n + i]!;
+    grad[K * p + k] = s;
+  }
+  return loss;
+}
+
+/**
+ * Elastic-net coordinate descent (scikit-learn's cd_fast) on the target backend; w is
+ * updated in place (warm start).
+ *
+ * @example
+ * const { nIter, gap } = enetCoordinateDescent({ backend: 'js' }, X, n, p, y, w, a, b, 1000, 1e-4);
+ */
+export function enetCoordinateDescent(
+  t: DenseTarget,
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  w: Float64Array,
+  alpha: number,
+  beta: number,
+  maxIter: number,
+  tol: number,
+): CdResult {
+  if (t.backend === 'native') {
+    const [nIter, gap] = denseAddon().enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
+    return { nIter, gap };
+  }
+  return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
+}
+
+/**
+ * The k nearest training rows of each query on the target backend (see knnSearchJs).
+ *
+ * @example
+ * knnSearch({ backend: 'native' }, X.data, X.nRows, Q.data, Q.nRows, p, 5, 0, idx, dist);
+ */
+export function knnSearch(
+  t: DenseTarget,
+  X: Float64Array,
+  nTrain: number,
+  Q: Float64Array,
+  nQuery: number,
+  p: number,
+  k: number,
+  metric: number,
+  outIndex: Int32Array,
+  outDist: Float64Array,
+): void {
+  if (t.backend === 'native') {
+    denseAddon().knnSearch(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist, threads(t));
+  } else if (t.backend === 'gpu') {
+    gpuKnnSearch(t.gpu ?? gpuInstance(), X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
+  } else {
+    knnSearchJs(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
+  }
+}

@@ -1,0 +1,94 @@
+import type { BackendChoice } from '../../compute/backend.ts';
+import { ValidationError } from '../../errors.ts';
+import { assertFitted } from '../input.ts';
+import { ParamReader } from '../params.ts';
+import { decodeArray, encodeArray } from '../serialize.ts';
+import type { FeatureInput, FitOptions, LabelInput, SerializedEstimator } from '../types.ts';
+
+/** What every fitted dense model keeps: its feature count and missing-value fill values. */
+export interface DenseState {
+  nFeatures: number;
+  fill: Float64Array;
+}
+
+/**
+ * The machinery the linear, k-NN and naive Bayes estimators share: hyperparameters read
+ * by a ParamReader (backend, nThreads and seed included), the fitted-state guard, the
+ * async fit, and the JSON envelope with the fill values.
+ */
+export abstract class DenseEstimator<S extends DenseState> {
+  readonly params: Readonly<Record<string, unknown>>;
+  protected readonly backendChoice: BackendChoice;
+  protected readonly nThreadsParam: number | null;
+  protected state: S | undefined;
+
+  protected constructor(
+    readonly name: string,
+    given: Readonly<Record<string, unknown>>,
+    readSpecific: (r: ParamReader) => Record<string, unknown>,
+  ) {
+    const reader = new ParamReader(name, given);
+    const compute = reader.compute();
+    this.backendChoice = compute.backend;
+    this.nThreadsParam = compute.nThreads;
+    const specific = readSpecific(reader);
+    reader.done();
+    this.params = Object.freeze({
+      ...specific,
+      seed: compute.seed,
+      backend: compute.backend,
+      nThreads: compute.nThreads,
+    });
+  }
+
+  abstract fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this;
+
+  /**
+   * As fit. The dense models' fits are short (one pass of a solver over in-memory
+   * arrays); this yields to the event loop once, then fits.
+   */
+  async fitAsync(X: FeatureInput, y: LabelInput, options?: FitOptions): Promise<this> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.fit(X, y, options);
+  }
+
+  /** The fitted state; NotFittedError before fit. */
+  protected fitted(): S {
+    return assertFitted(this.state, this.name);
+  }
+
+  get nFeatures(): number {
+    return this.fitted().nFeatures;
+  }
+
+  /** The envelope of toJSON: type, version, params, and the state's fill values with `extra`. */
+  protected serialize(version: number, extra: Record<string, unknown>): SerializedEstimator {
+    const s = this.fitted();
+    return {
+      type: this.name,
+      version,
+      params: { ...this.params },
+      state: { nFeatures: s.nFeatures, fill: encodeArray(s.fill), ...extra },
+    };
+  }
+
+  /** Reads the common part of a serialized state, checking type and version. */
+  protected static readCommon(json: SerializedEstimator, type: string, version: number): DenseState {
+    if (json?.type !== type || json.version !== version) {
+      throw new ValidationError(
+        `expected a serialized ${type} of version ${version}, got ${json?.type} version ${json?.version}`,
+        { path: 'type' },
+      );
+    }
+    const fill = decodeArray(json.state.fill, 'f64', 'state.fill');
+    if (json.state.nFeatures !== fill.length) {
+      throw new ValidationError(
+        `state.nFeatures (${String(json.state.nFeatures)}) must equal state.fill's length`,
+        {
+          path: 'state.nFeatures',
+        },
+      );
+    }
+    return { nFeatures: fill.length, fill };
+  }
+}

@@ -1,0 +1,321 @@
+import { denseBackend } from '../../compute/dense/backend.ts';
+import { type DenseTarget, linearScores, logisticObjective } from '../../compute/dense/kernels.ts';
+import { ValidationError } from '../../errors.ts';
+import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
+import { encodeClasses } from '../input.ts';
+import { decodeArray, encodeArray } from '../serialize.ts';
+import type {
+  Classifier,
+  ComputeParams,
+  FeatureInput,
+  FitOptions,
+  Label,
+  LabelInput,
+  SerializedEstimator,
+} from '../types.ts';
+import { DenseEstimator, type DenseState } from './base.ts';
+import { coefficientImportances } from './importances.ts';
+import { fista, lbfgs, type SolverResult } from './optimize.ts';
+import { predictionFeatures, trainingData } from './prepared.ts';
+
+export type LogisticPenalty = 'l2' | 'l1' | 'elasticnet' | 'none';
+
+/** Hyperparameters of LogisticRegression (scikit-learn's names in camelCase). */
+export interface LogisticRegressionParams extends ComputeParams {
+  /** `l2` (default, L-BFGS), `l1` or `elasticnet` (FISTA), `none`. */
+  penalty?: LogisticPenalty;
+  /** Inverse regularization strength (default 1): the loss is summed over rows times C. */
+  C?: number;
+  /** Elastic-net mixing: 1 is L1, 0 is L2 (default 0.5; used by `elasticnet` only). */
+  l1Ratio?: number;
+  fitIntercept?: boolean;
+  classWeight?: ClassWeight;
+  /** Stop when the largest gradient component (scikit-learn 1.2's scale) is <= tol (default 1e-4). */
+  tol?: number;
+  /** Most solver iterations (default 100 for L-BFGS, 1000 for FISTA). */
+  maxIter?: number;
+  seed?: number;
+}
+
+interface LogisticState extends DenseState {
+  classes: Label[];
+  /** Score columns: 1 (binary: sigmoid), the class count (softmax), or 0 (one class seen). */
+  K: number;
+  /** K x p, row-major. */
+  coef: Float64Array;
+  intercept: Float64Array;
+  importances: Float64Array;
+  nIter: number;
+  converged: boolean;
+  gradMax: number;
+}
+
+const VERSION = 1;
+
+/**
+ * Logistic regression, binary (sigmoid) and multinomial (softmax over all classes, as
+ * scikit-learn's `multi_class='auto'`), minimizing C · Σ_i w_i · logloss_i + penalty,
+ * with the intercept unpenalized: L2 by L-BFGS, L1 and elastic net by FISTA (proximal
+ * gradient). Same objective as scikit-learn 1.2, so the same coefficients at convergence.
+ * Missing values are filled with the weighted column means seen by fit.
+ *
+ * @example
+ * const m = new LogisticRegression({ C: 10 }).fit([[0], [1], [2], [3]], ['no', 'no', 'yes', 'yes']);
+ * m.predict([[0.2], [2.9]]); // ['no', 'yes']
+ * m.converged; // true
+ */
+export class LogisticRegression extends DenseEstimator<LogisticState> implements Classifier {
+  readonly estimatorType = 'classifier' as const;
+  private readonly penalty: LogisticPenalty;
+  private readonly C: number;
+  private readonly l1Ratio: number;
+  private readonly fitIntercept: boolean;
+  private readonly classWeight: ClassWeight;
+  private readonly tol: number;
+  private readonly maxIter: number;
+
+  constructor(params: LogisticRegressionParams = {}) {
+    let read: {
+      penalty: LogisticPenalty;
+      C: number;
+      l1Ratio: number;
+      fitIntercept: boolean;
+      classWeight: ClassWeight;
+      tol: number;
+      maxIter: number;
+    } | null = null;
+    super('LogisticRegression', params as Record<string, unknown>, (r) => {
+      const penalty = r.oneOf<LogisticPenalty>('penalty', 'l2', ['l2', 'l1', 'elasticnet', 'none']);
+      const smooth = penalty === 'l2' || penalty === 'none';
+      read = {
+        penalty,
+        C: r.number('C', 1, 0, Number.POSITIVE_INFINITY, true),
+        l1Ratio: r.number('l1Ratio', 0.5, 0, 1),
+        fitIntercept: r.bool('fitIntercept', true),
+        classWeight: parseClassWeight(r.raw('classWeight'), 'LogisticRegression'),
+        tol: r.number('tol', 1e-4, 0),
+        maxIter: r.int('maxIter', smooth ? 100 : 1000, 1),
+      };
+      return read;
+    });
+    const p = read!;
+    this.penalty = p.penalty;
+    this.C = p.C;
+    this.l1Ratio = p.l1Ratio;
+    this.fitIntercept = p.fitIntercept;
+    this.classWeight = p.classWeight;
+    this.tol = p.tol;
+    this.maxIter = p.maxIter;
+  }
+
+  get classes(): Label[] {
+    return [...this.fitted().classes];
+  }
+
+  /** Coefficients, one row per score column (1 for binary, one per class otherwise). */
+  get coef(): number[][] {
+    const s = this.fitted();
+    const p = s.nFeatures;
+    return Array.from({ length: s.K }, (_, k) => Array.from(s.coef.subarray(k * p, (k + 1) * p)));
+  }
+
+  get intercept(): number[] {
+    return Array.from(this.fitted().intercept);
+  }
+
+  /** Solver iterations of the last fit. */
+  get nIter(): number {
+    return this.fitted().nIter;
+  }
+
+  /** Whether the last fit met tol within maxIter (false: raise maxIter, or scale the features). */
+  get converged(): boolean {
+    return this.fitted().converged;
+  }
+
+  /** The optimality measure the last fit ended with (compared against tol). */
+  get finalGradient(): number {
+    return this.fitted().gradMax;
+  }
+
+  /** |coef| times the feature's standard deviation, summed over classes, normalized to 1. */
+  get featureImportances(): Float64Array {
+    return Float64Array.from(this.fitted().importances);
+  }
+
+  fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
+    const { classes, codes } = encodeClasses(y);
+    const data = trainingData(X, codes.length, options.sampleWeight);
+    const { nRows: n, nCols: p } = data.X;
+    const K = classes.length === 1 ? 0 : classes.length === 2 ? 1 : classes.length;
+    const base = { nFeatures: p, fill: data.fill, classes, K };
+    if (K === 0) {
+      this.state = {
+        ...base,
+        coef: new Float64Array(0),
+        intercept: new Float64Array(0),
+        importances: new Float64Array(p),
+        nIter: 0,
+        converged: true,
+        gradMax: 0,
+      };
+      return this;
+    }
+    const w = applyClassWeight(data.weight, codes, classes, this.classWeight);
+    for (let i = 0; i < n; i++) w[i]! *= this.C;
+    const target = this.target(n * p * K);
+    const l2 = this.penalty === 'l2' ? 1 : this.penalty === 'elasticnet' ? 1 - this.l1Ratio : 0;
+    const l1 = this.penalty === 'l1' ? 1 : this.penalty === 'elasticnet' ? this.l1Ratio : 0;
+    const nCoef = K * p;
+    const fg = (theta: Float64Array, g: Float64Array): number => {
+      let loss = logisticObjective(target, data.X.data, n, p, K, codes, w, theta, g);
+      if (l2 > 0) {
+        for (let j = 0; j < nCoef; j++) {
+          loss += 0.5 * l2 * theta[j]! * theta[j]!;
+          g[j]! += l2 * theta[j]!;
+        }
+      }
+      if (!this.fitIntercept) g.fill(0, nCoef);
+      return loss;
+    };
+    const x0 = new Float64Array(K * (p + 1));
+    const options_ = { maxIter: this.maxIter, tol: this.tol };
+    let result: SolverResult;
+    if (l1 > 0) {
+      const l1v = new Float64Array(x0.length);
+      l1v.fill(l1, 0, nCoef);
+      result = fista(fg, l1v, x0, options_);
+    } else {
+      result = lbfgs(fg, x0, options_);
+    }
+    const coef = result.x.slice(0, nCoef);
+    this.state = {
+      ...base,
+      coef,
+      intercept: result.x.slice(nCoef),
+      importances: coefficientImportances(coef, K, data.X, data.weight),
+      nIter: result.nIter,
+      converged: result.converged,
+      gradMax: result.gradMax,
+    };
+    return this;
+  }
+
+  private target(work: number): DenseTarget {
+    return {
+      backend: denseBackend(this.backendChoice, 'logisticObjective', work),
+      nThreads: this.nThreadsParam ?? 0,
+    };
+  }
+
+  /** Decision scores: n values (binary) or n x K (row-major) before the link function. */
+  decisionFunction(X: FeatureInput): Float64Array {
+    const s = this.fitted();
+    const m = predictionFeatures(X, s.fill);
+    const n = m.nRows;
+    if (s.K === 0) return new Float64Array(n);
+    const theta = new Float64Array(s.K * (s.nFeatures + 1));
+    theta.set(s.coef);
+    theta.set(s.intercept, s.coef.length);
+    const colMajor = new Float64Array(n * s.K);
+    linearScores(
+      {
+        backend: denseBackend(this.backendChoice, 'linearProducts', n * s.nFeatures * s.K),
+        nThreads: this.nThreadsParam ?? 0,
+      },
+      m.data,
+      n,
+      s.nFeatures,
+      s.K,
+      theta,
+      colMajor,
+    );
+    if (s.K === 1) return colMajor;
+    const out = new Float64Array(n * s.K);
+    for (let k = 0; k < s.K; k++) for (let i = 0; i < n; i++) out[i * s.K + k] = colMajor[k * n + i]!;
+    return out;
+  }
+
+  private probabilities(X: FeatureInput): Float64Array {
+    const s = this.fitted();
+    const z = this.decisionFunction(X);
+    if (s.K === 0) return new Float64Array(z.length).fill(1);
+    if (s.K === 1) {
+      const out = new Float64Array(z.length * 2);
+      for (let i = 0; i < z.length; i++) {
+        const zi = z[i]!;
+        const p1 = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+        out[2 * i] = 1 - p1;
+        out[2 * i + 1] = p1;
+      }
+      return out;
+    }
+    const K = s.K;
+    for (let i = 0; i < z.length / K; i++) {
+      let m = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) m = Math.max(m, z[i * K + k]!);
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(z[i * K + k]! - m);
+        z[i * K + k] = e;
+        sum += e;
+      }
+      for (let k = 0; k < K; k++) z[i * K + k]! /= sum;
+    }
+    return z;
+  }
+
+  predictProba(X: FeatureInput): number[][] {
+    return probaRows(this.probabilities(X), this.fitted().classes.length);
+  }
+
+  predict(X: FeatureInput): Label[] {
+    return argmaxLabels(this.probabilities(X), this.fitted().classes);
+  }
+
+  toJSON(): SerializedEstimator {
+    const s = this.fitted();
+    return this.serialize(VERSION, {
+      classes: s.classes,
+      K: s.K,
+      coef: encodeArray(s.coef),
+      intercept: encodeArray(s.intercept),
+      importances: encodeArray(s.importances),
+      nIter: s.nIter,
+      converged: s.converged,
+      gradMax: s.gradMax,
+    });
+  }
+
+  /** Rebuilds a fitted model from {@link toJSON}'s output. */
+  static fromJSON(json: SerializedEstimator): LogisticRegression {
+    const common = DenseEstimator.readCommon(json, 'LogisticRegression', VERSION);
+    const m = new LogisticRegression(json.params as LogisticRegressionParams);
+    const st = json.state;
+    const classes = st.classes as Label[];
+    const K = st.K as number;
+    const coef = decodeArray(st.coef, 'f64', 'state.coef');
+    const intercept = decodeArray(st.intercept, 'f64', 'state.intercept');
+    const expectedK = classes.length === 1 ? 0 : classes.length === 2 ? 1 : classes.length;
+    if (
+      !Array.isArray(classes) ||
+      K !== expectedK ||
+      coef.length !== K * common.nFeatures ||
+      intercept.length !== K
+    ) {
+      throw new ValidationError('state: classes, K, coef and intercept do not agree', { path: 'state' });
+    }
+    m.state = {
+      ...common,
+      classes,
+      K,
+      coef,
+      intercept,
+      importances: decodeArray(st.importances, 'f64', 'state.importances'),
+      nIter: Number(st.nIter),
+      converged: Boolean(st.converged),
+      gradMax: Number(st.gradMax),
+    };
+    return m;
+  }
+}
