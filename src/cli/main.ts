@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { MlsweepError } from '../errors.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerSample } from './sample.ts';
+import { registerSweep } from './sweep.ts';
 import { packageVersion } from './version.ts';
 
 const program = new Command('mlsweep')
@@ -14,6 +15,7 @@ const program = new Command('mlsweep')
 
 registerDoctor(program);
 registerSample(program);
+registerSweep(program);
 
 try {
   await program.parseAsync(process.argv);
