@@ -109,6 +109,10 @@ export class Sweep {
     this.onEvent = options.onEvent;
     this.watch = sameErrorWatch(options.failFast ?? 3);
     this.view = { objective: this.objective, trials: this.ended, pending: this.pending };
+    for (const trial of options.resume?.trials ?? []) {
+      insertById(this.ended, trial);
+      this.histories.push({ id: trial.id, values: trial.intermediate.map((p) => p.value), finished: true });
+    }
     setMaxListeners(0, this.kill$.signal);
   }
 
@@ -131,7 +135,9 @@ export class Sweep {
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.options.signal?.aborted) this.cancel();
     let exhausted = false;
-    let suggested = 0;
+    let suggested = this.options.resume?.counted ?? 0;
+    let nextId = this.options.resume?.nextId ?? 0;
+    const retry = [...(this.options.resume?.retry ?? [])];
     try {
       for (;;) {
         while (
@@ -140,9 +146,13 @@ export class Sweep {
           this.live.size < this.limits.maxConcurrentTrials &&
           suggested < this.limits.maxTotalTrials
         ) {
-          const suggestion = this.sampler.suggest(this.view);
+          const again = retry.shift();
+          const suggestion = again ? { params: again } : this.sampler.suggest(this.view);
           if (suggestion.exhausted) exhausted = true;
-          else this.start(suggested++, suggestion.params);
+          else {
+            suggested++;
+            this.start(nextId++, suggestion.params);
+          }
         }
         if (this.live.size === 0) break;
         await new Promise<void>((resolve) => (this.wake = resolve));

@@ -117,6 +117,20 @@ export interface SweepOptions {
   readonly failFast?: number | false;
   /** Seconds between SIGTERM and SIGKILL (or worker termination) for a stopped trial (default 5). */
   readonly terminationGrace?: number;
+  /** Continue a recorded sweep (see `SqliteSweepStore.resume()`), writing to the same store. */
+  readonly resume?: SweepResume;
+}
+
+/** Where an interrupted sweep stands, as its store recorded it. */
+export interface SweepResume {
+  /** Ended trials: part of the result, of the sampler's history and of the policy's view. */
+  readonly trials: readonly TrialResult[];
+  /** How many of them count against max_total_trials (an interrupted trial that is retried does not). */
+  readonly counted: number;
+  /** Parameter sets run again first: the trials the interruption cut short, retried once. */
+  readonly retry: readonly ParamSet[];
+  /** The number of the next trial. */
+  readonly nextId: number;
 }
 
 /** One trial of a sweep, as the result reports it (and as the sampler sees it once ended). */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import type { MetricPoint, ParamSet, TrialStatus } from '../samplers/types.ts';
 import type { StoredTrial, SweepStore, TrialEnd } from '../sweep/store.ts';
-import type { StopReason, TrialOutput } from '../sweep/types.ts';
+import type { StopReason, SweepResume, TrialOutput, TrialResult } from '../sweep/types.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import type { RunStatus } from './types.ts';
 
@@ -15,6 +15,9 @@ export interface SweepRunOptions {
 
 /** Tag marking a run as a sweep (value `sweep`), so resume can check what it was given. */
 export const SWEEP_TYPE_TAG = 'mlsweep.type';
+
+/** The error of a trial whose sweep process died while it ran. */
+const INTERRUPTED = 'interrupted: the sweep process ended while this trial ran';
 
 const RUN_STATUS: Readonly<Record<TrialStatus | 'running', RunStatus>> = {
   running: 'RUNNING',
@@ -51,6 +54,7 @@ interface TrialRow {
  */
 export class SqliteSweepStore implements SweepStore {
   private readonly runIds = new Map<number, string>();
+  private retries: Array<{ of: number; params: ParamSet }> = [];
   private readonly experimentId: number;
 
   private constructor(
@@ -96,7 +100,9 @@ export class SqliteSweepStore implements SweepStore {
     return new SqliteSweepStore(store, run.id);
   }
 
-  startTrial(id: number, params: ParamSet, startedAt: string, retryOf?: number): void {
+  startTrial(id: number, params: ParamSet, startedAt: string): void {
+    // The engine starts the retries first, with the very parameter objects resume() returned.
+    const retryOf = this.retries[0]?.params === params ? this.retries.shift()?.of : undefined;
     this.store.write(() => {
       const run = this.store.createRun({
         experiment: this.experimentId,
@@ -190,12 +196,42 @@ export class SqliteSweepStore implements SweepStore {
         this.endTrial(trial.id, {
           status: 'failed',
           endedAt,
-          error: 'interrupted: the sweep process ended while this trial ran',
+          error: INTERRUPTED,
         });
       }
       this.store.setRunStatus(this.sweepRunId, 'RUNNING');
     });
     return interrupted;
+  }
+
+  /**
+   * Prepares a resume: trials left `running` by the dead process are marked failed; they
+   * and the trials cancelled by the sweep's stop are retried once (a retry is not retried
+   * again). A retried trial stays in the record but does not count against
+   * max_total_trials: its retry does. Pass the result as `sweep({ resume })` with this store.
+   *
+   * @example
+   * const store = SqliteSweepStore.open(new SqliteStore(), sweepId);
+   * await sweep({ ...options, store, resume: store.resume(options.objective.primaryMetric) });
+   */
+  resume(primaryMetric: string): SweepResume {
+    this.reopen();
+    const all = this.trials();
+    const retriedBefore = new Set(all.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
+    const cut = all.filter(
+      (t) =>
+        (t.status === 'cancelled' || t.error === INTERRUPTED) &&
+        t.retryOf === undefined &&
+        !retriedBefore.has(t.id),
+    );
+    this.retries = cut.map((t) => ({ of: t.id, params: t.params }));
+    const replaced = new Set([...retriedBefore, ...cut.map((t) => t.id)]);
+    return {
+      trials: all.map((t) => toTrialResult(t, primaryMetric)),
+      counted: all.filter((t) => !replaced.has(t.id)).length,
+      retry: this.retries.map((r) => r.params),
+      nextId: all.length === 0 ? 0 : Math.max(...all.map((t) => t.id)) + 1,
+    };
   }
 
   private rows(): TrialRow[] {
@@ -217,4 +253,21 @@ export class SqliteSweepStore implements SweepStore {
     }
     return runId;
   }
+}
+
+function toTrialResult(t: StoredTrial, primaryMetric: string): TrialResult {
+  const endedAt = t.endedAt ?? t.startedAt;
+  return {
+    id: t.id,
+    params: t.params,
+    status: t.status === 'running' ? 'failed' : t.status,
+    ...(t.value !== undefined ? { value: t.value } : {}),
+    intermediate: t.metrics[primaryMetric] ?? [],
+    metrics: t.metrics,
+    startedAt: t.startedAt,
+    endedAt,
+    durationMs: Date.parse(endedAt) - Date.parse(t.startedAt),
+    ...(t.error !== undefined ? { error: t.error } : {}),
+    ...(t.output !== undefined ? { output: t.output } : {}),
+  };
 }

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Sampler, SearchSpace } from '../../src/samplers/types.ts';
+import { MemoryStore, sweep } from '../../src/sweep/index.ts';
+import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { SqliteSweepStore } from '../../src/tracking/sweep-store.ts';
+import { trackSweep } from '../../src/tracking/track-sweep.ts';
+import { tempDir } from './helpers/temp.ts';
+
+const objective = { goal: 'maximize', primaryMetric: 'score' } as const;
+
+/** Suggestion n is x = n: positional, like the library's samplers, so a resume continues it. */
+const positional: Sampler = {
+  name: 'positional',
+  space: {} as SearchSpace,
+  suggest: (h) => ({ params: { x: h.trials.length + h.pending.length, kind: 'a' } }),
+};
+
+function trial(params: Record<string, unknown>, ctx: { report(name: string, value: number): void }) {
+  const x = Number(params['x']);
+  for (let i = 0; i < 3; i++) ctx.report('score', x + i / 10);
+  if (x % 7 === 6) throw new Error(`x=${x} is unlucky`);
+  return { loss: 10 - x };
+}
+
+describe('SqliteSweepStore: the engine writes through it', () => {
+  it('records the same trials, params, metric points and statuses as the memory store', async () => {
+    const dir = tempDir('sweep');
+    const store = new SqliteStore({ dir });
+    const sqlite = SqliteSweepStore.create(store, { experiment: 'sweeps', name: 'positional' });
+    const memory = new MemoryStore();
+    const options = {
+      sampler: positional,
+      objective,
+      limits: { maxTotalTrials: 10, maxConcurrentTrials: 3 },
+      trial,
+    };
+    await sweep({ ...options, store: sqlite, failFast: false });
+    await sweep({ ...options, store: memory, failFast: false });
+    const strip = (t: {
+      id: number;
+      params: unknown;
+      status: string;
+      value?: number;
+      error?: string;
+      metrics: unknown;
+    }) => ({
+      id: t.id,
+      params: t.params,
+      status: t.status,
+      value: t.value,
+      error: t.error,
+      metrics: t.metrics,
+    });
+    assert.deepEqual(sqlite.trials().map(strip), memory.trials().map(strip));
+
+    const parent = store.run(sqlite.sweepRunId);
+    assert.equal(parent.status, 'FINISHED');
+    assert.equal(parent.tags['mlsweep.stop_reason'], 'max_total_trials');
+    const children = store.childRuns(parent.id);
+    assert.equal(children.length, 10);
+    const failed = children.find((c) => c.name === 'trial-6')!;
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.tags['mlsweep.error'], 'x=6 is unlucky');
+    assert.deepEqual(failed.params, { kind: 'a', x: '6' });
+    assert.deepEqual(
+      store
+        .searchRuns({ filter: `parent_run_id = '${parent.id}' and metrics.score > 8.5` })
+        .map((r) => r.name),
+      ['trial-9'],
+    );
+    store.close();
+  });
+
+  it('refuses to open a run that is not a sweep, or an unknown id', () => {
+    const store = new SqliteStore({ dir: tempDir('notsweep') });
+    const run = store.createRun();
+    assert.throws(() => SqliteSweepStore.open(store, run.id), /is not a sweep/);
+    assert.throws(() => SqliteSweepStore.open(store, 'abcdef0123'), /unknown run 'abcdef0123'/);
+    store.close();
+  });
+});
+
+describe('resume', () => {
+  it('keeps ended trials, retries interrupted ones once, continues the numbering to the limit', async () => {
+    const dir = join(tempDir('resume'), 'mlruns');
+    // A first process: 5 trials ended, 2 still running when it "died", 1 cancelled by a stop.
+    const first = trackSweep({ objective, dir, experiment: 'crash' });
+    const s = first.store;
+    for (let id = 0; id < 8; id++) {
+      s.startTrial(id, { x: id, kind: 'a' }, new Date().toISOString());
+      s.addMetric(id, 'score', { step: 0, value: id });
+      if (id < 5) s.endTrial(id, { status: 'completed', value: id, endedAt: new Date().toISOString() });
+    }
+    s.endTrial(7, {
+      status: 'cancelled',
+      error: 'cancelled: interrupted by Ctrl-C',
+      endedAt: new Date().toISOString(),
+    });
+    const sweepId = s.sweepRunId;
+    s.store.close();
+
+    const second = trackSweep({ objective, dir, resume: sweepId.slice(0, 10) });
+    assert.equal(second.store.sweepRunId, sweepId);
+    assert.deepEqual(second.resume?.retry, [
+      { x: 5, kind: 'a' },
+      { x: 6, kind: 'a' },
+      { x: 7, kind: 'a' },
+    ]);
+    assert.equal(second.resume?.counted, 5);
+    assert.equal(second.resume?.nextId, 8);
+    const result = await sweep({
+      sampler: positional,
+      objective,
+      limits: { maxTotalTrials: 12, maxConcurrentTrials: 2 },
+      trial: (p, ctx) => {
+        for (let i = 0; i < 3; i++) ctx.report('score', Number(p['x']) + i / 10);
+      },
+      ...second,
+    });
+    const trials = second.store.trials();
+    const ids = trials.map((t) => t.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert.equal(trials.filter((t) => t.status === 'completed').length, 12);
+    assert.equal(result.counts.completed, 12);
+    assert.deepEqual(
+      trials.filter((t) => t.retryOf !== undefined).map((t) => [t.id, t.retryOf, t.params['x']]),
+      [
+        [8, 5, 5],
+        [9, 6, 6],
+        [10, 7, 7],
+      ],
+    );
+    assert.match(trials[5]!.error!, /interrupted: the sweep process ended/);
+    assert.equal(trials[5]!.status, 'failed');
+    // The sampler continued its sequence after the 8 recorded trials and 3 retries.
+    assert.deepEqual(
+      trials.slice(11).map((t) => t.params['x']),
+      [11, 12, 13, 14],
+    );
+    assert.deepEqual(trials[0]!.metrics, { score: [{ step: 0, value: 0 }] });
+    assert.equal(second.store.store.run(sweepId).status, 'FINISHED');
+    second.store.store.close();
+  });
+
+  it('does not retry a retry, nor a trial already retried', async () => {
+    const dir = tempDir('resume2');
+    const first = trackSweep({ objective, dir });
+    first.store.startTrial(0, { x: 0 }, new Date().toISOString());
+    first.store.store.close();
+    const second = trackSweep({ objective, dir, resume: first.store.sweepRunId });
+    // The retry of trial 0 starts as trial 1, then this process dies too.
+    second.store.startTrial(1, second.resume!.retry[0]!, new Date().toISOString());
+    second.store.store.close();
+    const third = trackSweep({ objective, dir, resume: first.store.sweepRunId });
+    assert.deepEqual(third.resume?.retry, []);
+    assert.equal(third.resume?.counted, 1);
+    assert.deepEqual(
+      third.store.trials().map((t) => [t.id, t.status, t.retryOf]),
+      [
+        [0, 'failed', undefined],
+        [1, 'failed', 0],
+      ],
+    );
+    third.store.store.close();
+  });
+
+  it('refuses a different primary metric, and a store that does not exist', () => {
+    const dir = tempDir('resume3');
+    const first = trackSweep({ objective, dir });
+    first.store.store.close();
+    assert.throws(
+      () =>
+        trackSweep({
+          objective: { goal: 'minimize', primaryMetric: 'loss' },
+          dir,
+          resume: first.store.sweepRunId,
+        }),
+      /optimised 'score', not 'loss'/,
+    );
+    assert.throws(
+      () => trackSweep({ objective, dir: join(dir, 'none'), resume: 'abcd' }),
+      /no mlsweep store/,
+    );
+  });
+});
