@@ -6,5 +6,7 @@ export * from './metrics/index.ts';
 export * from './data/index.ts';
 export * from './config/index.ts';
 export * from './models/index.ts';
+export * from './tracking/index.ts';
+export * from './registry/index.ts';
 export * from './policies/index.ts';
 export * from './sweep/index.ts';

@@ -4,6 +4,9 @@
 import { Command } from 'commander';
 import { MlsweepError } from '../errors.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerExperiments } from './experiments.ts';
+import { registerModels } from './models.ts';
+import { registerRuns } from './runs.ts';
 import { registerSample } from './sample.ts';
 import { registerSweep } from './sweep.ts';
 import { packageVersion } from './version.ts';
@@ -14,6 +17,9 @@ const program = new Command('mlsweep')
   .showHelpAfterError();
 
 registerDoctor(program);
+registerExperiments(program);
+registerModels(program);
+registerRuns(program);
 registerSample(program);
 registerSweep(program);
 
