@@ -56,6 +56,7 @@ export function precisionRecallF1(
   positive: number,
   zeroDivision: ZeroDivision = 'warn',
   warn?: Warn,
+  warnFor: ReadonlyArray<'precision' | 'recall'> = ['precision', 'recall'],
 ): PrecisionRecallF1 {
   const zd = zeroValue(zeroDivision);
   let tp: ArrayLike<number> = t.tp;
@@ -84,8 +85,9 @@ export function precisionRecallF1(
     const denom = p[c]! + r[c]!;
     f[c] = denom === 0 ? 0 : (2 * p[c]! * r[c]!) / denom;
   }
-  if (illP) warnIll(warn, zeroDivision, `precision_score_${average}`, 'Precision');
-  if (illR) warnIll(warn, zeroDivision, `recall_score_${average}`, 'Recall');
+  if (illP && warnFor.includes('precision'))
+    warnIll(warn, zeroDivision, `precision_score_${average}`, 'Precision');
+  if (illR && warnFor.includes('recall')) warnIll(warn, zeroDivision, `recall_score_${average}`, 'Recall');
   if (average === 'weighted') {
     return {
       precision: weightedMean(p, t.trueSum),
@@ -301,17 +303,32 @@ export interface AveragedOptions extends LabelOptions {
   average?: Average;
 }
 
+// scikit-learn's precision_score warns only about precision, recall_score about recall,
+// f1_score about either.
+const WARN_FOR = {
+  precision_score: ['precision'],
+  recall_score: ['recall'],
+  f1_score: ['precision', 'recall'],
+} as const;
+
 function prf(
   yTrue: LabelArray,
   yPred: LabelArray,
   options: AveragedOptions,
-  metric: string,
+  metric: keyof typeof WARN_FOR,
 ): PrecisionRecallF1 {
   const p = prepare(yTrue, yPred, options);
   const k = p.confusion.k;
   const average = options.average ?? (k === 2 ? 'binary' : 'macro');
   checkBinary(average, k, metric);
-  return precisionRecallF1(p.totals, average, p.positive, options.zeroDivision, options.onWarning);
+  return precisionRecallF1(
+    p.totals,
+    average,
+    p.positive,
+    options.zeroDivision,
+    options.onWarning,
+    WARN_FOR[metric],
+  );
 }
 
 /**
