@@ -99,7 +99,18 @@ function spawnWorker(module: string): Worker {
   const entry = new URL(`./worker-entry${extname(new URL(self).pathname)}`, self).href;
   if (!entry.endsWith('.ts') && !module.endsWith('.ts')) return new Worker(new URL(entry));
   // Workers do not inherit the parent's --import hooks: register tsx in the worker first.
-  const tsx = import.meta.resolve('tsx/esm/api');
+  let tsx: string;
+  try {
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch (error) {
+    throw new TrialError(
+      `the trial module ${module} is TypeScript: install tsx to run it in a worker`,
+      'E_TRIAL',
+      {
+        cause: error,
+      },
+    );
+  }
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
     { eval: true },
