@@ -6,6 +6,7 @@ import { MlsweepError } from '../errors.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerExperiments } from './experiments.ts';
 import { registerModels } from './models.ts';
+import { registerReport } from './report.ts';
 import { registerRuns } from './runs.ts';
 import { registerSample } from './sample.ts';
 import { registerSweep } from './sweep.ts';
@@ -19,6 +20,7 @@ const program = new Command('mlsweep')
 registerDoctor(program);
 registerExperiments(program);
 registerModels(program);
+registerReport(program);
 registerRuns(program);
 registerSample(program);
 registerSweep(program);

@@ -1,0 +1,4 @@
+export { readReportInput } from './load.ts';
+export { classificationQuality } from './quality.ts';
+export { renderReport } from './render.ts';
+export type * from './types.ts';
