@@ -3,33 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sweep } from '../../src/sweep/index.ts';
-import { listSampler, nodeCommand } from './helpers.ts';
+import { alive, listSampler, nodeCommand, until } from './helpers.ts';
 
 const minimizeLoss = { goal: 'minimize', primaryMetric: 'loss' } as const;
 const scratch = mkdtempSync(join(tmpdir(), 'mlsweep-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Whether a process runs: zombies (killed, not yet reaped by their parent) count as gone. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return !existsSync('/proc');
-  }
-}
-
-/** Waits until the process is gone (SIGKILL is delivered asynchronously), 2 s at most. */
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 40 && alive(pid); i++) await sleep(50);
-  return !alive(pid);
-}
 
 describe('command trials', () => {
   it('substitutes placeholders, sets cwd and environment, reads stdout lines and the metrics file', async () => {
@@ -108,7 +87,7 @@ describe('command trials', () => {
     if (trial.value !== undefined) assert.match(trial.output!.stdout, /ignoring SIGTERM/);
     // On a very loaded machine node may not have started its child within the timeout.
     const pids = /pids (\d+) (\d+)/.exec(trial.output!.stdout)?.slice(1).map(Number) ?? [];
-    for (const pid of pids) assert.equal(await gone(pid), true, `process ${pid} is gone`);
+    for (const pid of pids) await until(() => !alive(pid));
   });
 
   it('a command that is not found fails, and three such failures stop the sweep', async () => {

@@ -1,5 +1,8 @@
 // Test doubles for the engine tests: a seeded sampler over one uniform parameter `x` in
 // [0, 1) (and a grid sampler that runs out), with no dependency on src/samplers.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import seedrandom from 'seedrandom';
 import type { ParamSet, Sampler, SearchSpace, Suggestion, TrialHistory } from '../../src/samplers/types.ts';
 
@@ -38,4 +41,24 @@ export function nodeCommand(script: string): string {
 
 function shellWord(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Whether a process runs: zombies (killed, not yet reaped by their parent) count as gone. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return !existsSync('/proc');
+  }
+}
+
+/** Waits for a condition that another process brings about (30 s at most), then asserts it. */
+export async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await sleep(50);
+  assert.ok(check(), 'the condition came true');
 }
