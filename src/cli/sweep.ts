@@ -8,6 +8,7 @@ import type { Objective } from '../samplers/types.ts';
 import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
 import { sweepOptionsFromSpec } from '../sweep/from-spec.ts';
+import { goalWarning } from '../sweep/goal-check.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
 import { type TrackedSweep, trackSweep } from '../tracking/track-sweep.ts';
 import { log, printResult } from './output.ts';
@@ -66,6 +67,8 @@ export function registerSweep(program: Command): void {
     .action(async (file: string, options: SweepCliOptions) => {
       const spec = loadSweepFile(file);
       for (const notice of spec.notices) log(`notice: ${notice}`);
+      const warning = goalWarning(spec.objective);
+      if (warning) log(`warning: ${warning}`);
       const sweepOptions = sweepOptionsFromSpec(spec, options);
       const total = sweepOptions.limits?.maxTotalTrials ?? 1000;
       const progress = progressReporter(total, spec.objective);
