@@ -101,9 +101,11 @@ export class ModelRegistry {
     let version: number;
     try {
       version = this.store.write(() => {
-        db.prepare(
-          'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET updated_at = excluded.updated_at',
-        ).run(name, now, now);
+        this.store
+          .sql(
+            'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET updated_at = excluded.updated_at',
+          )
+          .run(name, now, now);
         const next = db
           .prepare('SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?')
           .pluck()
@@ -114,20 +116,22 @@ export class ModelRegistry {
         mkdirSync(folder, { recursive: true });
         target = join(folder, basename(from.path));
         cpSync(from.path, target, { recursive: true });
-        db.prepare(
-          `INSERT INTO model_versions (name, version, description, source, run_id, path, metrics_json, data_schema_json, created_at)
+        this.store
+          .sql(
+            `INSERT INTO model_versions (name, version, description, source, run_id, path, metrics_json, data_schema_json, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          name,
-          next,
-          options.description ?? '',
-          from.source,
-          from.runId ?? null,
-          relative(this.store.dir, target).split(sep).join('/'),
-          JSON.stringify(options.metrics ?? from.metrics),
-          options.dataSchema === undefined ? null : JSON.stringify(options.dataSchema),
-          now,
-        );
+          )
+          .run(
+            name,
+            next,
+            options.description ?? '',
+            from.source,
+            from.runId ?? null,
+            relative(this.store.dir, target).split(sep).join('/'),
+            JSON.stringify(options.metrics ?? from.metrics),
+            options.dataSchema === undefined ? null : JSON.stringify(options.dataSchema),
+            now,
+          );
         for (const [key, value] of Object.entries(options.tags ?? {})) this.setTag(name, key, value, next);
         return next;
       });
@@ -141,8 +145,8 @@ export class ModelRegistry {
   /** A registered model; a ValidationError (E_NOT_FOUND) naming the known ones otherwise. */
   getModel(name: string): RegisteredModel {
     checkModelName(name);
-    const row = this.store.db
-      .prepare(
+    const row = this.store
+      .sql(
         `SELECT m.name, m.description, m.created_at, m.updated_at, max(v.version) AS latest
          FROM registered_models m LEFT JOIN model_versions v ON v.name = m.name WHERE m.name = ? GROUP BY m.name`,
       )
@@ -156,8 +160,8 @@ export class ModelRegistry {
         { path: 'name', code: 'E_NOT_FOUND' },
       );
     }
-    const aliases = this.store.db
-      .prepare('SELECT alias, version FROM model_aliases WHERE name = ? ORDER BY alias')
+    const aliases = this.store
+      .sql('SELECT alias, version FROM model_aliases WHERE name = ? ORDER BY alias')
       .all(name) as Array<{ alias: string; version: number }>;
     return {
       name: row.name,
@@ -172,8 +176,8 @@ export class ModelRegistry {
 
   /** Every registered model, by name. */
   listModels(): RegisteredModel[] {
-    const names = this.store.db
-      .prepare('SELECT name FROM registered_models ORDER BY name')
+    const names = this.store
+      .sql('SELECT name FROM registered_models ORDER BY name')
       .pluck()
       .all() as string[];
     return names.map((name) => this.getModel(name));
@@ -182,8 +186,8 @@ export class ModelRegistry {
   /** One version; a ValidationError (E_NOT_FOUND) naming the existing versions otherwise. */
   getVersion(name: string, version: number): ModelVersion {
     this.getModel(name);
-    const row = this.store.db
-      .prepare('SELECT * FROM model_versions WHERE name = ? AND version = ?')
+    const row = this.store
+      .sql('SELECT * FROM model_versions WHERE name = ? AND version = ?')
       .get(name, version) as VersionRow | undefined;
     if (!row) {
       const versions = this.listVersions(name).map((v) => v.version);
@@ -197,8 +201,8 @@ export class ModelRegistry {
 
   /** Every version of a model, oldest first. */
   listVersions(name: string): ModelVersion[] {
-    const rows = this.store.db
-      .prepare('SELECT * FROM model_versions WHERE name = ? ORDER BY version')
+    const rows = this.store
+      .sql('SELECT * FROM model_versions WHERE name = ? ORDER BY version')
       .all(checkModelName(name)) as VersionRow[];
     return rows.map((row) => this.toVersion(row));
   }
@@ -207,13 +211,13 @@ export class ModelRegistry {
   setDescription(name: string, description: string, version?: number): void {
     if (version === undefined) {
       this.getModel(name);
-      this.store.db
-        .prepare('UPDATE registered_models SET description = ?, updated_at = ? WHERE name = ?')
+      this.store
+        .sql('UPDATE registered_models SET description = ?, updated_at = ? WHERE name = ?')
         .run(description, Date.now(), name);
     } else {
       this.getVersion(name, version);
-      this.store.db
-        .prepare('UPDATE model_versions SET description = ? WHERE name = ? AND version = ?')
+      this.store
+        .sql('UPDATE model_versions SET description = ? WHERE name = ? AND version = ?')
         .run(description, name, version);
     }
   }
@@ -223,15 +227,15 @@ export class ModelRegistry {
     if (key === '') throw new ValidationError('a tag key must not be empty', { path: 'tags' });
     if (version === undefined) {
       this.getModel(name);
-      this.store.db
-        .prepare(
+      this.store
+        .sql(
           'INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
         )
         .run(name, key, String(value));
     } else {
       this.getVersion(name, version);
-      this.store.db
-        .prepare(
+      this.store
+        .sql(
           'INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
         )
         .run(name, version, key, String(value));
@@ -248,8 +252,8 @@ export class ModelRegistry {
     checkAlias(alias);
     this.store.write(() => {
       this.getVersion(name, version);
-      this.store.db
-        .prepare(
+      this.store
+        .sql(
           'INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version',
         )
         .run(name, alias, version);
@@ -259,9 +263,7 @@ export class ModelRegistry {
   /** Removes an alias; a ValidationError when the model has no such alias. */
   deleteAlias(name: string, alias: string): void {
     this.getModel(name);
-    const removed = this.store.db
-      .prepare('DELETE FROM model_aliases WHERE name = ? AND alias = ?')
-      .run(name, alias);
+    const removed = this.store.sql('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, alias);
     if (removed.changes === 0) {
       throw new ValidationError(`model '${name}' has no alias '${alias}'`, {
         path: 'alias',
@@ -362,8 +364,8 @@ export class ModelRegistry {
   }
 
   private toVersion(row: VersionRow): ModelVersion {
-    const aliases = this.store.db
-      .prepare('SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias')
+    const aliases = this.store
+      .sql('SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias')
       .pluck()
       .all(row.name, row.version) as string[];
     return {
@@ -386,7 +388,7 @@ export class ModelRegistry {
   }
 
   private pairs(sql: string, ...args: unknown[]): Record<string, string> {
-    const rows = this.store.db.prepare(sql).all(...args) as Array<{ key: string; value: string }>;
+    const rows = this.store.sql(sql).all(...args) as Array<{ key: string; value: string }>;
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 }

@@ -6,6 +6,9 @@ import { BackendUnavailableError, DataError } from '../errors.ts';
 /** A better-sqlite3 connection. */
 export type Db = BetterSqlite3.Database;
 
+/** A prepared statement of a connection. */
+export type Statement = BetterSqlite3.Statement;
+
 /** How to open the database file. */
 export interface OpenOptions {
   /** Create the file when it does not exist (default true). */

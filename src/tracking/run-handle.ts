@@ -144,8 +144,8 @@ export class RunHandle {
   private nextStep(key: string): number {
     let last = this.lastStep.get(key);
     if (last === undefined) {
-      const stored = this.store.db
-        .prepare('SELECT max(step) FROM metrics WHERE run_id = ? AND key = ?')
+      const stored = this.store
+        .sql('SELECT max(step) FROM metrics WHERE run_id = ? AND key = ?')
         .pluck()
         .get(this.id, key) as number | null;
       last = stored ?? -1;

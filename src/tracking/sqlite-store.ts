@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import { copyArtifact, listFiles } from './artifacts.ts';
-import { type Db, describeSqliteError, openDatabase } from './database.ts';
+import { type Db, describeSqliteError, openDatabase, type Statement } from './database.ts';
 import { compileFilter } from './filter.ts';
 import { migrate } from './migrations.ts';
 import { compileOrderBy } from './order-by.ts';
@@ -85,8 +85,9 @@ export class SqliteStore {
   readonly dbPath: string;
   /** The connection, for modules that keep their own tables in the store (the registry). */
   readonly db: Db;
-  private readonly insertMetric;
-  private readonly upsertLatest;
+  private readonly statements = new Map<string, Statement>();
+  private readonly insertMetric: Statement;
+  private readonly upsertLatest: Statement;
 
   constructor(options: SqliteStoreOptions = {}) {
     this.dir = options.dir === undefined ? defaultStoreDir() : resolve(options.dir);
@@ -102,16 +103,32 @@ export class SqliteStore {
       this.db.close();
       throw describeSqliteError(error, this.dbPath);
     }
-    this.insertMetric = this.db.prepare(
+    this.insertMetric = this.sql(
       'INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)',
     );
     // The latest value is the one at the highest step, then the latest timestamp (MLflow's rule).
-    this.upsertLatest = this.db.prepare(
+    this.upsertLatest = this.sql(
       `INSERT INTO latest_metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
        WHERE excluded.step > latest_metrics.step
           OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)`,
     );
+  }
+
+  /**
+   * A prepared statement, compiled once per connection and kept (a trial's writes reuse
+   * the same dozen statements, and compiling them each time would dominate).
+   *
+   * @example
+   * store.sql('SELECT count(*) FROM runs').pluck().get();
+   */
+  sql(source: string): Statement {
+    let statement = this.statements.get(source);
+    if (statement === undefined) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
   }
 
   /**
@@ -142,7 +159,7 @@ export class SqliteStore {
         });
       }
       const id = Number(
-        this.db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)').run(name, Date.now())
+        this.sql('INSERT INTO experiments (name, created_at) VALUES (?, ?)').run(name, Date.now())
           .lastInsertRowid,
       );
       this.setExperimentTags(id, tags);
@@ -161,16 +178,17 @@ export class SqliteStore {
     const found = this.findExperiment(name);
     if (found) return found;
     this.write(() =>
-      this.db
-        .prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING')
-        .run(name, Date.now()),
+      this.sql('INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(
+        name,
+        Date.now(),
+      ),
     );
     return this.experiment(name);
   }
 
   /** Sets tags on an experiment (replacing values of existing keys). */
   setExperimentTags(experimentId: number, tags: Readonly<Record<string, string>>): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
     );
     this.write(() => {
@@ -202,9 +220,9 @@ export class SqliteStore {
         (SELECT max(start_time) FROM runs r WHERE r.experiment_id = e.experiment_id) AS last_run_at
       FROM experiments e`;
     let row: ExperimentRow | undefined;
-    if (typeof ref === 'string') row = this.db.prepare(`${base} WHERE e.name = ?`).get(ref) as ExperimentRow;
+    if (typeof ref === 'string') row = this.sql(`${base} WHERE e.name = ?`).get(ref) as ExperimentRow;
     if (!row && (typeof ref === 'number' || /^\d+$/.test(ref))) {
-      row = this.db.prepare(`${base} WHERE e.experiment_id = ?`).get(Number(ref)) as ExperimentRow;
+      row = this.sql(`${base} WHERE e.experiment_id = ?`).get(Number(ref)) as ExperimentRow;
     }
     return row ? this.toExperiment(row) : undefined;
   }
@@ -216,13 +234,11 @@ export class SqliteStore {
    * store.listExperiments().map((e) => e.name);
    */
   listExperiments(): Experiment[] {
-    const rows = this.db
-      .prepare(
-        `SELECT e.experiment_id, e.name, e.created_at, count(r.run_id) AS run_count, max(r.start_time) AS last_run_at
+    const rows = this.sql(
+      `SELECT e.experiment_id, e.name, e.created_at, count(r.run_id) AS run_count, max(r.start_time) AS last_run_at
          FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.experiment_id
          GROUP BY e.experiment_id ORDER BY e.experiment_id`,
-      )
-      .all() as ExperimentRow[];
+    ).all() as ExperimentRow[];
     return rows.map((row) => this.toExperiment(row));
   }
 
@@ -238,12 +254,10 @@ export class SqliteStore {
     this.write(() => {
       const experimentId = this.experimentIdFor(options.experiment);
       const parent = options.parentRunId === undefined ? null : this.runRow(options.parentRunId).run_id;
-      this.db
-        .prepare(
-          `INSERT INTO runs (run_id, experiment_id, name, status, start_time, parent_run_id)
+      this.sql(
+        `INSERT INTO runs (run_id, experiment_id, name, status, start_time, parent_run_id)
            VALUES (?, ?, ?, 'RUNNING', ?, ?)`,
-        )
-        .run(runId, experimentId, options.name ?? `run-${runId.slice(0, 8)}`, startTime, parent);
+      ).run(runId, experimentId, options.name ?? `run-${runId.slice(0, 8)}`, startTime, parent);
       this.setTags(runId, options.tags ?? {});
     });
     return this.run(runId);
@@ -273,9 +287,11 @@ export class SqliteStore {
     const final = status !== 'RUNNING' && status !== 'SCHEDULED';
     this.write(() => {
       const row = this.runRow(runId);
-      this.db
-        .prepare('UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?')
-        .run(status, final ? (endTime ?? Date.now()) : null, row.run_id);
+      this.sql('UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?').run(
+        status,
+        final ? (endTime ?? Date.now()) : null,
+        row.run_id,
+      );
     });
   }
 
@@ -287,10 +303,10 @@ export class SqliteStore {
    * store.logParams(run.id, { max_depth: 5, criterion: 'gini' });
    */
   logParams(runId: string, params: Readonly<Record<string, ParamInput>>): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     );
-    const current = this.db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
+    const current = this.sql('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck();
     this.write(() => {
       const id = this.runRow(runId).run_id;
       for (const [key, raw] of Object.entries(params)) {
@@ -314,7 +330,7 @@ export class SqliteStore {
    * store.setTags(run.id, { model: 'rf' });
    */
   setTags(runId: string, tags: Readonly<Record<string, string>>): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
     );
     this.write(() => {
@@ -349,19 +365,17 @@ export class SqliteStore {
    */
   metricHistory(runId: string, key: string): MetricRecord[] {
     const id = this.runRow(runId).run_id;
-    const rows = this.db
-      .prepare(
-        'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp, rowid',
-      )
-      .all(id, key) as MetricRecord[];
+    const rows = this.sql(
+      'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp, rowid',
+    ).all(id, key) as MetricRecord[];
     return rows.map(fromStoredValue);
   }
 
   /** Every metric point of a run, in the order they were logged. */
   allMetrics(runId: string): MetricRecord[] {
-    const rows = this.db
-      .prepare('SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? ORDER BY rowid')
-      .all(this.runRow(runId).run_id) as MetricRecord[];
+    const rows = this.sql(
+      'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? ORDER BY rowid',
+    ).all(this.runRow(runId).run_id) as MetricRecord[];
     return rows.map(fromStoredValue);
   }
 
@@ -393,16 +407,16 @@ export class SqliteStore {
     }
     const sql = `SELECT r.* FROM runs r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order.sql} LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, ...order.params, maxResults) as RunRow[];
+    const rows = this.sql(sql).all(...params, ...order.params, maxResults) as RunRow[];
     return rows.map((row) => this.toRun(row));
   }
 
   /** The direct children of a run (the trials of a sweep), oldest first. */
   childRuns(parentRunId: string): Run[] {
     const id = this.runRow(parentRunId).run_id;
-    const rows = this.db
-      .prepare('SELECT * FROM runs WHERE parent_run_id = ? ORDER BY start_time, rowid')
-      .all(id) as RunRow[];
+    const rows = this.sql('SELECT * FROM runs WHERE parent_run_id = ? ORDER BY start_time, rowid').all(
+      id,
+    ) as RunRow[];
     return rows.map((row) => this.toRun(row));
   }
 
@@ -433,11 +447,11 @@ export class SqliteStore {
         path: 'runId',
       });
     }
-    const exact = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
+    const exact = this.sql('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
     if (exact) return exact;
     const matches =
       runId.length >= 4 && /^[0-9a-f]+$/.test(runId)
-        ? (this.db.prepare('SELECT * FROM runs WHERE run_id GLOB ? LIMIT 2').all(`${runId}*`) as RunRow[])
+        ? (this.sql('SELECT * FROM runs WHERE run_id GLOB ? LIMIT 2').all(`${runId}*`) as RunRow[])
         : [];
     if (matches.length === 1) return matches[0]!;
     throw new ValidationError(
@@ -448,10 +462,21 @@ export class SqliteStore {
     );
   }
 
-  private experimentIdFor(ref: string | number | undefined): number {
-    if (ref === undefined) return this.ensureExperiment('Default').id;
-    if (typeof ref === 'string' && !this.findExperiment(ref)) return this.ensureExperiment(ref).id;
-    return this.experiment(ref).id;
+  /** The id of an experiment named or numbered so; a name not yet known is created. */
+  private experimentIdFor(ref: string | number = 'Default'): number {
+    let id: number | undefined;
+    if (typeof ref === 'string') {
+      id = this.sql('SELECT experiment_id FROM experiments WHERE name = ?').pluck().get(ref) as
+        | number
+        | undefined;
+    }
+    if (id === undefined && (typeof ref === 'number' || /^\d+$/.test(ref))) {
+      id = this.sql('SELECT experiment_id FROM experiments WHERE experiment_id = ?')
+        .pluck()
+        .get(Number(ref)) as number | undefined;
+    }
+    if (id !== undefined) return id;
+    return typeof ref === 'string' ? this.ensureExperiment(ref).id : this.experiment(ref).id;
   }
 
   private artifactDir(row: RunRow): string {
@@ -471,9 +496,9 @@ export class SqliteStore {
 
   private toRun(row: RunRow): Run {
     const metrics: Record<string, number> = {};
-    const latest = this.db
-      .prepare('SELECT key, value FROM latest_metrics WHERE run_id = ? ORDER BY key')
-      .all(row.run_id);
+    const latest = this.sql('SELECT key, value FROM latest_metrics WHERE run_id = ? ORDER BY key').all(
+      row.run_id,
+    );
     for (const { key, value } of latest as Array<{ key: string; value: number | null }>) {
       metrics[key] = value ?? Number.NaN;
     }
@@ -493,7 +518,7 @@ export class SqliteStore {
   }
 
   private pairs(sql: string, id: unknown): Record<string, string> {
-    const rows = this.db.prepare(sql).all(id) as Array<{ key: string; value: string }>;
+    const rows = this.sql(sql).all(id) as Array<{ key: string; value: string }>;
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 }

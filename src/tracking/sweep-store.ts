@@ -112,8 +112,8 @@ export class SqliteSweepStore implements SweepStore {
         tags: { 'mlsweep.trial': String(id), 'mlsweep.trial_status': 'running' },
       });
       this.store.logParams(run.id, params);
-      this.store.db
-        .prepare(
+      this.store
+        .sql(
           'INSERT INTO trials (run_id, sweep_run_id, number, params_json, status, retry_of) VALUES (?, ?, ?, ?, ?, ?)',
         )
         .run(run.id, this.sweepRunId, id, JSON.stringify(params), 'running', retryOf ?? null);
@@ -130,8 +130,8 @@ export class SqliteSweepStore implements SweepStore {
   endTrial(id: number, end: TrialEnd): void {
     const runId = this.runId(id);
     this.store.write(() => {
-      this.store.db
-        .prepare('UPDATE trials SET status = ?, value = ?, error = ?, output_json = ? WHERE run_id = ?')
+      this.store
+        .sql('UPDATE trials SET status = ?, value = ?, error = ?, output_json = ? WHERE run_id = ?')
         .run(
           end.status,
           end.value ?? null,
@@ -235,8 +235,8 @@ export class SqliteSweepStore implements SweepStore {
   }
 
   private rows(): TrialRow[] {
-    return this.store.db
-      .prepare(
+    return this.store
+      .sql(
         `SELECT t.run_id, t.number, t.params_json, t.status, t.value, t.error, t.output_json, t.retry_of,
            r.start_time, r.end_time
          FROM trials t JOIN runs r ON r.run_id = t.run_id WHERE t.sweep_run_id = ? ORDER BY t.number`,
