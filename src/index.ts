@@ -1,3 +1,4 @@
+export * from './automl/index.ts';
 export * from './compute/index.ts';
 export * from './config/index.ts';
 export * from './data/index.ts';

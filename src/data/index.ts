@@ -2,6 +2,7 @@ export * from './featurizer.ts';
 export { inferKind } from './infer.ts';
 export type { CsvOptions, RecordBatch } from './read-csv.ts';
 export { csvBatches, parseCsv, readCsv, sniffDelimiter, TableBuilder } from './read-csv.ts';
+export { takeRows } from './rows.ts';
 export * from './scale.ts';
 export * from './schema.ts';
 export * from './splits.ts';

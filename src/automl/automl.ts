@@ -1,0 +1,389 @@
+import { Featurizer } from '../data/featurizer.ts';
+import { applyStandardScaling, fitStandardScaling } from '../data/scale.ts';
+import { ValidationError } from '../errors.ts';
+import type { Estimator } from '../models/types.ts';
+import { sweep } from '../sweep/engine.ts';
+import type { StopReason, TrialResult } from '../sweep/types.ts';
+import { type BuildContext, type Candidate, selectCandidates } from './candidates.ts';
+import { CostAwareSampler } from './cost-sampler.ts';
+import { greedyEnsemble } from './ensemble.ts';
+import { evaluateTrial, type TrialEvaluation } from './evaluate.ts';
+import { balancedWeights, featurizerTarget, prepareFolds } from './folds.ts';
+import { AutoMLPipeline, type PipelineMember } from './pipeline.ts';
+import { loadTrainingTable, prepareData, resolveSplits } from './prepare.ts';
+import {
+  DEFAULT_PRIMARY_METRIC,
+  type EncodedTarget,
+  metricGoal,
+  primaryScore,
+  scorePredictions,
+} from './scoring.ts';
+import { automlSpace, modelParams } from './search-space.ts';
+import type { AutoMLOptions, AutoMLResult, LeaderboardEntry } from './types.ts';
+
+/** Trials without improvement after which Azure's early termination stops the job. */
+const NO_IMPROVEMENT_TRIALS = 20;
+/** Out-of-fold predictions kept for ensembling (the best trials). */
+const KEEP_OOF = 12;
+/** Part of the budget kept free for what follows the search (ensembling, final fit, writing). */
+const SAFETY_SECONDS = 2;
+
+interface Record_ {
+  readonly id: number;
+  readonly candidate: Candidate;
+  readonly params: Record<string, string | number | boolean>;
+  readonly evaluation: Omit<TrialEvaluation, 'oof'>;
+  readonly score: number;
+  /** Every metric of the task on the validation rows. */
+  readonly metrics: Record<string, number>;
+  /** Out-of-fold predictions, kept for the best trials only. */
+  oof: Float64Array | undefined;
+}
+
+function validateLimits(o: AutoMLOptions): void {
+  const l = o.limits ?? {};
+  const positive = (v: number | undefined, path: string, integer = false) => {
+    if (v !== undefined && (!(v > 0) || (integer && !Number.isInteger(v)))) {
+      throw new ValidationError(`${path} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`, {
+        path,
+      });
+    }
+  };
+  positive(l.timeoutMinutes, 'limits.timeoutMinutes');
+  positive(l.trialTimeoutMinutes, 'limits.trialTimeoutMinutes');
+  positive(l.maxTrials, 'limits.maxTrials', true);
+  positive(l.maxConcurrentTrials, 'limits.maxConcurrentTrials', true);
+  if (o.task !== 'classification' && o.task !== 'regression') {
+    throw new ValidationError(
+      `task must be 'classification' or 'regression', got ${JSON.stringify(o.task)}`,
+      {
+        path: 'task',
+      },
+    );
+  }
+}
+
+/**
+ * AutoML: finds and fits the best pipeline for a table and a target within the limits,
+ * with Azure AutoML's options and defaults. Every candidate model family is searched as
+ * one conditional space by the sweep engine with a cost-aware sampler (cheap
+ * configurations first, as FLAML); candidates are validated by cross-validation or a
+ * holdout with featurization fitted inside each fold; boosting stops early on its
+ * rounds; classes under 20% of the largest are balanced by weights; the best models are
+ * blended by ensemble selection when that validates better; the winner is refitted on
+ * all rows. The time limit covers everything, final fit included.
+ *
+ * @example
+ * const result = await automl({
+ *   task: 'classification', trainPath: 'datasets/breast_cancer.csv', target: 'target',
+ *   primaryMetric: 'AUC_weighted', limits: { timeoutMinutes: 1 },
+ * });
+ * result.leaderboard[0]; result.pipeline.save('model.json');
+ */
+export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
+  const t0 = performance.now();
+  validateLimits(options);
+  const limits = options.limits ?? {};
+  const budgetSeconds = (limits.timeoutMinutes ?? 360) * 60;
+  const budgetEnd = t0 + budgetSeconds * 1000;
+  const seed = options.seed ?? 0;
+  const task = options.task;
+  const metric = options.primaryMetric ?? DEFAULT_PRIMARY_METRIC[task];
+  const goal = metricGoal(task, metric);
+  const candidates = selectCandidates(task, options.allowedModels, options.blockedModels);
+
+  const table = await loadTrainingTable(options);
+  const validation = options.validation ?? 'auto';
+  const groupColumn =
+    typeof validation === 'object' && validation.type === 'group' ? validation.column : undefined;
+  const prepared = prepareData(table, options.target, task);
+  let groups: Array<string | number> | undefined;
+  let features = prepared.features;
+  if (groupColumn !== undefined) {
+    const g = features.get(groupColumn);
+    groups = Array.from(g.values as ArrayLike<string | number | null>, (v) => v ?? '');
+    features = features.drop([groupColumn]);
+  }
+  const { target } = prepared;
+  const notices = [...prepared.notices];
+  const { splits, description } = resolveSplits(
+    validation,
+    { ...prepared, features },
+    budgetSeconds,
+    seed,
+    groups,
+  );
+  notices.push(`Validation: ${description}.`);
+  const folds = prepareFolds(
+    features,
+    target,
+    splits,
+    options.featurization ?? {},
+    prepared.imbalanced,
+    seed,
+  );
+  const build: BuildContext = {
+    task,
+    seed,
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+  };
+  const nRows = features.nRows;
+  const meanTrainRows = splits.reduce((a, s) => a + s.train.length, 0) / splits.length;
+
+  const records = new Map<number, Record_>();
+  const better = (a: number, b: number) => (goal === 'maximize' ? a > b : a < b);
+  let best: Record_ | undefined;
+  let sinceImprovement = 0;
+  let completed = 0;
+  let ownStop: AutoMLResult['stopReason'] | undefined;
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+
+  /** Seconds the final fit of a trial's configuration on all rows is expected to take. */
+  const finalFitSeconds = (r: Record_) =>
+    (r.evaluation.fitSeconds / splits.length) * (nRows / Math.max(1, meanTrainRows)) * 1.3;
+  const reserve = () => (best ? finalFitSeconds(best) * 2 : 0) + SAFETY_SECONDS;
+  const secondsLeft = () => (budgetEnd - performance.now()) / 1000 - reserve();
+
+  const sampler = new CostAwareSampler(automlSpace(candidates, task), candidates, {
+    seed,
+    costOf: (id) => {
+      const r = records.get(id);
+      return r ? r.evaluation.fitSeconds + r.evaluation.predictSeconds : undefined;
+    },
+    timeLeft: secondsLeft,
+  });
+
+  const trialTimeoutMs =
+    limits.trialTimeoutMinutes !== undefined ? limits.trialTimeoutMinutes * 60_000 : Infinity;
+  const sweepResult = await sweep({
+    sampler,
+    objective: { goal, primaryMetric: metric },
+    limits: {
+      maxTotalTrials: limits.maxTrials ?? 1000,
+      maxConcurrentTrials: limits.maxConcurrentTrials ?? 1,
+      timeout: Math.max(1, (budgetEnd - performance.now()) / 1000 - SAFETY_SECONDS),
+      ...(limits.trialTimeoutMinutes !== undefined ? { trialTimeout: limits.trialTimeoutMinutes * 60 } : {}),
+    },
+    failFast: false,
+    signal: controller.signal,
+    ...(options.tracking ? { store: options.tracking } : {}),
+    trial: async (params, ctx) => {
+      const { name, params: hp } = modelParams(params);
+      const candidate = candidates.find((c) => c.name === name)!;
+      const deadline = Math.min(performance.now() + trialTimeoutMs, budgetEnd - reserve() * 1000);
+      const evaluation = await evaluateTrial(candidate, hp, folds, target, build, {
+        deadline,
+        signal: ctx.signal,
+      });
+      const score = primaryScore(target, evaluation.oof, metric, evaluation.rows);
+      if (Number.isNaN(score))
+        throw new ValidationError(`${metric} is undefined for this model's predictions`);
+      const { oof, ...timings } = evaluation;
+      const metrics = scorePredictions(target, oof, evaluation.rows);
+      records.set(ctx.trialId, {
+        id: ctx.trialId,
+        candidate,
+        params: hp,
+        evaluation: timings,
+        score,
+        metrics,
+        oof,
+      });
+      ctx.report('fit_seconds', evaluation.fitSeconds);
+      return { [metric]: score };
+    },
+    onEvent: (event) => {
+      if (event.type !== 'trial_ended') return;
+      const r = records.get(event.trial.id);
+      if (event.trial.status === 'completed' && r) {
+        completed++;
+        if (!best || better(r.score, best.score)) {
+          best = r;
+          sinceImprovement = 0;
+        } else sinceImprovement++;
+        pruneOof(records, better);
+      }
+      if (limits.exitScore !== undefined && best && !better(limits.exitScore, best.score)) {
+        ownStop ??= 'exit_score';
+      } else if (
+        (limits.enableEarlyTermination ?? true) &&
+        completed >= candidates.length + NO_IMPROVEMENT_TRIALS &&
+        sinceImprovement >= NO_IMPROVEMENT_TRIALS
+      ) {
+        ownStop ??= 'early_termination';
+      } else if (best && secondsLeft() <= 0) {
+        ownStop ??= 'budget';
+      }
+      if (ownStop) controller.abort();
+      options.onProgress?.({
+        trials: event.trial.id + 1,
+        completed,
+        bestScore: best?.score,
+        bestModel: best?.candidate.name,
+        elapsedSeconds: (performance.now() - t0) / 1000,
+        secondsLeft: Math.max(0, (budgetEnd - performance.now()) / 1000),
+      });
+    },
+  });
+  if (!best) {
+    const errors = sweepResult.trials.map((t) => t.error).filter((e) => e !== undefined);
+    throw new ValidationError(
+      `no trial completed within the limits (${sweepResult.message})${errors.length ? `; first error: ${errors[0]}` : ''}`,
+      { path: 'limits' },
+    );
+  }
+  const ranked = [...records.values()]
+    .filter((r) => sweepResult.trials[r.id]?.status === 'completed')
+    .sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
+  let leaderboard: LeaderboardEntry[] = ranked.map((r, i) => entry(r, i + 1));
+
+  // Ensemble selection over the kept out-of-fold predictions, when it validates better and its fit fits in time.
+  let chosen: Array<{ record: Record_; weight: number }> = [{ record: best, weight: 1 }];
+  let chosenEntry = leaderboard[0]!;
+  const ens = options.ensemble ?? true;
+  const withOof = ranked
+    .filter((r) => r.oof !== undefined)
+    .slice(0, typeof ens === 'object' ? (ens.candidates ?? 10) : 10);
+  if (ens !== false && withOof.length >= 2) {
+    const rows = best.evaluation.rows;
+    const selection = greedyEnsemble(
+      withOof.map((r) => ({ oof: r.oof! })),
+      target,
+      rows,
+      metric,
+      goal,
+      typeof ens === 'object' ? (ens.iterations ?? 25) : 25,
+    );
+    const members = selection.members.map((m) => ({ record: withOof[m.index]!, weight: m.weight }));
+    const fitCost = members.reduce((a, m) => a + finalFitSeconds(m.record), 0);
+    const timeAfter = (budgetEnd - performance.now()) / 1000 - fitCost - SAFETY_SECONDS;
+    if (members.length > 1 && better(selection.score, best.score) && timeAfter > 0) {
+      chosen = members;
+      const blendOof = members.reduce(
+        (acc, m) => {
+          for (let i = 0; i < acc.length; i++) acc[i]! += m.weight * m.record.oof![i]!;
+          return acc;
+        },
+        new Float64Array(best.oof?.length ?? withOof[0]!.oof!.length),
+      );
+      chosenEntry = {
+        rank: 1,
+        model: `Ensemble(${members.map((m) => `${m.record.candidate.name}#${m.record.id}:${m.weight.toFixed(2)}`).join(', ')})`,
+        params: Object.fromEntries(members.map((m) => [`trial_${m.record.id}`, m.weight])),
+        score: selection.score,
+        metrics: scorePredictions(target, blendOof, rows),
+        fitSeconds: members.reduce((a, m) => a + m.record.evaluation.fitSeconds, 0),
+        predictSeconds: members.reduce((a, m) => a + m.record.evaluation.predictSeconds, 0),
+      };
+      leaderboard = [chosenEntry, ...leaderboard].map((e, i) => ({ ...e, rank: i + 1 }));
+    } else if (members.length > 1) {
+      notices.push(
+        `Ensemble selection scored ${selection.score.toFixed(4)} vs ${best.score.toFixed(4)} for the best model${timeAfter <= 0 ? ' (and its fit would not fit in the time left)' : ''}: the best single model is kept.`,
+      );
+    }
+  }
+
+  const pipeline = await fitPipeline(
+    features,
+    target,
+    chosen,
+    build,
+    prepared.imbalanced,
+    options,
+    metric,
+    chosenEntry,
+  );
+  const stopReason: AutoMLResult['stopReason'] = ownStop ?? (sweepResult.stopReason as StopReason);
+  return {
+    task,
+    primaryMetric: metric,
+    goal,
+    pipeline,
+    leaderboard,
+    best: chosenEntry,
+    featureImportances: pipeline.featureImportances(),
+    trials: sweepResult.trials as TrialResult[],
+    stopReason,
+    notices,
+    validation: description,
+    durationSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Drops the out-of-fold predictions of all but the best trials, so memory stays bounded. */
+function pruneOof(records: Map<number, Record_>, better: (a: number, b: number) => boolean): void {
+  const withOof = [...records.values()].filter((r) => r.oof !== undefined);
+  if (withOof.length <= KEEP_OOF) return;
+  withOof.sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
+  for (const r of withOof.slice(KEEP_OOF)) r.oof = undefined;
+}
+
+function entry(r: Record_, rank: number): LeaderboardEntry {
+  return {
+    rank,
+    trialId: r.id,
+    model: r.candidate.name,
+    params: r.params,
+    score: r.score,
+    metrics: r.metrics,
+    fitSeconds: r.evaluation.fitSeconds,
+    predictSeconds: r.evaluation.predictSeconds,
+  };
+}
+
+/** Refits the featurizer and the chosen model(s) on every row. */
+async function fitPipeline(
+  features: import('../data/table.ts').Table,
+  target: EncodedTarget,
+  chosen: ReadonlyArray<{ record: Record_; weight: number }>,
+  build: BuildContext,
+  balance: boolean,
+  options: AutoMLOptions,
+  metric: string,
+  entry_: LeaderboardEntry,
+): Promise<AutoMLPipeline> {
+  const featurizer = new Featurizer({ ...(options.featurization ?? {}), seed: build.seed });
+  const X = featurizer.fitTransform(features, featurizerTarget(target));
+  const needsScaling = chosen.some((c) => c.record.candidate.needsScaling);
+  const scaling = needsScaling ? fitStandardScaling(X) : undefined;
+  const Xs = scaling ? applyStandardScaling(X, scaling) : undefined;
+  const y = target.task === 'classification' ? target.codes : target.values;
+  const weight =
+    balance && target.task === 'classification'
+      ? balancedWeights(target.codes, target.classes.length)
+      : undefined;
+  const members: PipelineMember[] = [];
+  for (const { record, weight: w } of chosen) {
+    const rounds = record.evaluation.bestRounds;
+    const params =
+      rounds.length > 0
+        ? {
+            ...record.params,
+            nEstimators: Math.max(1, Math.round((1.1 * rounds.reduce((a, b) => a + b, 0)) / rounds.length)),
+          }
+        : record.params;
+    const estimator: Estimator = record.candidate.create(params, build);
+    await estimator.fitAsync(
+      record.candidate.needsScaling ? Xs! : X,
+      y,
+      weight ? { sampleWeight: weight } : {},
+    );
+    members.push({
+      name: record.candidate.name,
+      weight: w,
+      scaled: record.candidate.needsScaling,
+      estimator,
+    });
+  }
+  return new AutoMLPipeline({
+    task: target.task,
+    target: options.target,
+    ...(target.task === 'classification' ? { classes: target.classes } : {}),
+    featurizer,
+    ...(scaling ? { scaling } : {}),
+    members,
+    primaryMetric: metric,
+    validationScore: entry_.score,
+  });
+}

@@ -1,0 +1,81 @@
+import type { EncodedTarget, Predictions } from './scoring.ts';
+import { primaryScore } from './scoring.ts';
+
+/** A model's out-of-fold predictions, for ensembling. */
+export interface EnsembleInput {
+  readonly oof: Predictions;
+}
+
+/** The chosen blend: member indices (into the inputs) with weights summing to 1. */
+export interface EnsembleSelection {
+  readonly members: ReadonlyArray<{ readonly index: number; readonly weight: number }>;
+  /** The primary metric of the blend on the validation rows. */
+  readonly score: number;
+}
+
+/**
+ * Ensemble selection (Caruana et al., 2004), as Azure AutoML and AutoGluon do it: start
+ * from the best model, then repeatedly add (with replacement) the model whose addition
+ * makes the averaged out-of-fold predictions score best, for `iterations` rounds; the
+ * weights are how often each model was picked. Returns the best blend seen on the way.
+ *
+ * @example
+ * const blend = greedyEnsemble(top.map((t) => ({ oof: t.oof })), target, rows, 'accuracy', 'maximize', 25);
+ */
+export function greedyEnsemble(
+  inputs: readonly EnsembleInput[],
+  target: EncodedTarget,
+  rows: Int32Array,
+  metric: string,
+  goal: 'maximize' | 'minimize',
+  iterations = 25,
+): EnsembleSelection {
+  const better = (a: number, b: number) =>
+    !Number.isNaN(a) && (Number.isNaN(b) || (goal === 'maximize' ? a > b : a < b));
+  const width = inputs[0]!.oof.length;
+  const sum = new Float64Array(width);
+  const counts = new Array<number>(inputs.length).fill(0);
+  const blendRows = (extra: Predictions | undefined, size: number) => {
+    const out = new Float64Array(width);
+    for (let i = 0; i < width; i++) out[i] = (sum[i]! + (extra ? extra[i]! : 0)) / size;
+    return out;
+  };
+  let best: EnsembleSelection | undefined;
+  for (let it = 0; it < iterations; it++) {
+    let pick = -1;
+    let pickScore = Number.NaN;
+    for (let m = 0; m < inputs.length; m++) {
+      const s = primaryScore(target, blendRows(inputs[m]!.oof, it + 1), metric, rows);
+      if (pick < 0 || better(s, pickScore)) {
+        pick = m;
+        pickScore = s;
+      }
+    }
+    const chosen = inputs[pick]!.oof;
+    for (let i = 0; i < width; i++) sum[i]! += chosen[i]!;
+    counts[pick]!++;
+    if (!best || better(pickScore, best.score)) {
+      const total = it + 1;
+      best = {
+        members: counts.flatMap((c, index) => (c > 0 ? [{ index, weight: c / total }] : [])),
+        score: pickScore,
+      };
+    }
+  }
+  return best!;
+}
+
+/**
+ * The weighted average of predictions (probabilities or values).
+ *
+ * @example
+ * blend([p1, p2], [0.5, 0.5]);
+ */
+export function blend(preds: readonly Predictions[], weights: readonly number[]): Predictions {
+  const out = new Float64Array(preds[0]!.length);
+  preds.forEach((p, m) => {
+    const w = weights[m]!;
+    for (let i = 0; i < out.length; i++) out[i]! += w * p[i]!;
+  });
+  return out;
+}

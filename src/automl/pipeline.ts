@@ -1,0 +1,243 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ColumnMatrix } from '../compute/matrix.ts';
+import { Featurizer, type SerializedFeaturizer } from '../data/featurizer.ts';
+import { applyStandardScaling, type StandardScaling } from '../data/scale.ts';
+import type { ColumnKind, Table } from '../data/table.ts';
+import { ConfigError, ValidationError } from '../errors.ts';
+import { estimatorFromJSON } from '../models/registry.ts';
+import type { Estimator, SerializedEstimator } from '../models/types.ts';
+import type { Task } from './candidates.ts';
+import { blend } from './ensemble.ts';
+import { predictMatrix } from './evaluate.ts';
+import type { EncodedTarget, Predictions } from './scoring.ts';
+
+/** One fitted model of the pipeline, with its weight in the blend. */
+export interface PipelineMember {
+  /** The family name (Azure's), e.g. `RandomForest`. */
+  readonly name: string;
+  readonly weight: number;
+  /** Whether it reads standardized features. */
+  readonly scaled: boolean;
+  readonly estimator: Estimator;
+}
+
+/** The JSON file a fitted AutoML pipeline is saved as. */
+export interface SerializedPipeline {
+  readonly format: 'mlsweep-automl-pipeline';
+  readonly version: 1;
+  readonly task: Task;
+  readonly target: string;
+  readonly classes?: readonly string[];
+  readonly featurizer: SerializedFeaturizer;
+  readonly scaling?: StandardScaling;
+  readonly members: ReadonlyArray<{
+    name: string;
+    weight: number;
+    scaled: boolean;
+    estimator: SerializedEstimator;
+  }>;
+  readonly primaryMetric: string;
+  readonly validationScore: number;
+}
+
+/**
+ * The fitted result of AutoML: the Featurizer, optional standardization, and one model
+ * or a weighted blend of models. It takes a Table with the training columns (in any
+ * order; extra columns ignored, missing ones a DataError) and predicts labels, class
+ * probabilities or values. Saved as one JSON file that reproduces its predictions exactly.
+ *
+ * @example
+ * const pipeline = AutoMLPipeline.load('model.json');
+ * const table = await readCsv('new.csv', { types: pipeline.inputTypes() });
+ * pipeline.predict(table); // ['yes', 'no', ...]
+ */
+export class AutoMLPipeline {
+  readonly task: Task;
+  readonly target: string;
+  /** Class labels in probability column order (classification). */
+  readonly classes: readonly string[];
+  readonly featurizer: Featurizer;
+  readonly scaling: StandardScaling | undefined;
+  readonly members: readonly PipelineMember[];
+  readonly primaryMetric: string;
+  readonly validationScore: number;
+
+  constructor(init: {
+    task: Task;
+    target: string;
+    classes?: readonly string[];
+    featurizer: Featurizer;
+    scaling?: StandardScaling;
+    members: readonly PipelineMember[];
+    primaryMetric: string;
+    validationScore: number;
+  }) {
+    this.task = init.task;
+    this.target = init.target;
+    this.classes = init.classes ?? [];
+    this.featurizer = init.featurizer;
+    this.scaling = init.scaling;
+    this.members = init.members;
+    this.primaryMetric = init.primaryMetric;
+    this.validationScore = init.validationScore;
+    if (this.members.length === 0)
+      throw new ValidationError('a pipeline needs at least one model', { path: 'members' });
+  }
+
+  /** The column kinds the pipeline was trained with, to read new files the same way. */
+  inputTypes(): Record<string, ColumnKind> {
+    return Object.fromEntries(this.featurizer.inputs.map((c) => [c.name, c.kind]));
+  }
+
+  /** The features of `table`, plain and standardized (when a member needs them). */
+  private features(table: Table): { plain: ColumnMatrix; scaled: ColumnMatrix | undefined } {
+    const plain = this.featurizer.transform(table);
+    const scaled =
+      this.scaling && this.members.some((m) => m.scaled)
+        ? applyStandardScaling(plain, this.scaling)
+        : undefined;
+    return { plain, scaled };
+  }
+
+  private encodedTarget(): EncodedTarget {
+    return this.task === 'classification'
+      ? { task: 'classification', codes: new Int32Array(0), classes: this.classes }
+      : { task: 'regression', values: new Float64Array(0) };
+  }
+
+  /** Raw predictions: row-major class probabilities (classification) or values. */
+  predictRaw(table: Table): Predictions {
+    const { plain, scaled } = this.features(table);
+    const target = this.encodedTarget();
+    const preds = this.members.map((m) => predictMatrix(m.estimator, m.scaled ? scaled! : plain, target));
+    return preds.length === 1
+      ? preds[0]!
+      : blend(
+          preds,
+          this.members.map((m) => m.weight),
+        );
+  }
+
+  /**
+   * Class probabilities, one row per table row, columns in `classes` order.
+   *
+   * @example
+   * pipeline.predictProba(table)[0]; // [0.9, 0.1]
+   */
+  predictProba(table: Table): number[][] {
+    if (this.task !== 'classification') {
+      throw new ValidationError('predictProba is for classification pipelines; this one is regression', {
+        path: 'task',
+      });
+    }
+    const p = this.predictRaw(table);
+    const k = this.classes.length;
+    return Array.from({ length: table.nRows }, (_, r) => Array.from(p.subarray(r * k, (r + 1) * k)));
+  }
+
+  /**
+   * Class labels (classification) or values (regression).
+   *
+   * @example
+   * pipeline.predict(table);
+   */
+  predict(table: Table): string[] | Float64Array {
+    const p = this.predictRaw(table);
+    if (this.task === 'regression') return p;
+    const k = this.classes.length;
+    return Array.from({ length: table.nRows }, (_, r) => {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (p[r * k + j]! > p[r * k + best]!) best = j;
+      return this.classes[best]!;
+    });
+  }
+
+  /**
+   * Importance of each output feature: the members' importances blended by weight.
+   *
+   * @example
+   * pipeline.featureImportances().slice(0, 5); // [{ feature: 'lstat', importance: 0.41 }, ...]
+   */
+  featureImportances(): Array<{ feature: string; importance: number }> {
+    const names = this.featurizer.featureNames;
+    const total = new Float64Array(names.length);
+    for (const m of this.members) {
+      const imp = m.estimator.featureImportances;
+      for (let i = 0; i < total.length; i++) total[i]! += m.weight * (imp[i] ?? 0);
+    }
+    return names
+      .map((feature, i) => ({ feature, importance: total[i]! }))
+      .sort((a, b) => b.importance - a.importance);
+  }
+
+  toJSON(): SerializedPipeline {
+    return {
+      format: 'mlsweep-automl-pipeline',
+      version: 1,
+      task: this.task,
+      target: this.target,
+      ...(this.task === 'classification' ? { classes: this.classes } : {}),
+      featurizer: this.featurizer.toJSON(),
+      ...(this.scaling ? { scaling: this.scaling } : {}),
+      members: this.members.map((m) => ({
+        name: m.name,
+        weight: m.weight,
+        scaled: m.scaled,
+        estimator: m.estimator.toJSON(),
+      })),
+      primaryMetric: this.primaryMetric,
+      validationScore: this.validationScore,
+    };
+  }
+
+  /**
+   * Rebuilds a pipeline from `toJSON()` output.
+   *
+   * @example
+   * const copy = AutoMLPipeline.fromJSON(JSON.parse(JSON.stringify(pipeline)));
+   */
+  static fromJSON(json: SerializedPipeline, file?: string): AutoMLPipeline {
+    if (json?.format !== 'mlsweep-automl-pipeline' || json.version !== 1) {
+      throw new ConfigError(
+        `not an mlsweep AutoML pipeline (format ${JSON.stringify(json?.format)}, version ${JSON.stringify(json?.version)})`,
+        { file, keyPath: 'format' },
+      );
+    }
+    return new AutoMLPipeline({
+      task: json.task,
+      target: json.target,
+      ...(json.classes ? { classes: json.classes } : {}),
+      featurizer: Featurizer.fromJSON(json.featurizer),
+      ...(json.scaling ? { scaling: json.scaling } : {}),
+      members: json.members.map((m) => ({
+        name: m.name,
+        weight: m.weight,
+        scaled: m.scaled,
+        estimator: estimatorFromJSON(m.estimator),
+      })),
+      primaryMetric: json.primaryMetric,
+      validationScore: json.validationScore,
+    });
+  }
+
+  /** Writes the pipeline as one JSON file. */
+  save(path: string): void {
+    writeFileSync(path, JSON.stringify(this.toJSON()));
+  }
+
+  /**
+   * Reads a pipeline saved by `save`.
+   *
+   * @example
+   * const p = AutoMLPipeline.load('model.json');
+   */
+  static load(path: string): AutoMLPipeline {
+    let json: SerializedPipeline;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8')) as SerializedPipeline;
+    } catch (cause) {
+      throw new ConfigError(`cannot read the model file: ${(cause as Error).message}`, { file: path, cause });
+    }
+    return AutoMLPipeline.fromJSON(json, path);
+  }
+}

@@ -1,0 +1,111 @@
+import type { BackendChoice } from '../compute/backend.ts';
+import type { FeaturizerOptions } from '../data/featurizer.ts';
+import type { CsvOptions } from '../data/read-csv.ts';
+import type { DatasetSchema } from '../data/schema.ts';
+import type { Split } from '../data/splits.ts';
+import type { Table } from '../data/table.ts';
+import type { SweepStore } from '../sweep/store.ts';
+import type { StopReason, TrialResult } from '../sweep/types.ts';
+import type { Task } from './candidates.ts';
+import type { AutoMLPipeline } from './pipeline.ts';
+
+/** Azure AutoML's `limits` (times in minutes, as Azure names them). */
+export interface AutoMLLimits {
+  /** The whole job, final fit included (default 360, Azure's). */
+  readonly timeoutMinutes?: number;
+  /** One trial (all its folds); default: no limit but the job's. */
+  readonly trialTimeoutMinutes?: number;
+  /** Default 1000 (Azure's). */
+  readonly maxTrials?: number;
+  /** Default 1 (Azure's); trials share this process. */
+  readonly maxConcurrentTrials?: number;
+  /** Stop when the best score has not improved in 20 trials (default true, Azure's). */
+  readonly enableEarlyTermination?: boolean;
+  /** Stop as soon as a trial reaches this primary-metric value. */
+  readonly exitScore?: number;
+}
+
+/** How candidates are validated: `auto` picks from size and budget (see chooseValidation). */
+export type AutoMLValidation =
+  | 'auto'
+  | { readonly type: 'cv'; readonly folds: number }
+  | { readonly type: 'holdout'; readonly testFraction: number }
+  | { readonly type: 'group'; readonly column: string; readonly folds: number }
+  | { readonly type: 'splits'; readonly splits: readonly Split[] };
+
+/** Progress after every trial. */
+export interface AutoMLProgress {
+  readonly trials: number;
+  readonly completed: number;
+  readonly bestScore: number | undefined;
+  readonly bestModel: string | undefined;
+  readonly elapsedSeconds: number;
+  readonly secondsLeft: number;
+}
+
+/** Options of `automl()`, with Azure AutoML's names. */
+export interface AutoMLOptions {
+  readonly task: Task;
+  /** The training data as a Table... */
+  readonly data?: Table;
+  /** ...or a CSV file (a `<name>.schema.json` beside it fixes column kinds unless `schema` is given). */
+  readonly trainPath?: string;
+  readonly schema?: DatasetSchema | string;
+  readonly csv?: CsvOptions;
+  /** The target column. */
+  readonly target: string;
+  /** Default: `accuracy` (classification), `normalized_root_mean_squared_error` (regression), Azure's. */
+  readonly primaryMetric?: string;
+  readonly limits?: AutoMLLimits;
+  readonly allowedModels?: readonly string[];
+  readonly blockedModels?: readonly string[];
+  readonly validation?: AutoMLValidation;
+  /** Ensemble selection of the best models (default true), kept only when it validates better. */
+  readonly ensemble?: boolean | { readonly iterations?: number; readonly candidates?: number };
+  readonly featurization?: FeaturizerOptions;
+  readonly backend?: BackendChoice;
+  readonly seed?: number;
+  /** Where every trial is recorded (e.g. the tracking module's SQLite store); default in memory. */
+  readonly tracking?: SweepStore;
+  readonly onProgress?: (p: AutoMLProgress) => void;
+  /** Aborting it stops the search; the best model so far is still fitted and returned. */
+  readonly signal?: AbortSignal;
+}
+
+/** One row of the leaderboard. */
+export interface LeaderboardEntry {
+  readonly rank: number;
+  /** The sweep trial, absent for the ensemble. */
+  readonly trialId?: number;
+  readonly model: string;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** The primary metric on the validation rows. */
+  readonly score: number;
+  /** Every metric of the task on the validation rows. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Seconds spent fitting over all folds. */
+  readonly fitSeconds: number;
+  /** Seconds spent predicting the validation rows over all folds. */
+  readonly predictSeconds: number;
+}
+
+/** What `automl()` returns. */
+export interface AutoMLResult {
+  readonly task: Task;
+  readonly primaryMetric: string;
+  readonly goal: 'maximize' | 'minimize';
+  /** The fitted best pipeline (featurizer + model or ensemble), refitted on all rows. */
+  readonly pipeline: AutoMLPipeline;
+  /** Completed trials best first, and the ensemble when it was tried. */
+  readonly leaderboard: readonly LeaderboardEntry[];
+  /** The entry the pipeline was built from. */
+  readonly best: LeaderboardEntry;
+  readonly featureImportances: ReadonlyArray<{ readonly feature: string; readonly importance: number }>;
+  /** Every trial of the sweep, in any status. */
+  readonly trials: readonly TrialResult[];
+  readonly stopReason: StopReason | 'early_termination' | 'exit_score' | 'budget';
+  /** Things worth knowing: class imbalance, dropped rows, the validation used. */
+  readonly notices: readonly string[];
+  readonly validation: string;
+  readonly durationSeconds: number;
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CANDIDATES, selectCandidates } from '../../src/automl/candidates.ts';
+import { CostAwareSampler } from '../../src/automl/cost-sampler.ts';
+import { greedyEnsemble } from '../../src/automl/ensemble.ts';
+import { automlSpace, modelParams } from '../../src/automl/search-space.ts';
+import { toUnit } from '../../src/automl/unit.ts';
+import type { FinishedTrial, TrialHistory } from '../../src/samplers/types.ts';
+import { loguniform, uniform } from '../../src/space/constructors.ts';
+
+const objective = { goal: 'maximize' as const, primaryMetric: 'accuracy' };
+
+function run(seed: number, score: (name: string, p: Record<string, unknown>) => number, n: number) {
+  const candidates = selectCandidates('classification', undefined, undefined);
+  const space = automlSpace(candidates, 'classification');
+  const sampler = new CostAwareSampler(space, candidates, { seed, costOf: () => 1 });
+  const trials: FinishedTrial[] = [];
+  const names: string[] = [];
+  for (let id = 0; id < n; id++) {
+    const history: TrialHistory = { objective, trials, pending: [] };
+    const s = sampler.suggest(history);
+    assert.ok(!s.exhausted);
+    assert.ok(space.contains(s.params), JSON.stringify(s.params));
+    const { name, params } = modelParams(s.params);
+    names.push(name);
+    trials.push({ id, params: s.params, status: 'completed', value: score(name, params), intermediate: [] });
+  }
+  return { names, trials };
+}
+
+test('the cost-aware sampler starts every family at its cheap initial point, cheapest first', () => {
+  const { names, trials } = run(1, () => 0.5, 4);
+  const byCost = [...CANDIDATES]
+    .sort((a, b) => a.costHint(a.initial) - b.costHint(b.initial))
+    .map((c) => c.name);
+  assert.deepEqual(names, byCost);
+  for (const t of trials) {
+    const { name, params } = modelParams(t.params);
+    const c = CANDIDATES.find((x) => x.name === name)!;
+    for (const [k, v] of Object.entries(c.initial)) {
+      if (typeof v === 'number')
+        assert.ok(Math.abs((params[k] as number) - v) <= Math.max(0.51, 1e-9 * v), `${name}.${k}`);
+      else assert.equal(params[k], v);
+    }
+  }
+});
+
+test('the sampler is deterministic for a seed and spends its trials on the family that improves', () => {
+  // RandomForest improves with more trees; the others are flat and worse
+  const score = (name: string, p: Record<string, unknown>) =>
+    name === 'RandomForest' ? 0.8 + 0.1 * Math.min(1, (p.nEstimators as number) / 400) : 0.6;
+  const a = run(7, score, 60);
+  const b = run(7, score, 60);
+  assert.deepEqual(a.trials, b.trials);
+  const rf = a.names.slice(4).filter((n) => n === 'RandomForest').length;
+  assert.ok(rf > 30, `RandomForest got ${rf} of 56 trials`);
+  const best = Math.max(...a.trials.map((t) => t.value!));
+  assert.ok(best > 0.8 + 0.1 * (64 / 400) + 0.005, `the search moved beyond the start: ${best}`);
+});
+
+test('toUnit inverts fromUnit', () => {
+  const u = uniform(2, 4);
+  assert.ok(Math.abs(toUnit(u, u.fromUnit(0.3)) - 0.3) < 1e-12);
+  const l = loguniform(Math.log(0.01), Math.log(1));
+  assert.ok(Math.abs(toUnit(l, l.fromUnit(0.8)) - 0.8) < 1e-12);
+});
+
+test('greedy ensemble selection finds a blend better than the best single model', () => {
+  // two regressors with opposite biases: their average is exact
+  const truth = Float64Array.from({ length: 20 }, (_, i) => i);
+  const target = { task: 'regression' as const, values: truth };
+  const up = truth.map((v) => v + 1);
+  const down = truth.map((v) => v - 1.2);
+  const noisy = truth.map((v, i) => v + (i % 2 ? 3 : -3));
+  const rows = Int32Array.from({ length: 20 }, (_, i) => i);
+  const sel = greedyEnsemble(
+    [{ oof: up }, { oof: down }, { oof: noisy }],
+    target,
+    rows,
+    'root_mean_squared_error',
+    'minimize',
+    10,
+  );
+  assert.ok(sel.score < 0.2, `blend RMSE ${sel.score}`);
+  const used = new Set(sel.members.map((m) => m.index));
+  assert.deepEqual([...used].sort(), [0, 1]);
+  assert.ok(Math.abs(sel.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
+});
