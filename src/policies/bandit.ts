@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { bestValue, checkSchedule, fmt, isScheduled, judgedTrial } from './compare.ts';
+import { bestValue, checkSchedule, fmt, isBetter, isScheduled, judgedTrial } from './compare.ts';
 import type { BanditSpec, PolicyDecision, PolicyInput } from './types.ts';
 
 /**
@@ -39,9 +39,11 @@ export function banditPolicy(spec: BanditSpec): (input: PolicyInput) => PolicyDe
     const k = trial.values.length;
     if (!isScheduled(spec, k)) return { terminate: false };
     const { goal } = input;
-    const reached: number[] = [];
-    for (const h of input.histories) reached.push(bestValue(goal, h.values.slice(0, k)));
-    const best = bestValue(goal, reached);
+    let best = Number.NaN;
+    for (const h of input.histories) {
+      const upTo = Math.min(k, h.values.length);
+      for (let i = 0; i < upTo; i++) if (isBetter(goal, h.values[i]!, best)) best = h.values[i]!;
+    }
     const own = bestValue(goal, trial.values);
     if (Number.isNaN(best)) return { terminate: false };
     const max = goal === 'maximize';
