@@ -24,3 +24,4 @@ export type {
   Regressor,
   SerializedEstimator,
 } from './types.ts';
+export * from './dense-models.ts';
