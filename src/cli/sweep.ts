@@ -69,6 +69,8 @@ export function registerSweep(program: Command): void {
       for (const notice of spec.notices) log(`notice: ${notice}`);
       const warning = goalWarning(spec.objective);
       if (warning) log(`warning: ${warning}`);
+      if (options.seed !== undefined && spec.sampling.type === 'grid')
+        log('notice: --seed has no effect on grid sampling');
       const sweepOptions = sweepOptionsFromSpec(spec, options);
       const total = sweepOptions.limits?.maxTotalTrials ?? 1000;
       const progress = progressReporter(total, spec.objective);
