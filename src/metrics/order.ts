@@ -12,6 +12,25 @@ export interface SortedKeys {
   lo: Uint32Array;
 }
 
+/** Scratch arrays of {@link sortKeys}, reusable across sorts of the same length. */
+export interface SortBuffers {
+  arrays: [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  count: Uint32Array;
+}
+
+/**
+ * Allocates sort buffers for n values; pass them to successive sortKeys calls (one
+ * per label column, say) to spare the allocations. A sort's result lives in them, so
+ * it is valid until the next sort with the same buffers.
+ *
+ * @example
+ * const b = sortBuffers(1000); sortKeys(a, b); sortKeys(c, b);
+ */
+export function sortBuffers(n: number): SortBuffers {
+  const a = () => new Uint32Array(n);
+  return { arrays: [a(), a(), a(), a(), a(), a()], count: new Uint32Array(DIGITS) };
+}
+
 /**
  * Sorts `values` ascending (stable) by a 4-pass, 16-bit LSD radix sort on the
  * order-preserving bit pattern of each double; passes whose digit is the same for every
@@ -20,12 +39,13 @@ export interface SortedKeys {
  * @example
  * sortKeys(Float64Array.of(3, -1, 2)).order; // Uint32Array [1, 2, 0]
  */
-export function sortKeys(values: Float64Array): SortedKeys {
+export function sortKeys(
+  values: Float64Array,
+  buffers: SortBuffers = sortBuffers(values.length),
+): SortedKeys {
   const n = values.length;
   const raw = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  let idx = new Uint32Array(n);
+  let [lo, hi, idx, lo2, hi2, idx2] = buffers.arrays;
   for (let i = 0; i < n; i++) {
     let h = raw[2 * i + 1]!;
     let l = raw[2 * i]!;
@@ -42,10 +62,7 @@ export function sortKeys(values: Float64Array): SortedKeys {
     hi[i] = h;
     idx[i] = i;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  let idx2 = new Uint32Array(n);
-  const count = new Uint32Array(DIGITS);
+  const count = buffers.count;
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? lo : hi;
     const shift = pass % 2 === 0 ? 0 : 16;

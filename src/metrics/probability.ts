@@ -52,19 +52,21 @@ export function brierOf(
   positive: number,
 ): number {
   const { values, n, k } = m;
-  const classes = k === 2 ? [positive] : Array.from({ length: k }, (_, c) => c);
-  let total = 0;
-  for (const c of classes) {
-    total += weightedAverage(
-      (i) => {
-        const d = (yTrue[i] === c ? 1 : 0) - values[i * k + c]!;
-        return d * d;
-      },
-      n,
-      weight,
-    );
+  // One pass over the matrix accumulating each label's weighted squared error.
+  const sums = new Float64Array(k);
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = weight === undefined ? 1 : weight[i]!;
+    w += wi;
+    for (let c = 0; c < k; c++) {
+      const d = (yTrue[i] === c ? 1 : 0) - values[i * k + c]!;
+      sums[c]! += wi * d * d;
+    }
   }
-  return total / classes.length;
+  if (k === 2) return sums[positive]! / w;
+  let total = 0;
+  for (let c = 0; c < k; c++) total += sums[c]! / w;
+  return total / k;
 }
 
 function probabilityInput(yTrue: LabelArray, scores: ScoreInput, options: LabelOptions, metric: string) {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { encodeTargets } from './labels.ts';
+import { sortBuffers } from './order.ts';
 import { positiveColumn, type ScoreMatrix, scoreMatrix } from './scores.ts';
 import { aucOf, averagePrecisionOf, mergeTables, type ThresholdTable, thresholdTable } from './thresholds.ts';
 import type { Average, Label, LabelArray, LabelOptions, ScoreInput } from './types.ts';
@@ -20,32 +21,15 @@ export function classTables(
   const column = new Float64Array(n);
   const isPositive = new Uint8Array(n);
   const tables: ThresholdTable[] = [];
+  const buffers = sortBuffers(n);
   for (let c = 0; c < k; c++) {
     for (let i = 0; i < n; i++) {
       column[i] = values[i * k + c]!;
       isPositive[i] = yTrue[i] === c ? 1 : 0;
     }
-    tables.push(thresholdTable(column, isPositive, weight));
+    tables.push(thresholdTable(column, isPositive, weight, buffers));
   }
   return tables;
-}
-
-/**
- * The table of all one-vs-rest columns pooled (micro-average), by pairwise merging.
- *
- * @example
- * pooledTable(classTables(m, yTrue, undefined));
- */
-export function pooledTable(tables: readonly ThresholdTable[]): ThresholdTable {
-  let level = [...tables];
-  while (level.length > 1) {
-    const next: ThresholdTable[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? mergeTables(level[i]!, level[i + 1]!) : level[i]!);
-    }
-    level = next;
-  }
-  return level[0]!;
 }
 
 /** A ranking score per label and its macro, weighted and micro averages. */
@@ -68,7 +52,7 @@ export interface RankingAverages {
 export function rankingAverages(
   tables: readonly ThresholdTable[],
   score: (t: ThresholdTable) => number,
-  pooled: ThresholdTable = pooledTable(tables),
+  pooled: ThresholdTable = mergeTables(tables),
 ): RankingAverages {
   const perClass = tables.map(score);
   let macro = 0;

@@ -16,6 +16,9 @@ export interface ScoreMatrix {
  */
 export const PROBABILITY_SUM_TOLERANCE = { rtol: 1e-5, atol: 1e-8 } as const;
 
+// The usual cause: a class absent from the targets, so the inferred labels are too few.
+const LABELS_HINT = ' Pass options.labels to list every class when some do not occur in the targets.';
+
 function isRows(scores: ScoreInput): scores is ReadonlyArray<ArrayLike<number>> {
   return scores.length > 0 && typeof scores[0] === 'object' && scores[0] !== null;
 }
@@ -39,23 +42,26 @@ export function scoreMatrix(scores: ScoreInput, n: number, k: number, positive: 
     for (let i = 0; i < n; i++) {
       const row = scores[i]!;
       if (row.length !== k) {
-        throw new ShapeError(`scores[${i}] has ${row.length} columns but there are ${k} labels.`, {
-          path: `scores[${i}]`,
-        });
+        throw new ShapeError(
+          `scores[${i}] has ${row.length} columns but there are ${k} labels.${LABELS_HINT}`,
+          {
+            path: `scores[${i}]`,
+          },
+        );
       }
-      for (let j = 0; j < k; j++) values[i * k + j] = finite(row[j], `scores[${i}][${j}]`);
+      for (let j = 0; j < k; j++) values[i * k + j] = finite(row[j], i, j);
     }
     return { values, n, k };
   }
   const flat = scores as ArrayLike<number>;
   if (flat.length === n * k) {
-    for (let i = 0; i < n * k; i++) values[i] = finite(flat[i], `scores[${i}]`);
+    for (let i = 0; i < n * k; i++) values[i] = finite(flat[i], i);
     return { values, n, k };
   }
   if (flat.length === n && k === 2) {
     const other = 1 - positive;
     for (let i = 0; i < n; i++) {
-      const s = finite(flat[i], `scores[${i}]`);
+      const s = finite(flat[i], i);
       values[2 * i + positive] = s;
       values[2 * i + other] = 1 - s;
     }
@@ -63,7 +69,8 @@ export function scoreMatrix(scores: ScoreInput, n: number, k: number, positive: 
   }
   throw new ShapeError(
     `scores has ${flat.length} values; expected ${n * k} (${n} rows × ${k} labels)` +
-      (k === 2 ? ` or ${n} positive-class scores.` : '.'),
+      (k === 2 ? ` or ${n} positive-class scores.` : '.') +
+      LABELS_HINT,
     { path: 'scores' },
   );
 }
@@ -83,8 +90,11 @@ export function positiveColumn(scores: ScoreInput, n: number, k: number, positiv
   return column;
 }
 
-function finite(v: number | undefined, where: string): number {
+// The location string is built only on failure: building it per value would cost more
+// than the check on millions of scores.
+function finite(v: number | undefined, i: number, j?: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
+    const where = j === undefined ? `scores[${i}]` : `scores[${i}][${j}]`;
     throw new ValidationError(`${where} is ${String(v)}; scores must be finite numbers.`, { path: where });
   }
   return v;

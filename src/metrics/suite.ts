@@ -13,7 +13,7 @@ import {
 import { type ConfusionMatrixResult, classTotals, confusionOf, confusionResult } from './confusion.ts';
 import { encodeTargets } from './labels.ts';
 import { brierOf, logLossOf } from './probability.ts';
-import { classTables, pooledTable, rankingAverages, undefinedAuc } from './ranking.ts';
+import { classTables, rankingAverages, undefinedAuc } from './ranking.ts';
 import {
   explainedVarianceOf,
   hasNegative,
@@ -30,7 +30,7 @@ import {
   spearmanOf,
 } from './regression.ts';
 import { checkProbabilities, scoreMatrix } from './scores.ts';
-import { aucOf, averagePrecisionOf } from './thresholds.ts';
+import { aucOf, averagePrecisionOf, mergeTables } from './thresholds.ts';
 import type { LabelArray, LabelOptions, MetricWarning, ScoreInput } from './types.ts';
 
 /** Options of {@link classificationMetrics}. */
@@ -160,7 +160,7 @@ function addScoreMetrics(
   const m = scoreMatrix(scores, t.yTrue.length, k, t.positive);
   checkProbabilities(m);
   const tables = classTables(m, t.yTrue, t.weight);
-  const pooled = pooledTable(tables);
+  const pooled = mergeTables(tables);
   const auc = rankingAverages(tables, aucOf, pooled);
   const ap = rankingAverages(tables, averagePrecisionOf, pooled);
   result.AUC_macro = auc.macro;

@@ -1,7 +1,7 @@
 // The one sort every ranking metric and curve shares: scores grouped into distinct
 // thresholds (descending) with the positive and negative weight at each. AUC, average
 // precision, ROC, precision-recall, lift and gains are all single passes over it.
-import { keyValue, sortKeys } from './order.ts';
+import { keyValue, type SortBuffers, sortKeys } from './order.ts';
 
 /** Distinct scores in descending order with the weight of positives and negatives at each. */
 export interface ThresholdTable {
@@ -37,9 +37,10 @@ export function thresholdTable(
   score: Float64Array,
   isPositive: Uint8Array,
   weight?: Float64Array,
+  buffers?: SortBuffers,
 ): ThresholdTable {
   const n = score.length;
-  const { order, hi, lo } = sortKeys(score);
+  const { order, hi, lo } = sortKeys(score, buffers);
   const values = new Float64Array(n);
   const pos = new Float64Array(n);
   const neg = new Float64Array(n);
@@ -76,38 +77,52 @@ export function thresholdTable(
   return finish(values, pos, neg, m);
 }
 
+const FAN_IN = 8;
+
 /**
- * Merges two tables into the table of their pooled samples (micro-averaging pools the
- * one-vs-rest columns).
+ * The table of all given tables' samples pooled (micro-averaging pools the one-vs-rest
+ * columns): a k-way merge scanning the k current thresholds, in a tree of fan-in 8
+ * when there are more tables.
  *
  * @example
- * mergeTables(t0, t1).totalPos === t0.totalPos + t1.totalPos;
+ * mergeTables([t0, t1]).totalPos === t0.totalPos + t1.totalPos;
  */
-export function mergeTables(a: ThresholdTable, b: ThresholdTable): ThresholdTable {
-  const na = a.values.length;
-  const nb = b.values.length;
-  const values = new Float64Array(na + nb);
-  const pos = new Float64Array(na + nb);
-  const neg = new Float64Array(na + nb);
-  let i = 0;
-  let j = 0;
+export function mergeTables(tables: readonly ThresholdTable[]): ThresholdTable {
+  if (tables.length > FAN_IN) {
+    const groups: ThresholdTable[] = [];
+    for (let i = 0; i < tables.length; i += FAN_IN) groups.push(mergeTables(tables.slice(i, i + FAN_IN)));
+    return mergeTables(groups);
+  }
+  const k = tables.length;
+  let total = 0;
+  for (const t of tables) total += t.values.length;
+  const values = new Float64Array(total);
+  const pos = new Float64Array(total);
+  const neg = new Float64Array(total);
+  const head = new Int32Array(k);
+  const current = new Float64Array(k);
+  for (let t = 0; t < k; t++)
+    current[t] = tables[t]!.values.length > 0 ? tables[t]!.values[0]! : Number.NEGATIVE_INFINITY;
   let m = 0;
-  while (i < na || j < nb) {
-    const va = i < na ? a.values[i]! : Number.NEGATIVE_INFINITY;
-    const vb = j < nb ? b.values[j]! : Number.NEGATIVE_INFINITY;
-    const takeA = i < na && (j >= nb || va >= vb);
-    const takeB = j < nb && (i >= na || vb >= va);
-    values[m] = takeA ? va : vb;
-    if (takeA) {
-      pos[m]! += a.pos[i]!;
-      neg[m]! += a.neg[i]!;
-      i++;
+  for (let out = 0; out < total; ) {
+    let v = Number.NEGATIVE_INFINITY;
+    for (let t = 0; t < k; t++) if (current[t]! > v) v = current[t]!;
+    let p = 0;
+    let q = 0;
+    // Every table whose current threshold equals v contributes to this one.
+    for (let t = 0; t < k; t++) {
+      if (current[t] !== v) continue;
+      const table = tables[t]!;
+      const h = head[t]!;
+      p += table.pos[h]!;
+      q += table.neg[h]!;
+      head[t] = h + 1;
+      current[t] = h + 1 < table.values.length ? table.values[h + 1]! : Number.NEGATIVE_INFINITY;
+      out++;
     }
-    if (takeB) {
-      pos[m]! += b.pos[j]!;
-      neg[m]! += b.neg[j]!;
-      j++;
-    }
+    values[m] = v;
+    pos[m] = p;
+    neg[m] = q;
     m++;
   }
   return finish(values, pos, neg, m);
