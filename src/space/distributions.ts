@@ -30,7 +30,12 @@ function gridIndex(index: number, size: number | undefined, type: string): numbe
   return index;
 }
 
-/** `randint(upper)`: an integer in [0, upper), each equally likely. */
+/**
+ * `randint(upper)`: an integer in [0, upper), each equally likely.
+ *
+ * @example
+ * new RandInt(10).fromUnit(0.95); // 9
+ */
 export class RandInt implements Distribution {
   readonly type = 'randint' as const;
   readonly upper: number;
@@ -72,20 +77,66 @@ export class RandInt implements Distribution {
 }
 
 type UniformType = 'uniform' | 'loguniform' | 'quniform' | 'qloguniform';
+type NormalType = 'normal' | 'lognormal' | 'qnormal' | 'qlognormal';
 
-/** `uniform`, `loguniform`, `quniform`, `qloguniform` over [min_value, max_value]. */
-export class Uniform implements Distribution {
-  readonly type: UniformType;
-  readonly minValue: number;
-  readonly maxValue: number;
+/**
+ * What the uniform and normal families share: a base draw at quantile u, exp() for the
+ * log-variants, rounding to a multiple of q for the q-variants.
+ */
+abstract class Family<T extends UniformType | NormalType> {
+  readonly type: T;
   /** The quantum of the q-variants; undefined otherwise. */
   readonly q: number | undefined;
-  /** Whether values are exp() of the uniform draw (bounds in log space). */
+  /** Whether values are exp() of the base draw (parameters in log space). */
   readonly log: boolean;
 
-  constructor(type: UniformType, minValue: unknown, maxValue: unknown, q?: unknown, path = '') {
+  protected constructor(type: T, q: unknown, path: string) {
     this.type = type;
-    this.log = type === 'loguniform' || type === 'qloguniform';
+    this.log = type.includes('log');
+    this.q = type.startsWith('q') ? positiveQ(path, type, q) : undefined;
+  }
+
+  /** The base (not exponentiated, not quantised) value at quantile u. */
+  protected abstract base(u: number): number;
+
+  /** The distribution's own parameters with Azure's names, in Azure's order. */
+  protected abstract parameters(): Array<[string, number]>;
+
+  sample(rng: Rng): number {
+    return this.fromUnit(rng());
+  }
+
+  fromUnit(u: number): number {
+    const x = this.base(u);
+    const v = this.log ? Math.exp(x) : x;
+    return this.q === undefined ? v : quantize(v, this.q);
+  }
+
+  toJSON(): DistributionDefinition {
+    const fields = this.parameters();
+    if (this.q !== undefined) fields.push(['q', this.q]);
+    return { type: this.type, ...Object.fromEntries(fields) };
+  }
+
+  toString(): string {
+    const values = this.parameters().map(([, v]) => v);
+    if (this.q !== undefined) values.push(this.q);
+    return `${this.type}(${values.join(', ')})`;
+  }
+}
+
+/**
+ * `uniform`, `loguniform`, `quniform`, `qloguniform` over [min_value, max_value].
+ *
+ * @example
+ * new Uniform('loguniform', -1, 1).fromUnit(0.5); // exp(0) = 1
+ */
+export class Uniform extends Family<UniformType> implements Distribution {
+  readonly minValue: number;
+  readonly maxValue: number;
+
+  constructor(type: UniformType, minValue: unknown, maxValue: unknown, q?: unknown, path = '') {
+    super(type, q, path);
     this.minValue = finite(path, type, 'min_value', minValue);
     this.maxValue = finite(path, type, 'max_value', maxValue);
     if (this.minValue >= this.maxValue) {
@@ -100,17 +151,17 @@ export class Uniform implements Distribution {
         `${type} takes its bounds in log space: max_value ${this.maxValue} overflows exp()`,
       );
     }
-    this.q = type === 'quniform' || type === 'qloguniform' ? positiveQ(path, type, q) : undefined;
   }
 
-  sample(rng: Rng): number {
-    return this.fromUnit(rng());
+  protected base(u: number): number {
+    return this.minValue + u * (this.maxValue - this.minValue);
   }
 
-  fromUnit(u: number): number {
-    const x = this.minValue + u * (this.maxValue - this.minValue);
-    const v = this.log ? Math.exp(x) : x;
-    return this.q === undefined ? v : quantize(v, this.q);
+  protected parameters(): Array<[string, number]> {
+    return [
+      ['min_value', this.minValue],
+      ['max_value', this.maxValue],
+    ];
   }
 
   /** The CDF of the continuous (un-quantised) value, for tests and model-based samplers. */
@@ -133,19 +184,12 @@ export class Uniform implements Distribution {
       const slack = 1e-12 * Math.max(1, Math.abs(this.high));
       return value >= this.low - slack && value <= this.high + slack;
     }
+    const q = this.q;
     return (
-      isMultipleOf(value, this.q) &&
-      value >= this.gridLow() - this.q / 2 &&
-      value <= this.gridHigh() + this.q / 2
+      isMultipleOf(value, q) &&
+      value >= quantize(this.low, q) - q / 2 &&
+      value <= quantize(this.high, q) + q / 2
     );
-  }
-
-  private gridLow(): number {
-    return quantize(this.low, this.q ?? 1);
-  }
-
-  private gridHigh(): number {
-    return quantize(this.high, this.q ?? 1);
   }
 
   get gridSize(): number | undefined {
@@ -158,45 +202,34 @@ export class Uniform implements Distribution {
     const q = this.q as number;
     return quantize((roundHalfEven(this.low / q) + i) * q, q);
   }
-
-  toJSON(): DistributionDefinition {
-    const base = { type: this.type, min_value: this.minValue, max_value: this.maxValue };
-    return this.q === undefined ? base : { ...base, q: this.q };
-  }
-
-  toString(): string {
-    const q = this.q === undefined ? '' : `, ${this.q}`;
-    return `${this.type}(${this.minValue}, ${this.maxValue}${q})`;
-  }
 }
 
-type NormalType = 'normal' | 'lognormal' | 'qnormal' | 'qlognormal';
-
-/** `normal`, `lognormal`, `qnormal`, `qlognormal` with mean `mu` and deviation `sigma`. */
-export class Normal implements Distribution {
-  readonly type: NormalType;
+/**
+ * `normal`, `lognormal`, `qnormal`, `qlognormal` with mean `mu` and deviation `sigma`.
+ *
+ * @example
+ * new Normal('qnormal', 10, 2, 1).fromUnit(0.5); // 10
+ */
+export class Normal extends Family<NormalType> implements Distribution {
   readonly mu: number;
   readonly sigma: number;
-  readonly q: number | undefined;
-  readonly log: boolean;
 
   constructor(type: NormalType, mu: unknown, sigma: unknown, q?: unknown, path = '') {
-    this.type = type;
-    this.log = type === 'lognormal' || type === 'qlognormal';
+    super(type, q, path);
     this.mu = finite(path, type, 'mu', mu);
     this.sigma = finite(path, type, 'sigma', sigma);
     if (this.sigma <= 0) throw invalid(path, `${type} needs sigma > 0, got sigma ${this.sigma}`);
-    this.q = type === 'qnormal' || type === 'qlognormal' ? positiveQ(path, type, q) : undefined;
   }
 
-  sample(rng: Rng): number {
-    return this.fromUnit(rng());
+  protected base(u: number): number {
+    return this.mu + this.sigma * normalQuantile(openUnit(u));
   }
 
-  fromUnit(u: number): number {
-    const x = this.mu + this.sigma * normalQuantile(openUnit(u));
-    const v = this.log ? Math.exp(x) : x;
-    return this.q === undefined ? v : quantize(v, this.q);
+  protected parameters(): Array<[string, number]> {
+    return [
+      ['mu', this.mu],
+      ['sigma', this.sigma],
+    ];
   }
 
   /** The CDF of the continuous (un-quantised) value, for tests and model-based samplers. */
@@ -220,19 +253,15 @@ export class Normal implements Distribution {
   gridValue(index: number): number {
     return gridIndex(index, undefined, this.type);
   }
-
-  toJSON(): DistributionDefinition {
-    const base = { type: this.type, mu: this.mu, sigma: this.sigma };
-    return this.q === undefined ? base : { ...base, q: this.q };
-  }
-
-  toString(): string {
-    const q = this.q === undefined ? '' : `, ${this.q}`;
-    return `${this.type}(${this.mu}, ${this.sigma}${q})`;
-  }
 }
 
-/** Whether a value is a scalar parameter value (number, string or boolean). */
+/**
+ * Whether a value is a scalar parameter value (number, string or boolean).
+ *
+ * @example
+ * isParamValue('adam'); // true
+ * isParamValue([1, 2]); // false
+ */
 export function isParamValue(value: unknown): value is ParamValue {
   return (
     typeof value === 'string' ||
