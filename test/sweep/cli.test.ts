@@ -46,7 +46,7 @@ function cli(args: string[]): {
 } {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep', ...args],
+    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep', '--store', join(dir, 'mlruns'), ...args],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
