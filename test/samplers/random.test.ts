@@ -9,7 +9,8 @@ import {
   samplerFromSpec,
 } from '../../src/samplers/index.ts';
 import type { FinishedTrial } from '../../src/samplers/types.ts';
-import { searchSpace } from '../../src/space/index.ts';
+import { normalCdf, searchSpace } from '../../src/space/index.ts';
+import { ksCritical, ksStatistic } from '../space/stats.ts';
 
 const objective = { goal: 'minimize', primaryMetric: 'loss' } as const;
 const space = searchSpace({
@@ -109,4 +110,19 @@ describe('samplerFromSpec', () => {
     const spec = { searchSpace: space, sampling: { type: 'bayesian', seed: 1, method: 'auto' } } as const;
     assert.equal(samplerFromSpec(spec).name, 'sobol');
   });
+});
+
+describe('suggestions follow the distributions (KS, 20,000 suggestions, alpha 0.001)', () => {
+  const one = searchSpace({ x: 'normal(2, 3)' });
+  const cdf = (x: number) => normalCdf((x - 2) / 3);
+  for (const rule of ['random', 'sobol'] as const) {
+    it(`rule ${rule}`, () => {
+      const sampler = new RandomSampler(one, { seed: 11, rule });
+      const xs = Array.from({ length: 20_000 }, (_, n) => sampler.at(n).x as number);
+      const d = ksStatistic(xs, cdf);
+      assert.ok(d < ksCritical(xs.length, 0.001), `D = ${d}`);
+      // Sobol points are far more even than independent draws.
+      if (rule === 'sobol') assert.ok(d < ksCritical(xs.length, 0.001) / 10, `D = ${d}`);
+    });
+  }
 });
