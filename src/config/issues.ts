@@ -5,7 +5,12 @@ import { joinKeyPath, type KeySegment, type SourceDocument } from './source.ts';
 
 type Issue = z.core.$ZodIssue;
 
-/** The value at `path` inside a plain JS value, or undefined. */
+/**
+ * The value at `path` inside a plain JS value, or undefined.
+ *
+ * @example
+ * valueAt({ limits: { timeout: 5 } }, ['limits', 'timeout']); // 5
+ */
 export function valueAt(root: unknown, path: readonly KeySegment[]): unknown {
   let v = root;
   for (const seg of path) {
@@ -15,7 +20,13 @@ export function valueAt(root: unknown, path: readonly KeySegment[]): unknown {
   return v;
 }
 
-/** A value as a message shows it. */
+/**
+ * A value as a message shows it.
+ *
+ * @example
+ * show('maximise'); // "'maximise'"
+ * show([1, 2]); // 'a list ([1,2])'
+ */
 export function show(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
   if (typeof value === 'string') return `'${value}'`;

@@ -10,6 +10,9 @@ export type ChoiceOption = ParamValue | SearchSpace;
  * `choice(values)`: one of the listed options, each equally likely. When an option is
  * a sub-space the choice is conditional, and its value in a flat parameter set is the
  * chosen option's INDEX (see src/space/types.ts); otherwise it is the value itself.
+ *
+ * @example
+ * new Choice([16, 32, 64]).fromUnit(0.5); // 32
  */
 export class Choice implements Distribution {
   readonly type = 'choice' as const;

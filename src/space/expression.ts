@@ -21,7 +21,14 @@ export const POSITIONAL: Readonly<Record<DistributionType, readonly string[]>> =
   qlognormal: ['mu', 'sigma', 'q'],
 };
 
-/** Whether a string is written as a call, `name(...)`, and so must be a distribution. */
+/**
+ * Whether a string is written as a call, `name(...)`, and so must be a distribution:
+ * it starts with a distribution name and '(' or it has the whole shape of a call.
+ *
+ * @example
+ * looksLikeExpression('uniform(0, 1'); // true (and its parse error will say why)
+ * looksLikeExpression('relu'); // false: a constant
+ */
 export function looksLikeExpression(text: string): boolean {
   const call = /^\s*([A-Za-z_]\w*)\s*\(/.exec(text);
   if (call === null) return false;
