@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { median, type SortedKeys, sortKeys, tieRuns, weightedMedian } from './order.ts';
+import { median, type SortedKeys, sortBuffers, sortKeys, tieRuns, weightedMedian } from './order.ts';
 import { checkLength, checkNotEmpty, finiteArray, sampleWeights } from './validate.ts';
 
 /** Validated regression targets. */
@@ -213,7 +213,9 @@ export function spearmanOf(r: RegressionInput): number {
   const n = r.yTrue.length;
   // Ranks 1..n always average (n + 1) / 2, ties included.
   const mean = (n + 1) / 2;
-  const a = sortKeys(r.yTrue);
+  // yTrue's sort is spent once its ranks are scattered, so yPred's reuses its buffers.
+  const buffers = sortBuffers(n);
+  const a = sortKeys(r.yTrue, buffers);
   if (isConstant(a)) return Number.NaN;
   const ranks = new Float64Array(n);
   let saa = 0;
@@ -225,7 +227,7 @@ export function spearmanOf(r: RegressionInput): number {
     for (let m = start; m < end; m++) ranks[a.order[m]!] = rank;
     saa += (end - start) * (rank - mean) * (rank - mean);
   }
-  const b = sortKeys(r.yPred);
+  const b = sortKeys(r.yPred, buffers);
   if (isConstant(b)) return Number.NaN;
   let sab = 0;
   let sbb = 0;
