@@ -9,7 +9,7 @@ import { normalCdf } from '../../space/normal.ts';
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * log h(z), h(z) = φ(z) + zΦ(z). For z < −1, h(z) = φ(z)·g/(x + g) with x = −z and
+ * log h(z), h(z) = φ(z) + zΦ(z). For z < −2, h(z) = φ(z)·g/(x + g) with x = −z and
  * g = 1/(x + 2/(x + 3/(x + …))) (the Mills-ratio continued fraction rearranged so that
  * nothing cancels), evaluated bottom-up.
  *
@@ -17,7 +17,7 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  * logH(0); // log φ(0) ≈ −0.9189
  */
 export function logH(z: number): number {
-  if (z > -1) {
+  if (z > -2) {
     const phi = Math.exp(-0.5 * z * z - LOG_SQRT_2PI);
     return Math.log(phi + z * normalCdf(z));
   }

@@ -120,31 +120,35 @@ export function logDet(f: CholeskyFactor): number {
 }
 
 /**
- * The full inverse (L Lᵀ)⁻¹, row-major, from the factor: L⁻¹ by forward substitution,
- * then L⁻ᵀ L⁻¹ filling the symmetric result once per pair.
+ * The lower triangle (and diagonal) of the inverse (L Lᵀ)⁻¹, row-major; the strict
+ * upper triangle is left zero, as its callers only read the lower one. L⁻¹ is kept
+ * transposed so that both loops run along contiguous rows.
  *
  * @example
  * choleskyInverse(cholesky(new Float64Array([4, 0, 0, 2]), 2)); // [0.25, 0, 0, 0.5]
  */
 export function choleskyInverse(f: CholeskyFactor): Float64Array {
   const { n, L } = f;
-  const Li = new Float64Array(n * n);
+  // T[j * n + i] = (L⁻¹)[i][j], nonzero for i >= j.
+  const T = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    Li[j * n + j] = 1 / L[j * n + j]!;
+    const rj = j * n;
+    T[rj + j] = 1 / L[rj + j]!;
     for (let i = j + 1; i < n; i++) {
-      let s = 0;
       const ri = i * n;
-      for (let k = j; k < i; k++) s -= L[ri + k]! * Li[k * n + j]!;
-      Li[ri + j] = s / L[ri + i]!;
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[ri + k]! * T[rj + k]!;
+      T[rj + i] = s / L[ri + i]!;
     }
   }
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
+      const rj = j * n;
       let s = 0;
-      for (let k = i; k < n; k++) s += Li[k * n + i]! * Li[k * n + j]!;
-      out[i * n + j] = s;
-      out[j * n + i] = s;
+      for (let k = i; k < n; k++) s += T[ri + k]! * T[rj + k]!;
+      out[ri + j] = s;
     }
   }
   return out;

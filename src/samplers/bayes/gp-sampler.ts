@@ -9,10 +9,15 @@
  * - Outputs: standardized and power-transformed (warp.ts).
  * - Hyperparameters: MAP under log-normal priors, multi-start L-BFGS (gp.ts), fitted on
  *   at most 120 trials (the 40 best and an even spread of the rest) so that the cost
- *   stays flat as the sweep grows; the posterior always uses every trial.
+ *   stays flat as the sweep grows; the posterior always uses every trial. The previous
+ *   suggestion's optimum is one of the starts (and then fewer random starts are
+ *   screened), which is what keeps a suggestion cheap in a running sweep. So a sampler
+ *   rebuilt in mid-sweep can differ from an uninterrupted one; the same seed and the
+ *   same sequence of histories still give the same suggestions.
  * - Running trials: kriging believer. Each pending trial joins the data at the
- *   posterior mean there, which leaves the incumbent unchanged but collapses the
- *   variance around it, so concurrent suggestions spread out instead of piling up.
+ *   posterior mean there (and counts for the incumbent), which collapses the variance
+ *   and the expected improvement around it, so concurrent suggestions spread out
+ *   instead of piling up.
  * - Acquisition search in the unit cube (`fromUnit` coordinates): scrambled Sobol
  *   candidates plus Gaussian perturbations of the best trials, then a shrinking-step
  *   local search from the five best candidates. Every candidate is mapped through
@@ -60,6 +65,7 @@ export class GpSampler implements Sampler {
   private readonly coords: Coordinate[];
   private readonly layout: KernelLayout;
   private readonly design: InitialDesign;
+  private lastTheta: Float64Array | undefined;
 
   constructor(space: SearchSpace, options: GpSamplerOptions = {}) {
     this.space = space;
@@ -83,10 +89,18 @@ export class GpSampler implements Sampler {
     for (const [i, t] of targets.entries()) this.features(t.params, X, i);
     const y = warpTargets(Float64Array.from(targets, (t) => t.loss));
     const data: GpData = { layout: this.layout, X, y, n };
-    const theta = fitHyperparameters(this.fitSubset(data, rng), rng, { starts: n > 60 ? 1 : 2 });
-    let best = Number.POSITIVE_INFINITY;
-    for (const v of y) best = Math.min(best, v);
+    const warm = this.lastTheta;
+    const theta = fitHyperparameters(this.fitSubset(data, rng), rng, {
+      starts: n > 60 ? 1 : 2,
+      rawStarts: warm ? 4 : 12,
+      warmStarts: warm ? [warm] : [],
+    });
+    this.lastTheta = theta;
     const gp = new GaussianProcess(this.withPending(data, theta, history), theta);
+    // The incumbent includes the believed values of running trials: were a running trial
+    // predicted to improve, its neighbourhood must not keep promising that improvement.
+    let best = Number.POSITIVE_INFINITY;
+    for (const v of gp.data.y) best = Math.min(best, v);
 
     const seen = new Set<string>();
     for (const t of history.trials) seen.add(paramsKey(t.params));
@@ -164,8 +178,8 @@ export class GpSampler implements Sampler {
     const dims = this.space.dimensions;
     const D = this.layout.dims;
     const n = gp.data.n;
-    const budget = Math.round(2e7 / ((n * n) / 2 + n * D + 1));
-    const nSobol = Math.max(256, Math.min(2048, budget));
+    const budget = Math.round(5e6 / ((n * n) / 2 + n * D + 1));
+    const nSobol = Math.max(256, Math.min(1024, budget));
     const units: Float64Array[] = [];
     const raw = sobolPoints(dims, nSobol, `${this.seed}/candidates/${position}`);
     for (let i = 0; i < nSobol; i++) units.push(raw.slice(i * dims, (i + 1) * dims));

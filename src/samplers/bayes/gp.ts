@@ -25,7 +25,9 @@ export interface LogPrior {
 
 /**
  * The priors on log hyperparameters for inputs in the unit cube and standardized
- * outputs. Numeric length scales: log ℓ ~ N(log(0.5 √D), 1.5²), so the typical scale
+ * outputs. Numeric length scales: log ℓ ~ N(log(0.5 √D), 1.5²) in [0.025, 100] (a scale
+ * below 1/40 of a parameter's range cannot be learnt from a sweep's trials and only
+ * competes with the noise to explain scatter), so the typical scale
  * grows with the dimension as distances do (after Hvarfner et al. 2024, less smooth);
  * categorical: N(0, 1.5²); signal variance: N(0, 1); noise variance: N(log 1e-3, 2.5²)
  * in [1e-8, 1], letting deterministic objectives fit nearly exactly and noisy ones not.
@@ -40,7 +42,7 @@ export function defaultPriors(layout: KernelLayout): LogPrior[] {
   const priors: LogPrior[] = layout.categorical.map((c) =>
     c
       ? { mean: 0, sd: 1.5, lower: Math.log(0.05), upper: Math.log(50) }
-      : { mean: scaleMean, sd: 1.5, lower: Math.log(0.01), upper: Math.log(100) },
+      : { mean: scaleMean, sd: 1.5, lower: Math.log(0.025), upper: Math.log(100) },
   );
   priors[D] = { mean: 0, sd: 1, lower: Math.log(0.01), upper: Math.log(100) };
   priors[D + 1] = { mean: Math.log(1e-3), sd: 2.5, lower: Math.log(1e-8), upper: 0 };
@@ -91,16 +93,21 @@ export function negLogPosterior(
     }
   }
   if (grad && grads) {
-    const Kinv = choleskyInverse(f);
-    // W = ααᵀ − K⁻¹ is symmetric, as is each ∂K: the trace is a sum over the lower triangle.
+    // W = ααᵀ − K⁻¹ and every ∂K are symmetric: the trace is a sum over the lower triangle,
+    // off-diagonal terms counted twice.
+    const W = choleskyInverse(f);
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      const ai = alpha[i]!;
+      for (let k = 0; k < i; k++) W[ri + k] = 2 * (ai * alpha[k]! - W[ri + k]!);
+      W[ri + i] = ai * ai - W[ri + i]!;
+    }
     for (let p = 0; p < P; p++) {
       const dK = grads[p]!;
       let tr = 0;
       for (let i = 0; i < n; i++) {
         const ri = i * n;
-        const ai = alpha[i]!;
-        for (let k = 0; k < i; k++) tr += 2 * (ai * alpha[k]! - Kinv[ri + k]!) * dK[ri + k]!;
-        tr += (ai * ai - Kinv[ri + i]!) * dK[ri + i]!;
+        for (let k = 0; k <= i; k++) tr += W[ri + k]! * dK[ri + k]!;
       }
       grad[p] = -0.5 * tr;
       if (priors) grad[p] = grad[p]! + (theta[p]! - priors[p]!.mean) / (priors[p]!.sd * priors[p]!.sd);
@@ -118,12 +125,14 @@ export interface FitOptions {
   readonly starts?: number;
   /** L-BFGS iteration cap per start (default 50). */
   readonly maxIterations?: number;
+  /** Extra starting points (e.g. the previous fit's optimum), screened with the others. */
+  readonly warmStarts?: readonly Float64Array[];
 }
 
 /**
- * MAP hyperparameters by multi-start L-BFGS: the prior mode and `rawStarts` draws from
- * the priors are screened by the objective (one Cholesky each), and the best `starts`
- * are refined; the best result wins.
+ * MAP hyperparameters by multi-start L-BFGS: the prior mode (also with noise variances
+ * 0.01 and 0.1), `rawStarts` draws from the priors and any warm starts are screened by the objective (one Cholesky each),
+ * and the best `starts` are refined; the best result wins.
  *
  * @example
  * const theta = fitHyperparameters(data, rng);
@@ -133,7 +142,15 @@ export function fitHyperparameters(data: GpData, rng: Rng, options: FitOptions =
   const P = priors.length;
   const lower = priors.map((p) => p.lower);
   const upper = priors.map((p) => p.upper);
-  const candidates: Float64Array[] = [Float64Array.from(priors, (p) => p.mean)];
+  const mode = Float64Array.from(priors, (p) => p.mean);
+  const candidates: Float64Array[] = [mode, ...(options.warmStarts ?? [])];
+  // The prior mode at higher noise levels too: a noisy objective's best fit is often in
+  // another basin than the interpolating one that the mode's small noise leads into.
+  for (const noise of [1e-2, 1e-1]) {
+    const start = Float64Array.from(mode);
+    start[P - 1] = Math.log(noise);
+    candidates.push(start);
+  }
   const raw = options.rawStarts ?? 12;
   for (let s = 0; s < raw; s++) {
     candidates.push(

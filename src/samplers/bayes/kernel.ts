@@ -75,8 +75,9 @@ export function crossCovariance(
 }
 
 /**
- * The training covariance K + σ²I (n x n) and, when `grads` is given, its derivative
- * with respect to each log hyperparameter (each n x n, row-major) written into grads[p].
+ * The lower triangle (with the diagonal) of the training covariance K + σ²I (n x n,
+ * row-major; all that Cholesky reads) and, when `grads` is given, of its derivative
+ * with respect to each log hyperparameter, written into grads[p].
  *
  * @example
  * const grads = theta.map(() => new Float64Array(n * n));
@@ -123,17 +124,13 @@ export function trainCovariance(
       const e = Math.exp(-SQRT5 * r - h);
       const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * e;
       K[i * n + k] = kv;
-      K[k * n + i] = kv;
       if (!grads) continue;
       // d m52 / d log ℓ_j = (5/3)(1 + √5 r) e^{-√5 r} (x_j − y_j)² / ℓ_j²; d e^{-h} / d log ℓ_c = e^{-h} h_c.
       const dNum = s2 * (5 / 3) * (1 + SQRT5 * r) * e;
       for (let j = 0; j < D; j++) {
-        const g = cat[j] ? kv * d2[j]! : dNum * d2[j]!;
-        grads[j]![i * n + k] = g;
-        grads[j]![k * n + i] = g;
+        grads[j]![i * n + k] = cat[j] ? kv * d2[j]! : dNum * d2[j]!;
       }
       grads[D]![i * n + k] = kv;
-      grads[D]![k * n + i] = kv;
     }
   }
   return K;
