@@ -188,3 +188,52 @@ describe('AUC on larger random data equals the Mann-Whitney statistic with half-
     });
   }
 });
+
+describe('sample weights', () => {
+  test('a zero-weight sample counts as if it were absent', () => {
+    const next = mulberry32(9);
+    const n = 300;
+    const labels = ['a', 'b', 'c'];
+    const yTrue = Array.from({ length: n }, () => labels[next() % 3]!);
+    const yPred = yTrue.map((y) => (next() % 4 === 0 ? labels[next() % 3]! : y));
+    const scores = yTrue.map((y) => {
+      const raw = labels.map((l) => (l === y ? 2 : 1) * ((next() % 8) + 1));
+      const sum = raw.reduce((s, v) => s + v, 0);
+      return raw.map((v) => v / sum);
+    });
+    const weight = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1 + (next() % 3)));
+    const keep = weight.map((w, i) => (w > 0 ? i : -1)).filter((i) => i >= 0);
+    const all = classificationMetrics(yTrue, yPred, { labels, scores, sampleWeight: weight });
+    const kept = classificationMetrics(
+      keep.map((i) => yTrue[i]!),
+      keep.map((i) => yPred[i]!),
+      { labels, scores: keep.map((i) => scores[i]!), sampleWeight: keep.map((i) => weight[i]!) },
+    );
+    for (const key of Object.keys(all) as (keyof typeof all)[]) {
+      // weighted_accuracy's class frequencies count samples, whatever their weight (as Azure).
+      if (key === 'confusion_matrix' || key === 'weighted_accuracy') continue;
+      assert.ok(
+        Math.abs((all[key] as number) - (kept[key] as number)) < 1e-12,
+        `${key}: ${all[key]} vs ${kept[key]}`,
+      );
+    }
+    const r = regressionMetrics(
+      yTrue.map((_, i) => i % 7),
+      yTrue.map((_, i) => (i * 3) % 11),
+      { sampleWeight: weight },
+    );
+    const rk = regressionMetrics(
+      keep.map((i) => i % 7),
+      keep.map((i) => (i * 3) % 11),
+      { sampleWeight: keep.map((i) => weight[i]!) },
+    );
+    for (const key of [
+      'mean_absolute_error',
+      'r2_score',
+      'explained_variance',
+      'median_absolute_error',
+    ] as const) {
+      assert.ok(Math.abs(r[key] - rk[key]) < 1e-12, key);
+    }
+  });
+});
