@@ -25,6 +25,24 @@ describe('unscrambled Sobol points equal the Joe–Kuo sequence', () => {
     );
   });
 
+  it("gives the first 8 points in 3 dimensions as printed in Joe & Kuo's notes", () => {
+    const s = new SobolSequence(3);
+    const expected = [
+      [0, 0, 0],
+      [0.5, 0.5, 0.5],
+      [0.75, 0.25, 0.25],
+      [0.25, 0.75, 0.75],
+      [0.375, 0.375, 0.625],
+      [0.875, 0.875, 0.125],
+      [0.625, 0.125, 0.875],
+      [0.125, 0.625, 0.375],
+    ];
+    assert.deepEqual(
+      expected.map((_, n) => [...s.at(n)]),
+      expected,
+    );
+  });
+
   for (const [d, points] of Object.entries(sobolRef.points)) {
     it(`first ${points.length} points in ${d} dimensions`, () => {
       const s = new SobolSequence(Number(d));
