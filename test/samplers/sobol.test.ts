@@ -25,7 +25,7 @@ describe('unscrambled Sobol points equal the Joe–Kuo sequence', () => {
     );
   });
 
-  it("gives the first 8 points in 3 dimensions as printed in Joe & Kuo's notes", () => {
+  it('gives the well-known first 8 points of the 3-dimensional sequence', () => {
     const s = new SobolSequence(3);
     const expected = [
       [0, 0, 0],
