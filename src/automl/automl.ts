@@ -217,6 +217,12 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
       }
       if (ownStop) controller.abort();
       options.onProgress?.({
+        trial: {
+          id: event.trial.id,
+          model: String(event.trial.params['model.name']),
+          status: event.trial.status,
+          ...(r && event.trial.status === 'completed' ? { score: r.score } : {}),
+        },
         trials: event.trial.id + 1,
         completed,
         bestScore: best?.score,

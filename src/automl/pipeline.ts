@@ -142,12 +142,16 @@ export class AutoMLPipeline {
    * pipeline.predict(table);
    */
   predict(table: Table): string[] | Float64Array {
-    const p = this.predictRaw(table);
-    if (this.task === 'regression') return p;
+    return this.labelsOf(this.predictRaw(table));
+  }
+
+  /** Labels (the most probable class of each row) or values from `predictRaw` output. */
+  labelsOf(raw: Predictions): string[] | Float64Array {
+    if (this.task === 'regression') return raw;
     const k = this.classes.length;
-    return Array.from({ length: table.nRows }, (_, r) => {
+    return Array.from({ length: raw.length / k }, (_, r) => {
       let best = 0;
-      for (let j = 1; j < k; j++) if (p[r * k + j]! > p[r * k + best]!) best = j;
+      for (let j = 1; j < k; j++) if (raw[r * k + j]! > raw[r * k + best]!) best = j;
       return this.classes[best]!;
     });
   }

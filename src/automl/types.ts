@@ -35,6 +35,13 @@ export type AutoMLValidation =
 
 /** Progress after every trial. */
 export interface AutoMLProgress {
+  /** The trial that just ended: its family, status and score (when it completed). */
+  readonly trial: {
+    readonly id: number;
+    readonly model: string;
+    readonly status: string;
+    readonly score?: number;
+  };
   readonly trials: number;
   readonly completed: number;
   readonly bestScore: number | undefined;

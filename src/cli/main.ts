@@ -3,9 +3,11 @@
 // own file and registers itself on the program here.
 import { Command } from 'commander';
 import { MlsweepError } from '../errors.ts';
+import { registerAutoML } from './automl.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerExperiments } from './experiments.ts';
 import { registerModels } from './models.ts';
+import { registerPredict } from './predict.ts';
 import { registerReport } from './report.ts';
 import { registerRuns } from './runs.ts';
 import { registerSample } from './sample.ts';
@@ -17,9 +19,11 @@ const program = new Command('mlsweep')
   .version(packageVersion())
   .showHelpAfterError();
 
+registerAutoML(program);
 registerDoctor(program);
 registerExperiments(program);
 registerModels(program);
+registerPredict(program);
 registerReport(program);
 registerRuns(program);
 registerSample(program);

@@ -1,0 +1,125 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { csvBatches, TableBuilder } from '../data/read-csv.ts';
+import { isNumericColumn, type Table } from '../data/table.ts';
+import { DataError } from '../errors.ts';
+import type { AutoMLPipeline } from './pipeline.ts';
+import { type EncodedTarget, scorePredictions } from './scoring.ts';
+
+/**
+ * Every metric of the pipeline's task on a labelled table (a test set): the table holds
+ * the feature columns and the target column the pipeline was trained with.
+ *
+ * @example
+ * const metrics = evaluatePipeline(pipeline, await readCsv('test.csv', { types: pipeline.inputTypes() }));
+ * metrics.accuracy;
+ */
+export function evaluatePipeline(pipeline: AutoMLPipeline, table: Table): Record<string, number> {
+  const col = table.get(pipeline.target);
+  const rows: number[] = [];
+  for (let i = 0; i < table.nRows; i++) {
+    const v = col.values[i];
+    if (!(v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)))) rows.push(i);
+  }
+  const labelled = table.take(rows);
+  const values = labelled.get(pipeline.target);
+  let target: EncodedTarget;
+  if (pipeline.task === 'regression') {
+    if (!isNumericColumn(values)) {
+      throw new DataError(
+        `the target '${pipeline.target}' must be numeric for a regression pipeline`,
+        'E_DATA_TARGET',
+      );
+    }
+    target = { task: 'regression', values: values.values };
+  } else {
+    const index = new Map(pipeline.classes.map((c, i) => [c, i]));
+    const codes = Int32Array.from(values.values as ArrayLike<string | number>, (v, i) => {
+      const k = index.get(String(v));
+      if (k === undefined) {
+        throw new DataError(
+          `row ${rows[i]! + 1} has the class ${JSON.stringify(String(v))}, which the model never saw (classes: ${pipeline.classes.join(', ')})`,
+          'E_DATA_TARGET',
+        );
+      }
+      return k;
+    });
+    target = { task: 'classification', codes, classes: pipeline.classes };
+  }
+  return scorePredictions(target, pipeline.predictRaw(labelled));
+}
+
+/** Options of {@link predictCsv}. */
+export interface PredictCsvOptions {
+  /** Also write one probability column per class (`proba_<class>`). */
+  readonly proba?: boolean;
+  readonly delimiter?: string;
+  readonly missing?: readonly string[];
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function write(out: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (out.write(text)) resolve();
+    else {
+      out.once('drain', resolve);
+      out.once('error', reject);
+    }
+  });
+}
+
+/**
+ * Batch scoring that streams: reads `input` chunk by chunk, predicts each batch of rows
+ * and writes a CSV (`prediction`, plus `proba_<class>` columns) to `output` (a path or a
+ * stream), so files larger than memory work. Columns are read with the kinds they had in
+ * training and matched by name; a lacking column is a DataError naming it.
+ *
+ * @example
+ * const { rows } = await predictCsv(AutoMLPipeline.load('model.json'), 'new.csv', 'predictions.csv');
+ */
+export async function predictCsv(
+  pipeline: AutoMLPipeline,
+  input: string,
+  output: string | Writable,
+  options: PredictCsvOptions = {},
+): Promise<{ rows: number }> {
+  const out = typeof output === 'string' ? createWriteStream(output) : output;
+  const proba = options.proba === true && pipeline.task === 'classification';
+  const header = ['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])];
+  await write(out, `${header.map(csvCell).join(',')}\n`);
+  const types = pipeline.inputTypes();
+  let names: string[] | undefined;
+  let headerLine = 1;
+  let rows = 0;
+  for await (const { records } of csvBatches(input, options.delimiter)) {
+    let batch = records;
+    if (!names) {
+      names = records[0]?.fields ?? [];
+      headerLine = records[0]?.line ?? 1;
+      batch = records.slice(1);
+    }
+    if (batch.length === 0) continue;
+    const builder = new TableBuilder(names, input, options.missing, headerLine);
+    builder.add(batch);
+    const present = Object.fromEntries(Object.entries(types).filter(([n]) => builder.names.includes(n)));
+    const table = builder.build(present);
+    const raw = pipeline.predictRaw(table);
+    const labels = pipeline.labelsOf(raw);
+    const k = pipeline.classes.length;
+    const lines: string[] = [];
+    for (let r = 0; r < table.nRows; r++) {
+      const cells: Array<string | number> = [labels[r]!];
+      if (proba) for (let j = 0; j < k; j++) cells.push(raw[r * k + j]!);
+      lines.push(cells.map(csvCell).join(','));
+    }
+    await write(out, `${lines.join('\n')}\n`);
+    rows += table.nRows;
+  }
+  if (typeof output === 'string')
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return { rows };
+}
