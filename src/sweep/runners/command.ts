@@ -20,8 +20,11 @@ import { abortError } from './abort.ts';
 import { lineSplitter, outputTail } from './lines.ts';
 import { signalGroup, terminateGroup } from './process-group.ts';
 
-/** Characters of stdout and of stderr kept in memory per trial (the tail). */
-const TAIL = 64 * 1024;
+/**
+ * Characters of stdout and of stderr kept in memory per trial (the tail): enough to
+ * diagnose, small enough for the result of a thousand trials; outputDir keeps it all.
+ */
+const TAIL = 16 * 1024;
 /** How often the metrics file is read while the trial runs, for early termination. */
 const POLL_MS = 200;
 /** At most this many unparseable metrics lines are kept as examples. */
