@@ -54,6 +54,8 @@ export function registerSample(program: Command): void {
     .action((file: string, options: { count: number; seed?: number; json?: boolean }) => {
       const spec = loadSweepFile(file);
       for (const notice of spec.notices) log(`notice: ${notice}`);
+      if (options.seed !== undefined && spec.sampling.type === 'grid')
+        log('notice: grid sampling has no seed; --seed is ignored');
       const sampling = withSeed(spec.sampling, options.seed);
       const sampler = samplerFromSpec({ searchSpace: spec.searchSpace, sampling });
       const params = previewSuggestions(sampler, options.count, spec.objective);
