@@ -161,7 +161,13 @@ function progressReporter(total: number, objective: Objective) {
         if (t.status === 'completed' && t.value !== undefined) {
           if (!best || isBetter(objective.goal, t.value, best.value!)) best = t;
         }
+        // On a terminal only failures get a line of their own (above the progress line).
         if (!tty) log(trialLine(t, objective.primaryMetric));
+        else if (t.status === 'failed') {
+          process.stderr.write('\r\x1b[2K');
+          log(trialLine(t, objective.primaryMetric));
+          drawn = 0;
+        }
       } else {
         if (tty) process.stderr.write('\r\x1b[2K');
         log(`stopping: ${event.message}`);
