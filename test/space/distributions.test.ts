@@ -96,6 +96,43 @@ describe('q-distributions give multiples of q only', () => {
     });
   }
 
+  it('quniform frequencies match round(uniform / q) * q (chi-square, alpha 0.001)', () => {
+    // On [0, 1] with q 0.25 the end values catch half an interval each.
+    const counts = new Map<number, number>();
+    for (const x of draws(quniform(0, 1, 0.25), 'quniform-freq')) counts.set(x, (counts.get(x) ?? 0) + 1);
+    const expected = new Map([
+      [0, 0.125],
+      [0.25, 0.25],
+      [0.5, 0.25],
+      [0.75, 0.25],
+      [1, 0.125],
+    ]);
+    assert.deepEqual([...counts.keys()].sort(), [...expected.keys()].sort());
+    const chi2 = [...expected].reduce(
+      (sum, [v, p]) => sum + ((counts.get(v) ?? 0) - p * N) ** 2 / (p * N),
+      0,
+    );
+    assert.ok(chi2 < (reference.chi2Critical0001['4'] as number), `chi2 = ${chi2}`);
+  });
+
+  it('qnormal frequencies match the normal mass around each multiple (chi-square, alpha 0.001)', () => {
+    const q = 0.5;
+    const bins = [-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2];
+    const counts = new Array<number>(bins.length + 2).fill(0);
+    for (const x of draws(qnormal(0, 1, q), 'qnormal-freq')) {
+      const i = x < bins[0]! ? 0 : x > bins[bins.length - 1]! ? bins.length + 1 : bins.indexOf(x) + 1;
+      counts[i] = (counts[i] as number) + 1;
+    }
+    const cdfAt = (x: number) => normalCdf(x);
+    const probs = [
+      cdfAt(bins[0]! - q / 2),
+      ...bins.map((b) => cdfAt(b + q / 2) - cdfAt(b - q / 2)),
+      1 - cdfAt(bins[bins.length - 1]! + q / 2),
+    ];
+    const chi2 = counts.reduce((sum, c, i) => sum + (c - probs[i]! * N) ** 2 / (probs[i]! * N), 0);
+    assert.ok(chi2 < (reference.chi2Critical0001['10'] as number), `chi2 = ${chi2}`); // 11 classes
+  });
+
   it('rounds half to even and writes clean decimals', () => {
     assert.equal(quniform(0, 1, 0.1).fromUnit(0.3), 0.3);
     assert.equal(quniform(0, 10, 1).fromUnit(0.25), 2); // 2.5 -> 2
