@@ -239,7 +239,7 @@ export class Sweep {
   private report(live: Live, name: string, value: number, step: number | undefined, judge: boolean): void {
     if (live.ended || live.stopped) return;
     if (typeof name !== 'string' || name === '') {
-      throw new ValidationError(`report: a metric name must be a non-empty string, got ${String(name)}`, {
+      throw new ValidationError(`report: a metric name must be a non-empty string, got ${JSON.stringify(name)}`, {
         path: 'report.name',
       });
     }

@@ -49,7 +49,7 @@ describe('command trials', () => {
 
   it('a trial that prints garbage is failed with a clear message; garbage around good lines is ignored', async () => {
     const garbage = `process.stdout.write('\\u0000\\u00ff binary \\n##mlsweep {loss: 1}\\n##mlsweep {"loss": "x"}\\nloss=0.1\\n')`;
-    const mixed = `console.log('noise'); console.log('##mlsweep nope'); console.log('##mlsweep {"loss": 0.3}')`;
+    const mixed = `console.log('noise'); console.log('##mlsweep nope'); console.log('##mlsweep {"": 1}'); console.log('##mlsweep {"loss": 0.3}')`;
     const result = await sweep({
       sampler: listSampler([{ s: garbage }, { s: mixed }]),
       objective: minimizeLoss,
@@ -64,7 +64,10 @@ describe('command trials', () => {
     );
     assert.equal(good!.status, 'completed');
     assert.equal(good!.value, 0.3);
-    assert.deepEqual(good!.output!.invalidLines, ['not a JSON object: ##mlsweep nope']);
+    assert.deepEqual(good!.output!.invalidLines, [
+      'not a JSON object: ##mlsweep nope',
+      'report: a metric name must be a non-empty string, got "": ##mlsweep {"": 1}',
+    ]);
   });
 
   it('a command that hangs past trial_timeout, ignoring SIGTERM, is killed with its process group', async () => {

@@ -36,6 +36,15 @@ describe('module trials in worker threads', () => {
     assert.equal(result.trials[0]!.error, 'RangeError: learning rate out of range');
   });
 
+  it('a report of a non-number fails the trial, not the sweep', async () => {
+    const result = await sweep({
+      sampler: listSampler([{ x: 1 }]),
+      objective: minimizeLoss,
+      trial: { module, export: 'badReport' },
+    });
+    assert.equal(result.trials[0]!.error, `report: the value of 'loss' must be a number, got "low"`);
+  });
+
   it('a missing export fails with a message naming it', async () => {
     const result = await sweep({
       sampler: listSampler([{ x: 1 }]),

@@ -82,7 +82,12 @@ function runCommand(
       if (invalid.length < MAX_INVALID) invalid.push(`${record.error}: ${line.slice(0, 200)}`);
       return;
     }
-    for (const [name, value] of Object.entries(record.metrics)) ctx.report(name, value, record.step);
+    try {
+      for (const [name, value] of Object.entries(record.metrics)) ctx.report(name, value, record.step);
+    } catch (error) {
+      // Called from a stream handler: a bad line must not escape as an uncaught exception.
+      if (invalid.length < MAX_INVALID) invalid.push(`${(error as Error).message}: ${line.slice(0, 200)}`);
+    }
   };
   const stdoutLines = lineSplitter((line) => onLine(line, false));
   const fileLines = lineSplitter((line) => onLine(line, true));

@@ -50,8 +50,15 @@ export function moduleRunner(trial: ModuleTrial, graceMs: number): Runner {
           else void worker.terminate();
         };
         const onMessage = (m: Outbound) => {
-          if (m.type === 'report') ctx.report(m.name, m.value, m.step);
-          else if (m.type === 'done') {
+          if (m.type === 'report') {
+            try {
+              ctx.report(m.name, m.value, m.step);
+            } catch (error) {
+              // As the trial's own ctx.report would have thrown: the trial fails.
+              finish(false);
+              reject(error);
+            }
+          } else if (m.type === 'done') {
             finish(true);
             resolve(m.result);
           } else {

@@ -15,3 +15,8 @@ export default async function quadratic(params: ParamSet, ctx: TrialContext) {
 export function broken(): never {
   throw new RangeError('learning rate out of range');
 }
+
+/** Reports a metric value that is not a number. */
+export function badReport(_params: ParamSet, ctx: TrialContext): void {
+  ctx.report('loss', 'low' as unknown as number);
+}
