@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { freshSeed, nextPosition } from './position.ts';
 import { SobolSequence } from './sobol.ts';
-import type { ParamSet, Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
+import type { FinishedTrial, ParamSet, Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
 
 /** Options of random sampling: Azure's `{type: random, seed, rule}`. */
 export interface RandomSamplerOptions {
@@ -37,6 +37,8 @@ export class RandomSampler implements Sampler {
   readonly seed: number;
   private readonly sobol: SobolSequence | undefined;
   private readonly point: Float64Array | undefined;
+  private readonly ended = new Set<string>();
+  private endedCount = 0;
 
   constructor(space: SearchSpace, options: RandomSamplerOptions = {}) {
     this.space = space;
@@ -58,13 +60,31 @@ export class RandomSampler implements Sampler {
   suggest(history: TrialHistory): Suggestion {
     const n = nextPosition(history);
     if (this.sobol !== undefined || this.space.gridSize === undefined) return { params: this.at(n) };
-    const seen = new Set<string>();
-    for (const t of history.trials) seen.add(key(t.params));
-    for (const t of history.pending) seen.add(key(t.params));
+    const ended = this.endedKeys(history);
+    const running = new Set(history.pending.map((t) => key(t.params)));
     let params = this.draw(n, 0);
-    for (let attempt = 1; attempt <= REDRAWS && seen.has(key(params)); attempt++)
+    for (let attempt = 1; attempt <= REDRAWS; attempt++) {
+      const k = key(params);
+      if (!ended.has(k) && !running.has(k)) break;
       params = this.draw(n, attempt);
+    }
     return { params };
+  }
+
+  /**
+   * The keys of the ended trials, kept across calls: ended trials only ever join the
+   * end of the history, so each call reads only the new ones (a shorter history means
+   * another sweep, and starts over).
+   */
+  private endedKeys(history: TrialHistory): Set<string> {
+    if (history.trials.length < this.endedCount) {
+      this.ended.clear();
+      this.endedCount = 0;
+    }
+    for (; this.endedCount < history.trials.length; this.endedCount++) {
+      this.ended.add(key((history.trials[this.endedCount] as FinishedTrial).params));
+    }
+    return this.ended;
   }
 
   private draw(n: number, attempt: number): ParamSet {

@@ -126,3 +126,25 @@ describe('suggestions follow the distributions (KS, 20,000 suggestions, alpha 0.
     });
   }
 });
+
+describe('RandomSampler in a finite space', () => {
+  it('avoids ended and running sets, reading only new ended trials on each call', () => {
+    const small = searchSpace({ a: 'choice(1, 2, 3, 4)' });
+    const sampler = new RandomSampler(small, { seed: 2 });
+    const trials: FinishedTrial[] = [];
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 3; i++) {
+      const s = sampler.suggest({ objective, trials: [...trials], pending: [] });
+      assert.ok(!s.exhausted);
+      seen.add(s.params.a);
+      trials.push({ id: i, params: s.params, status: 'completed', value: i, intermediate: [] });
+    }
+    const pendingOnly = sampler.suggest({ objective, trials: [...trials], pending: [] });
+    assert.ok(!pendingOnly.exhausted);
+    assert.equal(seen.has(pendingOnly.params.a), false);
+    assert.equal(seen.size, 3);
+    // A new, shorter history (another sweep) starts over.
+    const fresh = new RandomSampler(small, { seed: 2 }).suggest({ objective, trials: [], pending: [] });
+    assert.deepEqual(sampler.suggest({ objective, trials: [], pending: [] }), fresh);
+  });
+});
