@@ -7,7 +7,8 @@
 // Configuration by environment (the defaults are the full run, about 15 minutes on a
 // busy 2-core machine):
 //   BAYES_SEEDS=10  BAYES_BUDGETS=50,100  BAYES_FUNCTIONS=branin,levy4 (default: all six)
-//   BAYES_OVERHEAD=0 skips the overhead part; BAYES_OPTUNA=0 skips Optuna.
+//   BAYES_OVERHEAD=0 skips the overhead part; BAYES_OPTUNA=0 skips Optuna; BAYES_FUNCTIONS=none
+//   measures the overhead only.
 //   BAYES_QUICK=1: 3 seeds, budget 30, a quick check that everything runs.
 // A run with a subset writes benchmarks/results/bayes-partial.json, not bayes.json.
 import { spawnSync } from 'node:child_process';
@@ -119,7 +120,7 @@ const fmt = (v: number) => (v === 0 ? '0' : v.toPrecision(3));
 const names = methods.map((m) => m.name);
 const tables: string[] = [];
 const wins: Record<number, { optuna: number; random: number }> = {};
-for (const budget of budgets) {
+for (const budget of functions.length > 0 ? budgets : []) {
   const rows = functions.map((fn) => {
     const cell = (method: string) =>
       regretRows.find((r) => r.function === fn.name && r.method === method && r.budget === budget)!;

@@ -8,6 +8,7 @@ export * from './models/index.ts';
 export * from './policies/index.ts';
 export * from './registry/index.ts';
 export * from './report/index.ts';
+export * from './samplers/bayes/index.ts';
 export * from './samplers/index.ts';
 export * from './space/index.ts';
 export * from './sweep/index.ts';

@@ -14,6 +14,8 @@ export interface MinimizeOptions {
   readonly maxIterations?: number;
   /** Memory length (default 8). */
   readonly memory?: number;
+  /** Stop when two iterations in a row decrease f by less than this (default 1e-5 · max(1, |f|)). */
+  readonly tolerance?: number;
 }
 
 function clampInto(x: Float64Array, lower: ArrayLike<number>, upper: ArrayLike<number>): void {
@@ -54,6 +56,7 @@ export function minimize(
   const gNew = new Float64Array(n);
   const alpha = new Float64Array(m);
   let it = 0;
+  let small = 0;
   for (; it < maxIt; it++) {
     // Two-loop recursion for d = −H ∇f.
     d.set(g);
@@ -118,7 +121,9 @@ export function minimize(
         Y.shift();
       }
     }
-    if (decrease < 1e-9 * Math.max(1, Math.abs(fx))) break;
+    // Two small steps in a row: one alone happens where the quasi-Newton model is still poor.
+    small = decrease < (options.tolerance ?? 1e-5 * Math.max(1, Math.abs(fx))) ? small + 1 : 0;
+    if (small >= 2) break;
   }
   return { x, value: fx, iterations: it };
 }
