@@ -38,7 +38,7 @@ export class RandomSampler implements Sampler {
   private readonly sobol: SobolSequence | undefined;
   private readonly point: Float64Array | undefined;
   private readonly ended = new Set<string>();
-  private endedCount = 0;
+  private readonly endedIds = new Set<number>();
 
   constructor(space: SearchSpace, options: RandomSamplerOptions = {}) {
     this.space = space;
@@ -72,17 +72,23 @@ export class RandomSampler implements Sampler {
   }
 
   /**
-   * The keys of the ended trials, kept across calls: ended trials only ever join the
-   * end of the history, so each call reads only the new ones (a shorter history means
-   * another sweep, and starts over).
+   * The keys of the ended trials, kept across calls by trial id. New ended trials are
+   * looked for from the end of the history, where recently suggested ones sit, until
+   * all are found; a history with fewer trials than seen is another sweep: start over.
    */
   private endedKeys(history: TrialHistory): Set<string> {
-    if (history.trials.length < this.endedCount) {
+    const trials = history.trials;
+    if (trials.length < this.endedIds.size) {
       this.ended.clear();
-      this.endedCount = 0;
+      this.endedIds.clear();
     }
-    for (; this.endedCount < history.trials.length; this.endedCount++) {
-      this.ended.add(key((history.trials[this.endedCount] as FinishedTrial).params));
+    let missing = trials.length - this.endedIds.size;
+    for (let i = trials.length - 1; i >= 0 && missing > 0; i--) {
+      const t = trials[i] as FinishedTrial;
+      if (this.endedIds.has(t.id)) continue;
+      this.endedIds.add(t.id);
+      this.ended.add(key(t.params));
+      missing--;
     }
     return this.ended;
   }

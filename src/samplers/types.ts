@@ -53,7 +53,7 @@ export interface PendingTrial {
 /** Everything a sampler may look at: the objective, ended trials and running ones. */
 export interface TrialHistory {
   readonly objective: Objective;
-  /** Ended trials, in the order they were suggested. */
+  /** Ended trials (the engine keeps them by id: the order they were suggested in). */
   readonly trials: readonly FinishedTrial[];
   /** Running trials, so concurrent suggestions can avoid duplicates. */
   readonly pending: readonly PendingTrial[];
