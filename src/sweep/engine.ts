@@ -80,7 +80,8 @@ export class Sweep {
   private readonly pending: PendingTrial[] = [];
   private readonly view: TrialHistory;
   private readonly writes: Promise<void>[] = [];
-  private writeError: unknown;
+  /** The first error of the store or of onEvent: it stops the sweep, and run() throws it. */
+  private failure: unknown;
   private stopping: { reason: StopReason; message: string } | undefined;
   private wake: (() => void) | undefined;
   private started = false;
@@ -158,7 +159,7 @@ export class Sweep {
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } catch (error) {
-      this.stop('cancelled', `the sampler failed: ${(error as Error).message}`);
+      this.stop('cancelled', `the sweep failed: ${(error as Error).message}`);
       await this.drain();
       throw error;
     } finally {
@@ -174,9 +175,9 @@ export class Sweep {
             message: `the sampler has no more parameter sets after ${suggested} trials`,
           }
         : { reason: 'max_total_trials' as const, message: `max_total_trials (${suggested}) reached` });
-    this.write(this.store.endSweep(end.reason, end.message));
+    this.write(() => this.store.endSweep(end.reason, end.message));
     await Promise.all(this.writes);
-    if (this.writeError !== undefined) throw this.writeError;
+    if (this.failure !== undefined) throw this.failure;
     return this.result(end, startedAt, t0);
   }
 
@@ -205,8 +206,8 @@ export class Sweep {
     this.live.set(id, live);
     this.histories.push(live.history);
     this.pending.push({ id, params });
-    this.write(this.store.startTrial(id, params, live.startedAt));
-    this.onEvent?.({ type: 'trial_started', trialId: id, params });
+    this.write(() => this.store.startTrial(id, params, live.startedAt));
+    this.emit({ type: 'trial_started', trialId: id, params });
     const { trialTimeout } = this.limits;
     if (trialTimeout !== undefined) {
       live.timer = setTimeout(
@@ -239,9 +240,12 @@ export class Sweep {
   private report(live: Live, name: string, value: number, step: number | undefined, judge: boolean): void {
     if (live.ended || live.stopped) return;
     if (typeof name !== 'string' || name === '') {
-      throw new ValidationError(`report: a metric name must be a non-empty string, got ${JSON.stringify(name)}`, {
-        path: 'report.name',
-      });
+      throw new ValidationError(
+        `report: a metric name must be a non-empty string, got ${JSON.stringify(name)}`,
+        {
+          path: 'report.name',
+        },
+      );
     }
     if (typeof value !== 'number') {
       throw new ValidationError(
@@ -255,7 +259,7 @@ export class Sweep {
     const last = points[points.length - 1];
     const point = { step: step ?? (last ? last.step + 1 : 0), value };
     points.push(point);
-    this.write(this.store.addMetric(live.id, name, point));
+    this.write(() => this.store.addMetric(live.id, name, point));
     if (name !== this.objective.primaryMetric) return;
     live.history.values.push(value);
     if (!judge || !this.policy) return;
@@ -273,7 +277,7 @@ export class Sweep {
   private stop(reason: StopReason, message: string): void {
     if (this.stopping) return;
     this.stopping = { reason, message };
-    this.onEvent?.({ type: 'stopping', reason, message });
+    this.emit({ type: 'stopping', reason, message });
     for (const live of this.live.values()) this.stopTrial(live, 'cancelled', `cancelled: ${message}`);
     this.wake?.();
   }
@@ -313,7 +317,7 @@ export class Sweep {
     const at = this.pending.findIndex((p) => p.id === live.id);
     if (at !== -1) this.pending.splice(at, 1);
     insertById(this.ended, trial);
-    this.write(
+    this.write(() =>
       this.store.endTrial(live.id, {
         status,
         endedAt,
@@ -322,7 +326,7 @@ export class Sweep {
         ...(live.output ? { output: live.output } : {}),
       }),
     );
-    this.onEvent?.({ type: 'trial_ended', trial });
+    this.emit({ type: 'trial_ended', trial });
     const same = this.watch.ended(status, message);
     if (same) this.stop('same_error', same);
     this.wake?.();
@@ -356,10 +360,29 @@ export class Sweep {
     while (this.live.size > 0) await new Promise<void>((resolve) => (this.wake = resolve));
   }
 
-  private write(result: void | Promise<void>): void {
-    if (result instanceof Promise) {
-      this.writes.push(result.catch((error: unknown) => void (this.writeError ??= error)));
+  private write(op: () => void | Promise<void>): void {
+    try {
+      const result = op();
+      if (result instanceof Promise)
+        this.writes.push(result.catch((error: unknown) => this.fail('store', error)));
+    } catch (error) {
+      this.fail('store', error);
     }
+  }
+
+  private emit(event: SweepEvent): void {
+    if (!this.onEvent) return;
+    try {
+      this.onEvent(event);
+    } catch (error) {
+      this.fail('onEvent', error);
+    }
+  }
+
+  private fail(where: string, error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    this.stop('cancelled', `the ${where} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   private result(end: { reason: StopReason; message: string }, startedAt: string, t0: number): SweepResult {

@@ -292,6 +292,40 @@ describe('determinism and the store', () => {
     assert.deepEqual(store.status(), { reason: 'exhausted', message: result.message });
   });
 
+  it('a store or onEvent that throws stops the sweep, and sweep() rejects with its error', async () => {
+    const store = new MemoryStore();
+    store.addMetric = () => {
+      throw new Error('disk gone');
+    };
+    let started = 0;
+    await assert.rejects(
+      sweep({
+        sampler: uniformSampler(8),
+        objective: minimizeLoss,
+        limits: { maxTotalTrials: 20, maxConcurrentTrials: 1 },
+        store,
+        trial: (p) => {
+          started++;
+          return Number(p['x']);
+        },
+      }),
+      /disk gone/,
+    );
+    assert.equal(started, 1);
+    await assert.rejects(
+      sweep({
+        sampler: uniformSampler(8),
+        objective: minimizeLoss,
+        limits: { maxTotalTrials: 5 },
+        onEvent: (e) => {
+          if (e.type === 'trial_ended') throw new TypeError('progress bug');
+        },
+        trial: () => 1,
+      }),
+      /progress bug/,
+    );
+  });
+
   it('waits for an asynchronous store and fails when a write failed', async () => {
     const writes: string[] = [];
     const store = {
