@@ -2,12 +2,17 @@ import { ValidationError } from '../errors.ts';
 import {
   DecisionTreeClassifier,
   DecisionTreeRegressor,
+  ElasticNet,
   ExtraTreesClassifier,
   ExtraTreesRegressor,
   GradientBoostingClassifier,
   GradientBoostingRegressor,
+  KNeighborsClassifier,
+  KNeighborsRegressor,
+  LogisticRegression,
   RandomForestClassifier,
   RandomForestRegressor,
+  Ridge,
 } from '../models/index.ts';
 import type { ComputeParams, Estimator } from '../models/types.ts';
 import { choice, loguniform, qloguniform, uniform } from '../space/constructors.ts';
@@ -64,6 +69,10 @@ function num(p: Readonly<Record<string, ParamValue>>, key: string, fallback: num
   return typeof v === 'number' ? v : fallback;
 }
 
+function compute(ctx: BuildContext): { seed: number; backend?: BuildContext['backend'] } {
+  return { seed: ctx.seed, ...(ctx.backend !== undefined ? { backend: ctx.backend } : {}) };
+}
+
 function forestParams(p: Readonly<Record<string, ParamValue>>, ctx: BuildContext): Record<string, unknown> {
   const maxFeatures = num(p, 'maxFeatures', 1);
   return {
@@ -71,16 +80,65 @@ function forestParams(p: Readonly<Record<string, ParamValue>>, ctx: BuildContext
     maxFeatures: maxFeatures >= 1 ? null : maxFeatures,
     minSamplesLeaf: Math.max(1, Math.round(num(p, 'minSamplesLeaf', 1))),
     ...(ctx.task === 'classification' && typeof p.criterion === 'string' ? { criterion: p.criterion } : {}),
-    seed: ctx.seed,
-    ...(ctx.backend !== undefined ? { backend: ctx.backend } : {}),
+    ...compute(ctx),
   };
 }
 
 /**
- * Every model family AutoML knows, cheapest first. Linear models, kNN and naive Bayes
- * join by adding their entries here.
+ * Every model family AutoML knows. Another estimator joins AutoML by adding its entry
+ * here (factory, default space with a cheap start, cost hint).
  */
 export const CANDIDATES: readonly Candidate[] = [
+  {
+    name: 'LogisticRegression',
+    tasks: ['classification'],
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ C: loguniform(ln(1e-3), ln(1e3)) }),
+    initial: { C: 1 },
+    costHint: () => 0.5,
+    create: (p, ctx) => new LogisticRegression({ C: num(p, 'C', 1), maxIter: 500, ...compute(ctx) }),
+  },
+  {
+    name: 'Ridge',
+    tasks: ['regression'],
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ alpha: loguniform(ln(1e-3), ln(1e3)) }),
+    initial: { alpha: 1 },
+    costHint: () => 0.2,
+    create: (p, ctx) => new Ridge({ alpha: num(p, 'alpha', 1), ...compute(ctx) }),
+  },
+  {
+    name: 'ElasticNet',
+    tasks: ['regression'],
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ alpha: loguniform(ln(1e-4), ln(10)), l1Ratio: uniform(0, 1) }),
+    initial: { alpha: 0.01, l1Ratio: 0.5 },
+    costHint: () => 0.5,
+    create: (p, ctx) =>
+      new ElasticNet({ alpha: num(p, 'alpha', 0.01), l1Ratio: num(p, 'l1Ratio', 0.5), ...compute(ctx) }),
+  },
+  {
+    name: 'KNN',
+    tasks: ['classification', 'regression'],
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ nNeighbors: qloguniform(0, ln(64), 1), weights: choice(['uniform', 'distance']) }),
+    initial: { nNeighbors: 5, weights: 'uniform' },
+    costHint: () => 2,
+    create(p, ctx) {
+      const params = {
+        nNeighbors: Math.max(1, Math.round(num(p, 'nNeighbors', 5))),
+        weights: p.weights === 'distance' ? ('distance' as const) : ('uniform' as const),
+        ...compute(ctx),
+      };
+      return ctx.task === 'classification'
+        ? new KNeighborsClassifier(params)
+        : new KNeighborsRegressor(params);
+    },
+  },
   {
     name: 'DecisionTree',
     tasks: ['classification', 'regression'],
@@ -96,8 +154,7 @@ export const CANDIDATES: readonly Candidate[] = [
       const params = {
         maxDepth: Math.max(1, Math.round(num(p, 'maxDepth', 8))),
         minSamplesLeaf: Math.max(1, Math.round(num(p, 'minSamplesLeaf', 1))),
-        seed: ctx.seed,
-        ...(ctx.backend !== undefined ? { backend: ctx.backend } : {}),
+        ...compute(ctx),
       };
       return ctx.task === 'classification'
         ? new DecisionTreeClassifier(params)
@@ -138,8 +195,7 @@ export const CANDIDATES: readonly Candidate[] = [
         colsampleBytree: Math.min(1, num(p, 'colsampleBytree', 1)),
         regLambda: num(p, 'regLambda', 0),
         ...(typeof p.earlyStoppingRounds === 'number' ? { earlyStoppingRounds: p.earlyStoppingRounds } : {}),
-        seed: ctx.seed,
-        ...(ctx.backend !== undefined ? { backend: ctx.backend } : {}),
+        ...compute(ctx),
       };
       return ctx.task === 'classification'
         ? new GradientBoostingClassifier(params)
