@@ -358,7 +358,7 @@ export class SqliteStore {
   }
 
   /**
-   * Every point of one metric of a run, by step then time.
+   * Every point of one metric of a run, by step, then in the order they were logged.
    *
    * @example
    * store.metricHistory(run.id, 'loss').map((p) => p.value);
@@ -366,7 +366,7 @@ export class SqliteStore {
   metricHistory(runId: string, key: string): MetricRecord[] {
     const id = this.runRow(runId).run_id;
     const rows = this.sql(
-      'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp, rowid',
+      'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, rowid',
     ).all(id, key) as MetricRecord[];
     return rows.map(fromStoredValue);
   }
