@@ -8,8 +8,8 @@
  * move away from each other) the "bad" set. Each set gives a mixture density: one
  * component per trial plus one prior component. A component is a product over the
  * coordinates that are active in the point evaluated: a truncated normal on [0, 1]
- * around the trial's coordinate (bandwidth 0.2·m^(−1/(d+4)), Scott's rule as Optuna's
- * multivariate TPE), or for a choice a distribution that puts extra mass on the trial's
+ * around the trial's coordinate (bandwidth 0.2·m^(−1/(d+4)) for m trials, Scott's rule,
+ * but at least 1/(m + 2), as Optuna's multivariate TPE), or for a choice a distribution that puts extra mass on the trial's
  * option; a coordinate that was inactive in the trial (another branch of a conditional
  * choice) falls back to the prior there, so every component is a proper density over
  * the tree-shaped space. 24 candidates are drawn from the good mixture (component
@@ -128,12 +128,14 @@ export class TpeSampler implements Sampler {
   }
 
   private mixture(trials: Component[]): Mixture {
-    const m = trials.length + 1;
+    const m = Math.max(1, trials.length);
     const d = Math.max(1, this.coords.length);
+    // Scott's rule, clipped below at 1/(components) of the range (Optuna's "magic clip").
+    const sigma = Math.min(1, Math.max(0.2 * m ** (-1 / (d + 4)), 1 / Math.min(100, trials.length + 2)));
     return {
       components: [...trials, new Float64Array(this.coords.length).fill(Number.NaN)],
-      sigma: Math.max(0.2 * m ** (-1 / (d + 4)), 1e-3),
-      catBoost: m,
+      sigma,
+      catBoost: m + 1,
     };
   }
 
