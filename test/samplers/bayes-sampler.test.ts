@@ -26,6 +26,7 @@ import {
   searchSpace,
   uniform,
 } from '../../src/space/index.ts';
+import { sweep } from '../../src/sweep/engine.ts';
 
 const minimize: Objective = { goal: 'minimize', primaryMetric: 'loss' };
 
@@ -269,5 +270,31 @@ describe('method choice and the sampler factory', () => {
     assert.equal(sampler.name, 'bayesian');
     assert.equal(sampler.method, 'tpe');
     assert.equal(sampler.seed, 4);
+  });
+
+  it('runs a concurrent sweep end to end, as sweep() builds it from sampling: bayesian', async () => {
+    const result = await sweep({
+      searchSpace: { x: 'uniform(0, 1)', y: 'uniform(0, 1)' },
+      sampling: { type: 'bayesian', seed: 2 },
+      objective: minimize,
+      limits: { maxTotalTrials: 24, maxConcurrentTrials: 3 },
+      trial: async (p) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { loss: quadratic(p) };
+      },
+    });
+    assert.equal(result.sampler, 'bayesian');
+    assert.equal(result.counts.completed, 24);
+    assert.ok((result.best?.value as number) < 1e-3, `best ${result.best?.value}`);
+  });
+
+  it('gp on a conditional space, when asked for: valid sets with inactive coordinates imputed', () => {
+    const space = searchSpace({
+      m: choice([{ a: uniform(0, 1) }, { b: randint(5), c: choice(['p', 'q']) }]),
+    });
+    const f = (p: ParamSet) => (p.m === 0 ? ((p['m.a'] as number) - 0.5) ** 2 : 1 + (p['m.b'] as number));
+    const trials = run(new BayesianSampler(space, { seed: 1, method: 'gp' }), f, 16);
+    for (const t of trials) assert.ok(space.contains(t.params), JSON.stringify(t.params));
+    assert.ok(best(trials) < 0.01, `best ${best(trials)}`);
   });
 });
