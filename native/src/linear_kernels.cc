@@ -44,8 +44,6 @@ void blockGradient(const double* X, int64_t n, int p, int K, int64_t r0, int64_t
   }
 }
 
-double log1pExp(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-
 // Turns the scores of a block into residuals (dloss/dz, weighted) and returns the loss.
 double blockLoss(int K, int64_t len, const int32_t* y, const double* w, double* z) {
   double loss = 0;
@@ -53,8 +51,10 @@ double blockLoss(int K, int64_t len, const int32_t* y, const double* w, double* 
     for (int64_t i = 0; i < len; i++) {
       const double zi = z[i];
       const double yi = y[i];
-      loss += w[i] * (log1pExp(zi) - yi * zi);
-      const double prob = zi >= 0 ? 1.0 / (1.0 + std::exp(-zi)) : std::exp(zi) / (1.0 + std::exp(zi));
+      // One exp serves both the loss log(1 + e^z) and the probability, stably for any z.
+      const double e = std::exp(-std::fabs(zi));
+      loss += w[i] * ((zi > 0 ? zi : 0.0) + std::log1p(e) - yi * zi);
+      const double prob = zi >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
       z[i] = w[i] * (prob - yi);
     }
     return loss;

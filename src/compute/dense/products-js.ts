@@ -54,10 +54,6 @@ function blockGradient(
   }
 }
 
-function log1pExp(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
 /**
  * Turns the scores z (len x K, column-major) of rows r0 .. r0+len into weighted
  * residuals w_i · (p_ik - [y_i = k]) in place, and returns Σ_i w_i · logloss_i.
@@ -79,8 +75,10 @@ export function logLossResiduals(
       const zi = z[i]!;
       const yi = y[r0 + i]!;
       const wi = w[r0 + i]!;
-      loss += wi * (log1pExp(zi) - yi * zi);
-      const prob = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+      // One exp serves both the loss log(1 + e^z) and the probability, stably for any z.
+      const e = Math.exp(-Math.abs(zi));
+      loss += wi * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
+      const prob = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
       z[i] = wi * (prob - yi);
     }
     return loss;

@@ -18,19 +18,24 @@ export function coefficientImportances(
   const out = new Float64Array(p);
   let total = 0;
   for (let j = 0; j < p; j++) {
-    let sw = 0;
-    let mean = 0;
-    for (let i = 0; i < n; i++) {
-      sw += weight[i]!;
-      mean += weight[i]! * data[j * n + i]!;
-    }
-    mean /= sw;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += weight[i]! * (data[j * n + i]! - mean) ** 2;
-    const sd = Math.sqrt(v / sw);
     let c = 0;
     for (let k = 0; k < K; k++) c += Math.abs(coef[k * p + j]!);
-    out[j] = c * sd;
+    if (c === 0) continue;
+    // One pass, shifted by the first value so that a large mean does not cancel the variance.
+    const o = j * n;
+    const shift = data[o]!;
+    let sw = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = weight[i]!;
+      const d = data[o + i]! - shift;
+      sw += wi;
+      s1 += wi * d;
+      s2 += wi * d * d;
+    }
+    const mean = s1 / sw;
+    out[j] = c * Math.sqrt(Math.max(s2 / sw - mean * mean, 0));
     total += out[j]!;
   }
   if (total > 0) for (let j = 0; j < p; j++) out[j]! /= total;

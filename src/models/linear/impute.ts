@@ -4,28 +4,45 @@ import { ValidationError } from '../../errors.ts';
 /**
  * Weighted mean of the non-missing values of every column (0 for a column with no
  * value): what linear, k-NN and naive Bayes models fill missing values with. Weighted,
- * so that a row of weight 2 counts as the row twice here too.
+ * so that a row of weight 2 counts as the row twice here too. Also says whether any
+ * value is missing, and rejects infinite values (one pass over the data).
  *
  * @example
- * columnMeans({ data: Float64Array.of(1, NaN, 3), nRows: 3, nCols: 1 }, Float64Array.of(1, 1, 1)); // [2]
+ * columnMeans({ data: Float64Array.of(1, NaN, 3), nRows: 3, nCols: 1 }, Float64Array.of(1, 1, 1));
+ * // { means: [2], missing: true }
  */
-export function columnMeans(X: ColumnMatrix, weight: Float64Array): Float64Array {
+export function columnMeans(
+  X: ColumnMatrix,
+  weight: Float64Array,
+  path = 'X',
+): { means: Float64Array; missing: boolean } {
   const { data, nRows, nCols } = X;
-  const out = new Float64Array(nCols);
+  const means = new Float64Array(nCols);
+  let missing = false;
   for (let c = 0; c < nCols; c++) {
     let s = 0;
     let w = 0;
     const o = c * nRows;
     for (let r = 0; r < nRows; r++) {
       const v = data[o + r]!;
-      if (!Number.isNaN(v)) {
+      if (v - v === 0) {
         s += weight[r]! * v;
         w += weight[r]!;
+      } else if (Number.isNaN(v)) {
+        missing = true;
+      } else {
+        throw infinite(path, r, c, v);
       }
     }
-    out[c] = w > 0 ? s / w : 0;
+    means[c] = w > 0 ? s / w : 0;
   }
-  return out;
+  return { means, missing };
+}
+
+function infinite(path: string, r: number, c: number, v: number): ValidationError {
+  return new ValidationError(`${path}[${r}][${c}] is ${v}: features must be finite or missing (NaN)`, {
+    path: `${path}[${r}][${c}]`,
+  });
 }
 
 /**
@@ -62,10 +79,7 @@ export function assertNoInfinity(X: ColumnMatrix, path: string): void {
     const v = data[i]!;
     if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
       const r = i % nRows;
-      const c = (i - r) / nRows;
-      throw new ValidationError(`${path}[${r}][${c}] is ${v}: features must be finite or missing (NaN)`, {
-        path: `${path}[${r}][${c}]`,
-      });
+      throw infinite(path, r, (i - r) / nRows, v);
     }
   }
 }

@@ -26,9 +26,8 @@ export function trainingData(
   const raw = toFeatureMatrix(input);
   checkTrainingShape(raw, yLength);
   const weight = sampleWeights(sampleWeight, raw.nRows);
-  assertNoInfinity(raw, 'X');
-  const fill = columnMeans(raw, weight);
-  return { X: imputed(raw, fill), fill, weight };
+  const { means, missing } = columnMeans(raw, weight);
+  return { X: missing ? imputed(raw, means) : raw, fill: means, weight };
 }
 
 /**
