@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/tracking/tracker.ts';
-import { mlsweep } from '../tracking/helpers/cli.ts';
+import { inProcess, mlsweep } from '../tracking/helpers/cli.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 const work = tempDir('models-cli');
@@ -18,31 +18,31 @@ run.end();
 tracker.close();
 
 describe('mlsweep models', () => {
-  it('register from a run and from a file, alias, list, show', () => {
-    const first = mlsweep([
-      'models',
-      'register',
-      'iris-rf',
-      '--run',
-      run.id,
-      '--artifact',
-      'model.json',
-      '--data-schema',
-      join(work, 'schema.json'),
-      '--tag',
-      'stage=dev',
-      '--store',
-      dir,
-      '--json',
-    ]);
-    assert.equal(first.status, 0, first.stderr);
-    const v1 = JSON.parse(first.stdout);
+  it('register from a run and from a file, alias, list, show', async () => {
+    const v1 = JSON.parse(
+      await inProcess([
+        'models',
+        'register',
+        'iris-rf',
+        '--run',
+        run.id,
+        '--artifact',
+        'model.json',
+        '--data-schema',
+        join(work, 'schema.json'),
+        '--tag',
+        'stage=dev',
+        '--store',
+        dir,
+        '--json',
+      ]),
+    );
     assert.equal(v1.version, 1);
     assert.deepEqual(v1.metrics, { accuracy: 0.9 });
     assert.deepEqual(v1.dataSchema, { columns: ['a', 'b'] });
     assert.deepEqual(v1.tags, { stage: 'dev' });
 
-    const second = mlsweep([
+    const second = await inProcess([
       'models',
       'register',
       'iris-rf',
@@ -51,18 +51,28 @@ describe('mlsweep models', () => {
       '--store',
       dir,
     ]);
-    assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stdout, /registered iris-rf version 2/);
+    assert.match(second, /registered iris-rf version 2/);
 
-    assert.equal(mlsweep(['models', 'alias', 'iris-rf', 'production', '1', '--store', dir]).status, 0);
-    const moved = mlsweep(['models', 'alias', 'iris-rf', 'production', '2', '--store', dir, '--json']);
-    assert.deepEqual(JSON.parse(moved.stdout).aliases, { production: 2 });
+    assert.match(
+      await inProcess(['models', 'alias', 'iris-rf', 'production', '1', '--store', dir]),
+      /-> version 1/,
+    );
+    const moved = await inProcess([
+      'models',
+      'alias',
+      'iris-rf',
+      'production',
+      '2',
+      '--store',
+      dir,
+      '--json',
+    ]);
+    assert.deepEqual(JSON.parse(moved).aliases, { production: 2 });
 
-    const list = mlsweep(['models', 'list', '--store', dir]);
-    assert.match(list.stdout, /iris-rf\s+2\s+production->2/);
-    const show = mlsweep(['models', 'show', 'models:/iris-rf@production', '--store', dir, '--json']);
-    assert.equal(JSON.parse(show.stdout).version, 2);
-    const all = JSON.parse(mlsweep(['models', 'show', 'iris-rf', '--store', dir, '--json']).stdout);
+    assert.match(await inProcess(['models', 'list', '--store', dir]), /iris-rf\s+2\s+production->2/);
+    const show = await inProcess(['models', 'show', 'models:/iris-rf@production', '--store', dir, '--json']);
+    assert.equal(JSON.parse(show).version, 2);
+    const all = JSON.parse(await inProcess(['models', 'show', 'iris-rf', '--store', dir, '--json']));
     assert.deepEqual(
       all.versions.map((v: { version: number; runId?: string }) => [v.version, v.runId ?? null]),
       [
@@ -72,7 +82,7 @@ describe('mlsweep models', () => {
     );
   });
 
-  it('rejects an invalid name, a missing source, an unknown version: exit 2', () => {
+  it('rejects an invalid name (exit 2), a missing source, an unknown version', async () => {
     const bad = mlsweep([
       'models',
       'register',
@@ -84,11 +94,13 @@ describe('mlsweep models', () => {
     ]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /invalid model name "iris rf!"/);
-    const none = mlsweep(['models', 'register', 'x', '--store', dir]);
-    assert.equal(none.status, 2);
-    assert.match(none.stderr, /needs either --run RUN --artifact PATH, or --file PATH/);
-    const version = mlsweep(['models', 'alias', 'iris-rf', 'staging', '9', '--store', dir]);
-    assert.equal(version.status, 2);
-    assert.match(version.stderr, /model 'iris-rf' has no version 9; it has 1, 2/);
+    await assert.rejects(
+      inProcess(['models', 'register', 'x', '--store', dir]),
+      /needs either --run RUN --artifact PATH, or --file PATH/,
+    );
+    await assert.rejects(
+      inProcess(['models', 'alias', 'iris-rf', 'staging', '9', '--store', dir]),
+      /model 'iris-rf' has no version 9; it has 1, 2/,
+    );
   });
 });

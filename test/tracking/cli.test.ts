@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/tracking/tracker.ts';
-import { mlsweep } from './helpers/cli.ts';
+import { inProcess, mlsweep } from './helpers/cli.ts';
 import { tempDir } from './helpers/temp.ts';
 
 const work = tempDir('cli');
@@ -29,9 +29,8 @@ for (const [i, acc] of [0.8, 0.95, 0.9].entries()) {
 tracker.close();
 
 describe('mlsweep experiments / runs', () => {
-  it('experiments list --json: every experiment with its run count', () => {
-    const { status, stdout, stderr } = mlsweep(['experiments', 'list', '--store', dir, '--json']);
-    assert.equal(status, 0, stderr);
+  it('experiments list --json: every experiment with its run count', async () => {
+    const stdout = await inProcess(['experiments', 'list', '--store', dir, '--json']);
     const list = JSON.parse(stdout) as Array<{ name: string; runCount: number }>;
     assert.deepEqual(
       list.map((e) => [e.name, e.runCount]),
@@ -42,8 +41,8 @@ describe('mlsweep experiments / runs', () => {
     );
   });
 
-  it('runs list: filter, order-by and experiment, as JSON and as a table', () => {
-    const json = mlsweep([
+  it('runs list: filter, order-by and experiment, as JSON and as a table', async () => {
+    const json = await inProcess([
       'runs',
       'list',
       '--store',
@@ -56,14 +55,12 @@ describe('mlsweep experiments / runs', () => {
       'metrics.accuracy DESC',
       '--json',
     ]);
-    assert.equal(json.status, 0, json.stderr);
     assert.deepEqual(
-      (JSON.parse(json.stdout) as Array<{ name: string }>).map((r) => r.name),
+      (JSON.parse(json) as Array<{ name: string }>).map((r) => r.name),
       ['run-1', 'run-2'],
     );
-    const text = mlsweep(['runs', 'list', '--store', dir, '--order-by', 'params.max_depth']);
-    assert.equal(text.status, 0, text.stderr);
-    const lines = text.stdout.trim().split('\n');
+    const text = await inProcess(['runs', 'list', '--store', dir, '--order-by', 'params.max_depth']);
+    const lines = text.trim().split('\n');
     assert.match(lines[0]!, /^run\s+name\s+status\s+started\s+metrics.accuracy\s+params.max_depth$/);
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(/\s+/)[1]),
@@ -71,17 +68,8 @@ describe('mlsweep experiments / runs', () => {
     );
   });
 
-  it('runs show: params, metric history, artifacts; a prefix of the id is enough', () => {
-    const { status, stdout, stderr } = mlsweep([
-      'runs',
-      'show',
-      ids[1]!.slice(0, 8),
-      '--store',
-      dir,
-      '--json',
-    ]);
-    assert.equal(status, 0, stderr);
-    const run = JSON.parse(stdout);
+  it('runs show: params, metric history, artifacts; a prefix of the id is enough', async () => {
+    const run = JSON.parse(await inProcess(['runs', 'show', ids[1]!.slice(0, 8), '--store', dir, '--json']));
     assert.equal(run.id, ids[1]);
     assert.deepEqual(run.params, { max_depth: '4' });
     assert.deepEqual(
@@ -92,8 +80,7 @@ describe('mlsweep experiments / runs', () => {
       ],
     );
     assert.deepEqual(run.artifacts, ['model.json']);
-    const text = mlsweep(['runs', 'show', ids[1]!, '--store', dir]);
-    assert.match(text.stdout, /accuracy = 0.95; 2/);
+    assert.match(await inProcess(['runs', 'show', ids[1]!, '--store', dir]), /accuracy = 0.95; 2/);
   });
 
   it('a filter with a syntax error: exit 2, the message points at the token', () => {
@@ -110,13 +97,12 @@ describe('mlsweep experiments / runs', () => {
     assert.match(stderr, /filter: expected a value .* at column 19\n {2}metrics.accuracy >> 1\n {20}\^/);
   });
 
-  it('unknown run, unknown experiment, missing store: exit 2 with the reason', () => {
-    const run = mlsweep(['runs', 'show', 'abcdef12', '--store', dir]);
-    assert.equal(run.status, 2);
-    assert.match(run.stderr, /unknown run 'abcdef12'/);
-    const exp = mlsweep(['runs', 'list', '--store', dir, '--experiment', 'nope']);
-    assert.equal(exp.status, 2);
-    assert.match(exp.stderr, /unknown experiment "nope"; known: baseline \(1\), trees \(2\)/);
+  it('unknown run, unknown experiment, missing store: the reason', async () => {
+    await assert.rejects(inProcess(['runs', 'show', 'abcdef12', '--store', dir]), /unknown run 'abcdef12'/);
+    await assert.rejects(
+      inProcess(['runs', 'list', '--store', dir, '--experiment', 'nope']),
+      /unknown experiment "nope"; known: baseline \(1\), trees \(2\)/,
+    );
     const missing = mlsweep(['experiments', 'list', '--store', join(work, 'none')]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /no mlsweep store at .*none\/mlsweep.db/);
