@@ -13,6 +13,7 @@
 import { Choice } from '../../space/choice.ts';
 import { Normal, RandInt, Uniform } from '../../space/distributions.ts';
 import type { Distribution, ParamSet, ParamValue, SearchSpace } from '../../space/types.ts';
+import type { TrialHistory } from '../types.ts';
 
 /** One coordinate of the space as the models see it. */
 export interface Coordinate {
@@ -119,4 +120,18 @@ export function paramsKey(params: ParamSet): string {
       .sort()
       .map((k) => [k, params[k]]),
   );
+}
+
+/**
+ * The keys of every parameter set already tried or running, so a sampler does not
+ * suggest one again.
+ *
+ * @example
+ * if (triedKeys(history).has(paramsKey(params))) pickAnother();
+ */
+export function triedKeys(history: TrialHistory): Set<string> {
+  const seen = new Set<string>();
+  for (const t of history.trials) seen.add(paramsKey(t.params));
+  for (const t of history.pending) seen.add(paramsKey(t.params));
+  return seen;
 }

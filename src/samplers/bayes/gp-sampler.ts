@@ -29,7 +29,7 @@ import { freshSeed, nextPosition } from '../position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { logExpectedImprovement } from './acquisition.ts';
 import { InitialDesign, sobolPoints, suggestionRng } from './design.ts';
-import { type Coordinate, coordinates, featureOf, paramsKey, unitPoint } from './encode.ts';
+import { type Coordinate, coordinates, featureOf, paramsKey, triedKeys, unitPoint } from './encode.ts';
 import { fitHyperparameters, GaussianProcess, type GpData, gaussian } from './gp.ts';
 import type { KernelLayout } from './kernel.ts';
 import { gpTargets, initialDesignSize, observations } from './observations.ts';
@@ -102,9 +102,7 @@ export class GpSampler implements Sampler {
     let best = Number.POSITIVE_INFINITY;
     for (const v of gp.data.y) best = Math.min(best, v);
 
-    const seen = new Set<string>();
-    for (const t of history.trials) seen.add(paramsKey(t.params));
-    for (const t of history.pending) seen.add(paramsKey(t.params));
+    const seen = triedKeys(history);
     const ranked = this.searchAcquisition(gp, best, targets, rng, position);
     for (const params of ranked) if (!seen.has(paramsKey(params))) return { params };
     // A finite space whose promising points have all been tried: any untried point will do.

@@ -21,7 +21,7 @@ import type { ParamSet, Rng } from '../../space/types.ts';
 import { freshSeed, nextPosition } from '../position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { InitialDesign, suggestionRng } from './design.ts';
-import { type Coordinate, coordinates, paramsKey, unitOf } from './encode.ts';
+import { type Coordinate, coordinates, paramsKey, triedKeys, unitOf } from './encode.ts';
 import { initialDesignSize, observations, rankForTpe } from './observations.ts';
 
 /** Options of the TPE sampler. */
@@ -96,9 +96,7 @@ export class TpeSampler implements Sampler {
     );
     const l = this.mixture(good);
     const g = this.mixture(bad);
-    const seen = new Set<string>();
-    for (const t of history.trials) seen.add(paramsKey(t.params));
-    for (const t of history.pending) seen.add(paramsKey(t.params));
+    const seen = triedKeys(history);
     let bestParams: ParamSet | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < this.nCandidates * 4 && (c < this.nCandidates || bestParams === undefined); c++) {
