@@ -46,6 +46,9 @@ export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArr
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** Commander's collector for a repeatable option. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /** A time in ms as a short UTC date-time, or '-'. */
 export function when(ms: number | undefined): string {
   return ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);

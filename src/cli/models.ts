@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, ValidationError } from '../errors.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/model-registry.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
 import { printResult } from './output.ts';
 
 interface RegisterCliOptions extends StoreOption {
@@ -14,8 +14,6 @@ interface RegisterCliOptions extends StoreOption {
   tag?: string[];
   dataSchema?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Registers `mlsweep models list|show|register|alias`. */
 export function registerModels(program: Command): void {

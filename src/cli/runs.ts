@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../errors.ts';
 import type { Run } from '../tracking/types.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
 import { printResult } from './output.ts';
 
 interface ListOptions extends StoreOption {
@@ -11,8 +11,6 @@ interface ListOptions extends StoreOption {
   orderBy?: string[];
   maxResults?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Registers `mlsweep runs list` and `mlsweep runs show RUN`. */
 export function registerRuns(program: Command): void {

@@ -48,21 +48,21 @@ class FilterParser {
   }
 
   private or(): string {
-    const parts = [this.and()];
-    while (this.isWord('or')) {
-      this.at++;
-      parts.push(this.and());
-    }
-    return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+    return this.joined('or', () => this.and());
   }
 
   private and(): string {
-    const parts = [this.primary()];
-    while (this.isWord('and')) {
+    return this.joined('and', () => this.primary());
+  }
+
+  /** Operands separated by a keyword (`and`, `or`), parenthesised when there are several. */
+  private joined(word: 'and' | 'or', operand: () => string): string {
+    const parts = [operand()];
+    while (this.isWord(word)) {
       this.at++;
-      parts.push(this.primary());
+      parts.push(operand());
     }
-    return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+    return parts.length === 1 ? parts[0]! : `(${parts.join(` ${word.toUpperCase()} `)})`;
   }
 
   private primary(): string {
