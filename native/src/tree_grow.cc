@@ -229,11 +229,7 @@ class Grower {
   }
 
   double score(const double* s) const {
-    if (p_.mode == kModeGradient) {
-      const double t = thresholdL1(s[0]);
-      const double denom = s[1] + p_.lambdaL2;
-      return denom > 0 ? (t * t) / denom : 0.0;
-    }
+    if (p_.mode == kModeGradient) return gradientScore(s[0], s[1]);
     const double total = s[W_];
     if (!(total > 0)) return 0.0;
     double acc = 0;
@@ -427,6 +423,45 @@ class Grower {
     node.categorical = false;
   }
 
+  double gradientScore(double G, double H) const {
+    const double t = thresholdL1(G);
+    const double denom = H + p_.lambdaL2;
+    return denom > 0 ? (t * t) / denom : 0.0;
+  }
+
+  inline void tryGradient(GNode& node, int f, int threshold, bool missingLeft, bool missingSeen, double GL, double HL,
+                          double CL, const double* t, double scoreP) {
+    const double GR = t[0] - GL;
+    const double HR = t[1] - HL;
+    const double CR = t[2] - CL;
+    if (CL < p_.minSamplesLeaf || CR < p_.minSamplesLeaf || HL < p_.minChildWeight || HR < p_.minChildWeight) return;
+    const double gain = gradientScore(GL, HL) + gradientScore(GR, HR) - scoreP;
+    if (!(gain > node.gain)) return;
+    node.gain = gain;
+    node.feature = f;
+    node.threshold = threshold;
+    node.missingLeft = missingSeen ? missingLeft : CL >= CR;
+    node.categorical = false;
+  }
+
+  // The numeric scan of gradient mode on scalars: the hot loop of boosting.
+  void scanGradient(GNode& node, int f, const double* h, int base, int nv, bool missing, double scoreP) {
+    const double* t = node.totals.data();
+    const size_t ms = static_cast<size_t>(base + d_.nBins[f]) * 3;
+    const double mG = missing ? h[ms] : 0.0;
+    const double mH = missing ? h[ms + 1] : 0.0;
+    const double mC = missing ? h[ms + 2] : 0.0;
+    double GL = 0, HL = 0, CL = 0;
+    for (int i = 0; i < nv; i++) {
+      const size_t s = static_cast<size_t>(base + present_[i]) * 3;
+      GL += h[s];
+      HL += h[s + 1];
+      CL += h[s + 2];
+      if (i < nv - 1 || missing) tryGradient(node, f, present_[i], false, missing, GL, HL, CL, t, scoreP);
+      if (missing && i < nv - 1) tryGradient(node, f, present_[i], true, missing, GL + mG, HL + mH, CL + mC, t, scoreP);
+    }
+  }
+
   void evaluateNumeric(GNode& node, int f, const double* h, int base, int m, double scoreP) {
     const int nb = d_.nBins[f];
     const bool missing = present_[m - 1] == nb;
@@ -446,6 +481,10 @@ class Grower {
         addSlot(L, h, ms);
         considerNumeric(node, f, t, true, missing, scoreP);
       }
+      return;
+    }
+    if (p_.mode == kModeGradient) {
+      scanGradient(node, f, h, base, nv, missing, scoreP);
       return;
     }
     for (int i = 0; i < nv; i++) {

@@ -259,8 +259,9 @@ class BoostingRun {
       this.trees.push(tree);
     }
     this.pending = [];
-    const trainLoss = this.loss.loss(this.y, this.F, this.w);
-    this.trainLoss.push(trainLoss);
+    // the training loss costs a pass over every row: only computed for a listener
+    const trainLoss = this.onIteration ? this.loss.loss(this.y, this.F, this.w) : Number.NaN;
+    if (this.onIteration) this.trainLoss.push(trainLoss);
     let validLoss: number | undefined;
     if (this.evalF) {
       validLoss = this.loss.loss(this.evalData!.y, this.evalF, this.evalData!.w);
@@ -318,7 +319,10 @@ abstract class GradientBoostingModel extends TreeModel {
     return assertFitted(this.boost, this.name).bestIteration;
   }
 
-  /** Training and validation losses after each round, as reported to onIteration. */
+  /**
+   * Losses after each round: on the evaluation set when fit had one, on the training
+   * rows when fit had an onIteration callback (they cost a pass over the rows).
+   */
   get evalHistory(): { metric: string; train: number[]; valid: number[] } {
     const b = assertFitted(this.boost, this.name);
     return { metric: this.lossFor(b.nOut).metric, train: [...b.trainLoss], valid: [...b.validLoss] };

@@ -219,11 +219,7 @@ class Grower {
 
   private score(s: Float64Array): number {
     const { W } = this;
-    if (this.p.mode === MODE_GRADIENT) {
-      const t = this.thresholdL1(s[0]!);
-      const denom = s[1]! + this.p.lambdaL2;
-      return denom > 0 ? (t * t) / denom : 0;
-    }
+    if (this.p.mode === MODE_GRADIENT) return this.gradientScore(s[0]!, s[1]!);
     const total = s[W]!;
     if (!(total > 0)) return 0;
     let acc = 0;
@@ -419,6 +415,10 @@ class Grower {
       }
       return;
     }
+    if (this.p.mode === MODE_GRADIENT) {
+      this.scanGradient(node, f, h, base, nv, missing, scoreP);
+      return;
+    }
     for (let i = 0; i < nv; i++) {
       this.addSlot(L, h, (base + present[i]!) * D);
       if (i < nv - 1 || missing) this.considerNumeric(node, f, present[i]!, false, missing, scoreP);
@@ -428,6 +428,70 @@ class Grower {
         this.subSlot(L, h, ms);
       }
     }
+  }
+
+  /** The numeric scan of gradient mode on scalars: the hot loop of boosting. */
+  private scanGradient(
+    node: GNode,
+    f: number,
+    h: Float64Array,
+    base: number,
+    nv: number,
+    missing: boolean,
+    scoreP: number,
+  ) {
+    const { present } = this;
+    const t = node.totals;
+    const ms = (base + this.d.nBins[f]!) * 3;
+    const mG = missing ? h[ms]! : 0;
+    const mH = missing ? h[ms + 1]! : 0;
+    const mC = missing ? h[ms + 2]! : 0;
+    let GL = 0;
+    let HL = 0;
+    let CL = 0;
+    for (let i = 0; i < nv; i++) {
+      const s = (base + present[i]!) * 3;
+      GL += h[s]!;
+      HL += h[s + 1]!;
+      CL += h[s + 2]!;
+      if (i < nv - 1 || missing)
+        this.tryGradient(node, f, present[i]!, false, missing, GL, HL, CL, t, scoreP);
+      if (missing && i < nv - 1)
+        this.tryGradient(node, f, present[i]!, true, missing, GL + mG, HL + mH, CL + mC, t, scoreP);
+    }
+  }
+
+  private tryGradient(
+    node: GNode,
+    f: number,
+    threshold: number,
+    missingLeft: boolean,
+    missingSeen: boolean,
+    GL: number,
+    HL: number,
+    CL: number,
+    t: Float64Array,
+    scoreP: number,
+  ): void {
+    const p = this.p;
+    const GR = t[0]! - GL;
+    const HR = t[1]! - HL;
+    const CR = t[2]! - CL;
+    if (CL < p.minSamplesLeaf || CR < p.minSamplesLeaf || HL < p.minChildWeight || HR < p.minChildWeight)
+      return;
+    const gain = this.gradientScore(GL, HL) + this.gradientScore(GR, HR) - scoreP;
+    if (!(gain > node.gain)) return;
+    node.gain = gain;
+    node.feature = f;
+    node.threshold = threshold;
+    node.missingLeft = missingSeen ? missingLeft : CL >= CR;
+    node.cats = null;
+  }
+
+  private gradientScore(G: number, H: number): number {
+    const t = this.thresholdL1(G);
+    const denom = H + this.p.lambdaL2;
+    return denom > 0 ? (t * t) / denom : 0;
   }
 
   private considerNumeric(
