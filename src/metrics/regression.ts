@@ -7,12 +7,20 @@ export interface RegressionInput {
   yTrue: Float64Array;
   yPred: Float64Array;
   weight: Float64Array | undefined;
+  /** The target range the normalized errors divide by, when given instead of yTrue's. */
+  range: { min: number; max: number } | undefined;
 }
 
 /** Options of the regression metrics. */
 export interface RegressionOptions {
   /** Per-sample weights (finite, ≥ 0, not all 0). Spearman, max error ignore them, as scikit-learn/scipy do. */
   sampleWeight?: ArrayLike<number>;
+  /**
+   * The target range the normalized errors divide by; default: the range of yTrue. Azure
+   * AutoML normalizes by the range of the whole dataset's target, so that scores of
+   * folds are comparable: pass it here to do the same.
+   */
+  yRange?: { min: number; max: number };
 }
 
 /**
@@ -28,10 +36,21 @@ export function regressionInput(
 ): RegressionInput {
   checkNotEmpty(yTrue.length, 'yTrue');
   checkLength(yPred, yTrue.length, 'yPred', 'yTrue');
+  const range = options.yRange;
+  if (
+    range !== undefined &&
+    !(Number.isFinite(range.min) && Number.isFinite(range.max) && range.min <= range.max)
+  ) {
+    throw new ValidationError(
+      `yRange is {min: ${range.min}, max: ${range.max}}; it needs finite bounds with min ≤ max.`,
+      { path: 'yRange' },
+    );
+  }
   return {
     yTrue: finiteArray(yTrue, 'yTrue'),
     yPred: finiteArray(yPred, 'yPred'),
     weight: sampleWeights(options.sampleWeight, yTrue.length),
+    range: range === undefined ? undefined : { min: range.min, max: range.max },
   };
 }
 
@@ -271,16 +290,17 @@ export function rootMeanSquaredLogErrorOf(r: RegressionInput): number {
 }
 
 /**
- * Divides an error by the range of yTrue as Azure AutoML normalizes (by the range of
- * log1p(yTrue) for log errors); when yTrue is constant: 0 if the predictions equal it
- * exactly, NaN otherwise.
+ * Divides an error by the target range (`yRange`, else yTrue's) as Azure AutoML
+ * normalizes (by the range of log1p for log errors); when the range is empty: 0 if the
+ * predictions equal yTrue exactly, NaN otherwise.
  *
  * @example
  * normalizeByRange(regressionInput([0, 10], [1, 9]), 1); // 0.1
  */
 export function normalizeByRange(r: RegressionInput, error: number, log = false): number {
-  const { min, max, identical } = moments(r);
-  if (min === max) return identical ? 0 : Number.NaN;
+  const m = moments(r);
+  const { min, max } = r.range ?? m;
+  if (min === max) return m.identical ? 0 : Number.NaN;
   return error / Math.abs(log ? Math.log1p(max) - Math.log1p(min) : max - min);
 }
 

@@ -126,6 +126,19 @@ describe('definitions', () => {
     assert.ok(Number.isNaN(constant.spearman_correlation));
   });
 
+  test('yRange replaces the range of yTrue in the normalized errors (as Azure uses the dataset range)', () => {
+    const r = regressionMetrics([2, 4, 6], [3, 4, 5], { yRange: { min: 0, max: 20 } });
+    assert.equal(r.normalized_mean_absolute_error, r.mean_absolute_error / 20);
+    assert.equal(r.normalized_root_mean_squared_log_error, r.root_mean_squared_log_error / Math.log(21));
+    // A constant fold scores against the dataset's range rather than being undefined.
+    const c = regressionMetrics([3, 3], [3, 4], { yRange: { min: 0, max: 10 } });
+    assert.equal(c.normalized_mean_absolute_error, 0.05);
+    assert.throws(
+      () => regressionMetrics([1, 2], [1, 2], { yRange: { min: 5, max: 1 } }),
+      /yRange is \{min: 5, max: 1\}/,
+    );
+  });
+
   test('undefined regression values are reported to onWarning', () => {
     const names: string[] = [];
     regressionMetrics([3, 3], [3, -4], { onWarning: (w) => names.push(w.metric) });
