@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import type { SweepSpec } from '../config/types.ts';
 import { BackendUnavailableError, ValidationError } from '../errors.ts';
 import { isBetter } from '../policies/compare.ts';
+import { renderReport } from '../report/render.ts';
 import type { Objective } from '../samplers/types.ts';
 import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
@@ -23,6 +25,7 @@ interface SweepCliOptions {
   maxConcurrentTrials?: number;
   seed?: number;
   outputDir?: string;
+  report?: string;
 }
 
 function integerAtLeast(min: number) {
@@ -64,6 +67,7 @@ export function registerSweep(program: Command): void {
       'continue this recorded sweep: completed trials kept, interrupted ones retried once',
     )
     .option('--no-track', 'keep the sweep in memory only, not in the tracking store')
+    .option('--report <FILE>', 'write a self-contained HTML report of the sweep to FILE at the end')
     .action(async (file: string, options: SweepCliOptions) => {
       const spec = loadSweepFile(file);
       for (const notice of spec.notices) log(`notice: ${notice}`);
@@ -92,6 +96,19 @@ export function registerSweep(program: Command): void {
       try {
         const result = await run.run();
         progress.stop();
+        if (options.report !== undefined) {
+          writeFileSync(
+            options.report,
+            renderReport({
+              title: spec.displayName ?? spec.name ?? `sweep ${basename(file)}`,
+              sweep: result,
+              space: spec.searchSpace.toJSON(),
+              policy: sweepOptions.earlyTermination,
+              limits: sweepOptions.limits,
+            }),
+          );
+          log(`report written to ${options.report}`);
+        }
         printResult(options.json === true, result, () => summary(result));
         process.exitCode = result.counts.completed > 0 ? 0 : 1;
       } finally {

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+describe('mlsweep report and sweep --report', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlsweep-cli-report-'));
+
+  it('writes a report at the end of a sweep, and again from its --json result', () => {
+    const html = join(dir, 'sweep.html');
+    const run = cli(['sweep', 'examples/sweep-bandit.yml', '--no-track', '--json', '--report', html]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /report written to/);
+    const page = readFileSync(html, 'utf8');
+    assert.ok(page.includes('Optimization history') && page.includes('bandit'));
+    writeFileSync(join(dir, 'result.json'), run.stdout);
+    const again = cli(['report', join(dir, 'result.json'), '--out', join(dir, 'again.html'), '--json']);
+    assert.equal(again.status, 0, again.stderr);
+    const doc = JSON.parse(again.stdout);
+    assert.equal(doc.report, join(dir, 'again.html'));
+    assert.ok(doc.bytes > 100_000);
+  });
+
+  it('fails with exit code 2 and the file name for an input that is not a result', () => {
+    writeFileSync(join(dir, 'nope.json'), '[1, 2]');
+    const run = cli(['report', join(dir, 'nope.json')]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /nope\.json holds neither a sweep result/);
+  });
+});
