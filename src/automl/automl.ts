@@ -248,9 +248,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   let chosen: Array<{ record: Record_; weight: number }> = [{ record: best, weight: 1 }];
   let chosenEntry = leaderboard[0]!;
   const ens = options.ensemble ?? true;
-  const withOof = ranked
-    .filter((r) => r.oof !== undefined)
-    .slice(0, typeof ens === 'object' ? (ens.candidates ?? 10) : 10);
+  const withOof = ensemblePool(ranked, typeof ens === 'object' ? (ens.candidates ?? 10) : 10);
   if (ens !== false && withOof.length >= 2) {
     const rows = best.evaluation.rows;
     const selection = greedyEnsemble(
@@ -317,12 +315,35 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   };
 }
 
-/** Drops the out-of-fold predictions of all but the best trials, so memory stays bounded. */
+/**
+ * The models ensemble selection chooses from: the best of each family first (diverse
+ * models blend better than near-copies of one), then the best others, `size` in all.
+ */
+function ensemblePool(ranked: readonly Record_[], size: number): Record_[] {
+  const available = ranked.filter((r) => r.oof !== undefined);
+  const pool: Record_[] = [];
+  const families = new Set<string>();
+  for (const r of available) {
+    if (!families.has(r.candidate.name)) {
+      families.add(r.candidate.name);
+      pool.push(r);
+    }
+  }
+  for (const r of available) if (pool.length < size && !pool.includes(r)) pool.push(r);
+  return pool;
+}
+
+/** Drops the out-of-fold predictions of all but the best trials and each family's best, so memory stays bounded. */
 function pruneOof(records: Map<number, Record_>, better: (a: number, b: number) => boolean): void {
   const withOof = [...records.values()].filter((r) => r.oof !== undefined);
   if (withOof.length <= KEEP_OOF) return;
   withOof.sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
-  for (const r of withOof.slice(KEEP_OOF)) r.oof = undefined;
+  const familyBest = new Set<string>();
+  withOof.forEach((r, i) => {
+    const first = !familyBest.has(r.candidate.name);
+    familyBest.add(r.candidate.name);
+    if (i >= KEEP_OOF && !first) r.oof = undefined;
+  });
 }
 
 function entry(r: Record_, rank: number): LeaderboardEntry {

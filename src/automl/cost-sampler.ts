@@ -46,6 +46,8 @@ interface Learner {
 }
 
 const MAX_ERRORS = 3;
+/** Moves tried before a duplicate configuration is proposed anyway. */
+const MAX_RETRIES = 8;
 
 /**
  * A cost-aware sampler over AutoML's conditional space, after FLAML's CFO: every model
@@ -68,6 +70,8 @@ export class CostAwareSampler implements Sampler {
   private readonly choiceDim: number;
   private readonly proposals: Proposal[] = [];
   private readonly seen = new Set<number>();
+  /** Parameter sets already proposed (as JSON). */
+  private readonly tried = new Set<string>();
   private readonly rng: seedrandom.PRNG;
   private readonly options: CostAwareOptions;
   private initOrder: number[];
@@ -130,18 +134,33 @@ export class CostAwareSampler implements Sampler {
       return this.propose({ learner: next, point: [...this.learners[next]!.init], kind: 'init' });
     const learner = this.pickLearner();
     if (!learner) return { exhausted: true };
-    return this.propose(this.localMove(learner));
+    // a configuration already tried teaches nothing: move again (a few times at most)
+    let move = this.localMove(learner);
+    for (let attempt = 0; attempt < MAX_RETRIES && this.tried.has(this.key(move)); attempt++) {
+      move = this.localMove(learner);
+    }
+    return this.propose(move);
   }
 
-  private propose(p: Proposal): Suggestion {
-    this.proposals.push(p);
+  private key(p: Proposal): string {
+    return JSON.stringify(this.paramsOf(p));
+  }
+
+  private paramsOf(p: Proposal): ParamSet {
     const unit = new Array<number>(this.space.dimensions).fill(0.5);
     unit[this.choiceDim] = (p.learner + 0.5) / this.learners.length;
     const l = this.learners[p.learner]!;
     l.dims.forEach((d, i) => {
       unit[d] = p.point[i]!;
     });
-    return { params: this.space.fromUnit(unit) as ParamSet };
+    return this.space.fromUnit(unit) as ParamSet;
+  }
+
+  private propose(p: Proposal): Suggestion {
+    this.proposals.push(p);
+    const params = this.paramsOf(p);
+    this.tried.add(JSON.stringify(params));
+    return { params };
   }
 
   private absorb(t: FinishedTrial, sign: number): void {
