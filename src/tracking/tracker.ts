@@ -28,7 +28,6 @@ export class Tracker {
   private readonly ownsStore: boolean;
   private readonly batch: BatchOptions;
   private readonly open = new Set<RunHandle>();
-  private readonly onExit = () => this.flush();
 
   constructor(options: TrackerOptions = {}) {
     this.store = options.store ?? new SqliteStore(options);
@@ -37,7 +36,7 @@ export class Tracker {
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     };
-    process.on('exit', this.onExit);
+    watchExit(this);
   }
 
   /** Creates an experiment; the name must be new. */
@@ -123,7 +122,7 @@ export class Tracker {
   /** Flushes, and closes the store when the tracker opened it. */
   close(): void {
     this.flush();
-    process.off('exit', this.onExit);
+    live.delete(this);
     if (this.ownsStore) this.store.close();
   }
 
@@ -132,4 +131,16 @@ export class Tracker {
     this.open.add(handle);
     return handle;
   }
+}
+
+/** Trackers not closed yet: one exit hook writes their waiting points (one listener, however many trackers). */
+const live = new Set<Tracker>();
+
+function watchExit(tracker: Tracker): void {
+  if (!process.listeners('exit').includes(flushAll)) process.on('exit', flushAll);
+  live.add(tracker);
+}
+
+function flushAll(): void {
+  for (const tracker of live) tracker.flush();
 }
