@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BayesianSampler } from '../src/samplers/bayes/bayesian.ts';
-import { TpeSampler } from '../src/samplers/bayes/tpe.ts';
+import { TPESampler } from '../src/samplers/bayes/tpe.ts';
 import { RandomSampler } from '../src/samplers/random.ts';
 import type { FinishedTrial, Sampler } from '../src/samplers/types.ts';
 import { searchSpace, uniform } from '../src/space/index.ts';
@@ -79,7 +79,7 @@ function summary(regrets: number[]) {
 
 const methods: { name: string; make?: (space: ReturnType<typeof spaceOf>, seed: number) => Sampler }[] = [
   { name: 'bayesian (default)', make: (space, seed) => new BayesianSampler(space, { seed }) },
-  { name: 'tpe (ours)', make: (space, seed) => new TpeSampler(space, { seed }) },
+  { name: 'tpe (ours)', make: (space, seed) => new TPESampler(space, { seed }) },
   { name: 'random', make: (space, seed) => new RandomSampler(space, { seed, rule: 'random' }) },
   { name: 'sobol', make: (space, seed) => new RandomSampler(space, { seed, rule: 'sobol' }) },
   ...(withOptuna ? [{ name: 'optuna tpe' }] : []),

@@ -9,7 +9,7 @@ import {
   observations,
   rankForTpe,
 } from '../../src/samplers/bayes/observations.ts';
-import { TpeSampler } from '../../src/samplers/bayes/tpe.ts';
+import { TPESampler } from '../../src/samplers/bayes/tpe.ts';
 import { samplerFromSpec } from '../../src/samplers/factory.ts';
 import { RandomSampler } from '../../src/samplers/random.ts';
 import type { FinishedTrial, Objective, ParamSet, Sampler, TrialHistory } from '../../src/samplers/types.ts';
@@ -190,14 +190,14 @@ describe('TPE sampler', () => {
   });
 
   it('is reproducible with a seed', () => {
-    const a = run(new TpeSampler(conditional, { seed: 9 }), loss, 20).map((t) => t.params);
-    const b = run(new TpeSampler(conditional, { seed: 9 }), loss, 20).map((t) => t.params);
+    const a = run(new TPESampler(conditional, { seed: 9 }), loss, 20).map((t) => t.params);
+    const b = run(new TPESampler(conditional, { seed: 9 }), loss, 20).map((t) => t.params);
     assert.deepEqual(a, b);
   });
 
   it('steers concurrent suggestions apart (running trials count as bad)', () => {
-    const trials = run(new TpeSampler(plane, { seed: 2 }), quadratic, 15);
-    const sampler = new TpeSampler(plane, { seed: 2 });
+    const trials = run(new TPESampler(plane, { seed: 2 }), quadratic, 15);
+    const sampler = new TPESampler(plane, { seed: 2 });
     const first = sampler.suggest({ objective: minimize, trials, pending: [] });
     assert.ok(!first.exhausted);
     const second = sampler.suggest({

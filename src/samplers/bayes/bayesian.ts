@@ -6,7 +6,7 @@ import { freshSeed } from '../position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { coordinates, isConditional } from './encode.ts';
 import { GpSampler } from './gp-sampler.ts';
-import { TpeSampler } from './tpe.ts';
+import { TPESampler } from './tpe.ts';
 
 /** Which model: `gp`, `tpe`, or `auto` (see `chooseMethod`). */
 export type BayesianMethod = 'auto' | 'gp' | 'tpe';
@@ -37,7 +37,7 @@ export function chooseMethod(space: SearchSpace): 'gp' | 'tpe' {
 }
 
 /**
- * The Bayesian sampler: delegates to `GpSampler` or `TpeSampler`.
+ * The Bayesian sampler: delegates to `GpSampler` or `TPESampler`.
  *
  * @example
  * const sampler = new BayesianSampler(space, { seed: 42, method: 'auto' });
@@ -59,7 +59,7 @@ export class BayesianSampler implements Sampler {
     this.inner =
       this.method === 'gp'
         ? new GpSampler(space, { seed: this.seed })
-        : new TpeSampler(space, { seed: this.seed });
+        : new TPESampler(space, { seed: this.seed });
   }
 
   suggest(history: TrialHistory): Suggestion {

@@ -25,7 +25,7 @@ import { type Coordinate, coordinates, paramsKey, triedKeys, unitOf } from './en
 import { initialDesignSize, observations, rankForTpe } from './observations.ts';
 
 /** Options of the TPE sampler. */
-export interface TpeSamplerOptions {
+export interface TPESamplerOptions {
   /** The root of every random choice; a fresh one (kept in `sampler.seed`) when absent. */
   readonly seed?: number | undefined;
   /** Initial Sobol trials; default `initialDesignSize(space.dimensions)`. */
@@ -61,10 +61,10 @@ export function goodCount(n: number): number {
  * Multivariate TPE with conditional spaces (module comment for the method).
  *
  * @example
- * const sampler = new TpeSampler(space, { seed: 3 });
+ * const sampler = new TPESampler(space, { seed: 3 });
  * sampler.suggest(history);
  */
-export class TpeSampler implements Sampler {
+export class TPESampler implements Sampler {
   readonly name = 'bayesian';
   readonly space: SearchSpace;
   readonly seed: number;
@@ -73,7 +73,7 @@ export class TpeSampler implements Sampler {
   private readonly nCandidates: number;
   private readonly design: InitialDesign;
 
-  constructor(space: SearchSpace, options: TpeSamplerOptions = {}) {
+  constructor(space: SearchSpace, options: TPESamplerOptions = {}) {
     this.space = space;
     this.seed = options.seed ?? freshSeed();
     this.initialTrials = options.initialTrials ?? initialDesignSize(space.dimensions);
