@@ -2,7 +2,14 @@ import { ValidationError } from '../errors.ts';
 import { encodeTargets } from './labels.ts';
 import { sortBuffers } from './order.ts';
 import { positiveColumn, type ScoreMatrix, scoreMatrix } from './scores.ts';
-import { aucOf, averagePrecisionOf, mergeTables, type ThresholdTable, thresholdTable } from './thresholds.ts';
+import {
+  aucOf,
+  averagePrecisionOf,
+  complementTable,
+  mergeTables,
+  type ThresholdTable,
+  thresholdTable,
+} from './thresholds.ts';
 import type { Average, Label, LabelArray, LabelOptions, ScoreInput } from './types.ts';
 
 /**
@@ -23,11 +30,17 @@ export function classTables(
   const tables: ThresholdTable[] = [];
   const buffers = sortBuffers(n);
   for (let c = 0; c < k; c++) {
+    if (m.fromColumn !== undefined && c !== m.fromColumn) continue;
     for (let i = 0; i < n; i++) {
       column[i] = values[i * k + c]!;
       isPositive[i] = yTrue[i] === c ? 1 : 0;
     }
     tables.push(thresholdTable(column, isPositive, weight, buffers));
+  }
+  // A binary score vector's other column is 1 − it: its table follows without a sort.
+  if (m.fromColumn !== undefined) {
+    const complement = complementTable(tables[0]!);
+    return m.fromColumn === 0 ? [tables[0]!, complement] : [complement, tables[0]!];
   }
   return tables;
 }

@@ -7,6 +7,8 @@ export interface ScoreMatrix {
   values: Float64Array;
   n: number;
   k: number;
+  /** Set when the matrix came from a binary score vector: the column it filled (the other is 1 − it). */
+  fromColumn?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export function scoreMatrix(scores: ScoreInput, n: number, k: number, positive: 
       values[2 * i + positive] = s;
       values[2 * i + other] = 1 - s;
     }
-    return { values, n, k };
+    return { values, n, k, fromColumn: positive };
   }
   throw new ShapeError(
     `scores has ${flat.length} values; expected ${n * k} (${n} rows × ${k} labels)` +

@@ -129,6 +129,32 @@ export function mergeTables(tables: readonly ThresholdTable[]): ThresholdTable {
 }
 
 /**
+ * The table of the scores 1 − s with positives and negatives swapped, built from the
+ * table of s without sorting again: s ↦ 1 − s reverses the order and may only merge
+ * neighbours (rounding), so this is exactly the table a sort of 1 − s gives.
+ *
+ * @example
+ * complementTable(thresholdTable(Float64Array.of(0.2, 0.7), Uint8Array.of(0, 1))).values; // [0.8, 0.3…]
+ */
+export function complementTable(t: ThresholdTable): ThresholdTable {
+  const size = t.values.length;
+  const values = new Float64Array(size);
+  const pos = new Float64Array(size);
+  const neg = new Float64Array(size);
+  let m = 0;
+  for (let i = size - 1; i >= 0; i--) {
+    const v = 1 - t.values[i]!;
+    if (m === 0 || values[m - 1] !== v) {
+      values[m] = v;
+      m++;
+    }
+    pos[m - 1]! += t.neg[i]!;
+    neg[m - 1]! += t.pos[i]!;
+  }
+  return finish(values, pos, neg, m);
+}
+
+/**
  * Area under the ROC curve by the trapezoidal rule over the thresholds, as
  * scikit-learn's roc_auc_score; NaN when there are no positives or no negatives.
  *

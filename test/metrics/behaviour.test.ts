@@ -15,6 +15,7 @@ import {
   rocAucScore,
   specificityScore,
 } from '../../src/index.ts';
+import { complementTable, thresholdTable } from '../../src/metrics/thresholds.ts';
 
 describe('zero_division follows scikit-learn', () => {
   test("default 'warn' gives 0 and reports a warning; 0 is silent; 1 gives 1", () => {
@@ -248,5 +249,27 @@ describe('sample weights', () => {
     ] as const) {
       assert.ok(Math.abs(r[key] - rk[key]) < 1e-12, key);
     }
+  });
+});
+
+describe('threshold tables', () => {
+  test('the complement table equals sorting 1 − s, rounding merges included', () => {
+    const s = Float64Array.of(1e-17, 2e-17, 0.3, 0.3, 0.7, 1, 0.5 + 1e-17, 0.5, 0.2);
+    const positive = Uint8Array.of(1, 0, 1, 0, 1, 1, 0, 1, 0);
+    const weight = Float64Array.of(1, 2, 0, 1, 3, 1, 1, 2, 0.5);
+    for (const w of [undefined, weight]) {
+      const direct = thresholdTable(
+        s.map((v) => 1 - v),
+        positive.map((p) => 1 - p),
+        w,
+      );
+      const derived = complementTable(thresholdTable(s, positive, w));
+      assert.deepEqual(Array.from(derived.values), Array.from(direct.values));
+      assert.deepEqual(Array.from(derived.pos), Array.from(direct.pos));
+      assert.deepEqual(Array.from(derived.neg), Array.from(direct.neg));
+    }
+    // 1 − 1e-17 and 1 − 2e-17 are both 1: one threshold.
+    assert.equal(complementTable(thresholdTable(s, positive)).values[0], 1);
+    assert.equal(complementTable(thresholdTable(s, positive)).pos[0], 1);
   });
 });
