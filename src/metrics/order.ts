@@ -28,7 +28,7 @@ export interface SortBuffers {
  */
 export function sortBuffers(n: number): SortBuffers {
   const a = () => new Uint32Array(n);
-  return { arrays: [a(), a(), a(), a(), a(), a()], count: new Uint32Array(DIGITS) };
+  return { arrays: [a(), a(), a(), a(), a(), a()], count: new Uint32Array(4 * DIGITS) };
 }
 
 /**
@@ -46,6 +46,9 @@ export function sortKeys(
   const n = values.length;
   const raw = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let [lo, hi, idx, lo2, hi2, idx2] = buffers.arrays;
+  // The four digit histograms do not depend on the order: count them all up front.
+  const count = buffers.count;
+  count.fill(0);
   for (let i = 0; i < n; i++) {
     let h = raw[2 * i + 1]!;
     let l = raw[2 * i]!;
@@ -61,22 +64,24 @@ export function sortKeys(
     lo[i] = l;
     hi[i] = h;
     idx[i] = i;
+    count[l & 0xffff]!++;
+    count[DIGITS + (l >>> 16)]!++;
+    count[2 * DIGITS + (h & 0xffff)]!++;
+    count[3 * DIGITS + (h >>> 16)]!++;
   }
-  const count = buffers.count;
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? lo : hi;
     const shift = pass % 2 === 0 ? 0 : 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 0xffff]!++;
-    if (n === 0 || count[(src[0]! >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < DIGITS; d++) {
+    const base = pass * DIGITS;
+    if (n === 0 || count[base + ((src[0]! >>> shift) & 0xffff)] === n) continue;
+    let sum = base;
+    for (let d = base; d < base + DIGITS; d++) {
       const c = count[d]!;
-      count[d] = sum;
+      count[d] = sum - base;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const at = count[(src[i]! >>> shift) & 0xffff]!++;
+      const at = count[base + ((src[i]! >>> shift) & 0xffff)]!++;
       lo2[at] = lo[i]!;
       hi2[at] = hi[i]!;
       idx2[at] = idx[i]!;
