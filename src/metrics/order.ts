@@ -125,21 +125,20 @@ export function argsort(values: Float64Array): Uint32Array {
 }
 
 /**
- * The runs of equal values in sorted order: run r spans positions
- * [bounds[r], bounds[r + 1]) and has average 1-based rank (bounds[r] + bounds[r + 1] + 1) / 2
- * (scipy's rankdata 'average'); `runs` is the number of runs.
+ * The end (exclusive) of the run of equal values that starts at sorted position
+ * `start`; the run's average 1-based rank is (start + end + 1) / 2 (scipy's rankdata
+ * 'average').
  *
  * @example
- * tieRuns(sortKeys(Float64Array.of(10, 20, 10))); // { bounds: [0, 2, 3, …], runs: 2 }
+ * runEnd(sortKeys(Float64Array.of(10, 20, 10)), 0); // 2
  */
-export function tieRuns(sorted: SortedKeys): { bounds: Uint32Array; runs: number } {
+export function runEnd(sorted: SortedKeys, start: number): number {
   const { hi, lo } = sorted;
-  const n = hi.length;
-  const bounds = new Uint32Array(n + 1);
-  let runs = 0;
-  for (let i = 1; i < n; i++) if (hi[i] !== hi[i - 1] || lo[i] !== lo[i - 1]) bounds[++runs] = i;
-  if (n > 0) bounds[++runs] = n;
-  return { bounds, runs };
+  const h = hi[start];
+  const l = lo[start];
+  let end = start + 1;
+  while (end < hi.length && hi[end] === h && lo[end] === l) end++;
+  return end;
 }
 
 /**

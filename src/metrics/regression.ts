@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { median, type SortedKeys, sortBuffers, sortKeys, tieRuns, weightedMedian } from './order.ts';
+import { median, runEnd, type SortedKeys, sortBuffers, sortKeys, weightedMedian } from './order.ts';
 import { checkLength, checkNotEmpty, finiteArray, sampleWeights } from './validate.ts';
 
 /** Validated regression targets. */
@@ -238,10 +238,8 @@ export function spearmanOf(r: RegressionInput): number {
   if (isConstant(a)) return Number.NaN;
   const ranks = new Float64Array(n);
   let saa = 0;
-  const ra = tieRuns(a);
-  for (let t = 0; t < ra.runs; t++) {
-    const start = ra.bounds[t]!;
-    const end = ra.bounds[t + 1]!;
+  for (let start = 0, end = 0; start < n; start = end) {
+    end = runEnd(a, start);
     const rank = (start + end + 1) / 2;
     for (let m = start; m < end; m++) ranks[a.order[m]!] = rank;
     saa += (end - start) * (rank - mean) * (rank - mean);
@@ -250,10 +248,8 @@ export function spearmanOf(r: RegressionInput): number {
   if (isConstant(b)) return Number.NaN;
   let sab = 0;
   let sbb = 0;
-  const rb = tieRuns(b);
-  for (let t = 0; t < rb.runs; t++) {
-    const start = rb.bounds[t]!;
-    const end = rb.bounds[t + 1]!;
+  for (let start = 0, end = 0; start < n; start = end) {
+    end = runEnd(b, start);
     const rank = (start + end + 1) / 2;
     let s = 0;
     for (let m = start; m < end; m++) s += ranks[b.order[m]!]! - mean;

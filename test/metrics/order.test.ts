@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { mulberry32 } from '../../src/compute/rng.ts';
-import { argsort, median, selectKth, sortKeys, tieRuns, weightedMedian } from '../../src/metrics/order.ts';
+import { argsort, median, runEnd, selectKth, sortKeys, weightedMedian } from '../../src/metrics/order.ts';
 
 function randomValues(n: number, seed: number): Float64Array {
   const next = mulberry32(seed);
@@ -26,11 +26,11 @@ describe('order statistics', () => {
     }
   });
 
-  test('tie runs group equal values and average their ranks', () => {
-    const v = Float64Array.of(10, 20, 10, -0, 0, 20, 20);
-    const { bounds, runs } = tieRuns(sortKeys(v));
-    assert.equal(runs, 3);
-    assert.deepEqual(Array.from(bounds.subarray(0, runs + 1)), [0, 2, 4, 7]);
+  test('runs group equal values, signed zeros together', () => {
+    const sorted = sortKeys(Float64Array.of(10, 20, 10, -0, 0, 20, 20));
+    const ends: number[] = [];
+    for (let start = 0; start < 7; start = ends.at(-1)!) ends.push(runEnd(sorted, start));
+    assert.deepEqual(ends, [2, 4, 7]);
   });
 
   test('median and selection agree with a full sort', () => {
