@@ -11,6 +11,7 @@ namespace {
 
 constexpr int64_t kQueryBlock = 32;
 constexpr int64_t kTrainBlock = 2048;
+constexpr int64_t kLanes = 4;
 
 // Keeps the k smallest (distance, index) pairs seen, sorted; candidates arrive in
 // increasing index, so an equal distance never displaces an earlier row.
@@ -51,36 +52,61 @@ void knnSearch(const double* X, int64_t nTrain, const double* Q, int64_t nQuery,
     const int64_t nq = std::min(kQueryBlock, nQuery - q0);
     std::vector<double> best(static_cast<size_t>(nq) * k, INFINITY);
     std::vector<int32_t> bestIdx(static_cast<size_t>(nq) * k, -1);
-    std::vector<double> d(static_cast<size_t>(kTrainBlock));
+    std::vector<double> d(static_cast<size_t>(kTrainBlock) * kLanes);
     for (int64_t t0 = 0; t0 < nTrain; t0 += kTrainBlock) {
       const int64_t nt = std::min(kTrainBlock, nTrain - t0);
-      for (int64_t q = 0; q < nq; q++) {
-        std::fill(d.begin(), d.begin() + nt, 0.0);
-        double* dd = d.data();
+      // Four queries per pass over the block: each training value loaded serves four
+      // distance rows, which quarters the traffic from cache.
+      for (int64_t q = 0; q < nq; q += kLanes) {
+        const int lanes = static_cast<int>(std::min<int64_t>(kLanes, nq - q));
+        std::fill(d.begin(), d.end(), 0.0);
+        double* d0 = d.data();
+        double* d1 = d0 + kTrainBlock;
+        double* d2 = d1 + kTrainBlock;
+        double* d3 = d2 + kTrainBlock;
         for (int j = 0; j < p; j++) {
           const double* xj = X + j * nTrain + t0;
-          const double qj = Q[j * nQuery + q0 + q];
+          const double* qj = Q + j * nQuery + q0 + q;
+          const double qa = qj[0], qb = lanes > 1 ? qj[1] : 0, qc = lanes > 2 ? qj[2] : 0, qd = lanes > 3 ? qj[3] : 0;
           if (metric == kMetricEuclidean) {
             for (int64_t t = 0; t < nt; t++) {
-              const double diff = xj[t] - qj;
-              dd[t] += diff * diff;
+              const double x = xj[t];
+              d0[t] += (x - qa) * (x - qa);
+              d1[t] += (x - qb) * (x - qb);
+              d2[t] += (x - qc) * (x - qc);
+              d3[t] += (x - qd) * (x - qd);
             }
           } else if (metric == kMetricManhattan) {
-            for (int64_t t = 0; t < nt; t++) dd[t] += std::fabs(xj[t] - qj);
+            for (int64_t t = 0; t < nt; t++) {
+              const double x = xj[t];
+              d0[t] += std::fabs(x - qa);
+              d1[t] += std::fabs(x - qb);
+              d2[t] += std::fabs(x - qc);
+              d3[t] += std::fabs(x - qd);
+            }
           } else {
-            for (int64_t t = 0; t < nt; t++) dd[t] += xj[t] * qj;
+            for (int64_t t = 0; t < nt; t++) {
+              const double x = xj[t];
+              d0[t] += x * qa;
+              d1[t] += x * qb;
+              d2[t] += x * qc;
+              d3[t] += x * qd;
+            }
           }
         }
-        if (metric == kMetricCosine) {
-          const double qn = queryNorm[q0 + q];
-          for (int64_t t = 0; t < nt; t++) {
-            const double denom = qn * trainNorm[t0 + t];
-            dd[t] = denom == 0 ? 1.0 : 1.0 - dd[t] / denom;
+        for (int l = 0; l < lanes; l++) {
+          double* dd = d.data() + l * kTrainBlock;
+          if (metric == kMetricCosine) {
+            const double qn = queryNorm[q0 + q + l];
+            for (int64_t t = 0; t < nt; t++) {
+              const double denom = qn * trainNorm[t0 + t];
+              dd[t] = denom == 0 ? 1.0 : 1.0 - dd[t] / denom;
+            }
           }
+          double* bq = best.data() + (q + l) * k;
+          int32_t* iq = bestIdx.data() + (q + l) * k;
+          for (int64_t t = 0; t < nt; t++) offer(bq, iq, k, dd[t], static_cast<int32_t>(t0 + t));
         }
-        double* bq = best.data() + q * k;
-        int32_t* iq = bestIdx.data() + q * k;
-        for (int64_t t = 0; t < nt; t++) offer(bq, iq, k, dd[t], static_cast<int32_t>(t0 + t));
       }
     }
     for (int64_t q = 0; q < nq; q++) {

@@ -77,7 +77,7 @@ export function logLossResiduals(
       const wi = w[r0 + i]!;
       // One exp serves both the loss log(1 + e^z) and the probability, stably for any z.
       const e = Math.exp(-Math.abs(zi));
-      loss += wi * ((zi > 0 ? zi : 0) + Math.log1p(e) - yi * zi);
+      loss += wi * (Math.max(zi, 0) + Math.log1p(e) - yi * zi);
       const prob = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
       z[i] = wi * (prob - yi);
     }
