@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readReportInput } from '../report/load.ts';
+import { readReportInput, reportInputFromStore } from '../report/load.ts';
 import { renderReport } from '../report/render.ts';
 import { log, printResult } from './output.ts';
 
@@ -10,12 +10,20 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('write a self-contained HTML report of a sweep or AutoML result')
-    .argument('<result>', 'a result JSON file (from `mlsweep sweep --json` or `mlsweep automl --json`)')
+    .argument('<result>', 'a recorded sweep id, or a result JSON file (from `mlsweep sweep --json`)')
+    .option(
+      '--store <DIR>',
+      'tracking store folder to find a sweep id in (default: $MLSWEEP_STORE or ./mlruns)',
+    )
     .option('--out <file>', 'where to write the report', 'report.html')
     .option('--open', 'open the report in the default browser')
     .option('--json', 'print one JSON document describing what was written')
-    .action((resultPath: string, options: { out: string; open?: boolean; json?: boolean }) => {
-      const html = renderReport(readReportInput(resultPath));
+    .action((source: string, options: { out: string; store?: string; open?: boolean; json?: boolean }) => {
+      // a path that exists is a result file; anything else names a recorded sweep
+      const input = existsSync(source)
+        ? readReportInput(source)
+        : reportInputFromStore(source, options.store);
+      const html = renderReport(input);
       const out = resolve(options.out);
       writeFileSync(out, html);
       printResult(

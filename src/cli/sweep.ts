@@ -12,6 +12,7 @@ import { progressLine, summary, trialLine } from '../sweep/format.ts';
 import { sweepOptionsFromSpec } from '../sweep/from-spec.ts';
 import { goalWarning } from '../sweep/goal-check.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
+import { POLICY_TAG, SAMPLER_TAG, SPACE_TAG } from '../tracking/sweep-store.ts';
 import { type TrackedSweep, trackSweep } from '../tracking/track-sweep.ts';
 import { log, printResult } from './output.ts';
 
@@ -136,6 +137,12 @@ function trackCli(spec: SweepSpec, options: SweepCliOptions): TrackedSweep | und
         options.experiment ?? spec.experimentName ?? basename(spec.file ?? 'sweep', extname(spec.file ?? '')),
       ...(spec.displayName !== undefined ? { name: spec.displayName } : {}),
       ...(options.resume !== undefined ? { resume: options.resume } : {}),
+      // what a report drawn later from the store needs to know about the sweep
+      tags: {
+        [SAMPLER_TAG]: spec.sampling.type,
+        [SPACE_TAG]: JSON.stringify(spec.searchSpace.toJSON()),
+        ...(spec.earlyTermination ? { [POLICY_TAG]: JSON.stringify(spec.earlyTermination) } : {}),
+      },
     });
   } catch (error) {
     if (!(error instanceof BackendUnavailableError) || options.resume !== undefined) throw error;

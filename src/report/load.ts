@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.ts';
+import type { PolicySpec } from '../policies/types.ts';
+import type { SearchSpaceDefinition } from '../space/types.ts';
 import type { SweepResult } from '../sweep/types.ts';
+import { SqliteStore } from '../tracking/sqlite-store.ts';
+import { POLICY_TAG, SPACE_TAG, SqliteSweepStore } from '../tracking/sweep-store.ts';
 import type { ReportInput } from './types.ts';
 
 /**
@@ -43,4 +47,28 @@ function isSweepResult(value: unknown): value is SweepResult {
     Array.isArray(v.trials) &&
     typeof v.counts === 'object'
   );
+}
+
+/**
+ * Reads a recorded sweep from the tracking store by its id (or a unique prefix): the
+ * trials as recorded, and the search space and policy the sweep's run was tagged with.
+ *
+ * @example
+ * const input = reportInputFromStore('3f2a9c', './mlruns');
+ */
+export function reportInputFromStore(sweepId: string, dir?: string): ReportInput {
+  const store = new SqliteStore({ ...(dir !== undefined ? { dir } : {}), create: false });
+  try {
+    const recorded = SqliteSweepStore.open(store, sweepId);
+    const tags = store.run(recorded.sweepRunId).tags;
+    const space = tags[SPACE_TAG];
+    const policy = tags[POLICY_TAG];
+    return {
+      sweep: recorded.result(),
+      ...(space !== undefined ? { space: JSON.parse(space) as SearchSpaceDefinition } : {}),
+      ...(policy !== undefined ? { policy: JSON.parse(policy) as PolicySpec } : {}),
+    };
+  } finally {
+    store.close();
+  }
 }

@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { TrialError, ValidationError } from '../errors.ts';
-import { isBetter } from '../policies/compare.ts';
 import { createPolicy, type Policy } from '../policies/create.ts';
 import type {
   FinishedTrial,
@@ -17,6 +16,7 @@ import { sameErrorWatch } from './fail-fast.ts';
 import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
 import { resolveSampler } from './sampling.ts';
 import { MemoryStore, type SweepStore } from './store.ts';
+import { summarizeTrials } from './summary.ts';
 import type {
   RunContext,
   Runner,
@@ -45,14 +45,6 @@ interface Live {
   timer?: NodeJS.Timeout;
   ended: boolean;
 }
-
-const STATUSES: readonly TrialStatus[] = [
-  'completed',
-  'failed',
-  'early_terminated',
-  'timed_out',
-  'cancelled',
-];
 
 /**
  * One sweep: suggests parameter sets, runs trials within the limits, stops poor ones
@@ -386,21 +378,13 @@ export class Sweep {
   }
 
   private result(end: { reason: StopReason; message: string }, startedAt: string, t0: number): SweepResult {
-    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<TrialStatus, number>;
-    let best: TrialResult | undefined;
-    for (const trial of this.ended) {
-      counts[trial.status]++;
-      if (trial.status !== 'completed' || trial.value === undefined) continue;
-      if (!best || isBetter(this.objective.goal, trial.value, best.value!)) best = trial;
-    }
     return {
       objective: this.objective,
       sampler: this.sampler.name,
       stopReason: end.reason,
       message: end.message,
       trials: this.ended,
-      best,
-      counts: { ...counts, total: this.ended.length },
+      ...summarizeTrials(this.ended, this.objective.goal),
       startedAt,
       endedAt: new Date().toISOString(),
       durationMs: performance.now() - t0,

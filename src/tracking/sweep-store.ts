@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.ts';
-import type { MetricPoint, ParamSet, TrialStatus } from '../samplers/types.ts';
+import type { MetricPoint, Objective, ParamSet, TrialStatus } from '../samplers/types.ts';
 import type { StoredTrial, SweepStore, TrialEnd } from '../sweep/store.ts';
-import type { StopReason, SweepResume, TrialOutput, TrialResult } from '../sweep/types.ts';
+import { summarizeTrials } from '../sweep/summary.ts';
+import type { StopReason, SweepResult, SweepResume, TrialOutput, TrialResult } from '../sweep/types.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import type { RunStatus } from './types.ts';
 
@@ -15,6 +16,10 @@ export interface SweepRunOptions {
 
 /** Tag marking a run as a sweep (value `sweep`), so resume can check what it was given. */
 export const SWEEP_TYPE_TAG = 'mlsweep.type';
+/** Tags a sweep run may carry for reports: the sampling type, and the search space and policy as JSON. */
+export const SAMPLER_TAG = 'mlsweep.sampler';
+export const SPACE_TAG = 'mlsweep.search_space';
+export const POLICY_TAG = 'mlsweep.policy';
 
 /** The error of a trial whose sweep process died while it ran. */
 const INTERRUPTED = 'interrupted: the sweep process ended while this trial ran';
@@ -179,6 +184,35 @@ export class SqliteSweepStore implements SweepStore {
         ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
       };
     });
+  }
+
+  /**
+   * The recorded sweep as a SweepResult (what `mlsweep report <sweep-id>` draws): its
+   * objective and stop reason from the parent run's tags, every trial, the best and the
+   * counts. A trial still `running` (its process died) reads as failed.
+   *
+   * @example
+   * renderReport({ sweep: SqliteSweepStore.open(store, id).result() });
+   */
+  result(): SweepResult {
+    const run = this.store.run(this.sweepRunId);
+    const objective: Objective = {
+      goal: run.tags['mlsweep.goal'] === 'minimize' ? 'minimize' : 'maximize',
+      primaryMetric: run.tags['mlsweep.primary_metric'] ?? 'value',
+    };
+    const trials = this.trials().map((t) => toTrialResult(t, objective.primaryMetric));
+    const endTime = run.endTime ?? Math.max(run.startTime, ...trials.map((t) => Date.parse(t.endedAt)));
+    return {
+      objective,
+      sampler: run.tags[SAMPLER_TAG] ?? 'unrecorded',
+      stopReason: (run.tags['mlsweep.stop_reason'] as StopReason | undefined) ?? 'cancelled',
+      message: run.tags['mlsweep.stop_message'] ?? 'the sweep did not record its end (it was interrupted)',
+      trials,
+      ...summarizeTrials(trials, objective.goal),
+      startedAt: new Date(run.startTime).toISOString(),
+      endedAt: new Date(endTime).toISOString(),
+      durationMs: endTime - run.startTime,
+    };
   }
 
   /**

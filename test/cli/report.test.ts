@@ -26,6 +26,23 @@ describe('mlsweep report and sweep --report', () => {
     assert.ok(doc.bytes > 100_000);
   });
 
+  it('draws a recorded sweep from the tracking store by its id', () => {
+    const store = join(dir, 'store');
+    const run = cli(['sweep', 'examples/sweep-bandit.yml', '--store', store]);
+    assert.equal(run.status, 0, run.stderr);
+    const id = /sweep (\S+) recorded in/.exec(run.stderr)?.[1];
+    assert.ok(id, run.stderr);
+    const out = join(dir, 'recorded.html');
+    const report = cli(['report', id, '--store', store, '--out', out]);
+    assert.equal(report.status, 0, report.stderr);
+    const page = readFileSync(out, 'utf8');
+    assert.ok(page.includes('random sampling'), 'the sampler tag is read back');
+    assert.ok(page.includes('bandit ('), 'the policy tag is read back');
+    const unknown = cli(['report', 'no-such-sweep', '--store', store]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /no-such-sweep/);
+  });
+
   it('fails with exit code 2 and the file name for an input that is not a result', () => {
     writeFileSync(join(dir, 'nope.json'), '[1, 2]');
     const run = cli(['report', join(dir, 'nope.json')]);
