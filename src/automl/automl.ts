@@ -4,9 +4,9 @@ import { ValidationError } from '../errors.ts';
 import type { Estimator } from '../models/types.ts';
 import { sweep } from '../sweep/engine.ts';
 import type { StopReason, TrialResult } from '../sweep/types.ts';
-import { type BuildContext, type Candidate, selectCandidates } from './candidates.ts';
+import { type BuildContext, selectCandidates } from './candidates.ts';
+import { type Combination, chooseCombination } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
-import { greedyEnsemble } from './ensemble.ts';
 import { evaluateTrial, type TrialEvaluation } from './evaluate.ts';
 import { balancedWeights, featurizerTarget, prepareFolds } from './folds.ts';
 import { AutoMLPipeline, type PipelineMember } from './pipeline.ts';
@@ -19,6 +19,8 @@ import {
   scorePredictions,
 } from './scoring.ts';
 import { automlSpace, modelParams } from './search-space.ts';
+import { fitStacker } from './stacking.ts';
+import type { TrialRecord } from './trial-record.ts';
 import type { AutoMLOptions, AutoMLResult, LeaderboardEntry } from './types.ts';
 
 /** Trials without improvement after which Azure's early termination stops the job. */
@@ -27,18 +29,6 @@ const NO_IMPROVEMENT_TRIALS = 20;
 const KEEP_OOF = 12;
 /** Part of the budget kept free for what follows the search (ensembling, final fit, writing). */
 const SAFETY_SECONDS = 2;
-
-interface Record_ {
-  readonly id: number;
-  readonly candidate: Candidate;
-  readonly params: Record<string, string | number | boolean>;
-  readonly evaluation: Omit<TrialEvaluation, 'oof'>;
-  readonly score: number;
-  /** Every metric of the task on the validation rows. */
-  readonly metrics: Record<string, number>;
-  /** Out-of-fold predictions, kept for the best trials only. */
-  oof: Float64Array | undefined;
-}
 
 function validateLimits(o: AutoMLOptions): void {
   const l = o.limits ?? {};
@@ -130,9 +120,9 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   const nRows = features.nRows;
   const meanTrainRows = splits.reduce((a, s) => a + s.train.length, 0) / splits.length;
 
-  const records = new Map<number, Record_>();
+  const records = new Map<number, TrialRecord>();
   const better = (a: number, b: number) => (goal === 'maximize' ? a > b : a < b);
-  let best: Record_ | undefined;
+  let best: TrialRecord | undefined;
   let sinceImprovement = 0;
   let completed = 0;
   let ownStop: AutoMLResult['stopReason'] | undefined;
@@ -140,7 +130,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
 
   /** Seconds the final fit of a trial's configuration on all rows is expected to take. */
-  const finalFitSeconds = (r: Record_) =>
+  const finalFitSeconds = (r: TrialRecord) =>
     (r.evaluation.fitSeconds / splits.length) * (nRows / Math.max(1, meanTrainRows)) * 1.3;
   const reserve = () => (best ? finalFitSeconds(best) * 2 : 0) + SAFETY_SECONDS;
   const secondsLeft = () => (budgetEnd - performance.now()) / 1000 - reserve();
@@ -244,59 +234,40 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     .sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
   let leaderboard: LeaderboardEntry[] = ranked.map((r, i) => entry(r, i + 1));
 
-  // Ensemble selection over the kept out-of-fold predictions, when it validates better and its fit fits in time.
-  let chosen: Array<{ record: Record_; weight: number }> = [{ record: best, weight: 1 }];
-  let chosenEntry = leaderboard[0]!;
+  // Ensemble selection and stacking, kept only when they validate better and their refit fits in time.
   const ens = options.ensemble ?? true;
-  const withOof = ensemblePool(ranked, typeof ens === 'object' ? (ens.candidates ?? 10) : 10);
-  if (ens !== false && withOof.length >= 2) {
-    const rows = best.evaluation.rows;
-    const selection = greedyEnsemble(
-      withOof.map((r) => ({ oof: r.oof! })),
-      target,
-      rows,
-      metric,
-      goal,
-      typeof ens === 'object' ? (ens.iterations ?? 25) : 25,
-    );
-    const members = selection.members.map((m) => ({ record: withOof[m.index]!, weight: m.weight }));
-    const fitCost = members.reduce((a, m) => a + finalFitSeconds(m.record), 0);
-    const timeAfter = (budgetEnd - performance.now()) / 1000 - fitCost - SAFETY_SECONDS;
-    if (members.length > 1 && better(selection.score, best.score) && timeAfter > 0) {
-      chosen = members;
-      const blendOof = members.reduce(
-        (acc, m) => {
-          for (let i = 0; i < acc.length; i++) acc[i]! += m.weight * m.record.oof![i]!;
-          return acc;
-        },
-        new Float64Array(best.oof?.length ?? withOof[0]!.oof!.length),
-      );
-      chosenEntry = {
-        rank: 1,
-        model: `Ensemble(${members.map((m) => `${m.record.candidate.name}#${m.record.id}:${m.weight.toFixed(2)}`).join(', ')})`,
-        params: Object.fromEntries(members.map((m) => [`trial_${m.record.id}`, m.weight])),
-        score: selection.score,
-        metrics: scorePredictions(target, blendOof, rows),
-        fitSeconds: members.reduce((a, m) => a + m.record.evaluation.fitSeconds, 0),
-        predictSeconds: members.reduce((a, m) => a + m.record.evaluation.predictSeconds, 0),
-      };
-      leaderboard = [chosenEntry, ...leaderboard].map((e, i) => ({ ...e, rank: i + 1 }));
-    } else if (members.length > 1) {
-      notices.push(
-        `Ensemble selection scored ${selection.score.toFixed(4)} vs ${best.score.toFixed(4)} for the best model${timeAfter <= 0 ? ' (and its fit would not fit in the time left)' : ''}: the best single model is kept.`,
-      );
-    }
+  const combination =
+    ens === false
+      ? { kind: 'single' as const, members: [{ record: best, weight: 1 }], score: best.score }
+      : await chooseCombination(
+          ranked,
+          target,
+          {
+            metric,
+            goal,
+            iterations: typeof ens === 'object' ? (ens.iterations ?? 25) : 25,
+            poolSize: typeof ens === 'object' ? (ens.candidates ?? 10) : 10,
+            build,
+            affordable: (members) =>
+              (budgetEnd - performance.now()) / 1000 - members.reduce((a, r) => a + finalFitSeconds(r), 0) >
+              SAFETY_SECONDS,
+          },
+          notices,
+        );
+  let chosenEntry = leaderboard[0]!;
+  if (combination.entry) {
+    leaderboard = [combination.entry, ...leaderboard].map((e, i) => ({ ...e, rank: i + 1 }));
+    chosenEntry = leaderboard[0]!;
   }
 
   const pipeline = await fitPipeline(
     features,
     target,
-    chosen,
+    combination,
     build,
     prepared.imbalanced,
     options,
     metric,
-    chosenEntry,
   );
   const stopReason: AutoMLResult['stopReason'] = ownStop ?? (sweepResult.stopReason as StopReason);
   return {
@@ -315,26 +286,8 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   };
 }
 
-/**
- * The models ensemble selection chooses from: the best of each family first (diverse
- * models blend better than near-copies of one), then the best others, `size` in all.
- */
-function ensemblePool(ranked: readonly Record_[], size: number): Record_[] {
-  const available = ranked.filter((r) => r.oof !== undefined);
-  const pool: Record_[] = [];
-  const families = new Set<string>();
-  for (const r of available) {
-    if (!families.has(r.candidate.name)) {
-      families.add(r.candidate.name);
-      pool.push(r);
-    }
-  }
-  for (const r of available) if (pool.length < size && !pool.includes(r)) pool.push(r);
-  return pool;
-}
-
 /** Drops the out-of-fold predictions of all but the best trials and each family's best, so memory stays bounded. */
-function pruneOof(records: Map<number, Record_>, better: (a: number, b: number) => boolean): void {
+function pruneOof(records: Map<number, TrialRecord>, better: (a: number, b: number) => boolean): void {
   const withOof = [...records.values()].filter((r) => r.oof !== undefined);
   if (withOof.length <= KEEP_OOF) return;
   withOof.sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
@@ -346,7 +299,7 @@ function pruneOof(records: Map<number, Record_>, better: (a: number, b: number) 
   });
 }
 
-function entry(r: Record_, rank: number): LeaderboardEntry {
+function entry(r: TrialRecord, rank: number): LeaderboardEntry {
   return {
     rank,
     trialId: r.id,
@@ -363,13 +316,13 @@ function entry(r: Record_, rank: number): LeaderboardEntry {
 async function fitPipeline(
   features: import('../data/table.ts').Table,
   target: EncodedTarget,
-  chosen: ReadonlyArray<{ record: Record_; weight: number }>,
+  combination: Combination,
   build: BuildContext,
   balance: boolean,
   options: AutoMLOptions,
   metric: string,
-  entry_: LeaderboardEntry,
 ): Promise<AutoMLPipeline> {
+  const chosen = combination.members;
   const featurizer = new Featurizer({ ...(options.featurization ?? {}), seed: build.seed });
   const X = featurizer.fitTransform(features, featurizerTarget(target));
   const needsScaling = chosen.some((c) => c.record.candidate.needsScaling);
@@ -403,7 +356,17 @@ async function fitPipeline(
       estimator,
     });
   }
+  const stacker =
+    combination.kind === 'stack'
+      ? await fitStacker(
+          chosen.map((c) => c.record.oof!),
+          target,
+          chosen[0]!.record.evaluation.rows,
+          build,
+        )
+      : undefined;
   return new AutoMLPipeline({
+    ...(stacker ? { stacker } : {}),
     task: target.task,
     target: options.target,
     ...(target.task === 'classification' ? { classes: target.classes } : {}),
@@ -411,6 +374,6 @@ async function fitPipeline(
     ...(scaling ? { scaling } : {}),
     members,
     primaryMetric: metric,
-    validationScore: entry_.score,
+    validationScore: combination.score,
   });
 }

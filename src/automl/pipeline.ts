@@ -11,6 +11,7 @@ import type { Task } from './candidates.ts';
 import { blend } from './ensemble.ts';
 import { predictMatrix } from './evaluate.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
+import { stackFeatures } from './stacking.ts';
 
 /** Any estimator from its JSON: the tree models' registry or the dense models' loaders. */
 function loadEstimator(json: SerializedEstimator): Estimator {
@@ -42,6 +43,8 @@ export interface SerializedPipeline {
     scaled: boolean;
     estimator: SerializedEstimator;
   }>;
+  /** The stacking meta-learner over the members' predictions, when the pipeline stacks. */
+  readonly stacker?: SerializedEstimator;
   readonly primaryMetric: string;
   readonly validationScore: number;
 }
@@ -65,6 +68,8 @@ export class AutoMLPipeline {
   readonly featurizer: Featurizer;
   readonly scaling: StandardScaling | undefined;
   readonly members: readonly PipelineMember[];
+  /** Stacking: the meta-learner that combines the members' predictions (instead of weights). */
+  readonly stacker: Estimator | undefined;
   readonly primaryMetric: string;
   readonly validationScore: number;
 
@@ -75,6 +80,7 @@ export class AutoMLPipeline {
     featurizer: Featurizer;
     scaling?: StandardScaling;
     members: readonly PipelineMember[];
+    stacker?: Estimator;
     primaryMetric: string;
     validationScore: number;
   }) {
@@ -84,6 +90,7 @@ export class AutoMLPipeline {
     this.featurizer = init.featurizer;
     this.scaling = init.scaling;
     this.members = init.members;
+    this.stacker = init.stacker;
     this.primaryMetric = init.primaryMetric;
     this.validationScore = init.validationScore;
     if (this.members.length === 0)
@@ -116,6 +123,10 @@ export class AutoMLPipeline {
     const { plain, scaled } = this.features(table);
     const target = this.encodedTarget();
     const preds = this.members.map((m) => predictMatrix(m.estimator, m.scaled ? scaled! : plain, target));
+    if (this.stacker) {
+      const width = this.task === 'classification' ? this.classes.length : 1;
+      return predictMatrix(this.stacker, stackFeatures(preds, width), target);
+    }
     return preds.length === 1
       ? preds[0]!
       : blend(
@@ -195,6 +206,7 @@ export class AutoMLPipeline {
         scaled: m.scaled,
         estimator: m.estimator.toJSON(),
       })),
+      ...(this.stacker ? { stacker: this.stacker.toJSON() } : {}),
       primaryMetric: this.primaryMetric,
       validationScore: this.validationScore,
     };
@@ -225,6 +237,7 @@ export class AutoMLPipeline {
         scaled: m.scaled,
         estimator: loadEstimator(m.estimator),
       })),
+      ...(json.stacker ? { stacker: loadEstimator(json.stacker) } : {}),
       primaryMetric: json.primaryMetric,
       validationScore: json.validationScore,
     });

@@ -1,0 +1,142 @@
+import type { BuildContext } from './candidates.ts';
+import { blend, greedyEnsemble } from './ensemble.ts';
+import { type EncodedTarget, scorePredictions } from './scoring.ts';
+import { stackingScore } from './stacking.ts';
+import type { TrialRecord } from './trial-record.ts';
+import type { LeaderboardEntry } from './types.ts';
+
+/** How the final pipeline combines its models. */
+export interface Combination {
+  readonly kind: 'single' | 'ensemble' | 'stack';
+  readonly members: ReadonlyArray<{ readonly record: TrialRecord; readonly weight: number }>;
+  readonly score: number;
+  /** The leaderboard entry of an ensemble or a stack (absent for a single model). */
+  readonly entry?: LeaderboardEntry;
+}
+
+/** Options of {@link chooseCombination}. */
+export interface CombineOptions {
+  readonly metric: string;
+  readonly goal: 'maximize' | 'minimize';
+  readonly iterations: number;
+  readonly poolSize: number;
+  readonly build: BuildContext;
+  /** Whether refitting these members on all rows fits in the time left. */
+  readonly affordable: (members: readonly TrialRecord[]) => boolean;
+}
+
+/**
+ * The models ensemble selection chooses from: the best of each family first (diverse
+ * models blend better than near-copies of one), then the best others, `size` in all.
+ *
+ * @example
+ * ensemblePool(rankedTrials, 10);
+ */
+export function ensemblePool(ranked: readonly TrialRecord[], size: number): TrialRecord[] {
+  const available = ranked.filter((r) => r.oof !== undefined);
+  const pool: TrialRecord[] = [];
+  const families = new Set<string>();
+  for (const r of available) {
+    if (!families.has(r.candidate.name)) {
+      families.add(r.candidate.name);
+      pool.push(r);
+    }
+  }
+  for (const r of available) if (pool.length < size && !pool.includes(r)) pool.push(r);
+  return pool;
+}
+
+function combinedEntry(
+  model: string,
+  members: Combination['members'],
+  score: number,
+  metrics: Record<string, number>,
+): LeaderboardEntry {
+  return {
+    rank: 1,
+    model,
+    params: Object.fromEntries(members.map((m) => [`trial_${m.record.id}`, m.weight])),
+    score,
+    metrics,
+    fitSeconds: members.reduce((a, m) => a + m.record.evaluation.fitSeconds, 0),
+    predictSeconds: members.reduce((a, m) => a + m.record.evaluation.predictSeconds, 0),
+  };
+}
+
+/**
+ * Picks the best of: the best single model, greedy ensemble selection over the pool,
+ * and stacking (a logistic / ridge meta-learner over the family-best models' out-of-fold
+ * predictions, itself cross-validated). A combination is kept only when it validates
+ * strictly better than the best single model and its refit fits in the time left; the
+ * notices say what was tried.
+ *
+ * @example
+ * const c = await chooseCombination(ranked, target, options, notices);
+ */
+export async function chooseCombination(
+  ranked: readonly TrialRecord[],
+  target: EncodedTarget,
+  o: CombineOptions,
+  notices: string[],
+): Promise<Combination> {
+  const best = ranked[0]!;
+  const better = (a: number, b: number) => !Number.isNaN(a) && (o.goal === 'maximize' ? a > b : a < b);
+  let chosen: Combination = { kind: 'single', members: [{ record: best, weight: 1 }], score: best.score };
+  const pool = ensemblePool(ranked, o.poolSize);
+  if (pool.length < 2) return chosen;
+  const rows = best.evaluation.rows;
+  const fmt = (v: number) => v.toFixed(4);
+
+  const selection = greedyEnsemble(
+    pool.map((r) => ({ oof: r.oof! })),
+    target,
+    rows,
+    o.metric,
+    o.goal,
+    o.iterations,
+  );
+  const members = selection.members.map((m) => ({ record: pool[m.index]!, weight: m.weight }));
+  if (
+    members.length > 1 &&
+    better(selection.score, chosen.score) &&
+    o.affordable(members.map((m) => m.record))
+  ) {
+    const oof = blend(
+      members.map((m) => m.record.oof!),
+      members.map((m) => m.weight),
+    );
+    const name = `Ensemble(${members.map((m) => `${m.record.candidate.name}#${m.record.id}:${m.weight.toFixed(2)}`).join(', ')})`;
+    chosen = {
+      kind: 'ensemble',
+      members,
+      score: selection.score,
+      entry: combinedEntry(name, members, selection.score, scorePredictions(target, oof, rows)),
+    };
+  } else if (members.length > 1) {
+    notices.push(`Ensemble selection validated at ${fmt(selection.score)} vs ${fmt(best.score)}: not kept.`);
+  }
+
+  const families = pool.filter((r, i) => pool.findIndex((q) => q.candidate.name === r.candidate.name) === i);
+  if (families.length >= 2) {
+    const { score, oof } = await stackingScore(
+      families.map((r) => r.oof!),
+      target,
+      rows,
+      o.metric,
+      o.build,
+    );
+    if (better(score, chosen.score) && o.affordable(families)) {
+      const stackMembers = families.map((record) => ({ record, weight: 1 / families.length }));
+      const name = `Stack(${families.map((r) => `${r.candidate.name}#${r.id}`).join(', ')})`;
+      chosen = {
+        kind: 'stack',
+        members: stackMembers,
+        score,
+        entry: combinedEntry(name, stackMembers, score, scorePredictions(target, oof, rows)),
+      };
+    } else {
+      notices.push(`Stacking validated at ${fmt(score)} vs ${fmt(chosen.score)}: not kept.`);
+    }
+  }
+  return chosen;
+}
