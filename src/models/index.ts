@@ -5,6 +5,7 @@ export type {
 } from './boosting/gradient-boosting.ts';
 export { GradientBoostingClassifier, GradientBoostingRegressor } from './boosting/gradient-boosting.ts';
 export type { ClassWeight } from './classes.ts';
+export * from './dense-models.ts';
 export { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision-tree.ts';
 export { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
 export type { DecisionTreeParams, ForestParams, MaxFeatures } from './forest/forest-model.ts';
@@ -24,4 +25,3 @@ export type {
   Regressor,
   SerializedEstimator,
 } from './types.ts';
-export * from './dense-models.ts';
