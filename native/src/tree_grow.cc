@@ -376,6 +376,13 @@ class Grower {
       }
       s[D - 1] += 1;
     }
+    // many touched slots: one pass over the feature's slots beats sorting them
+    if (m > 64) {
+      int k = 0;
+      for (int slot = 0; slot <= nb; slot++)
+        if (scratch[static_cast<size_t>(slot) * D + D - 1] > 0) present_[k++] = slot;
+      return k;
+    }
     std::sort(touched_.begin(), touched_.begin() + m);
     std::copy(touched_.begin(), touched_.begin() + m, present_.begin());
     return m;

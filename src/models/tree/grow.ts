@@ -366,8 +366,13 @@ class Grower {
       }
       scratch[s + D - 1]! += 1;
     }
-    const sorted = touched.subarray(0, m).sort();
-    this.present.set(sorted);
+    // many touched slots: one pass over the feature's slots beats sorting them
+    if (m > 64) {
+      let k = 0;
+      for (let slot = 0; slot <= nb; slot++) if (scratch[slot * D + D - 1]! > 0) this.present[k++] = slot;
+      return k;
+    }
+    this.present.set(touched.subarray(0, m).sort());
     return m;
   }
 

@@ -1,0 +1,278 @@
+// Training benchmark of the tree learners against scikit-learn and xgboost, measured in
+// the same run on the same data: make_classification-like data of 10,000 and 100,000
+// training rows x 20 features (10 informative, 5 redundant, 1% flipped labels) and
+// friedman1 (10,000 rows x 10 features). Each (library, model, data) runs in its own
+// process, so that its peak memory is its own; single thread unless stated.
+// scikit-learn and xgboost run through benchmarks/training_reference.py with
+// /usr/bin/python3 when it has them. `npm run bench -- training`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  columnMatrix,
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  type Estimator,
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
+  mulberry32,
+  RandomForestClassifier,
+  RandomForestRegressor,
+} from '../src/index.ts';
+import { markdown, recordResults } from './lib/record.ts';
+
+type Task = 'classification' | 'regression';
+type Model = 'tree' | 'forest' | 'boosting';
+
+/** Boosting hyperparameters shared by every library (xgboost's defaults where it has them). */
+const GB = {
+  nEstimators: 100,
+  learningRate: 0.1,
+  maxDepth: 6,
+  numLeaves: 64,
+  minChildSamples: 1,
+  minChildWeight: 1,
+  regLambda: 1,
+};
+
+interface Dataset {
+  name: string;
+  task: Task;
+  nTrain: number;
+  nTest: number;
+  nCols: number;
+}
+
+// MLSWEEP_TRAINING_QUICK=1 checks the harness on small data (results not recorded as such)
+const QUICK = process.env.MLSWEEP_TRAINING_QUICK === '1';
+const DATASETS: Dataset[] = QUICK
+  ? [
+      { name: 'quick classification 2k x 20', task: 'classification', nTrain: 2_000, nTest: 1_000, nCols: 20 },
+      { name: 'quick friedman1 2k x 10', task: 'regression', nTrain: 2_000, nTest: 1_000, nCols: 10 },
+    ]
+  : [
+      { name: 'classification 10k x 20', task: 'classification', nTrain: 10_000, nTest: 5_000, nCols: 20 },
+      { name: 'classification 100k x 20', task: 'classification', nTrain: 100_000, nTest: 20_000, nCols: 20 },
+      { name: 'friedman1 10k x 10', task: 'regression', nTrain: 10_000, nTest: 5_000, nCols: 10 },
+    ];
+
+interface RunResult {
+  fitS: number;
+  predictS: number;
+  peakMB: number;
+  score: number;
+}
+
+function gaussian(next: () => number): () => number {
+  return () => {
+    const u = (next() + 1) / 4294967297;
+    const v = next() / 4294967296;
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** Rows like scikit-learn's make_classification(n_informative=10, n_redundant=5, flip_y=0.01). */
+function makeClassification(n: number, nCols: number, seed: number): { X: Float64Array; y: Float64Array } {
+  const next = mulberry32(seed);
+  const u = () => next() / 4294967296;
+  const normal = gaussian(next);
+  const nInf = 10;
+  const nRed = 5;
+  const clusters = 4; // 2 per class
+  const centroids = Array.from({ length: clusters }, () => Array.from({ length: nInf }, () => (u() < 0.5 ? -1 : 1)));
+  const covariances = Array.from({ length: clusters }, () =>
+    Array.from({ length: nInf * nInf }, () => 2 * u() - 1),
+  );
+  const redundant = Array.from({ length: nInf * nRed }, () => 2 * u() - 1);
+  const X = new Float64Array(n * nCols);
+  const y = new Float64Array(n);
+  const z = new Float64Array(nInf);
+  const x = new Float64Array(nInf);
+  for (let r = 0; r < n; r++) {
+    const k = r % clusters;
+    for (let i = 0; i < nInf; i++) z[i] = normal();
+    for (let i = 0; i < nInf; i++) {
+      let s = centroids[k]![i]!;
+      for (let j = 0; j < nInf; j++) s += z[j]! * covariances[k]![j * nInf + i]!;
+      x[i] = s;
+      X[i * n + r] = s;
+    }
+    for (let i = 0; i < nRed; i++) {
+      let s = 0;
+      for (let j = 0; j < nInf; j++) s += x[j]! * redundant[j * nRed + i]!;
+      X[(nInf + i) * n + r] = s;
+    }
+    for (let c = nInf + nRed; c < nCols; c++) X[c * n + r] = normal();
+    y[r] = u() < 0.01 ? (u() < 0.5 ? 0 : 1) : k % 2;
+  }
+  return { X, y };
+}
+
+/** friedman1: y = 10 sin(pi x0 x1) + 20 (x2 - 0.5)^2 + 10 x3 + 5 x4 + N(0, 1), x ~ U(0, 1). */
+function makeFriedman1(n: number, nCols: number, seed: number): { X: Float64Array; y: Float64Array } {
+  const next = mulberry32(seed);
+  const normal = gaussian(next);
+  const X = new Float64Array(n * nCols);
+  const y = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < nCols; c++) X[c * n + r] = next() / 4294967296;
+    const v = (c: number) => X[c * n + r]!;
+    y[r] = 10 * Math.sin(Math.PI * v(0) * v(1)) + 20 * (v(2) - 0.5) ** 2 + 10 * v(3) + 5 * v(4) + normal();
+  }
+  return { X, y };
+}
+
+function makeData(d: Dataset, n: number, seed: number) {
+  return d.task === 'classification' ? makeClassification(n, d.nCols, seed) : makeFriedman1(n, d.nCols, seed);
+}
+
+/** Writes train and test parts (column-major float64) for every worker to read. */
+function writeData(d: Dataset, prefix: string): void {
+  const all = makeData(d, d.nTrain + d.nTest, 42);
+  const n = d.nTrain + d.nTest;
+  const part = (from: number, count: number) => {
+    const X = new Float64Array(count * d.nCols);
+    for (let c = 0; c < d.nCols; c++) X.set(all.X.subarray(c * n + from, c * n + from + count), c * count);
+    return { X, y: all.y.slice(from, from + count) };
+  };
+  const train = part(0, d.nTrain);
+  const test = part(d.nTrain, d.nTest);
+  const bytes = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSync(`${prefix}.XTrain.f64`, bytes(train.X));
+  writeFileSync(`${prefix}.yTrain.f64`, bytes(train.y));
+  writeFileSync(`${prefix}.XTest.f64`, bytes(test.X));
+  writeFileSync(`${prefix}.yTest.f64`, bytes(test.y));
+  writeFileSync(`${prefix}.json`, JSON.stringify({ nTrain: d.nTrain, nTest: d.nTest, nCols: d.nCols, gb: GB }));
+}
+
+function readF64(path: string): Float64Array {
+  const b = readFileSync(path);
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+function mlsweepModel(model: Model, task: Task, backend: 'js' | 'native', nThreads: number): Estimator {
+  const common = { backend, nThreads, seed: 0 };
+  const cls = task === 'classification';
+  if (model === 'tree') return cls ? new DecisionTreeClassifier(common) : new DecisionTreeRegressor(common);
+  if (model === 'forest') {
+    return cls
+      ? new RandomForestClassifier({ ...common, nEstimators: 100 })
+      : new RandomForestRegressor({ ...common, nEstimators: 100 });
+  }
+  const { nEstimators, learningRate, maxDepth, numLeaves, minChildSamples, minChildWeight, regLambda } = GB;
+  const p = { ...common, nEstimators, learningRate, maxDepth, numLeaves, minChildSamples, minChildWeight, regLambda };
+  return cls ? new GradientBoostingClassifier(p) : new GradientBoostingRegressor(p);
+}
+
+/** Worker: fits one mlsweep model and prints its RunResult as JSON. */
+function worker(args: string[]): void {
+  const [model, prefix, task, backend, threads] = args as [Model, string, Task, 'js' | 'native', string];
+  const meta = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as { nTrain: number; nTest: number; nCols: number };
+  const Xtr = columnMatrix(readF64(`${prefix}.XTrain.f64`), meta.nTrain, meta.nCols);
+  const Xte = columnMatrix(readF64(`${prefix}.XTest.f64`), meta.nTest, meta.nCols);
+  const ytr = readF64(`${prefix}.yTrain.f64`);
+  const yte = readF64(`${prefix}.yTest.f64`);
+  const m = mlsweepModel(model, task, backend, Number(threads));
+  const t0 = performance.now();
+  m.fit(Xtr, ytr);
+  const t1 = performance.now();
+  const p = m.predict(Xte);
+  const t2 = performance.now();
+  let score: number;
+  if (task === 'classification') score = (p as number[]).filter((v, i) => v === yte[i]).length / yte.length;
+  else {
+    const mean = yte.reduce((a, b) => a + b, 0) / yte.length;
+    let res = 0;
+    let tot = 0;
+    for (let i = 0; i < yte.length; i++) {
+      res += (yte[i]! - (p as Float64Array)[i]!) ** 2;
+      tot += (yte[i]! - mean) ** 2;
+    }
+    score = 1 - res / tot;
+  }
+  const result: RunResult = {
+    fitS: (t1 - t0) / 1000,
+    predictS: (t2 - t1) / 1000,
+    peakMB: process.resourceUsage().maxRSS / 1024,
+    score,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult | string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 900_000 });
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line) return `failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  return JSON.parse(line) as RunResult;
+}
+
+function pythonLibraries(): string[] {
+  const libs: string[] = [];
+  for (const lib of ['sklearn', 'xgboost']) {
+    const r = spawnSync('/usr/bin/python3', ['-c', `import ${lib}`], { encoding: 'utf8' });
+    if (r.status === 0) libs.push(lib);
+  }
+  return libs;
+}
+
+function main(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'mlsweep-training-'));
+  const self = fileURLToPath(import.meta.url);
+  const reference = fileURLToPath(new URL('./training_reference.py', import.meta.url));
+  const libs = pythonLibraries();
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    for (const d of DATASETS) {
+      const prefix = join(dir, d.name.replace(/\W+/g, '_'));
+      writeData(d, prefix);
+      const big = d.nTrain >= 100_000;
+      for (const model of ['tree', 'forest', 'boosting'] as Model[]) {
+        const entries: Array<[string, () => RunResult | string]> = [];
+        const ours = (backend: string, threads: number) => () =>
+          run(process.execPath, ['--import', 'tsx', self, '--worker', model, prefix, d.task, backend, String(threads)]);
+        entries.push(['mlsweep native, 1 thread', ours('native', 1)]);
+        entries.push(['mlsweep native, 2 threads', ours('native', 2)]);
+        // a 100-tree forest on 100k rows in TypeScript takes minutes: left out
+        if (!(big && model === 'forest')) entries.push(['mlsweep js', ours('js', 1)]);
+        const py = (lib: string) => () =>
+          run('/usr/bin/python3', [reference, lib, model, prefix, d.task], { OMP_NUM_THREADS: '1' });
+        if (libs.includes('sklearn')) entries.push([`scikit-learn${model === 'boosting' ? ' (HistGB)' : ''}`, py('sklearn')]);
+        if (libs.includes('xgboost') && model === 'boosting') entries.push(['xgboost hist', py('xgboost')]);
+        for (const [library, go] of entries) {
+          process.stderr.write(`${d.name} ${model} ${library} ... `);
+          const r = go();
+          process.stderr.write(`${typeof r === 'string' ? r : `${r.fitS.toFixed(2)} s`}\n`);
+          rows.push(
+            typeof r === 'string'
+              ? { data: d.name, model, library, error: r }
+              : { data: d.name, model, library, ...r },
+          );
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const fmt = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '-');
+  recordResults(
+    QUICK ? 'training-quick' : 'training',
+    { gbParams: GB, pythonLibraries: libs, runs: rows },
+    markdown(
+      ['data', 'model', 'library', 'fit (s)', 'predict (s)', 'peak RSS (MB)', 'accuracy / R2'],
+      rows.map((r) => [
+        r.data!,
+        r.model!,
+        r.library!,
+        r.error ? String(r.error) : fmt(r.fitS, 3),
+        fmt(r.predictS, 3),
+        fmt(r.peakMB, 0),
+        fmt(r.score, 4),
+      ]),
+    ),
+  );
+}
+
+if (process.argv[2] === '--worker') worker(process.argv.slice(3));
+else main();
