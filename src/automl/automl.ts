@@ -7,7 +7,7 @@ import type { StopReason, TrialResult } from '../sweep/types.ts';
 import { type BuildContext, selectCandidates } from './candidates.ts';
 import { type Combination, chooseCombination } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
-import { evaluateTrial, type TrialEvaluation } from './evaluate.ts';
+import { evaluateTrial } from './evaluate.ts';
 import { balancedWeights, featurizerTarget, prepareFolds } from './folds.ts';
 import { AutoMLPipeline, type PipelineMember } from './pipeline.ts';
 import { loadTrainingTable, prepareData, resolveSplits } from './prepare.ts';
