@@ -109,6 +109,22 @@ describe('GP posterior', () => {
   });
 });
 
+describe('GP believed rows', () => {
+  it('leaves no variance at an exact row while a noisy one keeps about the noise', () => {
+    const data: GpData = {
+      layout: oneD,
+      X: new Float64Array([0, 1]),
+      y: new Float64Array([0, 0.5]),
+      n: 2,
+      exact: 1,
+    };
+    const gp = new GaussianProcess(data, [0, 0, Math.log(0.1)]);
+    const { variance } = gp.predict(new Float64Array([0, 1]), 2);
+    assert.ok(variance[1]! < 1e-5, `exact row variance ${variance[1]}`);
+    assert.ok(variance[0]! > 0.05 && variance[0]! < 0.1, `noisy row variance ${variance[0]}`);
+  });
+});
+
 function randomData(n: number, layout: KernelLayout, seed: string): GpData {
   const rng = seedrandom(seed);
   const X = new Float64Array(n * layout.dims);

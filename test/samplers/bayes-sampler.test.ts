@@ -46,9 +46,10 @@ const plane = searchSpace({ x: uniform(0, 1), y: uniform(0, 1) });
 const best = (trials: FinishedTrial[]) => Math.min(...trials.map((t) => t.value as number));
 
 describe('GP sampler', () => {
-  it('starts with a Sobol design of min(20, max(5, 2d)) trials', () => {
+  it('starts with a Sobol design of min(20, max(5, 3d)) trials', () => {
     assert.equal(initialDesignSize(1), 5);
-    assert.equal(initialDesignSize(6), 12);
+    assert.equal(initialDesignSize(4), 12);
+    assert.equal(initialDesignSize(7), 20);
     assert.equal(initialDesignSize(30), 20);
     const sampler = new GpSampler(plane, { seed: 3 });
     const first = run(sampler, quadratic, 5);

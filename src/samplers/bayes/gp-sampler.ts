@@ -15,9 +15,9 @@
  *   rebuilt in mid-sweep can differ from an uninterrupted one; the same seed and the
  *   same sequence of histories still give the same suggestions.
  * - Running trials: kriging believer. Each pending trial joins the data at the
- *   posterior mean there (and counts for the incumbent), which collapses the variance
- *   and the expected improvement around it, so concurrent suggestions spread out
- *   instead of piling up.
+ *   posterior mean there, without noise (and counts for the incumbent), which collapses
+ *   the variance and the expected improvement around it, so concurrent suggestions
+ *   spread out instead of piling up.
  * - Acquisition search in the unit cube (`fromUnit` coordinates): scrambled Sobol
  *   candidates plus Gaussian perturbations of the best trials, then a shrinking-step
  *   local search from the five best candidates. Every candidate is mapped through
@@ -92,7 +92,7 @@ export class GpSampler implements Sampler {
     const warm = this.lastTheta;
     const theta = fitHyperparameters(this.fitSubset(data, rng), rng, {
       starts: n > 60 ? 1 : 2,
-      rawStarts: warm ? 4 : 12,
+      rawStarts: warm ? 4 : n > 60 ? 6 : 12,
       warmStarts: warm ? [warm] : [],
     });
     this.lastTheta = theta;
@@ -137,7 +137,11 @@ export class GpSampler implements Sampler {
     return { layout: data.layout, X, y: Float64Array.from(keep, (i) => data.y[i]!), n: keep.length };
   }
 
-  /** The data plus each pending trial at the posterior mean (kriging believer). */
+  /**
+   * The data plus each pending trial at the posterior mean (kriging believer), believed
+   * exactly: with the noise of a real observation, the variance around a running trial
+   * would stay at the noise level and keep its neighbourhood attractive.
+   */
   private withPending(data: GpData, theta: Float64Array, history: TrialHistory): GpData {
     const m = history.pending.length;
     if (m === 0) return data;
@@ -160,6 +164,7 @@ export class GpSampler implements Sampler {
         X: X.subarray(0, (data.n + i + 1) * D),
         y: y.subarray(0, data.n + i + 1),
         n: data.n + i + 1,
+        exact: i + 1,
       };
     }
     return current;

@@ -55,6 +55,8 @@ export interface GpData {
   readonly X: Float64Array;
   readonly y: Float64Array;
   readonly n: number;
+  /** How many of the last rows are exact (believed values of running trials, no noise); default 0. */
+  readonly exact?: number;
 }
 
 /**
@@ -196,6 +198,9 @@ export class GaussianProcess {
     this.data = data;
     this.theta = Float64Array.from(theta);
     const K = trainCovariance(data.layout, this.theta, data.X, data.n);
+    const noise = Math.exp(this.theta[noiseIndex(data.layout)]!);
+    for (let i = data.n - (data.exact ?? 0); i < data.n; i++)
+      K[i * data.n + i] = K[i * data.n + i]! - noise * (1 - 1e-6);
     this.factor = cholesky(K, data.n);
     this.alpha = choleskySolve(this.factor, data.y);
     this.signal = Math.exp(this.theta[signalIndex(data.layout)]!);
