@@ -32,23 +32,15 @@ export function sortBuffers(n: number): SortBuffers {
 }
 
 /**
- * Sorts `values` ascending (stable) by a 4-pass, 16-bit LSD radix sort on the
- * order-preserving bit pattern of each double; passes whose digit is the same for every
- * value are skipped. NaN must not occur (callers validate first).
+ * Writes the order-preserving 64-bit key of each double as two 32-bit halves: equal
+ * keys ⇔ equal values (−0 is taken as +0). NaN must not occur (callers validate first).
  *
  * @example
- * sortKeys(Float64Array.of(3, -1, 2)).order; // Uint32Array [1, 2, 0]
+ * encodeKeys(Float64Array.of(-1, 2), lo, hi); // hi[0] < hi[1]
  */
-export function sortKeys(
-  values: Float64Array,
-  buffers: SortBuffers = sortBuffers(values.length),
-): SortedKeys {
+export function encodeKeys(values: Float64Array, lo: Uint32Array, hi: Uint32Array): void {
   const n = values.length;
   const raw = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let [lo, hi, idx, lo2, hi2, idx2] = buffers.arrays;
-  // The four digit histograms do not depend on the order: count them all up front.
-  const count = buffers.count;
-  count.fill(0);
   for (let i = 0; i < n; i++) {
     let h = raw[2 * i + 1]!;
     let l = raw[2 * i]!;
@@ -63,34 +55,90 @@ export function sortKeys(
     } else h = (h | 0x80000000) >>> 0;
     lo[i] = l;
     hi[i] = h;
-    idx[i] = i;
+  }
+}
+
+/** Keys and payloads after {@link radixSort}, and the arrays it left free. */
+export interface RadixResult {
+  lo: Uint32Array;
+  hi: Uint32Array;
+  payload: Uint32Array[];
+  /** The scratch arrays, free for the caller's use (as many as were passed). */
+  spare: Uint32Array[];
+}
+
+/**
+ * Stable LSD radix sort of 64-bit keys (hi, lo) with 16-bit digits, moving one or two
+ * payload arrays along; `spare` holds 2 + payload.length arrays of the same length to
+ * scatter into. Passes whose digit is the same for every key are skipped.
+ *
+ * @example
+ * radixSort(lo, hi, [index], [a, b, c], new Uint32Array(4 * 65536)).payload[0]; // the sorting permutation
+ */
+export function radixSort(
+  lo: Uint32Array,
+  hi: Uint32Array,
+  payload: Uint32Array[],
+  spare: Uint32Array[],
+  count: Uint32Array,
+): RadixResult {
+  const n = lo.length;
+  // The four digit histograms do not depend on the order: count them all up front.
+  count.fill(0);
+  for (let i = 0; i < n; i++) {
+    const l = lo[i]!;
+    const h = hi[i]!;
     count[l & 0xffff]!++;
     count[DIGITS + (l >>> 16)]!++;
     count[2 * DIGITS + (h & 0xffff)]!++;
     count[3 * DIGITS + (h >>> 16)]!++;
   }
+  let [p0, p1] = payload;
+  let [lo2, hi2, q0, q1] = spare;
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? lo : hi;
     const shift = pass % 2 === 0 ? 0 : 16;
     const base = pass * DIGITS;
     if (n === 0 || count[base + ((src[0]! >>> shift) & 0xffff)] === n) continue;
-    let sum = base;
+    let sum = 0;
     for (let d = base; d < base + DIGITS; d++) {
       const c = count[d]!;
-      count[d] = sum - base;
+      count[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
       const at = count[base + ((src[i]! >>> shift) & 0xffff)]!++;
-      lo2[at] = lo[i]!;
-      hi2[at] = hi[i]!;
-      idx2[at] = idx[i]!;
+      lo2![at] = lo[i]!;
+      hi2![at] = hi[i]!;
+      q0![at] = p0![i]!;
+      if (p1 !== undefined) q1![at] = p1[i]!;
     }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-    [idx, idx2] = [idx2, idx];
+    [lo, lo2] = [lo2!, lo];
+    [hi, hi2] = [hi2!, hi];
+    [p0, q0] = [q0!, p0!];
+    if (p1 !== undefined) [p1, q1] = [q1!, p1];
   }
-  return { order: idx, hi, lo };
+  const sorted = p1 === undefined ? [p0!] : [p0!, p1];
+  const free = q1 === undefined || p1 === undefined ? [lo2!, hi2!, q0!] : [lo2!, hi2!, q0!, q1];
+  return { lo, hi, payload: sorted, spare: free };
+}
+
+/**
+ * Sorts `values` ascending (stable) by {@link radixSort} on their {@link encodeKeys}
+ * keys, with the original indices as payload.
+ *
+ * @example
+ * sortKeys(Float64Array.of(3, -1, 2)).order; // Uint32Array [1, 2, 0]
+ */
+export function sortKeys(
+  values: Float64Array,
+  buffers: SortBuffers = sortBuffers(values.length),
+): SortedKeys {
+  const [lo, hi, idx, a, b, c] = buffers.arrays;
+  encodeKeys(values, lo, hi);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  const sorted = radixSort(lo, hi, [idx], [a, b, c], buffers.count);
+  return { order: sorted.payload[0]!, hi: sorted.hi, lo: sorted.lo };
 }
 
 const scratch = new Float64Array(1);
@@ -132,7 +180,7 @@ export function argsort(values: Float64Array): Uint32Array {
  * @example
  * runEnd(sortKeys(Float64Array.of(10, 20, 10)), 0); // 2
  */
-export function runEnd(sorted: SortedKeys, start: number): number {
+export function runEnd(sorted: Pick<SortedKeys, 'hi' | 'lo'>, start: number): number {
   const { hi, lo } = sorted;
   const h = hi[start];
   const l = lo[start];

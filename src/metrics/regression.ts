@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { median, runEnd, type SortedKeys, sortBuffers, sortKeys, weightedMedian } from './order.ts';
+import { encodeKeys, median, radixSort, runEnd, weightedMedian } from './order.ts';
 import { checkLength, checkNotEmpty, finiteArray, sampleWeights } from './validate.ts';
 
 /** Validated regression targets. */
@@ -222,44 +222,55 @@ export function maxErrorOf(r: RegressionInput): number {
 
 /**
  * Spearman rank correlation as scipy's spearmanr: Pearson correlation of tie-averaged
- * ranks, unweighted; NaN when either side is constant. yTrue's ranks are scattered to
- * the samples, yPred's are consumed tie group by tie group, so one rank array suffices.
+ * ranks, unweighted; NaN when either side is constant. One radix sort by yTrue carries
+ * yPred's keys along and assigns yTrue's ranks in that order; a second sort by yPred
+ * carries those ranks, so both walks are sequential (no random access per sample).
  *
  * @example
  * spearmanOf(regressionInput([1, 2, 3], [10, 30, 20])); // 0.5
  */
 export function spearmanOf(r: RegressionInput): number {
   const n = r.yTrue.length;
-  // Ranks 1..n always average (n + 1) / 2, ties included.
-  const mean = (n + 1) / 2;
-  // yTrue's sort is spent once its ranks are scattered, so yPred's reuses its buffers.
-  const buffers = sortBuffers(n);
-  const a = sortKeys(r.yTrue, buffers);
+  const arrays = Array.from({ length: 8 }, () => new Uint32Array(n));
+  const [loA, hiA, loB, hiB, ...spare] = arrays as [
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    ...Uint32Array[],
+  ];
+  const count = new Uint32Array(4 * 65536);
+  encodeKeys(r.yTrue, loA, hiA);
+  encodeKeys(r.yPred, loB, hiB);
+  const a = radixSort(loA, hiA, [loB, hiB], spare, count);
   if (isConstant(a)) return Number.NaN;
-  const ranks = new Float64Array(n);
+  // Ranks 1..n always average (n + 1) / 2, ties included; 2·rank is an integer.
+  const mean = (n + 1) / 2;
+  const twiceRankA = a.spare[0]!;
   let saa = 0;
   for (let start = 0, end = 0; start < n; start = end) {
     end = runEnd(a, start);
     const rank = (start + end + 1) / 2;
-    for (let m = start; m < end; m++) ranks[a.order[m]!] = rank;
+    twiceRankA.fill(start + end + 1, start, end);
     saa += (end - start) * (rank - mean) * (rank - mean);
   }
-  const b = sortKeys(r.yPred, buffers);
+  const b = radixSort(a.payload[0]!, a.payload[1]!, [twiceRankA], [a.lo, a.hi, a.spare[1]!], count);
   if (isConstant(b)) return Number.NaN;
+  const ranksA = b.payload[0]!;
   let sab = 0;
   let sbb = 0;
   for (let start = 0, end = 0; start < n; start = end) {
     end = runEnd(b, start);
     const rank = (start + end + 1) / 2;
-    let s = 0;
-    for (let m = start; m < end; m++) s += ranks[b.order[m]!]! - mean;
-    sab += (rank - mean) * s;
+    let twice = 0;
+    for (let m = start; m < end; m++) twice += ranksA[m]!;
+    sab += (rank - mean) * (twice / 2 - (end - start) * mean);
     sbb += (end - start) * (rank - mean) * (rank - mean);
   }
   return Math.max(-1, Math.min(1, sab / Math.sqrt(saa) / Math.sqrt(sbb)));
 }
 
-function isConstant(s: SortedKeys): boolean {
+function isConstant(s: { hi: Uint32Array; lo: Uint32Array }): boolean {
   const last = s.hi.length - 1;
   return s.hi[0] === s.hi[last] && s.lo[0] === s.lo[last];
 }
