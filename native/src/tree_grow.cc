@@ -47,6 +47,12 @@ struct Mulberry32 {
   double uniform() { return next() / kUint32Range; }
 };
 
+// Histogram buffers kept between trees on the same thread (boosting grows one tree
+// after another): reusing them avoids page faults on fresh allocations.
+constexpr size_t kPoolKeep = 64;
+thread_local std::vector<std::unique_ptr<double[]>> tlsPool;
+thread_local size_t tlsPoolSize = 0;
+
 struct GNode {
   int id;
   int64_t begin, end;
@@ -89,6 +95,16 @@ class Grower {
     keys_.assign(maxSlots, 0);
     out_ = Tree();
     out_.nOut = K_;
+    const size_t histSize = static_cast<size_t>(totalSlots_) * D_;
+    if (tlsPoolSize == histSize) pool_.swap(tlsPool);
+    tlsPool.clear();
+  }
+
+  ~Grower() {
+    const size_t histSize = static_cast<size_t>(totalSlots_) * D_;
+    if (pool_.size() > kPoolKeep) pool_.resize(kPoolKeep);
+    tlsPool.swap(pool_);
+    tlsPoolSize = histSize;
   }
 
   void grow(int32_t* leafOfRow) {
@@ -135,6 +151,7 @@ class Grower {
         node->cats.clear();
       }
     }
+    for (auto& n : nodes) release(*n);
     if (leafOfRow) {
       for (auto& n : nodes) {
         if (out_.feature[n->id] >= 0) continue;
@@ -262,9 +279,20 @@ class Grower {
     const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
     const int32_t* rows = rows_.data();
     if (p_.mode == kModeGradient) {
-      const double* o = ordered_.data();
       double* hb = h + static_cast<size_t>(base) * 3;
       const int missingSlot = nb * 3;
+      if (end - begin == d_.nRows) {
+        // the root on every row: rows are 0..n-1, read everything in order
+        for (int64_t r = 0; r < end; r++) {
+          const int b = col[r];
+          double* s = hb + (b == 255 ? missingSlot : b * 3);
+          s[0] += d_.grad[r];
+          s[1] += d_.hess[r];
+          s[2] += 1;
+        }
+        return;
+      }
+      const double* o = ordered_.data();
       for (int64_t i = begin; i < end; i++, o += 2) {
         const int b = col[rows[i]];
         double* s = hb + (b == 255 ? missingSlot : b * 3);
@@ -287,7 +315,7 @@ class Grower {
   }
 
   void buildHist(double* h, int64_t begin, int64_t end) {
-    if (p_.mode == kModeGradient) orderGradients(begin, end);
+    if (p_.mode == kModeGradient && end - begin < d_.nRows) orderGradients(begin, end);
     const int n = d_.nFeatures;
     const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
     parallelFor(n, threads, [&](int i) {
