@@ -108,7 +108,10 @@ export function primaryScore(
 ): number {
   try {
     return scorePredictions(target, pred, rows)[metric] ?? Number.NaN;
-  } catch {
-    return Number.NaN;
+  } catch (error) {
+    // a metric undefined for these predictions (AUC of a class absent from the rows) is a
+    // ValidationError; anything else is a bug and propagates
+    if (error instanceof ValidationError) return Number.NaN;
+    throw error;
   }
 }
