@@ -1,7 +1,10 @@
 // The one sort every ranking metric and curve shares: scores grouped into distinct
 // thresholds (descending) with the positive and negative weight at each. AUC, average
 // precision, ROC, precision-recall, lift and gains are all single passes over it.
-import { keyValue, type SortBuffers, sortKeys } from './order.ts';
+import { encodeKeys, keyValue, radixSort, type SortBuffers, sortBuffers } from './order.ts';
+
+const POSITIVE = 0x80000000;
+const INDEX = 0x7fffffff;
 
 /** Distinct scores in descending order with the weight of positives and negatives at each. */
 export interface ThresholdTable {
@@ -37,10 +40,16 @@ export function thresholdTable(
   score: Float64Array,
   isPositive: Uint8Array,
   weight?: Float64Array,
-  buffers?: SortBuffers,
+  buffers: SortBuffers = sortBuffers(score.length),
 ): ThresholdTable {
   const n = score.length;
-  const { order, hi, lo } = sortKeys(score, buffers);
+  const [lo0, hi0, tag0, ...spare] = buffers.arrays;
+  encodeKeys(score, lo0, hi0);
+  // The payload is the sample index with the positive flag in bit 31, so the walk below
+  // reads the flag in sorted order instead of looking it up by index.
+  for (let i = 0; i < n; i++) tag0[i] = isPositive[i] ? (i | POSITIVE) >>> 0 : i;
+  const { lo, hi, payload } = radixSort(lo0, hi0, [tag0], spare, buffers.count);
+  const tag = payload[0]!;
   const values = new Float64Array(n);
   const pos = new Float64Array(n);
   const neg = new Float64Array(n);
@@ -54,17 +63,17 @@ export function thresholdTable(
     const v = keyValue(h!, l!);
     if (weight === undefined) {
       for (; i >= 0 && hi[i] === h && lo[i] === l; i--) {
-        if (isPositive[order[i]!]) p++;
+        if (tag[i]! & POSITIVE) p++;
         else q++;
       }
     } else {
       let kept = false;
       for (; i >= 0 && hi[i] === h && lo[i] === l; i--) {
-        const at = order[i]!;
-        const w = weight[at]!;
+        const t = tag[i]!;
+        const w = weight[t & INDEX]!;
         if (w === 0) continue;
         kept = true;
-        if (isPositive[at]) p += w;
+        if (t & POSITIVE) p += w;
         else q += w;
       }
       if (!kept) continue;
