@@ -54,6 +54,29 @@ function dataset(seed: number) {
   return growData;
 }
 
+/** Grow data of one feature (categorical or not) and two classes, every row weight 1. */
+function oneFeature(
+  data: Float64Array,
+  label: Int32Array,
+  categorical: boolean,
+): { g: GrowData; bins: Uint8Array } {
+  const n = data.length;
+  const b = binFeatures(columnMatrix(data, n, 1), { backend: 'js', categorical: categorical ? [0] : [] });
+  const g: GrowData = {
+    bins: b.bins,
+    nRows: n,
+    nCols: 1,
+    nBins: b.edges.nBins,
+    categorical: b.edges.categorical,
+    grad: new Float64Array(0),
+    hess: new Float64Array(n).fill(1),
+    label,
+    rows: Int32Array.from({ length: n }, (_, i) => i),
+    features: Int32Array.of(0),
+  };
+  return { g, bins: b.bins };
+}
+
 const base: GrowParams = {
   mode: MODE_GINI,
   nClasses: 3,
@@ -126,25 +149,13 @@ describe('histogram tree grower', () => {
       data[r] = r % 4 === 0 ? Number.NaN : r % 10;
       label[r] = r % 4 === 0 || r % 10 > 5 ? 1 : 0;
     }
-    const b = binFeatures(columnMatrix(data, n, 1), { backend: 'js' });
-    const g: GrowData = {
-      bins: b.bins,
-      nRows: n,
-      nCols: 1,
-      nBins: b.edges.nBins,
-      categorical: b.edges.categorical,
-      grad: new Float64Array(0),
-      hess: new Float64Array(n).fill(1),
-      label,
-      rows: Int32Array.from({ length: n }, (_, i) => i),
-      features: Int32Array.of(0),
-    };
+    const { g, bins } = oneFeature(data, label, false);
     const { tree } = growTree('js', g, { ...base, nClasses: 2, maxDepth: 1, maxFeatures: 1 }, 1, false);
     assert.equal(tree.nNodes, 3);
     assert.equal(tree.missingLeft[0], 0);
     const rightLeaf = tree.right[0]!;
     assert.equal(tree.value[rightLeaf * 2 + 1], 1);
-    assert.equal(b.bins[0], MISSING_BIN);
+    assert.equal(bins[0], MISSING_BIN);
   });
 
   test('a categorical feature is split by category, not by order', () => {
@@ -156,19 +167,7 @@ describe('histogram tree grower', () => {
       data[r] = r % 4;
       label[r] = r % 4 === 1 || r % 4 === 3 ? 1 : 0;
     }
-    const b = binFeatures(columnMatrix(data, n, 1), { backend: 'js', categorical: [0] });
-    const g: GrowData = {
-      bins: b.bins,
-      nRows: n,
-      nCols: 1,
-      nBins: b.edges.nBins,
-      categorical: b.edges.categorical,
-      grad: new Float64Array(0),
-      hess: new Float64Array(n).fill(1),
-      label,
-      rows: Int32Array.from({ length: n }, (_, i) => i),
-      features: Int32Array.of(0),
-    };
+    const { g } = oneFeature(data, label, true);
     const { tree } = growTree('js', g, { ...base, nClasses: 2, maxDepth: 1, maxFeatures: 1 }, 1, false);
     assert.equal(tree.nNodes, 3);
     assert.equal(tree.catIndex[0], 0);
