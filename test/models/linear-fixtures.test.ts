@@ -114,3 +114,35 @@ describe('linear model behaviour', () => {
     assert.throws(() => new ElasticNet({ l1Ratio: 2 }), /l1Ratio must be/);
   });
 });
+
+describe('LogisticRegression reports its iterations', () => {
+  const c = ref.logistic[2];
+  const half = Math.floor(c.X.length / 2);
+
+  test('onIteration gets the training and evalSet log loss, and can stop the fit', () => {
+    const seen: Array<{ iteration: number; trainLoss: number; validLoss?: number }> = [];
+    const m = new LogisticRegression({ backend: 'js' }).fit(c.X.slice(0, half), c.y.slice(0, half), {
+      evalSet: { X: c.X.slice(half), y: c.y.slice(half) },
+      onIteration: (info) => {
+        assert.equal(info.metric, 'log_loss');
+        seen.push(info);
+        return info.iteration < 3;
+      },
+    });
+    assert.deepEqual(
+      seen.map((s) => s.iteration),
+      [0, 1, 2, 3],
+    );
+    assert.equal(m.nIter, 4);
+    assert.ok(seen[3]!.trainLoss < seen[0]!.trainLoss);
+    for (const s of seen) assert.ok(s.validLoss !== undefined && s.validLoss > 0);
+    // The last report describes the coefficients the fit kept.
+    const proba = m.predictProba(c.X.slice(half));
+    let loss = 0;
+    const classes = m.classes;
+    c.y.slice(half).forEach((label: number, i: number) => {
+      loss -= Math.log(proba[i]![classes.indexOf(label)]!);
+    });
+    assert.ok(Math.abs(loss / (c.X.length - half) - seen[3]!.validLoss!) < 1e-12);
+  });
+});

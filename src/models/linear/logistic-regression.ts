@@ -1,8 +1,9 @@
 import { denseBackend } from '../../compute/dense/backend.ts';
 import { type DenseTarget, linearScores, logisticObjective } from '../../compute/dense/kernels.ts';
+import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
-import { encodeClasses } from '../input.ts';
+import { encodeClasses, encodeWith } from '../input.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type {
   Classifier,
@@ -15,7 +16,7 @@ import type {
 } from '../types.ts';
 import { DenseEstimator, type DenseState } from './base.ts';
 import { coefficientImportances } from './importances.ts';
-import { fista, lbfgs, type SolverResult } from './optimize.ts';
+import { fista, lbfgs, type SolverOptions, type SolverResult } from './optimize.ts';
 import { predictionFeatures, trainingData } from './prepared.ts';
 
 export type LogisticPenalty = 'l2' | 'l1' | 'elasticnet' | 'none';
@@ -167,8 +168,10 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
     const l2 = this.penalty === 'l2' ? 1 : this.penalty === 'elasticnet' ? 1 - this.l1Ratio : 0;
     const l1 = this.penalty === 'l1' ? 1 : this.penalty === 'elasticnet' ? this.l1Ratio : 0;
     const nCoef = K * p;
+    let dataLoss = 0;
     const fg = (theta: Float64Array, g: Float64Array): number => {
-      let loss = logisticObjective(target, data.X.data, n, p, K, codes, w, theta, g);
+      dataLoss = logisticObjective(target, data.X.data, n, p, K, codes, w, theta, g);
+      let loss = dataLoss;
       if (l2 > 0) {
         for (let j = 0; j < nCoef; j++) {
           loss += 0.5 * l2 * theta[j]! * theta[j]!;
@@ -179,7 +182,13 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
       return loss;
     };
     const x0 = new Float64Array(K * (p + 1));
-    const options_ = { maxIter: this.maxIter, tol: this.tol };
+    let totalWeight = 0;
+    for (let i = 0; i < n; i++) totalWeight += w[i]!;
+    const options_ = {
+      maxIter: this.maxIter,
+      tol: this.tol,
+      onIteration: this.iterationReporter(options, classes, data.fill, K, () => dataLoss / totalWeight),
+    };
     let result: SolverResult;
     if (l1 > 0) {
       const l1v = new Float64Array(x0.length);
@@ -201,6 +210,38 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
     return this;
   }
 
+  /**
+   * Turns fit's onIteration option into the solver's callback: the weighted mean log loss
+   * of the training rows (no penalty) and, with an evalSet, of its rows under the
+   * current coefficients (one extra scoring pass per iteration).
+   */
+  private iterationReporter(
+    options: FitOptions,
+    classes: Label[],
+    fill: Float64Array,
+    K: number,
+    trainLoss: () => number,
+  ): SolverOptions['onIteration'] {
+    const callback = options.onIteration;
+    if (!callback) return undefined;
+    const evalSet = options.evalSet;
+    const evalX = evalSet ? predictionFeatures(evalSet.X, fill) : undefined;
+    const evalCodes = evalSet ? encodeWith(classes, evalSet.y, 'evalSet.y') : undefined;
+    return (iteration, _f, theta) => {
+      let validLoss: number | undefined;
+      if (evalX && evalCodes) {
+        const proba = linkProbabilities(this.scores(evalX, theta, K), K);
+        const k = classes.length;
+        validLoss = 0;
+        for (let i = 0; i < evalCodes.length; i++) {
+          validLoss -= Math.log(Math.max(proba[i * k + evalCodes[i]!]!, 1e-15));
+        }
+        validLoss /= evalCodes.length;
+      }
+      return callback({ iteration, metric: 'log_loss', trainLoss: trainLoss(), validLoss }) !== false;
+    };
+  }
+
   private target(work: number): DenseTarget {
     return {
       backend: denseBackend(this.backendChoice, 'logisticObjective', work),
@@ -212,57 +253,29 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
   decisionFunction(X: FeatureInput): Float64Array {
     const s = this.fitted();
     const m = predictionFeatures(X, s.fill);
-    const n = m.nRows;
-    if (s.K === 0) return new Float64Array(n);
+    if (s.K === 0) return new Float64Array(m.nRows);
     const theta = new Float64Array(s.K * (s.nFeatures + 1));
     theta.set(s.coef);
     theta.set(s.intercept, s.coef.length);
-    const colMajor = new Float64Array(n * s.K);
-    linearScores(
-      {
-        backend: denseBackend(this.backendChoice, 'linearProducts', n * s.nFeatures * s.K),
-        nThreads: this.nThreadsParam ?? 0,
-      },
-      m.data,
-      n,
-      s.nFeatures,
-      s.K,
-      theta,
-      colMajor,
-    );
-    if (s.K === 1) return colMajor;
-    const out = new Float64Array(n * s.K);
-    for (let k = 0; k < s.K; k++) for (let i = 0; i < n; i++) out[i * s.K + k] = colMajor[k * n + i]!;
+    return this.scores(m, theta, s.K);
+  }
+
+  private scores(m: ColumnMatrix, theta: Float64Array, K: number): Float64Array {
+    const n = m.nRows;
+    const p = theta.length / K - 1;
+    const colMajor = new Float64Array(n * K);
+    const backend = denseBackend(this.backendChoice, 'linearProducts', n * p * K);
+    linearScores({ backend, nThreads: this.nThreadsParam ?? 0 }, m.data, n, p, K, theta, colMajor);
+    if (K === 1) return colMajor;
+    const out = new Float64Array(n * K);
+    for (let k = 0; k < K; k++) for (let i = 0; i < n; i++) out[i * K + k] = colMajor[k * n + i]!;
     return out;
   }
 
   private probabilities(X: FeatureInput): Float64Array {
     const s = this.fitted();
     const z = this.decisionFunction(X);
-    if (s.K === 0) return new Float64Array(z.length).fill(1);
-    if (s.K === 1) {
-      const out = new Float64Array(z.length * 2);
-      for (let i = 0; i < z.length; i++) {
-        const zi = z[i]!;
-        const p1 = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
-        out[2 * i] = 1 - p1;
-        out[2 * i + 1] = p1;
-      }
-      return out;
-    }
-    const K = s.K;
-    for (let i = 0; i < z.length / K; i++) {
-      let m = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) m = Math.max(m, z[i * K + k]!);
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(z[i * K + k]! - m);
-        z[i * K + k] = e;
-        sum += e;
-      }
-      for (let k = 0; k < K; k++) z[i * K + k]! /= sum;
-    }
-    return z;
+    return s.K === 0 ? new Float64Array(z.length).fill(1) : linkProbabilities(z, s.K);
   }
 
   predictProba(X: FeatureInput): number[][] {
@@ -318,4 +331,36 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
     };
     return m;
   }
+}
+
+/**
+ * Class probabilities from decision scores: [1 - σ(z), σ(z)] per row when K = 1, the
+ * softmax of each row of K scores otherwise (in place). Row-major, one row per sample.
+ *
+ * @example
+ * linkProbabilities(Float64Array.of(0), 1); // [0.5, 0.5]
+ */
+export function linkProbabilities(z: Float64Array, K: number): Float64Array {
+  if (K === 1) {
+    const out = new Float64Array(z.length * 2);
+    for (let i = 0; i < z.length; i++) {
+      const zi = z[i]!;
+      const p1 = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+      out[2 * i] = 1 - p1;
+      out[2 * i + 1] = p1;
+    }
+    return out;
+  }
+  for (let i = 0; i < z.length / K; i++) {
+    let m = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) m = Math.max(m, z[i * K + k]!);
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(z[i * K + k]! - m);
+      z[i * K + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < K; k++) z[i * K + k]! /= sum;
+  }
+  return z;
 }

@@ -22,6 +22,11 @@ export interface SolverOptions {
   ftol?: number;
   /** L-BFGS only: correction pairs kept (scipy's default 10). */
   memory?: number;
+  /**
+   * Called after each iteration with its 0-based number and objective, right after the
+   * objective was evaluated at the new point; returning false stops the solver there.
+   */
+  onIteration?: (iteration: number, f: number, x: Float64Array) => boolean;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -123,6 +128,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: SolverOptions): 
     g.set(gNew);
     if (maxAbs(g) <= options.tol) converged = true;
     else if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) converged = true;
+    if (options.onIteration?.(iter - 1, f, x) === false) break;
   }
   return { x, f, nIter: iter, nEval, converged, gradMax: maxAbs(g) };
 }
@@ -232,6 +238,7 @@ export function fista(
     fx = fTry;
     iter++;
     if (gradMax <= options.tol) break;
+    if (options.onIteration?.(iter - 1, fTry, x) === false) break;
     // Restart the momentum when it points uphill.
     let restart = 0;
     for (let j = 0; j < n; j++) restart += (y[j]! - x[j]!) * (x[j]! - xPrev[j]!);
