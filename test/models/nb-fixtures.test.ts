@@ -78,3 +78,11 @@ describe('MultinomialNB contract', () => {
     );
   });
 });
+
+test('GaussianNB probabilities sum to 1 even with near-zero variances', () => {
+  const m = new GaussianNB().fit([[1], [1], [2], [2]], ['a', 'a', 'b', 'b']);
+  assert.deepEqual(m.predictProba([[1.5], [1]]), [
+    [0.5, 0.5],
+    [1, 0],
+  ]);
+});

@@ -117,10 +117,15 @@ export abstract class NaiveBayes extends DenseEstimator<NbState> implements Clas
     for (let i = 0; i < p.length / K; i++) {
       let m = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < K; k++) m = Math.max(m, p[i * K + k]!);
+      // Normalizing by the sum (not subtracting log-sum-exp from log-likelihoods near
+      // -1e9, which leaves an ulp of ~1e-7) keeps every row summing to 1.
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(p[i * K + k]! - m);
-      const lse = m + Math.log(sum);
-      for (let k = 0; k < K; k++) p[i * K + k] = Math.exp(p[i * K + k]! - lse);
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp(p[i * K + k]! - m);
+        p[i * K + k] = e;
+        sum += e;
+      }
+      for (let k = 0; k < K; k++) p[i * K + k]! /= sum;
     }
     return p;
   }
