@@ -17,15 +17,18 @@ export interface ThresholdTable {
 }
 
 function finish(values: Float64Array, pos: Float64Array, neg: Float64Array, m: number): ThresholdTable {
-  const p = pos.subarray(0, m);
-  const q = neg.subarray(0, m);
+  // Tables are sized for all-distinct scores; with many ties (tree models' probabilities)
+  // a copy of the used part frees most of the memory, which a view would keep alive.
+  const cut = (a: Float64Array) => (m < a.length >> 1 ? a.slice(0, m) : a.subarray(0, m));
+  const p = cut(pos);
+  const q = cut(neg);
   let totalPos = 0;
   let totalNeg = 0;
   for (let i = 0; i < m; i++) {
     totalPos += p[i]!;
     totalNeg += q[i]!;
   }
-  return { values: values.subarray(0, m), pos: p, neg: q, totalPos, totalNeg };
+  return { values: cut(values), pos: p, neg: q, totalPos, totalNeg };
 }
 
 /**
