@@ -5,7 +5,7 @@ import type { Estimator } from '../models/types.ts';
 import { sweep } from '../sweep/engine.ts';
 import type { StopReason, TrialResult } from '../sweep/types.ts';
 import { type BuildContext, selectCandidates } from './candidates.ts';
-import { type Combination, chooseCombination } from './combine.ts';
+import { type Combination, chooseCombination, ensemblePool } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
 import { evaluateTrial } from './evaluate.ts';
 import { balancedWeights, featurizerTarget, prepareFolds } from './folds.ts';
@@ -29,6 +29,8 @@ const NO_IMPROVEMENT_TRIALS = 20;
 const KEEP_OOF = 12;
 /** Part of the budget kept free for what follows the search (ensembling, final fit, writing). */
 const SAFETY_SECONDS = 2;
+/** Models ensembling draws on. */
+const POOL_SIZE = 10;
 
 function validateLimits(o: AutoMLOptions): void {
   const l = o.limits ?? {};
@@ -122,6 +124,8 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
 
   const records = new Map<number, TrialRecord>();
   const better = (a: number, b: number) => (goal === 'maximize' ? a > b : a < b);
+  const byScore = (a: TrialRecord, b: TrialRecord) =>
+    better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id;
   let best: TrialRecord | undefined;
   let sinceImprovement = 0;
   let completed = 0;
@@ -132,7 +136,13 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   /** Seconds the final fit of a trial's configuration on all rows is expected to take. */
   const finalFitSeconds = (r: TrialRecord) =>
     (r.evaluation.fitSeconds / splits.length) * (nRows / Math.max(1, meanTrainRows)) * 1.3;
-  const reserve = () => (best ? finalFitSeconds(best) * 2 : 0) + SAFETY_SECONDS;
+  // Time kept for after the search: refitting the models an ensemble or a stack would draw
+  // on (each family's best and the best others), capped at a third of the budget.
+  const reserve = () => {
+    const ranked = [...records.values()].filter((r) => r.oof !== undefined).sort(byScore);
+    const seconds = ensemblePool(ranked, POOL_SIZE).reduce((a, r) => a + finalFitSeconds(r), 0);
+    return Math.min(seconds * 1.1, budgetSeconds / 3) + SAFETY_SECONDS;
+  };
   const secondsLeft = () => (budgetEnd - performance.now()) / 1000 - reserve();
 
   const sampler = new CostAwareSampler(automlSpace(candidates, task), candidates, {
@@ -192,7 +202,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
           best = r;
           sinceImprovement = 0;
         } else sinceImprovement++;
-        pruneOof(records, better);
+        pruneOof(records, byScore);
       }
       if (limits.exitScore !== undefined && best && !better(limits.exitScore, best.score)) {
         ownStop ??= 'exit_score';
@@ -231,7 +241,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   }
   const ranked = [...records.values()]
     .filter((r) => sweepResult.trials[r.id]?.status === 'completed')
-    .sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
+    .sort(byScore);
   let leaderboard: LeaderboardEntry[] = ranked.map((r, i) => entry(r, i + 1));
 
   // Ensemble selection and stacking, kept only when they validate better and their refit fits in time.
@@ -246,11 +256,10 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
             metric,
             goal,
             iterations: typeof ens === 'object' ? (ens.iterations ?? 25) : 25,
-            poolSize: typeof ens === 'object' ? (ens.candidates ?? 10) : 10,
+            poolSize: typeof ens === 'object' ? (ens.candidates ?? POOL_SIZE) : POOL_SIZE,
             build,
-            affordable: (members) =>
-              (budgetEnd - performance.now()) / 1000 - members.reduce((a, r) => a + finalFitSeconds(r), 0) >
-              SAFETY_SECONDS,
+            refitSeconds: finalFitSeconds,
+            secondsLeft: () => (budgetEnd - performance.now()) / 1000 - SAFETY_SECONDS,
           },
           notices,
         );
@@ -287,10 +296,13 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
 }
 
 /** Drops the out-of-fold predictions of all but the best trials and each family's best, so memory stays bounded. */
-function pruneOof(records: Map<number, TrialRecord>, better: (a: number, b: number) => boolean): void {
+function pruneOof(
+  records: Map<number, TrialRecord>,
+  byScore: (a: TrialRecord, b: TrialRecord) => number,
+): void {
   const withOof = [...records.values()].filter((r) => r.oof !== undefined);
   if (withOof.length <= KEEP_OOF) return;
-  withOof.sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : a.id - b.id));
+  withOof.sort(byScore);
   const familyBest = new Set<string>();
   withOof.forEach((r, i) => {
     const first = !familyBest.has(r.candidate.name);

@@ -21,8 +21,10 @@ export interface CombineOptions {
   readonly iterations: number;
   readonly poolSize: number;
   readonly build: BuildContext;
-  /** Whether refitting these members on all rows fits in the time left. */
-  readonly affordable: (members: readonly TrialRecord[]) => boolean;
+  /** Expected seconds to refit a trial's configuration on all rows. */
+  readonly refitSeconds: (record: TrialRecord) => number;
+  /** Seconds left for refitting (the budget's end minus a safety margin). */
+  readonly secondsLeft: () => number;
 }
 
 /**
@@ -67,8 +69,8 @@ function combinedEntry(
  * Picks the best of: the best single model, greedy ensemble selection over the pool,
  * and stacking (a logistic / ridge meta-learner over the family-best models' out-of-fold
  * predictions, itself cross-validated). A combination is kept only when it validates
- * strictly better than the best single model and its refit fits in the time left; the
- * notices say what was tried.
+ * strictly better than the best single model; only models whose refits fit in the time
+ * left take part. The notices say what was tried.
  *
  * @example
  * const c = await chooseCombination(ranked, target, options, notices);
@@ -82,7 +84,12 @@ export async function chooseCombination(
   const best = ranked[0]!;
   const better = (a: number, b: number) => !Number.isNaN(a) && (o.goal === 'maximize' ? a > b : a < b);
   let chosen: Combination = { kind: 'single', members: [{ record: best, weight: 1 }], score: best.score };
-  const pool = ensemblePool(ranked, o.poolSize);
+  // only models whose refits together fit in the time left are candidates
+  let spend = 0;
+  const pool = ensemblePool(ranked, o.poolSize).filter((r, i) => {
+    spend += o.refitSeconds(r);
+    return i === 0 || spend <= o.secondsLeft();
+  });
   if (pool.length < 2) return chosen;
   const rows = best.evaluation.rows;
   const fmt = (v: number) => v.toFixed(4);
@@ -96,11 +103,7 @@ export async function chooseCombination(
     o.iterations,
   );
   const members = selection.members.map((m) => ({ record: pool[m.index]!, weight: m.weight }));
-  if (
-    members.length > 1 &&
-    better(selection.score, chosen.score) &&
-    o.affordable(members.map((m) => m.record))
-  ) {
+  if (members.length > 1 && better(selection.score, chosen.score)) {
     const oof = blend(
       members.map((m) => m.record.oof!),
       members.map((m) => m.weight),
@@ -125,7 +128,7 @@ export async function chooseCombination(
       o.metric,
       o.build,
     );
-    if (better(score, chosen.score) && o.affordable(families)) {
+    if (better(score, chosen.score)) {
       const stackMembers = families.map((record) => ({ record, weight: 1 / families.length }));
       const name = `Stack(${families.map((r) => `${r.candidate.name}#${r.id}`).join(', ')})`;
       chosen = {
