@@ -49,7 +49,12 @@ export function coordinates(space: SearchSpace): Coordinate[] {
   return out.sort((a, b) => a.dimension - b.dimension);
 }
 
-/** Whether some choice of the space branches into sub-spaces. */
+/**
+ * Whether some choice of the space branches into sub-spaces.
+ *
+ * @example
+ * isConditional(searchSpace({ m: choice([{ a: uniform(0, 1) }, { b: randint(3) }]) })); // true
+ */
 export function isConditional(space: SearchSpace): boolean {
   return space.parameters.some((p) => p.condition !== undefined);
 }
@@ -85,11 +90,6 @@ export function featureOf(d: Distribution, value: ParamValue): number {
     return 0.5 + z / 6;
   }
   return unitOf(d, value);
-}
-
-/** Whether coordinate `c` is active (present) in a parameter set. */
-export function isActive(c: Coordinate, params: ParamSet): boolean {
-  return Object.hasOwn(params, c.path);
 }
 
 /**

@@ -173,7 +173,12 @@ export function fitHyperparameters(data: GpData, rng: Rng, options: FitOptions =
   return best.theta;
 }
 
-/** A standard normal draw from a uniform source (Box–Muller). */
+/**
+ * A standard normal draw from a uniform source (Box–Muller).
+ *
+ * @example
+ * gaussian(seedrandom('x')); // e.g. -0.41
+ */
 export function gaussian(rng: Rng): number {
   const u = Math.max(rng(), 1e-300);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());

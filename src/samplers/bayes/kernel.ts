@@ -21,12 +21,22 @@ export interface KernelLayout {
   readonly categorical: readonly boolean[];
 }
 
-/** Positions of the signal and noise log-variances in a hyperparameter vector. */
+/**
+ * The signal log-variance's position in a hyperparameter vector.
+ *
+ * @example
+ * signalIndex({ dims: 3, categorical: [false, false, true] }); // 3
+ */
 export function signalIndex(layout: KernelLayout): number {
   return layout.dims;
 }
 
-/** The noise log-variance's position; the vector has `noiseIndex + 1` entries. */
+/**
+ * The noise log-variance's position; the vector has `noiseIndex + 1` entries.
+ *
+ * @example
+ * noiseIndex({ dims: 3, categorical: [false, false, true] }); // 4
+ */
 export function noiseIndex(layout: KernelLayout): number {
   return layout.dims + 1;
 }
