@@ -6,6 +6,7 @@ export { takeRows } from './rows.ts';
 export * from './scale.ts';
 export * from './schema.ts';
 export * from './splits.ts';
+export { holdout as trainTestSplit } from './splits.ts';
 export * from './table.ts';
 export type { CsvRecord } from './tokenizer.ts';
 export { DEFAULT_MISSING, parseBoolean, parseDatetime, parseNumber } from './values.ts';
