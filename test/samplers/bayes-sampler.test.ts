@@ -9,7 +9,7 @@ import {
   observations,
   rankForTpe,
 } from '../../src/samplers/bayes/observations.ts';
-import { TPESampler } from '../../src/samplers/bayes/tpe.ts';
+import { TPESampler, tpeStartupSize } from '../../src/samplers/bayes/tpe.ts';
 import { samplerFromSpec } from '../../src/samplers/factory.ts';
 import { RandomSampler } from '../../src/samplers/random.ts';
 import type { FinishedTrial, Objective, ParamSet, Sampler, TrialHistory } from '../../src/samplers/types.ts';
@@ -51,6 +51,8 @@ describe('GP sampler', () => {
     assert.equal(initialDesignSize(4), 12);
     assert.equal(initialDesignSize(7), 20);
     assert.equal(initialDesignSize(30), 20);
+    assert.equal(tpeStartupSize(3), 10);
+    assert.equal(tpeStartupSize(14), 14);
     const sampler = new GpSampler(plane, { seed: 3 });
     const first = run(sampler, quadratic, 5);
     const sobol = new RandomSampler(plane, { seed: 3, rule: 'sobol' });
@@ -149,7 +151,8 @@ describe('every distribution type', () => {
       const sampler = new BayesianSampler(everyType, { seed: 8, method });
       const trials = run(sampler, everyTypeLoss, 32);
       for (const t of trials) assert.ok(everyType.contains(t.params), JSON.stringify(t.params));
-      const design = best(trials.slice(0, initialDesignSize(everyType.dimensions)));
+      const d = everyType.dimensions;
+      const design = best(trials.slice(0, method === 'gp' ? initialDesignSize(d) : tpeStartupSize(d)));
       assert.ok(best(trials) < design, `${best(trials)} vs design ${design}`);
     });
   }

@@ -8,4 +8,4 @@ export {
 } from './bayesian.ts';
 export { GpSampler, type GpSamplerOptions } from './gp-sampler.ts';
 export { initialDesignSize } from './observations.ts';
-export { goodCount, TPESampler, type TPESamplerOptions } from './tpe.ts';
+export { goodCount, TPESampler, type TPESamplerOptions, tpeStartupSize } from './tpe.ts';

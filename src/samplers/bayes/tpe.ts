@@ -22,13 +22,13 @@ import { freshSeed, nextPosition } from '../position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { InitialDesign, suggestionRng } from './design.ts';
 import { type Coordinate, coordinates, paramsKey, triedKeys, unitOf } from './encode.ts';
-import { initialDesignSize, observations, rankForTpe } from './observations.ts';
+import { observations, rankForTpe } from './observations.ts';
 
 /** Options of the TPE sampler. */
 export interface TPESamplerOptions {
   /** The root of every random choice; a fresh one (kept in `sampler.seed`) when absent. */
   readonly seed?: number | undefined;
-  /** Initial Sobol trials; default `initialDesignSize(space.dimensions)`. */
+  /** Initial Sobol trials; default `tpeStartupSize(space.dimensions)`. */
   readonly initialTrials?: number;
   /** Candidates drawn from the good density per suggestion (default 24). */
   readonly candidates?: number;
@@ -58,6 +58,20 @@ export function goodCount(n: number): number {
 }
 
 /**
+ * The number of initial Sobol trials before TPE models: min(20, max(10, d)) for d
+ * unit-cube dimensions. TPE fits no per-dimension length scales, so it needs fewer
+ * points than the GP in small spaces (10 is Optuna's default startup); large spaces get
+ * one per dimension.
+ *
+ * @example
+ * tpeStartupSize(4); // 10
+ * tpeStartupSize(15); // 15
+ */
+export function tpeStartupSize(dimensions: number): number {
+  return Math.min(20, Math.max(10, dimensions));
+}
+
+/**
  * Multivariate TPE with conditional spaces (module comment for the method).
  *
  * @example
@@ -76,7 +90,7 @@ export class TPESampler implements Sampler {
   constructor(space: SearchSpace, options: TPESamplerOptions = {}) {
     this.space = space;
     this.seed = options.seed ?? freshSeed();
-    this.initialTrials = options.initialTrials ?? initialDesignSize(space.dimensions);
+    this.initialTrials = options.initialTrials ?? tpeStartupSize(space.dimensions);
     this.nCandidates = options.candidates ?? 24;
     this.coords = coordinates(space);
     this.design = new InitialDesign(space, this.seed);
