@@ -9,6 +9,7 @@ import { mulberry32, UINT32_RANGE } from '../../src/compute/rng.ts';
 import { readCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
 import { DataError, ValidationError } from '../../src/errors.ts';
+import { MemoryStore } from '../../src/sweep/store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-automl-'));
 
@@ -125,4 +126,26 @@ test('bad options are errors that name the option', async () => {
     automl({ task: 'classification', data: imbalanced(30), target: 'label', limits: { maxTrials: 0 } }),
     /limits.maxTrials/,
   );
+});
+
+test('grouped validation keeps groups apart, and every trial is recorded in the tracking store', async () => {
+  const base = imbalanced(240);
+  const groups = Array.from({ length: 240 }, (_, i) => `g${i % 12}`);
+  const data = new Table([...base.columns, { name: 'patient', kind: 'categorical', values: groups }]);
+  const store = new MemoryStore();
+  const result = await automl({
+    task: 'classification',
+    data,
+    target: 'label',
+    primaryMetric: 'balanced_accuracy',
+    validation: { type: 'group', column: 'patient', folds: 3 },
+    limits: { maxTrials: 3 },
+    allowedModels: ['DecisionTree'],
+    tracking: store,
+    seed: 4,
+  });
+  assert.equal(result.validation, "3-fold grouped by 'patient'");
+  assert.ok(!result.pipeline.featurizer.inputs.some((c) => c.name === 'patient'));
+  assert.equal(store.trials().length, result.trials.length);
+  assert.ok(store.trials().every((t) => t.status === 'completed'));
 });
