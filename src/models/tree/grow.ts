@@ -372,7 +372,17 @@ class Grower {
       for (let slot = 0; slot <= nb; slot++) if (scratch[slot * D + D - 1]! > 0) this.present[k++] = slot;
       return k;
     }
-    this.present.set(touched.subarray(0, m).sort());
+    // few slots: an insertion sort in place, without allocating
+    const present = this.present;
+    for (let i = 0; i < m; i++) {
+      const v = touched[i]!;
+      let j = i - 1;
+      while (j >= 0 && present[j]! > v) {
+        present[j + 1] = present[j]!;
+        j--;
+      }
+      present[j + 1] = v;
+    }
     return m;
   }
 
