@@ -1,0 +1,88 @@
+import type { AutoMLResult } from '../automl/types.ts';
+import type { Table } from '../data/table.ts';
+import { isNumericColumn } from '../data/table.ts';
+import { DataError } from '../errors.ts';
+import { summarizeTrials } from '../sweep/summary.ts';
+import { classificationQuality } from './quality.ts';
+import type { AutomlReportSection, ReportInput } from './types.ts';
+
+/**
+ * What a report shows of an AutoML run: its trials as a sweep, the leaderboard, the best
+ * model's feature importances, and, given evaluation rows with their target (a test
+ * set), the best pipeline's quality pictures on them.
+ *
+ * @example
+ * const result = await automl({ task: 'classification', trainPath: 'train.csv', target: 'y' });
+ * writeFileSync('report.html', renderReport(automlReportInput(result, await readCsv('test.csv'))));
+ */
+export function automlReportInput(result: AutoMLResult, evaluation?: Table, title?: string): ReportInput {
+  const objective = { goal: result.goal, primaryMetric: result.primaryMetric };
+  const trials = [...result.trials].sort((a, b) => a.id - b.id);
+  const startedAt = trials[0]?.startedAt ?? new Date().toISOString();
+  const endedAt = new Date(Date.parse(startedAt) + result.durationSeconds * 1000).toISOString();
+  const automl: AutomlReportSection = {
+    task: result.task,
+    primaryMetric: result.primaryMetric,
+    leaderboard: result.leaderboard.map((e) => ({
+      rank: e.rank,
+      model: e.model,
+      score: e.score,
+      params: e.params,
+      fitSeconds: e.fitSeconds,
+      predictSeconds: e.predictSeconds,
+    })),
+    featureImportances: result.featureImportances,
+    ...(evaluation ? quality(result, evaluation) : {}),
+  };
+  return {
+    title:
+      title ??
+      `AutoML ${result.task}: ${result.best.model} (${result.primaryMetric} ${result.best.score.toPrecision(4)})`,
+    sweep: {
+      objective,
+      sampler: 'cost-aware AutoML',
+      stopReason:
+        result.stopReason === 'budget' ||
+        result.stopReason === 'exit_score' ||
+        result.stopReason === 'early_termination'
+          ? 'cancelled'
+          : result.stopReason,
+      message: `AutoML stopped: ${result.stopReason.replace(/_/g, ' ')}; validation: ${result.validation}`,
+      trials,
+      ...summarizeTrials(trials, objective.goal),
+      startedAt,
+      endedAt,
+      durationMs: result.durationSeconds * 1000,
+    },
+    automl,
+  };
+}
+
+function quality(result: AutoMLResult, evaluation: Table): Partial<AutomlReportSection> {
+  const { pipeline } = result;
+  if (!evaluation.has(pipeline.target)) {
+    throw new DataError(`the evaluation rows have no target column '${pipeline.target}'`, 'E_DATA_COLUMN');
+  }
+  // rows without a target say nothing about quality
+  const values = evaluation.get(pipeline.target).values as ArrayLike<number | string | null>;
+  const labelled = Array.from(values, (v, i) => (v === null || Number.isNaN(v) ? -1 : i)).filter(
+    (i) => i >= 0,
+  );
+  const table = evaluation.take(labelled);
+  const target = table.get(pipeline.target);
+  if (pipeline.task === 'regression') {
+    if (!isNumericColumn(target)) {
+      throw new DataError(
+        `the target column '${pipeline.target}' of the evaluation rows is not numeric`,
+        'E_DATA_COLUMN',
+      );
+    }
+    return {
+      actual: Array.from(target.values),
+      predicted: Array.from(pipeline.predict(table) as Float64Array),
+    };
+  }
+  const yTrue = Array.from(target.values as ArrayLike<string | number | null>, (v) => String(v));
+  const yPred = pipeline.predict(table) as string[];
+  return classificationQuality(yTrue, yPred, pipeline.predictProba(table), pipeline.classes);
+}
