@@ -274,34 +274,11 @@ class Grower {
     }
   }
 
+  // Class modes: one feature's histogram of class weights and counts.
   void accumulate(double* h, int f, int base, int64_t begin, int64_t end) const {
     const int nb = d_.nBins[f];
     const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
     const int32_t* rows = rows_.data();
-    if (p_.mode == kModeGradient) {
-      double* hb = h + static_cast<size_t>(base) * 3;
-      const int missingSlot = nb * 3;
-      if (end - begin == d_.nRows) {
-        // the root on every row: rows are 0..n-1, read everything in order
-        for (int64_t r = 0; r < end; r++) {
-          const int b = col[r];
-          double* s = hb + (b == 255 ? missingSlot : b * 3);
-          s[0] += d_.grad[r];
-          s[1] += d_.hess[r];
-          s[2] += 1;
-        }
-        return;
-      }
-      const double* o = ordered_.data();
-      for (int64_t i = begin; i < end; i++, o += 2) {
-        const int b = col[rows[i]];
-        double* s = hb + (b == 255 ? missingSlot : b * 3);
-        s[0] += o[0];
-        s[1] += o[1];
-        s[2] += 1;
-      }
-      return;
-    }
     const int D = D_;
     for (int64_t i = begin; i < end; i++) {
       const int32_t r = rows[i];
@@ -314,15 +291,79 @@ class Grower {
     }
   }
 
+  // Gradient mode, up to kGroup features per pass over the rows: each row's gradient
+  // pair is read once for the group. Each feature's slots still receive the rows in
+  // order, so the sums are those of one feature at a time (and of grow.ts).
+  static constexpr int kGroup = 4;
+
+  template <int G>
+  void accumulateGradientGroup(double* h, const int32_t* fs, int64_t begin, int64_t end) const {
+    double* hb[G];
+    const uint8_t* col[G];
+    int ms[G];
+    for (int g = 0; g < G; g++) {
+      hb[g] = h + static_cast<size_t>(slotOff_[fs[g]]) * 3;
+      col[g] = d_.bins + static_cast<int64_t>(fs[g]) * d_.nRows;
+      ms[g] = d_.nBins[fs[g]] * 3;
+    }
+    if (end - begin == d_.nRows) {
+      // the root on every row: rows are 0..n-1, read everything in order
+      for (int64_t r = 0; r < end; r++) {
+        const double gv = d_.grad[r];
+        const double hv = d_.hess[r];
+        for (int g = 0; g < G; g++) {
+          const int b = col[g][r];
+          double* s = hb[g] + (b == 255 ? ms[g] : b * 3);
+          s[0] += gv;
+          s[1] += hv;
+          s[2] += 1;
+        }
+      }
+      return;
+    }
+    const int32_t* rows = rows_.data();
+    const double* o = ordered_.data();
+    for (int64_t i = begin; i < end; i++, o += 2) {
+      const int32_t r = rows[i];
+      const double gv = o[0];
+      const double hv = o[1];
+      for (int g = 0; g < G; g++) {
+        const int b = col[g][r];
+        double* s = hb[g] + (b == 255 ? ms[g] : b * 3);
+        s[0] += gv;
+        s[1] += hv;
+        s[2] += 1;
+      }
+    }
+  }
+
+  void accumulateGradient(double* h, const int32_t* fs, int count, int64_t begin, int64_t end) const {
+    switch (count) {
+      case 4: return accumulateGradientGroup<4>(h, fs, begin, end);
+      case 3: return accumulateGradientGroup<3>(h, fs, begin, end);
+      case 2: return accumulateGradientGroup<2>(h, fs, begin, end);
+      default: return accumulateGradientGroup<1>(h, fs, begin, end);
+    }
+  }
+
   void buildHist(double* h, int64_t begin, int64_t end) {
-    if (p_.mode == kModeGradient && end - begin < d_.nRows) orderGradients(begin, end);
     const int n = d_.nFeatures;
     const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
+    if (p_.mode == kModeGradient) {
+      if (end - begin < d_.nRows) orderGradients(begin, end);
+      const int groups = (n + kGroup - 1) / kGroup;
+      parallelFor(groups, threads, [&](int gi) {
+        const int first = gi * kGroup;
+        accumulateGradient(h, d_.features + first, std::min(kGroup, n - first), begin, end);
+      });
+      return;
+    }
     parallelFor(n, threads, [&](int i) {
       const int f = d_.features[i];
       accumulate(h, f, slotOff_[f], begin, end);
     });
   }
+
 
   bool canSplit(const GNode& node) const {
     const double n = static_cast<double>(node.end - node.begin);
