@@ -146,3 +146,27 @@ describe('LogisticRegression reports its iterations', () => {
     assert.ok(Math.abs(loss / (c.X.length - half) - seen[3]!.validLoss!) < 1e-12);
   });
 });
+
+describe('fitAsync runs native work off the event loop', () => {
+  const c = ref.logistic[2];
+  for (const backend of testedBackends()) {
+    test(`LogisticRegression and Lasso fitAsync equal fit, and timers run meanwhile (${backend})`, async () => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      const a = await new LogisticRegression({ backend, tol: 1e-8 }).fitAsync(c.X, c.y);
+      const l1 = await new LogisticRegression({ backend, penalty: 'l1', C: 0.5 }).fitAsync(c.X, c.y);
+      const lasso = await new Lasso({ backend, alpha: 0.5 }).fitAsync(ref.linearData.X, ref.linearData.y);
+      clearInterval(timer);
+      assert.ok(ticks > 0, 'the event loop never ran during fitAsync');
+      assert.deepEqual(a.coef, new LogisticRegression({ backend, tol: 1e-8 }).fit(c.X, c.y).coef);
+      assert.deepEqual(
+        l1.coef,
+        new LogisticRegression({ backend, penalty: 'l1', C: 0.5 }).fit(c.X, c.y).coef,
+      );
+      assert.deepEqual(
+        lasso.coef,
+        new Lasso({ backend, alpha: 0.5 }).fit(ref.linearData.X, ref.linearData.y).coef,
+      );
+    });
+  }
+});

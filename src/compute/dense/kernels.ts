@@ -97,6 +97,35 @@ export function logisticObjective(
   return loss;
 }
 
+/** Lets the event loop run once: what the async kernels do between synchronous steps. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * As logisticObjective, off the event loop: on the libuv pool for the native backend;
+ * js and gpu compute after letting the event loop run once.
+ *
+ * @example
+ * const loss = await logisticObjectiveAsync({ backend: 'native' }, X, n, p, 1, y, w, theta, grad);
+ */
+export async function logisticObjectiveAsync(
+  t: DenseTarget,
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  y: Int32Array,
+  w: Float64Array,
+  theta: Float64Array,
+  grad: Float64Array,
+): Promise<number> {
+  if (t.backend === 'native')
+    return denseAddon().logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, threads(t));
+  await turn();
+  return logisticObjective(t, X, n, p, K, y, w, theta, grad);
+}
+
 /**
  * Elastic-net coordinate descent (scikit-learn's cd_fast) on the target backend; w is
  * updated in place (warm start).
@@ -148,4 +177,41 @@ export function knnSearch(
   } else {
     knnSearchJs(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
   }
+}
+
+/**
+ * As enetCoordinateDescent, off the event loop for the native backend (the js one runs
+ * after one turn of the event loop).
+ *
+ * @example
+ * const { nIter } = await enetCoordinateDescentAsync({ backend: 'native' }, X, n, p, y, w, a, b, 1000, 1e-4);
+ */
+export async function enetCoordinateDescentAsync(
+  t: DenseTarget,
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  w: Float64Array,
+  alpha: number,
+  beta: number,
+  maxIter: number,
+  tol: number,
+): Promise<CdResult> {
+  if (t.backend === 'native') {
+    const [nIter, gap] = await denseAddon().enetCoordinateDescentAsync(
+      X,
+      n,
+      p,
+      y,
+      w,
+      alpha,
+      beta,
+      maxIter,
+      tol,
+    );
+    return { nIter, gap };
+  }
+  await turn();
+  return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
 }

@@ -14,6 +14,17 @@ export interface DenseAddon {
     grad: Float64Array,
     nThreads: number,
   ): number;
+  logisticObjectiveAsync(
+    X: Float64Array,
+    n: number,
+    p: number,
+    K: number,
+    y: Int32Array,
+    w: Float64Array,
+    theta: Float64Array,
+    grad: Float64Array,
+    nThreads: number,
+  ): Promise<number>;
   linearScores(
     X: Float64Array,
     n: number,
@@ -43,6 +54,17 @@ export interface DenseAddon {
     maxIter: number,
     tol: number,
   ): [number, number];
+  enetCoordinateDescentAsync(
+    X: Float64Array,
+    n: number,
+    p: number,
+    y: Float64Array,
+    w: Float64Array,
+    alpha: number,
+    beta: number,
+    maxIter: number,
+    tol: number,
+  ): Promise<[number, number]>;
   knnSearch(
     X: Float64Array,
     nTrain: number,
@@ -68,7 +90,7 @@ export function denseAddon(): DenseAddon {
   const status = nativeStatus();
   if (!status.available) throw new BackendUnavailableError('native', status.reason);
   const addon = status.addon as unknown as Partial<DenseAddon>;
-  if (typeof addon.knnSearch !== 'function' || typeof addon.logisticObjective !== 'function') {
+  if (typeof addon.knnSearch !== 'function' || typeof addon.logisticObjectiveAsync !== 'function') {
     throw new BackendUnavailableError(
       'native',
       'the addon predates the linear and k-NN kernels; rebuild it with `npm run build:native`',

@@ -1,6 +1,10 @@
 import type { BackendChoice } from '../../compute/backend.ts';
 import { denseBackend } from '../../compute/dense/backend.ts';
-import { type DenseTarget, enetCoordinateDescent } from '../../compute/dense/kernels.ts';
+import {
+  type DenseTarget,
+  enetCoordinateDescent,
+  enetCoordinateDescentAsync,
+} from '../../compute/dense/kernels.ts';
 import { ValidationError } from '../../errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';
@@ -78,10 +82,38 @@ export class ElasticNet extends LinearRegressorBase {
   }
 
   protected solve(t: DenseTarget, d: Design, previous: Float64Array | undefined): LinearSolution {
-    const coef = this.params.warmStart && previous ? Float64Array.from(previous) : new Float64Array(d.p);
-    const { a, b } = penalties(this.params.alpha as number, this.l1Ratio, d.n);
+    const { coef, a, b } = this.start(d, previous);
     const { nIter, gap } = runCd(t, d, coef, a, b, this.params.maxIter as number, this.params.tol as number);
     return { coef, nIter, dualGap: gap };
+  }
+
+  protected override async solveAsync(
+    t: DenseTarget,
+    d: Design,
+    previous: Float64Array | undefined,
+  ): Promise<LinearSolution> {
+    const { coef, a, b } = this.start(d, previous);
+    if (isConstant(d)) return { coef: coef.fill(0), nIter: 0, dualGap: 0 };
+    const maxIter = this.params.maxIter as number;
+    const r = await enetCoordinateDescentAsync(
+      t,
+      d.X,
+      d.n,
+      d.p,
+      d.y,
+      coef,
+      a,
+      b,
+      maxIter,
+      this.params.tol as number,
+    );
+    return { coef, nIter: r.nIter, dualGap: r.gap };
+  }
+
+  /** The starting coefficients (the previous fit's under warmStart) and the CD penalties. */
+  private start(d: Design, previous: Float64Array | undefined): { coef: Float64Array; a: number; b: number } {
+    const coef = this.params.warmStart && previous ? Float64Array.from(previous) : new Float64Array(d.p);
+    return { coef, ...penalties(this.params.alpha as number, this.l1Ratio, d.n) };
   }
 
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
@@ -107,6 +139,14 @@ export class Lasso extends ElasticNet {
   }
 }
 
+/**
+ * A constant target: the solution is 0, and the gap test (gap < tol·‖y‖² = 0) could
+ * never pass, so no sweep runs.
+ */
+function isConstant(d: Design): boolean {
+  return d.y.every((v) => v === 0);
+}
+
 function runCd(
   t: DenseTarget,
   d: Design,
@@ -116,8 +156,7 @@ function runCd(
   maxIter: number,
   tol: number,
 ): { nIter: number; gap: number } {
-  // A constant target: the solution is 0, and the gap test (gap < tol·‖y‖² = 0) could never pass.
-  if (d.y.every((v) => v === 0)) {
+  if (isConstant(d)) {
     coef.fill(0);
     return { nIter: 0, gap: 0 };
   }

@@ -86,26 +86,48 @@ export abstract class LinearRegressorBase extends DenseEstimator<LinearState> im
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
+    const job = this.prepare(X, y, options);
+    this.state = job.finish(this.solve(job.target, job.design, job.previous));
+    return this;
+  }
+
+  /** As fit, with native coordinate descent on the libuv pool. */
+  override async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
+    const job = this.prepare(X, y, options);
+    this.state = job.finish(await this.solveAsync(job.target, job.design, job.previous));
+    return this;
+  }
+
+  /** As solve, off the event loop where the solver has native work (default: after one turn). */
+  protected async solveAsync(
+    t: DenseTarget,
+    d: Design,
+    previous: Float64Array | undefined,
+  ): Promise<LinearSolution> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.solve(t, d, previous);
+  }
+
+  /** The checked, centered and weighted problem, the backend, the warm start, and the state a solution gives. */
+  private prepare(X: FeatureInput, y: LabelInput, options: FitOptions) {
     const target = regressionTarget(y);
     const data = trainingData(X, target.length, options.sampleWeight);
-    const d = weightedDesign(data.X, target, this.scaleWeights(data.weight), this.fitIntercept);
+    const design = weightedDesign(data.X, target, this.scaleWeights(data.weight), this.fitIntercept);
     const t: DenseTarget = {
-      backend: denseBackend(this.backendChoice, this.solverKernel, d.n * d.p * d.p),
+      backend: denseBackend(this.backendChoice, this.solverKernel, design.n * design.p * design.p),
       nThreads: this.nThreadsParam ?? 0,
     };
-    const previous = this.state?.nFeatures === d.p ? this.state.coef : undefined;
-    const sol = this.solve(t, d, previous);
-    const intercept = interceptOf(d, sol.coef);
-    this.state = {
-      nFeatures: d.p,
+    const previous = this.state?.nFeatures === design.p ? this.state.coef : undefined;
+    const finish = (sol: LinearSolution): LinearState => ({
+      nFeatures: design.p,
       fill: data.fill,
       coef: sol.coef,
-      intercept,
+      intercept: interceptOf(design, sol.coef),
       importances: coefficientImportances(sol.coef, 1, data.X, data.weight),
       nIter: sol.nIter,
       dualGap: sol.dualGap,
-    };
-    return this;
+    });
+    return { target: t, design, previous, finish };
   }
 
   predict(X: FeatureInput): Float64Array {

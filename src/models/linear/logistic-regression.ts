@@ -1,5 +1,10 @@
 import { denseBackend } from '../../compute/dense/backend.ts';
-import { type DenseTarget, linearScores, logisticObjective } from '../../compute/dense/kernels.ts';
+import {
+  type DenseTarget,
+  linearScores,
+  logisticObjective,
+  logisticObjectiveAsync,
+} from '../../compute/dense/kernels.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
@@ -16,7 +21,17 @@ import type {
 } from '../types.ts';
 import { DenseEstimator, type DenseState } from './base.ts';
 import { coefficientImportances } from './importances.ts';
-import { fista, lbfgs, type SolverOptions, type SolverResult } from './optimize.ts';
+import {
+  type AsyncObjective,
+  fistaSteps,
+  lbfgsSteps,
+  type Objective,
+  runSolver,
+  runSolverAsync,
+  type SolverOptions,
+  type SolverResult,
+  type SolverSteps,
+} from './optimize.ts';
 import { predictionFeatures, trainingData } from './prepared.ts';
 
 export type LogisticPenalty = 'l2' | 'l1' | 'elasticnet' | 'none';
@@ -145,13 +160,39 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
+    const plan = this.plan(X, y, options);
+    this.state = plan.solve ? plan.finish(runSolver(plan.solve.steps, plan.solve.objective)) : plan.finish();
+    return this;
+  }
+
+  /** As fit, with the native objective evaluated on the libuv pool (the event loop runs meanwhile). */
+  override async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
+    const plan = this.plan(X, y, options);
+    this.state = plan.solve
+      ? plan.finish(await runSolverAsync(plan.solve.steps, plan.solve.objectiveAsync))
+      : plan.finish();
+    return this;
+  }
+
+  /**
+   * Everything fit does but the solving: the data checked and prepared, the objective
+   * (sync and async) and the solver's steps, and how a result becomes the fitted state.
+   */
+  private plan(
+    X: FeatureInput,
+    y: LabelInput,
+    options: FitOptions,
+  ): {
+    solve?: { steps: SolverSteps; objective: Objective; objectiveAsync: AsyncObjective };
+    finish: (result?: SolverResult) => LogisticState;
+  } {
     const { classes, codes } = encodeClasses(y);
     const data = trainingData(X, codes.length, options.sampleWeight);
     const { nRows: n, nCols: p } = data.X;
     const K = classes.length === 1 ? 0 : classes.length === 2 ? 1 : classes.length;
     const base = { nFeatures: p, fill: data.fill, classes, K };
     if (K === 0) {
-      this.state = {
+      const state = {
         ...base,
         coef: new Float64Array(0),
         intercept: new Float64Array(0),
@@ -160,7 +201,7 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
         converged: true,
         gradMax: 0,
       };
-      return this;
+      return { finish: () => state };
     }
     const w = applyClassWeight(data.weight, codes, classes, this.classWeight);
     for (let i = 0; i < n; i++) w[i]! *= this.C;
@@ -169,45 +210,55 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
     const l1 = this.penalty === 'l1' ? 1 : this.penalty === 'elasticnet' ? this.l1Ratio : 0;
     const nCoef = K * p;
     let dataLoss = 0;
-    const fg = (theta: Float64Array, g: Float64Array): number => {
-      dataLoss = logisticObjective(target, data.X.data, n, p, K, codes, w, theta, g);
-      let loss = dataLoss;
+    // The solver's objective: the data loss (from the kernel) plus the L2 part of the
+    // penalty; without an intercept its gradient is held at 0.
+    const penalized = (theta: Float64Array, g: Float64Array, loss: number): number => {
+      dataLoss = loss;
+      let total = loss;
       if (l2 > 0) {
         for (let j = 0; j < nCoef; j++) {
-          loss += 0.5 * l2 * theta[j]! * theta[j]!;
+          total += 0.5 * l2 * theta[j]! * theta[j]!;
           g[j]! += l2 * theta[j]!;
         }
       }
       if (!this.fitIntercept) g.fill(0, nCoef);
-      return loss;
+      return total;
     };
+    const args = [data.X.data, n, p, K, codes, w] as const;
+    const objective: Objective = (theta, g) =>
+      penalized(theta, g, logisticObjective(target, ...args, theta, g));
+    const objectiveAsync: AsyncObjective = async (theta, g) =>
+      penalized(theta, g, await logisticObjectiveAsync(target, ...args, theta, g));
     const x0 = new Float64Array(K * (p + 1));
     let totalWeight = 0;
     for (let i = 0; i < n; i++) totalWeight += w[i]!;
-    const options_ = {
+    const solverOptions = {
       maxIter: this.maxIter,
       tol: this.tol,
       onIteration: this.iterationReporter(options, classes, data.fill, K, () => dataLoss / totalWeight),
     };
-    let result: SolverResult;
+    let steps: SolverSteps;
     if (l1 > 0) {
       const l1v = new Float64Array(x0.length);
       l1v.fill(l1, 0, nCoef);
-      result = fista(fg, l1v, x0, options_);
+      steps = fistaSteps(l1v, x0, solverOptions);
     } else {
-      result = lbfgs(fg, x0, options_);
+      steps = lbfgsSteps(x0, solverOptions);
     }
-    const coef = result.x.slice(0, nCoef);
-    this.state = {
-      ...base,
-      coef,
-      intercept: result.x.slice(nCoef),
-      importances: coefficientImportances(coef, K, data.X, data.weight),
-      nIter: result.nIter,
-      converged: result.converged,
-      gradMax: result.gradMax,
+    const finish = (result?: SolverResult): LogisticState => {
+      const r = result!;
+      const coef = r.x.slice(0, nCoef);
+      return {
+        ...base,
+        coef,
+        intercept: r.x.slice(nCoef),
+        importances: coefficientImportances(coef, K, data.X, data.weight),
+        nIter: r.nIter,
+        converged: r.converged,
+        gradMax: r.gradMax,
+      };
     };
-    return this;
+    return { solve: { steps, objective, objectiveAsync }, finish };
   }
 
   /**

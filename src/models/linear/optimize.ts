@@ -1,5 +1,44 @@
 /** A smooth objective: returns f(x) and writes ∇f(x) into g. */
 export type Objective = (x: Float64Array, g: Float64Array) => number;
+/** The same, computed off the event loop (native work on the libuv pool). */
+export type AsyncObjective = (x: Float64Array, g: Float64Array) => Promise<number>;
+
+/** A solver's request: evaluate the objective at x, writing the gradient into g. */
+export interface Evaluation {
+  x: Float64Array;
+  g: Float64Array;
+}
+
+/**
+ * A solver written as a generator: it yields each point to evaluate and is resumed with
+ * f there (the gradient already written), so one algorithm serves the synchronous
+ * fit and the asynchronous one.
+ */
+export type SolverSteps = Generator<Evaluation, SolverResult, number>;
+
+/**
+ * Runs a solver, evaluating the objective synchronously.
+ *
+ * @example
+ * const result = runSolver(lbfgsSteps(x0, { maxIter: 100, tol: 1e-4 }), fg);
+ */
+export function runSolver(steps: SolverSteps, fg: Objective): SolverResult {
+  let r = steps.next();
+  while (!r.done) r = steps.next(fg(r.value.x, r.value.g));
+  return r.value;
+}
+
+/**
+ * Runs a solver, awaiting each evaluation: the event loop runs between them.
+ *
+ * @example
+ * const result = await runSolverAsync(lbfgsSteps(x0, { maxIter: 100, tol: 1e-4 }), fgAsync);
+ */
+export async function runSolverAsync(steps: SolverSteps, fg: AsyncObjective): Promise<SolverResult> {
+  let r = steps.next();
+  while (!r.done) r = steps.next(await fg(r.value.x, r.value.g));
+  return r.value;
+}
 
 /** What a solver did: the point, its objective, iterations, and whether it converged. */
 export interface SolverResult {
@@ -55,12 +94,17 @@ const SCIPY_FTOL = 1e7 * Number.EPSILON;
  * r.x[0]; // 3
  */
 export function lbfgs(fg: Objective, x0: Float64Array, options: SolverOptions): SolverResult {
+  return runSolver(lbfgsSteps(x0, options), fg);
+}
+
+/** L-BFGS (see {@link lbfgs}) as solver steps. */
+export function* lbfgsSteps(x0: Float64Array, options: SolverOptions): SolverSteps {
   const n = x0.length;
   const m = options.memory ?? 10;
   const ftol = options.ftol ?? SCIPY_FTOL;
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
-  let f = fg(x, g);
+  let f = yield { x, g };
   let nEval = 1;
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
@@ -101,7 +145,7 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: SolverOptions): 
       for (let j = 0; j < n; j++) d[j] = -g[j]! * s0;
       slope = dot(g, d);
     }
-    const ls = wolfeSearch(fg, x, f, d, slope, xNew, gNew);
+    const ls = yield* wolfeSearch(x, f, d, slope, xNew, gNew);
     nEval += ls.nEval;
     if (!ls.ok) break;
     iter++;
@@ -138,15 +182,14 @@ export function lbfgs(fg: Objective, x0: Float64Array, options: SolverOptions): 
  * starting at t = 1, by doubling until bracketed then bisecting. Writes the accepted
  * point and gradient into xNew/gNew.
  */
-function wolfeSearch(
-  fg: Objective,
+function* wolfeSearch(
   x: Float64Array,
   f: number,
   d: Float64Array,
   slope: number,
   xNew: Float64Array,
   gNew: Float64Array,
-): { ok: boolean; f: number; nEval: number } {
+): Generator<Evaluation, { ok: boolean; f: number; nEval: number }, number> {
   const c1 = 1e-4;
   const c2 = 0.9;
   let lo = 0;
@@ -155,7 +198,7 @@ function wolfeSearch(
   const n = x.length;
   for (let evals = 1; evals <= 40; evals++) {
     for (let j = 0; j < n; j++) xNew[j] = x[j]! + t * d[j]!;
-    const fNew = fg(xNew, gNew);
+    const fNew = yield { x: xNew, g: gNew };
     if (!Number.isFinite(fNew) || fNew > f + c1 * t * slope) {
       hi = t;
     } else if (dot(gNew, d) < c2 * slope) {
@@ -169,7 +212,7 @@ function wolfeSearch(
   // No Wolfe point: accept a plain decrease if the last trial gave one.
   for (let j = 0; j < n; j++) xNew[j] = x[j]! + lo * d[j]!;
   if (lo === 0) return { ok: false, f, nEval: 40 };
-  const fNew = fg(xNew, gNew);
+  const fNew = yield { x: xNew, g: gNew };
   return { ok: fNew < f, f: fNew, nEval: 41 };
 }
 
@@ -190,6 +233,11 @@ export function fista(
   x0: Float64Array,
   options: SolverOptions,
 ): SolverResult {
+  return runSolver(fistaSteps(l1, x0, options), fg);
+}
+
+/** FISTA (see {@link fista}) as solver steps. */
+export function* fistaSteps(l1: Float64Array, x0: Float64Array, options: SolverOptions): SolverSteps {
   const n = x0.length;
   let x = Float64Array.from(x0);
   let xPrev = Float64Array.from(x0);
@@ -205,7 +253,7 @@ export function fista(
   let iter = 0;
   let first = true;
   while (iter < options.maxIter) {
-    const fy = fg(y, gy);
+    const fy = yield { x: y, g: gy };
     nEval++;
     if (first) {
       // Initial Lipschitz guess from a tiny gradient step.
@@ -219,7 +267,7 @@ export function fista(
         const thr = l1[j]! / L;
         xTry[j] = v > thr ? v - thr : v < -thr ? v + thr : 0;
       }
-      fTry = fg(xTry, gTry);
+      fTry = yield { x: xTry, g: gTry };
       nEval++;
       let lin = fy;
       let sq = 0;
