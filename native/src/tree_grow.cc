@@ -679,10 +679,11 @@ class Grower {
       const int b = col[r];
       const bool goLeft = categorical ? ((bits[b >> 5] >> (b & 31)) & 1u) != 0
                                       : (b == 255 ? node.missingLeft : b <= node.threshold);
-      if (goLeft)
-        rows_[nl++] = r;
-      else
-        tmp_[nr++] = r;
+      // branch-free: which side a row takes is data, not a pattern a predictor learns
+      rows_[nl] = r;
+      tmp_[nr] = r;
+      nl += goLeft;
+      nr += !goLeft;
     }
     std::copy(tmp_.begin(), tmp_.begin() + nr, rows_.begin() + nl);
     return nl - node.begin;
