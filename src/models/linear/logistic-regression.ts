@@ -33,6 +33,7 @@ import {
   type SolverSteps,
 } from './optimize.ts';
 import { predictionFeatures, trainingData } from './prepared.ts';
+import { softmaxRows } from './softmax.ts';
 
 export type LogisticPenalty = 'l2' | 'l1' | 'elasticnet' | 'none';
 
@@ -402,16 +403,5 @@ export function linkProbabilities(z: Float64Array, K: number): Float64Array {
     }
     return out;
   }
-  for (let i = 0; i < z.length / K; i++) {
-    let m = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < K; k++) m = Math.max(m, z[i * K + k]!);
-    let sum = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(z[i * K + k]! - m);
-      z[i * K + k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < K; k++) z[i * K + k]! /= sum;
-  }
-  return z;
+  return softmaxRows(z, K);
 }

@@ -4,6 +4,7 @@ import { argmaxLabels, probaRows } from '../classes.ts';
 import { encodeClasses } from '../input.ts';
 import { DenseEstimator, type DenseState } from '../linear/base.ts';
 import { predictionFeatures, type TrainingData, trainingData } from '../linear/prepared.ts';
+import { softmaxRows } from '../linear/softmax.ts';
 import type { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type {
@@ -112,22 +113,7 @@ export abstract class NaiveBayes extends DenseEstimator<NbState> implements Clas
   }
 
   private probabilities(X: FeatureInput): Float64Array {
-    const K = this.fitted().classes.length;
-    const p = this.jointLogLikelihood(X);
-    for (let i = 0; i < p.length / K; i++) {
-      let m = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) m = Math.max(m, p[i * K + k]!);
-      // Normalizing by the sum (not subtracting log-sum-exp from log-likelihoods near
-      // -1e9, which leaves an ulp of ~1e-7) keeps every row summing to 1.
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(p[i * K + k]! - m);
-        p[i * K + k] = e;
-        sum += e;
-      }
-      for (let k = 0; k < K; k++) p[i * K + k]! /= sum;
-    }
-    return p;
+    return softmaxRows(this.jointLogLikelihood(X), this.fitted().classes.length);
   }
 
   predictProba(X: FeatureInput): number[][] {
