@@ -17,7 +17,7 @@ export function confusionChart(labels: readonly string[], matrix: readonly (read
     height: Math.max(280, 46 * labels.length + 110),
     option: {
       tooltip: { position: 'top' },
-      grid: { left: 110, right: 30, top: 20, bottom: 80 },
+      grid: { left: 110, right: 90, top: 20, bottom: 50 },
       xAxis: {
         type: 'category',
         data: labels,
@@ -31,9 +31,9 @@ export function confusionChart(labels: readonly string[], matrix: readonly (read
         min: 0,
         max,
         calculable: true,
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
+        orient: 'vertical',
+        right: 0,
+        top: 'middle',
         inRange: { color: ['#f2f6fc', '#2f6fdf', '#11306b'] },
       },
       series: [{ name: 'rows', type: 'heatmap', data, label: { show: true } }],

@@ -47,6 +47,7 @@ figcaption { display: flex; flex-direction: column; margin-bottom: 4px; }
 figcaption span { color: var(--muted); font-size: 12.5px; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; white-space: nowrap; }
+td { max-width: 460px; overflow: hidden; text-overflow: ellipsis; }
 th { position: sticky; top: 0; background: #eef2f8; cursor: pointer; user-select: none; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -7,7 +7,9 @@ function cell(value: unknown): string {
   if (typeof value === 'number') {
     return `<td class="num" data-sort="${value}">${escapeHtml(formatNumber(value))}</td>`;
   }
-  return `<td>${escapeHtml(value === undefined || value === null ? '' : String(value))}</td>`;
+  const text = escapeHtml(value === undefined || value === null ? '' : String(value));
+  // long cells (an ensemble's members, parameters, errors) are cut with an ellipsis; the title keeps them whole
+  return text.length > 60 ? `<td title="${text}">${text}</td>` : `<td>${text}</td>`;
 }
 
 /** Numbers for people: 4 significant digits, exponent form for the very small and large. */
