@@ -3,7 +3,7 @@ import { knnSearch } from '../../compute/dense/kernels.ts';
 import { METRICS, type Metric } from '../../compute/dense/knn-js.ts';
 import { ValidationError } from '../../errors.ts';
 import { DenseEstimator, type DenseState } from '../linear/base.ts';
-import { predictionFeatures } from '../linear/prepared.ts';
+import { predictionFeatures, trainingData } from '../linear/prepared.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type { ComputeParams, FeatureInput, SerializedEstimator } from '../types.ts';
 
@@ -51,13 +51,25 @@ export abstract class KNeighborsBase<S extends KnnState> extends DenseEstimator<
     return this.params.nNeighbors as number;
   }
 
-  /** Throws when there are fewer training rows than neighbours to consult. */
-  protected checkRows(nRows: number): void {
+  /**
+   * The training set as a fitted k-NN keeps it (checked, missing values filled);
+   * throws when there are fewer rows than neighbours to consult.
+   */
+  protected trainingSet(X: FeatureInput, yLength: number, sampleWeight?: ArrayLike<number>): KnnState {
+    const data = trainingData(X, yLength, sampleWeight);
+    const nRows = data.X.nRows;
     if (nRows < this.k) {
       throw new ValidationError(`${this.name}: nNeighbors is ${this.k}, but fit got only ${nRows} rows`, {
         path: 'nNeighbors',
       });
     }
+    return {
+      nFeatures: data.X.nCols,
+      fill: data.fill,
+      X: Float64Array.from(data.X.data),
+      nRows,
+      weight: data.weight,
+    };
   }
 
   /**

@@ -1,7 +1,6 @@
 import { ValidationError } from '../../errors.ts';
 import { argmaxLabels, probaRows } from '../classes.ts';
 import { encodeClasses } from '../input.ts';
-import { trainingData } from '../linear/prepared.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type {
   Classifier,
@@ -42,17 +41,7 @@ export class KNeighborsClassifier extends KNeighborsBase<ClassifierState> implem
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
     const { classes, codes } = encodeClasses(y);
-    const data = trainingData(X, codes.length, options.sampleWeight);
-    this.checkRows(data.X.nRows);
-    this.state = {
-      nFeatures: data.X.nCols,
-      fill: data.fill,
-      X: Float64Array.from(data.X.data),
-      nRows: data.X.nRows,
-      weight: data.weight,
-      classes,
-      codes,
-    };
+    this.state = { ...this.trainingSet(X, codes.length, options.sampleWeight), classes, codes };
     return this;
   }
 

@@ -1,6 +1,5 @@
 import { ValidationError } from '../../errors.ts';
 import { regressionTarget } from '../input.ts';
-import { trainingData } from '../linear/prepared.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type { FeatureInput, FitOptions, LabelInput, Regressor, SerializedEstimator } from '../types.ts';
 import { KNeighborsBase, type KNeighborsParams, type KnnState } from './knn-base.ts';
@@ -27,16 +26,7 @@ export class KNeighborsRegressor extends KNeighborsBase<RegressorState> implemen
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
     const target = regressionTarget(y);
-    const data = trainingData(X, target.length, options.sampleWeight);
-    this.checkRows(data.X.nRows);
-    this.state = {
-      nFeatures: data.X.nCols,
-      fill: data.fill,
-      X: Float64Array.from(data.X.data),
-      nRows: data.X.nRows,
-      weight: data.weight,
-      y: target,
-    };
+    this.state = { ...this.trainingSet(X, target.length, options.sampleWeight), y: target };
     return this;
   }
 
