@@ -19,10 +19,19 @@ export function columnMeans(
   const { data, nRows, nCols } = X;
   const means = new Float64Array(nCols);
   let missing = false;
+  let total = 0;
+  for (let r = 0; r < nRows; r++) total += weight[r]!;
   for (let c = 0; c < nCols; c++) {
+    const o = c * nRows;
+    // Fast path: a finite weighted sum means no NaN or infinity in the column.
+    let fast = 0;
+    for (let r = 0; r < nRows; r++) fast += weight[r]! * data[o + r]!;
+    if (Number.isFinite(fast)) {
+      means[c] = total > 0 ? fast / total : 0;
+      continue;
+    }
     let s = 0;
     let w = 0;
-    const o = c * nRows;
     for (let r = 0; r < nRows; r++) {
       const v = data[o + r]!;
       if (v - v === 0) {
