@@ -109,6 +109,22 @@ describe('GP posterior', () => {
   });
 });
 
+describe('GP batch prediction', () => {
+  it('gives the same numbers for 70 points at once (chunks, four-way solves) as one at a time', () => {
+    const layout: KernelLayout = { dims: 2, categorical: [false, true] };
+    const data = randomData(15, layout, 'batch');
+    const gp = new GaussianProcess(data, [Math.log(0.3), Math.log(2), 0, Math.log(0.01)]);
+    const rng = seedrandom('points');
+    const Z = Float64Array.from({ length: 140 }, (_, i) => (i % 2 === 0 ? rng() : Math.floor(rng() * 3)));
+    const all = gp.predict(Z, 70);
+    for (let i = 0; i < 70; i++) {
+      const one = gp.predict(Z.slice(2 * i, 2 * i + 2), 1);
+      assert.equal(all.mean[i], one.mean[0]);
+      assert.equal(all.variance[i], one.variance[0]);
+    }
+  });
+});
+
 describe('GP believed rows', () => {
   it('leaves no variance at an exact row while a noisy one keeps about the noise', () => {
     const data: GpData = {
