@@ -1,7 +1,11 @@
-import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
+import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
 import { growTreeJs } from './grow.ts';
 import { type GrowData, type GrowParams, MODE_GRADIENT } from './grow-params.ts';
-import { leafOf, type TreeArrays } from './tree-arrays.ts';
+import { leafOf as leafOfExport, type TreeArrays } from './tree-arrays.ts';
+
+// module-local copies: the per-row loops read them without going through import bindings
+const UINT32_RANGE = UINT32_RANGE_EXPORT;
+const leafOf = leafOfExport;
 
 /**
  * What a forest is grown from. The draws (native/src/tree_forest.cc makes the same):

@@ -1,7 +1,14 @@
-import { MISSING_BIN } from '../../compute/bin-edges.ts';
-import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
-import { type GrowData, type GrowParams, MODE_ENTROPY, MODE_GRADIENT } from './grow-params.ts';
+import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
+import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
+import type { GrowData, GrowParams } from './grow-params.ts';
+import * as modes from './grow-params.ts';
 import type { TreeArrays } from './tree-arrays.ts';
+
+// module-local copies: hot loops read them without going through import bindings
+const MISSING_BIN = MISSING_BIN_EXPORT;
+const UINT32_RANGE = UINT32_RANGE_EXPORT;
+const MODE_GRADIENT = modes.MODE_GRADIENT;
+const MODE_ENTROPY = modes.MODE_ENTROPY;
 
 /** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */
 export interface GrowResult {
@@ -62,6 +69,7 @@ class Grower {
   private readonly present: Int32Array;
   private readonly keys: Float64Array;
   private readonly pool: Float64Array[] = [];
+  private ordered = new Float64Array(0);
   // output, grown as nodes are created
   private readonly feature: number[] = [];
   private readonly threshold: number[] = [];
@@ -246,23 +254,37 @@ class Grower {
   /** Histograms of every active feature over the node's rows (full mode). */
   private buildHist(h: Float64Array, begin: number, end: number): void {
     const { features } = this.d;
+    if (this.p.mode === MODE_GRADIENT) this.orderGradients(begin, end);
     for (let i = 0; i < features.length; i++)
       this.accumulate(h, features[i]!, this.slotOff[features[i]!]!, begin, end);
+  }
+
+  /** The node's (g, h) pairs gathered once in row order, read in sequence per feature. */
+  private orderGradients(begin: number, end: number): void {
+    const { rows } = this;
+    const { grad, hess } = this.d;
+    if (this.ordered.length < (end - begin) * 2) this.ordered = new Float64Array(this.rows.length * 2);
+    const o = this.ordered;
+    for (let i = begin, k = 0; i < end; i++, k += 2) {
+      const r = rows[i]!;
+      o[k] = grad[r]!;
+      o[k + 1] = hess[r]!;
+    }
   }
 
   /** Adds the node's rows into feature f's slots, which start at slot `base` of `h`. */
   private accumulate(h: Float64Array, f: number, base: number, begin: number, end: number): void {
     const { rows, D } = this;
-    const { bins, nRows, grad, hess, label } = this.d;
+    const { bins, nRows, hess, label } = this.d;
     const nb = this.d.nBins[f]!;
     const col = f * nRows;
     if (this.p.mode === MODE_GRADIENT) {
-      for (let i = begin; i < end; i++) {
-        const r = rows[i]!;
-        const b = bins[col + r]!;
+      const o = this.ordered;
+      for (let i = begin, k = 0; i < end; i++, k += 2) {
+        const b = bins[col + rows[i]!]!;
         const s = (base + (b === MISSING_BIN ? nb : b)) * 3;
-        h[s]! += grad[r]!;
-        h[s + 1]! += hess[r]!;
+        h[s]! += o[k]!;
+        h[s + 1]! += o[k + 1]!;
         h[s + 2]! += 1;
       }
       return;
@@ -655,8 +677,12 @@ class Grower {
         : b === MISSING_BIN
           ? node.missingLeft
           : b <= node.threshold;
-      if (goLeft) rows[nl++] = r;
-      else tmp[nr++] = r;
+      // branch-free, as in the C++: the side a row takes is data, not a pattern
+      rows[nl] = r;
+      tmp[nr] = r;
+      const left = goLeft ? 1 : 0;
+      nl += left;
+      nr += 1 - left;
     }
     rows.set(tmp.subarray(0, nr), nl);
     return nl - node.begin;

@@ -1,4 +1,7 @@
-import { MISSING_BIN } from '../../compute/bin-edges.ts';
+import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
+
+// a module-local copy: hot loops read it without going through the import binding
+const MISSING_BIN = MISSING_BIN_EXPORT;
 
 /**
  * A fitted tree in flat typed arrays, shared by both backends and by serialization.
