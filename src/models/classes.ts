@@ -35,7 +35,12 @@ export function argmaxLabels(p: Float64Array, classes: readonly Label[]): Label[
 /** Per-class weights of scikit-learn's class_weight: `balanced` or a map from label to weight. */
 export type ClassWeight = 'balanced' | Readonly<Record<string, number>> | null;
 
-/** Checks a class_weight parameter value. */
+/**
+ * Checks a class_weight parameter value.
+ *
+ * @example
+ * parseClassWeight('balanced', 'RandomForestClassifier'); // 'balanced'
+ */
 export function parseClassWeight(v: unknown, owner: string): ClassWeight {
   if (v === undefined || v === null) return null;
   if (v === 'balanced') return 'balanced';

@@ -31,7 +31,12 @@ export function encodeArray(a: Typed): EncodedArray {
   return { dtype, b64: Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64') };
 }
 
-/** Decodes an {@link encodeArray} value, checking its element type. */
+/**
+ * Decodes an {@link encodeArray} value, checking its element type.
+ *
+ * @example
+ * decodeArray({ dtype: 'i32', b64: 'AQAAAA==' }, 'i32', 'state.x'); // Int32Array [1]
+ */
 export function decodeArray<D extends Dtype>(
   e: unknown,
   dtype: D,
@@ -53,7 +58,12 @@ export function decodeArray<D extends Dtype>(
   >;
 }
 
-/** A tree as JSON (exact). */
+/**
+ * A tree as JSON (exact).
+ *
+ * @example
+ * const copy = treeFromJSON(JSON.parse(JSON.stringify(treeToJSON(tree))), nFeatures, 'tree');
+ */
 export function treeToJSON(t: TreeArrays): Record<string, unknown> {
   return {
     nNodes: t.nNodes,
@@ -71,7 +81,12 @@ export function treeToJSON(t: TreeArrays): Record<string, unknown> {
   };
 }
 
-/** Reads a tree written by {@link treeToJSON}, checking that its links stay in bounds. */
+/**
+ * Reads a tree written by {@link treeToJSON}, checking that its links stay in bounds.
+ *
+ * @example
+ * treeFromJSON(json.state.trees[0], json.state.nFeatures, 'state.trees[0]');
+ */
 export function treeFromJSON(o: unknown, nFeatures: number, path: string): TreeArrays {
   const j = (o ?? {}) as Record<string, unknown>;
   const nNodes = j.nNodes;
@@ -111,7 +126,12 @@ export function treeFromJSON(o: unknown, nFeatures: number, path: string): TreeA
   return t;
 }
 
-/** Bin edges as JSON (exact). */
+/**
+ * Bin edges as JSON (exact).
+ *
+ * @example
+ * const edges = edgesFromJSON(edgesToJSON(binned.edges), 'edges');
+ */
 export function edgesToJSON(e: BinEdges): Record<string, unknown> {
   return {
     nCols: e.nCols,
@@ -122,7 +142,12 @@ export function edgesToJSON(e: BinEdges): Record<string, unknown> {
   };
 }
 
-/** Reads bin edges written by {@link edgesToJSON}. */
+/**
+ * Reads bin edges written by {@link edgesToJSON}.
+ *
+ * @example
+ * edgesFromJSON(json.state.edges, 'state.edges');
+ */
 export function edgesFromJSON(o: unknown, path: string): BinEdges {
   const j = (o ?? {}) as Record<string, unknown>;
   const nCols = j.nCols;

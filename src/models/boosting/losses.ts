@@ -76,7 +76,12 @@ export const absoluteError: BoostingLoss = {
   loss: (y, F, w) => meanOf(w, (i) => Math.abs(F[i]! - y[i]!)),
 };
 
-/** Huber loss with threshold `delta`: gradients clipped to [-delta, delta]; reports `huber`. */
+/**
+ * Huber loss with threshold `delta`: gradients clipped to [-delta, delta]; reports `huber`.
+ *
+ * @example
+ * huberLoss(1).metric; // 'huber'
+ */
 export function huberLoss(delta: number): BoostingLoss {
   return {
     metric: 'huber',
@@ -123,7 +128,12 @@ export const binaryLogLoss: BoostingLoss = {
     }),
 };
 
-/** Softmax probabilities of one row of scores into `out`. */
+/**
+ * Softmax probabilities of one row of scores into `out`.
+ *
+ * @example
+ * softmaxRow(Float64Array.of(0, 0), 0, 2, out); // out = [0.5, 0.5]
+ */
 export function softmaxRow(F: Float64Array, offset: number, k: number, out: Float64Array): void {
   let max = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < k; j++) max = Math.max(max, F[offset + j]!);
@@ -135,7 +145,12 @@ export function softmaxRow(F: Float64Array, offset: number, k: number, out: Floa
   for (let j = 0; j < k; j++) out[j]! /= s;
 }
 
-/** Multiclass log loss over softmax scores, one tree per class per round; y holds class indices. */
+/**
+ * Multiclass log loss over softmax scores, one tree per class per round; y holds class indices.
+ *
+ * @example
+ * softmaxLoss(3).nOut; // 3
+ */
 export function softmaxLoss(nClasses: number): BoostingLoss {
   const p = new Float64Array(nClasses);
   return {

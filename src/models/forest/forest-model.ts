@@ -161,7 +161,12 @@ function configParams(c: ForestConfig, kind: ForestKind): Record<string, unknown
   return p;
 }
 
-/** Resolves maxFeatures to a count of features for data with `nFeatures` columns. */
+/**
+ * Resolves maxFeatures to a count of features for data with `nFeatures` columns.
+ *
+ * @example
+ * resolveMaxFeatures('sqrt', 20, 'RandomForestClassifier'); // 4
+ */
 export function resolveMaxFeatures(m: MaxFeatures, nFeatures: number, owner: string): number {
   if (m === null) return nFeatures;
   if (m === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(nFeatures)));

@@ -34,7 +34,12 @@ export interface OobBuffers {
   count: Float64Array;
 }
 
-/** The seeds of a forest's trees: the first nTrees draws of mulberry32(seed). */
+/**
+ * The seeds of a forest's trees: the first nTrees draws of mulberry32(seed).
+ *
+ * @example
+ * treeSeeds(0, 3); // Uint32Array of 3 seeds, the same in tree_forest.cc
+ */
 export function treeSeeds(seed: number, nTrees: number): Uint32Array {
   const next = mulberry32(seed);
   const seeds = new Uint32Array(nTrees);

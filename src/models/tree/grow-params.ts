@@ -63,7 +63,12 @@ export interface GrowData {
   features: Int32Array;
 }
 
-/** Order of the numbers in the Float64Array that carries GrowParams to the addon. */
+/**
+ * GrowParams as the Float64Array the addon reads (unpackGrowParams in tree_grow.cc).
+ *
+ * @example
+ * packGrowParams(params).length; // 13
+ */
 export function packGrowParams(p: GrowParams): Float64Array {
   return Float64Array.of(
     p.mode,

@@ -105,7 +105,12 @@ export function growTree(
   return { tree: addon().growTree(...treeArgs(data, params, nThreads, leafOfRow)), leafOfRow };
 }
 
-/** As {@link growTree}, with the native work on a libuv worker thread. */
+/**
+ * As {@link growTree}, with the native work on a libuv worker thread.
+ *
+ * @example
+ * const { tree } = await growTreeAsync('native', data, params, 2, false);
+ */
 export async function growTreeAsync(
   backend: BackendName,
   data: GrowData,
@@ -158,7 +163,12 @@ export function growForest(
   return addon().growForest(...forestArgs(input, nThreads, oob));
 }
 
-/** As {@link growForest}, with the native work on a libuv worker thread. */
+/**
+ * As {@link growForest}, with the native work on a libuv worker thread.
+ *
+ * @example
+ * const trees = await growForestAsync('native', input, 2, null);
+ */
 export async function growForestAsync(
   backend: BackendName,
   input: ForestInput,

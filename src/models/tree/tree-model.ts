@@ -32,6 +32,9 @@ export interface TreeModelState {
 /**
  * The machinery shared by the tree estimators: parameter reading of the common part,
  * binning, backend choice, prediction through the trees, and JSON of the state.
+ *
+ * @example
+ * class MyTrees extends TreeModel { ... } // see ForestModel and GradientBoostingModel
  */
 export abstract class TreeModel {
   readonly params: Readonly<Record<string, unknown>>;
