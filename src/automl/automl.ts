@@ -27,8 +27,13 @@ import type { AutoMLOptions, AutoMLResult, LeaderboardEntry } from './types.ts';
 const NO_IMPROVEMENT_TRIALS = 20;
 /** Out-of-fold predictions kept for ensembling (the best trials). */
 const KEEP_OOF = 12;
-/** Part of the budget kept free for what follows the search (ensembling, final fit, writing). */
-const SAFETY_SECONDS = 2;
+/**
+ * Part of the budget kept free beyond the estimated refits: a running fit that cannot be
+ * interrupted, stacking's own validation, writing. 8% of the budget, 2 to 30 seconds.
+ */
+function safetySeconds(budgetSeconds: number): number {
+  return Math.min(30, Math.max(2, 0.08 * budgetSeconds));
+}
 /** Models ensembling draws on. */
 const POOL_SIZE = 10;
 
@@ -78,6 +83,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   const limits = options.limits ?? {};
   const budgetSeconds = (limits.timeoutMinutes ?? 360) * 60;
   const budgetEnd = t0 + budgetSeconds * 1000;
+  const safety = safetySeconds(budgetSeconds);
   const seed = options.seed ?? 0;
   const task = options.task;
   const metric = options.primaryMetric ?? DEFAULT_PRIMARY_METRIC[task];
@@ -141,7 +147,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   const reserve = () => {
     const ranked = [...records.values()].filter((r) => r.oof !== undefined).sort(byScore);
     const seconds = ensemblePool(ranked, POOL_SIZE).reduce((a, r) => a + finalFitSeconds(r), 0);
-    return Math.min(seconds * 1.1, budgetSeconds / 3) + SAFETY_SECONDS;
+    return Math.min(seconds * 1.1, budgetSeconds / 3) + safety;
   };
   const secondsLeft = () => (budgetEnd - performance.now()) / 1000 - reserve();
 
@@ -162,7 +168,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     limits: {
       maxTotalTrials: limits.maxTrials ?? 1000,
       maxConcurrentTrials: limits.maxConcurrentTrials ?? 1,
-      timeout: Math.max(1, (budgetEnd - performance.now()) / 1000 - SAFETY_SECONDS),
+      timeout: Math.max(1, (budgetEnd - performance.now()) / 1000 - safety),
       ...(limits.trialTimeoutMinutes !== undefined ? { trialTimeout: limits.trialTimeoutMinutes * 60 } : {}),
     },
     failFast: false,
@@ -259,7 +265,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
             poolSize: typeof ens === 'object' ? (ens.candidates ?? POOL_SIZE) : POOL_SIZE,
             build,
             refitSeconds: finalFitSeconds,
-            secondsLeft: () => (budgetEnd - performance.now()) / 1000 - SAFETY_SECONDS,
+            secondsLeft: () => (budgetEnd - performance.now()) / 1000 - safety,
           },
           notices,
         );

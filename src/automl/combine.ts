@@ -5,6 +5,9 @@ import { stackingScore } from './stacking.ts';
 import type { TrialRecord } from './trial-record.ts';
 import type { LeaderboardEntry } from './types.ts';
 
+/** Seconds stacking's own cross-validation may take, at the most expected. */
+const STACKING_SECONDS = 3;
+
 /** How the final pipeline combines its models. */
 export interface Combination {
   readonly kind: 'single' | 'ensemble' | 'stack';
@@ -120,7 +123,9 @@ export async function chooseCombination(
   }
 
   const families = pool.filter((r, i) => pool.findIndex((q) => q.candidate.name === r.candidate.name) === i);
-  if (families.length >= 2) {
+  const familyRefit = families.reduce((a, r) => a + o.refitSeconds(r), 0);
+  // stacking fits its meta-learner once per meta-fold: try it only with time to spare
+  if (families.length >= 2 && o.secondsLeft() - familyRefit > STACKING_SECONDS) {
     const { score, oof } = await stackingScore(
       families.map((r) => r.oof!),
       target,
