@@ -41,13 +41,13 @@ function tryFactor(A: Float64Array, n: number, jitter: number, L: Float64Array):
  * @example
  * const { L } = cholesky(new Float64Array([4, 2, 2, 3]), 2); // L = [2, 0, 1, 1.4142...]
  */
-export function cholesky(A: Float64Array, n: number): CholeskyFactor {
+export function cholesky(A: Float64Array, n: number, out?: Float64Array): CholeskyFactor {
   if (A.length !== n * n) {
     throw new ValidationError(`cholesky needs an ${n} x ${n} matrix (${n * n} values), got ${A.length}`, {
       path: 'A',
     });
   }
-  const L = new Float64Array(n * n);
+  const L = out ?? new Float64Array(n * n);
   if (tryFactor(A, n, 0, L)) return { n, L, jitter: 0 };
   let meanDiag = 0;
   for (let i = 0; i < n; i++) meanDiag += A[i * n + i]! / n;
@@ -121,16 +121,17 @@ export function logDet(f: CholeskyFactor): number {
 
 /**
  * The lower triangle (and diagonal) of the inverse (L Lᵀ)⁻¹, row-major; the strict
- * upper triangle is left zero, as its callers only read the lower one. L⁻¹ is kept
- * transposed so that both loops run along contiguous rows.
+ * upper triangle is left untouched (zero when allocated here), as its callers only read
+ * the lower one. L⁻¹ is kept transposed so that both loops run along contiguous rows.
+ * `work` and `out` (n x n each) spare the allocations when given.
  *
  * @example
  * choleskyInverse(cholesky(new Float64Array([4, 0, 0, 2]), 2)); // [0.25, 0, 0, 0.5]
  */
-export function choleskyInverse(f: CholeskyFactor): Float64Array {
+export function choleskyInverse(f: CholeskyFactor, work?: Float64Array, out?: Float64Array): Float64Array {
   const { n, L } = f;
-  // T[j * n + i] = (L⁻¹)[i][j], nonzero for i >= j.
-  const T = new Float64Array(n * n);
+  // T[j * n + i] = (L⁻¹)[i][j], nonzero for i >= j; every entry read is written first.
+  const T = work ?? new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     T[rj + j] = 1 / L[rj + j]!;
@@ -141,15 +142,15 @@ export function choleskyInverse(f: CholeskyFactor): Float64Array {
       T[rj + i] = s / L[ri + i]!;
     }
   }
-  const out = new Float64Array(n * n);
+  const inv = out ?? new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
       const rj = j * n;
       let s = 0;
       for (let k = i; k < n; k++) s += T[ri + k]! * T[rj + k]!;
-      out[ri + j] = s;
+      inv[ri + j] = s;
     }
   }
-  return out;
+  return inv;
 }

@@ -10,8 +10,9 @@
  * - Hyperparameters: MAP under log-normal priors, multi-start L-BFGS (gp.ts), fitted on
  *   at most 120 trials (the 40 best and an even spread of the rest) so that the cost
  *   stays flat as the sweep grows; the posterior always uses every trial. The previous
- *   suggestion's optimum is one of the starts (and then fewer random starts are
- *   screened), which is what keeps a suggestion cheap in a running sweep. So a sampler
+ *   suggestion's optimum is one of the starts (and then only 4 random starts are
+ *   screened, none beyond 60 trials, where the data change little between
+ *   suggestions), which is what keeps a suggestion cheap in a running sweep. So a sampler
  *   rebuilt in mid-sweep can differ from an uninterrupted one; the same seed and the
  *   same sequence of histories still give the same suggestions.
  * - Running trials: kriging believer. Each pending trial joins the data at the
@@ -92,7 +93,7 @@ export class GpSampler implements Sampler {
     const warm = this.lastTheta;
     const theta = fitHyperparameters(this.fitSubset(data, rng), rng, {
       starts: n > 60 ? 1 : 2,
-      rawStarts: warm ? 4 : n > 60 ? 6 : 12,
+      rawStarts: warm ? (n > 60 ? 0 : 4) : n > 60 ? 6 : 12,
       warmStarts: warm ? [warm] : [],
     });
     this.lastTheta = theta;
@@ -181,7 +182,7 @@ export class GpSampler implements Sampler {
     const dims = this.space.dimensions;
     const D = this.layout.dims;
     const n = gp.data.n;
-    const budget = Math.round(5e6 / ((n * n) / 2 + n * D + 1));
+    const budget = Math.round(3e6 / ((n * n) / 2 + n * D + 1));
     const nSobol = Math.max(256, Math.min(1024, budget));
     const units: Float64Array[] = [];
     const raw = sobolPoints(dims, nSobol, `${this.seed}/candidates/${position}`);

@@ -73,15 +73,15 @@ export function negLogPosterior(
   theta: ArrayLike<number>,
   priors: readonly LogPrior[] | undefined,
   grad?: Float64Array,
-  scratch?: Float64Array[],
+  work: GpWorkspace = gpWorkspace(data),
 ): number {
   const { layout, X, y, n } = data;
   const P = noiseIndex(layout) + 1;
-  const grads = grad ? (scratch ?? Array.from({ length: P }, () => new Float64Array(n * n))) : undefined;
-  const K = trainCovariance(layout, theta, X, n, grads);
+  const grads = grad ? work.grads : undefined;
+  const K = trainCovariance(layout, theta, X, n, grads, work.K);
   let f: CholeskyFactor;
   try {
-    f = cholesky(K, n);
+    f = cholesky(K, n, work.L);
   } catch {
     return Number.POSITIVE_INFINITY;
   }
@@ -97,7 +97,7 @@ export function negLogPosterior(
   if (grad && grads) {
     // W = ααᵀ − K⁻¹ and every ∂K are symmetric: the trace is a sum over the lower triangle,
     // off-diagonal terms counted twice.
-    const W = choleskyInverse(f);
+    const W = choleskyInverse(f, work.T, work.W);
     for (let i = 0; i < n; i++) {
       const ri = i * n;
       const ai = alpha[i]!;
@@ -116,6 +116,33 @@ export function negLogPosterior(
     }
   }
   return value;
+}
+
+/** Buffers that repeated `negLogPosterior` calls on the same data reuse (n x n each). */
+export interface GpWorkspace {
+  readonly grads: Float64Array[];
+  readonly K: Float64Array;
+  readonly L: Float64Array;
+  readonly T: Float64Array;
+  readonly W: Float64Array;
+}
+
+/**
+ * Fresh buffers for `negLogPosterior` on `data`.
+ *
+ * @example
+ * const work = gpWorkspace(data); // then negLogPosterior(data, theta, priors, grad, work) in a loop
+ */
+export function gpWorkspace(data: GpData): GpWorkspace {
+  const size = data.n * data.n;
+  const P = noiseIndex(data.layout) + 1;
+  return {
+    grads: Array.from({ length: P }, () => new Float64Array(size)),
+    K: new Float64Array(size),
+    L: new Float64Array(size),
+    T: new Float64Array(size),
+    W: new Float64Array(size),
+  };
 }
 
 /** Options of `fitHyperparameters`. */
@@ -159,13 +186,13 @@ export function fitHyperparameters(data: GpData, rng: Rng, options: FitOptions =
       Float64Array.from(priors, (p) => Math.min(p.upper, Math.max(p.lower, p.mean + p.sd * gaussian(rng)))),
     );
   }
+  const work = gpWorkspace(data);
   const scored = candidates
-    .map((theta) => ({ theta, value: negLogPosterior(data, theta, priors) }))
+    .map((theta) => ({ theta, value: negLogPosterior(data, theta, priors, undefined, work) }))
     .sort((a, b) => a.value - b.value);
-  const scratch = Array.from({ length: P }, () => new Float64Array(data.n * data.n));
   let best = scored[0]!;
   const objective = (theta: Float64Array, grad: Float64Array) =>
-    negLogPosterior(data, theta, priors, grad, scratch);
+    negLogPosterior(data, theta, priors, grad, work);
   for (const start of scored.slice(0, options.starts ?? 2)) {
     const r = minimize(objective, start.theta, { lower, upper, maxIterations: options.maxIterations ?? 50 });
     if (r.value < best.value) best = { theta: r.x, value: r.value };

@@ -87,7 +87,8 @@ export function crossCovariance(
 /**
  * The lower triangle (with the diagonal) of the training covariance K + σ²I (n x n,
  * row-major; all that Cholesky reads) and, when `grads` is given, of its derivative
- * with respect to each log hyperparameter, written into grads[p].
+ * with respect to each log hyperparameter, written into grads[p]. Only the lower
+ * triangles are written, so reused `out` and `grads` buffers stay valid.
  *
  * @example
  * const grads = theta.map(() => new Float64Array(n * n));
@@ -99,6 +100,7 @@ export function trainCovariance(
   X: Float64Array,
   n: number,
   grads?: Float64Array[],
+  out?: Float64Array,
 ): Float64Array {
   const D = layout.dims;
   const inv = new Float64Array(D);
@@ -106,7 +108,7 @@ export function trainCovariance(
   const s2 = Math.exp(theta[D]!);
   const noise = Math.exp(theta[D + 1]!);
   const cat = layout.categorical;
-  const K = new Float64Array(n * n);
+  const K = out ?? new Float64Array(n * n);
   const d2 = new Float64Array(D);
   for (let i = 0; i < n; i++) {
     K[i * n + i] = s2 + noise;
