@@ -351,10 +351,12 @@ class Grower {
     const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
     if (p_.mode == kModeGradient) {
       if (end - begin < d_.nRows) orderGradients(begin, end);
-      const int groups = (n + kGroup - 1) / kGroup;
+      // with several threads, smaller groups balance the work between them
+      const int group = threads > 1 ? 2 : kGroup;
+      const int groups = (n + group - 1) / group;
       parallelFor(groups, threads, [&](int gi) {
-        const int first = gi * kGroup;
-        accumulateGradient(h, d_.features + first, std::min(kGroup, n - first), begin, end);
+        const int first = gi * group;
+        accumulateGradient(h, d_.features + first, std::min(group, n - first), begin, end);
       });
       return;
     }
