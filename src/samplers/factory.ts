@@ -22,11 +22,11 @@ const factories = new Map<SamplingSpec['type'], SamplerFactory>([
 ]);
 
 /**
- * Installs the factory of a sampling type; the Bayesian samplers register `bayesian`
- * here, so this module does not depend on them.
+ * Replaces the factory of a sampling type, e.g. to plug in a custom Bayesian sampler
+ * (the built-in grid, random and bayesian factories are installed above).
  *
  * @example
- * registerSamplerFactory('bayesian', (space, sampling) => new BayesianSampler(space, sampling));
+ * registerSamplerFactory('bayesian', (space, sampling) => new MyBayesianSampler(space, sampling));
  */
 export function registerSamplerFactory(type: SamplingSpec['type'], factory: SamplerFactory): void {
   factories.set(type, factory);
