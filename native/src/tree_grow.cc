@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "parallel.h"
+#include "tree_pool.h"
 
 namespace mlsweep {
 
@@ -354,13 +355,13 @@ class Grower {
       // with several threads, smaller groups balance the work between them
       const int group = threads > 1 ? 2 : kGroup;
       const int groups = (n + group - 1) / group;
-      parallelFor(groups, threads, [&](int gi) {
+      TreeWorkerPool::shared().run(groups, threads, [&](int gi) {
         const int first = gi * group;
         accumulateGradient(h, d_.features + first, std::min(group, n - first), begin, end);
       });
       return;
     }
-    parallelFor(n, threads, [&](int i) {
+    TreeWorkerPool::shared().run(n, threads, [&](int i) {
       const int f = d_.features[i];
       accumulate(h, f, slotOff_[f], begin, end);
     });
