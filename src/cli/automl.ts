@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { automl } from '../automl/automl.ts';
 import type { Task } from '../automl/candidates.ts';
@@ -8,7 +8,10 @@ import type { BackendChoice } from '../compute/backend.ts';
 import { inferKind } from '../data/infer.ts';
 import { readCsv } from '../data/read-csv.ts';
 import { loadSchema } from '../data/schema.ts';
+import type { Table } from '../data/table.ts';
 import { ValidationError } from '../errors.ts';
+import { automlReportInput } from '../report/automl-input.ts';
+import { renderReport } from '../report/render.ts';
 import { log, printResult } from './output.ts';
 
 interface AutoMLCliOptions {
@@ -31,6 +34,7 @@ interface AutoMLCliOptions {
   seed?: string;
   backend?: string;
   out: string;
+  report?: string;
   json?: boolean;
 }
 
@@ -142,6 +146,10 @@ export function registerAutoML(program: Command): void {
     .option('--backend <name>', 'compute backend: auto, js, native, gpu')
     .option('--out <path>', 'where to save the fitted pipeline', 'model.json')
     .option('--json', 'print one JSON document (leaderboard, test metrics) on stdout')
+    .option(
+      '--report <file>',
+      'write a self-contained HTML report (model pictures on --test rows when given)',
+    )
     .action(async (o: AutoMLCliOptions) => {
       const sibling = o.train.replace(/\.csv$/i, '.schema.json');
       const schema = o.schema ?? (sibling !== o.train && existsSync(sibling) ? sibling : undefined);
@@ -184,8 +192,9 @@ export function registerAutoML(program: Command): void {
       });
       result.pipeline.save(o.out);
       let testMetrics: Record<string, number> | undefined;
+      let testTable: Table | undefined;
       if (o.test) {
-        const testTable = await readCsv(o.test, {
+        testTable = await readCsv(o.test, {
           ...csv,
           types: {
             ...result.pipeline.inputTypes(),
@@ -193,6 +202,10 @@ export function registerAutoML(program: Command): void {
           },
         });
         testMetrics = evaluatePipeline(result.pipeline, testTable);
+      }
+      if (o.report !== undefined) {
+        writeFileSync(o.report, renderReport(automlReportInput(result, testTable)));
+        log(`report written to ${o.report}`);
       }
       printResult(
         o.json === true,

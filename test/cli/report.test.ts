@@ -43,6 +43,30 @@ describe('mlsweep report and sweep --report', () => {
     assert.match(unknown.stderr, /no-such-sweep/);
   });
 
+  it('writes an AutoML report with the model pictured on the --test rows', () => {
+    const html = join(dir, 'automl.html');
+    const run = cli([
+      'automl',
+      '--train',
+      'datasets/iris.csv',
+      '--target',
+      'target',
+      '--max-trials',
+      '4',
+      '--test',
+      'datasets/iris.csv',
+      '--out',
+      join(dir, 'model.json'),
+      '--report',
+      html,
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const page = readFileSync(html, 'utf8');
+    for (const title of ['Leaderboard', 'Confusion matrix', 'ROC curve', 'Feature importances']) {
+      assert.ok(page.includes(title), `missing ${title}`);
+    }
+  });
+
   it('fails with exit code 2 and the file name for an input that is not a result', () => {
     writeFileSync(join(dir, 'nope.json'), '[1, 2]');
     const run = cli(['report', join(dir, 'nope.json')]);
