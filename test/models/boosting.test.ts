@@ -129,6 +129,20 @@ describe('gradient boosting', () => {
     }
   });
 
+  test('concurrent async fits on several threads give the sync models', {
+    skip: !nativeOk && 'native addon not built',
+  }, async () => {
+    const big = {
+      X: Array.from({ length: 25 }, () => train.X).flat(),
+      y: Array.from({ length: 25 }, () => train.labels).flat(),
+    };
+    const make = () => new GradientBoostingClassifier({ nEstimators: 8, backend: 'native', nThreads: 2 });
+    const [a, b] = await Promise.all([make().fitAsync(big.X, big.y), make().fitAsync(big.X, big.y)]);
+    const sync = make().fit(big.X, big.y);
+    assert.deepEqual(a.trees, sync.trees);
+    assert.deepEqual(b.trees, sync.trees);
+  });
+
   test('hyperparameters are validated with their name and value', () => {
     const check = (params: Record<string, unknown>, path: string) =>
       assert.throws(
