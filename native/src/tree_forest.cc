@@ -9,17 +9,6 @@
 namespace mlsweep {
 namespace {
 
-struct Rng {
-  uint32_t state;
-  uint32_t next() {
-    state += 0x6d2b79f5u;
-    uint32_t t = state;
-    t = (t ^ (t >> 15)) * (t | 1u);
-    t ^= t + (t ^ (t >> 7)) * (t | 61u);
-    return t ^ (t >> 14);
-  }
-};
-
 inline int leafOfView(const TreeView& t, const uint8_t* bins, int64_t nRows, int64_t r) {
   int node = 0;
   for (int f = t.feature[0]; f >= 0; f = t.feature[node]) {
@@ -38,19 +27,19 @@ void growForest(const ForestArgs& a, std::vector<Tree>& trees) {
   const int64_t n = a.data.nRows;
   trees.assign(a.nTrees, Tree());
   std::vector<uint32_t> seeds(a.nTrees);
-  Rng master{a.seed};
+  Mulberry32 master(a.seed);
   for (int t = 0; t < a.nTrees; t++) seeds[t] = master.next();
   const bool oob = a.oobSum != nullptr && a.bootstrapSamples > 0;
   std::vector<std::vector<uint8_t>> inBag(oob ? a.nTrees : 0);
   const bool gradient = a.params.mode == kModeGradient;
   const int threads = std::min(resolveThreads(a.data.nThreads), std::max(a.nTrees, 1));
   parallelFor(a.nTrees, threads, [&](int t) {
-    Rng rng{seeds[t]};
+    Mulberry32 rng(seeds[t]);
     std::vector<double> w(a.weight, a.weight + n);
     if (a.bootstrapSamples > 0) {
       std::vector<int32_t> counts(n, 0);
       for (int64_t i = 0; i < a.bootstrapSamples; i++) {
-        counts[static_cast<int64_t>(std::floor(rng.next() / 4294967296.0 * static_cast<double>(n)))]++;
+        counts[static_cast<int64_t>(std::floor(rng.uniform() * static_cast<double>(n)))]++;
       }
       for (int64_t r = 0; r < n; r++) w[r] *= counts[r];
       if (oob) {

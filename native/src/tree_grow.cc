@@ -31,22 +31,8 @@ GrowParams unpackGrowParams(const double* p) {
 
 namespace {
 
-constexpr double kUint32Range = 4294967296.0;
 // Below this many row-feature cells a node's histograms are built on one thread.
 constexpr int64_t kParallelCells = 1 << 17;
-
-struct Mulberry32 {
-  uint32_t state;
-  explicit Mulberry32(uint32_t seed) : state(seed) {}
-  uint32_t next() {
-    state += 0x6d2b79f5u;
-    uint32_t t = state;
-    t = (t ^ (t >> 15)) * (t | 1u);
-    t ^= t + (t ^ (t >> 7)) * (t | 61u);
-    return t ^ (t >> 14);
-  }
-  double uniform() { return next() / kUint32Range; }
-};
 
 // Histogram buffers kept between trees on the same thread (boosting grows one tree
 // after another): reusing them avoids page faults on fresh allocations.
@@ -312,13 +298,7 @@ class Grower {
       for (int64_t r = 0; r < end; r++) {
         const double gv = d_.grad[r];
         const double hv = d_.hess[r];
-        for (int g = 0; g < G; g++) {
-          const int b = col[g][r];
-          double* s = hb[g] + (b == 255 ? ms[g] : b * 3);
-          s[0] += gv;
-          s[1] += hv;
-          s[2] += 1;
-        }
+        addRow<G>(hb, col, ms, r, gv, hv);
       }
       return;
     }
@@ -328,13 +308,20 @@ class Grower {
       const int32_t r = rows[i];
       const double gv = o[0];
       const double hv = o[1];
-      for (int g = 0; g < G; g++) {
-        const int b = col[g][r];
-        double* s = hb[g] + (b == 255 ? ms[g] : b * 3);
-        s[0] += gv;
-        s[1] += hv;
-        s[2] += 1;
-      }
+      addRow<G>(hb, col, ms, r, gv, hv);
+    }
+  }
+
+  // Adds one row's gradient pair to the slot of its bin in each of the G features.
+  template <int G>
+  static inline void addRow(double* const* hb, const uint8_t* const* col, const int* ms, int64_t r, double gv,
+                            double hv) {
+    for (int g = 0; g < G; g++) {
+      const int b = col[g][r];
+      double* s = hb[g] + (b == 255 ? ms[g] : b * 3);
+      s[0] += gv;
+      s[1] += hv;
+      s[2] += 1;
     }
   }
 

@@ -11,6 +11,21 @@ constexpr int kModeGradient = 0;
 constexpr int kModeGini = 1;
 constexpr int kModeEntropy = 2;
 
+// mulberry32, step for step as src/compute/rng.ts (and sampleIndices in binning.cc).
+struct Mulberry32 {
+  uint32_t state;
+  explicit Mulberry32(uint32_t seed) : state(seed) {}
+  uint32_t next() {
+    state += 0x6d2b79f5u;
+    uint32_t t = state;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    return t ^ (t >> 14);
+  }
+  // A double in [0, 1): next() / 2^32, as the TypeScript divides.
+  double uniform() { return next() / 4294967296.0; }
+};
+
 struct GrowParams {
   int mode = kModeGradient;
   int nClasses = 1;

@@ -295,6 +295,21 @@ abstract class ForestModel extends TreeModel {
 
   protected abstract oobScoreOf(job: FitJob): number;
 
+  /** The classifier or regressor's encoding of y, then the common preparation. */
+  protected abstract job(X: FeatureInput, y: LabelInput, options: FitOptions): FitJob;
+
+  fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
+    const job = this.job(X, y, options);
+    this.finish(job, growForest(job.backend, job.input, this.threads(), job.oob));
+    return this;
+  }
+
+  async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
+    const job = this.job(X, y, options);
+    this.finish(job, await growForestAsync(job.backend, job.input, this.threads(), job.oob));
+    return this;
+  }
+
   protected averaged(X: FeatureInput, nOut: number): Float64Array {
     const trees = assertFitted(this.state, this.name).trees;
     return this.rawPredict(
@@ -325,22 +340,10 @@ export abstract class ForestClassifier extends ForestModel implements Classifier
     return [...assertFitted(this.fittedClasses, this.name)];
   }
 
-  private job(X: FeatureInput, y: LabelInput, options: FitOptions): FitJob {
+  protected job(X: FeatureInput, y: LabelInput, options: FitOptions): FitJob {
     const { classes, codes } = encodeClasses(y);
     this.fittedClasses = classes;
     return this.prepare(X, options, classes, codes, new Float64Array(0));
-  }
-
-  fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const job = this.job(X, y, options);
-    this.finish(job, growForest(job.backend, job.input, this.threads(), job.oob));
-    return this;
-  }
-
-  async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    const job = this.job(X, y, options);
-    this.finish(job, await growForestAsync(job.backend, job.input, this.threads(), job.oob));
-    return this;
   }
 
   predictProba(X: FeatureInput): number[][] {
@@ -388,20 +391,8 @@ export abstract class ForestClassifier extends ForestModel implements Classifier
 export abstract class ForestRegressor extends ForestModel implements Regressor {
   readonly estimatorType = 'regressor' as const;
 
-  private job(X: FeatureInput, y: LabelInput, options: FitOptions): FitJob {
+  protected job(X: FeatureInput, y: LabelInput, options: FitOptions): FitJob {
     return this.prepare(X, options, null, new Int32Array(0), regressionTarget(y));
-  }
-
-  fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const job = this.job(X, y, options);
-    this.finish(job, growForest(job.backend, job.input, this.threads(), job.oob));
-    return this;
-  }
-
-  async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    const job = this.job(X, y, options);
-    this.finish(job, await growForestAsync(job.backend, job.input, this.threads(), job.oob));
-    return this;
   }
 
   predict(X: FeatureInput): Float64Array {
