@@ -4,7 +4,6 @@ import { Featurizer, type SerializedFeaturizer } from '../data/featurizer.ts';
 import { applyStandardScaling, type StandardScaling } from '../data/scale.ts';
 import type { ColumnKind, Table } from '../data/table.ts';
 import { ConfigError, ValidationError } from '../errors.ts';
-import { DENSE_LOADERS } from '../models/dense-models.ts';
 import { estimatorFromJSON } from '../models/registry.ts';
 import type { Estimator, SerializedEstimator } from '../models/types.ts';
 import type { Task } from './candidates.ts';
@@ -12,11 +11,6 @@ import { blend } from './ensemble.ts';
 import { predictMatrix } from './evaluate.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
 import { stackFeatures } from './stacking.ts';
-
-/** Any estimator from its JSON: the tree models' registry or the dense models' loaders. */
-function loadEstimator(json: SerializedEstimator): Estimator {
-  return DENSE_LOADERS[json.type]?.(json) ?? estimatorFromJSON(json);
-}
 
 /** One fitted model of the pipeline, with its weight in the blend. */
 export interface PipelineMember {
@@ -235,9 +229,9 @@ export class AutoMLPipeline {
         name: m.name,
         weight: m.weight,
         scaled: m.scaled,
-        estimator: loadEstimator(m.estimator),
+        estimator: estimatorFromJSON(m.estimator),
       })),
-      ...(json.stacker ? { stacker: loadEstimator(json.stacker) } : {}),
+      ...(json.stacker ? { stacker: estimatorFromJSON(json.stacker) } : {}),
       primaryMetric: json.primaryMetric,
       validationScore: json.validationScore,
     });

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './boosting/gradient-boosting.ts';
+import { DENSE_LOADERS } from './dense-models.ts';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision-tree.ts';
 import { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
 import { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
@@ -14,6 +15,7 @@ const LOADERS: Record<string, (json: SerializedEstimator) => Estimator> = {
   ExtraTreesRegressor: ExtraTreesRegressor.fromJSON,
   GradientBoostingClassifier: GradientBoostingClassifier.fromJSON,
   GradientBoostingRegressor: GradientBoostingRegressor.fromJSON,
+  ...DENSE_LOADERS,
 };
 
 /**
