@@ -49,7 +49,13 @@ interface Dataset {
 const QUICK = process.env.MLSWEEP_TRAINING_QUICK === '1';
 const DATASETS: Dataset[] = QUICK
   ? [
-      { name: 'quick classification 2k x 20', task: 'classification', nTrain: 2_000, nTest: 1_000, nCols: 20 },
+      {
+        name: 'quick classification 2k x 20',
+        task: 'classification',
+        nTrain: 2_000,
+        nTest: 1_000,
+        nCols: 20,
+      },
       { name: 'quick friedman1 2k x 10', task: 'regression', nTrain: 2_000, nTest: 1_000, nCols: 10 },
     ]
   : [
@@ -81,7 +87,9 @@ function makeClassification(n: number, nCols: number, seed: number): { X: Float6
   const nInf = 10;
   const nRed = 5;
   const clusters = 4; // 2 per class
-  const centroids = Array.from({ length: clusters }, () => Array.from({ length: nInf }, () => (u() < 0.5 ? -1 : 1)));
+  const centroids = Array.from({ length: clusters }, () =>
+    Array.from({ length: nInf }, () => (u() < 0.5 ? -1 : 1)),
+  );
   const covariances = Array.from({ length: clusters }, () =>
     Array.from({ length: nInf * nInf }, () => 2 * u() - 1),
   );
@@ -144,7 +152,10 @@ function writeData(d: Dataset, prefix: string): void {
   writeFileSync(`${prefix}.yTrain.f64`, bytes(train.y));
   writeFileSync(`${prefix}.XTest.f64`, bytes(test.X));
   writeFileSync(`${prefix}.yTest.f64`, bytes(test.y));
-  writeFileSync(`${prefix}.json`, JSON.stringify({ nTrain: d.nTrain, nTest: d.nTest, nCols: d.nCols, gb: GB }));
+  writeFileSync(
+    `${prefix}.json`,
+    JSON.stringify({ nTrain: d.nTrain, nTest: d.nTest, nCols: d.nCols, gb: GB }),
+  );
 }
 
 function readF64(path: string): Float64Array {
@@ -162,14 +173,27 @@ function mlsweepModel(model: Model, task: Task, backend: 'js' | 'native', nThrea
       : new RandomForestRegressor({ ...common, nEstimators: 100 });
   }
   const { nEstimators, learningRate, maxDepth, numLeaves, minChildSamples, minChildWeight, regLambda } = GB;
-  const p = { ...common, nEstimators, learningRate, maxDepth, numLeaves, minChildSamples, minChildWeight, regLambda };
+  const p = {
+    ...common,
+    nEstimators,
+    learningRate,
+    maxDepth,
+    numLeaves,
+    minChildSamples,
+    minChildWeight,
+    regLambda,
+  };
   return cls ? new GradientBoostingClassifier(p) : new GradientBoostingRegressor(p);
 }
 
 /** Worker: fits one mlsweep model and prints its RunResult as JSON. */
 function worker(args: string[]): void {
   const [model, prefix, task, backend, threads] = args as [Model, string, Task, 'js' | 'native', string];
-  const meta = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as { nTrain: number; nTest: number; nCols: number };
+  const meta = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {
+    nTrain: number;
+    nTest: number;
+    nCols: number;
+  };
   const Xtr = columnMatrix(readF64(`${prefix}.XTrain.f64`), meta.nTrain, meta.nCols);
   const Xte = columnMatrix(readF64(`${prefix}.XTest.f64`), meta.nTest, meta.nCols);
   const ytr = readF64(`${prefix}.yTrain.f64`);
@@ -204,7 +228,8 @@ function worker(args: string[]): void {
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult | string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 900_000 });
   const line = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !line) return `failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  if (r.status !== 0 || !line)
+    return `failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
   return JSON.parse(line) as RunResult;
 }
 
@@ -231,14 +256,25 @@ function main(): void {
       for (const model of ['tree', 'forest', 'boosting'] as Model[]) {
         const entries: Array<[string, () => RunResult | string]> = [];
         const ours = (backend: string, threads: number) => () =>
-          run(process.execPath, ['--import', 'tsx', self, '--worker', model, prefix, d.task, backend, String(threads)]);
+          run(process.execPath, [
+            '--import',
+            'tsx',
+            self,
+            '--worker',
+            model,
+            prefix,
+            d.task,
+            backend,
+            String(threads),
+          ]);
         entries.push(['mlsweep native, 1 thread', ours('native', 1)]);
         entries.push(['mlsweep native, 2 threads', ours('native', 2)]);
         // a 100-tree forest on 100k rows in TypeScript takes minutes: left out
         if (!(big && model === 'forest')) entries.push(['mlsweep js', ours('js', 1)]);
         const py = (lib: string) => () =>
           run('/usr/bin/python3', [reference, lib, model, prefix, d.task], { OMP_NUM_THREADS: '1' });
-        if (libs.includes('sklearn')) entries.push([`scikit-learn${model === 'boosting' ? ' (HistGB)' : ''}`, py('sklearn')]);
+        if (libs.includes('sklearn'))
+          entries.push([`scikit-learn${model === 'boosting' ? ' (HistGB)' : ''}`, py('sklearn')]);
         if (libs.includes('xgboost') && model === 'boosting') entries.push(['xgboost hist', py('xgboost')]);
         for (const [library, go] of entries) {
           process.stderr.write(`${d.name} ${model} ${library} ... `);

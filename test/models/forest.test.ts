@@ -87,7 +87,10 @@ describe('decision trees and forests', () => {
     assert.deepEqual(Array.from(p), [1, 10]);
     assert.equal(weightedMedian(Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 1, 1, 1)), 2.5);
     assert.equal(weightedMedian(Float64Array.of(5, 1, 9), Float64Array.of(1, 1, 3)), 9);
-    assert.throws(() => new RandomForestRegressor({ criterion: 'absolute_error' } as Record<string, unknown>), ValidationError);
+    assert.throws(
+      () => new RandomForestRegressor({ criterion: 'absolute_error' } as Record<string, unknown>),
+      ValidationError,
+    );
   });
 
   test('extra trees differ from random forests and from each other by seed', () => {
