@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { sqliteSkip } from '../helpers/sqlite.ts';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
@@ -26,7 +27,7 @@ describe('mlsweep report and sweep --report', () => {
     assert.ok(doc.bytes > 100_000);
   });
 
-  it('draws a recorded sweep from the tracking store by its id', () => {
+  it('draws a recorded sweep from the tracking store by its id', { skip: sqliteSkip }, () => {
     const store = join(dir, 'store');
     const run = cli(['sweep', 'examples/sweep-bandit.yml', '--store', store]);
     assert.equal(run.status, 0, run.stderr);
