@@ -17,7 +17,6 @@ import {
   type Estimator,
   GradientBoostingClassifier,
   GradientBoostingRegressor,
-  mulberry32,
   RandomForestClassifier,
   RandomForestRegressor,
 } from '../src/index.ts';
