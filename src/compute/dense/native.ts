@@ -1,30 +1,39 @@
 import { BackendUnavailableError } from '../../errors.ts';
 import { nativeStatus } from '../native-addon.ts';
 
+/**
+ * X, n, p, K, y, w, theta, grad, nThreads: the arguments of the logistic objective, named
+ * once for its synchronous and asynchronous forms.
+ */
+type LogisticObjectiveArgs = [
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  y: Int32Array,
+  w: Float64Array,
+  theta: Float64Array,
+  grad: Float64Array,
+  nThreads: number,
+];
+
+/** X, n, p, y, w, alpha, beta, maxIter, tol: the arguments of elastic-net coordinate descent. */
+type CoordinateDescentArgs = [
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  w: Float64Array,
+  alpha: number,
+  beta: number,
+  maxIter: number,
+  tol: number,
+];
+
 /** The functions native/src/addon_linear.cc adds to the addon. */
 export interface DenseAddon {
-  logisticObjective(
-    X: Float64Array,
-    n: number,
-    p: number,
-    K: number,
-    y: Int32Array,
-    w: Float64Array,
-    theta: Float64Array,
-    grad: Float64Array,
-    nThreads: number,
-  ): number;
-  logisticObjectiveAsync(
-    X: Float64Array,
-    n: number,
-    p: number,
-    K: number,
-    y: Int32Array,
-    w: Float64Array,
-    theta: Float64Array,
-    grad: Float64Array,
-    nThreads: number,
-  ): Promise<number>;
+  logisticObjective(...args: LogisticObjectiveArgs): number;
+  logisticObjectiveAsync(...args: LogisticObjectiveArgs): Promise<number>;
   linearScores(
     X: Float64Array,
     n: number,
@@ -43,28 +52,8 @@ export interface DenseAddon {
     out: Float64Array,
     nThreads: number,
   ): void;
-  enetCoordinateDescent(
-    X: Float64Array,
-    n: number,
-    p: number,
-    y: Float64Array,
-    w: Float64Array,
-    alpha: number,
-    beta: number,
-    maxIter: number,
-    tol: number,
-  ): [number, number];
-  enetCoordinateDescentAsync(
-    X: Float64Array,
-    n: number,
-    p: number,
-    y: Float64Array,
-    w: Float64Array,
-    alpha: number,
-    beta: number,
-    maxIter: number,
-    tol: number,
-  ): Promise<[number, number]>;
+  enetCoordinateDescent(...args: CoordinateDescentArgs): [number, number];
+  enetCoordinateDescentAsync(...args: CoordinateDescentArgs): Promise<[number, number]>;
   knnSearch(
     X: Float64Array,
     nTrain: number,
