@@ -104,7 +104,7 @@ GrowParams readParams(const Napi::CallbackInfo& info, size_t index) {
   const double* p = typedData<double>(info, index, napi_float64_array, "params", &len);
   checkShape(info, len == 13, "params must hold 13 numbers");
   GrowParams g = unpackGrowParams(p);
-  checkShape(info, g.mode >= 0 && g.mode <= 2 && g.nClasses >= 1, "bad mode or class count");
+  checkShape(info, g.mode >= 0 && g.mode <= kModeAbsolute && g.nClasses >= 1, "bad mode or class count");
   return g;
 }
 
@@ -135,7 +135,8 @@ TreeCall readTreeCall(const Napi::CallbackInfo& info) {
     checkShape(info, len == static_cast<size_t>(c.data.nRows), "leafOfRow must have nRows entries");
   }
   const size_t n = static_cast<size_t>(c.data.nRows);
-  const bool gradient = c.params.mode == kModeGradient;
+  // gradient and absolute modes read grad (gradients or targets), class modes labels
+  const bool gradient = c.params.mode == kModeGradient || c.params.mode == kModeAbsolute;
   checkShape(info, hessLen == n && (!gradient || gradLen == n) && (gradient || labelLen == n),
              "per-row statistics must have nRows entries");
   for (size_t i = 0; i < rowsLen; i++) checkShape(info, c.data.rows[i] >= 0 && c.data.rows[i] < c.data.nRows, "bad row");
@@ -195,7 +196,8 @@ ForestArgs readForestCall(const Napi::CallbackInfo& info) {
   a.oobSum = nullptr;
   a.oobCount = nullptr;
   const size_t n = static_cast<size_t>(a.data.nRows);
-  const bool gradient = a.params.mode == kModeGradient;
+  // gradient and absolute modes read targets, class modes labels
+  const bool gradient = a.params.mode == kModeGradient || a.params.mode == kModeAbsolute;
   checkShape(info, weightLen == n && (!gradient || targetLen == n) && (gradient || labelLen == n),
              "per-row arrays must have nRows entries");
   if (!gradient) {

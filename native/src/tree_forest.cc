@@ -32,6 +32,7 @@ void growForest(const ForestArgs& a, std::vector<Tree>& trees) {
   const bool oob = a.oobSum != nullptr && a.bootstrapSamples > 0;
   std::vector<std::vector<uint8_t>> inBag(oob ? a.nTrees : 0);
   const bool gradient = a.params.mode == kModeGradient;
+  const bool absolute = a.params.mode == kModeAbsolute;
   const int threads = std::min(resolveThreads(a.data.nThreads), std::max(a.nTrees, 1));
   parallelFor(a.nTrees, threads, [&](int t) {
     Mulberry32 rng(seeds[t]);
@@ -61,7 +62,7 @@ void growForest(const ForestArgs& a, std::vector<Tree>& trees) {
     GrowData d = a.data;
     d.rows = rows.data();
     d.nUsedRows = static_cast<int64_t>(rows.size());
-    d.grad = gradient ? grad.data() : nullptr;
+    d.grad = gradient ? grad.data() : (absolute ? a.target : nullptr);
     d.hess = w.data();
     d.nThreads = 1;
     growTree(d, p, trees[t], nullptr);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "parallel.h"
+#include "tree_median_split.h"
 #include "tree_pool.h"
 
 namespace mlsweep {
@@ -40,27 +41,21 @@ constexpr size_t kPoolKeep = 64;
 thread_local std::vector<std::unique_ptr<double[]>> tlsPool;
 thread_local size_t tlsPoolSize = 0;
 
-struct GNode {
+struct GNode : SplitChoice {
   int id;
   int64_t begin, end;
   int depth;
   std::vector<double> totals;
   std::unique_ptr<double[]> hist;
-  double gain = 0;
-  int feature = -1;
-  int threshold = 0;
-  bool missingLeft = false;
-  std::vector<int32_t> cats;  // categorical split: slots in scan order; the first catCount go left
-  bool categorical = false;
-  int catCount = 0;
 };
 
 class Grower {
  public:
   Grower(const GrowData& d, const GrowParams& p, Tree& out)
       : d_(d), p_(p), out_(out), rng_(p.seed) {
-    K_ = p.mode == kModeGradient ? 1 : p.nClasses;
-    D_ = p.mode == kModeGradient ? 3 : p.nClasses + 2;
+    scalar_ = p.mode == kModeGradient || p.mode == kModeAbsolute;
+    K_ = scalar_ ? 1 : p.nClasses;
+    D_ = scalar_ ? 3 : p.nClasses + 2;
     W_ = D_ - 2;
     C_ = D_ - 1;
     slotOff_.assign(d.nCols + 1, 0);
@@ -73,13 +68,19 @@ class Grower {
     rows_.assign(d.rows, d.rows + d.nUsedRows);
     tmp_.resize(d.nUsedRows);
     full_ = p.maxFeatures >= d.nFeatures;
-    denseMinRows_ = (totalSlots_ + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
+    // absolute mode searches rows, not histograms: no node is dense
+    denseMinRows_ = p.mode == kModeAbsolute ? std::numeric_limits<int64_t>::max()
+                                            : (totalSlots_ + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
     L_.assign(D_, 0);
     R_.assign(D_, 0);
     scratch_.assign(static_cast<size_t>(maxSlots) * D_, 0);
     touched_.assign(maxSlots, 0);
     present_.assign(maxSlots, 0);
     keys_.assign(maxSlots, 0);
+    if (p.mode == kModeAbsolute) {
+      median_ = std::make_unique<MedianSplitter>(d.grad, d.hess, rows_, maxSlots);
+      sideOfRow_.assign(d.nRows, 0);
+    }
     out_ = Tree();
     out_.nOut = K_;
     const size_t histSize = static_cast<size_t>(totalSlots_) * D_;
@@ -153,6 +154,9 @@ class Grower {
   Tree& out_;
   Mulberry32 rng_;
   int K_, D_, W_, C_;
+  bool scalar_;  // gradient and absolute modes: one scalar statistic per row rather than classes
+  std::unique_ptr<MedianSplitter> median_;  // absolute mode: the median-based split search
+  std::vector<uint8_t> sideOfRow_;
   std::vector<int> slotOff_;
   int totalSlots_;
   std::vector<int32_t> rows_, tmp_;
@@ -196,7 +200,9 @@ class Grower {
     out_.catIndex.push_back(-1);
     out_.gain.push_back(0);
     out_.cover.push_back(t[W_]);
-    if (p_.mode == kModeGradient) {
+    if (median_) {
+      out_.value.push_back(median_->median(begin, end));
+    } else if (p_.mode == kModeGradient) {
       out_.value.push_back(leafValue(t[0], t[1]));
     } else {
       for (int k = 0; k < K_; k++) out_.value.push_back(t[W_] > 0 ? t[k] / t[W_] : 0);
@@ -205,7 +211,7 @@ class Grower {
   }
 
   void sumRows(double* out, int64_t begin, int64_t end) const {
-    if (p_.mode == kModeGradient) {
+    if (scalar_) {
       for (int64_t i = begin; i < end; i++) {
         const int32_t r = rows_[i];
         out[0] += d_.grad[r];
@@ -359,7 +365,7 @@ class Grower {
     const double n = static_cast<double>(node.end - node.begin);
     if (n < p_.minSamplesSplit || n < 2 * p_.minSamplesLeaf) return false;
     if (p_.maxDepth > 0 && node.depth >= p_.maxDepth) return false;
-    if (p_.mode != kModeGradient) {
+    if (!scalar_) {
       int nonEmpty = 0;
       for (int k = 0; k < K_; k++)
         if (node.totals[k] > 0) nonEmpty++;
@@ -372,38 +378,48 @@ class Grower {
     node.gain = -std::numeric_limits<double>::infinity();
     node.feature = -1;
     if (canSplit(node)) {
-      const double scoreP = score(node.totals.data());
-      if (full_) {
-        const double* h = node.hist.get();
-        for (int i = 0; i < d_.nFeatures; i++) {
-          const int f = d_.features[i];
-          if (h) {
-            const int m = presentSlots(h, slotOff_[f], d_.nBins[f]);
-            evaluate(node, f, h, slotOff_[f], m, scoreP);
-          } else {
-            const int m = sparseHist(f, node.begin, node.end);
-            evaluate(node, f, scratch_.data(), 0, m, scoreP);
-            clearTouched(m);
-          }
-        }
-      } else {
-        std::vector<int32_t> pool(d_.features, d_.features + d_.nFeatures);
-        const int n = d_.nFeatures;
-        int visited = 0;
-        for (int i = 0; i < n && visited < p_.maxFeatures; i++) {
-          const int j = i + static_cast<int>(std::floor(rng_.uniform() * (n - i)));
-          const int f = pool[j];
-          pool[j] = pool[i];
-          pool[i] = f;
-          const int m = sparseHist(f, node.begin, node.end);
-          if (evaluate(node, f, scratch_.data(), 0, m, scoreP)) visited++;
-          clearTouched(m);
-        }
-      }
+      const double scoreP =
+          median_ ? median_->prepare(node.begin, node.end, out_.value[node.id]) : score(node.totals.data());
+      // absolute mode splits as scikit-learn does (see grow.ts)
+      const bool pure = median_ && !(scoreP > std::numeric_limits<double>::epsilon() * node.totals[W_]);
+      if (!pure) searchFeatures(node, scoreP);
       const double tol = 1e-12 * std::fabs(scoreP);
-      if (!(node.gain > tol && node.gain >= p_.minGain)) node.feature = -1;
+      const bool ok = median_ ? node.gain >= p_.minGain - tol : node.gain > tol && node.gain >= p_.minGain;
+      if (!ok) node.feature = -1;
     }
     if (node.feature < 0) release(node);
+  }
+
+  // Examines every feature, or maxFeatures non-constant ones drawn at random.
+  void searchFeatures(GNode& node, double scoreP) {
+    if (full_) {
+      for (int i = 0; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
+      return;
+    }
+    std::vector<int32_t> pool(d_.features, d_.features + d_.nFeatures);
+    const int n = d_.nFeatures;
+    int visited = 0;
+    for (int i = 0; i < n && visited < p_.maxFeatures; i++) {
+      const int j = i + static_cast<int>(std::floor(rng_.uniform() * (n - i)));
+      const int f = pool[j];
+      pool[j] = pool[i];
+      pool[i] = f;
+      if (examine(node, f, scoreP)) visited++;
+    }
+  }
+
+  // Searches feature f for a better split of the node; false when f is constant there.
+  bool examine(GNode& node, int f, double scoreP) {
+    if (median_) {
+      const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+      return median_->examine(node, f, col, d_.nBins[f], d_.categorical[f] == 1, scoreP, p_, rng_);
+    }
+    const double* h = node.hist.get();
+    if (h) return evaluate(node, f, h, slotOff_[f], presentSlots(h, slotOff_[f], d_.nBins[f]), scoreP);
+    const int m = sparseHist(f, node.begin, node.end);
+    const bool constant = !evaluate(node, f, scratch_.data(), 0, m, scoreP);
+    clearTouched(m);
+    return !constant;
   }
 
   int presentSlots(const double* h, int base, int nb) {
@@ -676,6 +692,11 @@ class Grower {
       nr += !goLeft;
     }
     std::copy(tmp_.begin(), tmp_.begin() + nr, rows_.begin() + nl);
+    if (median_) {
+      for (int64_t i = node.begin; i < nl; i++) sideOfRow_[rows_[i]] = 1;
+      for (int64_t i = nl; i < node.end; i++) sideOfRow_[rows_[i]] = 0;
+      median_->partition(node.begin, node.end, sideOfRow_.data());
+    }
     return nl - node.begin;
   }
 };

@@ -10,6 +10,7 @@ namespace mlsweep {
 constexpr int kModeGradient = 0;
 constexpr int kModeGini = 1;
 constexpr int kModeEntropy = 2;
+constexpr int kModeAbsolute = 3;  // grad holds targets, hess weights (tree_median_split.h)
 
 // mulberry32, step for step as src/compute/rng.ts (and sampleIndices in binning.cc).
 struct Mulberry32 {
@@ -51,8 +52,8 @@ struct GrowData {
   int nCols;
   const int32_t* nBins;
   const uint8_t* categorical;
-  const double* grad;   // gradient mode
-  const double* hess;   // gradient mode: hessians; class modes: weights
+  const double* grad;   // gradient mode: gradients; absolute mode: targets
+  const double* hess;   // gradient mode: hessians; class and absolute modes: weights
   const int32_t* label; // class modes
   const int32_t* rows;  // ascending
   int64_t nUsedRows;

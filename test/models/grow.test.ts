@@ -5,6 +5,7 @@ import { binFeatures, columnMatrix, MISSING_BIN, mulberry32 } from '../../src/in
 import {
   type GrowData,
   type GrowParams,
+  MODE_ABSOLUTE,
   MODE_ENTROPY,
   MODE_GINI,
   MODE_GRADIENT,
@@ -104,6 +105,12 @@ const variants: Array<[string, Partial<GrowParams>]> = [
   ],
   ['gradient, depth 4, random splits', { mode: MODE_GRADIENT, nClasses: 1, maxDepth: 4, randomSplits: true }],
   ['gradient, min gain', { mode: MODE_GRADIENT, nClasses: 1, minGain: 50 }],
+  ['absolute error, full depth', { mode: MODE_ABSOLUTE, nClasses: 1 }],
+  [
+    'absolute error, 10 leaves best-first, 2 random features, min leaf 3',
+    { mode: MODE_ABSOLUTE, nClasses: 1, maxLeaves: 10, maxFeatures: 2, minSamplesLeaf: 3 },
+  ],
+  ['absolute error, random splits', { mode: MODE_ABSOLUTE, nClasses: 1, randomSplits: true, maxFeatures: 3 }],
 ];
 
 describe('histogram tree grower', () => {

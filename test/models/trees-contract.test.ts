@@ -17,6 +17,8 @@ import { estimatorSuite } from './estimator-suite.ts';
 
 type Ctor = new (p: Record<string, unknown>) => Estimator;
 interface Entry {
+  /** The suite's name when the class name alone does not tell the variant. */
+  label?: string;
   ctor: Ctor;
   fromJSON: (json: SerializedEstimator) => Estimator;
   kind: 'classifier' | 'regressor';
@@ -41,6 +43,14 @@ const entries: Entry[] = [
     weightParams: {},
   },
   {
+    label: 'DecisionTreeRegressor absolute_error',
+    ctor: DecisionTreeRegressor as Ctor,
+    fromJSON: DecisionTreeRegressor.fromJSON,
+    kind: 'regressor',
+    defaults: { criterion: 'absolute_error' },
+    weightParams: {},
+  },
+  {
     ctor: RandomForestClassifier as Ctor,
     fromJSON: RandomForestClassifier.fromJSON,
     kind: 'classifier',
@@ -56,6 +66,14 @@ const entries: Entry[] = [
     weightParams: { bootstrap: false },
   },
   {
+    label: 'RandomForestRegressor absolute_error',
+    ctor: RandomForestRegressor as Ctor,
+    fromJSON: RandomForestRegressor.fromJSON,
+    kind: 'regressor',
+    defaults: { ...small, criterion: 'absolute_error' },
+    weightParams: { bootstrap: false },
+  },
+  {
     ctor: ExtraTreesClassifier as Ctor,
     fromJSON: ExtraTreesClassifier.fromJSON,
     kind: 'classifier',
@@ -67,6 +85,14 @@ const entries: Entry[] = [
     fromJSON: ExtraTreesRegressor.fromJSON,
     kind: 'regressor',
     defaults: small,
+    weightParams: {},
+  },
+  {
+    label: 'ExtraTreesRegressor absolute_error',
+    ctor: ExtraTreesRegressor as Ctor,
+    fromJSON: ExtraTreesRegressor.fromJSON,
+    kind: 'regressor',
+    defaults: { ...small, criterion: 'absolute_error' },
     weightParams: {},
   },
   {
@@ -90,7 +116,7 @@ const backends = unavailableReason('native') === undefined ? (['js', 'native'] a
 for (const backend of backends) {
   for (const e of entries) {
     estimatorSuite({
-      name: `${e.ctor.name} (${backend})`,
+      name: `${e.label ?? e.ctor.name} (${backend})`,
       kind: e.kind,
       make: (p = {}) => new e.ctor({ ...e.defaults, backend, nThreads: 2, ...p }),
       fromJSON: e.fromJSON,

@@ -29,7 +29,8 @@ export class DecisionTreeClassifier extends ForestClassifier {
 }
 
 /**
- * A CART regression tree (squared error, or absolute error with median leaves).
+ * A CART regression tree: squared error (mean leaves) or absolute error (scikit-learn's
+ * exact criterion on the bins, median leaves).
  *
  * @example
  * const tree = new DecisionTreeRegressor({ maxDepth: 2 }).fit([[0], [1], [2], [3]], [0, 0, 5, 5]);

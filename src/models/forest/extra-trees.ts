@@ -4,6 +4,7 @@ import {
   ForestClassifier,
   type ForestParams,
   ForestRegressor,
+  type RegressorCriterion,
 } from './forest-model.ts';
 
 const KIND = { ensemble: true, bootstrap: false, randomSplits: true } as const;
@@ -28,14 +29,14 @@ export class ExtraTreesClassifier extends ForestClassifier {
 }
 
 /**
- * Extremely randomized trees for regression (squared error, every feature per split
+ * Extremely randomized trees for regression (squared or absolute error, every feature per split
  * by default).
  *
  * @example
  * const et = new ExtraTreesRegressor({ nEstimators: 100 }).fit(X, y);
  */
 export class ExtraTreesRegressor extends ForestRegressor {
-  constructor(params: ForestParams = {}) {
+  constructor(params: ForestParams & RegressorCriterion = {}) {
     super('ExtraTreesRegressor', { ...KIND, classification: false }, params);
   }
 

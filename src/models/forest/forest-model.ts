@@ -12,10 +12,15 @@ import {
 } from '../input.ts';
 import { ParamReader } from '../params.ts';
 import type { ForestInput, OobBuffers } from '../tree/forest-kernel.ts';
-import { type GrowParams, MODE_ENTROPY, MODE_GINI, MODE_GRADIENT } from '../tree/grow-params.ts';
+import {
+  type GrowParams,
+  MODE_ABSOLUTE,
+  MODE_ENTROPY,
+  MODE_GINI,
+  MODE_GRADIENT,
+} from '../tree/grow-params.ts';
 import { growForest, growForestAsync } from '../tree/kernels.ts';
-import { setLeafMedians } from '../tree/leaf-median.ts';
-import { leafOf, type TreeArrays } from '../tree/tree-arrays.ts';
+import type { TreeArrays } from '../tree/tree-arrays.ts';
 import { type TreeCommonParams, TreeModel, treeImportances } from '../tree/tree-model.ts';
 import type {
   Classifier,
@@ -62,7 +67,11 @@ export interface ClassifierCriterion {
 }
 
 export interface RegressorCriterion {
-  /** `absolute_error` (median leaves) is offered by DecisionTreeRegressor only. */
+  /**
+   * `squared_error` (mean leaves) or `absolute_error` (scikit-learn's exact criterion on the
+   * bins: splits that most reduce the weighted absolute deviation from each side's median,
+   * median leaves; O(n log n) per feature and node, so slower than squared error).
+   */
   criterion?: 'squared_error' | 'absolute_error';
 }
 
@@ -107,11 +116,7 @@ function readMaxSamples(r: ParamReader): number | null {
 function readConfig(r: ParamReader, kind: ForestKind, name: string): ForestConfig {
   const criterion = kind.classification
     ? r.oneOf('criterion', 'gini', ['gini', 'entropy'])
-    : r.oneOf(
-        'criterion',
-        'squared_error',
-        kind.ensemble ? ['squared_error'] : ['squared_error', 'absolute_error'],
-      );
+    : r.oneOf('criterion', 'squared_error', ['squared_error', 'absolute_error']);
   const c: ForestConfig = {
     criterion,
     maxDepth: r.intOrNull('maxDepth', null, 1),
@@ -244,7 +249,13 @@ abstract class ForestModel extends TreeModel {
     let totalWeight = 0;
     for (const w of weight) totalWeight += w;
     if (bootstrapSamples > 0) totalWeight *= bootstrapSamples / n;
-    const mode = !classes ? MODE_GRADIENT : c.criterion === 'entropy' ? MODE_ENTROPY : MODE_GINI;
+    const mode = classes
+      ? c.criterion === 'entropy'
+        ? MODE_ENTROPY
+        : MODE_GINI
+      : c.criterion === 'absolute_error'
+        ? MODE_ABSOLUTE
+        : MODE_GRADIENT;
     const params: GrowParams = {
       mode,
       nClasses: classes ? classes.length : 1,
@@ -276,14 +287,6 @@ abstract class ForestModel extends TreeModel {
 
   protected finish(job: FitJob, trees: TreeArrays[]): void {
     const { input } = job;
-    if (this.config.criterion === 'absolute_error') {
-      for (const tree of trees) {
-        const leafOfRow = new Int32Array(input.data.nRows);
-        for (let r = 0; r < leafOfRow.length; r++)
-          leafOfRow[r] = leafOf(tree, input.data.bins, input.data.nRows, r);
-        setLeafMedians(tree, leafOfRow, job.target, job.weight);
-      }
-    }
     this.state = {
       nFeatures: input.data.nCols,
       edges: job.edges,

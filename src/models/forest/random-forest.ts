@@ -4,6 +4,7 @@ import {
   ForestClassifier,
   type ForestParams,
   ForestRegressor,
+  type RegressorCriterion,
 } from './forest-model.ts';
 
 const KIND = { ensemble: true, bootstrap: true, randomSplits: false } as const;
@@ -28,7 +29,7 @@ export class RandomForestClassifier extends ForestClassifier {
 }
 
 /**
- * A random forest regressor (squared error; every feature per split by default, as
+ * A random forest regressor (squared or absolute error; every feature per split by default, as
  * scikit-learn's 1.0).
  *
  * @example
@@ -36,7 +37,7 @@ export class RandomForestClassifier extends ForestClassifier {
  * rf.predict(Xtest); // Float64Array
  */
 export class RandomForestRegressor extends ForestRegressor {
-  constructor(params: ForestParams = {}) {
+  constructor(params: ForestParams & RegressorCriterion = {}) {
     super('RandomForestRegressor', { ...KIND, classification: false }, params);
   }
 

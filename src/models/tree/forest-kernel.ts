@@ -1,6 +1,6 @@
 import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
 import { growTreeJs } from './grow.ts';
-import { type GrowData, type GrowParams, MODE_GRADIENT } from './grow-params.ts';
+import { type GrowData, type GrowParams, MODE_ABSOLUTE, MODE_GRADIENT } from './grow-params.ts';
 import { leafOf as leafOfExport, type TreeArrays } from './tree-arrays.ts';
 
 // module-local copies: the per-row loops read them without going through import bindings
@@ -12,12 +12,13 @@ const leafOf = leafOfExport;
  * tree seeds are the first nTrees draws of mulberry32(seed); tree t draws, from
  * mulberry32(seed_t), `bootstrapSamples` rows with replacement (floor(u * nRows)), each
  * row's weight multiplied by its draw count, then one more number: the seed of the
- * tree's node-level draws. Regression trees get g = -w*y, h = w.
+ * tree's node-level draws. Squared-error trees get g = -w*y, h = w; absolute-error trees
+ * g = y, h = w.
  */
 export interface ForestInput {
   /** Binned data; grad, hess, rows are set per tree. */
   data: Omit<GrowData, 'grad' | 'hess' | 'rows'>;
-  /** Regression targets (gradient mode). */
+  /** Regression targets (gradient and absolute modes). */
   target: Float64Array;
   /** Base weight per row: sample weight times class weight. */
   weight: Float64Array;
@@ -58,6 +59,7 @@ export function growForestJs(input: ForestInput, oob: OobBuffers | null): TreeAr
   const n = data.nRows;
   const seeds = treeSeeds(input.seed, nTrees);
   const gradient = params.mode === MODE_GRADIENT;
+  const absolute = params.mode === MODE_ABSOLUTE;
   const trees: TreeArrays[] = [];
   const inBag: Uint8Array[] = [];
   for (let t = 0; t < nTrees; t++) {
@@ -71,7 +73,7 @@ export function growForestJs(input: ForestInput, oob: OobBuffers | null): TreeAr
     }
     const rows: number[] = [];
     for (let r = 0; r < n; r++) if (w[r]! > 0) rows.push(r);
-    const grad = new Float64Array(gradient ? n : 0);
+    const grad = gradient ? new Float64Array(n) : absolute ? target : new Float64Array(0);
     if (gradient) for (let r = 0; r < n; r++) grad[r] = -w[r]! * target[r]!;
     const grown = growTreeJs(
       { ...data, grad, hess: w, rows: Int32Array.from(rows) },

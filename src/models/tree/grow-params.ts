@@ -13,6 +13,12 @@
 export const MODE_GRADIENT = 0;
 export const MODE_GINI = 1;
 export const MODE_ENTROPY = 2;
+/**
+ * Absolute error (scikit-learn's criterion): rows carry a target (in `grad`) and a weight
+ * (in `hess`); a side's cost is sum w * |y - weighted median|, a split's gain the parent's
+ * cost minus both children's, and a leaf holds the weighted median (median-split.ts).
+ */
+export const MODE_ABSOLUTE = 3;
 
 export interface GrowParams {
   mode: number;
@@ -51,9 +57,9 @@ export interface GrowData {
   /** Value bins per column (missing not counted). */
   nBins: Int32Array;
   categorical: Uint8Array;
-  /** Gradient mode: gradients per row. Class modes: unused (may be empty). */
+  /** Gradient mode: gradients per row. Absolute mode: targets. Class modes: unused (may be empty). */
   grad: Float64Array;
-  /** Gradient mode: hessians per row. Class modes: row weights. */
+  /** Gradient mode: hessians per row. Class and absolute modes: row weights. */
   hess: Float64Array;
   /** Class modes: class index per row. Gradient mode: unused (may be empty). */
   label: Int32Array;

@@ -2,6 +2,7 @@ import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
 import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
 import type { GrowData, GrowParams } from './grow-params.ts';
 import * as modes from './grow-params.ts';
+import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import type { TreeArrays } from './tree-arrays.ts';
 
 // module-local copies: hot loops read them without going through import bindings
@@ -9,6 +10,7 @@ const MISSING_BIN = MISSING_BIN_EXPORT;
 const UINT32_RANGE = UINT32_RANGE_EXPORT;
 const MODE_GRADIENT = modes.MODE_GRADIENT;
 const MODE_ENTROPY = modes.MODE_ENTROPY;
+const MODE_ABSOLUTE = modes.MODE_ABSOLUTE;
 
 /** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */
 export interface GrowResult {
@@ -16,20 +18,13 @@ export interface GrowResult {
   leafOfRow: Int32Array | null;
 }
 
-interface GNode {
+interface GNode extends SplitChoice {
   id: number;
   begin: number;
   end: number;
   depth: number;
   totals: Float64Array;
   hist: Float64Array | null;
-  gain: number;
-  feature: number;
-  threshold: number;
-  missingLeft: boolean;
-  /** Categorical split: the categories' slots in scan order, the first `catCount` go left. */
-  cats: Int32Array | null;
-  catCount: number;
 }
 
 /**
@@ -54,6 +49,11 @@ class Grower {
   private readonly W: number;
   private readonly C: number;
   private readonly K: number;
+  /** Gradient and absolute modes: one scalar statistic per row rather than classes. */
+  private readonly scalar: boolean;
+  /** Absolute mode: the median-based split search and the side each row took. */
+  private readonly median: MedianSplitter | null;
+  private readonly sideOfRow: Uint8Array;
   private readonly slotOff: Int32Array;
   private readonly totalSlots: number;
   private readonly rows: Int32Array;
@@ -87,8 +87,9 @@ class Grower {
   constructor(data: GrowData, params: GrowParams) {
     this.d = data;
     this.p = params;
-    this.K = params.mode === MODE_GRADIENT ? 1 : params.nClasses;
-    this.D = params.mode === MODE_GRADIENT ? 3 : params.nClasses + 2;
+    this.scalar = params.mode === MODE_GRADIENT || params.mode === MODE_ABSOLUTE;
+    this.K = this.scalar ? 1 : params.nClasses;
+    this.D = this.scalar ? 3 : params.nClasses + 2;
     this.W = this.D - 2;
     this.C = this.D - 1;
     this.slotOff = new Int32Array(data.nCols + 1);
@@ -101,7 +102,11 @@ class Grower {
     this.rows = Int32Array.from(data.rows);
     this.tmp = new Int32Array(this.rows.length);
     this.full = params.maxFeatures >= data.features.length;
-    this.denseMinRows = Math.ceil(this.totalSlots / Math.max(data.nCols, 1));
+    // absolute mode searches rows, not histograms: no node is dense
+    this.denseMinRows =
+      params.mode === MODE_ABSOLUTE
+        ? Number.POSITIVE_INFINITY
+        : Math.ceil(this.totalSlots / Math.max(data.nCols, 1));
     this.next = mulberry32(params.seed);
     this.L = new Float64Array(this.D);
     this.R = new Float64Array(this.D);
@@ -109,6 +114,9 @@ class Grower {
     this.touched = new Int32Array(maxSlots);
     this.present = new Int32Array(maxSlots);
     this.keys = new Float64Array(maxSlots);
+    const absolute = params.mode === MODE_ABSOLUTE;
+    this.median = absolute ? new MedianSplitter(data.grad, data.hess, this.rows, maxSlots) : null;
+    this.sideOfRow = new Uint8Array(absolute ? data.nRows : 0);
   }
 
   grow(wantLeaves: boolean): GrowResult {
@@ -177,7 +185,8 @@ class Grower {
     this.cover.push(totals[W]!);
     this.begin.push(begin);
     this.end.push(end);
-    if (this.p.mode === MODE_GRADIENT) this.value.push(this.leafValue(totals[0]!, totals[1]!));
+    if (this.median) this.value.push(this.median.median(begin, end));
+    else if (this.p.mode === MODE_GRADIENT) this.value.push(this.leafValue(totals[0]!, totals[1]!));
     else for (let k = 0; k < this.K; k++) this.value.push(totals[W]! > 0 ? totals[k]! / totals[W]! : 0);
     return {
       id,
@@ -198,7 +207,7 @@ class Grower {
   private sumRows(out: Float64Array, begin: number, end: number): void {
     const { rows, D } = this;
     const { grad, hess, label } = this.d;
-    if (this.p.mode === MODE_GRADIENT) {
+    if (this.scalar) {
       for (let i = begin; i < end; i++) {
         const r = rows[i]!;
         out[0]! += grad[r]!;
@@ -305,7 +314,7 @@ class Grower {
     const p = this.p;
     if (n < p.minSamplesSplit || n < 2 * p.minSamplesLeaf) return false;
     if (p.maxDepth > 0 && node.depth >= p.maxDepth) return false;
-    if (p.mode !== MODE_GRADIENT) {
+    if (!this.scalar) {
       let nonEmpty = 0;
       for (let k = 0; k < this.K; k++) if (node.totals[k]! > 0) nonEmpty++;
       if (nonEmpty <= 1) return false;
@@ -318,39 +327,72 @@ class Grower {
     node.gain = Number.NEGATIVE_INFINITY;
     node.feature = -1;
     if (this.canSplit(node)) {
-      const scoreP = this.score(node.totals);
-      const { features } = this.d;
-      if (this.full) {
-        const h = node.hist;
-        for (let i = 0; i < features.length; i++) {
-          const f = features[i]!;
-          if (h) {
-            const m = this.presentSlots(h, this.slotOff[f]!, this.d.nBins[f]!);
-            this.evaluate(node, f, h, this.slotOff[f]!, m, scoreP);
-          } else {
-            const m = this.sparseHist(f, node.begin, node.end);
-            this.evaluate(node, f, this.scratch, 0, m, scoreP);
-            this.clearTouched(m);
-          }
-        }
-      } else {
-        const pool = Int32Array.from(features);
-        const n = pool.length;
-        let visited = 0;
-        for (let i = 0; i < n && visited < this.p.maxFeatures; i++) {
-          const j = i + Math.floor((this.next() / UINT32_RANGE) * (n - i));
-          const f = pool[j]!;
-          pool[j] = pool[i]!;
-          pool[i] = f;
-          const m = this.sparseHist(f, node.begin, node.end);
-          if (this.evaluate(node, f, this.scratch, 0, m, scoreP)) visited++;
-          this.clearTouched(m);
-        }
-      }
+      const scoreP = this.median
+        ? this.median.prepare(node.begin, node.end, this.value[node.id]!)
+        : this.score(node.totals);
+      // absolute mode splits as scikit-learn does: a node whose impurity is at rounding
+      // level is a leaf, any other takes its best admissible split even if it gains nothing
+      // (the median need not move); the other modes need a gain above rounding
+      const pure = this.median !== null && !(scoreP > Number.EPSILON * node.totals[this.W]!);
+      if (!pure) this.searchFeatures(node, scoreP);
       const tol = 1e-12 * Math.abs(scoreP);
-      if (!(node.gain > tol && node.gain >= this.p.minGain)) node.feature = -1;
+      const ok = this.median
+        ? node.gain >= this.p.minGain - tol
+        : node.gain > tol && node.gain >= this.p.minGain;
+      if (!ok) node.feature = -1;
     }
     if (node.feature < 0) this.release(node);
+  }
+
+  /** Examines every feature, or maxFeatures non-constant ones drawn at random. */
+  private searchFeatures(node: GNode, scoreP: number): void {
+    const { features } = this.d;
+    if (this.full) {
+      for (let i = 0; i < features.length; i++) this.examine(node, features[i]!, scoreP);
+      return;
+    }
+    const pool = Int32Array.from(features);
+    const n = pool.length;
+    let visited = 0;
+    for (let i = 0; i < n && visited < this.p.maxFeatures; i++) {
+      const j = i + Math.floor((this.next() / UINT32_RANGE) * (n - i));
+      const f = pool[j]!;
+      pool[j] = pool[i]!;
+      pool[i] = f;
+      if (this.examine(node, f, scoreP)) visited++;
+    }
+  }
+
+  /** Searches feature f for a better split of the node; false when f is constant there. */
+  private examine(node: GNode, f: number, scoreP: number): boolean {
+    if (this.median) {
+      const { bins, nRows, nBins, categorical } = this.d;
+      return this.median.examine(
+        node,
+        f,
+        bins,
+        f * nRows,
+        nBins[f]!,
+        categorical[f] === 1,
+        scoreP,
+        this.p,
+        this.next,
+      );
+    }
+    const h = node.hist;
+    if (h)
+      return this.evaluate(
+        node,
+        f,
+        h,
+        this.slotOff[f]!,
+        this.presentSlots(h, this.slotOff[f]!, this.d.nBins[f]!),
+        scoreP,
+      );
+    const m = this.sparseHist(f, node.begin, node.end);
+    const constant = !this.evaluate(node, f, this.scratch, 0, m, scoreP);
+    this.clearTouched(m);
+    return !constant;
   }
 
   private release(node: GNode): void {
@@ -685,6 +727,12 @@ class Grower {
       nr += 1 - left;
     }
     rows.set(tmp.subarray(0, nr), nl);
+    if (this.median) {
+      const side = this.sideOfRow;
+      for (let i = node.begin; i < nl; i++) side[rows[i]!] = 1;
+      for (let i = nl; i < node.end; i++) side[rows[i]!] = 0;
+      this.median.partition(node.begin, node.end, side);
+    }
     return nl - node.begin;
   }
 
