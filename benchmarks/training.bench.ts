@@ -5,6 +5,11 @@
 // process, so that its peak memory is its own; single thread unless stated.
 // scikit-learn and xgboost run through benchmarks/training_reference.py with
 // /usr/bin/python3 when it has them. `npm run bench -- training`.
+//
+// MLSWEEP_TRAINING_SUITE=absolute runs the absolute-error trees instead (one tree of
+// unlimited depth on friedman1 of 2,000 to 100,000 rows, and 100-tree forests on 2,000
+// rows) against scikit-learn, recorded as training-absolute-error. scikit-learn 1.2.1's
+// criterion is quadratic in a node's rows, so it is not run on 100,000.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +29,7 @@ import { markdown, recordResults } from './lib/record.ts';
 import { makeClassification, makeFriedman1 } from './lib/synthetic.ts';
 
 type Task = 'classification' | 'regression';
-type Model = 'tree' | 'forest' | 'boosting';
+type Model = 'tree' | 'forest' | 'boosting' | 'tree-abs' | 'forest-abs';
 
 /** Boosting hyperparameters shared by every library (xgboost's defaults where it has them). */
 const GB = {
@@ -43,26 +48,69 @@ interface Dataset {
   nTrain: number;
   nTest: number;
   nCols: number;
+  /** The models benchmarked on it; scikit-learn is left out above its row limit. */
+  models: Model[];
+  sklearnMaxRows?: number;
 }
 
+const COMMON: Model[] = ['tree', 'forest', 'boosting'];
 // MLSWEEP_TRAINING_QUICK=1 checks the harness on small data (results not recorded as such)
 const QUICK = process.env.MLSWEEP_TRAINING_QUICK === '1';
-const DATASETS: Dataset[] = QUICK
+const ABSOLUTE = process.env.MLSWEEP_TRAINING_SUITE === 'absolute';
+const friedman = (nTrain: number, models: Model[], sklearnMaxRows?: number): Dataset => ({
+  name: `friedman1 ${nTrain / 1000}k x 10`,
+  task: 'regression',
+  nTrain,
+  nTest: 5_000,
+  nCols: 10,
+  models,
+  ...(sklearnMaxRows === undefined ? {} : { sklearnMaxRows }),
+});
+const DATASETS: Dataset[] = ABSOLUTE
   ? [
-      {
-        name: 'quick classification 2k x 20',
-        task: 'classification',
-        nTrain: 2_000,
-        nTest: 1_000,
-        nCols: 20,
-      },
-      { name: 'quick friedman1 2k x 10', task: 'regression', nTrain: 2_000, nTest: 1_000, nCols: 10 },
+      friedman(2_000, ['tree-abs', 'forest-abs']),
+      friedman(10_000, ['tree-abs']),
+      friedman(30_000, ['tree-abs']),
+      friedman(100_000, ['tree-abs'], 30_000),
     ]
-  : [
-      { name: 'classification 10k x 20', task: 'classification', nTrain: 10_000, nTest: 5_000, nCols: 20 },
-      { name: 'classification 100k x 20', task: 'classification', nTrain: 100_000, nTest: 20_000, nCols: 20 },
-      { name: 'friedman1 10k x 10', task: 'regression', nTrain: 10_000, nTest: 5_000, nCols: 10 },
-    ];
+  : QUICK
+    ? [
+        {
+          name: 'quick classification 2k x 20',
+          task: 'classification',
+          nTrain: 2_000,
+          nTest: 1_000,
+          nCols: 20,
+          models: COMMON,
+        },
+        {
+          name: 'quick friedman1 2k x 10',
+          task: 'regression',
+          nTrain: 2_000,
+          nTest: 1_000,
+          nCols: 10,
+          models: COMMON,
+        },
+      ]
+    : [
+        {
+          name: 'classification 10k x 20',
+          task: 'classification',
+          nTrain: 10_000,
+          nTest: 5_000,
+          nCols: 20,
+          models: COMMON,
+        },
+        {
+          name: 'classification 100k x 20',
+          task: 'classification',
+          nTrain: 100_000,
+          nTest: 20_000,
+          nCols: 20,
+          models: COMMON,
+        },
+        friedman(10_000, COMMON),
+      ];
 
 interface RunResult {
   fitS: number;
@@ -105,6 +153,9 @@ function readF64(path: string): Float64Array {
 function mlsweepModel(model: Model, task: Task, backend: 'js' | 'native', nThreads: number): Estimator {
   const common = { backend, nThreads, seed: 0 };
   const cls = task === 'classification';
+  if (model === 'tree-abs') return new DecisionTreeRegressor({ ...common, criterion: 'absolute_error' });
+  if (model === 'forest-abs')
+    return new RandomForestRegressor({ ...common, nEstimators: 100, criterion: 'absolute_error' });
   if (model === 'tree') return cls ? new DecisionTreeClassifier(common) : new DecisionTreeRegressor(common);
   if (model === 'forest') {
     return cls
@@ -192,7 +243,7 @@ function main(): void {
       const prefix = join(dir, d.name.replace(/\W+/g, '_'));
       writeData(d, prefix);
       const big = d.nTrain >= 100_000;
-      for (const model of ['tree', 'forest', 'boosting'] as Model[]) {
+      for (const model of d.models) {
         const entries: Array<[string, () => RunResult | string]> = [];
         const ours = (backend: string, threads: number) => () =>
           run(process.execPath, [
@@ -212,7 +263,7 @@ function main(): void {
         if (!(big && model === 'forest')) entries.push(['mlsweep js', ours('js', 1)]);
         const py = (lib: string) => () =>
           run('/usr/bin/python3', [reference, lib, model, prefix, d.task], { OMP_NUM_THREADS: '1' });
-        if (libs.includes('sklearn'))
+        if (libs.includes('sklearn') && d.nTrain <= (d.sklearnMaxRows ?? Number.POSITIVE_INFINITY))
           entries.push([`scikit-learn${model === 'boosting' ? ' (HistGB)' : ''}`, py('sklearn')]);
         if (libs.includes('xgboost') && model === 'boosting') entries.push(['xgboost hist', py('xgboost')]);
         for (const [library, go] of entries) {
@@ -232,7 +283,7 @@ function main(): void {
   }
   const fmt = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '-');
   recordResults(
-    QUICK ? 'training-quick' : 'training',
+    ABSOLUTE ? 'training-absolute-error' : QUICK ? 'training-quick' : 'training',
     { gbParams: GB, pythonLibraries: libs, runs: rows },
     markdown(
       ['data', 'model', 'library', 'fit (s)', 'predict (s)', 'peak RSS (MB)', 'accuracy / R2'],

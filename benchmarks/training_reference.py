@@ -27,6 +27,11 @@ def make(library, model, task, gb):
     classification = task == 'classification'
     if library == 'sklearn':
         from sklearn import ensemble, tree
+        if model == 'tree-abs':
+            return tree.DecisionTreeRegressor(criterion='absolute_error', random_state=0)
+        if model == 'forest-abs':
+            return ensemble.RandomForestRegressor(n_estimators=100, criterion='absolute_error', n_jobs=1,
+                                                  random_state=0)
         if model == 'tree':
             return (tree.DecisionTreeClassifier if classification else tree.DecisionTreeRegressor)(random_state=0)
         if model == 'forest':
