@@ -32,8 +32,9 @@ GrowParams unpackGrowParams(const double* p) {
 
 namespace {
 
-// Below this many row-feature cells a node's histograms are built on one thread.
-constexpr int64_t kParallelCells = 1 << 17;
+// Below this many row-feature cells a node's histograms are built on one thread (the
+// pool's workers spin between nodes, so nodes of a few thousand rows still gain).
+constexpr int64_t kParallelCells = 1 << 15;
 
 // Histogram buffers kept between trees on the same thread (boosting grows one tree
 // after another): reusing them avoids page faults on fresh allocations.
@@ -345,12 +346,16 @@ class Grower {
     const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
     if (p_.mode == kModeGradient) {
       if (end - begin < d_.nRows) orderGradients(begin, end);
-      // with several threads, smaller groups balance the work between them
-      const int group = threads > 1 ? 2 : kGroup;
-      const int groups = (n + group - 1) / group;
+      // groups of up to kGroup features, as many as a multiple of the threads and as even
+      // as can be: every thread gets about the same number of features, and each pass over
+      // the node's rows still serves several features
+      const int groups = threads * ((n + threads * kGroup - 1) / (threads * kGroup));
+      const int size = n / groups;
+      const int extra = n % groups;
       TreeWorkerPool::shared().run(groups, threads, [&](int gi) {
-        const int first = gi * group;
-        accumulateGradient(h, d_.features + first, std::min(group, n - first), begin, end);
+        const int first = gi * size + std::min(gi, extra);
+        const int count = size + (gi < extra ? 1 : 0);
+        if (count > 0) accumulateGradient(h, d_.features + first, count, begin, end);
       });
       return;
     }
