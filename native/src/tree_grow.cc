@@ -42,6 +42,14 @@ constexpr size_t kPoolKeep = 64;
 thread_local std::vector<std::unique_ptr<double[]>> tlsPool;
 thread_local size_t tlsPoolSize = 0;
 
+// The buffers of one split search: the present slots of a feature, category keys, and
+// the left and right statistics of a candidate. One per thread searching features.
+struct Scan {
+  std::vector<double> L, R, keys;
+  std::vector<int32_t> present;
+  Scan(int D, int maxSlots) : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0) {}
+};
+
 struct GNode : SplitChoice {
   int id;
   int64_t begin, end;
@@ -72,12 +80,9 @@ class Grower {
     // absolute mode searches rows, not histograms: no node is dense
     denseMinRows_ = p.mode == kModeAbsolute ? std::numeric_limits<int64_t>::max()
                                             : (totalSlots_ + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
-    L_.assign(D_, 0);
-    R_.assign(D_, 0);
     scratch_.assign(static_cast<size_t>(maxSlots) * D_, 0);
     touched_.assign(maxSlots, 0);
-    present_.assign(maxSlots, 0);
-    keys_.assign(maxSlots, 0);
+    for (int t = 0; t < std::max(d.nThreads, 1); t++) scans_.emplace_back(D_, maxSlots);
     if (p.mode == kModeAbsolute) {
       median_ = std::make_unique<MedianSplitter>(d.grad, d.hess, rows_, maxSlots);
       sideOfRow_.assign(d.nRows, 0);
@@ -163,8 +168,10 @@ class Grower {
   std::vector<int32_t> rows_, tmp_;
   bool full_;
   int64_t denseMinRows_;  // nodes with fewer rows get no histograms
-  std::vector<double> L_, R_, scratch_, keys_, ordered_;
-  std::vector<int32_t> touched_, present_;
+  std::vector<double> scratch_, ordered_;
+  std::vector<int32_t> touched_;
+  std::vector<Scan> scans_;  // scans_[0] for serial searches, one per thread in parallel ones
+  std::vector<SplitChoice> perFeature_;
   std::vector<std::unique_ptr<double[]>> pool_;
 
   bool isDense(const GNode& n) const { return n.end - n.begin >= denseMinRows_; }
@@ -397,6 +404,10 @@ class Grower {
 
   // Examines every feature, or maxFeatures non-constant ones drawn at random.
   void searchFeatures(GNode& node, double scoreP) {
+    if (full_ && node.hist && !p_.randomSplits && d_.nThreads > 1 && d_.nFeatures >= 2 * kMinFeaturesPerThread) {
+      searchInParallel(node, scoreP);
+      return;
+    }
     if (full_) {
       for (int i = 0; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
       return;
@@ -413,6 +424,31 @@ class Grower {
     }
   }
 
+  // Histogram search over contiguous runs of features, one per thread, each feature's
+  // best into perFeature_; then the features in order, a later one winning only with a
+  // strictly larger gain: the split a serial search picks (and grow.ts), whatever the
+  // thread count. No random draws happen here (randomSplits is excluded).
+  static constexpr int kMinFeaturesPerThread = 4;
+
+  void searchInParallel(GNode& node, double scoreP) {
+    const int n = d_.nFeatures;
+    const int threads = std::min(d_.nThreads, n / kMinFeaturesPerThread);
+    perFeature_.assign(n, SplitChoice());
+    for (SplitChoice& c : perFeature_) c.gain = -std::numeric_limits<double>::infinity();
+    const double* h = node.hist.get();
+    const double* totals = node.totals.data();
+    TreeWorkerPool::shared().run(threads, threads, [&](int t) {
+      Scan& sc = scans_[t];
+      for (int i = t * n / threads; i < (t + 1) * n / threads; i++) {
+        const int f = d_.features[i];
+        evaluate(perFeature_[i], totals, sc, f, h, slotOff_[f], presentSlots(sc, h, slotOff_[f], d_.nBins[f]), scoreP);
+      }
+    });
+    for (int i = 0; i < n; i++) {
+      if (perFeature_[i].gain > node.gain) static_cast<SplitChoice&>(node) = std::move(perFeature_[i]);
+    }
+  }
+
   // Searches feature f for a better split of the node; false when f is constant there.
   bool examine(GNode& node, int f, double scoreP) {
     if (median_) {
@@ -420,17 +456,19 @@ class Grower {
       return median_->examine(node, f, col, d_.nBins[f], d_.categorical[f] == 1, scoreP, p_, rng_);
     }
     const double* h = node.hist.get();
-    if (h) return evaluate(node, f, h, slotOff_[f], presentSlots(h, slotOff_[f], d_.nBins[f]), scoreP);
+    const double* totals = node.totals.data();
+    Scan& sc = scans_[0];
+    if (h) return evaluate(node, totals, sc, f, h, slotOff_[f], presentSlots(sc, h, slotOff_[f], d_.nBins[f]), scoreP);
     const int m = sparseHist(f, node.begin, node.end);
-    const bool constant = !evaluate(node, f, scratch_.data(), 0, m, scoreP);
+    const bool constant = !evaluate(node, totals, sc, f, scratch_.data(), 0, m, scoreP);
     clearTouched(m);
     return !constant;
   }
 
-  int presentSlots(const double* h, int base, int nb) {
+  int presentSlots(Scan& sc, const double* h, int base, int nb) const {
     int m = 0;
     for (int s = 0; s <= nb; s++)
-      if (h[static_cast<size_t>(base + s) * D_ + C_] > 0) present_[m++] = s;
+      if (h[static_cast<size_t>(base + s) * D_ + C_] > 0) sc.present[m++] = s;
     return m;
   }
 
@@ -460,27 +498,30 @@ class Grower {
     if (m > 64) {
       int k = 0;
       for (int slot = 0; slot <= nb; slot++)
-        if (scratch[static_cast<size_t>(slot) * D + D - 1] > 0) present_[k++] = slot;
+        if (scratch[static_cast<size_t>(slot) * D + D - 1] > 0) scans_[0].present[k++] = slot;
       return k;
     }
     std::sort(touched_.begin(), touched_.begin() + m);
-    std::copy(touched_.begin(), touched_.begin() + m, present_.begin());
+    std::copy(touched_.begin(), touched_.begin() + m, scans_[0].present.begin());
     return m;
   }
 
   void clearTouched(int m) {
     for (int i = 0; i < m; i++) {
-      double* s = scratch_.data() + static_cast<size_t>(present_[i]) * D_;
+      double* s = scratch_.data() + static_cast<size_t>(scans_[0].present[i]) * D_;
       std::fill(s, s + D_, 0.0);
     }
   }
 
-  bool evaluate(GNode& node, int f, const double* h, int base, int m, double scoreP) {
+  // Scans feature f's histogram (slots from `base` of `h`, the m present slots listed in
+  // sc.present) for splits better than `best`; false when f is constant in the node.
+  bool evaluate(SplitChoice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
+                double scoreP) {
     if (m <= 1) return false;
     if (d_.categorical[f])
-      evaluateCategorical(node, f, h, base, m, scoreP);
+      evaluateCategorical(best, totals, sc, f, h, base, m, scoreP);
     else
-      evaluateNumeric(node, f, h, base, m, scoreP);
+      evaluateNumeric(best, totals, sc, f, h, base, m, scoreP);
     return true;
   }
 
@@ -491,23 +532,25 @@ class Grower {
     for (int k = 0; k < D_; k++) L[k] -= h[s + k];
   }
 
-  double candidateGain(const double* totals, double scoreP) {
-    double* L = L_.data();
-    double* R = R_.data();
+  // Gain of the split whose left side is sc.L, or -infinity when a child is too small.
+  double candidateGain(Scan& sc, const double* totals, double scoreP) const {
+    double* L = sc.L.data();
+    double* R = sc.R.data();
     for (int k = 0; k < D_; k++) R[k] = totals[k] - L[k];
     if (L[C_] < p_.minSamplesLeaf || R[C_] < p_.minSamplesLeaf) return -std::numeric_limits<double>::infinity();
     if (L[W_] < p_.minChildWeight || R[W_] < p_.minChildWeight) return -std::numeric_limits<double>::infinity();
     return score(L) + score(R) - scoreP;
   }
 
-  void considerNumeric(GNode& node, int f, int t, bool missingLeft, bool missingSeen, double scoreP) {
-    const double gain = candidateGain(node.totals.data(), scoreP);
-    if (!(gain > node.gain)) return;
-    node.gain = gain;
-    node.feature = f;
-    node.threshold = t;
-    node.missingLeft = missingSeen ? missingLeft : L_[C_] >= R_[C_];
-    node.categorical = false;
+  void considerNumeric(SplitChoice& best, const double* totals, Scan& sc, int f, int t, bool missingLeft,
+                       bool missingSeen, double scoreP) const {
+    const double gain = candidateGain(sc, totals, scoreP);
+    if (!(gain > best.gain)) return;
+    best.gain = gain;
+    best.feature = f;
+    best.threshold = t;
+    best.missingLeft = missingSeen ? missingLeft : sc.L[C_] >= sc.R[C_];
+    best.categorical = false;
   }
 
   double gradientScore(double G, double H) const {
@@ -516,70 +559,72 @@ class Grower {
     return denom > 0 ? (t * t) / denom : 0.0;
   }
 
-  inline void tryGradient(GNode& node, int f, int threshold, bool missingLeft, bool missingSeen, double GL, double HL,
-                          double CL, const double* t, double scoreP) {
+  inline void tryGradient(SplitChoice& best, int f, int threshold, bool missingLeft, bool missingSeen, double GL,
+                          double HL, double CL, const double* t, double scoreP) const {
     const double GR = t[0] - GL;
     const double HR = t[1] - HL;
     const double CR = t[2] - CL;
     if (CL < p_.minSamplesLeaf || CR < p_.minSamplesLeaf || HL < p_.minChildWeight || HR < p_.minChildWeight) return;
     const double gain = gradientScore(GL, HL) + gradientScore(GR, HR) - scoreP;
-    if (!(gain > node.gain)) return;
-    node.gain = gain;
-    node.feature = f;
-    node.threshold = threshold;
-    node.missingLeft = missingSeen ? missingLeft : CL >= CR;
-    node.categorical = false;
+    if (!(gain > best.gain)) return;
+    best.gain = gain;
+    best.feature = f;
+    best.threshold = threshold;
+    best.missingLeft = missingSeen ? missingLeft : CL >= CR;
+    best.categorical = false;
   }
 
   // The numeric scan of gradient mode on scalars: the hot loop of boosting.
-  void scanGradient(GNode& node, int f, const double* h, int base, int nv, bool missing, double scoreP) {
-    const double* t = node.totals.data();
+  void scanGradient(SplitChoice& best, const double* t, const int32_t* present, int f, const double* h, int base,
+                    int nv, bool missing, double scoreP) const {
     const size_t ms = static_cast<size_t>(base + d_.nBins[f]) * 3;
     const double mG = missing ? h[ms] : 0.0;
     const double mH = missing ? h[ms + 1] : 0.0;
     const double mC = missing ? h[ms + 2] : 0.0;
     double GL = 0, HL = 0, CL = 0;
     for (int i = 0; i < nv; i++) {
-      const size_t s = static_cast<size_t>(base + present_[i]) * 3;
+      const size_t s = static_cast<size_t>(base + present[i]) * 3;
       GL += h[s];
       HL += h[s + 1];
       CL += h[s + 2];
-      if (i < nv - 1 || missing) tryGradient(node, f, present_[i], false, missing, GL, HL, CL, t, scoreP);
-      if (missing && i < nv - 1) tryGradient(node, f, present_[i], true, missing, GL + mG, HL + mH, CL + mC, t, scoreP);
+      if (i < nv - 1 || missing) tryGradient(best, f, present[i], false, missing, GL, HL, CL, t, scoreP);
+      if (missing && i < nv - 1) tryGradient(best, f, present[i], true, missing, GL + mG, HL + mH, CL + mC, t, scoreP);
     }
   }
 
-  void evaluateNumeric(GNode& node, int f, const double* h, int base, int m, double scoreP) {
+  void evaluateNumeric(SplitChoice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
+                       double scoreP) {
+    const int32_t* present = sc.present.data();
     const int nb = d_.nBins[f];
-    const bool missing = present_[m - 1] == nb;
+    const bool missing = present[m - 1] == nb;
     const int nv = missing ? m - 1 : m;
     const size_t ms = static_cast<size_t>(base + nb) * D_;
-    double* L = L_.data();
+    double* L = sc.L.data();
     std::fill(L, L + D_, 0.0);
     if (p_.randomSplits) {
-      int t = present_[0];
+      int t = present[0];
       if (nv >= 2) {
-        const int lo = present_[0];
-        t = lo + static_cast<int>(std::floor(rng_.uniform() * (present_[nv - 1] - lo)));
+        const int lo = present[0];
+        t = lo + static_cast<int>(std::floor(rng_.uniform() * (present[nv - 1] - lo)));
       }
-      for (int i = 0; i < nv && present_[i] <= t; i++) addSlot(L, h, static_cast<size_t>(base + present_[i]) * D_);
-      considerNumeric(node, f, t, false, missing, scoreP);
+      for (int i = 0; i < nv && present[i] <= t; i++) addSlot(L, h, static_cast<size_t>(base + present[i]) * D_);
+      considerNumeric(best, totals, sc, f, t, false, missing, scoreP);
       if (missing && nv >= 2) {
         addSlot(L, h, ms);
-        considerNumeric(node, f, t, true, missing, scoreP);
+        considerNumeric(best, totals, sc, f, t, true, missing, scoreP);
       }
       return;
     }
     if (p_.mode == kModeGradient) {
-      scanGradient(node, f, h, base, nv, missing, scoreP);
+      scanGradient(best, totals, present, f, h, base, nv, missing, scoreP);
       return;
     }
     for (int i = 0; i < nv; i++) {
-      addSlot(L, h, static_cast<size_t>(base + present_[i]) * D_);
-      if (i < nv - 1 || missing) considerNumeric(node, f, present_[i], false, missing, scoreP);
+      addSlot(L, h, static_cast<size_t>(base + present[i]) * D_);
+      if (i < nv - 1 || missing) considerNumeric(best, totals, sc, f, present[i], false, missing, scoreP);
       if (missing && i < nv - 1) {
         addSlot(L, h, ms);
-        considerNumeric(node, f, present_[i], true, missing, scoreP);
+        considerNumeric(best, totals, sc, f, present[i], true, missing, scoreP);
         subSlot(L, h, ms);
       }
     }
@@ -597,8 +642,9 @@ class Grower {
     return h[s + W_] > 0 ? h[s + c] / h[s + W_] : 0.0;
   }
 
-  void evaluateCategorical(GNode& node, int f, const double* h, int base, int m, double scoreP) {
-    std::vector<int32_t> order(present_.begin(), present_.begin() + m);
+  void evaluateCategorical(SplitChoice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
+                           double scoreP) {
+    std::vector<int32_t> order(sc.present.begin(), sc.present.begin() + m);
     int first = 1;
     int last = m - 1;
     if (p_.randomSplits) {
@@ -608,26 +654,27 @@ class Grower {
       }
       first = last = 1 + static_cast<int>(std::floor(rng_.uniform() * (m - 1)));
     } else {
-      const int c = keyClass(node.totals.data());
-      for (int i = 0; i < m; i++) keys_[order[i]] = categoryKey(h, static_cast<size_t>(base + order[i]) * D_, c);
+      const int c = keyClass(totals);
+      double* keys = sc.keys.data();
+      for (int i = 0; i < m; i++) keys[order[i]] = categoryKey(h, static_cast<size_t>(base + order[i]) * D_, c);
       std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-        const double ka = keys_[a], kb = keys_[b];
+        const double ka = keys[a], kb = keys[b];
         return ka < kb || (ka == kb && a < b);
       });
     }
-    double* L = L_.data();
+    double* L = sc.L.data();
     std::fill(L, L + D_, 0.0);
     for (int k = 1; k <= last; k++) {
       addSlot(L, h, static_cast<size_t>(base + order[k - 1]) * D_);
       if (k < first) continue;
-      const double gain = candidateGain(node.totals.data(), scoreP);
-      if (!(gain > node.gain)) continue;
-      node.gain = gain;
-      node.feature = f;
-      node.cats = order;
-      node.categorical = true;
-      node.catCount = k;
-      node.missingLeft = L_[C_] >= R_[C_];
+      const double gain = candidateGain(sc, totals, scoreP);
+      if (!(gain > best.gain)) continue;
+      best.gain = gain;
+      best.feature = f;
+      best.cats = order;
+      best.categorical = true;
+      best.catCount = k;
+      best.missingLeft = sc.L[C_] >= sc.R[C_];
     }
   }
 
