@@ -160,4 +160,49 @@ describe('gradient boosting', () => {
       (e: unknown) => e instanceof ValidationError && e.path === 'GradientBoostingRegressor.backend',
     );
   });
+
+  test('class weights multiply the sample weights of their rows', () => {
+    const first = train.labels[0]!;
+    const params = { nEstimators: 10, minChildSamples: 5, backend: 'js' } as const;
+    const weighted = new GradientBoostingClassifier({ ...params, classWeight: { [first]: 3 } });
+    weighted.fit(train.X, train.labels);
+    const explicit = new GradientBoostingClassifier(params).fit(train.X, train.labels, {
+      sampleWeight: train.labels.map((l) => (l === first ? 3 : 1)),
+    });
+    assert.deepEqual(weighted.predictProba(valid.X), explicit.predictProba(valid.X));
+    assert.notDeepEqual(
+      weighted.predictProba(valid.X),
+      new GradientBoostingClassifier(params).fit(train.X, train.labels).predictProba(valid.X),
+    );
+    assert.equal(weighted.toJSON().params.classWeight![first as never], 3);
+  });
+
+  test('balanced class weights raise the recall of a rare class', () => {
+    // one row in ten is 'rare', with a signal as weak as the common rows' noise
+    const next = mulberry32(4);
+    const u = () => next() / 2 ** 32;
+    const rows: number[][] = [];
+    const y: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const rare = i % 10 === 0;
+      rows.push([u() + (rare ? 0.35 : 0), u(), u()]);
+      y.push(rare ? 'rare' : 'common');
+    }
+    const params = { nEstimators: 30, minChildSamples: 10, backend: 'js', seed: 1 } as const;
+    const recall = (m: GradientBoostingClassifier) =>
+      m.predict(rows).filter((p, i) => p === 'rare' && y[i] === 'rare').length / 100;
+    const plain = recall(new GradientBoostingClassifier(params).fit(rows, y));
+    const balanced = recall(
+      new GradientBoostingClassifier({ ...params, classWeight: 'balanced' }).fit(rows, y),
+    );
+    assert.ok(balanced > plain + 0.2, `recall ${balanced} balanced vs ${plain}`);
+    assert.throws(
+      () => new GradientBoostingClassifier({ classWeight: { rare: -1 } }),
+      (e: unknown) => e instanceof ValidationError && e.path === 'classWeight.rare',
+    );
+    assert.throws(
+      () => new GradientBoostingRegressor({ classWeight: 'balanced' } as Record<string, unknown>),
+      ValidationError,
+    );
+  });
 });

@@ -3,7 +3,7 @@ import type { BinEdges } from '../../compute/bin-edges.ts';
 import { applyBins } from '../../compute/binning.ts';
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
 import { ValidationError } from '../../errors.ts';
-import { argmaxLabels, probaRows } from '../classes.ts';
+import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
 import {
   assertFitted,
   checkTrainingShape,
@@ -76,6 +76,11 @@ export interface GradientBoostingRegressorParams extends GradientBoostingParams 
 export interface GradientBoostingClassifierParams extends GradientBoostingParams {
   /** Binary log loss for two classes, softmax for more. */
   loss?: 'log_loss';
+  /**
+   * Weights of the classes, multiplying the sample weights of the training rows:
+   * `balanced` (n / (nClasses * count)) or a map from label to weight; null: none.
+   */
+  classWeight?: ClassWeight;
 }
 
 interface BoostConfig {
@@ -93,9 +98,10 @@ interface BoostConfig {
   earlyStoppingRounds: number | null;
   loss: string;
   huberDelta: number;
+  classWeight: ClassWeight;
 }
 
-function readConfig(r: ParamReader, classification: boolean): BoostConfig {
+function readConfig(r: ParamReader, classification: boolean, name: string): BoostConfig {
   return {
     nEstimators: r.int('nEstimators', 100, 1),
     learningRate: r.number('learningRate', 0.1, 0, Number.POSITIVE_INFINITY, true),
@@ -113,6 +119,7 @@ function readConfig(r: ParamReader, classification: boolean): BoostConfig {
       ? r.oneOf('loss', 'log_loss', ['log_loss'])
       : r.oneOf('loss', 'squared_error', ['squared_error', 'absolute_error', 'huber']),
     huberDelta: classification ? 1 : r.number('huberDelta', 1, 0, Number.POSITIVE_INFINITY, true),
+    classWeight: classification ? parseClassWeight(r.raw('classWeight'), name) : null,
   };
 }
 
@@ -301,9 +308,9 @@ abstract class GradientBoostingModel extends TreeModel {
   protected constructor(name: string, classification: boolean, params: object) {
     let config: BoostConfig | undefined;
     super(name, new ParamReader(name, params as Record<string, unknown>), (r) => {
-      config = readConfig(r, classification);
-      const { huberDelta, ...rest } = config;
-      return classification ? rest : config;
+      config = readConfig(r, classification, name);
+      const { huberDelta, classWeight, ...rest } = config;
+      return classification ? { ...rest, classWeight } : { ...rest, huberDelta };
     });
     this.config = config!;
   }
@@ -336,10 +343,11 @@ abstract class GradientBoostingModel extends TreeModel {
     options: FitOptions,
     loss: BoostingLoss,
     evalY: (y: LabelInput) => Float64Array,
+    reweight: (w: Float64Array) => Float64Array = (w) => w,
   ): { run: BoostingRun; edges: BinEdges; backend: BackendName } {
     const m = toFeatureMatrix(X);
     checkTrainingShape(m, y.length);
-    const w = sampleWeights(options.sampleWeight, m.nRows);
+    const w = reweight(sampleWeights(options.sampleWeight, m.nRows));
     if (this.config.earlyStoppingRounds !== null && !options.evalSet) {
       throw new ValidationError(`${this.name}: earlyStoppingRounds needs fit's evalSet option`, {
         path: 'earlyStoppingRounds',
@@ -515,8 +523,13 @@ export class GradientBoostingClassifier extends GradientBoostingModel implements
     this.fittedClasses = classes;
     if (classes.length < 2) return null;
     const loss = this.lossFor(classes.length === 2 ? 1 : classes.length);
-    return this.startRun(X, Float64Array.from(codes), options, loss, (ye) =>
-      Float64Array.from(encodeWith(classes, ye, 'evalSet.y')),
+    return this.startRun(
+      X,
+      Float64Array.from(codes),
+      options,
+      loss,
+      (ye) => Float64Array.from(encodeWith(classes, ye, 'evalSet.y')),
+      (w) => applyClassWeight(w, codes, classes, this.config.classWeight),
     );
   }
 
