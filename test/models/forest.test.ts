@@ -149,4 +149,20 @@ describe('decision trees and forests', () => {
     clearInterval(timer);
     assert.ok(ticks > 0);
   });
+
+  test('async fit on the js backend lets the event loop run between trees, and grows the same trees', async () => {
+    let done = false;
+    let ranDuringFit = false;
+    // queued before the fit: it runs at the fit's first yield, or after the fit without one
+    setImmediate(() => {
+      ranDuringFit = !done;
+    });
+    const params = { nEstimators: 3, backend: 'js', seed: 4, oobScore: true } as const;
+    const model = await new RandomForestClassifier(params).fitAsync(X, labels);
+    done = true;
+    assert.ok(ranDuringFit);
+    const sync = new RandomForestClassifier(params).fit(X, labels);
+    assert.deepEqual(model.trees, sync.trees);
+    assert.equal(model.oobScore, sync.oobScore);
+  });
 });

@@ -55,21 +55,55 @@ export function treeSeeds(seed: number, nTrees: number): Uint32Array {
  * const trees = growForestJs({ data, target, weight, params, nTrees: 10, seed: 1, bootstrapSamples: n }, null);
  */
 export function growForestJs(input: ForestInput, oob: OobBuffers | null): TreeArrays[] {
-  const { data, target, weight, params, nTrees, bootstrapSamples } = input;
-  const n = data.nRows;
-  const seeds = treeSeeds(input.seed, nTrees);
-  const gradient = params.mode === MODE_GRADIENT;
-  const absolute = params.mode === MODE_ABSOLUTE;
-  const trees: TreeArrays[] = [];
-  const inBag: Uint8Array[] = [];
-  for (let t = 0; t < nTrees; t++) {
-    const next = mulberry32(seeds[t]!);
+  const forest = new ForestGrowerJs(input, oob);
+  for (let t = 0; t < input.nTrees; t++) forest.growTree(t);
+  return forest.finish();
+}
+
+/**
+ * As {@link growForestJs}, letting the event loop run between trees: the same trees, but
+ * timers and I/O are not held up for the whole fit.
+ *
+ * @example
+ * const trees = await growForestJsAsync(input, null);
+ */
+export async function growForestJsAsync(input: ForestInput, oob: OobBuffers | null): Promise<TreeArrays[]> {
+  const forest = new ForestGrowerJs(input, oob);
+  for (let t = 0; t < input.nTrees; t++) {
+    forest.growTree(t);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return forest.finish();
+}
+
+/** The trees of one forest, grown one at a time, then the out-of-bag sums. */
+class ForestGrowerJs {
+  private readonly input: ForestInput;
+  private readonly oob: OobBuffers | null;
+  private readonly seeds: Uint32Array;
+  private readonly trees: TreeArrays[] = [];
+  /** Which rows each tree drew (kept for the out-of-bag sums only). */
+  private readonly inBag: Uint8Array[] = [];
+
+  constructor(input: ForestInput, oob: OobBuffers | null) {
+    this.input = input;
+    this.oob = oob;
+    this.seeds = treeSeeds(input.seed, input.nTrees);
+  }
+
+  /** Grows tree t (trees must be grown in order). */
+  growTree(t: number): void {
+    const { data, target, weight, params, bootstrapSamples } = this.input;
+    const n = data.nRows;
+    const gradient = params.mode === MODE_GRADIENT;
+    const absolute = params.mode === MODE_ABSOLUTE;
+    const next = mulberry32(this.seeds[t]!);
     const w = Float64Array.from(weight);
     if (bootstrapSamples > 0) {
       const counts = new Int32Array(n);
       for (let i = 0; i < bootstrapSamples; i++) counts[Math.floor((next() / UINT32_RANGE) * n)]!++;
       for (let r = 0; r < n; r++) w[r]! *= counts[r]!;
-      if (oob) inBag.push(Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0)));
+      if (this.oob) this.inBag.push(Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0)));
     }
     const rows: number[] = [];
     for (let r = 0; r < n; r++) if (w[r]! > 0) rows.push(r);
@@ -80,20 +114,27 @@ export function growForestJs(input: ForestInput, oob: OobBuffers | null): TreeAr
       { ...params, seed: next() },
       false,
     );
-    trees.push(grown.tree);
+    this.trees.push(grown.tree);
   }
-  if (oob && bootstrapSamples > 0) {
-    for (let t = 0; t < nTrees; t++) {
-      const tree = trees[t]!;
-      const bag = inBag[t]!;
-      const k = tree.nOut;
-      for (let r = 0; r < n; r++) {
-        if (bag[r] || !(weight[r]! > 0)) continue;
-        const leaf = leafOf(tree, data.bins, n, r);
-        for (let j = 0; j < k; j++) oob.sum[r * k + j]! += tree.value[leaf * k + j]!;
-        oob.count[r]! += 1;
+
+  /** The trees; adds every row's out-of-bag predictions to `oob` when given and bootstrapping. */
+  finish(): TreeArrays[] {
+    const { oob } = this;
+    const { data, weight, bootstrapSamples } = this.input;
+    const n = data.nRows;
+    if (oob && bootstrapSamples > 0) {
+      for (let t = 0; t < this.trees.length; t++) {
+        const tree = this.trees[t]!;
+        const bag = this.inBag[t]!;
+        const k = tree.nOut;
+        for (let r = 0; r < n; r++) {
+          if (bag[r] || !(weight[r]! > 0)) continue;
+          const leaf = leafOf(tree, data.bins, n, r);
+          for (let j = 0; j < k; j++) oob.sum[r * k + j]! += tree.value[leaf * k + j]!;
+          oob.count[r]! += 1;
+        }
       }
     }
+    return this.trees;
   }
-  return trees;
 }

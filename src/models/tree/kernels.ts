@@ -1,6 +1,6 @@
 import type { BackendName } from '../../compute/backend.ts';
 import { nativeStatus } from '../../compute/native-addon.ts';
-import { type ForestInput, growForestJs, type OobBuffers } from './forest-kernel.ts';
+import { type ForestInput, growForestJs, growForestJsAsync, type OobBuffers } from './forest-kernel.ts';
 import { type GrowResult, growTreeJs } from './grow.ts';
 import { type GrowData, type GrowParams, packGrowParams } from './grow-params.ts';
 import { addTreePredictions, type TreeArrays } from './tree-arrays.ts';
@@ -164,7 +164,8 @@ export function growForest(
 }
 
 /**
- * As {@link growForest}, with the native work on a libuv worker thread.
+ * As {@link growForest}, with the native work on a libuv worker thread; in TypeScript the
+ * event loop runs between trees.
  *
  * @example
  * const trees = await growForestAsync('native', input, 2, null);
@@ -175,7 +176,7 @@ export async function growForestAsync(
   nThreads: number,
   oob: OobBuffers | null,
 ): Promise<TreeArrays[]> {
-  if (backend !== 'native') return growForestJs(input, oob);
+  if (backend !== 'native') return growForestJsAsync(input, oob);
   return addon().growForestAsync(...forestArgs(input, nThreads, oob));
 }
 
