@@ -179,7 +179,8 @@ Napi::Value GrowTreeAsync(const Napi::CallbackInfo& info) {
 }
 
 // growForest(bins, nRows, nCols, nBins, categorical, target, weight, label, features, params,
-//            nThreads, nTrees, seed, bootstrapSamples, oobSum | null, oobCount | null)
+//            nThreads, nTrees, seed, bootstrapSamples, oobSum | null, oobCount | null,
+//            balancedSubsample)
 ForestArgs readForestCall(const Napi::CallbackInfo& info) {
   ForestArgs a{};
   a.data = readBinned(info);
@@ -212,6 +213,8 @@ ForestArgs readForestCall(const Napi::CallbackInfo& info) {
     checkShape(info, sumLen == n * nOut && countLen == n, "oob buffers do not match the shape");
   }
   checkShape(info, a.nTrees >= 0 && a.bootstrapSamples >= 0, "bad tree or sample count");
+  a.balancedSubsample = info[16].ToBoolean().Value();
+  checkShape(info, !a.balancedSubsample || !gradient, "balancedSubsample needs a class mode");
   return a;
 }
 
@@ -246,7 +249,7 @@ class ForestWorker : public Napi::AsyncWorker {
 
 Napi::Value GrowForestAsync(const Napi::CallbackInfo& info) {
   ForestArgs a = readForestCall(info);
-  auto* worker = new ForestWorker(info.Env(), a, keepAlive(info, 16));
+  auto* worker = new ForestWorker(info.Env(), a, keepAlive(info, 17));
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

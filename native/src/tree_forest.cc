@@ -21,6 +21,19 @@ inline int leafOfView(const TreeView& t, const uint8_t* bins, int64_t nRows, int
   return node;
 }
 
+// balanceDraw of src/models/tree/forest-kernel.ts: the draw's balanced class weights.
+void balanceDraw(std::vector<double>& w, const std::vector<int32_t>& counts, const int32_t* label, int nClasses,
+                 int64_t drawn) {
+  std::vector<double> perClass(nClasses, 0.0);
+  for (size_t r = 0; r < counts.size(); r++) perClass[label[r]] += counts[r];
+  int present = 0;
+  for (int k = 0; k < nClasses; k++)
+    if (perClass[k] > 0) present++;
+  for (int k = 0; k < nClasses; k++)
+    perClass[k] = perClass[k] > 0 ? static_cast<double>(drawn) / (present * perClass[k]) : 0.0;
+  for (size_t r = 0; r < w.size(); r++) w[r] *= perClass[label[r]];
+}
+
 }  // namespace
 
 void growForest(const ForestArgs& a, std::vector<Tree>& trees) {
@@ -43,6 +56,7 @@ void growForest(const ForestArgs& a, std::vector<Tree>& trees) {
         counts[static_cast<int64_t>(std::floor(rng.uniform() * static_cast<double>(n)))]++;
       }
       for (int64_t r = 0; r < n; r++) w[r] *= counts[r];
+      if (a.balancedSubsample) balanceDraw(w, counts, a.data.label, a.params.nClasses, a.bootstrapSamples);
       if (oob) {
         inBag[t].resize(n);
         for (int64_t r = 0; r < n; r++) inBag[t][r] = counts[r] > 0 ? 1 : 0;

@@ -17,6 +17,7 @@ struct ForestArgs {
   int nTrees;
   uint32_t seed;
   int64_t bootstrapSamples;  // 0: every row, unweighted draw otherwise
+  bool balancedSubsample;    // class modes with a draw: weigh the draw's classes evenly
   double* oobSum;            // nRows x nOut, or null
   double* oobCount;          // nRows, or null
 };

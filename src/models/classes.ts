@@ -35,15 +35,21 @@ export function argmaxLabels(p: Float64Array, classes: readonly Label[]): Label[
 /** Per-class weights of scikit-learn's class_weight: `balanced` or a map from label to weight. */
 export type ClassWeight = 'balanced' | Readonly<Record<string, number>> | null;
 
+/** A forest's class_weight: also `balanced_subsample`, balanced on each tree's bootstrap draw. */
+export type ForestClassWeight = ClassWeight | 'balanced_subsample';
+
 /**
- * Checks a class_weight parameter value.
+ * Checks a class_weight parameter value (`balanced_subsample` only where `subsample`).
  *
  * @example
  * parseClassWeight('balanced', 'RandomForestClassifier'); // 'balanced'
  */
-export function parseClassWeight(v: unknown, owner: string): ClassWeight {
+export function parseClassWeight(v: unknown, owner: string): ClassWeight;
+export function parseClassWeight(v: unknown, owner: string, subsample: true): ForestClassWeight;
+export function parseClassWeight(v: unknown, owner: string, subsample = false): ForestClassWeight {
   if (v === undefined || v === null) return null;
   if (v === 'balanced') return 'balanced';
+  if (v === 'balanced_subsample' && subsample) return 'balanced_subsample';
   if (typeof v === 'object' && !Array.isArray(v)) {
     for (const [k, w] of Object.entries(v)) {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
@@ -57,8 +63,9 @@ export function parseClassWeight(v: unknown, owner: string): ClassWeight {
     }
     return v as Record<string, number>;
   }
+  const options = subsample ? "'balanced', 'balanced_subsample'" : "'balanced'";
   throw new ValidationError(
-    `${owner}: classWeight must be 'balanced', a map from label to weight, or null, got ${JSON.stringify(v)}`,
+    `${owner}: classWeight must be ${options}, a map from label to weight, or null, got ${JSON.stringify(v)}`,
     {
       path: 'classWeight',
     },

@@ -5,6 +5,7 @@ import {
   DecisionTreeClassifier,
   DecisionTreeRegressor,
   ExtraTreesClassifier,
+  mulberry32,
   RandomForestClassifier,
   RandomForestRegressor,
   ValidationError,
@@ -148,6 +149,39 @@ describe('decision trees and forests', () => {
     }).fitAsync(big, bigY);
     clearInterval(timer);
     assert.ok(ticks > 0);
+  });
+
+  test("classWeight 'balanced_subsample' balances each bootstrap draw; without bootstrap it is 'balanced'", () => {
+    // one row in ten is 'rare', shifted by half the spread of a feature: leaves of 50 rows
+    // without class weights rarely vote for it
+    const next = mulberry32(9);
+    const u = () => next() / 2 ** 32;
+    const rows: number[][] = [];
+    const y: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const rare = i % 10 === 0;
+      rows.push([u() + (rare ? 0.5 : 0), u(), u()]);
+      y.push(rare ? 'rare' : 'common');
+    }
+    const train = { X: rows.slice(0, 1000), y: y.slice(0, 1000) };
+    const recall = (m: RandomForestClassifier | ExtraTreesClassifier) =>
+      m.predict(rows.slice(1000)).filter((p, i) => p === 'rare' && y[1000 + i] === 'rare').length / 50;
+    const params = { nEstimators: 30, seed: 3, minSamplesLeaf: 50 } as const;
+    const plain = recall(new RandomForestClassifier(params).fit(train.X, train.y));
+    const sub = new RandomForestClassifier({ ...params, classWeight: 'balanced_subsample' }).fit(
+      train.X,
+      train.y,
+    );
+    const balanced = new RandomForestClassifier({ ...params, classWeight: 'balanced' }).fit(train.X, train.y);
+    assert.ok(recall(sub) > plain + 0.4, `recall ${recall(sub)} vs ${plain} unweighted`);
+    assert.notDeepEqual(sub.trees, balanced.trees);
+    const et = (classWeight: 'balanced' | 'balanced_subsample') =>
+      new ExtraTreesClassifier({ ...params, classWeight }).fit(train.X, train.y).trees;
+    assert.deepEqual(et('balanced_subsample'), et('balanced'));
+    assert.throws(
+      () => new DecisionTreeClassifier({ classWeight: 'balanced_subsample' } as Record<string, unknown>),
+      (e: unknown) => e instanceof ValidationError && e.path === 'classWeight',
+    );
   });
 
   test('async fit on the js backend lets the event loop run between trees, and grows the same trees', async () => {

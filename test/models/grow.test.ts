@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
 import { binFeatures, columnMatrix, MISSING_BIN, mulberry32 } from '../../src/index.ts';
+import { balanceDraw } from '../../src/models/tree/forest-kernel.ts';
 import {
   type GrowData,
   type GrowParams,
@@ -183,33 +184,45 @@ describe('histogram tree grower', () => {
     assert.deepEqual([tree.value[l * 2 + 1], tree.value[r * 2 + 1]].sort(), [0, 1]);
   });
 
-  test('forests are the same on both backends, with the same out-of-bag sums', {
-    skip: !nativeOk && 'native addon not built',
-  }, () => {
-    const data = dataset(6);
-    const weight = new Float64Array(data.nRows).fill(1);
-    const input = {
-      data,
-      target: data.grad,
-      weight,
-      params: { ...base, maxFeatures: 2 },
-      nTrees: 5,
-      seed: 21,
-      bootstrapSamples: data.nRows,
-    };
-    const oobJs = { sum: new Float64Array(data.nRows * 3), count: new Float64Array(data.nRows) };
-    const oobNative = { sum: new Float64Array(data.nRows * 3), count: new Float64Array(data.nRows) };
-    const js = growForest('js', input, 1, oobJs);
-    const native = growForest('native', input, 2, oobNative);
-    assert.deepEqual(native, js);
-    assert.deepEqual(oobNative, oobJs);
-    assert.ok(oobJs.count.some((c) => c > 0));
-    const scales = new Float64Array(5).fill(0.2);
-    const outJs = new Float64Array(data.nRows * 3);
-    const outNative = new Float64Array(data.nRows * 3);
-    predictTrees('js', js, data.bins, data.nRows, data.nCols, scales, outJs, 1);
-    predictTrees('native', js, data.bins, data.nRows, data.nCols, scales, outNative, 2);
-    assert.deepEqual(outNative, outJs);
+  for (const balancedSubsample of [false, true]) {
+    test(`forests are the same on both backends, with the same out-of-bag sums${balancedSubsample ? ' (balanced_subsample)' : ''}`, {
+      skip: !nativeOk && 'native addon not built',
+    }, () => {
+      const data = dataset(6);
+      const weight = new Float64Array(data.nRows).fill(1);
+      const input = {
+        data,
+        target: data.grad,
+        weight,
+        params: { ...base, maxFeatures: 2 },
+        nTrees: 5,
+        seed: 21,
+        bootstrapSamples: data.nRows,
+        balancedSubsample,
+      };
+      const oobJs = { sum: new Float64Array(data.nRows * 3), count: new Float64Array(data.nRows) };
+      const oobNative = { sum: new Float64Array(data.nRows * 3), count: new Float64Array(data.nRows) };
+      const js = growForest('js', input, 1, oobJs);
+      const native = growForest('native', input, 2, oobNative);
+      assert.deepEqual(native, js);
+      assert.deepEqual(oobNative, oobJs);
+      assert.ok(oobJs.count.some((c) => c > 0));
+      const scales = new Float64Array(5).fill(0.2);
+      const outJs = new Float64Array(data.nRows * 3);
+      const outNative = new Float64Array(data.nRows * 3);
+      predictTrees('js', js, data.bins, data.nRows, data.nCols, scales, outJs, 1);
+      predictTrees('native', js, data.bins, data.nRows, data.nCols, scales, outNative, 2);
+      assert.deepEqual(outNative, outJs);
+    });
+  }
+
+  test("balanced_subsample weighs each draw's classes evenly", () => {
+    const label = Int32Array.of(0, 0, 0, 1, 2);
+    const counts = Int32Array.of(2, 1, 0, 1, 0);
+    const w = Float64Array.of(1, 1, 1, 2, 1);
+    balanceDraw(w, counts, label, 3, 4);
+    // 3 draws of class 0, 1 of class 1, none of class 2: 4 / (2 * 3) and 4 / (2 * 1)
+    assert.deepEqual(Array.from(w), [4 / 6, 4 / 6, 4 / 6, 4, 0]);
   });
 
   test('the addon rejects buffers that do not match the shape', {

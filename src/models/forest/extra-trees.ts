@@ -1,7 +1,7 @@
 import type { SerializedEstimator } from '../types.ts';
 import {
-  type ClassifierCriterion,
   ForestClassifier,
+  type ForestClassifierCriterion,
   type ForestParams,
   ForestRegressor,
   type RegressorCriterion,
@@ -18,7 +18,7 @@ const KIND = { ensemble: true, bootstrap: false, randomSplits: true } as const;
  * const et = new ExtraTreesClassifier({ nEstimators: 100, seed: 3 }).fit(X, y);
  */
 export class ExtraTreesClassifier extends ForestClassifier {
-  constructor(params: ForestParams & ClassifierCriterion = {}) {
+  constructor(params: ForestParams & ForestClassifierCriterion = {}) {
     super('ExtraTreesClassifier', { ...KIND, classification: true }, params);
   }
 

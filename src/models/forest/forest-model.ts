@@ -1,7 +1,14 @@
 import type { BackendName } from '../../compute/backend.ts';
 import type { BinEdges } from '../../compute/bin-edges.ts';
 import { ValidationError } from '../../errors.ts';
-import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
+import {
+  applyClassWeight,
+  argmaxLabels,
+  type ClassWeight,
+  type ForestClassWeight,
+  parseClassWeight,
+  probaRows,
+} from '../classes.ts';
 import {
   assertFitted,
   checkTrainingShape,
@@ -66,6 +73,15 @@ export interface ClassifierCriterion {
   classWeight?: ClassWeight;
 }
 
+/** A forest classifier's criterion: class weights may also be balanced per bootstrap draw. */
+export interface ForestClassifierCriterion extends Omit<ClassifierCriterion, 'classWeight'> {
+  /**
+   * As the tree's, or `balanced_subsample`: balanced on each tree's bootstrap draw
+   * (drawn count / (classes drawn * draws of the class)); `balanced` without bootstrap.
+   */
+  classWeight?: ForestClassWeight;
+}
+
 export interface RegressorCriterion {
   /**
    * `squared_error` (mean leaves) or `absolute_error` (scikit-learn's exact criterion on the
@@ -95,7 +111,7 @@ interface ForestConfig {
   bootstrap: boolean;
   maxSamples: number | null;
   oobScore: boolean;
-  classWeight: ClassWeight;
+  classWeight: ForestClassWeight;
 }
 
 function readMaxFeatures(r: ParamReader, fallback: MaxFeatures): MaxFeatures {
@@ -129,7 +145,11 @@ function readConfig(r: ParamReader, kind: ForestKind, name: string): ForestConfi
     bootstrap: kind.ensemble ? r.bool('bootstrap', kind.bootstrap) : false,
     maxSamples: kind.ensemble ? readMaxSamples(r) : null,
     oobScore: kind.ensemble ? r.bool('oobScore', false) : false,
-    classWeight: kind.classification ? parseClassWeight(r.raw('classWeight'), name) : null,
+    classWeight: !kind.classification
+      ? null
+      : kind.ensemble
+        ? parseClassWeight(r.raw('classWeight'), name, true)
+        : parseClassWeight(r.raw('classWeight'), name),
   };
   if (c.oobScore && !c.bootstrap) {
     throw new ValidationError(
@@ -230,7 +250,6 @@ abstract class ForestModel extends TreeModel {
     const m = toFeatureMatrix(X);
     checkTrainingShape(m, classes ? codes.length : target.length);
     let weight = sampleWeights(options.sampleWeight, m.nRows);
-    if (classes) weight = applyClassWeight(weight, codes, classes, this.config.classWeight);
     const binned = this.binTraining(m);
     const c = this.config;
     const n = m.nRows;
@@ -245,6 +264,12 @@ abstract class ForestModel extends TreeModel {
       throw new ValidationError(`${this.name}: maxSamples is ${c.maxSamples}, but X has only ${n} rows`, {
         path: 'maxSamples',
       });
+    }
+    // balanced_subsample weighs each tree's draw (forest-kernel.ts); without a draw it is balanced
+    const balancedSubsample = classes !== null && c.classWeight === 'balanced_subsample' && bootstrapSamples > 0;
+    if (classes) {
+      const cw = c.classWeight === 'balanced_subsample' ? (balancedSubsample ? null : 'balanced') : c.classWeight;
+      weight = applyClassWeight(weight, codes, classes, cw);
     }
     let totalWeight = 0;
     for (const w of weight) totalWeight += w;
@@ -281,6 +306,7 @@ abstract class ForestModel extends TreeModel {
       nTrees: c.nEstimators,
       seed: this.seed,
       bootstrapSamples,
+      balancedSubsample,
     };
     return { backend: this.backend(), input, oob, codes, target, weight, edges: binned.edges };
   }

@@ -1,7 +1,7 @@
 import type { SerializedEstimator } from '../types.ts';
 import {
-  type ClassifierCriterion,
   ForestClassifier,
+  type ForestClassifierCriterion,
   type ForestParams,
   ForestRegressor,
   type RegressorCriterion,
@@ -18,7 +18,7 @@ const KIND = { ensemble: true, bootstrap: true, randomSplits: false } as const;
  * rf.predictProba(Xtest); rf.oobScore;
  */
 export class RandomForestClassifier extends ForestClassifier {
-  constructor(params: ForestParams & ClassifierCriterion = {}) {
+  constructor(params: ForestParams & ForestClassifierCriterion = {}) {
     super('RandomForestClassifier', { ...KIND, classification: true }, params);
   }
 

@@ -27,6 +27,12 @@ export interface ForestInput {
   seed: number;
   /** Rows drawn per tree with replacement; 0 grows every tree on all rows. */
   bootstrapSamples: number;
+  /**
+   * Class modes with a draw: each tree's weights are also multiplied by its draw's balanced
+   * class weights, drawn / (classes drawn * draws of the class) (scikit-learn's
+   * balanced_subsample).
+   */
+  balancedSubsample: boolean;
 }
 
 /** Out-of-bag sums (nRows x nOut) and counts, filled when bootstrapping. */
@@ -76,6 +82,28 @@ export async function growForestJsAsync(input: ForestInput, oob: OobBuffers | nu
   return forest.finish();
 }
 
+/**
+ * Multiplies the weights of a tree's rows by the balanced class weights of its draw:
+ * drawn / (classes drawn * draws of the class), as scikit-learn's balanced_subsample.
+ *
+ * @example
+ * balanceDraw(w, counts, labels, 2, n); // w of a rarely drawn class grows
+ */
+export function balanceDraw(
+  w: Float64Array,
+  counts: Int32Array,
+  label: Int32Array,
+  nClasses: number,
+  drawn: number,
+): void {
+  const perClass = new Float64Array(nClasses);
+  for (let r = 0; r < counts.length; r++) perClass[label[r]!]! += counts[r]!;
+  let present = 0;
+  for (let k = 0; k < nClasses; k++) if (perClass[k]! > 0) present++;
+  for (let k = 0; k < nClasses; k++) perClass[k] = perClass[k]! > 0 ? drawn / (present * perClass[k]!) : 0;
+  for (let r = 0; r < w.length; r++) w[r]! *= perClass[label[r]!]!;
+}
+
 /** The trees of one forest, grown one at a time, then the out-of-bag sums. */
 class ForestGrowerJs {
   private readonly input: ForestInput;
@@ -103,6 +131,7 @@ class ForestGrowerJs {
       const counts = new Int32Array(n);
       for (let i = 0; i < bootstrapSamples; i++) counts[Math.floor((next() / UINT32_RANGE) * n)]!++;
       for (let r = 0; r < n; r++) w[r]! *= counts[r]!;
+      if (this.input.balancedSubsample) balanceDraw(w, counts, data.label, params.nClasses, bootstrapSamples);
       if (this.oob) this.inBag.push(Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0)));
     }
     const rows: number[] = [];

@@ -38,6 +38,7 @@ type ForestCallArgs = [
   number,
   Float64Array | null,
   Float64Array | null,
+  boolean,
 ];
 
 /** The tree functions of the addon (native/src/addon_trees.cc). */
@@ -143,6 +144,7 @@ function forestArgs(input: ForestInput, nThreads: number, oob: OobBuffers | null
     input.bootstrapSamples,
     oob?.sum ?? null,
     oob?.count ?? null,
+    input.balancedSubsample,
   ];
 }
 
