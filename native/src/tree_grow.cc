@@ -9,6 +9,7 @@
 #include "parallel.h"
 #include "tree_median_split.h"
 #include "tree_pool.h"
+#include "tree_random_split.h"
 
 namespace mlsweep {
 
@@ -602,11 +603,7 @@ class Grower {
     double* L = sc.L.data();
     std::fill(L, L + D_, 0.0);
     if (p_.randomSplits) {
-      int t = present[0];
-      if (nv >= 2) {
-        const int lo = present[0];
-        t = lo + static_cast<int>(std::floor(rng_.uniform() * (present[nv - 1] - lo)));
-      }
+      const int t = randomThresholdBin(present, nv, rng_);
       for (int i = 0; i < nv && present[i] <= t; i++) addSlot(L, h, static_cast<size_t>(base + present[i]) * D_);
       considerNumeric(best, totals, sc, f, t, false, missing, scoreP);
       if (missing && nv >= 2) {
@@ -648,11 +645,7 @@ class Grower {
     int first = 1;
     int last = m - 1;
     if (p_.randomSplits) {
-      for (int i = 0; i < m - 1; i++) {
-        const int j = i + static_cast<int>(std::floor(rng_.uniform() * (m - i)));
-        std::swap(order[i], order[j]);
-      }
-      first = last = 1 + static_cast<int>(std::floor(rng_.uniform() * (m - 1)));
+      first = last = randomCategoryCut(order, rng_);
     } else {
       const int c = keyClass(totals);
       double* keys = sc.keys.data();

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tree_random_split.h"
+
 namespace mlsweep {
 
 double medianOfSorted(const int32_t* order, int64_t begin, int64_t end, const double* values,
@@ -125,9 +127,7 @@ void MedianSplitter::examineNumeric(SplitChoice& best, int f, int nb, int m, dou
   int cut = -1;
   int t = 0;
   if (limits.randomSplits) {
-    // the same draw as the histogram scan: a threshold in [lowest, highest) bin
-    t = present_[0];
-    if (nv >= 2) t = present_[0] + static_cast<int>(std::floor(rng.uniform() * (present_[nv - 1] - present_[0])));
+    t = randomThresholdBin(present_.data(), nv, rng);
     cut = 0;
     while (cut + 1 < nv && present_[cut + 1] <= t) cut++;
   }
@@ -169,11 +169,7 @@ void MedianSplitter::examineCategorical(SplitChoice& best, int f, int m, double 
   int first = 1;
   int last = m - 1;
   if (limits.randomSplits) {
-    for (int i = 0; i < m - 1; i++) {
-      const int j = i + static_cast<int>(std::floor(rng.uniform() * (m - i)));
-      std::swap(order[i], order[j]);
-    }
-    first = last = 1 + static_cast<int>(std::floor(rng.uniform() * (m - 1)));
+    first = last = randomCategoryCut(order, rng);
   } else {
     // categories ordered by their own weighted median, then scanned as bins are
     for (int i = 0; i < m; i++) keys_[order[i]] = slotMedian(order[i]);

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../../src/index.ts';
 import { suiteData } from './estimator-suite.ts';
+import { rareClassData, rareRecall } from './rare-class-data.ts';
 
 const nativeOk = unavailableReason('native') === undefined;
 const { X, labels, target } = suiteData(17, 400);
@@ -178,19 +179,9 @@ describe('gradient boosting', () => {
   });
 
   test('balanced class weights raise the recall of a rare class', () => {
-    // one row in ten is 'rare', with a signal as weak as the common rows' noise
-    const next = mulberry32(4);
-    const u = () => next() / 2 ** 32;
-    const rows: number[][] = [];
-    const y: string[] = [];
-    for (let i = 0; i < 1000; i++) {
-      const rare = i % 10 === 0;
-      rows.push([u() + (rare ? 0.35 : 0), u(), u()]);
-      y.push(rare ? 'rare' : 'common');
-    }
+    const { rows, y } = rareClassData(1000, 0.35, 4);
     const params = { nEstimators: 30, minChildSamples: 10, backend: 'js', seed: 1 } as const;
-    const recall = (m: GradientBoostingClassifier) =>
-      m.predict(rows).filter((p, i) => p === 'rare' && y[i] === 'rare').length / 100;
+    const recall = (m: GradientBoostingClassifier) => rareRecall(m.predict(rows), y);
     const plain = recall(new GradientBoostingClassifier(params).fit(rows, y));
     const balanced = recall(
       new GradientBoostingClassifier({ ...params, classWeight: 'balanced' }).fit(rows, y),

@@ -5,7 +5,6 @@ import {
   DecisionTreeClassifier,
   DecisionTreeRegressor,
   ExtraTreesClassifier,
-  mulberry32,
   RandomForestClassifier,
   RandomForestRegressor,
   ValidationError,
@@ -13,6 +12,7 @@ import {
 import { resolveMaxFeatures } from '../../src/models/forest/forest-model.ts';
 import { weightedMedian } from '../../src/models/tree/leaf-median.ts';
 import { suiteData } from './estimator-suite.ts';
+import { rareClassData, rareRecall } from './rare-class-data.ts';
 
 const nativeOk = unavailableReason('native') === undefined;
 const { X, labels, target } = suiteData(23, 400);
@@ -152,20 +152,12 @@ describe('decision trees and forests', () => {
   });
 
   test("classWeight 'balanced_subsample' balances each bootstrap draw; without bootstrap it is 'balanced'", () => {
-    // one row in ten is 'rare', shifted by half the spread of a feature: leaves of 50 rows
-    // without class weights rarely vote for it
-    const next = mulberry32(9);
-    const u = () => next() / 2 ** 32;
-    const rows: number[][] = [];
-    const y: string[] = [];
-    for (let i = 0; i < 1500; i++) {
-      const rare = i % 10 === 0;
-      rows.push([u() + (rare ? 0.5 : 0), u(), u()]);
-      y.push(rare ? 'rare' : 'common');
-    }
+    // the rare class shifted by half a feature's spread: leaves of 50 rows without class
+    // weights rarely vote for it
+    const { rows, y } = rareClassData(1500, 0.5, 9);
     const train = { X: rows.slice(0, 1000), y: y.slice(0, 1000) };
     const recall = (m: RandomForestClassifier | ExtraTreesClassifier) =>
-      m.predict(rows.slice(1000)).filter((p, i) => p === 'rare' && y[1000 + i] === 'rare').length / 50;
+      rareRecall(m.predict(rows.slice(1000)), y.slice(1000));
     const params = { nEstimators: 30, seed: 3, minSamplesLeaf: 50 } as const;
     const plain = recall(new RandomForestClassifier(params).fit(train.X, train.y));
     const sub = new RandomForestClassifier({ ...params, classWeight: 'balanced_subsample' }).fit(

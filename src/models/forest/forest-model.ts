@@ -266,9 +266,11 @@ abstract class ForestModel extends TreeModel {
       });
     }
     // balanced_subsample weighs each tree's draw (forest-kernel.ts); without a draw it is balanced
-    const balancedSubsample = classes !== null && c.classWeight === 'balanced_subsample' && bootstrapSamples > 0;
+    const balancedSubsample =
+      classes !== null && c.classWeight === 'balanced_subsample' && bootstrapSamples > 0;
     if (classes) {
-      const cw = c.classWeight === 'balanced_subsample' ? (balancedSubsample ? null : 'balanced') : c.classWeight;
+      const cw =
+        c.classWeight === 'balanced_subsample' ? (balancedSubsample ? null : 'balanced') : c.classWeight;
       weight = applyClassWeight(weight, codes, classes, cw);
     }
     let totalWeight = 0;

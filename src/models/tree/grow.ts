@@ -3,6 +3,7 @@ import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/r
 import type { GrowData, GrowParams } from './grow-params.ts';
 import * as modes from './grow-params.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
+import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 import type { TreeArrays } from './tree-arrays.ts';
 
 // module-local copies: hot loops read them without going through import bindings
@@ -481,11 +482,7 @@ class Grower {
     const ms = (base + nb) * D;
     L.fill(0);
     if (this.p.randomSplits) {
-      let t = present[0]!;
-      if (nv >= 2) {
-        const lo = present[0]!;
-        t = lo + Math.floor((this.next() / UINT32_RANGE) * (present[nv - 1]! - lo));
-      }
+      const t = randomThresholdBin(present, nv, this.next);
       for (let i = 0; i < nv && present[i]! <= t; i++) this.addSlot(L, h, (base + present[i]!) * D);
       this.considerNumeric(node, f, t, false, missing, scoreP);
       if (missing && nv >= 2) {
@@ -603,13 +600,7 @@ class Grower {
     let first = 1;
     let last = m - 1;
     if (this.p.randomSplits) {
-      for (let i = 0; i < m - 1; i++) {
-        const j = i + Math.floor((this.next() / UINT32_RANGE) * (m - i));
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
-      first = last = 1 + Math.floor((this.next() / UINT32_RANGE) * (m - 1));
+      first = last = randomCategoryCut(order, this.next);
     } else {
       const c = this.keyClass(node.totals);
       for (let i = 0; i < m; i++) keys[order[i]!] = this.categoryKey(h, (base + order[i]!) * D, c);

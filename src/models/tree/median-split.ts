@@ -1,10 +1,9 @@
 import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
-import { UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
 import { medianOfSorted } from './leaf-median.ts';
+import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
 // module-local copies: hot loops read them without going through import bindings
 const MISSING_BIN = MISSING_BIN_EXPORT;
-const UINT32_RANGE = UINT32_RANGE_EXPORT;
 
 /** The best split found so far at a node; the grower's node record is one. */
 export interface SplitChoice {
@@ -202,9 +201,7 @@ export class MedianSplitter {
     let cut = -1;
     let t = 0;
     if (limits.randomSplits) {
-      // the same draw as the histogram scan: a threshold in [lowest, highest) bin
-      t = present[0]!;
-      if (nv >= 2) t = present[0]! + Math.floor((next() / UINT32_RANGE) * (present[nv - 1]! - present[0]!));
+      t = randomThresholdBin(present, nv, next);
       cut = 0;
       while (cut + 1 < nv && present[cut + 1]! <= t) cut++;
     }
@@ -253,13 +250,7 @@ export class MedianSplitter {
     let first = 1;
     let last = m - 1;
     if (limits.randomSplits) {
-      for (let i = 0; i < m - 1; i++) {
-        const j = i + Math.floor((next() / UINT32_RANGE) * (m - i));
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
-      first = last = 1 + Math.floor((next() / UINT32_RANGE) * (m - 1));
+      first = last = randomCategoryCut(order, next);
     } else {
       // categories ordered by their own weighted median, then scanned as bins are
       for (let i = 0; i < m; i++) keys[order[i]!] = this.slotMedian(order[i]!);
