@@ -176,6 +176,9 @@ describe('gradient boosting', () => {
       new GradientBoostingClassifier(params).fit(train.X, train.labels).predictProba(valid.X),
     );
     assert.equal(weighted.toJSON().params.classWeight![first as never], 3);
+    const copy = GradientBoostingClassifier.fromJSON(JSON.parse(JSON.stringify(weighted.toJSON())));
+    assert.deepEqual(copy.predictProba(valid.X), weighted.predictProba(valid.X));
+    assert.deepEqual(copy.toJSON().params, weighted.toJSON().params);
   });
 
   test('balanced class weights raise the recall of a rare class', () => {
