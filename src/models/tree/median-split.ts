@@ -101,7 +101,9 @@ export class MedianSplitter {
 
   /**
    * Makes [begin, end) the node searched by `examine`, centring targets on `center`
-   * (the node's median); returns the node's impurity sum, sum w * |y - center|.
+   * (the node's median); returns the node's impurity sum, sum w * |y - center|. Centring
+   * keeps the prefix sums of w * y small, so that the deviations computed from their
+   * differences in cost() lose little to cancellation when targets sit far from zero.
    */
   prepare(begin: number, end: number, center: number): number {
     const { order, y, w, ys, ws } = this;
