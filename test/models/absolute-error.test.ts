@@ -200,6 +200,21 @@ describe('absolute-error split search', () => {
     });
   }
 
+  test('a constant added to the targets moves the predictions, not the splits', () => {
+    const c = fixtures.cases[0]!;
+    const fit = (y: number[]) =>
+      new DecisionTreeRegressor({ criterion: 'absolute_error', ...c.params, backend: 'js' }).fit(c.X, y);
+    const plain = fit(c.y);
+    const shifted = fit(c.y.map((v) => v + 1e9));
+    const a = plain.trees[0]!;
+    const b = shifted.trees[0]!;
+    assert.deepEqual(b.feature, a.feature);
+    assert.deepEqual(b.threshold, a.threshold);
+    const p = plain.predict(c.X);
+    const q = shifted.predict(c.X);
+    for (let i = 0; i < p.length; i++) assert.ok(Math.abs(q[i]! - 1e9 - p[i]!) < 1e-6);
+  });
+
   test('a pure node is a leaf; a split that gains nothing is still taken, as in scikit-learn', () => {
     // y = 5 everywhere except two rows: no split can lower the deviation from the median 5
     const X = Array.from({ length: 40 }, (_, i) => [i % 8, Math.floor(i / 8)]);
