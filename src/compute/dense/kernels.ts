@@ -1,5 +1,6 @@
 import type { BackendName } from '../backend.ts';
 import { defaultThreads } from '../backend.ts';
+import { nextTurn } from '../event-loop.ts';
 import { gpuKnnSearch } from '../gpu-kernels/knn.ts';
 import { gpuLinearScores, gpuTransposeProduct } from '../gpu-kernels/products.ts';
 import { type GpuInstance, gpuInstance } from '../gpu-kernels/runtime.ts';
@@ -97,11 +98,6 @@ export function logisticObjective(
   return loss;
 }
 
-/** Lets the event loop run once: what the async kernels do between synchronous steps. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * As logisticObjective, off the event loop: on the libuv pool for the native backend;
  * js and gpu compute after letting the event loop run once.
@@ -122,7 +118,7 @@ export async function logisticObjectiveAsync(
 ): Promise<number> {
   if (t.backend === 'native')
     return denseAddon().logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, threads(t));
-  await turn();
+  await nextTurn();
   return logisticObjective(t, X, n, p, K, y, w, theta, grad);
 }
 
@@ -212,6 +208,6 @@ export async function enetCoordinateDescentAsync(
     );
     return { nIter, gap };
   }
-  await turn();
+  await nextTurn();
   return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
 }

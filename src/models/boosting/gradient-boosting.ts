@@ -1,6 +1,7 @@
 import type { BackendName } from '../../compute/backend.ts';
 import type { BinEdges } from '../../compute/bin-edges.ts';
 import { applyBins } from '../../compute/binning.ts';
+import { nextTurn } from '../../compute/event-loop.ts';
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
 import { ValidationError } from '../../errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
@@ -390,7 +391,7 @@ abstract class GradientBoostingModel extends TreeModel {
       }
       if (!run.endRound(it)) break;
       // the js backend computes on this thread: let other work in between rounds
-      if (backend === 'js') await new Promise((resolve) => setImmediate(resolve));
+      if (backend === 'js') await nextTurn();
     }
     this.finishRun(job);
   }

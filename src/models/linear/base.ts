@@ -1,4 +1,5 @@
 import type { BackendChoice } from '../../compute/backend.ts';
+import { nextTurn } from '../../compute/event-loop.ts';
 import { ValidationError } from '../../errors.ts';
 import { assertFitted } from '../input.ts';
 import { ParamReader } from '../params.ts';
@@ -48,7 +49,7 @@ export abstract class DenseEstimator<S extends DenseState> {
    * arrays); this yields to the event loop once, then fits.
    */
   async fitAsync(X: FeatureInput, y: LabelInput, options?: FitOptions): Promise<this> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     return this.fit(X, y, options);
   }
 

@@ -1,6 +1,7 @@
 import type { KernelName } from '../../compute/backend.ts';
 import { denseBackend } from '../../compute/dense/backend.ts';
 import { type DenseTarget, linearScores } from '../../compute/dense/kernels.ts';
+import { nextTurn } from '../../compute/event-loop.ts';
 import { ValidationError } from '../../errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';
@@ -104,7 +105,7 @@ export abstract class LinearRegressorBase extends DenseEstimator<LinearState> im
     d: Design,
     previous: Float64Array | undefined,
   ): Promise<LinearSolution> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     return this.solve(t, d, previous);
   }
 

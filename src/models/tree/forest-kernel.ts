@@ -1,3 +1,4 @@
+import { nextTurn } from '../../compute/event-loop.ts';
 import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
 import { growTreeJs } from './grow.ts';
 import { type GrowData, type GrowParams, MODE_ABSOLUTE, MODE_GRADIENT } from './grow-params.ts';
@@ -77,7 +78,7 @@ export async function growForestJsAsync(input: ForestInput, oob: OobBuffers | nu
   const forest = new ForestGrowerJs(input, oob);
   for (let t = 0; t < input.nTrees; t++) {
     forest.growTree(t);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return forest.finish();
 }
