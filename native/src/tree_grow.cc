@@ -85,7 +85,7 @@ class Grower {
     touched_.assign(maxSlots, 0);
     for (int t = 0; t < std::max(d.nThreads, 1); t++) scans_.emplace_back(D_, maxSlots);
     if (p.mode == kModeAbsolute) {
-      median_ = std::make_unique<MedianSplitter>(d.grad, d.hess, rows_, maxSlots);
+      median_ = std::make_unique<MedianSplitter>(d, p, rows_, maxSlots);
       sideOfRow_.assign(d.nRows, 0);
     }
     out_ = Tree();
@@ -435,7 +435,6 @@ class Grower {
     const int n = d_.nFeatures;
     const int threads = std::min(d_.nThreads, n / kMinFeaturesPerThread);
     perFeature_.assign(n, SplitChoice());
-    for (SplitChoice& c : perFeature_) c.gain = -std::numeric_limits<double>::infinity();
     const double* h = node.hist.get();
     const double* totals = node.totals.data();
     TreeWorkerPool::shared().run(threads, threads, [&](int t) {
@@ -452,10 +451,7 @@ class Grower {
 
   // Searches feature f for a better split of the node; false when f is constant there.
   bool examine(GNode& node, int f, double scoreP) {
-    if (median_) {
-      const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
-      return median_->examine(node, f, col, d_.nBins[f], d_.categorical[f] == 1, scoreP, p_, rng_);
-    }
+    if (median_) return median_->examine(node, f, scoreP, rng_);
     const double* h = node.hist.get();
     const double* totals = node.totals.data();
     Scan& sc = scans_[0];

@@ -24,8 +24,10 @@ double medianOfSorted(const int32_t* order, int64_t begin, int64_t end, const do
   return end > begin ? values[order[end - 1]] : 0.0;
 }
 
-MedianSplitter::MedianSplitter(const double* y, const double* w, const std::vector<int32_t>& rows, int maxSlots)
-    : y_(y), w_(w), order_(rows) {
+MedianSplitter::MedianSplitter(const GrowData& data, const GrowParams& params, const std::vector<int32_t>& rows,
+                               int maxSlots)
+    : d_(data), p_(params), y_(data.grad), w_(data.hess), order_(rows) {
+  const double* y = y_;
   std::sort(order_.begin(), order_.end(), [y](int32_t a, int32_t b) { return y[a] < y[b] || (y[a] == y[b] && a < b); });
   const size_t n = rows.size();
   tmp_.resize(n);
@@ -71,14 +73,14 @@ double MedianSplitter::prepare(int64_t begin, int64_t end, double center) {
   return cost;
 }
 
-bool MedianSplitter::examine(SplitChoice& best, int f, const uint8_t* col, int nb, bool categorical,
-                             double parentCost, const GrowParams& limits, Mulberry32& rng) {
-  const int m = bucket(col, nb);
+bool MedianSplitter::examine(SplitChoice& best, int f, double parentCost, Mulberry32& rng) {
+  const int nb = d_.nBins[f];
+  const int m = bucket(d_.bins + static_cast<int64_t>(f) * d_.nRows, nb);
   if (m <= 1) return false;
-  if (categorical)
-    examineCategorical(best, f, m, parentCost, limits, rng);
+  if (d_.categorical[f] == 1)
+    examineCategorical(best, f, m, parentCost, rng);
   else
-    examineNumeric(best, f, nb, m, parentCost, limits, rng);
+    examineNumeric(best, f, nb, m, parentCost, rng);
   return true;
 }
 
@@ -120,13 +122,12 @@ int MedianSplitter::bucket(const uint8_t* col, int nb) {
   return m;
 }
 
-void MedianSplitter::examineNumeric(SplitChoice& best, int f, int nb, int m, double parentCost,
-                                    const GrowParams& limits, Mulberry32& rng) {
+void MedianSplitter::examineNumeric(SplitChoice& best, int f, int nb, int m, double parentCost, Mulberry32& rng) {
   const bool missing = present_[m - 1] == nb;
   const int nv = missing ? m - 1 : m;
   int cut = -1;
   int t = 0;
-  if (limits.randomSplits) {
+  if (p_.randomSplits) {
     t = randomThresholdBin(present_.data(), nv, rng);
     cut = 0;
     while (cut + 1 < nv && present_[cut + 1] <= t) cut++;
@@ -154,21 +155,20 @@ void MedianSplitter::examineNumeric(SplitChoice& best, int f, int nb, int m, dou
     const double rightM = i < nv - 1 ? bwdM_[nv - 2 - i] : onlyMissing;
     if (i < nv - 1 || missing) {
       const double gain = parentCost - fwd_[i] - (missing ? rightM : right);
-      consider(best, f, threshold, false, missing, CL, WL, gain, parentCost, limits);
+      consider(best, f, threshold, false, missing, CL, WL, gain, parentCost);
     }
     if (missing && i < nv - 1) {
       const double gain = parentCost - fwdM_[i] - right;
-      consider(best, f, threshold, true, missing, CL + mC, WL + mW, gain, parentCost, limits);
+      consider(best, f, threshold, true, missing, CL + mC, WL + mW, gain, parentCost);
     }
   }
 }
 
-void MedianSplitter::examineCategorical(SplitChoice& best, int f, int m, double parentCost,
-                                        const GrowParams& limits, Mulberry32& rng) {
+void MedianSplitter::examineCategorical(SplitChoice& best, int f, int m, double parentCost, Mulberry32& rng) {
   std::vector<int32_t> order(present_.begin(), present_.begin() + m);
   int first = 1;
   int last = m - 1;
-  if (limits.randomSplits) {
+  if (p_.randomSplits) {
     first = last = randomCategoryCut(order, rng);
   } else {
     // categories ordered by their own weighted median, then scanned as bins are
@@ -188,7 +188,7 @@ void MedianSplitter::examineCategorical(SplitChoice& best, int f, int m, double 
     WL += slotWeight_[order[k - 1]];
     if (k < first) continue;
     const double gain = parentCost - fwd_[k - 1] - bwd_[m - 1 - k];
-    if (!admissible(CL, WL, limits) || !better(gain, best.gain, parentCost)) continue;
+    if (!admissible(CL, WL) || !better(gain, best.gain, parentCost)) continue;
     best.gain = gain;
     best.feature = f;
     best.threshold = 0;
@@ -200,8 +200,8 @@ void MedianSplitter::examineCategorical(SplitChoice& best, int f, int m, double 
 }
 
 void MedianSplitter::consider(SplitChoice& best, int f, int threshold, bool missingLeft, bool missingSeen, double CL,
-                              double WL, double gain, double parentCost, const GrowParams& limits) const {
-  if (!admissible(CL, WL, limits) || !better(gain, best.gain, parentCost)) return;
+                              double WL, double gain, double parentCost) const {
+  if (!admissible(CL, WL) || !better(gain, best.gain, parentCost)) return;
   best.gain = gain;
   best.feature = f;
   best.threshold = threshold;
@@ -214,11 +214,10 @@ bool MedianSplitter::better(double gain, double best, double parentCost) {
   return gain > best + 1e-12 * parentCost;
 }
 
-bool MedianSplitter::admissible(double CL, double WL, const GrowParams& limits) const {
+bool MedianSplitter::admissible(double CL, double WL) const {
   const double CR = static_cast<double>(n_) - CL;
   const double WR = nodeWeight_ - WL;
-  return CL >= limits.minSamplesLeaf && CR >= limits.minSamplesLeaf && WL >= limits.minChildWeight &&
-         WR >= limits.minChildWeight;
+  return CL >= p_.minSamplesLeaf && CR >= p_.minSamplesLeaf && WL >= p_.minChildWeight && WR >= p_.minChildWeight;
 }
 
 double MedianSplitter::slotMedian(int s) const {

@@ -2,15 +2,17 @@
 // src/models/tree/median-split.ts, step for step (see there for the method).
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "tree_grow.h"
 
 namespace mlsweep {
 
-// The best split found so far at a node; the grower's node record is one.
+// The best split found so far at a node (none yet: gain -infinity); the grower's node
+// record is one.
 struct SplitChoice {
-  double gain = 0;
+  double gain = -std::numeric_limits<double>::infinity();
   int feature = -1;
   int threshold = 0;
   bool missingLeft = false;
@@ -26,19 +28,23 @@ double medianOfSorted(const int32_t* order, int64_t begin, int64_t end, const do
 
 class MedianSplitter {
  public:
-  MedianSplitter(const double* y, const double* w, const std::vector<int32_t>& rows, int maxSlots);
+  // rows: the rows the tree is grown on; maxSlots: the most bins of a feature, plus 1.
+  // Targets are read from data.grad, weights from data.hess; data and params must outlive it.
+  MedianSplitter(const GrowData& data, const GrowParams& params, const std::vector<int32_t>& rows, int maxSlots);
 
   // The weighted median of the targets of the node on rows [begin, end).
   double median(int64_t begin, int64_t end) const;
   // Makes [begin, end) the node searched by examine(); returns its sum w * |y - center|.
   double prepare(int64_t begin, int64_t end, double center);
-  // Searches feature f on the prepared node; false when it is constant there.
-  bool examine(SplitChoice& best, int f, const uint8_t* col, int nb, bool categorical, double parentCost,
-               const GrowParams& limits, Mulberry32& rng);
+  // Searches feature f on the prepared node; false when it is constant there. rng draws
+  // extra trees' random splits.
+  bool examine(SplitChoice& best, int f, double parentCost, Mulberry32& rng);
   // Splits the node's sorted range stably: rows with left[r] == 1 first.
   void partition(int64_t begin, int64_t end, const uint8_t* left);
 
  private:
+  const GrowData& d_;
+  const GrowParams& p_;
   const double* y_;
   const double* w_;
   std::vector<int32_t> order_, tmp_;
@@ -52,14 +58,12 @@ class MedianSplitter {
   std::vector<double> slotWeight_, keys_, fwd_, fwdM_, bwd_, bwdM_;
 
   int bucket(const uint8_t* col, int nb);
-  void examineNumeric(SplitChoice& best, int f, int nb, int m, double parentCost, const GrowParams& limits,
-                      Mulberry32& rng);
-  void examineCategorical(SplitChoice& best, int f, int m, double parentCost, const GrowParams& limits,
-                          Mulberry32& rng);
+  void examineNumeric(SplitChoice& best, int f, int nb, int m, double parentCost, Mulberry32& rng);
+  void examineCategorical(SplitChoice& best, int f, int m, double parentCost, Mulberry32& rng);
   void consider(SplitChoice& best, int f, int threshold, bool missingLeft, bool missingSeen, double CL, double WL,
-                double gain, double parentCost, const GrowParams& limits) const;
+                double gain, double parentCost) const;
   static bool better(double gain, double best, double parentCost);
-  bool admissible(double CL, double WL, const GrowParams& limits) const;
+  bool admissible(double CL, double WL) const;
   double slotMedian(int s) const;
   void pass(const int32_t* seq, int len, int first, double* out);
   double costOf(int s);

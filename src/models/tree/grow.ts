@@ -116,7 +116,7 @@ class Grower {
     this.present = new Int32Array(maxSlots);
     this.keys = new Float64Array(maxSlots);
     const absolute = params.mode === MODE_ABSOLUTE;
-    this.median = absolute ? new MedianSplitter(data.grad, data.hess, this.rows, maxSlots) : null;
+    this.median = absolute ? new MedianSplitter(data, params, this.rows, maxSlots) : null;
     this.sideOfRow = new Uint8Array(absolute ? data.nRows : 0);
   }
 
@@ -366,20 +366,7 @@ class Grower {
 
   /** Searches feature f for a better split of the node; false when f is constant there. */
   private examine(node: GNode, f: number, scoreP: number): boolean {
-    if (this.median) {
-      const { bins, nRows, nBins, categorical } = this.d;
-      return this.median.examine(
-        node,
-        f,
-        bins,
-        f * nRows,
-        nBins[f]!,
-        categorical[f] === 1,
-        scoreP,
-        this.p,
-        this.next,
-      );
-    }
+    if (this.median) return this.median.examine(node, f, scoreP, this.next);
     const h = node.hist;
     if (h)
       return this.evaluate(

@@ -1,4 +1,5 @@
 import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
+import type { GrowData, GrowParams } from './grow-params.ts';
 import { medianOfSorted } from './leaf-median.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
@@ -16,13 +17,6 @@ export interface SplitChoice {
   catCount: number;
 }
 
-/** What the absolute-error search needs of the grower's parameters. */
-export interface MedianSplitLimits {
-  minSamplesLeaf: number;
-  minChildWeight: number;
-  randomSplits: boolean;
-}
-
 /**
  * scikit-learn's absolute-error criterion on bins: a node's impurity is the weighted sum
  * of |y - median| over its rows, and a split's gain is the parent's sum minus both
@@ -33,10 +27,12 @@ export interface MedianSplitLimits {
  * Each feature costs two passes (four with missing values: with and without them).
  * native/src/tree_median_split.cc does the same steps in the same order.
  *
- * Leaf values are weighted medians. Targets are read from `y` (GrowData.grad in
- * absolute mode), weights from `w` (GrowData.hess).
+ * Leaf values are weighted medians. Targets are read from GrowData.grad (absolute mode),
+ * weights from GrowData.hess.
  */
 export class MedianSplitter {
+  private readonly d: GrowData;
+  private readonly p: GrowParams;
   private readonly y: Float64Array;
   private readonly w: Float64Array;
   /** The grower's rows, each node's range [begin, end) in ascending (target, row) order. */
@@ -70,9 +66,13 @@ export class MedianSplitter {
   private readonly bwd: Float64Array;
   private readonly bwdM: Float64Array;
 
-  constructor(y: Float64Array, w: Float64Array, rows: Int32Array, maxSlots: number) {
+  /** `rows`: the rows the tree is grown on; `maxSlots`: the most bins of a feature, plus 1. */
+  constructor(data: GrowData, params: GrowParams, rows: Int32Array, maxSlots: number) {
+    this.d = data;
+    this.p = params;
+    const y = data.grad;
     this.y = y;
-    this.w = w;
+    this.w = data.hess;
     const n = rows.length;
     this.order = Int32Array.from(Array.from(rows).sort((a, b) => y[a]! - y[b]! || a - b));
     this.tmp = new Int32Array(n);
@@ -127,24 +127,15 @@ export class MedianSplitter {
   }
 
   /**
-   * Searches feature f (column `bins[col ..]`, `nb` value bins) on the prepared node and
-   * records a better split in `best`. False when the feature is constant there.
+   * Searches feature f on the prepared node and records a better split in `best`; false
+   * when f is constant there. `next` draws extra trees' random splits.
    */
-  examine(
-    best: SplitChoice,
-    f: number,
-    bins: Uint8Array,
-    col: number,
-    nb: number,
-    categorical: boolean,
-    parentCost: number,
-    limits: MedianSplitLimits,
-    next: () => number,
-  ): boolean {
-    const m = this.bucket(bins, col, nb);
+  examine(best: SplitChoice, f: number, parentCost: number, next: () => number): boolean {
+    const nb = this.d.nBins[f]!;
+    const m = this.bucket(f * this.d.nRows, nb);
     if (m <= 1) return false;
-    if (categorical) this.examineCategorical(best, f, m, parentCost, limits, next);
-    else this.examineNumeric(best, f, nb, m, parentCost, limits, next);
+    if (this.d.categorical[f] === 1) this.examineCategorical(best, f, m, parentCost, next);
+    else this.examineNumeric(best, f, nb, m, parentCost, next);
     return true;
   }
 
@@ -162,8 +153,9 @@ export class MedianSplitter {
   }
 
   /** Groups the node's ranks by slot (ascending ranks within a slot); returns the slots used. */
-  private bucket(bins: Uint8Array, col: number, nb: number): number {
+  private bucket(col: number, nb: number): number {
     const { order, ws, slotCount, slotWeight, slotStart, slotFill, bySlot, present } = this;
+    const { bins } = this.d;
     const { n, begin } = this;
     slotCount.fill(0, 0, nb + 1);
     slotWeight.fill(0, 0, nb + 1);
@@ -194,7 +186,6 @@ export class MedianSplitter {
     nb: number,
     m: number,
     parentCost: number,
-    limits: MedianSplitLimits,
     next: () => number,
   ): void {
     const { present, seq, slotCount, slotWeight } = this;
@@ -202,7 +193,7 @@ export class MedianSplitter {
     const nv = missing ? m - 1 : m;
     let cut = -1;
     let t = 0;
-    if (limits.randomSplits) {
+    if (this.p.randomSplits) {
       t = randomThresholdBin(present, nv, next);
       cut = 0;
       while (cut + 1 < nv && present[cut + 1]! <= t) cut++;
@@ -230,11 +221,11 @@ export class MedianSplitter {
       const rightM = i < nv - 1 ? this.bwdM[nv - 2 - i]! : onlyMissing;
       if (i < nv - 1 || missing) {
         const gain = parentCost - this.fwd[i]! - (missing ? rightM : right);
-        this.consider(best, f, threshold, false, missing, CL, WL, gain, parentCost, limits);
+        this.consider(best, f, threshold, false, missing, CL, WL, gain, parentCost);
       }
       if (missing && i < nv - 1) {
         const gain = parentCost - this.fwdM[i]! - right;
-        this.consider(best, f, threshold, true, missing, CL + mC, WL + mW, gain, parentCost, limits);
+        this.consider(best, f, threshold, true, missing, CL + mC, WL + mW, gain, parentCost);
       }
     }
   }
@@ -244,14 +235,13 @@ export class MedianSplitter {
     f: number,
     m: number,
     parentCost: number,
-    limits: MedianSplitLimits,
     next: () => number,
   ): void {
     const { present, seq, keys, slotCount, slotWeight } = this;
     const order = Int32Array.from(present.subarray(0, m));
     let first = 1;
     let last = m - 1;
-    if (limits.randomSplits) {
+    if (this.p.randomSplits) {
       first = last = randomCategoryCut(order, next);
     } else {
       // categories ordered by their own weighted median, then scanned as bins are
@@ -269,7 +259,7 @@ export class MedianSplitter {
       WL += slotWeight[order[k - 1]!]!;
       if (k < first) continue;
       const gain = parentCost - this.fwd[k - 1]! - this.bwd[m - 1 - k]!;
-      if (!this.admissible(CL, WL, limits) || !this.better(gain, best.gain, parentCost)) continue;
+      if (!this.admissible(CL, WL) || !this.better(gain, best.gain, parentCost)) continue;
       best.gain = gain;
       best.feature = f;
       best.threshold = 0;
@@ -289,9 +279,8 @@ export class MedianSplitter {
     WL: number,
     gain: number,
     parentCost: number,
-    limits: MedianSplitLimits,
   ): void {
-    if (!this.admissible(CL, WL, limits) || !this.better(gain, best.gain, parentCost)) return;
+    if (!this.admissible(CL, WL) || !this.better(gain, best.gain, parentCost)) return;
     best.gain = gain;
     best.feature = f;
     best.threshold = threshold;
@@ -311,15 +300,11 @@ export class MedianSplitter {
   }
 
   /** Both children keep the rows and weight the limits ask for. */
-  private admissible(CL: number, WL: number, limits: MedianSplitLimits): boolean {
+  private admissible(CL: number, WL: number): boolean {
+    const { minSamplesLeaf, minChildWeight } = this.p;
     const CR = this.n - CL;
     const WR = this.nodeWeight - WL;
-    return (
-      CL >= limits.minSamplesLeaf &&
-      CR >= limits.minSamplesLeaf &&
-      WL >= limits.minChildWeight &&
-      WR >= limits.minChildWeight
-    );
+    return CL >= minSamplesLeaf && CR >= minSamplesLeaf && WL >= minChildWeight && WR >= minChildWeight;
   }
 
   /** Weighted median (centred) of one slot's rows, which bySlot lists in target order. */
