@@ -132,12 +132,15 @@ void MedianSplitter::examineNumeric(SplitChoice& best, int f, int nb, int m, dou
     cut = 0;
     while (cut + 1 < nv && present_[cut + 1] <= t) cut++;
   }
+  // the passes go as far as the cuts read (see median-split.ts)
+  const int fwdLen = cut >= 0 ? cut + 1 : (missing ? nv : nv - 1);
+  const int bwdLen = nv - 1 - std::max(cut, 0);
   for (int i = 0; i < nv; i++) seq_[i] = present_[nv - 1 - i];
-  pass(present_.data(), nv, -1, fwd_.data());
-  pass(seq_.data(), nv, -1, bwd_.data());
+  pass(present_.data(), fwdLen, -1, fwd_.data());
+  pass(seq_.data(), bwdLen, -1, bwd_.data());
   if (missing) {
-    pass(present_.data(), nv, nb, fwdM_.data());
-    pass(seq_.data(), nv, nb, bwdM_.data());
+    pass(present_.data(), fwdLen, nb, fwdM_.data());
+    pass(seq_.data(), bwdLen, nb, bwdM_.data());
   }
   const double onlyMissing = missing ? costOf(nb) : 0.0;
   const double mC = missing ? slotCount_[nb] : 0.0;
@@ -178,9 +181,10 @@ void MedianSplitter::examineCategorical(SplitChoice& best, int f, int m, double 
       return ka < kb || (ka == kb && a < b);
     });
   }
+  // as far as the cuts read: the first `last` categories, the suffixes from `first` on
   for (int i = 0; i < m; i++) seq_[i] = order[m - 1 - i];
-  pass(order.data(), m, -1, fwd_.data());
-  pass(seq_.data(), m, -1, bwd_.data());
+  pass(order.data(), last, -1, fwd_.data());
+  pass(seq_.data(), m - first, -1, bwd_.data());
   double CL = 0;
   double WL = 0;
   for (int k = 1; k <= last; k++) {

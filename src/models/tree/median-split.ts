@@ -198,12 +198,16 @@ export class MedianSplitter {
       cut = 0;
       while (cut + 1 < nv && present[cut + 1]! <= t) cut++;
     }
+    // the passes go as far as the cuts read: prefixes up to the last cut (all value bins
+    // only when missing rows may go right alone), suffixes from the first cut on
+    const fwdLen = cut >= 0 ? cut + 1 : missing ? nv : nv - 1;
+    const bwdLen = nv - 1 - Math.max(cut, 0);
     for (let i = 0; i < nv; i++) seq[i] = present[nv - 1 - i]!;
-    this.pass(present, nv, -1, this.fwd);
-    this.pass(seq, nv, -1, this.bwd);
+    this.pass(present, fwdLen, -1, this.fwd);
+    this.pass(seq, bwdLen, -1, this.bwd);
     if (missing) {
-      this.pass(present, nv, nb, this.fwdM);
-      this.pass(seq, nv, nb, this.bwdM);
+      this.pass(present, fwdLen, nb, this.fwdM);
+      this.pass(seq, bwdLen, nb, this.bwdM);
     }
     const onlyMissing = missing ? this.costOf(nb) : 0;
     const mC = missing ? slotCount[nb]! : 0;
@@ -249,9 +253,10 @@ export class MedianSplitter {
       const sorted = Array.from(order).sort((a, b) => keys[a]! - keys[b]! || a - b);
       order.set(sorted);
     }
+    // as far as the cuts read: the first `last` categories, the suffixes from `first` on
     for (let i = 0; i < m; i++) seq[i] = order[m - 1 - i]!;
-    this.pass(order, m, -1, this.fwd);
-    this.pass(seq, m, -1, this.bwd);
+    this.pass(order, last, -1, this.fwd);
+    this.pass(seq, m - first, -1, this.bwd);
     let CL = 0;
     let WL = 0;
     for (let k = 1; k <= last; k++) {
