@@ -4,11 +4,11 @@
 // WebAssembly); no graphics device was available, so no real GPU mode is measured.
 // Slow modes run on the first 1,000 queries and their time is scaled to 10,000
 // (the work is the same per query), as the table says.
-import { knnSearch } from '../src/compute/dense/kernels.ts';
-import { METRICS } from '../src/compute/dense/knn-js.ts';
-import { gpuStatus } from '../src/compute/gpu.ts';
-import { effectiveMode, gpuInstance } from '../src/compute/gpu-kernels/runtime.ts';
-import { nativeStatus } from '../src/compute/native-addon.ts';
+
+import { gpuStatus } from '../src/compute/gpu/load.ts';
+import { effectiveMode, gpuInstance } from '../src/compute/gpu/runtime.ts';
+import { knnSearch, METRICS } from '../src/compute/kernels/knn/index.ts';
+import { nativeStatus } from '../src/compute/native/load.ts';
 import { mulberry32 } from '../src/compute/rng.ts';
 import { defaultThreads, KNeighborsClassifier } from '../src/index.ts';
 import { markdown, recordResults } from './lib/record.ts';

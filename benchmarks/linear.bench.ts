@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import LogisticRegressionML from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
-import { nativeStatus } from '../src/compute/native-addon.ts';
+import { nativeStatus } from '../src/compute/native/load.ts';
 import { defaultThreads, LogisticRegression } from '../src/index.ts';
 import { logisticData } from './lib/linear-data.ts';
 import { markdown, ms, recordResults } from './lib/record.ts';

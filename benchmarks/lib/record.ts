@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { nativeStatus } from '../../src/compute/native-addon.ts';
+import { nativeStatus } from '../../src/compute/native/load.ts';
 
 /** Facts about the machine and software that a benchmark figure depends on. */
 export function machineInfo() {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { BackendUnavailableError, ValidationError } from '../errors.ts';
-import { gpuStatus } from './gpu.ts';
-import { nativeStatus } from './native-addon.ts';
+import { gpuStatus } from './gpu/load.ts';
+import { nativeStatus } from './native/load.ts';
 
 /** A concrete implementation of the compute kernels. */
 export type BackendName = 'js' | 'native' | 'gpu';

@@ -1,8 +1,8 @@
 import { arch, platform, release } from 'node:os';
 import { packageVersion } from '../cli/version.ts';
 import { defaultThreads, getBackendChoice, selectBackend } from './backend.ts';
-import { gpuStatus } from './gpu.ts';
-import { nativeStatus } from './native-addon.ts';
+import { gpuStatus } from './gpu/load.ts';
+import { nativeStatus } from './native/load.ts';
 
 export interface BackendReport {
   available: boolean;

@@ -1,4 +1,4 @@
 export * from './backend.ts';
-export * from './binning.ts';
+export * from './kernels/binning/index.ts';
 export * from './matrix.ts';
 export { mulberry32, sampleIndices } from './rng.ts';

@@ -9,8 +9,8 @@ import { KNeighborsClassifier } from './neighbors/knn-classifier.ts';
 import { KNeighborsRegressor } from './neighbors/knn-regressor.ts';
 import type { Estimator, SerializedEstimator } from './types.ts';
 
-export { GPU_AUTO_MIN_WORK } from '../compute/dense/backend.ts';
-export type { Metric as KNeighborsMetric } from '../compute/dense/knn-js.ts';
+export type { Metric as KNeighborsMetric } from '../compute/kernels/knn/index.ts';
+export { GPU_AUTO_MIN_WORK } from '../compute/kernels/table.ts';
 export type { ElasticNetParams, EnetPathOptions, LassoParams } from './linear/elastic-net.ts';
 export { enetPath } from './linear/elastic-net.ts';
 export type { LinearRegressionParams, RidgeParams } from './linear/least-squares.ts';

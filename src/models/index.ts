@@ -1,3 +1,4 @@
+export type { TreeArrays } from '../compute/kernels/trees/tree-arrays.ts';
 export type {
   GradientBoostingClassifierParams,
   GradientBoostingParams,
@@ -11,7 +12,6 @@ export { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.
 export type { DecisionTreeParams, ForestParams, MaxFeatures } from './forest/forest-model.ts';
 export { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
 export { estimatorFromJSON } from './registry.ts';
-export type { TreeArrays } from './tree/tree-arrays.ts';
 export type { TreeCommonParams } from './tree/tree-model.ts';
 export type {
   Classifier,

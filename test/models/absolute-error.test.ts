@@ -6,6 +6,14 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
 import {
+  type GrowData,
+  type GrowParams,
+  MODE_ABSOLUTE,
+} from '../../src/compute/kernels/trees/grow-params.ts';
+import { growTree } from '../../src/compute/kernels/trees/index.ts';
+import { weightedMedian } from '../../src/compute/kernels/trees/leaf-median.ts';
+import type { TreeArrays } from '../../src/compute/kernels/trees/tree-arrays.ts';
+import {
   binFeatures,
   columnMatrix,
   DecisionTreeRegressor,
@@ -14,10 +22,6 @@ import {
   mulberry32,
   RandomForestRegressor,
 } from '../../src/index.ts';
-import { type GrowData, type GrowParams, MODE_ABSOLUTE } from '../../src/models/tree/grow-params.ts';
-import { growTree } from '../../src/models/tree/kernels.ts';
-import { weightedMedian } from '../../src/models/tree/leaf-median.ts';
-import type { TreeArrays } from '../../src/models/tree/tree-arrays.ts';
 
 interface Case {
   name: string;

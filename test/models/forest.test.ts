@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
+import { weightedMedian } from '../../src/compute/kernels/trees/leaf-median.ts';
 import {
   DecisionTreeClassifier,
   DecisionTreeRegressor,
@@ -10,7 +11,6 @@ import {
   ValidationError,
 } from '../../src/index.ts';
 import { resolveMaxFeatures } from '../../src/models/forest/forest-model.ts';
-import { weightedMedian } from '../../src/models/tree/leaf-median.ts';
 import { suiteData } from './estimator-suite.ts';
 import { rareClassData, rareRecall } from './rare-class-data.ts';
 

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
-import { binFeatures, columnMatrix, MISSING_BIN, mulberry32 } from '../../src/index.ts';
-import { balanceDraw } from '../../src/models/tree/forest-kernel.ts';
 import {
   type GrowData,
   type GrowParams,
@@ -10,9 +8,11 @@ import {
   MODE_ENTROPY,
   MODE_GINI,
   MODE_GRADIENT,
-} from '../../src/models/tree/grow-params.ts';
-import { growForest, growTree, predictTrees } from '../../src/models/tree/kernels.ts';
-import { leafOf } from '../../src/models/tree/tree-arrays.ts';
+} from '../../src/compute/kernels/trees/grow-params.ts';
+import { growForest, growTree, predictTrees } from '../../src/compute/kernels/trees/index.ts';
+import { balanceDraw } from '../../src/compute/kernels/trees/js/forest.ts';
+import { leafOf } from '../../src/compute/kernels/trees/tree-arrays.ts';
+import { binFeatures, columnMatrix, MISSING_BIN, mulberry32 } from '../../src/index.ts';
 
 const nativeOk = unavailableReason('native') === undefined;
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { gpuStatus } from '../../src/compute/gpu.ts';
+import { gpuStatus } from '../../src/compute/gpu/load.ts';
 import { KNeighborsClassifier, type KNeighborsMetric, KNeighborsRegressor } from '../../src/index.ts';
 import { testedBackends } from '../helpers/backends.ts';
 

@@ -4,16 +4,16 @@
 // tolerances stated per kernel.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { denseBackend } from '../../src/compute/dense/backend.ts';
+import { gpuStatus } from '../../src/compute/gpu/load.ts';
+import { type GpuInstance, gpuInstance, isRealGpuMode } from '../../src/compute/gpu/runtime.ts';
 import {
   enetCoordinateDescent,
-  knnSearch,
   linearScores,
   logisticObjective,
   transposeProduct,
-} from '../../src/compute/dense/kernels.ts';
-import { gpuStatus } from '../../src/compute/gpu.ts';
-import { type GpuInstance, gpuInstance, isRealGpuMode } from '../../src/compute/gpu-kernels/runtime.ts';
+} from '../../src/compute/kernels/dense/index.ts';
+import { knnSearch } from '../../src/compute/kernels/knn/index.ts';
+import { denseBackend } from '../../src/compute/kernels/table.ts';
 import { mulberry32 } from '../../src/compute/rng.ts';
 import { LogisticRegression } from '../../src/index.ts';
 import { nativeAvailable } from '../helpers/backends.ts';

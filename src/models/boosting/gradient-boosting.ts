@@ -1,7 +1,12 @@
 import type { BackendName } from '../../compute/backend.ts';
-import type { BinEdges } from '../../compute/bin-edges.ts';
-import { applyBins } from '../../compute/binning.ts';
 import { nextTurn } from '../../compute/event-loop.ts';
+import type { BinEdges } from '../../compute/kernels/binning/edges.ts';
+import { applyBins } from '../../compute/kernels/binning/index.ts';
+import type { GrowData, GrowParams } from '../../compute/kernels/trees/grow-params.ts';
+import { MODE_GRADIENT } from '../../compute/kernels/trees/grow-params.ts';
+import { type GrowResult, growTree, growTreeAsync, predictTrees } from '../../compute/kernels/trees/index.ts';
+import { setLeafMedians } from '../../compute/kernels/trees/leaf-median.ts';
+import { leafOf, type TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
 import { ValidationError } from '../../errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
@@ -15,12 +20,6 @@ import {
   toFeatureMatrix,
 } from '../input.ts';
 import { ParamReader } from '../params.ts';
-import type { GrowResult } from '../tree/grow.ts';
-import type { GrowData, GrowParams } from '../tree/grow-params.ts';
-import { MODE_GRADIENT } from '../tree/grow-params.ts';
-import { growTree, growTreeAsync, predictTrees } from '../tree/kernels.ts';
-import { setLeafMedians } from '../tree/leaf-median.ts';
-import { leafOf, type TreeArrays } from '../tree/tree-arrays.ts';
 import { type TreeCommonParams, TreeModel, treeImportances } from '../tree/tree-model.ts';
 import type {
   Classifier,

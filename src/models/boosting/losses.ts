@@ -1,4 +1,4 @@
-import { weightedMedian } from '../tree/leaf-median.ts';
+import { weightedMedian } from '../../compute/kernels/trees/leaf-median.ts';
 
 /**
  * A boosting objective: starting scores, per-row gradients and hessians of the loss

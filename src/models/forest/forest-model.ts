@@ -1,5 +1,19 @@
 import type { BackendName } from '../../compute/backend.ts';
-import type { BinEdges } from '../../compute/bin-edges.ts';
+import type { BinEdges } from '../../compute/kernels/binning/edges.ts';
+import {
+  type GrowParams,
+  MODE_ABSOLUTE,
+  MODE_ENTROPY,
+  MODE_GINI,
+  MODE_GRADIENT,
+} from '../../compute/kernels/trees/grow-params.ts';
+import {
+  type ForestInput,
+  growForest,
+  growForestAsync,
+  type OobBuffers,
+} from '../../compute/kernels/trees/index.ts';
+import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import { ValidationError } from '../../errors.ts';
 import {
   applyClassWeight,
@@ -18,16 +32,6 @@ import {
   toFeatureMatrix,
 } from '../input.ts';
 import { ParamReader } from '../params.ts';
-import type { ForestInput, OobBuffers } from '../tree/forest-kernel.ts';
-import {
-  type GrowParams,
-  MODE_ABSOLUTE,
-  MODE_ENTROPY,
-  MODE_GINI,
-  MODE_GRADIENT,
-} from '../tree/grow-params.ts';
-import { growForest, growForestAsync } from '../tree/kernels.ts';
-import type { TreeArrays } from '../tree/tree-arrays.ts';
 import { type TreeCommonParams, TreeModel, treeImportances } from '../tree/tree-model.ts';
 import type {
   Classifier,
@@ -265,7 +269,8 @@ abstract class ForestModel extends TreeModel {
         path: 'maxSamples',
       });
     }
-    // balanced_subsample weighs each tree's draw (forest-kernel.ts); without a draw it is balanced
+    // balanced_subsample weighs each tree's draw (compute/kernels/trees/js/forest.ts); without a
+    // draw it is balanced
     const balancedSubsample =
       classes !== null && c.classWeight === 'balanced_subsample' && bootstrapSamples > 0;
     if (classes) {

@@ -1,5 +1,5 @@
-import type { DenseTarget } from '../../compute/dense/kernels.ts';
-import { transposeProduct } from '../../compute/dense/kernels.ts';
+import type { DenseTarget } from '../../compute/kernels/dense/index.ts';
+import { transposeProduct } from '../../compute/kernels/dense/index.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 
 /** A least-squares problem after centering and weighting (scikit-learn's _preprocess_data). */

@@ -1,10 +1,10 @@
 import type { BackendChoice } from '../../compute/backend.ts';
-import { denseBackend } from '../../compute/dense/backend.ts';
 import {
   type DenseTarget,
   enetCoordinateDescent,
   enetCoordinateDescentAsync,
-} from '../../compute/dense/kernels.ts';
+} from '../../compute/kernels/dense/index.ts';
+import { denseBackend } from '../../compute/kernels/table.ts';
 import { ValidationError } from '../../errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';

@@ -1,4 +1,4 @@
-import type { DenseTarget } from '../../compute/dense/kernels.ts';
+import type { DenseTarget } from '../../compute/kernels/dense/index.ts';
 import type { ComputeParams, SerializedEstimator } from '../types.ts';
 import { type Design, normalEquations } from './design.ts';
 import { LinearRegressorBase, type LinearSolution } from './linear-regressor.ts';

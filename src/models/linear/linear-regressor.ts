@@ -1,7 +1,7 @@
 import type { KernelName } from '../../compute/backend.ts';
-import { denseBackend } from '../../compute/dense/backend.ts';
-import { type DenseTarget, linearScores } from '../../compute/dense/kernels.ts';
 import { nextTurn } from '../../compute/event-loop.ts';
+import { type DenseTarget, linearScores } from '../../compute/kernels/dense/index.ts';
+import { denseBackend } from '../../compute/kernels/table.ts';
 import { ValidationError } from '../../errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';

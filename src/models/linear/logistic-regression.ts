@@ -1,10 +1,10 @@
-import { denseBackend } from '../../compute/dense/backend.ts';
 import {
   type DenseTarget,
   linearScores,
   logisticObjective,
   logisticObjectiveAsync,
-} from '../../compute/dense/kernels.ts';
+} from '../../compute/kernels/dense/index.ts';
+import { denseBackend } from '../../compute/kernels/table.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';

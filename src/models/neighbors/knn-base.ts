@@ -1,6 +1,5 @@
-import { denseBackend } from '../../compute/dense/backend.ts';
-import { knnSearch } from '../../compute/dense/kernels.ts';
-import { METRICS, type Metric } from '../../compute/dense/knn-js.ts';
+import { knnSearch, METRICS, type Metric } from '../../compute/kernels/knn/index.ts';
+import { denseBackend } from '../../compute/kernels/table.ts';
 import { ValidationError } from '../../errors.ts';
 import { DenseEstimator, type DenseState } from '../linear/base.ts';
 import { predictionFeatures, trainingData } from '../linear/prepared.ts';

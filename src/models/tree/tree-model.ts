@@ -1,15 +1,15 @@
 import { type BackendName, defaultThreads, selectBackend } from '../../compute/backend.ts';
-import type { BinEdges } from '../../compute/bin-edges.ts';
-import { applyBins, type BinnedMatrix, binFeatures } from '../../compute/binning.ts';
+import type { BinEdges } from '../../compute/kernels/binning/edges.ts';
+import { applyBins, type BinnedMatrix, binFeatures } from '../../compute/kernels/binning/index.ts';
+import type { GrowData } from '../../compute/kernels/trees/grow-params.ts';
+import { predictTrees } from '../../compute/kernels/trees/index.ts';
+import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../errors.ts';
 import { assertFitted, toFeatureMatrix } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import { edgesFromJSON, edgesToJSON, treeFromJSON, treeToJSON } from '../serialize.ts';
 import type { ComputeParams, FeatureInput, SerializedEstimator } from '../types.ts';
-import type { GrowData } from './grow-params.ts';
-import { predictTrees } from './kernels.ts';
-import type { TreeArrays } from './tree-arrays.ts';
 
 /** Parameters every tree learner shares. */
 export interface TreeCommonParams extends ComputeParams {

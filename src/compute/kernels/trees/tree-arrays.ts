@@ -1,11 +1,11 @@
-import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
+import { MISSING_BIN as MISSING_BIN_EXPORT } from '../binning/edges.ts';
 
 // a module-local copy: hot loops read it without going through the import binding
 const MISSING_BIN = MISSING_BIN_EXPORT;
 
 /**
  * A fitted tree in flat typed arrays, shared by both backends and by serialization.
- * Splits are on bins (see src/compute/bin-edges.ts): at an internal node with a numeric
+ * Splits are on bins (see src/compute/kernels/binning/edges.ts): at an internal node with a numeric
  * feature, a row goes left when its bin is <= `threshold`, and a missing value (bin 255)
  * goes left when `missingLeft` is 1. At a categorical split, the row goes left when its
  * bin's bit is set in the node's 256-bit set (`catBits`, 8 words from `catIndex * 8`);

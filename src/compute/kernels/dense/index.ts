@@ -1,26 +1,13 @@
-import type { BackendName } from '../backend.ts';
-import { defaultThreads } from '../backend.ts';
-import { nextTurn } from '../event-loop.ts';
-import { gpuKnnSearch } from '../gpu-kernels/knn.ts';
-import { gpuLinearScores, gpuTransposeProduct } from '../gpu-kernels/products.ts';
-import { type GpuInstance, gpuInstance } from '../gpu-kernels/runtime.ts';
-import { type CdResult, enetCoordinateDescentJs } from './coordinate-descent-js.ts';
-import { knnSearchJs } from './knn-js.ts';
+import { nextTurn } from '../../event-loop.ts';
+import { gpuInstance } from '../../gpu/runtime.ts';
+import { type DenseTarget, threads } from '../target.ts';
+import { gpuLinearScores, gpuTransposeProduct } from './gpu.ts';
+import { type CdResult, enetCoordinateDescentJs } from './js/coordinate-descent.ts';
+import { linearScoresJs, logisticObjectiveJs, logLossResiduals, transposeProductJs } from './js/products.ts';
 import { denseAddon } from './native.ts';
-import { linearScoresJs, logisticObjectiveJs, logLossResiduals, transposeProductJs } from './products-js.ts';
 
-/** Where a dense kernel runs: a resolved backend, its thread count and gpu.js instance. */
-export interface DenseTarget {
-  backend: BackendName;
-  /** Native threads; 0 = every core. */
-  nThreads?: number;
-  /** gpu.js instance for the gpu backend; default: the one src/compute/gpu.ts loaded. */
-  gpu?: GpuInstance;
-}
-
-function threads(t: DenseTarget): number {
-  return t.nThreads && t.nThreads > 0 ? t.nThreads : defaultThreads();
-}
+export type { DenseTarget } from '../target.ts';
+export type { CdResult } from './js/coordinate-descent.ts';
 
 /**
  * out (n x K, column-major) = X · coefᵀ + intercept on the target backend.
@@ -146,33 +133,6 @@ export function enetCoordinateDescent(
     return { nIter, gap };
   }
   return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
-}
-
-/**
- * The k nearest training rows of each query on the target backend (see knnSearchJs).
- *
- * @example
- * knnSearch({ backend: 'native' }, X.data, X.nRows, Q.data, Q.nRows, p, 5, 0, idx, dist);
- */
-export function knnSearch(
-  t: DenseTarget,
-  X: Float64Array,
-  nTrain: number,
-  Q: Float64Array,
-  nQuery: number,
-  p: number,
-  k: number,
-  metric: number,
-  outIndex: Int32Array,
-  outDist: Float64Array,
-): void {
-  if (t.backend === 'native') {
-    denseAddon().knnSearch(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist, threads(t));
-  } else if (t.backend === 'gpu') {
-    gpuKnnSearch(t.gpu ?? gpuInstance(), X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
-  } else {
-    knnSearchJs(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
-  }
 }
 
 /**

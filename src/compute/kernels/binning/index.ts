@@ -1,13 +1,13 @@
-import { ValidationError } from '../errors.ts';
-import { type BackendChoice, type BackendName, defaultThreads, selectBackend } from './backend.ts';
-import { allocateBinEdges, type BinEdges, DEFAULT_BIN_SAMPLE_SIZE, MAX_VALUE_BINS } from './bin-edges.ts';
-import { applyBinsJs, fitBinEdgesJs } from './js/binning.ts';
-import type { ColumnMatrix } from './matrix.ts';
-import { type BinningCallArgs, nativeStatus } from './native-addon.ts';
-import { sampleIndices } from './rng.ts';
+import { ValidationError } from '../../../errors.ts';
+import { type BackendChoice, type BackendName, defaultThreads, selectBackend } from '../../backend.ts';
+import type { ColumnMatrix } from '../../matrix.ts';
+import { type BinningCallArgs, nativeStatus } from '../../native/load.ts';
+import { sampleIndices } from '../../rng.ts';
+import { allocateBinEdges, type BinEdges, DEFAULT_BIN_SAMPLE_SIZE, MAX_VALUE_BINS } from './edges.ts';
+import { applyBinsJs, fitBinEdgesJs } from './js.ts';
 
-export type { BinEdges } from './bin-edges.ts';
-export { columnEdges, MAX_VALUE_BINS, MISSING_BIN } from './bin-edges.ts';
+export type { BinEdges } from './edges.ts';
+export { columnEdges, MAX_VALUE_BINS, MISSING_BIN } from './edges.ts';
 
 /** Options of {@link binFeatures}. */
 export interface BinningOptions {
@@ -50,7 +50,7 @@ interface ResolvedOptions {
 /**
  * Quantile-bins every column of a column-major matrix into bytes: the input format
  * of the histogram tree learners. Identical bins on every backend; the rules are in
- * bin-edges.ts.
+ * edges.ts.
  *
  * @example
  * const X = columnMatrix(new Float64Array([1, 2, 3, NaN]), 4, 1);

@@ -1,5 +1,5 @@
 /**
- * The inputs of the histogram tree grower, shared by the TypeScript grower (grow.ts) and
+ * The inputs of the histogram tree grower, shared by the TypeScript grower (js/grow.ts) and
  * the C++ one (native/src/tree_grow.cc), which follow the same rules step by step.
  *
  * Statistics: in gradient mode every row carries a gradient g and a hessian h, a leaf's
@@ -16,7 +16,7 @@ export const MODE_ENTROPY = 2;
 /**
  * Absolute error (scikit-learn's criterion): rows carry a target (in `grad`) and a weight
  * (in `hess`); a side's cost is sum w * |y - weighted median|, a split's gain the parent's
- * cost minus both children's, and a leaf holds the weighted median (median-split.ts).
+ * cost minus both children's, and a leaf holds the weighted median (js/median-split.ts).
  */
 export const MODE_ABSOLUTE = 3;
 

@@ -1,5 +1,5 @@
 import { BackendUnavailableError } from '../../errors.ts';
-import { gpuStatus } from '../gpu.ts';
+import { gpuStatus } from './load.ts';
 
 /** The part of a gpu.js kernel the dense kernels use. */
 export interface GpuKernel {
@@ -34,7 +34,7 @@ export function isRealGpuMode(mode: string): boolean {
 }
 
 /**
- * The gpu.js instance the `gpu` backend uses (the one src/compute/gpu.ts loaded), or a
+ * The gpu.js instance the `gpu` backend uses (the one src/compute/gpu/load.ts loaded), or a
  * new one in `mode` (e.g. `cpu` in tests) from the same gpu.js. Throws a
  * BackendUnavailableError naming why when gpu.js is absent.
  *
@@ -102,6 +102,27 @@ export function flatten(result: Float32Array | Float32Array[], length: number): 
   for (const row of result) {
     out.set(row, off);
     off += row.length;
+  }
+  return out;
+}
+
+/** What gpu.js binds `this` to inside a kernel. */
+export interface KernelThis {
+  thread: { x: number; y: number; z: number };
+}
+
+/**
+ * Rows r0 .. r0+len of a column-major float64 matrix as a column-major float32 block,
+ * the form gpu.js uploads.
+ *
+ * @example
+ * toFloat32Block(X.data, X.nRows, X.nCols, 0, 1024);
+ */
+export function toFloat32Block(M: Float64Array, n: number, p: number, r0: number, len: number): Float32Array {
+  const out = new Float32Array(len * p);
+  for (let j = 0; j < p; j++) {
+    const src = j * n + r0;
+    for (let i = 0; i < len; i++) out[j * len + i] = M[src + i]!;
   }
   return out;
 }

@@ -5,8 +5,8 @@ import {
   type KernelName,
   selectBackend,
 } from '../backend.ts';
-import { gpuStatus } from '../gpu.ts';
-import { effectiveMode, type GpuInstance, isRealGpuMode } from '../gpu-kernels/runtime.ts';
+import { gpuStatus } from '../gpu/load.ts';
+import { effectiveMode, type GpuInstance, isRealGpuMode } from '../gpu/runtime.ts';
 
 /**
  * Work (multiply-adds per call) above which `auto` sends a dense kernel to a real GPU.

@@ -1,5 +1,5 @@
-import { BackendUnavailableError } from '../../errors.ts';
-import { nativeStatus } from '../native-addon.ts';
+import { BackendUnavailableError } from '../../../errors.ts';
+import { nativeStatus } from '../../native/load.ts';
 
 /**
  * X, n, p, K, y, w, theta, grad, nThreads: the arguments of the logistic objective, named

@@ -1,10 +1,10 @@
-import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
-import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
-import type { GrowData, GrowParams } from './grow-params.ts';
-import * as modes from './grow-params.ts';
+import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts';
+import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
+import type { GrowData, GrowParams } from '../grow-params.ts';
+import * as modes from '../grow-params.ts';
+import type { TreeArrays } from '../tree-arrays.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
-import type { TreeArrays } from './tree-arrays.ts';
 
 // module-local copies: hot loops read them without going through import bindings
 const MISSING_BIN = MISSING_BIN_EXPORT;

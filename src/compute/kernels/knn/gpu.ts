@@ -1,6 +1,6 @@
-import { METRICS, offerNeighbour } from '../dense/knn-js.ts';
-import { gpuDistanceBlock, KNN_QUERY_BLOCK, KNN_TRAIN_BLOCK, toFloat32Block } from './products.ts';
-import type { GpuInstance } from './runtime.ts';
+import { cachedKernel, flatten, type GpuInstance, toFloat32Block } from '../../gpu/runtime.ts';
+import { cosineKernel, manhattanKernel, sqEuclideanKernel } from './gpu-functions.ts';
+import { METRICS, offerNeighbour } from './js.ts';
 
 function norms32(M: Float32Array, n: number, p: number): Float32Array {
   const out = new Float32Array(n);
@@ -97,4 +97,41 @@ export function gpuKnnSearch(
       }
     }
   }
+}
+
+/** Training rows and queries per distance block on the device (output nQuery x nTrain). */
+export const KNN_TRAIN_BLOCK = 16_384;
+export const KNN_QUERY_BLOCK = 256;
+
+/**
+ * One block of the k-NN distance matrix on the gpu backend: out[q·nt + t] is the
+ * distance (squared for Euclidean) between query q and training row t of the block,
+ * in float32. Inputs are column-major float32 blocks; norms only for cosine.
+ *
+ * @example
+ * const d = gpuDistanceBlock(gpu, 0, Xb, Qb, nt, nq, p);
+ */
+export function gpuDistanceBlock(
+  gpu: GpuInstance,
+  metric: number,
+  Xb: Float32Array,
+  Qb: Float32Array,
+  nt: number,
+  nq: number,
+  p: number,
+  xNorm?: Float32Array,
+  qNorm?: Float32Array,
+): Float32Array {
+  const loop = Math.max(p, 1);
+  if (metric === 2) {
+    const kernel = cachedKernel(gpu, 'cosine', cosineKernel, loop);
+    kernel.setOutput([nt, nq]);
+    return flatten(kernel(Xb, Qb, xNorm, qNorm, nt, nq, p), nt * nq);
+  }
+  const kernel =
+    metric === 1
+      ? cachedKernel(gpu, 'manhattan', manhattanKernel, loop)
+      : cachedKernel(gpu, 'sqEuclidean', sqEuclideanKernel, loop);
+  kernel.setOutput([nt, nq]);
+  return flatten(kernel(Xb, Qb, nt, nq, p), nt * nq);
 }

@@ -31,8 +31,8 @@ export type BinningCallArgs = [
 
 export type NativeStatus = { available: true; addon: NativeAddon } | { available: false; reason: string };
 
-// src/compute/ and dist/compute/ both sit two levels below the package root.
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+// src/compute/native/ and dist/compute/native/ both sit three levels below the package root.
+const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const addonPath = `${packageRoot}native/build/Release/mlsweep.node`;
 const statusPath = `${packageRoot}native/build-status.json`;
 

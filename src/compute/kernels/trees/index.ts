@@ -1,9 +1,12 @@
-import type { BackendName } from '../../compute/backend.ts';
-import { nativeStatus } from '../../compute/native-addon.ts';
-import { type ForestInput, growForestJs, growForestJsAsync, type OobBuffers } from './forest-kernel.ts';
-import { type GrowResult, growTreeJs } from './grow.ts';
+import type { BackendName } from '../../backend.ts';
+import { nativeStatus } from '../../native/load.ts';
 import { type GrowData, type GrowParams, packGrowParams } from './grow-params.ts';
+import { type ForestInput, growForestJs, growForestJsAsync, type OobBuffers } from './js/forest.ts';
+import { type GrowResult, growTreeJs } from './js/grow.ts';
 import { addTreePredictions, type TreeArrays } from './tree-arrays.ts';
+
+export type { ForestInput, OobBuffers } from './js/forest.ts';
+export type { GrowResult } from './js/grow.ts';
 
 type TreeCallArgs = [
   Uint8Array,
@@ -150,7 +153,7 @@ function forestArgs(input: ForestInput, nThreads: number, oob: OobBuffers | null
 
 /**
  * Grows a forest: trees in parallel on the native backend, one by one in TypeScript;
- * identical trees either way (see forest-kernel.ts for the draws).
+ * identical trees either way (see js/forest.ts for the draws).
  *
  * @example
  * const trees = growForest('native', input, 2, null);

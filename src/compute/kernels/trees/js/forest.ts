@@ -1,8 +1,8 @@
-import { nextTurn } from '../../compute/event-loop.ts';
-import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../compute/rng.ts';
+import { nextTurn } from '../../../event-loop.ts';
+import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts';
+import { type GrowData, type GrowParams, MODE_ABSOLUTE, MODE_GRADIENT } from '../grow-params.ts';
+import { leafOf as leafOfExport, type TreeArrays } from '../tree-arrays.ts';
 import { growTreeJs } from './grow.ts';
-import { type GrowData, type GrowParams, MODE_ABSOLUTE, MODE_GRADIENT } from './grow-params.ts';
-import { leafOf as leafOfExport, type TreeArrays } from './tree-arrays.ts';
 
 // module-local copies: the per-row loops read them without going through import bindings
 const UINT32_RANGE = UINT32_RANGE_EXPORT;

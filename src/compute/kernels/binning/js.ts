@@ -1,5 +1,5 @@
-import { type BinEdges, MAX_VALUE_BINS, MISSING_BIN, midpoint } from '../bin-edges.ts';
-import type { ColumnMatrix } from '../matrix.ts';
+import type { ColumnMatrix } from '../../matrix.ts';
+import { type BinEdges, MAX_VALUE_BINS, MISSING_BIN, midpoint } from './edges.ts';
 
 /** Fills `out` (already allocated) with the edges of every column, from the sampled rows. */
 export function fitBinEdgesJs(

@@ -1,4 +1,4 @@
-import { UINT32_RANGE } from '../../compute/rng.ts';
+import { UINT32_RANGE } from '../../../rng.ts';
 
 /**
  * Extra trees' threshold for a feature: a bin drawn uniformly in [lowest, highest) of the

@@ -1,6 +1,6 @@
-import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../compute/bin-edges.ts';
-import type { GrowData, GrowParams } from './grow-params.ts';
-import { medianOfSorted } from './leaf-median.ts';
+import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
+import type { GrowData, GrowParams } from '../grow-params.ts';
+import { medianOfSorted } from '../leaf-median.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
 // module-local copies: hot loops read them without going through import bindings
