@@ -4,13 +4,13 @@ import { ValidationError } from '../errors.ts';
 import type { Estimator } from '../models/types.ts';
 import { sweep } from '../sweep/engine.ts';
 import type { StopReason, TrialResult } from '../sweep/types.ts';
-import { type BuildContext, selectCandidates } from './candidates.ts';
+import { type BuildContext, selectCandidates, type Task } from './candidates.ts';
 import { type Combination, chooseCombination, ensemblePool } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
 import { evaluateTrial } from './evaluate.ts';
 import { balancedWeights, featurizerTarget, prepareFolds } from './folds.ts';
-import { AutoMLPipeline, type PipelineMember } from './pipeline.ts';
-import { loadTrainingTable, prepareData, resolveSplits } from './prepare.ts';
+import { AutoMLPipeline, type PipelineMember, type PipelineProvenance } from './pipeline.ts';
+import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
 import {
   DEFAULT_PRIMARY_METRIC,
   type EncodedTarget,
@@ -50,7 +50,7 @@ function validateLimits(o: AutoMLOptions): void {
   positive(l.trialTimeoutMinutes, 'limits.trialTimeoutMinutes');
   positive(l.maxTrials, 'limits.maxTrials', true);
   positive(l.maxConcurrentTrials, 'limits.maxConcurrentTrials', true);
-  if (o.task !== 'classification' && o.task !== 'regression') {
+  if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression') {
     throw new ValidationError(
       `task must be 'classification' or 'regression', got ${JSON.stringify(o.task)}`,
       {
@@ -58,6 +58,16 @@ function validateLimits(o: AutoMLOptions): void {
       },
     );
   }
+}
+
+/** The metric, its goal and the candidate families of a task, each validated. */
+function taskSettings(task: Task, o: AutoMLOptions) {
+  const metric = o.primaryMetric ?? DEFAULT_PRIMARY_METRIC[task];
+  return {
+    metric,
+    goal: metricGoal(task, metric),
+    candidates: selectCandidates(task, o.allowedModels, o.blockedModels),
+  };
 }
 
 /**
@@ -85,12 +95,13 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   const budgetEnd = t0 + budgetSeconds * 1000;
   const safety = safetySeconds(budgetSeconds);
   const seed = options.seed ?? 0;
-  const task = options.task;
-  const metric = options.primaryMetric ?? DEFAULT_PRIMARY_METRIC[task];
-  const goal = metricGoal(task, metric);
-  const candidates = selectCandidates(task, options.allowedModels, options.blockedModels);
-
+  // Everything is checked before the search: options first (when the task is given),
+  // then the data, the target and the task it implies.
+  const given = options.task !== undefined ? taskSettings(options.task, options) : undefined;
   const table = await loadTrainingTable(options);
+  const resolved = resolveTask(table, options.target, options.task);
+  const task = resolved.task;
+  const { metric, goal, candidates } = given ?? taskSettings(task, options);
   const validation = options.validation ?? 'auto';
   const groupColumn =
     typeof validation === 'object' && validation.type === 'group' ? validation.column : undefined;
@@ -103,7 +114,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     features = features.drop([groupColumn]);
   }
   const { target } = prepared;
-  const notices = [...prepared.notices];
+  const notices = [...table.notices, ...resolved.notices, ...prepared.notices];
   const { splits, description } = resolveSplits(
     validation,
     { ...prepared, features },
@@ -137,7 +148,14 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   let completed = 0;
   let ownStop: AutoMLResult['stopReason'] | undefined;
   const controller = new AbortController();
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  // The caller's signal interrupts the search unless it had already ended by a limit of its own.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted ||= !controller.signal.aborted;
+    controller.abort();
+  };
+  if (options.signal?.aborted) interrupt();
+  else options.signal?.addEventListener('abort', interrupt, { once: true });
 
   /** Seconds the final fit of a trial's configuration on all rows is expected to take. */
   const finalFitSeconds = (r: TrialRecord) =>
@@ -238,7 +256,9 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
       });
     },
   });
+  options.signal?.removeEventListener('abort', interrupt);
   if (!best) {
+    if (interrupted) throw options.signal!.reason;
     const errors = sweepResult.trials.map((t) => t.error).filter((e) => e !== undefined);
     throw new ValidationError(
       `no trial completed within the limits (${sweepResult.message})${errors.length ? `; first error: ${errors[0]}` : ''}`,
@@ -251,9 +271,17 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
   let leaderboard: LeaderboardEntry[] = ranked.map((r, i) => entry(r, i + 1));
 
   // Ensemble selection and stacking, kept only when they validate better and their refit fits in time.
+  // An interrupted search skips them: the user asked to stop, and they would refit several
+  // models; the best single pipeline is refitted on all rows (about as long as one of its
+  // trial's folds took, as the fold models are not kept).
   const ens = options.ensemble ?? true;
+  if (interrupted && ens !== false) {
+    notices.push(
+      'Interrupted: the search stopped early; ensemble selection and stacking were skipped, the best single pipeline found was refitted on all rows.',
+    );
+  }
   const combination =
-    ens === false
+    ens === false || interrupted
       ? { kind: 'single' as const, members: [{ record: best, weight: 1 }], score: best.score }
       : await chooseCombination(
           ranked,
@@ -275,6 +303,9 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     chosenEntry = leaderboard[0]!;
   }
 
+  const stopReason: AutoMLResult['stopReason'] = interrupted
+    ? 'interrupted'
+    : (ownStop ?? (sweepResult.stopReason as StopReason));
   const pipeline = await fitPipeline(
     features,
     target,
@@ -283,8 +314,8 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     prepared.imbalanced,
     options,
     metric,
+    { stopReason, partial: interrupted },
   );
-  const stopReason: AutoMLResult['stopReason'] = ownStop ?? (sweepResult.stopReason as StopReason);
   return {
     task,
     primaryMetric: metric,
@@ -295,6 +326,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     featureImportances: pipeline.featureImportances(),
     trials: sweepResult.trials as TrialResult[],
     stopReason,
+    partial: interrupted,
     notices,
     validation: description,
     durationSeconds: (performance.now() - t0) / 1000,
@@ -339,6 +371,7 @@ async function fitPipeline(
   balance: boolean,
   options: AutoMLOptions,
   metric: string,
+  provenance: PipelineProvenance,
 ): Promise<AutoMLPipeline> {
   const chosen = combination.members;
   const featurizer = new Featurizer({ ...(options.featurization ?? {}), seed: build.seed });
@@ -393,5 +426,6 @@ async function fitPipeline(
     members,
     primaryMetric: metric,
     validationScore: combination.score,
+    provenance,
   });
 }

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { ColumnMatrix } from '../compute/matrix.ts';
+import { writeFileAtomic } from '../core/files.ts';
 import { Featurizer, type SerializedFeaturizer } from '../data/featurizer.ts';
 import { applyStandardScaling, type StandardScaling } from '../data/scale.ts';
 import type { ColumnKind, Table } from '../data/table.ts';
@@ -41,6 +42,16 @@ export interface SerializedPipeline {
   readonly stacker?: SerializedEstimator;
   readonly primaryMetric: string;
   readonly validationScore: number;
+  /** Why the search that chose this pipeline ended (e.g. `budget`, `interrupted`). */
+  readonly stopReason?: string;
+  /** True when the search was interrupted: the best pipeline found so far, not a finished search's. */
+  readonly partial?: boolean;
+}
+
+/** How the search that produced a pipeline ended, kept in the model file. */
+export interface PipelineProvenance {
+  readonly stopReason?: string;
+  readonly partial?: boolean;
 }
 
 /**
@@ -66,6 +77,8 @@ export class AutoMLPipeline {
   readonly stacker: Estimator | undefined;
   readonly primaryMetric: string;
   readonly validationScore: number;
+  /** How the search that chose it ended; `partial` when it was interrupted. */
+  readonly provenance: PipelineProvenance;
 
   constructor(init: {
     task: Task;
@@ -77,6 +90,7 @@ export class AutoMLPipeline {
     stacker?: Estimator;
     primaryMetric: string;
     validationScore: number;
+    provenance?: PipelineProvenance;
   }) {
     this.task = init.task;
     this.target = init.target;
@@ -87,6 +101,7 @@ export class AutoMLPipeline {
     this.stacker = init.stacker;
     this.primaryMetric = init.primaryMetric;
     this.validationScore = init.validationScore;
+    this.provenance = init.provenance ?? {};
     if (this.members.length === 0)
       throw new ValidationError('a pipeline needs at least one model', { path: 'members' });
   }
@@ -203,6 +218,8 @@ export class AutoMLPipeline {
       ...(this.stacker ? { stacker: this.stacker.toJSON() } : {}),
       primaryMetric: this.primaryMetric,
       validationScore: this.validationScore,
+      ...(this.provenance.stopReason !== undefined ? { stopReason: this.provenance.stopReason } : {}),
+      ...(this.provenance.partial !== undefined ? { partial: this.provenance.partial } : {}),
     };
   }
 
@@ -234,12 +251,22 @@ export class AutoMLPipeline {
       ...(json.stacker ? { stacker: estimatorFromJSON(json.stacker) } : {}),
       primaryMetric: json.primaryMetric,
       validationScore: json.validationScore,
+      provenance: {
+        ...(json.stopReason !== undefined ? { stopReason: json.stopReason } : {}),
+        ...(json.partial !== undefined ? { partial: json.partial } : {}),
+      },
     });
   }
 
-  /** Writes the pipeline as one JSON file. */
+  /**
+   * Writes the pipeline as one JSON file, atomically (a temporary file beside `path`, then
+   * renamed): an existing file is replaced whole or left as it was, never half written.
+   *
+   * @example
+   * pipeline.save('model.json');
+   */
   save(path: string): void {
-    writeFileSync(path, JSON.stringify(this.toJSON()));
+    writeFileAtomic(path, JSON.stringify(this.toJSON()));
   }
 
   /**

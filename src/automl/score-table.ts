@@ -1,6 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { openAtomicWriteStream } from '../core/files.ts';
 import { csvBatches, TableBuilder } from '../data/read-csv.ts';
+import { StrayTally } from '../data/strays.ts';
 import { isNumericColumn, type Table } from '../data/table.ts';
 import { DataError } from '../errors.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
@@ -55,6 +56,14 @@ export interface PredictCsvOptions {
   readonly proba?: boolean;
   readonly delimiter?: string;
   readonly missing?: readonly string[];
+  /**
+   * Called once per numeric column with stray strings (at most 5% of a batch's cells, the
+   * training rule) after every row is scored: those cells were read as missing, e.g.
+   * `new.csv: column 'age': 2 of 1000 values are not numbers (e.g. 'n/a' at line 17); read as missing`.
+   */
+  readonly onNotice?: (message: string) => void;
+  /** Aborting it stops between batches: the promise rejects with its reason (a path output is left as it was). */
+  readonly signal?: AbortSignal;
 }
 
 function csvCell(v: string | number): string {
@@ -62,13 +71,27 @@ function csvCell(v: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Writes with backpressure; rejects when the stream fails (before or while waiting for room). */
 function write(out: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (out.write(text)) resolve();
-    else {
-      out.once('drain', resolve);
-      out.once('error', reject);
+    if (out.errored || out.destroyed) {
+      reject(out.errored ?? new Error('the output stream is closed'));
+      return;
     }
+    if (out.write(text)) {
+      resolve();
+      return;
+    }
+    const onError = (error: Error) => {
+      out.off('drain', onDrain);
+      reject(error);
+    };
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
   });
 }
 
@@ -76,7 +99,10 @@ function write(out: Writable, text: string): Promise<void> {
  * Batch scoring that streams: reads `input` chunk by chunk, predicts each batch of rows
  * and writes a CSV (`prediction`, plus `proba_<class>` columns) to `output` (a path or a
  * stream), so files larger than memory work. Columns are read with the kinds they had in
- * training and matched by name; a lacking column is a DataError naming it.
+ * training and matched by name; a lacking column is a DataError naming it. A path is
+ * written atomically: to a temporary file beside it, renamed into place only when every
+ * row is scored, so an error part-way (a bad row, an abort) leaves an existing file as it
+ * was.
  *
  * @example
  * const { rows } = await predictCsv(AutoMLPipeline.load('model.json'), 'new.csv', 'predictions.csv');
@@ -87,7 +113,25 @@ export async function predictCsv(
   output: string | Writable,
   options: PredictCsvOptions = {},
 ): Promise<{ rows: number }> {
-  const out = typeof output === 'string' ? createWriteStream(output) : output;
+  if (typeof output !== 'string') return writePredictions(pipeline, input, output, options);
+  const atomic = openAtomicWriteStream(output);
+  try {
+    const result = await writePredictions(pipeline, input, atomic.stream, options);
+    await atomic.commit();
+    return result;
+  } catch (error) {
+    atomic.abort();
+    throw error;
+  }
+}
+
+async function writePredictions(
+  pipeline: AutoMLPipeline,
+  input: string,
+  out: Writable,
+  options: PredictCsvOptions,
+): Promise<{ rows: number }> {
+  options.signal?.throwIfAborted();
   const proba = options.proba === true && pipeline.task === 'classification';
   const header = ['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])];
   await write(out, `${header.map(csvCell).join(',')}\n`);
@@ -95,7 +139,9 @@ export async function predictCsv(
   let names: string[] | undefined;
   let headerLine = 1;
   let rows = 0;
+  const strays = new StrayTally();
   for await (const { records } of csvBatches(input, options.delimiter)) {
+    options.signal?.throwIfAborted();
     let batch = records;
     if (!names) {
       names = records[0]?.fields ?? [];
@@ -107,6 +153,7 @@ export async function predictCsv(
     builder.add(batch);
     const present = Object.fromEntries(Object.entries(types).filter(([n]) => builder.names.includes(n)));
     const table = builder.build(present);
+    strays.add(builder.strays);
     const raw = pipeline.predictRaw(table);
     const labels = pipeline.labelsOf(raw);
     const k = pipeline.classes.length;
@@ -119,7 +166,6 @@ export async function predictCsv(
     await write(out, `${lines.join('\n')}\n`);
     rows += table.nRows;
   }
-  if (typeof output === 'string')
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  for (const notice of strays.notices()) options.onNotice?.(notice);
   return { rows };
 }

@@ -52,7 +52,12 @@ export interface AutoMLProgress {
 
 /** Options of `automl()`, with Azure AutoML's names. */
 export interface AutoMLOptions {
-  readonly task: Task;
+  /**
+   * Inferred from the target when absent, with a notice: labels and integers with few
+   * distinct values (at most max(2, min(20, 10% of rows))) are classification, other
+   * numbers regression (see `inferTask`).
+   */
+  readonly task?: Task;
   /** The training data as a Table... */
   readonly data?: Table;
   /** ...or a CSV file (a `<name>.schema.json` beside it fixes column kinds unless `schema` is given). */
@@ -75,7 +80,12 @@ export interface AutoMLOptions {
   /** Where every trial is recorded (e.g. the tracking module's SQLite store); default in memory. */
   readonly tracking?: SweepStore;
   readonly onProgress?: (p: AutoMLProgress) => void;
-  /** Aborting it stops the search; the best model so far is still fitted and returned. */
+  /**
+   * Aborting it stops the search (an interrupt): running trials are cancelled, ensembling is
+   * skipped, and the best pipeline found so far is refitted on all rows and returned with
+   * `partial: true` and stopReason `interrupted`. Aborted before any trial completed, the
+   * promise rejects with the signal's reason.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -110,8 +120,10 @@ export interface AutoMLResult {
   readonly featureImportances: ReadonlyArray<{ readonly feature: string; readonly importance: number }>;
   /** Every trial of the sweep, in any status. */
   readonly trials: readonly TrialResult[];
-  readonly stopReason: StopReason | 'early_termination' | 'exit_score' | 'budget';
-  /** Things worth knowing: class imbalance, dropped rows, the validation used. */
+  readonly stopReason: StopReason | 'early_termination' | 'exit_score' | 'budget' | 'interrupted';
+  /** True when `signal` stopped the search: the best pipeline found until then, not a finished search's. */
+  readonly partial: boolean;
+  /** Things worth knowing: the task when inferred, stray strings read as missing, class imbalance, dropped rows, the validation used. */
   readonly notices: readonly string[];
   readonly validation: string;
   readonly durationSeconds: number;

@@ -1,10 +1,12 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { automl } from '../automl/automl.ts';
 import type { Task } from '../automl/candidates.ts';
 import { evaluatePipeline } from '../automl/score-table.ts';
-import type { AutoMLResult, LeaderboardEntry } from '../automl/types.ts';
+import type { AutoMLOptions, AutoMLResult, LeaderboardEntry } from '../automl/types.ts';
 import type { BackendChoice } from '../compute/backend.ts';
+import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
 import { inferKind } from '../data/infer.ts';
 import { readCsv } from '../data/read-csv.ts';
 import { loadSchema } from '../data/schema.ts';
@@ -12,7 +14,9 @@ import type { Table } from '../data/table.ts';
 import { ValidationError } from '../errors.ts';
 import { automlReportInput } from '../report/automl-input.ts';
 import { renderReport } from '../report/render.ts';
+import { backendOption, choiceOption, integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
+import { onStopSignals, SIGNAL_EXIT_CODE } from './signals.ts';
 
 interface AutoMLCliOptions {
   train: string;
@@ -21,39 +25,37 @@ interface AutoMLCliOptions {
   task?: string;
   schema?: string;
   primaryMetric?: string;
-  timeoutMinutes?: string;
-  trialTimeoutMinutes?: string;
-  maxTrials?: string;
-  maxConcurrentTrials?: string;
-  exitScore?: string;
+  timeoutMinutes?: number;
+  trialTimeoutMinutes?: number;
+  maxTrials?: number;
+  maxConcurrentTrials?: number;
+  exitScore?: number;
   earlyTermination: boolean;
   ensemble: boolean;
-  allowedModels?: string;
-  blockedModels?: string;
+  allowedModels?: string[];
+  blockedModels?: string[];
   delimiter?: string;
-  seed?: string;
-  backend?: string;
+  seed?: number;
+  backend?: BackendChoice;
   out: string;
   report?: string;
   json?: boolean;
 }
 
-function number(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) {
-    throw new ValidationError(`${option} must be a number, got ${JSON.stringify(value)}`, { path: option });
+/**
+ * Checks, before any work, every file the job will write: --out and --report can be
+ * written, are not one of the inputs, and are not the same file as each other.
+ */
+function checkOutputs(o: AutoMLCliOptions, schema: string | undefined): void {
+  const inputs = { '--train': o.train, '--test': o.test, '--schema': schema };
+  checkOutputFile(o.out, '--out', inputs);
+  if (o.report === undefined) return;
+  checkOutputFile(o.report, '--report', { ...inputs, '--out': o.out });
+  if (resolve(o.report) === resolve(o.out)) {
+    throw new ValidationError(`--report ${o.report} is the same file as --out: choose another name`, {
+      path: '--report',
+    });
   }
-  return n;
-}
-
-function list(value: string | undefined): string[] | undefined {
-  return value === undefined
-    ? undefined
-    : value
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
 }
 
 /** The task: given, from the schema, or from the target column (numbers: regression, else classification). */
@@ -126,105 +128,174 @@ export function registerAutoML(program: Command): void {
     .requiredOption('--train <csv>', 'training data (CSV with a header row)')
     .requiredOption('--target <column>', 'the column to predict')
     .option('--test <csv>', 'a labelled test set: every metric of the task is reported on it')
-    .option('--task <task>', 'classification or regression (default: from the schema or the target column)')
+    .option(
+      '--task <task>',
+      'classification or regression (default: from the schema or the target column)',
+      choiceOption(['classification', 'regression']),
+    )
     .option('--schema <json>', 'column kinds (.schema.json form); default: <train>.schema.json when present')
     .option(
       '--primary-metric <name>',
       'metric to optimize (Azure names; default accuracy / normalized_root_mean_squared_error)',
     )
-    .option('--timeout-minutes <n>', 'time budget of the whole job, final fit included (default 360)')
-    .option('--trial-timeout-minutes <n>', 'time limit of one trial')
-    .option('--max-trials <n>', 'most trials (default 1000)')
-    .option('--max-concurrent-trials <n>', 'trials at a time (default 1)')
-    .option('--exit-score <x>', 'stop once a trial reaches this score')
+    .option(
+      '--timeout-minutes <n>',
+      'time budget of the whole job, final fit included (default 360)',
+      numberOption({ above: 0 }),
+    )
+    .option('--trial-timeout-minutes <n>', 'time limit of one trial', numberOption({ above: 0 }))
+    .option('--max-trials <n>', 'most trials (default 1000)', integerOption({ min: 1 }))
+    .option('--max-concurrent-trials <n>', 'trials at a time (default 1)', integerOption({ min: 1 }))
+    .option('--exit-score <x>', 'stop once a trial reaches this score', numberOption())
     .option('--no-early-termination', 'do not stop when the score has not improved in 20 trials')
-    .option('--no-ensemble', 'do not try ensemble selection')
-    .option('--allowed-models <list>', 'comma-separated model names to try (only these)')
-    .option('--blocked-models <list>', 'comma-separated model names not to try')
+    .option('--no-ensemble', 'do not try ensemble selection or stacking')
+    .option('--allowed-models <list>', 'comma-separated model names to try (only these)', listOption)
+    .option('--blocked-models <list>', 'comma-separated model names not to try', listOption)
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed)')
-    .option('--seed <n>', 'seed of every random choice (default 0)')
-    .option('--backend <name>', 'compute backend: auto, js, native, gpu')
+    .option('--seed <n>', 'seed of every random choice (default 0)', integerOption())
+    .option('--backend <name>', 'compute backend: auto, js, native, gpu', backendOption)
     .option('--out <path>', 'where to save the fitted pipeline', 'model.json')
-    .option('--json', 'print one JSON document (leaderboard, test metrics) on stdout')
+    .option(
+      '--json',
+      'print one JSON document (leaderboard, every trial, test metrics) on stdout; `mlsweep report` reads it',
+    )
     .option(
       '--report <file>',
       'write a self-contained HTML report (model pictures on --test rows when given)',
     )
+    .addHelpText(
+      'after',
+      '\nEvery output is checked before the search starts and written atomically. Ctrl-C (or SIGTERM,\nSIGHUP) stops the search and still writes the best pipeline so far, the leaderboard and the\nreport, marked partial (exit 130, 143, 129); a second signal aborts at once.',
+    )
     .action(async (o: AutoMLCliOptions) => {
       const sibling = o.train.replace(/\.csv$/i, '.schema.json');
       const schema = o.schema ?? (sibling !== o.train && existsSync(sibling) ? sibling : undefined);
+      checkOutputs(o, schema);
       const task = await resolveTask(o, schema);
       const csv = o.delimiter ? { delimiter: o.delimiter } : {};
-      const seed = number(o.seed, '--seed');
-      const exitScore = number(o.exitScore, '--exit-score');
-      const timeoutMinutes = number(o.timeoutMinutes, '--timeout-minutes');
-      const trialTimeoutMinutes = number(o.trialTimeoutMinutes, '--trial-timeout-minutes');
-      const maxTrials = number(o.maxTrials, '--max-trials');
-      const maxConcurrentTrials = number(o.maxConcurrentTrials, '--max-concurrent-trials');
-      const allowedModels = list(o.allowedModels);
-      const blockedModels = list(o.blockedModels);
-      const result = await automl({
-        task,
-        trainPath: o.train,
-        target: o.target,
-        csv,
-        ...(schema ? { schema } : {}),
-        ...(o.primaryMetric ? { primaryMetric: o.primaryMetric } : {}),
-        limits: {
-          ...(timeoutMinutes !== undefined ? { timeoutMinutes } : {}),
-          ...(trialTimeoutMinutes !== undefined ? { trialTimeoutMinutes } : {}),
-          ...(maxTrials !== undefined ? { maxTrials } : {}),
-          ...(maxConcurrentTrials !== undefined ? { maxConcurrentTrials } : {}),
-          ...(exitScore !== undefined ? { exitScore } : {}),
-          enableEarlyTermination: o.earlyTermination,
-        },
-        ...(allowedModels ? { allowedModels } : {}),
-        ...(blockedModels ? { blockedModels } : {}),
-        ensemble: o.ensemble,
-        ...(seed !== undefined ? { seed } : {}),
-        ...(o.backend ? { backend: o.backend as BackendChoice } : {}),
-        onProgress: (p) => {
-          const s = p.trial.score === undefined ? p.trial.status : fmt(p.trial.score);
+      const {
+        seed,
+        exitScore,
+        timeoutMinutes,
+        trialTimeoutMinutes,
+        maxTrials,
+        maxConcurrentTrials,
+        allowedModels,
+        blockedModels,
+      } = o;
+      // The first signal stops the search and keeps the best pipeline so far (written below,
+      // marked partial); a second one exits at once. Every write is atomic, so an exit at
+      // any moment leaves each output whole or as it was.
+      const controller = new AbortController();
+      const stop = onStopSignals({
+        graceful: (signal) => {
           log(
-            `[${p.elapsedSeconds.toFixed(1)} s] trial ${p.trial.id} ${p.trial.model}: ${s} | best ${fmt(p.bestScore)} (${p.bestModel ?? '-'}) | ${p.secondsLeft.toFixed(0)} s left`,
+            `stopping (${signal}): ending the search, then writing the best pipeline so far, the leaderboard and the report (${signal} again to abort without them)`,
           );
+          controller.abort();
+        },
+        immediate: (signal) => {
+          log(`aborted (${signal}): nothing more is written`);
+          process.exit(SIGNAL_EXIT_CODE[signal]);
         },
       });
-      result.pipeline.save(o.out);
-      let testMetrics: Record<string, number> | undefined;
-      let testTable: Table | undefined;
-      if (o.test) {
-        testTable = await readCsv(o.test, {
-          ...csv,
-          types: {
-            ...result.pipeline.inputTypes(),
-            [o.target]: task === 'regression' ? 'numeric' : 'categorical',
+      try {
+        await searchAndWrite(o, task, csv, stop.received, {
+          task,
+          trainPath: o.train,
+          target: o.target,
+          csv,
+          ...(schema ? { schema } : {}),
+          ...(o.primaryMetric ? { primaryMetric: o.primaryMetric } : {}),
+          limits: {
+            ...(timeoutMinutes !== undefined ? { timeoutMinutes } : {}),
+            ...(trialTimeoutMinutes !== undefined ? { trialTimeoutMinutes } : {}),
+            ...(maxTrials !== undefined ? { maxTrials } : {}),
+            ...(maxConcurrentTrials !== undefined ? { maxConcurrentTrials } : {}),
+            ...(exitScore !== undefined ? { exitScore } : {}),
+            enableEarlyTermination: o.earlyTermination,
+          },
+          ...(allowedModels ? { allowedModels } : {}),
+          ...(blockedModels ? { blockedModels } : {}),
+          ensemble: o.ensemble,
+          ...(seed !== undefined ? { seed } : {}),
+          ...(o.backend ? { backend: o.backend } : {}),
+          signal: controller.signal,
+          onProgress: (p) => {
+            const s = p.trial.score === undefined ? p.trial.status : fmt(p.trial.score);
+            log(
+              `[${p.elapsedSeconds.toFixed(1)} s] trial ${p.trial.id} ${p.trial.model}: ${s} | best ${fmt(p.bestScore)} (${p.bestModel ?? '-'}) | ${p.secondsLeft.toFixed(0)} s left`,
+            );
           },
         });
-        testMetrics = evaluatePipeline(result.pipeline, testTable);
+      } finally {
+        stop.dispose();
       }
-      if (o.report !== undefined) {
-        writeFileSync(o.report, renderReport(automlReportInput(result, testTable)));
-        log(`report written to ${o.report}`);
-      }
-      printResult(
-        o.json === true,
-        {
-          task: result.task,
-          primaryMetric: result.primaryMetric,
-          goal: result.goal,
-          validation: result.validation,
-          stopReason: result.stopReason,
-          durationSeconds: result.durationSeconds,
-          trials: result.trials.length,
-          best: result.best,
-          leaderboard: result.leaderboard,
-          ...(testMetrics ? { testMetrics } : {}),
-          featureImportances: result.featureImportances.slice(0, 30),
-          notices: result.notices,
-          model: o.out,
-        },
-        () => humanReport(result, testMetrics, o.out),
-      );
+      const signal = stop.received();
+      if (signal !== undefined) process.exitCode = SIGNAL_EXIT_CODE[signal];
     });
+}
+
+/**
+ * Runs the search and writes what it found: the model (first: it is what the time was
+ * spent on), the test metrics, the report and the result document, each marked partial
+ * when a signal stopped the search.
+ */
+async function searchAndWrite(
+  o: AutoMLCliOptions,
+  task: Task,
+  csv: { delimiter?: string },
+  interruptedBy: () => string | undefined,
+  options: AutoMLOptions,
+): Promise<void> {
+  let result: AutoMLResult;
+  try {
+    result = await automl(options);
+  } catch (error) {
+    const signal = interruptedBy();
+    if (signal === undefined) throw error;
+    log(`interrupted (${signal}) before any trial was scored: nothing to save`);
+    return;
+  }
+  result.pipeline.save(o.out);
+  if (result.partial)
+    log(`partial result (${result.stopReason}): the best pipeline so far saved to ${o.out}`);
+  let testMetrics: Record<string, number> | undefined;
+  let testTable: Table | undefined;
+  if (o.test) {
+    testTable = await readCsv(o.test, {
+      ...csv,
+      types: {
+        ...result.pipeline.inputTypes(),
+        [o.target]: task === 'regression' ? 'numeric' : 'categorical',
+      },
+    });
+    testMetrics = evaluatePipeline(result.pipeline, testTable);
+  }
+  if (o.report !== undefined) {
+    writeFileAtomic(o.report, renderReport(automlReportInput(result, testTable)));
+    log(`report written to ${o.report}`);
+  }
+  printResult(
+    o.json === true,
+    {
+      task: result.task,
+      primaryMetric: result.primaryMetric,
+      goal: result.goal,
+      validation: result.validation,
+      stopReason: result.stopReason,
+      partial: result.partial,
+      durationSeconds: result.durationSeconds,
+      trials: result.trials.length,
+      best: result.best,
+      leaderboard: result.leaderboard,
+      ...(testMetrics ? { testMetrics } : {}),
+      featureImportances: result.featureImportances.slice(0, 30),
+      notices: result.notices,
+      model: o.out,
+      // every trial, so that `mlsweep report` can draw the search from this document
+      trialResults: result.trials,
+    },
+    () => humanReport(result, testMetrics, o.out),
+  );
 }

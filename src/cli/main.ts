@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `mlsweep` command: a thin layer over the library. Each subcommand lives in its
-// own file and registers itself on the program here.
+// own file and registers itself on the program here; usage.ts gives them one way of
+// reporting mistakes (one line, exit code 2) and failures.
 import { Command } from 'commander';
-import { MlsweepError } from '../errors.ts';
 import { registerAutoML } from './automl.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerExperiments } from './experiments.ts';
@@ -12,12 +12,16 @@ import { registerReport } from './report.ts';
 import { registerRuns } from './runs.ts';
 import { registerSample } from './sample.ts';
 import { registerSweep } from './sweep.ts';
+import { applyUsageConventions, reportCliError } from './usage.ts';
 import { packageVersion } from './version.ts';
 
 const program = new Command('mlsweep')
   .description('Hyperparameter sweeps and AutoML for tabular data')
   .version(packageVersion())
-  .showHelpAfterError();
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 done; 1 the job failed; 2 a usage error or input mlsweep cannot use;\n130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP.',
+  );
 
 registerAutoML(program);
 registerDoctor(program);
@@ -28,13 +32,11 @@ registerReport(program);
 registerRuns(program);
 registerSample(program);
 registerSweep(program);
+applyUsageConventions(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof MlsweepError) {
-    process.stderr.write(`mlsweep: ${error.message}\n`);
-    process.exit(2);
-  }
-  throw error;
+  // exit at once: a failed command may leave timers or handles that would keep it alive
+  process.exit(reportCliError(error));
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../errors.ts';
 import type { Run } from '../tracking/types.ts';
 import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { integerOption } from './options.ts';
 import { printResult } from './output.ts';
 
 interface ListOptions extends StoreOption {
@@ -9,7 +9,7 @@ interface ListOptions extends StoreOption {
   experiment?: string[];
   filter?: string;
   orderBy?: string[];
-  maxResults?: string;
+  maxResults: number;
 }
 
 /** Registers `mlsweep runs list` and `mlsweep runs show RUN`. */
@@ -19,14 +19,9 @@ export function registerRuns(program: Command): void {
     .option('--experiment <name>', 'experiment name or id (repeatable)', collect)
     .option('--filter <expr>', 'e.g. "metrics.accuracy > 0.9 and params.max_depth = \'5\'"')
     .option('--order-by <clause>', "e.g. 'metrics.accuracy DESC' (repeatable)", collect)
-    .option('--max-results <n>', 'at most this many runs', '100')
+    .option('--max-results <n>', 'at most this many runs', integerOption({ min: 1 }), 100)
     .action((options: ListOptions) => {
-      const maxResults = Number(options.maxResults);
-      if (!Number.isInteger(maxResults) || maxResults < 1) {
-        throw new ValidationError(`--max-results must be an integer >= 1, got ${options.maxResults}`, {
-          path: '--max-results',
-        });
-      }
+      const { maxResults } = options;
       const store = openCliStore(options);
       try {
         const found = store.searchRuns({

@@ -1,22 +1,10 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import type { SamplingSpec } from '../config/types.ts';
 import { previewSuggestions, samplerFromSpec } from '../samplers/index.ts';
 import type { ParamSet } from '../space/types.ts';
+import { integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected an integer >= 1, got '${value}'`);
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, got '${value}'`);
-  return n;
-}
 
 function withSeed(sampling: SamplingSpec, seed: number | undefined): SamplingSpec {
   return seed === undefined || sampling.type === 'grid' ? sampling : { ...sampling, seed };
@@ -48,8 +36,8 @@ export function registerSample(program: Command): void {
     .command('sample')
     .description("print the parameter sets a sweep file's sampler would suggest, without running trials")
     .argument('<sweep>', 'sweep file (YAML or JSON, Azure ML v2 sweep job schema)')
-    .option('-n, --count <N>', 'how many parameter sets', positiveInt, 10)
-    .option('--seed <S>', "override the sampler's seed", integer)
+    .option('-n, --count <N>', 'how many parameter sets', integerOption({ min: 1 }), 10)
+    .option('--seed <S>', "override the sampler's seed", integerOption())
     .option('--json', 'print one JSON document')
     .action((file: string, options: { count: number; seed?: number; json?: boolean }) => {
       const spec = loadSweepFile(file);

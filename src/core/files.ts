@@ -2,9 +2,12 @@ import {
   accessSync,
   closeSync,
   constants,
+  copyFileSync,
   createWriteStream,
   fsyncSync,
+  mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -74,12 +77,24 @@ export function openAtomicWriteStream(path: string): AtomicWriteStream {
   const temporary = temporaryName(path);
   const stream = createWriteStream(temporary, { mode: 0o644 });
   let settled = false;
+  // Kept so that a failure (the folder vanished, the disk is full) is reported by commit()
+  // or by the writer, never as an uncaught 'error' event.
+  let failure: Error | undefined;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
   return {
     stream,
     commit: () =>
       new Promise<void>((done, fail) => {
         if (settled) throw new Error(`the output ${path} was already committed or aborted`);
         settled = true;
+        if (failure !== undefined) {
+          stream.destroy();
+          rmSync(temporary, { force: true });
+          fail(failure);
+          return;
+        }
         stream.once('error', (error) => {
           rmSync(temporary, { force: true });
           fail(error);
@@ -101,6 +116,31 @@ export function openAtomicWriteStream(path: string): AtomicWriteStream {
       rmSync(temporary, { force: true });
     },
   };
+}
+
+/**
+ * Copies a file or a folder (recursively) to `target` so that no reader ever sees a part
+ * of a file: each file is copied to a temporary name beside its destination and renamed
+ * into place. Files already in a target folder and not in `source` are kept (a merge, as
+ * `cp -r` does).
+ *
+ * @example
+ * copyAtomic('model.json', 'mlruns/models/iris/1/model.json');
+ */
+export function copyAtomic(source: string, target: string): void {
+  if (statSync(source).isDirectory()) {
+    mkdirSync(target, { recursive: true });
+    for (const entry of readdirSync(source)) copyAtomic(join(source, entry), join(target, entry));
+    return;
+  }
+  const temporary = temporaryName(target);
+  try {
+    copyFileSync(source, temporary);
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Two paths that name one file (same device and inode), when both exist. */
@@ -177,7 +217,8 @@ export function checkOutputFolder(path: string, option: string): void {
     stat = undefined;
   }
   if (stat !== undefined) {
-    if (!stat.isDirectory()) throw new ValidationError(`${where}: is a file, expected a folder`, { path: option });
+    if (!stat.isDirectory())
+      throw new ValidationError(`${where}: is a file, expected a folder`, { path: option });
     try {
       accessSync(path, constants.W_OK);
     } catch {

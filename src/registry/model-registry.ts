@@ -1,5 +1,6 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { copyAtomic } from '../core/files.ts';
 import { DataError, ValidationError } from '../errors.ts';
 import { safeSubpath } from '../tracking/artifacts.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
@@ -97,7 +98,8 @@ export class ModelRegistry {
     const from = this.resolveSource(source, options);
     const db = this.store.db;
     const now = Date.now();
-    let target: string | undefined;
+    let folder: string | undefined;
+    let staging: string | undefined;
     let version: number;
     try {
       version = this.store.write(() => {
@@ -110,12 +112,17 @@ export class ModelRegistry {
           .prepare('SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?')
           .pluck()
           .get(name) as number;
-        // A folder left by a registration that failed before its commit is replaced.
-        const folder = join(this.store.dir, 'models', name, String(next));
+        // The copy is made in a staging folder and renamed into place, so the version's
+        // folder holds the whole model or does not exist; a folder left by a registration
+        // that failed before its commit is replaced.
+        folder = join(this.store.dir, 'models', name, String(next));
+        staging = join(dirname(folder), `.${next}.${process.pid}.tmp`);
         rmSync(folder, { recursive: true, force: true });
-        mkdirSync(folder, { recursive: true });
-        target = join(folder, basename(from.path));
-        cpSync(from.path, target, { recursive: true });
+        rmSync(staging, { recursive: true, force: true });
+        mkdirSync(staging, { recursive: true });
+        copyAtomic(from.path, join(staging, basename(from.path)));
+        renameSync(staging, folder);
+        const target = join(folder, basename(from.path));
         this.store
           .sql(
             `INSERT INTO model_versions (name, version, description, source, run_id, path, metrics_json, data_schema_json, created_at)
@@ -136,7 +143,8 @@ export class ModelRegistry {
         return next;
       });
     } catch (error) {
-      if (target !== undefined) rmSync(target, { recursive: true, force: true });
+      if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
       throw error;
     }
     return this.getVersion(name, version);
@@ -313,11 +321,7 @@ export class ModelRegistry {
     uri: string,
     options: { fromJSON?: (json: unknown) => T } = {},
   ): { version: ModelVersion; model: T } {
-    const version = this.resolve(uri);
-    const file = statSync(version.path).isDirectory() ? join(version.path, 'model.json') : version.path;
-    if (!existsSync(file)) {
-      throw new DataError(`the files of ${uri} are missing: ${file} does not exist`, 'E_MODEL_MISSING');
-    }
+    const { version, file } = this.modelFile(uri);
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(file, 'utf8'));
@@ -328,6 +332,23 @@ export class ModelRegistry {
       );
     }
     return { version, model: options.fromJSON ? options.fromJSON(json) : (json as T) };
+  }
+
+  /**
+   * The file of the model a `models:/` URI names: the registered file, or `model.json` in
+   * a registered folder; a DataError (E_MODEL_MISSING) when the registry's copy is gone.
+   *
+   * @example
+   * registry.modelFile('models:/iris-rf@production').file; // '<store>/models/iris-rf/3/model.json'
+   */
+  modelFile(uri: string): { version: ModelVersion; file: string } {
+    const version = this.resolve(uri);
+    const folder = existsSync(version.path) && statSync(version.path).isDirectory();
+    const file = folder ? join(version.path, 'model.json') : version.path;
+    if (!existsSync(file)) {
+      throw new DataError(`the files of ${uri} are missing: ${file} does not exist`, 'E_MODEL_MISSING');
+    }
+    return { version, file };
   }
 
   /** Closes the store when the registry opened it. */

@@ -1,10 +1,20 @@
+import type { AutoMLPipeline } from '../automl/pipeline.ts';
 import type { AutoMLResult } from '../automl/types.ts';
 import type { Table } from '../data/table.ts';
 import { isNumericColumn } from '../data/table.ts';
-import { DataError } from '../errors.ts';
+import { DataError, ValidationError } from '../errors.ts';
 import { summarizeTrials } from '../sweep/summary.ts';
 import { classificationQuality } from './quality.ts';
 import type { AutomlReportSection, ReportInput } from './types.ts';
+
+/**
+ * What a report needs of an AutoML result: everything but the fitted pipeline, which only
+ * the quality pictures on evaluation rows use (a result read back from `--json` has none).
+ */
+export type AutoMLReportSource = Omit<AutoMLResult, 'pipeline' | 'partial' | 'notices'> & {
+  readonly pipeline?: AutoMLPipeline;
+  readonly partial?: boolean;
+};
 
 /**
  * What a report shows of an AutoML run: its trials as a sweep, the leaderboard, the best
@@ -15,7 +25,11 @@ import type { AutomlReportSection, ReportInput } from './types.ts';
  * const result = await automl({ task: 'classification', trainPath: 'train.csv', target: 'y' });
  * writeFileSync('report.html', renderReport(automlReportInput(result, await readCsv('test.csv'))));
  */
-export function automlReportInput(result: AutoMLResult, evaluation?: Table, title?: string): ReportInput {
+export function automlReportInput(
+  result: AutoMLReportSource,
+  evaluation?: Table,
+  title?: string,
+): ReportInput {
   const objective = { goal: result.goal, primaryMetric: result.primaryMetric };
   const trials = [...result.trials].sort((a, b) => a.id - b.id);
   const startedAt = trials[0]?.startedAt ?? new Date().toISOString();
@@ -34,10 +48,16 @@ export function automlReportInput(result: AutoMLResult, evaluation?: Table, titl
     featureImportances: result.featureImportances,
     ...(evaluation ? quality(result, evaluation) : {}),
   };
+  const completed = trials.filter((t) => t.status === 'completed').length;
   return {
     title:
       title ??
-      `AutoML ${result.task}: ${result.best.model} (${result.primaryMetric} ${result.best.score.toPrecision(4)})`,
+      `AutoML ${result.task}: ${result.best.model} (${result.primaryMetric} ${result.best.score.toPrecision(4)})${result.partial ? ' - partial' : ''}`,
+    ...(result.partial
+      ? {
+          notice: `Partial result: the search was ${result.stopReason === 'interrupted' ? 'interrupted' : 'stopped'} after ${completed} completed trials. The model is the best pipeline found until then, refitted on all rows; ensembling was skipped.`,
+        }
+      : {}),
     sweep: {
       objective,
       sampler: 'cost-aware AutoML',
@@ -58,8 +78,13 @@ export function automlReportInput(result: AutoMLResult, evaluation?: Table, titl
   };
 }
 
-function quality(result: AutoMLResult, evaluation: Table): Partial<AutomlReportSection> {
+function quality(result: AutoMLReportSource, evaluation: Table): Partial<AutomlReportSection> {
   const { pipeline } = result;
+  if (pipeline === undefined) {
+    throw new ValidationError('evaluation rows need the fitted pipeline: this result has none', {
+      path: 'evaluation',
+    });
+  }
   if (!evaluation.has(pipeline.target)) {
     throw new DataError(`the evaluation rows have no target column '${pipeline.target}'`, 'E_DATA_COLUMN');
   }

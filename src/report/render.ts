@@ -44,7 +44,11 @@ export function renderReport(input: ReportInput): string {
     });
   };
 
-  sections.push({ title: 'Summary', html: summaryHtml(input) });
+  const banner =
+    input.notice === undefined
+      ? ''
+      : `<p class="notice" role="alert" style="border:2px solid #d97706;background:#fef3c7;padding:8px 12px"><b>${escapeHtml(input.notice)}</b></p>`;
+  sections.push({ title: 'Summary', html: banner + summaryHtml(input) });
   if (input.automl) sections.push(...automlSections(input.automl, charts));
   add('Optimization history', [historyChart(sweep.trials, goal, metric)]);
   if (sweep.trials.some((t) => t.intermediate.length > 1)) {

@@ -8,6 +8,8 @@ import type { SweepLimits, SweepResult } from '../sweep/types.ts';
  */
 export interface ReportInput {
   readonly title?: string;
+  /** A warning shown as a banner above the summary, e.g. that the result is partial. */
+  readonly notice?: string;
   readonly sweep: SweepResult;
   /** The search space as written in the sweep file (YAML/JSON form). */
   readonly space?: SearchSpaceDefinition;

@@ -1,10 +1,13 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { copyAtomic } from '../core/files.ts';
 import { ValidationError } from '../errors.ts';
 
 /**
  * Copies a file or a directory (recursively) into `root/artifactPath/`, keeping its base
- * name, and returns the path of the copy relative to `root`.
+ * name, and returns the path of the copy relative to `root`. Each file is written under a
+ * temporary name and renamed into place, so a reader (or a model registered from it)
+ * never sees half a file, and logging it again replaces it whole.
  *
  * @example
  * copyArtifact('model.json', 'mlruns/artifacts/1/abc', 'models'); // 'models/model.json'
@@ -16,7 +19,7 @@ export function copyArtifact(source: string, root: string, artifactPath = ''): s
   const folder = safeSubpath(artifactPath);
   const target = join(root, folder, basename(source));
   mkdirSync(join(root, folder), { recursive: true });
-  cpSync(source, target, { recursive: true, force: true });
+  copyAtomic(source, target);
   return relative(root, target).split(sep).join('/');
 }
 
