@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { DataError, ValidationError } from '../errors.ts';
 import { inferKind, typeColumn } from './infer.ts';
 import { type DatasetSchema, loadSchema, schemaTypes } from './schema.ts';
+import { type StrayCells, strayNotice } from './strays.ts';
 import { type ColumnKind, Table } from './table.ts';
 import { type CsvRecord, CsvTokenizer, UnterminatedQuoteError } from './tokenizer.ts';
 import { DEFAULT_MISSING } from './values.ts';
@@ -22,6 +23,7 @@ export interface CsvOptions {
   readonly schema?: DatasetSchema | string;
 }
 
+const COLUMN_KINDS: readonly ColumnKind[] = ['numeric', 'boolean', 'datetime', 'categorical', 'text'];
 const CANDIDATE_DELIMITERS = [',', ';', '\t'] as const;
 /** How much text the sniffer looks at. */
 const SNIFF_CHARS = 64 * 1024;
@@ -139,6 +141,8 @@ export class TableBuilder {
   private readonly lines: number[] = [];
   private readonly missing: Set<string>;
   private readonly headerLine: number;
+  /** After `build`: the stray cells of every numeric column (see `strays.ts`), clean ones included. */
+  strays: StrayCells[] = [];
 
   constructor(
     names: readonly string[],
@@ -179,7 +183,15 @@ export class TableBuilder {
     }
   }
 
-  /** Types every column: `types` first, then inference. */
+  /** Data rows added so far. */
+  get nRows(): number {
+    return this.lines.length;
+  }
+
+  /**
+   * Types every column: `types` first, then inference. Stray strings in numeric columns
+   * are read as missing and said in the table's notices (and in `strays`).
+   */
   build(types: Readonly<Record<string, ColumnKind>> = {}): Table {
     for (const name of Object.keys(types)) {
       if (!this.names.includes(name)) {
@@ -188,14 +200,22 @@ export class TableBuilder {
           { path: `types.${name}` },
         );
       }
+      if (!COLUMN_KINDS.includes(types[name]!)) {
+        throw new ValidationError(
+          `the type of column '${name}' must be one of ${COLUMN_KINDS.join(', ')}, got ${JSON.stringify(types[name])}`,
+          { path: `types.${name}` },
+        );
+      }
     }
-    return new Table(
-      this.names.map((name, c) => {
-        const raw = { name, cells: this.cells[c]! };
-        const kind = types[name] ?? inferKind(raw);
-        return typeColumn(raw, kind, { file: this.file, lines: this.lines, columnNumber: c + 1 });
-      }),
-    );
+    const strays: StrayCells[] = [];
+    const columns = this.names.map((name, c) => {
+      const raw = { name, cells: this.cells[c]! };
+      // own keys only: a column named 'constructor' or '__proto__' must not find Object's
+      const kind = Object.hasOwn(types, name) ? types[name]! : inferKind(raw);
+      return typeColumn(raw, kind, { file: this.file, lines: this.lines, columnNumber: c + 1 }, strays);
+    });
+    this.strays = strays;
+    return new Table(columns, strays.filter((s) => s.strays > 0).map(strayNotice));
   }
 }
 
@@ -236,8 +256,38 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<T
     }
     builder.add(rest);
   }
-  if (!builder) throw new DataError(`${path}: the file is empty (no header row)`, 'E_DATA_EMPTY');
+  if (!builder) throw new DataError(`${path} is empty (no header row)`, 'E_DATA_EMPTY');
   return builder.build(types);
+}
+
+/**
+ * The column names of a CSV file (as `readCsv` would name them) and whether any data row
+ * follows, reading only as far as the first data row: to check a file's columns before
+ * long work. An empty file is a DataError (`E_DATA_EMPTY`).
+ *
+ * @example
+ * const { names, hasRows } = await readCsvHeader('test.csv');
+ */
+export async function readCsvHeader(
+  path: string,
+  options: Pick<CsvOptions, 'delimiter' | 'header' | 'columnNames'> = {},
+): Promise<{ names: string[]; hasRows: boolean }> {
+  let names: string[] | undefined;
+  let hasRows = false;
+  for await (const { records } of csvBatches(path, options.delimiter)) {
+    let rows = records.length;
+    if (names === undefined) {
+      const header = headerOf(records[0], options);
+      names = new TableBuilder(header.names, path, undefined, records[0]?.line ?? 1).names;
+      rows -= header.dataStart;
+    }
+    if (rows > 0) {
+      hasRows = true;
+      break;
+    }
+  }
+  if (names === undefined) throw new DataError(`${path} is empty (no header row)`, 'E_DATA_EMPTY');
+  return { names, hasRows };
 }
 
 /**
@@ -251,7 +301,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   const t = new CsvTokenizer(delimiter);
   const records = [...t.push(text), ...finish(t, undefined)];
   if (records.length === 0 && options.header !== false) {
-    throw new DataError('<text>: the text is empty (no header row)', 'E_DATA_EMPTY');
+    throw new DataError('<text> is empty (no header row)', 'E_DATA_EMPTY');
   }
   const { names, dataStart } = headerOf(records[0], options);
   const builder = new TableBuilder(names, undefined, options.missing, records[0]?.line ?? 1);

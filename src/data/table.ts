@@ -31,7 +31,8 @@ export function isNumericColumn(c: Column): c is NumericColumn {
 
 /**
  * A columnar table: named, typed columns of equal length. Immutable; `select`, `drop`
- * and `take` return new tables that share nothing mutable with this one.
+ * and `take` return new tables that share nothing mutable with this one (they keep the
+ * notices).
  *
  * @example
  * const t = new Table([{ name: 'x', kind: 'numeric', values: new Float64Array([1, 2]) }]);
@@ -40,10 +41,17 @@ export function isNumericColumn(c: Column): c is NumericColumn {
 export class Table {
   readonly columns: readonly Column[];
   readonly nRows: number;
+  /**
+   * What reading assumed about the data that a person should know, one line each, e.g.
+   * stray strings of a numeric column read as missing. Travels with the table so
+   * whoever uses it (AutoML's result, the CLI's stderr) can say so.
+   */
+  readonly notices: readonly string[];
   private readonly byName: Map<string, Column>;
 
-  constructor(columns: readonly Column[]) {
+  constructor(columns: readonly Column[], notices: readonly string[] = []) {
     this.columns = columns;
+    this.notices = notices;
     this.nRows = columns[0]?.values.length ?? 0;
     this.byName = new Map();
     for (const c of columns) {
@@ -80,19 +88,28 @@ export class Table {
 
   /** A table of the named columns, in the order given. */
   select(names: readonly string[]): Table {
-    return new Table(names.map((n) => this.get(n)));
+    return new Table(
+      names.map((n) => this.get(n)),
+      this.notices,
+    );
   }
 
   /** A table without the named columns. */
   drop(names: readonly string[]): Table {
     const gone = new Set(names);
     for (const n of names) this.get(n);
-    return new Table(this.columns.filter((c) => !gone.has(c.name)));
+    return new Table(
+      this.columns.filter((c) => !gone.has(c.name)),
+      this.notices,
+    );
   }
 
   /** The rows at `indices`, in that order (copies). */
   take(indices: ArrayLike<number>): Table {
-    return new Table(this.columns.map((c) => takeColumn(c, indices)));
+    return new Table(
+      this.columns.map((c) => takeColumn(c, indices)),
+      this.notices,
+    );
   }
 }
 
