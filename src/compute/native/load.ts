@@ -1,33 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { BackendUnavailableError } from '../../errors.ts';
+import { NATIVE_FUNCTIONS, type NativeAddon } from './addon-types.ts';
 
-/** The functions the C++ addon exports (native/src/addon.cc). */
-export interface NativeAddon {
-  binSync(...args: BinningCallArgs): void;
-  binAsync(...args: BinningCallArgs): Promise<void>;
-  info(): { threads: number; napiVersion: number; compiler: string };
-}
-
-/**
- * data, nRows, nCols, maxBins, sampleSize, seed, nThreads, categorical, nBins, otherBin,
- * edges, out (or null to fit only), fit (false to reuse the given edges).
- */
-export type BinningCallArgs = [
-  Float64Array,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  Uint8Array,
-  Int32Array,
-  Int32Array,
-  Float64Array,
-  Uint8Array | null,
-  boolean,
-];
+export type { NativeAddon } from './addon-types.ts';
 
 export type NativeStatus = { available: true; addon: NativeAddon } | { available: false; reason: string };
 
@@ -44,14 +21,36 @@ export function nativeStatus(): NativeStatus {
   return cached;
 }
 
+/**
+ * The loaded addon, for a kernel that runs on the native backend; throws a
+ * BackendUnavailableError saying why when it cannot be loaded.
+ *
+ * @example
+ * nativeAddon().linearScores(X.data, X.nRows, X.nCols, 1, theta, out, 0);
+ */
+export function nativeAddon(): NativeAddon {
+  const status = nativeStatus();
+  if (!status.available) throw new BackendUnavailableError('native', status.reason);
+  return status.addon;
+}
+
 function load(): NativeStatus {
   if (process.env.MLSWEEP_DISABLE_NATIVE === '1') {
     return { available: false, reason: 'disabled by MLSWEEP_DISABLE_NATIVE=1' };
   }
   if (!existsSync(addonPath)) return { available: false, reason: buildFailureReason() };
   try {
-    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
-    return { available: true, addon };
+    const addon = createRequire(import.meta.url)(addonPath) as Partial<NativeAddon>;
+    const missing = Object.keys(NATIVE_FUNCTIONS).filter(
+      (name) => typeof addon[name as keyof NativeAddon] !== 'function',
+    );
+    if (missing.length > 0) {
+      return {
+        available: false,
+        reason: `the addon at ${addonPath} predates this version (it lacks ${missing.join(', ')}); rebuild it with \`npm run build:native\``,
+      };
+    }
+    return { available: true, addon: addon as NativeAddon };
   } catch (error) {
     return {
       available: false,

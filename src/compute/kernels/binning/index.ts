@@ -1,10 +1,11 @@
 import { ValidationError } from '../../../errors.ts';
 import { type BackendChoice, type BackendName, defaultThreads, selectBackend } from '../../backend.ts';
 import type { ColumnMatrix } from '../../matrix.ts';
-import { type BinningCallArgs, nativeStatus } from '../../native/load.ts';
 import { sampleIndices } from '../../rng.ts';
+import type { BinSettings } from './contract.ts';
 import { allocateBinEdges, type BinEdges, DEFAULT_BIN_SAMPLE_SIZE, MAX_VALUE_BINS } from './edges.ts';
 import { applyBinsJs, fitBinEdgesJs } from './js.ts';
+import * as native from './native.ts';
 
 export type { BinEdges } from './edges.ts';
 export { columnEdges, MAX_VALUE_BINS, MISSING_BIN } from './edges.ts';
@@ -38,12 +39,7 @@ export interface BinnedMatrix {
 /** Below this many cells the async variant runs inline: a thread hop costs more. */
 const ASYNC_MIN_CELLS = 65_536;
 
-interface ResolvedOptions {
-  maxBins: number;
-  categorical: Uint8Array;
-  sampleSize: number;
-  seed: number;
-  nThreads: number;
+interface ResolvedOptions extends BinSettings {
   backend: BackendName;
 }
 
@@ -60,7 +56,7 @@ export function binFeatures(X: ColumnMatrix, options: BinningOptions = {}): Binn
   const o = resolve(X, options);
   const edges = allocateBinEdges(X.nCols, o.categorical);
   const bins = new Uint8Array(X.nRows * X.nCols);
-  if (o.backend === 'native') runNativeSync(X, o, edges, bins, true);
+  if (o.backend === 'native') native.fitAndBin(X, o, edges, bins);
   else {
     fitBinEdgesJs(X, sampledRows(X, o), o.maxBins, edges);
     applyBinsJs(X, edges, bins);
@@ -77,7 +73,7 @@ export async function binFeaturesAsync(X: ColumnMatrix, options: BinningOptions 
   if (o.backend !== 'native' || X.nRows * X.nCols < ASYNC_MIN_CELLS) return binFeatures(X, options);
   const edges = allocateBinEdges(X.nCols, o.categorical);
   const bins = new Uint8Array(X.nRows * X.nCols);
-  await addon().binAsync(...nativeArgs(X, o, edges, bins, true));
+  await native.fitAndBinAsync(X, o, edges, bins);
   return { bins, nRows: X.nRows, nCols: X.nCols, edges, backend: o.backend };
 }
 
@@ -100,52 +96,9 @@ export function applyBins(
   }
   const backend = selectBackend(options.backend, 'binning');
   const bins = new Uint8Array(X.nRows * X.nCols);
-  if (backend === 'native') {
-    const o: ResolvedOptions = {
-      maxBins: MAX_VALUE_BINS,
-      categorical: edges.categorical,
-      sampleSize: X.nRows,
-      seed: 0,
-      nThreads: threads(options.nThreads),
-      backend,
-    };
-    runNativeSync(X, o, edges, bins, false);
-  } else applyBinsJs(X, edges, bins);
+  if (backend === 'native') native.applyBins(X, edges, bins, threads(options.nThreads));
+  else applyBinsJs(X, edges, bins);
   return bins;
-}
-
-function addon() {
-  const status = nativeStatus();
-  if (!status.available) throw new Error(`unreachable: native backend selected but unavailable`);
-  return status.addon;
-}
-
-function runNativeSync(X: ColumnMatrix, o: ResolvedOptions, edges: BinEdges, bins: Uint8Array, fit: boolean) {
-  addon().binSync(...nativeArgs(X, o, edges, bins, fit));
-}
-
-function nativeArgs(
-  X: ColumnMatrix,
-  o: ResolvedOptions,
-  edges: BinEdges,
-  bins: Uint8Array | null,
-  fit: boolean,
-): BinningCallArgs {
-  return [
-    X.data,
-    X.nRows,
-    X.nCols,
-    o.maxBins,
-    o.sampleSize,
-    o.seed,
-    o.nThreads,
-    edges.categorical,
-    edges.nBins,
-    edges.otherBin,
-    edges.edges,
-    bins,
-    fit,
-  ];
 }
 
 function sampledRows(X: ColumnMatrix, o: ResolvedOptions): Int32Array | null {

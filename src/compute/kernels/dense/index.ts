@@ -1,10 +1,10 @@
 import { nextTurn } from '../../event-loop.ts';
 import { gpuInstance } from '../../gpu/runtime.ts';
-import { type DenseTarget, threads } from '../target.ts';
+import type { DenseTarget } from '../target.ts';
 import { gpuLinearScores, gpuTransposeProduct } from './gpu.ts';
 import { type CdResult, enetCoordinateDescentJs } from './js/coordinate-descent.ts';
 import { linearScoresJs, logisticObjectiveJs, logLossResiduals, transposeProductJs } from './js/products.ts';
-import { denseAddon } from './native.ts';
+import * as native from './native.ts';
 
 export type { DenseTarget } from '../target.ts';
 export type { CdResult } from './js/coordinate-descent.ts';
@@ -24,7 +24,7 @@ export function linearScores(
   theta: Float64Array,
   out: Float64Array,
 ): void {
-  if (t.backend === 'native') denseAddon().linearScores(X, n, p, K, theta, out, threads(t));
+  if (t.backend === 'native') native.linearScores(X, n, p, K, theta, out, t);
   else if (t.backend === 'gpu') gpuLinearScores(t.gpu ?? gpuInstance(), X, n, p, K, theta, out);
   else linearScoresJs(X, n, p, K, theta, out);
 }
@@ -44,7 +44,7 @@ export function transposeProduct(
   R: Float64Array,
   out: Float64Array,
 ): void {
-  if (t.backend === 'native') denseAddon().transposeProduct(X, n, p, K, R, out, threads(t));
+  if (t.backend === 'native') native.transposeProduct(X, n, p, K, R, out, t);
   else if (t.backend === 'gpu') gpuTransposeProduct(t.gpu ?? gpuInstance(), X, n, p, K, R, out);
   else transposeProductJs(X, n, p, K, R, out);
 }
@@ -68,8 +68,7 @@ export function logisticObjective(
   theta: Float64Array,
   grad: Float64Array,
 ): number {
-  if (t.backend === 'native')
-    return denseAddon().logisticObjective(X, n, p, K, y, w, theta, grad, threads(t));
+  if (t.backend === 'native') return native.logisticObjective(X, n, p, K, y, w, theta, grad, t);
   if (t.backend === 'js') return logisticObjectiveJs(X, n, p, K, y, w, theta, grad);
   const z = new Float64Array(n * K);
   linearScores(t, X, n, p, K, theta, z);
@@ -103,8 +102,7 @@ export async function logisticObjectiveAsync(
   theta: Float64Array,
   grad: Float64Array,
 ): Promise<number> {
-  if (t.backend === 'native')
-    return denseAddon().logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, threads(t));
+  if (t.backend === 'native') return native.logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, t);
   await nextTurn();
   return logisticObjective(t, X, n, p, K, y, w, theta, grad);
 }
@@ -128,10 +126,7 @@ export function enetCoordinateDescent(
   maxIter: number,
   tol: number,
 ): CdResult {
-  if (t.backend === 'native') {
-    const [nIter, gap] = denseAddon().enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
-    return { nIter, gap };
-  }
+  if (t.backend === 'native') return native.enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
   return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
 }
 
@@ -154,20 +149,8 @@ export async function enetCoordinateDescentAsync(
   maxIter: number,
   tol: number,
 ): Promise<CdResult> {
-  if (t.backend === 'native') {
-    const [nIter, gap] = await denseAddon().enetCoordinateDescentAsync(
-      X,
-      n,
-      p,
-      y,
-      w,
-      alpha,
-      beta,
-      maxIter,
-      tol,
-    );
-    return { nIter, gap };
-  }
+  if (t.backend === 'native')
+    return native.enetCoordinateDescentAsync(X, n, p, y, w, alpha, beta, maxIter, tol);
   await nextTurn();
   return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
 }

@@ -1,11 +1,37 @@
-import { BackendUnavailableError } from '../../../errors.ts';
-import { nativeStatus } from '../../native/load.ts';
+import { nativeAddon } from '../../native/load.ts';
+import { type DenseTarget, threads } from '../target.ts';
+import type { CdResult } from './js/coordinate-descent.ts';
 
-/**
- * X, n, p, K, y, w, theta, grad, nThreads: the arguments of the logistic objective, named
- * once for its synchronous and asynchronous forms.
- */
-type LogisticObjectiveArgs = [
+// The dense kernels in C++ (native/src/linear_kernels.cc, addon_linear.cc).
+
+/** out (n x K, column-major) = X · coefᵀ + intercept. */
+export function linearScores(
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  theta: Float64Array,
+  out: Float64Array,
+  t: DenseTarget,
+): void {
+  nativeAddon().linearScores(X, n, p, K, theta, out, threads(t));
+}
+
+/** out (K x p, row-major) = Rᵀ · X. */
+export function transposeProduct(
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  R: Float64Array,
+  out: Float64Array,
+  t: DenseTarget,
+): void {
+  nativeAddon().transposeProduct(X, n, p, K, R, out, threads(t));
+}
+
+/** Σ_i w_i · logloss_i, its gradient into grad. */
+export function logisticObjective(
   X: Float64Array,
   n: number,
   p: number,
@@ -14,11 +40,28 @@ type LogisticObjectiveArgs = [
   w: Float64Array,
   theta: Float64Array,
   grad: Float64Array,
-  nThreads: number,
-];
+  t: DenseTarget,
+): number {
+  return nativeAddon().logisticObjective(X, n, p, K, y, w, theta, grad, threads(t));
+}
 
-/** X, n, p, y, w, alpha, beta, maxIter, tol: the arguments of elastic-net coordinate descent. */
-type CoordinateDescentArgs = [
+/** As {@link logisticObjective}, on the libuv pool. */
+export function logisticObjectiveAsync(
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  y: Int32Array,
+  w: Float64Array,
+  theta: Float64Array,
+  grad: Float64Array,
+  t: DenseTarget,
+): Promise<number> {
+  return nativeAddon().logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, threads(t));
+}
+
+/** Elastic-net coordinate descent, w updated in place (one thread: the updates are sequential). */
+export function enetCoordinateDescent(
   X: Float64Array,
   n: number,
   p: number,
@@ -28,62 +71,33 @@ type CoordinateDescentArgs = [
   beta: number,
   maxIter: number,
   tol: number,
-];
-
-/** The functions native/src/addon_linear.cc adds to the addon. */
-export interface DenseAddon {
-  logisticObjective(...args: LogisticObjectiveArgs): number;
-  logisticObjectiveAsync(...args: LogisticObjectiveArgs): Promise<number>;
-  linearScores(
-    X: Float64Array,
-    n: number,
-    p: number,
-    K: number,
-    theta: Float64Array,
-    out: Float64Array,
-    nThreads: number,
-  ): void;
-  transposeProduct(
-    X: Float64Array,
-    n: number,
-    p: number,
-    K: number,
-    R: Float64Array,
-    out: Float64Array,
-    nThreads: number,
-  ): void;
-  enetCoordinateDescent(...args: CoordinateDescentArgs): [number, number];
-  enetCoordinateDescentAsync(...args: CoordinateDescentArgs): Promise<[number, number]>;
-  knnSearch(
-    X: Float64Array,
-    nTrain: number,
-    Q: Float64Array,
-    nQuery: number,
-    p: number,
-    k: number,
-    metric: number,
-    outIndex: Int32Array,
-    outDist: Float64Array,
-    nThreads: number,
-  ): void;
+): CdResult {
+  const [nIter, gap] = nativeAddon().enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
+  return { nIter, gap };
 }
 
-/**
- * The loaded addon seen through the dense kernels' signatures; throws when the addon is
- * absent or was built before these kernels existed.
- *
- * @example
- * denseAddon().linearScores(X.data, X.nRows, X.nCols, 1, theta, out, 0);
- */
-export function denseAddon(): DenseAddon {
-  const status = nativeStatus();
-  if (!status.available) throw new BackendUnavailableError('native', status.reason);
-  const addon = status.addon as unknown as Partial<DenseAddon>;
-  if (typeof addon.knnSearch !== 'function' || typeof addon.logisticObjectiveAsync !== 'function') {
-    throw new BackendUnavailableError(
-      'native',
-      'the addon predates the linear and k-NN kernels; rebuild it with `npm run build:native`',
-    );
-  }
-  return addon as DenseAddon;
+/** As {@link enetCoordinateDescent}, on the libuv pool. */
+export async function enetCoordinateDescentAsync(
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  w: Float64Array,
+  alpha: number,
+  beta: number,
+  maxIter: number,
+  tol: number,
+): Promise<CdResult> {
+  const [nIter, gap] = await nativeAddon().enetCoordinateDescentAsync(
+    X,
+    n,
+    p,
+    y,
+    w,
+    alpha,
+    beta,
+    maxIter,
+    tol,
+  );
+  return { nIter, gap };
 }

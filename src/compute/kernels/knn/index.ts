@@ -1,8 +1,8 @@
 import { gpuInstance } from '../../gpu/runtime.ts';
-import { denseAddon } from '../dense/native.ts';
-import { type DenseTarget, threads } from '../target.ts';
+import type { DenseTarget } from '../target.ts';
 import { gpuKnnSearch } from './gpu.ts';
 import { knnSearchJs } from './js.ts';
+import * as native from './native.ts';
 
 export { METRICS, type Metric } from './js.ts';
 
@@ -25,7 +25,7 @@ export function knnSearch(
   outDist: Float64Array,
 ): void {
   if (t.backend === 'native') {
-    denseAddon().knnSearch(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist, threads(t));
+    native.knnSearch(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist, t);
   } else if (t.backend === 'gpu') {
     gpuKnnSearch(t.gpu ?? gpuInstance(), X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
   } else {

@@ -1,0 +1,105 @@
+import type { GrowForestArgs, GrowTreeArgs } from '../../native/addon-types.ts';
+import { nativeAddon } from '../../native/load.ts';
+import { type GrowData, type GrowParams, packGrowParams } from './grow-params.ts';
+import type { ForestInput, OobBuffers } from './js/forest.ts';
+import type { GrowResult } from './js/grow.ts';
+import type { TreeArrays } from './tree-arrays.ts';
+
+// The tree kernel in C++ (native/src/tree_grow.cc, tree_forest.cc, addon_trees.cc): the
+// same trees as the TypeScript one, grown with threads.
+
+/** Grows one tree (the boosting step); `wantLeaves` also returns each row's leaf. */
+export function growTree(
+  data: GrowData,
+  params: GrowParams,
+  nThreads: number,
+  wantLeaves: boolean,
+): GrowResult {
+  const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
+  return { tree: nativeAddon().growTree(...treeArgs(data, params, nThreads, leafOfRow)), leafOfRow };
+}
+
+/** As {@link growTree}, on a libuv worker thread. */
+export async function growTreeAsync(
+  data: GrowData,
+  params: GrowParams,
+  nThreads: number,
+  wantLeaves: boolean,
+): Promise<GrowResult> {
+  const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
+  const tree = await nativeAddon().growTreeAsync(...treeArgs(data, params, nThreads, leafOfRow));
+  return { tree, leafOfRow };
+}
+
+/** Grows a forest, trees in parallel; fills `oob` when given. */
+export function growForest(input: ForestInput, nThreads: number, oob: OobBuffers | null): TreeArrays[] {
+  return nativeAddon().growForest(...forestArgs(input, nThreads, oob));
+}
+
+/** As {@link growForest}, on a libuv worker thread. */
+export function growForestAsync(
+  input: ForestInput,
+  nThreads: number,
+  oob: OobBuffers | null,
+): Promise<TreeArrays[]> {
+  return nativeAddon().growForestAsync(...forestArgs(input, nThreads, oob));
+}
+
+/** Adds scales[t] times tree t's leaf values to `out` (nRows x nOut, row-major). */
+export function predictTrees(
+  trees: readonly TreeArrays[],
+  bins: Uint8Array,
+  nRows: number,
+  nCols: number,
+  scales: Float64Array,
+  out: Float64Array,
+  nThreads: number,
+): void {
+  nativeAddon().predictTrees(bins, nRows, nCols, trees, scales, out, nThreads);
+}
+
+function treeArgs(
+  data: GrowData,
+  params: GrowParams,
+  nThreads: number,
+  leafOfRow: Int32Array | null,
+): GrowTreeArgs {
+  return [
+    data.bins,
+    data.nRows,
+    data.nCols,
+    data.nBins,
+    data.categorical,
+    data.grad,
+    data.hess,
+    data.label,
+    data.rows,
+    data.features,
+    packGrowParams(params),
+    nThreads,
+    leafOfRow,
+  ];
+}
+
+function forestArgs(input: ForestInput, nThreads: number, oob: OobBuffers | null): GrowForestArgs {
+  const d = input.data;
+  return [
+    d.bins,
+    d.nRows,
+    d.nCols,
+    d.nBins,
+    d.categorical,
+    input.target,
+    input.weight,
+    d.label,
+    d.features,
+    packGrowParams(input.params),
+    nThreads,
+    input.nTrees,
+    input.seed,
+    input.bootstrapSamples,
+    oob?.sum ?? null,
+    oob?.count ?? null,
+    input.balancedSubsample,
+  ];
+}
