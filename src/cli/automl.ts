@@ -3,15 +3,16 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { automl } from '../automl/automl.ts';
 import type { Task } from '../automl/candidates.ts';
+import { loadTrainingTable, resolveTask } from '../automl/prepare.ts';
 import { evaluatePipeline } from '../automl/score-table.ts';
+import { targetCells } from '../automl/target.ts';
 import type { AutoMLOptions, AutoMLResult, LeaderboardEntry } from '../automl/types.ts';
 import type { BackendChoice } from '../compute/backend.ts';
 import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
-import { inferKind } from '../data/infer.ts';
-import { readCsv } from '../data/read-csv.ts';
+import { readCsv, readCsvHeader } from '../data/read-csv.ts';
 import { loadSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
-import { ValidationError } from '../errors.ts';
+import { DataError, ValidationError } from '../errors.ts';
 import { automlReportInput } from '../report/automl-input.ts';
 import { renderReport } from '../report/render.ts';
 import { backendOption, choiceOption, integerOption, listOption, numberOption } from './options.ts';
@@ -58,29 +59,80 @@ function checkOutputs(o: AutoMLCliOptions, schema: string | undefined): void {
   }
 }
 
-/** The task: given, from the schema, or from the target column (numbers: regression, else classification). */
-async function resolveTask(o: AutoMLCliOptions, schemaPath: string | undefined): Promise<Task> {
-  if (o.task !== undefined) {
-    if (o.task !== 'classification' && o.task !== 'regression') {
-      throw new ValidationError(
-        `--task must be classification or regression, got ${JSON.stringify(o.task)}`,
-        {
-          path: '--task',
-        },
-      );
+/** A DataError about `path` names the option it came from: `--train data.csv has a header but no rows`. */
+async function named<T>(flag: string, path: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DataError && error.message.startsWith(path)) {
+      throw new DataError(`${flag} ${error.message}`, error.code);
     }
-    return o.task;
+    throw error;
   }
-  const schemaTask = schemaPath ? loadSchema(schemaPath).task : undefined;
-  if (schemaTask) return schemaTask;
-  const table = await readCsv(o.train, { ...(o.delimiter ? { delimiter: o.delimiter } : {}), types: {} });
-  const col = table.get(o.target);
-  const cells = Array.from(col.values as ArrayLike<string | number | null>, (v) =>
-    v === null || (typeof v === 'number' && Number.isNaN(v)) ? null : String(v),
+}
+
+/** A test label the training target never has cannot be scored: said before the search, not after. */
+function checkTestClasses(o: AutoMLCliOptions, train: Table, test: Table): void {
+  const classes = new Set(targetCells(train.get(o.target)).cells);
+  const labels = targetCells(test.get(o.target)).cells;
+  const row = labels.findIndex((l) => l !== null && !classes.has(l));
+  if (row < 0) return;
+  const known = [...classes].filter((c) => c !== null).sort();
+  throw new DataError(
+    `--test ${o.test}: row ${row + 1} has the class '${labels[row]}', which the training target '${o.target}' never has (classes: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''})`,
+    'E_DATA_TARGET',
   );
-  const task = inferKind({ name: o.target, cells }) === 'numeric' ? 'regression' : 'classification';
-  log(`task: ${task} (from the target column; pass --task to choose)`);
-  return task;
+}
+
+/** Every input of the job, read and checked before the search starts. */
+interface AutoMLInputs {
+  readonly train: Table;
+  readonly task: Task;
+  /** Whether the task was given (--task or the schema) rather than inferred from the target. */
+  readonly taskGiven: boolean;
+  readonly test: Table | undefined;
+}
+
+/**
+ * Reads and checks every input before any work: the schema, the training file (not
+ * empty, has rows and the target), the task (given, from the schema, or inferred from
+ * the target with a notice), and the test file (its header has every training column
+ * and the target; read whole with the training kinds). Notices go to stderr at once.
+ */
+async function readInputs(o: AutoMLCliOptions, schema: string | undefined): Promise<AutoMLInputs> {
+  const csv = o.delimiter ? { delimiter: o.delimiter } : {};
+  const schemaTask = schema ? loadSchema(schema).task : undefined;
+  const given = (o.task as Task | undefined) ?? schemaTask;
+  const train = await named(
+    '--train',
+    o.train,
+    loadTrainingTable({
+      trainPath: o.train,
+      target: o.target,
+      csv,
+      ...(schema ? { schema } : {}),
+      ...(given ? { task: given } : {}),
+    }),
+  );
+  const { task, notices } = resolveTask(train, o.target, given);
+  for (const n of [...train.notices, ...notices]) log(n);
+  if (o.test === undefined) return { train, task, taskGiven: given !== undefined, test: undefined };
+  const { names, hasRows } = await named('--test', o.test, readCsvHeader(o.test, csv));
+  const lacking = train.names.filter((n) => !names.includes(n));
+  if (lacking.length > 0) {
+    throw new DataError(
+      `--test ${o.test} lacks the training columns ${lacking.map((n) => `'${n}'`).join(', ')} (it has: ${names.join(', ')})`,
+      'E_DATA_MISSING_COLUMN',
+    );
+  }
+  if (!hasRows) throw new DataError(`--test ${o.test} has a header but no rows`, 'E_DATA_EMPTY');
+  // the training kinds are the pipeline's input kinds; the target as the task reads it
+  const types = Object.fromEntries(train.columns.map((c) => [c.name, c.kind]));
+  types[o.target] = task === 'regression' ? 'numeric' : 'categorical';
+  const test = await named('--test', o.test, readCsv(o.test, { ...csv, types }));
+  if (task === 'classification') checkTestClasses(o, train, test);
+  for (const n of test.notices) log(n);
+  return { train, task, taskGiven: given !== undefined, test };
 }
 
 function fmt(v: number | undefined): string {
@@ -171,8 +223,8 @@ export function registerAutoML(program: Command): void {
       const sibling = o.train.replace(/\.csv$/i, '.schema.json');
       const schema = o.schema ?? (sibling !== o.train && existsSync(sibling) ? sibling : undefined);
       checkOutputs(o, schema);
-      const task = await resolveTask(o, schema);
-      const csv = o.delimiter ? { delimiter: o.delimiter } : {};
+      const inputs = await readInputs(o, schema);
+      const task = inputs.task;
       const {
         seed,
         exitScore,
@@ -200,12 +252,11 @@ export function registerAutoML(program: Command): void {
         },
       });
       try {
-        await searchAndWrite(o, task, csv, stop.received, {
-          task,
-          trainPath: o.train,
+        await searchAndWrite(o, inputs.test, stop.received, {
+          // an inferred task is inferred again by automl(), which then says so in its notices
+          ...(inputs.taskGiven ? { task } : {}),
+          data: inputs.train,
           target: o.target,
-          csv,
-          ...(schema ? { schema } : {}),
           ...(o.primaryMetric ? { primaryMetric: o.primaryMetric } : {}),
           limits: {
             ...(timeoutMinutes !== undefined ? { timeoutMinutes } : {}),
@@ -243,8 +294,7 @@ export function registerAutoML(program: Command): void {
  */
 async function searchAndWrite(
   o: AutoMLCliOptions,
-  task: Task,
-  csv: { delimiter?: string },
+  testTable: Table | undefined,
   interruptedBy: () => string | undefined,
   options: AutoMLOptions,
 ): Promise<void> {
@@ -260,18 +310,8 @@ async function searchAndWrite(
   result.pipeline.save(o.out);
   if (result.partial)
     log(`partial result (${result.stopReason}): the best pipeline so far saved to ${o.out}`);
-  let testMetrics: Record<string, number> | undefined;
-  let testTable: Table | undefined;
-  if (o.test) {
-    testTable = await readCsv(o.test, {
-      ...csv,
-      types: {
-        ...result.pipeline.inputTypes(),
-        [o.target]: task === 'regression' ? 'numeric' : 'categorical',
-      },
-    });
-    testMetrics = evaluatePipeline(result.pipeline, testTable);
-  }
+  // the test table was read and checked before the search (readInputs)
+  const testMetrics = testTable ? evaluatePipeline(result.pipeline, testTable) : undefined;
   if (o.report !== undefined) {
     writeFileAtomic(o.report, renderReport(automlReportInput(result, testTable)));
     log(`report written to ${o.report}`);
