@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { BackendUnavailableError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import { gpuStatus } from './gpu/load.ts';
 import { nativeStatus } from './native/load.ts';
 
@@ -9,17 +9,6 @@ export type BackendName = 'js' | 'native' | 'gpu';
 export type BackendChoice = 'auto' | BackendName;
 
 const CHOICES: readonly BackendChoice[] = ['auto', 'js', 'native', 'gpu'];
-
-/** Each kernel and the backends that implement it (TensorFlow.js style registry). */
-export const KERNELS = {
-  binning: ['native', 'js'],
-  logisticObjective: ['native', 'js', 'gpu'],
-  linearProducts: ['native', 'js', 'gpu'],
-  coordinateDescent: ['native', 'js'],
-  knnSearch: ['native', 'js', 'gpu'],
-  trees: ['native', 'js'],
-} as const satisfies Record<string, readonly BackendName[]>;
-export type KernelName = keyof typeof KERNELS;
 
 let globalChoice: BackendChoice | undefined;
 
@@ -58,31 +47,6 @@ export function unavailableReason(backend: BackendName): string | undefined {
   }
   const status = gpuStatus();
   return status.available ? undefined : status.reason;
-}
-
-/**
- * Resolves a choice to the backend that runs `kernel`. `auto` takes the first
- * available backend in the kernel's preference order (native before js). A named
- * backend that is unavailable, or lacks the kernel, is an error: never a silent fallback.
- *
- * @example
- * selectBackend('auto', 'binning'); // 'native' when the addon is built, else 'js'
- */
-export function selectBackend(choice: BackendChoice | undefined, kernel: KernelName): BackendName {
-  const wanted = choice === undefined ? getBackendChoice() : parseBackendChoice(choice);
-  const implementations: readonly BackendName[] = KERNELS[kernel];
-  if (wanted === 'auto') {
-    return implementations.find((b) => unavailableReason(b) === undefined) ?? 'js';
-  }
-  if (!implementations.includes(wanted)) {
-    throw new BackendUnavailableError(
-      wanted,
-      `kernel '${kernel}' has no ${wanted} implementation (it has: ${implementations.join(', ')})`,
-    );
-  }
-  const reason = unavailableReason(wanted);
-  if (reason !== undefined) throw new BackendUnavailableError(wanted, reason);
-  return wanted;
 }
 
 /** Threads the native kernels use when a call does not say: every core. */

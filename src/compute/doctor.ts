@@ -1,7 +1,8 @@
 import { arch, platform, release } from 'node:os';
 import { packageVersion } from '../cli/version.ts';
-import { defaultThreads, getBackendChoice, selectBackend } from './backend.ts';
+import { defaultThreads, getBackendChoice } from './backend.ts';
 import { gpuStatus } from './gpu/load.ts';
+import { selectBackend } from './kernels/table.ts';
 import { nativeStatus } from './native/load.ts';
 
 export interface BackendReport {

@@ -1,5 +1,5 @@
 import { type BackendName, defaultThreads } from '../backend.ts';
-import type { GpuInstance } from '../gpu/runtime.ts';
+import { type GpuInstance, gpuInstance } from '../gpu/runtime.ts';
 
 /** Where a dense kernel runs: a resolved backend, its thread count and gpu.js instance. */
 export interface DenseTarget {
@@ -13,4 +13,9 @@ export interface DenseTarget {
 /** The native threads of a target: its nThreads, or every core when it says 0 or nothing. */
 export function threads(t: DenseTarget): number {
   return t.nThreads && t.nThreads > 0 ? t.nThreads : defaultThreads();
+}
+
+/** The gpu.js instance of a target: its own, or the one src/compute/gpu/load.ts loaded. */
+export function gpuOf(t: DenseTarget): GpuInstance {
+  return t.gpu ?? gpuInstance();
 }

@@ -1,7 +1,6 @@
-import type { KernelName } from '../../compute/backend.ts';
 import { nextTurn } from '../../compute/event-loop.ts';
 import { type DenseTarget, linearScores } from '../../compute/kernels/dense/index.ts';
-import { denseBackend } from '../../compute/kernels/table.ts';
+import { denseBackend, type KernelName } from '../../compute/kernels/table.ts';
 import { ValidationError } from '../../errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';

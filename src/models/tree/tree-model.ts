@@ -1,6 +1,7 @@
-import { type BackendName, defaultThreads, selectBackend } from '../../compute/backend.ts';
+import { type BackendName, defaultThreads } from '../../compute/backend.ts';
 import type { BinEdges } from '../../compute/kernels/binning/edges.ts';
 import { applyBins, type BinnedMatrix, binFeatures } from '../../compute/kernels/binning/index.ts';
+import { selectBackend } from '../../compute/kernels/table.ts';
 import type { GrowData } from '../../compute/kernels/trees/grow-params.ts';
 import { predictTrees } from '../../compute/kernels/trees/index.ts';
 import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';

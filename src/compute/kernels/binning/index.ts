@@ -1,14 +1,17 @@
 import { ValidationError } from '../../../errors.ts';
-import { type BackendChoice, type BackendName, defaultThreads, selectBackend } from '../../backend.ts';
+import { type BackendChoice, type BackendName, defaultThreads } from '../../backend.ts';
 import type { ColumnMatrix } from '../../matrix.ts';
-import { sampleIndices } from '../../rng.ts';
-import type { BinSettings } from './contract.ts';
+import { chooseBackend, implementationOn, kernel } from '../kernel.ts';
+import type { BinningImplementation, BinSettings } from './contract.ts';
 import { allocateBinEdges, type BinEdges, DEFAULT_BIN_SAMPLE_SIZE, MAX_VALUE_BINS } from './edges.ts';
-import { applyBinsJs, fitBinEdgesJs } from './js.ts';
+import * as js from './js.ts';
 import * as native from './native.ts';
 
 export type { BinEdges } from './edges.ts';
 export { columnEdges, MAX_VALUE_BINS, MISSING_BIN } from './edges.ts';
+
+/** Quantile binning, the input of the tree learners: native, js (identical bins). */
+export const binningKernel = kernel('binning').implementedBy<BinningImplementation>({ native, js });
 
 /** Options of {@link binFeatures}. */
 export interface BinningOptions {
@@ -56,11 +59,7 @@ export function binFeatures(X: ColumnMatrix, options: BinningOptions = {}): Binn
   const o = resolve(X, options);
   const edges = allocateBinEdges(X.nCols, o.categorical);
   const bins = new Uint8Array(X.nRows * X.nCols);
-  if (o.backend === 'native') native.fitAndBin(X, o, edges, bins);
-  else {
-    fitBinEdgesJs(X, sampledRows(X, o), o.maxBins, edges);
-    applyBinsJs(X, edges, bins);
-  }
+  implementationOn(binningKernel, o.backend).fitAndBin(X, o, edges, bins);
   return { bins, nRows: X.nRows, nCols: X.nCols, edges, backend: o.backend };
 }
 
@@ -70,10 +69,11 @@ export function binFeatures(X: ColumnMatrix, options: BinningOptions = {}): Binn
  */
 export async function binFeaturesAsync(X: ColumnMatrix, options: BinningOptions = {}): Promise<BinnedMatrix> {
   const o = resolve(X, options);
-  if (o.backend !== 'native' || X.nRows * X.nCols < ASYNC_MIN_CELLS) return binFeatures(X, options);
+  const implementation = implementationOn(binningKernel, o.backend);
+  if (!implementation.fitAndBinAsync || X.nRows * X.nCols < ASYNC_MIN_CELLS) return binFeatures(X, options);
   const edges = allocateBinEdges(X.nCols, o.categorical);
   const bins = new Uint8Array(X.nRows * X.nCols);
-  await native.fitAndBinAsync(X, o, edges, bins);
+  await implementation.fitAndBinAsync(X, o, edges, bins);
   return { bins, nRows: X.nRows, nCols: X.nCols, edges, backend: o.backend };
 }
 
@@ -94,15 +94,10 @@ export function applyBins(
       path: 'X',
     });
   }
-  const backend = selectBackend(options.backend, 'binning');
+  const backend = chooseBackend(options.backend, binningKernel);
   const bins = new Uint8Array(X.nRows * X.nCols);
-  if (backend === 'native') native.applyBins(X, edges, bins, threads(options.nThreads));
-  else applyBinsJs(X, edges, bins);
+  implementationOn(binningKernel, backend).applyBins(X, edges, bins, threads(options.nThreads));
   return bins;
-}
-
-function sampledRows(X: ColumnMatrix, o: ResolvedOptions): Int32Array | null {
-  return X.nRows > o.sampleSize ? sampleIndices(X.nRows, o.sampleSize, o.seed) : null;
 }
 
 function threads(n: number | undefined): number {
@@ -148,6 +143,6 @@ function resolve(X: ColumnMatrix, options: BinningOptions): ResolvedOptions {
     sampleSize,
     seed,
     nThreads: threads(options.nThreads),
-    backend: selectBackend(options.backend, 'binning'),
+    backend: chooseBackend(options.backend, binningKernel),
   };
 }

@@ -1,13 +1,17 @@
 import type { ColumnMatrix } from '../../matrix.ts';
+import { sampleIndices } from '../../rng.ts';
+import type { BinSettings } from './contract.ts';
 import { type BinEdges, MAX_VALUE_BINS, MISSING_BIN, midpoint } from './edges.ts';
 
+/** Fits `edges` on a sample of X's rows (all of them up to sampleSize) and maps X to `bins`. */
+export function fitAndBin(X: ColumnMatrix, s: BinSettings, edges: BinEdges, bins: Uint8Array): void {
+  const rows = X.nRows > s.sampleSize ? sampleIndices(X.nRows, s.sampleSize, s.seed) : null;
+  fitBinEdges(X, rows, s.maxBins, edges);
+  applyBins(X, edges, bins);
+}
+
 /** Fills `out` (already allocated) with the edges of every column, from the sampled rows. */
-export function fitBinEdgesJs(
-  X: ColumnMatrix,
-  rows: Int32Array | null,
-  maxBins: number,
-  out: BinEdges,
-): void {
+export function fitBinEdges(X: ColumnMatrix, rows: Int32Array | null, maxBins: number, out: BinEdges): void {
   const n = rows ? rows.length : X.nRows;
   const values = new Float64Array(n);
   for (let c = 0; c < X.nCols; c++) {
@@ -83,7 +87,7 @@ function fitCategorical(sorted: Float64Array, maxBins: number, out: BinEdges, c:
 }
 
 /** Maps every value of X to its bin, into `out` (column-major, nRows x nCols). */
-export function applyBinsJs(X: ColumnMatrix, binning: BinEdges, out: Uint8Array): void {
+export function applyBins(X: ColumnMatrix, binning: BinEdges, out: Uint8Array): void {
   const padded = new Float64Array(256);
   for (let c = 0; c < X.nCols; c++) {
     const column = X.data.subarray(c * X.nRows, (c + 1) * X.nRows);

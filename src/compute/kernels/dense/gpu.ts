@@ -1,5 +1,7 @@
-import { cachedKernel, flatten, type GpuInstance, toFloat32Block } from '../../gpu/runtime.ts';
+import { cachedKernel, flatten, toFloat32Block } from '../../gpu/runtime.ts';
+import { type DenseTarget, gpuOf } from '../target.ts';
 import { scoresKernel, transposeChunksKernel } from './gpu-functions.ts';
+import { logLossResiduals } from './js/products.ts';
 
 /**
  * Rows per upload: keeps every flat index below 2^24, where float32 stops counting
@@ -11,21 +13,21 @@ const CHUNK = 256;
 
 /**
  * X · coefᵀ + intercept on the gpu backend (float32 on the device): out is n x K,
- * column-major, like linearScoresJs; relative error about 1e-6 per term.
+ * column-major, like the js backend; relative error about 1e-6 per term.
  *
  * @example
- * gpuLinearScores(gpuInstance('cpu'), X.data, X.nRows, X.nCols, 1, theta, out);
+ * linearScores(X.data, X.nRows, X.nCols, 1, theta, out, { backend: 'gpu', gpu: gpuInstance('cpu') });
  */
-export function gpuLinearScores(
-  gpu: GpuInstance,
+export function linearScores(
   X: Float64Array,
   n: number,
   p: number,
   K: number,
   theta: Float64Array,
   out: Float64Array,
+  t: DenseTarget,
 ): void {
-  const kernel = cachedKernel(gpu, 'scores', scoresKernel, Math.max(p, 1));
+  const kernel = cachedKernel(gpuOf(t), 'scores', scoresKernel, Math.max(p, 1));
   const th = Float32Array.from(theta);
   for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
     const len = Math.min(ROW_BLOCK, n - r0);
@@ -43,18 +45,18 @@ export function gpuLinearScores(
  * 1e-6 times the ratio of Σ|x r| to |Σ x r|.
  *
  * @example
- * gpuTransposeProduct(gpuInstance('cpu'), X.data, X.nRows, X.nCols, 1, residuals, out);
+ * transposeProduct(X.data, X.nRows, X.nCols, 1, residuals, out, { backend: 'gpu', gpu: gpuInstance('cpu') });
  */
-export function gpuTransposeProduct(
-  gpu: GpuInstance,
+export function transposeProduct(
   X: Float64Array,
   n: number,
   p: number,
   K: number,
   R: Float64Array,
   out: Float64Array,
+  t: DenseTarget,
 ): void {
-  const kernel = cachedKernel(gpu, 'transposeChunks', transposeChunksKernel, CHUNK);
+  const kernel = cachedKernel(gpuOf(t), 'transposeChunks', transposeChunksKernel, CHUNK);
   out.fill(0);
   for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
     const len = Math.min(ROW_BLOCK, n - r0);
@@ -71,4 +73,36 @@ export function gpuTransposeProduct(
       out[k * p + (jk - k * p)]! += s;
     }
   }
+}
+
+/**
+ * The logistic objective on the gpu backend: the two products (scores, then the gradient
+ * Rᵀ·X) run on the device, the loss and residuals on the host in float64.
+ *
+ * @example
+ * const loss = logisticObjective(X.data, n, p, 1, y, w, theta, grad, { backend: 'gpu' });
+ */
+export function logisticObjective(
+  X: Float64Array,
+  n: number,
+  p: number,
+  K: number,
+  y: Int32Array,
+  w: Float64Array,
+  theta: Float64Array,
+  grad: Float64Array,
+  t: DenseTarget,
+): number {
+  const z = new Float64Array(n * K);
+  linearScores(X, n, p, K, theta, z, t);
+  const loss = logLossResiduals(K, n, y, w, 0, z);
+  const g = new Float64Array(K * p);
+  transposeProduct(X, n, p, K, z, g, t);
+  grad.set(g);
+  for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += z[k * n + i]!;
+    grad[K * p + k] = s;
+  }
+  return loss;
 }

@@ -1,13 +1,36 @@
 import { nextTurn } from '../../event-loop.ts';
-import { gpuInstance } from '../../gpu/runtime.ts';
+import { implementationOn, kernel } from '../kernel.ts';
 import type { DenseTarget } from '../target.ts';
-import { gpuLinearScores, gpuTransposeProduct } from './gpu.ts';
-import { type CdResult, enetCoordinateDescentJs } from './js/coordinate-descent.ts';
-import { linearScoresJs, logisticObjectiveJs, logLossResiduals, transposeProductJs } from './js/products.ts';
+import type {
+  CdResult,
+  CoordinateDescentImplementation,
+  LinearProductsImplementation,
+  LogisticObjectiveImplementation,
+} from './contract.ts';
+import * as gpu from './gpu.ts';
+import * as jsCoordinateDescent from './js/coordinate-descent.ts';
+import * as jsProducts from './js/products.ts';
 import * as native from './native.ts';
 
 export type { DenseTarget } from '../target.ts';
-export type { CdResult } from './js/coordinate-descent.ts';
+export type { CdResult } from './contract.ts';
+
+/** X·Wᵀ + b and Rᵀ·X: native, js, gpu. */
+export const linearProductsKernel = kernel('linearProducts').implementedBy<LinearProductsImplementation>({
+  native,
+  js: jsProducts,
+  gpu,
+});
+
+/** The logistic loss and its gradient: native, js, gpu (products on the device). */
+export const logisticObjectiveKernel = kernel(
+  'logisticObjective',
+).implementedBy<LogisticObjectiveImplementation>({ native, js: jsProducts, gpu });
+
+/** Elastic-net coordinate descent: native, js (sequential updates: nothing for a GPU). */
+export const coordinateDescentKernel = kernel(
+  'coordinateDescent',
+).implementedBy<CoordinateDescentImplementation>({ native, js: jsCoordinateDescent });
 
 /**
  * out (n x K, column-major) = X · coefᵀ + intercept on the target backend.
@@ -24,9 +47,7 @@ export function linearScores(
   theta: Float64Array,
   out: Float64Array,
 ): void {
-  if (t.backend === 'native') native.linearScores(X, n, p, K, theta, out, t);
-  else if (t.backend === 'gpu') gpuLinearScores(t.gpu ?? gpuInstance(), X, n, p, K, theta, out);
-  else linearScoresJs(X, n, p, K, theta, out);
+  implementationOn(linearProductsKernel, t.backend).linearScores(X, n, p, K, theta, out, t);
 }
 
 /**
@@ -44,9 +65,7 @@ export function transposeProduct(
   R: Float64Array,
   out: Float64Array,
 ): void {
-  if (t.backend === 'native') native.transposeProduct(X, n, p, K, R, out, t);
-  else if (t.backend === 'gpu') gpuTransposeProduct(t.gpu ?? gpuInstance(), X, n, p, K, R, out);
-  else transposeProductJs(X, n, p, K, R, out);
+  implementationOn(linearProductsKernel, t.backend).transposeProduct(X, n, p, K, R, out, t);
 }
 
 /**
@@ -68,20 +87,17 @@ export function logisticObjective(
   theta: Float64Array,
   grad: Float64Array,
 ): number {
-  if (t.backend === 'native') return native.logisticObjective(X, n, p, K, y, w, theta, grad, t);
-  if (t.backend === 'js') return logisticObjectiveJs(X, n, p, K, y, w, theta, grad);
-  const z = new Float64Array(n * K);
-  linearScores(t, X, n, p, K, theta, z);
-  const loss = logLossResiduals(K, n, y, w, 0, z);
-  const g = new Float64Array(K * p);
-  transposeProduct(t, X, n, p, K, z, g);
-  grad.set(g);
-  for (let k = 0; k < K; k++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += z[k * n + i]!;
-    grad[K * p + k] = s;
-  }
-  return loss;
+  return implementationOn(logisticObjectiveKernel, t.backend).logisticObjective(
+    X,
+    n,
+    p,
+    K,
+    y,
+    w,
+    theta,
+    grad,
+    t,
+  );
 }
 
 /**
@@ -102,9 +118,12 @@ export async function logisticObjectiveAsync(
   theta: Float64Array,
   grad: Float64Array,
 ): Promise<number> {
-  if (t.backend === 'native') return native.logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, t);
+  const implementation = implementationOn(logisticObjectiveKernel, t.backend);
+  if (implementation.logisticObjectiveAsync) {
+    return implementation.logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, t);
+  }
   await nextTurn();
-  return logisticObjective(t, X, n, p, K, y, w, theta, grad);
+  return implementation.logisticObjective(X, n, p, K, y, w, theta, grad, t);
 }
 
 /**
@@ -126,8 +145,8 @@ export function enetCoordinateDescent(
   maxIter: number,
   tol: number,
 ): CdResult {
-  if (t.backend === 'native') return native.enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
-  return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
+  const implementation = implementationOn(coordinateDescentKernel, t.backend);
+  return implementation.enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
 }
 
 /**
@@ -149,8 +168,10 @@ export async function enetCoordinateDescentAsync(
   maxIter: number,
   tol: number,
 ): Promise<CdResult> {
-  if (t.backend === 'native')
-    return native.enetCoordinateDescentAsync(X, n, p, y, w, alpha, beta, maxIter, tol);
+  const implementation = implementationOn(coordinateDescentKernel, t.backend);
+  if (implementation.enetCoordinateDescentAsync) {
+    return implementation.enetCoordinateDescentAsync(X, n, p, y, w, alpha, beta, maxIter, tol);
+  }
   await nextTurn();
-  return enetCoordinateDescentJs(X, n, p, y, w, alpha, beta, maxIter, tol);
+  return implementation.enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
 }

@@ -1,6 +1,6 @@
 import { nativeAddon } from '../../native/load.ts';
 import { type DenseTarget, threads } from '../target.ts';
-import type { CdResult } from './js/coordinate-descent.ts';
+import type { CdResult } from './contract.ts';
 
 // The dense kernels in C++ (native/src/linear_kernels.cc, addon_linear.cc).
 

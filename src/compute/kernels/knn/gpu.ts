@@ -1,4 +1,5 @@
 import { cachedKernel, flatten, type GpuInstance, toFloat32Block } from '../../gpu/runtime.ts';
+import { type DenseTarget, gpuOf } from '../target.ts';
 import { cosineKernel, manhattanKernel, sqEuclideanKernel } from './gpu-functions.ts';
 import { METRICS, offerNeighbour } from './js.ts';
 
@@ -48,13 +49,12 @@ function exactDistance(
  * float32, block by block, and the k nearest are kept on the host; their distances are
  * then recomputed in float64 and re-sorted. Neighbours whose float64 distances differ by
  * less than float32 rounding (about 1e-7 relative) may come out in another order than on
- * the js backend; otherwise the output is the same. Same layout as knnSearchJs.
+ * the js backend; otherwise the output is the same. Same layout as the js backend.
  *
  * @example
- * gpuKnnSearch(gpuInstance('cpu'), X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, 0, idx, dist);
+ * knnSearch(X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, 0, idx, dist, { backend: 'gpu', gpu: gpuInstance('cpu') });
  */
-export function gpuKnnSearch(
-  gpu: GpuInstance,
+export function knnSearch(
   X: Float64Array,
   nTrain: number,
   Q: Float64Array,
@@ -64,7 +64,9 @@ export function gpuKnnSearch(
   metric: number,
   outIndex: Int32Array,
   outDist: Float64Array,
+  t: DenseTarget,
 ): void {
+  const gpu = gpuOf(t);
   const trainBlocks: Array<{ t0: number; nt: number; data: Float32Array; norm?: Float32Array }> = [];
   for (let t0 = 0; t0 < nTrain; t0 += KNN_TRAIN_BLOCK) {
     const nt = Math.min(KNN_TRAIN_BLOCK, nTrain - t0);

@@ -1,13 +1,21 @@
-import { gpuInstance } from '../../gpu/runtime.ts';
+import { implementationOn, kernel } from '../kernel.ts';
 import type { DenseTarget } from '../target.ts';
-import { gpuKnnSearch } from './gpu.ts';
-import { knnSearchJs } from './js.ts';
+import type { KnnSearchImplementation } from './contract.ts';
+import * as gpu from './gpu.ts';
+import * as js from './js.ts';
 import * as native from './native.ts';
 
 export { METRICS, type Metric } from './js.ts';
 
+/** Exact k-nearest-neighbour search: native, js, gpu (distances on the device). */
+export const knnSearchKernel = kernel('knnSearch').implementedBy<KnnSearchImplementation>({
+  native,
+  js,
+  gpu,
+});
+
 /**
- * The k nearest training rows of each query on the target backend (see knnSearchJs).
+ * The k nearest training rows of each query on the target backend (see js.ts).
  *
  * @example
  * knnSearch({ backend: 'native' }, X.data, X.nRows, Q.data, Q.nRows, p, 5, 0, idx, dist);
@@ -24,11 +32,16 @@ export function knnSearch(
   outIndex: Int32Array,
   outDist: Float64Array,
 ): void {
-  if (t.backend === 'native') {
-    native.knnSearch(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist, t);
-  } else if (t.backend === 'gpu') {
-    gpuKnnSearch(t.gpu ?? gpuInstance(), X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
-  } else {
-    knnSearchJs(X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist);
-  }
+  implementationOn(knnSearchKernel, t.backend).knnSearch(
+    X,
+    nTrain,
+    Q,
+    nQuery,
+    p,
+    k,
+    metric,
+    outIndex,
+    outDist,
+    t,
+  );
 }

@@ -51,9 +51,9 @@ export function rowNorms(M: Float64Array, n: number, p: number): Float64Array {
  * nearest first, written to outIndex/outDist (nQuery x k, row-major).
  *
  * @example
- * knnSearchJs(X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, METRICS.euclidean, idx, dist);
+ * knnSearch(X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, METRICS.euclidean, idx, dist);
  */
-export function knnSearchJs(
+export function knnSearch(
   X: Float64Array,
   nTrain: number,
   Q: Float64Array,

@@ -70,6 +70,40 @@ export interface GrowData {
 }
 
 /**
+ * What a forest is grown from. The draws (js/forest.ts and native/src/tree_forest.cc make them):
+ * tree seeds are the first nTrees draws of mulberry32(seed); tree t draws, from
+ * mulberry32(seed_t), `bootstrapSamples` rows with replacement (floor(u * nRows)), each
+ * row's weight multiplied by its draw count, then one more number: the seed of the
+ * tree's node-level draws. Squared-error trees get g = -w*y, h = w; absolute-error trees
+ * g = y, h = w.
+ */
+export interface ForestInput {
+  /** Binned data; grad, hess, rows are set per tree. */
+  data: Omit<GrowData, 'grad' | 'hess' | 'rows'>;
+  /** Regression targets (gradient and absolute modes). */
+  target: Float64Array;
+  /** Base weight per row: sample weight times class weight. */
+  weight: Float64Array;
+  params: GrowParams;
+  nTrees: number;
+  seed: number;
+  /** Rows drawn per tree with replacement; 0 grows every tree on all rows. */
+  bootstrapSamples: number;
+  /**
+   * Class modes with a draw: each tree's weights are also multiplied by its draw's balanced
+   * class weights, drawn / (classes drawn * draws of the class) (scikit-learn's
+   * balanced_subsample).
+   */
+  balancedSubsample: boolean;
+}
+
+/** Out-of-bag sums (nRows x nOut) and counts, filled when bootstrapping. */
+export interface OobBuffers {
+  sum: Float64Array;
+  count: Float64Array;
+}
+
+/**
  * GrowParams as the Float64Array the addon reads (unpackGrowParams in tree_grow.cc).
  *
  * @example

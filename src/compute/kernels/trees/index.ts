@@ -1,12 +1,16 @@
 import type { BackendName } from '../../backend.ts';
-import type { GrowData, GrowParams } from './grow-params.ts';
-import { type ForestInput, growForestJs, growForestJsAsync, type OobBuffers } from './js/forest.ts';
-import { type GrowResult, growTreeJs } from './js/grow.ts';
+import { implementationOn, kernel } from '../kernel.ts';
+import type { TreesImplementation } from './contract.ts';
+import type { ForestInput, GrowData, GrowParams, OobBuffers } from './grow-params.ts';
+import * as js from './js/index.ts';
 import * as native from './native.ts';
-import { addTreePredictions, type TreeArrays } from './tree-arrays.ts';
+import type { GrowResult, TreeArrays } from './tree-arrays.ts';
 
-export type { ForestInput, OobBuffers } from './js/forest.ts';
-export type { GrowResult } from './js/grow.ts';
+export type { ForestInput, GrowData, GrowParams, OobBuffers } from './grow-params.ts';
+export type { GrowResult, TreeArrays } from './tree-arrays.ts';
+
+/** Histogram trees and forests, and their predictions: native, js. */
+export const treesKernel = kernel('trees').implementedBy<TreesImplementation>({ native, js });
 
 /**
  * Grows one tree on the chosen backend (the boosting step). Both backends follow the
@@ -22,8 +26,7 @@ export function growTree(
   nThreads: number,
   wantLeaves: boolean,
 ): GrowResult {
-  if (backend !== 'native') return growTreeJs(data, params, wantLeaves);
-  return native.growTree(data, params, nThreads, wantLeaves);
+  return implementationOn(treesKernel, backend).growTree(data, params, nThreads, wantLeaves);
 }
 
 /**
@@ -39,8 +42,7 @@ export async function growTreeAsync(
   nThreads: number,
   wantLeaves: boolean,
 ): Promise<GrowResult> {
-  if (backend !== 'native') return growTreeJs(data, params, wantLeaves);
-  return native.growTreeAsync(data, params, nThreads, wantLeaves);
+  return implementationOn(treesKernel, backend).growTreeAsync(data, params, nThreads, wantLeaves);
 }
 
 /**
@@ -56,8 +58,7 @@ export function growForest(
   nThreads: number,
   oob: OobBuffers | null,
 ): TreeArrays[] {
-  if (backend !== 'native') return growForestJs(input, oob);
-  return native.growForest(input, nThreads, oob);
+  return implementationOn(treesKernel, backend).growForest(input, nThreads, oob);
 }
 
 /**
@@ -73,8 +74,7 @@ export async function growForestAsync(
   nThreads: number,
   oob: OobBuffers | null,
 ): Promise<TreeArrays[]> {
-  if (backend !== 'native') return growForestJsAsync(input, oob);
-  return native.growForestAsync(input, nThreads, oob);
+  return implementationOn(treesKernel, backend).growForestAsync(input, nThreads, oob);
 }
 
 /**
@@ -95,9 +95,5 @@ export function predictTrees(
   nThreads: number,
 ): void {
   if (trees.length === 0 || nRows === 0) return;
-  if (backend === 'native') {
-    native.predictTrees(trees, bins, nRows, nCols, scales, out, nThreads);
-    return;
-  }
-  for (let t = 0; t < trees.length; t++) addTreePredictions(trees[t]!, bins, nRows, scales[t]!, out);
+  implementationOn(treesKernel, backend).predictTrees(trees, bins, nRows, nCols, scales, out, nThreads);
 }

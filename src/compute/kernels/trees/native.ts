@@ -1,9 +1,13 @@
 import type { GrowForestArgs, GrowTreeArgs } from '../../native/addon-types.ts';
 import { nativeAddon } from '../../native/load.ts';
-import { type GrowData, type GrowParams, packGrowParams } from './grow-params.ts';
-import type { ForestInput, OobBuffers } from './js/forest.ts';
-import type { GrowResult } from './js/grow.ts';
-import type { TreeArrays } from './tree-arrays.ts';
+import {
+  type ForestInput,
+  type GrowData,
+  type GrowParams,
+  type OobBuffers,
+  packGrowParams,
+} from './grow-params.ts';
+import type { GrowResult, TreeArrays } from './tree-arrays.ts';
 
 // The tree kernel in C++ (native/src/tree_grow.cc, tree_forest.cc, addon_trees.cc): the
 // same trees as the TypeScript one, grown with threads.

@@ -32,6 +32,12 @@ export interface TreeArrays {
   readonly cover: Float64Array;
 }
 
+/** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */
+export interface GrowResult {
+  tree: TreeArrays;
+  leafOfRow: Int32Array | null;
+}
+
 /** Whether the row whose bin at the node's feature is `bin` goes to the left child. */
 export function goesLeft(tree: TreeArrays, node: number, bin: number): boolean {
   const ci = tree.catIndex[node]!;

@@ -1,8 +1,4 @@
-/** What a coordinate descent run did: sweeps over the features, and the final duality gap. */
-export interface CdResult {
-  nIter: number;
-  gap: number;
-}
+import type { CdResult } from '../contract.ts';
 
 /**
  * scikit-learn's `enet_coordinate_descent` (cd_fast.pyx) in TypeScript, as
@@ -13,9 +9,9 @@ export interface CdResult {
  *
  * @example
  * const w = new Float64Array(p);
- * const { nIter, gap } = enetCoordinateDescentJs(X, n, p, y, w, 0.1 * n, 0, 1000, 1e-4);
+ * const { nIter, gap } = enetCoordinateDescent(X, n, p, y, w, 0.1 * n, 0, 1000, 1e-4);
  */
-export function enetCoordinateDescentJs(
+export function enetCoordinateDescent(
   X: Float64Array,
   n: number,
   p: number,

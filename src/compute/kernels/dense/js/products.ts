@@ -106,9 +106,9 @@ export function logLossResiduals(
  *
  * @example
  * const grad = new Float64Array(theta.length);
- * const loss = logisticObjectiveJs(X.data, X.nRows, X.nCols, 1, y, w, theta, grad);
+ * const loss = logisticObjective(X.data, X.nRows, X.nCols, 1, y, w, theta, grad);
  */
-export function logisticObjectiveJs(
+export function logisticObjective(
   X: Float64Array,
   n: number,
   p: number,
@@ -138,9 +138,9 @@ export function logisticObjectiveJs(
  * out (n x K, column-major) = X · coefᵀ + intercept.
  *
  * @example
- * linearScoresJs(X.data, X.nRows, X.nCols, 1, theta, out);
+ * linearScores(X.data, X.nRows, X.nCols, 1, theta, out);
  */
-export function linearScoresJs(
+export function linearScores(
   X: Float64Array,
   n: number,
   p: number,
@@ -160,9 +160,9 @@ export function linearScoresJs(
  * out (K x p, row-major) = Rᵀ · X, with R n x K column-major.
  *
  * @example
- * transposeProductJs(X.data, X.nRows, X.nCols, 1, residuals, out);
+ * transposeProduct(X.data, X.nRows, X.nCols, 1, residuals, out);
  */
-export function transposeProductJs(
+export function transposeProduct(
   X: Float64Array,
   n: number,
   p: number,

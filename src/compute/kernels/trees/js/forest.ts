@@ -1,46 +1,12 @@
 import { nextTurn } from '../../../event-loop.ts';
 import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts';
-import { type GrowData, type GrowParams, MODE_ABSOLUTE, MODE_GRADIENT } from '../grow-params.ts';
+import { type ForestInput, MODE_ABSOLUTE, MODE_GRADIENT, type OobBuffers } from '../grow-params.ts';
 import { leafOf as leafOfExport, type TreeArrays } from '../tree-arrays.ts';
 import { growTreeJs } from './grow.ts';
 
 // module-local copies: the per-row loops read them without going through import bindings
 const UINT32_RANGE = UINT32_RANGE_EXPORT;
 const leafOf = leafOfExport;
-
-/**
- * What a forest is grown from. The draws (native/src/tree_forest.cc makes the same):
- * tree seeds are the first nTrees draws of mulberry32(seed); tree t draws, from
- * mulberry32(seed_t), `bootstrapSamples` rows with replacement (floor(u * nRows)), each
- * row's weight multiplied by its draw count, then one more number: the seed of the
- * tree's node-level draws. Squared-error trees get g = -w*y, h = w; absolute-error trees
- * g = y, h = w.
- */
-export interface ForestInput {
-  /** Binned data; grad, hess, rows are set per tree. */
-  data: Omit<GrowData, 'grad' | 'hess' | 'rows'>;
-  /** Regression targets (gradient and absolute modes). */
-  target: Float64Array;
-  /** Base weight per row: sample weight times class weight. */
-  weight: Float64Array;
-  params: GrowParams;
-  nTrees: number;
-  seed: number;
-  /** Rows drawn per tree with replacement; 0 grows every tree on all rows. */
-  bootstrapSamples: number;
-  /**
-   * Class modes with a draw: each tree's weights are also multiplied by its draw's balanced
-   * class weights, drawn / (classes drawn * draws of the class) (scikit-learn's
-   * balanced_subsample).
-   */
-  balancedSubsample: boolean;
-}
-
-/** Out-of-bag sums (nRows x nOut) and counts, filled when bootstrapping. */
-export interface OobBuffers {
-  sum: Float64Array;
-  count: Float64Array;
-}
 
 /**
  * The seeds of a forest's trees: the first nTrees draws of mulberry32(seed).

@@ -2,7 +2,7 @@ import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts
 import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import * as modes from '../grow-params.ts';
-import type { TreeArrays } from '../tree-arrays.ts';
+import type { GrowResult, TreeArrays } from '../tree-arrays.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
@@ -12,12 +12,6 @@ const UINT32_RANGE = UINT32_RANGE_EXPORT;
 const MODE_GRADIENT = modes.MODE_GRADIENT;
 const MODE_ENTROPY = modes.MODE_ENTROPY;
 const MODE_ABSOLUTE = modes.MODE_ABSOLUTE;
-
-/** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */
-export interface GrowResult {
-  tree: TreeArrays;
-  leafOfRow: Int32Array | null;
-}
 
 interface GNode extends SplitChoice {
   id: number;
