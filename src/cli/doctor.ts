@@ -1,6 +1,34 @@
+import { arch, platform, release } from 'node:os';
 import type { Command } from 'commander';
-import { doctorReport } from '../compute/doctor.ts';
+import { type BackendReport, backendReports, defaultThreads, getBackendChoice } from '../compute/backend.ts';
+import { selectBackend } from '../compute/kernels/table.ts';
 import { printResult } from './output.ts';
+import { packageVersion } from './version.ts';
+
+/** What `mlsweep doctor` prints: the environment and each backend's availability. */
+export interface DoctorReport {
+  mlsweep: string;
+  node: string;
+  platform: string;
+  threads: number;
+  backendChoice: string;
+  selected: string;
+  backends: { js: BackendReport; native: BackendReport; gpu: BackendReport };
+}
+
+/** Gathers the doctor report. Loads gpu.js if installed, to report its mode. */
+export function doctorReport(): DoctorReport {
+  const choice = getBackendChoice();
+  return {
+    mlsweep: packageVersion(),
+    node: process.version,
+    platform: `${platform()} ${release()} ${arch()}`,
+    threads: defaultThreads(),
+    backendChoice: choice,
+    selected: selectBackend(choice === 'gpu' ? 'auto' : choice, 'binning'),
+    backends: backendReports(),
+  };
+}
 
 export function registerDoctor(program: Command): void {
   program

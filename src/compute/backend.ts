@@ -53,3 +53,34 @@ export function unavailableReason(backend: BackendName): string | undefined {
 export function defaultThreads(): number {
   return availableParallelism();
 }
+
+/** Whether a backend runs here: what it is when it does, why not when it does not. */
+export interface BackendReport {
+  available: boolean;
+  /** Why not, when unavailable; what it is, when available. */
+  detail: string;
+}
+
+/**
+ * Each backend's availability and what it is (or why not): what `mlsweep doctor` shows.
+ * Loads gpu.js if it is installed, to report its mode.
+ *
+ * @example
+ * backendReports().native; // { available: true, detail: 'C++ addon, gcc 13.2.0, 16 hardware threads' }
+ */
+export function backendReports(): Record<BackendName, BackendReport> {
+  const native = nativeStatus();
+  const gpu = gpuStatus();
+  return {
+    js: { available: true, detail: 'TypeScript kernels, always available' },
+    native: native.available
+      ? {
+          available: true,
+          detail: `C++ addon, ${native.addon.info().compiler}, ${native.addon.info().threads} hardware threads`,
+        }
+      : { available: false, detail: native.reason },
+    gpu: gpu.available
+      ? { available: true, detail: `gpu.js in '${gpu.mode}' mode` }
+      : { available: false, detail: gpu.reason },
+  };
+}
