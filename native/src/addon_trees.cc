@@ -1,6 +1,6 @@
 // N-API surface of the tree learners: growTree / growTreeAsync (one tree, the boosting
 // step), growForest / growForestAsync (forests, trees in parallel) and predictTrees.
-// The TypeScript side (src/models/tree/kernels.ts) validates shapes; sizes that would
+// The TypeScript side (src/compute/kernels/trees/native.ts) validates shapes; sizes that would
 // touch memory out of bounds are re-checked here.
 #include <napi.h>
 

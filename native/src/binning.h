@@ -1,6 +1,6 @@
 // Quantile binning of a column-major feature matrix into uint8 bins. The rules are
-// documented in src/compute/bin-edges.ts; this file and src/compute/js/binning.ts
-// implement them identically.
+// documented in src/compute/kernels/binning/edges.ts; this file and
+// src/compute/kernels/binning/js.ts implement them identically.
 #pragma once
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// Forests and ensemble prediction: the counterpart of src/models/tree/forest-kernel.ts.
+// Forests and ensemble prediction: the counterpart of src/compute/kernels/trees/js/forest.ts.
 #include "tree_forest.h"
 
 #include <algorithm>
@@ -21,7 +21,7 @@ inline int leafOfView(const TreeView& t, const uint8_t* bins, int64_t nRows, int
   return node;
 }
 
-// balanceDraw of src/models/tree/forest-kernel.ts: the draw's balanced class weights.
+// balanceDraw of src/compute/kernels/trees/js/forest.ts: the draw's balanced class weights.
 void balanceDraw(std::vector<double>& w, const std::vector<int32_t>& counts, const int32_t* label, int nClasses,
                  int64_t drawn) {
   std::vector<double> perClass(nClasses, 0.0);

@@ -1,6 +1,6 @@
 // Forests (random forests, extra trees) and tree-ensemble prediction on bins. The
-// procedure is documented in src/models/tree/forest-kernel.ts, whose TypeScript
-// follows the same draws in the same order.
+// procedure is documented at ForestInput in src/compute/kernels/trees/grow-params.ts;
+// src/compute/kernels/trees/js/forest.ts follows the same draws in the same order.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-// Histogram tree grower: a line-by-line counterpart of src/models/tree/grow.ts.
+// Histogram tree grower: a line-by-line counterpart of src/compute/kernels/trees/js/grow.ts.
 #include "tree_grow.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Histogram tree grower (LightGBM's method on the bins of binning.cc). The rules are
-// documented in src/models/tree/grow-params.ts; src/models/tree/grow.ts implements the
-// same steps in the same order, so both backends grow the same trees.
+// documented in src/compute/kernels/trees/grow-params.ts; src/compute/kernels/trees/js/grow.ts
+// implements the same steps in the same order, so both backends grow the same trees.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-// Absolute-error split search: a line-by-line counterpart of src/models/tree/median-split.ts.
+// Absolute-error split search: a line-by-line counterpart of src/compute/kernels/trees/js/median-split.ts.
 #include "tree_median_split.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // scikit-learn's absolute-error criterion on bins: the counterpart of
-// src/models/tree/median-split.ts, step for step (see there for the method).
+// src/compute/kernels/trees/js/median-split.ts, step for step (see there for the method).
 #pragma once
 #include <cstdint>
 #include <limits>
@@ -22,7 +22,7 @@ struct SplitChoice {
 };
 
 // Weighted median of values[order[begin..end)], listed in ascending value order
-// (scikit-learn's rule, as medianOfSorted in src/models/tree/leaf-median.ts).
+// (scikit-learn's rule, as medianOfSorted in src/compute/kernels/trees/leaf-median.ts).
 double medianOfSorted(const int32_t* order, int64_t begin, int64_t end, const double* values,
                       const double* weights);
 

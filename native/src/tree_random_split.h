@@ -1,5 +1,5 @@
 // Extra trees' random draws, shared by the histogram grower and the absolute-error
-// search: the counterpart of src/models/tree/random-splits.ts, draw for draw.
+// search: the counterpart of src/compute/kernels/trees/js/random-splits.ts, draw for draw.
 #pragma once
 #include <cmath>
 #include <cstdint>
