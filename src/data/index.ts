@@ -1,12 +1,13 @@
 export * from './featurizer.ts';
 export { inferKind } from './infer.ts';
 export type { CsvOptions, RecordBatch } from './read-csv.ts';
-export { csvBatches, parseCsv, readCsv, sniffDelimiter, TableBuilder } from './read-csv.ts';
+export { csvBatches, parseCsv, readCsv, readCsvHeader, sniffDelimiter, TableBuilder } from './read-csv.ts';
 export { takeRows } from './rows.ts';
 export * from './scale.ts';
 export * from './schema.ts';
 export * from './splits.ts';
 export { holdout as trainTestSplit } from './splits.ts';
+export * from './strays.ts';
 export * from './table.ts';
 export type { CsvRecord } from './tokenizer.ts';
 export { DEFAULT_MISSING, parseBoolean, parseDatetime, parseNumber } from './values.ts';
