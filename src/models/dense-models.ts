@@ -32,7 +32,7 @@ export {
 };
 
 /**
- * The `fromJSON` of each dense estimator by its serialized `type`, for a registry of
+ * The `fromJSON` of each dense estimator by its serialized `type`, for a table of
  * loaders such as estimatorFromJSON's.
  *
  * @example

@@ -11,7 +11,7 @@ export { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision
 export { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
 export type { DecisionTreeParams, ForestParams, MaxFeatures } from './forest/forest-model.ts';
 export { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
-export { estimatorFromJSON } from './registry.ts';
+export { estimatorFromJSON } from './from-json.ts';
 export type { TreeCommonParams } from './tree/tree-model.ts';
 export type {
   Classifier,

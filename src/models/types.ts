@@ -60,14 +60,21 @@ export interface ComputeParams {
 
 /**
  * The estimator contract (scikit-learn style): the constructor validates and stores
- * hyperparameters only; `fit` learns from data and returns `this`; a fitted estimator
- * predicts, reports feature importances and serializes to JSON that reproduces its
- * predictions exactly.
+ * hyperparameters only; `withParams` derives a new unfitted estimator with some of them
+ * changed; `fit` learns from data and returns `this`; a fitted estimator predicts,
+ * reports feature importances and serializes to JSON that reproduces its predictions
+ * exactly.
  */
 export interface Estimator {
   readonly estimatorType: 'classifier' | 'regressor';
   /** The validated hyperparameters, defaults filled in. */
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * A new unfitted estimator of the same class with the named hyperparameters changed and
+   * the others kept (scikit-learn's `clone(est).set_params(**changes)`), validated as the
+   * constructor validates; an unknown name is a ValidationError. `undefined` keeps a value.
+   */
+  withParams(changes: Readonly<Record<string, unknown>>): this;
   fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this;
   /** As fit, with native work off the event loop. */
   fitAsync(X: FeatureInput, y: LabelInput, options?: FitOptions): Promise<this>;

@@ -18,6 +18,8 @@
  *   probabilities in [0, 1] with one column per class, summing to 1, classes sorted;
  * - determinism: two fits with the same seed, and fit vs fitAsync, predict the same;
  * - JSON round trip (through a JSON string) predicts exactly the same;
+ * - `withParams` gives a new unfitted estimator of the same class with the named
+ *   hyperparameters changed and the others kept, validated as the constructor validates;
  * - sample weight 2 equals the row duplicated (with `weightParams`, e.g. no bootstrap;
  *   set `weightParams: null` to skip, saying why in a comment);
  * - constant target (regressors) / single class (classifiers);
@@ -180,6 +182,26 @@ export function estimatorSuite(o: SuiteOptions): void {
       assert.deepEqual(predictions(copy, X), predictions(e, X));
       assert.deepEqual(copy.featureImportances, e.featureImportances);
       assert.deepEqual(copy.params, e.params);
+    });
+
+    test('withParams changes the named hyperparameters, keeps the others, and is unfitted', () => {
+      const e = fitted();
+      const changed = e.withParams({ seed: 7, nThreads: 1 });
+      assert.equal(changed.constructor, e.constructor);
+      assert.deepEqual(changed.params, { ...e.params, seed: 7, nThreads: 1 });
+      assert.throws(() => changed.predict(X), NotFittedError);
+      // the original keeps its parameters and its fit
+      assert.notEqual(e.params.seed, 7);
+      assert.equal(e.predict(X.slice(0, 2)).length, 2);
+      // an undefined change keeps the value, as an absent one does
+      assert.deepEqual(e.withParams({ seed: undefined }).params, e.params);
+      // no change is a clone: fitted on the same data, it predicts the same
+      assert.deepEqual(predictions(e.withParams({}).fit(X, y), X), predictions(e, X));
+    });
+
+    test('withParams validates as the constructor does', () => {
+      assert.throws(() => o.make().withParams({ notAParameter: 1 }), ValidationError);
+      assert.throws(() => o.make().withParams({ seed: -1 }), ValidationError);
     });
 
     const weightParams = o.weightParams;

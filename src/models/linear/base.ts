@@ -5,6 +5,7 @@ import { assertFitted } from '../input.ts';
 import { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type { FeatureInput, FitOptions, LabelInput, SerializedEstimator } from '../types.ts';
+import { withParams } from '../with-params.ts';
 
 /** What every fitted dense model keeps: its feature count and missing-value fill values. */
 export interface DenseState {
@@ -40,6 +41,11 @@ export abstract class DenseEstimator<S extends DenseState> {
       backend: compute.backend,
       nThreads: compute.nThreads,
     });
+  }
+
+  /** A new unfitted model of this class with `changes` over these hyperparameters (see withParams). */
+  withParams(changes: Readonly<Record<string, unknown>>): this {
+    return withParams(this, changes);
   }
 
   abstract fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this;

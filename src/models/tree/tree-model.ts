@@ -11,6 +11,7 @@ import { assertFitted, toFeatureMatrix } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import { edgesFromJSON, edgesToJSON, treeFromJSON, treeToJSON } from '../serialize.ts';
 import type { ComputeParams, FeatureInput, SerializedEstimator } from '../types.ts';
+import { withParams } from '../with-params.ts';
 
 /** Parameters every tree learner shares. */
 export interface TreeCommonParams extends ComputeParams {
@@ -67,6 +68,11 @@ export abstract class TreeModel {
       backend: this.backendChoice,
       nThreads: this.nThreadsParam,
     });
+  }
+
+  /** A new unfitted model of this class with `changes` over these hyperparameters (see withParams). */
+  withParams(changes: Readonly<Record<string, unknown>>): this {
+    return withParams(this, changes);
   }
 
   get nFeatures(): number {
