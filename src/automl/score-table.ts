@@ -133,8 +133,7 @@ async function writePredictions(
 ): Promise<{ rows: number }> {
   options.signal?.throwIfAborted();
   const proba = options.proba === true && pipeline.task === 'classification';
-  const header = ['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])];
-  await write(out, `${header.map(csvCell).join(',')}\n`);
+  const header = `${['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])].map(csvCell).join(',')}\n`;
   const types = pipeline.inputTypes();
   let names: string[] | undefined;
   let headerLine = 1;
@@ -144,6 +143,8 @@ async function writePredictions(
     options.signal?.throwIfAborted();
     let batch = records;
     if (!names) {
+      // written once the input could be read: an unreadable file prints nothing on stdout
+      await write(out, header);
       names = records[0]?.fields ?? [];
       headerLine = records[0]?.line ?? 1;
       batch = records.slice(1);
@@ -166,6 +167,7 @@ async function writePredictions(
     await write(out, `${lines.join('\n')}\n`);
     rows += table.nRows;
   }
+  if (!names) await write(out, header);
   for (const notice of strays.notices()) options.onNotice?.(notice);
   return { rows };
 }
