@@ -39,6 +39,12 @@ export function onStopSignals(handlers: StopHandlers): {
   let first: StopSignal | undefined;
   const listeners = STOP_SIGNALS.map((signal) => {
     const listener = () => {
+      // A closed terminal makes writes to it fail (EIO, EPIPE): the job must still wind
+      // down and record its state, so such failures are dropped rather than thrown.
+      if (signal === 'SIGHUP') {
+        for (const out of [process.stdout, process.stderr])
+          if (!out.listeners('error').includes(ignore)) out.on('error', ignore);
+      }
       if (first === undefined) {
         first = signal;
         handlers.graceful(signal);
@@ -54,3 +60,5 @@ export function onStopSignals(handlers: StopHandlers): {
     },
   };
 }
+
+function ignore(): void {}

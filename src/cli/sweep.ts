@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import type { SweepSpec } from '../config/types.ts';
+import { checkOutputFile, checkOutputFolder, writeFileAtomic } from '../core/files.ts';
 import { BackendUnavailableError, ValidationError } from '../errors.ts';
 import { isBetter } from '../policies/compare.ts';
 import { renderReport } from '../report/render.ts';
@@ -11,10 +11,13 @@ import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
 import { sweepOptionsFromSpec } from '../sweep/from-spec.ts';
 import { goalWarning } from '../sweep/goal-check.ts';
+import { ranks } from '../sweep/summary.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
 import { POLICY_TAG, SAMPLER_TAG, SPACE_TAG } from '../tracking/sweep-store.ts';
 import { type TrackedSweep, trackSweep } from '../tracking/track-sweep.ts';
 import { log, printResult } from './output.ts';
+import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
+import { sweepIdentity } from './sweep-identity.ts';
 
 interface SweepCliOptions {
   json?: boolean;
@@ -27,6 +30,21 @@ interface SweepCliOptions {
   seed?: number;
   outputDir?: string;
   report?: string;
+  terminationGrace?: number;
+}
+
+/**
+ * How long a second signal waits for the killed trials to end and the sweep to write its
+ * last statuses and print its result before the process leaves regardless (a trial's
+ * descendant that left its process group could hold its output open forever).
+ */
+const KILL_WIND_DOWN_MS = 2000;
+
+function secondsAtLeastZero(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected a number of seconds >= 0, got '${value}'`);
+  return n;
 }
 
 function integerAtLeast(min: number) {
@@ -42,8 +60,13 @@ function integerAtLeast(min: number) {
  * `mlsweep sweep <sweep.yml> [--json] [--max-total-trials N] [--max-concurrent-trials N]
  * [--seed S] [--output-dir DIR]`: runs a sweep file. A live progress line on a terminal,
  * one log line per ended trial otherwise, and a summary of the best trials; with --json
- * the SweepResult as one document on stdout. Ctrl-C cancels the running trials and keeps
- * the results; a second Ctrl-C kills them. Exit code 0 when at least one trial completed.
+ * the SweepResult as one document on stdout. Exit code 0 when at least one trial completed.
+ *
+ * SIGINT (Ctrl-C), SIGTERM and SIGHUP interrupt it: the running trials' process groups get
+ * SIGTERM, then SIGKILL after --termination-grace; the results so far are printed (and the
+ * report written), the store records the sweep as interrupted (`mlsweep.stop_reason =
+ * interrupted`, status KILLED) for `--resume`, and the exit code is 130, 143 or 129. A
+ * second signal kills the trials at once.
  *
  * @example
  * registerSweep(program); // then: mlsweep sweep examples/sweep-bandit.yml --seed 1
@@ -69,7 +92,14 @@ export function registerSweep(program: Command): void {
     )
     .option('--no-track', 'keep the sweep in memory only, not in the tracking store')
     .option('--report <FILE>', 'write a self-contained HTML report of the sweep to FILE at the end')
+    .option(
+      '--termination-grace <SECONDS>',
+      'seconds between SIGTERM and SIGKILL for a stopped trial (default 5)',
+      secondsAtLeastZero,
+    )
     .action(async (file: string, options: SweepCliOptions) => {
+      if (options.report !== undefined) checkOutputFile(options.report, '--report', { '<sweep>': file });
+      if (options.outputDir !== undefined) checkOutputFolder(options.outputDir, '--output-dir');
       const spec = loadSweepFile(file);
       for (const notice of spec.notices) log(`notice: ${notice}`);
       const warning = goalWarning(spec.objective);
@@ -80,25 +110,46 @@ export function registerSweep(program: Command): void {
       const total = sweepOptions.limits?.maxTotalTrials ?? 1000;
       const progress = progressReporter(total, spec.objective);
       const tracked = trackCli(spec, options);
-      const run = new Sweep({ ...sweepOptions, ...tracked, onEvent: progress.onEvent });
-      let interrupts = 0;
-      const onSigint = () => {
-        progress.clear();
-        if (++interrupts === 1) {
-          log('stopping: cancelling the running trials, keeping the results (Ctrl-C again to kill them)');
-          run.cancel('interrupted by Ctrl-C');
-        } else {
-          log('killing the running trials');
-          run.kill();
-          process.exit(130);
+      const grace = options.terminationGrace ?? 5;
+      const run = new Sweep({
+        ...sweepOptions,
+        ...(tracked ? { store: tracked.store, ...(tracked.resume ? { resume: tracked.resume } : {}) } : {}),
+        terminationGrace: grace,
+        onEvent: progress.onEvent,
+      });
+      let windDown: NodeJS.Timeout | undefined;
+      // Leaves now, the interruption recorded: better-sqlite3 writes synchronously, so no
+      // transaction is half done whenever this runs; trials still `running` in the store
+      // are retried by --resume.
+      const leaveNow = (signal: StopSignal) => {
+        try {
+          tracked?.store.endSweep('interrupted', `killed by ${signal}`);
+        } finally {
+          process.exit(SIGNAL_EXIT_CODE[stop.received() ?? signal]);
         }
       };
-      process.on('SIGINT', onSigint);
+      const stop = onStopSignals({
+        graceful: (signal) => {
+          progress.clear();
+          log(
+            `${signal}: cancelling the running trials (SIGTERM, then SIGKILL after ${grace} s) and keeping the results; ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again kills them at once`,
+          );
+          run.interrupt(`interrupted by ${signal}`);
+        },
+        immediate: (signal) => {
+          progress.clear();
+          if (windDown !== undefined) return leaveNow(signal);
+          log('killing the running trials');
+          run.kill();
+          // The killed trials end within milliseconds and the sweep winds down as usual.
+          windDown = setTimeout(() => leaveNow(signal), KILL_WIND_DOWN_MS);
+        },
+      });
       try {
         const result = await run.run();
         progress.stop();
         if (options.report !== undefined) {
-          writeFileSync(
+          writeFileAtomic(
             options.report,
             renderReport({
               title: spec.displayName ?? spec.name ?? `sweep ${basename(file)}`,
@@ -111,10 +162,18 @@ export function registerSweep(program: Command): void {
           log(`report written to ${options.report}`);
         }
         printResult(options.json === true, result, () => summary(result));
-        process.exitCode = result.counts.completed > 0 ? 0 : 1;
+        // A signal that came as the sweep was ending changed nothing: its end stands.
+        const signal = result.stopReason === 'interrupted' ? stop.received() : undefined;
+        if (signal !== undefined && tracked)
+          log(
+            `sweep ${tracked.store.sweepRunId} interrupted: continue it with --resume ${tracked.store.sweepRunId}`,
+          );
+        process.exitCode =
+          signal !== undefined ? SIGNAL_EXIT_CODE[signal] : result.counts.completed > 0 ? 0 : 1;
       } finally {
+        clearTimeout(windDown);
         progress.stop();
-        process.off('SIGINT', onSigint);
+        stop.dispose();
         tracked?.store.store.close();
       }
     });
@@ -132,6 +191,8 @@ function trackCli(spec: SweepSpec, options: SweepCliOptions): TrackedSweep | und
   try {
     tracked = trackSweep({
       objective: spec.objective,
+      identity: sweepIdentity(spec, options.seed),
+      onNotice: (message) => log(`notice: ${message}`),
       ...(options.store !== undefined ? { dir: options.store } : {}),
       experiment:
         options.experiment ?? spec.experimentName ?? basename(spec.file ?? 'sweep', extname(spec.file ?? '')),
@@ -182,9 +243,7 @@ function progressReporter(total: number, objective: Objective) {
         running--;
         done++;
         const t = event.trial;
-        if (t.status === 'completed' && t.value !== undefined) {
-          if (!best || isBetter(objective.goal, t.value, best.value!)) best = t;
-        }
+        if (ranks(t) && (!best || isBetter(objective.goal, t.value!, best.value!))) best = t;
         // On a terminal only failures get a line of their own (above the progress line).
         if (!tty) log(trialLine(t, objective.primaryMetric));
         else if (t.status === 'failed') {

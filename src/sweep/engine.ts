@@ -41,6 +41,8 @@ interface Live {
   /** The primary metric's values, shared with the policy's view of the sweep. */
   readonly history: { id: number; values: number[]; finished: boolean };
   stopped?: { status: TrialStatus; message: string };
+  /** A NaN or infinite report of the primary metric: the trial's value, kept from the policy's view. */
+  nonFinite?: number;
   output?: TrialOutput;
   timer?: NodeJS.Timeout;
   ended: boolean;
@@ -69,6 +71,8 @@ export class Sweep {
   private readonly live = new Map<number, Live>();
   private readonly histories: Array<Live['history']> = [];
   private readonly ended: TrialResult[] = [];
+  /** Resumed trials that retries replace: in the result, not in the sampler's or the policy's view. */
+  private readonly replaced: readonly TrialResult[];
   private readonly pending: PendingTrial[] = [];
   private readonly view: TrialHistory;
   private readonly writes: Promise<void>[] = [];
@@ -104,8 +108,13 @@ export class Sweep {
     this.view = { objective: this.objective, trials: this.ended, pending: this.pending };
     for (const trial of options.resume?.trials ?? []) {
       insertById(this.ended, trial);
-      this.histories.push({ id: trial.id, values: trial.intermediate.map((p) => p.value), finished: true });
+      this.histories.push({
+        id: trial.id,
+        values: trial.intermediate.map((p) => p.value).filter(Number.isFinite),
+        finished: true,
+      });
     }
+    this.replaced = options.resume?.replaced ?? [];
     setMaxListeners(0, this.kill$.signal);
   }
 
@@ -176,6 +185,17 @@ export class Sweep {
   /** Stops gracefully, like a first Ctrl-C: running trials are cancelled, results kept. */
   cancel(message = 'the sweep was cancelled'): void {
     this.stop('cancelled', message);
+  }
+
+  /**
+   * Stops gracefully like `cancel()`, but ends the sweep as `interrupted`: stopped from
+   * outside (a signal), to be resumed; its cancelled trials are retried on resume.
+   *
+   * @example
+   * process.once('SIGTERM', () => run.interrupt('interrupted by SIGTERM'));
+   */
+  interrupt(message = 'the sweep was interrupted'): void {
+    this.stop('interrupted', message);
   }
 
   /** Stops at once, like a second Ctrl-C: processes get SIGKILL, workers are terminated. */
@@ -253,6 +273,13 @@ export class Sweep {
     points.push(point);
     this.write(() => this.store.addMetric(live.id, name, point));
     if (name !== this.objective.primaryMetric) return;
+    if (!Number.isFinite(value)) {
+      // NaN or an infinity is no value to rank or to judge by, and a run that diverged
+      // does not come back: the trial fails now, its value out of the policy's view.
+      live.nonFinite = value;
+      this.stopTrial(live, 'failed', `the primary metric '${name}' is ${value}`);
+      return;
+    }
     live.history.values.push(value);
     if (!judge || !this.policy) return;
     const decision = this.policy({ goal: this.objective.goal, trialId: live.id, histories: this.histories });
@@ -296,7 +323,11 @@ export class Sweep {
       id: live.id,
       params: live.params,
       status,
-      ...(values.length > 0 ? { value: values[values.length - 1]! } : {}),
+      ...(live.nonFinite !== undefined
+        ? { value: live.nonFinite }
+        : values.length > 0
+          ? { value: values[values.length - 1]! }
+          : {}),
       intermediate: live.metrics[this.objective.primaryMetric] ?? [],
       metrics: live.metrics,
       startedAt: live.startedAt,
@@ -337,6 +368,7 @@ export class Sweep {
         this.report(live, name, value, undefined, false);
       }
     }
+    if (live.stopped) return live.stopped.message; // a non-finite primary metric
     if (live.history.values.length > 0) return undefined;
     const names = Object.keys(live.metrics);
     const invalid = live.output?.invalidLines ?? [];
@@ -378,13 +410,14 @@ export class Sweep {
   }
 
   private result(end: { reason: StopReason; message: string }, startedAt: string, t0: number): SweepResult {
+    const trials = this.replaced.length === 0 ? this.ended : byId([...this.ended, ...this.replaced]);
     return {
       objective: this.objective,
       sampler: this.sampler.name,
       stopReason: end.reason,
       message: end.message,
-      trials: this.ended,
-      ...summarizeTrials(this.ended, this.objective.goal),
+      trials,
+      ...summarizeTrials(trials, this.objective.goal),
       startedAt,
       endedAt: new Date().toISOString(),
       durationMs: performance.now() - t0,
@@ -408,6 +441,10 @@ export class Sweep {
  */
 export function sweep(options: SweepOptions): Promise<SweepResult> {
   return new Sweep(options).run();
+}
+
+function byId<T extends FinishedTrial>(trials: T[]): T[] {
+  return trials.sort((a, b) => a.id - b.id);
 }
 
 function insertById(trials: FinishedTrial[], trial: FinishedTrial): void {

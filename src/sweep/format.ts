@@ -1,5 +1,6 @@
 import { isBetter } from '../policies/compare.ts';
 import type { ParamSet } from '../samplers/types.ts';
+import { ranks } from './summary.ts';
 import type { SweepResult, TrialResult } from './types.ts';
 
 /** What a progress line shows. */
@@ -60,7 +61,7 @@ export function summary(result: SweepResult, top = 5): string {
     `${result.counts.total} trials (${counts || 'none'}) in ${seconds(result.durationMs)}`,
   ];
   const ranked = result.trials
-    .filter((t) => t.status === 'completed' && t.value !== undefined)
+    .filter(ranks)
     .sort((a, b) =>
       isBetter(goal, a.value!, b.value!) ? -1 : isBetter(goal, b.value!, a.value!) ? 1 : a.id - b.id,
     )

@@ -11,9 +11,21 @@ const STATUSES: readonly TrialStatus[] = [
 ];
 
 /**
+ * Whether a trial takes part in the ranking: completed, with a finite value. The engine
+ * fails a trial whose primary metric is NaN or infinite; the finite check also keeps out
+ * such trials recorded as completed before it did.
+ *
+ * @example
+ * result.trials.filter(ranks).length;
+ */
+export function ranks(trial: TrialResult): boolean {
+  return trial.status === 'completed' && trial.value !== undefined && Number.isFinite(trial.value);
+}
+
+/**
  * The counts by status and the best completed trial (ties: the earliest) of a sweep's
  * trials: what a SweepResult says beside the trials themselves, whether the sweep just
- * ran or is read back from a store.
+ * ran or is read back from a store. Only trials that `ranks` can be the best.
  *
  * @example
  * summarizeTrials(result.trials, 'maximize').best?.id;
@@ -26,8 +38,8 @@ export function summarizeTrials(
   let best: TrialResult | undefined;
   for (const trial of trials) {
     counts[trial.status]++;
-    if (trial.status !== 'completed' || trial.value === undefined) continue;
-    if (!best || isBetter(goal, trial.value, best.value!)) best = trial;
+    if (!ranks(trial)) continue;
+    if (!best || isBetter(goal, trial.value!, best.value!)) best = trial;
   }
   return { best, counts: { ...counts, total: trials.length } };
 }

@@ -125,6 +125,12 @@ export interface SweepOptions {
 export interface SweepResume {
   /** Ended trials: part of the result, of the sampler's history and of the policy's view. */
   readonly trials: readonly TrialResult[];
+  /**
+   * Ended trials that a retry replaces (see `retry`): part of the result only. The
+   * sampler does not see them, so a positional sampler (grid, random, Sobol) gives each
+   * retry the place of the trial it replaces and continues its sequence without a gap.
+   */
+  readonly replaced?: readonly TrialResult[];
   /** How many of them count against max_total_trials (an interrupted trial that is retried does not). */
   readonly counted: number;
   /** Parameter sets run again first: the trials the interruption cut short, retried once. */
@@ -135,7 +141,10 @@ export interface SweepResume {
 
 /** One trial of a sweep, as the result reports it (and as the sampler sees it once ended). */
 export interface TrialResult extends FinishedTrial {
-  /** The value: the last reported value of the primary metric. */
+  /**
+   * The value: the last reported value of the primary metric. NaN or an infinity only on
+   * a failed trial (a non-finite primary metric fails the trial and never ranks).
+   */
   readonly value?: number;
   /** Every metric reported, by name, in report order. */
   readonly metrics: Readonly<Record<string, readonly MetricPoint[]>>;
@@ -147,8 +156,17 @@ export interface TrialResult extends FinishedTrial {
   readonly output?: TrialOutput;
 }
 
-/** Why the sweep ended. */
-export type StopReason = 'max_total_trials' | 'exhausted' | 'timeout' | 'cancelled' | 'same_error';
+/**
+ * Why the sweep ended. `interrupted`: stopped from outside (a signal) before its end, and
+ * meant to be resumed; `cancelled`: stopped on purpose (`Sweep.cancel()`, an abort signal).
+ */
+export type StopReason =
+  | 'max_total_trials'
+  | 'exhausted'
+  | 'timeout'
+  | 'cancelled'
+  | 'interrupted'
+  | 'same_error';
 
 /** What `sweep()` returns. */
 export interface SweepResult {

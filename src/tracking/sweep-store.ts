@@ -21,6 +21,13 @@ export const SAMPLER_TAG = 'mlsweep.sampler';
 export const SPACE_TAG = 'mlsweep.search_space';
 export const POLICY_TAG = 'mlsweep.policy';
 
+/**
+ * Tags of a sweep's end: its StopReason and the reason in words. `interrupted` marks a
+ * sweep stopped by a signal, resumable with `--resume`.
+ */
+export const STOP_REASON_TAG = 'mlsweep.stop_reason';
+export const STOP_MESSAGE_TAG = 'mlsweep.stop_message';
+
 /** The error of a trial whose sweep process died while it ran. */
 const INTERRUPTED = 'interrupted: the sweep process ended while this trial ran';
 
@@ -152,10 +159,21 @@ export class SqliteSweepStore implements SweepStore {
     });
   }
 
+  /**
+   * Records the sweep's end: FINISHED, or KILLED when it was cancelled or interrupted;
+   * the tag `mlsweep.stop_reason` tells which (`interrupted`: stopped by a signal, to be
+   * resumed). One transaction, so a reader sees the status and the reason together.
+   *
+   * @example
+   * sweepStore.endSweep('interrupted', 'interrupted by SIGTERM');
+   */
   endSweep(reason: StopReason, message: string): void {
     this.store.write(() => {
-      this.store.setRunStatus(this.sweepRunId, reason === 'cancelled' ? 'KILLED' : 'FINISHED');
-      this.store.setTags(this.sweepRunId, { 'mlsweep.stop_reason': reason, 'mlsweep.stop_message': message });
+      this.store.setRunStatus(
+        this.sweepRunId,
+        reason === 'cancelled' || reason === 'interrupted' ? 'KILLED' : 'FINISHED',
+      );
+      this.store.setTags(this.sweepRunId, { [STOP_REASON_TAG]: reason, [STOP_MESSAGE_TAG]: message });
     });
   }
 
@@ -205,8 +223,8 @@ export class SqliteSweepStore implements SweepStore {
     return {
       objective,
       sampler: run.tags[SAMPLER_TAG] ?? 'unrecorded',
-      stopReason: (run.tags['mlsweep.stop_reason'] as StopReason | undefined) ?? 'cancelled',
-      message: run.tags['mlsweep.stop_message'] ?? 'the sweep did not record its end (it was interrupted)',
+      stopReason: (run.tags[STOP_REASON_TAG] as StopReason | undefined) ?? 'interrupted',
+      message: run.tags[STOP_MESSAGE_TAG] ?? 'the sweep did not record its end (its process died)',
       trials,
       ...summarizeTrials(trials, objective.goal),
       startedAt: new Date(run.startTime).toISOString(),
@@ -217,7 +235,7 @@ export class SqliteSweepStore implements SweepStore {
 
   /**
    * Marks the trials still `running` (their sweep process died) as failed, and the sweep
-   * run as running again; returns the trials so marked.
+   * run as running again (its recorded end no longer holds); returns the trials so marked.
    *
    * @example
    * const interrupted = sweepStore.reopen();
@@ -234,6 +252,9 @@ export class SqliteSweepStore implements SweepStore {
         });
       }
       this.store.setRunStatus(this.sweepRunId, 'RUNNING');
+      this.store
+        .sql('DELETE FROM tags WHERE run_id = ? AND key IN (?, ?)')
+        .run(this.sweepRunId, STOP_REASON_TAG, STOP_MESSAGE_TAG);
     });
     return interrupted;
   }
@@ -241,8 +262,8 @@ export class SqliteSweepStore implements SweepStore {
   /**
    * Prepares a resume: trials left `running` by the dead process are marked failed; they
    * and the trials cancelled by the sweep's stop are retried once (a retry is not retried
-   * again). A retried trial stays in the record but does not count against
-   * max_total_trials: its retry does. Pass the result as `sweep({ resume })` with this store.
+   * again). A retried trial stays in the record (`replaced`) but neither counts against
+   * max_total_trials nor takes a place in the sampler's sequence: its retry does. Pass the result as `sweep({ resume })` with this store.
    *
    * @example
    * const store = SqliteSweepStore.open(new SqliteStore(), sweepId);
@@ -260,9 +281,11 @@ export class SqliteSweepStore implements SweepStore {
     );
     this.retries = cut.map((t) => ({ of: t.id, params: t.params }));
     const replaced = new Set([...retriedBefore, ...cut.map((t) => t.id)]);
+    const kept = all.filter((t) => !replaced.has(t.id));
     return {
-      trials: all.map((t) => toTrialResult(t, primaryMetric)),
-      counted: all.filter((t) => !replaced.has(t.id)).length,
+      trials: kept.map((t) => toTrialResult(t, primaryMetric)),
+      replaced: all.filter((t) => replaced.has(t.id)).map((t) => toTrialResult(t, primaryMetric)),
+      counted: kept.length,
       retry: this.retries.map((r) => r.params),
       nextId: all.length === 0 ? 0 : Math.max(...all.map((t) => t.id)) + 1,
     };

@@ -88,19 +88,20 @@ describe('mlsweep sweep', () => {
     assert.match(bad.stdout, /no trial completed; trial 0 failed with: command exited with code 1: boom/);
   });
 
-  it('Ctrl-C cancels the running trial, keeps the completed ones and prints the result', async () => {
+  it('Ctrl-C cancels the running trial, keeps the completed ones, prints the result and exits 130', async () => {
     const { child, done } = cli([sweepFile('interrupt', [1, 2, 10, 11]), '--json']);
     await until(() => readdirSync(dir).some((f) => f.startsWith('pid-')));
     child.kill('SIGINT');
     const { code, stdout, stderr } = await done;
-    assert.equal(code, 0, stderr);
-    assert.match(stderr, /stopping: cancelling the running trials/);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /SIGINT: cancelling the running trials/);
+    assert.match(stderr, /stopping: interrupted by SIGINT/);
     const result = JSON.parse(stdout);
     assert.deepEqual(
       result.trials.map((t: { status: string }) => t.status),
       ['completed', 'completed', 'cancelled'],
     );
-    assert.equal(result.stopReason, 'cancelled');
+    assert.equal(result.stopReason, 'interrupted');
     for (const f of readdirSync(dir).filter((n) => n.startsWith('pid-'))) rmSync(join(dir, f));
   });
 

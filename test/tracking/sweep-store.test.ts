@@ -109,6 +109,10 @@ describe('resume', () => {
       { x: 7, kind: 'a' },
     ]);
     assert.equal(second.resume?.counted, 5);
+    assert.deepEqual(
+      second.resume?.replaced?.map((t) => t.id),
+      [5, 6, 7],
+    );
     assert.equal(second.resume?.nextId, 8);
     const result = await sweep({
       sampler: positional,
@@ -125,6 +129,12 @@ describe('resume', () => {
     assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     assert.equal(trials.filter((t) => t.status === 'completed').length, 12);
     assert.equal(result.counts.completed, 12);
+    // The replaced trials stay in the result, beside their retries.
+    assert.deepEqual(
+      result.trials.map((t) => t.id),
+      ids,
+    );
+    assert.equal(result.counts.total, 15);
     assert.deepEqual(
       trials.filter((t) => t.retryOf !== undefined).map((t) => [t.id, t.retryOf, t.params['x']]),
       [
@@ -135,10 +145,11 @@ describe('resume', () => {
     );
     assert.match(trials[5]!.error!, /interrupted: the sweep process ended/);
     assert.equal(trials[5]!.status, 'failed');
-    // The sampler continued its sequence after the 8 recorded trials and 3 retries.
+    // The retries took the places of the 3 trials they replace: the sampler continued its
+    // sequence at 8, with no gap (a grid resumed this way covers every point).
     assert.deepEqual(
       trials.slice(11).map((t) => t.params['x']),
-      [11, 12, 13, 14],
+      [8, 9, 10, 11],
     );
     assert.deepEqual(trials[0]!.metrics, { score: [{ step: 0, value: 0 }] });
     assert.equal(second.store.store.run(sweepId).status, 'FINISHED');
