@@ -28,29 +28,69 @@ export interface BuildContext extends ComputeParams {
   readonly seed: number;
 }
 
+/** A parameter set as AutoML samples it. */
+type Config = Readonly<Record<string, ParamValue>>;
+
 /**
- * One model family AutoML may try: how to build it from a parameter set, its default
- * search space (with a low-cost starting point, as FLAML does), and a cost hint. Adding
- * an estimator to AutoML is adding one entry to `CANDIDATES`.
+ * One model family AutoML may try: its estimator per task, its default search space (with
+ * a low-cost starting point, as FLAML does), and a cost hint. Adding an estimator to
+ * AutoML is adding one entry to `CANDIDATES`.
  */
 export interface Candidate {
   /** Azure AutoML's name for the family (used by allowedModels / blockedModels). */
   readonly name: string;
+  /**
+   * The unfitted estimator of each task the family serves, holding only what AutoML fixes
+   * (e.g. more iterations) and the estimator's own defaults otherwise; every trial's
+   * estimator is derived from it by `withParams`.
+   */
+  readonly prototypes: Readonly<Partial<Record<Task, Estimator>>>;
+  /** The tasks of `prototypes`. */
   readonly tasks: readonly Task[];
   /** Whether the model needs standardized features (linear models, kNN). */
   readonly needsScaling: boolean;
   /** The search space over its hyperparameters (their names are the estimator's). */
   space(task: Task): Readonly<Record<string, Distribution>>;
   /** The cheap, sensible configuration tried first. */
-  readonly initial: Readonly<Record<string, ParamValue>>;
+  readonly initial: Config;
   /** Relative fit cost of a configuration, per row and feature; orders the first trials. */
-  costHint(params: Readonly<Record<string, ParamValue>>): number;
+  costHint(params: Config): number;
   /**
    * Whether it supports early stopping on an inner validation split (boosting): then
    * `nEstimators` is the ceiling and the trial keeps the best round.
    */
   readonly earlyStopping: boolean;
-  create(params: Readonly<Record<string, ParamValue>>, ctx: BuildContext): Estimator;
+  /**
+   * The task's prototype with the configuration's hyperparameters, the seed and the
+   * backend of `ctx`; a hyperparameter the configuration leaves out keeps the estimator's
+   * default.
+   */
+  create(params: Config, ctx: BuildContext): Estimator;
+}
+
+/** A candidate as written in `CANDIDATES`: `tasks` and `create` follow from the rest. */
+interface CandidateSpec extends Omit<Candidate, 'tasks' | 'create'> {
+  /**
+   * Where a sampled configuration means something else than the estimator's parameter
+   * of the same name, the translation; the configuration is passed as it is otherwise.
+   */
+  readonly adapt?: (params: Config, task: Task) => Record<string, unknown>;
+}
+
+function candidate({ adapt, ...spec }: CandidateSpec): Candidate {
+  return {
+    ...spec,
+    tasks: Object.keys(spec.prototypes) as Task[],
+    create(params, ctx) {
+      const prototype = spec.prototypes[ctx.task];
+      if (!prototype) {
+        throw new ValidationError(`${spec.name} does not do ${ctx.task}`, { path: 'task' });
+      }
+      const changes = adapt ? adapt(params, ctx.task) : params;
+      // an undefined backend keeps the prototype's (the default backend)
+      return prototype.withParams({ ...changes, seed: ctx.seed, backend: ctx.backend });
+    },
+  };
 }
 
 const ln = Math.log;
@@ -64,84 +104,86 @@ function forestSpace(task: Task): Record<string, Distribution> {
   };
 }
 
-function num(p: Readonly<Record<string, ParamValue>>, key: string, fallback: number): number {
-  const v = p[key];
-  return typeof v === 'number' ? v : fallback;
-}
-
-function compute(ctx: BuildContext): { seed: number; backend?: BuildContext['backend'] } {
-  return { seed: ctx.seed, ...(ctx.backend !== undefined ? { backend: ctx.backend } : {}) };
-}
-
-function forestParams(p: Readonly<Record<string, ParamValue>>, ctx: BuildContext): Record<string, unknown> {
-  const maxFeatures = num(p, 'maxFeatures', 1);
+/**
+ * The forests' space samples maxFeatures as a share of the features, where the estimator
+ * reads 1 as one feature: a share of 1 is every feature (null). The initial point names a
+ * classification criterion for both tasks; a regressor keeps its own.
+ */
+function forestParams({ maxFeatures, criterion, ...p }: Config, task: Task): Record<string, unknown> {
   return {
-    nEstimators: Math.max(1, Math.round(num(p, 'nEstimators', 100))),
-    maxFeatures: maxFeatures >= 1 ? null : maxFeatures,
-    minSamplesLeaf: Math.max(1, Math.round(num(p, 'minSamplesLeaf', 1))),
-    ...(ctx.task === 'classification' && typeof p.criterion === 'string' ? { criterion: p.criterion } : {}),
-    ...compute(ctx),
+    ...p,
+    maxFeatures: typeof maxFeatures === 'number' && maxFeatures >= 1 ? null : maxFeatures,
+    criterion: task === 'classification' ? criterion : undefined,
   };
 }
 
+/** Trees or boosting rounds a configuration asks for: its nEstimators, or the estimator's default. */
+function ensembleSize(p: Config, prototype: Estimator): number {
+  return Number(p.nEstimators ?? prototype.params.nEstimators);
+}
+
+const boosting = {
+  classification: new GradientBoostingClassifier(),
+  regression: new GradientBoostingRegressor(),
+};
+const extraTrees = { classification: new ExtraTreesClassifier(), regression: new ExtraTreesRegressor() };
+const randomForest = {
+  classification: new RandomForestClassifier(),
+  regression: new RandomForestRegressor(),
+};
+
+/** Logistic regression, also the stacking meta-learner of classification. */
+export const LOGISTIC_REGRESSION = candidate({
+  name: 'LogisticRegression',
+  // more iterations than the estimator's default (100): a fit stopped before it converges
+  // would score its configuration below its worth
+  prototypes: { classification: new LogisticRegression({ maxIter: 500 }) },
+  needsScaling: true,
+  earlyStopping: false,
+  space: () => ({ C: loguniform(ln(1e-3), ln(1e3)) }),
+  initial: { C: 1 },
+  costHint: () => 0.5,
+});
+
+/** Ridge regression, also the stacking meta-learner of regression. */
+export const RIDGE = candidate({
+  name: 'Ridge',
+  prototypes: { regression: new Ridge() },
+  needsScaling: true,
+  earlyStopping: false,
+  space: () => ({ alpha: loguniform(ln(1e-3), ln(1e3)) }),
+  initial: { alpha: 1 },
+  costHint: () => 0.2,
+});
+
 /**
  * Every model family AutoML knows. Another estimator joins AutoML by adding its entry
- * here (factory, default space with a cheap start, cost hint).
+ * here (prototypes, default space with a cheap start, cost hint).
  */
 export const CANDIDATES: readonly Candidate[] = [
-  {
-    name: 'LogisticRegression',
-    tasks: ['classification'],
-    needsScaling: true,
-    earlyStopping: false,
-    space: () => ({ C: loguniform(ln(1e-3), ln(1e3)) }),
-    initial: { C: 1 },
-    costHint: () => 0.5,
-    create: (p, ctx) => new LogisticRegression({ C: num(p, 'C', 1), maxIter: 500, ...compute(ctx) }),
-  },
-  {
-    name: 'Ridge',
-    tasks: ['regression'],
-    needsScaling: true,
-    earlyStopping: false,
-    space: () => ({ alpha: loguniform(ln(1e-3), ln(1e3)) }),
-    initial: { alpha: 1 },
-    costHint: () => 0.2,
-    create: (p, ctx) => new Ridge({ alpha: num(p, 'alpha', 1), ...compute(ctx) }),
-  },
-  {
+  LOGISTIC_REGRESSION,
+  RIDGE,
+  candidate({
     name: 'ElasticNet',
-    tasks: ['regression'],
+    prototypes: { regression: new ElasticNet() },
     needsScaling: true,
     earlyStopping: false,
     space: () => ({ alpha: loguniform(ln(1e-4), ln(10)), l1Ratio: uniform(0, 1) }),
     initial: { alpha: 0.01, l1Ratio: 0.5 },
     costHint: () => 0.5,
-    create: (p, ctx) =>
-      new ElasticNet({ alpha: num(p, 'alpha', 0.01), l1Ratio: num(p, 'l1Ratio', 0.5), ...compute(ctx) }),
-  },
-  {
+  }),
+  candidate({
     name: 'KNN',
-    tasks: ['classification', 'regression'],
+    prototypes: { classification: new KNeighborsClassifier(), regression: new KNeighborsRegressor() },
     needsScaling: true,
     earlyStopping: false,
     space: () => ({ nNeighbors: qloguniform(0, ln(64), 1), weights: choice(['uniform', 'distance']) }),
     initial: { nNeighbors: 5, weights: 'uniform' },
     costHint: () => 2,
-    create(p, ctx) {
-      const params = {
-        nNeighbors: Math.max(1, Math.round(num(p, 'nNeighbors', 5))),
-        weights: p.weights === 'distance' ? ('distance' as const) : ('uniform' as const),
-        ...compute(ctx),
-      };
-      return ctx.task === 'classification'
-        ? new KNeighborsClassifier(params)
-        : new KNeighborsRegressor(params);
-    },
-  },
-  {
+  }),
+  candidate({
     name: 'DecisionTree',
-    tasks: ['classification', 'regression'],
+    prototypes: { classification: new DecisionTreeClassifier(), regression: new DecisionTreeRegressor() },
     needsScaling: false,
     earlyStopping: false,
     space: () => ({
@@ -150,20 +192,10 @@ export const CANDIDATES: readonly Candidate[] = [
     }),
     initial: { maxDepth: 8, minSamplesLeaf: 4 },
     costHint: () => 1,
-    create(p, ctx) {
-      const params = {
-        maxDepth: Math.max(1, Math.round(num(p, 'maxDepth', 8))),
-        minSamplesLeaf: Math.max(1, Math.round(num(p, 'minSamplesLeaf', 1))),
-        ...compute(ctx),
-      };
-      return ctx.task === 'classification'
-        ? new DecisionTreeClassifier(params)
-        : new DecisionTreeRegressor(params);
-    },
-  },
-  {
+  }),
+  candidate({
     name: 'GradientBoosting',
-    tasks: ['classification', 'regression'],
+    prototypes: boosting,
     needsScaling: false,
     earlyStopping: true,
     space: () => ({
@@ -184,54 +216,28 @@ export const CANDIDATES: readonly Candidate[] = [
       colsampleBytree: 1,
       regLambda: 0.01,
     },
-    costHint: (p) => num(p, 'nEstimators', 100) * 0.3,
-    create(p, ctx) {
-      const params = {
-        nEstimators: Math.max(1, Math.round(num(p, 'nEstimators', 100))),
-        learningRate: num(p, 'learningRate', 0.1),
-        numLeaves: Math.max(2, Math.round(num(p, 'numLeaves', 31))),
-        minChildSamples: Math.max(1, Math.round(num(p, 'minChildSamples', 20))),
-        subsample: Math.min(1, num(p, 'subsample', 1)),
-        colsampleBytree: Math.min(1, num(p, 'colsampleBytree', 1)),
-        regLambda: num(p, 'regLambda', 0),
-        ...(typeof p.earlyStoppingRounds === 'number' ? { earlyStoppingRounds: p.earlyStoppingRounds } : {}),
-        ...compute(ctx),
-      };
-      return ctx.task === 'classification'
-        ? new GradientBoostingClassifier(params)
-        : new GradientBoostingRegressor(params);
-    },
-  },
-  {
+    costHint: (p) => ensembleSize(p, boosting.regression) * 0.3,
+  }),
+  candidate({
     name: 'ExtremeRandomTrees',
-    tasks: ['classification', 'regression'],
+    prototypes: extraTrees,
     needsScaling: false,
     earlyStopping: false,
     space: forestSpace,
     initial: { nEstimators: 64, maxFeatures: 0.5, minSamplesLeaf: 1, criterion: 'gini' },
-    costHint: (p) => num(p, 'nEstimators', 100) * 0.5,
-    create(p, ctx) {
-      const params = forestParams(p, ctx);
-      return ctx.task === 'classification'
-        ? new ExtraTreesClassifier(params)
-        : new ExtraTreesRegressor(params);
-    },
-  },
-  {
+    costHint: (p) => ensembleSize(p, extraTrees.regression) * 0.5,
+    adapt: forestParams,
+  }),
+  candidate({
     name: 'RandomForest',
-    tasks: ['classification', 'regression'],
+    prototypes: randomForest,
     needsScaling: false,
     earlyStopping: false,
     space: forestSpace,
     initial: { nEstimators: 64, maxFeatures: 0.4, minSamplesLeaf: 1, criterion: 'gini' },
-    costHint: (p) => num(p, 'nEstimators', 100),
-    create(p, ctx) {
-      const params = forestParams(p, ctx);
-      return ctx.task === 'classification'
-        ? new RandomForestClassifier(params)
-        : new RandomForestRegressor(params);
-    },
-  },
+    costHint: (p) => ensembleSize(p, randomForest.regression),
+    adapt: forestParams,
+  }),
 ];
 
 /**

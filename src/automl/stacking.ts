@@ -1,8 +1,7 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
 import { kFold, stratifiedKFold } from '../data/splits.ts';
-import { LogisticRegression, Ridge } from '../models/index.ts';
 import type { Estimator } from '../models/types.ts';
-import type { BuildContext } from './candidates.ts';
+import { type BuildContext, LOGISTIC_REGRESSION, RIDGE } from './candidates.ts';
 import { predictMatrix } from './evaluate.ts';
 import { type EncodedTarget, type Predictions, primaryScore } from './scoring.ts';
 
@@ -33,12 +32,15 @@ export function stackFeatures(
   return { data, nRows, nCols };
 }
 
-/** The meta-learner: logistic regression on probabilities, ridge on values. */
+/**
+ * The meta-learner: AutoML's logistic regression on probabilities, its ridge on values,
+ * each at its default strength.
+ *
+ * @example
+ * metaLearner({ task: 'regression', seed: 0 }); // a Ridge with alpha 1
+ */
 export function metaLearner(build: BuildContext): Estimator {
-  const compute = { seed: build.seed, ...(build.backend !== undefined ? { backend: build.backend } : {}) };
-  return build.task === 'classification'
-    ? new LogisticRegression({ C: 1, maxIter: 500, ...compute })
-    : new Ridge({ alpha: 1, ...compute });
+  return (build.task === 'classification' ? LOGISTIC_REGRESSION : RIDGE).create({}, build);
 }
 
 function targetOf(target: EncodedTarget, rows: ArrayLike<number>): Int32Array | Float64Array {
