@@ -2,6 +2,7 @@
  * Sweep files (the Azure ML v2 sweep job YAML/JSON dialect) to a validated SweepSpec.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, ValidationError } from '../errors.ts';
 import { GridSampler } from '../samplers/grid.ts';
@@ -93,7 +94,9 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
   const maxTotalTrials = raw.limits?.max_total_trials ?? DEFAULT_MAX_TOTAL_TRIALS;
   const limits: LimitsSpec = {
     maxTotalTrials,
-    maxConcurrentTrials: raw.limits?.max_concurrent_trials ?? maxTotalTrials,
+    // One trial per core unless the file says otherwise: command trials are processes,
+    // and Azure's default (max_total_trials at once) would start hundreds of them.
+    maxConcurrentTrials: raw.limits?.max_concurrent_trials ?? availableParallelism(),
     timeout: raw.limits?.timeout,
     trialTimeout: raw.limits?.trial_timeout,
   };

@@ -44,7 +44,7 @@ export type InputValue = ParamValue | PathInput;
 export interface LimitsSpec {
   /** Default 1000. */
   readonly maxTotalTrials: number;
-  /** Default: maxTotalTrials. */
+  /** Default: the number of cores (`os.availableParallelism()`); a sweep runs at most maxTotalTrials at once anyway. */
   readonly maxConcurrentTrials: number;
   readonly timeout: number | undefined;
   readonly trialTimeout: number | undefined;

@@ -13,8 +13,10 @@ export interface ResolvedLimits {
 }
 
 /**
- * Checks the limits and applies the defaults: max_total_trials 1000,
- * max_concurrent_trials = max_total_trials, no timeouts.
+ * Checks the limits and applies the defaults of `sweep()`: max_total_trials 1000,
+ * max_concurrent_trials = max_total_trials (right for trial functions, which share this
+ * thread; sweep files default to one trial per core instead, see config/load.ts), no
+ * timeouts.
  *
  * @example
  * resolveLimits({ maxTotalTrials: 20 }); // { maxTotalTrials: 20, maxConcurrentTrials: 20, ... }

@@ -49,15 +49,20 @@ export interface CommandTrial {
   readonly environmentVariables?: Readonly<Record<string, string>>;
   /** Values for `${{inputs.NAME}}`: literals, or `{ path }` inputs. */
   readonly inputs?: Readonly<Record<string, string | number | boolean | { readonly path: string }>>;
-  /** Where each trial's stdout, stderr and metrics file are kept (trial-N/); default: a temporary folder removed at the end. */
+  /** Where each trial's stdout, stderr and metrics file are kept (trial-N/); default: a new `mlsweep-trials-*` folder in the OS temp folder, kept after the sweep. */
   readonly outputDir?: string;
 }
 
-/** Captured output of a command trial: the tails kept in memory, and the folder when kept on disk. */
+/** Captured output of a command trial: the tails kept in memory, and where all of it is on disk. */
 export interface TrialOutput {
   readonly stdout: string;
   readonly stderr: string;
+  /** The trial's folder: stdout.log, stderr.log, metrics.jsonl. */
   readonly dir?: string;
+  /** The files holding the whole stdout and stderr. */
+  readonly logs?: { readonly stdout: string; readonly stderr: string };
+  /** The command line run, with the values written in, quoted for the shell: for reading. */
+  readonly command?: string;
   /** Lines with the metrics prefix that could not be parsed, with the reason. */
   readonly invalidLines?: readonly string[];
 }

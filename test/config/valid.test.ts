@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Azure's ${{...}} placeholders
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ describe('valid sweep files', () => {
     const spec = loadSweepFile(corpus('valid/minimal.yml'));
     assert.deepEqual(spec.limits, {
       maxTotalTrials: 1000,
-      maxConcurrentTrials: 1000,
+      maxConcurrentTrials: availableParallelism(), // not Azure's max_total_trials: one per core
       timeout: undefined,
       trialTimeout: undefined,
     });
@@ -45,7 +46,7 @@ describe('valid sweep files', () => {
     assert.deepEqual(spec.objective, { goal: 'minimize', primaryMetric: 'loss' });
     assert.deepEqual(spec.limits, {
       maxTotalTrials: 50,
-      maxConcurrentTrials: 50,
+      maxConcurrentTrials: availableParallelism(),
       timeout: 600,
       trialTimeout: undefined,
     });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Azure's ${{...}} placeholders and the shell's ${...}
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/errors.ts';
@@ -60,7 +61,6 @@ describe('metrics line protocol', () => {
 describe('command substitution', () => {
   it('replaces search_space and inputs placeholders', () => {
     const command =
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       'train --lr ${{search_space.lr}} --model ${{ search_space.model.name }} --data ${{inputs.data}} --k ${{inputs.k}}';
     assert.deepEqual(placeholders(command), [
       { kind: 'search_space', name: 'lr' },
@@ -68,21 +68,47 @@ describe('command substitution', () => {
       { kind: 'inputs', name: 'data' },
       { kind: 'inputs', name: 'k' },
     ]);
-    assert.equal(
-      substitute(command, { lr: 0.001, 'model.name': 'rf' }, { data: { path: '/tmp/a b.csv' }, k: 5 }),
-      "train --lr 0.001 --model rf --data '/tmp/a b.csv' --k 5",
+    // The values travel in the environment; the command only refers to them.
+    const done = substitute(
+      command,
+      { lr: 0.001, 'model.name': 'rf' },
+      { data: { path: '/tmp/a b.csv' }, k: 5 },
     );
+    assert.equal(
+      done.command,
+      'train --lr "${MLSWEEP_ARG_1}" --model "${MLSWEEP_ARG_2}" --data "${MLSWEEP_ARG_3}" --k "${MLSWEEP_ARG_4}"',
+    );
+    assert.deepEqual(done.env, {
+      MLSWEEP_ARG_1: '0.001',
+      MLSWEEP_ARG_2: 'rf',
+      MLSWEEP_ARG_3: '/tmp/a b.csv',
+      MLSWEEP_ARG_4: '5',
+    });
+    assert.equal(done.display, "train --lr 0.001 --model rf --data '/tmp/a b.csv' --k 5");
+  });
+
+  it('refers to each value as its quoting requires, and shows it quoted for its place', () => {
+    const done = substitute(
+      `a \${{search_space.v}} '\${{search_space.v}}' "\${{search_space.v}}" $'\${{search_space.v}}' $((\${{search_space.n}} + 1))`,
+      { v: "it's $x", n: 3 },
+    );
+    assert.equal(
+      done.command,
+      `a "\${MLSWEEP_ARG_1}" ''"\${MLSWEEP_ARG_1}"'' "\${MLSWEEP_ARG_1}" $''"\${MLSWEEP_ARG_1}"$'' $((\${MLSWEEP_ARG_2} + 1))`,
+    );
+    assert.deepEqual(done.env, { MLSWEEP_ARG_1: "it's $x", MLSWEEP_ARG_2: '3' });
+    assert.equal(done.display, String.raw`a 'it'\''s $x' 'it'\''s $x' "it's \$x" $'it\'s $x' $((3 + 1))`);
+    // bash evaluates the text of an expansion inside $((...)): only integers go there
+    assert.throws(() => substitute('echo $((${{search_space.n}}))', { n: 'a[$(id)]' }), /must be an integer/);
   });
 
   it('names a placeholder without a value', () => {
     assert.throws(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
       () => substitute('run ${{search_space.depth}}', { lr: 1 }),
       (e: ValidationError) =>
         e instanceof ValidationError &&
         /\$\{\{search_space.depth\}\}, but this trial has no parameter 'depth'/.test(e.message),
     );
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Azure's placeholder syntax
     assert.throws(() => substitute('run ${{inputs.data}}', {}), /there is no input 'data'/);
   });
 

@@ -1,15 +1,5 @@
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrialError, ValidationError } from '../../errors.ts';
@@ -18,11 +8,12 @@ import { substitute } from '../substitute.ts';
 import type { CommandTrial, RunContext, Runner } from '../types.ts';
 import { abortError } from './abort.ts';
 import { lineSplitter, outputTail } from './lines.ts';
+import { logToFile } from './log-file.ts';
 import { signalGroup, terminateGroup } from './process-group.ts';
 
 /**
  * Characters of stdout and of stderr kept in memory per trial (the tail): enough to
- * diagnose, small enough for the result of a thousand trials; outputDir keeps it all.
+ * diagnose, small enough for the result of a thousand trials; the log files keep it all.
  */
 const TAIL = 16 * 1024;
 /** How often the metrics file is read while the trial runs, for early termination. */
@@ -31,13 +22,18 @@ const POLL_MS = 200;
 const MAX_INVALID = 20;
 
 /**
- * Runs trials as a command line through the shell, in its own process group, with the
- * placeholders substituted, `code` as working directory and the environment variables
- * set, plus MLSWEEP_TRIAL_ID, MLSWEEP_PARAMS (the parameters as JSON) and
- * MLSWEEP_METRICS_FILE (a file it may append metrics lines to). Metrics come from
- * `##mlsweep {...}` lines on stdout and from that file (see protocol.ts). A non-zero
- * exit fails the trial with the last line of stderr; a stopped trial gets SIGTERM, then
- * SIGKILL `graceMs` later, sent to its whole process group.
+ * Runs trials as a command line through `/bin/sh`, in its own process group, with the
+ * placeholders substituted (each value passed in an environment variable the command
+ * refers to, never written into it: see substitute.ts), `code` as working directory
+ * and the environment variables set, plus MLSWEEP_TRIAL_ID, MLSWEEP_PARAMS (the
+ * parameters as JSON) and MLSWEEP_METRICS_FILE (a file it may append metrics lines
+ * to). Metrics come from `##mlsweep {...}` lines on stdout and from that file (see
+ * protocol.ts). Each trial's whole stdout and stderr go to `stdout.log` and
+ * `stderr.log` in its folder, `outputDir/trial-N/`, or without outputDir
+ * `<os temp>/mlsweep-trials-XXXXXX/trial-N/`, kept after the sweep (the result names
+ * them in `output.logs`); the last 16 KiB of each stay in memory for messages. A
+ * non-zero exit fails the trial with the last line of stderr; a stopped trial gets
+ * SIGTERM, then SIGKILL `graceMs` later, sent to its whole process group.
  *
  * @example
  * const runner = commandRunner({ command: 'python train.py --lr ${{search_space.lr}}', code: 'src' }, 5000);
@@ -48,30 +44,19 @@ export function commandRunner(trial: CommandTrial, graceMs: number): Runner {
       path: 'trial.code',
     });
   }
-  let tempRoot: string | undefined;
+  let root = trial.outputDir;
   const trialDir = (id: number): string => {
-    const root = trial.outputDir ?? (tempRoot ??= mkdtempSync(join(tmpdir(), 'mlsweep-')));
+    // Made at the first trial, not before: a sweep that fails to start leaves nothing.
+    root ??= mkdtempSync(join(tmpdir(), 'mlsweep-trials-'));
     const dir = resolve(root, `trial-${id}`);
     mkdirSync(dir, { recursive: true });
     return dir;
   };
-  return {
-    run: (ctx) => runCommand(trial, ctx, trialDir(ctx.trialId), graceMs, trial.outputDir !== undefined),
-    async close() {
-      if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
-      tempRoot = undefined;
-    },
-  };
+  return { run: (ctx) => runCommand(trial, ctx, trialDir(ctx.trialId), graceMs) };
 }
 
-function runCommand(
-  trial: CommandTrial,
-  ctx: RunContext,
-  dir: string,
-  graceMs: number,
-  keepFiles: boolean,
-): Promise<undefined> {
-  const command = substitute(trial.command, ctx.params, trial.inputs);
+function runCommand(trial: CommandTrial, ctx: RunContext, dir: string, graceMs: number): Promise<undefined> {
+  const { command, env, display } = substitute(trial.command, ctx.params, trial.inputs);
   const metricsFile = join(dir, 'metrics.jsonl');
   writeFileSync(metricsFile, '');
   const invalid: string[] = [];
@@ -106,24 +91,23 @@ function runCommand(
     env: {
       ...process.env,
       ...trial.environmentVariables,
+      ...env,
       MLSWEEP_TRIAL_ID: String(ctx.trialId),
       MLSWEEP_PARAMS: JSON.stringify(ctx.params),
       MLSWEEP_METRICS_FILE: metricsFile,
     },
   });
-  const files = keepFiles
-    ? { out: createWriteStream(join(dir, 'stdout.log')), err: createWriteStream(join(dir, 'stderr.log')) }
-    : undefined;
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout.push(chunk);
-    files?.out.write(chunk);
-    stdoutLines.push(chunk);
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr.push(chunk);
-    files?.err.write(chunk);
-    stderrLines.push(chunk);
-  });
+  const logs = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log') };
+  const logged = Promise.all([
+    logToFile(child.stdout, logs.stdout, (text) => {
+      stdout.push(text);
+      stdoutLines.push(text);
+    }),
+    logToFile(child.stderr, logs.stderr, (text) => {
+      stderr.push(text);
+      stderrLines.push(text);
+    }),
+  ]);
 
   const fd = openSync(metricsFile, 'r');
   let offset = 0;
@@ -155,28 +139,44 @@ function runCommand(
     let spawnError: Error | undefined;
     child.once('error', (error) => (spawnError = error));
     child.once('close', (code, signal) => {
+      // Whether it was stopped is decided now: the logs may take a moment to close.
+      const aborted = ctx.signal.aborted;
       signalGroup(child, 'SIGKILL');
       clearInterval(poll);
       ctx.signal.removeEventListener('abort', onAbort);
       ctx.killSignal.removeEventListener('abort', onKill);
       readMetricsFile();
       closeSync(fd);
-      stdoutLines.flush();
-      stderrLines.flush();
-      fileLines.flush();
-      files?.out.end();
-      files?.err.end();
-      ctx.keepOutput({
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        ...(keepFiles ? { dir } : {}),
-        ...(invalid.length > 0 ? { invalidLines: invalid } : {}),
+      void logged.then(([stdoutError, stderrError]) => {
+        stdoutLines.flush();
+        stderrLines.flush();
+        fileLines.flush();
+        ctx.keepOutput({
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          dir,
+          logs,
+          command: display,
+          ...(invalid.length > 0 ? { invalidLines: invalid } : {}),
+        });
+        if (aborted) return reject(abortError(ctx.signal));
+        if (spawnError) return reject(new TrialError(`could not start '${display}': ${spawnError.message}`));
+        if (code !== 0) {
+          const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
+          return reject(new TrialError(`command ${how}${lastError ? `: ${lastError}` : ''}`, 'E_TRIAL_EXIT'));
+        }
+        // Nothing lost: a trial whose output could not be kept does not pass as complete.
+        const logError = stdoutError ?? stderrError;
+        if (logError) {
+          return reject(
+            new TrialError(
+              `the trial's output could not be written to ${dir}: ${logError.message}`,
+              'E_TRIAL_LOG',
+            ),
+          );
+        }
+        resolvePromise(undefined);
       });
-      if (ctx.signal.aborted) return reject(abortError(ctx.signal));
-      if (spawnError) return reject(new TrialError(`could not start '${command}': ${spawnError.message}`));
-      if (code === 0) return resolvePromise(undefined);
-      const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new TrialError(`command ${how}${lastError ? `: ${lastError}` : ''}`, 'E_TRIAL_EXIT'));
     });
   });
 }
