@@ -2,7 +2,7 @@ export * from './automl/index.ts';
 export * from './compute/index.ts';
 export * from './config/index.ts';
 export * from './data/index.ts';
-export * from './errors.ts';
+export * from './core/errors.ts';
 export * from './metrics/index.ts';
 export * from './models/index.ts';
 export * from './policies/index.ts';

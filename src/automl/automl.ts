@@ -1,6 +1,6 @@
 import { Featurizer } from '../data/featurizer.ts';
 import { applyStandardScaling, fitStandardScaling } from '../data/scale.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { Estimator } from '../models/types.ts';
 import { sweep } from '../sweep/engine.ts';
 import type { StopReason, TrialResult } from '../sweep/types.ts';

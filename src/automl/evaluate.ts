@@ -1,5 +1,5 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
-import { TrialError } from '../errors.ts';
+import { TrialError } from '../core/errors.ts';
 import type { Classifier, Estimator, FitOptions } from '../models/types.ts';
 import type { BuildContext, Candidate } from './candidates.ts';
 import { type Fold, foldSubset } from './folds.ts';

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../core/files.ts';
 import { Featurizer, type SerializedFeaturizer } from '../data/featurizer.ts';
 import { applyStandardScaling, type StandardScaling } from '../data/scale.ts';
 import type { ColumnKind, Table } from '../data/table.ts';
-import { ConfigError, ValidationError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../core/errors.ts';
 import { estimatorFromJSON } from '../models/from-json.ts';
 import type { Estimator, SerializedEstimator } from '../models/types.ts';
 import type { Task } from './candidates.ts';

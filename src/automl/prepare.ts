@@ -4,7 +4,7 @@ import { chooseValidation, groupKFold, holdout, kFold, type Split, stratifiedKFo
 import { allowsStrays, STRAY_SHARE } from '../data/strays.ts';
 import { isNumericColumn, type Table } from '../data/table.ts';
 import { parseNumber } from '../data/values.ts';
-import { DataError, ValidationError } from '../errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import type { Task } from './candidates.ts';
 import type { EncodedTarget } from './scoring.ts';
 import { checkTarget, inferTask, targetCells, taskWarnings } from './target.ts';

@@ -3,7 +3,7 @@ import { openAtomicWriteStream } from '../core/files.ts';
 import { csvBatches, TableBuilder } from '../data/read-csv.ts';
 import { StrayTally } from '../data/strays.ts';
 import { isNumericColumn, type Table } from '../data/table.ts';
-import { DataError } from '../errors.ts';
+import { DataError } from '../core/errors.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
 import { type EncodedTarget, scorePredictions } from './scoring.ts';
 

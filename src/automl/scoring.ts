@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { metricInfo } from '../metrics/registry.ts';
 import { classificationMetrics, regressionMetrics } from '../metrics/suite.ts';
 import type { Task } from './candidates.ts';

@@ -1,7 +1,7 @@
 import { allowsStrays } from '../data/strays.ts';
 import { type Column, isNumericColumn } from '../data/table.ts';
 import { parseNumber } from '../data/values.ts';
-import { DataError } from '../errors.ts';
+import { DataError } from '../core/errors.ts';
 import type { Task } from './candidates.ts';
 
 /**

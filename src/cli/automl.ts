@@ -12,7 +12,7 @@ import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
 import { readCsv, readCsvHeader } from '../data/read-csv.ts';
 import { loadSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
-import { DataError, ValidationError } from '../errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import { automlReportInput } from '../report/automl-input.ts';
 import { renderReport } from '../report/render.ts';
 import { backendOption, choiceOption, integerOption, listOption, numberOption } from './options.ts';

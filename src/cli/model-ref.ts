@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError } from '../errors.ts';
+import { DataError } from '../core/errors.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, ValidationError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../core/errors.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/model-registry.ts';
 import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
 import { printResult } from './output.ts';

@@ -5,7 +5,7 @@
 // for what a value may be; these only translate their verdicts into usage errors.
 import { InvalidArgumentError } from 'commander';
 import { type BackendChoice, parseBackendChoice } from '../compute/backend.ts';
-import { MlsweepError } from '../errors.ts';
+import { MlsweepError } from '../core/errors.ts';
 
 /** Inclusive bounds of a numeric option; `above` is an exclusive lower bound (e.g. 0 for "positive"). */
 export interface NumberRange {

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import type { SweepSpec } from '../config/types.ts';
 import { checkOutputFile, checkOutputFolder, writeFileAtomic } from '../core/files.ts';
-import { BackendUnavailableError, ValidationError } from '../errors.ts';
+import { BackendUnavailableError, ValidationError } from '../core/errors.ts';
 import { isBetter } from '../policies/compare.ts';
 import { renderReport } from '../report/render.ts';
 import type { Objective } from '../samplers/types.ts';

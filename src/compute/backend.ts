@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { gpuStatus } from './gpu/load.ts';
 import { nativeStatus } from './native/load.ts';
 

@@ -1,4 +1,4 @@
-import { ShapeError, ValidationError } from '../errors.ts';
+import { ShapeError, ValidationError } from '../core/errors.ts';
 
 /**
  * A dense feature matrix stored column by column: the value of row `r`, column `c` is

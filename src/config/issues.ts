@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { didYouMean } from '../space/nearest.ts';
 import { joinKeyPath, type KeySegment, type SourceDocument } from './source.ts';
 

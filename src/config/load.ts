@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, ValidationError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../core/errors.ts';
 import { GridSampler } from '../samplers/grid.ts';
 import type { Objective } from '../samplers/types.ts';
 import { didYouMean } from '../space/nearest.ts';

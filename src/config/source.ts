@@ -14,7 +14,7 @@ import {
   visit,
   type YAMLMap,
 } from 'yaml';
-import { ConfigError, MlsweepError } from '../errors.ts';
+import { ConfigError, MlsweepError } from '../core/errors.ts';
 
 /** One key path segment: a mapping key or a list index. */
 export type KeySegment = string | number;

@@ -15,7 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from './errors.ts';
 
 /**
  * The temporary name beside `path` that a file is written under before it is renamed into

@@ -1,6 +1,6 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
 import { mulberry32, UINT32_RANGE } from '../compute/rng.ts';
-import { DataError, NotFittedError, ShapeError, ValidationError } from '../errors.ts';
+import { DataError, NotFittedError, ShapeError, ValidationError } from '../core/errors.ts';
 import { asStrings, encodeColumn, type TargetOverride } from './featurize/encode.ts';
 import {
   type FeaturizerOptions,

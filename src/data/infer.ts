@@ -1,4 +1,4 @@
-import { DataError } from '../errors.ts';
+import { DataError } from '../core/errors.ts';
 import { allowsStrays, STRAY_SHARE, type StrayCells } from './strays.ts';
 import type { Column, ColumnKind } from './table.ts';
 import { parseBoolean, parseDatetime, parseNumber } from './values.ts';

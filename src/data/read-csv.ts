@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { DataError, ValidationError } from '../errors.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import { inferKind, typeColumn } from './infer.ts';
 import { type DatasetSchema, loadSchema, schemaTypes } from './schema.ts';
 import { type StrayCells, strayNotice } from './strays.ts';

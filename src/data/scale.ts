@@ -1,5 +1,5 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
-import { ShapeError } from '../errors.ts';
+import { ShapeError } from '../core/errors.ts';
 
 /** Per-column mean and scale learned from training data. */
 export interface StandardScaling {

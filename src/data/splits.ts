@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
-import { ConfigError, ValidationError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../core/errors.ts';
 
 /** One train/validation split: row indices, ascending. */
 export interface Split {

@@ -1,4 +1,4 @@
-import { DataError, ShapeError } from '../errors.ts';
+import { DataError, ShapeError } from '../core/errors.ts';
 
 /**
  * The kinds of column a Table holds. `numeric`, `boolean` (1/0) and `datetime` (epoch

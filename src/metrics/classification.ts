@@ -1,6 +1,6 @@
 // Label metrics computed from one confusion matrix, so the suite builds it once and
 // every score below reads the same sufficient statistics (scikit-learn's formulas).
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { type ClassTotals, type Confusion, classTotals, confusionOf } from './confusion.ts';
 import { encodeTargets } from './labels.ts';
 import type { Average, LabelArray, LabelOptions, MetricWarning, ZeroDivision } from './types.ts';

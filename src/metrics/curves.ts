@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { encodeTargets } from './labels.ts';
 import { positiveColumn, scoreMatrix } from './scores.ts';
 import { type ThresholdTable, thresholdTable } from './thresholds.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { encodeTargets } from './labels.ts';
 import { checkProbabilities, type ScoreMatrix, scoreMatrix } from './scores.ts';
 import type { LabelArray, LabelOptions, ScoreInput } from './types.ts';

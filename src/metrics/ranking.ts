@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { encodeTargets } from './labels.ts';
 import { sortBuffers } from './order.ts';
 import { positiveColumn, type ScoreMatrix, scoreMatrix } from './scores.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 /** What a sweep or AutoML needs to know about a metric to optimize it. */
 export interface MetricInfo {

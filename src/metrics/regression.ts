@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { encodeKeys, median, radixSort, runEnd, weightedMedian } from './order.ts';
 import { checkLength, checkNotEmpty, finiteArray, sampleWeights } from './validate.ts';
 

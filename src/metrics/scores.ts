@@ -1,4 +1,4 @@
-import { ShapeError, ValidationError } from '../errors.ts';
+import { ShapeError, ValidationError } from '../core/errors.ts';
 import type { ScoreInput } from './types.ts';
 import { finiteArray } from './validate.ts';
 

@@ -1,4 +1,4 @@
-import { ShapeError, ValidationError } from '../errors.ts';
+import { ShapeError, ValidationError } from '../core/errors.ts';
 
 /**
  * Throws a ShapeError unless `values` has exactly `n` entries; `what` names the argument.

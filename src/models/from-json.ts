@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { GradientBoostingClassifier, GradientBoostingRegressor } from './boosting/gradient-boosting.ts';
 import { DENSE_LOADERS } from './dense-models.ts';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision-tree.ts';

@@ -1,6 +1,6 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
 import { matrixFromRows } from '../compute/matrix.ts';
-import { NotFittedError, ShapeError, ValidationError } from '../errors.ts';
+import { NotFittedError, ShapeError, ValidationError } from '../core/errors.ts';
 import type { FeatureInput, Label, LabelInput } from './types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { parseBackendChoice } from '../compute/backend.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { ComputeParams } from './types.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { BinEdges } from '../compute/kernels/binning/edges.ts';
 import { allocateBinEdges } from '../compute/kernels/binning/edges.ts';
 import type { TreeArrays } from '../compute/kernels/trees/tree-arrays.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 type Typed = Float64Array | Int32Array | Uint8Array | Uint32Array;
 const CTORS = { f64: Float64Array, i32: Int32Array, u8: Uint8Array, u32: Uint32Array } as const;

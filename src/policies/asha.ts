@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { checkInteger, fmt, isBetter, judgedTrial, valuesAt } from './compare.ts';
 import type { AshaSpec, PolicyDecision, PolicyInput } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { bestValue, checkSchedule, fmt, isBetter, isScheduled, judgedTrial } from './compare.ts';
 import type { BanditSpec, PolicyDecision, PolicyInput } from './types.ts';
 

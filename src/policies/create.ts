@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { ashaPolicy } from './asha.ts';
 import { banditPolicy } from './bandit.ts';
 import { medianStoppingPolicy } from './median-stopping.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { checkSchedule, fmt, isBetter, isScheduled, judgedTrial, valuesAt } from './compare.ts';
 import type { PolicyDecision, PolicyInput, TruncationSelectionSpec } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DataError } from '../errors.ts';
+import { DataError } from '../core/errors.ts';
 import type { PolicySpec } from '../policies/types.ts';
 import type { SearchSpaceDefinition } from '../space/types.ts';
 import type { SweepResult, TrialResult } from '../sweep/types.ts';

@@ -1,5 +1,5 @@
 import type { SamplingSpec } from '../config/types.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { bayesianFromSpec } from './bayes/bayesian.ts';
 import { GridSampler } from './grid.ts';
 import { RandomSampler } from './random.ts';

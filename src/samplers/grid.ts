@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { nextPosition } from './position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
 

@@ -9,7 +9,7 @@
  * sequence (and scipy.stats.qmc.Sobol with scramble=False).
  */
 import seedrandom from 'seedrandom';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { JOE_KUO_DIMENSIONS, JOE_KUO_TABLE } from './joe-kuo.ts';
 
 const BITS = 32;

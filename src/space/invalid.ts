@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 /**
  * The error for a bad search space: the message starts with the parameter's path in

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { TrialError, ValidationError } from '../errors.ts';
+import { TrialError, ValidationError } from '../core/errors.ts';
 import { createPolicy, type Policy } from '../policies/create.ts';
 import type {
   FinishedTrial,

@@ -1,5 +1,5 @@
 import type { SweepSpec } from '../config/types.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { samplerFromSpec } from '../samplers/factory.ts';
 import { placeholders } from './substitute.ts';
 import type { SweepOptions } from './types.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { commandRunner } from './runners/command.ts';
 import { functionRunner } from './runners/function.ts';
 import { moduleRunner } from './runners/module.ts';

@@ -1,5 +1,5 @@
 import type { SamplingSpec } from '../config/types.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { samplerFromSpec } from '../samplers/factory.ts';
 import type { Sampler } from '../samplers/types.ts';
 import { searchSpace } from '../space/parse.ts';

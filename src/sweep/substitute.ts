@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { ParamSet } from '../samplers/types.ts';
 import { PLACEHOLDER, type QuoteContext, scanCommand } from './shell-lexer.ts';
 

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { BackendUnavailableError, DataError } from '../errors.ts';
+import { BackendUnavailableError, DataError } from '../core/errors.ts';
 
 /** A better-sqlite3 connection. */
 export type Db = BetterSqlite3.Database;

@@ -1,4 +1,4 @@
-import { DataError } from '../errors.ts';
+import { DataError } from '../core/errors.ts';
 import type { Db } from './database.ts';
 
 /** One schema change; versions are consecutive from 1 and never edited once released. */

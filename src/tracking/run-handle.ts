@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import type { MetricRecord, ParamInput, Run, RunStatus } from './types.ts';
 

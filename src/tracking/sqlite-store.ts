@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { copyArtifact, listFiles } from './artifacts.ts';
 import { type Db, describeSqliteError, openDatabase, type Statement } from './database.ts';
 import { compileFilter } from './filter.ts';

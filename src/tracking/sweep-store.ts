@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { MetricPoint, Objective, ParamSet, TrialStatus } from '../samplers/types.ts';
 import type { StoredTrial, SweepStore, TrialEnd } from '../sweep/store.ts';
 import { summarizeTrials } from '../sweep/summary.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 /** A token of the filter and order-by languages, with its place in the text (0-based). */
 export interface Token {

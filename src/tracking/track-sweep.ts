@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { Objective } from '../samplers/types.ts';
 import type { SweepResume } from '../sweep/types.ts';
 import { SqliteStore } from './sqlite-store.ts';

@@ -8,7 +8,7 @@ import { AutoMLPipeline } from '../../src/automl/pipeline.ts';
 import { mulberry32, UINT32_RANGE } from '../../src/compute/rng.ts';
 import { readCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
-import { DataError, ValidationError } from '../../src/errors.ts';
+import { DataError, ValidationError } from '../../src/core/errors.ts';
 import { MemoryStore } from '../../src/sweep/store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-automl-'));

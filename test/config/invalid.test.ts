@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSweepFile } from '../../src/config/index.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 const corpus = (name: string) => fileURLToPath(new URL(`corpus/${name}`, import.meta.url));
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { parseCsv, readCsv, sniffDelimiter } from '../../src/data/read-csv.ts';
 import { CsvTokenizer } from '../../src/data/tokenizer.ts';
 import { parseDatetime, parseNumber } from '../../src/data/values.ts';
-import { DataError, ValidationError } from '../../src/errors.ts';
+import { DataError, ValidationError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-csv-'));
 function file(name: string, text: string): string {

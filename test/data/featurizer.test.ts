@@ -5,7 +5,7 @@ import { mulberry32 } from '../../src/compute/rng.ts';
 import { Featurizer } from '../../src/data/featurizer.ts';
 import { parseCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
-import { DataError, NotFittedError } from '../../src/errors.ts';
+import { DataError, NotFittedError } from '../../src/core/errors.ts';
 
 const train = parseCsv(
   [

@@ -8,7 +8,7 @@ import {
   loadFixedSplits,
   stratifiedKFold,
 } from '../../src/data/splits.ts';
-import { ConfigError, ValidationError } from '../../src/errors.ts';
+import { ConfigError, ValidationError } from '../../src/core/errors.ts';
 
 function coversOnce(splits: { train: Int32Array; test: Int32Array }[], n: number): void {
   const seen = new Int32Array(n);

@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { automl } from '../../src/automl/automl.ts';
 import { Table } from '../../src/data/table.ts';
-import { DataError } from '../../src/errors.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-inputs-'));

@@ -10,7 +10,7 @@ import { automl } from '../../src/automl/automl.ts';
 import { predictCsv } from '../../src/automl/score-table.ts';
 import { parseCsv, readCsv } from '../../src/data/read-csv.ts';
 import { StrayTally } from '../../src/data/strays.ts';
-import { DataError } from '../../src/errors.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-stray-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { loadSweepFile, parseSweep } from '../../src/config/index.ts';
 import { MAX_ALIAS_NODES } from '../../src/config/source.ts';
-import { ConfigError, MlsweepError } from '../../src/errors.ts';
+import { ConfigError, MlsweepError } from '../../src/core/errors.ts';
 
 const corpus = (name: string) => fileURLToPath(new URL(`../config/corpus/yaml/${name}`, import.meta.url));
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import {
   accuracyScore,
   averagePrecisionScore,

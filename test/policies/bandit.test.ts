@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import type { ReportedHistory } from '../../src/policies/index.ts';
 import { banditPolicy } from '../../src/policies/index.ts';
 import type { Goal } from '../../src/samplers/types.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { checkAlias, checkModelName, parseModelUri } from '../../src/registry/names.ts';
 import { Tracker } from '../../src/tracking/tracker.ts';

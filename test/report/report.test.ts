@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DataError } from '../../src/errors.ts';
+import { DataError } from '../../src/core/errors.ts';
 import { escapeHtml, scriptJson } from '../../src/report/html.ts';
 import { MIN_TRIALS_FOR_IMPORTANCE, parameterImportance } from '../../src/report/importance.ts';
 import { readReportInput } from '../../src/report/load.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ValidationError } from '../../src/errors.ts';
+import type { ValidationError } from '../../src/core/errors.ts';
 import type { TrialHistory } from '../../src/samplers/types.ts';
 import { MemoryStore, Sweep, sweep } from '../../src/sweep/index.ts';
 import { listSampler, uniformSampler } from './helpers.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SweepSpec } from '../../src/config/types.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 import { searchSpace } from '../../src/space/index.ts';
 import { sweep, sweepOptionsFromSpec } from '../../src/sweep/index.ts';
 import { nodeCommand } from './helpers.ts';

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Azure's ${{...}} placeholders and the shell's ${...}
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import {
   formatMetricsLine,
   parseMetricsLine,

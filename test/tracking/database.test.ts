@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DataError } from '../../src/errors.ts';
+import { DataError } from '../../src/core/errors.ts';
 import { SCHEMA_VERSION } from '../../src/tracking/migrations.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { tempDir } from './helpers/temp.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import { compileFilter } from '../../src/tracking/filter.ts';
 import { compileOrderBy } from '../../src/tracking/order-by.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { Tracker } from '../../src/tracking/tracker.ts';
 import { tempDir } from './helpers/temp.ts';

@@ -1,4 +1,4 @@
-import { BackendUnavailableError } from '../../errors.ts';
+import { BackendUnavailableError } from '../../core/errors.ts';
 import { gpuStatus } from './load.ts';
 
 /** The part of a gpu.js kernel the dense kernels use. */

@@ -1,4 +1,4 @@
-import { BackendUnavailableError } from '../../errors.ts';
+import { BackendUnavailableError } from '../../core/errors.ts';
 import {
   type BackendChoice,
   type BackendName,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError } from '../../errors.ts';
+import { BackendUnavailableError } from '../../core/errors.ts';
 import { NATIVE_FUNCTIONS, type NativeAddon } from './addon-types.ts';
 
 export type { NativeAddon } from './addon-types.ts';

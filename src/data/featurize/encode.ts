@@ -1,4 +1,4 @@
-import { DataError } from '../../errors.ts';
+import { DataError } from '../../core/errors.ts';
 import { type Column, isNumericColumn } from '../table.ts';
 import { parseDatetime, parseNumber } from '../values.ts';
 import type { ColumnPlan, DatetimePart } from './plan.ts';

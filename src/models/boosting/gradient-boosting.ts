@@ -8,7 +8,7 @@ import { type GrowResult, growTree, growTreeAsync, predictTrees } from '../../co
 import { setLeafMedians } from '../../compute/kernels/trees/leaf-median.ts';
 import { leafOf, type TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
 import {
   assertFitted,

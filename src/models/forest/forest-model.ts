@@ -14,7 +14,7 @@ import {
   type OobBuffers,
 } from '../../compute/kernels/trees/index.ts';
 import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import {
   applyClassWeight,
   argmaxLabels,

@@ -1,6 +1,6 @@
 import type { BackendChoice } from '../../compute/backend.ts';
 import { nextTurn } from '../../compute/event-loop.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { assertFitted } from '../input.ts';
 import { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';

@@ -5,7 +5,7 @@ import {
   enetCoordinateDescentAsync,
 } from '../../compute/kernels/dense/index.ts';
 import { denseBackend } from '../../compute/kernels/table.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import type { ComputeParams, FeatureInput, LabelInput, SerializedEstimator } from '../types.ts';

@@ -1,5 +1,5 @@
 import type { ColumnMatrix } from '../../compute/matrix.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 
 /**
  * Weighted mean of the non-missing values of every column (0 for a column with no

@@ -1,7 +1,7 @@
 import { nextTurn } from '../../compute/event-loop.ts';
 import { type DenseTarget, linearScores } from '../../compute/kernels/dense/index.ts';
 import { denseBackend, type KernelName } from '../../compute/kernels/table.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';

@@ -6,7 +6,7 @@ import {
 } from '../../compute/kernels/dense/index.ts';
 import { denseBackend } from '../../compute/kernels/table.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
 import { encodeClasses, encodeWith } from '../input.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';

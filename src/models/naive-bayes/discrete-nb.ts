@@ -1,5 +1,5 @@
 import type { ColumnMatrix } from '../../compute/matrix.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import type { TrainingData } from '../linear/prepared.ts';
 import type { ParamReader } from '../params.ts';
 import type { ComputeParams, SerializedEstimator } from '../types.ts';

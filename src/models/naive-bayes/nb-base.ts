@@ -1,5 +1,5 @@
 import type { ColumnMatrix } from '../../compute/matrix.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { argmaxLabels, probaRows } from '../classes.ts';
 import { encodeClasses } from '../input.ts';
 import { DenseEstimator, type DenseState } from '../linear/base.ts';

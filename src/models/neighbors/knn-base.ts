@@ -1,6 +1,6 @@
 import { knnSearch, METRICS, type Metric } from '../../compute/kernels/knn/index.ts';
 import { denseBackend } from '../../compute/kernels/table.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { DenseEstimator, type DenseState } from '../linear/base.ts';
 import { predictionFeatures, trainingData } from '../linear/prepared.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';

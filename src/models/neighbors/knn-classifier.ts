@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { argmaxLabels, probaRows } from '../classes.ts';
 import { encodeClasses } from '../input.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { regressionTarget } from '../input.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type { FeatureInput, FitOptions, LabelInput, Regressor, SerializedEstimator } from '../types.ts';

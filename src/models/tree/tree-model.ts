@@ -6,7 +6,7 @@ import type { GrowData } from '../../compute/kernels/trees/grow-params.ts';
 import { predictTrees } from '../../compute/kernels/trees/index.ts';
 import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { assertFitted, toFeatureMatrix } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import { edgesFromJSON, edgesToJSON, treeFromJSON, treeToJSON } from '../serialize.ts';

@@ -4,7 +4,7 @@
  * hundred trials) the factorisation takes milliseconds, below what a native call would
  * save once the matrix is copied across.
  */
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 
 /** A lower-triangular Cholesky factor L (row-major n x n, upper part zero) with the jitter it needed. */
 export interface CholeskyFactor {

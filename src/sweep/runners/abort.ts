@@ -1,4 +1,4 @@
-import { TrialError } from '../../errors.ts';
+import { TrialError } from '../../core/errors.ts';
 
 /**
  * Settles with `promise`, or rejects as soon as `signal` aborts, whichever comes first:

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TrialError, ValidationError } from '../../errors.ts';
+import { TrialError, ValidationError } from '../../core/errors.ts';
 import { parseMetricsLine } from '../protocol.ts';
 import { substitute } from '../substitute.ts';
 import type { CommandTrial, RunContext, Runner } from '../types.ts';

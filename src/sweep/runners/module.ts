@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { TrialError } from '../../errors.ts';
+import { TrialError } from '../../core/errors.ts';
 import type { ModuleTrial, RunContext, Runner, TrialReturn } from '../types.ts';
 import { abortError } from './abort.ts';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../errors.ts';
+import { ValidationError } from '../../../core/errors.ts';
 import { type BackendChoice, type BackendName, defaultThreads } from '../../backend.ts';
 import type { ColumnMatrix } from '../../matrix.ts';
 import { chooseBackend, implementationOn, kernel } from '../kernel.ts';
