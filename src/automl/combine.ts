@@ -1,3 +1,4 @@
+import { better } from '../core/goal.ts';
 import type { BuildContext } from './candidates.ts';
 import { blend, greedyEnsemble } from './ensemble.ts';
 import { type EncodedTarget, scorePredictions } from './scoring.ts';
@@ -7,6 +8,9 @@ import type { LeaderboardEntry } from './types.ts';
 
 /** Seconds stacking's own cross-validation may take, at the most expected. */
 const STACKING_SECONDS = 3;
+
+/** Models ensemble selection draws on, unless the options say otherwise. */
+export const POOL_SIZE = 10;
 
 /** How the final pipeline combines its models. */
 export interface Combination {
@@ -85,7 +89,6 @@ export async function chooseCombination(
   notices: string[],
 ): Promise<Combination> {
   const best = ranked[0]!;
-  const better = (a: number, b: number) => !Number.isNaN(a) && (o.goal === 'maximize' ? a > b : a < b);
   let chosen: Combination = { kind: 'single', members: [{ record: best, weight: 1 }], score: best.score };
   // only models whose refits together fit in the time left are candidates
   let spend = 0;
@@ -106,7 +109,7 @@ export async function chooseCombination(
     o.iterations,
   );
   const members = selection.members.map((m) => ({ record: pool[m.index]!, weight: m.weight }));
-  if (members.length > 1 && better(selection.score, chosen.score)) {
+  if (members.length > 1 && better(o.goal, selection.score, chosen.score)) {
     const oof = blend(
       members.map((m) => m.record.oof!),
       members.map((m) => m.weight),
@@ -133,7 +136,7 @@ export async function chooseCombination(
       o.metric,
       o.build,
     );
-    if (better(score, chosen.score)) {
+    if (better(o.goal, score, chosen.score)) {
       const stackMembers = families.map((record) => ({ record, weight: 1 / families.length }));
       const name = `Stack(${families.map((r) => `${r.candidate.name}#${r.id}`).join(', ')})`;
       chosen = {

@@ -1,3 +1,4 @@
+import { better } from '../core/goal.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
 import { primaryScore } from './scoring.ts';
 
@@ -30,8 +31,6 @@ export function greedyEnsemble(
   goal: 'maximize' | 'minimize',
   iterations = 25,
 ): EnsembleSelection {
-  const better = (a: number, b: number) =>
-    !Number.isNaN(a) && (Number.isNaN(b) || (goal === 'maximize' ? a > b : a < b));
   const width = inputs[0]!.oof.length;
   const sum = new Float64Array(width);
   const counts = new Array<number>(inputs.length).fill(0);
@@ -46,7 +45,7 @@ export function greedyEnsemble(
     let pickScore = Number.NaN;
     for (let m = 0; m < inputs.length; m++) {
       const s = primaryScore(target, blendRows(inputs[m]!.oof, it + 1), metric, rows);
-      if (pick < 0 || better(s, pickScore)) {
+      if (pick < 0 || better(goal, s, pickScore)) {
         pick = m;
         pickScore = s;
       }
@@ -54,7 +53,7 @@ export function greedyEnsemble(
     const chosen = inputs[pick]!.oof;
     for (let i = 0; i < width; i++) sum[i]! += chosen[i]!;
     counts[pick]!++;
-    if (!best || better(pickScore, best.score)) {
+    if (!best || better(goal, pickScore, best.score)) {
       const total = it + 1;
       best = {
         members: counts.flatMap((c, index) => (c > 0 ? [{ index, weight: c / total }] : [])),

@@ -20,16 +20,22 @@ export interface TrialEvaluation {
   readonly bestRounds: number[];
 }
 
-/** When and why to stop a trial early: a deadline (ms, performance.now()) and an abort signal. */
+/** When and why to stop a trial early: a deadline on a clock and an abort signal. */
 export interface TrialLimits {
+  /** In ms, on `now`'s clock. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /** The clock of the deadline, in ms (default performance.now()): the budget's. */
+  readonly now?: () => number;
+}
+
+function pastDeadline(limits: TrialLimits): boolean {
+  return (limits.now ? limits.now() : performance.now()) > limits.deadline;
 }
 
 function checkLimits(limits: TrialLimits): void {
   if (limits.signal?.aborted) throw new TrialError('the trial was stopped', 'E_TRIAL_STOPPED');
-  if (performance.now() > limits.deadline)
-    throw new TrialError('the trial ran past its time limit', 'E_TRIAL_TIMEOUT');
+  if (pastDeadline(limits)) throw new TrialError('the trial ran past its time limit', 'E_TRIAL_TIMEOUT');
 }
 
 /**
@@ -76,7 +82,7 @@ export async function evaluateTrial(
   let fitSeconds = 0;
   let predictSeconds = 0;
   const bestRounds: number[] = [];
-  const onIteration = () => !(limits.signal?.aborted || performance.now() > limits.deadline);
+  const onIteration = () => !(limits.signal?.aborted || pastDeadline(limits));
   for (const fold of folds) {
     checkLimits(limits);
     const data = candidate.needsScaling ? fold.scaled() : { X: fold.X, Xval: fold.Xval };

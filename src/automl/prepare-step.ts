@@ -1,0 +1,117 @@
+import { ValidationError } from '../core/errors.ts';
+import type { Split } from '../data/splits.ts';
+import type { Table } from '../data/table.ts';
+import type { Budget } from './budget.ts';
+import { type BuildContext, type Candidate, selectCandidates, type Task } from './candidates.ts';
+import { type Fold, prepareFolds } from './folds.ts';
+import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
+import { DEFAULT_PRIMARY_METRIC, type EncodedTarget, metricGoal } from './scoring.ts';
+import type { AutoMLOptions } from './types.ts';
+
+/** Everything the search, combine and refit steps work from, checked and prepared. */
+export interface PreparedRun {
+  readonly options: AutoMLOptions;
+  readonly task: Task;
+  readonly metric: string;
+  readonly goal: 'maximize' | 'minimize';
+  readonly candidates: readonly Candidate[];
+  /** The feature columns of the rows with a target (a group column left out). */
+  readonly features: Table;
+  readonly target: EncodedTarget;
+  /** Whether classes are imbalanced (then rows are weighted to balance them). */
+  readonly imbalanced: boolean;
+  readonly splits: readonly Split[];
+  /** The splits, featurized within each. */
+  readonly folds: readonly Fold[];
+  /** The validation in words. */
+  readonly validation: string;
+  readonly build: BuildContext;
+  /** Notices so far; the later steps add theirs. */
+  readonly notices: string[];
+}
+
+function checkTask(task: unknown): void {
+  if (task !== undefined && task !== 'classification' && task !== 'regression') {
+    throw new ValidationError(`task must be 'classification' or 'regression', got ${JSON.stringify(task)}`, {
+      path: 'task',
+    });
+  }
+}
+
+/** The metric, its goal and the candidate families of a task, each validated. */
+function taskSettings(task: Task, o: AutoMLOptions) {
+  const metric = o.primaryMetric ?? DEFAULT_PRIMARY_METRIC[task];
+  return {
+    metric,
+    goal: metricGoal(task, metric),
+    candidates: selectCandidates(task, o.allowedModels, o.blockedModels),
+  };
+}
+
+/** The group column of grouped validation, taken out of the features. */
+function takeGroups(
+  features: Table,
+  validation: AutoMLOptions['validation'],
+): { features: Table; groups?: Array<string | number> } {
+  if (typeof validation !== 'object' || validation.type !== 'group') return { features };
+  const g = features.get(validation.column);
+  return {
+    features: features.drop([validation.column]),
+    groups: Array.from(g.values as ArrayLike<string | number | null>, (v) => v ?? ''),
+  };
+}
+
+/**
+ * AutoML's first step: everything is checked before the search, options first (when the
+ * task is given), then the data, the target and the task it implies; then the target is
+ * encoded, the validation splits chosen (`auto` by size and the budget's time) and every
+ * split featurized.
+ *
+ * @example
+ * const prepared = await prepareStep({ trainPath: 'datasets/iris.csv', target: 'target' }, budget);
+ * prepared.task; // 'classification' (inferred, with a notice)
+ */
+export async function prepareStep(options: AutoMLOptions, budget: Budget): Promise<PreparedRun> {
+  checkTask(options.task);
+  const given = options.task !== undefined ? taskSettings(options.task, options) : undefined;
+  const table = await loadTrainingTable(options);
+  const resolved = resolveTask(table, options.target, options.task);
+  const task = resolved.task;
+  const { metric, goal, candidates } = given ?? taskSettings(task, options);
+  const seed = options.seed ?? 0;
+  const validation = options.validation ?? 'auto';
+  const data = prepareData(table, options.target, task);
+  const { features, groups } = takeGroups(data.features, validation);
+  const notices = [...table.notices, ...resolved.notices, ...data.notices];
+  const { splits, description } = resolveSplits(
+    validation,
+    { ...data, features },
+    budget.timeoutSeconds,
+    seed,
+    groups,
+  );
+  notices.push(`Validation: ${description}.`);
+  const folds = prepareFolds(
+    features,
+    data.target,
+    splits,
+    options.featurization ?? {},
+    data.imbalanced,
+    seed,
+  );
+  return {
+    options,
+    task,
+    metric,
+    goal,
+    candidates,
+    features,
+    target: data.target,
+    imbalanced: data.imbalanced,
+    splits,
+    folds,
+    validation: description,
+    build: { task, seed, ...(options.backend !== undefined ? { backend: options.backend } : {}) },
+    notices,
+  };
+}

@@ -1,0 +1,94 @@
+import { Featurizer } from '../data/featurizer.ts';
+import { applyStandardScaling, fitStandardScaling } from '../data/scale.ts';
+import type { Estimator } from '../models/types.ts';
+import type { Budget } from './budget.ts';
+import type { Combined } from './combine-step.ts';
+import { balancedWeights, featurizerTarget } from './folds.ts';
+import { AutoMLPipeline, type PipelineMember } from './pipeline.ts';
+import type { PreparedRun } from './prepare-step.ts';
+import { fitStacker } from './stacking.ts';
+import type { TrialRecord } from './trial-record.ts';
+
+/**
+ * Seconds the final fit of a trial's configuration on all rows is expected to take: its
+ * folds' fit time per fold, scaled from a fold's training rows to all rows, plus 30%.
+ *
+ * @example
+ * const seconds = refitSeconds(prepared)(record);
+ */
+export function refitSeconds(prepared: PreparedRun): (record: TrialRecord) => number {
+  const { splits, features } = prepared;
+  const meanTrainRows = splits.reduce((a, s) => a + s.train.length, 0) / splits.length;
+  return (r) =>
+    (r.evaluation.fitSeconds / splits.length) * (features.nRows / Math.max(1, meanTrainRows)) * 1.3;
+}
+
+/** The configuration a record's model is refitted with: boosting gets 1.1 x its mean best round. */
+function refitParams(record: TrialRecord): TrialRecord['params'] {
+  const rounds = record.evaluation.bestRounds;
+  if (rounds.length === 0) return record.params;
+  return {
+    ...record.params,
+    nEstimators: Math.max(1, Math.round((1.1 * rounds.reduce((a, b) => a + b, 0)) / rounds.length)),
+  };
+}
+
+/**
+ * AutoML's last step: refits the featurizer and the chosen model(s) on every row (and the
+ * stacker on the out-of-fold predictions), recording in the pipeline how the search
+ * ended.
+ *
+ * @example
+ * const pipeline = await refitStep(combined, budget);
+ */
+export async function refitStep(combined: Combined, budget: Budget): Promise<AutoMLPipeline> {
+  const { combination, search } = combined;
+  const { features, target, build, imbalanced, options, metric } = search.prepared;
+  const chosen = combination.members;
+  const featurizer = new Featurizer({ ...(options.featurization ?? {}), seed: build.seed });
+  const X = featurizer.fitTransform(features, featurizerTarget(target));
+  const needsScaling = chosen.some((c) => c.record.candidate.needsScaling);
+  const scaling = needsScaling ? fitStandardScaling(X) : undefined;
+  const Xs = scaling ? applyStandardScaling(X, scaling) : undefined;
+  const y = target.task === 'classification' ? target.codes : target.values;
+  const weight =
+    imbalanced && target.task === 'classification'
+      ? balancedWeights(target.codes, target.classes.length)
+      : undefined;
+  const members: PipelineMember[] = [];
+  for (const { record, weight: w } of chosen) {
+    const estimator: Estimator = record.candidate.create(refitParams(record), build);
+    await estimator.fitAsync(
+      record.candidate.needsScaling ? Xs! : X,
+      y,
+      weight ? { sampleWeight: weight } : {},
+    );
+    members.push({
+      name: record.candidate.name,
+      weight: w,
+      scaled: record.candidate.needsScaling,
+      estimator,
+    });
+  }
+  const stacker =
+    combination.kind === 'stack'
+      ? await fitStacker(
+          chosen.map((c) => c.record.oof!),
+          target,
+          chosen[0]!.record.evaluation.rows,
+          build,
+        )
+      : undefined;
+  return new AutoMLPipeline({
+    ...(stacker ? { stacker } : {}),
+    task: target.task,
+    target: options.target,
+    ...(target.task === 'classification' ? { classes: target.classes } : {}),
+    featurizer,
+    ...(scaling ? { scaling } : {}),
+    members,
+    primaryMetric: metric,
+    validationScore: combination.score,
+    provenance: { stopReason: search.stopReason, partial: budget.interrupted },
+  });
+}

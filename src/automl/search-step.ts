@@ -1,0 +1,177 @@
+import { ValidationError } from '../core/errors.ts';
+import { better } from '../core/goal.ts';
+import { DEFAULT_AUTOML_CONCURRENT_TRIALS } from '../core/limits.ts';
+import { sweep } from '../sweep/engine.ts';
+import type { TrialResult } from '../sweep/types.ts';
+import type { Budget, OwnStop } from './budget.ts';
+import type { Candidate } from './candidates.ts';
+import { ensemblePool, POOL_SIZE } from './combine.ts';
+import { CostAwareSampler } from './cost-sampler.ts';
+import { evaluateTrial, type TrialLimits } from './evaluate.ts';
+import type { PreparedRun } from './prepare-step.ts';
+import { refitSeconds } from './refit-step.ts';
+import { primaryScore, scorePredictions } from './scoring.ts';
+import { automlSpace, modelParams } from './search-space.ts';
+import { byScore, leaderboardEntry, pruneOof, type TrialRecord } from './trial-record.ts';
+import type { AutoMLResult, LeaderboardEntry } from './types.ts';
+
+/** Trials without improvement after which Azure's early termination stops the job. */
+const NO_IMPROVEMENT_TRIALS = 20;
+
+/** What the search found, for the combine and refit steps. */
+export interface SearchOutcome {
+  readonly prepared: PreparedRun;
+  /** The completed trials, best first. */
+  readonly ranked: readonly TrialRecord[];
+  /** The first trial to reach the best score. */
+  readonly best: TrialRecord;
+  /** The completed trials' rows, best first. */
+  readonly leaderboard: readonly LeaderboardEntry[];
+  /** Every trial of the sweep, in any status. */
+  readonly trials: readonly TrialResult[];
+  readonly stopReason: AutoMLResult['stopReason'];
+}
+
+/** Evaluates one configuration on the prepared folds and scores it: a completed trial's record. */
+async function evaluateConfig(
+  prepared: PreparedRun,
+  id: number,
+  candidate: Candidate,
+  params: TrialRecord['params'],
+  limits: TrialLimits,
+): Promise<TrialRecord> {
+  const { folds, target, build, metric } = prepared;
+  const evaluation = await evaluateTrial(candidate, params, folds, target, build, limits);
+  const score = primaryScore(target, evaluation.oof, metric, evaluation.rows);
+  if (Number.isNaN(score)) throw new ValidationError(`${metric} is undefined for this model's predictions`);
+  const { oof, ...timings } = evaluation;
+  const metrics = scorePredictions(target, oof, evaluation.rows);
+  return { id, candidate, params, evaluation: timings, score, metrics, oof };
+}
+
+/**
+ * AutoML's search step: every candidate family is searched as one conditional space by
+ * the sweep engine with a cost-aware sampler (cheap configurations first, as FLAML), each
+ * trial validated on the prepared folds. The search stops at the budget's limits, at the
+ * exit score, after 20 trials without improvement (Azure's early termination), when the
+ * time left is what the refits after it need, or when the caller interrupts.
+ *
+ * @example
+ * const search = await searchStep(prepared, budget);
+ * search.leaderboard[0]; // the best trial
+ */
+export async function searchStep(prepared: PreparedRun, budget: Budget): Promise<SearchOutcome> {
+  const { options, candidates, task, metric, goal, build } = prepared;
+  const limits = options.limits ?? {};
+  const records = new Map<number, TrialRecord>();
+  const order = byScore(goal);
+  let best: TrialRecord | undefined;
+  let sinceImprovement = 0;
+  const refitOf = refitSeconds(prepared);
+  // Time kept for after the search: refitting the models an ensemble or a stack would draw
+  // on (each family's best and the best others), capped at a third of the budget.
+  const reserve = () => {
+    const ranked = [...records.values()].filter((r) => r.oof !== undefined).sort(order);
+    const seconds = ensemblePool(ranked, POOL_SIZE).reduce((a, r) => a + refitOf(r), 0);
+    return Math.min(seconds * 1.1, budget.timeoutSeconds / 3) + budget.safetySeconds;
+  };
+  const sampler = new CostAwareSampler(automlSpace(candidates, task), candidates, {
+    seed: build.seed,
+    costOf: (id) => {
+      const r = records.get(id);
+      return r ? r.evaluation.fitSeconds + r.evaluation.predictSeconds : undefined;
+    },
+    timeLeft: () => budget.secondsLeft() - reserve(),
+  });
+  const trialMs = budget.trialTimeoutSeconds !== undefined ? budget.trialTimeoutSeconds * 1000 : Infinity;
+
+  /** Why the search stops after the trial that just ended, if it does. */
+  const stopRule = (): OwnStop | undefined => {
+    if (limits.exitScore !== undefined && best && !better(goal, limits.exitScore, best.score))
+      return 'exit_score';
+    if (
+      (limits.enableEarlyTermination ?? true) &&
+      budget.trials >= candidates.length + NO_IMPROVEMENT_TRIALS &&
+      sinceImprovement >= NO_IMPROVEMENT_TRIALS
+    ) {
+      return 'early_termination';
+    }
+    return best && budget.exhausted(reserve()) ? 'budget' : undefined;
+  };
+  const onTrialEnded = (trial: TrialResult) => {
+    const r = records.get(trial.id);
+    const completed = trial.status === 'completed' && r !== undefined;
+    if (completed) {
+      budget.countCompletedTrial();
+      if (!best || better(goal, r.score, best.score)) {
+        best = r;
+        sinceImprovement = 0;
+      } else sinceImprovement++;
+      pruneOof(records, order);
+    }
+    const stop = stopRule();
+    if (stop) budget.stop(stop);
+    options.onProgress?.({
+      trial: {
+        id: trial.id,
+        model: String(trial.params['model.name']),
+        status: trial.status,
+        ...(completed ? { score: r.score } : {}),
+      },
+      trials: trial.id + 1,
+      completed: budget.trials,
+      bestScore: best?.score,
+      bestModel: best?.candidate.name,
+      elapsedSeconds: budget.elapsedSeconds(),
+      secondsLeft: Math.max(0, budget.secondsLeft()),
+    });
+  };
+
+  const unwatch = budget.watchInterrupts();
+  const swept = await sweep({
+    sampler,
+    objective: { goal, primaryMetric: metric },
+    limits: {
+      maxTotalTrials: budget.maxTrials,
+      maxConcurrentTrials: limits.maxConcurrentTrials ?? DEFAULT_AUTOML_CONCURRENT_TRIALS,
+      timeout: Math.max(1, budget.secondsLeft() - budget.safetySeconds),
+      ...(budget.trialTimeoutSeconds !== undefined ? { trialTimeout: budget.trialTimeoutSeconds } : {}),
+    },
+    failFast: false,
+    signal: budget.signal,
+    ...(options.tracking ? { store: options.tracking } : {}),
+    trial: async (params, ctx) => {
+      const { name, params: hp } = modelParams(params);
+      const candidate = candidates.find((c) => c.name === name)!;
+      const deadline = Math.min(budget.now() + trialMs, budget.endsAt - reserve() * 1000);
+      const record = await evaluateConfig(prepared, ctx.trialId, candidate, hp, {
+        deadline,
+        signal: ctx.signal,
+        now: () => budget.now(),
+      });
+      records.set(ctx.trialId, record);
+      ctx.report('fit_seconds', record.evaluation.fitSeconds);
+      return { [metric]: record.score };
+    },
+    onEvent: (event) => {
+      if (event.type === 'trial_ended') onTrialEnded(event.trial);
+    },
+  }).finally(unwatch);
+  if (!best) {
+    budget.throwIfInterrupted();
+    const errors = swept.trials.map((t) => t.error).filter((e) => e !== undefined);
+    throw new ValidationError(
+      `no trial completed within the limits (${swept.message})${errors.length ? `; first error: ${errors[0]}` : ''}`,
+      { path: 'limits' },
+    );
+  }
+  const ranked = [...records.values()].filter((r) => swept.trials[r.id]?.status === 'completed').sort(order);
+  return {
+    prepared,
+    ranked,
+    best,
+    leaderboard: ranked.map((r, i) => leaderboardEntry(r, i + 1)),
+    trials: swept.trials as TrialResult[],
+    stopReason: budget.stopReason ?? swept.stopReason,
+  };
+}
