@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
+import { sweepOptionsFromSpec } from '../config/sweep-options.ts';
 import type { SweepSpec } from '../config/types.ts';
 import { checkOutputFile, checkOutputFolder, writeFileAtomic } from '../core/files.ts';
 import { BackendUnavailableError, ValidationError } from '../core/errors.ts';
@@ -9,7 +10,6 @@ import { renderReport } from '../report/render.ts';
 import type { Objective } from '../samplers/types.ts';
 import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
-import { sweepOptionsFromSpec } from '../sweep/from-spec.ts';
 import { goalWarning } from '../sweep/goal-check.ts';
 import { ranks } from '../sweep/summary.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';

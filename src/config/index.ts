@@ -1,3 +1,4 @@
 export { DEFAULT_MAX_TOTAL_TRIALS, loadSweepFile, parseSweep } from './load.ts';
 export { type KeySegment, parseSource, type SourceDocument, splitKeyPath } from './source.ts';
+export { type SpecOverrides, sweepOptionsFromSpec } from './sweep-options.ts';
 export type * from './types.ts';

@@ -7,19 +7,13 @@
  * const spec = loadSweepFile('examples/random-sobol.yml');
  * spec.limits.maxTotalTrials; // 1000 unless the file says otherwise
  */
+
+import type { SamplingSpec } from '../samplers/spec.ts';
 import type { Objective, ParamValue } from '../samplers/types.ts';
 import type { SearchSpace } from '../space/types.ts';
 
-/** `sampling_algorithm`. `seed` is the root of every random choice of the sampler. */
-export type SamplingSpec =
-  | { readonly type: 'grid' }
-  | { readonly type: 'random'; readonly seed: number | undefined; readonly rule: 'random' | 'sobol' }
-  | {
-      readonly type: 'bayesian';
-      readonly seed: number | undefined;
-      /** Our extension: which model the Bayesian sampler uses (`auto` when absent). */
-      readonly method: 'auto' | 'gp' | 'tpe';
-    };
+/** `sampling_algorithm`: the samplers' own type, re-exported where the rest of the sweep file is. */
+export type { SamplingSpec } from '../samplers/spec.ts';
 
 /** `trial`: what one trial runs. */
 export interface TrialSpec {

@@ -1,8 +1,8 @@
-import type { SamplingSpec } from '../config/types.ts';
 import { ConfigError } from '../core/errors.ts';
 import { bayesianFromSpec } from './bayes/bayesian.ts';
 import { GridSampler } from './grid.ts';
 import { RandomSampler } from './random.ts';
+import type { SamplingSpec } from './spec.ts';
 import type { Sampler, SearchSpace } from './types.ts';
 
 /** Builds the sampler of one sampling type from the space and the sampling spec. */

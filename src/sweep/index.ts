@@ -1,6 +1,5 @@
 export { Sweep, sweep } from './engine.ts';
 export { formatValue, type ProgressState, progressLine, summary, textTable, trialLine } from './format.ts';
-export { type SpecOverrides, sweepOptionsFromSpec } from './from-spec.ts';
 export { goalWarning } from './goal-check.ts';
 export { resolveLimits } from './options.ts';
 export { formatMetricsLine, METRICS_PREFIX, parseMetricsLine } from './protocol.ts';

@@ -1,6 +1,6 @@
-import type { SamplingSpec } from '../config/types.ts';
 import { ValidationError } from '../core/errors.ts';
 import { samplerFromSpec } from '../samplers/factory.ts';
+import type { SamplingSpec } from '../samplers/spec.ts';
 import type { Sampler } from '../samplers/types.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SweepOptions } from './types.ts';

@@ -1,5 +1,5 @@
-import type { SamplingSpec } from '../config/types.ts';
 import type { PolicySpec } from '../policies/types.ts';
+import type { SamplingSpec } from '../samplers/spec.ts';
 import type {
   FinishedTrial,
   MetricPoint,

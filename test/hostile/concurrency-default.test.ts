@@ -7,8 +7,8 @@ import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseSweep } from '../../src/config/index.ts';
-import { sweep, sweepOptionsFromSpec } from '../../src/sweep/index.ts';
+import { parseSweep, sweepOptionsFromSpec } from '../../src/config/index.ts';
+import { sweep } from '../../src/sweep/index.ts';
 
 const cores = availableParallelism();
 

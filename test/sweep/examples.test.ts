@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadSweepFile } from '../../src/config/index.ts';
-import { sweep, sweepOptionsFromSpec } from '../../src/sweep/index.ts';
+import { loadSweepFile, sweepOptionsFromSpec } from '../../src/config/index.ts';
+import { sweep } from '../../src/sweep/index.ts';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 

@@ -1,8 +1,8 @@
 /**
  * `sampling_algorithm: bayesian`: the model-based sampler, GP or TPE, chosen by `method`.
  */
-import type { SamplingSpec } from '../../config/types.ts';
 import { freshSeed } from '../position.ts';
+import type { SamplingSpec } from '../spec.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { coordinates, isConditional } from './encode.ts';
 import { GpSampler } from './gp-sampler.ts';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sweepOptionsFromSpec } from '../../src/config/sweep-options.ts';
 import type { SweepSpec } from '../../src/config/types.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import { searchSpace } from '../../src/space/index.ts';
-import { sweep, sweepOptionsFromSpec } from '../../src/sweep/index.ts';
-import { nodeCommand } from './helpers.ts';
+import { sweep } from '../../src/sweep/index.ts';
+import { nodeCommand } from '../sweep/helpers.ts';
 
 function spec(command: string, over: Partial<SweepSpec> = {}): SweepSpec {
   return {

@@ -1,8 +1,10 @@
-import type { SweepSpec } from '../config/types.ts';
+// The sweep file's translation into the engine's terms: config/ turns YAML into a
+// SweepSpec (load.ts), and this turns a SweepSpec into the options of `sweep()`.
 import { ConfigError } from '../core/errors.ts';
 import { samplerFromSpec } from '../samplers/factory.ts';
-import { placeholders } from './substitute.ts';
-import type { SweepOptions } from './types.ts';
+import { placeholders } from '../sweep/substitute.ts';
+import type { SweepOptions } from '../sweep/types.ts';
+import type { SweepSpec } from './types.ts';
 
 /** What the command line may change in a sweep file. */
 export interface SpecOverrides {
