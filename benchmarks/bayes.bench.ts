@@ -11,13 +11,15 @@
 //   measures the overhead only.
 //   BAYES_QUICK=1: 3 seeds, budget 30, a quick check that everything runs.
 // A run with a subset writes benchmarks/results/bayes-partial.json, not bayes.json.
+
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { FinishedTrial } from '../src/core/trial.ts';
 import { BayesianSampler } from '../src/samplers/bayes/bayesian.ts';
 import { TPESampler } from '../src/samplers/bayes/tpe.ts';
 import { RandomSampler } from '../src/samplers/random.ts';
-import type { FinishedTrial, Sampler } from '../src/samplers/types.ts';
+import type { Sampler } from '../src/samplers/types.ts';
 import { searchSpace, uniform } from '../src/space/index.ts';
 import { TEST_FUNCTIONS, type TestFunction } from './bayes/functions.ts';
 import { markdown, ms, recordResults } from './lib/record.ts';

@@ -7,8 +7,9 @@
  * const { lr } = params();
  * for (let epoch = 0; epoch < 10; epoch++) report({ loss: train(lr) }, epoch);
  */
+
 import { appendFileSync } from 'node:fs';
-import type { ParamSet } from './samplers/types.ts';
+import type { ParamSet } from './core/trial.ts';
 import { formatMetricsLine } from './sweep/protocol.ts';
 
 /**

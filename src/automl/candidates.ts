@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
+import type { ParamValue } from '../core/trial.ts';
 import {
   DecisionTreeClassifier,
   DecisionTreeRegressor,
@@ -17,7 +18,7 @@ import {
 import type { ComputeParams, Estimator } from '../models/types.ts';
 import { choice, loguniform, qloguniform, uniform } from '../space/constructors.ts';
 import { didYouMean } from '../space/nearest.ts';
-import type { Distribution, ParamValue } from '../space/types.ts';
+import type { Distribution } from '../space/types.ts';
 
 /** The two AutoML tasks. */
 export type Task = 'classification' | 'regression';

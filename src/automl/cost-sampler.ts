@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
-import type { FinishedTrial, Sampler, Suggestion, TrialHistory } from '../samplers/types.ts';
-import type { ParamSet, SearchSpace, SpaceParameter } from '../space/types.ts';
+import type { FinishedTrial, ParamSet } from '../core/trial.ts';
+import type { Sampler, Suggestion, TrialHistory } from '../samplers/types.ts';
+import type { SearchSpace, SpaceParameter } from '../space/types.ts';
 import type { Candidate } from './candidates.ts';
 import { MODEL_PATH } from './search-space.ts';
 import { toUnit } from './unit.ts';

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
-import { metricInfo } from '../metrics/registry.ts';
+import { metricInfo } from '../metrics/catalog.ts';
 import { classificationMetrics, regressionMetrics } from '../metrics/suite.ts';
 import type { Task } from './candidates.ts';
 

@@ -1,6 +1,7 @@
+import type { ParamValue } from '../core/trial.ts';
 import { Choice } from '../space/choice.ts';
 import { RandInt } from '../space/distributions.ts';
-import type { Distribution, ParamValue } from '../space/types.ts';
+import type { Distribution } from '../space/types.ts';
 
 const clamp = (u: number) => Math.min(1, Math.max(0, u));
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import type { SamplingSpec } from '../config/types.ts';
+import type { ParamSet } from '../core/trial.ts';
 import { previewSuggestions, samplerFromSpec } from '../samplers/index.ts';
-import type { ParamSet } from '../space/types.ts';
 import { integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 

@@ -3,9 +3,10 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import { sweepOptionsFromSpec } from '../config/sweep-options.ts';
 import type { SweepSpec } from '../config/types.ts';
-import { checkOutputFile, checkOutputFolder, writeFileAtomic } from '../core/files.ts';
 import { BackendUnavailableError, ValidationError } from '../core/errors.ts';
-import { isBetter } from '../policies/compare.ts';
+import { checkOutputFile, checkOutputFolder, writeFileAtomic } from '../core/files.ts';
+import { better } from '../core/goal.ts';
+import { DEFAULT_MAX_TOTAL_TRIALS, DEFAULT_TERMINATION_GRACE_SECONDS } from '../core/limits.ts';
 import { renderReport } from '../report/render.ts';
 import type { Objective } from '../samplers/types.ts';
 import { Sweep } from '../sweep/engine.ts';
@@ -94,7 +95,7 @@ export function registerSweep(program: Command): void {
     .option('--report <FILE>', 'write a self-contained HTML report of the sweep to FILE at the end')
     .option(
       '--termination-grace <SECONDS>',
-      'seconds between SIGTERM and SIGKILL for a stopped trial (default 5)',
+      `seconds between SIGTERM and SIGKILL for a stopped trial (default ${DEFAULT_TERMINATION_GRACE_SECONDS})`,
       secondsAtLeastZero,
     )
     .action(async (file: string, options: SweepCliOptions) => {
@@ -107,10 +108,10 @@ export function registerSweep(program: Command): void {
       if (options.seed !== undefined && spec.sampling.type === 'grid')
         log('notice: --seed has no effect on grid sampling');
       const sweepOptions = sweepOptionsFromSpec(spec, options);
-      const total = sweepOptions.limits?.maxTotalTrials ?? 1000;
+      const total = sweepOptions.limits?.maxTotalTrials ?? DEFAULT_MAX_TOTAL_TRIALS;
       const progress = progressReporter(total, spec.objective);
       const tracked = trackCli(spec, options);
-      const grace = options.terminationGrace ?? 5;
+      const grace = options.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS;
       const run = new Sweep({
         ...sweepOptions,
         ...(tracked ? { store: tracked.store, ...(tracked.resume ? { resume: tracked.resume } : {}) } : {}),
@@ -243,7 +244,7 @@ function progressReporter(total: number, objective: Objective) {
         running--;
         done++;
         const t = event.trial;
-        if (ranks(t) && (!best || isBetter(objective.goal, t.value!, best.value!))) best = t;
+        if (ranks(t) && (!best || better(objective.goal, t.value!, best.value!))) best = t;
         // On a terminal only failures get a line of their own (above the progress line).
         if (!tty) log(trialLine(t, objective.primaryMetric));
         else if (t.status === 'failed') {

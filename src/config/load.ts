@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, ValidationError } from '../core/errors.ts';
+import { DEFAULT_MAX_TOTAL_TRIALS } from '../core/limits.ts';
 import { GridSampler } from '../samplers/grid.ts';
 import type { Objective } from '../samplers/types.ts';
 import { didYouMean } from '../space/nearest.ts';
@@ -29,8 +30,8 @@ import type {
   TrialSpec,
 } from './types.ts';
 
-/** Azure's default of `limits.max_total_trials`. */
-export const DEFAULT_MAX_TOTAL_TRIALS = 1000;
+// Written once in core/limits.ts; re-exported here, where the public API has always had it.
+export { DEFAULT_MAX_TOTAL_TRIALS };
 
 /**
  * Reads a sweep file (YAML or JSON) into a validated SweepSpec. Errors are

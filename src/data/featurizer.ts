@@ -1,6 +1,7 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
 import { mulberry32, UINT32_RANGE } from '../compute/rng.ts';
 import { DataError, NotFittedError, ShapeError, ValidationError } from '../core/errors.ts';
+import { checkInteger } from '../core/limits.ts';
 import { asStrings, encodeColumn, type TargetOverride } from './featurize/encode.ts';
 import {
   type FeaturizerOptions,
@@ -66,11 +67,7 @@ export class Featurizer {
         path: 'maxOneHotLevels',
       });
     }
-    if (!Number.isInteger(targetEncodingFolds) || targetEncodingFolds < 2) {
-      throw new ValidationError(`targetEncodingFolds must be an integer >= 2, got ${targetEncodingFolds}`, {
-        path: 'targetEncodingFolds',
-      });
-    }
+    checkInteger(targetEncodingFolds, 'targetEncodingFolds', 2);
     if (!(smoothing >= 0)) {
       throw new ValidationError(`smoothing must be >= 0, got ${smoothing}`, { path: 'smoothing' });
     }

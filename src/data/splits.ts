@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
 import { ConfigError, ValidationError } from '../core/errors.ts';
+import { checkInteger } from '../core/limits.ts';
 
 /** One train/validation split: row indices, ascending. */
 export interface Split {
@@ -9,8 +10,7 @@ export interface Split {
 }
 
 function checkFolds(k: number, n: number, path: string): void {
-  if (!Number.isInteger(k) || k < 2)
-    throw new ValidationError(`${path} must be an integer >= 2, got ${k}`, { path });
+  checkInteger(k, path, 2);
   if (k > n) throw new ValidationError(`${path} is ${k}, more folds than the ${n} rows`, { path });
 }
 

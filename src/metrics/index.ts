@@ -1,3 +1,4 @@
+export { isBetter, METRICS, type MetricInfo, metricInfo } from './catalog.ts';
 export {
   type AveragedOptions,
   accuracyScore,
@@ -29,7 +30,6 @@ export {
 } from './curves.ts';
 export { brierScore, LOG_LOSS_EPS, logLoss } from './probability.ts';
 export { averagePrecisionScore, type RankingOptions, rocAucScore } from './ranking.ts';
-export { isBetter, METRICS, type MetricInfo, metricInfo } from './registry.ts';
 export {
   explainedVariance,
   maxError,

@@ -1,5 +1,7 @@
 import { ValidationError } from '../core/errors.ts';
-import { checkInteger, fmt, isBetter, judgedTrial, valuesAt } from './compare.ts';
+import { better } from '../core/goal.ts';
+import { checkInteger } from '../core/limits.ts';
+import { fmt, judgedTrial, valuesAt } from './compare.ts';
 import type { AshaSpec, PolicyDecision, PolicyInput } from './types.ts';
 
 /**
@@ -32,9 +34,9 @@ export function ashaPolicy(spec: AshaSpec): (input: PolicyInput) => PolicyDecisi
   const grace = spec.gracePeriod ?? 1;
   const eta = spec.reductionFactor ?? 4;
   const maxT = spec.maxT ?? 100;
-  checkInteger(grace, 1, 'early_termination.grace_period');
-  checkInteger(eta, 2, 'early_termination.reduction_factor');
-  checkInteger(maxT, 1, 'early_termination.max_t');
+  checkInteger(grace, 'early_termination.grace_period', 1);
+  checkInteger(eta, 'early_termination.reduction_factor', 2);
+  checkInteger(maxT, 'early_termination.max_t', 1);
   if (grace > maxT) {
     throw new ValidationError(`early_termination.grace_period (${grace}) must not exceed max_t (${maxT})`, {
       path: 'early_termination.grace_period',
@@ -48,9 +50,9 @@ export function ashaPolicy(spec: AshaSpec): (input: PolicyInput) => PolicyDecisi
     const own = trial.values[k - 1]!;
     const competing = valuesAt(input.histories, k).map(([, v]) => v);
     const keep = Math.max(1, Math.floor(competing.length / eta));
-    let better = 0;
-    for (const v of competing) if (isBetter(input.goal, v, own)) better++;
-    if (better < keep) return { terminate: false };
+    let ahead = 0;
+    for (const v of competing) if (better(input.goal, v, own)) ahead++;
+    if (ahead < keep) return { terminate: false };
     return {
       terminate: true,
       reason: `ASHA at rung ${k}: ${fmt(own)} is not among the best ${keep} of ${competing.length} trials at this rung`,

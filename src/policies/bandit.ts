@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors.ts';
-import { bestValue, checkSchedule, fmt, isBetter, isScheduled, judgedTrial } from './compare.ts';
+import { bestValue, better, goalSign } from '../core/goal.ts';
+import { checkSchedule, fmt, isScheduled, judgedTrial } from './compare.ts';
 import type { BanditSpec, PolicyDecision, PolicyInput } from './types.ts';
 
 /**
@@ -42,24 +43,23 @@ export function banditPolicy(spec: BanditSpec): (input: PolicyInput) => PolicyDe
     let best = Number.NaN;
     for (const h of input.histories) {
       const upTo = Math.min(k, h.values.length);
-      for (let i = 0; i < upTo; i++) if (isBetter(goal, h.values[i]!, best)) best = h.values[i]!;
+      for (let i = 0; i < upTo; i++) if (better(goal, h.values[i]!, best)) best = h.values[i]!;
     }
     const own = bestValue(goal, trial.values);
     if (Number.isNaN(best)) return { terminate: false };
-    const max = goal === 'maximize';
+    const sign = goalSign(goal);
     const threshold =
       slackFactor !== undefined
-        ? max
+        ? sign === 1
           ? best / (1 + slackFactor)
           : best * (1 + slackFactor)
-        : max
-          ? best - slackAmount!
-          : best + slackAmount!;
-    const outside = Number.isNaN(own) || (max ? own < threshold : own > threshold);
+        : best - sign * slackAmount!;
+    // Outside the slack: the threshold is better than the trial's best (a NaN best always is).
+    const outside = better(goal, threshold, own);
     if (!outside) return { terminate: false };
     return {
       terminate: true,
-      reason: `bandit at interval ${k}: best so far ${fmt(own)} is ${max ? 'below' : 'above'} ${fmt(threshold)} (best of all trials ${fmt(best)}, ${slackFactor !== undefined ? `slack_factor ${slackFactor}` : `slack_amount ${slackAmount}`})`,
+      reason: `bandit at interval ${k}: best so far ${fmt(own)} is ${sign === 1 ? 'below' : 'above'} ${fmt(threshold)} (best of all trials ${fmt(best)}, ${slackFactor !== undefined ? `slack_factor ${slackFactor}` : `slack_amount ${slackAmount}`})`,
     };
   };
 }

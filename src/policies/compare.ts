@@ -1,30 +1,6 @@
 import { ValidationError } from '../core/errors.ts';
-import type { EvaluationSchedule, Goal, PolicyInput, ReportedHistory } from './types.ts';
-
-/**
- * True when `a` is strictly better than `b` for the goal. NaN is worse than any number,
- * so a diverging trial never looks good.
- *
- * @example
- * isBetter('minimize', 0.1, 0.2); // true
- */
-export function isBetter(goal: Goal, a: number, b: number): boolean {
-  if (Number.isNaN(a)) return false;
-  if (Number.isNaN(b)) return true;
-  return goal === 'maximize' ? a > b : a < b;
-}
-
-/**
- * The best of some values for the goal (NaN when there are none or all are NaN).
- *
- * @example
- * bestValue('maximize', [0.2, 0.9, 0.5]); // 0.9
- */
-export function bestValue(goal: Goal, values: readonly number[]): number {
-  let best = Number.NaN;
-  for (const v of values) if (isBetter(goal, v, best)) best = v;
-  return best;
-}
+import { checkInteger } from '../core/limits.ts';
+import type { EvaluationSchedule, PolicyInput, ReportedHistory } from './types.ts';
 
 /**
  * The history of the trial being judged; a policy asked about an unknown trial is a bug
@@ -59,20 +35,8 @@ export function isScheduled(schedule: EvaluationSchedule, interval: number): boo
  * checkSchedule({ evaluationInterval: 1, delayEvaluation: 5 }, 'early_termination');
  */
 export function checkSchedule(schedule: EvaluationSchedule, path: string): void {
-  checkInteger(schedule.evaluationInterval ?? 1, 0, `${path}.evaluation_interval`);
-  checkInteger(schedule.delayEvaluation ?? 0, 0, `${path}.delay_evaluation`);
-}
-
-/**
- * Throws a ValidationError unless `value` is an integer of at least `min`.
- *
- * @example
- * checkInteger(3, 1, 'early_termination.grace_period');
- */
-export function checkInteger(value: number, min: number, path: string): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ValidationError(`${path} must be an integer >= ${min}, got ${String(value)}`, { path });
-  }
+  checkInteger(schedule.evaluationInterval ?? 1, `${path}.evaluation_interval`, 0);
+  checkInteger(schedule.delayEvaluation ?? 0, `${path}.delay_evaluation`, 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 export { ashaPolicy, ashaRungs } from './asha.ts';
 export { banditPolicy } from './bandit.ts';
-export { bestValue, isScheduled } from './compare.ts';
+export { isScheduled } from './compare.ts';
 export { createPolicy, type Policy } from './create.ts';
 export { median, medianStoppingPolicy } from './median-stopping.ts';
 export { truncationSelectionPolicy } from './truncation-selection.ts';

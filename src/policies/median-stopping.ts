@@ -1,4 +1,5 @@
-import { bestValue, checkSchedule, fmt, isBetter, isScheduled, judgedTrial } from './compare.ts';
+import { bestValue, better } from '../core/goal.ts';
+import { checkSchedule, fmt, isScheduled, judgedTrial } from './compare.ts';
 import type { MedianStoppingSpec, PolicyDecision, PolicyInput } from './types.ts';
 
 /**
@@ -29,7 +30,7 @@ export function medianStoppingPolicy(spec: MedianStoppingSpec): (input: PolicyIn
     if (averages.length === 0) return { terminate: false };
     const m = median(averages);
     const own = bestValue(input.goal, trial.values);
-    if (!isBetter(input.goal, m, own)) return { terminate: false };
+    if (!better(input.goal, m, own)) return { terminate: false };
     return {
       terminate: true,
       reason: `median stopping at interval ${k}: best so far ${fmt(own)} is worse than the median ${fmt(m)} of ${averages.length} running averages`,

@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors.ts';
-import { checkSchedule, fmt, isBetter, isScheduled, judgedTrial, valuesAt } from './compare.ts';
+import { better } from '../core/goal.ts';
+import { checkSchedule, fmt, isScheduled, judgedTrial, valuesAt } from './compare.ts';
 import type { PolicyDecision, PolicyInput, TruncationSelectionSpec } from './types.ts';
 
 /**
@@ -41,9 +42,9 @@ export function truncationSelectionPolicy(
     const cut = Math.floor((n * p) / 100);
     if (cut === 0) return { terminate: false };
     const own = trial.values[k - 1]!;
-    let better = 0;
-    for (const [, v] of peers) if (isBetter(input.goal, v, own)) better++;
-    if (better < n - cut) return { terminate: false };
+    let ahead = 0;
+    for (const [, v] of peers) if (better(input.goal, v, own)) ahead++;
+    if (ahead < n - cut) return { terminate: false };
     return {
       terminate: true,
       reason: `truncation selection at interval ${k}: ${fmt(own)} is in the lowest ${p}% (${cut} of ${n} trials)`,

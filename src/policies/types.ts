@@ -1,6 +1,4 @@
-import type { Goal } from '../samplers/types.ts';
-
-export type { Goal };
+import type { Goal } from '../core/goal.ts';
 
 /**
  * What a policy knows about one trial: the primary metric it reported, one value per

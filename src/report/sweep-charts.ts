@@ -1,4 +1,4 @@
-import type { Goal } from '../samplers/types.ts';
+import { better, type Goal } from '../core/goal.ts';
 import type { TrialResult } from '../sweep/types.ts';
 import type { ParamScale } from './param-scales.ts';
 import type { ChartSpec } from './types.ts';
@@ -11,15 +11,16 @@ const STATUS_COLORS: Record<string, string> = {
   cancelled: '#8a8f98',
 };
 
-/** The best value among completed trials after each trial, in trial order. */
+/**
+ * The best value among completed trials after each trial, in trial order, from the first
+ * completed trial with a value that is a number (a NaN value is never the best).
+ */
 export function bestSoFar(trials: readonly TrialResult[], goal: Goal): Array<[number, number]> {
   const points: Array<[number, number]> = [];
-  let best: number | undefined;
+  let best = Number.NaN;
   for (const t of [...trials].sort((a, b) => a.id - b.id)) {
-    if (t.status === 'completed' && t.value !== undefined) {
-      if (best === undefined || (goal === 'maximize' ? t.value > best : t.value < best)) best = t.value;
-    }
-    if (best !== undefined) points.push([t.id, best]);
+    if (t.status === 'completed' && t.value !== undefined && better(goal, t.value, best)) best = t.value;
+    if (!Number.isNaN(best)) points.push([t.id, best]);
   }
   return points;
 }

@@ -1,4 +1,5 @@
-import type { Objective, ParamSet, PendingTrial, Sampler } from './types.ts';
+import type { Objective, ParamSet, PendingTrial } from '../core/trial.ts';
+import type { Sampler } from './types.ts';
 
 /**
  * The first `n` suggestions of a sampler when no trial ever ends (each suggestion is

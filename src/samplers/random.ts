@@ -1,7 +1,8 @@
 import seedrandom from 'seedrandom';
+import type { FinishedTrial, ParamSet } from '../core/trial.ts';
 import { freshSeed, nextPosition } from './position.ts';
 import { SobolSequence } from './sobol.ts';
-import type { FinishedTrial, ParamSet, Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
+import type { Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
 
 /** Options of random sampling: Azure's `{type: random, seed, rule}`. */
 export interface RandomSamplerOptions {

@@ -7,48 +7,14 @@
  * const s = sampler.suggest({ objective: { goal: 'maximize', primaryMetric: 'accuracy' }, trials: [], pending: [] });
  * if (s.exhausted) stop(); else run(s.params);
  */
-import type { ParamSet, ParamValue, SearchSpace } from '../space/types.ts';
+import type { FinishedTrial, Objective, ParamSet, PendingTrial } from '../core/trial.ts';
+import type { SearchSpace } from '../space/types.ts';
 
-export type { ParamSet, ParamValue, SearchSpace };
-
-/** The optimisation direction of the primary metric. */
-export type Goal = 'maximize' | 'minimize';
-
-/** What the sweep optimises: Azure's `objective` block. */
-export interface Objective {
-  readonly goal: Goal;
-  readonly primaryMetric: string;
-}
-
-/**
- * How a trial ended. `early_terminated`: stopped by the early termination policy;
- * `timed_out`: past `trial_timeout`; `cancelled`: stopped by the sweep's end or a user.
- */
-export type TrialStatus = 'completed' | 'failed' | 'early_terminated' | 'timed_out' | 'cancelled';
-
-/** One report of the primary metric; `step` is the trial's own counter (evaluation interval). */
-export interface MetricPoint {
-  readonly step: number;
-  readonly value: number;
-}
-
-/** A trial that has ended, in any way. */
-export interface FinishedTrial {
-  /** The trial's number in suggestion order, starting at 0. */
-  readonly id: number;
-  readonly params: ParamSet;
-  readonly status: TrialStatus;
-  /** The trial's value: the last reported primary metric; absent when it never reported. */
-  readonly value?: number;
-  /** Every report of the primary metric, by ascending step. */
-  readonly intermediate: readonly MetricPoint[];
-}
-
-/** A trial that was suggested and is still running. */
-export interface PendingTrial {
-  readonly id: number;
-  readonly params: ParamSet;
-}
+// Transitional, type-only: files that still import the trial vocabulary or the search
+// space from here (their owners move them to core/trial.ts and space/types.ts). The
+// vocabulary is declared in core/trial.ts; import it from there.
+export type { MetricPoint, Objective, ParamSet, ParamValue, TrialStatus } from '../core/trial.ts';
+export type { SearchSpace };
 
 /** Everything a sampler may look at: the objective, ended trials and running ones. */
 export interface TrialHistory {

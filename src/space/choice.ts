@@ -1,7 +1,8 @@
+import type { ParamValue } from '../core/trial.ts';
 import { isParamValue } from './distributions.ts';
 import { invalid } from './invalid.ts';
 import { fmt } from './numbers.ts';
-import type { Distribution, DistributionDefinition, ParamValue, Rng, SearchSpace } from './types.ts';
+import type { Distribution, DistributionDefinition, Rng, SearchSpace } from './types.ts';
 
 /** One option of a choice: a value, or a sub-space (a conditional branch). */
 export type ChoiceOption = ParamValue | SearchSpace;

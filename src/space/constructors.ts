@@ -3,10 +3,10 @@
  * (`azure.ai.ml.sweep`): each validates its arguments and throws a ValidationError
  * naming the bad one and its value.
  */
+import type { ParamValue } from '../core/trial.ts';
 import type { Choice } from './choice.ts';
 import { Normal, RandInt, Uniform } from './distributions.ts';
 import { parseEntry, searchSpace } from './parse.ts';
-import type { ParamValue } from './types.ts';
 
 /**
  * One of `values`, each equally likely. An object value is a sub-space: the choice

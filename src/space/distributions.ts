@@ -4,10 +4,11 @@
  * (`loguniform(a, b)` = exp(uniform(a, b)), bounds in log space); the q-variants round
  * to a multiple of q (half to even, as numpy) after exponentiating.
  */
+import type { ParamValue } from '../core/trial.ts';
 import { invalid } from './invalid.ts';
 import { normalCdf, normalQuantile } from './normal.ts';
 import { fmt, isMultipleOf, openUnit, quantize, roundHalfEven } from './numbers.ts';
-import type { Distribution, DistributionDefinition, ParamValue, Rng } from './types.ts';
+import type { Distribution, DistributionDefinition, Rng } from './types.ts';
 
 function finite(path: string, type: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -4,8 +4,9 @@
  * strings, true/false, bare words (strings) or one bracketed list for `choice`, given
  * by position in Azure's parameter order or by name (`uniform(min_value=0, max_value=1)`).
  */
+import type { ParamValue } from '../core/trial.ts';
 import { invalid } from './invalid.ts';
-import type { DistributionType, ParamValue } from './types.ts';
+import type { DistributionType } from './types.ts';
 
 /** Each distribution's parameters in positional order. */
 export const POSITIONAL: Readonly<Record<DistributionType, readonly string[]>> = {

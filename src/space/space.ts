@@ -1,3 +1,4 @@
+import type { ParamSet, ParamValue } from '../core/trial.ts';
 import { Choice } from './choice.ts';
 import { isParamValue } from './distributions.ts';
 import { invalid } from './invalid.ts';
@@ -5,8 +6,6 @@ import { fmt } from './numbers.ts';
 import type {
   Distribution,
   NestedParams,
-  ParamSet,
-  ParamValue,
   Rng,
   SearchSpace,
   SearchSpaceDefinition,

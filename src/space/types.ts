@@ -11,13 +11,10 @@
  * @example
  * // search space: { lr: loguniform(-9, -2), model: choice([{name: 'rf', depth: randint(8)}, {name: 'lr'}]) }
  * const params: ParamSet = { lr: 0.0012, model: 0, 'model.name': 'rf', 'model.depth': 5 };
+ *
+ * ParamValue and ParamSet themselves are the trial vocabulary of core/trial.ts.
  */
-
-/** One hyperparameter value as a trial receives it. */
-export type ParamValue = number | string | boolean;
-
-/** A flat parameter set: dotted path -> value (see the module comment for conditionals). */
-export type ParamSet = Readonly<Record<string, ParamValue>>;
+import type { ParamSet, ParamValue } from '../core/trial.ts';
 
 /** A parameter set as nested objects, with each conditional choice replaced by its chosen sub-object. */
 export interface NestedParams {

@@ -1,17 +1,19 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { TrialError, ValidationError } from '../core/errors.ts';
-import { createPolicy, type Policy } from '../policies/create.ts';
+import { GOALS, isGoal } from '../core/goal.ts';
+import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../core/limits.ts';
 import type {
   FinishedTrial,
   MetricPoint,
   Objective,
   ParamSet,
   PendingTrial,
-  Sampler,
-  TrialHistory,
+  StopReason,
   TrialStatus,
-} from '../samplers/types.ts';
+} from '../core/trial.ts';
+import { createPolicy, type Policy } from '../policies/create.ts';
+import type { Sampler, TrialHistory } from '../samplers/types.ts';
 import { sameErrorWatch } from './fail-fast.ts';
 import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
 import { resolveSampler } from './sampling.ts';
@@ -20,7 +22,6 @@ import { summarizeTrials } from './summary.ts';
 import type {
   RunContext,
   Runner,
-  StopReason,
   SweepEvent,
   SweepOptions,
   SweepResult,
@@ -84,8 +85,8 @@ export class Sweep {
 
   constructor(private readonly options: SweepOptions) {
     const { goal, primaryMetric } = options.objective ?? {};
-    if (goal !== 'maximize' && goal !== 'minimize') {
-      throw new ValidationError(`objective.goal must be maximize or minimize, got ${String(goal)}`, {
+    if (!isGoal(goal)) {
+      throw new ValidationError(`objective.goal must be ${GOALS.join(' or ')}, got ${String(goal)}`, {
         path: 'objective.goal',
       });
     }
@@ -101,7 +102,10 @@ export class Sweep {
     this.objective = { goal, primaryMetric };
     this.limits = resolveLimits(options.limits);
     this.policy = options.earlyTermination ? createPolicy(options.earlyTermination) : undefined;
-    this.runner = resolveRunner(options.trial, (options.terminationGrace ?? 5) * 1000);
+    this.runner = resolveRunner(
+      options.trial,
+      (options.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS) * 1000,
+    );
     this.store = options.store ?? new MemoryStore();
     this.onEvent = options.onEvent;
     this.watch = sameErrorWatch(options.failFast ?? 3);

@@ -1,5 +1,5 @@
-import { isBetter } from '../policies/compare.ts';
-import type { ParamSet } from '../samplers/types.ts';
+import { better } from '../core/goal.ts';
+import { type ParamSet, TRIAL_STATUSES } from '../core/trial.ts';
 import { ranks } from './summary.ts';
 import type { SweepResult, TrialResult } from './types.ts';
 
@@ -52,8 +52,7 @@ export function trialLine(trial: TrialResult, primaryMetric: string): string {
  */
 export function summary(result: SweepResult, top = 5): string {
   const { goal, primaryMetric } = result.objective;
-  const counts = (['completed', 'failed', 'early_terminated', 'timed_out', 'cancelled'] as const)
-    .filter((s) => result.counts[s] > 0)
+  const counts = TRIAL_STATUSES.filter((s) => result.counts[s] > 0)
     .map((s) => `${result.counts[s]} ${s}`)
     .join(', ');
   const lines = [
@@ -63,7 +62,7 @@ export function summary(result: SweepResult, top = 5): string {
   const ranked = result.trials
     .filter(ranks)
     .sort((a, b) =>
-      isBetter(goal, a.value!, b.value!) ? -1 : isBetter(goal, b.value!, a.value!) ? 1 : a.id - b.id,
+      better(goal, a.value!, b.value!) ? -1 : better(goal, b.value!, a.value!) ? 1 : a.id - b.id,
     )
     .slice(0, top);
   if (ranked.length === 0) {

@@ -1,5 +1,6 @@
-import { METRICS } from '../metrics/registry.ts';
-import type { Objective } from '../samplers/types.ts';
+import { betterWhen } from '../core/goal.ts';
+import type { Objective } from '../core/trial.ts';
+import { METRICS } from '../metrics/catalog.ts';
 
 /**
  * A warning when the objective's goal contradicts a metric the library knows (say,
@@ -13,5 +14,5 @@ import type { Objective } from '../samplers/types.ts';
 export function goalWarning(objective: Objective): string | undefined {
   const info = METRICS.find((m) => m.name === objective.primaryMetric);
   if (!info || info.goal === objective.goal) return undefined;
-  return `objective.goal is ${objective.goal}, but ${info.name} is better when ${info.goal === 'maximize' ? 'larger' : 'smaller'} (${info.goal})`;
+  return `objective.goal is ${objective.goal}, but ${info.name} is better when ${betterWhen(info.goal)} (${info.goal})`;
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
+import { checkInteger, checkPositive, DEFAULT_MAX_TOTAL_TRIALS } from '../core/limits.ts';
 import { commandRunner } from './runners/command.ts';
 import { functionRunner } from './runners/function.ts';
 import { moduleRunner } from './runners/module.ts';
@@ -22,12 +23,12 @@ export interface ResolvedLimits {
  * resolveLimits({ maxTotalTrials: 20 }); // { maxTotalTrials: 20, maxConcurrentTrials: 20, ... }
  */
 export function resolveLimits(limits: SweepLimits = {}): ResolvedLimits {
-  const maxTotalTrials = limits.maxTotalTrials ?? 1000;
+  const maxTotalTrials = limits.maxTotalTrials ?? DEFAULT_MAX_TOTAL_TRIALS;
   const maxConcurrentTrials = limits.maxConcurrentTrials ?? maxTotalTrials;
-  positiveInteger(maxTotalTrials, 'limits.max_total_trials');
-  positiveInteger(maxConcurrentTrials, 'limits.max_concurrent_trials');
-  positiveSeconds(limits.timeout, 'limits.timeout');
-  positiveSeconds(limits.trialTimeout, 'limits.trial_timeout');
+  checkInteger(maxTotalTrials, 'limits.max_total_trials');
+  checkInteger(maxConcurrentTrials, 'limits.max_concurrent_trials');
+  checkPositive(limits.timeout, 'limits.timeout', 'seconds');
+  checkPositive(limits.trialTimeout, 'limits.trial_timeout', 'seconds');
   return { maxTotalTrials, maxConcurrentTrials, timeout: limits.timeout, trialTimeout: limits.trialTimeout };
 }
 
@@ -48,16 +49,4 @@ export function resolveRunner(trial: SweepOptions['trial'], graceMs: number): Ru
       Object.keys(trial).join(', '),
     { path: 'trial' },
   );
-}
-
-function positiveInteger(value: number, path: string): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ValidationError(`${path} must be an integer >= 1, got ${String(value)}`, { path });
-  }
-}
-
-function positiveSeconds(value: number | undefined, path: string): void {
-  if (value !== undefined && !(value > 0 && Number.isFinite(value))) {
-    throw new ValidationError(`${path} must be a number of seconds > 0, got ${String(value)}`, { path });
-  }
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
-import type { ParamSet } from '../samplers/types.ts';
+import type { ParamSet } from '../core/trial.ts';
 import { PLACEHOLDER, type QuoteContext, scanCommand } from './shell-lexer.ts';
 
 /** A placeholder found in a command line. */

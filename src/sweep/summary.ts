@@ -1,14 +1,6 @@
-import { isBetter } from '../policies/compare.ts';
-import type { Goal, TrialStatus } from '../samplers/types.ts';
+import { better, type Goal } from '../core/goal.ts';
+import { TRIAL_STATUSES, type TrialStatus } from '../core/trial.ts';
 import type { SweepResult, TrialResult } from './types.ts';
-
-const STATUSES: readonly TrialStatus[] = [
-  'completed',
-  'failed',
-  'early_terminated',
-  'timed_out',
-  'cancelled',
-];
 
 /**
  * Whether a trial takes part in the ranking: completed, with a finite value. The engine
@@ -34,12 +26,12 @@ export function summarizeTrials(
   trials: readonly TrialResult[],
   goal: Goal,
 ): Pick<SweepResult, 'best' | 'counts'> {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<TrialStatus, number>;
+  const counts = Object.fromEntries(TRIAL_STATUSES.map((s) => [s, 0])) as Record<TrialStatus, number>;
   let best: TrialResult | undefined;
   for (const trial of trials) {
     counts[trial.status]++;
     if (!ranks(trial)) continue;
-    if (!best || isBetter(goal, trial.value!, best.value!)) best = trial;
+    if (!best || better(goal, trial.value!, best.value!)) best = trial;
   }
   return { best, counts: { ...counts, total: trials.length } };
 }

@@ -1,13 +1,14 @@
-import type { PolicySpec } from '../policies/types.ts';
 import type { SamplingSpec } from '../samplers/spec.ts';
 import type {
   FinishedTrial,
   MetricPoint,
   Objective,
   ParamSet,
-  Sampler,
+  StopReason,
   TrialStatus,
-} from '../samplers/types.ts';
+} from '../core/trial.ts';
+import type { PolicySpec } from '../policies/types.ts';
+import type { Sampler } from '../samplers/types.ts';
 import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
 import type { SweepStore } from './store.ts';
 
@@ -161,17 +162,9 @@ export interface TrialResult extends FinishedTrial {
   readonly output?: TrialOutput;
 }
 
-/**
- * Why the sweep ended. `interrupted`: stopped from outside (a signal) before its end, and
- * meant to be resumed; `cancelled`: stopped on purpose (`Sweep.cancel()`, an abort signal).
- */
-export type StopReason =
-  | 'max_total_trials'
-  | 'exhausted'
-  | 'timeout'
-  | 'cancelled'
-  | 'interrupted'
-  | 'same_error';
+// Transitional, type-only, for the store files that still import StopReason from here
+// (their owner moves them); it is declared in core/trial.ts.
+export type { StopReason };
 
 /** What `sweep()` returns. */
 export interface SweepResult {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
+import { checkInteger } from '../core/limits.ts';
 import { copyArtifact, listFiles } from './artifacts.ts';
 import { type Db, describeSqliteError, openDatabase, type Statement } from './database.ts';
 import { compileFilter } from './filter.ts';
@@ -400,11 +401,7 @@ export class SqliteStore {
     }
     const order = compileOrderBy(options.orderBy ?? []);
     const maxResults = options.maxResults ?? 1000;
-    if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw new ValidationError(`maxResults must be an integer >= 1, got ${String(maxResults)}`, {
-        path: 'maxResults',
-      });
-    }
+    checkInteger(maxResults, 'maxResults');
     const sql = `SELECT r.* FROM runs r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${order.sql} LIMIT ?`;
     const rows = this.sql(sql).all(...params, ...order.params, maxResults) as RunRow[];

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
-import type { Objective } from '../samplers/types.ts';
+import type { Objective } from '../core/trial.ts';
 import type { SweepResume } from '../sweep/types.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import {

@@ -5,7 +5,8 @@ import { CostAwareSampler } from '../../src/automl/cost-sampler.ts';
 import { greedyEnsemble } from '../../src/automl/ensemble.ts';
 import { automlSpace, modelParams } from '../../src/automl/search-space.ts';
 import { toUnit } from '../../src/automl/unit.ts';
-import type { FinishedTrial, TrialHistory } from '../../src/samplers/types.ts';
+import type { FinishedTrial } from '../../src/core/trial.ts';
+import type { TrialHistory } from '../../src/samplers/types.ts';
 import { loguniform, uniform } from '../../src/space/constructors.ts';
 
 const objective = { goal: 'maximize' as const, primaryMetric: 'accuracy' };

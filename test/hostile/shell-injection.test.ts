@@ -4,13 +4,14 @@
  * user put the placeholder (bare, in '...', in "...", in $(...) or backquotes), the real
  * /bin/sh runs no part of it, and the program gets it byte for byte.
  */
+
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { ParamSet } from '../../src/samplers/types.ts';
+import type { ParamSet } from '../../src/core/trial.ts';
 import { commandRunner } from '../../src/sweep/runners/command.ts';
 import type { CommandTrial, TrialOutput } from '../../src/sweep/types.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Goal } from '../../src/core/goal.ts';
 import type { ReportedHistory } from '../../src/policies/index.ts';
 import { ashaPolicy, ashaRungs, createPolicy } from '../../src/policies/index.ts';
-import type { Goal } from '../../src/samplers/types.ts';
 
 const h = (id: number, values: number[], finished = false): ReportedHistory => ({ id, values, finished });
 

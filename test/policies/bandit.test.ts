@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
+import type { Goal } from '../../src/core/goal.ts';
 import type { ReportedHistory } from '../../src/policies/index.ts';
 import { banditPolicy } from '../../src/policies/index.ts';
-import type { Goal } from '../../src/samplers/types.ts';
 
 const h = (id: number, values: number[], finished = false): ReportedHistory => ({ id, values, finished });
 const decide = (

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bestValue, isScheduled } from '../../src/policies/index.ts';
+import { bestValue } from '../../src/core/goal.ts';
+import { isScheduled } from '../../src/policies/index.ts';
 
 describe('evaluation schedule', () => {
   it('every multiple of evaluation_interval from delay_evaluation on; 0 means every interval', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { FinishedTrial, Objective, ParamSet } from '../../src/core/trial.ts';
 import { BayesianSampler, chooseMethod } from '../../src/samplers/bayes/bayesian.ts';
 import { unitOf } from '../../src/samplers/bayes/encode.ts';
 import { GpSampler } from '../../src/samplers/bayes/gp-sampler.ts';
@@ -12,7 +13,7 @@ import {
 import { TPESampler, tpeStartupSize } from '../../src/samplers/bayes/tpe.ts';
 import { samplerFromSpec } from '../../src/samplers/factory.ts';
 import { RandomSampler } from '../../src/samplers/random.ts';
-import type { FinishedTrial, Objective, ParamSet, Sampler, TrialHistory } from '../../src/samplers/types.ts';
+import type { Sampler, TrialHistory } from '../../src/samplers/types.ts';
 import {
   choice,
   lognormal,

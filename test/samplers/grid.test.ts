@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { FinishedTrial } from '../../src/core/trial.ts';
 import { GridSampler, previewSuggestions } from '../../src/samplers/index.ts';
-import type { FinishedTrial, TrialHistory } from '../../src/samplers/types.ts';
+import type { TrialHistory } from '../../src/samplers/types.ts';
 import { searchSpace } from '../../src/space/index.ts';
 
 const objective = { goal: 'maximize', primaryMetric: 'accuracy' } as const;

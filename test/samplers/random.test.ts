@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SamplingSpec } from '../../src/config/types.ts';
+import type { FinishedTrial } from '../../src/core/trial.ts';
 import {
   GridSampler,
   previewSuggestions,
@@ -8,7 +9,6 @@ import {
   registerSamplerFactory,
   samplerFromSpec,
 } from '../../src/samplers/index.ts';
-import type { FinishedTrial } from '../../src/samplers/types.ts';
 import { normalCdf, searchSpace } from '../../src/space/index.ts';
 import { ksCritical, ksStatistic } from '../space/stats.ts';
 

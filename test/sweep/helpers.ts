@@ -1,10 +1,12 @@
 // Test doubles for the engine tests: a seeded sampler over one uniform parameter `x` in
 // [0, 1) (and a grid sampler that runs out), with no dependency on src/samplers.
+
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import seedrandom from 'seedrandom';
-import type { ParamSet, Sampler, SearchSpace, Suggestion, TrialHistory } from '../../src/samplers/types.ts';
+import type { ParamSet } from '../../src/core/trial.ts';
+import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../../src/samplers/types.ts';
 
 const space = {} as SearchSpace;
 

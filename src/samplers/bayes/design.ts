@@ -2,10 +2,12 @@
  * The quasi-random parts shared by the Bayesian samplers: the initial Sobol design and
  * the per-suggestion random stream.
  */
+
 import seedrandom from 'seedrandom';
+import type { ParamSet } from '../../core/trial.ts';
 import type { Rng } from '../../space/types.ts';
 import { SobolSequence } from '../sobol.ts';
-import type { ParamSet, SearchSpace } from '../types.ts';
+import type { SearchSpace } from '../types.ts';
 
 /**
  * The initial design: point `position` of a Sobol sequence scrambled from the seed,

@@ -10,9 +10,10 @@
  * value and `lognormal`/`qlognormal` in its log, standardized as 0.5 + z/6 (so ±3σ
  * spans the unit interval). Integer and q-parameters enter as their rounded values.
  */
+import type { ParamSet, ParamValue } from '../../core/trial.ts';
 import { Choice } from '../../space/choice.ts';
 import { Normal, RandInt, Uniform } from '../../space/distributions.ts';
-import type { Distribution, ParamSet, ParamValue, SearchSpace } from '../../space/types.ts';
+import type { Distribution, SearchSpace } from '../../space/types.ts';
 import type { TrialHistory } from '../types.ts';
 
 /** One coordinate of the space as the models see it. */

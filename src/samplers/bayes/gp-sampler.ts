@@ -25,7 +25,8 @@
  *   `fromUnit` and back to features before it is scored, so integer and q-parameters
  *   are scored at exactly the rounded values a trial would receive.
  */
-import type { ParamSet, Rng } from '../../space/types.ts';
+import type { ParamSet } from '../../core/trial.ts';
+import type { Rng } from '../../space/types.ts';
 import { freshSeed, nextPosition } from '../position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { logExpectedImprovement } from './acquisition.ts';

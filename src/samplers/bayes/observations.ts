@@ -13,7 +13,9 @@
  * - `failed`, or ended without any value: the GP sees the worst loss observed (so it
  *   steers away from parameters that crash), TPE ranks it last.
  */
-import type { FinishedTrial, ParamSet, TrialHistory } from '../types.ts';
+import { goalSign } from '../../core/goal.ts';
+import type { FinishedTrial, ParamSet } from '../../core/trial.ts';
+import type { TrialHistory } from '../types.ts';
 
 /** One ended trial as a loss. */
 export interface Observation {
@@ -38,7 +40,8 @@ function kindOf(t: FinishedTrial): Observation['kind'] {
  * observations(history).filter((o) => o.kind === 'completed').length;
  */
 export function observations(history: TrialHistory): Observation[] {
-  const sign = history.objective.goal === 'maximize' ? -1 : 1;
+  // A loss is minimised: the value times the goal's sign, negated.
+  const sign = -goalSign(history.objective.goal);
   return history.trials.map((t) => {
     const kind = kindOf(t);
     return {

@@ -16,8 +16,9 @@
  * first, then coordinates top-down, descending only into the chosen branches) and the
  * one with the largest log l(x) − log g(x) wins.
  */
+import type { ParamSet } from '../../core/trial.ts';
 import { normalCdf, normalQuantile } from '../../space/normal.ts';
-import type { ParamSet, Rng } from '../../space/types.ts';
+import type { Rng } from '../../space/types.ts';
 import { freshSeed, nextPosition } from '../position.ts';
 import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
 import { InitialDesign, suggestionRng } from './design.ts';

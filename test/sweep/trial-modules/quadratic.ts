@@ -1,6 +1,7 @@
 // A trial module for the worker-thread runner tests.
+
 import { threadId } from 'node:worker_threads';
-import type { ParamSet } from '../../../src/samplers/types.ts';
+import type { ParamSet } from '../../../src/core/trial.ts';
 import type { TrialContext } from '../../../src/sweep/types.ts';
 
 /** Reports (x - 2)^2 over three steps and returns the thread it ran in; x = -1 spins forever. */

@@ -1,12 +1,18 @@
+/**
+ * The catalogue of scalar metrics: each Azure AutoML metric name with its task, goal and
+ * range. Sweeps, AutoML and reports look metrics up here.
+ */
 import { ValidationError } from '../core/errors.ts';
+import { better, type Goal } from '../core/goal.ts';
+import type { Task } from '../core/trial.ts';
 
 /** What a sweep or AutoML needs to know about a metric to optimize it. */
 export interface MetricInfo {
   /** Azure AutoML's name, the key in the results of classificationMetrics/regressionMetrics. */
   name: string;
-  task: 'classification' | 'regression';
+  task: Task;
   /** Whether larger values are better. */
-  goal: 'maximize' | 'minimize';
+  goal: Goal;
   /** Smallest and largest possible values (±Infinity when unbounded). */
   range: readonly [number, number];
   /** True when the metric needs class scores (probabilities), not only predicted labels. */
@@ -105,7 +111,5 @@ export function metricInfo(name: string): MetricInfo {
  * isBetter('log_loss', 0.2, 0.3); // true
  */
 export function isBetter(name: string, a: number, b: number): boolean {
-  if (Number.isNaN(a)) return false;
-  if (Number.isNaN(b)) return true;
-  return metricInfo(name).goal === 'maximize' ? a > b : a < b;
+  return better(metricInfo(name).goal, a, b);
 }

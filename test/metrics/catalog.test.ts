@@ -9,7 +9,7 @@ import {
   regressionMetrics,
 } from '../../src/metrics/index.ts';
 
-describe('metric registry', () => {
+describe('metric catalog', () => {
   test('directions of primary metrics', () => {
     assert.equal(metricInfo('accuracy').goal, 'maximize');
     assert.equal(metricInfo('AUC_weighted').goal, 'maximize');
