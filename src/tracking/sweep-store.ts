@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
+import { isGoal } from '../core/goal.ts';
 import type { MetricPoint, Objective, ParamSet, TrialStatus } from '../samplers/types.ts';
 import type { StoredTrial, SweepStore, TrialEnd } from '../sweep/store.ts';
 import { summarizeTrials } from '../sweep/summary.ts';
@@ -215,7 +216,7 @@ export class SqliteSweepStore implements SweepStore {
   result(): SweepResult {
     const run = this.store.run(this.sweepRunId);
     const objective: Objective = {
-      goal: run.tags['mlsweep.goal'] === 'minimize' ? 'minimize' : 'maximize',
+      goal: isGoal(run.tags['mlsweep.goal']) ? run.tags['mlsweep.goal'] : 'maximize',
       primaryMetric: run.tags['mlsweep.primary_metric'] ?? 'value',
     };
     const trials = this.trials().map((t) => toTrialResult(t, objective.primaryMetric));
