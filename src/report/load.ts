@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../core/errors.ts';
+import { isGoal } from '../core/goal.ts';
 import type { PolicySpec } from '../policies/types.ts';
 import type { SearchSpaceDefinition } from '../space/types.ts';
 import type { SweepResult, TrialResult } from '../sweep/types.ts';
@@ -57,7 +58,7 @@ function isAutomlDocument(value: unknown): value is AutomlDocument {
   return (
     (v.task === 'classification' || v.task === 'regression') &&
     typeof v.primaryMetric === 'string' &&
-    (v.goal === 'maximize' || v.goal === 'minimize') &&
+    isGoal(v.goal) &&
     Array.isArray(v.leaderboard) &&
     typeof v.best?.score === 'number'
   );
