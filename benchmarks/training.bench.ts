@@ -24,11 +24,11 @@ import {
   GradientBoostingRegressor,
   RandomForestClassifier,
   RandomForestRegressor,
+  type Task,
 } from '../src/index.ts';
 import { markdown, recordResults } from './lib/record.ts';
 import { makeClassification, makeFriedman1 } from './lib/synthetic.ts';
 
-type Task = 'classification' | 'regression';
 type Model = 'tree' | 'forest' | 'boosting' | 'tree-abs' | 'forest-abs';
 
 /** Boosting hyperparameters shared by every library (xgboost's defaults where it has them). */

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
-import type { ParamValue } from '../core/trial.ts';
+import type { ParamValue, Task } from '../core/trial.ts';
 import {
   DecisionTreeClassifier,
   DecisionTreeRegressor,
@@ -19,9 +19,6 @@ import type { ComputeParams, Estimator } from '../models/types.ts';
 import { choice, loguniform, qloguniform, uniform } from '../space/constructors.ts';
 import { didYouMean } from '../space/nearest.ts';
 import type { Distribution } from '../space/types.ts';
-
-/** The two AutoML tasks. */
-export type Task = 'classification' | 'regression';
 
 /** What a candidate's factory gets besides its hyperparameters. */
 export interface BuildContext extends ComputeParams {

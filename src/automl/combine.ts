@@ -1,4 +1,4 @@
-import { better } from '../core/goal.ts';
+import { better, type Goal } from '../core/goal.ts';
 import type { BuildContext } from './candidates.ts';
 import { blend, greedyEnsemble } from './ensemble.ts';
 import { type EncodedTarget, scorePredictions } from './scoring.ts';
@@ -24,7 +24,7 @@ export interface Combination {
 /** Options of {@link chooseCombination}. */
 export interface CombineOptions {
   readonly metric: string;
-  readonly goal: 'maximize' | 'minimize';
+  readonly goal: Goal;
   readonly iterations: number;
   readonly poolSize: number;
   readonly build: BuildContext;

@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { goalSign } from '../core/goal.ts';
 import type { FinishedTrial, ParamSet } from '../core/trial.ts';
 import type { Sampler, Suggestion, TrialHistory } from '../samplers/types.ts';
 import type { SearchSpace, SpaceParameter } from '../space/types.ts';
@@ -128,7 +129,7 @@ export class CostAwareSampler implements Sampler {
   }
 
   suggest(history: TrialHistory): Suggestion {
-    const sign = history.objective.goal === 'maximize' ? 1 : -1;
+    const sign = goalSign(history.objective.goal);
     for (const t of history.trials) if (!this.seen.has(t.id)) this.absorb(t, sign);
     const next = this.initOrder.shift();
     if (next !== undefined)

@@ -1,4 +1,4 @@
-import { better } from '../core/goal.ts';
+import { better, type Goal } from '../core/goal.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
 import { primaryScore } from './scoring.ts';
 
@@ -28,7 +28,7 @@ export function greedyEnsemble(
   target: EncodedTarget,
   rows: Int32Array,
   metric: string,
-  goal: 'maximize' | 'minimize',
+  goal: Goal,
   iterations = 25,
 ): EnsembleSelection {
   const width = inputs[0]!.oof.length;

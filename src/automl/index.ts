@@ -1,5 +1,5 @@
 export { automl } from './automl.ts';
-export { CANDIDATES, type Candidate, selectCandidates, type Task } from './candidates.ts';
+export { CANDIDATES, type Candidate, selectCandidates } from './candidates.ts';
 export { type CostAwareOptions, CostAwareSampler } from './cost-sampler.ts';
 export { greedyEnsemble } from './ensemble.ts';
 export { AutoMLPipeline, type PipelineMember, type SerializedPipeline } from './pipeline.ts';

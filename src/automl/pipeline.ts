@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { ColumnMatrix } from '../compute/matrix.ts';
+import { ConfigError, ValidationError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/files.ts';
+import type { Task } from '../core/trial.ts';
 import { Featurizer, type SerializedFeaturizer } from '../data/featurizer.ts';
 import { applyStandardScaling, type StandardScaling } from '../data/scale.ts';
 import type { ColumnKind, Table } from '../data/table.ts';
-import { ConfigError, ValidationError } from '../core/errors.ts';
 import { estimatorFromJSON } from '../models/from-json.ts';
 import type { Estimator, SerializedEstimator } from '../models/types.ts';
-import type { Task } from './candidates.ts';
 import { blend } from './ensemble.ts';
 import { predictMatrix } from './evaluate.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';

@@ -1,8 +1,10 @@
 import { ValidationError } from '../core/errors.ts';
+import type { Goal } from '../core/goal.ts';
+import type { Task } from '../core/trial.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { Budget } from './budget.ts';
-import { type BuildContext, type Candidate, selectCandidates, type Task } from './candidates.ts';
+import { type BuildContext, type Candidate, selectCandidates } from './candidates.ts';
 import { type Fold, prepareFolds } from './folds.ts';
 import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
 import { DEFAULT_PRIMARY_METRIC, type EncodedTarget, metricGoal } from './scoring.ts';
@@ -13,7 +15,7 @@ export interface PreparedRun {
   readonly options: AutoMLOptions;
   readonly task: Task;
   readonly metric: string;
-  readonly goal: 'maximize' | 'minimize';
+  readonly goal: Goal;
   readonly candidates: readonly Candidate[];
   /** The feature columns of the rows with a target (a group column left out). */
   readonly features: Table;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
+import { DataError, ValidationError } from '../core/errors.ts';
+import type { Task } from '../core/trial.ts';
 import { readCsv, readCsvHeader } from '../data/read-csv.ts';
 import { chooseValidation, groupKFold, holdout, kFold, type Split, stratifiedKFold } from '../data/splits.ts';
 import { allowsStrays, STRAY_SHARE } from '../data/strays.ts';
 import { isNumericColumn, type Table } from '../data/table.ts';
 import { parseNumber } from '../data/values.ts';
-import { DataError, ValidationError } from '../core/errors.ts';
-import type { Task } from './candidates.ts';
 import type { EncodedTarget } from './scoring.ts';
 import { checkTarget, inferTask, targetCells, taskWarnings } from './target.ts';
 import type { AutoMLOptions, AutoMLValidation } from './types.ts';

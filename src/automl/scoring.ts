@@ -1,7 +1,8 @@
 import { ValidationError } from '../core/errors.ts';
+import type { Goal } from '../core/goal.ts';
+import type { Task } from '../core/trial.ts';
 import { metricInfo } from '../metrics/catalog.ts';
 import { classificationMetrics, regressionMetrics } from '../metrics/suite.ts';
-import type { Task } from './candidates.ts';
 
 /** The target of the training rows, encoded. */
 export type EncodedTarget =
@@ -26,7 +27,7 @@ export const DEFAULT_PRIMARY_METRIC: Readonly<Record<Task, string>> = {
  * @example
  * metricGoal('regression', 'r2_score'); // 'maximize'
  */
-export function metricGoal(task: Task, metric: string): 'maximize' | 'minimize' {
+export function metricGoal(task: Task, metric: string): Goal {
   const info = metricInfo(metric);
   if (info.task !== task) {
     throw new ValidationError(`primaryMetric '${metric}' is a ${info.task} metric, but the task is ${task}`, {

@@ -1,7 +1,8 @@
+import type { Task } from '../core/trial.ts';
 import { choice } from '../space/constructors.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SearchSpace } from '../space/types.ts';
-import type { Candidate, Task } from './candidates.ts';
+import type { Candidate } from './candidates.ts';
 
 /** The path of the conditional choice between model families. */
 export const MODEL_PATH = 'model';

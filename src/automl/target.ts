@@ -1,8 +1,8 @@
+import { DataError } from '../core/errors.ts';
+import type { Task } from '../core/trial.ts';
 import { allowsStrays } from '../data/strays.ts';
 import { type Column, isNumericColumn } from '../data/table.ts';
 import { parseNumber } from '../data/values.ts';
-import { DataError } from '../core/errors.ts';
-import type { Task } from './candidates.ts';
 
 /**
  * Most distinct integer values an inferred classification target may have (sklearn's

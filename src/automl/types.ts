@@ -1,12 +1,13 @@
 import type { BackendChoice } from '../compute/backend.ts';
+import type { Goal } from '../core/goal.ts';
+import type { StopReason, Task } from '../core/trial.ts';
 import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { CsvOptions } from '../data/read-csv.ts';
 import type { DatasetSchema } from '../data/schema.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { SweepStore } from '../sweep/store.ts';
-import type { StopReason, TrialResult } from '../sweep/types.ts';
-import type { Task } from './candidates.ts';
+import type { TrialResult } from '../sweep/types.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
 
 /** Azure AutoML's `limits` (times in minutes, as Azure names them). */
@@ -110,7 +111,7 @@ export interface LeaderboardEntry {
 export interface AutoMLResult {
   readonly task: Task;
   readonly primaryMetric: string;
-  readonly goal: 'maximize' | 'minimize';
+  readonly goal: Goal;
   /** The fitted best pipeline (featurizer + model or ensemble), refitted on all rows. */
   readonly pipeline: AutoMLPipeline;
   /** Completed trials best first, and the ensemble when it was tried. */

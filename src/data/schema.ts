@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
+import type { Task } from '../core/trial.ts';
 import type { ColumnKind } from './table.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { ColumnKind } from './table.ts';
 export interface DatasetSchema {
   readonly name?: string;
   readonly file?: string;
-  readonly task?: 'classification' | 'regression';
+  readonly task?: Task;
   readonly target?: string;
   readonly categorical_features?: readonly string[];
   readonly numeric_features?: readonly string[];

@@ -1,3 +1,4 @@
+import type { Task } from '../core/trial.ts';
 import type { PolicySpec } from '../policies/types.ts';
 import type { SearchSpaceDefinition } from '../space/types.ts';
 import type { SweepLimits, SweepResult } from '../sweep/types.ts';
@@ -37,7 +38,7 @@ export interface LeaderboardRow {
 
 /** The model-quality part of an AutoML report, computed on validation or test data. */
 export interface AutomlReportSection {
-  readonly task: 'classification' | 'regression';
+  readonly task: Task;
   readonly primaryMetric: string;
   readonly leaderboard: readonly LeaderboardRow[];
   readonly featureImportances?: ReadonlyArray<{ readonly feature: string; readonly importance: number }>;

@@ -4,11 +4,13 @@
 // its space, seeded random points, and what evaluation and refit add: early-stopping
 // rounds, a refit's nEstimators) was recorded in fixtures/candidate-params.json. The
 // estimators built now must have exactly the same parameters.
+
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { type BuildContext, CANDIDATES, type Task } from '../../src/automl/candidates.ts';
+import { type BuildContext, CANDIDATES } from '../../src/automl/candidates.ts';
 import { metaLearner } from '../../src/automl/stacking.ts';
+import type { Task } from '../../src/core/trial.ts';
 import {
   DecisionTreeClassifier,
   ElasticNet,
