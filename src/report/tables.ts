@@ -1,6 +1,10 @@
+import { TRIAL_STATUSES } from '../core/trial.ts';
 import type { TrialResult } from '../sweep/types.ts';
 import { escapeHtml } from './html.ts';
 import type { LeaderboardRow } from './types.ts';
+
+/** A status cell of the trials table (any trial status), coloured by its class. */
+const STATUS_CELL = new RegExp(`<td>(${TRIAL_STATUSES.join('|')})</td>`, 'g');
 
 /** A table cell: text, and for numbers a data-sort key and right alignment. */
 function cell(value: unknown): string {
@@ -45,10 +49,7 @@ export function trialsTable(
   ]);
   const html = sortableTable(['trial', 'status', metric, ...paramNames, 'seconds', 'error'], rows);
   // colour the status column
-  return html.replace(
-    /<td>(completed|failed|early_terminated|timed_out|cancelled)<\/td>/g,
-    '<td class="status-$1">$1</td>',
-  );
+  return html.replace(STATUS_CELL, '<td class="status-$1">$1</td>');
 }
 
 /** The AutoML leaderboard, best first. */
