@@ -54,8 +54,8 @@ export function banditPolicy(spec: BanditSpec): (input: PolicyInput) => PolicyDe
           ? best / (1 + slackFactor)
           : best * (1 + slackFactor)
         : best - sign * slackAmount!;
-    // Outside the slack: the threshold is better than the trial's best (a NaN best always is).
-    const outside = better(goal, threshold, own);
+    // Outside the slack: a NaN best, or one the threshold is better than.
+    const outside = Number.isNaN(own) || better(goal, threshold, own);
     if (!outside) return { terminate: false };
     return {
       terminate: true,
