@@ -29,6 +29,15 @@ describe('report building blocks', () => {
     assert.deepEqual(bestSoFar(trials, 'minimize').at(-1), [3, 0.4]);
   });
 
+  it('never takes a NaN value as the best so far (the one NaN rule of core/goal.ts)', () => {
+    const trials = [trial(0, Number.NaN), trial(1, 0.3), trial(2, Number.NaN), trial(3, 0.2)];
+    assert.deepEqual(bestSoFar(trials, 'minimize'), [
+      [1, 0.3],
+      [2, 0.3],
+      [3, 0.2],
+    ]);
+  });
+
   it('uses log axes for log-distributions, categories for strings, linear otherwise', () => {
     const trials = [
       { ...trial(0, 1), params: { lr: 0.01, depth: 3, kind: 'b' } },
