@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RandomSampler } from '../src/samplers/index.ts';
 import { searchSpace } from '../src/space/index.ts';
-import { MemoryStore, type SweepStore, sweep } from '../src/sweep/index.ts';
+import { MemoryStore } from '../src/store/memory-store.ts';
+import { SqliteSweepStore } from '../src/store/sqlite-sweep-store.ts';
+import type { SweepWriter } from '../src/store/sweep-store.ts';
+import { sweep } from '../src/sweep/index.ts';
 import { SqliteStore } from '../src/tracking/sqlite-store.ts';
-import { SqliteSweepStore } from '../src/tracking/sweep-store.ts';
 import { Tracker } from '../src/tracking/tracker.ts';
 import { markdown, ms, recordResults } from './lib/record.ts';
 
@@ -42,7 +44,7 @@ function logPoints(count: number, batchSize: number): { logMs: number; readMs: n
   return { logMs, readMs };
 }
 
-async function sweepMs(makeStore: () => { store: SweepStore; close(): void }): Promise<number> {
+async function sweepMs(makeStore: () => { store: SweepWriter; close(): void }): Promise<number> {
   const { store, close } = makeStore();
   const t0 = performance.now();
   const result = await sweep({

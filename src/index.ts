@@ -23,5 +23,6 @@ export * from './report/index.ts';
 export * from './samplers/bayes/index.ts';
 export * from './samplers/index.ts';
 export * from './space/index.ts';
+export * from './store/index.ts';
 export * from './sweep/index.ts';
 export * from './tracking/index.ts';

@@ -25,7 +25,7 @@ const files = walk(join(root, 'test'))
   .sort();
 // The tracking store needs better-sqlite3, an optional dependency compiled at install; where
 // it could not be built (no C++ compiler), the library runs without tracking and the
-// tests of the store and the registry are left out, with the reason.
+// tests of the stores and the registry are left out, with the reason.
 const sqliteMissing = (() => {
   try {
     const Database = createRequire(import.meta.url)('better-sqlite3');
@@ -36,7 +36,7 @@ const sqliteMissing = (() => {
   }
 })();
 if (sqliteMissing !== undefined) {
-  const left = files.filter((f) => /^test[\\/](tracking|registry)[\\/]/.test(f));
+  const left = files.filter((f) => /^test[\\/](tracking|registry|store)[\\/]/.test(f));
   console.log(
     `# skipping ${left.length} test files of the tracking store: better-sqlite3 is not usable (${sqliteMissing})`,
   );

@@ -39,7 +39,7 @@ export function registerReport(program: Command): void {
     .option('--out <file>', 'where to write the report', 'report.html')
     .option('--open', 'open the report in the default browser')
     .option('--json', 'print one JSON document describing what was written')
-    .action((source: string, options: ReportCliOptions) => {
+    .action(async (source: string, options: ReportCliOptions) => {
       // a registry reference names a result file; a path that exists is one; anything
       // else names a recorded sweep
       const file = isModelReference(source)
@@ -48,7 +48,8 @@ export function registerReport(program: Command): void {
           ? source
           : undefined;
       checkOutputFile(options.out, '--out', { '<result>': file });
-      const input = file !== undefined ? readReportInput(file) : reportInputFromStore(source, options.store);
+      const input =
+        file !== undefined ? readReportInput(file) : await reportInputFromStore(source, options.store);
       const html = renderReport(input);
       const out = resolve(options.out);
       writeFileAtomic(out, html);

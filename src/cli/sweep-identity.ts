@@ -1,5 +1,5 @@
 import type { SweepSpec } from '../config/types.ts';
-import { canonicalJson, type SweepIdentity } from '../tracking/sweep-identity.ts';
+import { canonicalJson, type SweepIdentity } from '../store/sweep-identity.ts';
 
 /**
  * The identity of a sweep file, as `--resume` checks it: what changes what a trial means.

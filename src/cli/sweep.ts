@@ -9,13 +9,13 @@ import { better } from '../core/goal.ts';
 import { DEFAULT_MAX_TOTAL_TRIALS, DEFAULT_TERMINATION_GRACE_SECONDS } from '../core/limits.ts';
 import { renderReport } from '../report/render.ts';
 import type { Objective } from '../samplers/types.ts';
+import { POLICY_TAG, SAMPLER_TAG, SPACE_TAG } from '../store/tags.ts';
 import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
 import { goalWarning } from '../sweep/goal-check.ts';
 import { ranks } from '../sweep/summary.ts';
+import { type TrackedSweep, trackSweep } from '../sweep/track-sweep.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
-import { POLICY_TAG, SAMPLER_TAG, SPACE_TAG } from '../tracking/sweep-store.ts';
-import { type TrackedSweep, trackSweep } from '../tracking/track-sweep.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
 import { sweepIdentity } from './sweep-identity.ts';
@@ -110,7 +110,7 @@ export function registerSweep(program: Command): void {
       const sweepOptions = sweepOptionsFromSpec(spec, options);
       const total = sweepOptions.limits?.maxTotalTrials ?? DEFAULT_MAX_TOTAL_TRIALS;
       const progress = progressReporter(total, spec.objective);
-      const tracked = trackCli(spec, options);
+      const tracked = await trackCli(spec, options);
       const grace = options.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS;
       const run = new Sweep({
         ...sweepOptions,
@@ -119,12 +119,12 @@ export function registerSweep(program: Command): void {
         onEvent: progress.onEvent,
       });
       let windDown: NodeJS.Timeout | undefined;
-      // Leaves now, the interruption recorded: better-sqlite3 writes synchronously, so no
+      // Leaves now, the interruption recorded: the SQLite store writes synchronously, so no
       // transaction is half done whenever this runs; trials still `running` in the store
       // are retried by --resume.
       const leaveNow = (signal: StopSignal) => {
         try {
-          tracked?.store.endSweep('interrupted', `killed by ${signal}`);
+          void tracked?.store.endSweep('interrupted', `killed by ${signal}`);
         } finally {
           process.exit(SIGNAL_EXIT_CODE[stop.received() ?? signal]);
         }
@@ -167,7 +167,7 @@ export function registerSweep(program: Command): void {
         const signal = result.stopReason === 'interrupted' ? stop.received() : undefined;
         if (signal !== undefined && tracked)
           log(
-            `sweep ${tracked.store.sweepRunId} interrupted: continue it with --resume ${tracked.store.sweepRunId}`,
+            `sweep ${tracked.store.sweepId} interrupted: continue it with --resume ${tracked.store.sweepId}`,
           );
         process.exitCode =
           signal !== undefined ? SIGNAL_EXIT_CODE[signal] : result.counts.completed > 0 ? 0 : 1;
@@ -175,13 +175,13 @@ export function registerSweep(program: Command): void {
         clearTimeout(windDown);
         progress.stop();
         stop.dispose();
-        tracked?.store.store.close();
+        await tracked?.close();
       }
     });
 }
 
-/** The sweep's record in the tracking store, new or resumed; none with --no-track or without better-sqlite3. */
-function trackCli(spec: SweepSpec, options: SweepCliOptions): TrackedSweep | undefined {
+/** The sweep's record in the store, new or resumed; none with --no-track or without better-sqlite3. */
+async function trackCli(spec: SweepSpec, options: SweepCliOptions): Promise<TrackedSweep | undefined> {
   if (options.track === false) {
     if (options.resume === undefined) return undefined;
     throw new ValidationError('--resume reads the tracking store: it cannot go with --no-track', {
@@ -190,7 +190,7 @@ function trackCli(spec: SweepSpec, options: SweepCliOptions): TrackedSweep | und
   }
   let tracked: TrackedSweep;
   try {
-    tracked = trackSweep({
+    tracked = await trackSweep({
       objective: spec.objective,
       identity: sweepIdentity(spec, options.seed),
       onNotice: (message) => log(`notice: ${message}`),
@@ -211,13 +211,13 @@ function trackCli(spec: SweepSpec, options: SweepCliOptions): TrackedSweep | und
     log(`notice: the sweep is not recorded: ${error.message}`);
     return undefined;
   }
-  const id = tracked.store.sweepRunId;
+  const id = tracked.store.sweepId;
   if (tracked.resume) {
     const { trials, retry, nextId, counted } = tracked.resume;
     log(
       `resuming sweep ${id}: ${trials.length} trials recorded (${counted} count against the limit), ${retry.length} to retry, next trial ${nextId}`,
     );
-  } else log(`sweep ${id} recorded in ${tracked.store.store.dbPath} (continue it with --resume ${id})`);
+  } else log(`sweep ${id} recorded in ${tracked.where} (continue it with --resume ${id})`);
   return tracked;
 }
 

@@ -3,9 +3,10 @@ import { DataError } from '../core/errors.ts';
 import { isGoal } from '../core/goal.ts';
 import type { PolicySpec } from '../policies/types.ts';
 import type { SearchSpaceDefinition } from '../space/types.ts';
+import { openSweepLocation } from '../store/open-location.ts';
+import { POLICY_TAG, SPACE_TAG } from '../store/tags.ts';
+import { recordedResult } from '../sweep/recorded.ts';
 import type { SweepResult, TrialResult } from '../sweep/types.ts';
-import { SqliteStore } from '../tracking/sqlite-store.ts';
-import { POLICY_TAG, SPACE_TAG, SqliteSweepStore } from '../tracking/sweep-store.ts';
 import { type AutoMLReportSource, automlReportInput } from './automl-input.ts';
 import type { ReportInput } from './types.ts';
 
@@ -110,25 +111,27 @@ function isSweepResult(value: unknown): value is SweepResult {
 }
 
 /**
- * Reads a recorded sweep from the tracking store by its id (or a unique prefix): the
- * trials as recorded, and the search space and policy the sweep's run was tagged with.
+ * Reads a recorded sweep from a store by its id (or a unique prefix): the trials as
+ * recorded, and the search space and policy the sweep was tagged with. The store is
+ * opened by its location (`openSweepLocation`: a folder, default $MLSWEEP_STORE or
+ * ./mlruns) and read through the SweepStore interface only.
  *
  * @example
- * const input = reportInputFromStore('3f2a9c', './mlruns');
+ * const input = await reportInputFromStore('3f2a9c', './mlruns');
  */
-export function reportInputFromStore(sweepId: string, dir?: string): ReportInput {
-  const store = new SqliteStore({ ...(dir !== undefined ? { dir } : {}), create: false });
+export async function reportInputFromStore(sweepId: string, where?: string): Promise<ReportInput> {
+  const location = openSweepLocation(where, { create: false });
   try {
-    const recorded = SqliteSweepStore.open(store, sweepId);
-    const tags = store.run(recorded.sweepRunId).tags;
-    const space = tags[SPACE_TAG];
-    const policy = tags[POLICY_TAG];
+    const recorded = await location.open(sweepId);
+    const sweep = await recorded.sweep();
+    const space = sweep.tags[SPACE_TAG];
+    const policy = sweep.tags[POLICY_TAG];
     return {
-      sweep: recorded.result(),
+      sweep: recordedResult(sweep, await recorded.trials()),
       ...(space !== undefined ? { space: JSON.parse(space) as SearchSpaceDefinition } : {}),
       ...(policy !== undefined ? { policy: JSON.parse(policy) as PolicySpec } : {}),
     };
   } finally {
-    store.close();
+    await location.close();
   }
 }

@@ -14,10 +14,11 @@ import type {
 } from '../core/trial.ts';
 import { createPolicy, type Policy } from '../policies/create.ts';
 import type { Sampler, TrialHistory } from '../samplers/types.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+import type { SweepWriter } from '../store/sweep-store.ts';
 import { sameErrorWatch } from './fail-fast.ts';
 import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
 import { resolveSampler } from './sampling.ts';
-import { MemoryStore, type SweepStore } from './store.ts';
 import { summarizeTrials } from './summary.ts';
 import type {
   RunContext,
@@ -65,7 +66,7 @@ export class Sweep {
   private readonly limits: ResolvedLimits;
   private readonly policy: Policy | undefined;
   private readonly runner: Runner;
-  private readonly store: SweepStore;
+  private readonly store: SweepWriter;
   private readonly onEvent: ((event: SweepEvent) => void) | undefined;
   private readonly watch: ReturnType<typeof sameErrorWatch>;
   private readonly kill$ = new AbortController();

@@ -3,10 +3,11 @@ export { formatValue, type ProgressState, progressLine, summary, textTable, tria
 export { goalWarning } from './goal-check.ts';
 export { resolveLimits } from './options.ts';
 export { formatMetricsLine, METRICS_PREFIX, parseMetricsLine } from './protocol.ts';
+export { readSweepResult, recordedResult, sweepResume, trialResultOf } from './recorded.ts';
 export { commandRunner } from './runners/command.ts';
 export { functionRunner } from './runners/function.ts';
 export { moduleRunner } from './runners/module.ts';
 export { resolveSampler, samplingSpec } from './sampling.ts';
-export { MemoryStore, type StoredTrial, type SweepStore, type TrialEnd } from './store.ts';
 export { placeholders, shellQuote, substitute } from './substitute.ts';
+export { type TrackedSweep, type TrackSweepOptions, trackSweep } from './track-sweep.ts';
 export type * from './types.ts';

@@ -1,4 +1,3 @@
-import type { SamplingSpec } from '../samplers/spec.ts';
 import type {
   FinishedTrial,
   MetricPoint,
@@ -8,9 +7,14 @@ import type {
   TrialStatus,
 } from '../core/trial.ts';
 import type { PolicySpec } from '../policies/types.ts';
+import type { SamplingSpec } from '../samplers/spec.ts';
 import type { Sampler } from '../samplers/types.ts';
 import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
-import type { SweepStore } from './store.ts';
+import type { TrialOutput } from '../store/records.ts';
+import type { SweepWriter } from '../store/sweep-store.ts';
+
+// Where it is declared since the stores keep it; runners and results still name it from here.
+export type { TrialOutput };
 
 /** What a trial function gets besides its parameters. */
 export interface TrialContext {
@@ -52,20 +56,6 @@ export interface CommandTrial {
   readonly inputs?: Readonly<Record<string, string | number | boolean | { readonly path: string }>>;
   /** Where each trial's stdout, stderr and metrics file are kept (trial-N/); default: a new `mlsweep-trials-*` folder in the OS temp folder, kept after the sweep. */
   readonly outputDir?: string;
-}
-
-/** Captured output of a command trial: the tails kept in memory, and where all of it is on disk. */
-export interface TrialOutput {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The trial's folder: stdout.log, stderr.log, metrics.jsonl. */
-  readonly dir?: string;
-  /** The files holding the whole stdout and stderr. */
-  readonly logs?: { readonly stdout: string; readonly stderr: string };
-  /** The command line run, with the values written in, quoted for the shell: for reading. */
-  readonly command?: string;
-  /** Lines with the metrics prefix that could not be parsed, with the reason. */
-  readonly invalidLines?: readonly string[];
 }
 
 /** What the engine hands a runner for one trial. */
@@ -111,7 +101,7 @@ export interface SweepOptions {
   readonly earlyTermination?: PolicySpec;
   readonly trial: TrialFunction | ModuleTrial | CommandTrial | Runner;
   /** Where trials, parameters, metric points and statuses are written (default: a MemoryStore). */
-  readonly store?: SweepStore;
+  readonly store?: SweepWriter;
   /** Aborting it stops the sweep like a first Ctrl-C. */
   readonly signal?: AbortSignal;
   /** Progress events, e.g. for a progress line. */
@@ -123,7 +113,7 @@ export interface SweepOptions {
   readonly failFast?: number | false;
   /** Seconds between SIGTERM and SIGKILL (or worker termination) for a stopped trial (default 5). */
   readonly terminationGrace?: number;
-  /** Continue a recorded sweep (see `SqliteSweepStore.resume()`), writing to the same store. */
+  /** Continue a recorded sweep (see `trackSweep` and `SweepStore.resume()`), writing to the same store. */
   readonly resume?: SweepResume;
 }
 

@@ -8,7 +8,5 @@ export {
   SqliteStore,
   type SqliteStoreOptions,
 } from './sqlite-store.ts';
-export { SqliteSweepStore, SWEEP_TYPE_TAG, type SweepRunOptions } from './sweep-store.ts';
-export { type TrackedSweep, type TrackSweepOptions, trackSweep } from './track-sweep.ts';
 export { Tracker, type TrackerOptions } from './tracker.ts';
 export * from './types.ts';

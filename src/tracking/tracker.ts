@@ -1,6 +1,6 @@
+import { SqliteSweepStore, type SweepRunOptions } from '../store/sqlite-sweep-store.ts';
 import { type BatchOptions, RunHandle } from './run-handle.ts';
 import { type CreateRunOptions, SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
-import { SqliteSweepStore, type SweepRunOptions } from './sweep-store.ts';
 import type { Experiment, MetricRecord, Run, SearchRunsOptions } from './types.ts';
 
 /** Options of a Tracker: an open store, or where to open one; how runs batch metric points. */

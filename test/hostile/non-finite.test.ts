@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { toJson } from '../../src/cli/output.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
 import { summary } from '../../src/sweep/format.ts';
-import { MemoryStore, sweep } from '../../src/sweep/index.ts';
+import { sweep } from '../../src/sweep/index.ts';
 import { listSampler } from '../sweep/helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ValidationError } from '../../src/core/errors.ts';
 import type { TrialHistory } from '../../src/samplers/types.ts';
-import { MemoryStore, Sweep, sweep } from '../../src/sweep/index.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import { Sweep, sweep } from '../../src/sweep/index.ts';
 import { listSampler, uniformSampler } from './helpers.ts';
 
 const minimizeLoss = { goal: 'minimize', primaryMetric: 'loss' } as const;

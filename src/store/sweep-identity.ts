@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 /**
  * What makes a sweep the sweep it is, as plain JSON: what a trial means (search space,
  * objective, sampling with its seed, early termination, the trial's command). A resume
- * with a different identity would mix two sweeps in one record.
+ * with a different identity would mix two sweeps in one record. A store keeps it under
+ * the tags SPEC_TAG and SPEC_HASH_TAG (store/tags.ts).
  */
 export type SweepIdentity = { readonly [key: string]: IdentityValue };
 type IdentityValue =
@@ -13,10 +14,6 @@ type IdentityValue =
   | null
   | readonly IdentityValue[]
   | { readonly [key: string]: IdentityValue };
-
-/** Tags of a sweep run: its identity as canonical JSON, and that JSON's SHA-256. */
-export const SPEC_TAG = 'mlsweep.spec';
-export const SPEC_HASH_TAG = 'mlsweep.spec_hash';
 
 /**
  * The identity as JSON with every object's keys sorted: the same identity always gives

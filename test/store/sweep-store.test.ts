@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Sampler, SearchSpace } from '../../src/samplers/types.ts';
-import { MemoryStore, sweep } from '../../src/sweep/index.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import { SqliteSweepStore } from '../../src/store/sqlite-sweep-store.ts';
+import { sweep } from '../../src/sweep/index.ts';
+import { trackSweep } from '../../src/sweep/track-sweep.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
-import { SqliteSweepStore } from '../../src/tracking/sweep-store.ts';
-import { trackSweep } from '../../src/tracking/track-sweep.ts';
-import { tempDir } from './helpers/temp.ts';
+import { tempDir } from '../tracking/helpers/temp.ts';
 
 const objective = { goal: 'maximize', primaryMetric: 'score' } as const;
 
@@ -86,23 +87,23 @@ describe('resume', () => {
   it('keeps ended trials, retries interrupted ones once, continues the numbering to the limit', async () => {
     const dir = join(tempDir('resume'), 'mlruns');
     // A first process: 5 trials ended, 2 still running when it "died", 1 cancelled by a stop.
-    const first = trackSweep({ objective, dir, experiment: 'crash' });
+    const first = await trackSweep({ objective, dir, experiment: 'crash' });
     const s = first.store;
     for (let id = 0; id < 8; id++) {
-      s.startTrial(id, { x: id, kind: 'a' }, new Date().toISOString());
-      s.addMetric(id, 'score', { step: 0, value: id });
-      if (id < 5) s.endTrial(id, { status: 'completed', value: id, endedAt: new Date().toISOString() });
+      await s.startTrial(id, { x: id, kind: 'a' }, new Date().toISOString());
+      await s.addMetric(id, 'score', { step: 0, value: id });
+      if (id < 5) await s.endTrial(id, { status: 'completed', value: id, endedAt: new Date().toISOString() });
     }
-    s.endTrial(7, {
+    await s.endTrial(7, {
       status: 'cancelled',
       error: 'cancelled: interrupted by Ctrl-C',
       endedAt: new Date().toISOString(),
     });
-    const sweepId = s.sweepRunId;
-    s.store.close();
+    const sweepId = s.sweepId;
+    await first.close();
 
-    const second = trackSweep({ objective, dir, resume: sweepId.slice(0, 10) });
-    assert.equal(second.store.sweepRunId, sweepId);
+    const second = await trackSweep({ objective, dir, resume: sweepId.slice(0, 10) });
+    assert.equal(second.store.sweepId, sweepId);
     assert.deepEqual(second.resume?.retry, [
       { x: 5, kind: 'a' },
       { x: 6, kind: 'a' },
@@ -123,7 +124,7 @@ describe('resume', () => {
       },
       ...second,
     });
-    const trials = second.store.trials();
+    const trials = await second.store.trials();
     const ids = trials.map((t) => t.id);
     assert.equal(new Set(ids).size, ids.length);
     assert.deepEqual(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
@@ -152,47 +153,49 @@ describe('resume', () => {
       [8, 9, 10, 11],
     );
     assert.deepEqual(trials[0]!.metrics, { score: [{ step: 0, value: 0 }] });
-    assert.equal(second.store.store.run(sweepId).status, 'FINISHED');
-    second.store.store.close();
+    assert.equal((await second.store.sweep()).stopReason, 'max_total_trials');
+    await second.close();
+    const db = new SqliteStore({ dir, create: false });
+    assert.equal(db.run(sweepId).status, 'FINISHED');
+    db.close();
   });
 
   it('does not retry a retry, nor a trial already retried', async () => {
     const dir = tempDir('resume2');
-    const first = trackSweep({ objective, dir });
-    first.store.startTrial(0, { x: 0 }, new Date().toISOString());
-    first.store.store.close();
-    const second = trackSweep({ objective, dir, resume: first.store.sweepRunId });
+    const first = await trackSweep({ objective, dir });
+    await first.store.startTrial(0, { x: 0 }, new Date().toISOString());
+    await first.close();
+    const second = await trackSweep({ objective, dir, resume: first.store.sweepId });
     // The retry of trial 0 starts as trial 1, then this process dies too.
-    second.store.startTrial(1, second.resume!.retry[0]!, new Date().toISOString());
-    second.store.store.close();
-    const third = trackSweep({ objective, dir, resume: first.store.sweepRunId });
+    await second.store.startTrial(1, second.resume!.retry[0]!, new Date().toISOString());
+    await second.close();
+    const third = await trackSweep({ objective, dir, resume: first.store.sweepId });
     assert.deepEqual(third.resume?.retry, []);
     assert.equal(third.resume?.counted, 1);
     assert.deepEqual(
-      third.store.trials().map((t) => [t.id, t.status, t.retryOf]),
+      (await third.store.trials()).map((t) => [t.id, t.status, t.retryOf]),
       [
         [0, 'failed', undefined],
         [1, 'failed', 0],
       ],
     );
-    third.store.store.close();
+    await third.close();
   });
 
-  it('refuses a different primary metric, and a store that does not exist', () => {
+  it('refuses a different primary metric, and a store that does not exist', async () => {
     const dir = tempDir('resume3');
-    const first = trackSweep({ objective, dir });
-    first.store.store.close();
-    assert.throws(
-      () =>
-        trackSweep({
-          objective: { goal: 'minimize', primaryMetric: 'loss' },
-          dir,
-          resume: first.store.sweepRunId,
-        }),
+    const first = await trackSweep({ objective, dir });
+    await first.close();
+    await assert.rejects(
+      trackSweep({
+        objective: { goal: 'minimize', primaryMetric: 'loss' },
+        dir,
+        resume: first.store.sweepId,
+      }),
       /optimised 'score', not 'loss'/,
     );
-    assert.throws(
-      () => trackSweep({ objective, dir: join(dir, 'none'), resume: 'abcd' }),
+    await assert.rejects(
+      trackSweep({ objective, dir: join(dir, 'none'), resume: 'abcd' }),
       /no mlsweep store/,
     );
   });

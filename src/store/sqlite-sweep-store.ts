@@ -1,36 +1,15 @@
 import { ValidationError } from '../core/errors.ts';
 import { isGoal } from '../core/goal.ts';
-import type { MetricPoint, Objective, ParamSet, TrialStatus } from '../samplers/types.ts';
-import type { StoredTrial, SweepStore, TrialEnd } from '../sweep/store.ts';
-import { summarizeTrials } from '../sweep/summary.ts';
-import type { StopReason, SweepResult, SweepResume, TrialOutput, TrialResult } from '../sweep/types.ts';
-import type { SqliteStore } from './sqlite-store.ts';
-import type { RunStatus } from './types.ts';
+import type { MetricPoint, Objective, ParamSet, StopReason, TrialStatus } from '../core/trial.ts';
+import type { SqliteStore } from '../tracking/sqlite-store.ts';
+import type { Run, RunStatus } from '../tracking/types.ts';
+import type { NewSweep, StoredTrial, SweepRecord, TrialEnd, TrialOutput } from './records.ts';
+import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
+import type { SweepStore } from './sweep-store.ts';
+import { GOAL_TAG, PRIMARY_METRIC_TAG, STOP_MESSAGE_TAG, STOP_REASON_TAG, SWEEP_TYPE_TAG } from './tags.ts';
 
 /** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
-export interface SweepRunOptions {
-  /** Experiment name (default `Default`). */
-  readonly experiment?: string;
-  readonly name?: string;
-  readonly tags?: Readonly<Record<string, string>>;
-}
-
-/** Tag marking a run as a sweep (value `sweep`), so resume can check what it was given. */
-export const SWEEP_TYPE_TAG = 'mlsweep.type';
-/** Tags a sweep run may carry for reports: the sampling type, and the search space and policy as JSON. */
-export const SAMPLER_TAG = 'mlsweep.sampler';
-export const SPACE_TAG = 'mlsweep.search_space';
-export const POLICY_TAG = 'mlsweep.policy';
-
-/**
- * Tags of a sweep's end: its StopReason and the reason in words. `interrupted` marks a
- * sweep stopped by a signal, resumable with `--resume`.
- */
-export const STOP_REASON_TAG = 'mlsweep.stop_reason';
-export const STOP_MESSAGE_TAG = 'mlsweep.stop_message';
-
-/** The error of a trial whose sweep process died while it ran. */
-const INTERRUPTED = 'interrupted: the sweep process ended while this trial ran';
+export type SweepRunOptions = NewSweep;
 
 const RUN_STATUS: Readonly<Record<TrialStatus | 'running', RunStatus>> = {
   running: 'RUNNING',
@@ -55,19 +34,20 @@ interface TrialRow {
 }
 
 /**
- * A sweep written durably to the SQLite store, as the engine's `SweepStore`: the sweep is a
+ * A sweep written durably to the SQLite tracking store, as a `SweepStore`: the sweep is a
  * parent run, each trial a child run (params, metric points by step, status, error), and
  * every call is committed before it returns, so a killed sweep loses nothing it reported.
+ * Readers reach it through `openSweepLocation()`, not by name.
  *
  * @example
  * const store = new SqliteStore();
  * const sweepStore = SqliteSweepStore.create(store, { experiment: 'iris' });
  * await sweep({ ...options, store: sweepStore });
- * sweepStore.sweepRunId; // for `--resume`
+ * sweepStore.sweepId; // for `--resume`
  */
 export class SqliteSweepStore implements SweepStore {
   private readonly runIds = new Map<number, string>();
-  private retries: Array<{ of: number; params: ParamSet }> = [];
+  private retries: ResumePlan['retry'] = [];
   private readonly experimentId: number;
 
   private constructor(
@@ -79,17 +59,27 @@ export class SqliteSweepStore implements SweepStore {
     for (const row of this.rows()) this.runIds.set(row.number, row.run_id);
   }
 
+  /** The sweep's id: its parent run's id. */
+  get sweepId(): string {
+    return this.sweepRunId;
+  }
+
   /**
-   * Starts a new sweep: a parent run tagged `mlsweep.type = sweep`.
+   * Starts a new sweep: a parent run tagged `mlsweep.type = sweep`, with its objective.
    *
    * @example
    * const s = SqliteSweepStore.create(store, { experiment: 'iris', name: 'rf sweep' });
    */
   static create(store: SqliteStore, options: SweepRunOptions = {}): SqliteSweepStore {
+    const objective = options.objective;
     const run = store.createRun({
       ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
       ...(options.name !== undefined ? { name: options.name } : {}),
-      tags: { ...options.tags, [SWEEP_TYPE_TAG]: 'sweep' },
+      tags: {
+        ...options.tags,
+        ...(objective ? { [GOAL_TAG]: objective.goal, [PRIMARY_METRIC_TAG]: objective.primaryMetric } : {}),
+        [SWEEP_TYPE_TAG]: 'sweep',
+      },
     });
     return new SqliteSweepStore(store, run.id);
   }
@@ -113,9 +103,26 @@ export class SqliteSweepStore implements SweepStore {
     return new SqliteSweepStore(store, run.id);
   }
 
+  /**
+   * Every sweep recorded in the store, oldest first.
+   *
+   * @example
+   * SqliteSweepStore.list(store).map((s) => s.sweepId);
+   */
+  static list(store: SqliteStore): SweepRecord[] {
+    const ids = store
+      .sql(
+        `SELECT r.run_id FROM runs r JOIN tags t ON t.run_id = r.run_id
+         WHERE t.key = ? AND t.value = 'sweep' ORDER BY r.start_time, r.run_id`,
+      )
+      .pluck()
+      .all(SWEEP_TYPE_TAG) as string[];
+    return ids.map((id) => sweepRecord(store.run(id)));
+  }
+
   startTrial(id: number, params: ParamSet, startedAt: string): void {
     // The engine starts the retries first, with the very parameter objects resume() returned.
-    const retryOf = this.retries[0]?.params === params ? this.retries.shift()?.of : undefined;
+    const retryOf = this.retries[0]?.params === params ? this.retries[0].of : undefined;
     this.store.write(() => {
       const run = this.store.createRun({
         experiment: this.experimentId,
@@ -132,6 +139,7 @@ export class SqliteSweepStore implements SweepStore {
         .run(run.id, this.sweepRunId, id, JSON.stringify(params), 'running', retryOf ?? null);
       this.runIds.set(id, run.id);
     });
+    if (retryOf !== undefined) this.retries = this.retries.slice(1);
   }
 
   addMetric(id: number, name: string, point: MetricPoint): void {
@@ -179,12 +187,22 @@ export class SqliteSweepStore implements SweepStore {
   }
 
   /**
+   * The sweep's parent run as a SweepRecord: objective and end from its tags.
+   *
+   * @example
+   * sweepStore.sweep().stopReason; // 'interrupted'
+   */
+  sweep(): SweepRecord {
+    return sweepRecord(this.store.run(this.sweepRunId));
+  }
+
+  /**
    * Every trial of the sweep as recorded, by number, with its metric points in report order.
    *
    * @example
    * sweepStore.trials().filter((t) => t.status === 'completed').length;
    */
-  trials(): Array<StoredTrial & { readonly retryOf?: number }> {
+  trials(): StoredTrial[] {
     return this.rows().map((row) => {
       const metrics: Record<string, MetricPoint[]> = {};
       for (const point of this.store.allMetrics(row.run_id)) {
@@ -206,32 +224,13 @@ export class SqliteSweepStore implements SweepStore {
   }
 
   /**
-   * The recorded sweep as a SweepResult (what `mlsweep report <sweep-id>` draws): its
-   * objective and stop reason from the parent run's tags, every trial, the best and the
-   * counts. A trial still `running` (its process died) reads as failed.
+   * Adds tags to the sweep's parent run (a definition recorded late).
    *
    * @example
-   * renderReport({ sweep: SqliteSweepStore.open(store, id).result() });
+   * sweepStore.setTags({ 'mlsweep.spec_hash': hash });
    */
-  result(): SweepResult {
-    const run = this.store.run(this.sweepRunId);
-    const objective: Objective = {
-      goal: isGoal(run.tags['mlsweep.goal']) ? run.tags['mlsweep.goal'] : 'maximize',
-      primaryMetric: run.tags['mlsweep.primary_metric'] ?? 'value',
-    };
-    const trials = this.trials().map((t) => toTrialResult(t, objective.primaryMetric));
-    const endTime = run.endTime ?? Math.max(run.startTime, ...trials.map((t) => Date.parse(t.endedAt)));
-    return {
-      objective,
-      sampler: run.tags[SAMPLER_TAG] ?? 'unrecorded',
-      stopReason: (run.tags[STOP_REASON_TAG] as StopReason | undefined) ?? 'interrupted',
-      message: run.tags[STOP_MESSAGE_TAG] ?? 'the sweep did not record its end (its process died)',
-      trials,
-      ...summarizeTrials(trials, objective.goal),
-      startedAt: new Date(run.startTime).toISOString(),
-      endedAt: new Date(endTime).toISOString(),
-      durationMs: endTime - run.startTime,
-    };
+  setTags(tags: Readonly<Record<string, string>>): void {
+    this.store.setTags(this.sweepRunId, tags);
   }
 
   /**
@@ -246,11 +245,7 @@ export class SqliteSweepStore implements SweepStore {
     const endedAt = new Date().toISOString();
     this.store.write(() => {
       for (const trial of interrupted) {
-        this.endTrial(trial.id, {
-          status: 'failed',
-          endedAt,
-          error: INTERRUPTED,
-        });
+        this.endTrial(trial.id, { status: 'failed', endedAt, error: INTERRUPTED_ERROR });
       }
       this.store.setRunStatus(this.sweepRunId, 'RUNNING');
       this.store
@@ -261,35 +256,18 @@ export class SqliteSweepStore implements SweepStore {
   }
 
   /**
-   * Prepares a resume: trials left `running` by the dead process are marked failed; they
-   * and the trials cancelled by the sweep's stop are retried once (a retry is not retried
-   * again). A retried trial stays in the record (`replaced`) but neither counts against
-   * max_total_trials nor takes a place in the sampler's sequence: its retry does. Pass the result as `sweep({ resume })` with this store.
+   * Prepares a resume (see `SweepStore.resume` and `planResume`): reopens the sweep and
+   * plans what stands and what runs again; the retries the engine starts next are
+   * recorded with the trial they replace (`retryOf`).
    *
    * @example
-   * const store = SqliteSweepStore.open(new SqliteStore(), sweepId);
-   * await sweep({ ...options, store, resume: store.resume(options.objective.primaryMetric) });
+   * const plan = SqliteSweepStore.open(new SqliteStore(), sweepId).resume();
    */
-  resume(primaryMetric: string): SweepResume {
+  resume(): ResumePlan {
     this.reopen();
-    const all = this.trials();
-    const retriedBefore = new Set(all.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
-    const cut = all.filter(
-      (t) =>
-        (t.status === 'cancelled' || t.error === INTERRUPTED) &&
-        t.retryOf === undefined &&
-        !retriedBefore.has(t.id),
-    );
-    this.retries = cut.map((t) => ({ of: t.id, params: t.params }));
-    const replaced = new Set([...retriedBefore, ...cut.map((t) => t.id)]);
-    const kept = all.filter((t) => !replaced.has(t.id));
-    return {
-      trials: kept.map((t) => toTrialResult(t, primaryMetric)),
-      replaced: all.filter((t) => replaced.has(t.id)).map((t) => toTrialResult(t, primaryMetric)),
-      counted: kept.length,
-      retry: this.retries.map((r) => r.params),
-      nextId: all.length === 0 ? 0 : Math.max(...all.map((t) => t.id)) + 1,
-    };
+    const plan = planResume(this.trials());
+    this.retries = plan.retry;
+    return plan;
   }
 
   private rows(): TrialRow[] {
@@ -313,19 +291,22 @@ export class SqliteSweepStore implements SweepStore {
   }
 }
 
-function toTrialResult(t: StoredTrial, primaryMetric: string): TrialResult {
-  const endedAt = t.endedAt ?? t.startedAt;
+/** A sweep's parent run as a SweepRecord: the objective when its primary metric was recorded, the end when it ended. */
+function sweepRecord(run: Run): SweepRecord {
+  const goal = run.tags[GOAL_TAG];
+  const primaryMetric = run.tags[PRIMARY_METRIC_TAG];
+  const objective: Objective | undefined =
+    primaryMetric === undefined ? undefined : { goal: isGoal(goal) ? goal : 'maximize', primaryMetric };
+  const stopReason = run.tags[STOP_REASON_TAG] as StopReason | undefined;
+  const stopMessage = run.tags[STOP_MESSAGE_TAG];
   return {
-    id: t.id,
-    params: t.params,
-    status: t.status === 'running' ? 'failed' : t.status,
-    ...(t.value !== undefined ? { value: t.value } : {}),
-    intermediate: t.metrics[primaryMetric] ?? [],
-    metrics: t.metrics,
-    startedAt: t.startedAt,
-    endedAt,
-    durationMs: Date.parse(endedAt) - Date.parse(t.startedAt),
-    ...(t.error !== undefined ? { error: t.error } : {}),
-    ...(t.output !== undefined ? { output: t.output } : {}),
+    sweepId: run.id,
+    ...(run.name ? { name: run.name } : {}),
+    ...(objective ? { objective } : {}),
+    tags: run.tags,
+    startedAt: new Date(run.startTime).toISOString(),
+    ...(run.endTime !== undefined ? { endedAt: new Date(run.endTime).toISOString() } : {}),
+    ...(stopReason !== undefined ? { stopReason } : {}),
+    ...(stopMessage !== undefined ? { stopMessage } : {}),
   };
 }

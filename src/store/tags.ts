@@ -1,0 +1,30 @@
+/**
+ * The tags a sweep is recorded with, in every store: its kind, its objective, what a
+ * report drawn later needs (sampler, search space, policy), the definition that a resume
+ * is checked against, and how it ended. Readers (resume, report, CLI, studio) find these
+ * under the same names whichever store wrote them; they are also what the tracking UI and
+ * the MLflow API show of a sweep's run.
+ */
+
+/** Marks a run as a sweep (value `sweep`), so a store opens only sweeps. */
+export const SWEEP_TYPE_TAG = 'mlsweep.type';
+
+/** The objective: `maximize` or `minimize`, and the primary metric's name. */
+export const GOAL_TAG = 'mlsweep.goal';
+export const PRIMARY_METRIC_TAG = 'mlsweep.primary_metric';
+
+/** For reports: the sampling type, and the search space and the early termination policy as JSON. */
+export const SAMPLER_TAG = 'mlsweep.sampler';
+export const SPACE_TAG = 'mlsweep.search_space';
+export const POLICY_TAG = 'mlsweep.policy';
+
+/** The sweep's identity (store/sweep-identity.ts) as canonical JSON, and that JSON's SHA-256. */
+export const SPEC_TAG = 'mlsweep.spec';
+export const SPEC_HASH_TAG = 'mlsweep.spec_hash';
+
+/**
+ * The sweep's end: its StopReason and the reason in words. `interrupted` marks a sweep
+ * stopped by a signal, resumable with `--resume`.
+ */
+export const STOP_REASON_TAG = 'mlsweep.stop_reason';
+export const STOP_MESSAGE_TAG = 'mlsweep.stop_message';

@@ -1,0 +1,176 @@
+// The SweepStore contract, checked the same way on every implementation: what the engine
+// writes reads back alike, a resume plans alike, and readers need nothing but the interface.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors.ts';
+import type { Sampler, SearchSpace } from '../../src/samplers/types.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import { openSweepLocation } from '../../src/store/open-location.ts';
+import { INTERRUPTED_ERROR } from '../../src/store/resume-plan.ts';
+import type { SweepLocation, SweepStore } from '../../src/store/sweep-store.ts';
+import { sweep } from '../../src/sweep/index.ts';
+import { readSweepResult } from '../../src/sweep/recorded.ts';
+import { tempDir } from '../tracking/helpers/temp.ts';
+
+const objective = { goal: 'minimize', primaryMetric: 'loss' } as const;
+
+const positional: Sampler = {
+  name: 'positional',
+  space: {} as SearchSpace,
+  suggest: (h) => ({ params: { x: h.trials.length + h.pending.length } }),
+};
+
+const locations: SweepLocation[] = [];
+after(async () => {
+  for (const location of locations) await location.close();
+});
+
+const implementations: Record<string, () => Promise<SweepStore>> = {
+  memory: async () => new MemoryStore({ objective, name: 'contract', tags: { team: 'ml' } }),
+  sqlite: async () => {
+    const location = openSweepLocation(tempDir('contract'));
+    locations.push(location);
+    return location.create({ objective, name: 'contract', tags: { team: 'ml' } });
+  },
+};
+
+for (const [name, make] of Object.entries(implementations)) {
+  describe(`SweepStore contract: ${name}`, () => {
+    it('reads back what the engine wrote, and the result a report draws is the one sweep() returned', async () => {
+      const store = await make();
+      const result = await sweep({
+        sampler: positional,
+        objective,
+        limits: { maxTotalTrials: 6, maxConcurrentTrials: 1 },
+        trial: (p, ctx) => {
+          const x = Number(p['x']);
+          if (x === 4) throw new Error('x=4 fails');
+          ctx.report('loss', 10 - x);
+          ctx.report('loss', 9 - x);
+        },
+        store,
+        failFast: false,
+      });
+      const record = await store.sweep();
+      assert.deepEqual(record.objective, objective);
+      assert.equal(record.tags['team'], 'ml');
+      assert.equal(record.stopReason, 'max_total_trials');
+      assert.equal(typeof record.stopMessage, 'string');
+      assert.ok(record.endedAt !== undefined);
+      const trials = await store.trials();
+      assert.deepEqual(
+        trials.map((t) => [t.id, t.status, t.value]),
+        [
+          [0, 'completed', 9],
+          [1, 'completed', 8],
+          [2, 'completed', 7],
+          [3, 'completed', 6],
+          [4, 'failed', undefined],
+          [5, 'completed', 4],
+        ],
+      );
+      assert.deepEqual(trials[1]!.metrics, {
+        loss: [
+          { step: 0, value: 9 },
+          { step: 1, value: 8 },
+        ],
+      });
+      const read = await readSweepResult(store);
+      assert.deepEqual(read.objective, result.objective);
+      assert.equal(read.stopReason, result.stopReason);
+      assert.equal(read.message, result.message);
+      assert.deepEqual(read.counts, result.counts);
+      assert.equal(read.best?.id, 5);
+      assert.deepEqual(
+        read.trials.map((t) => [t.id, t.status, t.value, t.error, t.intermediate]),
+        result.trials.map((t) => [t.id, t.status, t.value, t.error, t.intermediate]),
+      );
+    });
+
+    it('resume: running trials become failed, they and cancelled ones are retried once, the end is cleared', async () => {
+      const store = await make();
+      const at = new Date().toISOString();
+      for (let id = 0; id < 4; id++) await store.startTrial(id, { x: id }, at);
+      await store.endTrial(0, { status: 'completed', value: 1, endedAt: at });
+      await store.endTrial(1, { status: 'cancelled', error: 'cancelled', endedAt: at });
+      await store.endSweep('interrupted', 'interrupted by SIGINT');
+      await store.setTags({ note: 'resumed' });
+
+      const plan = await store.resume();
+      assert.deepEqual(
+        plan.kept.map((t) => t.id),
+        [0],
+      );
+      assert.deepEqual(
+        plan.replaced.map((t) => [t.id, t.status]),
+        [
+          [1, 'cancelled'],
+          [2, 'failed'],
+          [3, 'failed'],
+        ],
+      );
+      assert.equal(plan.replaced[1]!.error, INTERRUPTED_ERROR);
+      assert.deepEqual(
+        plan.retry.map((r) => [r.of, r.params]),
+        [
+          [1, { x: 1 }],
+          [2, { x: 2 }],
+          [3, { x: 3 }],
+        ],
+      );
+      assert.equal(plan.nextId, 4);
+      const record = await store.sweep();
+      assert.equal(record.stopReason, undefined);
+      assert.equal(record.tags['note'], 'resumed');
+
+      // A retry is known by its very parameter object; it is not retried again.
+      await store.startTrial(4, plan.retry[0]!.params, at);
+      await store.startTrial(5, { x: 1 }, at);
+      const trials = await store.trials();
+      assert.equal(trials.find((t) => t.id === 4)!.retryOf, 1);
+      assert.equal(trials.find((t) => t.id === 5)!.retryOf, undefined);
+      const again = await store.resume();
+      assert.deepEqual(
+        again.retry.map((r) => r.of),
+        [2, 3, 5],
+      );
+    });
+  });
+}
+
+describe('openSweepLocation', () => {
+  it('lists the sweeps of a folder, opens one by a prefix of its id, refuses an unknown one', async () => {
+    const dir = tempDir('location');
+    const location = openSweepLocation(dir);
+    const a = await location.create({ objective, name: 'a' });
+    const b = await location.create({ name: 'b' });
+    assert.deepEqual(
+      (await location.sweeps()).map((s) => [s.sweepId, s.name, s.objective?.primaryMetric]),
+      [
+        [a.sweepId, 'a', 'loss'],
+        [b.sweepId, 'b', undefined],
+      ],
+    );
+    assert.equal((await location.open(a.sweepId.slice(0, 8))).sweepId, a.sweepId);
+    await assert.rejects(async () => location.open('abcdef0123'), /unknown run 'abcdef0123'/);
+    assert.match(location.where, /mlsweep\.db$/);
+    await location.close();
+  });
+
+  it('a reader does not create a store', () => {
+    assert.throws(
+      () => openSweepLocation(`${tempDir('none')}/missing`, { create: false }),
+      /no mlsweep store/,
+    );
+  });
+
+  it('a URL is refused until the PostgreSQL store exists, without showing its password', () => {
+    assert.throws(
+      () => openSweepLocation('postgresql://me:secret@db.example/mlsweep'),
+      (error: unknown) =>
+        error instanceof ValidationError &&
+        /postgresql:\/\/db\.example\/mlsweep/.test(error.message) &&
+        !error.message.includes('secret'),
+    );
+  });
+});
