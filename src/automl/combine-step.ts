@@ -1,6 +1,6 @@
 import type { Budget } from './budget.ts';
 import { type Combination, chooseCombination, POOL_SIZE } from './combine.ts';
-import { refitSeconds } from './refit-step.ts';
+import { refitSeconds } from './refit-cost.ts';
 import type { SearchOutcome } from './search-step.ts';
 import type { LeaderboardEntry } from './types.ts';
 

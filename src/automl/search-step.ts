@@ -9,7 +9,7 @@ import { ensemblePool, POOL_SIZE } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
 import { evaluateTrial, type TrialLimits } from './evaluate.ts';
 import type { PreparedRun } from './prepare-step.ts';
-import { refitSeconds } from './refit-step.ts';
+import { refitSeconds } from './refit-cost.ts';
 import { primaryScore, scorePredictions } from './scoring.ts';
 import { automlSpace, modelParams } from './search-space.ts';
 import { byScore, leaderboardEntry, pruneOof, type TrialRecord } from './trial-record.ts';
