@@ -5,7 +5,6 @@ import type { Budget } from './budget.ts';
 import type { Combined } from './combine-step.ts';
 import { balancedWeights, featurizerTarget } from './folds.ts';
 import { AutoMLPipeline, type PipelineMember } from './pipeline.ts';
-import type { PreparedRun } from './prepare-step.ts';
 import { fitStacker } from './stacking.ts';
 import type { TrialRecord } from './trial-record.ts';
 
