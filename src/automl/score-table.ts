@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
+import { DataError } from '../core/errors.ts';
 import { openAtomicWriteStream } from '../core/files.ts';
 import { csvBatches, TableBuilder } from '../data/read-csv.ts';
 import { StrayTally } from '../data/strays.ts';
 import { isNumericColumn, type Table } from '../data/table.ts';
-import { DataError } from '../core/errors.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
 import { type EncodedTarget, scorePredictions } from './scoring.ts';
 
