@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import { sweepOptionsFromSpec } from '../config/sweep-options.ts';
 import type { SweepSpec } from '../config/types.ts';
@@ -9,6 +9,7 @@ import { better } from '../core/goal.ts';
 import { DEFAULT_MAX_TOTAL_TRIALS, DEFAULT_TERMINATION_GRACE_SECONDS } from '../core/limits.ts';
 import { renderReport } from '../report/render.ts';
 import type { Objective } from '../samplers/types.ts';
+import { isStoreUrl } from '../store/open-location.ts';
 import { POLICY_TAG, SAMPLER_TAG, SPACE_TAG } from '../store/tags.ts';
 import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
@@ -16,6 +17,7 @@ import { goalWarning } from '../sweep/goal-check.ts';
 import { ranks } from '../sweep/summary.ts';
 import { type TrackedSweep, trackSweep } from '../sweep/track-sweep.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
+import { integerOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
 import { sweepIdentity } from './sweep-identity.ts';
@@ -41,22 +43,6 @@ interface SweepCliOptions {
  */
 const KILL_WIND_DOWN_MS = 2000;
 
-function secondsAtLeastZero(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError(`expected a number of seconds >= 0, got '${value}'`);
-  return n;
-}
-
-function integerAtLeast(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`expected an integer >= ${min}, got '${value}'`);
-    return n;
-  };
-}
-
 /**
  * `mlsweep sweep <sweep.yml> [--json] [--max-total-trials N] [--max-concurrent-trials N]
  * [--seed S] [--output-dir DIR]`: runs a sweep file. A live progress line on a terminal,
@@ -78,9 +64,9 @@ export function registerSweep(program: Command): void {
     .description('run a sweep file: trials within the limits, early termination, a summary of the best')
     .argument('<sweep>', 'sweep file (YAML or JSON, Azure ML v2 sweep job schema)')
     .option('--json', 'print the SweepResult as one JSON document')
-    .option('--max-total-trials <N>', 'override limits.max_total_trials', integerAtLeast(1))
-    .option('--max-concurrent-trials <N>', 'override limits.max_concurrent_trials', integerAtLeast(1))
-    .option('--seed <S>', "override the sampler's seed", integerAtLeast(Number.MIN_SAFE_INTEGER))
+    .option('--max-total-trials <N>', 'override limits.max_total_trials', integerOption({ min: 1 }))
+    .option('--max-concurrent-trials <N>', 'override limits.max_concurrent_trials', integerOption({ min: 1 }))
+    .option('--seed <S>', "override the sampler's seed", integerOption())
     .option('--output-dir <DIR>', "keep each trial's stdout, stderr and metrics file in DIR/trial-N/")
     .option('--store <DIR>', 'tracking store folder (default: $MLSWEEP_STORE or ./mlruns)')
     .option(
@@ -96,11 +82,14 @@ export function registerSweep(program: Command): void {
     .option(
       '--termination-grace <SECONDS>',
       `seconds between SIGTERM and SIGKILL for a stopped trial (default ${DEFAULT_TERMINATION_GRACE_SECONDS})`,
-      secondsAtLeastZero,
+      numberOption({ min: 0 }),
     )
     .action(async (file: string, options: SweepCliOptions) => {
       if (options.report !== undefined) checkOutputFile(options.report, '--report', { '<sweep>': file });
       if (options.outputDir !== undefined) checkOutputFolder(options.outputDir, '--output-dir');
+      // A store folder must be usable before the first trial runs (a URL is checked as it is opened).
+      if (options.store !== undefined && options.track !== false && !isStoreUrl(options.store))
+        checkOutputFolder(options.store, '--store');
       const spec = loadSweepFile(file);
       for (const notice of spec.notices) log(`notice: ${notice}`);
       const warning = goalWarning(spec.objective);
