@@ -6,7 +6,7 @@ import type { CsvOptions } from '../data/read-csv.ts';
 import type { DatasetSchema } from '../data/schema.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
-import type { SweepStore } from '../sweep/store.ts';
+import type { SweepWriter } from '../store/sweep-store.ts';
 import type { TrialResult } from '../sweep/types.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
 
@@ -79,7 +79,7 @@ export interface AutoMLOptions {
   readonly backend?: BackendChoice;
   readonly seed?: number;
   /** Where every trial is recorded (e.g. the tracking module's SQLite store); default in memory. */
-  readonly tracking?: SweepStore;
+  readonly tracking?: SweepWriter;
   readonly onProgress?: (p: AutoMLProgress) => void;
   /**
    * Aborting it stops the search (an interrupt): running trials are cancelled, ensembling is

@@ -8,8 +8,8 @@
  * spec.limits.maxTotalTrials; // 1000 unless the file says otherwise
  */
 
+import type { Objective, ParamValue } from '../core/trial.ts';
 import type { SamplingSpec } from '../samplers/spec.ts';
-import type { Objective, ParamValue } from '../samplers/types.ts';
 import type { SearchSpace } from '../space/types.ts';
 
 /** `sampling_algorithm`: the samplers' own type, re-exported where the rest of the sweep file is. */

@@ -1,9 +1,10 @@
 import { ConfigError } from '../core/errors.ts';
+import type { SearchSpace } from '../space/types.ts';
 import { bayesianFromSpec } from './bayes/bayesian.ts';
 import { GridSampler } from './grid.ts';
 import { RandomSampler } from './random.ts';
 import type { SamplingSpec } from './spec.ts';
-import type { Sampler, SearchSpace } from './types.ts';
+import type { Sampler } from './types.ts';
 
 /** Builds the sampler of one sampling type from the space and the sampling spec. */
 export type SamplerFactory = (space: SearchSpace, sampling: SamplingSpec) => Sampler;

@@ -1,6 +1,7 @@
 import { ValidationError } from '../core/errors.ts';
+import type { SearchSpace } from '../space/types.ts';
 import { nextPosition } from './position.ts';
-import type { Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
+import type { Sampler, Suggestion, TrialHistory } from './types.ts';
 
 /**
  * Grid search: every combination of the space's finite values, then exhausted.

@@ -1,8 +1,9 @@
 import seedrandom from 'seedrandom';
 import type { FinishedTrial, ParamSet } from '../core/trial.ts';
+import type { SearchSpace } from '../space/types.ts';
 import { freshSeed, nextPosition } from './position.ts';
 import { SobolSequence } from './sobol.ts';
-import type { Sampler, SearchSpace, Suggestion, TrialHistory } from './types.ts';
+import type { Sampler, Suggestion, TrialHistory } from './types.ts';
 
 /** Options of random sampling: Azure's `{type: random, seed, rule}`. */
 export interface RandomSamplerOptions {

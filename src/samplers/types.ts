@@ -10,12 +10,6 @@
 import type { FinishedTrial, Objective, ParamSet, PendingTrial } from '../core/trial.ts';
 import type { SearchSpace } from '../space/types.ts';
 
-// Transitional, type-only: files that still import the trial vocabulary or the search
-// space from here (their owners move them to core/trial.ts and space/types.ts). The
-// vocabulary is declared in core/trial.ts; import it from there.
-export type { MetricPoint, Objective, ParamSet, ParamValue, TrialStatus } from '../core/trial.ts';
-export type { SearchSpace };
-
 /** Everything a sampler may look at: the objective, ended trials and running ones. */
 export interface TrialHistory {
   readonly objective: Objective;

@@ -15,6 +15,7 @@ import type {
 import { createPolicy, type Policy } from '../policies/create.ts';
 import type { Sampler, TrialHistory } from '../samplers/types.ts';
 import { MemoryStore } from '../store/memory-store.ts';
+import type { TrialOutput } from '../store/records.ts';
 import type { SweepWriter } from '../store/sweep-store.ts';
 import { sameErrorWatch } from './fail-fast.ts';
 import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
@@ -26,7 +27,6 @@ import type {
   SweepEvent,
   SweepOptions,
   SweepResult,
-  TrialOutput,
   TrialResult,
   TrialReturn,
 } from './types.ts';

@@ -13,9 +13,6 @@ import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
 import type { TrialOutput } from '../store/records.ts';
 import type { SweepWriter } from '../store/sweep-store.ts';
 
-// Where it is declared since the stores keep it; runners and results still name it from here.
-export type { TrialOutput };
-
 /** What a trial function gets besides its parameters. */
 export interface TrialContext {
   /** The trial's number in suggestion order, from 0. */
@@ -151,10 +148,6 @@ export interface TrialResult extends FinishedTrial {
   readonly error?: string;
   readonly output?: TrialOutput;
 }
-
-// Transitional, type-only, for the store files that still import StopReason from here
-// (their owner moves them); it is declared in core/trial.ts.
-export type { StopReason };
 
 /** What `sweep()` returns. */
 export interface SweepResult {

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { AutoMLPipeline } from '../../src/automl/pipeline.ts';
 import { mulberry32, UINT32_RANGE } from '../../src/compute/rng.ts';
+import { DataError, ValidationError } from '../../src/core/errors.ts';
 import { readCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
-import { DataError, ValidationError } from '../../src/core/errors.ts';
-import { MemoryStore } from '../../src/sweep/store.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-automl-'));
 

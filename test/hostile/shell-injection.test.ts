@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ParamSet } from '../../src/core/trial.ts';
+import type { TrialOutput } from '../../src/store/records.ts';
 import { commandRunner } from '../../src/sweep/runners/command.ts';
-import type { CommandTrial, TrialOutput } from '../../src/sweep/types.ts';
+import type { CommandTrial } from '../../src/sweep/types.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mlsweep-injection-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { TrialOutput } from '../../src/store/records.ts';
 import { sweep } from '../../src/sweep/index.ts';
-import type { TrialOutput } from '../../src/sweep/types.ts';
 import { listSampler, nodeCommand } from '../sweep/helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mlsweep-trial-log-'));

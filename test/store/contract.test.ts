@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
-import type { Sampler, SearchSpace } from '../../src/samplers/types.ts';
+import type { Sampler } from '../../src/samplers/types.ts';
+import type { SearchSpace } from '../../src/space/types.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { openSweepLocation } from '../../src/store/open-location.ts';
 import { INTERRUPTED_ERROR } from '../../src/store/resume-plan.ts';

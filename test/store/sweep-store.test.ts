@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Sampler, SearchSpace } from '../../src/samplers/types.ts';
+import type { Sampler } from '../../src/samplers/types.ts';
+import type { SearchSpace } from '../../src/space/types.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { SqliteSweepStore } from '../../src/store/sqlite-sweep-store.ts';
 import { sweep } from '../../src/sweep/index.ts';

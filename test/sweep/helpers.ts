@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import seedrandom from 'seedrandom';
 import type { ParamSet } from '../../src/core/trial.ts';
-import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../../src/samplers/types.ts';
+import type { Sampler, Suggestion, TrialHistory } from '../../src/samplers/types.ts';
+import type { SearchSpace } from '../../src/space/types.ts';
 
 const space = {} as SearchSpace;
 

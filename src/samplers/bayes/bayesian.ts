@@ -1,9 +1,11 @@
 /**
  * `sampling_algorithm: bayesian`: the model-based sampler, GP or TPE, chosen by `method`.
  */
+
+import type { SearchSpace } from '../../space/types.ts';
 import { freshSeed } from '../position.ts';
 import type { SamplingSpec } from '../spec.ts';
-import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
+import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
 import { coordinates, isConditional } from './encode.ts';
 import { GpSampler } from './gp-sampler.ts';
 import { TPESampler } from './tpe.ts';

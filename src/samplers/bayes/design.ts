@@ -5,9 +5,8 @@
 
 import seedrandom from 'seedrandom';
 import type { ParamSet } from '../../core/trial.ts';
-import type { Rng } from '../../space/types.ts';
+import type { Rng, SearchSpace } from '../../space/types.ts';
 import { SobolSequence } from '../sobol.ts';
-import type { SearchSpace } from '../types.ts';
 
 /**
  * The initial design: point `position` of a Sobol sequence scrambled from the seed,

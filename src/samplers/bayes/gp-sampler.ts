@@ -26,9 +26,9 @@
  *   are scored at exactly the rounded values a trial would receive.
  */
 import type { ParamSet } from '../../core/trial.ts';
-import type { Rng } from '../../space/types.ts';
+import type { Rng, SearchSpace } from '../../space/types.ts';
 import { freshSeed, nextPosition } from '../position.ts';
-import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
+import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
 import { logExpectedImprovement } from './acquisition.ts';
 import { InitialDesign, sobolPoints, suggestionRng } from './design.ts';
 import { type Coordinate, coordinates, featureOf, paramsKey, triedKeys, unitPoint } from './encode.ts';

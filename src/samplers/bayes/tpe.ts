@@ -18,9 +18,9 @@
  */
 import type { ParamSet } from '../../core/trial.ts';
 import { normalCdf, normalQuantile } from '../../space/normal.ts';
-import type { Rng } from '../../space/types.ts';
+import type { Rng, SearchSpace } from '../../space/types.ts';
 import { freshSeed, nextPosition } from '../position.ts';
-import type { Sampler, SearchSpace, Suggestion, TrialHistory } from '../types.ts';
+import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
 import { InitialDesign, suggestionRng } from './design.ts';
 import { type Coordinate, coordinates, paramsKey, triedKeys, unitOf } from './encode.ts';
 import { observations, rankForTpe } from './observations.ts';
