@@ -6,6 +6,7 @@
  * its own message; each variant is a strict object, so a misspelt key is reported.
  */
 import { z } from 'zod';
+import { GOALS } from '../core/goal.ts';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const lower = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -47,7 +48,7 @@ export const trialSchema = z.strictObject({
 });
 
 export const objectiveSchema = z.strictObject({
-  goal: lower(['maximize', 'minimize']),
+  goal: lower(GOALS),
   primary_metric: z.string().min(1),
 });
 

@@ -4,11 +4,11 @@
  * here, so every part of mlsweep agrees, NaN included.
  */
 
-/** The optimisation direction of a metric: Azure's `objective.goal`. */
-export type Goal = 'maximize' | 'minimize';
-
 /** The goals, in the order messages list them. */
-export const GOALS: readonly Goal[] = ['maximize', 'minimize'];
+export const GOALS = ['maximize', 'minimize'] as const;
+
+/** The optimisation direction of a metric: Azure's `objective.goal`. */
+export type Goal = (typeof GOALS)[number];
 
 /**
  * Whether a value is a goal.
