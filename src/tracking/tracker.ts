@@ -1,4 +1,3 @@
-import { SqliteSweepStore, type SweepRunOptions } from '../store/sqlite-sweep-store.ts';
 import { type BatchOptions, RunHandle } from './run-handle.ts';
 import { type CreateRunOptions, SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Experiment, MetricRecord, Run, SearchRunsOptions } from './types.ts';
@@ -101,17 +100,6 @@ export class Tracker {
   searchRuns(options: SearchRunsOptions = {}): Run[] {
     this.flush();
     return this.store.searchRuns(options);
-  }
-
-  /**
-   * A durable store for `sweep({ store })`: the sweep becomes a parent run, each trial a child.
-   *
-   * @example
-   * const store = tracker.sweepStore({ experiment: 'iris' });
-   * await sweep({ ...options, store });
-   */
-  sweepStore(options: SweepRunOptions = {}): SqliteSweepStore {
-    return SqliteSweepStore.create(this.store, options);
   }
 
   /** Writes every open run's waiting metric points. */
