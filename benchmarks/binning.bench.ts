@@ -1,8 +1,10 @@
 // Binning kernel, js vs native, on a 1e6 x 20 matrix (18 numeric columns, 2
 // categorical, 1% missing): the step every tree learner starts with.
 import { Bench } from 'tinybench';
+import { defaultThreads } from '../src/compute/backend.ts';
 import { nativeStatus } from '../src/compute/native/load.ts';
-import { binFeatures, columnMatrix, defaultThreads, mulberry32 } from '../src/index.ts';
+import { mulberry32 } from '../src/compute/rng.ts';
+import { binFeatures, columnMatrix } from '../src/index.ts';
 import { latency, markdown, ms, recordResults } from './lib/record.ts';
 
 const nRows = 1_000_000;

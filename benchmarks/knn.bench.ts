@@ -5,12 +5,13 @@
 // Slow modes run on the first 1,000 queries and their time is scaled to 10,000
 // (the work is the same per query), as the table says.
 
+import { defaultThreads } from '../src/compute/backend.ts';
 import { gpuStatus } from '../src/compute/gpu/load.ts';
 import { effectiveMode, gpuInstance } from '../src/compute/gpu/runtime.ts';
 import { knnSearch, METRICS } from '../src/compute/kernels/knn/index.ts';
 import { nativeStatus } from '../src/compute/native/load.ts';
 import { mulberry32 } from '../src/compute/rng.ts';
-import { defaultThreads, KNeighborsClassifier } from '../src/index.ts';
+import { KNeighborsClassifier } from '../src/index.ts';
 import { markdown, recordResults } from './lib/record.ts';
 
 const nTrain = 100_000;

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import LogisticRegressionML from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
+import { defaultThreads } from '../src/compute/backend.ts';
 import { nativeStatus } from '../src/compute/native/load.ts';
-import { defaultThreads, LogisticRegression } from '../src/index.ts';
+import { LogisticRegression } from '../src/index.ts';
 import { logisticData } from './lib/linear-data.ts';
 import { markdown, ms, recordResults } from './lib/record.ts';
 

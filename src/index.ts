@@ -1,7 +1,65 @@
-export * from './automl/index.ts';
-export * from './compute/index.ts';
-export * from './config/index.ts';
-export * from './core/errors.ts';
+// The public API of mlsweep: every name a user imports from 'mlsweep', grouped by module in
+// the layer order of ../shared/DESIGN.md. Each is documented at its declaration and listed in
+// the README's "Public API" section (test/architecture/public-api.test.ts keeps the three in
+// step). Everything else is internal: reachable by a deep import of its file, not from here.
+
+// automl: the AutoML search, its saved pipeline, and scoring files with it.
+export {
+  type AutoMLLimits,
+  type AutoMLOptions,
+  AutoMLPipeline,
+  type AutoMLProgress,
+  type AutoMLResult,
+  type AutoMLValidation,
+  automl,
+  evaluatePipeline,
+  type LeaderboardEntry,
+  type PipelineMember,
+  type PredictCsvOptions,
+  predictCsv,
+  type SerializedPipeline,
+} from './automl/index.ts';
+// compute: the backend choice, column-major matrices, and binning.
+export {
+  applyBins,
+  type BackendChoice,
+  type BackendName,
+  type BinEdges,
+  type BinnedMatrix,
+  type BinningOptions,
+  binFeatures,
+  binFeaturesAsync,
+  type ColumnMatrix,
+  columnMatrix,
+  getBackendChoice,
+  matrixFromRows,
+  setBackend,
+} from './compute/index.ts';
+// config: Azure ML v2 sweep files, read into a SweepSpec and turned into sweep() options.
+export {
+  type EarlyTerminationSpec,
+  type InputValue,
+  type LimitsSpec,
+  loadSweepFile,
+  type PathInput,
+  type PolicyTiming,
+  parseSweep,
+  type SpecOverrides,
+  type SweepSpec,
+  sweepOptionsFromSpec,
+  type TrialSpec,
+} from './config/index.ts';
+// core: the errors mlsweep throws, the trial vocabulary, and the goal comparator.
+export {
+  BackendUnavailableError,
+  ConfigError,
+  DataError,
+  MlsweepError,
+  NotFittedError,
+  ShapeError,
+  TrialError,
+  ValidationError,
+} from './core/errors.ts';
 export { bestValue, type Goal } from './core/goal.ts';
 export type {
   FinishedTrial,
@@ -14,15 +72,286 @@ export type {
   Task,
   TrialStatus,
 } from './core/trial.ts';
-export * from './data/index.ts';
-export * from './metrics/index.ts';
-export * from './models/index.ts';
-export * from './policies/index.ts';
-export * from './registry/index.ts';
-export * from './report/index.ts';
-export * from './samplers/bayes/index.ts';
-export * from './samplers/index.ts';
-export * from './space/index.ts';
-export * from './store/index.ts';
-export * from './sweep/index.ts';
-export * from './tracking/index.ts';
+// data: reading CSV into a typed Table, featurization, schemas and splits.
+export {
+  type Column,
+  type ColumnKind,
+  type CsvOptions,
+  chooseValidation,
+  type DatasetSchema,
+  Featurizer,
+  type FeaturizerOptions,
+  type FeaturizerTarget,
+  groupKFold,
+  holdout,
+  isNumericColumn,
+  kFold,
+  loadFixedSplits,
+  loadSchema,
+  type NumericColumn,
+  type NumericKind,
+  parseCsv,
+  readCsv,
+  readCsvHeader,
+  type SerializedFeaturizer,
+  type Split,
+  type StringColumn,
+  type StringKind,
+  schemaTypes,
+  stratifiedKFold,
+  Table,
+  type ValidationPlan,
+} from './data/index.ts';
+// metrics: Azure AutoML's metrics (values as scikit-learn's), their suites, catalog and curves.
+export {
+  type Average,
+  type AveragedOptions,
+  accuracyScore,
+  averagePrecisionScore,
+  balancedAccuracyScore,
+  brierScore,
+  type CalibrationOptions,
+  type CalibrationPoint,
+  type ClassificationMetrics,
+  type ClassificationMetricsOptions,
+  type ConfusionMatrixResult,
+  type CurveOptions,
+  calibrationCurve,
+  classificationMetrics,
+  cohenKappa,
+  confusionMatrix,
+  cumulativeGainsCurve,
+  explainedVariance,
+  f1Score,
+  falsePositiveRate,
+  type GainsPoint,
+  isBetter,
+  type Label,
+  type LabelArray,
+  type LabelOptions,
+  liftCurve,
+  logLoss,
+  METRICS,
+  type MetricInfo,
+  type MetricWarning,
+  matthewsCorrelation,
+  maxError,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredError,
+  medianAbsoluteError,
+  metricInfo,
+  normalizedMeanAbsoluteError,
+  normalizedMedianAbsoluteError,
+  normalizedRootMeanSquaredError,
+  normalizedRootMeanSquaredLogError,
+  normMacroRecall,
+  type PrecisionRecallPoint,
+  precisionRecallCurve,
+  precisionScore,
+  type RankingOptions,
+  type RateOptions,
+  type RegressionMetrics,
+  type RegressionOptions,
+  type RocPoint,
+  r2Score,
+  recallScore,
+  regressionMetrics,
+  rocAucScore,
+  rocCurve,
+  rootMeanSquaredError,
+  rootMeanSquaredLogError,
+  type ScoreInput,
+  spearmanCorrelation,
+  specificityScore,
+  weightedAccuracy,
+  type ZeroDivision,
+} from './metrics/index.ts';
+// models: the estimators, their parameters, and the contract they share.
+export {
+  BernoulliNB,
+  type BernoulliNBParams,
+  type Classifier,
+  type ClassWeight,
+  type ComputeParams,
+  DecisionTreeClassifier,
+  type DecisionTreeParams,
+  DecisionTreeRegressor,
+  ElasticNet,
+  type ElasticNetParams,
+  type EnetPathOptions,
+  type Estimator,
+  ExtraTreesClassifier,
+  ExtraTreesRegressor,
+  enetPath,
+  estimatorFromJSON,
+  type FeatureInput,
+  type FitOptions,
+  type ForestParams,
+  GaussianNB,
+  type GaussianNBParams,
+  GradientBoostingClassifier,
+  type GradientBoostingClassifierParams,
+  type GradientBoostingParams,
+  GradientBoostingRegressor,
+  type GradientBoostingRegressorParams,
+  type IterationCallback,
+  type IterationInfo,
+  KNeighborsClassifier,
+  type KNeighborsMetric,
+  type KNeighborsParams,
+  KNeighborsRegressor,
+  type LabelInput,
+  Lasso,
+  type LassoParams,
+  LinearRegression,
+  type LinearRegressionParams,
+  type LogisticPenalty,
+  LogisticRegression,
+  type LogisticRegressionParams,
+  type MaxFeatures,
+  MultinomialNB,
+  type MultinomialNBParams,
+  type Neighbours,
+  RandomForestClassifier,
+  RandomForestRegressor,
+  type Regressor,
+  Ridge,
+  type RidgeParams,
+  type SerializedEstimator,
+  type TreeCommonParams,
+} from './models/index.ts';
+// policies: early termination, built from a sweep file's `early_termination`.
+export {
+  type AshaSpec,
+  type BanditSpec,
+  createPolicy,
+  type EvaluationSchedule,
+  type MedianStoppingSpec,
+  type NoPolicySpec,
+  type Policy,
+  type PolicyDecision,
+  type PolicyInput,
+  type PolicySpec,
+  type ReportedHistory,
+  type TruncationSelectionSpec,
+} from './policies/index.ts';
+export {
+  ModelRegistry,
+  type ModelSource,
+  type ModelVersion,
+  type RegisteredModel,
+  type RegisterOptions,
+} from './registry/index.ts';
+// report: self-contained HTML reports of sweeps and AutoML runs.
+export {
+  type AutomlReportSection,
+  automlReportInput,
+  type Curve,
+  classificationQuality,
+  type LeaderboardRow,
+  type ReportInput,
+  renderReport,
+} from './report/index.ts';
+// samplers: what suggests parameter sets (grid, random and Sobol, Bayesian: GP and TPE).
+export {
+  type BayesianMethod,
+  BayesianSampler,
+  type BayesianSamplerOptions,
+  GpSampler,
+  type GpSamplerOptions,
+  TPESampler,
+  type TPESamplerOptions,
+} from './samplers/bayes/index.ts';
+export {
+  GridSampler,
+  RandomSampler,
+  type RandomSamplerOptions,
+  registerSamplerFactory,
+  type Sampler,
+  type SamplerFactory,
+  type SobolOptions,
+  SobolSequence,
+  type Suggestion,
+  samplerFromSpec,
+  type TrialHistory,
+} from './samplers/index.ts';
+export type { SamplingSpec } from './samplers/spec.ts';
+// space: distributions and search spaces.
+export {
+  choice,
+  type Distribution,
+  type DistributionDefinition,
+  type DistributionType,
+  lognormal,
+  loguniform,
+  type NestedParams,
+  normal,
+  qlognormal,
+  qloguniform,
+  qnormal,
+  quniform,
+  type Rng,
+  randint,
+  type SearchSpace,
+  type SearchSpaceDefinition,
+  type SpaceParameter,
+  searchSpace,
+  uniform,
+} from './space/index.ts';
+export {
+  type Awaitable,
+  MemoryStore,
+  type NewSweep,
+  type OpenLocationOptions,
+  openSweepLocation,
+  type ResumePlan,
+  SqliteSweepStore,
+  type StoredTrial,
+  type SweepLocation,
+  type SweepReader,
+  type SweepRecord,
+  type SweepRunOptions,
+  type SweepStore,
+  type SweepWriter,
+  type TrialEnd,
+} from './store/index.ts';
+export type { TrialOutput } from './store/records.ts';
+// sweep: the sweep engine, its options, trials, runners and results.
+export {
+  type CommandTrial,
+  type ModuleTrial,
+  type RunContext,
+  type Runner,
+  readSweepResult,
+  Sweep,
+  type SweepEvent,
+  type SweepLimits,
+  type SweepOptions,
+  type SweepResult,
+  type SweepResume,
+  sweep,
+  type TrackedSweep,
+  type TrackSweepOptions,
+  type TrialContext,
+  type TrialFunction,
+  type TrialResult,
+  type TrialReturn,
+  trackSweep,
+} from './sweep/index.ts';
+// tracking, registry, store: experiments and runs, registered models, the sweep stores.
+export {
+  type BatchOptions,
+  type CreateRunOptions,
+  type Experiment,
+  type MetricRecord,
+  type ParamInput,
+  type Run,
+  RunHandle,
+  type RunStatus,
+  type SearchRunsOptions,
+  SqliteStore,
+  type SqliteStoreOptions,
+  Tracker,
+  type TrackerOptions,
+} from './tracking/index.ts';

@@ -7,21 +7,26 @@ import { DataError, ShapeError } from '../core/errors.ts';
  */
 export type ColumnKind = 'numeric' | 'boolean' | 'datetime' | 'categorical' | 'text';
 
+/** The column kinds stored as numbers (Float64Array, NaN for missing). */
 export type NumericKind = 'numeric' | 'boolean' | 'datetime';
+/** The column kinds stored as strings (null for missing). */
 export type StringKind = 'categorical' | 'text';
 
+/** A column of numbers: numeric, boolean (1/0) or datetime (epoch milliseconds, UTC); NaN is missing. */
 export interface NumericColumn {
   readonly name: string;
   readonly kind: NumericKind;
   readonly values: Float64Array;
 }
 
+/** A column of strings: categorical or text; null is missing. */
 export interface StringColumn {
   readonly name: string;
   readonly kind: StringKind;
   readonly values: ReadonlyArray<string | null>;
 }
 
+/** One named, typed column of a Table; `isNumericColumn` tells the two forms apart. */
 export type Column = NumericColumn | StringColumn;
 
 /** Whether a column stores numbers (NaN = missing) rather than strings. */

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, it } from 'node:test';
-import {
-  BackendUnavailableError,
-  getBackendChoice,
-  parseBackendChoice,
-  selectBackend,
-  setBackend,
-  ValidationError,
-} from '../../src/index.ts';
+import { parseBackendChoice } from '../../src/compute/backend.ts';
+import { selectBackend } from '../../src/compute/kernels/table.ts';
+import { BackendUnavailableError, getBackendChoice, setBackend, ValidationError } from '../../src/index.ts';
 import { nativeAvailable } from '../helpers/backends.ts';
 
 const envBefore = process.env.MLSWEEP_BACKEND;
@@ -61,7 +56,7 @@ describe('backend selection', () => {
 
   it('reports why native is unavailable when it is asked for and disabled', () => {
     const script = `
-      import { selectBackend } from './src/index.ts';
+      import { selectBackend } from './src/compute/kernels/table.ts';
       try { selectBackend('native', 'binning'); console.log('selected'); }
       catch (e) { console.log(e.name + ': ' + e.message); }`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

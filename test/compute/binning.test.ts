@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { columnEdges, MISSING_BIN } from '../../src/compute/kernels/binning/edges.ts';
+import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   applyBins,
   binFeatures,
   binFeaturesAsync,
-  columnEdges,
   columnMatrix,
-  MISSING_BIN,
   matrixFromRows,
-  mulberry32,
   ShapeError,
   ValidationError,
 } from '../../src/index.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32, sampleIndices } from '../../src/index.ts';
+import { mulberry32, sampleIndices } from '../../src/compute/rng.ts';
 
 describe('mulberry32', () => {
   it('reproduces the reference sequence of the published generator for seed 1', () => {

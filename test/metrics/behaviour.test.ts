@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   classificationMetrics,
   cumulativeGainsCurve,
@@ -8,7 +9,6 @@ import {
   liftCurve,
   logLoss,
   type MetricWarning,
-  mulberry32,
   precisionScore,
   recallScore,
   regressionMetrics,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
+import { MISSING_BIN } from '../../src/compute/kernels/binning/edges.ts';
 import {
   type GrowData,
   type GrowParams,
@@ -13,13 +14,12 @@ import {
 import { growTree } from '../../src/compute/kernels/trees/index.ts';
 import { weightedMedian } from '../../src/compute/kernels/trees/leaf-median.ts';
 import type { TreeArrays } from '../../src/compute/kernels/trees/tree-arrays.ts';
+import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   binFeatures,
   columnMatrix,
   DecisionTreeRegressor,
   ExtraTreesRegressor,
-  MISSING_BIN,
-  mulberry32,
   RandomForestRegressor,
 } from '../../src/index.ts';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
+import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   GradientBoostingClassifier,
   GradientBoostingRegressor,
   type IterationInfo,
-  mulberry32,
   ValidationError,
 } from '../../src/index.ts';
 import { suiteData } from './estimator-suite.ts';

@@ -31,12 +31,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test as nodeTest } from 'node:test';
+import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   type Classifier,
   columnMatrix,
   type Estimator,
   type FeatureInput,
-  mulberry32,
   NotFittedError,
   type Regressor,
   type SerializedEstimator,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
+import { MISSING_BIN } from '../../src/compute/kernels/binning/edges.ts';
 import {
   type GrowData,
   type GrowParams,
@@ -12,7 +13,8 @@ import {
 import { growForest, growTree, predictTrees } from '../../src/compute/kernels/trees/index.ts';
 import { balanceDraw } from '../../src/compute/kernels/trees/js/forest.ts';
 import { leafOf } from '../../src/compute/kernels/trees/tree-arrays.ts';
-import { binFeatures, columnMatrix, MISSING_BIN, mulberry32 } from '../../src/index.ts';
+import { mulberry32 } from '../../src/compute/rng.ts';
+import { binFeatures, columnMatrix } from '../../src/index.ts';
 
 const nativeOk = unavailableReason('native') === undefined;
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../src/index.ts';
+import { mulberry32 } from '../../src/compute/rng.ts';
 
 /**
  * Rows of three uniform features where one row in ten is labelled 'rare' and has its

@@ -67,12 +67,14 @@ export interface GradientBoostingParams extends TreeCommonParams {
   earlyStoppingRounds?: number | null;
 }
 
+/** Hyperparameters of GradientBoostingRegressor: the shared ones plus its loss. */
 export interface GradientBoostingRegressorParams extends GradientBoostingParams {
   loss?: 'squared_error' | 'absolute_error' | 'huber';
   /** Threshold of the huber loss (default 1). */
   huberDelta?: number;
 }
 
+/** Hyperparameters of GradientBoostingClassifier: the shared ones plus its loss and class weights. */
 export interface GradientBoostingClassifierParams extends GradientBoostingParams {
   /** Binary log loss for two classes, softmax for more. */
   loss?: 'log_loss';

@@ -35,6 +35,7 @@ import {
 import { predictionFeatures, trainingData } from './prepared.ts';
 import { softmaxRows } from './softmax.ts';
 
+/** The penalty of LogisticRegression: `l2` (L-BFGS), `l1` or `elasticnet` (FISTA), or `none`. */
 export type LogisticPenalty = 'l2' | 'l1' | 'elasticnet' | 'none';
 
 /** Hyperparameters of LogisticRegression (scikit-learn's names in camelCase). */

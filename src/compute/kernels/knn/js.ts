@@ -1,5 +1,6 @@
 /** Distance metrics of the k-NN search, numbered as in native/src/knn_search.h. */
 export const METRICS = { euclidean: 0, manhattan: 1, cosine: 2 } as const;
+/** A distance metric of the k-NN search: `euclidean`, `manhattan` or `cosine` (public as KNeighborsMetric). */
 export type Metric = keyof typeof METRICS;
 
 /** Queries per block, as kQueryBlock in C++. */
