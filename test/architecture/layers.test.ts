@@ -100,7 +100,10 @@ describe('the layers of src/ (DESIGN.md)', () => {
     const upward = [...graph].flatMap(([from, tos]) =>
       tos
         .filter((to) => graph.has(to) && layerOf(to) > layerOf(from))
-        .map((to) => `${relative(src, from)} (layer ${layerOf(from)}) -> ${relative(src, to)} (layer ${layerOf(to)})`),
+        .map(
+          (to) =>
+            `${relative(src, from)} (layer ${layerOf(from)}) -> ${relative(src, to)} (layer ${layerOf(to)})`,
+        ),
     );
     assert.deepEqual(upward, []);
   });
@@ -121,8 +124,9 @@ describe('the layers of src/ (DESIGN.md)', () => {
     );
   });
 
-  it("goals are compared only in src/core/ (one comparator, one NaN rule)", () => {
-    const comparison = /\bgoal\b[^\n;]{0,40}?[!=]==\s*'(?:maximize|minimize)'|'(?:maximize|minimize)'\s*[!=]==/;
+  it('goals are compared only in src/core/ (one comparator, one NaN rule)', () => {
+    const comparison =
+      /\bgoal\b[^\n;]{0,40}?[!=]==\s*'(?:maximize|minimize)'|'(?:maximize|minimize)'\s*[!=]==/;
     const outside = files
       .filter((f) => room(f) !== 'core')
       .flatMap((f) =>
