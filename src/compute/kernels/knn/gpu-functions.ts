@@ -6,39 +6,32 @@
  */
 import type { KernelThis } from '../../gpu/runtime.ts';
 
-/** out[q][t] = squared Euclidean distance between query q and training row t of a block. */
-export function sqEuclideanKernel(
+/**
+ * out[q][t] = distance between query q and training row t of a block: squared Euclidean
+ * (metric 0) or Manhattan (metric 1). The metric is the same for every thread, and each
+ * has its own loop.
+ */
+export function distanceKernel(
   this: KernelThis,
   X: Float32Array,
   Q: Float32Array,
   nt: number,
   nq: number,
   p: number,
+  metric: number,
 ): number {
   const t = this.thread.x;
   const q = this.thread.y;
   let s = 0;
-  for (let j = 0; j < p; j++) {
-    const d = (X[j * nt + t] as number) - (Q[j * nq + q] as number);
-    s += d * d;
-  }
-  return s;
-}
-
-/** out[q][t] = Manhattan distance between query q and training row t of a block. */
-export function manhattanKernel(
-  this: KernelThis,
-  X: Float32Array,
-  Q: Float32Array,
-  nt: number,
-  nq: number,
-  p: number,
-): number {
-  const t = this.thread.x;
-  const q = this.thread.y;
-  let s = 0;
-  for (let j = 0; j < p; j++) {
-    s += Math.abs((X[j * nt + t] as number) - (Q[j * nq + q] as number));
+  if (metric === 1) {
+    for (let j = 0; j < p; j++) {
+      s += Math.abs((X[j * nt + t] as number) - (Q[j * nq + q] as number));
+    }
+  } else {
+    for (let j = 0; j < p; j++) {
+      const d = (X[j * nt + t] as number) - (Q[j * nq + q] as number);
+      s += d * d;
+    }
   }
   return s;
 }

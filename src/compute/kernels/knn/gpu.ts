@@ -1,6 +1,6 @@
 import { cachedKernel, flatten, type GpuInstance, toFloat32Block } from '../../gpu/runtime.ts';
 import { type DenseTarget, gpuOf } from '../target.ts';
-import { cosineKernel, manhattanKernel, sqEuclideanKernel } from './gpu-functions.ts';
+import { cosineKernel, distanceKernel } from './gpu-functions.ts';
 import { METRICS, offerNeighbour } from './js.ts';
 
 function norms32(M: Float32Array, n: number, p: number): Float32Array {
@@ -130,10 +130,7 @@ export function gpuDistanceBlock(
     kernel.setOutput([nt, nq]);
     return flatten(kernel(Xb, Qb, xNorm, qNorm, nt, nq, p), nt * nq);
   }
-  const kernel =
-    metric === 1
-      ? cachedKernel(gpu, 'manhattan', manhattanKernel, loop)
-      : cachedKernel(gpu, 'sqEuclidean', sqEuclideanKernel, loop);
+  const kernel = cachedKernel(gpu, 'distance', distanceKernel, loop);
   kernel.setOutput([nt, nq]);
-  return flatten(kernel(Xb, Qb, nt, nq, p), nt * nq);
+  return flatten(kernel(Xb, Qb, nt, nq, p, metric), nt * nq);
 }
