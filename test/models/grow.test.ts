@@ -212,8 +212,8 @@ describe('histogram tree grower', () => {
       const scales = new Float64Array(5).fill(0.2);
       const outJs = new Float64Array(data.nRows * 3);
       const outNative = new Float64Array(data.nRows * 3);
-      predictTrees('js', js, data.bins, data.nRows, data.nCols, scales, outJs, 1);
-      predictTrees('native', js, data.bins, data.nRows, data.nCols, scales, outNative, 2);
+      predictTrees('js', data.bins, data.nRows, data.nCols, js, scales, outJs, 1);
+      predictTrees('native', data.bins, data.nRows, data.nCols, js, scales, outNative, 2);
       assert.deepEqual(outNative, outJs);
     });
   }

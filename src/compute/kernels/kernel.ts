@@ -6,6 +6,7 @@ import {
   parseBackendChoice,
   unavailableReason,
 } from '../backend.ts';
+import { nextTurn } from '../event-loop.ts';
 
 /** The backends in the order `auto` prefers them. */
 export const BACKEND_PREFERENCE = ['native', 'js', 'gpu'] as const satisfies readonly BackendName[];
@@ -46,7 +47,7 @@ export function kernel<const Name extends string>(name: Name) {
  * error, never a silent fallback.
  *
  * @example
- * implementationOn(knnSearchKernel, 'js').knnSearch(X, nTrain, Q, nQuery, p, k, 0, idx, dist, t);
+ * implementationOn(knnSearchKernel, 'js').knnSearch(t, X, nTrain, Q, nQuery, p, k, 0, idx, dist);
  */
 export function implementationOn<I>(k: Kernel<string, I>, backend: BackendName): I {
   const implementation = k.implementations[backend];
@@ -76,4 +77,23 @@ function missing(k: Kernel<string, unknown>, backend: BackendName): BackendUnava
     backend,
     `kernel '${k.name}' has no ${backend} implementation (it has: ${k.backends.join(', ')})`,
   );
+}
+
+/**
+ * Runs a kernel function off the event loop: its async variant where the backend has one
+ * (the native backend's libuv pool), else the synchronous one after letting the event loop
+ * run once.
+ *
+ * @example
+ * const i = implementationOn(logisticObjectiveKernel, t.backend);
+ * const loss = await offTheEventLoop(i.logisticObjectiveAsync, i.logisticObjective, t, ...args);
+ */
+export async function offTheEventLoop<A extends unknown[], R>(
+  asyncVariant: ((...args: A) => Promise<R>) | undefined,
+  syncVariant: (...args: A) => R,
+  ...args: A
+): Promise<R> {
+  if (asyncVariant) return asyncVariant(...args);
+  await nextTurn();
+  return syncVariant(...args);
 }

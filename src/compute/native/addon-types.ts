@@ -1,33 +1,46 @@
+import type {
+  CoordinateDescentArgs,
+  LinearScoresArgs,
+  LogisticObjectiveArgs,
+  TransposeProductArgs,
+} from '../kernels/dense/args.ts';
+import type { KnnSearchArgs } from '../kernels/knn/args.ts';
+import type { PredictTreesArgs } from '../kernels/trees/contract.ts';
 import type { TreeArrays } from '../kernels/trees/tree-arrays.ts';
+
+/** A kernel's argument list (as its family declares it: args.ts, trees/contract.ts), then the threads. */
+type Threaded<Args extends unknown[]> = [...Args, nThreads: number];
 
 /**
  * The functions the C++ addon exports, each typed once: native/src/addon.cc (binning),
- * addon_linear.cc (dense algebra, k-NN), addon_trees.cc (trees). Matrices are flat typed
+ * addon_linear.cc (dense algebra, k-NN), addon_trees.cc (trees). The dense, k-NN and
+ * predictTrees functions take the argument lists of their kernels' contracts; binning and
+ * growing take the fields of their requests, flattened below. Matrices are flat typed
  * arrays, passed without copying; `nThreads` 0 means every core.
  */
 export interface NativeAddon {
   /** Fits the bin edges (when `fit`) and bins the matrix into `out` (when not null). */
-  binSync(...args: BinningArgs): void;
+  binSync(...args: AddonBinningArgs): void;
   /** As binSync, on a libuv worker thread. */
-  binAsync(...args: BinningArgs): Promise<void>;
+  binAsync(...args: AddonBinningArgs): Promise<void>;
   info(): { threads: number; napiVersion: number; compiler: string };
 
   /** Σ w·logloss for theta, its gradient written into `grad`. */
-  logisticObjective(...args: LogisticObjectiveArgs): number;
-  logisticObjectiveAsync(...args: LogisticObjectiveArgs): Promise<number>;
+  logisticObjective(...args: Threaded<LogisticObjectiveArgs>): number;
+  logisticObjectiveAsync(...args: Threaded<LogisticObjectiveArgs>): Promise<number>;
   /** out (n x K, column-major) = X · coefᵀ + intercept. */
-  linearScores(...args: LinearScoresArgs): void;
+  linearScores(...args: Threaded<LinearScoresArgs>): void;
   /** out (K x p, row-major) = Rᵀ · X. */
-  transposeProduct(...args: TransposeProductArgs): void;
-  /** Elastic-net coordinate descent on w in place: [iterations, dual gap]. */
+  transposeProduct(...args: Threaded<TransposeProductArgs>): void;
+  /** Elastic-net coordinate descent on w in place (one thread): [iterations, dual gap]. */
   enetCoordinateDescent(...args: CoordinateDescentArgs): [number, number];
   enetCoordinateDescentAsync(...args: CoordinateDescentArgs): Promise<[number, number]>;
-  knnSearch(...args: KnnSearchArgs): void;
+  knnSearch(...args: Threaded<KnnSearchArgs>): void;
 
-  growTree(...args: GrowTreeArgs): TreeArrays;
-  growTreeAsync(...args: GrowTreeArgs): Promise<TreeArrays>;
-  growForest(...args: GrowForestArgs): TreeArrays[];
-  growForestAsync(...args: GrowForestArgs): Promise<TreeArrays[]>;
+  growTree(...args: AddonGrowTreeArgs): TreeArrays;
+  growTreeAsync(...args: AddonGrowTreeArgs): Promise<TreeArrays>;
+  growForest(...args: AddonGrowForestArgs): TreeArrays[];
+  growForestAsync(...args: AddonGrowForestArgs): Promise<TreeArrays[]>;
   /** Adds scales[t] times tree t's leaf values to `out` (nRows x nOut, row-major). */
   predictTrees(...args: PredictTreesArgs): void;
 }
@@ -55,7 +68,7 @@ export const NATIVE_FUNCTIONS: Readonly<Record<keyof NativeAddon, true>> = {
   predictTrees: true,
 };
 
-export type BinningArgs = [
+export type AddonBinningArgs = [
   data: Float64Array,
   nRows: number,
   nCols: number,
@@ -73,64 +86,7 @@ export type BinningArgs = [
   fit: boolean,
 ];
 
-export type LogisticObjectiveArgs = [
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  y: Int32Array,
-  w: Float64Array,
-  theta: Float64Array,
-  grad: Float64Array,
-  nThreads: number,
-];
-
-export type LinearScoresArgs = [
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  theta: Float64Array,
-  out: Float64Array,
-  nThreads: number,
-];
-
-export type TransposeProductArgs = [
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  R: Float64Array,
-  out: Float64Array,
-  nThreads: number,
-];
-
-export type CoordinateDescentArgs = [
-  X: Float64Array,
-  n: number,
-  p: number,
-  y: Float64Array,
-  w: Float64Array,
-  alpha: number,
-  beta: number,
-  maxIter: number,
-  tol: number,
-];
-
-export type KnnSearchArgs = [
-  X: Float64Array,
-  nTrain: number,
-  Q: Float64Array,
-  nQuery: number,
-  p: number,
-  k: number,
-  metric: number,
-  outIndex: Int32Array,
-  outDist: Float64Array,
-  nThreads: number,
-];
-
-export type GrowTreeArgs = [
+export type AddonGrowTreeArgs = [
   bins: Uint8Array,
   nRows: number,
   nCols: number,
@@ -147,7 +103,7 @@ export type GrowTreeArgs = [
   leafOfRow: Int32Array | null,
 ];
 
-export type GrowForestArgs = [
+export type AddonGrowForestArgs = [
   bins: Uint8Array,
   nRows: number,
   nCols: number,
@@ -165,14 +121,4 @@ export type GrowForestArgs = [
   oobSum: Float64Array | null,
   oobCount: Float64Array | null,
   balancedSubsample: boolean,
-];
-
-export type PredictTreesArgs = [
-  bins: Uint8Array,
-  nRows: number,
-  nCols: number,
-  trees: readonly TreeArrays[],
-  scales: Float64Array,
-  out: Float64Array,
-  nThreads: number,
 ];

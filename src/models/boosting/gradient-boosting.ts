@@ -450,10 +450,10 @@ abstract class GradientBoostingModel extends TreeModel {
       column.fill(b.init[j]!);
       predictTrees(
         this.backend(),
-        trees,
         bins,
         nRows,
         state.nFeatures,
+        trees,
         new Float64Array(trees.length).fill(this.config.learningRate),
         column,
         this.threads(),

@@ -157,7 +157,7 @@ export abstract class TreeModel {
     const { bins, nRows } = this.binsFor(X);
     const out = new Float64Array(nRows * nOut);
     for (let r = 0; r < nRows; r++) for (let k = 0; k < nOut; k++) out[r * nOut + k] = base[k]!;
-    predictTrees(this.backend(), state.trees, bins, nRows, state.nFeatures, scales, out, this.threads());
+    predictTrees(this.backend(), bins, nRows, state.nFeatures, state.trees, scales, out, this.threads());
     return out;
   }
 

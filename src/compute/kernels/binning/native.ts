@@ -1,5 +1,5 @@
 import type { ColumnMatrix } from '../../matrix.ts';
-import type { BinningArgs } from '../../native/addon-types.ts';
+import type { AddonBinningArgs } from '../../native/addon-types.ts';
 import { nativeAddon } from '../../native/load.ts';
 import type { BinSettings } from './contract.ts';
 import { type BinEdges, MAX_VALUE_BINS } from './edges.ts';
@@ -37,7 +37,7 @@ function binningArgs(
   edges: BinEdges,
   bins: Uint8Array | null,
   fit: boolean,
-): BinningArgs {
+): AddonBinningArgs {
   return [
     X.data,
     X.nRows,

@@ -1,5 +1,6 @@
 import { cachedKernel, flatten, toFloat32Block } from '../../gpu/runtime.ts';
 import { type DenseTarget, gpuOf } from '../target.ts';
+import type { LinearScoresArgs, LogisticObjectiveArgs, TransposeProductArgs } from './args.ts';
 import { scoresKernel, transposeChunksKernel } from './gpu-functions.ts';
 import { logLossResiduals } from './js/products.ts';
 
@@ -16,17 +17,10 @@ const CHUNK = 256;
  * column-major, like the js backend; relative error about 1e-6 per term.
  *
  * @example
- * linearScores(X.data, X.nRows, X.nCols, 1, theta, out, { backend: 'gpu', gpu: gpuInstance('cpu') });
+ * linearScores({ backend: 'gpu', gpu: gpuInstance('cpu') }, X.data, X.nRows, X.nCols, 1, theta, out);
  */
-export function linearScores(
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  theta: Float64Array,
-  out: Float64Array,
-  t: DenseTarget,
-): void {
+export function linearScores(t: DenseTarget, ...args: LinearScoresArgs): void {
+  const [X, n, p, K, theta, out] = args;
   const kernel = cachedKernel(gpuOf(t), 'scores', scoresKernel, Math.max(p, 1));
   const th = Float32Array.from(theta);
   for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
@@ -45,17 +39,10 @@ export function linearScores(
  * 1e-6 times the ratio of Σ|x r| to |Σ x r|.
  *
  * @example
- * transposeProduct(X.data, X.nRows, X.nCols, 1, residuals, out, { backend: 'gpu', gpu: gpuInstance('cpu') });
+ * transposeProduct({ backend: 'gpu', gpu: gpuInstance('cpu') }, X.data, X.nRows, X.nCols, 1, residuals, out);
  */
-export function transposeProduct(
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  R: Float64Array,
-  out: Float64Array,
-  t: DenseTarget,
-): void {
+export function transposeProduct(t: DenseTarget, ...args: TransposeProductArgs): void {
+  const [X, n, p, K, R, out] = args;
   const kernel = cachedKernel(gpuOf(t), 'transposeChunks', transposeChunksKernel, CHUNK);
   out.fill(0);
   for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
@@ -80,24 +67,15 @@ export function transposeProduct(
  * Rᵀ·X) run on the device, the loss and residuals on the host in float64.
  *
  * @example
- * const loss = logisticObjective(X.data, n, p, 1, y, w, theta, grad, { backend: 'gpu' });
+ * const loss = logisticObjective({ backend: 'gpu' }, X.data, n, p, 1, y, w, theta, grad);
  */
-export function logisticObjective(
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  y: Int32Array,
-  w: Float64Array,
-  theta: Float64Array,
-  grad: Float64Array,
-  t: DenseTarget,
-): number {
+export function logisticObjective(t: DenseTarget, ...args: LogisticObjectiveArgs): number {
+  const [X, n, p, K, y, w, theta, grad] = args;
   const z = new Float64Array(n * K);
-  linearScores(X, n, p, K, theta, z, t);
+  linearScores(t, X, n, p, K, theta, z);
   const loss = logLossResiduals(K, n, y, w, 0, z);
   const g = new Float64Array(K * p);
-  transposeProduct(X, n, p, K, z, g, t);
+  transposeProduct(t, X, n, p, K, z, g);
   grad.set(g);
   for (let k = 0; k < K; k++) {
     let s = 0;

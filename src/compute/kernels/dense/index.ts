@@ -1,6 +1,11 @@
-import { nextTurn } from '../../event-loop.ts';
-import { implementationOn, kernel } from '../kernel.ts';
+import { implementationOn, kernel, offTheEventLoop } from '../kernel.ts';
 import type { DenseTarget } from '../target.ts';
+import type {
+  CoordinateDescentArgs,
+  LinearScoresArgs,
+  LogisticObjectiveArgs,
+  TransposeProductArgs,
+} from './args.ts';
 import type {
   CdResult,
   CoordinateDescentImplementation,
@@ -38,16 +43,8 @@ export const coordinateDescentKernel = kernel(
  * @example
  * linearScores({ backend: 'js' }, X.data, X.nRows, X.nCols, 1, theta, out);
  */
-export function linearScores(
-  t: DenseTarget,
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  theta: Float64Array,
-  out: Float64Array,
-): void {
-  implementationOn(linearProductsKernel, t.backend).linearScores(X, n, p, K, theta, out, t);
+export function linearScores(t: DenseTarget, ...args: LinearScoresArgs): void {
+  implementationOn(linearProductsKernel, t.backend).linearScores(t, ...args);
 }
 
 /**
@@ -56,16 +53,8 @@ export function linearScores(
  * @example
  * transposeProduct({ backend: 'native' }, X.data, X.nRows, X.nCols, 1, r, out);
  */
-export function transposeProduct(
-  t: DenseTarget,
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  R: Float64Array,
-  out: Float64Array,
-): void {
-  implementationOn(linearProductsKernel, t.backend).transposeProduct(X, n, p, K, R, out, t);
+export function transposeProduct(t: DenseTarget, ...args: TransposeProductArgs): void {
+  implementationOn(linearProductsKernel, t.backend).transposeProduct(t, ...args);
 }
 
 /**
@@ -76,28 +65,8 @@ export function transposeProduct(
  * @example
  * const loss = logisticObjective({ backend: 'js' }, X.data, n, p, 1, y, w, theta, grad);
  */
-export function logisticObjective(
-  t: DenseTarget,
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  y: Int32Array,
-  w: Float64Array,
-  theta: Float64Array,
-  grad: Float64Array,
-): number {
-  return implementationOn(logisticObjectiveKernel, t.backend).logisticObjective(
-    X,
-    n,
-    p,
-    K,
-    y,
-    w,
-    theta,
-    grad,
-    t,
-  );
+export function logisticObjective(t: DenseTarget, ...args: LogisticObjectiveArgs): number {
+  return implementationOn(logisticObjectiveKernel, t.backend).logisticObjective(t, ...args);
 }
 
 /**
@@ -109,21 +78,10 @@ export function logisticObjective(
  */
 export async function logisticObjectiveAsync(
   t: DenseTarget,
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  y: Int32Array,
-  w: Float64Array,
-  theta: Float64Array,
-  grad: Float64Array,
+  ...args: LogisticObjectiveArgs
 ): Promise<number> {
   const implementation = implementationOn(logisticObjectiveKernel, t.backend);
-  if (implementation.logisticObjectiveAsync) {
-    return implementation.logisticObjectiveAsync(X, n, p, K, y, w, theta, grad, t);
-  }
-  await nextTurn();
-  return implementation.logisticObjective(X, n, p, K, y, w, theta, grad, t);
+  return offTheEventLoop(implementation.logisticObjectiveAsync, implementation.logisticObjective, t, ...args);
 }
 
 /**
@@ -133,20 +91,8 @@ export async function logisticObjectiveAsync(
  * @example
  * const { nIter, gap } = enetCoordinateDescent({ backend: 'js' }, X, n, p, y, w, a, b, 1000, 1e-4);
  */
-export function enetCoordinateDescent(
-  t: DenseTarget,
-  X: Float64Array,
-  n: number,
-  p: number,
-  y: Float64Array,
-  w: Float64Array,
-  alpha: number,
-  beta: number,
-  maxIter: number,
-  tol: number,
-): CdResult {
-  const implementation = implementationOn(coordinateDescentKernel, t.backend);
-  return implementation.enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
+export function enetCoordinateDescent(t: DenseTarget, ...args: CoordinateDescentArgs): CdResult {
+  return implementationOn(coordinateDescentKernel, t.backend).enetCoordinateDescent(t, ...args);
 }
 
 /**
@@ -158,20 +104,13 @@ export function enetCoordinateDescent(
  */
 export async function enetCoordinateDescentAsync(
   t: DenseTarget,
-  X: Float64Array,
-  n: number,
-  p: number,
-  y: Float64Array,
-  w: Float64Array,
-  alpha: number,
-  beta: number,
-  maxIter: number,
-  tol: number,
+  ...args: CoordinateDescentArgs
 ): Promise<CdResult> {
   const implementation = implementationOn(coordinateDescentKernel, t.backend);
-  if (implementation.enetCoordinateDescentAsync) {
-    return implementation.enetCoordinateDescentAsync(X, n, p, y, w, alpha, beta, maxIter, tol);
-  }
-  await nextTurn();
-  return implementation.enetCoordinateDescent(X, n, p, y, w, alpha, beta, maxIter, tol);
+  return offTheEventLoop(
+    implementation.enetCoordinateDescentAsync,
+    implementation.enetCoordinateDescent,
+    t,
+    ...args,
+  );
 }

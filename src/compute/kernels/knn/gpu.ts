@@ -1,5 +1,6 @@
 import { cachedKernel, flatten, type GpuInstance, toFloat32Block } from '../../gpu/runtime.ts';
 import { type DenseTarget, gpuOf } from '../target.ts';
+import type { KnnSearchArgs } from './args.ts';
 import { cosineKernel, distanceKernel } from './gpu-functions.ts';
 import { METRICS, offerNeighbour } from './js.ts';
 
@@ -52,20 +53,10 @@ function exactDistance(
  * the js backend; otherwise the output is the same. Same layout as the js backend.
  *
  * @example
- * knnSearch(X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, 0, idx, dist, { backend: 'gpu', gpu: gpuInstance('cpu') });
+ * knnSearch({ backend: 'gpu', gpu: gpuInstance('cpu') }, X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, 0, idx, dist);
  */
-export function knnSearch(
-  X: Float64Array,
-  nTrain: number,
-  Q: Float64Array,
-  nQuery: number,
-  p: number,
-  k: number,
-  metric: number,
-  outIndex: Int32Array,
-  outDist: Float64Array,
-  t: DenseTarget,
-): void {
+export function knnSearch(t: DenseTarget, ...args: KnnSearchArgs): void {
+  const [X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist] = args;
   const gpu = gpuOf(t);
   const trainBlocks: Array<{ t0: number; nt: number; data: Float32Array; norm?: Float32Array }> = [];
   for (let t0 = 0; t0 < nTrain; t0 += KNN_TRAIN_BLOCK) {

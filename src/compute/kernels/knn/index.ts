@@ -1,5 +1,6 @@
 import { implementationOn, kernel } from '../kernel.ts';
 import type { DenseTarget } from '../target.ts';
+import type { KnnSearchArgs } from './args.ts';
 import type { KnnSearchImplementation } from './contract.ts';
 import * as gpu from './gpu.ts';
 import * as js from './js.ts';
@@ -20,28 +21,6 @@ export const knnSearchKernel = kernel('knnSearch').implementedBy<KnnSearchImplem
  * @example
  * knnSearch({ backend: 'native' }, X.data, X.nRows, Q.data, Q.nRows, p, 5, 0, idx, dist);
  */
-export function knnSearch(
-  t: DenseTarget,
-  X: Float64Array,
-  nTrain: number,
-  Q: Float64Array,
-  nQuery: number,
-  p: number,
-  k: number,
-  metric: number,
-  outIndex: Int32Array,
-  outDist: Float64Array,
-): void {
-  implementationOn(knnSearchKernel, t.backend).knnSearch(
-    X,
-    nTrain,
-    Q,
-    nQuery,
-    p,
-    k,
-    metric,
-    outIndex,
-    outDist,
-    t,
-  );
+export function knnSearch(t: DenseTarget, ...args: KnnSearchArgs): void {
+  implementationOn(knnSearchKernel, t.backend).knnSearch(t, ...args);
 }

@@ -1,3 +1,6 @@
+import type { DenseTarget } from '../target.ts';
+import type { KnnSearchArgs } from './args.ts';
+
 /** Distance metrics of the k-NN search, numbered as in native/src/knn_search.h. */
 export const METRICS = { euclidean: 0, manhattan: 1, cosine: 2 } as const;
 /** A distance metric of the k-NN search: `euclidean`, `manhattan` or `cosine` (public as KNeighborsMetric). */
@@ -52,19 +55,10 @@ export function rowNorms(M: Float64Array, n: number, p: number): Float64Array {
  * nearest first, written to outIndex/outDist (nQuery x k, row-major).
  *
  * @example
- * knnSearch(X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, METRICS.euclidean, idx, dist);
+ * knnSearch({ backend: 'js' }, X.data, X.nRows, Q.data, Q.nRows, X.nCols, 5, METRICS.euclidean, idx, dist);
  */
-export function knnSearch(
-  X: Float64Array,
-  nTrain: number,
-  Q: Float64Array,
-  nQuery: number,
-  p: number,
-  k: number,
-  metric: number,
-  outIndex: Int32Array,
-  outDist: Float64Array,
-): void {
+export function knnSearch(_t: DenseTarget, ...args: KnnSearchArgs): void {
+  const [X, nTrain, Q, nQuery, p, k, metric, outIndex, outDist] = args;
   const trainNorm = metric === METRICS.cosine ? rowNorms(X, nTrain, p) : undefined;
   const queryNorm = metric === METRICS.cosine ? rowNorms(Q, nQuery, p) : undefined;
   const d = new Float64Array(TRAIN_BLOCK);

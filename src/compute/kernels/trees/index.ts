@@ -1,7 +1,6 @@
 import type { BackendName } from '../../backend.ts';
 import { implementationOn, kernel } from '../kernel.ts';
-import type { TreesImplementation } from './contract.ts';
-import type { ForestInput, GrowData, GrowParams, OobBuffers } from './grow-params.ts';
+import type { GrowForestArgs, GrowTreeArgs, PredictTreesArgs, TreesImplementation } from './contract.ts';
 import * as js from './js/index.ts';
 import * as native from './native.ts';
 import type { GrowResult, TreeArrays } from './tree-arrays.ts';
@@ -19,14 +18,8 @@ export const treesKernel = kernel('trees').implementedBy<TreesImplementation>({ 
  * @example
  * const { tree, leafOfRow } = growTree('native', data, params, 2, true);
  */
-export function growTree(
-  backend: BackendName,
-  data: GrowData,
-  params: GrowParams,
-  nThreads: number,
-  wantLeaves: boolean,
-): GrowResult {
-  return implementationOn(treesKernel, backend).growTree(data, params, nThreads, wantLeaves);
+export function growTree(backend: BackendName, ...args: GrowTreeArgs): GrowResult {
+  return implementationOn(treesKernel, backend).growTree(...args);
 }
 
 /**
@@ -35,14 +28,8 @@ export function growTree(
  * @example
  * const { tree } = await growTreeAsync('native', data, params, 2, false);
  */
-export async function growTreeAsync(
-  backend: BackendName,
-  data: GrowData,
-  params: GrowParams,
-  nThreads: number,
-  wantLeaves: boolean,
-): Promise<GrowResult> {
-  return implementationOn(treesKernel, backend).growTreeAsync(data, params, nThreads, wantLeaves);
+export async function growTreeAsync(backend: BackendName, ...args: GrowTreeArgs): Promise<GrowResult> {
+  return implementationOn(treesKernel, backend).growTreeAsync(...args);
 }
 
 /**
@@ -52,13 +39,8 @@ export async function growTreeAsync(
  * @example
  * const trees = growForest('native', input, 2, null);
  */
-export function growForest(
-  backend: BackendName,
-  input: ForestInput,
-  nThreads: number,
-  oob: OobBuffers | null,
-): TreeArrays[] {
-  return implementationOn(treesKernel, backend).growForest(input, nThreads, oob);
+export function growForest(backend: BackendName, ...args: GrowForestArgs): TreeArrays[] {
+  return implementationOn(treesKernel, backend).growForest(...args);
 }
 
 /**
@@ -68,13 +50,8 @@ export function growForest(
  * @example
  * const trees = await growForestAsync('native', input, 2, null);
  */
-export async function growForestAsync(
-  backend: BackendName,
-  input: ForestInput,
-  nThreads: number,
-  oob: OobBuffers | null,
-): Promise<TreeArrays[]> {
-  return implementationOn(treesKernel, backend).growForestAsync(input, nThreads, oob);
+export async function growForestAsync(backend: BackendName, ...args: GrowForestArgs): Promise<TreeArrays[]> {
+  return implementationOn(treesKernel, backend).growForestAsync(...args);
 }
 
 /**
@@ -82,18 +59,10 @@ export async function growForestAsync(
  * row of a column-major bin matrix.
  *
  * @example
- * predictTrees('js', trees, bins, nRows, nCols, new Float64Array(trees.length).fill(1), out, 1);
+ * predictTrees('js', bins, nRows, nCols, trees, new Float64Array(trees.length).fill(1), out, 1);
  */
-export function predictTrees(
-  backend: BackendName,
-  trees: readonly TreeArrays[],
-  bins: Uint8Array,
-  nRows: number,
-  nCols: number,
-  scales: Float64Array,
-  out: Float64Array,
-  nThreads: number,
-): void {
+export function predictTrees(backend: BackendName, ...args: PredictTreesArgs): void {
+  const [, nRows, , trees] = args;
   if (trees.length === 0 || nRows === 0) return;
-  implementationOn(treesKernel, backend).predictTrees(trees, bins, nRows, nCols, scales, out, nThreads);
+  implementationOn(treesKernel, backend).predictTrees(...args);
 }

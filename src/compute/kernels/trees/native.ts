@@ -1,34 +1,21 @@
-import type { GrowForestArgs, GrowTreeArgs } from '../../native/addon-types.ts';
+import type { AddonGrowForestArgs, AddonGrowTreeArgs } from '../../native/addon-types.ts';
 import { nativeAddon } from '../../native/load.ts';
-import {
-  type ForestInput,
-  type GrowData,
-  type GrowParams,
-  type OobBuffers,
-  packGrowParams,
-} from './grow-params.ts';
+import type { GrowForestArgs, GrowTreeArgs, PredictTreesArgs } from './contract.ts';
+import { type GrowData, type GrowParams, packGrowParams } from './grow-params.ts';
 import type { GrowResult, TreeArrays } from './tree-arrays.ts';
 
 // The tree kernel in C++ (native/src/tree_grow.cc, tree_forest.cc, addon_trees.cc): the
 // same trees as the TypeScript one, grown with threads.
 
 /** Grows one tree (the boosting step); `wantLeaves` also returns each row's leaf. */
-export function growTree(
-  data: GrowData,
-  params: GrowParams,
-  nThreads: number,
-  wantLeaves: boolean,
-): GrowResult {
+export function growTree(...[data, params, nThreads, wantLeaves]: GrowTreeArgs): GrowResult {
   const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
   return { tree: nativeAddon().growTree(...treeArgs(data, params, nThreads, leafOfRow)), leafOfRow };
 }
 
 /** As {@link growTree}, on a libuv worker thread. */
 export async function growTreeAsync(
-  data: GrowData,
-  params: GrowParams,
-  nThreads: number,
-  wantLeaves: boolean,
+  ...[data, params, nThreads, wantLeaves]: GrowTreeArgs
 ): Promise<GrowResult> {
   const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
   const tree = await nativeAddon().growTreeAsync(...treeArgs(data, params, nThreads, leafOfRow));
@@ -36,30 +23,18 @@ export async function growTreeAsync(
 }
 
 /** Grows a forest, trees in parallel; fills `oob` when given. */
-export function growForest(input: ForestInput, nThreads: number, oob: OobBuffers | null): TreeArrays[] {
-  return nativeAddon().growForest(...forestArgs(input, nThreads, oob));
+export function growForest(...args: GrowForestArgs): TreeArrays[] {
+  return nativeAddon().growForest(...forestArgs(...args));
 }
 
 /** As {@link growForest}, on a libuv worker thread. */
-export function growForestAsync(
-  input: ForestInput,
-  nThreads: number,
-  oob: OobBuffers | null,
-): Promise<TreeArrays[]> {
-  return nativeAddon().growForestAsync(...forestArgs(input, nThreads, oob));
+export function growForestAsync(...args: GrowForestArgs): Promise<TreeArrays[]> {
+  return nativeAddon().growForestAsync(...forestArgs(...args));
 }
 
 /** Adds scales[t] times tree t's leaf values to `out` (nRows x nOut, row-major). */
-export function predictTrees(
-  trees: readonly TreeArrays[],
-  bins: Uint8Array,
-  nRows: number,
-  nCols: number,
-  scales: Float64Array,
-  out: Float64Array,
-  nThreads: number,
-): void {
-  nativeAddon().predictTrees(bins, nRows, nCols, trees, scales, out, nThreads);
+export function predictTrees(...args: PredictTreesArgs): void {
+  nativeAddon().predictTrees(...args);
 }
 
 function treeArgs(
@@ -67,7 +42,7 @@ function treeArgs(
   params: GrowParams,
   nThreads: number,
   leafOfRow: Int32Array | null,
-): GrowTreeArgs {
+): AddonGrowTreeArgs {
   return [
     data.bins,
     data.nRows,
@@ -85,7 +60,7 @@ function treeArgs(
   ];
 }
 
-function forestArgs(input: ForestInput, nThreads: number, oob: OobBuffers | null): GrowForestArgs {
+function forestArgs(...[input, nThreads, oob]: GrowForestArgs): AddonGrowForestArgs {
   const d = input.data;
   return [
     d.bins,

@@ -1,3 +1,5 @@
+import type { DenseTarget } from '../../target.ts';
+import type { CoordinateDescentArgs } from '../args.ts';
 import type { CdResult } from '../contract.ts';
 
 /**
@@ -9,19 +11,10 @@ import type { CdResult } from '../contract.ts';
  *
  * @example
  * const w = new Float64Array(p);
- * const { nIter, gap } = enetCoordinateDescent(X, n, p, y, w, 0.1 * n, 0, 1000, 1e-4);
+ * const { nIter, gap } = enetCoordinateDescent({ backend: 'js' }, X, n, p, y, w, 0.1 * n, 0, 1000, 1e-4);
  */
-export function enetCoordinateDescent(
-  X: Float64Array,
-  n: number,
-  p: number,
-  y: Float64Array,
-  w: Float64Array,
-  alpha: number,
-  beta: number,
-  maxIter: number,
-  tol: number,
-): CdResult {
+export function enetCoordinateDescent(_t: DenseTarget, ...args: CoordinateDescentArgs): CdResult {
+  const [X, n, p, y, w, alpha, beta, maxIter, tol] = args;
   const norm = new Float64Array(p);
   const R = Float64Array.from(y);
   for (let j = 0; j < p; j++) {
@@ -54,7 +47,7 @@ export function enetCoordinateDescent(
       wMax = Math.max(wMax, Math.abs(wj));
     }
     if (wMax === 0 || dwMax / wMax < tol || iter === maxIter - 1) {
-      const gap = dualityGap(X, n, p, y, w, R, alpha, beta);
+      const gap = dualityGap(args, R);
       result = { nIter: iter + 1, gap };
       if (gap < gapTol) break;
     }
@@ -62,16 +55,9 @@ export function enetCoordinateDescent(
   return result;
 }
 
-function dualityGap(
-  X: Float64Array,
-  n: number,
-  p: number,
-  y: Float64Array,
-  w: Float64Array,
-  R: Float64Array,
-  alpha: number,
-  beta: number,
-): number {
+/** The duality gap of the elastic-net problem at w, whose residuals y - Xw are R. */
+function dualityGap(args: CoordinateDescentArgs, R: Float64Array): number {
+  const [X, n, p, y, w, alpha, beta] = args;
   let dualNorm = 0;
   let wNorm2 = 0;
   let l1 = 0;

@@ -4,6 +4,9 @@
  * X is column-major n x p; theta holds K x p coefficients (row-major) then K intercepts.
  */
 
+import type { DenseTarget } from '../../target.ts';
+import type { LinearScoresArgs, LogisticObjectiveArgs, TransposeProductArgs } from '../args.ts';
+
 /** Rows per block, as kLinearBlock in C++. */
 export const LINEAR_BLOCK = 2048;
 
@@ -106,18 +109,10 @@ export function logLossResiduals(
  *
  * @example
  * const grad = new Float64Array(theta.length);
- * const loss = logisticObjective(X.data, X.nRows, X.nCols, 1, y, w, theta, grad);
+ * const loss = logisticObjective({ backend: 'js' }, X.data, X.nRows, X.nCols, 1, y, w, theta, grad);
  */
-export function logisticObjective(
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  y: Int32Array,
-  w: Float64Array,
-  theta: Float64Array,
-  grad: Float64Array,
-): number {
+export function logisticObjective(_t: DenseTarget, ...args: LogisticObjectiveArgs): number {
+  const [X, n, p, K, y, w, theta, grad] = args;
   const width = K * (p + 1);
   const partial = new Float64Array(width);
   const z = new Float64Array(LINEAR_BLOCK * K);
@@ -138,16 +133,10 @@ export function logisticObjective(
  * out (n x K, column-major) = X · coefᵀ + intercept.
  *
  * @example
- * linearScores(X.data, X.nRows, X.nCols, 1, theta, out);
+ * linearScores({ backend: 'js' }, X.data, X.nRows, X.nCols, 1, theta, out);
  */
-export function linearScores(
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  theta: Float64Array,
-  out: Float64Array,
-): void {
+export function linearScores(_t: DenseTarget, ...args: LinearScoresArgs): void {
+  const [X, n, p, K, theta, out] = args;
   const z = new Float64Array(LINEAR_BLOCK * K);
   for (let r0 = 0; r0 < n; r0 += LINEAR_BLOCK) {
     const len = Math.min(LINEAR_BLOCK, n - r0);
@@ -160,16 +149,10 @@ export function linearScores(
  * out (K x p, row-major) = Rᵀ · X, with R n x K column-major.
  *
  * @example
- * transposeProduct(X.data, X.nRows, X.nCols, 1, residuals, out);
+ * transposeProduct({ backend: 'js' }, X.data, X.nRows, X.nCols, 1, residuals, out);
  */
-export function transposeProduct(
-  X: Float64Array,
-  n: number,
-  p: number,
-  K: number,
-  R: Float64Array,
-  out: Float64Array,
-): void {
+export function transposeProduct(_t: DenseTarget, ...args: TransposeProductArgs): void {
+  const [X, n, p, K, R, out] = args;
   const width = K * (p + 1);
   const partial = new Float64Array(width);
   const r = new Float64Array(LINEAR_BLOCK * K);
