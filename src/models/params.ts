@@ -125,3 +125,44 @@ export class ParamReader {
     }
   }
 }
+
+/** An estimator's hyperparameters as read by {@link readEstimatorParams}. */
+export interface EstimatorParams<O> {
+  /** Every hyperparameter, checked, defaults filled in: the estimator's own, then seed, backend and nThreads. */
+  params: Readonly<Record<string, unknown>>;
+  compute: Required<ComputeParams> & { seed: number };
+  /** What `readOwn` returned. */
+  own: O;
+}
+
+/**
+ * Reads an estimator's hyperparameters: backend, nThreads and seed, then its own
+ * (`readOwn`), then checks that no unknown name was given. `publish` lists the own ones
+ * as `params` shows them, in its order.
+ *
+ * @example
+ * const read = (r: ParamReader) => ({ nNeighbors: r.int('nNeighbors', 5, 1) });
+ * readEstimatorParams('KNeighborsClassifier', { nNeighbors: 3 }, read, (own) => own).params;
+ * // { nNeighbors: 3, seed: 0, backend: 'auto', nThreads: null }
+ */
+export function readEstimatorParams<O>(
+  owner: string,
+  given: object,
+  readOwn: (r: ParamReader) => O,
+  publish: (own: O) => Record<string, unknown>,
+): EstimatorParams<O> {
+  const reader = new ParamReader(owner, given as Record<string, unknown>);
+  const compute = reader.compute();
+  const own = readOwn(reader);
+  reader.done();
+  return {
+    params: Object.freeze({
+      ...publish(own),
+      seed: compute.seed,
+      backend: compute.backend,
+      nThreads: compute.nThreads,
+    }),
+    compute,
+    own,
+  };
+}

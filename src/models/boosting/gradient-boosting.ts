@@ -19,7 +19,7 @@ import {
   sampleWeights,
   toFeatureMatrix,
 } from '../input.ts';
-import { ParamReader } from '../params.ts';
+import type { ParamReader } from '../params.ts';
 import { type TreeCommonParams, TreeModel, treeImportances } from '../tree/tree-model.ts';
 import type {
   Classifier,
@@ -303,18 +303,17 @@ class BoostingRun {
  * leaf-wise on gradient histograms with sibling subtraction, missing values to the
  * better side, categorical features split by category.
  */
-abstract class GradientBoostingModel extends TreeModel {
-  protected readonly config: BoostConfig;
+abstract class GradientBoostingModel extends TreeModel<BoostConfig> {
   protected boost: BoostState | undefined;
 
   protected constructor(name: string, classification: boolean, params: object) {
-    let config: BoostConfig | undefined;
-    super(name, new ParamReader(name, params as Record<string, unknown>), (r) => {
-      config = readConfig(r, classification, name);
-      const { huberDelta, classWeight, ...rest } = config;
-      return classification ? { ...rest, classWeight } : { ...rest, huberDelta };
-    });
-    this.config = config!;
+    super(
+      name,
+      params,
+      (r) => readConfig(r, classification, name),
+      ({ huberDelta, classWeight, ...rest }) =>
+        classification ? { ...rest, classWeight } : { ...rest, huberDelta },
+    );
   }
 
   /** Rounds kept (the best round + 1 with early stopping). */

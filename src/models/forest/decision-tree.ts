@@ -1,13 +1,5 @@
-import type { SerializedEstimator } from '../types.ts';
-import {
-  type ClassifierCriterion,
-  type DecisionTreeParams,
-  ForestClassifier,
-  ForestRegressor,
-  type RegressorCriterion,
-} from './forest-model.ts';
-
-const KIND = { ensemble: false, bootstrap: false, randomSplits: false } as const;
+import type { ForestClassifier, ForestRegressor } from './forest-model.ts';
+import { treeClassifier, treeRegressor } from './forest-model.ts';
 
 /**
  * A CART decision tree classifier grown on histogram bins (gini or entropy), with
@@ -17,16 +9,8 @@ const KIND = { ensemble: false, bootstrap: false, randomSplits: false } as const
  * const tree = new DecisionTreeClassifier({ maxDepth: 3 }).fit([[0], [1], [2], [3]], ['a', 'a', 'b', 'b']);
  * tree.predict([[0.2], [2.7]]); // ['a', 'b']
  */
-export class DecisionTreeClassifier extends ForestClassifier {
-  constructor(params: DecisionTreeParams & ClassifierCriterion = {}) {
-    super('DecisionTreeClassifier', { ...KIND, classification: true }, params);
-  }
-
-  /** Rebuilds a fitted tree from {@link toJSON}'s output. */
-  static fromJSON(json: SerializedEstimator): DecisionTreeClassifier {
-    return new DecisionTreeClassifier(json.params as DecisionTreeParams).load(json);
-  }
-}
+export const DecisionTreeClassifier = treeClassifier('DecisionTree');
+export type DecisionTreeClassifier = ForestClassifier;
 
 /**
  * A CART regression tree: squared error (mean leaves) or absolute error (scikit-learn's
@@ -36,13 +20,5 @@ export class DecisionTreeClassifier extends ForestClassifier {
  * const tree = new DecisionTreeRegressor({ maxDepth: 2 }).fit([[0], [1], [2], [3]], [0, 0, 5, 5]);
  * tree.predict([[2.5]]); // Float64Array [5]
  */
-export class DecisionTreeRegressor extends ForestRegressor {
-  constructor(params: DecisionTreeParams & RegressorCriterion = {}) {
-    super('DecisionTreeRegressor', { ...KIND, classification: false }, params);
-  }
-
-  /** Rebuilds a fitted tree from {@link toJSON}'s output. */
-  static fromJSON(json: SerializedEstimator): DecisionTreeRegressor {
-    return new DecisionTreeRegressor(json.params as DecisionTreeParams).load(json);
-  }
-}
+export const DecisionTreeRegressor = treeRegressor('DecisionTree');
+export type DecisionTreeRegressor = ForestRegressor;

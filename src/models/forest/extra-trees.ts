@@ -1,13 +1,5 @@
-import type { SerializedEstimator } from '../types.ts';
-import {
-  ForestClassifier,
-  type ForestClassifierCriterion,
-  type ForestParams,
-  ForestRegressor,
-  type RegressorCriterion,
-} from './forest-model.ts';
-
-const KIND = { ensemble: true, bootstrap: false, randomSplits: true } as const;
+import type { ForestClassifier, ForestRegressor } from './forest-model.ts';
+import { treeClassifier, treeRegressor } from './forest-model.ts';
 
 /**
  * Extremely randomized trees for classification: each examined feature gets one random
@@ -17,16 +9,8 @@ const KIND = { ensemble: true, bootstrap: false, randomSplits: true } as const;
  * @example
  * const et = new ExtraTreesClassifier({ nEstimators: 100, seed: 3 }).fit(X, y);
  */
-export class ExtraTreesClassifier extends ForestClassifier {
-  constructor(params: ForestParams & ForestClassifierCriterion = {}) {
-    super('ExtraTreesClassifier', { ...KIND, classification: true }, params);
-  }
-
-  /** Rebuilds a fitted model from {@link toJSON}'s output. */
-  static fromJSON(json: SerializedEstimator): ExtraTreesClassifier {
-    return new ExtraTreesClassifier(json.params as ForestParams).load(json);
-  }
-}
+export const ExtraTreesClassifier = treeClassifier('ExtraTrees');
+export type ExtraTreesClassifier = ForestClassifier;
 
 /**
  * Extremely randomized trees for regression (squared or absolute error, every feature per split
@@ -35,13 +19,5 @@ export class ExtraTreesClassifier extends ForestClassifier {
  * @example
  * const et = new ExtraTreesRegressor({ nEstimators: 100 }).fit(X, y);
  */
-export class ExtraTreesRegressor extends ForestRegressor {
-  constructor(params: ForestParams & RegressorCriterion = {}) {
-    super('ExtraTreesRegressor', { ...KIND, classification: false }, params);
-  }
-
-  /** Rebuilds a fitted model from {@link toJSON}'s output. */
-  static fromJSON(json: SerializedEstimator): ExtraTreesRegressor {
-    return new ExtraTreesRegressor(json.params as ForestParams).load(json);
-  }
-}
+export const ExtraTreesRegressor = treeRegressor('ExtraTrees');
+export type ExtraTreesRegressor = ForestRegressor;

@@ -31,7 +31,7 @@ import {
   sampleWeights,
   toFeatureMatrix,
 } from '../input.ts';
-import { ParamReader } from '../params.ts';
+import type { ParamReader } from '../params.ts';
 import { type TreeCommonParams, TreeModel, treeImportances } from '../tree/tree-model.ts';
 import type {
   Classifier,
@@ -101,6 +101,35 @@ export interface ForestKind {
   bootstrap: boolean;
   randomSplits: boolean;
   classification: boolean;
+}
+
+/**
+ * The tree families, each a classifier and a regressor: one tree or an ensemble, whether
+ * bootstrap is on by default, and whether a split takes a random threshold per feature.
+ */
+const FAMILIES = {
+  DecisionTree: { ensemble: false, bootstrap: false, randomSplits: false },
+  RandomForest: { ensemble: true, bootstrap: true, randomSplits: false },
+  ExtraTrees: { ensemble: true, bootstrap: false, randomSplits: true },
+} as const;
+
+/** A tree family's name, the prefix of its two classes' names. */
+export type TreeFamily = keyof typeof FAMILIES;
+
+/** The hyperparameters of each family's classifier and regressor (ensembles have more). */
+interface FamilyParams {
+  DecisionTree: {
+    classifier: DecisionTreeParams & ClassifierCriterion;
+    regressor: DecisionTreeParams & RegressorCriterion;
+  };
+  RandomForest: {
+    classifier: ForestParams & ForestClassifierCriterion;
+    regressor: ForestParams & RegressorCriterion;
+  };
+  ExtraTrees: {
+    classifier: ForestParams & ForestClassifierCriterion;
+    regressor: ForestParams & RegressorCriterion;
+  };
 }
 
 interface ForestConfig {
@@ -223,18 +252,17 @@ interface FitJob {
  * Decision trees, random forests and extra trees: one implementation, the class decides
  * the ensemble size, bootstrap, features per split and split kind.
  */
-abstract class ForestModel extends TreeModel {
-  protected readonly config: ForestConfig;
+abstract class ForestModel extends TreeModel<ForestConfig> {
   protected readonly kind: ForestKind;
   protected oob: number | undefined;
 
   protected constructor(name: string, kind: ForestKind, params: object) {
-    let config: ForestConfig | undefined;
-    super(name, new ParamReader(name, params as Record<string, unknown>), (r) => {
-      config = readConfig(r, kind, name);
-      return configParams(config, kind);
-    });
-    this.config = config!;
+    super(
+      name,
+      params,
+      (r) => readConfig(r, kind, name),
+      (c) => configParams(c, kind),
+    );
     this.kind = kind;
   }
 
@@ -365,6 +393,9 @@ abstract class ForestModel extends TreeModel {
     this.oob = typeof s.oobScore === 'number' ? s.oobScore : undefined;
     return s;
   }
+
+  /** Restores the state written by toJSON into this fresh model. */
+  protected abstract load(json: SerializedEstimator): this;
 }
 
 /** The classifiers among the tree models: labels, probabilities, class weights. */
@@ -465,4 +496,65 @@ export abstract class ForestRegressor extends ForestModel implements Regressor {
     this.restoreForest(json);
     return this;
   }
+}
+
+/** A tree estimator class as {@link treeClassifier} and {@link treeRegressor} make it. */
+export interface TreeEstimatorClass<P, M extends ForestModel> {
+  new (params?: P): M;
+  readonly prototype: M;
+  /** Rebuilds a fitted model from its `toJSON()` output (works unbound too). */
+  fromJSON(json: SerializedEstimator): M;
+}
+
+/**
+ * The class `${family}Classifier` or `${family}Regressor`: a constructor taking the
+ * hyperparameters, and fromJSON, on the shared classifier or regressor implementation.
+ */
+function treeEstimator<M extends ForestModel>(
+  family: TreeFamily,
+  classification: boolean,
+): TreeEstimatorClass<object, M> {
+  const name = `${family}${classification ? 'Classifier' : 'Regressor'}`;
+  const kind: ForestKind = { ...FAMILIES[family], classification };
+  // `class extends` takes one base type: the regressor's base is typed as the classifier's
+  // here (what is used below, the constructor and load, is ForestModel's in both), and
+  // treeClassifier and treeRegressor give each class its own type back
+  const Base: typeof ForestClassifier = classification
+    ? ForestClassifier
+    : (ForestRegressor as unknown as typeof ForestClassifier);
+  const Tree = class extends Base {
+    constructor(params: object = {}) {
+      super(name, kind, params);
+    }
+
+    static fromJSON(json: SerializedEstimator): ForestModel {
+      return new Tree(json.params).load(json);
+    }
+  };
+  Object.defineProperty(Tree, 'name', { value: name });
+  return Tree as unknown as TreeEstimatorClass<object, M>;
+}
+
+/**
+ * The classifier of a tree family.
+ *
+ * @example
+ * const RandomForestClassifier = treeClassifier('RandomForest');
+ */
+export function treeClassifier<F extends TreeFamily>(
+  family: F,
+): TreeEstimatorClass<FamilyParams[F]['classifier'], ForestClassifier> {
+  return treeEstimator(family, true);
+}
+
+/**
+ * The regressor of a tree family.
+ *
+ * @example
+ * const RandomForestRegressor = treeRegressor('RandomForest');
+ */
+export function treeRegressor<F extends TreeFamily>(
+  family: F,
+): TreeEstimatorClass<FamilyParams[F]['regressor'], ForestRegressor> {
+  return treeEstimator(family, false);
 }

@@ -8,7 +8,7 @@ import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { assertFitted, toFeatureMatrix } from '../input.ts';
-import type { ParamReader } from '../params.ts';
+import { type ParamReader, readEstimatorParams } from '../params.ts';
 import { edgesFromJSON, edgesToJSON, treeFromJSON, treeToJSON } from '../serialize.ts';
 import type { ComputeParams, FeatureInput, SerializedEstimator } from '../types.ts';
 import { withParams } from '../with-params.ts';
@@ -36,10 +36,12 @@ export interface TreeModelState {
  * binning, backend choice, prediction through the trees, and JSON of the state.
  *
  * @example
- * class MyTrees extends TreeModel { ... } // see ForestModel and GradientBoostingModel
+ * class MyTrees extends TreeModel<MyConfig> { ... } // see ForestModel and GradientBoostingModel
  */
-export abstract class TreeModel {
+export abstract class TreeModel<C> {
   readonly params: Readonly<Record<string, unknown>>;
+  /** The subclass's own hyperparameters, as its `read` returned them. */
+  protected readonly config: C;
   protected readonly backendChoice: NonNullable<ComputeParams['backend']>;
   protected readonly nThreadsParam: number | null;
   protected readonly seed: number;
@@ -47,27 +49,33 @@ export abstract class TreeModel {
   protected readonly categoricalFeatures: number[];
   protected state: TreeModelState | undefined;
 
+  /**
+   * Reads the hyperparameters: the common ones, then the subclass's (`read`), which
+   * `publish` lists as `params` shows them.
+   */
   protected constructor(
     readonly name: string,
-    reader: ParamReader,
-    readSpecific: (r: ParamReader) => Record<string, unknown>,
+    given: object,
+    read: (r: ParamReader) => C,
+    publish: (config: C) => Record<string, unknown>,
   ) {
-    const compute = reader.compute();
+    const { params, compute, own } = readEstimatorParams(
+      name,
+      given,
+      (r) => ({
+        maxBins: r.int('maxBins', 255, 2, 255),
+        categoricalFeatures: r.indices('categoricalFeatures'),
+        config: read(r),
+      }),
+      ({ maxBins, categoricalFeatures, config }) => ({ ...publish(config), maxBins, categoricalFeatures }),
+    );
+    this.params = params;
+    this.config = own.config;
     this.backendChoice = compute.backend;
     this.nThreadsParam = compute.nThreads;
     this.seed = compute.seed;
-    this.maxBins = reader.int('maxBins', 255, 2, 255);
-    this.categoricalFeatures = reader.indices('categoricalFeatures');
-    const specific = readSpecific(reader);
-    reader.done();
-    this.params = Object.freeze({
-      ...specific,
-      maxBins: this.maxBins,
-      categoricalFeatures: this.categoricalFeatures,
-      seed: this.seed,
-      backend: this.backendChoice,
-      nThreads: this.nThreadsParam,
-    });
+    this.maxBins = own.maxBins;
+    this.categoricalFeatures = own.categoricalFeatures;
   }
 
   /** A new unfitted model of this class with `changes` over these hyperparameters (see withParams). */
