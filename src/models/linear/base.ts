@@ -1,10 +1,18 @@
 import type { BackendChoice } from '../../compute/backend.ts';
 import { nextTurn } from '../../compute/event-loop.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { argmaxLabels, probaRows } from '../classes.ts';
 import { assertFitted } from '../input.ts';
-import { ParamReader } from '../params.ts';
+import { type ParamReader, readEstimatorParams } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
-import type { FeatureInput, FitOptions, LabelInput, SerializedEstimator } from '../types.ts';
+import type {
+  Classifier,
+  FeatureInput,
+  FitOptions,
+  Label,
+  LabelInput,
+  SerializedEstimator,
+} from '../types.ts';
 import { withParams } from '../with-params.ts';
 
 /** What every fitted dense model keeps: its feature count and missing-value fill values. */
@@ -26,21 +34,13 @@ export abstract class DenseEstimator<S extends DenseState> {
 
   protected constructor(
     readonly name: string,
-    given: Readonly<Record<string, unknown>>,
+    given: object,
     readSpecific: (r: ParamReader) => Record<string, unknown>,
   ) {
-    const reader = new ParamReader(name, given);
-    const compute = reader.compute();
+    const { params, compute } = readEstimatorParams(name, given, readSpecific, (own) => own);
+    this.params = params;
     this.backendChoice = compute.backend;
     this.nThreadsParam = compute.nThreads;
-    const specific = readSpecific(reader);
-    reader.done();
-    this.params = Object.freeze({
-      ...specific,
-      seed: compute.seed,
-      backend: compute.backend,
-      nThreads: compute.nThreads,
-    });
   }
 
   /** A new unfitted model of this class with `changes` over these hyperparameters (see withParams). */
@@ -49,6 +49,10 @@ export abstract class DenseEstimator<S extends DenseState> {
   }
 
   abstract fit(X: FeatureInput, y: LabelInput, options?: FitOptions): this;
+
+  abstract get featureImportances(): Float64Array;
+
+  abstract toJSON(): SerializedEstimator;
 
   /**
    * As fit. The dense models' fits are short (one pass of a solver over in-memory
@@ -97,5 +101,36 @@ export abstract class DenseEstimator<S extends DenseState> {
       );
     }
     return { nFeatures: fill.length, fill };
+  }
+}
+
+/** What every fitted dense classifier keeps beside the DenseState: its classes. */
+export interface DenseClassifierState extends DenseState {
+  classes: Label[];
+}
+
+/**
+ * The dense classifiers' answers (logistic regression, naive Bayes): the classes, and
+ * predictProba and predict from the one probability matrix a subclass computes.
+ */
+export abstract class DenseClassifier<S extends DenseClassifierState>
+  extends DenseEstimator<S>
+  implements Classifier
+{
+  readonly estimatorType = 'classifier' as const;
+
+  /** The probability of every class for every row of X: nRows x nClasses, row-major. */
+  protected abstract probabilities(X: FeatureInput): Float64Array;
+
+  get classes(): Label[] {
+    return [...this.fitted().classes];
+  }
+
+  predictProba(X: FeatureInput): number[][] {
+    return probaRows(this.probabilities(X), this.fitted().classes.length);
+  }
+
+  predict(X: FeatureInput): Label[] {
+    return argmaxLabels(this.probabilities(X), this.fitted().classes);
   }
 }

@@ -43,7 +43,7 @@ export abstract class LinearRegressorBase extends DenseEstimator<LinearState> im
     given: object,
     readSpecific: (r: ParamReader) => Record<string, unknown>,
   ) {
-    super(name, given as Record<string, unknown>, (r) => ({
+    super(name, given, (r) => ({
       ...readSpecific(r),
       fitIntercept: r.bool('fitIntercept', true),
     }));

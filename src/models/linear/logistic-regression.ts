@@ -7,11 +7,11 @@ import {
 import { denseBackend } from '../../compute/kernels/table.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
+import { applyClassWeight, type ClassWeight, parseClassWeight } from '../classes.ts';
 import { encodeClasses, encodeWith } from '../input.ts';
+import type { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type {
-  Classifier,
   ComputeParams,
   FeatureInput,
   FitOptions,
@@ -19,7 +19,7 @@ import type {
   LabelInput,
   SerializedEstimator,
 } from '../types.ts';
-import { DenseEstimator, type DenseState } from './base.ts';
+import { DenseClassifier, type DenseClassifierState, DenseEstimator } from './base.ts';
 import { coefficientImportances } from './importances.ts';
 import {
   type AsyncObjective,
@@ -55,8 +55,7 @@ export interface LogisticRegressionParams extends ComputeParams {
   seed?: number;
 }
 
-interface LogisticState extends DenseState {
-  classes: Label[];
+interface LogisticState extends DenseClassifierState {
   /** Score columns: 1 (binary: sigmoid), the class count (softmax), or 0 (one class seen). */
   K: number;
   /** K x p, row-major. */
@@ -70,6 +69,31 @@ interface LogisticState extends DenseState {
 
 const VERSION = 1;
 
+/** LogisticRegression's own hyperparameters, checked, defaults filled in. */
+type LogisticConfig = {
+  penalty: LogisticPenalty;
+  C: number;
+  l1Ratio: number;
+  fitIntercept: boolean;
+  classWeight: ClassWeight;
+  tol: number;
+  maxIter: number;
+};
+
+function readLogisticConfig(r: ParamReader): LogisticConfig {
+  const penalty = r.oneOf<LogisticPenalty>('penalty', 'l2', ['l2', 'l1', 'elasticnet', 'none']);
+  const smooth = penalty === 'l2' || penalty === 'none';
+  return {
+    penalty,
+    C: r.number('C', 1, 0, Number.POSITIVE_INFINITY, true),
+    l1Ratio: r.number('l1Ratio', 0.5, 0, 1),
+    fitIntercept: r.bool('fitIntercept', true),
+    classWeight: parseClassWeight(r.raw('classWeight'), 'LogisticRegression'),
+    tol: r.number('tol', 1e-4, 0),
+    maxIter: r.int('maxIter', smooth ? 100 : 1000, 1),
+  };
+}
+
 /**
  * Logistic regression, binary (sigmoid) and multinomial (softmax over all classes, as
  * scikit-learn's `multi_class='auto'`), minimizing C · Σ_i w_i · logloss_i + penalty,
@@ -82,52 +106,13 @@ const VERSION = 1;
  * m.predict([[0.2], [2.9]]); // ['no', 'yes']
  * m.converged; // true
  */
-export class LogisticRegression extends DenseEstimator<LogisticState> implements Classifier {
-  readonly estimatorType = 'classifier' as const;
-  private readonly penalty: LogisticPenalty;
-  private readonly C: number;
-  private readonly l1Ratio: number;
-  private readonly fitIntercept: boolean;
-  private readonly classWeight: ClassWeight;
-  private readonly tol: number;
-  private readonly maxIter: number;
+export class LogisticRegression extends DenseClassifier<LogisticState> {
+  /** The hyperparameters fit uses (this.params, typed). */
+  private readonly config: LogisticConfig;
 
   constructor(params: LogisticRegressionParams = {}) {
-    let read: {
-      penalty: LogisticPenalty;
-      C: number;
-      l1Ratio: number;
-      fitIntercept: boolean;
-      classWeight: ClassWeight;
-      tol: number;
-      maxIter: number;
-    } | null = null;
-    super('LogisticRegression', params as Record<string, unknown>, (r) => {
-      const penalty = r.oneOf<LogisticPenalty>('penalty', 'l2', ['l2', 'l1', 'elasticnet', 'none']);
-      const smooth = penalty === 'l2' || penalty === 'none';
-      read = {
-        penalty,
-        C: r.number('C', 1, 0, Number.POSITIVE_INFINITY, true),
-        l1Ratio: r.number('l1Ratio', 0.5, 0, 1),
-        fitIntercept: r.bool('fitIntercept', true),
-        classWeight: parseClassWeight(r.raw('classWeight'), 'LogisticRegression'),
-        tol: r.number('tol', 1e-4, 0),
-        maxIter: r.int('maxIter', smooth ? 100 : 1000, 1),
-      };
-      return read;
-    });
-    const p = read!;
-    this.penalty = p.penalty;
-    this.C = p.C;
-    this.l1Ratio = p.l1Ratio;
-    this.fitIntercept = p.fitIntercept;
-    this.classWeight = p.classWeight;
-    this.tol = p.tol;
-    this.maxIter = p.maxIter;
-  }
-
-  get classes(): Label[] {
-    return [...this.fitted().classes];
+    super('LogisticRegression', params, readLogisticConfig);
+    this.config = this.params as LogisticConfig;
   }
 
   /** Coefficients, one row per score column (1 for binary, one per class otherwise). */
@@ -205,11 +190,12 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
       };
       return { finish: () => state };
     }
-    const w = applyClassWeight(data.weight, codes, classes, this.classWeight);
-    for (let i = 0; i < n; i++) w[i]! *= this.C;
+    const w = applyClassWeight(data.weight, codes, classes, this.config.classWeight);
+    for (let i = 0; i < n; i++) w[i]! *= this.config.C;
     const target = this.target(n * p * K);
-    const l2 = this.penalty === 'l2' ? 1 : this.penalty === 'elasticnet' ? 1 - this.l1Ratio : 0;
-    const l1 = this.penalty === 'l1' ? 1 : this.penalty === 'elasticnet' ? this.l1Ratio : 0;
+    const { penalty, l1Ratio } = this.config;
+    const l2 = penalty === 'l2' ? 1 : penalty === 'elasticnet' ? 1 - l1Ratio : 0;
+    const l1 = penalty === 'l1' ? 1 : penalty === 'elasticnet' ? l1Ratio : 0;
     const nCoef = K * p;
     let dataLoss = 0;
     // The solver's objective: the data loss (from the kernel) plus the L2 part of the
@@ -223,7 +209,7 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
           g[j]! += l2 * theta[j]!;
         }
       }
-      if (!this.fitIntercept) g.fill(0, nCoef);
+      if (!this.config.fitIntercept) g.fill(0, nCoef);
       return total;
     };
     const args = [data.X.data, n, p, K, codes, w] as const;
@@ -235,8 +221,8 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
     let totalWeight = 0;
     for (let i = 0; i < n; i++) totalWeight += w[i]!;
     const solverOptions = {
-      maxIter: this.maxIter,
-      tol: this.tol,
+      maxIter: this.config.maxIter,
+      tol: this.config.tol,
       onIteration: this.iterationReporter(options, classes, data.fill, K, () => dataLoss / totalWeight),
     };
     let steps: SolverSteps;
@@ -325,18 +311,10 @@ export class LogisticRegression extends DenseEstimator<LogisticState> implements
     return out;
   }
 
-  private probabilities(X: FeatureInput): Float64Array {
+  protected probabilities(X: FeatureInput): Float64Array {
     const s = this.fitted();
     const z = this.decisionFunction(X);
     return s.K === 0 ? new Float64Array(z.length).fill(1) : linkProbabilities(z, s.K);
-  }
-
-  predictProba(X: FeatureInput): number[][] {
-    return probaRows(this.probabilities(X), this.fitted().classes.length);
-  }
-
-  predict(X: FeatureInput): Label[] {
-    return argmaxLabels(this.probabilities(X), this.fitted().classes);
   }
 
   toJSON(): SerializedEstimator {

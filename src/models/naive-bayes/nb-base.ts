@@ -1,24 +1,15 @@
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { argmaxLabels, probaRows } from '../classes.ts';
 import { encodeClasses } from '../input.ts';
-import { DenseEstimator, type DenseState } from '../linear/base.ts';
+import { DenseClassifier, type DenseClassifierState, DenseEstimator } from '../linear/base.ts';
 import { predictionFeatures, type TrainingData, trainingData } from '../linear/prepared.ts';
 import { softmaxRows } from '../linear/softmax.ts';
 import type { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
-import type {
-  Classifier,
-  FeatureInput,
-  FitOptions,
-  Label,
-  LabelInput,
-  SerializedEstimator,
-} from '../types.ts';
+import type { FeatureInput, FitOptions, Label, LabelInput, SerializedEstimator } from '../types.ts';
 
 /** A fitted naive Bayes model: classes and its per-class tables (meaning set by the subclass). */
-export interface NbState extends DenseState {
-  classes: Label[];
+export interface NbState extends DenseClassifierState {
   /** log P(class). */
   classLogPrior: Float64Array;
   /** Named per-class tables (nClasses x nFeatures, row-major), e.g. means and variances. */
@@ -32,17 +23,7 @@ const VERSION = 1;
  * probabilities from joint log-likelihoods (normalized by log-sum-exp), and JSON.
  * A subclass learns its tables from the rows of each class and scores rows with them.
  */
-export abstract class NaiveBayes extends DenseEstimator<NbState> implements Classifier {
-  readonly estimatorType = 'classifier' as const;
-
-  protected constructor(
-    name: string,
-    given: object,
-    readSpecific: (r: ParamReader) => Record<string, unknown>,
-  ) {
-    super(name, given as Record<string, unknown>, readSpecific);
-  }
-
+export abstract class NaiveBayes extends DenseClassifier<NbState> {
   /** Learns the per-class tables. */
   protected abstract learn(
     data: TrainingData,
@@ -55,10 +36,6 @@ export abstract class NaiveBayes extends DenseEstimator<NbState> implements Clas
 
   /** Rejects features the model cannot take (e.g. negative counts); none by default. */
   protected checkFeatures(_X: ColumnMatrix): void {}
-
-  get classes(): Label[] {
-    return [...this.fitted().classes];
-  }
 
   /** Naive Bayes keeps no single per-feature weight: all 0. */
   get featureImportances(): Float64Array {
@@ -112,16 +89,8 @@ export abstract class NaiveBayes extends DenseEstimator<NbState> implements Clas
     return jll;
   }
 
-  private probabilities(X: FeatureInput): Float64Array {
+  protected probabilities(X: FeatureInput): Float64Array {
     return softmaxRows(this.jointLogLikelihood(X), this.fitted().classes.length);
-  }
-
-  predictProba(X: FeatureInput): number[][] {
-    return probaRows(this.probabilities(X), this.fitted().classes.length);
-  }
-
-  predict(X: FeatureInput): Label[] {
-    return argmaxLabels(this.probabilities(X), this.fitted().classes);
   }
 
   toJSON(): SerializedEstimator {

@@ -32,6 +32,9 @@ export interface Neighbours {
   k: number;
 }
 
+/** Format version of the k-NN estimators' JSON state. */
+const VERSION = 1;
+
 /**
  * What the k-NN classifier and regressor share: parameters, the exact brute-force
  * search on the backend (blocked distance computation: js, native, gpu), neighbour
@@ -39,7 +42,7 @@ export interface Neighbours {
  */
 export abstract class KNeighborsBase<S extends KnnState> extends DenseEstimator<S> {
   protected constructor(name: string, params: KNeighborsParams) {
-    super(name, params as Record<string, unknown>, (r) => ({
+    super(name, params, (r) => ({
       nNeighbors: r.int('nNeighbors', 5, 1),
       weights: r.oneOf('weights', 'uniform', ['uniform', 'distance']),
       metric: r.oneOf<Metric>('metric', 'euclidean', ['euclidean', 'manhattan', 'cosine']),
@@ -127,9 +130,9 @@ export abstract class KNeighborsBase<S extends KnnState> extends DenseEstimator<
     return new Float64Array(this.fitted().nFeatures);
   }
 
-  protected knnJSON(version: number, extra: Record<string, unknown>): SerializedEstimator {
+  protected knnJSON(extra: Record<string, unknown>): SerializedEstimator {
     const s = this.fitted();
-    return this.serialize(version, {
+    return this.serialize(VERSION, {
       nRows: s.nRows,
       X: encodeArray(s.X),
       weight: encodeArray(s.weight),
@@ -137,8 +140,8 @@ export abstract class KNeighborsBase<S extends KnnState> extends DenseEstimator<
     });
   }
 
-  protected static readKnn(json: SerializedEstimator, type: string, version: number): KnnState {
-    const common = DenseEstimator.readCommon(json, type, version);
+  protected static readKnn(json: SerializedEstimator, type: string): KnnState {
+    const common = DenseEstimator.readCommon(json, type, VERSION);
     const st = json.state;
     const nRows = st.nRows;
     const X = decodeArray(st.X, 'f64', 'state.X');

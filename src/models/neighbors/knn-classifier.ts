@@ -17,8 +17,6 @@ interface ClassifierState extends KnnState {
   codes: Int32Array;
 }
 
-const VERSION = 1;
-
 /**
  * k-nearest-neighbour classification by exact brute-force search: the class
  * probabilities of a row are its k neighbours' votes (uniform or by 1/distance, times
@@ -79,12 +77,12 @@ export class KNeighborsClassifier extends KNeighborsBase<ClassifierState> implem
 
   toJSON(): SerializedEstimator {
     const s = this.fitted();
-    return this.knnJSON(VERSION, { classes: s.classes, codes: encodeArray(s.codes) });
+    return this.knnJSON({ classes: s.classes, codes: encodeArray(s.codes) });
   }
 
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
   static fromJSON(json: SerializedEstimator): KNeighborsClassifier {
-    const base = KNeighborsBase.readKnn(json, 'KNeighborsClassifier', VERSION);
+    const base = KNeighborsBase.readKnn(json, 'KNeighborsClassifier');
     const classes = json.state.classes as Label[];
     const codes = decodeArray(json.state.codes, 'i32', 'state.codes');
     if (

@@ -8,8 +8,6 @@ interface RegressorState extends KnnState {
   y: Float64Array;
 }
 
-const VERSION = 1;
-
 /**
  * k-nearest-neighbour regression by exact brute-force search: the prediction is the
  * weighted mean of the k neighbours' targets (uniform or 1/distance, times sample weights).
@@ -53,12 +51,12 @@ export class KNeighborsRegressor extends KNeighborsBase<RegressorState> implemen
   }
 
   toJSON(): SerializedEstimator {
-    return this.knnJSON(VERSION, { y: encodeArray(this.fitted().y) });
+    return this.knnJSON({ y: encodeArray(this.fitted().y) });
   }
 
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
   static fromJSON(json: SerializedEstimator): KNeighborsRegressor {
-    const base = KNeighborsBase.readKnn(json, 'KNeighborsRegressor', VERSION);
+    const base = KNeighborsBase.readKnn(json, 'KNeighborsRegressor');
     const y = decodeArray(json.state.y, 'f64', 'state.y');
     if (y.length !== base.nRows)
       throw new ValidationError('state.y must hold one target per training row', { path: 'state.y' });
