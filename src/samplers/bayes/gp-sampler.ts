@@ -27,14 +27,14 @@
  */
 import type { ParamSet } from '../../core/trial.ts';
 import type { Rng, SearchSpace } from '../../space/types.ts';
-import { freshSeed, nextPosition } from '../position.ts';
-import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
+import type { Suggestion, TrialHistory } from '../types.ts';
 import { logExpectedImprovement } from './acquisition.ts';
-import { InitialDesign, sobolPoints, suggestionRng } from './design.ts';
-import { type Coordinate, coordinates, featureOf, paramsKey, triedKeys, unitPoint } from './encode.ts';
+import { sobolPoints } from './design.ts';
+import { featureOf, paramsKey, triedKeys, unitPoint } from './encode.ts';
 import { fitHyperparameters, GaussianProcess, type GpData, gaussian } from './gp.ts';
 import type { KernelLayout } from './kernel.ts';
-import { gpTargets, initialDesignSize, observations } from './observations.ts';
+import { ModelSampler } from './model-sampler.ts';
+import { type GpTarget, gpTargets, initialDesignSize, type Observation } from './observations.ts';
 import { warpTargets } from './warp.ts';
 
 /** Options of the GP sampler. */
@@ -59,32 +59,25 @@ const REFINE_STARTS = 5;
  * const sampler = new GpSampler(space, { seed: 1 });
  * const s = sampler.suggest(history);
  */
-export class GpSampler implements Sampler {
-  readonly name = 'bayesian';
-  readonly space: SearchSpace;
-  readonly seed: number;
-  readonly initialTrials: number;
-  private readonly coords: Coordinate[];
+export class GpSampler extends ModelSampler<GpTarget> {
   private readonly layout: KernelLayout;
-  private readonly design: InitialDesign;
   private lastTheta: Float64Array | undefined;
 
   constructor(space: SearchSpace, options: GpSamplerOptions = {}) {
-    this.space = space;
-    this.seed = options.seed ?? freshSeed();
-    this.initialTrials = options.initialTrials ?? initialDesignSize(space.dimensions);
-    this.coords = coordinates(space);
+    super(space, options.seed, options.initialTrials ?? initialDesignSize(space.dimensions), 'gp');
     this.layout = { dims: this.coords.length, categorical: this.coords.map((c) => c.categories > 0) };
-    this.design = new InitialDesign(space, this.seed);
   }
 
-  suggest(history: TrialHistory): Suggestion {
-    const position = nextPosition(history);
-    const targets = gpTargets(observations(history));
-    if (position < this.initialTrials || this.coords.length === 0 || targets.length < 2) {
-      return { params: this.design.at(position) };
-    }
-    const rng = suggestionRng(this.seed, 'gp', position);
+  protected usable(observed: Observation[]): GpTarget[] {
+    return gpTargets(observed);
+  }
+
+  protected suggestFromModel(
+    history: TrialHistory,
+    targets: GpTarget[],
+    rng: Rng,
+    position: number,
+  ): Suggestion {
     const n = targets.length;
     const D = this.layout.dims;
     const X = new Float64Array(n * D);
@@ -176,7 +169,7 @@ export class GpSampler implements Sampler {
   private searchAcquisition(
     gp: GaussianProcess,
     best: number,
-    targets: readonly { params: ParamSet; loss: number }[],
+    targets: readonly GpTarget[],
     rng: Rng,
     position: number,
   ): ParamSet[] {

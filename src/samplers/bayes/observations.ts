@@ -59,6 +59,12 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
+/** A trial as the GP regresses on it. */
+export interface GpTarget {
+  params: ParamSet;
+  loss: number;
+}
+
 /**
  * The loss the GP regresses on for each observation (rules in the module comment);
  * empty when no trial has reported a value yet.
@@ -66,7 +72,7 @@ function median(values: number[]): number {
  * @example
  * gpTargets(observations(history)); // [{ params, loss }, ...]
  */
-export function gpTargets(obs: readonly Observation[]): { params: ParamSet; loss: number }[] {
+export function gpTargets(obs: readonly Observation[]): GpTarget[] {
   const completed = obs.filter((o) => o.kind === 'completed').map((o) => o.loss);
   const reported = obs.filter((o) => o.kind !== 'failed').map((o) => o.loss);
   if (reported.length === 0) return [];

@@ -19,11 +19,10 @@
 import type { ParamSet } from '../../core/trial.ts';
 import { normalCdf, normalQuantile } from '../../space/normal.ts';
 import type { Rng, SearchSpace } from '../../space/types.ts';
-import { freshSeed, nextPosition } from '../position.ts';
-import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
-import { InitialDesign, suggestionRng } from './design.ts';
-import { type Coordinate, coordinates, paramsKey, triedKeys, unitOf } from './encode.ts';
-import { observations, rankForTpe } from './observations.ts';
+import type { Suggestion, TrialHistory } from '../types.ts';
+import { paramsKey, triedKeys, unitOf } from './encode.ts';
+import { ModelSampler } from './model-sampler.ts';
+import { type Observation, rankForTpe } from './observations.ts';
 
 /** Options of the TPE sampler. */
 export interface TPESamplerOptions {
@@ -79,31 +78,19 @@ export function tpeStartupSize(dimensions: number): number {
  * const sampler = new TPESampler(space, { seed: 3 });
  * sampler.suggest(history);
  */
-export class TPESampler implements Sampler {
-  readonly name = 'bayesian';
-  readonly space: SearchSpace;
-  readonly seed: number;
-  readonly initialTrials: number;
-  private readonly coords: Coordinate[];
+export class TPESampler extends ModelSampler<Observation> {
   private readonly nCandidates: number;
-  private readonly design: InitialDesign;
 
   constructor(space: SearchSpace, options: TPESamplerOptions = {}) {
-    this.space = space;
-    this.seed = options.seed ?? freshSeed();
-    this.initialTrials = options.initialTrials ?? tpeStartupSize(space.dimensions);
+    super(space, options.seed, options.initialTrials ?? tpeStartupSize(space.dimensions), 'tpe');
     this.nCandidates = options.candidates ?? 24;
-    this.coords = coordinates(space);
-    this.design = new InitialDesign(space, this.seed);
   }
 
-  suggest(history: TrialHistory): Suggestion {
-    const position = nextPosition(history);
-    const ranked = rankForTpe(observations(history));
-    if (position < this.initialTrials || this.coords.length === 0 || ranked.length < 2) {
-      return { params: this.design.at(position) };
-    }
-    const rng = suggestionRng(this.seed, 'tpe', position);
+  protected usable(observed: Observation[]): Observation[] {
+    return rankForTpe(observed);
+  }
+
+  protected suggestFromModel(history: TrialHistory, ranked: Observation[], rng: Rng): Suggestion {
     const nGood = goodCount(ranked.length);
     const good = ranked.slice(0, nGood).map((o) => this.component(o.params));
     const bad = [...ranked.slice(nGood).map((o) => o.params), ...history.pending.map((p) => p.params)].map(
