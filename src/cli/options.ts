@@ -31,6 +31,22 @@ function inRange(n: number, range: NumberRange): boolean {
   );
 }
 
+/** A parser for a number that `valid` accepts within `range`, else "expected a(n) <kind> ...". */
+function numericOption(
+  article: 'a' | 'an',
+  kind: string,
+  valid: (n: number) => boolean,
+  range: NumberRange,
+): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !valid(n) || !inRange(n, range)) {
+      throw new InvalidArgumentError(`expected ${article} ${describe(kind, range)}`);
+    }
+    return n;
+  };
+}
+
 /**
  * A parser for a finite number within `range`.
  *
@@ -38,13 +54,7 @@ function inRange(n: number, range: NumberRange): boolean {
  * command.option('--timeout-minutes <n>', 'time budget', numberOption({ above: 0 }));
  */
 export function numberOption(range: NumberRange = {}): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || !inRange(n, range)) {
-      throw new InvalidArgumentError(`expected a ${describe('number', range)}`);
-    }
-    return n;
-  };
+  return numericOption('a', 'number', Number.isFinite, range);
 }
 
 /**
@@ -54,13 +64,7 @@ export function numberOption(range: NumberRange = {}): (value: string) => number
  * command.option('--max-trials <n>', 'most trials', integerOption({ min: 1 }));
  */
 export function integerOption(range: NumberRange = {}): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isSafeInteger(n) || !inRange(n, range)) {
-      throw new InvalidArgumentError(`expected an ${describe('integer', range)}`);
-    }
-    return n;
-  };
+  return numericOption('an', 'integer', Number.isSafeInteger, range);
 }
 
 /**
