@@ -2,6 +2,9 @@ import { parseBackendChoice } from '../compute/backend.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { ComputeParams } from './types.ts';
 
+/** backend, nThreads and seed as read: the hyperparameters every estimator has. */
+export type ComputeSettings = Required<ComputeParams> & { seed: number };
+
 /**
  * Reads hyperparameters for one estimator, checking each as it is read and, at the
  * end, that no unknown name was given. Errors name the estimator, the parameter and
@@ -100,7 +103,7 @@ export class ParamReader {
   }
 
   /** backend, nThreads and seed, common to every estimator. */
-  compute(): Required<ComputeParams> & { seed: number } {
+  compute(): ComputeSettings {
     const backendValue = this.raw('backend') ?? 'auto';
     if (typeof backendValue !== 'string') this.fail('backend', 'a backend name', backendValue);
     const backend = parseBackendChoice(backendValue, `${this.owner}.backend`);
@@ -130,7 +133,7 @@ export class ParamReader {
 export interface EstimatorParams<O> {
   /** Every hyperparameter, checked, defaults filled in: the estimator's own, then seed, backend and nThreads. */
   params: Readonly<Record<string, unknown>>;
-  compute: Required<ComputeParams> & { seed: number };
+  compute: ComputeSettings;
   /** What `readOwn` returned. */
   own: O;
 }

@@ -364,7 +364,16 @@ abstract class GradientBoostingModel extends TreeModel<BoostConfig> {
       evalData = { bins, nRows: Xe.nRows, y: ye, w: new Float64Array(Xe.nRows).fill(1) };
     }
     const { features: _f, ...base } = this.growData(binned);
-    const run = new BoostingRun(this.config, loss, base, y, w, this.seed, evalData, options.onIteration);
+    const run = new BoostingRun(
+      this.config,
+      loss,
+      base,
+      y,
+      w,
+      this.compute.seed,
+      evalData,
+      options.onIteration,
+    );
     return { run, edges: binned.edges, backend: this.backend() };
   }
 

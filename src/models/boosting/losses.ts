@@ -24,16 +24,7 @@ export interface BoostingLoss {
   loss(y: Float64Array, F: Float64Array, w: Float64Array): number;
 }
 
-function weightedMean(y: Float64Array, w: Float64Array): number {
-  let s = 0;
-  let t = 0;
-  for (let i = 0; i < y.length; i++) {
-    s += w[i]! * y[i]!;
-    t += w[i]!;
-  }
-  return s / t;
-}
-
+/** The weighted mean of term(i) over the rows of non-zero weight. */
 function meanOf(w: Float64Array, term: (i: number) => number): number {
   let s = 0;
   let t = 0;
@@ -50,7 +41,7 @@ export const squaredError: BoostingLoss = {
   metric: 'l2',
   nOut: 1,
   medianLeaves: false,
-  init: (y, w) => Float64Array.of(weightedMean(y, w)),
+  init: (y, w) => Float64Array.of(meanOf(w, (i) => y[i]!)),
   gradients(y, F, w, _k, g, h) {
     for (let i = 0; i < y.length; i++) {
       g[i] = w[i]! * (F[i]! - y[i]!);
@@ -111,7 +102,8 @@ export const binaryLogLoss: BoostingLoss = {
   nOut: 1,
   medianLeaves: false,
   init(y, w) {
-    const p = Math.min(Math.max(weightedMean(y, w), EPS), 1 - EPS);
+    const mean = meanOf(w, (i) => y[i]!);
+    const p = Math.min(Math.max(mean, EPS), 1 - EPS);
     return Float64Array.of(Math.log(p / (1 - p)));
   },
   gradients(y, F, w, _k, g, h) {

@@ -339,7 +339,7 @@ abstract class ForestModel extends TreeModel<ForestConfig> {
       weight,
       params,
       nTrees: c.nEstimators,
-      seed: this.seed,
+      seed: this.compute.seed,
       bootstrapSamples,
       balancedSubsample,
     };

@@ -8,7 +8,7 @@ import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { assertFitted, toFeatureMatrix } from '../input.ts';
-import { type ParamReader, readEstimatorParams } from '../params.ts';
+import { type ComputeSettings, type ParamReader, readEstimatorParams } from '../params.ts';
 import { edgesFromJSON, edgesToJSON, treeFromJSON, treeToJSON } from '../serialize.ts';
 import type { ComputeParams, FeatureInput, SerializedEstimator } from '../types.ts';
 import { withParams } from '../with-params.ts';
@@ -42,11 +42,9 @@ export abstract class TreeModel<C> {
   readonly params: Readonly<Record<string, unknown>>;
   /** The subclass's own hyperparameters, as its `read` returned them. */
   protected readonly config: C;
-  protected readonly backendChoice: NonNullable<ComputeParams['backend']>;
-  protected readonly nThreadsParam: number | null;
-  protected readonly seed: number;
-  protected readonly maxBins: number;
-  protected readonly categoricalFeatures: number[];
+  /** backend, nThreads and seed. */
+  protected readonly compute: ComputeSettings;
+  protected readonly binning: { maxBins: number; categoricalFeatures: number[] };
   protected state: TreeModelState | undefined;
 
   /**
@@ -63,19 +61,18 @@ export abstract class TreeModel<C> {
       name,
       given,
       (r) => ({
-        maxBins: r.int('maxBins', 255, 2, 255),
-        categoricalFeatures: r.indices('categoricalFeatures'),
+        binning: {
+          maxBins: r.int('maxBins', 255, 2, 255),
+          categoricalFeatures: r.indices('categoricalFeatures'),
+        },
         config: read(r),
       }),
-      ({ maxBins, categoricalFeatures, config }) => ({ ...publish(config), maxBins, categoricalFeatures }),
+      ({ binning, config }) => ({ ...publish(config), ...binning }),
     );
     this.params = params;
     this.config = own.config;
-    this.backendChoice = compute.backend;
-    this.nThreadsParam = compute.nThreads;
-    this.seed = compute.seed;
-    this.maxBins = own.maxBins;
-    this.categoricalFeatures = own.categoricalFeatures;
+    this.compute = compute;
+    this.binning = own.binning;
   }
 
   /** A new unfitted model of this class with `changes` over these hyperparameters (see withParams). */
@@ -97,16 +94,16 @@ export abstract class TreeModel<C> {
   }
 
   protected backend(): BackendName {
-    return selectBackend(this.backendChoice, 'trees');
+    return selectBackend(this.compute.backend, 'trees');
   }
 
   protected threads(): number {
-    return this.nThreadsParam ?? defaultThreads();
+    return this.compute.nThreads ?? defaultThreads();
   }
 
   /** Bins the training matrix with this model's binning parameters. */
   protected binTraining(X: ColumnMatrix): BinnedMatrix {
-    for (const c of this.categoricalFeatures) {
+    for (const c of this.binning.categoricalFeatures) {
       if (c >= X.nCols) {
         throw new ValidationError(
           `${this.name}: categoricalFeatures has column ${c}, but X has ${X.nCols} columns`,
@@ -117,9 +114,9 @@ export abstract class TreeModel<C> {
       }
     }
     return binFeatures(X, {
-      maxBins: this.maxBins,
-      categorical: this.categoricalFeatures,
-      seed: this.seed,
+      maxBins: this.binning.maxBins,
+      categorical: this.binning.categoricalFeatures,
+      seed: this.compute.seed,
       backend: this.binningBackend(),
       nThreads: this.threads(),
     });
