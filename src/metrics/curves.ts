@@ -59,7 +59,25 @@ export function curveTable(yTrue: LabelArray, scores: ScoreInput, options: Curve
   return thresholdTable(column, isPositive, t.weight);
 }
 
-function requireClasses(t: ThresholdTable, curve: string, needNegatives: boolean): void {
+/** A binary curve's table and its cumulative true and false positive counts, one per distinct score (descending). */
+interface CurveCounts {
+  t: ThresholdTable;
+  tps: Float64Array;
+  fps: Float64Array;
+}
+
+/**
+ * The counts every binary curve is drawn from (see curveTable); `curve` names it in the
+ * error when yTrue has no positive sample, or no negative one where `needNegatives`.
+ */
+function curveCounts(
+  yTrue: LabelArray,
+  scores: ScoreInput,
+  options: CurveOptions,
+  curve: string,
+  needNegatives: boolean,
+): CurveCounts {
+  const t = curveTable(yTrue, scores, options);
   if (!(t.totalPos > 0)) {
     throw new ValidationError(`${curve} is undefined: yTrue has no samples of the positive label.`, {
       path: 'yTrue',
@@ -70,9 +88,6 @@ function requireClasses(t: ThresholdTable, curve: string, needNegatives: boolean
       path: 'yTrue',
     });
   }
-}
-
-function cumulative(t: ThresholdTable): { tps: Float64Array; fps: Float64Array } {
   const m = t.values.length;
   const tps = new Float64Array(m);
   const fps = new Float64Array(m);
@@ -84,7 +99,7 @@ function cumulative(t: ThresholdTable): { tps: Float64Array; fps: Float64Array }
     tps[i] = tp;
     fps[i] = fp;
   }
-  return { tps, fps };
+  return { t, tps, fps };
 }
 
 /**
@@ -100,9 +115,7 @@ export function rocCurve(
   scores: ScoreInput,
   options: CurveOptions & { dropIntermediate?: boolean } = {},
 ): RocPoint[] {
-  const t = curveTable(yTrue, scores, options);
-  requireClasses(t, 'The ROC curve', true);
-  const { tps, fps } = cumulative(t);
+  const { t, tps, fps } = curveCounts(yTrue, scores, options, 'The ROC curve', true);
   const m = tps.length;
   const points: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: t.values[0]! + 1 }];
   const drop = options.dropIntermediate !== false && m > 2;
@@ -130,9 +143,7 @@ export function precisionRecallCurve(
   scores: ScoreInput,
   options: CurveOptions = {},
 ): PrecisionRecallPoint[] {
-  const t = curveTable(yTrue, scores, options);
-  requireClasses(t, 'The precision-recall curve', false);
-  const { tps, fps } = cumulative(t);
+  const { t, tps, fps } = curveCounts(yTrue, scores, options, 'The precision-recall curve', false);
   const points: PrecisionRecallPoint[] = [];
   for (let i = tps.length - 1; i >= 0; i--) {
     const predicted = tps[i]! + fps[i]!;
@@ -159,9 +170,7 @@ export function cumulativeGainsCurve(
   scores: ScoreInput,
   options: CurveOptions = {},
 ): GainsPoint[] {
-  const t = curveTable(yTrue, scores, options);
-  requireClasses(t, 'The cumulative gains curve', false);
-  const { tps, fps } = cumulative(t);
+  const { t, tps, fps } = curveCounts(yTrue, scores, options, 'The cumulative gains curve', false);
   const total = t.totalPos + t.totalNeg;
   const points: GainsPoint[] = [{ fraction: 0, value: 0, threshold: t.values[0]! + 1 }];
   for (let i = 0; i < tps.length; i++) {
