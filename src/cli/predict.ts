@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { AutoMLPipeline } from '../automl/pipeline.ts';
 import { predictCsv } from '../automl/score-table.ts';
-import { checkOutputFile } from '../core/files.ts';
 import { ValidationError } from '../core/errors.ts';
+import { checkOutputFile } from '../core/files.ts';
 import { modelFileFor } from './model-ref.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE } from './signals.ts';

@@ -2,7 +2,13 @@
 // (`mlsweep: <what>`, plus a hint where to read more) and exit code 2, never a stack trace;
 // a job that failed is exit code 1; only a bug in mlsweep prints a stack trace.
 import { type Command, CommanderError } from 'commander';
-import { BackendUnavailableError, ConfigError, DataError, MlsweepError, ValidationError } from '../core/errors.ts';
+import {
+  BackendUnavailableError,
+  ConfigError,
+  DataError,
+  MlsweepError,
+  ValidationError,
+} from '../core/errors.ts';
 
 /** Exit code of a usage error or of input mlsweep cannot use (the README's contract). */
 export const USAGE_EXIT_CODE = 2;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { copyAtomic } from '../core/files.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
+import { copyAtomic } from '../core/files.ts';
 import { safeSubpath } from '../tracking/artifacts.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
 import { checkAlias, checkModelName, type ModelReference, parseModelUri } from './names.ts';

@@ -1,8 +1,8 @@
 import type { AutoMLPipeline } from '../automl/pipeline.ts';
 import type { AutoMLResult } from '../automl/types.ts';
+import { DataError, ValidationError } from '../core/errors.ts';
 import type { Table } from '../data/table.ts';
 import { isNumericColumn } from '../data/table.ts';
-import { DataError, ValidationError } from '../core/errors.ts';
 import { summarizeTrials } from '../sweep/summary.ts';
 import { classificationQuality } from './quality.ts';
 import type { AutomlReportSection, ReportInput } from './types.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, normalize, relative, sep } from 'node:path';
-import { copyAtomic } from '../core/files.ts';
 import { ValidationError } from '../core/errors.ts';
+import { copyAtomic } from '../core/files.ts';
 
 /**
  * Copies a file or a directory (recursively) into `root/artifactPath/`, keeping its base

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DataError, ValidationError } from '../../src/core/errors.ts';
 import { parseCsv, readCsv, sniffDelimiter } from '../../src/data/read-csv.ts';
 import { CsvTokenizer } from '../../src/data/tokenizer.ts';
 import { parseDatetime, parseNumber } from '../../src/data/values.ts';
-import { DataError, ValidationError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-csv-'));
 function file(name: string, text: string): string {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { column } from '../../src/compute/matrix.ts';
 import { mulberry32 } from '../../src/compute/rng.ts';
+import { DataError, NotFittedError } from '../../src/core/errors.ts';
 import { Featurizer } from '../../src/data/featurizer.ts';
 import { parseCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
-import { DataError, NotFittedError } from '../../src/core/errors.ts';
 
 const train = parseCsv(
   [

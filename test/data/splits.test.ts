@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ConfigError, ValidationError } from '../../src/core/errors.ts';
 import {
   chooseValidation,
   groupKFold,
@@ -8,7 +9,6 @@ import {
   loadFixedSplits,
   stratifiedKFold,
 } from '../../src/data/splits.ts';
-import { ConfigError, ValidationError } from '../../src/core/errors.ts';
 
 function coversOnce(splits: { train: Int32Array; test: Int32Array }[], n: number): void {
   const seen = new Int32Array(n);

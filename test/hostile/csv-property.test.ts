@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { MlsweepError } from '../../src/core/errors.ts';
 import { parseCsv, readCsv } from '../../src/data/read-csv.ts';
 import { isNumericColumn } from '../../src/data/table.ts';
-import { MlsweepError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-csv-property-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

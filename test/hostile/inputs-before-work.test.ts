@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { automl } from '../../src/automl/automl.ts';
-import { Table } from '../../src/data/table.ts';
 import { DataError } from '../../src/core/errors.ts';
+import { Table } from '../../src/data/table.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-inputs-'));

@@ -13,9 +13,9 @@ import { automl } from '../../src/automl/automl.ts';
 import { resolveTask } from '../../src/automl/prepare.ts';
 import { evaluatePipeline } from '../../src/automl/score-table.ts';
 import { inferTask } from '../../src/automl/target.ts';
+import { DataError } from '../../src/core/errors.ts';
 import { readCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
-import { DataError } from '../../src/core/errors.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-labels-'));

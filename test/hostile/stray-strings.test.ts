@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { predictCsv } from '../../src/automl/score-table.ts';
+import { DataError } from '../../src/core/errors.ts';
 import { parseCsv, readCsv } from '../../src/data/read-csv.ts';
 import { StrayTally } from '../../src/data/strays.ts';
-import { DataError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-stray-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
