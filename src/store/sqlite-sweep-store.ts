@@ -113,7 +113,7 @@ export class SqliteSweepStore implements SweepStore {
     const ids = store
       .sql(
         `SELECT r.run_id FROM runs r JOIN tags t ON t.run_id = r.run_id
-         WHERE t.key = ? AND t.value = 'sweep' ORDER BY r.start_time, r.run_id`,
+         WHERE t.key = ? AND t.value = 'sweep' ORDER BY r.start_time, r.rowid`,
       )
       .pluck()
       .all(SWEEP_TYPE_TAG) as string[];
