@@ -3,28 +3,21 @@
 // an interrupted job from a finished one. A second signal aborts at once, and no output
 // is ever left half written.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { AutoMLPipeline } from '../../src/automl/pipeline.ts';
 import { readCsv } from '../../src/data/read-csv.ts';
+import { root, runCli, startCli, tempDir } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-automl-interrupt-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('automl-interrupt');
 
 /** `mlsweep automl` on a bundled data set with a budget far beyond the test's length. */
 function startAutoML(out: string, extra: string[]) {
-  const child = spawn(
-    process.execPath,
+  return startCli(
     [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
       'automl',
       '--train',
       'datasets/breast_cancer.csv',
@@ -37,16 +30,8 @@ function startAutoML(out: string, extra: string[]) {
       out,
       ...extra,
     ],
-    { cwd: root },
+    { stdio: 'pipe' },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c));
-  child.stderr.on('data', (c: Buffer) => (stderr += c));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, done, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** Waits until `predicate` holds (checked every 50 ms), failing after `ms`. */
@@ -92,34 +77,23 @@ describe('mlsweep automl interrupted', () => {
     assert.ok(html.includes('Leaderboard'));
 
     const predictions = join(dir, 'predictions.csv');
-    const p = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'predict',
-        '--model',
-        model,
-        '--data',
-        'datasets/breast_cancer.csv',
-        '--out',
-        predictions,
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(p.status, 0, p.stderr);
+    const p = runCli([
+      'predict',
+      '--model',
+      model,
+      '--data',
+      'datasets/breast_cancer.csv',
+      '--out',
+      predictions,
+    ]);
+    assert.equal(p.code, 0, p.stderr);
     assert.equal(readFileSync(predictions, 'utf8').trim().split('\n').length, 570);
 
     // the leaderboard document is a report input too
     const json = join(dir, 'result.json');
     writeFileSync(json, run.stdout());
-    const again = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'report', json, '--out', join(dir, 'again.html')],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(again.status, 0, again.stderr);
+    const again = runCli(['report', json, '--out', join(dir, 'again.html')]);
+    assert.equal(again.code, 0, again.stderr);
     assert.ok(readFileSync(join(dir, 'again.html'), 'utf8').includes('Partial result'));
   });
 

@@ -3,25 +3,13 @@
 // line and exit 2 too. Commands do what their help says: `report` reads the document
 // `automl --json` prints, `predict` and `report` take models:/ registry references.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { before, describe, it } from 'node:test';
 import { sqliteSkip } from '../helpers/sqlite.ts';
+import { runCli as mlsweep, tempDir } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-cli-conventions-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function mlsweep(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const dir = tempDir('cli-conventions');
 
 /** stderr is exactly `mlsweep: <what>` (matching `what`) and, when given, the hint line. */
 function assertMistake(stderr: string, what: RegExp, hint?: string): void {

@@ -2,17 +2,16 @@
 // all is read or refused with a DataError, never another exception; a well-formed table,
 // every field quoted, reads back cell for cell.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { MlsweepError } from '../../src/core/errors.ts';
 import { parseCsv, readCsv } from '../../src/data/read-csv.ts';
 import { isNumericColumn } from '../../src/data/table.ts';
+import { tempDir } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-csv-property-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('csv-property');
 const settings = { seed: 42, numRuns: 200 };
 const KINDS: readonly string[] = ['numeric', 'boolean', 'datetime', 'categorical', 'text'];
 

@@ -3,27 +3,15 @@
 // columns and the target; its classes must be known), each refused by name, in one line,
 // with no trial run and no model written.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { DataError } from '../../src/core/errors.ts';
 import { Table } from '../../src/data/table.ts';
+import { assertOneLine, runCli as mlsweep, root, tempDir } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-inputs-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function mlsweep(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const dir = tempDir('inputs');
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -39,10 +27,7 @@ function refused(extra: string[], pattern: RegExp): void {
   const model = join(dir, `model-${Math.random().toString(36).slice(2)}.json`);
   const r = mlsweep(['automl', '--target', 'target', '--max-trials', '2', '--out', model, ...extra]);
   assert.equal(r.code, 2, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr); // no progress: the search never started
-  assert.match(lines[0]!, /^mlsweep: /);
-  assert.match(lines[0]!, pattern);
+  assertOneLine(r.stderr, pattern); // one line, no progress: the search never started
   assert.equal(existsSync(model), false);
 }
 

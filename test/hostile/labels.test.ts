@@ -3,12 +3,9 @@
 // target is an error naming its one value, and a classification of a continuous target
 // is warned about.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { resolveTask } from '../../src/automl/prepare.ts';
 import { evaluatePipeline } from '../../src/automl/score-table.ts';
@@ -16,18 +13,9 @@ import { inferTask } from '../../src/automl/target.ts';
 import { DataError } from '../../src/core/errors.ts';
 import { readCsv } from '../../src/data/read-csv.ts';
 import { Table } from '../../src/data/table.ts';
+import { runCli as mlsweep, tempDir } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-labels-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function mlsweep(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const dir = tempDir('labels');
 
 /** A CSV of `n` rows: x in [0, 1) on a fixed grid, and a label from x. */
 function labelled(name: string, n: number, label: (x: number, i: number) => string | number): string {
@@ -90,13 +78,11 @@ test('an integer target with few values is a classification without a task, with
   assert.ok(result.notices.some((n) => /task: classification.*4 distinct integer values/.test(n)));
 });
 
-test('the CLI infers a 0/1 target as classification (stderr notice) and predicts the labels back', () => {
-  const train = labelled('cli-01.csv', 90, (x) => (x > 0.5 ? 1 : 0));
-  const model = join(dir, 'cli-01.json');
-  const r = mlsweep([
+/** `mlsweep automl` with `data` (--train, --test), target y, two decision trees, the model to `out`, --json. */
+function quickAutoml(data: string[], out: string) {
+  return mlsweep([
     'automl',
-    '--train',
-    train,
+    ...data,
     '--target',
     'y',
     '--max-trials',
@@ -105,9 +91,15 @@ test('the CLI infers a 0/1 target as classification (stderr notice) and predicts
     'DecisionTree',
     '--no-ensemble',
     '--out',
-    model,
+    out,
     '--json',
   ]);
+}
+
+test('the CLI infers a 0/1 target as classification (stderr notice) and predicts the labels back', () => {
+  const train = labelled('cli-01.csv', 90, (x) => (x > 0.5 ? 1 : 0));
+  const model = join(dir, 'cli-01.json');
+  const r = quickAutoml(['--train', train], model);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).task, 'classification');
   assert.match(r.stderr, /task: classification, inferred from the target 'y': 2 distinct integer values/);
@@ -115,23 +107,7 @@ test('the CLI infers a 0/1 target as classification (stderr notice) and predicts
 
   const words = labelled('cli-words.csv', 90, (x) => (x > 0.5 ? 'yes' : 'no'));
   const wordModel = join(dir, 'cli-words.json');
-  const w = mlsweep([
-    'automl',
-    '--train',
-    words,
-    '--test',
-    words,
-    '--target',
-    'y',
-    '--max-trials',
-    '2',
-    '--allowed-models',
-    'DecisionTree',
-    '--no-ensemble',
-    '--out',
-    wordModel,
-    '--json',
-  ]);
+  const w = quickAutoml(['--train', words, '--test', words], wordModel);
   assert.equal(w.code, 0, w.stderr);
   assert.ok(JSON.parse(w.stdout).testMetrics.accuracy > 0.9);
   const out = join(dir, 'cli-words-pred.csv');

@@ -2,21 +2,15 @@
 // early termination policy as a value; it fails with the reason. --json writes non-finite
 // numbers as "NaN", "Infinity", "-Infinity", never as null.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { toJson } from '../../src/cli/output.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { summary } from '../../src/sweep/format.ts';
 import { sweep } from '../../src/sweep/index.ts';
 import { listSampler } from '../sweep/helpers.ts';
+import { startCli, tempDir, writeCommandSweep } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-non-finite-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('non-finite');
 
 const maximizeScore = { goal: 'maximize', primaryMetric: 'score' } as const;
 
@@ -111,33 +105,14 @@ describe('JSON output of non-finite numbers', () => {
   });
 
   it('mlsweep sweep --json: the failed trials show their values as strings, the best is finite', async () => {
-    writeFileSync(
-      join(dir, 'trial.cjs'),
+    const file = writeCommandSweep(
+      dir,
       `const x = process.argv[2];
 console.log('##mlsweep {"score": ' + x + ', "loss": NaN}');`,
+      ['1', 'Infinity', '3', 'NaN', '-Infinity'],
+      { limits: { max_concurrent_trials: 1 } },
     );
-    const file = join(dir, 'sweep.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        type: 'sweep',
-        trial: { command: `${JSON.stringify(process.execPath)} trial.cjs \${{search_space.x}}`, code: '.' },
-        search_space: { x: { type: 'choice', values: ['1', 'Infinity', '3', 'NaN', '-Infinity'] } },
-        sampling_algorithm: 'grid',
-        objective: { goal: 'maximize', primary_metric: 'score' },
-        limits: { max_concurrent_trials: 1 },
-      }),
-    );
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep', file, '--json', '--no-track'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stdout, stderr } = await startCli(['sweep', file, '--json', '--no-track']).done;
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout);
     assert.deepEqual(

@@ -2,34 +2,14 @@
 // output location is checked before the work starts, and a command that fails part-way
 // leaves an existing output file as it was (writes go to a temporary file, then rename).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { before, describe, it } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { copyAtomic } from '../../src/core/files.ts';
+import { assertOneLine, runCli as mlsweep, root, tempDir } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-outputs-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function mlsweep(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** stderr of a refused command: exactly one line, naming what was wrong, no stack trace. */
-function assertOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, stderr);
-  assert.match(lines[0]!, /^mlsweep: /);
-  assert.match(lines[0]!, pattern);
-}
+const dir = tempDir('outputs');
 
 /** Files left beside outputs under a temporary name (`.<name>.<pid>.<random>.tmp`). */
 function temporaries(folder: string): string[] {

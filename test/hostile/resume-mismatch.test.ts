@@ -3,17 +3,13 @@
 // differences in one line, before anything is written. Limits may be raised; a sweep
 // recorded before definitions were kept resumes with a notice. Real CLI processes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { type CliResult, startCli, tempDir } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const base = mkdtempSync(join(tmpdir(), 'mlsweep-resume-mismatch-'));
-after(() => rmSync(base, { recursive: true, force: true }));
+const base = tempDir('resume-mismatch');
 
 writeFileSync(
   join(base, 'trial.cjs'),
@@ -39,20 +35,8 @@ function sweepFile(name: string, changes: Record<string, unknown> = {}): string 
   return file;
 }
 
-async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep', ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c));
-  child.stderr.on('data', (c: Buffer) => (stderr += c));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+function cli(args: string[]): Promise<CliResult> {
+  return startCli(['sweep', ...args]).done;
 }
 
 /** Runs a sweep file to its end in a new store; returns the store and the sweep id. */

@@ -6,18 +6,17 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ParamSet } from '../../src/core/trial.ts';
 import type { TrialOutput } from '../../src/store/records.ts';
 import { commandRunner } from '../../src/sweep/runners/command.ts';
 import type { CommandTrial } from '../../src/sweep/types.ts';
+import { tempDir } from './helpers.ts';
 
-const scratch = mkdtempSync(join(tmpdir(), 'mlsweep-injection-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('injection');
 /** Trials run in `scratch`: a value that ran as code would create this file. */
 const canary = join(scratch, 'pwned');
 

@@ -3,16 +3,14 @@
 // records the sweep as interrupted, the exit code names the signal, and --resume finishes
 // the sweep keeping every earlier point. Real CLI processes, real trial processes.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { alive, until } from '../sweep/helpers.ts';
+import { startCli, writeCommandSweep } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const base = mkdtempSync(join(tmpdir(), 'mlsweep-signals-'));
 after(() => {
   // Should a test fail, no trial outlives it: every pid any trial noted is killed.
@@ -51,46 +49,17 @@ function work(name: string, trials: number): Work {
   const dir = join(base, name);
   mkdirSync(join(dir, 'pids'), { recursive: true });
   mkdirSync(join(dir, 'running'));
-  writeFileSync(join(dir, 'trial.cjs'), TRIAL);
-  const file = join(dir, 'sweep.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      type: 'sweep',
-      trial: { command: `${JSON.stringify(process.execPath)} trial.cjs \${{search_space.x}}`, code: '.' },
-      search_space: { x: { type: 'choice', values: Array.from({ length: trials }, (_, i) => i) } },
-      sampling_algorithm: 'grid',
-      objective: { goal: 'maximize', primary_metric: 'score' },
-      limits: { max_total_trials: trials, max_concurrent_trials: 4 },
-    }),
+  const file = writeCommandSweep(
+    dir,
+    TRIAL,
+    Array.from({ length: trials }, (_, i) => i),
+    { limits: { max_total_trials: trials, max_concurrent_trials: 4 } },
   );
   return { dir, file, store: join(dir, 'mlruns') };
 }
 
 function cli(w: Work, args: string[]) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(root, 'src/cli/main.ts'),
-      'sweep',
-      w.file,
-      '--store',
-      w.store,
-      '--json',
-      ...args,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done, stderr: () => stderr };
+  return startCli(['sweep', w.file, '--store', w.store, '--json', ...args]);
 }
 
 function pids(w: Work): number[] {

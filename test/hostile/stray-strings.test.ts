@@ -2,18 +2,17 @@
 // notice that counts them and names one, by the same rule at training and at predict:
 // at most 5% of the column's present cells. More than that is not a numeric column.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { predictCsv } from '../../src/automl/score-table.ts';
 import { DataError } from '../../src/core/errors.ts';
 import { parseCsv, readCsv } from '../../src/data/read-csv.ts';
 import { StrayTally } from '../../src/data/strays.ts';
+import { tempDir } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'mlsweep-stray-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('stray');
 
 /** `n` rows of age, city and a label that follows age; `stray` puts a string in some ages. */
 function people(n: number, stray: (i: number) => string | undefined): string {

@@ -4,16 +4,15 @@
  * kept in memory.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TrialOutput } from '../../src/store/records.ts';
 import { sweep } from '../../src/sweep/index.ts';
 import { listSampler, nodeCommand } from '../sweep/helpers.ts';
+import { tempDir } from './helpers.ts';
 
-const scratch = mkdtempSync(join(tmpdir(), 'mlsweep-trial-log-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('trial-log');
 
 /** Line i of the output: two-byte characters, so chunks split characters. */
 const line = (i: number) => `line ${i} ${'é'.repeat(i % 50)}\n`;
