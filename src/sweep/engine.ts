@@ -101,7 +101,7 @@ export class Sweep {
     }
     this.sampler = resolveSampler(options);
     this.objective = { goal, primaryMetric };
-    this.limits = resolveLimits(options.limits);
+    this.limits = resolveLimits(options.limits, options.trial);
     this.policy = options.earlyTermination ? createPolicy(options.earlyTermination) : undefined;
     this.runner = resolveRunner(
       options.trial,

@@ -1,5 +1,10 @@
 import { ValidationError } from '../core/errors.ts';
-import { checkInteger, checkPositive, DEFAULT_MAX_TOTAL_TRIALS } from '../core/limits.ts';
+import {
+  checkInteger,
+  checkPositive,
+  DEFAULT_MAX_TOTAL_TRIALS,
+  defaultCommandConcurrency,
+} from '../core/limits.ts';
 import { commandRunner } from './runners/command.ts';
 import { functionRunner } from './runners/function.ts';
 import { moduleRunner } from './runners/module.ts';
@@ -14,17 +19,21 @@ export interface ResolvedLimits {
 }
 
 /**
- * Checks the limits and applies the defaults of `sweep()`: max_total_trials 1000,
- * max_concurrent_trials = max_total_trials (right for trial functions, which share this
- * thread; sweep files default to one trial per core instead, see config/load.ts), no
- * timeouts.
+ * Checks the limits and applies the defaults of `sweep()`: max_total_trials 1000;
+ * max_concurrent_trials one per core for command trials (each is a process: Azure's
+ * default, max_total_trials, would start hundreds at once), else max_total_trials (trial
+ * functions share this thread; module trials are worker threads); no timeouts.
  *
  * @example
  * resolveLimits({ maxTotalTrials: 20 }); // { maxTotalTrials: 20, maxConcurrentTrials: 20, ... }
+ * resolveLimits({ maxTotalTrials: 20 }, { command: 'node train.mjs' }).maxConcurrentTrials; // cores
  */
-export function resolveLimits(limits: SweepLimits = {}): ResolvedLimits {
+export function resolveLimits(limits: SweepLimits = {}, trial?: SweepOptions['trial']): ResolvedLimits {
   const maxTotalTrials = limits.maxTotalTrials ?? DEFAULT_MAX_TOTAL_TRIALS;
-  const maxConcurrentTrials = limits.maxConcurrentTrials ?? maxTotalTrials;
+  const isCommand = typeof trial === 'object' && 'command' in trial && typeof trial.command === 'string';
+  const maxConcurrentTrials =
+    limits.maxConcurrentTrials ??
+    (isCommand ? Math.min(defaultCommandConcurrency(), maxTotalTrials) : maxTotalTrials);
   checkInteger(maxTotalTrials, 'limits.max_total_trials');
   checkInteger(maxConcurrentTrials, 'limits.max_concurrent_trials');
   checkPositive(limits.timeout, 'limits.timeout', 'seconds');

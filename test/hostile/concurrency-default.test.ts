@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSweep, sweepOptionsFromSpec } from '../../src/config/index.ts';
 import { sweep } from '../../src/sweep/index.ts';
+import { resolveLimits } from '../../src/sweep/options.ts';
 
 const cores = availableParallelism();
 
@@ -27,7 +28,16 @@ function sweepFile(limits: string): string {
   ].join('\n');
 }
 
-describe('max_concurrent_trials default of a sweep file', () => {
+describe('max_concurrent_trials default of command trials', () => {
+  it('sweep() with a command trial runs one per core unless told otherwise', () => {
+    const command = { command: 'true' };
+    assert.equal(resolveLimits({ maxTotalTrials: 200 }, command).maxConcurrentTrials, Math.min(cores, 200));
+    assert.equal(resolveLimits({ maxTotalTrials: 1 }, command).maxConcurrentTrials, 1);
+    assert.equal(resolveLimits({ maxConcurrentTrials: 50 }, command).maxConcurrentTrials, 50);
+    // a trial function shares this thread: as many at once as the limit allows
+    assert.equal(resolveLimits({ maxTotalTrials: 200 }, () => 0).maxConcurrentTrials, 200);
+  });
+
   it('is the number of cores, unless the file or the command line says otherwise', () => {
     const plain = parseSweep(sweepFile('{max_total_trials: 200}'));
     assert.equal(plain.limits.maxConcurrentTrials, cores);
