@@ -2,10 +2,9 @@
  * Sweep files (the Azure ML v2 sweep job YAML/JSON dialect) to a validated SweepSpec.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, ValidationError } from '../core/errors.ts';
-import { DEFAULT_MAX_TOTAL_TRIALS } from '../core/limits.ts';
+import { DEFAULT_MAX_TOTAL_TRIALS, defaultCommandConcurrency } from '../core/limits.ts';
 import type { Objective } from '../core/trial.ts';
 import { GridSampler } from '../samplers/grid.ts';
 import { didYouMean } from '../space/nearest.ts';
@@ -97,7 +96,7 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
     maxTotalTrials,
     // One trial per core unless the file says otherwise: command trials are processes,
     // and Azure's default (max_total_trials at once) would start hundreds of them.
-    maxConcurrentTrials: raw.limits?.max_concurrent_trials ?? availableParallelism(),
+    maxConcurrentTrials: raw.limits?.max_concurrent_trials ?? defaultCommandConcurrency(),
     timeout: raw.limits?.timeout,
     trialTimeout: raw.limits?.trial_timeout,
   };
