@@ -7,19 +7,18 @@
 // src/index.ts exported before and after issue 17. Results of the issue-17 check:
 // benchmarks/results/restructure-issue17.json.
 const root = process.argv[2]!;
+
+import { mulberry32 } from '../src/compute/rng.ts';
+
 const m = await import(`${root}/src/index.ts`);
 const which = process.argv[3] ?? 'all';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Uniform numbers in [0, 1) from the project's seeded generator (the same data for both trees). */
+function rng(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
+
 function data(n: number, p: number, seed: number) {
   const r = rng(seed);
   const X = new Float64Array(n * p);
