@@ -6,9 +6,9 @@
 // Prints one JSON line {name: ms}, the best of REPS runs. It uses only names that
 // src/index.ts exported before and after issue 17. Results of the issue-17 check:
 // benchmarks/results/restructure-issue17.json.
-const root = process.argv[2]!;
-
 import { mulberry32 } from '../src/compute/rng.ts';
+
+const root = process.argv[2]!;
 
 const m = await import(`${root}/src/index.ts`);
 const which = process.argv[3] ?? 'all';
