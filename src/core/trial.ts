@@ -54,6 +54,16 @@ export interface FinishedTrial {
   readonly value?: number;
   /** Every report of the primary metric, by ascending step. */
   readonly intermediate: readonly MetricPoint[];
+  /**
+   * Multi-objective sweeps: one value per objective, in the order of the sweep's
+   * `objectives` (`value` is then the first). Absent for single-objective sweeps.
+   */
+  readonly values?: readonly number[];
+  /**
+   * Constrained sweeps: one number per constraint, in the order of the sweep's
+   * `constraints`: <= 0 satisfied, > 0 violated by that much (Optuna's convention).
+   */
+  readonly constraints?: readonly number[];
 }
 
 /** A trial that was suggested and is still running. */

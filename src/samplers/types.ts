@@ -13,6 +13,8 @@ import type { SearchSpace } from '../space/types.ts';
 /** Everything a sampler may look at: the objective, ended trials and running ones. */
 export interface TrialHistory {
   readonly objective: Objective;
+  /** Multi-objective sweeps: every objective in order (the first is `objective`); absent otherwise. */
+  readonly objectives?: readonly Objective[];
   /** Ended trials (the engine keeps them by id: the order they were suggested in). */
   readonly trials: readonly FinishedTrial[];
   /** Running trials, so concurrent suggestions can avoid duplicates. */
