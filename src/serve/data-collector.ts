@@ -1,0 +1,465 @@
+/**
+ * Azure's `data_collector` for online deployments: each scored request's inputs and
+ * outputs, sampled, written as JSON Lines partitioned by time, for drift analysis and
+ * retraining later.
+ *
+ * The request path only pushes a reference into a bounded buffer (`collect`, a few
+ * hundred nanoseconds, never throws, never waits); serialization and file writes happen
+ * on a timer (every second), when the buffer holds `flushRecords`, and on `close()`.
+ *
+ * Files. `<root>/<endpoint>/<deployment>/<model_inputs|model_outputs>/YYYY/MM/DD[/HH[/mm]]/<part>.jsonl`,
+ * UTC, by the rolling rate as Azure writes its blobs (`day`: `YYYY/MM/DD`, `hour`:
+ * `.../HH`, `minute`: `.../HH/mm`). A part is written as `<part>.jsonl.tmp` and renamed to
+ * `<part>.jsonl` when it closes (its partition rolls over, it reaches `partMaxBytes`,
+ * it is `partMaxAgeMs` old, or the collector closes), after an fsync: a reader that
+ * takes only `*.jsonl` never sees half a file or half a line, and never a file that
+ * still grows. Appending to the final name instead would let readers see data sooner,
+ * but then every reader would need a rule about the last, possibly partial, line of a
+ * file being written; renaming keeps the reader's rule to "read `*.jsonl`". A crash
+ * leaves a `.jsonl.tmp` of whole lines except perhaps the last; it is never renamed.
+ *
+ * Lines. Each line is one record in the shape Azure's model data collector writes
+ * (a CloudEvents envelope): `specversion`, `id`, `source`, `type`
+ * (`azureml.inference.model_inputs|model_outputs`), `datacontenttype`, `time` (ISO 8601,
+ * UTC), `data`, `correlationid` (the request id, as Azure names it), plus `requestId`
+ * (the same id, under the name the rest of mlsweep uses). Tabular `data` given as
+ * `{columns, data}` is written as an array of row objects (`[{"col": value}]`), what
+ * Azure writes for a DataFrame and what its monitors read; anything else is written as
+ * given. Azure's `dataref` (payloads over 4 MB stored in a separate blob) is not used:
+ * every payload is inline.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ValidationError } from '../core/errors.ts';
+import type { DataCollectorSettings } from '../registry/endpoint-types.ts';
+
+/** The two collections Azure reserves for payload logging. */
+export type CollectionName = 'model_inputs' | 'model_outputs';
+
+/** What the server hands the collector for one scored request. */
+export interface CollectedRecord {
+  /** The request id (`x-request-id`), written as `correlationid` and `requestId`. */
+  readonly requestId: string;
+  /** When the request arrived (epoch ms); it chooses the partition. */
+  readonly time: number;
+  /** The decoded rows, `{columns, data}` (or any JSON value). */
+  readonly inputs?: unknown;
+  /** The predictions (or any JSON value). */
+  readonly outputs?: unknown;
+}
+
+/** Counters of a collector since it started. */
+export interface DataCollectorStats {
+  /** Records accepted into the buffer (sampled in, buffer not full). */
+  readonly collected: number;
+  /** Records refused because the buffer was full, or collected after close. */
+  readonly dropped: number;
+  /** Records left out by `sampling_rate`. */
+  readonly sampledOut: number;
+  /** Records waiting in the buffer. */
+  readonly pending: number;
+  /** Lines written to files (a record gives one line per enabled collection). */
+  readonly lines: number;
+  /** Lines lost to write errors (a full disk, a vanished folder). */
+  readonly lost: number;
+  /** Part files completed (renamed to `.jsonl`). */
+  readonly files: number;
+}
+
+/** Where a deployment's collector writes, and what it may use. */
+export interface DataCollectorOptions {
+  readonly endpoint: string;
+  readonly deployment: string;
+  /** The datastore folder; `settings.destination` wins when set. */
+  readonly root?: string;
+  /** Epoch ms now (default Date.now): partitions of parts closing by age, part names. */
+  readonly clock?: () => number;
+  /** Uniform [0, 1) draws for sampling (default Math.random). */
+  readonly random?: () => number;
+  /** Flush every this many ms on a timer (default 1,000; 0: only by size and by hand). */
+  readonly flushIntervalMs?: number;
+  /** Flush as soon as this many records wait (default 1,000). */
+  readonly flushRecords?: number;
+  /** Records held at most; beyond, new records are dropped and counted (default 10,000). */
+  readonly maxBufferedRecords?: number;
+  /** Rows held at most across buffered records (default 1,000,000): a bound on memory with large requests. */
+  readonly maxBufferedRows?: number;
+  /** A part closes at this size (default 64 MiB). */
+  readonly partMaxBytes?: number;
+  /** A part closes this long after it opened (default 5 minutes), so data shows up under a `day` rate. */
+  readonly partMaxAgeMs?: number;
+  /** Told about write errors (default: one line on stderr per error kind). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A part being written: a temporary file under a partition folder. */
+interface OpenPart {
+  readonly key: string;
+  readonly final: string;
+  readonly temporary: string;
+  readonly openedAt: number;
+  readonly partitionEnd: number;
+  bytes: number;
+  lines: number;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+function checkSegment(value: string, what: string): string {
+  if (typeof value === 'string' && SAFE_SEGMENT.test(value) && value !== '.' && value !== '..') return value;
+  throw new ValidationError(
+    `data collector: the ${what} name ${JSON.stringify(value)} cannot be a folder name (use letters, digits, '_', '.', '-')`,
+    { path: what },
+  );
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * The partition folder (relative, `/`-separated) and the epoch ms at which it ends, for a
+ * time and a rolling rate, in UTC.
+ *
+ * @example
+ * partitionOf(Date.UTC(2026, 0, 2, 3, 4), 'hour'); // { folder: '2026/01/02/03', end: Date.UTC(2026, 0, 2, 4) }
+ */
+export function partitionOf(
+  time: number,
+  rollingRate: DataCollectorSettings['rollingRate'],
+): {
+  folder: string;
+  end: number;
+} {
+  const d = new Date(time);
+  const y = d.getUTCFullYear();
+  const mo = d.getUTCMonth();
+  const day = d.getUTCDate();
+  const h = d.getUTCHours();
+  const mi = d.getUTCMinutes();
+  const dayFolder = `${pad(y, 4)}/${pad(mo + 1)}/${pad(day)}`;
+  if (rollingRate === 'day') return { folder: dayFolder, end: Date.UTC(y, mo, day + 1) };
+  if (rollingRate === 'hour') return { folder: `${dayFolder}/${pad(h)}`, end: Date.UTC(y, mo, day, h + 1) };
+  return { folder: `${dayFolder}/${pad(h)}/${pad(mi)}`, end: Date.UTC(y, mo, day, h, mi + 1) };
+}
+
+/**
+ * `{columns, data}` as row objects (what Azure writes for a DataFrame); other values as they are.
+ *
+ * @example
+ * asRows({ columns: ['a', 'b'], data: [[1, 2]] }); // [{ a: 1, b: 2 }]
+ */
+export function asRows(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const { columns, data } = value as { columns?: unknown; data?: unknown };
+  if (!Array.isArray(columns) || !Array.isArray(data)) return value;
+  if (!data.every((row) => Array.isArray(row) && row.length === columns.length)) return value;
+  return data.map((row: unknown[]) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) object[String(columns[i])] = row[i];
+    return object;
+  });
+}
+
+function rowCount(value: unknown): number {
+  if (value !== null && typeof value === 'object') {
+    const data = (value as { data?: unknown }).data;
+    if (Array.isArray(data)) return Math.max(1, data.length);
+    if (Array.isArray(value)) return Math.max(1, value.length);
+  }
+  return 1;
+}
+
+/**
+ * One deployment's data collector. `collect` is safe to call from the request path: it
+ * never throws and never waits; memory is bounded by `maxBufferedRecords` and
+ * `maxBufferedRows` (records beyond are dropped and counted in `stats().dropped`).
+ *
+ * @example
+ * const collector = new DataCollector(
+ *   { modelInputs: true, modelOutputs: true, rollingRate: 'hour', samplingRate: 1 },
+ *   { endpoint: 'iris', deployment: 'blue', root: 'mlruns/datastores/workspaceblobstore/modelDataCollector' },
+ * );
+ * collector.collect({ requestId: 'r1', time: Date.now(), inputs: { columns: ['x'], data: [[1]] }, outputs: [0] });
+ * await collector.close();
+ */
+export class DataCollector {
+  /** The folder of this deployment's collections: `<root>/<endpoint>/<deployment>`. */
+  readonly folder: string;
+  private readonly settings: DataCollectorSettings;
+  private readonly collections: readonly CollectionName[];
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly flushRecords: number;
+  private readonly maxRecords: number;
+  private readonly maxRows: number;
+  private readonly partMaxBytes: number;
+  private readonly partMaxAgeMs: number;
+  private readonly onError: (error: unknown) => void;
+  private readonly source: string;
+  private readonly instance = `${process.pid.toString(36)}${randomBytes(4).toString('hex')}`;
+  private buffer: CollectedRecord[] = [];
+  private bufferedRows = 0;
+  private readonly parts = new Map<string, OpenPart>();
+  private readonly madeFolders = new Set<string>();
+  private partSequence = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** The flush in progress; flushes run one at a time, in order. */
+  private chain: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  private closed = false;
+  private reportedErrors = new Set<string>();
+  private counts = { collected: 0, dropped: 0, sampledOut: 0, lines: 0, lost: 0, files: 0 };
+
+  constructor(settings: DataCollectorSettings, options: DataCollectorOptions) {
+    const endpoint = checkSegment(options.endpoint, 'endpoint');
+    const deployment = checkSegment(options.deployment, 'deployment');
+    const root = settings.destination ?? options.root;
+    if (root === undefined || root === '') {
+      throw new ValidationError(
+        `data collector of ${endpoint}/${deployment}: no destination folder (set data_collector.destination or give a root)`,
+        { path: 'data_collector.destination' },
+      );
+    }
+    if (!(settings.samplingRate >= 0 && settings.samplingRate <= 1)) {
+      throw new ValidationError(
+        `data collector of ${endpoint}/${deployment}: sampling_rate must be between 0 and 1, got ${settings.samplingRate}`,
+        { path: 'data_collector.sampling_rate' },
+      );
+    }
+    if (!['minute', 'hour', 'day'].includes(settings.rollingRate)) {
+      throw new ValidationError(
+        `data collector of ${endpoint}/${deployment}: rolling_rate must be minute, hour or day, got ${JSON.stringify(settings.rollingRate)}`,
+        { path: 'data_collector.rolling_rate' },
+      );
+    }
+    this.settings = settings;
+    this.folder = join(root, endpoint, deployment);
+    this.source = `/onlineEndpoints/${endpoint}/deployments/${deployment}`;
+    this.collections = [
+      ...(settings.modelInputs ? (['model_inputs'] as const) : []),
+      ...(settings.modelOutputs ? (['model_outputs'] as const) : []),
+    ];
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.flushRecords = Math.max(1, options.flushRecords ?? 1_000);
+    this.maxRecords = Math.max(1, options.maxBufferedRecords ?? 10_000);
+    this.maxRows = Math.max(1, options.maxBufferedRows ?? 1_000_000);
+    this.partMaxBytes = options.partMaxBytes ?? 64 * 1024 * 1024;
+    this.partMaxAgeMs = options.partMaxAgeMs ?? 5 * 60_000;
+    this.onError =
+      options.onError ??
+      ((error) => {
+        // one line per kind of failure, not one per flush: a full disk would flood stderr
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        if (this.reportedErrors.has(code)) return;
+        this.reportedErrors.add(code);
+        process.stderr.write(
+          `mlsweep: data collector ${this.folder}: ${error instanceof Error ? error.message : String(error)} (records are being lost)\n`,
+        );
+      });
+    const interval = options.flushIntervalMs ?? 1_000;
+    if (interval > 0 && this.collections.length > 0) {
+      this.timer = setInterval(() => this.scheduleFlush(), interval);
+      // the collector must never keep a process alive on its own
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Takes one scored request: sampled, then buffered (or dropped and counted when the
+   * buffer is full or the collector closed). Never throws, never waits.
+   */
+  collect(record: CollectedRecord): void {
+    try {
+      if (this.collections.length === 0) return;
+      if (this.closed) {
+        this.counts.dropped++;
+        return;
+      }
+      const rate = this.settings.samplingRate;
+      if (rate < 1 && !(this.random() < rate)) {
+        this.counts.sampledOut++;
+        return;
+      }
+      const rows = rowCount(record.inputs);
+      if (this.buffer.length >= this.maxRecords || this.bufferedRows + rows > this.maxRows) {
+        this.counts.dropped++;
+        return;
+      }
+      this.buffer.push(record);
+      this.bufferedRows += rows;
+      this.counts.collected++;
+      if (this.buffer.length >= this.flushRecords) this.scheduleFlush();
+    } catch {
+      // a hostile getter on the record, say: the request must not fail for it
+      this.counts.dropped++;
+    }
+  }
+
+  /** Writes what is buffered to the open parts; resolves when it is on disk (parts stay open). */
+  flush(): Promise<void> {
+    this.chain = this.chain.then(() => this.writeBuffered(false));
+    return this.chain;
+  }
+
+  /**
+   * Stops the timer, writes everything buffered and closes every part (renamed to
+   * `.jsonl`). Records collected afterwards are dropped and counted.
+   */
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.closed) return this.chain;
+    this.closed = true;
+    this.chain = this.chain.then(() => this.writeBuffered(true));
+    return this.chain;
+  }
+
+  /** Counters since the collector started. */
+  stats(): DataCollectorStats {
+    return { ...this.counts, pending: this.buffer.length };
+  }
+
+  /** A flush on the chain unless one is already waiting there (the timer and size triggers). */
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    this.chain = this.chain.then(() => {
+      this.flushQueued = false;
+      return this.writeBuffered(false);
+    });
+  }
+
+  /** Writes the buffer, then closes parts that are due (or all of them when `all`). Never rejects. */
+  private async writeBuffered(all: boolean): Promise<void> {
+    const records = this.buffer;
+    this.buffer = [];
+    this.bufferedRows = 0;
+    try {
+      if (records.length > 0) await this.write(records);
+    } catch (error) {
+      this.onError(error);
+    }
+    const now = this.clock();
+    for (const part of [...this.parts.values()]) {
+      const due = all || now >= part.partitionEnd || now - part.openedAt >= this.partMaxAgeMs;
+      if (due) await this.closePart(part);
+    }
+  }
+
+  /** Serializes records into lines grouped by part, and appends each group. */
+  private async write(records: readonly CollectedRecord[]): Promise<void> {
+    const groups = new Map<string, { collection: CollectionName; time: number; lines: string[] }>();
+    for (const record of records) {
+      let time: string;
+      let partition: { folder: string; end: number };
+      try {
+        const when = Number.isFinite(record.time) ? record.time : this.clock();
+        time = new Date(when).toISOString();
+        partition = partitionOf(when, this.settings.rollingRate);
+      } catch {
+        this.counts.lost += this.collections.length;
+        continue;
+      }
+      for (const collection of this.collections) {
+        const payload = collection === 'model_inputs' ? record.inputs : record.outputs;
+        if (payload === undefined) continue;
+        let line: string;
+        try {
+          line = JSON.stringify({
+            specversion: '1.0',
+            id: `${record.requestId}-${collection === 'model_inputs' ? 'i' : 'o'}`,
+            source: this.source,
+            type: `azureml.inference.${collection}`,
+            datacontenttype: 'application/json',
+            time,
+            data: asRows(payload),
+            correlationid: record.requestId,
+            requestId: record.requestId,
+          });
+        } catch {
+          // a cycle or a BigInt in a payload: that line is lost, the rest are written
+          this.counts.lost++;
+          continue;
+        }
+        const key = `${collection}/${partition.folder}`;
+        let group = groups.get(key);
+        if (group === undefined) {
+          group = { collection, time: partition.end, lines: [] };
+          groups.set(key, group);
+        }
+        group.lines.push(line);
+      }
+    }
+    for (const [key, group] of groups) {
+      const text = `${group.lines.join('\n')}\n`;
+      try {
+        await this.append(key, group.time, text, group.lines.length);
+        this.counts.lines += group.lines.length;
+      } catch (error) {
+        this.counts.lost += group.lines.length;
+        this.onError(error);
+      }
+    }
+  }
+
+  /** Appends text to the open part of a partition, opening one (and closing a full one) as needed. */
+  private async append(key: string, partitionEnd: number, text: string, lines: number): Promise<void> {
+    let part = this.parts.get(key);
+    const bytes = Buffer.byteLength(text);
+    if (part !== undefined && part.bytes > 0 && part.bytes + bytes > this.partMaxBytes) {
+      await this.closePart(part);
+      part = undefined;
+    }
+    if (part === undefined) {
+      const folder = join(this.folder, ...key.split('/'));
+      if (!this.madeFolders.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        this.madeFolders.add(folder);
+      }
+      const now = this.clock();
+      const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('.', '');
+      const name = `${stamp}-${this.instance}-${pad(++this.partSequence, 4)}.jsonl`;
+      part = {
+        key,
+        final: join(folder, name),
+        temporary: join(folder, `${name}.tmp`),
+        openedAt: now,
+        partitionEnd,
+        bytes: 0,
+        lines: 0,
+      };
+      this.parts.set(key, part);
+    }
+    const handle = await open(part.temporary, 'a', 0o644).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      // the partition folder was removed under us (a cleanup job): make it again, once
+      await mkdir(dirname(part.temporary), { recursive: true });
+      return open(part.temporary, 'a', 0o644);
+    });
+    try {
+      await handle.appendFile(text);
+    } finally {
+      await handle.close();
+    }
+    part.bytes += bytes;
+    part.lines += lines;
+  }
+
+  /** Makes a part durable and visible: fsync, then rename `.jsonl.tmp` to `.jsonl`. */
+  private async closePart(part: OpenPart): Promise<void> {
+    this.parts.delete(part.key);
+    try {
+      const handle = await open(part.temporary, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(part.temporary, part.final);
+      this.counts.files++;
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}
