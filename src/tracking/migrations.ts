@@ -133,6 +133,36 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'online endpoints',
+    sql: `
+      CREATE TABLE online_endpoints (
+        name TEXT PRIMARY KEY,
+        spec_json TEXT NOT NULL,
+        credentials_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        changed_by TEXT
+      );
+      CREATE TABLE online_deployments (
+        endpoint_name TEXT NOT NULL REFERENCES online_endpoints(name) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        changed_by TEXT,
+        PRIMARY KEY (endpoint_name, name)
+      );
+      CREATE TABLE online_endpoints_generation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL,
+        changed_at INTEGER,
+        changed_by TEXT
+      );
+      INSERT INTO online_endpoints_generation (id, generation) VALUES (1, 0);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
