@@ -52,20 +52,27 @@ export class BackendUnavailableError extends MlsweepError {
 export class ConfigError extends MlsweepError {
   readonly file: string | undefined;
   readonly line: number | undefined;
+  /** The 1-based column, where the reader knows it (endpoint files). */
+  readonly column: number | undefined;
   readonly keyPath: string | undefined;
 
   constructor(
     message: string,
-    where: { file?: string; line?: number; keyPath?: string; cause?: unknown } = {},
+    where: { file?: string; line?: number; column?: number; keyPath?: string; cause?: unknown } = {},
   ) {
     super(ConfigError.locate(message, where), 'E_CONFIG', { cause: where.cause });
     this.file = where.file;
     this.line = where.line;
+    this.column = where.column;
     this.keyPath = where.keyPath;
   }
 
-  private static locate(message: string, where: { file?: string; line?: number; keyPath?: string }): string {
-    const place = [where.file, where.line === undefined ? undefined : `line ${where.line}`]
+  private static locate(
+    message: string,
+    where: { file?: string; line?: number; column?: number; keyPath?: string },
+  ): string {
+    const column = where.column === undefined ? '' : `, column ${where.column}`;
+    const place = [where.file, where.line === undefined ? undefined : `line ${where.line}${column}`]
       .filter((p) => p !== undefined)
       .join(':');
     const key = where.keyPath ? `${where.keyPath}: ` : '';
