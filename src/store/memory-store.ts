@@ -1,5 +1,14 @@
 import type { MetricPoint, Objective, ParamSet, StopReason } from '../core/trial.ts';
-import type { NewSweep, StoredTrial, SweepRecord, TrialEnd } from './records.ts';
+import type {
+  ClaimChoice,
+  ClaimedTrial,
+  ClaimState,
+  NewSweep,
+  SettleOutcome,
+  StoredTrial,
+  SweepRecord,
+  TrialEnd,
+} from './records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
 import type { SweepStore } from './sweep-store.ts';
 
@@ -26,13 +35,16 @@ export class MemoryStore implements SweepStore {
   private readonly startedAt = new Date().toISOString();
   private readonly name: string | undefined;
   private readonly objective: Objective | undefined;
+  private readonly objectives: readonly Objective[] | undefined;
+  private readonly queue: ParamSet[] = [];
   private readonly tags: Record<string, string>;
   private ended: { reason: StopReason; message: string; endedAt: string } | undefined;
   private retries: ResumePlan['retry'] = [];
 
   constructor(sweep: NewSweep = {}) {
     this.name = sweep.name;
-    this.objective = sweep.objective;
+    this.objective = sweep.objective ?? sweep.objectives?.[0];
+    this.objectives = sweep.objectives;
     this.tags = { ...sweep.tags };
   }
 
@@ -59,6 +71,27 @@ export class MemoryStore implements SweepStore {
     Object.assign(this.get(id), end);
   }
 
+  /** See `TrialClaims.claimTrial`: in one process, one synchronous step is atomic. */
+  claimTrial(choose: (state: ClaimState) => ClaimChoice, startedAt: string): ClaimedTrial {
+    const choice = choose({ trials: this.trials(), queued: this.queue[0] });
+    if (choice.takeQueued === true) this.queue.shift();
+    const id = this.byId.size === 0 ? 0 : Math.max(...this.byId.keys()) + 1;
+    this.startTrial(id, choice.params, startedAt);
+    return { id, params: choice.params };
+  }
+
+  enqueueTrial(params: ParamSet): void {
+    this.queue.push(params);
+  }
+
+  settleTrial(id: number, end: TrialEnd): SettleOutcome {
+    const trial = this.byId.get(id);
+    if (trial === undefined) return 'unknown';
+    if (trial.status !== 'running') return trial.status;
+    this.endTrial(id, end);
+    return 'ended';
+  }
+
   endSweep(reason: StopReason, message: string): void {
     this.ended = { reason, message, endedAt: new Date().toISOString() };
   }
@@ -83,6 +116,7 @@ export class MemoryStore implements SweepStore {
       sweepId: this.sweepId,
       ...(this.name !== undefined ? { name: this.name } : {}),
       ...(this.objective !== undefined ? { objective: this.objective } : {}),
+      ...(this.objectives !== undefined ? { objectives: this.objectives } : {}),
       tags: { ...this.tags },
       startedAt: this.startedAt,
       ...(this.ended

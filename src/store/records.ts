@@ -25,6 +25,10 @@ export interface TrialEnd {
   readonly error?: string;
   readonly endedAt: string;
   readonly output?: TrialOutput;
+  /** Multi-objective: one value per objective, in the sweep's order (`value` is the first). */
+  readonly values?: readonly number[];
+  /** Constrained: one number per constraint, <= 0 satisfied, > 0 violated by that much. */
+  readonly constraints?: readonly number[];
 }
 
 /** A trial as a store keeps it. */
@@ -41,7 +45,41 @@ export interface StoredTrial {
   readonly metrics: Readonly<Record<string, readonly MetricPoint[]>>;
   /** The trial this one runs again: a resume retries a trial cut short, once. */
   readonly retryOf?: number;
+  /** Multi-objective: one value per objective, in the sweep's order (`value` is the first). */
+  readonly values?: readonly number[];
+  /** Constrained: one number per constraint, <= 0 satisfied, > 0 violated by that much. */
+  readonly constraints?: readonly number[];
 }
+
+/**
+ * What a store hands the chooser of a claim (`SweepStore.claimTrial`), read inside the
+ * claim's lock: every trial as it stands, running ones included, and the parameter set
+ * at the head of the sweep's queue (`enqueueTrial`), if any.
+ */
+export interface ClaimState {
+  readonly trials: readonly StoredTrial[];
+  readonly queued: ParamSet | undefined;
+}
+
+/** What a chooser answers: the new trial's parameters, and whether it took the queued set. */
+export interface ClaimChoice {
+  readonly params: ParamSet;
+  /** True when the claim consumes the head of the queue (it is then removed, in the same lock). */
+  readonly takeQueued?: boolean;
+}
+
+/** A claimed trial: its number (unique within the sweep) and its parameters, recorded `running`. */
+export interface ClaimedTrial {
+  readonly id: number;
+  readonly params: ParamSet;
+}
+
+/**
+ * How `SweepStore.settleTrial` went: `ended` when the trial was running and is now ended;
+ * `unknown` when the sweep has no such trial; otherwise the status it had already ended with
+ * (nothing was written).
+ */
+export type SettleOutcome = 'ended' | 'unknown' | TrialStatus;
 
 /** What a store records about a new sweep at its start. */
 export interface NewSweep {
@@ -52,6 +90,11 @@ export interface NewSweep {
   readonly name?: string;
   /** Its definition, for readers (see store/tags.ts), and anything else worth keeping. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Multi-objective sweeps: every objective in order (the first is `objective`), recorded
+   * as the tag `mlsweep.objectives`.
+   */
+  readonly objectives?: readonly Objective[];
 }
 
 /** A recorded sweep, without its trials. */
@@ -61,6 +104,8 @@ export interface SweepRecord {
   readonly name?: string;
   /** Absent when the sweep was recorded without it. */
   readonly objective?: Objective;
+  /** Multi-objective sweeps: every objective in order (the first is `objective`). */
+  readonly objectives?: readonly Objective[];
   readonly tags: Readonly<Record<string, string>>;
   readonly startedAt: string;
   /** When the sweep recorded its end; absent while it runs, or when its process died. */

@@ -3,10 +3,30 @@ import { isGoal } from '../core/goal.ts';
 import type { MetricPoint, Objective, ParamSet, StopReason, TrialStatus } from '../core/trial.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import type { Run, RunStatus } from '../tracking/types.ts';
-import type { NewSweep, StoredTrial, SweepRecord, TrialEnd, TrialOutput } from './records.ts';
+import type {
+  ClaimChoice,
+  ClaimedTrial,
+  ClaimState,
+  NewSweep,
+  SettleOutcome,
+  StoredTrial,
+  SweepRecord,
+  TrialEnd,
+  TrialOutput,
+} from './records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
 import type { SweepStore } from './sweep-store.ts';
-import { GOAL_TAG, PRIMARY_METRIC_TAG, STOP_MESSAGE_TAG, STOP_REASON_TAG, SWEEP_TYPE_TAG } from './tags.ts';
+import {
+  GOAL_TAG,
+  OBJECTIVES_TAG,
+  PRIMARY_METRIC_TAG,
+  QUEUE_TAG_PREFIX,
+  STOP_MESSAGE_TAG,
+  STOP_REASON_TAG,
+  SWEEP_TYPE_TAG,
+  TRIAL_CONSTRAINTS_TAG,
+  TRIAL_VALUES_TAG,
+} from './tags.ts';
 
 /** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
 export type SweepRunOptions = NewSweep;
@@ -29,6 +49,8 @@ interface TrialRow {
   error: string | null;
   output_json: string | null;
   retry_of: number | null;
+  values_json: string | null;
+  constraints_json: string | null;
   start_time: number;
   end_time: number | null;
 }
@@ -71,13 +93,14 @@ export class SqliteSweepStore implements SweepStore {
    * const s = SqliteSweepStore.create(store, { experiment: 'iris', name: 'rf sweep' });
    */
   static create(store: SqliteStore, options: SweepRunOptions = {}): SqliteSweepStore {
-    const objective = options.objective;
+    const objective = options.objective ?? options.objectives?.[0];
     const run = store.createRun({
       ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
       ...(options.name !== undefined ? { name: options.name } : {}),
       tags: {
         ...options.tags,
         ...(objective ? { [GOAL_TAG]: objective.goal, [PRIMARY_METRIC_TAG]: objective.primaryMetric } : {}),
+        ...(options.objectives ? { [OBJECTIVES_TAG]: JSON.stringify(options.objectives) } : {}),
         [SWEEP_TYPE_TAG]: 'sweep',
       },
     });
@@ -164,7 +187,84 @@ export class SqliteSweepStore implements SweepStore {
       this.store.setTags(runId, {
         'mlsweep.trial_status': end.status,
         ...(end.error !== undefined ? { 'mlsweep.error': end.error.slice(0, 5000) } : {}),
+        // In the tags table rather than new columns: no schema migration for them.
+        ...(end.values !== undefined
+          ? { [TRIAL_VALUES_TAG]: JSON.stringify(end.values.map(jsonNumber)) }
+          : {}),
+        ...(end.constraints !== undefined
+          ? { [TRIAL_CONSTRAINTS_TAG]: JSON.stringify(end.constraints.map(jsonNumber)) }
+          : {}),
       });
+    });
+  }
+
+  /**
+   * Claims the next trial (see `TrialClaims.claimTrial`): one IMMEDIATE transaction holds
+   * the write lock from the read of the trials and the queue to the insert of the new
+   * trial, so processes claiming at once are served one after the other.
+   *
+   * @example
+   * const { id, params } = sweepStore.claimTrial(({ trials }) => ({ params: { x: trials.length } }), new Date().toISOString());
+   */
+  claimTrial(choose: (state: ClaimState) => ClaimChoice, startedAt: string): ClaimedTrial {
+    return this.store.write(() => {
+      const head = this.store
+        .sql('SELECT key, value FROM tags WHERE run_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1')
+        .get(this.sweepRunId, QUEUE_TAG_PREFIX, `${QUEUE_TAG_PREFIX}\uffff`) as
+        | { key: string; value: string }
+        | undefined;
+      const queued = head === undefined ? undefined : (JSON.parse(head.value) as ParamSet);
+      const choice = choose({ trials: this.trials(), queued });
+      if (choice.takeQueued === true && head !== undefined) {
+        this.store.sql('DELETE FROM tags WHERE run_id = ? AND key = ?').run(this.sweepRunId, head.key);
+      }
+      const last = this.store
+        .sql('SELECT max(number) FROM trials WHERE sweep_run_id = ?')
+        .pluck()
+        .get(this.sweepRunId) as number | null;
+      const id = last === null ? 0 : last + 1;
+      this.startTrial(id, choice.params, startedAt);
+      return { id, params: choice.params };
+    });
+  }
+
+  /**
+   * Queues a parameter set for the next claim, as a tag of the sweep's run numbered after
+   * the last queued one.
+   *
+   * @example
+   * sweepStore.enqueueTrial({ lr: 0.01 });
+   */
+  enqueueTrial(params: ParamSet): void {
+    this.store.write(() => {
+      const keys = this.store
+        .sql('SELECT key FROM tags WHERE run_id = ? AND key >= ? AND key < ? ORDER BY key DESC LIMIT 1')
+        .pluck()
+        .get(this.sweepRunId, QUEUE_TAG_PREFIX, `${QUEUE_TAG_PREFIX}\uffff`) as string | undefined;
+      const next = keys === undefined ? 1 : Number(keys.slice(QUEUE_TAG_PREFIX.length)) + 1;
+      this.store.setTags(this.sweepRunId, {
+        [`${QUEUE_TAG_PREFIX}${String(next).padStart(10, '0')}`]: JSON.stringify(params),
+      });
+    });
+  }
+
+  /**
+   * Ends a trial that is still running, checked and written in one transaction (see
+   * `TrialClaims.settleTrial`).
+   *
+   * @example
+   * sweepStore.settleTrial(3, { status: 'completed', value: 0.9, endedAt: new Date().toISOString() }); // 'ended'
+   */
+  settleTrial(id: number, end: TrialEnd): SettleOutcome {
+    return this.store.write(() => {
+      const status = this.store
+        .sql('SELECT status FROM trials WHERE sweep_run_id = ? AND number = ?')
+        .pluck()
+        .get(this.sweepRunId, id) as TrialStatus | 'running' | undefined;
+      if (status === undefined) return 'unknown';
+      if (status !== 'running') return status;
+      this.endTrial(id, end);
+      return 'ended';
     });
   }
 
@@ -219,6 +319,8 @@ export class SqliteSweepStore implements SweepStore {
         ...(row.end_time !== null ? { endedAt: new Date(row.end_time).toISOString() } : {}),
         ...(row.output_json !== null ? { output: JSON.parse(row.output_json) as TrialOutput } : {}),
         ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+        ...(row.values_json !== null ? { values: numbersOf(row.values_json) } : {}),
+        ...(row.constraints_json !== null ? { constraints: numbersOf(row.constraints_json) } : {}),
       };
     });
   }
@@ -274,14 +376,24 @@ export class SqliteSweepStore implements SweepStore {
     return this.store
       .sql(
         `SELECT t.run_id, t.number, t.params_json, t.status, t.value, t.error, t.output_json, t.retry_of,
-           r.start_time, r.end_time
-         FROM trials t JOIN runs r ON r.run_id = t.run_id WHERE t.sweep_run_id = ? ORDER BY t.number`,
+           v.value AS values_json, c.value AS constraints_json, r.start_time, r.end_time
+         FROM trials t JOIN runs r ON r.run_id = t.run_id
+           LEFT JOIN tags v ON v.run_id = t.run_id AND v.key = ?
+           LEFT JOIN tags c ON c.run_id = t.run_id AND c.key = ?
+         WHERE t.sweep_run_id = ? ORDER BY t.number`,
       )
-      .all(this.sweepRunId) as TrialRow[];
+      .all(TRIAL_VALUES_TAG, TRIAL_CONSTRAINTS_TAG, this.sweepRunId) as TrialRow[];
   }
 
   private runId(id: number): string {
-    const runId = this.runIds.get(id);
+    // A trial claimed by another process (ask/tell) since this one opened the sweep.
+    const runId =
+      this.runIds.get(id) ??
+      (this.store
+        .sql('SELECT run_id FROM trials WHERE sweep_run_id = ? AND number = ?')
+        .pluck()
+        .get(this.sweepRunId, id) as string | undefined);
+    if (runId !== undefined) this.runIds.set(id, runId);
     if (runId === undefined) {
       throw new ValidationError(`trial ${id} of sweep ${this.sweepRunId} was never started`, {
         path: 'trialId',
@@ -291,18 +403,45 @@ export class SqliteSweepStore implements SweepStore {
   }
 }
 
+/** A number as JSON keeps it: non-finite ones as strings (JSON has none). */
+function jsonNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/** The numbers of a JSON array written with jsonNumber. */
+function numbersOf(json: string): number[] {
+  return (JSON.parse(json) as Array<number | string>).map(Number);
+}
+
+/** The objectives recorded under OBJECTIVES_TAG, or undefined when absent or unreadable. */
+function objectivesOf(json: string | undefined): Objective[] | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (!Array.isArray(parsed)) return undefined;
+    return parsed.map((o: { goal?: unknown; primaryMetric?: unknown }) => ({
+      goal: isGoal(o.goal) ? o.goal : 'maximize',
+      primaryMetric: String(o.primaryMetric),
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A sweep's parent run as a SweepRecord: the objective when its primary metric was recorded, the end when it ended. */
 function sweepRecord(run: Run): SweepRecord {
   const goal = run.tags[GOAL_TAG];
   const primaryMetric = run.tags[PRIMARY_METRIC_TAG];
   const objective: Objective | undefined =
     primaryMetric === undefined ? undefined : { goal: isGoal(goal) ? goal : 'maximize', primaryMetric };
+  const objectives = objectivesOf(run.tags[OBJECTIVES_TAG]);
   const stopReason = run.tags[STOP_REASON_TAG] as StopReason | undefined;
   const stopMessage = run.tags[STOP_MESSAGE_TAG];
   return {
     sweepId: run.id,
     ...(run.name ? { name: run.name } : {}),
     ...(objective ? { objective } : {}),
+    ...(objectives ? { objectives } : {}),
     tags: run.tags,
     startedAt: new Date(run.startTime).toISOString(),
     ...(run.endTime !== undefined ? { endedAt: new Date(run.endTime).toISOString() } : {}),

@@ -6,7 +6,16 @@
  * promise (a database over the network); callers await them.
  */
 import type { MetricPoint, ParamSet, StopReason } from '../core/trial.ts';
-import type { NewSweep, StoredTrial, SweepRecord, TrialEnd } from './records.ts';
+import type {
+  ClaimChoice,
+  ClaimedTrial,
+  ClaimState,
+  NewSweep,
+  SettleOutcome,
+  StoredTrial,
+  SweepRecord,
+  TrialEnd,
+} from './records.ts';
 import type { ResumePlan } from './resume-plan.ts';
 
 /** A value, or a promise of it: what a store's method returns. */
@@ -34,8 +43,32 @@ export interface SweepReader {
   trials(): Awaitable<readonly StoredTrial[]>;
 }
 
+/**
+ * What ask/tell (study/) needs of a store beyond the engine's writes, where several
+ * processes (or, on PostgreSQL, machines) share one sweep and the store is the only state.
+ * Each method is atomic against every other writer of the sweep.
+ */
+export interface TrialClaims {
+  /**
+   * Claims the sweep's next trial number: under the store's lock, reads every trial as it
+   * stands (running ones included) and the head of the queue, calls `choose` (synchronous,
+   * pure but for the sampler's caches) and records its parameter set as a new `running`
+   * trial numbered one past the highest recorded, consuming the queued set when `choose`
+   * took it. Two processes claiming at once get different numbers, and the second chooses
+   * with the first's trial in view.
+   */
+  claimTrial(choose: (state: ClaimState) => ClaimChoice, startedAt: string): Awaitable<ClaimedTrial>;
+  /** Appends a parameter set to the sweep's queue: the next claim is offered it first. */
+  enqueueTrial(params: ParamSet): Awaitable<void>;
+  /**
+   * Ends a trial if it is still running (checked and written under the lock): `ended`, or
+   * `unknown`, or the status it had already ended with (then nothing is written).
+   */
+  settleTrial(id: number, end: TrialEnd): Awaitable<SettleOutcome>;
+}
+
 /** One sweep's store: written by the engine, read by everyone else, continued by a resume. */
-export interface SweepStore extends SweepWriter, SweepReader {
+export interface SweepStore extends SweepWriter, SweepReader, TrialClaims {
   /** Adds tags to the sweep, or replaces their values. */
   setTags(tags: Readonly<Record<string, string>>): Awaitable<void>;
   /**

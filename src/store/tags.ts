@@ -13,6 +13,34 @@ export const SWEEP_TYPE_TAG = 'mlsweep.type';
 export const GOAL_TAG = 'mlsweep.goal';
 export const PRIMARY_METRIC_TAG = 'mlsweep.primary_metric';
 
+/**
+ * Multi-objective sweeps: every objective as JSON (`[{"goal":"maximize","primaryMetric":"accuracy"}, ...]`);
+ * GOAL_TAG and PRIMARY_METRIC_TAG hold the first, so older readers still see one objective.
+ */
+export const OBJECTIVES_TAG = 'mlsweep.objectives';
+
+/** Constrained sweeps: the constraints as JSON, in the order of each trial's constraint values. */
+export const CONSTRAINTS_TAG = 'mlsweep.constraints';
+
+/** The sweeps whose completed trials a sweep started from (`warm_start`), as JSON. */
+export const WARM_START_TAG = 'mlsweep.warm_start';
+
+/**
+ * A study (ask/tell, study/): its definition as JSON (search space, sampling, objectives,
+ * constraints, policy), so any process can load it by name and sample as the others do.
+ */
+export const STUDY_TAG = 'mlsweep.study';
+
+/** On a trial's run: its objective values and its constraint values, as JSON arrays. */
+export const TRIAL_VALUES_TAG = 'mlsweep.values';
+export const TRIAL_CONSTRAINTS_TAG = 'mlsweep.constraints';
+
+/**
+ * The prefix of a queued parameter set's tag on the sweep's run (`mlsweep.queue.0000000001`):
+ * a study's `enqueue`, taken in key order by the next claims.
+ */
+export const QUEUE_TAG_PREFIX = 'mlsweep.queue.';
+
 /** For reports: the sampling type, and the search space and the early termination policy as JSON. */
 export const SAMPLER_TAG = 'mlsweep.sampler';
 export const SPACE_TAG = 'mlsweep.search_space';

@@ -136,6 +136,80 @@ for (const [name, make] of Object.entries(implementations)) {
         [2, 3, 5],
       );
     });
+
+    it('claims: numbers follow the highest, the chooser sees running trials and the queue head, a taken set leaves the queue', async () => {
+      const store = await make();
+      const at = new Date().toISOString();
+      const first = await store.claimTrial(({ trials, queued }) => {
+        assert.deepEqual([trials.length, queued], [0, undefined]);
+        return { params: { x: 0 } };
+      }, at);
+      assert.deepEqual(first, { id: 0, params: { x: 0 } });
+      await store.enqueueTrial({ x: 10 });
+      await store.enqueueTrial({ x: 11 });
+      const second = await store.claimTrial(({ trials, queued }) => {
+        assert.deepEqual(
+          trials.map((t) => [t.id, t.status]),
+          [[0, 'running']],
+        );
+        return { params: queued!, takeQueued: true };
+      }, at);
+      assert.deepEqual(second, { id: 1, params: { x: 10 } });
+      // Not taken: the head stays for the next claim.
+      await store.claimTrial(({ queued }) => {
+        assert.deepEqual(queued, { x: 11 });
+        return { params: { x: 2 } };
+      }, at);
+      const fourth = await store.claimTrial(({ queued }) => ({ params: queued!, takeQueued: true }), at);
+      assert.deepEqual(fourth, { id: 3, params: { x: 11 } });
+      await store.claimTrial(({ queued }) => {
+        assert.equal(queued, undefined);
+        return { params: { x: 4 } };
+      }, at);
+      // A chooser that throws claims nothing.
+      await assert.rejects(async () =>
+        store.claimTrial(() => {
+          throw new Error('no suggestion');
+        }, at),
+      );
+      assert.equal((await store.trials()).length, 5);
+    });
+
+    it('settle: ends a running trial once with its values and constraint values; unknown and ended trials say so', async () => {
+      const store = await make();
+      const at = new Date().toISOString();
+      const { id } = await store.claimTrial(() => ({ params: { x: 1 } }), at);
+      const end = {
+        status: 'completed',
+        value: 0.5,
+        values: [0.5, 12],
+        constraints: [-1, 2.5],
+        endedAt: at,
+      } as const;
+      assert.equal(await store.settleTrial(id, end), 'ended');
+      assert.equal(await store.settleTrial(id, { status: 'failed', endedAt: at }), 'completed');
+      assert.equal(await store.settleTrial(7, end), 'unknown');
+      const [trial] = await store.trials();
+      assert.deepEqual(
+        [trial!.status, trial!.value, trial!.values, trial!.constraints],
+        ['completed', 0.5, [0.5, 12], [-1, 2.5]],
+      );
+    });
+
+    it('objectives of a multi-objective sweep read back, the first as its objective', async () => {
+      const objectives = [objective, { goal: 'maximize', primaryMetric: 'acc' }] as const;
+      const store =
+        name === 'memory'
+          ? new MemoryStore({ objectives })
+          : await (() => {
+              const location = openSweepLocation(tempDir('contract-mo'));
+              locations.push(location);
+              return location.create({ objectives });
+            })();
+      const record = await store.sweep();
+      assert.deepEqual(record.objective, objective);
+      assert.deepEqual(record.objectives, objectives);
+    });
   });
 }
 
