@@ -1,0 +1,332 @@
+/**
+ * A running deployment: a piscina pool of scoring threads (instance_count of them, each
+ * loading the model once), the count of requests in flight (429 beyond
+ * `maxConcurrentRequestsPerInstance × instances`), the request timeout (408), and
+ * micro-batching: requests checked in the same turn of the event loop, or while every
+ * thread is busy, go to a thread as one message, so a stream of one-row requests pays the
+ * cost of a message per batch, not per request. Retiring one (a live swap, a shutdown)
+ * lets what it holds finish before its threads end.
+ */
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { Piscina } from 'piscina';
+import { OverloadedError, RequestTimeoutError, ScoringScriptError } from './errors.ts';
+import type { InputColumnValues, ScoringInput } from './input.ts';
+import { type ModelSchema, predictionWidth } from './schema.ts';
+import type { ServedDeployment } from './types.ts';
+import type { WorkerConfig, WorkerDescription, WorkerTask } from './worker.ts';
+
+/** How a deployment's pool is started. */
+export interface RuntimeOptions {
+  /** The endpoint the deployment belongs to (for messages). */
+  readonly endpoint: string;
+  readonly deployment: ServedDeployment;
+  /** Threads, overriding the spec's instanceCount (the CLI's --workers). */
+  readonly threads?: number;
+  /** Most rows in one message to a thread (default 1,024); a larger request goes alone. */
+  readonly maxBatchRows?: number;
+}
+
+interface Pending {
+  readonly input: ScoringInput;
+  readonly resolve: (raw: Float64Array) => void;
+  readonly reject: (error: unknown) => void;
+  /** Called once the rows are scored, failed, or dropped from the queue. */
+  readonly settle: () => void;
+  dropped: boolean;
+}
+
+const WORKER_FILE = new URL(`./worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
+
+/** Scoring threads by default: one per core. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** Concatenates the same column of several inputs. */
+function concatColumn(parts: readonly InputColumnValues[], nRows: number): InputColumnValues {
+  if (parts[0] instanceof Float64Array) {
+    const out = new Float64Array(nRows);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p as Float64Array, at);
+      at += p.length;
+    }
+    return out;
+  }
+  const out: Array<string | null> = [];
+  for (const p of parts) for (const v of p as Array<string | null>) out.push(v);
+  return out;
+}
+
+/**
+ * One deployment's scoring threads and what flows through them.
+ *
+ * @example
+ * const runtime = await DeploymentRuntime.start({ endpoint: 'iris', deployment });
+ * const raw = await runtime.score(frameColumns(frame, runtime.schema));
+ * await runtime.retire();
+ */
+export class DeploymentRuntime {
+  readonly endpoint: string;
+  readonly deployment: ServedDeployment;
+  readonly threads: number;
+  /** Requests admitted and not yet finished (queued, scoring, or run by a script). */
+  inFlight = 0;
+  private readonly pool: Piscina;
+  private readonly maxBatchRows: number;
+  private readonly maxTasks: number;
+  private description: WorkerDescription | undefined;
+  private readonly queue: Pending[] = [];
+  private tasks = 0;
+  private flushScheduled = false;
+  private retiring: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+
+  private constructor(options: RuntimeOptions) {
+    this.endpoint = options.endpoint;
+    this.deployment = options.deployment;
+    const count = options.threads ?? options.deployment.spec.instanceCount;
+    this.threads = count >= 1 ? Math.floor(count) : defaultThreads();
+    this.maxBatchRows = options.maxBatchRows ?? 1024;
+    // two messages per thread: one scoring, one waiting, so a thread never idles between them
+    this.maxTasks = this.threads * 2;
+    const workerData: WorkerConfig = {
+      modelFile: options.deployment.modelFile,
+      modelDir: options.deployment.modelDir,
+      ...(options.deployment.scoringScript !== undefined
+        ? { scoringScript: options.deployment.scoringScript }
+        : {}),
+    };
+    this.pool = new Piscina({
+      filename: WORKER_FILE,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+      workerData,
+      env: { ...process.env, AZUREML_MODEL_DIR: options.deployment.modelDir },
+    });
+  }
+
+  /**
+   * Starts the threads and waits until the model is loaded (and the scoring module's
+   * `init()` has run) in them; a model or module that fails to load rejects, and the
+   * threads are ended.
+   */
+  static async start(options: RuntimeOptions): Promise<DeploymentRuntime> {
+    const runtime = new DeploymentRuntime(options);
+    try {
+      const answers = await Promise.all(
+        Array.from(
+          { length: runtime.threads },
+          () => runtime.pool.run({ op: 'describe' } satisfies WorkerTask) as Promise<WorkerDescription>,
+        ),
+      );
+      runtime.description = answers[0]!;
+    } catch (error) {
+      await runtime.pool.destroy();
+      throw error;
+    }
+    return runtime;
+  }
+
+  get name(): string {
+    return this.deployment.spec.name;
+  }
+
+  get revision(): string {
+    return this.deployment.revision;
+  }
+
+  /** The model's inputs and outputs. */
+  get schema(): ModelSchema {
+    return this.description!.schema;
+  }
+
+  /** Whether the deployment has a scoring module (its /score goes to `run`). */
+  get hasScript(): boolean {
+    return this.description!.hasScript;
+  }
+
+  /** Requests in flight beyond which new ones get 429. */
+  get limit(): number {
+    return this.deployment.spec.requestSettings.maxConcurrentRequestsPerInstance * this.threads;
+  }
+
+  /** The share of time the threads spent scoring since they started (piscina's measure). */
+  get utilization(): number {
+    return this.pool.utilization;
+  }
+
+  /** Counts a request in, or throws OverloadedError when the deployment is full. */
+  private admit(): () => void {
+    if (this.inFlight >= this.limit) throw new OverloadedError(this.name, this.limit);
+    this.inFlight++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.inFlight--;
+      if (this.inFlight === 0) this.drained?.();
+    };
+  }
+
+  /** Rejects with RequestTimeoutError after the deployment's timeout unless settled first. */
+  private withTimeout<T>(
+    work: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void,
+  ): Promise<T> {
+    const timeoutMs = this.deployment.spec.requestSettings.requestTimeoutMs;
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const cancel = work(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+      timer = setTimeout(() => {
+        cancel();
+        reject(new RequestTimeoutError(this.name, timeoutMs));
+      }, timeoutMs);
+    });
+  }
+
+  /**
+   * Scores checked rows: their raw predictions, row-major (class probabilities or values).
+   * Rejects with OverloadedError (429) when the deployment is full, RequestTimeoutError
+   * (408) past the timeout.
+   */
+  score(input: ScoringInput): Promise<Float64Array> {
+    let settle: () => void;
+    try {
+      settle = this.admit();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.withTimeout<Float64Array>((resolve, reject) => {
+      const item: Pending = { input, resolve, reject, settle, dropped: false };
+      this.queue.push(item);
+      this.scheduleFlush();
+      return () => {
+        // still queued: leave the queue; already scoring: it settles when its batch ends
+        const at = this.queue.indexOf(item);
+        if (at >= 0) {
+          this.queue.splice(at, 1);
+          item.dropped = true;
+          settle();
+        }
+      };
+    });
+  }
+
+  /** Gives a request body to the scoring module's `run`; its error becomes ScoringScriptError. */
+  run(body: unknown): Promise<unknown> {
+    let settle: () => void;
+    try {
+      settle = this.admit();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.withTimeout<unknown>((resolve, reject) => {
+      this.pool.run({ op: 'run', body } satisfies WorkerTask).then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(new ScoringScriptError(error instanceof Error ? error.message : String(error)));
+        },
+      );
+      return () => {};
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // after the current I/O phase: every request parsed in it joins the same batch
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.tasks < this.maxTasks && this.queue.length > 0) {
+      const batch: Pending[] = [this.queue.shift()!];
+      let rows = batch[0]!.input.nRows;
+      while (this.queue.length > 0 && rows + this.queue[0]!.input.nRows <= this.maxBatchRows) {
+        const next = this.queue.shift()!;
+        rows += next.input.nRows;
+        batch.push(next);
+      }
+      this.dispatch(batch, rows);
+    }
+  }
+
+  private dispatch(batch: readonly Pending[], nRows: number): void {
+    const columns =
+      batch.length === 1
+        ? batch[0]!.input.columns
+        : batch[0]!.input.columns.map((_, c) =>
+            concatColumn(
+              batch.map((p) => p.input.columns[c]!),
+              nRows,
+            ),
+          );
+    const transfer = columns
+      .filter((c): c is Float64Array => c instanceof Float64Array)
+      .map((c) => c.buffer as ArrayBuffer);
+    this.tasks++;
+    const width = predictionWidth(this.schema);
+    this.pool
+      .run(
+        { op: 'score', nRows, columns } satisfies WorkerTask,
+        // a batch's columns are fresh copies: moved, not copied
+        batch.length > 1
+          ? {
+              transferList: transfer as unknown as NonNullable<Parameters<Piscina['run']>[1]>['transferList'],
+            }
+          : {},
+      )
+      .then(
+        (raw: Float64Array) => {
+          let at = 0;
+          for (const p of batch) {
+            const n = p.input.nRows * width;
+            p.settle();
+            p.resolve(raw.subarray(at, at + n));
+            at += n;
+          }
+        },
+        (error: unknown) => {
+          for (const p of batch) {
+            p.settle();
+            p.reject(error);
+          }
+        },
+      )
+      .finally(() => {
+        this.tasks--;
+        this.flush();
+      });
+  }
+
+  /**
+   * Stops taking work: what is in flight finishes, then the threads end. Resolves once
+   * they have.
+   */
+  retire(): Promise<void> {
+    this.retiring ??= (async () => {
+      if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      await this.pool.destroy();
+    })();
+    return this.retiring;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * A scoring thread of one deployment (run by piscina, see pool.ts). It loads the model
+ * once, and the deployment's scoring module when it has one (`init()` called once, with
+ * `AZUREML_MODEL_DIR` set to the model's folder), then answers tasks: `describe` (the
+ * model's schema, to check requests on the main thread), `score` (a batch of checked rows
+ * to raw predictions, moved back without a copy) and `run` (a request body given to the
+ * scoring module's `run`).
+ */
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { workerData } from 'node:worker_threads';
+import { move } from 'piscina';
+import { AutoMLPipeline } from '../automl/pipeline.ts';
+import { type Column, Table } from '../data/table.ts';
+import type { InputColumnValues } from './input.ts';
+import { type ModelSchema, schemaOf } from './schema.ts';
+
+/** What a deployment's threads are started with. */
+export interface WorkerConfig {
+  readonly modelFile: string;
+  readonly modelDir: string;
+  readonly scoringScript?: string;
+}
+
+/** The tasks a scoring thread answers. */
+export type WorkerTask =
+  | { readonly op: 'describe' }
+  | { readonly op: 'score'; readonly nRows: number; readonly columns: readonly InputColumnValues[] }
+  | { readonly op: 'run'; readonly body: unknown };
+
+/** The answer to `describe`. */
+export interface WorkerDescription {
+  readonly schema: ModelSchema;
+  readonly hasScript: boolean;
+}
+
+interface ScoringModule {
+  init?: () => unknown;
+  run: (body: unknown) => unknown;
+}
+
+interface Loaded {
+  readonly pipeline: AutoMLPipeline;
+  readonly schema: ModelSchema;
+  readonly script: ScoringModule | undefined;
+}
+
+const config = workerData as WorkerConfig;
+let loading: Promise<Loaded> | undefined;
+
+/** Imports a scoring module; a TypeScript one through tsx when this process has no TypeScript loader. */
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !['.ts', '.mts', '.cts'].includes(extname(file)))
+      throw error;
+    const api = (await import('tsx/esm/api')) as { register: () => unknown };
+    api.register();
+    return (await import(url)) as Record<string, unknown>;
+  }
+}
+
+async function load(): Promise<Loaded> {
+  const pipeline = AutoMLPipeline.load(config.modelFile);
+  let script: ScoringModule | undefined;
+  if (config.scoringScript !== undefined) {
+    process.env.AZUREML_MODEL_DIR = config.modelDir;
+    const mod = await importModule(config.scoringScript);
+    const run = mod.run;
+    if (typeof run !== 'function') {
+      throw new Error(`the scoring module ${config.scoringScript} does not export a function run(body)`);
+    }
+    const init = mod.init;
+    if (init !== undefined && typeof init !== 'function') {
+      throw new Error(`the scoring module ${config.scoringScript} exports init, but it is not a function`);
+    }
+    script = { run: run as ScoringModule['run'] };
+    if (init) await (init as () => unknown)();
+  }
+  return { pipeline, schema: schemaOf(pipeline), script };
+}
+
+function table(schema: ModelSchema, nRows: number, columns: readonly InputColumnValues[]): Table {
+  return new Table(
+    schema.inputs.map((c, i): Column => {
+      const values = columns[i]!;
+      return values instanceof Float64Array
+        ? { name: c.name, kind: c.kind as 'numeric', values }
+        : { name: c.name, kind: c.kind as 'categorical', values: values.length === nRows ? values : [] };
+    }),
+  );
+}
+
+/**
+ * Answers one task of the deployment's pool.
+ *
+ * @example
+ * await handle({ op: 'describe' }); // { schema: {...}, hasScript: false }
+ */
+export default async function handle(task: WorkerTask): Promise<unknown> {
+  loading ??= load();
+  const loaded = await loading;
+  switch (task.op) {
+    case 'describe':
+      return { schema: loaded.schema, hasScript: loaded.script !== undefined } satisfies WorkerDescription;
+    case 'score': {
+      const raw = loaded.pipeline.predictRaw(table(loaded.schema, task.nRows, task.columns));
+      // moved, not copied, when the array owns its whole buffer (a view is copied first)
+      const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
+      return move(own);
+    }
+    case 'run':
+      if (!loaded.script) throw new Error('this deployment has no scoring module');
+      return await loaded.script.run(task.body);
+  }
+}
