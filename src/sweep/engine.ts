@@ -17,8 +17,10 @@ import type { Sampler, TrialHistory } from '../samplers/types.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import type { TrialOutput } from '../store/records.ts';
 import type { SweepWriter } from '../store/sweep-store.ts';
+import { type ConstraintSpec, resolveConstraints, violation } from './constraints.ts';
 import { sameErrorWatch } from './fail-fast.ts';
 import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts';
+import { multiObjectiveResult } from './pareto-result.ts';
 import { resolveSampler } from './sampling.ts';
 import { summarizeTrials } from './summary.ts';
 import type {
@@ -30,6 +32,7 @@ import type {
   TrialResult,
   TrialReturn,
 } from './types.ts';
+import { warmStartTrials } from './warm-start.ts';
 
 /** A running trial's state. */
 interface Live {
@@ -63,6 +66,12 @@ interface Live {
 export class Sweep {
   private readonly sampler: Sampler;
   private readonly objective: Objective;
+  /** Every objective, the first being `objective`. */
+  private readonly objectives: readonly Objective[];
+  private readonly constraints: readonly ConstraintSpec[];
+  /** Prior observations (warm start), then every ended trial: what the sampler sees. */
+  private readonly observed: FinishedTrial[] = [];
+  private readonly notices: string[] = [];
   private readonly limits: ResolvedLimits;
   private readonly policy: Policy | undefined;
   private readonly runner: Runner;
@@ -85,22 +94,10 @@ export class Sweep {
   private started = false;
 
   constructor(private readonly options: SweepOptions) {
-    const { goal, primaryMetric } = options.objective ?? {};
-    if (!isGoal(goal)) {
-      throw new ValidationError(`objective.goal must be ${GOALS.join(' or ')}, got ${String(goal)}`, {
-        path: 'objective.goal',
-      });
-    }
-    if (typeof primaryMetric !== 'string' || primaryMetric === '') {
-      throw new ValidationError(
-        `objective.primary_metric must be a metric name, got ${String(primaryMetric)}`,
-        {
-          path: 'objective.primary_metric',
-        },
-      );
-    }
+    this.objectives = resolveObjectives(options);
+    this.objective = this.objectives[0]!;
+    this.constraints = resolveConstraints(options.constraints);
     this.sampler = resolveSampler(options);
-    this.objective = { goal, primaryMetric };
     this.limits = resolveLimits(options.limits, options.trial);
     this.policy = options.earlyTermination ? createPolicy(options.earlyTermination) : undefined;
     this.runner = resolveRunner(
@@ -110,9 +107,16 @@ export class Sweep {
     this.store = options.store ?? new MemoryStore();
     this.onEvent = options.onEvent;
     this.watch = sameErrorWatch(options.failFast ?? 3);
-    this.view = { objective: this.objective, trials: this.ended, pending: this.pending };
+    this.view = {
+      objective: this.objective,
+      ...(this.objectives.length > 1 ? { objectives: this.objectives } : {}),
+      trials: this.observed,
+      pending: this.pending,
+    };
+    if (Array.isArray(options.warmStart)) this.observe(options.warmStart);
     for (const trial of options.resume?.trials ?? []) {
       insertById(this.ended, trial);
+      insertById(this.observed, trial);
       this.histories.push({
         id: trial.id,
         values: trial.intermediate.map((p) => p.value).filter(Number.isFinite),
@@ -141,6 +145,17 @@ export class Sweep {
     const onAbort = () => this.cancel();
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.options.signal?.aborted) this.cancel();
+    const warm = this.options.warmStart;
+    if (warm !== undefined && !Array.isArray(warm)) {
+      const read = await warmStartTrials(
+        warm as Exclude<typeof warm, readonly FinishedTrial[]>,
+        this.sampler.space,
+        this.objectives,
+        this.constraints,
+      );
+      for (const notice of read.notices) this.notice(notice);
+      this.observe(read.trials);
+    }
     let exhausted = false;
     let suggested = this.options.resume?.counted ?? 0;
     let nextId = this.options.resume?.nextId ?? 0;
@@ -185,6 +200,35 @@ export class Sweep {
     await Promise.all(this.writes);
     if (this.failure !== undefined) throw this.failure;
     return this.result(end, startedAt, t0);
+  }
+
+  /** Adds prior observations (warm start) to the sampler's view; grid sampling has no use for them. */
+  private observe(trials: readonly FinishedTrial[]): void {
+    if (trials.length === 0) return;
+    if (this.sampler.name === 'grid') {
+      this.notice(
+        `warm start: grid sampling does not learn from earlier trials; the ${trials.length} given are not used`,
+      );
+      return;
+    }
+    for (const trial of trials) {
+      if (!(trial.id < 0)) {
+        throw new ValidationError(
+          `warmStart: prior observations are numbered below 0 (warmStartTrials does so), got trial id ${trial.id}`,
+          { path: 'warmStart' },
+        );
+      }
+      insertById(this.observed, trial);
+    }
+  }
+
+  private notice(message: string): void {
+    this.notices.push(message);
+    try {
+      this.options.onNotice?.(message);
+    } catch (error) {
+      this.fail('onNotice', error);
+    }
   }
 
   /** Stops gracefully, like a first Ctrl-C: running trials are cancelled, results kept. */
@@ -317,9 +361,10 @@ export class Sweep {
       status = 'failed';
       message = error instanceof Error ? error.message : String(error);
     } else {
-      message = this.keepReturned(live, returned);
+      message = this.keepReturned(live, returned) ?? this.keepObjectives(live);
       status = message === undefined ? 'completed' : 'failed';
     }
+    const measured = status === 'completed' ? this.measure(live) : {};
     live.ended = true;
     live.history.finished = true;
     const values = live.history.values;
@@ -334,6 +379,7 @@ export class Sweep {
           ? { value: values[values.length - 1]! }
           : {}),
       intermediate: live.metrics[this.objective.primaryMetric] ?? [],
+      ...measured,
       metrics: live.metrics,
       startedAt: live.startedAt,
       endedAt,
@@ -345,11 +391,13 @@ export class Sweep {
     const at = this.pending.findIndex((p) => p.id === live.id);
     if (at !== -1) this.pending.splice(at, 1);
     insertById(this.ended, trial);
+    insertById(this.observed, trial);
     this.write(() =>
       this.store.endTrial(live.id, {
         status,
         endedAt,
         ...(trial.value !== undefined ? { value: trial.value } : {}),
+        ...measured,
         ...(message !== undefined ? { error: message } : {}),
         ...(live.output ? { output: live.output } : {}),
       }),
@@ -385,6 +433,37 @@ export class Sweep {
     );
   }
 
+  /**
+   * A completed trial's failure message when it lacks an objective beyond the first (its
+   * metric never reported, or not a finite number) or a constraint's metric.
+   */
+  private keepObjectives(live: Live): string | undefined {
+    const last = (name: string) => live.metrics[name]?.[live.metrics[name]!.length - 1]?.value;
+    for (const o of this.objectives.slice(1)) {
+      const value = last(o.primaryMetric);
+      if (value === undefined) return `the trial never reported the objective '${o.primaryMetric}'`;
+      if (!Number.isFinite(value)) return `the objective '${o.primaryMetric}' is ${value}`;
+    }
+    for (const c of this.constraints) {
+      const value = last(c.metric);
+      if (value === undefined)
+        return `the trial never reported '${c.metric}', the metric of the constraint '${c.text}'`;
+      if (Number.isNaN(value)) return `the metric '${c.metric}' of the constraint '${c.text}' is NaN`;
+    }
+    return undefined;
+  }
+
+  /** A completed trial's values (multi-objective) and constraint values (constrained). */
+  private measure(live: Live): { values?: number[]; constraints?: number[] } {
+    const last = (name: string) => live.metrics[name]![live.metrics[name]!.length - 1]!.value;
+    return {
+      ...(this.objectives.length > 1 ? { values: this.objectives.map((o) => last(o.primaryMetric)) } : {}),
+      ...(this.constraints.length > 0
+        ? { constraints: this.constraints.map((c) => violation(c, last(c.metric))) }
+        : {}),
+    };
+  }
+
   private async drain(): Promise<void> {
     while (this.live.size > 0) await new Promise<void>((resolve) => (this.wake = resolve));
   }
@@ -418,6 +497,8 @@ export class Sweep {
     const trials = this.replaced.length === 0 ? this.ended : byId([...this.ended, ...this.replaced]);
     return {
       objective: this.objective,
+      ...multiObjectiveResult(trials, this.objectives, this.constraints, this.options.hypervolumeReference),
+      ...(this.notices.length > 0 ? { notices: [...this.notices] } : {}),
       sampler: this.sampler.name,
       stopReason: end.reason,
       message: end.message,
@@ -446,6 +527,45 @@ export class Sweep {
  */
 export function sweep(options: SweepOptions): Promise<SweepResult> {
   return new Sweep(options).run();
+}
+
+/**
+ * The objectives of `sweep()`'s options: `objective`, or `objectives` (exactly one), each
+ * with a goal and a metric name, no metric twice.
+ */
+function resolveObjectives(options: SweepOptions): Objective[] {
+  if (options.objective !== undefined && options.objectives !== undefined) {
+    throw new ValidationError('give objective or objectives, not both', { path: 'objectives' });
+  }
+  const many = options.objectives !== undefined;
+  if (many && (!Array.isArray(options.objectives) || options.objectives.length === 0)) {
+    throw new ValidationError('objectives must be a non-empty list of { goal, primaryMetric }', {
+      path: 'objectives',
+    });
+  }
+  const list: readonly (Objective | undefined)[] = options.objectives ?? [options.objective];
+  const seen = new Set<string>();
+  return list.map((o, i) => {
+    const at = many ? `objectives[${i}]` : 'objective';
+    const { goal, primaryMetric } = o ?? {};
+    if (!isGoal(goal)) {
+      throw new ValidationError(`${at}.goal must be ${GOALS.join(' or ')}, got ${String(goal)}`, {
+        path: `${at}.goal`,
+      });
+    }
+    if (typeof primaryMetric !== 'string' || primaryMetric === '') {
+      throw new ValidationError(`${at}.primary_metric must be a metric name, got ${String(primaryMetric)}`, {
+        path: `${at}.primary_metric`,
+      });
+    }
+    if (seen.has(primaryMetric)) {
+      throw new ValidationError(`${at}: '${primaryMetric}' is already an objective`, {
+        path: `${at}.primary_metric`,
+      });
+    }
+    seen.add(primaryMetric);
+    return { goal, primaryMetric };
+  });
 }
 
 function byId<T extends FinishedTrial>(trials: T[]): T[] {

@@ -4,7 +4,8 @@
 import type { StoredTrial, SweepRecord } from '../store/records.ts';
 import type { ResumePlan } from '../store/resume-plan.ts';
 import type { SweepReader } from '../store/sweep-store.ts';
-import { SAMPLER_TAG } from '../store/tags.ts';
+import { CONSTRAINTS_TAG, SAMPLER_TAG } from '../store/tags.ts';
+import { multiObjectiveResult } from './pareto-result.ts';
 import { summarizeTrials } from './summary.ts';
 import type { SweepResult, SweepResume, TrialResult } from './types.ts';
 
@@ -30,7 +31,19 @@ export function trialResultOf(t: StoredTrial, primaryMetric: string): TrialResul
     durationMs: Date.parse(endedAt) - Date.parse(t.startedAt),
     ...(t.error !== undefined ? { error: t.error } : {}),
     ...(t.output !== undefined ? { output: t.output } : {}),
+    ...(t.values !== undefined ? { values: t.values } : {}),
+    ...(t.constraints !== undefined ? { constraints: t.constraints } : {}),
   };
+}
+
+/** The constraints a sweep was recorded with (CONSTRAINTS_TAG), or none. */
+function recordedConstraints(record: SweepRecord): string[] {
+  try {
+    const parsed = JSON.parse(record.tags[CONSTRAINTS_TAG] ?? '[]') as unknown;
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -52,6 +65,7 @@ export function recordedResult(record: SweepRecord, stored: readonly StoredTrial
       : Math.max(start, ...trials.map((t) => Date.parse(t.endedAt)));
   return {
     objective,
+    ...multiObjectiveResult(trials, record.objectives ?? [objective], recordedConstraints(record), undefined),
     sampler: record.tags[SAMPLER_TAG] ?? 'unrecorded',
     stopReason: record.stopReason ?? 'interrupted',
     message: record.stopMessage ?? 'the sweep did not record its end (its process died)',

@@ -1,5 +1,6 @@
 import { better, type Goal } from '../core/goal.ts';
 import { TRIAL_STATUSES, type TrialStatus } from '../core/trial.ts';
+import { isFeasible } from '../samplers/multi-objective/constraints.ts';
 import type { SweepResult, TrialResult } from './types.ts';
 
 /**
@@ -17,7 +18,8 @@ export function ranks(trial: TrialResult): boolean {
 /**
  * The counts by status and the best completed trial (ties: the earliest) of a sweep's
  * trials: what a SweepResult says beside the trials themselves, whether the sweep just
- * ran or is read back from a store. Only trials that `ranks` can be the best.
+ * ran or is read back from a store. Only trials that `ranks` can be the best, and of a
+ * constrained sweep only feasible ones (every constraint value <= 0).
  *
  * @example
  * summarizeTrials(result.trials, 'maximize').best?.id;
@@ -30,7 +32,7 @@ export function summarizeTrials(
   let best: TrialResult | undefined;
   for (const trial of trials) {
     counts[trial.status]++;
-    if (!ranks(trial)) continue;
+    if (!ranks(trial) || !isFeasible(trial.constraints)) continue;
     if (!best || better(goal, trial.value!, best.value!)) best = trial;
   }
   return { best, counts: { ...counts, total: trials.length } };

@@ -12,6 +12,8 @@ import type { Sampler } from '../samplers/types.ts';
 import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
 import type { TrialOutput } from '../store/records.ts';
 import type { SweepWriter } from '../store/sweep-store.ts';
+import type { ConstraintSpec } from './constraints.ts';
+import type { WarmStartOptions } from './warm-start.ts';
 
 /** What a trial function gets besides its parameters. */
 export interface TrialContext {
@@ -93,7 +95,32 @@ export interface SweepOptions {
     | { readonly type: 'grid' }
     | { readonly type: 'random'; readonly seed?: number; readonly rule?: 'random' | 'sobol' }
     | { readonly type: 'bayesian'; readonly seed?: number; readonly method?: 'auto' | 'gp' | 'tpe' };
-  readonly objective: Objective;
+  /** What the sweep optimises (exactly one of `objective` and `objectives`)... */
+  readonly objective?: Objective;
+  /**
+   * ...or several objectives (an extension beyond Azure): each trial's value of every
+   * objective's metric is its last report of it; the first is `objective` for early
+   * termination and single-value views, and the result has the Pareto front.
+   */
+  readonly objectives?: readonly Objective[];
+  /**
+   * Constraints on metrics the trial reports, `"model_size_mb <= 50"` (an extension beyond
+   * Azure): infeasible trials rank after feasible ones and samplers see the violations.
+   */
+  readonly constraints?: readonly (string | ConstraintSpec)[];
+  /**
+   * Prior observations for the sampler (warm start): trials of earlier sweeps, as
+   * `warmStartTrials()` reads them, or the sweeps to read them from. Not run, not counted
+   * against the limits, not in the result; grid sampling ignores them.
+   */
+  readonly warmStart?: readonly FinishedTrial[] | WarmStartOptions;
+  /** Told what the caller should know but need not stop for (warm start trials left out). */
+  readonly onNotice?: (message: string) => void;
+  /**
+   * Multi-objective: the reference point of the result's hypervolume, in the objectives'
+   * own terms (default: each objective's worst feasible value, a tenth of its range further).
+   */
+  readonly hypervolumeReference?: readonly number[];
   readonly limits?: SweepLimits;
   readonly earlyTermination?: PolicySpec;
   readonly trial: TrialFunction | ModuleTrial | CommandTrial | Runner;
@@ -151,14 +178,29 @@ export interface TrialResult extends FinishedTrial {
 
 /** What `sweep()` returns. */
 export interface SweepResult {
+  /** The (first) objective. */
   readonly objective: Objective;
+  /** Multi-objective sweeps: every objective, in the order of each trial's `values`. */
+  readonly objectives?: readonly Objective[];
+  /** Constrained sweeps: the constraints as written, in the order of each trial's `constraints`. */
+  readonly constraints?: readonly string[];
+  /** Multi-objective sweeps: the feasible completed trials that no other dominates, by id. */
+  readonly paretoFront?: readonly TrialResult[];
+  /** Multi-objective sweeps: the hypervolume of the front against a reference point (absent when no trial completed). */
+  readonly hypervolume?: { readonly reference: readonly number[]; readonly value: number };
+  /** Things the caller was told while the sweep ran (e.g. warm start trials left out). */
+  readonly notices?: readonly string[];
   readonly sampler: string;
   readonly stopReason: StopReason;
   /** The reason in words. */
   readonly message: string;
   /** Every trial, by id. */
   readonly trials: readonly TrialResult[];
-  /** The completed trial with the best value (ties: the earliest), if any completed. */
+  /**
+   * The completed trial with the best value (ties: the earliest), if any completed; of a
+   * constrained sweep, the best feasible one; of a multi-objective sweep, the best by the
+   * first objective among the Pareto front.
+   */
   readonly best: TrialResult | undefined;
   readonly counts: Readonly<Record<TrialStatus, number>> & { readonly total: number };
   readonly startedAt: string;
