@@ -293,7 +293,7 @@ describe('watchStore', () => {
   it('a store that does not exist yet is logged, not thrown', () => {
     const logged: string[] = [];
     const dir = tempDir('catalog-missing');
-    const watch = watchStore(join(dir, 'mlruns'), assert.fail, {
+    const watch = watchStore(join(dir, 'mlruns'), () => assert.fail('no snapshot'), {
       timer: manualTimer(),
       log: (m) => logged.push(m),
     });
