@@ -11,6 +11,7 @@ import { registerPredict } from './predict.ts';
 import { registerReport } from './report.ts';
 import { registerRuns } from './runs.ts';
 import { registerSample } from './sample.ts';
+import { registerServe } from './serve.ts';
 import { registerSweep } from './sweep.ts';
 import { applyUsageConventions, reportCliError } from './usage.ts';
 import { packageVersion } from './version.ts';
@@ -31,6 +32,7 @@ registerPredict(program);
 registerReport(program);
 registerRuns(program);
 registerSample(program);
+registerServe(program);
 registerSweep(program);
 applyUsageConventions(program);
 
