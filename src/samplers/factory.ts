@@ -2,6 +2,8 @@ import { ConfigError } from '../core/errors.ts';
 import type { SearchSpace } from '../space/types.ts';
 import { bayesianFromSpec } from './bayes/bayesian.ts';
 import { GridSampler } from './grid.ts';
+import { MOTPESampler } from './multi-objective/motpe.ts';
+import { NSGA2Sampler } from './multi-objective/nsga2.ts';
 import { RandomSampler } from './random.ts';
 import type { SamplingSpec } from './spec.ts';
 import type { Sampler } from './types.ts';
@@ -20,11 +22,13 @@ const factories = new Map<SamplingSpec['type'], SamplerFactory>([
       ),
   ],
   ['bayesian', bayesianFromSpec],
+  ['nsga2', (space, sampling) => new NSGA2Sampler(space, sampling.type === 'nsga2' ? sampling : {})],
+  ['motpe', (space, sampling) => new MOTPESampler(space, sampling.type === 'motpe' ? sampling : {})],
 ]);
 
 /**
  * Replaces the factory of a sampling type, e.g. to plug in a custom Bayesian sampler
- * (the built-in grid, random and bayesian factories are installed above).
+ * (the built-in grid, random, bayesian, nsga2 and motpe factories are installed above).
  *
  * @example
  * registerSamplerFactory('bayesian', (space, sampling) => new MyBayesianSampler(space, sampling));

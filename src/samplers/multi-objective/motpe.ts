@@ -1,0 +1,170 @@
+/**
+ * MOTPE: the tree-structured Parzen estimator with several objectives (Ozaki, Tanigaki,
+ * Watanabe & Onishi 2020/2022; Optuna's TPESampler when a study has several directions).
+ *
+ * Everything but the split is the multivariate TPE of bayes/tpe.ts (mixtures over the
+ * unit cube, conditional spaces, the constant liar for running trials, the initial Sobol
+ * design). The split into "good" and "bad" trials is multi-objective: the γ(n) good
+ * trials (the same γ as single-objective TPE) are taken front by front from the
+ * constrained non-dominated sort (so feasible trials come first, Deb's rules); when the
+ * last front taken does not fit whole, the subset that keeps the largest hypervolume is
+ * chosen greedily (hypervolume subset selection, as Optuna does), with the reference
+ * point 1.1 × the worst loss of every objective (0.9 × where that loss is negative).
+ * Trials without a finite value for every objective, failed ones included, are bad.
+ *
+ * Unlike Optuna, the good components are weighted equally (Optuna weights them by their
+ * hypervolume contribution).
+ */
+import type { FinishedTrial, Objective } from '../../core/trial.ts';
+import type { SearchSpace } from '../../space/types.ts';
+import type { Observation } from '../bayes/observations.ts';
+import { goodCount, TPESampler, tpeStartupSize } from '../bayes/tpe.ts';
+import { freshSeed } from '../position.ts';
+import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
+import { hypervolume } from './hypervolume.ts';
+import { fronts, lossesOf, nonDominatedSort } from './pareto.ts';
+
+/** Options of the MOTPE sampler. */
+export interface MOTPESamplerOptions {
+  /** The root of every random choice; a fresh one (kept in `sampler.seed`) when absent. */
+  readonly seed?: number | undefined;
+  /** Initial Sobol trials; default `tpeStartupSize(space.dimensions)` (10 to 20). */
+  readonly initialTrials?: number;
+  /** Candidates drawn from the good density per suggestion (default 24). */
+  readonly candidates?: number;
+}
+
+/**
+ * The indices of the `count` best trials for a multi-objective split: whole fronts, the
+ * last one cut by greedy hypervolume subset selection (module comment).
+ *
+ * @example
+ * goodIndices([[0, 3], [1, 1], [3, 0], [2, 2]], [0, 0, 0, 0], 2); // two of the first front
+ */
+export function goodIndices(
+  losses: readonly number[][],
+  violations: readonly number[],
+  count: number,
+): number[] {
+  if (count <= 0 || losses.length === 0) return [];
+  const ranks = nonDominatedSort(losses, { violations, limit: count });
+  const out: number[] = [];
+  for (const front of fronts(ranks)) {
+    if (out.length + front.length <= count) {
+      out.push(...front);
+      if (out.length === count) break;
+      continue;
+    }
+    out.push(...hssp(losses, front, count - out.length, referencePoint(losses)));
+    break;
+  }
+  return out;
+}
+
+/** 1.1 × the worst loss per objective (0.9 × when negative; a tiny positive number for 0). */
+function referencePoint(losses: readonly number[][]): number[] {
+  const m = losses[0]!.length;
+  const ref: number[] = [];
+  for (let j = 0; j < m; j++) {
+    let worst = Number.NEGATIVE_INFINITY;
+    for (const l of losses) worst = Math.max(worst, l[j]!);
+    const r = Math.max(1.1 * worst, 0.9 * worst);
+    ref.push(r === 0 ? 1e-12 : r);
+  }
+  return ref;
+}
+
+/** Greedy hypervolume subset selection: `k` members of `front`, each step the largest gain (ties: first). */
+function hssp(
+  losses: readonly number[][],
+  front: readonly number[],
+  k: number,
+  reference: number[],
+): number[] {
+  const chosen: number[] = [];
+  const left = [...front];
+  let current = 0;
+  while (chosen.length < k && left.length > 0) {
+    let best = 0;
+    let bestGain = Number.NEGATIVE_INFINITY;
+    const base = chosen.map((i) => losses[i]!);
+    for (let c = 0; c < left.length; c++) {
+      const gain = hypervolume([...base, losses[left[c]!]!], reference) - current;
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = c;
+      }
+    }
+    current += bestGain;
+    chosen.push(left[best]!);
+    left.splice(best, 1);
+  }
+  return chosen;
+}
+
+/** TPE whose ranking of observations is the multi-objective split. */
+class MultiObjectiveTPE extends TPESampler {
+  private history: TrialHistory | undefined;
+
+  override suggest(history: TrialHistory): Suggestion {
+    this.history = history;
+    try {
+      return super.suggest(history);
+    } finally {
+      this.history = undefined;
+    }
+  }
+
+  /** The observations (one per history trial, in order) with the good ones first. */
+  protected override usable(observed: Observation[]): Observation[] {
+    const history = this.history;
+    if (history === undefined) return observed;
+    const objectives: readonly Objective[] = history.objectives ?? [history.objective];
+    const trials = history.trials;
+    const index = new Map<FinishedTrial, number>(trials.map((t, i) => [t, i]));
+    const scored = lossesOf(trials, objectives);
+    if (scored.trials.length === 0) return [];
+    const good = goodIndices(scored.losses, scored.violations, goodCount(observed.length)).map(
+      (k) => index.get(scored.trials[k]!)!,
+    );
+    // Good first, then the other trials with values, then those without (failed last).
+    const isGood = new Set(good);
+    const scoredIndex = new Set(scored.trials.map((t) => index.get(t)!));
+    const rest = observed.map((_, i) => i).filter((i) => !isGood.has(i));
+    return [
+      ...good.map((i) => observed[i]!),
+      ...rest.filter((i) => scoredIndex.has(i)).map((i) => observed[i]!),
+      ...rest.filter((i) => !scoredIndex.has(i)).map((i) => observed[i]!),
+    ];
+  }
+}
+
+/**
+ * MOTPE (module comment for the method), `sampling_algorithm: motpe`.
+ *
+ * @example
+ * const sampler = new MOTPESampler(space, { seed: 3 });
+ * sampler.suggest({ objective, objectives, trials, pending });
+ */
+export class MOTPESampler implements Sampler {
+  readonly name = 'motpe';
+  readonly space: SearchSpace;
+  readonly seed: number;
+  readonly initialTrials: number;
+  private readonly inner: MultiObjectiveTPE;
+
+  constructor(space: SearchSpace, options: MOTPESamplerOptions = {}) {
+    this.space = space;
+    this.seed = options.seed ?? freshSeed();
+    this.initialTrials = options.initialTrials ?? tpeStartupSize(space.dimensions);
+    this.inner = new MultiObjectiveTPE(space, {
+      seed: this.seed,
+      initialTrials: this.initialTrials,
+      ...(options.candidates === undefined ? {} : { candidates: options.candidates }),
+    });
+  }
+
+  suggest(history: TrialHistory): Suggestion {
+    return this.inner.suggest(history);
+  }
+}
