@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerAutoML } from './automl.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerDeployments, registerEndpoints } from './endpoint.ts';
 import { registerExperiments } from './experiments.ts';
 import { registerModels } from './models.ts';
 import { registerPredict } from './predict.ts';
@@ -26,6 +27,8 @@ const program = new Command('mlsweep')
 
 registerAutoML(program);
 registerDoctor(program);
+registerEndpoints(program);
+registerDeployments(program);
 registerExperiments(program);
 registerModels(program);
 registerPredict(program);

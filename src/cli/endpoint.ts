@@ -1,0 +1,432 @@
+// `mlsweep endpoint …` and `mlsweep deployment …`: online endpoints and their deployments
+// in the tracking store, in the shapes of `az ml online-endpoint` / `az ml online-deployment`.
+// A server started with `mlsweep serve --store` picks every change up while it runs.
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { ValidationError } from '../core/errors.ts';
+import {
+  type DeploymentRecord,
+  type EndpointRecord,
+  EndpointStore,
+  type KeyType,
+} from '../registry/endpoint-store.ts';
+import { parseTrafficAssignments } from '../registry/endpoint-traffic.ts';
+import { ModelRegistry } from '../registry/model-registry.ts';
+import { issueToken } from '../serve/auth.ts';
+import { checkDeploymentFiles } from '../serve/catalog.ts';
+import { readDeploymentFile, readEndpointFile } from '../serve/endpoint-spec.ts';
+import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { choiceOption } from './options.ts';
+import { log, printResult } from './output.ts';
+
+interface JsonOption extends StoreOption {
+  readonly json?: boolean;
+}
+
+interface EndpointUpdateOptions extends JsonOption {
+  readonly file?: string;
+  readonly traffic?: string;
+  readonly mirrorTraffic?: string;
+}
+
+interface DeploymentOptions extends JsonOption {
+  readonly file: string;
+  readonly name?: string;
+  readonly endpointName?: string;
+  readonly allTraffic?: boolean;
+}
+
+/**
+ * Registers `mlsweep endpoint create|update|list|show|delete|get-credentials|regenerate-keys`.
+ *
+ * @example
+ * registerEndpoints(program); // then: mlsweep endpoint create -f endpoint.yml
+ */
+export function registerEndpoints(program: Command): void {
+  const endpoint = program
+    .command('endpoint')
+    .description('online endpoints (Azure ML v2 managedOnlineEndpoint) kept in the store');
+
+  withStoreOptions(endpoint.command('create').description('create an endpoint from its YAML, with new keys'))
+    .requiredOption('-f, --file <yaml>', 'endpoint YAML (name, auth_mode: key | aml_token, ...)')
+    .option('--name <name>', "the endpoint's name (default: the file's)")
+    .action((options: JsonOption & { file: string; name?: string }) => {
+      const file = readEndpointFile(options.file);
+      notices(file.notices);
+      withEndpoints(options, true, (store) => {
+        const spec = { ...file.spec, name: options.name ?? file.spec.name };
+        const record = store.createOrUpdateEndpoint(spec, { mode: 'create', changedBy: who() });
+        printResult(options.json === true, endpointJson(store, record), () =>
+          [
+            `created endpoint ${spec.name} (auth ${spec.authMode})`,
+            `  add a deployment: mlsweep deployment create -f blue.yml --endpoint-name ${spec.name} --all-traffic`,
+            `  its credentials:  mlsweep endpoint get-credentials ${spec.name}`,
+          ].join('\n'),
+        );
+      });
+    });
+
+  withStoreOptions(
+    endpoint
+      .command('update')
+      .description("change an endpoint's traffic, mirror traffic, or its YAML (keys are kept)"),
+  )
+    .argument('<name>', 'endpoint name')
+    .option('-f, --file <yaml>', 'endpoint YAML; without traffic there, the traffic is kept')
+    .option('--traffic <split>', 'live traffic, e.g. blue=90,green=10 (unnamed deployments get 0)')
+    .option(
+      '--mirror-traffic <split>',
+      'traffic copied to deployments whose answers are dropped, e.g. green=10',
+    )
+    .action((name: string, options: EndpointUpdateOptions) => {
+      if (
+        options.file === undefined &&
+        options.traffic === undefined &&
+        options.mirrorTraffic === undefined
+      ) {
+        throw new ValidationError('endpoint update needs --traffic, --mirror-traffic or -f FILE', {
+          path: '--traffic',
+        });
+      }
+      const file = options.file === undefined ? undefined : readEndpointFile(options.file);
+      if (file) notices(file.notices);
+      const traffic =
+        options.traffic === undefined ? undefined : parseTrafficAssignments(options.traffic, '--traffic');
+      const mirror =
+        options.mirrorTraffic === undefined
+          ? undefined
+          : parseTrafficAssignments(options.mirrorTraffic, '--mirror-traffic');
+      withEndpoints(options, false, (store) => {
+        const changedBy = who();
+        // One transaction: the file's spec and the traffic options land together or not at all.
+        const record = store.store.write(() => {
+          if (file) {
+            store.createOrUpdateEndpoint(
+              { ...file.spec, name },
+              { mode: 'update', keepTraffic: !file.setsTraffic, changedBy },
+            );
+          }
+          return traffic !== undefined || mirror !== undefined
+            ? store.updateTraffic(name, traffic, mirror, { changedBy })
+            : store.getEndpoint(name);
+        });
+        printResult(options.json === true, endpointJson(store, record), () => showEndpoint(store, record));
+      });
+    });
+
+  withStoreOptions(endpoint.command('list').description('endpoints with their traffic')).action(
+    (options: JsonOption) =>
+      withEndpoints(options, false, (store) => {
+        const list = store.listEndpoints();
+        printResult(
+          options.json === true,
+          list.map((r) => endpointJson(store, r)),
+          () =>
+            table(
+              ['name', 'auth', 'traffic', 'mirror', 'updated'],
+              list.map((r) => [
+                r.spec.name,
+                r.spec.authMode,
+                split(r.spec.traffic),
+                split(r.spec.mirrorTraffic),
+                when(r.updatedAt),
+              ]),
+            ),
+        );
+      }),
+  );
+
+  withStoreOptions(endpoint.command('show').description('an endpoint, its traffic and deployments'))
+    .argument('<name>', 'endpoint name')
+    .action((name: string, options: JsonOption) =>
+      withEndpoints(options, false, (store) => {
+        const record = store.getEndpoint(name);
+        printResult(options.json === true, endpointJson(store, record), () => showEndpoint(store, record));
+      }),
+    );
+
+  withStoreOptions(endpoint.command('delete').description('delete an endpoint and all its deployments'))
+    .argument('<name>', 'endpoint name')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (name: string, options: JsonOption & { yes?: boolean }) => {
+      const deployments = withEndpoints(options, false, (store) =>
+        store.listDeployments(name).map((d) => d.spec.name),
+      );
+      const what = `endpoint ${name}${deployments.length > 0 ? ` and its deployments ${deployments.join(', ')}` : ''}`;
+      if (!(await confirmed(options.yes === true, what))) return;
+      withEndpoints(options, false, (store) => {
+        const removed = store.deleteEndpoint(name, { changedBy: who() });
+        printResult(
+          options.json === true,
+          { deleted: name, deployments: removed.deployments },
+          () => `deleted ${what}`,
+        );
+      });
+    });
+
+  withStoreOptions(
+    endpoint
+      .command('get-credentials')
+      .description('the keys (key auth) or a new one-hour token (aml_token auth) of an endpoint'),
+  )
+    .argument('<name>', 'endpoint name')
+    .action((name: string, options: JsonOption) =>
+      withEndpoints(options, false, (store) => {
+        const { spec } = store.getEndpoint(name);
+        const credentials = store.getCredentials(name);
+        if (spec.authMode === 'key') {
+          const keys = { primaryKey: credentials.primaryKey, secondaryKey: credentials.secondaryKey };
+          printResult(options.json === true, keys, () =>
+            [`primaryKey   ${keys.primaryKey}`, `secondaryKey ${keys.secondaryKey}`].join('\n'),
+          );
+          return;
+        }
+        const token = issueToken(name, credentials, Date.now());
+        printResult(options.json === true, token, () =>
+          [
+            `accessToken   ${token.accessToken}`,
+            `expiryTimeUtc ${token.expiryTimeUtc} (${new Date(token.expiryTimeUtc * 1000).toISOString()})`,
+            `tokenType     ${token.tokenType}`,
+          ].join('\n'),
+        );
+      }),
+    );
+
+  withStoreOptions(
+    endpoint
+      .command('regenerate-keys')
+      .description('replace one key of an endpoint (the other keeps working meanwhile)'),
+  )
+    .argument('<name>', 'endpoint name')
+    .requiredOption(
+      '--key-type <type>',
+      'primary or secondary',
+      choiceOption(['primary', 'secondary'] as const),
+    )
+    .action((name: string, options: JsonOption & { keyType: KeyType }) =>
+      withEndpoints(options, false, (store) => {
+        store.regenerateKey(name, options.keyType, { changedBy: who() });
+        printResult(
+          options.json === true,
+          { name, keyType: options.keyType, regenerated: true },
+          () =>
+            `regenerated the ${options.keyType} key of ${name}; see it with mlsweep endpoint get-credentials ${name}`,
+        );
+      }),
+    );
+}
+
+/**
+ * Registers `mlsweep deployment create|update|list|show|delete`.
+ *
+ * @example
+ * registerDeployments(program); // then: mlsweep deployment create -f blue.yml --all-traffic
+ */
+export function registerDeployments(program: Command): void {
+  const deployment = program
+    .command('deployment')
+    .description('deployments of online endpoints (Azure ML v2 managedOnlineDeployment)');
+
+  const write = (command: Command, mode: 'create' | 'update') =>
+    withStoreOptions(command)
+      .requiredOption('-f, --file <yaml>', 'deployment YAML (name, endpoint_name, model, ...)')
+      .option('--name <name>', "the deployment's name (default: the file's)")
+      .option('--endpoint-name <name>', "the endpoint (default: the file's endpoint_name)")
+      .action((options: DeploymentOptions) => {
+        const file = readDeploymentFile(options.file);
+        notices(file.notices);
+        const spec = {
+          ...file.spec,
+          name: options.name ?? file.spec.name,
+          endpointName: options.endpointName ?? file.spec.endpointName,
+        };
+        withEndpoints(options, false, (store) => {
+          // The model and scoring module are checked before anything is stored.
+          checkDeploymentFiles(spec, new ModelRegistry({ store: store.store }));
+          const record = store.createOrUpdateDeployment(spec, {
+            mode,
+            changedBy: who(),
+            ...(options.allTraffic ? { allTraffic: true } : {}),
+          });
+          const traffic = percent(store.getEndpoint(spec.endpointName).spec.traffic, spec.name);
+          printResult(options.json === true, deploymentJson(record), () =>
+            [
+              `${mode === 'create' ? 'created' : 'updated'} deployment ${spec.name} of endpoint ${spec.endpointName} (${traffic}% of its traffic)`,
+              ...(traffic === 0
+                ? [
+                    `  send it traffic: mlsweep endpoint update ${spec.endpointName} --traffic ${spec.name}=100`,
+                  ]
+                : []),
+            ].join('\n'),
+          );
+        });
+      });
+
+  write(deployment.command('create').description('add a deployment to an endpoint'), 'create').option(
+    '--all-traffic',
+    "send it 100% of the endpoint's live traffic",
+  );
+  write(deployment.command('update').description('replace a deployment from its YAML'), 'update');
+
+  withStoreOptions(deployment.command('list').description('the deployments of an endpoint'))
+    .requiredOption('--endpoint-name <name>', 'the endpoint')
+    .action((options: JsonOption & { endpointName: string }) =>
+      withEndpoints(options, false, (store) => {
+        const traffic = store.getEndpoint(options.endpointName).spec;
+        const list = store.listDeployments(options.endpointName);
+        printResult(options.json === true, list.map(deploymentJson), () =>
+          table(
+            ['name', 'traffic', 'mirror', 'model', 'instances', 'updated'],
+            list.map((d) => [
+              d.spec.name,
+              `${percent(traffic.traffic, d.spec.name)}%`,
+              `${percent(traffic.mirrorTraffic, d.spec.name)}%`,
+              d.spec.model,
+              String(d.spec.instanceCount),
+              when(d.updatedAt),
+            ]),
+          ),
+        );
+      }),
+    );
+
+  withStoreOptions(deployment.command('show').description('a deployment'))
+    .argument('<name>', 'deployment name')
+    .requiredOption('--endpoint-name <name>', 'the endpoint')
+    .action((name: string, options: JsonOption & { endpointName: string }) =>
+      withEndpoints(options, false, (store) => {
+        const record = store.getDeployment(options.endpointName, name);
+        printResult(options.json === true, deploymentJson(record), () => showDeployment(record));
+      }),
+    );
+
+  withStoreOptions(
+    deployment.command('delete').description('delete a deployment (it must have no traffic left)'),
+  )
+    .argument('<name>', 'deployment name')
+    .requiredOption('--endpoint-name <name>', 'the endpoint')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (name: string, options: JsonOption & { endpointName: string; yes?: boolean }) => {
+      withEndpoints(options, false, (store) => store.getDeployment(options.endpointName, name));
+      const what = `deployment ${name} of endpoint ${options.endpointName}`;
+      if (!(await confirmed(options.yes === true, what))) return;
+      withEndpoints(options, false, (store) => {
+        store.deleteDeployment(options.endpointName, name, { changedBy: who() });
+        printResult(
+          options.json === true,
+          { deleted: name, endpointName: options.endpointName },
+          () => `deleted ${what}`,
+        );
+      });
+    });
+}
+
+function withEndpoints<T>(options: StoreOption, create: boolean, fn: (store: EndpointStore) => T): T {
+  const store = openCliStore(options, create);
+  try {
+    return fn(new EndpointStore({ store }));
+  } finally {
+    store.close();
+  }
+}
+
+/** Who runs the command, recorded with each change (the login name, when the system knows it). */
+function who(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function notices(lines: readonly string[]): void {
+  for (const line of lines) log(`mlsweep: note: ${line}`);
+}
+
+/** A deletion goes ahead with --yes, or when a person at a terminal says so; a script must pass --yes. */
+async function confirmed(yes: boolean, what: string): Promise<boolean> {
+  if (yes) return true;
+  if (process.stdin.isTTY !== true) {
+    throw new ValidationError(`deleting the ${what} needs --yes (there is no terminal to confirm at)`, {
+      path: '--yes',
+    });
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`delete the ${what}? [y/N] `);
+    if (/^y(es)?$/i.test(answer.trim())) return true;
+    log('nothing deleted');
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+function endpointJson(store: EndpointStore, record: EndpointRecord): Record<string, unknown> {
+  return {
+    ...record.spec,
+    deployments: store.listDeployments(record.spec.name).map((d) => d.spec.name),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    changedBy: record.changedBy ?? null,
+  };
+}
+
+function deploymentJson(record: DeploymentRecord): Record<string, unknown> {
+  return {
+    ...record.spec,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    changedBy: record.changedBy ?? null,
+  };
+}
+
+/** A deployment's percent (a name like 'constructor' is not inherited from Object). */
+function percent(map: Readonly<Record<string, number>>, name: string): number {
+  return Object.hasOwn(map, name) ? map[name]! : 0;
+}
+
+function split(traffic: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(traffic).filter(([, v]) => v > 0);
+  return entries.length > 0 ? entries.map(([k, v]) => `${k}=${v}`).join(',') : '-';
+}
+
+function showEndpoint(store: EndpointStore, record: EndpointRecord): string {
+  const { spec } = record;
+  const deployments = store.listDeployments(spec.name);
+  return [
+    `endpoint ${spec.name}${spec.description ? ` - ${spec.description}` : ''}`,
+    `  auth ${spec.authMode}`,
+    `  traffic ${split(spec.traffic)}`,
+    `  mirror traffic ${split(spec.mirrorTraffic)}`,
+    ...Object.entries(spec.tags).map(([k, v]) => `  tag ${k} = ${v}`),
+    `  updated ${when(record.updatedAt)}${record.changedBy ? ` by ${record.changedBy}` : ''}`,
+    table(
+      ['deployment', 'traffic', 'model'],
+      deployments.map((d) => [d.spec.name, `${percent(spec.traffic, d.spec.name)}%`, d.spec.model]),
+    ),
+  ].join('\n');
+}
+
+function showDeployment(record: DeploymentRecord): string {
+  const { spec } = record;
+  const scale = spec.scaleSettings;
+  return [
+    `deployment ${spec.name} of endpoint ${spec.endpointName}${spec.description ? ` - ${spec.description}` : ''}`,
+    `  model ${spec.model}`,
+    ...(spec.codeConfiguration
+      ? [`  scoring module ${spec.codeConfiguration.scoringScript} in ${spec.codeConfiguration.code}`]
+      : []),
+    ...(spec.environment ? [`  environment ${spec.environment}`] : []),
+    `  instances ${spec.instanceCount}`,
+    `  request timeout ${spec.requestSettings.requestTimeoutMs} ms, at most ${spec.requestSettings.maxConcurrentRequestsPerInstance} requests per instance`,
+    `  scale ${scale.type === 'default' ? 'default' : `${scale.minInstances}-${scale.maxInstances} instances at ${scale.targetUtilizationPercentage}% utilization`}`,
+    ...(spec.dataCollector
+      ? [
+          `  collects ${[spec.dataCollector.modelInputs ? 'inputs' : '', spec.dataCollector.modelOutputs ? 'outputs' : ''].filter(Boolean).join(' and ') || 'nothing'} every ${spec.dataCollector.rollingRate}`,
+        ]
+      : []),
+    `  updated ${when(record.updatedAt)}${record.changedBy ? ` by ${record.changedBy}` : ''}`,
+  ].join('\n');
+}
