@@ -186,10 +186,14 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   const runtimes = new Map<string, DeploymentRuntime>();
   let live = new Map<string, LiveEndpoint>();
   let closing = false;
+  /** HTTP requests received and not yet answered, and who waits for none to be left. */
+  let active = 0;
+  let idle: (() => void) | undefined;
   let applying: Promise<void> = Promise.resolve();
   const retiring = new Set<Promise<void>>();
 
   const loggerOption = options.logger ?? {};
+  const bodyLimit = largestBody(options.config);
   const app = Fastify({
     logger:
       loggerOption === false
@@ -197,7 +201,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
         : { level: loggerOption.level ?? 'info', stream: loggerOption.stream ?? process.stderr },
     genReqId: requestId,
     requestIdHeader: false,
-    bodyLimit: largestBody(options.config),
+    bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -443,9 +447,15 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   );
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (closing) reply.header('connection', 'close');
+    active++;
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new HttpError(503, 'the server is shutting down', 'E_SERVE_CLOSING');
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
+    active--;
+    if (active === 0) idle?.();
     const config = request.routeOptions.config as unknown as Partial<RouteConfig> | undefined;
     if (!config?.protocol || config.protocol === 'metrics') return;
     const target = targetOf(request);
@@ -457,7 +467,13 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   });
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
-    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as FastifyError).code;
+    const message =
+      code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `the body is larger than ${bodyLimit} bytes (request_settings.max_body_bytes)`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     if (status >= 500 && !(error instanceof HttpError)) request.log.error({ err: error }, 'request failed');
     if (error instanceof HttpError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
     const protocol = (request.routeOptions.config as unknown as Partial<RouteConfig> | undefined)?.protocol;
@@ -528,6 +544,22 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     async close() {
       closing = true;
       await applying;
+      // still listening while requests finish: new ones get 503 (and readiness fails), so a
+      // load balancer moves away; then the port closes
+      if (active > 0) {
+        const limit = Math.max(
+          0,
+          ...[...runtimes.values()].map((r) => r.deployment.spec.requestSettings.requestTimeoutMs),
+        );
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, limit + 1000);
+          timer.unref();
+          idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       await app.close();
       await Promise.all([...retiring]);
       await Promise.all([...runtimes.values()].map((r) => r.retire()));

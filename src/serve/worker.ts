@@ -57,9 +57,14 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !['.ts', '.mts', '.cts'].includes(extname(file)))
       throw error;
-    const api = (await import('tsx/esm/api')) as { register: () => unknown };
-    api.register();
-    return (await import(url)) as Record<string, unknown>;
+    // a worker thread does not inherit the parent's ESM hooks: load it through tsx's API
+    let api: { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
+    try {
+      api = await import('tsx/esm/api');
+    } catch {
+      throw new Error(`the scoring module ${file} is TypeScript: install tsx beside mlsweep, or give a .js/.mjs module`);
+    }
+    return await api.tsImport(url, import.meta.url);
   }
 }
 

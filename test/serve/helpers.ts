@@ -1,7 +1,7 @@
 // Scaffolding of the server tests: small fitted pipelines saved as model files (a
 // classifier with a categorical column, a regressor), a server on port 0 of 127.0.0.1,
 // and JSON over fetch.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -87,6 +87,11 @@ export function saveModel(
   return path;
 }
 
+// every server a test file started is closed after it (after() inside a hook would
+// close it as soon as the hook ends)
+const started: ScoringServer[] = [];
+after(() => Promise.all(started.map((s) => s.close())));
+
 /** A server on 127.0.0.1, port 0, quiet logs, one thread per deployment unless told; closed after the file. */
 export async function startServer(
   options: Omit<ServerOptions, 'host' | 'port'> & { port?: number },
@@ -99,7 +104,7 @@ export async function startServer(
     port: options.port ?? 0,
   });
   const { port } = await server.listen();
-  after(() => server.close());
+  started.push(server);
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
@@ -137,4 +142,39 @@ export async function post(
 /** A GET; answers status, headers and the parsed body (or text). */
 export async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
   return answer(await fetch(url, { headers }));
+}
+
+/**
+ * A scoring module in `dir/score.mjs`: `init()` notes AZUREML_MODEL_DIR; `run(body)` throws
+ * when `body.fail` is set, waits until the file `body.gate` exists when set, and answers
+ * `{dir, echo}`.
+ */
+export function writeScript(dir: string, name = 'score.mjs'): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `import { existsSync } from 'node:fs';
+let dir;
+export function init() { dir = process.env.AZUREML_MODEL_DIR; }
+export async function run(body) {
+  if (body && body.fail) throw new Error('boom: ' + body.fail);
+  if (body && body.gate) while (!existsSync(body.gate)) await new Promise((r) => setTimeout(r, 5));
+  return { dir, echo: body && body.echo !== undefined ? body.echo : null };
+}
+`,
+  );
+  return path;
+}
+
+/** Polls `check` every 10 ms until it holds (a condition, not a duration); fails after `limitMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  limitMs = 20_000,
+): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
