@@ -3,7 +3,8 @@ import { canonicalJson, type SweepIdentity } from '../store/sweep-identity.ts';
 
 /**
  * The identity of a sweep file, as `--resume` checks it: what changes what a trial means.
- * - the search space (each parameter as `type args`), the objective, the sampling
+ * - the search space (each parameter as `type args`), the objective (and the extensions
+ *   `objectives` and `constraints` when the file has them), the sampling
  *   algorithm with its settings and seed (`--seed` included: another seed is another
  *   sequence), early termination, the trial's command and its inputs;
  * - not the limits (a resume may raise max_total_trials, as Optuna lets a study go on),
@@ -20,6 +21,11 @@ export function sweepIdentity(spec: SweepSpec, seedOverride?: number): SweepIden
       Object.entries(spec.searchSpace.toJSON()).map(([name, distribution]) => [name, shown(distribution)]),
     ),
     objective: { goal: spec.objective.goal, primary_metric: spec.objective.primaryMetric },
+    // The extensions join the identity only when a file has them, so older identities stand.
+    ...(spec.objectives !== undefined
+      ? { objectives: spec.objectives.map((o) => ({ goal: o.goal, primary_metric: o.primaryMetric })) }
+      : {}),
+    ...(spec.constraints !== undefined ? { constraints: spec.constraints.map((c) => c.text) } : {}),
     sampling_algorithm:
       sampling.type === 'grid'
         ? { type: 'grid' }

@@ -17,7 +17,7 @@ import { goalWarning } from '../sweep/goal-check.ts';
 import { ranks } from '../sweep/summary.ts';
 import { type TrackedSweep, trackSweep } from '../sweep/track-sweep.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
-import { integerOption, numberOption } from './options.ts';
+import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
 import { sweepIdentity } from './sweep-identity.ts';
@@ -34,6 +34,7 @@ interface SweepCliOptions {
   outputDir?: string;
   report?: string;
   terminationGrace?: number;
+  warmStart?: string[];
 }
 
 /**
@@ -77,6 +78,11 @@ export function registerSweep(program: Command): void {
       '--resume <SWEEP_ID>',
       'continue this recorded sweep: completed trials kept, interrupted ones retried once',
     )
+    .option(
+      '--warm-start <SWEEP_IDS>',
+      "start from these recorded sweeps' completed trials (comma-separated ids; added to the file's warm_start)",
+      listOption,
+    )
     .option('--no-track', 'keep the sweep in memory only, not in the tracking store')
     .option('--report <FILE>', 'write a self-contained HTML report of the sweep to FILE at the end')
     .option(
@@ -92,8 +98,10 @@ export function registerSweep(program: Command): void {
         checkOutputFolder(options.store, '--store');
       const spec = loadSweepFile(file);
       for (const notice of spec.notices) log(`notice: ${notice}`);
-      const warning = goalWarning(spec.objective);
-      if (warning) log(`warning: ${warning}`);
+      for (const objective of spec.objectives ?? [spec.objective]) {
+        const warning = goalWarning(objective);
+        if (warning) log(`warning: ${warning}`);
+      }
       if (options.seed !== undefined && spec.sampling.type === 'grid')
         log('notice: --seed has no effect on grid sampling');
       const sweepOptions = sweepOptionsFromSpec(spec, options);
@@ -106,6 +114,10 @@ export function registerSweep(program: Command): void {
         ...(tracked ? { store: tracked.store, ...(tracked.resume ? { resume: tracked.resume } : {}) } : {}),
         terminationGrace: grace,
         onEvent: progress.onEvent,
+        onNotice: (message) => {
+          progress.clear();
+          log(`notice: ${message}`);
+        },
       });
       let windDown: NodeJS.Timeout | undefined;
       // Leaves now, the interruption recorded: the SQLite store writes synchronously, so no
@@ -179,8 +191,12 @@ async function trackCli(spec: SweepSpec, options: SweepCliOptions): Promise<Trac
   }
   let tracked: TrackedSweep;
   try {
+    const warmStart = [...new Set([...(spec.warmStart ?? []), ...(options.warmStart ?? [])])];
     tracked = await trackSweep({
       objective: spec.objective,
+      ...(spec.objectives !== undefined ? { objectives: spec.objectives } : {}),
+      ...(spec.constraints !== undefined ? { constraints: spec.constraints.map((c) => c.text) } : {}),
+      ...(warmStart.length > 0 ? { warmStart } : {}),
       identity: sweepIdentity(spec, options.seed),
       onNotice: (message) => log(`notice: ${message}`),
       ...(options.store !== undefined ? { dir: options.store } : {}),

@@ -10,11 +10,14 @@ import { GridSampler } from '../samplers/grid.ts';
 import { didYouMean } from '../space/nearest.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SearchSpace } from '../space/types.ts';
+import { type ConstraintSpec, ConstraintSyntaxError, parseConstraint } from '../sweep/constraints.ts';
 import { check, configError, show, valueAt } from './issues.ts';
 import {
   AZURE_ONLY_KEYS,
   earlyTerminationSchemas,
+  multiObjectiveSweepSchema,
   pathInputSchema,
+  type SweepDocument,
   samplingSchemas,
   sweepSchema,
 } from './schema.ts';
@@ -72,7 +75,12 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
       `a sweep file is a mapping of keys (type, trial, search_space, ...), got ${show(doc.value)}`,
     );
   }
-  const raw = check(sweepSchema, doc.value, [], doc);
+  const raw: SweepDocument = check(
+    'objectives' in doc.value ? multiObjectiveSweepSchema : sweepSchema,
+    doc.value,
+    [],
+    doc,
+  );
   const notices: string[] = [];
   for (const [scope, keys] of Object.entries(AZURE_ONLY_KEYS)) {
     const holder = scope === '' ? raw : valueAt(raw, [scope]);
@@ -90,7 +98,9 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
   const inputs = parseInputs(valueAt(doc.value, ['inputs']), doc, baseDir, notices);
   const trial = parseTrial(raw.trial, baseDir, notices);
   checkPlaceholders(trial.command, space, inputs, valueAt(doc.value, ['outputs']) !== undefined, doc);
-  const objective: Objective = { goal: raw.objective.goal, primaryMetric: raw.objective.primary_metric };
+  const objectives = parseObjectives(raw, doc);
+  const objective = objectives[0]!;
+  const constraints = parseConstraints(raw.constraints, doc);
   const maxTotalTrials = raw.limits?.max_total_trials ?? DEFAULT_MAX_TOTAL_TRIALS;
   const limits: LimitsSpec = {
     maxTotalTrials,
@@ -112,10 +122,71 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
     searchSpace: space,
     sampling,
     objective,
+    ...(raw.objectives !== undefined ? { objectives } : {}),
+    ...(constraints.length > 0 ? { constraints } : {}),
+    ...(raw.warm_start !== undefined && raw.warm_start.length > 0 ? { warmStart: raw.warm_start } : {}),
     limits,
     earlyTermination: parseEarlyTermination(raw.early_termination, doc),
     notices,
   };
+}
+
+/** `objective`, or `objectives` (an extension): exactly one, no metric twice. */
+function parseObjectives(
+  raw: Pick<SweepDocument, 'objective' | 'objectives'>,
+  doc: SourceDocument,
+): Objective[] {
+  if (raw.objective !== undefined && raw.objectives !== undefined) {
+    throw configError(
+      doc,
+      ['objectives'],
+      'give objective or objectives (several objectives, an mlsweep extension), not both',
+    );
+  }
+  if (raw.objective === undefined && raw.objectives === undefined) {
+    throw configError(
+      doc,
+      [],
+      "missing required key 'objective' (or 'objectives', several objectives, an mlsweep extension)",
+    );
+  }
+  const list = raw.objectives ?? [raw.objective!];
+  const seen = new Set<string>();
+  return list.map((o, i) => {
+    if (seen.has(o.primary_metric)) {
+      const path: KeySegment[] = ['objectives', i, 'primary_metric'];
+      const at = doc.position(path);
+      throw new ConfigError(`'${o.primary_metric}' is already an objective`, {
+        ...(doc.file !== undefined ? { file: doc.file } : {}),
+        ...(at !== undefined ? { line: at.line, column: at.column } : {}),
+        keyPath: `objectives[${i}].primary_metric`,
+      });
+    }
+    seen.add(o.primary_metric);
+    return { goal: o.goal, primaryMetric: o.primary_metric };
+  });
+}
+
+/**
+ * `constraints` (an extension): each `"metric <= bound"` or `"metric >= bound"`; a bad one
+ * is a ConfigError naming the file, the line and the column where the problem starts.
+ */
+function parseConstraints(value: unknown[] | undefined, doc: SourceDocument): ConstraintSpec[] {
+  return (value ?? []).map((item, i) => {
+    try {
+      return parseConstraint(item, `constraints[${i}]`);
+    } catch (error) {
+      if (!(error instanceof ConstraintSyntaxError)) throw error;
+      const at = doc.position(['constraints', i]);
+      throw new ConfigError(error.message, {
+        ...(doc.file !== undefined ? { file: doc.file } : {}),
+        ...(at !== undefined
+          ? { line: at.line, column: at.column + error.offset }
+          : { line: doc.line(['constraints', i]) ?? doc.line(['constraints']) }),
+        keyPath: `constraints[${i}]`,
+      });
+    }
+  });
 }
 
 function fromValidation(doc: SourceDocument, error: unknown, fallback: KeySegment[]): never {

@@ -1,7 +1,10 @@
 /**
  * The Azure ML v2 sweep job contract as zod schemas (keys as Azure spells them), plus
  * our extensions: `rule` and `seed` on every sampling form, `method` for Bayesian
- * sampling, and the `asha` early termination policy. `sampling_algorithm` and
+ * sampling, the `asha` early termination policy, and three keys Azure does not have:
+ * `objectives` (several objectives, instead of `objective`), `constraints`
+ * (`["model_size_mb <= 50", ...]` on reported metrics) and `warm_start` (earlier sweeps'
+ * ids whose completed trials the samplers start from). `sampling_algorithm` and
  * `early_termination` are dispatched on their `type` by the loader, so a bad type gets
  * its own message; each variant is a strict object, so a misspelt key is reported.
  */
@@ -112,9 +115,18 @@ export const sweepSchema = z.strictObject({
   search_space: z.record(z.string(), z.unknown()),
   sampling_algorithm: z.unknown(),
   objective: objectiveSchema,
+  /** Extension beyond Azure: several objectives (exactly one of objective and objectives). */
+  objectives: z.array(objectiveSchema).min(1).optional(),
+  /** Extension beyond Azure: constraints on reported metrics, parsed by the loader. */
+  constraints: z.array(z.unknown()).optional(),
+  /** Extension beyond Azure: ids of earlier sweeps to warm start from. */
+  warm_start: z.array(z.string().min(1)).optional(),
   limits: limitsSchema.optional(),
   early_termination: z.unknown().optional(),
   ...azureOnly(AZURE_ONLY_KEYS[''] ?? []),
 });
 
-export type SweepDocument = z.infer<typeof sweepSchema>;
+/** A file with `objectives` (the extension) may leave out Azure's required `objective`. */
+export const multiObjectiveSweepSchema = sweepSchema.extend({ objective: objectiveSchema.optional() });
+
+export type SweepDocument = z.infer<typeof multiObjectiveSweepSchema>;

@@ -29,6 +29,11 @@ export interface SourceDocument {
    * they are written, so an error in a shared block names the line that holds it.
    */
   line(path: readonly KeySegment[]): number | undefined;
+  /**
+   * Where the scalar at exactly `path` starts (1-based line and column, past an opening
+   * quote), for messages that point inside a value; undefined when there is no scalar there.
+   */
+  position(path: readonly KeySegment[]): { readonly line: number; readonly column: number } | undefined;
 }
 
 /** The most nodes that aliases may add to a document once expanded (an alias bomb adds billions). */
@@ -94,6 +99,23 @@ export function parseSource(text: string, file?: string): SourceDocument {
     return {
       file,
       value,
+      position(path) {
+        let node: unknown = doc.contents;
+        for (const segment of path) {
+          if (isAlias(node)) node = targets.get(node);
+          if (isMap(node)) node = findPair(node, String(segment), targets, 0)?.value;
+          else if (isSeq(node) && typeof segment === 'number') node = node.items[segment];
+          else return undefined;
+        }
+        if (!isScalar(node) || !node.range) return undefined;
+        const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+        try {
+          const at = counter.linePos(node.range[0] + quoted);
+          return { line: at.line, column: at.col };
+        } catch {
+          return undefined;
+        }
+      },
       line(path) {
         let node: unknown = doc.contents;
         let line = lineOf(node);

@@ -14,6 +14,10 @@ export interface SpecOverrides {
   readonly seed?: number;
   /** Keep each trial's stdout, stderr and metrics file in outputDir/trial-N/. */
   readonly outputDir?: string;
+  /** Sweeps to warm start from, added to the file's `warm_start`. */
+  readonly warmStart?: readonly string[];
+  /** The store the warm start sweeps are read from (default: $MLSWEEP_STORE or ./mlruns). */
+  readonly store?: string;
 }
 
 /**
@@ -42,9 +46,14 @@ export function sweepOptionsFromSpec(spec: SweepSpec, overrides: SpecOverrides =
       ? { ...sampling, seed: overrides.seed }
       : sampling;
   const maxTotalTrials = overrides.maxTotalTrials ?? spec.limits.maxTotalTrials;
+  const warm = [...new Set([...(spec.warmStart ?? []), ...(overrides.warmStart ?? [])])];
   return {
     sampler: samplerFromSpec({ searchSpace: spec.searchSpace, sampling: seeded }),
-    objective: spec.objective,
+    ...(spec.objectives !== undefined ? { objectives: spec.objectives } : { objective: spec.objective }),
+    ...(spec.constraints !== undefined ? { constraints: spec.constraints } : {}),
+    ...(warm.length > 0
+      ? { warmStart: { sweeps: warm, ...(overrides.store !== undefined ? { store: overrides.store } : {}) } }
+      : {}),
     limits: {
       maxTotalTrials,
       maxConcurrentTrials:

@@ -11,6 +11,7 @@
 import type { Objective, ParamValue } from '../core/trial.ts';
 import type { SamplingSpec } from '../samplers/spec.ts';
 import type { SearchSpace } from '../space/types.ts';
+import type { ConstraintSpec } from '../sweep/constraints.ts';
 
 /** `sampling_algorithm`: the samplers' own type, re-exported where the rest of the sweep file is. */
 export type { SamplingSpec } from '../samplers/spec.ts';
@@ -91,7 +92,14 @@ export interface SweepSpec {
   readonly inputs: Readonly<Record<string, InputValue>>;
   readonly searchSpace: SearchSpace;
   readonly sampling: SamplingSpec;
+  /** The objective; of a multi-objective file, its first objective. */
   readonly objective: Objective;
+  /** Extension beyond Azure: every objective of a file that has `objectives` (the first is `objective`). */
+  readonly objectives?: readonly Objective[];
+  /** Extension beyond Azure: `constraints`, parsed, in the order of each trial's constraint values. */
+  readonly constraints?: readonly ConstraintSpec[];
+  /** Extension beyond Azure: `warm_start`, the ids of the sweeps whose completed trials the samplers start from. */
+  readonly warmStart?: readonly string[];
   readonly limits: LimitsSpec;
   readonly earlyTermination: EarlyTerminationSpec | undefined;
   /** Things accepted but not acted on locally (Azure-only keys...), one sentence each. */

@@ -1,5 +1,6 @@
 import { better } from '../core/goal.ts';
 import { type ParamSet, TRIAL_STATUSES } from '../core/trial.ts';
+import { isFeasible } from '../samplers/multi-objective/constraints.ts';
 import { ranks } from './summary.ts';
 import type { SweepResult, TrialResult } from './types.ts';
 
@@ -59,8 +60,12 @@ export function summary(result: SweepResult, top = 5): string {
     `sweep ended: ${result.message}`,
     `${result.counts.total} trials (${counts || 'none'}) in ${seconds(result.durationMs)}`,
   ];
+  if (result.paretoFront !== undefined) {
+    lines.push('', paretoTable(result));
+    return lines.join('\n');
+  }
   const ranked = result.trials
-    .filter(ranks)
+    .filter((t) => ranks(t) && isFeasible(t.constraints))
     .sort((a, b) =>
       better(goal, a.value!, b.value!) ? -1 : better(goal, b.value!, a.value!) ? 1 : a.id - b.id,
     )
@@ -80,6 +85,51 @@ export function summary(result: SweepResult, top = 5): string {
     ...keys.map((k) => cell(t.params, k)),
   ]);
   lines.push(textTable(header, rows));
+  return lines.join('\n');
+}
+
+/**
+ * The Pareto front of a multi-objective result as a text table: one row per trial of the
+ * front, one column per objective (with its goal), the constraint values when the sweep
+ * has constraints, then the parameters; and the hypervolume with its reference point.
+ *
+ * @example
+ * console.log(paretoTable(result));
+ */
+export function paretoTable(result: SweepResult): string {
+  const objectives = result.objectives ?? [result.objective];
+  const front = result.paretoFront ?? [];
+  if (front.length === 0) {
+    const infeasible =
+      (result.constraints?.length ?? 0) > 0 && result.trials.some((t) => t.status === 'completed');
+    return `Pareto front: empty (${infeasible ? 'no completed trial meets every constraint' : 'no trial completed'})`;
+  }
+  const keys = [...new Set(front.flatMap((t) => Object.keys(t.params)))];
+  const constraints = result.constraints ?? [];
+  const header = [
+    'trial',
+    ...objectives.map((o) => `${o.primaryMetric} (${o.goal === 'maximize' ? 'max' : 'min'})`),
+    ...constraints,
+    ...keys,
+  ];
+  const rows = front.map((t) => [
+    String(t.id),
+    ...objectives.map((_, j) => formatValue((t.values ?? [t.value!])[j]!)),
+    ...constraints.map((_, j) => {
+      const c = t.constraints?.[j];
+      return c === undefined ? '-' : `${c <= 0 ? 'ok' : 'violated'} (${formatValue(c)})`;
+    }),
+    ...keys.map((k) => cell(t.params, k)),
+  ]);
+  const lines = [
+    `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'}`,
+    textTable(header, rows),
+  ];
+  if (result.hypervolume !== undefined) {
+    lines.push(
+      `hypervolume ${formatValue(result.hypervolume.value)} (reference point ${result.hypervolume.reference.map(formatValue).join(', ')})`,
+    );
+  }
   return lines.join('\n');
 }
 

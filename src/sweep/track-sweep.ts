@@ -9,13 +9,20 @@ import {
   type SweepIdentity,
 } from '../store/sweep-identity.ts';
 import type { SweepLocation, SweepStore } from '../store/sweep-store.ts';
-import { SPEC_HASH_TAG, SPEC_TAG } from '../store/tags.ts';
+import { CONSTRAINTS_TAG, SPEC_HASH_TAG, SPEC_TAG, WARM_START_TAG } from '../store/tags.ts';
 import { sweepResume } from './recorded.ts';
 import type { SweepResume } from './types.ts';
 
 /** Where a sweep is recorded, and whether it continues an earlier one. */
 export interface TrackSweepOptions {
+  /** The (first) objective. */
   readonly objective: Objective;
+  /** Multi-objective sweeps: every objective, the first being `objective` (recorded as `mlsweep.objectives`). */
+  readonly objectives?: readonly Objective[];
+  /** Constrained sweeps: the constraints as written (recorded as `mlsweep.constraints`). */
+  readonly constraints?: readonly string[];
+  /** The sweeps a new sweep warm starts from (recorded as `mlsweep.warm_start`). */
+  readonly warmStart?: readonly string[];
   /** The store location (default: $MLSWEEP_STORE or ./mlruns), as `openSweepLocation` takes it. */
   readonly dir?: string;
   /** Experiment of a new sweep (default `Default`). */
@@ -69,9 +76,21 @@ export async function trackSweep(options: TrackSweepOptions): Promise<TrackedSwe
     if (options.resume === undefined) {
       const store = await location.create({
         objective: options.objective,
+        ...(options.objectives !== undefined && options.objectives.length > 1
+          ? { objectives: options.objectives }
+          : {}),
         ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
         ...(options.name !== undefined ? { name: options.name } : {}),
-        tags: { ...options.tags, ...identityTags(options.identity) },
+        tags: {
+          ...options.tags,
+          ...identityTags(options.identity),
+          ...(options.constraints !== undefined && options.constraints.length > 0
+            ? { [CONSTRAINTS_TAG]: JSON.stringify(options.constraints) }
+            : {}),
+          ...(options.warmStart !== undefined && options.warmStart.length > 0
+            ? { [WARM_START_TAG]: JSON.stringify(options.warmStart) }
+            : {}),
+        },
       });
       return tracked(location, store);
     }
