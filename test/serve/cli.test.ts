@@ -1,0 +1,79 @@
+// `mlsweep serve --model` as a child process: options checked before starting (one line,
+// exit 2), `listening on http://HOST:PORT` on stderr when ready, a generated key beyond
+// loopback, and SIGTERM / SIGINT draining to exit 0.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertOneLine, type RunningCli, runCli, startCli } from '../hostile/helpers.ts';
+import { post, saveModel, tempDir, until } from './helpers.ts';
+
+const dir = tempDir('cli');
+const model = saveModel(dir, 'classification');
+const ROWS = { data: [[0.9, 0.8, 'Paris']] };
+
+/** Waits for the listening line; answers the URL. */
+async function listening(cli: RunningCli): Promise<string> {
+  await until(
+    () => /listening on http:\/\/\S+/.test(cli.stderr()) || cli.child.exitCode !== null,
+    'the listening line',
+  );
+  const url = /listening on (http:\/\/\S+)/.exec(cli.stderr())?.[1];
+  assert.ok(url, cli.stderr());
+  return url;
+}
+
+describe('mlsweep serve', () => {
+  it('a missing model file, a bad port or a bad name: one line, exit 2, nothing started', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--model', `${dir}/none.json`], /--model: the model file .*none\.json does not exist/],
+      [['--model', model, '--port', '70000'], /'70000' is invalid\. expected an integer >= 0 and <= 65535/],
+      [['--model', model, '--workers', '0'], /'0' is invalid\. expected an integer >= 1/],
+      [['--model', model, '--name', 'a b'], /--name must be letters, digits/],
+      [['--model', model, '--key', 'short'], /--key must be at least 8 characters/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = runCli(['serve', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      const first = r.stderr.trimEnd().split('\n')[0]!;
+      assertOneLine(first, pattern);
+    }
+  });
+
+  it('serves the model, prints where, and drains on SIGTERM to exit 0', async () => {
+    const cli = startCli([
+      'serve',
+      '--model',
+      model,
+      '--name',
+      'iris',
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--json',
+    ]);
+    const url = await listening(cli);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const r = await post(`${url}/endpoints/iris/score`, ROWS);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, ['yes']);
+    await until(() => cli.stdout().includes('}'), 'the JSON document');
+    assert.equal(JSON.parse(cli.stdout()).url, url);
+    cli.child.kill('SIGTERM');
+    const done = await cli.done;
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stderr, /stopping: finishing requests in flight/);
+    assert.match(done.stderr, /\nstopped\n/);
+  });
+
+  it('beyond loopback without --key: a key is generated and required; SIGINT exits 0', async () => {
+    const cli = startCli(['serve', '--model', model, '--host', '0.0.0.0', '--port', '0', '--workers', '1']);
+    const url = await listening(cli);
+    const key = /key: (\S+) \(generated/.exec(cli.stderr())?.[1];
+    assert.ok(key, cli.stderr());
+    const local = url.replace('0.0.0.0', '127.0.0.1');
+    assert.equal((await post(`${local}/score`, ROWS)).status, 401);
+    assert.equal((await post(`${local}/score`, ROWS, { authorization: `Bearer ${key}` })).status, 200);
+    cli.child.kill('SIGINT');
+    assert.equal((await cli.done).code, 0);
+  });
+});
