@@ -1,8 +1,9 @@
-"""Optuna's NSGAIISampler (defaults) on the multi-objective benchmark's problems.
+"""Optuna's NSGAIISampler (or its multi-objective TPESampler) on the benchmark's problems.
 
 Run by benchmarks/multi-objective/mo.bench.ts through /usr/bin/python3 (Debian's
-python3-optuna 3.1):
-    /usr/bin/python3 benchmarks/multi-objective/optuna_mo.py PROBLEM BUDGET SEED [SEED ...]
+python3-optuna 3.1), with every sampler option at Optuna's default:
+    /usr/bin/python3 benchmarks/multi-objective/optuna_mo.py SAMPLER PROBLEM BUDGET SEED [SEED ...]
+SAMPLER is nsga2 (NSGAIISampler) or tpe (TPESampler, which is MOTPE with several objectives).
 Prints one JSON document: {"optuna": version, "runs": [{"seed", "values", "seconds"}]},
 where values are the objective vectors of the completed trials in trial order and
 seconds the wall time of study.optimize (sampling, storage and the cheap evaluations).
@@ -45,14 +46,17 @@ def dtlz2(x):
 PROBLEMS = {"ZDT1": (zdt1, 30, 2), "ZDT2": (zdt2, 30, 2), "ZDT3": (zdt3, 30, 2), "DTLZ2": (dtlz2, 12, 3)}
 
 
-def run(name, budget, seed):
+def run(sampler_name, name, budget, seed):
     fn, n_vars, n_obj = PROBLEMS[name]
 
     def objective(trial):
         x = [trial.suggest_float(f"x{i:02d}", 0.0, 1.0) for i in range(n_vars)]
         return fn(x)
 
-    sampler = optuna.samplers.NSGAIISampler(seed=seed)
+    if sampler_name == "nsga2":
+        sampler = optuna.samplers.NSGAIISampler(seed=seed)
+    else:
+        sampler = optuna.samplers.TPESampler(seed=seed)
     study = optuna.create_study(directions=["minimize"] * n_obj, sampler=sampler)
     start = time.perf_counter()
     study.optimize(objective, n_trials=budget)
@@ -63,8 +67,10 @@ def run(name, budget, seed):
 
 def main():
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    name, budget, seeds = sys.argv[1], int(sys.argv[2]), [int(s) for s in sys.argv[3:]]
-    runs = [run(name, budget, seed) for seed in seeds]
+    sampler_name, name, budget = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if sampler_name not in ("nsga2", "tpe") or name not in PROBLEMS:
+        sys.exit(f"usage: optuna_mo.py nsga2|tpe {'|'.join(PROBLEMS)} BUDGET SEED [SEED ...]")
+    runs = [run(sampler_name, name, budget, int(seed)) for seed in sys.argv[4:]]
     json.dump({"optuna": optuna.__version__, "runs": runs}, sys.stdout)
 
 

@@ -9,7 +9,9 @@
  * constrained non-dominated sort (so feasible trials come first, Deb's rules); when the
  * last front taken does not fit whole, the subset that keeps the largest hypervolume is
  * chosen greedily (hypervolume subset selection, as Optuna does), with the reference
- * point 1.1 × the worst loss of every objective (0.9 × where that loss is negative).
+ * point 1.1 × the worst loss of every objective (0.9 × where that loss is negative);
+ * with 4 or more objectives and a last front of more than 32 trials, by crowding
+ * distance instead (the exact hypervolume of many subsets would cost too much).
  * Trials without a finite value for every objective, failed ones included, are bad.
  *
  * Unlike Optuna, the good components are weighted equally (Optuna weights them by their
@@ -22,7 +24,7 @@ import { goodCount, TPESampler, tpeStartupSize } from '../bayes/tpe.ts';
 import { freshSeed } from '../position.ts';
 import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
 import { hypervolume } from './hypervolume.ts';
-import { fronts, lossesOf, nonDominatedSort } from './pareto.ts';
+import { crowdingDistance, fronts, lossesOf, nonDominatedSort } from './pareto.ts';
 
 /** Options of the MOTPE sampler. */
 export interface MOTPESamplerOptions {
@@ -55,10 +57,32 @@ export function goodIndices(
       if (out.length === count) break;
       continue;
     }
-    out.push(...hssp(losses, front, count - out.length, referencePoint(losses)));
+    const k = count - out.length;
+    const m = losses[front[0]!]!.length;
+    out.push(
+      ...(m <= 3 || front.length <= HSSP_MAX_FRONT
+        ? hssp(losses, front, k, referencePoint(losses))
+        : byCrowding(losses, front, k)),
+    );
     break;
   }
   return out;
+}
+
+/**
+ * With 4 or more objectives the exact hypervolume (WFG) of every candidate subset gets
+ * costly; past this many points the last front is cut by crowding distance instead.
+ */
+const HSSP_MAX_FRONT = 32;
+
+/** The `k` members of `front` with the largest crowding distance (ties: first). */
+function byCrowding(losses: readonly number[][], front: readonly number[], k: number): number[] {
+  const distance = crowdingDistance(losses, front);
+  return front
+    .map((i, j) => ({ i, d: distance[j]!, j }))
+    .sort((a, b) => b.d - a.d || a.j - b.j)
+    .slice(0, k)
+    .map((x) => x.i);
 }
 
 /** 1.1 × the worst loss per objective (0.9 × when negative; a tiny positive number for 0). */

@@ -90,3 +90,19 @@ describe('MOTPESampler', () => {
     }
   });
 });
+
+describe('goodIndices with many objectives', () => {
+  it('cuts a large last front of 4+ objectives by crowding distance, keeping the extremes', () => {
+    const losses = Array.from({ length: 40 }, (_, i) => {
+      const t = i / 39;
+      return [t, 1 - t, (t - 0.5) ** 2, 0.5 - (t - 0.5) ** 2];
+    });
+    const good = goodIndices(
+      losses,
+      losses.map(() => 0),
+      5,
+    );
+    assert.equal(good.length, 5);
+    assert.ok(good.includes(0) && good.includes(39), `extremes kept: ${good}`);
+  });
+});
