@@ -5,7 +5,7 @@ import { ValidationError } from '../core/errors.ts';
 import { createServer } from '../serve/server.ts';
 import { singleModelConfig } from '../serve/single.ts';
 import { modelFileFor } from './model-ref.ts';
-import { integerOption } from './options.ts';
+import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals } from './signals.ts';
 
@@ -18,6 +18,7 @@ interface ServeCliOptions {
   store?: string;
   key?: string;
   json?: boolean;
+  logLevel: string;
 }
 
 /** Hosts that only this machine can reach: served without a key unless one is given. */
@@ -55,6 +56,12 @@ export function registerServe(program: Command): void {
     .option('--store <dir>', 'tracking store of models:/ references (default: $MLSWEEP_STORE or ./mlruns)')
     .option('--key <key>', 'callers must send Authorization: Bearer KEY')
     .option('--json', 'print {"url", "endpoint", "key"} as JSON on stdout once listening')
+    .option(
+      '--log-level <level>',
+      'JSON logs on stderr from this level (info logs every request)',
+      choiceOption(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+      'info',
+    )
     .action(async (o: ServeCliOptions) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(o.name)) {
         throw new ValidationError(
@@ -82,6 +89,7 @@ export function registerServe(program: Command): void {
         }),
         host: o.host,
         port: o.port,
+        logger: { level: o.logLevel },
       });
       let address: { host: string; port: number };
       try {
