@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.ts';
 import type { DataCollectorSettings } from '../../src/registry/endpoint-types.ts';
 import { asRows, DataCollector, partitionOf } from '../../src/serve/data-collector.ts';
@@ -345,6 +346,50 @@ describe('DataCollector', () => {
     for (let k = 0; k < 200 && timed.stats().lines === 0; k++) await new Promise((r) => setTimeout(r, 5));
     assert.equal(timed.stats().lines, 1);
     await timed.close();
+  });
+
+  it('writes any table exactly as JSON.stringify of its row objects would (property, seeded)', async () => {
+    const cell = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.string(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.constant(Number.NaN),
+      fc.constant(Number.POSITIVE_INFINITY),
+    );
+    const tables = fc
+      .tuple(fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 4 }))
+      .chain(([columns, rows]) =>
+        fc.record({
+          columns: fc.constant(columns),
+          data: fc.array(fc.array(cell, { minLength: columns.length, maxLength: columns.length }), {
+            minLength: rows,
+            maxLength: rows,
+          }),
+        }),
+      );
+    await fc.assert(
+      fc.asyncProperty(fc.array(tables, { minLength: 1, maxLength: 5 }), async (payloads) => {
+        const root = tempRoot();
+        const c = new DataCollector(settings({ modelOutputs: false }), {
+          endpoint: 'e',
+          deployment: 'd',
+          root,
+          clock: () => T0,
+          flushIntervalMs: 0,
+        });
+        for (const [k, inputs] of payloads.entries()) c.collect({ requestId: `r${k}`, time: T0, inputs });
+        await c.close();
+        const [file] = filesUnder(root);
+        const written = lines(join(root, file!)).map((l) => l.data);
+        assert.deepEqual(
+          written,
+          payloads.map((p) => JSON.parse(JSON.stringify(asRows(p)))),
+        );
+      }),
+      { seed: 18, numRuns: 60 },
+    );
   });
 
   it('refuses names that are not folder names and missing destinations', () => {

@@ -1,0 +1,151 @@
+// Data collection's cost on the request path and beside it (serve/data-collector.ts):
+// (1) `collect()`, what a request pays: µs per call, median of rounds of 10,000 calls;
+// (2) the flush, what the event loop pays later: CPU µs per record to serialize and
+//     write inputs and outputs as JSON Lines;
+// (3) end to end, as a server would: records collected in bursts of 500 that yield to the
+//     event loop between them, with the collector's own timer and size triggers: records/s
+//     written and how many were dropped (offered far faster than any server would, this
+//     finds the writer's ceiling and shows the buffer cap doing its job).
+// The issue's goal is 20,000 requests/s on 2 cores, a budget of 100 µs of CPU per request:
+// (collect + flush) / 100 µs is the share of that budget collection takes, to hold under 10%.
+// Payloads: 1 row and 100 rows of 20 numeric features, with one prediction per row.
+// `node --import tsx benchmarks/data-collector.ts`; writes benchmarks/results/data-collector.json.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataCollector } from '../src/serve/data-collector.ts';
+import { markdown, recordResults } from './lib/record.ts';
+
+const FEATURES = 20;
+const ROUNDS = 7;
+const BURST = 500;
+const REQUEST_BUDGET_US = 100;
+/** Records per timed round, and records offered end to end, by rows per request (the 100-row text is 50 KB a record). */
+const BATCH: Record<number, number> = { 1: 10_000, 100: 1_000 };
+const END_TO_END: Record<number, number> = { 1: 100_000, 100: 10_000 };
+
+const work = mkdtempSync(join(tmpdir(), 'mlsweep-bench-collector-'));
+const settings = { modelInputs: true, modelOutputs: true, rollingRate: 'hour', samplingRate: 1 } as const;
+
+/** A seeded request payload of `rows` rows (mulberry-free: a fixed linear congruence is enough here). */
+function payload(rows: number): { inputs: { columns: string[]; data: number[][] }; outputs: number[] } {
+  let s = 12345;
+  const next = () => {
+    s = (s * 48271) % 2147483647;
+    return s / 2147483647;
+  };
+  const columns = Array.from({ length: FEATURES }, (_, j) => `f${j}`);
+  const data = Array.from({ length: rows }, () => Array.from({ length: FEATURES }, next));
+  return { inputs: { columns, data }, outputs: data.map((r) => (r[0]! > 0.5 ? 1 : 0)) };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function perCall(
+  rows: number,
+): Promise<{ collectUs: number; flushCpuUs: number; flushWallUs: number }> {
+  const { inputs, outputs } = payload(rows);
+  const batch = BATCH[rows]!;
+  const collector = new DataCollector(settings, {
+    endpoint: 'bench',
+    deployment: `calls-${rows}`,
+    root: work,
+    flushIntervalMs: 0,
+    flushRecords: Number.MAX_SAFE_INTEGER,
+    maxBufferedRecords: batch,
+    maxBufferedRows: batch * rows,
+  });
+  const collect: number[] = [];
+  const flushCpu: number[] = [];
+  const flushWall: number[] = [];
+  let id = 0;
+  const time = Date.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) collector.collect({ requestId: `r${id++}`, time, inputs, outputs });
+    collect.push(((performance.now() - t0) * 1000) / batch);
+    const cpu0 = process.cpuUsage();
+    const t1 = performance.now();
+    await collector.flush();
+    flushWall.push(((performance.now() - t1) * 1000) / batch);
+    const cpu = process.cpuUsage(cpu0);
+    flushCpu.push((cpu.user + cpu.system) / batch);
+  }
+  await collector.close();
+  const stats = collector.stats();
+  if (stats.dropped !== 0 || stats.lost !== 0)
+    throw new Error(`records dropped or lost: ${JSON.stringify(stats)}`);
+  // the first round warms the JIT up; the median of the rest
+  return {
+    collectUs: median(collect.slice(1)),
+    flushCpuUs: median(flushCpu.slice(1)),
+    flushWallUs: median(flushWall.slice(1)),
+  };
+}
+
+async function endToEnd(
+  rows: number,
+): Promise<{ offered: number; recordsPerSecond: number; dropped: number; files: number }> {
+  const { inputs, outputs } = payload(rows);
+  const collector = new DataCollector(settings, { endpoint: 'bench', deployment: `e2e-${rows}`, root: work });
+  const time = Date.now();
+  const t0 = performance.now();
+  for (let sent = 0; sent < END_TO_END[rows]!; sent += BURST) {
+    for (let i = 0; i < BURST; i++) collector.collect({ requestId: `r${sent + i}`, time, inputs, outputs });
+    // a server returns to its event loop between requests; the flushes run there
+    await new Promise((done) => setImmediate(done));
+  }
+  await collector.close();
+  const seconds = (performance.now() - t0) / 1000;
+  const stats = collector.stats();
+  return {
+    offered: END_TO_END[rows]!,
+    recordsPerSecond: stats.lines / 2 / seconds,
+    dropped: stats.dropped,
+    files: stats.files,
+  };
+}
+
+try {
+  const results = [];
+  for (const rows of [1, 100]) {
+    const calls = await perCall(rows);
+    const e2e = await endToEnd(rows);
+    results.push({
+      rowsPerRequest: rows,
+      features: FEATURES,
+      collectUsPerCall: calls.collectUs,
+      flushCpuUsPerRecord: calls.flushCpuUs,
+      flushWallUsPerRecord: calls.flushWallUs,
+      flushCpuUsPerRow: calls.flushCpuUs / rows,
+      shareOf100UsRequestBudget: (calls.collectUs + calls.flushCpuUs) / REQUEST_BUDGET_US,
+      endToEndOffered: e2e.offered,
+      endToEndRecordsPerSecond: e2e.recordsPerSecond,
+      endToEndDropped: e2e.dropped,
+      endToEndFiles: e2e.files,
+    });
+  }
+  const table = markdown(
+    [
+      'rows/request',
+      'collect() µs/call',
+      'flush CPU µs/record',
+      'flush CPU µs/row',
+      'share of a 100 µs request',
+      'end-to-end records/s',
+      'dropped (of offered)',
+    ],
+    results.map((r) => [
+      r.rowsPerRequest,
+      r.collectUsPerCall.toFixed(3),
+      r.flushCpuUsPerRecord.toFixed(1),
+      r.flushCpuUsPerRow.toFixed(2),
+      `${(r.shareOf100UsRequestBudget * 100).toFixed(1)}%`,
+      Math.round(r.endToEndRecordsPerSecond).toLocaleString('en-US'),
+      `${r.endToEndDropped} (of ${r.endToEndOffered.toLocaleString('en-US')})`,
+    ]),
+  );
+  recordResults('data-collector', results, table);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
