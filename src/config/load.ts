@@ -264,7 +264,36 @@ function parseSampling(value: unknown, doc: SourceDocument): SamplingSpec {
   const v = check(samplingSchemas[type], { ...record, type }, path, doc);
   if (v.type === 'grid') return { type: 'grid' };
   if (v.type === 'random') return { type: 'random', seed: v.seed, rule: v.rule ?? 'random' };
+  if (v.type === 'nsga2') {
+    return defined({
+      type: 'nsga2',
+      seed: v.seed,
+      populationSize: v.population_size,
+      crossover: v.crossover,
+      crossoverProb: v.crossover_prob,
+      swappingProb: v.swapping_prob,
+      mutationProb: v.mutation_prob,
+      etaC: v.eta_c,
+      etaM: v.eta_m,
+      initial: v.initial,
+    });
+  }
+  if (v.type === 'motpe') {
+    return defined({
+      type: 'motpe',
+      seed: v.seed,
+      initialTrials: v.initial_trials,
+      candidates: v.candidates,
+    });
+  }
   return { type: 'bayesian', seed: v.seed, method: v.method ?? 'auto' };
+}
+
+/** The spec without its absent options (the samplers' defaults apply), `seed` kept. */
+function defined<T extends SamplingSpec>(spec: T): T {
+  return Object.fromEntries(
+    Object.entries(spec).filter(([k, value]) => value !== undefined || k === 'seed'),
+  ) as T;
 }
 
 function parseEarlyTermination(value: unknown, doc: SourceDocument): EarlyTerminationSpec | undefined {

@@ -75,6 +75,24 @@ export const samplingSchemas = {
     seed: z.number().int().optional(),
     method: lower(['auto', 'gp', 'tpe']).optional(),
   }),
+  nsga2: z.strictObject({
+    type: z.literal('nsga2'),
+    seed: z.number().int().optional(),
+    population_size: z.number().int().min(2).optional(),
+    crossover: lower(['uniform', 'sbx']).optional(),
+    crossover_prob: z.number().min(0).max(1).optional(),
+    swapping_prob: z.number().min(0).max(1).optional(),
+    mutation_prob: z.number().min(0).max(1).optional(),
+    eta_c: z.number().min(0).optional(),
+    eta_m: z.number().min(0).optional(),
+    initial: lower(['sobol', 'random']).optional(),
+  }),
+  motpe: z.strictObject({
+    type: z.literal('motpe'),
+    seed: z.number().int().optional(),
+    initial_trials: count.optional(),
+    candidates: count.optional(),
+  }),
 } as const;
 
 const timing = { evaluation_interval: interval.optional(), delay_evaluation: interval.optional() };

@@ -51,7 +51,7 @@ const INVALID: Record<string, string> = {
     "line 11: early_termination.type: unknown early termination type 'banditt'; did you mean 'bandit'?",
   'sampling-key': "line 8: sampling_algorithm.sed: unknown key 'sed'; did you mean 'seed'?",
   'sampling-list':
-    'line 6: sampling_algorithm: expected grid, random, bayesian or a mapping with a type, got a list (["random"])',
+    'line 6: sampling_algorithm: expected grid, random, bayesian, nsga2, motpe or a mapping with a type, got a list (["random"])',
   'sampling-rule': "line 6: sampling_algorithm.rule: expected 'random' or 'sobol', got 'halton'",
   'sampling-seed': 'line 8: sampling_algorithm.seed: expected an integer, got 1.5',
   'sampling-string': "line 6: sampling_algorithm: unknown sampling algorithm 'randm'; did you mean 'random'?",
