@@ -3,6 +3,7 @@
 // another file owns; that file (or main.ts) calls registerEndpointPackage.
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
+import { loadServeConfig } from '../serve/catalog.ts';
 import { type PackageResult, packageEndpoint } from '../serve/package/package-endpoint.ts';
 import type { ServeConfig } from '../serve/types.ts';
 import { defaultStoreDir } from '../tracking/sqlite-store.ts';
@@ -20,14 +21,6 @@ interface PackageCliOptions {
 /** Reads what a store serves (serve/catalog.ts's `loadServeConfig`). */
 export type ServeConfigLoader = (storeDir: string) => ServeConfig | Promise<ServeConfig>;
 
-/** The catalog's loader, imported when the command runs (the catalog opens the store). */
-async function catalogLoader(storeDir: string): Promise<ServeConfig> {
-  // a .ts checkout run by tsx, or the built .js in dist/
-  const file = import.meta.url.endsWith('.ts') ? '../serve/catalog.ts' : '../serve/catalog.js';
-  const catalog = (await import(file)) as { loadServeConfig: ServeConfigLoader };
-  return catalog.loadServeConfig(storeDir);
-}
-
 /**
  * Registers `package` on the `endpoint` command group: `mlsweep endpoint package NAME
  * --out DIR [--store S] [--image IMAGE] [--namespace NS] [--force] [--json]`.
@@ -38,7 +31,7 @@ async function catalogLoader(storeDir: string): Promise<ServeConfig> {
  */
 export function registerEndpointPackage(
   endpointCommand: Command,
-  load: ServeConfigLoader = catalogLoader,
+  load: ServeConfigLoader = loadServeConfig,
 ): Command {
   return endpointCommand
     .command('package')
