@@ -1,10 +1,11 @@
 // `mlsweep endpoint …` and `mlsweep deployment …`: online endpoints and their deployments
 // in the tracking store, in the shapes of `az ml online-endpoint` / `az ml online-deployment`.
 // A server started with `mlsweep serve --store` picks every change up while it runs.
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ValidationError } from '../core/errors.ts';
+import { ConfigError, DataError, MlsweepError, ValidationError } from '../core/errors.ts';
 import {
   type DeploymentRecord,
   type EndpointRecord,
@@ -14,8 +15,10 @@ import {
 import { parseTrafficAssignments } from '../registry/endpoint-traffic.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import { issueToken } from '../serve/auth.ts';
-import { checkDeploymentFiles } from '../serve/catalog.ts';
+import { checkDeploymentFiles, loadServeConfig } from '../serve/catalog.ts';
 import { readDeploymentFile, readEndpointFile } from '../serve/endpoint-spec.ts';
+import { defaultStoreDir } from '../tracking/sqlite-store.ts';
+import { registerEndpointPackage } from './endpoint-package.ts';
 import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
 import { choiceOption } from './options.ts';
 import { log, printResult } from './output.ts';
@@ -30,6 +33,11 @@ interface EndpointUpdateOptions extends JsonOption {
   readonly mirrorTraffic?: string;
 }
 
+interface InvokeOptions extends JsonOption {
+  readonly requestFile: string;
+  readonly deploymentName?: string;
+}
+
 interface DeploymentOptions extends JsonOption {
   readonly file: string;
   readonly name?: string;
@@ -38,12 +46,13 @@ interface DeploymentOptions extends JsonOption {
 }
 
 /**
- * Registers `mlsweep endpoint create|update|list|show|delete|get-credentials|regenerate-keys`.
+ * Registers `mlsweep endpoint create|update|list|show|delete|get-credentials|regenerate-keys|invoke`
+ * (and `package`, serve/package's command); returns the `endpoint` command group.
  *
  * @example
  * registerEndpoints(program); // then: mlsweep endpoint create -f endpoint.yml
  */
-export function registerEndpoints(program: Command): void {
+export function registerEndpoints(program: Command): Command {
   const endpoint = program
     .command('endpoint')
     .description('online endpoints (Azure ML v2 managedOnlineEndpoint) kept in the store');
@@ -215,6 +224,108 @@ export function registerEndpoints(program: Command): void {
         );
       }),
     );
+
+  endpoint
+    .command('invoke')
+    .description("score a request with an endpoint's deployments, in this process, without a server")
+    .argument('<name>', 'endpoint name')
+    .requiredOption(
+      '--request-file <json>',
+      'the body of POST /score, e.g. {"input_data": {"columns", "data"}}',
+    )
+    .option('--deployment-name <name>', 'the deployment to use (default: by the traffic split)')
+    .option('--store <dir>', 'store folder (default: $MLSWEEP_STORE or ./mlruns)')
+    .option('--json', 'print {deployment, answer} as one JSON document')
+    .action((name: string, options: InvokeOptions) => invoke(name, options));
+
+  registerEndpointPackage(endpoint);
+  return endpoint;
+}
+
+/**
+ * `endpoint invoke`: the endpoint's deployments loaded by the same server code as
+ * `mlsweep serve` (one scoring thread each), the request passed through fastify's inject,
+ * the answer printed on stdout. No credentials are asked: whoever reads the store has the keys.
+ */
+async function invoke(name: string, options: InvokeOptions): Promise<void> {
+  let body: string;
+  try {
+    body = readFileSync(options.requestFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the request: ${(error as Error).message}`, {
+      file: options.requestFile,
+    });
+  }
+  const storeDir = options.store ?? defaultStoreDir();
+  // Loaded when the command runs: the server (fastify, the thread pool) is not every command's cost.
+  const serverModule = import.meta.url.endsWith('.ts') ? '../serve/server.ts' : '../serve/server.js';
+  const [{ createServer }, config] = await Promise.all([
+    import(serverModule) as Promise<typeof import('../serve/server.ts')>,
+    Promise.resolve(loadServeConfig(storeDir)),
+  ]);
+  const endpoint = config.endpoints.find((e) => e.spec.name === name);
+  if (endpoint === undefined) {
+    const known = config.endpoints.map((e) => e.spec.name);
+    throw new ValidationError(
+      `no endpoint named '${name}'; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
+      { path: 'name', code: 'E_NOT_FOUND' },
+    );
+  }
+  const server = await createServer({
+    config: { endpoints: [endpoint] },
+    logger: false,
+    threads: 1,
+    authenticate: () => true,
+  });
+  try {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `/endpoints/${encodeURIComponent(name)}/score`,
+      headers: {
+        'content-type': 'application/json',
+        ...(options.deploymentName !== undefined
+          ? { 'azureml-model-deployment': options.deploymentName }
+          : {}),
+      },
+      payload: body,
+    });
+    const deployment = response.headers['azureml-model-deployment'];
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (options.json === true) {
+        printResult(true, { deployment: deployment ?? null, answer: parseAnswer(response.body) }, () => '');
+        return;
+      }
+      if (typeof deployment === 'string') log(`answered by deployment ${deployment}`);
+      process.stdout.write(`${response.body}\n`);
+      return;
+    }
+    const message = `endpoint ${name} answered ${response.statusCode}: ${oneLine(response.body)}`;
+    throw response.statusCode < 500
+      ? new DataError(message, 'E_INVOKE')
+      : new MlsweepError(message, 'E_INVOKE');
+  } finally {
+    await server.close();
+  }
+}
+
+function parseAnswer(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+/** A response body on one line, its JSON `message` (or `error`) when it has one. */
+function oneLine(body: string): string {
+  try {
+    const json = JSON.parse(body) as { message?: unknown; error?: unknown };
+    const text = json.message ?? json.error;
+    if (typeof text === 'string') return text;
+  } catch {
+    // not JSON: the text itself
+  }
+  return body.replace(/\s+/g, ' ').slice(0, 500);
 }
 
 /**

@@ -147,6 +147,41 @@ describe('mlsweep endpoint and deployment', () => {
     endpoints.close();
   });
 
+  it('invoke scores a request with the deployment the split or the pin chooses', () => {
+    const dir = tempDir('endpoint-cli-invoke');
+    const store = join(dir, 'mlruns');
+    ok(store, ['endpoint', 'create', '-f', join(examples, 'endpoint.yml')]);
+    ok(store, ['deployment', 'create', '-f', join(examples, 'blue.yml'), '--all-traffic']);
+    ok(store, ['deployment', 'create', '-f', join(examples, 'green.yml')]);
+    const request = join(examples, 'request.json');
+    const byTraffic = runCli(['endpoint', 'invoke', 'iris', '--request-file', request, '--store', store]);
+    assert.equal(byTraffic.code, 0, byTraffic.stderr);
+    assert.deepEqual(JSON.parse(byTraffic.stdout), ['setosa', 'virginica']);
+    assert.match(byTraffic.stderr, /answered by deployment blue/);
+    const pinned = runCli([
+      'endpoint',
+      'invoke',
+      'iris',
+      '--request-file',
+      request,
+      '--deployment-name',
+      'green',
+      '--store',
+      store,
+    ]);
+    assert.equal(pinned.code, 0, pinned.stderr);
+    assert.match(pinned.stderr, /answered by deployment green/);
+    const json = ok(store, ['endpoint', 'invoke', 'iris', '--request-file', request, '--json']);
+    assert.deepEqual(json, { deployment: 'blue', answer: ['setosa', 'virginica'] });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"input_data": {"columns": ["a"], "data": [[1]]}}');
+    refused(
+      store,
+      ['endpoint', 'invoke', 'iris', '--request-file', bad],
+      /endpoint iris answered 400: the request lacks the columns 'sepal_length_cm'/,
+    );
+  });
+
   it('refuses bad files and references with one line and exit 2', () => {
     const dir = tempDir('endpoint-cli-errors');
     const store = join(dir, 'mlruns');
