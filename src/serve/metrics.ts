@@ -55,32 +55,54 @@ export class ServeMetrics {
   private readonly mirrors = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
 
+  /** Rendered label sets by a plain key: escaping once per label set, not once per request. */
+  private readonly rendered = new Map<string, string>();
+
+  private labels(key: string, pairs: () => ReadonlyArray<readonly [string, string]>): string {
+    let text = this.rendered.get(key);
+    if (text === undefined) {
+      text = labelText(pairs());
+      this.rendered.set(key, text);
+    }
+    return text;
+  }
+
   /** Counts a finished request and its latency in seconds. */
   request(labels: RequestLabels, code: number, seconds: number): void {
-    const base: Array<readonly [string, string]> = [
+    const plain = `${labels.endpoint}\u0000${labels.deployment}\u0000${labels.protocol}`;
+    const key = this.labels(`r\u0000${plain}\u0000${code}`, () => [
       ['endpoint', labels.endpoint],
       ['deployment', labels.deployment],
       ['protocol', labels.protocol],
-    ];
-    const key = labelText([...base, ['code', String(code)]]);
+      ['code', String(code)],
+    ]);
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    const hkey = labelText(base);
+    const hkey = this.labels(`h\u0000${plain}`, () => [
+      ['endpoint', labels.endpoint],
+      ['deployment', labels.deployment],
+      ['protocol', labels.protocol],
+    ]);
     let h = this.durations.get(hkey);
     if (!h) {
       h = { labels: hkey, counts: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
       this.durations.set(hkey, h);
     }
-    for (let i = 0; i < DURATION_BUCKETS.length; i++) if (seconds <= DURATION_BUCKETS[i]!) h.counts[i]!++;
+    for (let i = DURATION_BUCKETS.length - 1; i >= 0 && seconds <= DURATION_BUCKETS[i]!; i--) h.counts[i]!++;
     h.sum += seconds;
     h.count++;
   }
 
-  /** Counts rows scored by a deployment. */
-  rowsScored(endpoint: string, deployment: string, n: number): void {
-    const key = labelText([
+  /** The rendered labels of an endpoint and a deployment. */
+  private deploymentLabels(endpoint: string, deployment: string): string {
+    return this.labels(`d\u0000${endpoint}\u0000${deployment}`, () => [
       ['endpoint', endpoint],
       ['deployment', deployment],
     ]);
+  }
+
+  /** Counts rows scored by a deployment. */
+  rowsScored(endpoint: string, deployment: string, n: number): void {
+    const key = this.deploymentLabels(endpoint, deployment);
     this.rows.set(key, (this.rows.get(key) ?? 0) + n);
   }
 
@@ -96,10 +118,7 @@ export class ServeMetrics {
 
   /** Moves the in-flight gauge of a deployment by `delta`. */
   flight(endpoint: string, deployment: string, delta: number): void {
-    const key = labelText([
-      ['endpoint', endpoint],
-      ['deployment', deployment],
-    ]);
+    const key = this.deploymentLabels(endpoint, deployment);
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + delta);
   }
 
