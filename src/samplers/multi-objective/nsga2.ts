@@ -3,7 +3,9 @@
  *
  * Generations come from trial ids: trial n belongs to generation ⌊n / populationSize⌋
  * (Optuna keeps the same number as a trial attribute). Generation 0 is a scrambled Sobol
- * design (or independent random draws). The parent population of generation g ≥ 1 is
+ * design (or independent random draws). Prior observations of a warm start (trials
+ * numbered below 0) do not count as positions; they compete with generation 0 for the
+ * first parent population. The parent population of generation g ≥ 1 is
  * rebuilt from the history as the algorithm defines it: P_1 = survivors of generation 0,
  * P_{g+1} = survivors of P_g ∪ the completed trials of generation g, where survival is
  * elitist — whole fronts of the constrained non-dominated sort (pareto.ts, Deb's rules in
@@ -136,7 +138,7 @@ export class NSGA2Sampler implements Sampler {
   }
 
   suggest(history: TrialHistory): Suggestion {
-    const position = nextPosition(history);
+    const position = ownPosition(history);
     const generation = Math.floor(position / this.populationSize);
     if (generation === 0 || this.coords.length === 0) return { params: this.initialAt(position) };
     const parents = this.parents(generation, history);
@@ -156,10 +158,11 @@ export class NSGA2Sampler implements Sampler {
   /** The parent population of `generation` (module comment), from the cache when its trials are unchanged. */
   private parents(generation: number, history: TrialHistory): Member[] {
     const objectives: readonly Objective[] = history.objectives ?? [history.objective];
+    // Prior observations (warm start, ids below 0) compete with generation 0 for P_1.
     const byGeneration: FinishedTrial[][] = Array.from({ length: generation }, () => []);
     for (const t of history.trials) {
-      const g = Math.floor(t.id / this.populationSize);
-      if (g >= 0 && g < generation) byGeneration[g]!.push(t);
+      const g = Math.max(0, Math.floor(t.id / this.populationSize));
+      if (g < generation) byGeneration[g]!.push(t);
     }
     let key = objectives.map((o) => o.goal).join(',');
     let members: Member[] = [];
@@ -226,16 +229,28 @@ export class NSGA2Sampler implements Sampler {
   }
 }
 
+/**
+ * The position of the next suggestion among this sweep's own trials: prior observations
+ * (warm start, numbered below 0) are not part of any generation's count.
+ */
+function ownPosition(history: TrialHistory): number {
+  let prior = 0;
+  for (const t of history.trials) if (t.id < 0) prior++;
+  return nextPosition(history) - prior;
+}
+
 /** A cheap identity of a generation's ended trials: which ended, and with what values. */
 function fingerprint(trials: readonly FinishedTrial[]): string {
   let ids = 0;
   let values = 0;
   for (const t of trials) {
-    ids += t.id + 1;
+    // A weight that is never 0, for prior observations (negative ids) too.
+    const w = t.id + 0.5;
+    ids += w;
     const vs = t.values ?? (t.value === undefined ? [] : [t.value]);
-    for (let j = 0; j < vs.length; j++) values += (t.id + 1) * (j + 1) * vs[j]!;
-    if (t.constraints !== undefined) for (const c of t.constraints) values += (t.id + 3) * c;
-    if (t.status !== 'completed') values += 0.5 * (t.id + 1);
+    for (let j = 0; j < vs.length; j++) values += w * (j + 1) * vs[j]!;
+    if (t.constraints !== undefined) for (const c of t.constraints) values += (w + 2) * c;
+    if (t.status !== 'completed') values += 0.5 * w;
   }
   return `${trials.length}:${ids}:${values}`;
 }

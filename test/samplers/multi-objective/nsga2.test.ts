@@ -87,6 +87,47 @@ describe('NSGA2Sampler', () => {
     assert.ok(frontHypervolume(trials, [1.1, 1.1]) > random);
   });
 
+  it('takes prior observations (warm start, ids below 0) into its first population without shifting generations', () => {
+    const sampler = new NSGA2Sampler(space, { seed: 1, populationSize: 4 });
+    const objectives = twoObjectives;
+    // A prior trial at the optimum of both objectives' trade-off, and 4 own trials of generation 0.
+    const prior: FinishedTrial = {
+      id: -1,
+      params: Object.fromEntries(Array.from({ length: N }, (_, i) => [`x${i}`, i === 0 ? 0.5 : 0])),
+      status: 'completed',
+      value: 0.5,
+      values: [0.5, 1 - Math.sqrt(0.5)],
+      intermediate: [],
+    };
+    const own = optimise(new NSGA2Sampler(space, { seed: 1, populationSize: 4 }), 4, evaluate);
+    // With the prior counted as a position, this would be generation 1's second child, not its first.
+    const withPrior = sampler.suggest({
+      objective: objectives[0]!,
+      objectives,
+      trials: [prior, ...own],
+      pending: [],
+    });
+    const without = new NSGA2Sampler(space, { seed: 1, populationSize: 4 }).suggest({
+      objective: objectives[0]!,
+      objectives,
+      trials: own,
+      pending: [],
+    });
+    assert.ok(!withPrior.exhausted && !without.exhausted);
+    assert.notDeepEqual(withPrior.params, without.params, 'the prior changes the first population');
+    // Generation 0 is the same design with or without priors.
+    const first = sampler.suggest({ objective: objectives[0]!, objectives, trials: [prior], pending: [] });
+    assert.deepEqual(
+      first,
+      new NSGA2Sampler(space, { seed: 1, populationSize: 4 }).suggest({
+        objective: objectives[0]!,
+        objectives,
+        trials: [],
+        pending: [],
+      }),
+    );
+  });
+
   it('keeps drawing from the initial design while no trial has completed', () => {
     const sampler = new NSGA2Sampler(space, { seed: 1, populationSize: 4 });
     const failed: FinishedTrial[] = Array.from({ length: 9 }, (_, id) => ({
