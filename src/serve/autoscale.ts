@@ -141,6 +141,32 @@ export interface UtilizationSample {
   readonly elapsedMs: number;
 }
 
+/**
+ * A `measure` for the Autoscaler from a cumulative counter (total busy ms of all
+ * instances since they started, which only grows): each call answers the busy time and
+ * the wall time since the previous call.
+ *
+ * @example
+ * const measure = intervalMeasure(() => pool.totalBusyMs());
+ * new Autoscaler(settings, { initial: 1, measure, resize: (n) => pool.resize(n) });
+ */
+export function intervalMeasure(
+  totalBusyMs: () => number,
+  now: () => number = () => performance.now(),
+): () => UtilizationSample {
+  let lastBusy = totalBusyMs();
+  let lastTime = now();
+  return () => {
+    const busy = totalBusyMs();
+    const time = now();
+    // a counter that went back (a pool replaced by a new one) starts a new interval at 0
+    const sample = { busyMs: Math.max(0, busy - lastBusy), elapsedMs: Math.max(0, time - lastTime) };
+    lastBusy = busy;
+    lastTime = time;
+    return sample;
+  };
+}
+
 /** A repeating timer; the default wraps setInterval (unref'ed), tests pass a fake one they tick. */
 export interface AutoscaleTimer {
   /** Calls `tick` every `ms` until the returned function is called. */

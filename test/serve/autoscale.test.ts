@@ -6,6 +6,7 @@ import {
   type AutoscaleTimer,
   checkScaleSettings,
   INITIAL_SCALE_STATE,
+  intervalMeasure,
   nextInstanceCount,
   type ScaleState,
   type TargetUtilizationSettings,
@@ -224,5 +225,27 @@ describe('Autoscaler', () => {
     await scaler.tick(); // 2 → 4 fails
     assert.equal(scaler.instances, 2);
     assert.equal(errors.length, 1);
+  });
+});
+
+describe('intervalMeasure', () => {
+  it('turns a cumulative busy counter into busy and elapsed time per interval', () => {
+    let busy = 100;
+    let now = 1_000;
+    const measure = intervalMeasure(
+      () => busy,
+      () => now,
+    );
+    busy = 700;
+    now = 2_000;
+    assert.deepEqual(measure(), { busyMs: 600, elapsedMs: 1_000 });
+    now = 2_500;
+    assert.deepEqual(measure(), { busyMs: 0, elapsedMs: 500 });
+    busy = 50; // a new pool: its counter starts again
+    now = 3_000;
+    assert.deepEqual(measure(), { busyMs: 0, elapsedMs: 500 });
+    busy = 300;
+    now = 4_000;
+    assert.deepEqual(measure(), { busyMs: 250, elapsedMs: 1_000 });
   });
 });
