@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +33,10 @@ const repoVersion = (
 
 /** A container's environment variable in a parsed manifest. */
 type EnvVar = { name: string; value?: string; valueFrom?: unknown };
+
+/** Why the npm check cannot run here (no npm on the PATH), or false. */
+const npmSkip: string | false =
+  spawnSync('npm', ['--version'], { encoding: 'utf8' }).status === 0 ? false : 'npm is not on the PATH';
 
 const credentials = { primaryKey: 'pk-123', secondaryKey: 'sk-456', tokenSecret: 'ts-789' };
 
@@ -196,6 +201,22 @@ describe('packageEndpoint', () => {
     assert.equal(lock.packages['node_modules/better-sqlite3']!.optional, true);
   });
 
+  it('npm ci accepts the lockfile and installs from it alone (a dry run, offline)', { skip: npmSkip }, () => {
+    const r = spawnSync(
+      'npm',
+      ['ci', '--dry-run', '--offline', '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund'],
+      {
+        cwd: out,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    // offline, any package missing from the lockfile would have to be fetched, and fail
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /add mlsweep /);
+    assert.match(r.stdout, /add fastify /);
+  });
+
   it('serve-config.json is the ServeConfig with paths relative to the context and no secret', () => {
     const text = readFileSync(join(out, 'serve-config.json'), 'utf8');
     assert.ok(!text.includes(sources), 'no path of this machine');
@@ -263,6 +284,12 @@ describe('packageEndpoint', () => {
     assert.equal(container.livenessProbe.httpGet.path, '/v2/health/live');
     assert.equal(container.livenessProbe.failureThreshold, DEFAULT_PROBE.failureThreshold);
     assert.ok(container.resources.requests.cpu && container.resources.limits.memory);
+    assert.equal(container.securityContext.runAsNonRoot, true);
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(
+      container.volumeMounts.map((m: Parsed) => m.mountPath),
+      ['/data', '/tmp'],
+    );
     const env = Object.fromEntries(container.env.map((e: EnvVar) => [e.name, e.value ?? e.valueFrom]));
     assert.equal(env.MLSWEEP_DEPLOYMENT, 'blue');
     assert.deepEqual(env.MLSWEEP_PRIMARY_KEY, { secretKeyRef: { name: 'iris-keys', key: 'primaryKey' } });

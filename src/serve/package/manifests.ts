@@ -33,6 +33,9 @@ export type Manifest = {
 /** The port the packaged server listens on in a container. */
 export const CONTAINER_PORT = 8080;
 
+/** The uid of the `node` user of the official node images (Kubernetes checks runAsNonRoot by number). */
+const NODE_UID = 1000;
+
 /** Azure's deployment pinning header, which the canary ingresses route on. */
 export const DEPLOYMENT_HEADER = 'azureml-model-deployment';
 
@@ -210,10 +213,24 @@ export function endpointManifests(input: ManifestInput): Manifest[] {
                 livenessProbe: probe('/v2/health/live', spec.livenessProbe),
                 readinessProbe: probe('/v2/health/ready', spec.readinessProbe),
                 resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-                volumeMounts: [{ name: 'collected', mountPath: '/data' }],
+                // the image's `node` user; nothing written outside the two mounted folders
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: NODE_UID,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: [
+                  { name: 'collected', mountPath: '/data' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
               },
             ],
-            volumes: [{ name: 'collected', emptyDir: {} }],
+            volumes: [
+              { name: 'collected', emptyDir: {} },
+              { name: 'tmp', emptyDir: {} },
+            ],
           },
         },
       },
