@@ -191,6 +191,8 @@ export interface StoreWatch {
  * counter and stats the served files; the snapshot is rebuilt only when they moved, and
  * handed on only when it differs. A store that cannot be read (locked, damaged, a model
  * file missing) is logged once per distinct problem, and the last good snapshot stays.
+ * When `onChange` returns a promise (the server's apply), checks wait for it; a rejected
+ * one is logged, and the snapshot is offered again at the next change.
  *
  * @example
  * const watch = watchStore('mlruns', (config) => server.apply(config), { initial: config });
@@ -198,7 +200,7 @@ export interface StoreWatch {
  */
 export function watchStore(
   storeDir: string,
-  onChange: (config: ServeConfig) => void,
+  onChange: (config: ServeConfig) => void | Promise<void>,
   options: WatchOptions = {},
 ): StoreWatch {
   const timer = options.timer ?? {
@@ -217,7 +219,11 @@ export function watchStore(
   let lastSignature: string | undefined;
   let lastProblem: string | undefined;
 
+  /** An onChange still applying (server.apply loads models): checks wait for it. */
+  let applying = false;
+
   const check = (): boolean => {
+    if (applying) return false;
     try {
       store ??= new SqliteStore({ dir: storeDir, create: false });
       const signature = signatureOf(store, config);
@@ -229,8 +235,26 @@ export function watchStore(
       const next = digest(fresh);
       config = fresh;
       if (next === lastDigest) return false;
+      const served = lastDigest;
       lastDigest = next;
-      onChange(fresh);
+      const result = onChange(fresh);
+      if (result instanceof Promise) {
+        applying = true;
+        result.then(
+          () => {
+            applying = false;
+          },
+          (error: unknown) => {
+            applying = false;
+            // Not served: the next change of the store or of a file offers a snapshot again
+            // (not the next tick, which would reload a broken model every interval).
+            lastDigest = served;
+            log(
+              `mlsweep serve: the new configuration of ${storeDir} was not applied (${error instanceof Error ? error.message : String(error)}); still serving the last good one`,
+            );
+          },
+        );
+      }
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -207,7 +207,13 @@ describe('watchStore', () => {
     const initial = loadServeConfig(storeDir);
     const seen: ServeConfig[] = [];
     const timer = manualTimer();
-    const watch = watchStore(storeDir, (c) => seen.push(c), { initial, timer, log: assert.fail });
+    const watch = watchStore(
+      storeDir,
+      (c) => {
+        seen.push(c);
+      },
+      { initial, timer, log: assert.fail },
+    );
     timer.tick();
     timer.tick();
     assert.equal(seen.length, 0, 'nothing changed since the initial snapshot');
@@ -248,11 +254,17 @@ describe('watchStore', () => {
     const initial = loadServeConfig(storeDir);
     endpoints.updateTraffic('iris', { green: 100 });
     const seen: ServeConfig[] = [];
-    const watch = watchStore(storeDir, (c) => seen.push(c), {
-      initial,
-      timer: manualTimer(),
-      log: assert.fail,
-    });
+    const watch = watchStore(
+      storeDir,
+      (c) => {
+        seen.push(c);
+      },
+      {
+        initial,
+        timer: manualTimer(),
+        log: assert.fail,
+      },
+    );
     assert.equal(watch.check(), true);
     registry.setAlias('iris', 'production', 2);
     assert.equal(watch.check(), true, 'the alias moved: the counter did not, the model did');
@@ -267,11 +279,17 @@ describe('watchStore', () => {
     const initial = loadServeConfig(storeDir);
     const seen: ServeConfig[] = [];
     const logged: string[] = [];
-    const watch = watchStore(storeDir, (c) => seen.push(c), {
-      initial,
-      timer: manualTimer(),
-      log: (m) => logged.push(m),
-    });
+    const watch = watchStore(
+      storeDir,
+      (c) => {
+        seen.push(c);
+      },
+      {
+        initial,
+        timer: manualTimer(),
+        log: (m) => logged.push(m),
+      },
+    );
     const model = join(dir, 'model.json');
     rmSync(model);
     endpoints.updateTraffic('iris', { green: 100 });
@@ -286,6 +304,46 @@ describe('watchStore', () => {
     writeFileSync(model, PIPELINE);
     assert.equal(watch.check(), true);
     assert.deepEqual(seen[0]!.endpoints[0]!.spec.traffic, { blue: 0, green: 100 });
+    watch.stop();
+    endpoints.close();
+  });
+
+  it('waits for an onChange that returns a promise; a rejected one is offered again at the next change', async () => {
+    const { storeDir, endpoints } = setup();
+    const initial = loadServeConfig(storeDir);
+    const logged: string[] = [];
+    const calls: ServeConfig[] = [];
+    let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+    const watch = watchStore(
+      storeDir,
+      (c) => {
+        calls.push(c);
+        return new Promise<void>((resolve, reject) => {
+          settle = { resolve, reject };
+        });
+      },
+      { initial, timer: manualTimer(), log: (m) => logged.push(m) },
+    );
+    endpoints.updateTraffic('iris', { green: 100 });
+    assert.equal(watch.check(), true);
+    endpoints.updateTraffic('iris', { blue: 50, green: 50 });
+    assert.equal(watch.check(), false, 'the first apply is still running');
+    settle!.reject(new Error('green failed to load'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(logged[0]!, /was not applied \(green failed to load\); still serving the last good one/);
+    assert.equal(watch.check(), true, 'the change made meanwhile is offered');
+    assert.deepEqual(calls[1]!.endpoints[0]!.spec.traffic, { blue: 50, green: 50 });
+    settle!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(watch.check(), false);
+    // after a rejection, the same snapshot is offered again once the store changes back to it
+    endpoints.updateTraffic('iris', { green: 100 });
+    assert.equal(watch.check(), true);
+    settle!.reject(new Error('again'));
+    await new Promise((resolve) => setImmediate(resolve));
+    endpoints.updateTraffic('iris', { green: 100 });
+    assert.equal(watch.check(), true, 'offered again after the failed apply');
+    assert.equal(calls.length, 4);
     watch.stop();
     endpoints.close();
   });
