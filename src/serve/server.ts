@@ -18,6 +18,7 @@ import Fastify, {
 } from 'fastify';
 import { ValidationError } from '../core/errors.ts';
 import { checkCredentials } from './auth.ts';
+import { DataCollector } from './data-collector.ts';
 import { HttpError } from './errors.ts';
 import { type Frame, frameColumns, InputError } from './input.ts';
 import { ServeMetrics } from './metrics.ts';
@@ -33,6 +34,8 @@ import {
 } from './protocols/context.ts';
 import { mlflowErrorCode, registerMlflow } from './protocols/mlflow.ts';
 import { registerOip } from './protocols/oip.ts';
+import { labelsOf, probaRecords } from './protocols/results.ts';
+import type { ModelSchema } from './schema.ts';
 import { chooseDeployment, mirrorTargets, type Random } from './traffic.ts';
 import type { ServeConfig, ServedDeployment, ServedEndpoint } from './types.ts';
 
@@ -73,6 +76,11 @@ export interface ServerOptions {
   readonly threads?: number;
   /** Most rows in one message to a scoring thread (default 1,024). */
   readonly maxBatchRows?: number;
+  /**
+   * Where deployments with a `data_collector` (and no `destination` of their own) write
+   * their inputs and outputs (the store's `datastores/workspaceblobstore/modelDataCollector`).
+   */
+  readonly dataCollectorRoot?: string;
 }
 
 /** A created server. */
@@ -157,6 +165,13 @@ function checkConfig(config: ServeConfig): void {
   }
 }
 
+/** A request's rows as the data collector writes them: `{columns, data}` when they came as rows. */
+function collectedRows(frame: Frame, schema: ModelSchema): unknown {
+  if (frame.kind === 'rows')
+    return { columns: frame.columns ?? schema.inputs.map((c) => c.name), data: frame.rows };
+  return frame.kind === 'records' ? frame.records : frame.columns;
+}
+
 /** The HTTP status an error answers with. */
 export function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
@@ -206,9 +221,13 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     forceCloseConnections: 'idle',
   });
 
+  /** The data collector of each running deployment that has one. */
+  const collectors = new Map<DeploymentRuntime, DataCollector>();
+
   async function startRuntime(endpoint: string, deployment: ServedDeployment): Promise<DeploymentRuntime> {
+    let runtime: DeploymentRuntime;
     try {
-      return await DeploymentRuntime.start({
+      runtime = await DeploymentRuntime.start({
         endpoint,
         deployment,
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
@@ -220,6 +239,33 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
         { path: `${endpoint}.${deployment.spec.name}`, cause: error },
       );
     }
+    const settings = deployment.spec.dataCollector;
+    if (settings && (settings.modelInputs || settings.modelOutputs)) {
+      try {
+        collectors.set(
+          runtime,
+          new DataCollector(settings, {
+            endpoint,
+            deployment: deployment.spec.name,
+            ...(options.dataCollectorRoot !== undefined ? { root: options.dataCollectorRoot } : {}),
+            onError: (error) =>
+              app.log.error({ err: error, endpoint, deployment: deployment.spec.name }, 'data collector'),
+          }),
+        );
+      } catch (error) {
+        await runtime.retire();
+        throw error;
+      }
+    }
+    return runtime;
+  }
+
+  /** Ends a deployment: what it holds finishes, then its threads and its data collector close. */
+  async function retire(runtime: DeploymentRuntime): Promise<void> {
+    await runtime.retire();
+    const collector = collectors.get(runtime);
+    collectors.delete(runtime);
+    await collector?.close();
   }
 
   async function load(config: ServeConfig): Promise<void> {
@@ -245,7 +291,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     const settled = await Promise.allSettled(wanted.values());
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) {
-      await Promise.all([...started.values()].map((r) => r.retire()));
+      await Promise.all([...started.values()].map(retire));
       throw (failed as PromiseRejectedResult).reason;
     }
     const next = new Map<string, LiveEndpoint>();
@@ -404,15 +450,25 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   const context: ServeContext = {
     endpoint: endpointOf,
     deployment: deploymentOf,
-    score: async (endpoint, runtime, frame, proba) => {
+    score: async (request, endpoint, runtime, frame, proba) => {
       const input = checkedInput(runtime, frame, proba);
+      const time = clock();
       const raw = await tracked(endpoint.served.spec.name, runtime, runtime.score(input));
       metrics.rowsScored(endpoint.served.spec.name, runtime.name, input.nRows);
+      collectors.get(runtime)?.collect({
+        requestId: request.id,
+        time,
+        inputs: collectedRows(frame, runtime.schema),
+        outputs: proba ? probaRecords(raw, runtime.schema) : labelsOf(raw, runtime.schema),
+      });
       return raw;
     },
     run: async (request, endpoint, runtime, body) => {
       try {
-        return await tracked(endpoint.served.spec.name, runtime, runtime.run(body));
+        const time = clock();
+        const answer = await tracked(endpoint.served.spec.name, runtime, runtime.run(body));
+        collectors.get(runtime)?.collect({ requestId: request.id, time, inputs: body, outputs: answer });
+        return answer;
       } catch (error) {
         if (statusOf(error) === 500) {
           request.log.error(
@@ -562,7 +618,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       }
       await app.close();
       await Promise.all([...retiring]);
-      await Promise.all([...runtimes.values()].map((r) => r.retire()));
+      await Promise.all([...runtimes.values()].map(retire));
       runtimes.clear();
     },
     metricsText: () => metrics.text(),

@@ -62,7 +62,9 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
     try {
       api = await import('tsx/esm/api');
     } catch {
-      throw new Error(`the scoring module ${file} is TypeScript: install tsx beside mlsweep, or give a .js/.mjs module`);
+      throw new Error(
+        `the scoring module ${file} is TypeScript: install tsx beside mlsweep, or give a .js/.mjs module`,
+      );
     }
     return await api.tsImport(url, import.meta.url);
   }

@@ -94,7 +94,7 @@ export function registerAzure(app: FastifyInstance, context: ServeContext): void
     }
     const frame = azureFrame(request.body);
     const proba = wantsProba(request);
-    const raw = await context.score(endpoint, runtime, frame, proba);
+    const raw = await context.score(request, endpoint, runtime, frame, proba);
     context.mirror(endpoint, runtime.name, { body: request.body, frame, protocol: 'azure' });
     return proba ? probaRecords(raw, runtime.schema) : labelsOf(raw, runtime.schema);
   });

@@ -57,6 +57,7 @@ export interface ServeContext {
   ): DeploymentRuntime;
   /** Raw predictions of a frame's rows (400 for rows the model cannot use, or probabilities of a regression). */
   score(
+    request: FastifyRequest,
     endpoint: LiveEndpoint,
     runtime: DeploymentRuntime,
     frame: Frame,

@@ -144,7 +144,7 @@ export function registerMlflow(app: FastifyInstance, context: ServeContext): voi
       if (params !== undefined && !isObject(params)) throw new InputError('params must be an object');
       if (isObject(params) && isTrue(params.predict_proba)) proba = true;
     }
-    const raw = await context.score(endpoint, runtime, frame, proba);
+    const raw = await context.score(request, endpoint, runtime, frame, proba);
     context.mirror(endpoint, runtime.name, { body: request.body, frame, protocol: 'mlflow' });
     return { predictions: proba ? probaRecords(raw, runtime.schema) : labelsOf(raw, runtime.schema) };
   });

@@ -221,7 +221,7 @@ export function registerOip(app: FastifyInstance, context: ServeContext): void {
     const frame = oipFrame(request.body);
     const body = request.body as Record<string, unknown>;
     const wanted = requestedOutputs(body);
-    const raw = await context.score(endpoint, runtime, frame, wanted.proba);
+    const raw = await context.score(request, endpoint, runtime, frame, wanted.proba);
     context.mirror(endpoint, runtime.name, { body, frame, protocol: 'oip' });
     const schema = runtime.schema;
     const labels = labelsOf(raw, schema);
