@@ -18,6 +18,9 @@ import type { ServeConfig, ServedDeployment, ServedEndpoint } from './types.ts';
 /** The prefix of a model registry reference. */
 const MODELS_PREFIX = 'models:/';
 
+/** Where collected inputs and outputs go without `data_collector.destination`, inside the store (Azure's datastore path). */
+export const DATA_COLLECTOR_FOLDER = join('datastores', 'workspaceblobstore', 'modelDataCollector');
+
 /** The files a deployment's model reference names. */
 export interface ResolvedModel {
   /** The model's JSON file (for a folder, its `model.json`). */
@@ -99,7 +102,8 @@ export function checkDeploymentFiles(spec: DeploymentSpec, registry: ModelRegist
 
 /**
  * Everything the store's endpoints serve, read in one read transaction (a consistent
- * snapshot even while another process writes).
+ * snapshot even while another process writes). A data collector without a destination
+ * writes under the store's DATA_COLLECTOR_FOLDER.
  *
  * @example
  * const config = loadServeConfig('mlruns');
@@ -131,7 +135,7 @@ export function readServeConfig(store: SqliteStore): ServeConfig {
         credentials: endpoints.getCredentials(record.spec.name),
         deployments: endpoints
           .listDeployments(record.spec.name)
-          .map((deployment) => servedDeployment(deployment.spec, registry)),
+          .map((deployment) => servedDeployment(withCollectorFolder(deployment.spec, store.dir), registry)),
       }),
     ),
   }))();
@@ -284,6 +288,13 @@ export function watchStore(
     },
     check,
   };
+}
+
+/** The spec with its data collector's destination defaulted to the store's DATA_COLLECTOR_FOLDER. */
+function withCollectorFolder(spec: DeploymentSpec, storeDir: string): DeploymentSpec {
+  const collector = spec.dataCollector;
+  if (collector === undefined || collector.destination !== undefined) return spec;
+  return { ...spec, dataCollector: { ...collector, destination: join(storeDir, DATA_COLLECTOR_FOLDER) } };
 }
 
 /** The absolute path of a deployment's scoring module, when it has one. */

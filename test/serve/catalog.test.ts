@@ -37,7 +37,7 @@ function setup() {
   });
   endpoints.createOrUpdateDeployment(
     deployment(
-      'name: green\nendpoint_name: iris\nmodel: {path: green-model}\ncode_configuration: {code: code, scoring_script: score.mjs}\n',
+      'name: green\nendpoint_name: iris\nmodel: {path: green-model}\ncode_configuration: {code: code, scoring_script: score.mjs}\ndata_collector: {collections: {model_inputs: {enabled: true}}}\n',
     ),
   );
   return { dir, storeDir, endpoints, deployment };
@@ -83,6 +83,12 @@ describe('loadServeConfig', () => {
     assert.equal(green!.modelDir, join(dir, 'green-model'));
     assert.equal(green!.scoringScript, join(dir, 'code', 'score.mjs'));
     assert.match(blue!.revision, /^[0-9a-f]{16}$/);
+    assert.equal(blue!.spec.dataCollector, undefined);
+    assert.equal(
+      green!.spec.dataCollector?.destination,
+      join(storeDir, 'datastores', 'workspaceblobstore', 'modelDataCollector'),
+      "a collector without a destination writes into the store's datastore",
+    );
     endpoints.close();
   });
 
