@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
+import { checkEndpointName } from '../registry/endpoint-names.ts';
+import { loadServeConfig, watchStore } from '../serve/catalog.ts';
 import { createServer } from '../serve/server.ts';
 import { singleModelConfig } from '../serve/single.ts';
+import type { ServeConfig } from '../serve/types.ts';
 import { modelFileFor } from './model-ref.ts';
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals } from './signals.ts';
 
 interface ServeCliOptions {
-  model: string;
+  model?: string;
   name: string;
   port: number;
   host: string;
@@ -24,13 +28,78 @@ interface ServeCliOptions {
 /** Hosts that only this machine can reach: served without a key unless one is given. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** How often the store is checked for changes in `--store` mode (ms). */
+const WATCH_INTERVAL_MS = 500;
+
+/** What to serve, checked before anything starts. */
+interface Plan {
+  readonly config: ServeConfig;
+  /** A key generated for an open endpoint beyond loopback. */
+  readonly generated?: string;
+  readonly key?: string;
+  /** The store to watch (`--store` without `--model`). */
+  readonly watch?: string;
+}
+
+function modelPlan(o: ServeCliOptions, model: string): Plan {
+  if (o.key !== undefined && o.key.trim().length < 8) {
+    throw new ValidationError('--key must be at least 8 characters', { path: '--key' });
+  }
+  try {
+    checkEndpointName(o.name, 'endpoint');
+  } catch (error) {
+    throw new ValidationError(`--name: ${(error as Error).message}`, { path: '--name' });
+  }
+  const modelFile = modelFileFor(model, o.store);
+  if (!existsSync(modelFile) || !statSync(modelFile).isFile()) {
+    throw new ValidationError(`--model: the model file ${modelFile} does not exist`, { path: '--model' });
+  }
+  const generated =
+    o.key === undefined && !LOOPBACK.has(o.host) ? randomBytes(24).toString('base64url') : undefined;
+  const key = o.key ?? generated;
+  return {
+    config: singleModelConfig({
+      modelFile,
+      name: o.name,
+      model,
+      ...(o.workers !== undefined ? { instanceCount: o.workers } : {}),
+      ...(key !== undefined ? { key } : {}),
+    }),
+    ...(generated !== undefined ? { generated } : {}),
+    ...(key !== undefined ? { key } : {}),
+  };
+}
+
+function storePlan(o: ServeCliOptions, store: string): Plan {
+  if (o.key !== undefined) {
+    throw new ValidationError(
+      "--key is for --model: a store's endpoints have their own keys (endpoint get-credentials)",
+      {
+        path: '--key',
+      },
+    );
+  }
+  if (!existsSync(store)) throw new ValidationError(`--store: ${store} does not exist`, { path: '--store' });
+  const config = loadServeConfig(store);
+  const open = config.endpoints.filter((e) => e.credentials === undefined).map((e) => e.spec.name);
+  if (open.length > 0 && !LOOPBACK.has(o.host)) {
+    throw new ValidationError(
+      `--host ${o.host}: the endpoints ${open.join(', ')} have no keys; serve them on loopback only`,
+      { path: '--host' },
+    );
+  }
+  return { config, watch: store };
+}
+
 /**
- * `mlsweep serve --model M`: serves one model as one endpoint (`--name`) with one
- * deployment, over Azure's /score, MLflow's /invocations and the Open Inference
- * Protocol's /v2, plus /metrics. Prints `listening on http://HOST:PORT` on stderr when
- * ready (with --json, also a JSON document on stdout). Beyond loopback it needs a key:
- * `--key`, or one is generated and printed. SIGTERM or SIGINT drains (in-flight
- * requests finish, new ones get 503) and exits 0; a second signal exits at once.
+ * `mlsweep serve --model M` serves one model as one endpoint (`--name`) with one
+ * deployment; `mlsweep serve --store S` serves every endpoint of a store and applies its
+ * changes (traffic, keys, deployments, model versions) live. Both speak Azure's /score,
+ * MLflow's /invocations and the Open Inference Protocol's /v2, plus /metrics, and print
+ * `listening on http://HOST:PORT` on stderr when ready (with --json, also a JSON
+ * document on stdout). Beyond loopback a model needs a key: `--key`, or one is generated
+ * and printed. SIGTERM or SIGINT drains (in-flight requests finish, new ones get 503)
+ * and exits 0; a second signal exits at once.
  *
  * @example
  * registerServe(program); // then: mlsweep serve --model models:/iris@production --port 5001
@@ -39,23 +108,34 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve a saved AutoML pipeline over HTTP (Azure /score, MLflow /invocations, OIP /v2, /metrics)',
+      'serve a saved AutoML pipeline, or every endpoint of a store, over HTTP (Azure /score, MLflow /invocations, OIP /v2, /metrics)',
     )
-    .requiredOption(
+    .option(
       '--model <model>',
       'a pipeline saved by mlsweep automl: a JSON file, or models:/NAME/VERSION, models:/NAME@ALIAS',
     )
-    .option('--name <name>', 'the endpoint name (in /endpoints/NAME/… and /v2/models/NAME)', 'model')
+    .option(
+      '--name <name>',
+      'with --model: the endpoint name (in /endpoints/NAME/… and /v2/models/NAME)',
+      'model',
+    )
     .option('--port <port>', 'TCP port (0: any free port)', integerOption({ min: 0, max: 65535 }), 5001)
     .option(
       '--host <host>',
       'address to bind; beyond loopback a key is required (generated when absent)',
       '127.0.0.1',
     )
-    .option('--workers <n>', 'scoring threads (default: one per core)', integerOption({ min: 1, max: 1024 }))
-    .option('--store <dir>', 'tracking store of models:/ references (default: $MLSWEEP_STORE or ./mlruns)')
-    .option('--key <key>', 'callers must send Authorization: Bearer KEY')
-    .option('--json', 'print {"url", "endpoint", "key"} as JSON on stdout once listening')
+    .option(
+      '--workers <n>',
+      'scoring threads per deployment (default: its instance_count, or one per core)',
+      integerOption({ min: 1, max: 1024 }),
+    )
+    .option(
+      '--store <dir>',
+      'without --model: serve every endpoint of this store, live; with it: the store of models:/ references (default: $MLSWEEP_STORE or ./mlruns)',
+    )
+    .option('--key <key>', 'with --model: callers must send Authorization: Bearer KEY')
+    .option('--json', 'print {"url", "endpoints", "key"} as JSON on stdout once listening')
     .option(
       '--log-level <level>',
       'JSON logs on stderr from this level (info logs every request)',
@@ -63,33 +143,24 @@ export function registerServe(program: Command): void {
       'info',
     )
     .action(async (o: ServeCliOptions) => {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(o.name)) {
+      if (o.model === undefined && o.store === undefined) {
         throw new ValidationError(
-          `--name must be letters, digits, '-', '_' or '.', starting with a letter or digit (at most 64), got ${JSON.stringify(o.name)}`,
-          { path: '--name' },
+          'give --model FILE (one model), or --store DIR (every endpoint of a store)',
+          {
+            path: '--model',
+          },
         );
       }
-      if (o.key !== undefined && o.key.trim().length < 8) {
-        throw new ValidationError('--key must be at least 8 characters', { path: '--key' });
-      }
-      const modelFile = modelFileFor(o.model, o.store);
-      if (!existsSync(modelFile) || !statSync(modelFile).isFile()) {
-        throw new ValidationError(`--model: the model file ${modelFile} does not exist`, { path: '--model' });
-      }
-      const loopback = LOOPBACK.has(o.host);
-      const generated = o.key === undefined && !loopback;
-      const key = o.key ?? (generated ? randomBytes(24).toString('base64url') : undefined);
+      const plan = o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolve(o.store!));
       const server = await createServer({
-        config: singleModelConfig({
-          modelFile,
-          name: o.name,
-          model: o.model,
-          ...(o.workers !== undefined ? { instanceCount: o.workers } : {}),
-          ...(key !== undefined ? { key } : {}),
-        }),
+        config: plan.config,
         host: o.host,
         port: o.port,
         logger: { level: o.logLevel },
+        ...(o.workers !== undefined && plan.watch !== undefined ? { threads: o.workers } : {}),
+        ...(plan.watch !== undefined
+          ? { dataCollectorRoot: join(plan.watch, 'datastores', 'workspaceblobstore', 'modelDataCollector') }
+          : {}),
       });
       let address: { host: string; port: number };
       try {
@@ -100,16 +171,33 @@ export function registerServe(program: Command): void {
           path: '--port',
         });
       }
+      const watch =
+        plan.watch === undefined
+          ? undefined
+          : watchStore(
+              plan.watch,
+              (config) =>
+                // a rejection is logged by watchStore, which offers the store again at its next change
+                server
+                  .apply(config)
+                  .then(() =>
+                    log(
+                      `applied the store's endpoints: ${config.endpoints.map((e) => e.spec.name).join(', ') || 'none'}`,
+                    ),
+                  ),
+              { initial: plan.config, intervalMs: WATCH_INTERVAL_MS, log },
+            );
       const host = address.host.includes(':') ? `[${address.host}]` : address.host;
       const url = `http://${host}:${address.port}`;
-      const stopped = new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((done) => {
         const stop = onStopSignals({
           graceful: () => {
             log('stopping: finishing requests in flight');
+            watch?.stop();
             server.close().then(
               () => {
                 stop.dispose();
-                resolve();
+                done();
               },
               (error: unknown) => {
                 log(`mlsweep serve: ${(error as Error).message}`);
@@ -120,10 +208,16 @@ export function registerServe(program: Command): void {
           immediate: () => process.exit(1),
         });
       });
-      if (generated) log(`key: ${key} (generated; callers send Authorization: Bearer <key>)`);
+      if (plan.generated !== undefined)
+        log(`key: ${plan.generated} (generated; callers send Authorization: Bearer <key>)`);
       log(`listening on ${url}`);
+      const endpoints = plan.config.endpoints.map((e) => e.spec.name);
       if (o.json)
-        printResult(true, { url, endpoint: o.name, ...(key !== undefined ? { key } : {}) }, () => url);
+        printResult(
+          true,
+          { url, endpoints, ...(plan.key !== undefined ? { key: plan.key } : {}) },
+          () => url,
+        );
       await stopped;
       log('stopped');
     });

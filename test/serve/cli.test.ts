@@ -2,7 +2,11 @@
 // exit 2), `listening on http://HOST:PORT` on stderr when ready, a generated key beyond
 // loopback, and SIGTERM / SIGINT draining to exit 0.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { EndpointStore } from '../../src/registry/endpoint-store.ts';
+import { parseDeploymentYaml, parseEndpointYaml } from '../../src/serve/endpoint-spec.ts';
+import { sqliteSkip } from '../helpers/sqlite.ts';
 import { assertOneLine, type RunningCli, runCli, startCli } from '../hostile/helpers.ts';
 import { post, saveModel, tempDir, until } from './helpers.ts';
 
@@ -27,7 +31,10 @@ describe('mlsweep serve', () => {
       [['--model', `${dir}/none.json`], /--model: the model file .*none\.json does not exist/],
       [['--model', model, '--port', '70000'], /'70000' is invalid\. expected an integer >= 0 and <= 65535/],
       [['--model', model, '--workers', '0'], /'0' is invalid\. expected an integer >= 1/],
-      [['--model', model, '--name', 'a b'], /--name must be letters, digits/],
+      [['--model', model, '--name', 'a b'], /--name: invalid endpoint name "a b"/],
+      [[], /give --model FILE \(one model\), or --store DIR/],
+      [['--store', `${dir}/no-store`], /--store: .*no-store does not exist/],
+      [['--store', dir, '--key', 'abcdefghij'], /--key is for --model/],
       [['--model', model, '--key', 'short'], /--key must be at least 8 characters/],
     ];
     for (const [args, pattern] of cases) {
@@ -75,5 +82,47 @@ describe('mlsweep serve', () => {
     assert.equal((await post(`${local}/score`, ROWS, { authorization: `Bearer ${key}` })).status, 200);
     cli.child.kill('SIGINT');
     assert.equal((await cli.done).code, 0);
+  });
+
+  it('--store serves every endpoint of the store with its keys, and applies a change live', {
+    skip: sqliteSkip,
+  }, async () => {
+    const storeDir = join(dir, 'mlruns');
+    saveModel(dir, 'classification', 'green.json', 1);
+    const endpoints = new EndpointStore({ dir: storeDir });
+    try {
+      endpoints.createOrUpdateEndpoint(parseEndpointYaml('name: iris\n').spec);
+      const deployment = (text: string) => parseDeploymentYaml(text, { baseDir: dir }).spec;
+      endpoints.createOrUpdateDeployment(
+        deployment('name: blue\nendpoint_name: iris\nmodel: classification.json\ninstance_count: 1\n'),
+        {
+          allTraffic: true,
+        },
+      );
+      const cli = startCli(['serve', '--store', storeDir, '--port', '0', '--log-level', 'warn']);
+      const url = await listening(cli);
+      const { primaryKey } = endpoints.getCredentials('iris');
+      const auth = { authorization: `Bearer ${primaryKey}` };
+      assert.equal((await post(`${url}/endpoints/iris/score`, ROWS)).status, 401);
+      const blue = await post(`${url}/endpoints/iris/score`, ROWS, auth);
+      assert.equal(blue.headers.get('azureml-model-deployment'), 'blue');
+      endpoints.createOrUpdateDeployment(
+        deployment('name: green\nendpoint_name: iris\nmodel: green.json\ninstance_count: 1\n'),
+        {
+          allTraffic: true,
+        },
+      );
+      await until(async () => {
+        const r = await post(`${url}/score`, ROWS, auth);
+        assert.equal(r.status, 200);
+        return r.headers.get('azureml-model-deployment') === 'green';
+      }, 'green serving after the store changed');
+      cli.child.kill('SIGTERM');
+      const done = await cli.done;
+      assert.equal(done.code, 0, done.stderr);
+      assert.match(done.stderr, /applied the store's endpoints: iris/);
+    } finally {
+      endpoints.close();
+    }
   });
 });
