@@ -4,6 +4,7 @@ import { automlSections } from './automl-sections.ts';
 import { chartBlock, escapeHtml, type PageSection, page } from './html.ts';
 import { parameterImportance } from './importance.ts';
 import { paramScales } from './param-scales.ts';
+import { hypervolumeChart, paretoParallel, paretoScatter } from './pareto-charts.ts';
 import { barChart, historyChart, intermediatesChart, parallelChart, sliceCharts } from './sweep-charts.ts';
 import { cards, formatNumber, trialsTable } from './tables.ts';
 import type { ChartSpec, ReportInput } from './types.ts';
@@ -50,6 +51,14 @@ export function renderReport(input: ReportInput): string {
       : `<p class="notice" role="alert" style="border:2px solid #d97706;background:#fef3c7;padding:8px 12px"><b>${escapeHtml(input.notice)}</b></p>`;
   sections.push({ title: 'Summary', html: banner + summaryHtml(input) });
   if (input.automl) sections.push(...automlSections(input.automl, charts));
+  const objectives = sweep.objectives ?? [sweep.objective];
+  if (objectives.length > 1) {
+    const hv = hypervolumeChart(sweep);
+    add('Pareto front', [
+      objectives.length === 2 ? paretoScatter(sweep) : paretoParallel(sweep),
+      ...(hv ? [hv] : []),
+    ]);
+  }
   add('Optimization history', [historyChart(sweep.trials, goal, metric)]);
   if (sweep.trials.some((t) => t.intermediate.length > 1)) {
     add('Intermediate values', [intermediatesChart(sweep.trials, metric)]);
@@ -90,8 +99,29 @@ function summaryHtml(input: ReportInput): string {
     .filter(([k, v]) => k !== 'total' && v > 0)
     .map(([k, v]) => `${v} ${k.replace('_', ' ')}`)
     .join(', ');
+  const objectives = sweep.objectives ?? [sweep.objective];
   const entries: Array<readonly [string, string]> = [
-    ['objective', `${sweep.objective.goal} ${sweep.objective.primaryMetric}`],
+    [
+      objectives.length > 1 ? 'objectives' : 'objective',
+      objectives.map((o) => `${o.goal} ${o.primaryMetric}`).join(', '),
+    ],
+    ...(sweep.constraints !== undefined && sweep.constraints.length > 0
+      ? [['constraints', sweep.constraints.join(', ')] as const]
+      : []),
+    ...(sweep.paretoFront !== undefined
+      ? [
+          [
+            'Pareto front',
+            `${sweep.paretoFront.length} trial${sweep.paretoFront.length === 1 ? '' : 's'}`,
+          ] as const,
+          [
+            'hypervolume',
+            sweep.hypervolume === undefined
+              ? 'none completed'
+              : `${formatNumber(sweep.hypervolume.value)} (reference ${sweep.hypervolume.reference.map(formatNumber).join(', ')})`,
+          ] as const,
+        ]
+      : []),
     ['best value', sweep.best?.value === undefined ? 'none completed' : formatNumber(sweep.best.value)],
     ['best trial', sweep.best ? String(sweep.best.id) : '-'],
     ['sampler', sweep.sampler],
