@@ -1,14 +1,15 @@
-// The store driving a real server: endpoints created through the store, served by
-// createServer from loadServeConfig, and changed while it runs through watchStore
-// (server.apply as onChange) — keys, traffic and deployments, over HTTP on 127.0.0.1.
+// The store driving a real server (serveStore: loadServeConfig, createServer, watchStore
+// with server.apply as onChange): endpoints changed through the store while it serves —
+// keys, traffic and deployments, over HTTP on 127.0.0.1.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EndpointStore } from '../../src/registry/endpoint-store.ts';
-import { loadServeConfig, type WatchTimer, watchStore } from '../../src/serve/catalog.ts';
+import type { WatchTimer } from '../../src/serve/catalog.ts';
 import { readDeploymentFile, readEndpointFile } from '../../src/serve/endpoint-spec.ts';
-import { createServer } from '../../src/serve/server.ts';
+import { serveStore } from '../../src/serve/store-server.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 const examples = fileURLToPath(new URL('../../examples/endpoints', import.meta.url));
@@ -31,24 +32,24 @@ describe('a server fed by the store', () => {
     endpoints.createOrUpdateDeployment(readDeploymentFile(join(examples, 'blue.yml')).spec, {
       allTraffic: true,
     });
-    const server = await createServer({
-      config: loadServeConfig(storeDir),
+    const applied: Promise<void>[] = [];
+    const { server, watch, close } = await serveStore(storeDir, {
       logger: false,
       port: 0,
       threads: 1,
+      timer: manualTimer(),
+      log: assert.fail,
     });
-    const applied: Promise<void>[] = [];
-    const watch = watchStore(
-      storeDir,
-      (config) => {
-        const done = server.apply(config);
-        applied.push(done);
-        return done;
-      },
-      { initial: loadServeConfig(storeDir), timer: manualTimer(), log: assert.fail },
-    );
+    // watch what the server applies, to wait for it
+    const apply = server.apply.bind(server);
+    server.apply = (config) => {
+      const done = apply(config);
+      applied.push(done);
+      return done;
+    };
     const changed = async () => {
       assert.equal(watch.check(), true);
+      assert.ok(applied.length > 0);
       await applied.at(-1);
     };
     try {
@@ -97,9 +98,18 @@ describe('a server fed by the store', () => {
       assert.equal(gone.status, 404, gone.body);
       assert.equal(watch.check(), false, 'nothing changed since');
     } finally {
-      watch.stop();
-      await server.close();
+      await close();
       endpoints.close();
     }
+    // green collects its inputs and outputs into the store's datastore (green.yml has no destination)
+    const collected = join(
+      storeDir,
+      'datastores',
+      'workspaceblobstore',
+      'modelDataCollector',
+      'iris',
+      'green',
+    );
+    assert.deepEqual(readdirSync(collected).sort(), ['model_inputs', 'model_outputs']);
   });
 });
