@@ -8,10 +8,14 @@
 //     finds the writer's ceiling and shows the buffer cap doing its job).
 // The issue's goal is 20,000 requests/s on 2 cores, a budget of 100 µs of CPU per request:
 // (collect + flush) / 100 µs is the share of that budget collection takes, to hold under 10%.
-// Payloads: 1 row and 100 rows of 20 numeric features, with one prediction per row.
+// Beside it, the share of what a request cost the server in its own benchmark
+// (benchmarks/results/serve.json: cores / requests/s, an upper bound as autocannon shared
+// the cores), i.e. how much slower a CPU-bound server gets with every request collected.
+// Payloads: 1 row and 100 rows of 20 numeric features, with one prediction per row; the
+// 100 rows also column-major (one Float64Array per column, what a scoring worker holds).
 // `node --import tsx benchmarks/data-collector.ts`; writes benchmarks/results/data-collector.json.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataCollector } from '../src/serve/data-collector.ts';
 import { markdown, recordResults } from './lib/record.ts';
@@ -28,7 +32,9 @@ const work = mkdtempSync(join(tmpdir(), 'mlsweep-bench-collector-'));
 const settings = { modelInputs: true, modelOutputs: true, rollingRate: 'hour', samplingRate: 1 } as const;
 
 /** A seeded request payload of `rows` rows (mulberry-free: a fixed linear congruence is enough here). */
-function payload(rows: number): { inputs: { columns: string[]; data: number[][] }; outputs: number[] } {
+type Layout = 'rows' | 'columns';
+
+function payload(rows: number, layout: Layout = 'rows'): { inputs: unknown; outputs: number[] } {
   let s = 12345;
   const next = () => {
     s = (s * 48271) % 2147483647;
@@ -36,19 +42,45 @@ function payload(rows: number): { inputs: { columns: string[]; data: number[][] 
   };
   const columns = Array.from({ length: FEATURES }, (_, j) => `f${j}`);
   const data = Array.from({ length: rows }, () => Array.from({ length: FEATURES }, next));
-  return { inputs: { columns, data }, outputs: data.map((r) => (r[0]! > 0.5 ? 1 : 0)) };
+  const outputs = data.map((r) => (r[0]! > 0.5 ? 1 : 0));
+  if (layout === 'rows') return { inputs: { columns, data }, outputs };
+  // one Float64Array per column, as a scoring worker holds the rows
+  const values = columns.map((_, j) => Float64Array.from(data, (r) => r[j]!));
+  return { inputs: { columns, values }, outputs };
+}
+
+/**
+ * CPU µs the server spent per request in its own benchmark (benchmarks/results/serve.json,
+ * the best requests/s for that many rows): cores × 1 s / requests/s. An upper bound,
+ * since the load generator shared those cores.
+ */
+function servedCpuUsPerRequest(rows: number): number | undefined {
+  const file = new URL('results/serve.json', import.meta.url);
+  if (!existsSync(file)) return undefined;
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+    machine?: { cores?: number };
+    results?: Array<{ scenario: string; requestsPerSecond: number }>;
+  };
+  const scenario = `${rows} ${rows === 1 ? 'row' : 'rows'} per request`;
+  const best = Math.max(
+    0,
+    ...(doc.results ?? []).filter((r) => r.scenario === scenario).map((r) => r.requestsPerSecond),
+  );
+  if (best === 0) return undefined;
+  return ((doc.machine?.cores ?? availableParallelism()) * 1e6) / best;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function perCall(
   rows: number,
+  layout: Layout,
 ): Promise<{ collectUs: number; flushCpuUs: number; flushWallUs: number }> {
-  const { inputs, outputs } = payload(rows);
+  const { inputs, outputs } = payload(rows, layout);
   const batch = BATCH[rows]!;
   const collector = new DataCollector(settings, {
     endpoint: 'bench',
-    deployment: `calls-${rows}`,
+    deployment: `calls-${rows}-${layout}`,
     root: work,
     flushIntervalMs: 0,
     flushRecords: Number.MAX_SAFE_INTEGER,
@@ -108,17 +140,25 @@ async function endToEnd(
 
 try {
   const results = [];
-  for (const rows of [1, 100]) {
-    const calls = await perCall(rows);
+  for (const [rows, layout] of [
+    [1, 'rows'],
+    [100, 'rows'],
+    [100, 'columns'],
+  ] as const) {
+    const calls = await perCall(rows, layout);
     const e2e = await endToEnd(rows);
+    const served = servedCpuUsPerRequest(rows);
     results.push({
       rowsPerRequest: rows,
+      layout,
       features: FEATURES,
       collectUsPerCall: calls.collectUs,
       flushCpuUsPerRecord: calls.flushCpuUs,
       flushWallUsPerRecord: calls.flushWallUs,
       flushCpuUsPerRow: calls.flushCpuUs / rows,
       shareOf100UsRequestBudget: (calls.collectUs + calls.flushCpuUs) / REQUEST_BUDGET_US,
+      servedCpuUsPerRequest: served ?? null,
+      shareOfServedRequest: served === undefined ? null : (calls.collectUs + calls.flushCpuUs) / served,
       endToEndOffered: e2e.offered,
       endToEndRecordsPerSecond: e2e.recordsPerSecond,
       endToEndDropped: e2e.dropped,
@@ -128,19 +168,25 @@ try {
   const table = markdown(
     [
       'rows/request',
+      'inputs given as',
       'collect() µs/call',
       'flush CPU µs/record',
       'flush CPU µs/row',
       'share of a 100 µs request',
+      'share of a served request (serve.json)',
       'end-to-end records/s',
       'dropped (of offered)',
     ],
     results.map((r) => [
       r.rowsPerRequest,
+      r.layout === 'rows' ? '{columns, data}' : '{columns, values: Float64Array[]}',
       r.collectUsPerCall.toFixed(3),
       r.flushCpuUsPerRecord.toFixed(1),
       r.flushCpuUsPerRow.toFixed(2),
       `${(r.shareOf100UsRequestBudget * 100).toFixed(1)}%`,
+      r.shareOfServedRequest === null
+        ? '-'
+        : `${(r.shareOfServedRequest * 100).toFixed(1)}% of ${Math.round(r.servedCpuUsPerRequest!)} µs`,
       Math.round(r.endToEndRecordsPerSecond).toLocaleString('en-US'),
       `${r.endToEndDropped} (of ${r.endToEndOffered.toLocaleString('en-US')})`,
     ]),

@@ -43,9 +43,13 @@ export interface CollectedRecord {
   readonly requestId: string;
   /** When the request arrived (epoch ms); it chooses the partition. */
   readonly time: number;
-  /** The decoded rows, `{columns, data}` (or any JSON value). */
+  /**
+   * The decoded rows: `{columns, data}` (rows of cells) or `{columns, values}` (one array
+   * or typed array per column), written as row objects; any other JSON value as it is.
+   * Kept by reference until the flush: the caller must not change it afterwards.
+   */
   readonly inputs?: unknown;
-  /** The predictions (or any JSON value). */
+  /** The predictions (any JSON value, or a table as for inputs). */
   readonly outputs?: unknown;
 }
 
@@ -154,28 +158,68 @@ export function partitionOf(
   return { folder: `${dayFolder}/${pad(h)}/${pad(mi)}`, end: Date.UTC(y, mo, day, h, mi + 1) };
 }
 
+/** A payload that is a table: row-major `{columns, data}` or column-major `{columns, values}`. */
+interface TableView {
+  readonly columns: readonly unknown[];
+  readonly nRows: number;
+  readonly rows?: readonly (readonly unknown[])[];
+  readonly values?: readonly ArrayLike<unknown>[];
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
 /**
- * `{columns, data}` as row objects (what Azure writes for a DataFrame); other values as they are.
+ * The table a payload holds, when it is one: `{columns, data}` (rows of cells, Azure's
+ * `input_data` shape) or `{columns, values}` (one array per column, typed arrays
+ * welcome: what a scoring worker gets, passed as it is with no copy on the request path).
+ */
+function tableOf(value: unknown): TableView | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { columns, data, values } = value as { columns?: unknown; data?: unknown; values?: unknown };
+  if (!Array.isArray(columns)) return undefined;
+  if (Array.isArray(data)) {
+    return data.every((row) => Array.isArray(row) && row.length === columns.length)
+      ? { columns, nRows: data.length, rows: data as unknown[][] }
+      : undefined;
+  }
+  if (Array.isArray(values) && values.length === columns.length && values.length > 0) {
+    const first = values[0] as unknown;
+    if (!isArrayLike(first)) return undefined;
+    const n = first.length;
+    return values.every((v) => isArrayLike(v) && v.length === n) ? { columns, nRows: n, values } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A table payload (`{columns, data}` or `{columns, values}`) as row objects, what Azure
+ * writes for a DataFrame and what the collector's `data` holds (NaN and infinities
+ * become null there, as in JSON); other values as they are.
  *
  * @example
  * asRows({ columns: ['a', 'b'], data: [[1, 2]] }); // [{ a: 1, b: 2 }]
+ * asRows({ columns: ['a'], values: [Float64Array.of(1, 2)] }); // [{ a: 1 }, { a: 2 }]
  */
 export function asRows(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const { columns, data } = value as { columns?: unknown; data?: unknown };
-  if (!Array.isArray(columns) || !Array.isArray(data)) return value;
-  if (!data.every((row) => Array.isArray(row) && row.length === columns.length)) return value;
-  return data.map((row: unknown[]) => {
+  const table = tableOf(value);
+  if (table === undefined) return value;
+  return Array.from({ length: table.nRows }, (_, r) => {
     const object: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) object[String(columns[i])] = row[i];
+    for (let j = 0; j < table.columns.length; j++) {
+      object[String(table.columns[j])] = table.rows !== undefined ? table.rows[r]![j] : table.values![j]![r];
+    }
     return object;
   });
 }
 
+/** Rows a payload holds, cheaply (no check of every row): a bound on buffered memory, not a count to trust. */
 function rowCount(value: unknown): number {
   if (value !== null && typeof value === 'object') {
-    const data = (value as { data?: unknown }).data;
+    const { data, values } = value as { data?: unknown; values?: unknown };
     if (Array.isArray(data)) return Math.max(1, data.length);
+    if (Array.isArray(values) && isArrayLike(values[0])) return Math.max(1, values[0].length);
     if (Array.isArray(value)) return Math.max(1, value.length);
   }
   return 1;
@@ -463,34 +507,29 @@ export class DataCollector {
    * JSON.stringify (undefined when it has no JSON form).
    */
   private dataText(payload: unknown): string | undefined {
-    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
-      const { columns, data } = payload as { columns?: unknown; data?: unknown };
-      if (Array.isArray(columns) && Array.isArray(data)) {
-        const keys = this.columnKeys(columns);
-        if (data.every((row) => Array.isArray(row) && row.length === keys.length)) {
-          let out = '[';
-          for (let r = 0; r < data.length; r++) {
-            const row = data[r] as unknown[];
-            out += r === 0 ? '{' : ',{';
-            for (let j = 0; j < keys.length; j++) {
-              const x = row[j];
-              const text =
-                typeof x === 'number'
-                  ? Number.isFinite(x)
-                    ? String(x)
-                    : 'null'
-                  : typeof x === 'string'
-                    ? JSON.stringify(x)
-                    : (JSON.stringify(x) ?? 'null');
-              out += j === 0 ? keys[j] + text : `,${keys[j]}${text}`;
-            }
-            out += '}';
-          }
-          return `${out}]`;
-        }
+    const table = tableOf(payload);
+    if (table === undefined) return JSON.stringify(payload);
+    const keys = this.columnKeys(table.columns);
+    const { rows, values } = table;
+    let out = '[';
+    for (let r = 0; r < table.nRows; r++) {
+      const row = rows?.[r];
+      out += r === 0 ? '{' : ',{';
+      for (let j = 0; j < keys.length; j++) {
+        const x = row !== undefined ? row[j] : values![j]![r];
+        const text =
+          typeof x === 'number'
+            ? Number.isFinite(x)
+              ? String(x)
+              : 'null'
+            : typeof x === 'string'
+              ? JSON.stringify(x)
+              : (JSON.stringify(x) ?? 'null');
+        out += j === 0 ? keys[j] + text : `,${keys[j]}${text}`;
       }
+      out += '}';
     }
-    return JSON.stringify(payload);
+    return `${out}]`;
   }
 
   /** `"name":` for each column, remembered while requests keep the same columns. */

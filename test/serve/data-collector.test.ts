@@ -379,7 +379,13 @@ describe('DataCollector', () => {
           clock: () => T0,
           flushIntervalMs: 0,
         });
-        for (const [k, inputs] of payloads.entries()) c.collect({ requestId: `r${k}`, time: T0, inputs });
+        // every other table column-major, as a scoring worker holds it
+        const given = payloads.map((p, k) =>
+          k % 2 === 0
+            ? p
+            : { columns: p.columns, values: p.columns.map((_, j) => p.data.map((row) => row[j])) },
+        );
+        for (const [k, inputs] of given.entries()) c.collect({ requestId: `r${k}`, time: T0, inputs });
         await c.close();
         const [file] = filesUnder(root);
         const written = lines(join(root, file!)).map((l) => l.data);
@@ -390,6 +396,31 @@ describe('DataCollector', () => {
       }),
       { seed: 18, numRuns: 60 },
     );
+  });
+
+  it('writes column-major tables with typed arrays as row objects, NaN as null', async () => {
+    const root = tempRoot();
+    const c = new DataCollector(settings(), {
+      endpoint: 'e',
+      deployment: 'd',
+      root,
+      clock: () => T0,
+      flushIntervalMs: 0,
+    });
+    c.collect({
+      requestId: 'r',
+      time: T0,
+      inputs: { columns: ['x', 'city'], values: [Float64Array.of(1.5, Number.NaN), ['Paris', null]] },
+      outputs: { columns: ['prediction'], values: [Float64Array.of(1, 0)] },
+    });
+    await c.close();
+    const [inputs, outputs] = filesUnder(root);
+    assert.deepEqual(lines(join(root, inputs!))[0]!.data, [
+      { x: 1.5, city: 'Paris' },
+      { x: null, city: null },
+    ]);
+    assert.deepEqual(lines(join(root, outputs!))[0]!.data, [{ prediction: 1 }, { prediction: 0 }]);
+    assert.deepEqual(asRows({ columns: ['a'], values: [Float64Array.of(1, 2)] }), [{ a: 1 }, { a: 2 }]);
   });
 
   it('refuses names that are not folder names and missing destinations', () => {
