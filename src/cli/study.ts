@@ -27,8 +27,8 @@ const SAMPLERS: Readonly<Record<string, SamplingInput>> = {
   bayesian: { type: 'bayesian', method: 'auto' },
   gp: { type: 'bayesian', method: 'gp' },
   tpe: { type: 'bayesian', method: 'tpe' },
-  nsga2: 'nsga2' as SamplingInput,
-  motpe: 'motpe' as SamplingInput,
+  nsga2: 'nsga2',
+  motpe: 'motpe',
 };
 
 interface CommonOptions {

@@ -52,9 +52,12 @@ export function samplingSpec(sampling: NonNullable<SweepOptions['sampling']>): S
         seed: 'seed' in s ? s.seed : undefined,
         method: ('method' in s && s.method) || 'auto',
       };
+    case 'nsga2':
+    case 'motpe':
+      return { ...s, seed: 'seed' in s ? s.seed : undefined } as SamplingSpec;
     default:
       throw new ValidationError(
-        `sampling must be grid, random or bayesian, got ${JSON.stringify((s as { type: unknown }).type)}`,
+        `sampling must be grid, random, bayesian, nsga2 or motpe, got ${JSON.stringify((s as { type: unknown }).type)}`,
         { path: 'sampling_algorithm' },
       );
   }

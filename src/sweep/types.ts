@@ -94,7 +94,10 @@ export interface SweepOptions {
     | SamplingSpec['type']
     | { readonly type: 'grid' }
     | { readonly type: 'random'; readonly seed?: number; readonly rule?: 'random' | 'sobol' }
-    | { readonly type: 'bayesian'; readonly seed?: number; readonly method?: 'auto' | 'gp' | 'tpe' };
+    | { readonly type: 'bayesian'; readonly seed?: number; readonly method?: 'auto' | 'gp' | 'tpe' }
+    /** Multi-objective samplers, with their options (see samplers/multi-objective). */
+    | (Omit<Extract<SamplingSpec, { type: 'nsga2' }>, 'seed'> & { readonly seed?: number })
+    | (Omit<Extract<SamplingSpec, { type: 'motpe' }>, 'seed'> & { readonly seed?: number });
   /** What the sweep optimises (exactly one of `objective` and `objectives`)... */
   readonly objective?: Objective;
   /**

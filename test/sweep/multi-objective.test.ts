@@ -138,6 +138,72 @@ describe('multi-objective sweeps', () => {
   });
 });
 
+describe('multi-objective samplers through sweep()', () => {
+  const space = {
+    x: { type: 'uniform', min_value: 0, max_value: 1 },
+    y: { type: 'uniform', min_value: 0, max_value: 1 },
+  } as const;
+  // A convex trade-off: f0 = x, f1 = 1 - sqrt(x) + y (y = 0 is optimal).
+  const trial = (p: ParamSet) => ({ f0: Number(p['x']), f1: 1 - Math.sqrt(Number(p['x'])) + Number(p['y']) });
+  const objectives = [
+    { goal: 'minimize', primaryMetric: 'f0' },
+    { goal: 'minimize', primaryMetric: 'f1' },
+  ] as const;
+
+  it('nsga2 by name: seeded runs agree, and its later generations improve the hypervolume', async () => {
+    const options = {
+      searchSpace: space,
+      sampling: { type: 'nsga2', seed: 3, populationSize: 10 },
+      objectives,
+      limits: { maxTotalTrials: 60, maxConcurrentTrials: 1 },
+      trial,
+      hypervolumeReference: [1.1, 2.1],
+    } as const;
+    const a = await sweep(options);
+    const b = await sweep(options);
+    assert.deepEqual(
+      a.trials.map((t) => t.params),
+      b.trials.map((t) => t.params),
+    );
+    const first = await sweep({ ...options, limits: { maxTotalTrials: 10, maxConcurrentTrials: 1 } });
+    assert.ok(
+      a.hypervolume!.value > first.hypervolume!.value,
+      `${a.hypervolume!.value} > ${first.hypervolume!.value}`,
+    );
+  });
+
+  it('warm start hands NSGA-II prior observations (numbered below 0)', async () => {
+    const prior = Array.from({ length: 10 }, (_, i) => {
+      const x = (i + 0.5) / 10;
+      const v = trial({ x, y: 0 });
+      return {
+        id: -(i + 1),
+        params: { x, y: 0 },
+        status: 'completed' as const,
+        value: v.f0,
+        values: [v.f0, v.f1],
+        intermediate: [],
+      };
+    });
+    const options = {
+      searchSpace: space,
+      sampling: { type: 'nsga2', seed: 3, populationSize: 10 },
+      objectives,
+      limits: { maxTotalTrials: 12, maxConcurrentTrials: 1 },
+      trial,
+    } as const;
+    const cold = await sweep(options);
+    const warm = await sweep({ ...options, warmStart: prior });
+    assert.deepEqual(
+      warm.trials.map((t) => t.id),
+      cold.trials.map((t) => t.id),
+    ); // priors are not trials of the result
+    // Generation 0 is positional (the same Sobol points); generation 1's parents include the priors.
+    assert.deepEqual(warm.trials[0]!.params, cold.trials[0]!.params);
+    assert.notDeepEqual(warm.trials[10]!.params, cold.trials[10]!.params);
+  });
+});
+
 describe('constraints', () => {
   it('parses <= and >= and measures the violation (<= 0 satisfied)', () => {
     const c = parseConstraint(' model_size_mb <= 50 ');
