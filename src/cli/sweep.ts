@@ -17,6 +17,7 @@ import { goalWarning } from '../sweep/goal-check.ts';
 import { ranks } from '../sweep/summary.ts';
 import { type TrackedSweep, trackSweep } from '../sweep/track-sweep.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
+import { type WarmStartOptions, warmStartTrials } from '../sweep/warm-start.ts';
 import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
@@ -104,7 +105,20 @@ export function registerSweep(program: Command): void {
       }
       if (options.seed !== undefined && spec.sampling.type === 'grid')
         log('notice: --seed has no effect on grid sampling');
-      const sweepOptions = sweepOptionsFromSpec(spec, options);
+      let sweepOptions = sweepOptionsFromSpec(spec, options);
+      // Earlier sweeps are read before this one is recorded: an unknown id stops here.
+      const warm = sweepOptions.warmStart;
+      if (warm !== undefined && !Array.isArray(warm)) {
+        const read = await warmStartTrials(
+          warm as WarmStartOptions,
+          spec.searchSpace,
+          spec.objectives ?? [spec.objective],
+          spec.constraints,
+        );
+        for (const notice of read.notices) log(`notice: ${notice}`);
+        log(`warm start: ${read.trials.length} earlier trials as prior observations`);
+        sweepOptions = { ...sweepOptions, warmStart: read.trials };
+      }
       const total = sweepOptions.limits?.maxTotalTrials ?? DEFAULT_MAX_TOTAL_TRIALS;
       const progress = progressReporter(total, spec.objective);
       const tracked = await trackCli(spec, options);
