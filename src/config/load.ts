@@ -284,6 +284,7 @@ function parseSampling(value: unknown, doc: SourceDocument): SamplingSpec {
       seed: v.seed,
       initialTrials: v.initial_trials,
       candidates: v.candidates,
+      multivariate: v.multivariate,
     });
   }
   return { type: 'bayesian', seed: v.seed, method: v.method ?? 'auto' };

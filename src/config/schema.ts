@@ -92,6 +92,7 @@ export const samplingSchemas = {
     seed: z.number().int().optional(),
     initial_trials: count.optional(),
     candidates: count.optional(),
+    multivariate: z.boolean().optional(),
   }),
 } as const;
 

@@ -2,9 +2,12 @@
  * MOTPE: the tree-structured Parzen estimator with several objectives (Ozaki, Tanigaki,
  * Watanabe & Onishi 2020/2022; Optuna's TPESampler when a study has several directions).
  *
- * Everything but the split is the multivariate TPE of bayes/tpe.ts (mixtures over the
- * unit cube, conditional spaces, the constant liar for running trials, the initial Sobol
- * design). The split into "good" and "bad" trials is multi-objective: the γ(n) good
+ * The densities are, by default, independent per parameter as in Optuna (parzen.ts:
+ * one Parzen estimator per coordinate, each drawn top-down through conditional
+ * branches, 24 candidates from the good density, the one with the largest
+ * log l(x) − log g(x) kept); with `multivariate: true` they are the joint densities of
+ * bayes/tpe.ts. Both start from the same scrambled Sobol design and count running trials
+ * as bad (a constant liar). The split into "good" and "bad" trials is multi-objective: the γ(n) good
  * trials (the same γ as single-objective TPE) are taken front by front from the
  * constrained non-dominated sort (so feasible trials come first, Deb's rules); when the
  * last front taken does not fit whole, the subset that keeps the largest hypervolume is
@@ -17,14 +20,17 @@
  * Unlike Optuna, the good components are weighted equally (Optuna weights them by their
  * hypervolume contribution).
  */
-import type { FinishedTrial, Objective } from '../../core/trial.ts';
+import type { FinishedTrial, Objective, ParamSet } from '../../core/trial.ts';
 import type { SearchSpace } from '../../space/types.ts';
+import { InitialDesign, suggestionRng } from '../bayes/design.ts';
+import { type Coordinate, coordinates, unitOf } from '../bayes/encode.ts';
 import type { Observation } from '../bayes/observations.ts';
 import { goodCount, TPESampler, tpeStartupSize } from '../bayes/tpe.ts';
-import { freshSeed } from '../position.ts';
+import { freshSeed, nextPosition } from '../position.ts';
 import type { Sampler, Suggestion, TrialHistory } from '../types.ts';
 import { hypervolume } from './hypervolume.ts';
 import { crowdingDistance, fronts, lossesOf, nonDominatedSort } from './pareto.ts';
+import { categoricalParzen, numericParzen, type Parzen1D } from './parzen.ts';
 
 /** Options of the MOTPE sampler. */
 export interface MOTPESamplerOptions {
@@ -34,6 +40,11 @@ export interface MOTPESamplerOptions {
   readonly initialTrials?: number;
   /** Candidates drawn from the good density per suggestion (default 24). */
   readonly candidates?: number;
+  /**
+   * One joint density over all parameters (bayes/tpe.ts) instead of one independent
+   * density per parameter (parzen.ts, Optuna's default) [false].
+   */
+  readonly multivariate?: boolean;
 }
 
 /**
@@ -175,20 +186,86 @@ export class MOTPESampler implements Sampler {
   readonly space: SearchSpace;
   readonly seed: number;
   readonly initialTrials: number;
+  readonly candidates: number;
+  readonly multivariate: boolean;
   private readonly inner: MultiObjectiveTPE;
+  private readonly coords: Coordinate[];
+  private readonly design: InitialDesign;
 
   constructor(space: SearchSpace, options: MOTPESamplerOptions = {}) {
     this.space = space;
     this.seed = options.seed ?? freshSeed();
     this.initialTrials = options.initialTrials ?? tpeStartupSize(space.dimensions);
+    this.candidates = options.candidates ?? 24;
+    this.multivariate = options.multivariate ?? false;
+    this.coords = coordinates(space);
+    this.design = new InitialDesign(space, this.seed);
     this.inner = new MultiObjectiveTPE(space, {
       seed: this.seed,
       initialTrials: this.initialTrials,
-      ...(options.candidates === undefined ? {} : { candidates: options.candidates }),
+      candidates: this.candidates,
     });
   }
 
   suggest(history: TrialHistory): Suggestion {
-    return this.inner.suggest(history);
+    if (this.multivariate) return this.inner.suggest(history);
+    const position = nextPosition(history);
+    const objectives: readonly Objective[] = history.objectives ?? [history.objective];
+    const scored = lossesOf(history.trials, objectives);
+    if (position < this.initialTrials || this.coords.length === 0 || scored.trials.length < 2) {
+      return { params: this.design.at(position) };
+    }
+    const good = new Set(
+      goodIndices(scored.losses, scored.violations, goodCount(history.trials.length)).map(
+        (k) => scored.trials[k]!,
+      ),
+    );
+    const goodParams = history.trials.filter((t) => good.has(t)).map((t) => t.params);
+    // Bad: every other ended trial (failed ones too) and the running ones (a constant liar).
+    const badParams = [
+      ...history.trials.filter((t) => !good.has(t)).map((t) => t.params),
+      ...history.pending.map((p) => p.params),
+    ];
+    return { params: this.independent(goodParams, badParams, suggestionRng(this.seed, 'motpe', position)) };
+  }
+
+  /** Each active coordinate from its own good/bad estimators, top-down through the branches. */
+  private independent(good: readonly ParamSet[], bad: readonly ParamSet[], rng: () => number): ParamSet {
+    const u = new Float64Array(this.space.dimensions).fill(0.5);
+    const chosen = new Map<string, number>();
+    for (const c of this.coords) {
+      if (c.condition !== undefined && chosen.get(c.condition.path) !== c.condition.option) continue;
+      const l = this.estimator(c, good);
+      const g = this.estimator(c, bad);
+      let best = l.sample(rng);
+      let bestScore = l.logDensity(best) - g.logDensity(best);
+      for (let k = 1; k < this.candidates; k++) {
+        const x = l.sample(rng);
+        const score = l.logDensity(x) - g.logDensity(x);
+        if (score > bestScore) {
+          best = x;
+          bestScore = score;
+        }
+      }
+      if (c.categories > 0) {
+        chosen.set(c.path, best);
+        u[c.dimension] = (best + 0.5) / c.categories;
+      } else {
+        u[c.dimension] = best;
+      }
+    }
+    return this.space.fromUnit(u);
+  }
+
+  /** The estimator of one coordinate from the sets in which it is active. */
+  private estimator(c: Coordinate, sets: readonly ParamSet[]): Parzen1D {
+    const observed: number[] = [];
+    for (const p of sets) {
+      const v = p[c.path];
+      if (v === undefined) continue;
+      const x = unitOf(c.distribution, v);
+      observed.push(c.categories > 0 ? Math.min(c.categories - 1, Math.floor(x * c.categories)) : x);
+    }
+    return c.categories > 0 ? categoricalParzen(observed, c.categories) : numericParzen(observed);
   }
 }

@@ -74,9 +74,15 @@ objective: { primary_metric: loss, goal: minimize }
   });
 
   it('motpe by name and with its options', () => {
-    const sampler = samplerFromSpec(parseSweep(file('{ type: motpe, seed: 1, initial_trials: 8 }')));
+    const sampler = samplerFromSpec(
+      parseSweep(file('{ type: motpe, seed: 1, initial_trials: 8, multivariate: true }')),
+    );
     assert.ok(sampler instanceof MOTPESampler);
     assert.equal(sampler.initialTrials, 8);
+    assert.equal(sampler.multivariate, true);
+    const plain = samplerFromSpec(parseSweep(file('motpe')));
+    assert.ok(plain instanceof MOTPESampler);
+    assert.deepEqual([plain.multivariate, plain.candidates], [false, 24]);
   });
 
   it('a bad option is a ConfigError naming the key', () => {
