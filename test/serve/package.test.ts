@@ -83,6 +83,7 @@ function fixture(): { endpoint: ServedEndpoint; sources: string } {
     name: 'blue',
     model: blueModel,
     readinessProbe: readiness,
+    livenessProbe: { ...DEFAULT_PROBE, successThreshold: 3 },
     scaleSettings: {
       type: 'target_utilization',
       minInstances: 2,
@@ -283,6 +284,8 @@ describe('packageEndpoint', () => {
     });
     assert.equal(container.livenessProbe.httpGet.path, '/v2/health/live');
     assert.equal(container.livenessProbe.failureThreshold, DEFAULT_PROBE.failureThreshold);
+    // Kubernetes accepts only 1 there, whatever liveness_probe.success_threshold says
+    assert.equal(container.livenessProbe.successThreshold, 1);
     assert.ok(container.resources.requests.cpu && container.resources.limits.memory);
     assert.equal(container.securityContext.runAsNonRoot, true);
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);

@@ -108,18 +108,20 @@ function labels(endpoint: string, deployment?: string): Record<string, string> {
 }
 
 /**
- * A Kubernetes HTTP probe from Azure's probe settings (seconds).
+ * A Kubernetes HTTP probe from Azure's probe settings (seconds); a liveness probe's
+ * successThreshold is always 1, the only value Kubernetes accepts there.
  *
  * @example
  * probe('/v2/health/ready', DEFAULT_PROBE).periodSeconds; // 10
  */
-export function probe(path: string, settings: ProbeSettings): Record<string, unknown> {
+export function probe(path: string, settings: ProbeSettings, liveness = false): Record<string, unknown> {
   return {
     httpGet: { path, port: 'http' },
     initialDelaySeconds: settings.initialDelay,
     periodSeconds: settings.period,
     timeoutSeconds: settings.timeout,
-    successThreshold: settings.successThreshold,
+    // Kubernetes rejects a liveness probe whose successThreshold is not 1
+    successThreshold: liveness ? 1 : settings.successThreshold,
     failureThreshold: settings.failureThreshold,
   };
 }
@@ -210,7 +212,7 @@ export function endpointManifests(input: ManifestInput): Manifest[] {
                   { name: 'PORT', value: String(CONTAINER_PORT) },
                   ...secretEnv,
                 ],
-                livenessProbe: probe('/v2/health/live', spec.livenessProbe),
+                livenessProbe: probe('/v2/health/live', spec.livenessProbe, true),
                 readinessProbe: probe('/v2/health/ready', spec.readinessProbe),
                 resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
                 // the image's `node` user; nothing written outside the two mounted folders
