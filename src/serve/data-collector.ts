@@ -16,7 +16,9 @@
  * still grows. Appending to the final name instead would let readers see data sooner,
  * but then every reader would need a rule about the last, possibly partial, line of a
  * file being written; renaming keeps the reader's rule to "read `*.jsonl`". A crash
- * leaves a `.jsonl.tmp` of whole lines except perhaps the last; it is never renamed.
+ * leaves a `.jsonl.tmp` of whole lines except perhaps the last; the next collector of that
+ * deployment cuts it after its last whole line and renames it, once nothing has written
+ * to it for twice `partMaxAgeMs` (recoverAbandonedParts).
  *
  * Lines. Each line is one record in the shape Azure's model data collector writes
  * (a CloudEvents envelope): `specversion`, `id`, `source`, `type`
@@ -29,7 +31,7 @@
  * every payload is inline.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import type { DataCollectorSettings } from '../registry/endpoint-types.ts';
@@ -69,6 +71,8 @@ export interface DataCollectorStats {
   readonly lost: number;
   /** Part files completed (renamed to `.jsonl`). */
   readonly files: number;
+  /** Parts of a crashed process finished at start (see recoverAbandonedParts). */
+  readonly recovered: number;
 }
 
 /** Where a deployment's collector writes, and what it may use. */
@@ -93,6 +97,8 @@ export interface DataCollectorOptions {
   readonly partMaxBytes?: number;
   /** A part closes this long after it opened (default 5 minutes), so data shows up under a `day` rate. */
   readonly partMaxAgeMs?: number;
+  /** Finish parts a crashed process left, not written to for 2 × partMaxAgeMs (default true). */
+  readonly recoverAbandoned?: boolean;
   /** Told about write errors (default: one line on stderr per error kind). */
   readonly onError?: (error: unknown) => void;
 }
@@ -226,6 +232,61 @@ function rowCount(value: unknown): number {
 }
 
 /**
+ * Finishes the parts a crashed process left behind under `folder`: every `*.jsonl.tmp`
+ * not written to for `olderThanMs` is cut after its last whole line and renamed to
+ * `.jsonl` (one with no whole line is removed). A live writer appends to its part every
+ * second and closes it within `partMaxAgeMs`, so a part that old has no writer left.
+ * Answers the number of parts finished.
+ *
+ * @example
+ * await recoverAbandonedParts('mlruns/datastores/workspaceblobstore/modelDataCollector/iris/blue', 600_000);
+ */
+export async function recoverAbandonedParts(
+  folder: string,
+  olderThanMs: number,
+  now: number = Date.now(),
+): Promise<number> {
+  let entries: string[];
+  try {
+    entries = (await readdir(folder, { recursive: true })) as string[];
+  } catch {
+    return 0; // nothing collected here yet
+  }
+  let recovered = 0;
+  for (const entry of entries) {
+    if (!entry.endsWith('.jsonl.tmp')) continue;
+    const path = join(folder, entry);
+    const info = await stat(path);
+    if (!info.isFile() || now - info.mtimeMs < olderThanMs) continue;
+    const handle = await open(path, 'r+');
+    let keep = 0;
+    try {
+      // the last newline within the file's tail; a line is at most a few MB, so read back in steps
+      const step = 1 << 16;
+      for (let end = info.size; end > 0 && keep === 0; end -= step) {
+        const start = Math.max(0, end - step);
+        const buffer = Buffer.alloc(end - start);
+        await handle.read(buffer, 0, buffer.length, start);
+        const at = buffer.lastIndexOf(0x0a);
+        if (at !== -1) keep = start + at + 1;
+      }
+      if (keep > 0) {
+        await handle.truncate(keep);
+        await handle.sync();
+      }
+    } finally {
+      await handle.close();
+    }
+    if (keep === 0) await rm(path, { force: true });
+    else {
+      await rename(path, path.slice(0, -'.tmp'.length));
+      recovered++;
+    }
+  }
+  return recovered;
+}
+
+/**
  * One deployment's data collector. `collect` is safe to call from the request path: it
  * never throws and never waits; memory is bounded by `maxBufferedRecords` and
  * `maxBufferedRows` (records beyond are dropped and counted in `stats().dropped`).
@@ -263,7 +324,7 @@ export class DataCollector {
   private flushQueued = false;
   private closed = false;
   private reportedErrors = new Set<string>();
-  private counts = { collected: 0, dropped: 0, sampledOut: 0, lines: 0, lost: 0, files: 0 };
+  private counts = { collected: 0, dropped: 0, sampledOut: 0, lines: 0, lost: 0, files: 0, recovered: 0 };
   private readonly sourceJson: string;
   private lastTime = Number.NaN;
   private lastIso = '';
@@ -319,6 +380,15 @@ export class DataCollector {
           `mlsweep: data collector ${this.folder}: ${error instanceof Error ? error.message : String(error)} (records are being lost)\n`,
         );
       });
+    if (options.recoverAbandoned !== false && this.collections.length > 0) {
+      // first on the chain: parts left by a crashed process become readable, before any new one
+      this.chain = recoverAbandonedParts(this.folder, 2 * this.partMaxAgeMs, this.clock()).then(
+        (n) => {
+          this.counts.recovered += n;
+        },
+        (error: unknown) => this.onError(error),
+      );
+    }
     const interval = options.flushIntervalMs ?? 1_000;
     if (interval > 0 && this.collections.length > 0) {
       this.timer = setInterval(() => this.scheduleFlush(), interval);

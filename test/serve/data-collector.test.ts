@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.ts';
 import type { DataCollectorSettings } from '../../src/registry/endpoint-types.ts';
-import { asRows, DataCollector, partitionOf } from '../../src/serve/data-collector.ts';
+import { asRows, DataCollector, partitionOf, recoverAbandonedParts } from '../../src/serve/data-collector.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -144,6 +152,7 @@ describe('DataCollector', () => {
       lines: 4,
       lost: 0,
       files: 2,
+      recovered: 0,
     });
   });
 
@@ -421,6 +430,39 @@ describe('DataCollector', () => {
     ]);
     assert.deepEqual(lines(join(root, outputs!))[0]!.data, [{ prediction: 1 }, { prediction: 0 }]);
     assert.deepEqual(asRows({ columns: ['a'], values: [Float64Array.of(1, 2)] }), [{ a: 1 }, { a: 2 }]);
+  });
+
+  it('finishes the parts a crashed process left: cut after the last whole line, renamed', async () => {
+    const root = tempRoot();
+    const folder = join(root, 'e', 'd', 'model_inputs', '2026', '12', '03', '09');
+    mkdirSync(folder, { recursive: true });
+    const stale = join(folder, 'crashed.jsonl.tmp');
+    writeFileSync(stale, '{"requestId":"a"}\n{"requestId":"b"}\n{"requestId":"c", "da');
+    const empty = join(folder, 'nothing.jsonl.tmp');
+    writeFileSync(empty, '{"requestId":"half');
+    const live = join(folder, 'live.jsonl.tmp');
+    writeFileSync(live, '{"requestId":"x"}\n');
+    const now = Date.now();
+    const old = (now - 3_600_000) / 1000;
+    utimesSync(stale, old, old);
+    utimesSync(empty, old, old);
+    const c = new DataCollector(settings(), {
+      endpoint: 'e',
+      deployment: 'd',
+      root,
+      flushIntervalMs: 0,
+      clock: () => now,
+    });
+    await c.close();
+    assert.equal(c.stats().recovered, 1);
+    assert.deepEqual(readdirSync(folder).sort(), ['crashed.jsonl', 'live.jsonl.tmp']);
+    assert.deepEqual(
+      lines(join(folder, 'crashed.jsonl')).map((l) => l.requestId),
+      ['a', 'b'],
+    );
+    // a part written to recently may have a live writer: left alone
+    assert.equal(await recoverAbandonedParts(join(root, 'e', 'd'), 600_000, now), 0);
+    assert.equal(await recoverAbandonedParts(join(root, 'nowhere'), 0, now), 0);
   });
 
   it('refuses names that are not folder names and missing destinations', () => {
