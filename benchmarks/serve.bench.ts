@@ -8,7 +8,7 @@
 // within 20% of in-process predict at 100 and 10,000 rows.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
@@ -153,6 +153,7 @@ interface Row {
 }
 const results: Row[] = [];
 
+const loadBefore = loadavg().map((v) => Math.round(v * 100) / 100);
 const baseline: Record<number, number> = { 100: inProcess(100), 10000: inProcess(10_000) };
 console.log(`in-process predict: ${JSON.stringify(baseline)} rows/s`);
 
@@ -195,9 +196,12 @@ for (const workers of [1, 2]) {
 }
 rmSync(dir, { recursive: true, force: true });
 
+const loadAfter = loadavg().map((v) => Math.round(v * 100) / 100);
+console.log(`load average (1, 5, 15 min): before ${loadBefore.join(', ')}, after ${loadAfter.join(', ')}`);
 recordResults(
   'serve',
-  results,
+  // the machine's load average: other jobs on the same cores lower every figure here
+  { loadAverage: { before: loadBefore, after: loadAfter }, rows: results },
   markdown(
     [
       'scenario',

@@ -154,9 +154,20 @@ export class DeploymentRuntime {
     return this.deployment.spec.requestSettings.maxConcurrentRequestsPerInstance * this.threads;
   }
 
-  /** The share of time the threads spent scoring since they started (piscina's measure). */
+  /**
+   * Milliseconds the threads spent running tasks since they started, all threads together
+   * (mean run time × tasks run): what the autoscaler measures utilization by. (Piscina's
+   * own `utilization` divides its millisecond mean by 1,000 once more, so it is not used.)
+   */
+  get busyMs(): number {
+    const mean = this.pool.histogram.runTime.mean;
+    return Number.isFinite(mean) ? mean * this.pool.completed : 0;
+  }
+
+  /** The share of the threads' time spent running tasks since they started, 0 to 1. */
   get utilization(): number {
-    return this.pool.utilization;
+    const capacity = this.pool.duration * this.threads;
+    return capacity > 0 ? Math.min(1, this.busyMs / capacity) : 0;
   }
 
   /** Counts a request in, or throws OverloadedError when the deployment is full. */

@@ -18,6 +18,7 @@ import Fastify, {
 } from 'fastify';
 import { ValidationError } from '../core/errors.ts';
 import { checkCredentials } from './auth.ts';
+import { Autoscaler, type AutoscaleTimer, intervalMeasure } from './autoscale.ts';
 import { DataCollector } from './data-collector.ts';
 import { HttpError } from './errors.ts';
 import { type Frame, frameColumns, InputError } from './input.ts';
@@ -81,6 +82,8 @@ export interface ServerOptions {
    * their inputs and outputs (the store's `datastores/workspaceblobstore/modelDataCollector`).
    */
   readonly dataCollectorRoot?: string;
+  /** The timer of the autoscalers of `target_utilization` deployments (default: setInterval). */
+  readonly autoscaleTimer?: AutoscaleTimer;
 }
 
 /** A created server. */
@@ -226,11 +229,18 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
 
   async function startRuntime(endpoint: string, deployment: ServedDeployment): Promise<DeploymentRuntime> {
     let runtime: DeploymentRuntime;
+    const scale = deployment.spec.scaleSettings;
+    // a scaled deployment starts at its instance_count, brought within [min, max]
+    const threads =
+      options.threads ??
+      (scale.type === 'target_utilization'
+        ? Math.min(scale.maxInstances, Math.max(scale.minInstances, deployment.spec.instanceCount))
+        : undefined);
     try {
       runtime = await DeploymentRuntime.start({
         endpoint,
         deployment,
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         ...(options.maxBatchRows !== undefined ? { maxBatchRows: options.maxBatchRows } : {}),
       });
     } catch (error) {
@@ -266,6 +276,84 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     const collector = collectors.get(runtime);
     collectors.delete(runtime);
     await collector?.close();
+  }
+
+  /** The autoscaler of each `target_utilization` deployment, with the revision it scales. */
+  const scalers = new Map<string, { readonly revision: string; readonly scaler: Autoscaler }>();
+
+  /** Serializes changes of what is served (apply, resize): one at a time, in order. */
+  function serialize(work: () => Promise<void>): Promise<void> {
+    const next = applying.then(work);
+    applying = next.catch(() => {});
+    return next;
+  }
+
+  /** Replaces a deployment's pool by one of `threads` threads: loaded first, then switched, then the old one drains. */
+  function resize(key: string, threads: number): Promise<void> {
+    return serialize(async () => {
+      const old = runtimes.get(key);
+      if (!old || old.threads === threads || closing) return;
+      const fresh = await DeploymentRuntime.start({
+        endpoint: old.endpoint,
+        deployment: old.deployment,
+        threads,
+        ...(options.maxBatchRows !== undefined ? { maxBatchRows: options.maxBatchRows } : {}),
+      });
+      runtimes.set(key, fresh);
+      const collector = collectors.get(old);
+      if (collector) {
+        collectors.delete(old);
+        collectors.set(fresh, collector);
+      }
+      const endpoint = live.get(old.endpoint);
+      if (endpoint) {
+        const next = new Map(live);
+        next.set(old.endpoint, {
+          served: endpoint.served,
+          runtimes: new Map([...endpoint.runtimes].map(([name, r]) => [name, r === old ? fresh : r])),
+        });
+        live = next;
+      }
+      app.log.info(
+        { endpoint: old.endpoint, deployment: old.name, from: old.threads, to: threads },
+        'scaled',
+      );
+      retireLater(old);
+    });
+  }
+
+  /** Starts the autoscalers of new or changed scaled deployments, stops those of gone ones. */
+  function syncScalers(): void {
+    for (const [key, entry] of scalers) {
+      if (runtimes.get(key)?.revision !== entry.revision) {
+        entry.scaler.stop();
+        scalers.delete(key);
+      }
+    }
+    for (const [key, runtime] of runtimes) {
+      const settings = runtime.deployment.spec.scaleSettings;
+      if (settings.type !== 'target_utilization' || scalers.has(key) || options.threads !== undefined)
+        continue;
+      const scaler = new Autoscaler(settings, {
+        initial: runtime.threads,
+        measure: intervalMeasure(() => runtimes.get(key)?.busyMs ?? 0),
+        resize: (n) => resize(key, n),
+        ...(options.autoscaleTimer ? { timer: options.autoscaleTimer } : {}),
+        onError: (error) =>
+          app.log.error({ err: error, endpoint: runtime.endpoint, deployment: runtime.name }, 'autoscale'),
+      });
+      scaler.start();
+      scalers.set(key, { revision: runtime.revision, scaler });
+    }
+  }
+
+  /** Retires a replaced deployment in the background; close() waits for it. */
+  function retireLater(runtime: DeploymentRuntime): void {
+    const done = retire(runtime).catch((error: unknown) =>
+      app.log.error({ err: error }, 'a replaced deployment failed to end'),
+    );
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
   }
 
   async function load(config: ServeConfig): Promise<void> {
@@ -313,13 +401,8 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       });
     }
     live = next;
-    for (const old of replaced) {
-      const done = old
-        .retire()
-        .catch((error: unknown) => app.log.error({ err: error }, 'a replaced deployment failed to end'));
-      retiring.add(done);
-      void done.finally(() => retiring.delete(done));
-    }
+    for (const old of replaced) retireLater(old);
+    syncScalers();
   }
 
   function endpointOf(request: FastifyRequest): LiveEndpoint {
@@ -593,12 +676,12 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       return { host, port };
     },
     apply(config) {
-      const next = applying.then(() => load(config));
-      applying = next.catch(() => {});
-      return next;
+      return serialize(() => load(config));
     },
     async close() {
       closing = true;
+      for (const { scaler } of scalers.values()) scaler.stop();
+      scalers.clear();
       await applying;
       // still listening while requests finish: new ones get 503 (and readiness fails), so a
       // load balancer moves away; then the port closes
