@@ -5,7 +5,7 @@ export {
 } from './constraints.ts';
 export { compareLex, dominates } from './dominance.ts';
 export { hypervolume } from './hypervolume.ts';
-export { goodIndices, MOTPESampler, type MOTPESamplerOptions } from './motpe.ts';
+export { contributionWeights, goodIndices, MOTPESampler, type MOTPESamplerOptions } from './motpe.ts';
 export { NSGA2Sampler, type NSGA2SamplerOptions } from './nsga2.ts';
 export {
   crowdingDistance,
@@ -16,5 +16,6 @@ export {
   type Scored,
   type SortOptions,
 } from './pareto.ts';
+export { categoricalParzen, numericParzen, type Parzen1D, parzenWeights } from './parzen.ts';
 export { bestTradeOff, TRADE_OFF_RULES, type TradeOffRule, tradeOffIndex } from './selection.ts';
 export { polynomialMutation, randomOption, sbx, UNIT_MAX } from './variation.ts';

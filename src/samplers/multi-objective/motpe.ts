@@ -17,8 +17,9 @@
  * distance instead (the exact hypervolume of many subsets would cost too much).
  * Trials without a finite value for every objective, failed ones included, are bad.
  *
- * Unlike Optuna, the good components are weighted equally (Optuna weights them by their
- * hypervolume contribution).
+ * With independent densities, the good components are weighted by their hypervolume
+ * contribution, as Optuna does (`contributionWeights`); the multivariate densities of
+ * bayes/tpe.ts weigh them equally.
  */
 import type { FinishedTrial, Objective, ParamSet } from '../../core/trial.ts';
 import type { SearchSpace } from '../../space/types.ts';
@@ -137,6 +138,36 @@ function hssp(
   return chosen;
 }
 
+/** A parameter set with its component weight (NaN: the default weight by recency). */
+interface Weighted {
+  readonly params: ParamSet;
+  readonly weight: number;
+}
+
+/**
+ * The weights of the good trials' components, as Optuna's MOTPE: each trial's
+ * hypervolume contribution within the good set (reference point as in the split),
+ * divided by the largest, floored at 1e-12 so that no good trial is ignored.
+ *
+ * @example
+ * contributionWeights([[0, 1], [0.5, 0.5], [1, 0]]); // the middle point weighs most
+ */
+export function contributionWeights(losses: readonly number[][]): number[] {
+  if (losses.length <= 1) return losses.map(() => 1);
+  const reference = referencePoint(losses);
+  const total = hypervolume(losses, reference);
+  const gains = losses.map(
+    (_, i) =>
+      total -
+      hypervolume(
+        losses.filter((__, j) => j !== i),
+        reference,
+      ),
+  );
+  const top = Math.max(...gains);
+  return gains.map((g) => (top > 0 ? Math.min(1, Math.max(1e-12, g / top)) : 1));
+}
+
 /** TPE whose ranking of observations is the multi-objective split. */
 class MultiObjectiveTPE extends TPESampler {
   private history: TrialHistory | undefined;
@@ -215,22 +246,27 @@ export class MOTPESampler implements Sampler {
     if (position < this.initialTrials || this.coords.length === 0 || scored.trials.length < 2) {
       return { params: this.design.at(position) };
     }
-    const good = new Set(
-      goodIndices(scored.losses, scored.violations, goodCount(history.trials.length)).map(
-        (k) => scored.trials[k]!,
-      ),
+    const picked = goodIndices(scored.losses, scored.violations, goodCount(history.trials.length));
+    const contribution = new Map(
+      contributionWeights(picked.map((k) => scored.losses[k]!)).map((w, j) => [
+        scored.trials[picked[j]!]!,
+        w,
+      ]),
     );
-    const goodParams = history.trials.filter((t) => good.has(t)).map((t) => t.params);
-    // Bad: every other ended trial (failed ones too) and the running ones (a constant liar).
-    const badParams = [
-      ...history.trials.filter((t) => !good.has(t)).map((t) => t.params),
+    // Good: in trial order, weighted by hypervolume contribution. Bad: every other ended
+    // trial (failed ones too) and the running ones (a constant liar), default weights.
+    const good = history.trials
+      .filter((t) => contribution.has(t))
+      .map((t) => ({ params: t.params, weight: contribution.get(t)! }));
+    const bad = [
+      ...history.trials.filter((t) => !contribution.has(t)).map((t) => t.params),
       ...history.pending.map((p) => p.params),
-    ];
-    return { params: this.independent(goodParams, badParams, suggestionRng(this.seed, 'motpe', position)) };
+    ].map((params) => ({ params, weight: Number.NaN }));
+    return { params: this.independent(good, bad, suggestionRng(this.seed, 'motpe', position)) };
   }
 
   /** Each active coordinate from its own good/bad estimators, top-down through the branches. */
-  private independent(good: readonly ParamSet[], bad: readonly ParamSet[], rng: () => number): ParamSet {
+  private independent(good: readonly Weighted[], bad: readonly Weighted[], rng: () => number): ParamSet {
     const u = new Float64Array(this.space.dimensions).fill(0.5);
     const chosen = new Map<string, number>();
     for (const c of this.coords) {
@@ -257,15 +293,23 @@ export class MOTPESampler implements Sampler {
     return this.space.fromUnit(u);
   }
 
-  /** The estimator of one coordinate from the sets in which it is active. */
-  private estimator(c: Coordinate, sets: readonly ParamSet[]): Parzen1D {
+  /**
+   * The estimator of one coordinate from the sets in which it is active, with their
+   * weights (NaN weights: Optuna's default weights by recency).
+   */
+  private estimator(c: Coordinate, sets: readonly Weighted[]): Parzen1D {
     const observed: number[] = [];
-    for (const p of sets) {
-      const v = p[c.path];
+    const weights: number[] = [];
+    for (const { params, weight } of sets) {
+      const v = params[c.path];
       if (v === undefined) continue;
       const x = unitOf(c.distribution, v);
       observed.push(c.categories > 0 ? Math.min(c.categories - 1, Math.floor(x * c.categories)) : x);
+      weights.push(weight);
     }
-    return c.categories > 0 ? categoricalParzen(observed, c.categories) : numericParzen(observed);
+    const given = weights.every((w) => !Number.isNaN(w)) ? weights : undefined;
+    return c.categories > 0
+      ? categoricalParzen(observed, c.categories, given)
+      : numericParzen(observed, given);
   }
 }

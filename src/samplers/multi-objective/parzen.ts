@@ -5,10 +5,11 @@
  *
  * Numeric coordinate: a mixture of normals truncated to [0, 1], one per observation plus
  * a prior component (centre 0.5, σ 1). Each observation's σ is the larger gap to its
- * neighbours in sorted order (the prior's centre counts as a neighbour), clipped to
- * [1 / min(100, components + 1), 1] (Optuna's "magic clip"). Component weights: 1 each
- * for the 25 most recent observations, older ones ramped linearly from 1/n up to 1
- * (Optuna's default_weights); the prior weighs 1.
+ * neighbours in sorted order (the prior's centre counts as a neighbour; the outermost
+ * components use their inner gap only), clipped to [1 / min(100, components + 1), 1]
+ * (Optuna's "magic clip"). Component weights, unless given: 1 each for the 25 most
+ * recent observations, older ones ramped linearly from 1/n up to 1 (Optuna's
+ * default_weights); the prior weighs 1.
  *
  * Categorical coordinate: a categorical distribution with mass 1/K per option from the
  * prior plus each observation's weight on its own option.
@@ -50,9 +51,9 @@ export function parzenWeights(n: number): number[] {
  * const l = numericParzen([0.2, 0.25, 0.3]);
  * l.logDensity(0.25) > l.logDensity(0.9); // true
  */
-export function numericParzen(mus: readonly number[]): Parzen1D {
+export function numericParzen(mus: readonly number[], observationWeights?: readonly number[]): Parzen1D {
   const n = mus.length;
-  const weights = [...parzenWeights(n), 1];
+  const weights = [...(observationWeights ?? parzenWeights(n)), 1];
   const centres = [...mus, 0.5];
   const sigmas = new Array<number>(n + 1).fill(1);
   const order = centres.map((_, i) => i).sort((a, b) => centres[a]! - centres[b]! || a - b);
@@ -60,8 +61,9 @@ export function numericParzen(mus: readonly number[]): Parzen1D {
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     if (i === n) continue; // the prior keeps σ = 1
-    const left = k > 0 ? centres[i]! - centres[order[k - 1]!]! : centres[i]!;
-    const right = k + 1 < order.length ? centres[order[k + 1]!]! - centres[i]! : 1 - centres[i]!;
+    // The outermost components look only inwards (Optuna's consider_endpoints=False).
+    const left = k > 0 ? centres[i]! - centres[order[k - 1]!]! : 0;
+    const right = k + 1 < order.length ? centres[order[k + 1]!]! - centres[i]! : 0;
     sigmas[i] = Math.min(1, Math.max(lowest, left, right));
   }
   const total = weights.reduce((a, b) => a + b, 0);
@@ -103,8 +105,12 @@ export function numericParzen(mus: readonly number[]): Parzen1D {
  * @example
  * categoricalParzen([2, 2, 1], 3).logDensity(2) > Math.log(1 / 3); // true
  */
-export function categoricalParzen(options: readonly number[], k: number): Parzen1D {
-  const weights = parzenWeights(options.length);
+export function categoricalParzen(
+  options: readonly number[],
+  k: number,
+  observationWeights?: readonly number[],
+): Parzen1D {
+  const weights = observationWeights ?? parzenWeights(options.length);
   const mass = new Array<number>(k).fill(1 / k);
   options.forEach((o, i) => {
     mass[o] = mass[o]! + weights[i]!;

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FinishedTrial, ParamSet } from '../../../src/core/trial.ts';
-import { goodIndices, MOTPESampler } from '../../../src/samplers/multi-objective/motpe.ts';
+import {
+  contributionWeights,
+  goodIndices,
+  MOTPESampler,
+} from '../../../src/samplers/multi-objective/motpe.ts';
 import { RandomSampler } from '../../../src/samplers/random.ts';
 import { searchSpace } from '../../../src/space/index.ts';
 import { frontHypervolume, optimise, twoObjectives, unitSpace, xs, zdt1 } from './helpers.ts';
@@ -104,5 +108,25 @@ describe('goodIndices with many objectives', () => {
     );
     assert.equal(good.length, 5);
     assert.ok(good.includes(0) && good.includes(39), `extremes kept: ${good}`);
+  });
+});
+
+describe('contributionWeights (MOTPE good components)', () => {
+  it('weighs each good trial by its exclusive hypervolume, the largest at 1', () => {
+    const w = contributionWeights([
+      [0, 1],
+      [0.5, 0.5],
+      [1, 0],
+    ]);
+    assert.equal(w[1], 1);
+    assert.ok(w[0]! < 1 && w[0]! > 0 && Math.abs(w[0]! - w[2]!) < 1e-12);
+    assert.deepEqual(contributionWeights([[1, 2]]), [1]);
+    // A dominated good trial contributes nothing but keeps a tiny weight.
+    const d = contributionWeights([
+      [0, 0],
+      [1, 1],
+    ]);
+    assert.equal(d[0], 1);
+    assert.equal(d[1], 1e-12);
   });
 });
