@@ -3,9 +3,9 @@
 // serving the packaged model on a free port of 127.0.0.1.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { AutoMLPipeline } from '../../src/automl/pipeline.ts';
@@ -109,7 +109,22 @@ function packaged(): string {
     spec,
     credentials: keys,
     deployments: [
-      { spec: deployment('blue', blueModel), modelFile: blueModel, modelDir: dir, revision: 'blue-1' },
+      {
+        spec: {
+          ...deployment('blue', blueModel),
+          // a folder of this machine: the packaged entrypoint writes to MLSWEEP_DATA_DIR instead
+          dataCollector: {
+            modelInputs: true,
+            modelOutputs: true,
+            rollingRate: 'hour',
+            samplingRate: 1,
+            destination: join(dir, 'not-here'),
+          },
+        },
+        modelFile: blueModel,
+        modelDir: dir,
+        revision: 'blue-1',
+      },
       { spec: deployment('green', greenModel), modelFile: greenModel, modelDir: dir, revision: 'green-1' },
     ],
   };
@@ -191,6 +206,21 @@ describe('the packaged entrypoint, without a container', { skip: waiting }, () =
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+    // what blue scored was collected under MLSWEEP_DATA_DIR, in finished parts
+    const collected = (readdirSync(join(context, 'collected'), { recursive: true }) as string[])
+      .map((f) => f.split(sep).join('/'))
+      .filter((f) => f.endsWith('.jsonl'));
+    assert.ok(
+      collected.some((f) => /^iris\/blue\/model_inputs\/\d{4}\/\d{2}\/\d{2}\/\d{2}\//.test(f)),
+      collected.join(', '),
+    );
+    assert.ok(collected.some((f) => f.startsWith('iris/blue/model_outputs/')));
+    assert.ok(!collected.some((f) => f.startsWith('iris/green/')), 'green collects nothing');
+    assert.equal(
+      existsSync(join(dirname(context), 'not-here')),
+      false,
+      'not the destination of the packaging machine',
+    );
   });
 
   it('serves one deployment alone with MLSWEEP_DEPLOYMENT, as each Kubernetes Deployment does', async () => {
