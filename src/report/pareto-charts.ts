@@ -2,6 +2,7 @@
  * The charts of a multi-objective sweep: the Pareto front (a scatter of two objectives,
  * or parallel coordinates over three and more) and the hypervolume after each trial.
  */
+import { goalSign } from '../core/goal.ts';
 import type { Objective } from '../core/trial.ts';
 import { isFeasible } from '../samplers/multi-objective/constraints.ts';
 import { hypervolumeHistory } from '../sweep/pareto-result.ts';
@@ -9,7 +10,7 @@ import type { SweepResult, TrialResult } from '../sweep/types.ts';
 import type { ChartSpec } from './types.ts';
 
 function axisName(o: Objective): string {
-  return `${o.primaryMetric} (${o.goal === 'maximize' ? 'max' : 'min'})`;
+  return `${o.primaryMetric} (${goalSign(o.goal) > 0 ? 'max' : 'min'})`;
 }
 
 function valuesOf(t: TrialResult, m: number): readonly number[] | undefined {
@@ -96,7 +97,7 @@ export function paretoParallel(result: SweepResult): ChartSpec {
         name: axisName(o),
         type: 'value',
         scale: true,
-        inverse: o.goal === 'minimize',
+        inverse: goalSign(o.goal) < 0,
       })),
       parallel: { left: 60, right: 60, top: 50, bottom: 30 },
       series: [

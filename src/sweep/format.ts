@@ -1,4 +1,4 @@
-import { better } from '../core/goal.ts';
+import { better, goalSign } from '../core/goal.ts';
 import { type ParamSet, TRIAL_STATUSES } from '../core/trial.ts';
 import { isFeasible } from '../samplers/multi-objective/constraints.ts';
 import { ranks } from './summary.ts';
@@ -108,7 +108,7 @@ export function paretoTable(result: SweepResult): string {
   const constraints = result.constraints ?? [];
   const header = [
     'trial',
-    ...objectives.map((o) => `${o.primaryMetric} (${o.goal === 'maximize' ? 'max' : 'min'})`),
+    ...objectives.map((o) => `${o.primaryMetric} (${goalSign(o.goal) > 0 ? 'max' : 'min'})`),
     ...constraints,
     ...keys,
   ];
