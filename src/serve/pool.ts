@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { Piscina } from 'piscina';
 import { OverloadedError, RequestTimeoutError, ScoringScriptError } from './errors.ts';
-import type { InputColumnValues, ScoringInput } from './input.ts';
+import type { ScoringInput } from './input.ts';
 import { type ModelSchema, predictionWidth } from './schema.ts';
 import type { ServedDeployment } from './types.ts';
 import type { WorkerConfig, WorkerDescription, WorkerTask } from './worker.ts';
@@ -33,7 +33,6 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   /** Called once the rows are scored, failed, or dropped from the queue. */
   readonly settle: () => void;
-  dropped: boolean;
 }
 
 const WORKER_FILE = new URL(`./worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
@@ -43,20 +42,38 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** Concatenates the same column of several inputs. */
-function concatColumn(parts: readonly InputColumnValues[], nRows: number): InputColumnValues {
-  if (parts[0] instanceof Float64Array) {
-    const out = new Float64Array(nRows);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p as Float64Array, at);
-      at += p.length;
+/**
+ * The rows of a batch as one message: every numeric column in one column-major
+ * Float64Array (one buffer to move to the thread, not one per column), the string
+ * columns concatenated.
+ */
+function pack(
+  batch: readonly Pending[],
+  nRows: number,
+): { numbers: Float64Array; strings: Array<Array<string | null>> } {
+  const first = batch[0]!.input.columns;
+  let numeric = 0;
+  for (const c of first) if (c instanceof Float64Array) numeric++;
+  const numbers = new Float64Array(numeric * nRows);
+  const strings: Array<Array<string | null>> = [];
+  let k = 0;
+  for (let c = 0; c < first.length; c++) {
+    if (first[c] instanceof Float64Array) {
+      let at = k * nRows;
+      for (const p of batch) {
+        const values = p.input.columns[c] as Float64Array;
+        numbers.set(values, at);
+        at += values.length;
+      }
+      k++;
+    } else if (batch.length === 1) strings.push(first[c] as Array<string | null>);
+    else {
+      const out: Array<string | null> = [];
+      for (const p of batch) for (const v of p.input.columns[c] as Array<string | null>) out.push(v);
+      strings.push(out);
     }
-    return out;
   }
-  const out: Array<string | null> = [];
-  for (const p of parts) for (const v of p as Array<string | null>) out.push(v);
-  return out;
+  return { numbers, strings };
 }
 
 /**
@@ -220,7 +237,7 @@ export class DeploymentRuntime {
       return Promise.reject(error);
     }
     return this.withTimeout<Float64Array>((resolve, reject) => {
-      const item: Pending = { input, resolve, reject, settle, dropped: false };
+      const item: Pending = { input, resolve, reject, settle };
       this.queue.push(item);
       this.scheduleFlush();
       return () => {
@@ -228,7 +245,6 @@ export class DeploymentRuntime {
         const at = this.queue.indexOf(item);
         if (at >= 0) {
           this.queue.splice(at, 1);
-          item.dropped = true;
           settle();
         }
       };
@@ -282,30 +298,16 @@ export class DeploymentRuntime {
   }
 
   private dispatch(batch: readonly Pending[], nRows: number): void {
-    const columns =
-      batch.length === 1
-        ? batch[0]!.input.columns
-        : batch[0]!.input.columns.map((_, c) =>
-            concatColumn(
-              batch.map((p) => p.input.columns[c]!),
-              nRows,
-            ),
-          );
-    const transfer = columns
-      .filter((c): c is Float64Array => c instanceof Float64Array)
-      .map((c) => c.buffer as ArrayBuffer);
+    const { numbers, strings } = pack(batch, nRows);
     this.tasks++;
     const width = predictionWidth(this.schema);
     this.pool
-      .run(
-        { op: 'score', nRows, columns } satisfies WorkerTask,
-        // a batch's columns are fresh copies: moved, not copied
-        batch.length > 1
-          ? {
-              transferList: transfer as unknown as NonNullable<Parameters<Piscina['run']>[1]>['transferList'],
-            }
-          : {},
-      )
+      .run({ op: 'score', nRows, numbers, strings } satisfies WorkerTask, {
+        // a fresh copy: moved to the thread, not copied again
+        transferList: [numbers.buffer] as unknown as NonNullable<
+          Parameters<Piscina['run']>[1]
+        >['transferList'],
+      })
       .then(
         (raw: Float64Array) => {
           let at = 0;

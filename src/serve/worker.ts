@@ -12,7 +12,6 @@ import { workerData } from 'node:worker_threads';
 import { move } from 'piscina';
 import { AutoMLPipeline } from '../automl/pipeline.ts';
 import { type Column, Table } from '../data/table.ts';
-import type { InputColumnValues } from './input.ts';
 import { type ModelSchema, schemaOf } from './schema.ts';
 
 /** What a deployment's threads are started with. */
@@ -25,7 +24,14 @@ export interface WorkerConfig {
 /** The tasks a scoring thread answers. */
 export type WorkerTask =
   | { readonly op: 'describe' }
-  | { readonly op: 'score'; readonly nRows: number; readonly columns: readonly InputColumnValues[] }
+  | {
+      readonly op: 'score';
+      readonly nRows: number;
+      /** The numeric columns (schema order), column-major, `nRows` each. */
+      readonly numbers: Float64Array;
+      /** The string columns (schema order). */
+      readonly strings: ReadonlyArray<ReadonlyArray<string | null>>;
+    }
   | { readonly op: 'run'; readonly body: unknown };
 
 /** The answer to `describe`. */
@@ -90,13 +96,17 @@ async function load(): Promise<Loaded> {
   return { pipeline, schema: schemaOf(pipeline), script };
 }
 
-function table(schema: ModelSchema, nRows: number, columns: readonly InputColumnValues[]): Table {
+function table(schema: ModelSchema, task: Extract<WorkerTask, { op: 'score' }>): Table {
+  let k = 0;
+  let t = 0;
+  const n = task.nRows;
   return new Table(
-    schema.inputs.map((c, i): Column => {
-      const values = columns[i]!;
-      return values instanceof Float64Array
-        ? { name: c.name, kind: c.kind as 'numeric', values }
-        : { name: c.name, kind: c.kind as 'categorical', values: values.length === nRows ? values : [] };
+    schema.inputs.map((c): Column => {
+      if (c.kind === 'categorical' || c.kind === 'text')
+        return { name: c.name, kind: c.kind, values: task.strings[t++]! };
+      const values = task.numbers.subarray(k * n, (k + 1) * n);
+      k++;
+      return { name: c.name, kind: c.kind, values };
     }),
   );
 }
@@ -114,7 +124,7 @@ export default async function handle(task: WorkerTask): Promise<unknown> {
     case 'describe':
       return { schema: loaded.schema, hasScript: loaded.script !== undefined } satisfies WorkerDescription;
     case 'score': {
-      const raw = loaded.pipeline.predictRaw(table(loaded.schema, task.nRows, task.columns));
+      const raw = loaded.pipeline.predictRaw(table(loaded.schema, task));
       // moved, not copied, when the array owns its whole buffer (a view is copied first)
       const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
       return move(own);
