@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
 import { checkEndpointName } from '../registry/endpoint-names.ts';
-import { loadServeConfig, watchStore } from '../serve/catalog.ts';
-import { createServer } from '../serve/server.ts';
+import { loadServeConfig } from '../serve/catalog.ts';
+import { createServer, type ScoringServer } from '../serve/server.ts';
 import { singleModelConfig } from '../serve/single.ts';
+import { serveStore } from '../serve/store-server.ts';
 import type { ServeConfig } from '../serve/types.ts';
 import { modelFileFor } from './model-ref.ts';
 import { choiceOption, integerOption } from './options.ts';
@@ -152,48 +153,42 @@ export function registerServe(program: Command): void {
         );
       }
       const plan = o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolve(o.store!));
-      const server = await createServer({
-        config: plan.config,
+      const common = {
         host: o.host,
         port: o.port,
         logger: { level: o.logLevel },
-        ...(o.workers !== undefined && plan.watch !== undefined ? { threads: o.workers } : {}),
-        ...(plan.watch !== undefined
-          ? { dataCollectorRoot: join(plan.watch, 'datastores', 'workspaceblobstore', 'modelDataCollector') }
-          : {}),
-      });
+      };
+      let server: ScoringServer;
+      let stopWatching = () => {};
+      if (plan.watch === undefined) server = await createServer({ ...common, config: plan.config });
+      else {
+        // the store's endpoints, following its changes (serve/store-server.ts)
+        const following = await serveStore(plan.watch, {
+          ...common,
+          ...(o.workers !== undefined ? { threads: o.workers } : {}),
+          intervalMs: WATCH_INTERVAL_MS,
+          log,
+        });
+        server = following.server;
+        stopWatching = () => following.watch.stop();
+      }
       let address: { host: string; port: number };
       try {
         address = await server.listen();
       } catch (error) {
+        stopWatching();
         await server.close();
         throw new ValidationError(`cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`, {
           path: '--port',
         });
       }
-      const watch =
-        plan.watch === undefined
-          ? undefined
-          : watchStore(
-              plan.watch,
-              (config) =>
-                // a rejection is logged by watchStore, which offers the store again at its next change
-                server
-                  .apply(config)
-                  .then(() =>
-                    log(
-                      `applied the store's endpoints: ${config.endpoints.map((e) => e.spec.name).join(', ') || 'none'}`,
-                    ),
-                  ),
-              { initial: plan.config, intervalMs: WATCH_INTERVAL_MS, log },
-            );
       const host = address.host.includes(':') ? `[${address.host}]` : address.host;
       const url = `http://${host}:${address.port}`;
       const stopped = new Promise<void>((done) => {
         const stop = onStopSignals({
           graceful: () => {
             log('stopping: finishing requests in flight');
-            watch?.stop();
+            stopWatching();
             server.close().then(
               () => {
                 stop.dispose();

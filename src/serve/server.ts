@@ -100,7 +100,11 @@ export interface ScoringServer {
    * and leaves the old snapshot serving.
    */
   apply(config: ServeConfig): Promise<void>;
-  /** Stops accepting, lets in-flight requests finish (new ones get 503), ends every pool. */
+  /**
+   * Graceful shutdown: new requests (and readiness probes) get 503 while in-flight ones
+   * finish, still on the port so a load balancer sees the 503s and moves away (at most the
+   * longest request timeout + 1 s); then the port closes and every pool ends.
+   */
   close(): Promise<void>;
   /** The Prometheus text of `GET /metrics`. */
   metricsText(): string;
