@@ -21,6 +21,8 @@ export interface StudyDefinition {
   /** Names of the constraints, in the order `tell` takes their values. */
   readonly constraints: readonly string[];
   readonly policy?: PolicySpec;
+  /** The sweeps or studies (ids, in the same store) whose completed trials the sampler starts from. */
+  readonly warmStart?: readonly string[];
 }
 
 /** A sampling algorithm by its type alone, or its object form with any of its fields. */

@@ -8,7 +8,7 @@
  */
 import { ValidationError } from '../core/errors.ts';
 import { better, goalSign } from '../core/goal.ts';
-import type { MetricPoint, Objective, ParamSet } from '../core/trial.ts';
+import type { FinishedTrial, MetricPoint, Objective, ParamSet } from '../core/trial.ts';
 import { createPolicy, type Policy } from '../policies/create.ts';
 import type { PolicySpec } from '../policies/types.ts';
 import { samplerFromSpec } from '../samplers/factory.ts';
@@ -23,6 +23,8 @@ import { openSweepLocation } from '../store/open-location.ts';
 import type { SweepRecord, TrialEnd } from '../store/records.ts';
 import type { SweepLocation, SweepStore } from '../store/sweep-store.ts';
 import { CONSTRAINTS_TAG, POLICY_TAG, SAMPLER_TAG, SPACE_TAG, STUDY_TAG } from '../store/tags.ts';
+import { type ConstraintSpec, parseConstraint } from '../sweep/constraints.ts';
+import { type WarmStart, warmStartTrials } from '../sweep/warm-start.ts';
 import { checkEnqueued, completeParams } from './complete.ts';
 import {
   parseDefinition,
@@ -62,6 +64,12 @@ export interface CreateStudyOptions {
   readonly seed?: number;
   /** Load the study of that name when it exists instead of refusing (default false). */
   readonly loadIfExists?: boolean;
+  /**
+   * Ids of earlier sweeps or studies in the same store whose completed trials the sampler
+   * starts from (warm start; recorded, so every process that loads the study uses them).
+   * Points outside the search space are left out, counted in `study.notices`.
+   */
+  readonly warmStart?: readonly string[];
 }
 
 /** Options of `Study.load`. */
@@ -127,6 +135,10 @@ export interface AddTrialOptions {
  */
 export class Study {
   private readonly policy: Policy | undefined;
+  /** Prior observations (warm start), read once when the study is opened. */
+  private prior: readonly FinishedTrial[] = [];
+  /** What the caller should know about the study as opened (warm start trials left out). */
+  readonly notices: string[] = [];
 
   private constructor(
     /** The study's record. */
@@ -170,8 +182,16 @@ export class Study {
       objectives,
       constraints,
       ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.warmStart !== undefined && options.warmStart.length > 0
+        ? { warmStart: [...options.warmStart] }
+        : {}),
     };
     const { location, owned } = openStorage(options.store);
+    if (definition.warmStart !== undefined && location === undefined) {
+      throw new ValidationError('warmStart reads earlier sweeps from a store: give the study a store', {
+        path: 'warmStart',
+      });
+    }
     try {
       if (location !== undefined && options.name !== undefined) {
         const existing = await findStudy(location, options.name, true);
@@ -198,8 +218,20 @@ export class Study {
           ...(options.policy ? { [POLICY_TAG]: JSON.stringify(options.policy) } : {}),
         },
       };
+      // Read before the study is recorded, so an unknown sweep id records nothing.
+      const warm = location !== undefined ? await warmStartOf(location, definition, space) : undefined;
       const store = location === undefined ? new MemoryStore(sweep) : await location.create(sweep);
-      return new Study(store, options.name ?? store.sweepId, definition, space, sampler, location, owned);
+      const study = new Study(
+        store,
+        options.name ?? store.sweepId,
+        definition,
+        space,
+        sampler,
+        location,
+        owned,
+      );
+      if (warm !== undefined) study.useWarmStart(warm);
+      return study;
     } catch (error) {
       if (owned) await location?.close();
       throw error;
@@ -253,7 +285,15 @@ export class Study {
       chosen = samplerFromSpec({ searchSpace: space, sampling: definition.sampling });
     }
     const store = await location.open(record.sweepId);
-    return new Study(store, record.name ?? record.sweepId, definition, space, chosen, location, owned);
+    const study = new Study(store, record.name ?? record.sweepId, definition, space, chosen, location, owned);
+    study.useWarmStart(await warmStartOf(location, definition, space));
+    return study;
+  }
+
+  private useWarmStart(warm: WarmStart | undefined): void {
+    if (warm === undefined) return;
+    this.prior = warm.trials;
+    this.notices.push(...warm.notices);
   }
 
   /** The study's id in its store (what `mlsweep report` takes). */
@@ -275,7 +315,7 @@ export class Study {
    */
   async ask(): Promise<AskedTrial> {
     const claimed = await this.store.claimTrial(({ trials, queued }) => {
-      const history = samplerHistory(trials, this.objectives);
+      const history = samplerHistory(trials, this.objectives, this.prior);
       if (queued !== undefined && this.space.contains(queued)) return { params: queued, takeQueued: true };
       const suggestion = this.sampler.suggest(history);
       if (suggestion.exhausted) throw new StudyExhaustedError(this.name, this.sampler.name);
@@ -595,6 +635,30 @@ export class Study {
   }
 }
 
+/**
+ * The prior observations of a study's warm start, read from its location; the
+ * constraints take part when every one is written as an expression (`"size <= 50"`).
+ */
+async function warmStartOf(
+  location: SweepLocation,
+  definition: StudyDefinition,
+  space: SearchSpace,
+): Promise<WarmStart | undefined> {
+  if (definition.warmStart === undefined) return undefined;
+  let constraints: ConstraintSpec[] = [];
+  try {
+    constraints = definition.constraints.map((c) => parseConstraint(c));
+  } catch {
+    constraints = []; // names only: the earlier trials' constraint values cannot be known
+  }
+  return warmStartTrials(
+    { sweeps: definition.warmStart, store: location },
+    space,
+    definition.objectives,
+    constraints,
+  );
+}
+
 /** The location a study option names; `owned` when the study opened it and must close it. */
 function openStorage(
   store: StudyStorage | undefined,
@@ -611,7 +675,7 @@ function openStorage(
 
 /**
  * The study of a name in a location (the oldest, should two processes have created it at
- * once), or by its id or a unique prefix of it.
+ * once), or by its id or a unique prefix of it (6 characters or more).
  */
 async function findStudy(
   location: SweepLocation,
@@ -621,6 +685,8 @@ async function findStudy(
   const studies = (await location.sweeps()).filter((s) => s.tags[STUDY_TAG] !== undefined);
   const named = studies.find((s) => s.name === name);
   if (named !== undefined || byNameOnly) return named;
+  // An id, or a prefix of one long enough not to be a short name by chance (as git's).
+  if (name.length < 6) return undefined;
   const byId = studies.filter((s) => s.sweepId.startsWith(name));
   return byId.length === 1 ? byId[0] : undefined;
 }

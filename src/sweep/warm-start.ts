@@ -29,11 +29,16 @@ export interface WarmStart {
   readonly notices: readonly string[];
 }
 
-function lastValue(t: StoredTrial, metric: string, recordedPrimary: string | undefined): number | undefined {
+/**
+ * A trial's value of a metric: its recorded value when the metric was one of its sweep's
+ * objectives (a study's told value, not its last intermediate report), else its last report.
+ */
+function lastValue(t: StoredTrial, metric: string, recorded: readonly Objective[]): number | undefined {
+  const j = recorded.findIndex((o) => o.primaryMetric === metric);
+  const told = j === -1 ? undefined : (t.values?.[j] ?? (j === 0 ? t.value : undefined));
+  if (told !== undefined) return told;
   const points = t.metrics[metric];
-  const last = points?.[points.length - 1]?.value;
-  if (last !== undefined) return last;
-  return metric === recordedPrimary ? t.value : undefined;
+  return points?.[points.length - 1]?.value;
 }
 
 /**
@@ -63,6 +68,7 @@ export async function warmStartTrials(
       const store = await location.open(id);
       const record = await store.sweep();
       const completed = (await store.trials()).filter((t) => t.status === 'completed');
+      const recorded = record.objectives ?? (record.objective !== undefined ? [record.objective] : []);
       let outside = 0;
       let unmeasured = 0;
       for (const t of completed) {
@@ -70,8 +76,8 @@ export async function warmStartTrials(
           outside++;
           continue;
         }
-        const values = objectives.map((o) => lastValue(t, o.primaryMetric, record.objective?.primaryMetric));
-        const measured = constraints.map((c) => lastValue(t, c.metric, record.objective?.primaryMetric));
+        const values = objectives.map((o) => lastValue(t, o.primaryMetric, recorded));
+        const measured = constraints.map((c) => lastValue(t, c.metric, recorded));
         if ([...values, ...measured].some((v) => v === undefined || !Number.isFinite(v))) {
           unmeasured++;
           continue;

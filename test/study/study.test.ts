@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
+import type { Sampler, TrialHistory } from '../../src/samplers/types.ts';
+import { searchSpace } from '../../src/space/parse.ts';
 import { openSweepLocation } from '../../src/store/open-location.ts';
 import type { SweepLocation } from '../../src/store/sweep-store.ts';
 import { TrialFinishedError, UnknownTrialError, ValueCountError } from '../../src/study/errors.ts';
@@ -253,6 +255,83 @@ describe('Study.load', () => {
     assert.equal(again.id, a.id);
     await assert.rejects(Study.load({ store: dir, name: 'nope' }), /no study named 'nope'/);
     for (const s of [a, b, again]) await s.close();
+  });
+
+  it('warm start: completed trials of an earlier study are prior observations (told values), points outside the space left out', async () => {
+    const dir = tempDir('study-warm');
+    const a = await Study.create({
+      store: dir,
+      name: 'a',
+      searchSpace: space,
+      objective: minimizeLoss,
+      seed: 1,
+    });
+    for (const [x, value] of [
+      [0.5, 1],
+      [1.5, 2],
+      [4, 3],
+      [-4, 4],
+    ] as const) {
+      await a.addTrial({ params: { x, y: 1 }, value, intermediate: [{ step: 0, value: 99 }] });
+    }
+    await a.addTrial({ params: { x: 0.2, y: 1 }, state: 'failed' });
+    const narrow = {
+      x: { type: 'uniform', min_value: 0, max_value: 2 },
+      y: { type: 'choice', values: [1, 2, 3] },
+    } as const;
+    const seen: TrialHistory[] = [];
+    const spy: Sampler = {
+      name: 'spy',
+      space: searchSpace(narrow, 'search_space'),
+      suggest: (h) => {
+        seen.push(h);
+        return { params: { x: 1, y: 2 } };
+      },
+    };
+    const b = await Study.create({
+      store: dir,
+      name: 'b',
+      searchSpace: narrow,
+      sampler: spy,
+      objective: minimizeLoss,
+      warmStart: [a.id],
+    });
+    assert.deepEqual(b.notices, [
+      `warm start: 2 of 4 trials of sweep ${a.id} lie outside the search space and were left out`,
+    ]);
+    await b.ask();
+    assert.deepEqual(
+      seen[0]!.trials.map((t) => [t.id, t.params['x'], t.value]),
+      [
+        [-1, 0.5, 1],
+        [-2, 1.5, 2],
+      ],
+    );
+    // Another process loading the study starts from the same priors.
+    const again = await Study.load({ store: dir, name: 'b', sampler: spy });
+    assert.deepEqual(again.notices, b.notices);
+    await again.ask();
+    assert.equal(seen[1]!.trials.filter((t) => t.id < 0).length, 2);
+    assert.deepEqual(
+      (await b.trials()).map((t) => t.id),
+      [0, 1],
+    ); // priors are not trials of the study
+    await assert.rejects(
+      Study.create({ searchSpace: narrow, objective: minimizeLoss, warmStart: [a.id] }),
+      /warmStart reads earlier sweeps from a store/,
+    );
+    await assert.rejects(
+      Study.create({
+        store: dir,
+        name: 'c',
+        searchSpace: narrow,
+        objective: minimizeLoss,
+        warmStart: ['nosuch'],
+      }),
+      ValidationError,
+    );
+    await assert.rejects(Study.load({ store: dir, name: 'c' }), /no study named 'c'/); // nothing recorded
+    for (const st of [a, b, again]) await st.close();
   });
 
   it('the same seed and history give the same suggestions in a loaded study', async () => {
