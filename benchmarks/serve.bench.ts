@@ -2,8 +2,9 @@
 // features (5,000 training rows of make_classification-like data), served by the CLI in a
 // child process (--log-level warn), loaded by autocannon on loopback from this process.
 // 1 row per request: requests/s and p50/p99 latency, with one and with two scoring
-// threads. 100 and 10,000 rows per request: rows/s against the same model's in-process
-// predict on a Table of as many rows (no HTTP, no JSON). Stops by itself (about 1.5 min).
+// threads, with micro-batching off (--max-batch-rows 1) and on, and with client
+// pipelining. 100 and 10,000 rows per request: rows/s against the same model's in-process
+// predict on a Table of as many rows (no HTTP, no JSON). Stops by itself (about 2 min).
 // The goal of the issue: >= 20,000 requests/s with p99 < 5 ms at 1 row per request, and
 // within 20% of in-process predict at 100 and 10,000 rows.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -85,7 +86,10 @@ function body(rows: number): string {
   return JSON.stringify({ input_data: { columns: names, data } });
 }
 
-async function startServer(workers: number): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(
+  workers: number,
+  maxBatchRows = 1024,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
@@ -101,6 +105,8 @@ async function startServer(workers: number): Promise<{ child: ChildProcess; url:
       String(workers),
       '--log-level',
       'warn',
+      '--max-batch-rows',
+      String(maxBatchRows),
       '--json',
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
@@ -150,6 +156,8 @@ async function load(
 interface Row {
   scenario: string;
   workers: number;
+  /** Whether requests arriving together went to a thread as one message. */
+  batching: boolean;
   connections: number;
   /** Requests each connection sends before its answers come (1: none). */
   pipelining: number;
@@ -166,22 +174,25 @@ const loadBefore = loadavg().map((v) => Math.round(v * 100) / 100);
 const baseline: Record<number, number> = { 100: inProcess(100), 10000: inProcess(10_000) };
 console.log(`in-process predict: ${JSON.stringify(baseline)} rows/s`);
 
-for (const workers of [1, 2]) {
-  const { child, url } = await startServer(workers);
+// [rows per request, connections, seconds, pipelining]; pipelining 8 makes the client
+// cheaper per request, to show what the server gives when the load generator is not what
+// limits (its latency then includes waiting behind the connection's other requests)
+type Plan = [number, number, number, number];
+const oneRow: Plan = [1, 32, 10, 1];
+const servers: Array<{ workers: number; maxBatchRows: number; plans: Plan[] }> = [
+  { workers: 1, maxBatchRows: 1024, plans: [oneRow] },
+  { workers: 2, maxBatchRows: 1, plans: [oneRow] }, // micro-batching off: one message per request
+  {
+    workers: 2,
+    maxBatchRows: 1024,
+    plans: [oneRow, [1, 32, 8, 8], [100, 8, 8, 1], [10_000, 4, 8, 1]],
+  },
+];
+
+for (const { workers, maxBatchRows, plans } of servers) {
+  const { child, url } = await startServer(workers, maxBatchRows);
   try {
     await load(url, 1, 32, 3); // warm-up: JIT, connections
-    // [rows per request, connections, seconds, pipelining]; pipelining 8 makes the client
-    // cheaper per request, to show what the server gives when the load generator is not
-    // what limits (its latency then includes waiting behind the connection's other requests)
-    const plans: Array<[number, number, number, number]> =
-      workers === 2
-        ? [
-            [1, 32, 10, 1],
-            [1, 32, 8, 8],
-            [100, 8, 8, 1],
-            [10_000, 2, 8, 1],
-          ]
-        : [[1, 32, 10, 1]];
     for (const [rows, connections, duration, pipelining] of plans) {
       const r = await load(url, rows, connections, duration, pipelining);
       const rowsPerSecond = r.requests.average * rows;
@@ -189,6 +200,7 @@ for (const workers of [1, 2]) {
       results.push({
         scenario: `${rows} row${rows === 1 ? '' : 's'} per request`,
         workers,
+        batching: maxBatchRows > 1,
         connections,
         pipelining,
         requestsPerSecond: Math.round(r.requests.average),
@@ -220,7 +232,9 @@ recordResults(
     [
       'scenario',
       'scoring threads',
+      'micro-batching',
       'connections',
+      'pipelining',
       'requests/s',
       'p50',
       'p99',
@@ -231,6 +245,7 @@ recordResults(
     results.map((r) => [
       r.scenario,
       r.workers,
+      r.batching ? 'on' : 'off',
       r.connections,
       r.pipelining,
       r.requestsPerSecond.toLocaleString('en-US'),

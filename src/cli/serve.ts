@@ -24,6 +24,7 @@ interface ServeCliOptions {
   key?: string;
   json?: boolean;
   logLevel: string;
+  maxBatchRows?: number;
 }
 
 /** Hosts that only this machine can reach: served without a key unless one is given. */
@@ -136,6 +137,11 @@ export function registerServe(program: Command): void {
       'without --model: serve every endpoint of this store, live; with it: the store of models:/ references (default: $MLSWEEP_STORE or ./mlruns)',
     )
     .option('--key <key>', 'with --model: callers must send Authorization: Bearer KEY')
+    .option(
+      '--max-batch-rows <n>',
+      'most rows sent to a scoring thread in one message (requests arriving together are batched; 1 turns that off; default 1024)',
+      integerOption({ min: 1, max: 1_000_000 }),
+    )
     .option('--json', 'print {"url", "endpoints", "key"} as JSON on stdout once listening')
     .option(
       '--log-level <level>',
@@ -157,6 +163,7 @@ export function registerServe(program: Command): void {
         host: o.host,
         port: o.port,
         logger: { level: o.logLevel },
+        ...(o.maxBatchRows !== undefined ? { maxBatchRows: o.maxBatchRows } : {}),
       };
       let server: ScoringServer;
       let stopWatching = () => {};
