@@ -48,6 +48,7 @@ interface CreateOptions extends CommonOptions {
   metrics?: string[];
   constraints?: string[];
   loadIfExists?: boolean;
+  warmStart?: string[];
 }
 
 /**
@@ -103,6 +104,11 @@ export function registerStudy(program: Command): void {
       listOption,
     )
     .option('--load-if-exists', 'use the study of that name when it exists instead of refusing')
+    .option(
+      '--warm-start <IDS>',
+      'start from the completed trials of these sweeps or studies in the same store (comma-separated ids)',
+      listOption,
+    )
     .action(async (options: CreateOptions) => {
       const definition = createDefinition(options);
       if (options.store !== undefined && !isStoreUrl(options.store))
@@ -114,7 +120,9 @@ export function registerStudy(program: Command): void {
           ...definition,
           ...(options.seed !== undefined ? { seed: options.seed } : {}),
           ...(options.loadIfExists === true ? { loadIfExists: true } : {}),
+          ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
         });
+        for (const notice of s.notices) log(`notice: ${notice}`);
         const out = {
           study: s.name,
           id: s.id,

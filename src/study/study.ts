@@ -65,7 +65,7 @@ export interface CreateStudyOptions {
   /** Load the study of that name when it exists instead of refusing (default false). */
   readonly loadIfExists?: boolean;
   /**
-   * Ids of earlier sweeps or studies in the same store whose completed trials the sampler
+   * Ids of earlier sweeps (or names or ids of studies) in the same store whose completed trials the sampler
    * starts from (warm start; recorded, so every process that loads the study uses them).
    * Points outside the search space are left out, counted in `study.notices`.
    */
@@ -651,12 +651,10 @@ async function warmStartOf(
   } catch {
     constraints = []; // names only: the earlier trials' constraint values cannot be known
   }
-  return warmStartTrials(
-    { sweeps: definition.warmStart, store: location },
-    space,
-    definition.objectives,
-    constraints,
-  );
+  // A study may be named by its name; anything else is a sweep id (or a prefix of one).
+  const sweeps: string[] = [];
+  for (const ref of definition.warmStart) sweeps.push((await findStudy(location, ref, true))?.sweepId ?? ref);
+  return warmStartTrials({ sweeps, store: location }, space, definition.objectives, constraints);
 }
 
 /** The location a study option names; `owned` when the study opened it and must close it. */

@@ -92,6 +92,38 @@ describe('mlsweep study', () => {
     assert.equal((await study(dir, 'tell', 'shell', String(next.trialId), '-1,0.5')).code, 0);
     const best = JSON.parse((await study(dir, 'best', 'shell', '--json')).stdout) as Array<{ id: number }>;
     assert.deepEqual(best.map((b) => b.id).sort(), [0, 1]); // (-0.5, 0.75) and (-1, 0.5): neither dominates
+
+    // A new study warm started from this one (by name), over half the space.
+    const narrow = join(dir, 'narrow.yml');
+    writeFileSync(
+      narrow,
+      'x: { type: uniform, min_value: 0, max_value: 5 }\nk: { type: randint, upper: 1000 }\n',
+    );
+    const xs = [Number(asked.params['x']), Number(next.params['x'])];
+    const outside = xs.filter((x) => x < 0).length;
+    const warm = await study(
+      dir,
+      'create',
+      '--name',
+      'warm',
+      '--search-space',
+      narrow,
+      '--directions',
+      'minimize,maximize',
+      '--metrics',
+      'loss,acc',
+      '--warm-start',
+      'shell',
+    );
+    assert.equal(warm.code, 0, warm.stderr);
+    const id = (await Study.load({ store: dir, name: 'shell' })).id;
+    assert.equal(
+      warm.stderr.includes(
+        `notice: warm start: ${outside} of 2 trials of sweep ${id} lie outside the search space and were left out`,
+      ),
+      outside > 0,
+      warm.stderr,
+    );
   });
 
   it('processes asking at once get different trials, each sampled with the others in view; another process tells them', async () => {
