@@ -2,8 +2,8 @@
  * Exact hypervolume of a set of loss vectors (every objective minimised) with respect to
  * a reference point: the volume of the region that some point dominates and that
  * dominates the reference point. Points that do not strictly dominate the reference
- * point in every objective contribute nothing and are dropped first, as are dominated
- * points and duplicates.
+ * point in every objective contribute nothing and are dropped first; dominated points
+ * and duplicates add nothing.
  *
  * - 1 objective: the distance from the best point to the reference.
  * - 2 objectives: sort by f1 and sum the strips (O(n log n)).
@@ -42,10 +42,12 @@ export function hypervolume(points: readonly Point[], reference: Point): number 
     return true;
   });
   if (inside.length === 0 || m === 0) return 0;
-  return volume(nondominated(inside), reference);
+  // The 2-D and 3-D sweeps skip dominated points and duplicates themselves; WFG needs
+  // a non-dominated set (and its O(n²) filter would dominate the sweeps' cost).
+  return volume(m <= 3 ? inside : nondominated(inside), reference);
 }
 
-/** Hypervolume of a non-dominated set that lies strictly inside the reference box. */
+/** Hypervolume of points strictly inside the reference box (non-dominated when m >= 4). */
 function volume(points: readonly Point[], reference: Point): number {
   const m = reference.length;
   if (points.length === 0) return 0;
