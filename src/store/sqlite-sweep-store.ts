@@ -303,26 +303,55 @@ export class SqliteSweepStore implements SweepStore {
    * sweepStore.trials().filter((t) => t.status === 'completed').length;
    */
   trials(): StoredTrial[] {
-    return this.rows().map((row) => {
-      const metrics: Record<string, MetricPoint[]> = {};
-      for (const point of this.store.allMetrics(row.run_id)) {
-        (metrics[point.key] ??= []).push({ step: point.step, value: point.value });
-      }
-      return {
-        id: row.number,
-        params: JSON.parse(row.params_json) as ParamSet,
-        startedAt: new Date(row.start_time).toISOString(),
-        status: row.status,
-        metrics,
-        ...(row.value !== null ? { value: row.value } : {}),
-        ...(row.error !== null ? { error: row.error } : {}),
-        ...(row.end_time !== null ? { endedAt: new Date(row.end_time).toISOString() } : {}),
-        ...(row.output_json !== null ? { output: JSON.parse(row.output_json) as TrialOutput } : {}),
-        ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
-        ...(row.values_json !== null ? { values: numbersOf(row.values_json) } : {}),
-        ...(row.constraints_json !== null ? { constraints: numbersOf(row.constraints_json) } : {}),
-      };
-    });
+    // Every trial's metric points in one query (report order), not one query per trial.
+    const byRun = new Map<string, Record<string, MetricPoint[]>>();
+    const points = this.store
+      .sql(
+        `SELECT m.run_id, m.key, m.step, m.value FROM metrics m JOIN trials t ON t.run_id = m.run_id
+         WHERE t.sweep_run_id = ? ORDER BY m.rowid`,
+      )
+      .all(this.sweepRunId) as Array<{ run_id: string; key: string; step: number; value: number | null }>;
+    for (const p of points) {
+      let metrics = byRun.get(p.run_id);
+      if (metrics === undefined) byRun.set(p.run_id, (metrics = {}));
+      // SQLite keeps no NaN: a NaN metric is stored as NULL (as SqliteStore.allMetrics reads it).
+      (metrics[p.key] ??= []).push({ step: p.step, value: p.value ?? Number.NaN });
+    }
+    return this.rows().map((row) => this.storedTrial(row, byRun.get(row.run_id) ?? {}));
+  }
+
+  /**
+   * One trial as recorded, with its metric points, or undefined when the sweep has no such
+   * trial (a narrow read: what a study's report checks before it writes).
+   *
+   * @example
+   * sweepStore.trial(3)?.status; // 'running'
+   */
+  trial(id: number): StoredTrial | undefined {
+    const row = this.rows(id)[0];
+    if (row === undefined) return undefined;
+    const metrics: Record<string, MetricPoint[]> = {};
+    for (const point of this.store.allMetrics(row.run_id)) {
+      (metrics[point.key] ??= []).push({ step: point.step, value: point.value });
+    }
+    return this.storedTrial(row, metrics);
+  }
+
+  private storedTrial(row: TrialRow, metrics: Record<string, MetricPoint[]>): StoredTrial {
+    return {
+      id: row.number,
+      params: JSON.parse(row.params_json) as ParamSet,
+      startedAt: new Date(row.start_time).toISOString(),
+      status: row.status,
+      metrics,
+      ...(row.value !== null ? { value: row.value } : {}),
+      ...(row.error !== null ? { error: row.error } : {}),
+      ...(row.end_time !== null ? { endedAt: new Date(row.end_time).toISOString() } : {}),
+      ...(row.output_json !== null ? { output: JSON.parse(row.output_json) as TrialOutput } : {}),
+      ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+      ...(row.values_json !== null ? { values: numbersOf(row.values_json) } : {}),
+      ...(row.constraints_json !== null ? { constraints: numbersOf(row.constraints_json) } : {}),
+    };
   }
 
   /**
@@ -372,7 +401,7 @@ export class SqliteSweepStore implements SweepStore {
     return plan;
   }
 
-  private rows(): TrialRow[] {
+  private rows(number?: number): TrialRow[] {
     return this.store
       .sql(
         `SELECT t.run_id, t.number, t.params_json, t.status, t.value, t.error, t.output_json, t.retry_of,
@@ -380,9 +409,14 @@ export class SqliteSweepStore implements SweepStore {
          FROM trials t JOIN runs r ON r.run_id = t.run_id
            LEFT JOIN tags v ON v.run_id = t.run_id AND v.key = ?
            LEFT JOIN tags c ON c.run_id = t.run_id AND c.key = ?
-         WHERE t.sweep_run_id = ? ORDER BY t.number`,
+         WHERE t.sweep_run_id = ? ${number === undefined ? '' : 'AND t.number = ?'} ORDER BY t.number`,
       )
-      .all(TRIAL_VALUES_TAG, TRIAL_CONSTRAINTS_TAG, this.sweepRunId) as TrialRow[];
+      .all(
+        TRIAL_VALUES_TAG,
+        TRIAL_CONSTRAINTS_TAG,
+        this.sweepRunId,
+        ...(number === undefined ? [] : [number]),
+      ) as TrialRow[];
   }
 
   private runId(id: number): string {

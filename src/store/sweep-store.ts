@@ -41,6 +41,8 @@ export interface SweepReader {
   sweep(): Awaitable<SweepRecord>;
   /** Every trial, by number, with its metric points in report order. */
   trials(): Awaitable<readonly StoredTrial[]>;
+  /** One trial with its metric points, or undefined when there is no such trial. */
+  trial(id: number): Awaitable<StoredTrial | undefined>;
 }
 
 /**

@@ -416,7 +416,7 @@ export class Study {
         path: 'value',
       });
     }
-    const trial = (await this.store.trials()).find((t) => t.id === trialId);
+    const trial = await this.store.trial(trialId);
     if (trial === undefined) throw new UnknownTrialError(this.name, trialId);
     if (trial.status !== 'running') throw new TrialFinishedError(this.name, trialId, trial.status);
     await this.store.addMetric(trialId, this.objectives[0]!.primaryMetric, { step, value });
@@ -583,10 +583,7 @@ export class Study {
       }
       // A pruned trial's value is its last report, as in Optuna: the samplers see how far it got.
       const points =
-        intermediate ??
-        (trialId >= 0
-          ? ((await this.store.trials()).find((t) => t.id === trialId)?.metrics[names[0]!] ?? [])
-          : []);
+        intermediate ?? (trialId >= 0 ? ((await this.store.trial(trialId))?.metrics[names[0]!] ?? []) : []);
       const last = points[points.length - 1];
       return {
         status: 'early_terminated',

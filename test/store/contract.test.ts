@@ -196,6 +196,26 @@ for (const [name, make] of Object.entries(implementations)) {
       );
     });
 
+    it('trial(id) reads one trial as trials() does; undefined for an unknown one', async () => {
+      const store = await make();
+      const at = new Date().toISOString();
+      for (let id = 0; id < 3; id++) await store.startTrial(id, { x: id }, at);
+      await store.addMetric(1, 'loss', { step: 0, value: 2 });
+      await store.addMetric(1, 'loss', { step: 1, value: Number.NaN });
+      await store.addMetric(2, 'acc', { step: 0, value: 0.5 });
+      await store.endTrial(1, { status: 'completed', value: 2, values: [2, 3], endedAt: at });
+      const all = await store.trials();
+      assert.deepEqual(await store.trial(1), all[1]);
+      assert.deepEqual(all[1]!.metrics, {
+        loss: [
+          { step: 0, value: 2 },
+          { step: 1, value: Number.NaN },
+        ],
+      });
+      assert.deepEqual(all[2]!.metrics, { acc: [{ step: 0, value: 0.5 }] });
+      assert.equal(await store.trial(7), undefined);
+    });
+
     it('objectives of a multi-objective sweep read back, the first as its objective', async () => {
       const objectives = [objective, { goal: 'maximize', primaryMetric: 'acc' }] as const;
       const store =
