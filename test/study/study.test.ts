@@ -225,6 +225,33 @@ for (const [kind, store] of Object.entries(stores)) {
   });
 }
 
+describe('Study on a conditional search space', () => {
+  const conditional = {
+    lr: { type: 'uniform', min_value: 0, max_value: 1 },
+    model: {
+      type: 'choice',
+      values: [
+        { name: 'rf', depth: { type: 'randint', upper: 10 } },
+        { name: 'linear', c: { type: 'uniform', min_value: 0, max_value: 1 } },
+      ],
+    },
+  } as const;
+
+  it('asks points of the space, and completes a partial set that picks a branch with that branch', async () => {
+    const study = await Study.create({ searchSpace: conditional, objective: minimizeLoss, seed: 2 });
+    for (let i = 0; i < 5; i++) assert.ok(study.space.contains((await study.ask()).params));
+    await study.enqueue({ model: 1, 'model.c': 0.25 });
+    await study.enqueue({ model: 0 });
+    const linear = (await study.ask()).params;
+    assert.deepEqual([linear['model'], linear['model.name'], linear['model.c']], [1, 'linear', 0.25]);
+    assert.equal('model.depth' in linear, false);
+    const rf = (await study.ask()).params;
+    assert.deepEqual([rf['model'], rf['model.name']], [0, 'rf']);
+    assert.ok(Number.isInteger(rf['model.depth']));
+    assert.ok(study.space.contains(rf) && study.space.contains(linear));
+  });
+});
+
 describe('Study.load', () => {
   it('loads by name in the same folder and continues the same trials; refuses a second create of the name', async () => {
     const dir = tempDir('study-load');
