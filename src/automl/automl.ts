@@ -1,5 +1,7 @@
+import { ValidationError } from '../core/errors.ts';
 import { Budget } from './budget.ts';
 import { combineStep } from './combine-step.ts';
+import { latencyFront } from './pareto.ts';
 import { prepareStep } from './prepare-step.ts';
 import { refitStep } from './refit-step.ts';
 import { searchStep } from './search-step.ts';
@@ -23,6 +25,12 @@ import type { AutoMLOptions, AutoMLResult } from './types.ts';
  * result.leaderboard[0]; result.pipeline.save('model.json');
  */
 export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
+  if (options.secondObjective !== undefined && options.secondObjective !== 'prediction_latency') {
+    throw new ValidationError(
+      `secondObjective must be 'prediction_latency', got ${JSON.stringify(options.secondObjective)}`,
+      { path: 'secondObjective' },
+    );
+  }
   const budget = Budget.fromLimits(options.limits, options.signal);
   const prepared = await prepareStep(options, budget);
   const search = await searchStep(prepared, budget);
@@ -42,5 +50,14 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     notices: prepared.notices,
     validation: prepared.validation,
     durationSeconds: budget.elapsedSeconds(),
+    ...(options.secondObjective === 'prediction_latency'
+      ? {
+          paretoFront: latencyFront(
+            combined.leaderboard,
+            prepared.goal,
+            prepared.splits.reduce((n, s) => n + s.test.length, 0),
+          ),
+        }
+      : {}),
   };
 }

@@ -78,6 +78,11 @@ export interface AutoMLOptions {
   readonly featurization?: FeaturizerOptions;
   readonly backend?: BackendChoice;
   readonly seed?: number;
+  /**
+   * A second objective (an extension): `prediction_latency` adds to the result the Pareto
+   * front of the evaluated candidates by primary metric and prediction latency per row.
+   */
+  readonly secondObjective?: 'prediction_latency';
   /** Where every trial is recorded (e.g. the tracking module's SQLite store); default in memory. */
   readonly tracking?: SweepWriter;
   readonly onProgress?: (p: AutoMLProgress) => void;
@@ -107,6 +112,12 @@ export interface LeaderboardEntry {
   readonly predictSeconds: number;
 }
 
+/** A leaderboard entry on the Pareto front of score and latency (`secondObjective`). */
+export interface FrontEntry extends LeaderboardEntry {
+  /** Milliseconds per predicted row, measured while validating (all folds). */
+  readonly latencyMsPerRow: number;
+}
+
 /** What `automl()` returns. */
 export interface AutoMLResult {
   readonly task: Task;
@@ -128,4 +139,9 @@ export interface AutoMLResult {
   readonly notices: readonly string[];
   readonly validation: string;
   readonly durationSeconds: number;
+  /**
+   * With `secondObjective: 'prediction_latency'`: the leaderboard entries no other beats on
+   * both the primary metric and the latency per row, best score first.
+   */
+  readonly paretoFront?: readonly FrontEntry[];
 }
