@@ -4,7 +4,7 @@
 import type { StoredTrial, SweepRecord } from '../store/records.ts';
 import type { ResumePlan } from '../store/resume-plan.ts';
 import type { SweepReader } from '../store/sweep-store.ts';
-import { CONSTRAINTS_TAG, SAMPLER_TAG } from '../store/tags.ts';
+import { CONSTRAINTS_TAG, SAMPLER_TAG, STUDY_TAG } from '../store/tags.ts';
 import { multiObjectiveResult } from './pareto-result.ts';
 import { summarizeTrials } from './summary.ts';
 import type { SweepResult, SweepResume, TrialResult } from './types.ts';
@@ -68,7 +68,11 @@ export function recordedResult(record: SweepRecord, stored: readonly StoredTrial
     ...multiObjectiveResult(trials, record.objectives ?? [objective], recordedConstraints(record), undefined),
     sampler: record.tags[SAMPLER_TAG] ?? 'unrecorded',
     stopReason: record.stopReason ?? 'interrupted',
-    message: record.stopMessage ?? 'the sweep did not record its end (its process died)',
+    message:
+      record.stopMessage ??
+      (record.tags[STUDY_TAG] !== undefined
+        ? 'a study: its trials are asked and told from outside, and it stays open for more'
+        : 'the sweep did not record its end (its process died)'),
     trials,
     ...summarizeTrials(trials, objective.goal),
     startedAt: record.startedAt,

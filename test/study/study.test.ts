@@ -9,6 +9,7 @@ import { openSweepLocation } from '../../src/store/open-location.ts';
 import type { SweepLocation } from '../../src/store/sweep-store.ts';
 import { TrialFinishedError, UnknownTrialError, ValueCountError } from '../../src/study/errors.ts';
 import { type CreateStudyOptions, Study } from '../../src/study/study.ts';
+import { readSweepResult } from '../../src/sweep/recorded.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 const space = {
@@ -359,6 +360,33 @@ describe('Study.load', () => {
     );
     await assert.rejects(Study.load({ store: dir, name: 'c' }), /no study named 'c'/); // nothing recorded
     for (const st of [a, b, again]) await st.close();
+  });
+
+  it('a study reads back as a sweep result (what mlsweep report draws), open for more trials', async () => {
+    const dir = tempDir('study-report');
+    const s = await Study.create({
+      store: dir,
+      name: 'r',
+      searchSpace: space,
+      objectives: [minimizeLoss, { goal: 'maximize', primaryMetric: 'acc' }],
+      seed: 1,
+    });
+    for (const values of [
+      [1, 0.5],
+      [2, 0.9],
+      [3, 0.1],
+    ]) {
+      const { trialId } = await s.ask();
+      await s.tell(trialId, values);
+    }
+    const result = await readSweepResult(s.store);
+    assert.match(result.message, /a study: .* stays open for more/);
+    assert.deepEqual(
+      result.paretoFront?.map((t) => t.id),
+      [0, 1],
+    );
+    assert.deepEqual(result.trials[2]!.values, [3, 0.1]);
+    await s.close();
   });
 
   it('the same seed and history give the same suggestions in a loaded study', async () => {
