@@ -16,14 +16,13 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { ValidationError } from '../core/errors.ts';
 import { checkCredentials } from './auth.ts';
-import { Autoscaler, type AutoscaleTimer, intervalMeasure } from './autoscale.ts';
-import { DataCollector } from './data-collector.ts';
+import type { AutoscaleTimer } from './autoscale.ts';
 import { HttpError } from './errors.ts';
+import { checkConfig, type DeploymentState, Fleet } from './fleet.ts';
 import { type Frame, frameColumns, InputError } from './input.ts';
 import { ServeMetrics } from './metrics.ts';
-import { DeploymentRuntime } from './pool.ts';
+import type { DeploymentRuntime } from './pool.ts';
 import { azureFrame, DEPLOYMENT_HEADER, registerAzure } from './protocols/azure.ts';
 import {
   type LiveEndpoint,
@@ -38,7 +37,7 @@ import { registerOip } from './protocols/oip.ts';
 import { labelsOf, probaRecords } from './protocols/results.ts';
 import type { ModelSchema } from './schema.ts';
 import { chooseDeployment, mirrorTargets, type Random } from './traffic.ts';
-import type { ServeConfig, ServedDeployment, ServedEndpoint } from './types.ts';
+import type { ServeConfig, ServedEndpoint } from './types.ts';
 
 /** Paths (relative to an endpoint, and `/metrics`) that answer without credentials by default. */
 export const DEFAULT_OPEN_PATHS: readonly string[] = [
@@ -109,13 +108,7 @@ export interface ScoringServer {
   /** The Prometheus text of `GET /metrics`. */
   metricsText(): string;
   /** The endpoints served now with their deployments' requests in flight and utilization (for autoscaling). */
-  deployments(): Array<{
-    endpoint: string;
-    deployment: string;
-    inFlight: number;
-    utilization: number;
-    threads: number;
-  }>;
+  deployments(): DeploymentState[];
 }
 
 const VERSION = (() => {
@@ -137,39 +130,12 @@ function requestId(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** A deployment's key in the runtime table: endpoint and deployment. */
-function keyOf(endpoint: string, deployment: string): string {
-  return `${endpoint}\u0000${deployment}`;
-}
-
 function largestBody(config: ServeConfig): number {
   let most = 0;
   for (const e of config.endpoints) {
     for (const d of e.deployments) most = Math.max(most, d.spec.requestSettings.maxBodyBytes);
   }
   return most > 0 ? most : 100 * 1024 * 1024;
-}
-
-function checkConfig(config: ServeConfig): void {
-  const names = new Set<string>();
-  for (const e of config.endpoints) {
-    if (names.has(e.spec.name)) {
-      throw new ValidationError(`two endpoints are named '${e.spec.name}'`, { path: 'endpoints' });
-    }
-    names.add(e.spec.name);
-    const deployments = new Set(e.deployments.map((d) => d.spec.name));
-    for (const name of [...Object.keys(e.spec.traffic), ...Object.keys(e.spec.mirrorTraffic)]) {
-      if (
-        !deployments.has(name) &&
-        ((e.spec.traffic[name] ?? 0) > 0 || (e.spec.mirrorTraffic[name] ?? 0) > 0)
-      ) {
-        throw new ValidationError(
-          `endpoint '${e.spec.name}' sends traffic to '${name}', which is not one of its deployments (${[...deployments].join(', ') || 'none'})`,
-          { path: `endpoints.${e.spec.name}.traffic` },
-        );
-      }
-    }
-  }
 }
 
 /** A request's rows as the data collector writes them: `{columns, data}` when they came as rows. */
@@ -205,14 +171,10 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     options.authenticate ?? ((endpoint, authorization) => checkCredentials(endpoint, authorization, clock()));
   const openPaths = new Set(options.openPaths ?? DEFAULT_OPEN_PATHS);
   const metrics = new ServeMetrics();
-  const runtimes = new Map<string, DeploymentRuntime>();
-  let live = new Map<string, LiveEndpoint>();
   let closing = false;
   /** HTTP requests received and not yet answered, and who waits for none to be left. */
   let active = 0;
   let idle: (() => void) | undefined;
-  let applying: Promise<void> = Promise.resolve();
-  const retiring = new Set<Promise<void>>();
 
   const loggerOption = options.logger ?? {};
   const bodyLimit = largestBody(options.config);
@@ -228,200 +190,28 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     forceCloseConnections: 'idle',
   });
 
-  /** The data collector of each running deployment that has one. */
-  const collectors = new Map<DeploymentRuntime, DataCollector>();
-
-  async function startRuntime(endpoint: string, deployment: ServedDeployment): Promise<DeploymentRuntime> {
-    let runtime: DeploymentRuntime;
-    const scale = deployment.spec.scaleSettings;
-    // a scaled deployment starts at its instance_count, brought within [min, max]
-    const threads =
-      options.threads ??
-      (scale.type === 'target_utilization'
-        ? Math.min(scale.maxInstances, Math.max(scale.minInstances, deployment.spec.instanceCount))
-        : undefined);
-    try {
-      runtime = await DeploymentRuntime.start({
-        endpoint,
-        deployment,
-        ...(threads !== undefined ? { threads } : {}),
-        ...(options.maxBatchRows !== undefined ? { maxBatchRows: options.maxBatchRows } : {}),
-      });
-    } catch (error) {
-      throw new ValidationError(
-        `deployment '${deployment.spec.name}' of endpoint '${endpoint}' cannot start: ${(error as Error).message}`,
-        { path: `${endpoint}.${deployment.spec.name}`, cause: error },
-      );
-    }
-    const settings = deployment.spec.dataCollector;
-    if (settings && (settings.modelInputs || settings.modelOutputs)) {
-      try {
-        collectors.set(
-          runtime,
-          new DataCollector(settings, {
-            endpoint,
-            deployment: deployment.spec.name,
-            ...(options.dataCollectorRoot !== undefined ? { root: options.dataCollectorRoot } : {}),
-            onError: (error) =>
-              app.log.error({ err: error, endpoint, deployment: deployment.spec.name }, 'data collector'),
-          }),
-        );
-      } catch (error) {
-        await runtime.retire();
-        throw error;
-      }
-    }
-    return runtime;
-  }
-
-  /** Ends a deployment: what it holds finishes, then its threads and its data collector close. */
-  async function retire(runtime: DeploymentRuntime): Promise<void> {
-    await runtime.retire();
-    const collector = collectors.get(runtime);
-    collectors.delete(runtime);
-    await collector?.close();
-  }
-
-  /** The autoscaler of each `target_utilization` deployment, with the revision it scales. */
-  const scalers = new Map<string, { readonly revision: string; readonly scaler: Autoscaler }>();
-
-  /** Serializes changes of what is served (apply, resize): one at a time, in order. */
-  function serialize(work: () => Promise<void>): Promise<void> {
-    const next = applying.then(work);
-    applying = next.catch(() => {});
-    return next;
-  }
-
-  /** Replaces a deployment's pool by one of `threads` threads: loaded first, then switched, then the old one drains. */
-  function resize(key: string, threads: number): Promise<void> {
-    return serialize(async () => {
-      const old = runtimes.get(key);
-      if (!old || old.threads === threads || closing) return;
-      const fresh = await DeploymentRuntime.start({
-        endpoint: old.endpoint,
-        deployment: old.deployment,
-        threads,
-        ...(options.maxBatchRows !== undefined ? { maxBatchRows: options.maxBatchRows } : {}),
-      });
-      runtimes.set(key, fresh);
-      const collector = collectors.get(old);
-      if (collector) {
-        collectors.delete(old);
-        collectors.set(fresh, collector);
-      }
-      const endpoint = live.get(old.endpoint);
-      if (endpoint) {
-        const next = new Map(live);
-        next.set(old.endpoint, {
-          served: endpoint.served,
-          runtimes: new Map([...endpoint.runtimes].map(([name, r]) => [name, r === old ? fresh : r])),
-        });
-        live = next;
-      }
-      app.log.info(
-        { endpoint: old.endpoint, deployment: old.name, from: old.threads, to: threads },
-        'scaled',
-      );
-      retireLater(old);
-    });
-  }
-
-  /** Starts the autoscalers of new or changed scaled deployments, stops those of gone ones. */
-  function syncScalers(): void {
-    for (const [key, entry] of scalers) {
-      if (runtimes.get(key)?.revision !== entry.revision) {
-        entry.scaler.stop();
-        scalers.delete(key);
-      }
-    }
-    for (const [key, runtime] of runtimes) {
-      const settings = runtime.deployment.spec.scaleSettings;
-      if (settings.type !== 'target_utilization' || scalers.has(key) || options.threads !== undefined)
-        continue;
-      const scaler = new Autoscaler(settings, {
-        initial: runtime.threads,
-        measure: intervalMeasure(() => runtimes.get(key)?.busyMs ?? 0),
-        resize: (n) => resize(key, n),
-        ...(options.autoscaleTimer ? { timer: options.autoscaleTimer } : {}),
-        onError: (error) =>
-          app.log.error({ err: error, endpoint: runtime.endpoint, deployment: runtime.name }, 'autoscale'),
-      });
-      scaler.start();
-      scalers.set(key, { revision: runtime.revision, scaler });
-    }
-  }
-
-  /** Retires a replaced deployment in the background; close() waits for it. */
-  function retireLater(runtime: DeploymentRuntime): void {
-    const done = retire(runtime).catch((error: unknown) =>
-      app.log.error({ err: error }, 'a replaced deployment failed to end'),
-    );
-    retiring.add(done);
-    void done.finally(() => retiring.delete(done));
-  }
-
-  async function load(config: ServeConfig): Promise<void> {
-    checkConfig(config);
-    // load every new or changed deployment first; nothing switches until all are ready
-    const started = new Map<string, DeploymentRuntime>();
-    const wanted = new Map<string, DeploymentRuntime | Promise<DeploymentRuntime>>();
-    for (const e of config.endpoints) {
-      for (const d of e.deployments) {
-        const key = keyOf(e.spec.name, d.spec.name);
-        const current = runtimes.get(key);
-        wanted.set(
-          key,
-          current && current.revision === d.revision
-            ? current
-            : startRuntime(e.spec.name, d).then((r) => {
-                started.set(key, r);
-                return r;
-              }),
-        );
-      }
-    }
-    const settled = await Promise.allSettled(wanted.values());
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) {
-      await Promise.all([...started.values()].map(retire));
-      throw (failed as PromiseRejectedResult).reason;
-    }
-    const next = new Map<string, LiveEndpoint>();
-    const keys = [...wanted.keys()];
-    const values = settled.map((s) => (s as PromiseFulfilledResult<DeploymentRuntime>).value);
-    const replaced: DeploymentRuntime[] = [];
-    for (const [key, runtime] of runtimes) {
-      const i = keys.indexOf(key);
-      if (i < 0 || values[i] !== runtime) replaced.push(runtime);
-    }
-    runtimes.clear();
-    for (const [i, k] of keys.entries()) runtimes.set(k, values[i]!);
-    for (const e of config.endpoints) {
-      next.set(e.spec.name, {
-        served: e,
-        runtimes: new Map(
-          e.deployments.map((d) => [d.spec.name, runtimes.get(keyOf(e.spec.name, d.spec.name))!]),
-        ),
-      });
-    }
-    live = next;
-    for (const old of replaced) retireLater(old);
-    syncScalers();
-  }
+  const fleet = new Fleet({
+    log: app.log,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.maxBatchRows !== undefined ? { maxBatchRows: options.maxBatchRows } : {}),
+    ...(options.dataCollectorRoot !== undefined ? { dataCollectorRoot: options.dataCollectorRoot } : {}),
+    ...(options.autoscaleTimer !== undefined ? { autoscaleTimer: options.autoscaleTimer } : {}),
+  });
 
   function endpointOf(request: FastifyRequest): LiveEndpoint {
     const name = (request.params as { endpoint?: string }).endpoint;
     let endpoint: LiveEndpoint | undefined;
     if (name !== undefined) {
-      endpoint = live.get(name);
+      endpoint = fleet.live.get(name);
       if (!endpoint) {
         throw new HttpError(
           404,
-          `no endpoint named '${name}'; the endpoints are ${[...live.keys()].join(', ') || 'none'}`,
+          `no endpoint named '${name}'; the endpoints are ${[...fleet.live.keys()].join(', ') || 'none'}`,
           'E_SERVE_NOT_FOUND',
         );
       }
     } else {
+      const live = fleet.live;
       if (live.size !== 1) {
         throw new HttpError(
           404,
@@ -542,7 +332,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       const time = clock();
       const raw = await tracked(endpoint.served.spec.name, runtime, runtime.score(input));
       metrics.rowsScored(endpoint.served.spec.name, runtime.name, input.nRows);
-      collectors.get(runtime)?.collect({
+      fleet.collector(runtime)?.collect({
         requestId: request.id,
         time,
         inputs: collectedRows(frame, runtime.schema),
@@ -554,7 +344,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       try {
         const time = clock();
         const answer = await tracked(endpoint.served.spec.name, runtime, runtime.run(body));
-        collectors.get(runtime)?.collect({ requestId: request.id, time, inputs: body, outputs: answer });
+        fleet.collector(runtime)?.collect({ requestId: request.id, time, inputs: body, outputs: answer });
         return answer;
       } catch (error) {
         if (statusOf(error) === 500) {
@@ -650,7 +440,9 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     config: { protocol: 'metrics' as Protocol, path: '/metrics' } satisfies RouteConfig,
     handler: async (request, reply) => {
       if (!openPaths.has('/metrics')) {
-        const allowed = [...live.values()].some((e) => authenticate(e.served, request.headers.authorization));
+        const allowed = [...fleet.live.values()].some((e) =>
+          authenticate(e.served, request.headers.authorization),
+        );
         if (!allowed) {
           throw new HttpError(
             401,
@@ -667,7 +459,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     },
   });
 
-  await load(options.config);
+  await fleet.apply(options.config);
 
   return {
     app,
@@ -680,22 +472,16 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       return { host, port };
     },
     apply(config) {
-      return serialize(() => load(config));
+      return fleet.apply(config);
     },
     async close() {
       closing = true;
-      for (const { scaler } of scalers.values()) scaler.stop();
-      scalers.clear();
-      await applying;
+      await fleet.quiesce();
       // still listening while requests finish: new ones get 503 (and readiness fails), so a
       // load balancer moves away; then the port closes
       if (active > 0) {
-        const limit = Math.max(
-          0,
-          ...[...runtimes.values()].map((r) => r.deployment.spec.requestSettings.requestTimeoutMs),
-        );
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, limit + 1000);
+          const timer = setTimeout(resolve, fleet.longestTimeoutMs() + 1000);
           timer.unref();
           idle = () => {
             clearTimeout(timer);
@@ -704,20 +490,9 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
         });
       }
       await app.close();
-      await Promise.all([...retiring]);
-      await Promise.all([...runtimes.values()].map(retire));
-      runtimes.clear();
+      await fleet.close();
     },
     metricsText: () => metrics.text(),
-    deployments: () =>
-      [...live.values()].flatMap((e) =>
-        [...e.runtimes.values()].map((r) => ({
-          endpoint: e.served.spec.name,
-          deployment: r.name,
-          inFlight: r.inFlight,
-          utilization: r.utilization,
-          threads: r.threads,
-        })),
-      ),
+    deployments: () => fleet.deployments(),
   };
 }
