@@ -6,7 +6,7 @@ set -euo pipefail
 store=${1:-$(mktemp -d)}
 mlsweep() { node --import tsx src/cli/main.ts "$@"; }
 
-mlsweep study create --name shell-demo --search-space examples/study-space.yml \
+mlsweep study create --name shell-demo --search-space examples/spaces/study-space.yml \
   --direction minimize --metric loss --seed 1 --store "$store" >&2
 mlsweep study enqueue shell-demo --params '{"x": 2}' --store "$store" >&2
 for i in 1 2 3; do

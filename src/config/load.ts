@@ -75,11 +75,9 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
       `a sweep file is a mapping of keys (type, trial, search_space, ...), got ${show(doc.value)}`,
     );
   }
-  const raw: SweepDocument = check(
-    'objectives' in doc.value ? multiObjectiveSweepSchema : sweepSchema,
-    doc.value,
-    [],
-    doc,
+  const value: object = doc.value;
+  const raw: SweepDocument = withColumn(doc, () =>
+    check('objectives' in value ? multiObjectiveSweepSchema : sweepSchema, value, [], doc),
   );
   const notices: string[] = [];
   for (const [scope, keys] of Object.entries(AZURE_ONLY_KEYS)) {
@@ -129,6 +127,32 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
     earlyTermination: parseEarlyTermination(raw.early_termination, doc),
     notices,
   };
+}
+
+/**
+ * Runs a check, adding the column to a ConfigError about a value under the extensions'
+ * keys (`objectives`, `constraints`, `warm_start`) where the value is a scalar, so such
+ * errors name file, line and column.
+ */
+function withColumn<T>(doc: SourceDocument, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const key = error instanceof ConfigError ? error.keyPath : undefined;
+    if (!(error instanceof ConfigError) || key === undefined || error.column !== undefined) throw error;
+    if (!/^(objectives|constraints|warm_start)\b/.test(key)) throw error;
+    const at = doc.position(splitKeyPath(key));
+    if (at === undefined || at.line !== error.line) throw error;
+    const prefix = `${[error.file, `line ${error.line}`].filter((p) => p !== undefined).join(':')}: ${key}: `;
+    if (!error.message.startsWith(prefix)) throw error;
+    throw new ConfigError(error.message.slice(prefix.length), {
+      ...(error.file !== undefined ? { file: error.file } : {}),
+      line: at.line,
+      column: at.column,
+      keyPath: key,
+      cause: error.cause,
+    });
+  }
 }
 
 /** `objective`, or `objectives` (an extension): exactly one, no metric twice. */

@@ -104,7 +104,7 @@ constraints:
     );
     assert.throws(
       () => parseSweep(`${base}objectives:\n  - { primary_metric: a, goal: maximise }\n`, { file: 'o.yml' }),
-      /o\.yml:line 8: objectives\[0\]\.goal: /,
+      /o\.yml:line 8, column 32: objectives\[0\]\.goal: expected 'maximize' or 'minimize', got 'maximise'/,
     );
     assert.throws(
       () =>
@@ -121,7 +121,7 @@ constraints:
         parseSweep(`${base}objective: { primary_metric: a, goal: maximize }\nwarm_start: abc\n`, {
           file: 'w.yml',
         }),
-      /w\.yml:line 8: warm_start: /,
+      /w\.yml:line 8, column 13: warm_start: expected a list, got 'abc'/,
     );
   });
 

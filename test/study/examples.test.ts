@@ -37,12 +37,12 @@ describe('examples: studies and multi-objective sweeps', () => {
     assert.deepEqual([best.id, best.params.x, best.value], [0, 2, 0]);
   });
 
-  it('examples/multi-objective.yml and examples/study-space.yml load', async () => {
+  it('examples/multi-objective.yml and examples/spaces/study-space.yml load', async () => {
     const { loadSweepFile } = await import('../../src/config/load.ts');
     const { loadSearchSpaceFile } = await import('../../src/config/search-space-file.ts');
     assert.equal(loadSweepFile(join(root, 'examples/multi-objective.yml')).objectives?.length, 2);
     assert.deepEqual(
-      loadSearchSpaceFile(join(root, 'examples/study-space.yml')).parameters.map((p) => p.path),
+      loadSearchSpaceFile(join(root, 'examples/spaces/study-space.yml')).parameters.map((p) => p.path),
       ['x', 'units'],
     );
   });
