@@ -381,14 +381,18 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     active++;
+    // 'close' comes once the answer is sent or the caller went away (onResponse does not
+    // run for a request whose caller hung up, and a drain must not wait for it)
+    reply.raw.once('close', () => {
+      active--;
+      if (active === 0) idle?.();
+    });
     if (closing) {
       reply.header('connection', 'close');
       throw new HttpError(503, 'the server is shutting down', 'E_SERVE_CLOSING');
     }
   });
   app.addHook('onResponse', async (request, reply) => {
-    active--;
-    if (active === 0) idle?.();
     const config = request.routeOptions.config as unknown as Partial<RouteConfig> | undefined;
     if (!config?.protocol || config.protocol === 'metrics') return;
     const target = targetOf(request);

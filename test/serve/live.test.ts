@@ -4,6 +4,7 @@
 // requests finish while new ones get 503.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AutoMLPipeline } from '../../src/automl/pipeline.ts';
@@ -170,5 +171,43 @@ describe('close', () => {
     assert.deepEqual(finished.body.echo, 'finished');
     await closing;
     await assert.rejects(fetch(`${base}/ping`));
+  });
+
+  it('a caller that hung up does not hold the drain', async () => {
+    const model = saveModel(dir, 'classification', 'hangup.json');
+    const script = writeScript(dir, 'hangup.mjs');
+    const gate = join(dir, 'hangup-gate');
+    const spec = deploymentSpec({
+      name: 'blue',
+      endpointName: 'e',
+      model,
+      instanceCount: 1,
+      requestSettings: { requestTimeoutMs: 120_000 },
+    });
+    const server = await createServer({
+      config: config({ blue: 100 }, [servedDeployment(spec, model, script)]),
+      logger: false,
+      port: 0,
+    });
+    const { port } = await server.listen();
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/score',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('error', () => {});
+    req.end(JSON.stringify({ gate }));
+    await until(() => server.deployments()[0]!.inFlight === 1, 'the request in flight');
+    req.destroy();
+    writeFileSync(gate, '');
+    await until(() => server.deployments()[0]!.inFlight === 0, 'the scoring done');
+    // waiting for the hung-up request would take the 120 s timeout
+    const outcome = await Promise.race([
+      server.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(resolve, 10_000, 'still draining')),
+    ]);
+    assert.equal(outcome, 'closed');
   });
 });
