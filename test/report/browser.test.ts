@@ -9,6 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { renderReport } from '../../src/report/render.ts';
 import type { ReportInput } from '../../src/report/types.ts';
+import { RandomSampler } from '../../src/samplers/random.ts';
+import { searchSpace } from '../../src/space/parse.ts';
+import { sweep } from '../../src/sweep/engine.ts';
 import { sampleAutomlInput, sampleSweepInput } from './sample-inputs.ts';
 
 const CHROMIUM = process.env.MLSWEEP_CHROMIUM ?? '/usr/bin/chromium';
@@ -115,6 +118,49 @@ describe('HTML reports in a browser', { skip }, () => {
     for (const id of ['slice-0', 'slice-1', 'slice-2'])
       assert.deepEqual(byId[id]!.series, [{ type: 'scatter', points: completed }]);
     for (const c of charts)
+      assert.ok(c.inkedPixels > 2000, `chart ${c.id} drew nothing (${c.inkedPixels} pixels)`);
+  });
+
+  it('draws the Pareto front (scatter for two objectives, parallel coordinates for three) and the hypervolume', async () => {
+    const run = (m: number) =>
+      sweep({
+        sampler: new RandomSampler(
+          searchSpace({ x: { type: 'uniform', min_value: 0, max_value: 1 } }, 'search_space'),
+          { seed: 4 },
+        ),
+        objectives: Array.from({ length: m }, (_, j) => ({
+          goal: 'minimize' as const,
+          primaryMetric: `f${j}`,
+        })),
+        constraints: ['size <= 0.9'],
+        limits: { maxTotalTrials: 30, maxConcurrentTrials: 1 },
+        trial: (p) => {
+          const x = Number(p['x']);
+          const f = [x, 1 - Math.sqrt(x), (x - 0.5) ** 2];
+          return { ...Object.fromEntries(f.slice(0, m).map((v, j) => [`f${j}`, v])), size: x };
+        },
+      });
+    const two = await run(2);
+    const infeasible = two.trials.filter((t) => t.constraints![0]! > 0).length;
+    assert.ok(infeasible > 0, 'the sample has infeasible trials');
+    const { charts, errors, requests } = await open({ sweep: two }, 'pareto-2d');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, []);
+    const byId = Object.fromEntries(charts.map((c) => [c.id, c]));
+    assert.deepEqual(byId['pareto-front']!.series, [
+      { type: 'scatter', points: 30 - infeasible - two.paretoFront!.length },
+      { type: 'scatter', points: infeasible },
+      { type: 'line', points: two.paretoFront!.length },
+    ]);
+    assert.deepEqual(byId.hypervolume!.series, [{ type: 'line', points: 30 }]);
+    const three = await open({ sweep: await run(3) }, 'pareto-3d');
+    assert.deepEqual(three.errors, []);
+    const parallel = three.charts.find((c) => c.id === 'pareto-front')!;
+    assert.deepEqual(
+      parallel.series.map((s) => s.type),
+      ['parallel', 'parallel'],
+    );
+    for (const c of [...charts, ...three.charts])
       assert.ok(c.inkedPixels > 2000, `chart ${c.id} drew nothing (${c.inkedPixels} pixels)`);
   });
 
