@@ -405,13 +405,16 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
     const code = (error as FastifyError).code;
-    const message =
-      code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+    // an unexpected failure is logged whole and answered without its details (paths, internals)
+    const unexpected = status >= 500 && !(error instanceof HttpError);
+    if (unexpected) request.log.error({ err: error }, 'request failed');
+    const message = unexpected
+      ? 'the request failed inside the server; its error is in the server log (look for this request id)'
+      : code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? `the body is larger than ${bodyLimit} bytes (request_settings.max_body_bytes)`
         : error instanceof Error
           ? error.message
           : String(error);
-    if (status >= 500 && !(error instanceof HttpError)) request.log.error({ err: error }, 'request failed');
     if (error instanceof HttpError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
     const protocol = (request.routeOptions.config as unknown as Partial<RouteConfig> | undefined)?.protocol;
     const where =
