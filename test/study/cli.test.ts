@@ -151,7 +151,19 @@ describe('mlsweep study', () => {
     await Promise.all(
       asked.map((a) => processOf(dir, 'race', 'tell', String(a.trialId), String(a.params['x']! ** 2))),
     );
-    const trials = await s.trials();
+    // Two processes telling the same trial at once: one ends it, the other is refused.
+    const extra = await s.ask();
+    const told = await Promise.allSettled([
+      processOf(dir, 'race', 'tell', String(extra.trialId), '1'),
+      processOf(dir, 'race', 'tell', String(extra.trialId), '2'),
+    ]);
+    assert.deepEqual(told.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const refused = told.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.match(
+      String((refused.reason as { stderr: string }).stderr),
+      /TrialFinishedError|has already ended \(completed\)/,
+    );
+    const trials = (await s.trials()).filter((t) => t.id !== extra.trialId);
     assert.deepEqual(
       trials.map((t) => [t.state, t.value]),
       asked.sort((a, b) => a.trialId - b.trialId).map((a) => ['completed', a.params['x']! ** 2]),

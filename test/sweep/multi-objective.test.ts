@@ -126,6 +126,19 @@ describe('multi-objective sweeps', () => {
     );
   });
 
+  it('one objective with a constraint: the best is the best feasible trial', async () => {
+    const result = await sweep({
+      sampler: listSampler(sets),
+      objective: { goal: 'minimize', primaryMetric: 'a' },
+      constraints: ['size <= 50'],
+      limits: { maxTotalTrials: 4, maxConcurrentTrials: 1 },
+      trial: report,
+    });
+    assert.equal(result.best?.id, 1); // trial 0 has a = 0 but size 80
+    assert.equal(result.paretoFront, undefined);
+    assert.deepEqual(result.constraints, ['size <= 50']);
+  });
+
   it('objective and objectives together, or a metric twice, are refused', () => {
     assert.throws(
       () => sweep({ sampler: listSampler([]), objective: two[0], objectives: two, trial: report }),
