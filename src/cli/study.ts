@@ -120,7 +120,9 @@ export function registerStudy(program: Command): void {
           ...definition,
           ...(options.seed !== undefined ? { seed: options.seed } : {}),
           ...(options.loadIfExists === true ? { loadIfExists: true } : {}),
-          ...(options.warmStart !== undefined ? { warmStart: options.warmStart } : {}),
+          ...(options.warmStart !== undefined || definition.warmStart !== undefined
+            ? { warmStart: [...new Set([...(definition.warmStart ?? []), ...(options.warmStart ?? [])])] }
+            : {}),
         });
         for (const notice of s.notices) log(`notice: ${notice}`);
         const out = {
@@ -318,6 +320,7 @@ function createDefinition(options: CreateOptions): {
   objectives: Objective[];
   constraints?: string[];
   policy?: PolicySpec;
+  warmStart?: string[];
 } {
   const given = [options.searchSpace !== undefined, options.file !== undefined];
   if (given[0] === given[1]) {
@@ -344,6 +347,7 @@ function createDefinition(options: CreateOptions): {
         ? { constraints: options.constraints ?? spec.constraints!.map((c) => c.text) }
         : {}),
       ...(spec.earlyTermination !== undefined ? { policy: spec.earlyTermination as PolicySpec } : {}),
+      ...(spec.warmStart !== undefined ? { warmStart: [...spec.warmStart] } : {}),
     };
   }
   if (options.direction !== undefined && options.directions !== undefined) {

@@ -47,9 +47,12 @@ const KILL_WIND_DOWN_MS = 2000;
 
 /**
  * `mlsweep sweep <sweep.yml> [--json] [--max-total-trials N] [--max-concurrent-trials N]
- * [--seed S] [--output-dir DIR]`: runs a sweep file. A live progress line on a terminal,
- * one log line per ended trial otherwise, and a summary of the best trials; with --json
+ * [--seed S] [--output-dir DIR] [--warm-start IDS]`: runs a sweep file. A live progress line
+ * on a terminal, one log line per ended trial otherwise, and a summary of the best trials (of
+ * a multi-objective file, the Pareto front as a table with its hypervolume); with --json
  * the SweepResult as one document on stdout. Exit code 0 when at least one trial completed.
+ * `--warm-start` (and the file's `warm_start`) read the earlier sweeps before this one is
+ * recorded: their completed trials are the sampler's prior observations.
  *
  * SIGINT (Ctrl-C), SIGTERM and SIGHUP interrupt it: the running trials' process groups get
  * SIGTERM, then SIGKILL after --termination-grace; the results so far are printed (and the

@@ -3,7 +3,7 @@
 // at once must each get their own trial.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -222,5 +222,12 @@ describe('mlsweep study', () => {
       study(dir, 'tell', 'mo', '0', '0.8,2', '--constraints', '-10'),
     );
     assert.equal(told.code, 0, told.stderr);
+    // The file's warm_start is the study's: an unknown sweep stops create before anything is recorded.
+    const warmFile = join(dir, 'warm.yml');
+    writeFileSync(warmFile, `${readFileSync(file, 'utf8')}\nwarm_start: [nosuchsweep]\n`);
+    const refused = await study(dir, 'create', '--name', 'warm', '-f', warmFile);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /^mlsweep: .*nosuchsweep/m);
+    assert.equal((await study(dir, 'ask', 'warm')).code, 2);
   });
 });
