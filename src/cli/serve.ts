@@ -25,6 +25,7 @@ interface ServeCliOptions {
   json?: boolean;
   logLevel: string;
   maxBatchRows?: number;
+  acceptUnknownCategories?: boolean;
 }
 
 /** Hosts that only this machine can reach: served without a key unless one is given. */
@@ -142,6 +143,10 @@ export function registerServe(program: Command): void {
       'most rows sent to a scoring thread in one message (requests arriving together are batched; 1 turns that off; default 1024)',
       integerOption({ min: 1, max: 1_000_000 }),
     )
+    .option(
+      '--accept-unknown-categories',
+      'score a category the model never saw as the featurizer encodes unseen levels (default: 400 naming it)',
+    )
     .option('--json', 'print {"url", "endpoints", "key"} as JSON on stdout once listening')
     .option(
       '--log-level <level>',
@@ -164,6 +169,7 @@ export function registerServe(program: Command): void {
         port: o.port,
         logger: { level: o.logLevel },
         ...(o.maxBatchRows !== undefined ? { maxBatchRows: o.maxBatchRows } : {}),
+        ...(o.acceptUnknownCategories ? { unknownCategories: 'accept' as const } : {}),
       };
       let server: ScoringServer;
       let stopWatching = () => {};

@@ -82,6 +82,31 @@ const KIND_WORDS: Record<string, string> = {
   text: 'a string',
 };
 
+/** The known levels of each schema column, built once per column, not once per request. */
+const levels = new WeakMap<SchemaColumn, ReadonlySet<string>>();
+
+function levelsOf(column: SchemaColumn): ReadonlySet<string> | undefined {
+  if (column.categories === undefined) return undefined;
+  let known = levels.get(column);
+  if (known === undefined) {
+    known = new Set(column.categories);
+    levels.set(column, known);
+  }
+  return known;
+}
+
+/**
+ * The schema with no category checks: unseen levels then reach the featurizer, which
+ * encodes them as it does any level it never saw (all-zero one-hot, zero frequency, the
+ * target prior).
+ *
+ * @example
+ * frameColumns(frame, acceptingUnknownCategories(schema));
+ */
+export function acceptingUnknownCategories(schema: ModelSchema): ModelSchema {
+  return { ...schema, inputs: schema.inputs.map(({ name, kind }) => ({ name, kind })) };
+}
+
 /** Fills `out` from `cell(row)` for every row, checking each against the column's kind. */
 function fillColumn(column: SchemaColumn, n: number, cell: (row: number) => unknown): InputColumnValues {
   if (NUMERIC_KINDS.has(column.kind)) {
@@ -99,7 +124,7 @@ function fillColumn(column: SchemaColumn, n: number, cell: (row: number) => unkn
     }
     return out;
   }
-  const known = column.categories ? new Set(column.categories) : undefined;
+  const known = levelsOf(column);
   const out = new Array<string | null>(n);
   for (let r = 0; r < n; r++) {
     const raw = cell(r);

@@ -20,7 +20,7 @@ import { checkCredentials } from './auth.ts';
 import type { AutoscaleTimer } from './autoscale.ts';
 import { HttpError } from './errors.ts';
 import { checkConfig, type DeploymentState, Fleet } from './fleet.ts';
-import { type Frame, frameColumns, InputError } from './input.ts';
+import { acceptingUnknownCategories, type Frame, frameColumns, InputError } from './input.ts';
 import { ServeMetrics } from './metrics.ts';
 import type { DeploymentRuntime } from './pool.ts';
 import { azureFrame, DEPLOYMENT_HEADER, registerAzure } from './protocols/azure.ts';
@@ -81,6 +81,12 @@ export interface ServerOptions {
    * their inputs and outputs (the store's `datastores/workspaceblobstore/modelDataCollector`).
    */
   readonly dataCollectorRoot?: string;
+  /**
+   * A category a model never saw: `reject` answers 400 naming it (default); `accept`
+   * scores it as the featurizer encodes unseen levels (all-zero one-hot, zero frequency,
+   * the target prior).
+   */
+  readonly unknownCategories?: 'reject' | 'accept';
   /** The timer of the autoscalers of `target_utilization` deployments (default: setInterval). */
   readonly autoscaleTimer?: AutoscaleTimer;
 }
@@ -291,13 +297,22 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     }
   }
 
+  /** Each model's schema without category checks (unknownCategories: 'accept'). */
+  const accepting = new WeakMap<ModelSchema, ModelSchema>();
+
   function checkedInput(runtime: DeploymentRuntime, frame: Frame, proba: boolean) {
     if (proba && runtime.schema.task !== 'classification') {
       throw new InputError(
         `deployment '${runtime.name}' is a regression model: it has no class probabilities`,
       );
     }
-    return frameColumns(frame, runtime.schema);
+    if (options.unknownCategories !== 'accept') return frameColumns(frame, runtime.schema);
+    let loose = accepting.get(runtime.schema);
+    if (loose === undefined) {
+      loose = acceptingUnknownCategories(runtime.schema);
+      accepting.set(runtime.schema, loose);
+    }
+    return frameColumns(frame, loose);
   }
 
   function mirror(endpoint: LiveEndpoint, serving: string, copy: MirrorCopy): void {

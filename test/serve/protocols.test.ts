@@ -146,6 +146,21 @@ describe('input checks: 400 naming the column and the row', () => {
     });
   }
 
+  it("unknownCategories: 'accept' scores an unseen level as the featurizer encodes it", async () => {
+    const { base: accepting } = await startServer({
+      config: singleModelConfig({ modelFile: classifier, name: 'loose' }),
+      unknownCategories: 'accept',
+    });
+    const r = await post(`${accepting}/score`, { data: [[0.9, 0.8, 'Rome']] });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.length, 1);
+    assert.equal(
+      (await post(`${accepting}/score`, { data: [[0.9, 'high', 'Rome']] })).status,
+      400,
+      'types still checked',
+    );
+  });
+
   it('null and missing cells are missing values (imputed), not errors', async () => {
     const r = await post(`${base}/score`, {
       data: [
