@@ -41,6 +41,7 @@ import type { ServeConfig, ServedEndpoint } from './types.ts';
 
 /** Paths (relative to an endpoint, and `/metrics`) that answer without credentials by default. */
 export const DEFAULT_OPEN_PATHS: readonly string[] = [
+  '/',
   '/ping',
   '/health',
   '/version',

@@ -253,6 +253,9 @@ describe('MLflow /invocations', () => {
     assert.equal((await get(`${base}/ping`)).status, 200);
     assert.equal((await get(`${base}/health`)).status, 200);
     assert.equal((await get(`${base}/endpoints/clf/ping`)).status, 200);
+    const root = await get(`${base}/`);
+    assert.deepEqual([root.status, root.body], [200, 'Healthy\n'], "Azure's liveness route");
+    assert.equal((await get(`${base}/endpoints/clf`)).status, 200);
     const version = await get(`${base}/version`);
     assert.match(String(version.body), /^\d+\.\d+\.\d+/);
     const wrong = await get(url());

@@ -5,7 +5,8 @@
  * `{"predictions": [...]}`. With `"params": {"predict_proba": true}` or
  * `?predict_proba=true`, each prediction is an object of class probabilities (what a
  * DataFrame of probabilities serializes to). `GET /ping` and `/health` answer 200 when
- * ready, `/version` the server's version. Errors are MLflow's
+ * ready, `/version` the server's version; `GET /` answers `Healthy` as Azure's inference
+ * server's liveness route does. Errors are MLflow's
  * `{"error_code": ..., "message": ...}`; another content type is 415.
  */
 import type { FastifyInstance } from 'fastify';
@@ -155,6 +156,13 @@ export function registerMlflow(app: FastifyInstance, context: ServeContext): voi
     return '\n';
   };
   addRoute(app, 'GET', '/ping', 'probe', health);
+  // Azure's inference server answers its liveness probe at the root
+  addRoute(app, 'GET', '/', 'probe', async (request, reply) => {
+    context.endpoint(request);
+    if (!context.ready()) throw new HttpError(503, 'the server is shutting down', 'E_SERVE_CLOSING');
+    reply.type('text/plain');
+    return 'Healthy\n';
+  });
   addRoute(app, 'GET', '/health', 'probe', health);
   addRoute(app, 'GET', '/version', 'probe', async (request, reply) => {
     context.endpoint(request);
