@@ -37,7 +37,12 @@ interface Pending {
 
 const WORKER_FILE = new URL(`./worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
 
-/** Scoring threads by default: one per core. */
+/**
+ * Scoring threads by default: one per core.
+ *
+ * @example
+ * defaultThreads(); // 2 on a 2-core machine
+ */
 export function defaultThreads(): number {
   return availableParallelism();
 }

@@ -55,7 +55,12 @@ export function schemaOf(pipeline: AutoMLPipeline): ModelSchema {
   };
 }
 
-/** How many numbers one row of raw predictions holds: one per class, or one value. */
+/**
+ * How many numbers one row of raw predictions holds: one per class, or one value.
+ *
+ * @example
+ * predictionWidth(schema); // 3 for a classifier of 3 classes, 1 for a regression
+ */
 export function predictionWidth(schema: ModelSchema): number {
   return schema.task === 'classification' ? schema.classes.length : 1;
 }

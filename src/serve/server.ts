@@ -152,7 +152,12 @@ function collectedRows(frame: Frame, schema: ModelSchema): unknown {
   return frame.kind === 'records' ? frame.records : frame.columns;
 }
 
-/** The HTTP status an error answers with. */
+/**
+ * The HTTP status an error answers with.
+ *
+ * @example
+ * statusOf(new InputError('row 0 ...')); // 400
+ */
 export function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   if (error instanceof InputError) return 400;

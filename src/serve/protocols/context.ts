@@ -80,7 +80,12 @@ export interface ServeContext {
   readonly version: string;
 }
 
-/** The routing target recorded on a request (for metrics). */
+/**
+ * The routing target recorded on a request (for metrics).
+ *
+ * @example
+ * targetOf(request).deployment = 'blue';
+ */
 export function targetOf(request: FastifyRequest): RequestTarget {
   const holder = request as FastifyRequest & { mlsweepTarget?: RequestTarget };
   holder.mlsweepTarget ??= {};

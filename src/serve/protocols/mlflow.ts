@@ -21,7 +21,12 @@ import { addRoute, type Handler } from './route.ts';
 
 const FORMATS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 
-/** MLflow's error code for an HTTP status (its `ErrorCode` names). */
+/**
+ * MLflow's error code for an HTTP status (its `ErrorCode` names).
+ *
+ * @example
+ * mlflowErrorCode(400); // 'BAD_REQUEST'
+ */
 export function mlflowErrorCode(status: number): string {
   switch (status) {
     case 400:

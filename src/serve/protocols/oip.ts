@@ -19,7 +19,12 @@ import type { LiveEndpoint, ServeContext } from './context.ts';
 import { isTrue, labelsOf } from './results.ts';
 import { addRoute, type Handler } from './route.ts';
 
-/** The OIP datatype of a column kind. */
+/**
+ * The OIP datatype of a column kind.
+ *
+ * @example
+ * tensorType('numeric'); // 'FP64'
+ */
 export function tensorType(kind: ColumnKind): string {
   if (kind === 'numeric') return 'FP64';
   if (kind === 'boolean') return 'BOOL';

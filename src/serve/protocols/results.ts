@@ -43,7 +43,12 @@ export function probaRecords(raw: Float64Array, schema: ModelSchema): Array<Reco
   return out;
 }
 
-/** Whether a query or params flag asks for something: true, "true", "1", "yes" (any case). */
+/**
+ * Whether a query or params flag asks for something: true, "true", "1", "yes" (any case).
+ *
+ * @example
+ * isTrue('True'); // true
+ */
 export function isTrue(value: unknown): boolean {
   if (value === true || value === 1) return true;
   return typeof value === 'string' && ['true', '1', 'yes'].includes(value.trim().toLowerCase());
