@@ -2,13 +2,14 @@
 // exit 2), `listening on http://HOST:PORT` on stderr when ready, a generated key beyond
 // loopback, and SIGTERM / SIGINT draining to exit 0.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EndpointStore } from '../../src/registry/endpoint-store.ts';
 import { parseDeploymentYaml, parseEndpointYaml } from '../../src/serve/endpoint-spec.ts';
 import { sqliteSkip } from '../helpers/sqlite.ts';
 import { assertOneLine, type RunningCli, runCli, startCli } from '../hostile/helpers.ts';
-import { post, saveModel, tempDir, until } from './helpers.ts';
+import { get, post, saveModel, tempDir, until, writeScript } from './helpers.ts';
 
 const dir = tempDir('cli');
 const model = saveModel(dir, 'classification');
@@ -118,6 +119,51 @@ describe('mlsweep serve', () => {
         return r.headers.get('azureml-model-deployment') === 'green';
       }, 'green serving after the store changed');
       cli.child.kill('SIGTERM');
+      const done = await cli.done;
+      assert.equal(done.code, 0, done.stderr);
+    } finally {
+      endpoints.close();
+    }
+  });
+
+  it('SIGTERM with a request in flight: new ones get 503, it finishes, then exit 0', {
+    skip: sqliteSkip,
+  }, async () => {
+    const storeDir = join(dir, 'mlruns-drain');
+    const code = join(dir, 'drain-code');
+    mkdirSync(code);
+    writeScript(code);
+    const gate = join(dir, 'drain-gate');
+    const endpoints = new EndpointStore({ dir: storeDir });
+    try {
+      endpoints.createOrUpdateEndpoint(parseEndpointYaml('name: slow\n').spec);
+      endpoints.createOrUpdateDeployment(
+        parseDeploymentYaml(
+          'name: blue\nendpoint_name: slow\nmodel: classification.json\ninstance_count: 1\ncode_configuration: {code: drain-code, scoring_script: score.mjs}\n',
+          { baseDir: dir },
+        ).spec,
+        { allTraffic: true },
+      );
+      const cli = startCli(['serve', '--store', storeDir, '--port', '0', '--log-level', 'warn']);
+      const url = await listening(cli);
+      const auth = { authorization: `Bearer ${endpoints.getCredentials('slow').primaryKey}` };
+      const inFlight = post(`${url}/score`, { gate, echo: 'done' }, auth);
+      // the in-flight gauge of /metrics says when the request is being scored
+      await until(
+        async () =>
+          /mlsweep_requests_in_flight\{endpoint="slow",deployment="blue"\} 1/.test(
+            (await get(`${url}/metrics`)).body,
+          ),
+        'the request in flight',
+      );
+      cli.child.kill('SIGTERM');
+      await until(() => cli.stderr().includes('stopping'), 'the drain');
+      const late = await post(`${url}/score`, { echo: 'late' }, auth);
+      assert.equal(late.status, 503);
+      writeFileSync(gate, '');
+      const finished = await inFlight;
+      assert.equal(finished.status, 200);
+      assert.equal(finished.body.echo, 'done');
       const done = await cli.done;
       assert.equal(done.code, 0, done.stderr);
     } finally {
