@@ -93,3 +93,18 @@ describe('token auth', () => {
     assert.match(expired.body.error, /wrong or expired/);
   });
 });
+
+describe('key rotation', () => {
+  it('apply with a regenerated key: the old one is refused and the new one accepted at once', async () => {
+    const { base, server } = await startServer({ config: config('key') });
+    assert.equal((await post(`${base}/score`, ROWS, bearer(credentials.primaryKey))).status, 200);
+    const rotated = config('key');
+    const endpoint = rotated.endpoints[0]!;
+    await server.apply({
+      endpoints: [{ ...endpoint, credentials: { ...credentials, primaryKey: 'primary-key-rotated' } }],
+    });
+    assert.equal((await post(`${base}/score`, ROWS, bearer(credentials.primaryKey))).status, 401);
+    assert.equal((await post(`${base}/score`, ROWS, bearer('primary-key-rotated'))).status, 200);
+    assert.equal((await post(`${base}/score`, ROWS, bearer(credentials.secondaryKey))).status, 200);
+  });
+});
