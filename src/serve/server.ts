@@ -16,6 +16,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { DEFAULT_MAX_BODY_BYTES } from '../registry/endpoint-types.ts';
 import { checkCredentials } from './auth.ts';
 import type { AutoscaleTimer } from './autoscale.ts';
 import { HttpError } from './errors.ts';
@@ -137,12 +138,18 @@ function requestId(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function largestBody(config: ServeConfig): number {
-  let most = 0;
+/**
+ * The body limit of the HTTP parser: the largest `max_body_bytes` of the first snapshot,
+ * and at least the default (100 MB), so that deployments applied later with up to the
+ * default need no restart. Each deployment's own limit is checked by Content-Length when
+ * the request is routed (413).
+ */
+function parserBodyLimit(config: ServeConfig): number {
+  let most = DEFAULT_MAX_BODY_BYTES;
   for (const e of config.endpoints) {
     for (const d of e.deployments) most = Math.max(most, d.spec.requestSettings.maxBodyBytes);
   }
-  return most > 0 ? most : 100 * 1024 * 1024;
+  return most;
 }
 
 /** A request's rows as the data collector writes them: `{columns, data}` when they came as rows. */
@@ -189,7 +196,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   let idle: (() => void) | undefined;
 
   const loggerOption = options.logger ?? {};
-  const bodyLimit = largestBody(options.config);
+  const bodyLimit = parserBodyLimit(options.config);
   const app = Fastify({
     logger:
       loggerOption === false
