@@ -115,6 +115,12 @@ function summaryHtml(input: ReportInput): string {
             `${sweep.paretoFront.length} trial${sweep.paretoFront.length === 1 ? '' : 's'}`,
           ] as const,
           [
+            'best trade-off',
+            sweep.bestTradeOff === undefined
+              ? '-'
+              : `trial ${sweep.bestTradeOff.trial.id} (${sweep.bestTradeOff.rule})`,
+          ] as const,
+          [
             'hypervolume',
             sweep.hypervolume === undefined
               ? 'none completed'

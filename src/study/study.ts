@@ -15,6 +15,7 @@ import { samplerFromSpec } from '../samplers/factory.ts';
 import { isFeasible } from '../samplers/multi-objective/constraints.ts';
 import { hypervolume as exactHypervolume } from '../samplers/multi-objective/hypervolume.ts';
 import { paretoFront } from '../samplers/multi-objective/pareto.ts';
+import { bestTradeOff, type TradeOffRule } from '../samplers/multi-objective/selection.ts';
 import type { Sampler } from '../samplers/types.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
@@ -493,6 +494,24 @@ export class Study {
     );
     const primary = this.objectives[0]!.primaryMetric;
     return stored.filter((t) => front.has(t.id)).map((t) => studyTrialOf(t, primary));
+  }
+
+  /**
+   * The Pareto front reduced to one trial by a named rule: `knee` (default: the front's
+   * point farthest below the line between its extremes), `ideal` (closest to the best
+   * value of every objective), or `weighted` (one weight per objective); undefined when the
+   * front is empty.
+   *
+   * @example
+   * await study.bestTradeOff({ rule: 'weighted', weights: [0.7, 0.3] });
+   */
+  async bestTradeOff(rule: TradeOffRule = { rule: 'knee' }): Promise<StudyTrial | undefined> {
+    const stored = await this.store.trials();
+    const history = samplerHistory(stored, this.objectives);
+    const front = paretoFront(history.trials, this.objectives).filter((t) => isFeasible(t.constraints));
+    const pick = bestTradeOff(front, this.objectives, rule);
+    const trial = pick === undefined ? undefined : stored.find((t) => t.id === pick.id);
+    return trial && studyTrialOf(trial, this.objectives[0]!.primaryMetric);
   }
 
   /**

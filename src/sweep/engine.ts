@@ -497,7 +497,13 @@ export class Sweep {
     const trials = this.replaced.length === 0 ? this.ended : byId([...this.ended, ...this.replaced]);
     return {
       objective: this.objective,
-      ...multiObjectiveResult(trials, this.objectives, this.constraints, this.options.hypervolumeReference),
+      ...multiObjectiveResult(
+        trials,
+        this.objectives,
+        this.constraints,
+        this.options.hypervolumeReference,
+        this.options.tradeOff,
+      ),
       ...(this.notices.length > 0 ? { notices: [...this.notices] } : {}),
       sampler: this.sampler.name,
       stopReason: end.reason,

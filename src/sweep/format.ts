@@ -125,6 +125,9 @@ export function paretoTable(result: SweepResult): string {
     `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'}`,
     textTable(header, rows),
   ];
+  if (result.bestTradeOff !== undefined) {
+    lines.push(`best trade-off (${result.bestTradeOff.rule}): trial ${result.bestTradeOff.trial.id}`);
+  }
   if (result.hypervolume !== undefined) {
     lines.push(
       `hypervolume ${formatValue(result.hypervolume.value)} (reference point ${result.hypervolume.reference.map(formatValue).join(', ')})`,

@@ -10,6 +10,7 @@ import type { FinishedTrial, Objective } from '../core/trial.ts';
 import { isFeasible } from '../samplers/multi-objective/constraints.ts';
 import { hypervolume } from '../samplers/multi-objective/hypervolume.ts';
 import { paretoFront } from '../samplers/multi-objective/pareto.ts';
+import { bestTradeOff, type TradeOffRule } from '../samplers/multi-objective/selection.ts';
 import type { ConstraintSpec } from './constraints.ts';
 import type { SweepResult, TrialResult } from './types.ts';
 
@@ -132,7 +133,8 @@ export function multiObjectiveResult(
   objectives: readonly Objective[],
   constraints: readonly ConstraintSpec[] | readonly string[],
   reference: readonly number[] | undefined,
-): Pick<SweepResult, 'objectives' | 'constraints' | 'paretoFront' | 'hypervolume'> {
+  rule: TradeOffRule = { rule: 'knee' },
+): Pick<SweepResult, 'objectives' | 'constraints' | 'paretoFront' | 'hypervolume' | 'bestTradeOff'> {
   const texts = constraints.map((c) => (typeof c === 'string' ? c : c.text));
   const withConstraints = texts.length > 0 ? { constraints: texts } : {};
   if (objectives.length < 2) return withConstraints;
@@ -143,10 +145,14 @@ export function multiObjectiveResult(
     );
   }
   const point = reference ?? referencePoint(trials, objectives);
+  const front = feasibleFront(trials, objectives);
+  // Chosen among the feasible front only: an infeasible trial is never the answer.
+  const pick = bestTradeOff(front, objectives, rule) as TrialResult | undefined;
   return {
     objectives,
     ...withConstraints,
-    paretoFront: feasibleFront(trials, objectives),
+    paretoFront: front,
+    ...(pick !== undefined ? { bestTradeOff: { rule: rule.rule, trial: pick } } : {}),
     ...(point !== undefined
       ? { hypervolume: { reference: point, value: frontHypervolume(trials, objectives, point) } }
       : {}),

@@ -7,6 +7,7 @@ import type {
   TrialStatus,
 } from '../core/trial.ts';
 import type { PolicySpec } from '../policies/types.ts';
+import type { TradeOffRule } from '../samplers/multi-objective/selection.ts';
 import type { SamplingSpec } from '../samplers/spec.ts';
 import type { Sampler } from '../samplers/types.ts';
 import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
@@ -124,6 +125,11 @@ export interface SweepOptions {
    * own terms (default: each objective's worst feasible value, a tenth of its range further).
    */
   readonly hypervolumeReference?: readonly number[];
+  /**
+   * Multi-objective: the rule that picks the result's `bestTradeOff` from the Pareto front:
+   * `knee` (default), `ideal`, or `weighted` with one weight per objective.
+   */
+  readonly tradeOff?: TradeOffRule;
   readonly limits?: SweepLimits;
   readonly earlyTermination?: PolicySpec;
   readonly trial: TrialFunction | ModuleTrial | CommandTrial | Runner;
@@ -191,6 +197,11 @@ export interface SweepResult {
   readonly paretoFront?: readonly TrialResult[];
   /** Multi-objective sweeps: the hypervolume of the front against a reference point (absent when no trial completed). */
   readonly hypervolume?: { readonly reference: readonly number[]; readonly value: number };
+  /**
+   * Multi-objective sweeps: the Pareto front reduced to one trial by a named rule (`knee`
+   * by default, see `tradeOff`); absent when the front is empty.
+   */
+  readonly bestTradeOff?: { readonly rule: TradeOffRule['rule']; readonly trial: TrialResult };
   /** Things the caller was told while the sweep ran (e.g. warm start trials left out). */
   readonly notices?: readonly string[];
   readonly sampler: string;

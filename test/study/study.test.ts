@@ -189,6 +189,9 @@ for (const [kind, store] of Object.entries(stores)) {
         (await study.bestTrials()).map((t) => t.id),
         [1, 2],
       );
+      assert.equal((await study.bestTradeOff({ rule: 'weighted', weights: [1, 0] }))?.id, 1);
+      assert.equal((await study.bestTradeOff({ rule: 'weighted', weights: [0, 1] }))?.id, 2);
+      assert.ok([1, 2].includes((await study.bestTradeOff())!.id));
       assert.equal(await study.hypervolume([5, 5]), 6 + 6 - 4); // (2,3) and (3,2) against (5,5): two 3x2 boxes overlapping 2x2
       const { trialId } = await study.ask();
       await assert.rejects(

@@ -61,6 +61,19 @@ describe('multi-objective sweeps', () => {
     );
     assert.deepEqual(result.hypervolume, { reference: [4, 4], value: 3 * 1 + 1 * 3 - 1 * 1 });
     assert.equal(result.best?.id, 1); // best feasible by the first objective
+    assert.ok([1, 2].includes(result.bestTradeOff!.trial.id));
+    assert.equal(result.bestTradeOff!.rule, 'knee');
+    const weighted = (weights: number[]) =>
+      sweep({
+        sampler: listSampler(sets),
+        objectives: two,
+        constraints: ['size <= 50'],
+        limits: { maxTotalTrials: 4, maxConcurrentTrials: 1 },
+        trial: report,
+        tradeOff: { rule: 'weighted', weights },
+      });
+    assert.equal((await weighted([1, 0])).bestTradeOff!.trial.id, 1); // never the infeasible trial 0
+    assert.equal((await weighted([0, 1])).bestTradeOff!.trial.id, 2);
     assert.deepEqual(result.constraints, ['size <= 50']);
     // What the store kept reads back as the same front.
     const read = await readSweepResult(store);
