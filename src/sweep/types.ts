@@ -114,8 +114,9 @@ export interface SweepOptions {
   readonly constraints?: readonly (string | ConstraintSpec)[];
   /**
    * Prior observations for the sampler (warm start): trials of earlier sweeps, as
-   * `warmStartTrials()` reads them, or the sweeps to read them from. Not run, not counted
-   * against the limits, not in the result; grid sampling ignores them.
+   * `warmStartTrials()` reads them (numbered below 0, so they never share an id with this
+   * sweep's trials), or the sweeps to read them from. Not run, not counted against the
+   * limits, not in the result; grid sampling ignores them.
    */
   readonly warmStart?: readonly FinishedTrial[] | WarmStartOptions;
   /** Told what the caller should know but need not stop for (warm start trials left out). */
