@@ -140,8 +140,18 @@ export class ServeMetrics {
     return map?.get(labelText(Object.entries(labels)));
   }
 
-  /** Every metric in the Prometheus text format 0.0.4. */
-  text(): string {
+  /**
+   * Every metric in the Prometheus text format 0.0.4, with the running deployments'
+   * scoring threads and utilization (read when asked, from `deployments`).
+   */
+  text(
+    deployments: ReadonlyArray<{
+      readonly endpoint: string;
+      readonly deployment: string;
+      readonly threads: number;
+      readonly utilization: number;
+    }> = [],
+  ): string {
     const out: string[] = [];
     const counter = (name: string, help: string, type: string, map: Map<string, number>) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -181,6 +191,21 @@ export class ServeMetrics {
       'Requests admitted to a deployment and not yet answered.',
       'gauge',
       this.inFlight,
+    );
+    const gauge = (name: string, help: string, value: (d: (typeof deployments)[number]) => number) => {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+      for (const d of deployments)
+        out.push(`${name}{${this.deploymentLabels(d.endpoint, d.deployment)}} ${number(value(d))}`);
+    };
+    gauge(
+      'mlsweep_deployment_threads',
+      'Scoring threads of a running deployment (its instances).',
+      (d) => d.threads,
+    );
+    gauge(
+      'mlsweep_deployment_utilization',
+      "Share of its threads' time a deployment spent scoring since its pool started, 0 to 1.",
+      (d) => d.utilization,
     );
     return `${out.join('\n')}\n`;
   }

@@ -490,7 +490,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
         }
       }
       reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return metrics.text();
+      return metrics.text(fleet.deployments());
     },
   });
 
@@ -527,7 +527,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       await app.close();
       await fleet.close();
     },
-    metricsText: () => metrics.text(),
+    metricsText: () => metrics.text(fleet.deployments()),
     deployments: () => fleet.deployments(),
   };
 }

@@ -388,5 +388,10 @@ describe('/metrics', () => {
     assert.match(text, /^mlsweep_rows_scored_total\{endpoint="clf",deployment="default"\} \d+$/m);
     assert.match(text, /^# TYPE mlsweep_mirror_requests_total counter$/m);
     assert.match(text, /^mlsweep_requests_in_flight\{endpoint="clf",deployment="default"\} 0$/m);
+    assert.match(text, /^mlsweep_deployment_threads\{endpoint="clf",deployment="default"\} 1$/m);
+    assert.match(
+      text,
+      /^mlsweep_deployment_utilization\{endpoint="clf",deployment="default"\} 0(\.\d+)?(e-\d+)?$/m,
+    );
   });
 });
