@@ -123,6 +123,7 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
     ...(raw.objectives !== undefined ? { objectives } : {}),
     ...(constraints.length > 0 ? { constraints } : {}),
     ...(raw.warm_start !== undefined && raw.warm_start.length > 0 ? { warmStart: raw.warm_start } : {}),
+    ...frontOptions(raw, objectives.length, doc),
     limits,
     earlyTermination: parseEarlyTermination(raw.early_termination, doc),
     notices,
@@ -140,7 +141,7 @@ function withColumn<T>(doc: SourceDocument, fn: () => T): T {
   } catch (error) {
     const key = error instanceof ConfigError ? error.keyPath : undefined;
     if (!(error instanceof ConfigError) || key === undefined || error.column !== undefined) throw error;
-    if (!/^(objectives|constraints|warm_start)\b/.test(key)) throw error;
+    if (!/^(objectives|constraints|warm_start|trade_off|hypervolume_reference)\b/.test(key)) throw error;
     const at = doc.position(splitKeyPath(key));
     if (at === undefined || at.line !== error.line) throw error;
     const prefix = `${[error.file, `line ${error.line}`].filter((p) => p !== undefined).join(':')}: ${key}: `;
@@ -153,6 +154,44 @@ function withColumn<T>(doc: SourceDocument, fn: () => T): T {
       cause: error.cause,
     });
   }
+}
+
+/** `trade_off` and `hypervolume_reference` (extensions): for several objectives, one number per objective. */
+function frontOptions(
+  raw: Pick<SweepDocument, 'trade_off' | 'hypervolume_reference'>,
+  m: number,
+  doc: SourceDocument,
+): Pick<SweepSpec, 'tradeOff' | 'hypervolumeReference'> {
+  for (const key of ['trade_off', 'hypervolume_reference'] as const) {
+    if (raw[key] !== undefined && m < 2) {
+      throw configError(doc, [key], 'applies to several objectives: give objectives, not objective');
+    }
+  }
+  const t = raw.trade_off;
+  if (typeof t === 'object' && t.weights.length !== m) {
+    throw configError(
+      doc,
+      ['trade_off', 'weights'],
+      `needs one weight per objective (${m}), got ${t.weights.length}`,
+    );
+  }
+  if (typeof t === 'object' && t.weights.every((w) => w === 0)) {
+    throw configError(doc, ['trade_off', 'weights'], 'the weights must not all be 0');
+  }
+  const r = raw.hypervolume_reference;
+  if (r !== undefined && r.length !== m) {
+    throw configError(
+      doc,
+      ['hypervolume_reference'],
+      `needs one coordinate per objective (${m}), got ${r.length}`,
+    );
+  }
+  return {
+    ...(t !== undefined
+      ? { tradeOff: typeof t === 'string' ? { rule: t } : { rule: 'weighted', weights: t.weights } }
+      : {}),
+    ...(r !== undefined ? { hypervolumeReference: r } : {}),
+  };
 }
 
 /** `objective`, or `objectives` (an extension): exactly one, no metric twice. */

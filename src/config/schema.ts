@@ -3,8 +3,9 @@
  * our extensions: `rule` and `seed` on every sampling form, `method` for Bayesian
  * sampling, the `asha` early termination policy, and three keys Azure does not have:
  * `objectives` (several objectives, instead of `objective`), `constraints`
- * (`["model_size_mb <= 50", ...]` on reported metrics) and `warm_start` (earlier sweeps'
- * ids whose completed trials the samplers start from). `sampling_algorithm` and
+ * (`["model_size_mb <= 50", ...]` on reported metrics), `warm_start` (earlier sweeps'
+ * ids whose completed trials the samplers start from), `trade_off` (the rule that picks
+ * the best trade-off of the Pareto front) and `hypervolume_reference`. `sampling_algorithm` and
  * `early_termination` are dispatched on their `type` by the loader, so a bad type gets
  * its own message; each variant is a strict object, so a misspelt key is reported.
  */
@@ -140,6 +141,15 @@ export const sweepSchema = z.strictObject({
   constraints: z.array(z.unknown()).optional(),
   /** Extension beyond Azure: ids of earlier sweeps to warm start from. */
   warm_start: z.array(z.string().min(1)).optional(),
+  /** Extension beyond Azure: the rule that picks the best trade-off of the Pareto front. */
+  trade_off: z
+    .union([
+      lower(['knee', 'ideal']),
+      z.strictObject({ rule: z.literal('weighted'), weights: z.array(z.number().min(0)).min(1) }),
+    ])
+    .optional(),
+  /** Extension beyond Azure: the hypervolume's reference point, one coordinate per objective. */
+  hypervolume_reference: z.array(z.number()).min(1).optional(),
   limits: limitsSchema.optional(),
   early_termination: z.unknown().optional(),
   ...azureOnly(AZURE_ONLY_KEYS[''] ?? []),

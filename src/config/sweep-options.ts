@@ -51,6 +51,8 @@ export function sweepOptionsFromSpec(spec: SweepSpec, overrides: SpecOverrides =
     sampler: samplerFromSpec({ searchSpace: spec.searchSpace, sampling: seeded }),
     ...(spec.objectives !== undefined ? { objectives: spec.objectives } : { objective: spec.objective }),
     ...(spec.constraints !== undefined ? { constraints: spec.constraints } : {}),
+    ...(spec.tradeOff !== undefined ? { tradeOff: spec.tradeOff } : {}),
+    ...(spec.hypervolumeReference !== undefined ? { hypervolumeReference: spec.hypervolumeReference } : {}),
     ...(warm.length > 0
       ? { warmStart: { sweeps: warm, ...(overrides.store !== undefined ? { store: overrides.store } : {}) } }
       : {}),

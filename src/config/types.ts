@@ -9,6 +9,7 @@
  */
 
 import type { Objective, ParamValue } from '../core/trial.ts';
+import type { TradeOffRule } from '../samplers/multi-objective/selection.ts';
 import type { SamplingSpec } from '../samplers/spec.ts';
 import type { SearchSpace } from '../space/types.ts';
 import type { ConstraintSpec } from '../sweep/constraints.ts';
@@ -100,6 +101,10 @@ export interface SweepSpec {
   readonly constraints?: readonly ConstraintSpec[];
   /** Extension beyond Azure: `warm_start`, the ids of the sweeps whose completed trials the samplers start from. */
   readonly warmStart?: readonly string[];
+  /** Extension beyond Azure: `trade_off`, the rule that picks the best trade-off of the front. */
+  readonly tradeOff?: TradeOffRule;
+  /** Extension beyond Azure: `hypervolume_reference`, one coordinate per objective. */
+  readonly hypervolumeReference?: readonly number[];
   readonly limits: LimitsSpec;
   readonly earlyTermination: EarlyTerminationSpec | undefined;
   /** Things accepted but not acted on locally (Azure-only keys...), one sentence each. */

@@ -46,6 +46,37 @@ warm_start: [abc123, def456]
     assert.deepEqual(options.warmStart, { sweeps: ['abc123', 'def456', 'x9'], store: '/tmp/store' });
   });
 
+  it('trade_off and hypervolume_reference: one number per objective, only with objectives', () => {
+    const two = `${base}objectives:\n  - { primary_metric: a, goal: maximize }\n  - { primary_metric: b, goal: minimize }\n`;
+    const spec = parseSweep(
+      `${two}trade_off: { rule: weighted, weights: [0.7, 0.3] }\nhypervolume_reference: [0, 10]\n`,
+    );
+    assert.deepEqual(spec.tradeOff, { rule: 'weighted', weights: [0.7, 0.3] });
+    assert.deepEqual(spec.hypervolumeReference, [0, 10]);
+    const options = sweepOptionsFromSpec(spec);
+    assert.deepEqual([options.tradeOff, options.hypervolumeReference], [spec.tradeOff, [0, 10]]);
+    assert.deepEqual(parseSweep(`${two}trade_off: Ideal\n`).tradeOff, { rule: 'ideal' });
+    assert.throws(
+      () => parseSweep(`${two}trade_off: { rule: weighted, weights: [1] }\n`, { file: 't.yml' }),
+      /t\.yml:line 10: trade_off\.weights: needs one weight per objective \(2\), got 1/,
+    );
+    assert.throws(
+      () => parseSweep(`${two}hypervolume_reference: [1, 2, 3]\n`, { file: 't.yml' }),
+      /t\.yml:line 10: hypervolume_reference: needs one coordinate per objective \(2\), got 3/,
+    );
+    assert.throws(
+      () =>
+        parseSweep(`${base}objective: { primary_metric: a, goal: maximize }\ntrade_off: knee\n`, {
+          file: 't.yml',
+        }),
+      /t\.yml:line 8: trade_off: applies to several objectives/,
+    );
+    assert.throws(
+      () => parseSweep(`${two}trade_off: elbow\n`, { file: 't.yml' }),
+      /t\.yml:line 10, column 12: trade_off: /,
+    );
+  });
+
   it('a single objective file is as before', () => {
     const spec = parseSweep(`${base}objective: { primary_metric: loss, goal: minimize }\n`);
     assert.equal(spec.objectives, undefined);
