@@ -6,11 +6,14 @@
  * to raw predictions, moved back without a copy) and `run` (a request body given to the
  * scoring module's `run`).
  */
+
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workerData } from 'node:worker_threads';
 import { move } from 'piscina';
-import { AutoMLPipeline } from '../automl/pipeline.ts';
+import { AutoMLPipeline, type SerializedPipeline } from '../automl/pipeline.ts';
+import { ConfigError } from '../core/errors.ts';
 import { type Column, Table } from '../data/table.ts';
 import { type ModelSchema, schemaOf } from './schema.ts';
 
@@ -76,8 +79,31 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * The pipeline of the model file, its estimators set to one native thread each where they
+ * had the default (every core): the pool's threads are the parallelism, and a kernel that
+ * starts threads of its own on every call would oversubscribe the cores and pay the start
+ * on every batch.
+ */
+function loadPipeline(file: string): AutoMLPipeline {
+  let json: SerializedPipeline;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as SerializedPipeline;
+  } catch (cause) {
+    throw new ConfigError(`cannot read the model file: ${(cause as Error).message}`, { file, cause });
+  }
+  const oneThread = (e: { params: Record<string, unknown> } | undefined) => {
+    if (e && typeof e.params === 'object' && e.params !== null && (e.params.nThreads ?? null) === null) {
+      e.params.nThreads = 1;
+    }
+  };
+  if (Array.isArray(json?.members)) for (const m of json.members) oneThread(m?.estimator);
+  oneThread(json?.stacker);
+  return AutoMLPipeline.fromJSON(json, file);
+}
+
 async function load(): Promise<Loaded> {
-  const pipeline = AutoMLPipeline.load(config.modelFile);
+  const pipeline = loadPipeline(config.modelFile);
   let script: ScoringModule | undefined;
   if (config.scoringScript !== undefined) {
     process.env.AZUREML_MODEL_DIR = config.modelDir;
