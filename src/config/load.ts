@@ -3,10 +3,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
 import { ConfigError, ValidationError } from '../core/errors.ts';
 import { DEFAULT_MAX_TOTAL_TRIALS, defaultCommandConcurrency } from '../core/limits.ts';
 import type { Objective } from '../core/trial.ts';
 import { GridSampler } from '../samplers/grid.ts';
+import type { TradeOffRule } from '../samplers/multi-objective/selection.ts';
 import { didYouMean } from '../space/nearest.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SearchSpace } from '../space/types.ts';
@@ -123,7 +125,7 @@ function specFromDocument(doc: SourceDocument, baseDir: string, file: string | u
     ...(raw.objectives !== undefined ? { objectives } : {}),
     ...(constraints.length > 0 ? { constraints } : {}),
     ...(raw.warm_start !== undefined && raw.warm_start.length > 0 ? { warmStart: raw.warm_start } : {}),
-    ...frontOptions(raw, objectives.length, doc),
+    ...withColumn(doc, () => frontOptions(raw, objectives.length, doc)),
     limits,
     earlyTermination: parseEarlyTermination(raw.early_termination, doc),
     notices,
@@ -156,6 +158,39 @@ function withColumn<T>(doc: SourceDocument, fn: () => T): T {
   }
 }
 
+const TRADE_OFF_HELP = 'knee, ideal, or { rule: weighted, weights: [...] }';
+
+/** `trade_off`: `knee`, `ideal` or `{ rule: weighted, weights }` with one weight (>= 0, not all 0) per objective. */
+function parseTradeOff(value: unknown, m: number, doc: SourceDocument): TradeOffRule | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') {
+    const rule = value.toLowerCase();
+    if (rule === 'knee' || rule === 'ideal') return { rule };
+    const hint = didYouMean(rule, ['knee', 'ideal', 'weighted']);
+    throw configError(
+      doc,
+      ['trade_off'],
+      `unknown rule ${show(value)};${hint || ` expected ${TRADE_OFF_HELP}`}`,
+    );
+  }
+  const v = check(weightedSchema, value, ['trade_off'], doc);
+  if (v.weights.length !== m) {
+    throw configError(
+      doc,
+      ['trade_off', 'weights'],
+      `needs one weight per objective (${m}), got ${v.weights.length}`,
+    );
+  }
+  if (v.weights.every((w) => w === 0))
+    throw configError(doc, ['trade_off', 'weights'], 'the weights must not all be 0');
+  return { rule: 'weighted', weights: v.weights };
+}
+
+const weightedSchema = z.strictObject({
+  rule: z.literal('weighted'),
+  weights: z.array(z.number().min(0)).min(1),
+});
+
 /** `trade_off` and `hypervolume_reference` (extensions): for several objectives, one number per objective. */
 function frontOptions(
   raw: Pick<SweepDocument, 'trade_off' | 'hypervolume_reference'>,
@@ -167,17 +202,7 @@ function frontOptions(
       throw configError(doc, [key], 'applies to several objectives: give objectives, not objective');
     }
   }
-  const t = raw.trade_off;
-  if (typeof t === 'object' && t.weights.length !== m) {
-    throw configError(
-      doc,
-      ['trade_off', 'weights'],
-      `needs one weight per objective (${m}), got ${t.weights.length}`,
-    );
-  }
-  if (typeof t === 'object' && t.weights.every((w) => w === 0)) {
-    throw configError(doc, ['trade_off', 'weights'], 'the weights must not all be 0');
-  }
+  const t = parseTradeOff(raw.trade_off, m, doc);
   const r = raw.hypervolume_reference;
   if (r !== undefined && r.length !== m) {
     throw configError(
@@ -187,9 +212,7 @@ function frontOptions(
     );
   }
   return {
-    ...(t !== undefined
-      ? { tradeOff: typeof t === 'string' ? { rule: t } : { rule: 'weighted', weights: t.weights } }
-      : {}),
+    ...(t !== undefined ? { tradeOff: t } : {}),
     ...(r !== undefined ? { hypervolumeReference: r } : {}),
   };
 }

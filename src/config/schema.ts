@@ -142,12 +142,7 @@ export const sweepSchema = z.strictObject({
   /** Extension beyond Azure: ids of earlier sweeps to warm start from. */
   warm_start: z.array(z.string().min(1)).optional(),
   /** Extension beyond Azure: the rule that picks the best trade-off of the Pareto front. */
-  trade_off: z
-    .union([
-      lower(['knee', 'ideal']),
-      z.strictObject({ rule: z.literal('weighted'), weights: z.array(z.number().min(0)).min(1) }),
-    ])
-    .optional(),
+  trade_off: z.unknown().optional(),
   /** Extension beyond Azure: the hypervolume's reference point, one coordinate per objective. */
   hypervolume_reference: z.array(z.number()).min(1).optional(),
   limits: limitsSchema.optional(),

@@ -69,11 +69,11 @@ warm_start: [abc123, def456]
         parseSweep(`${base}objective: { primary_metric: a, goal: maximize }\ntrade_off: knee\n`, {
           file: 't.yml',
         }),
-      /t\.yml:line 8: trade_off: applies to several objectives/,
+      /t\.yml:line 8, column 12: trade_off: applies to several objectives/,
     );
     assert.throws(
       () => parseSweep(`${two}trade_off: elbow\n`, { file: 't.yml' }),
-      /t\.yml:line 10, column 12: trade_off: /,
+      /t\.yml:line 10, column 12: trade_off: unknown rule 'elbow'; expected knee, ideal, or \{ rule: weighted/,
     );
   });
 
