@@ -170,8 +170,13 @@ void fitBinEdges(const double* data, int64_t nRows, const int32_t* rows, int64_t
   });
 }
 
+// Below this many cells a thread costs more to start (tens of microseconds) than the work.
+constexpr int64_t kMinCellsPerThread = 1 << 16;
+
 void applyBins(const double* data, int64_t nRows, BinEdgesView binning, uint8_t* out, int nThreads) {
-  parallelFor(binning.nCols, nThreads, [&](int c) {
+  const int64_t cells = nRows * binning.nCols;
+  const int threads = cells < kMinCellsPerThread ? 1 : nThreads;
+  parallelFor(binning.nCols, threads, [&](int c) {
     const double* col = data + static_cast<int64_t>(c) * nRows;
     uint8_t* dst = out + static_cast<int64_t>(c) * nRows;
     const double* edges = binning.edges + static_cast<int64_t>(c) * kMaxValueBins;

@@ -218,6 +218,45 @@ describe('histogram tree grower', () => {
     });
   }
 
+  test('native prediction follows a trees array that changes between calls (the prepared forest is read again)', {
+    skip: !nativeOk && 'native addon not built',
+  }, () => {
+    const data = dataset(6);
+    const weight = new Float64Array(data.nRows).fill(1);
+    const input = {
+      data,
+      target: data.grad,
+      weight,
+      params: { ...base, maxFeatures: 2 },
+      nTrees: 4,
+      seed: 5,
+      bootstrapSamples: data.nRows,
+      balancedSubsample: false,
+    };
+    const all = growForest('js', input, 1, null);
+    const trees = all.slice(0, 2);
+    const predict = (backend: 'js' | 'native') => {
+      const out = new Float64Array(data.nRows * 3);
+      predictTrees(
+        backend,
+        data.bins,
+        data.nRows,
+        data.nCols,
+        trees,
+        new Float64Array(trees.length).fill(1),
+        out,
+        1,
+      );
+      return out;
+    };
+    assert.deepEqual(predict('native'), predict('js'));
+    trees.push(all[2]!); // boosting appends a tree per round to the same array
+    assert.deepEqual(predict('native'), predict('js'));
+    trees[0] = all[3]!; // a tree replaced in place
+    assert.deepEqual(predict('native'), predict('js'));
+    assert.notDeepEqual(predict('native'), new Float64Array(data.nRows * 3));
+  });
+
   test("balanced_subsample weighs each draw's classes evenly", () => {
     const label = Int32Array.of(0, 0, 0, 1, 2);
     const counts = Int32Array.of(2, 1, 0, 1, 0);

@@ -43,7 +43,25 @@ export interface NativeAddon {
   growForestAsync(...args: AddonGrowForestArgs): Promise<TreeArrays[]>;
   /** Adds scales[t] times tree t's leaf values to `out` (nRows x nOut, row-major). */
   predictTrees(...args: PredictTreesArgs): void;
+  /**
+   * Reads and checks a forest once, for predictPrepared. The handle is valid only while the
+   * `trees` array it came from is alive and unchanged (it holds no reference to it).
+   */
+  prepareTrees(trees: readonly TreeArrays[], nCols: number): PreparedForestHandle;
+  /** predictTrees with a prepared forest: no per-call reading or checking of the nodes. */
+  predictPrepared(
+    forest: PreparedForestHandle,
+    bins: Uint8Array,
+    nRows: number,
+    nCols: number,
+    scales: Float64Array,
+    out: Float64Array,
+    nThreads: number,
+  ): void;
 }
+
+/** An opaque native handle to a forest read by prepareTrees. */
+export type PreparedForestHandle = { readonly __preparedForest: unique symbol };
 
 /**
  * Every function of {@link NativeAddon}, listed once more for the loader to check that a
@@ -66,6 +84,8 @@ export const NATIVE_FUNCTIONS: Readonly<Record<keyof NativeAddon, true>> = {
   growForest: true,
   growForestAsync: true,
   predictTrees: true,
+  prepareTrees: true,
+  predictPrepared: true,
 };
 
 export type AddonBinningArgs = [
