@@ -13,6 +13,7 @@ export {
   type AutoMLValidation,
   automl,
   evaluatePipeline,
+  type FrontEntry,
   type LeaderboardEntry,
   type PipelineMember,
   type PredictCsvOptions,
@@ -236,6 +237,13 @@ export {
   type ReportedHistory,
   type TruncationSelectionSpec,
 } from './policies/index.ts';
+// registry: online endpoints and their deployments, kept in the tracking store.
+export {
+  type DeploymentRecord,
+  type EndpointRecord,
+  EndpointStore,
+  type KeyType,
+} from './registry/endpoint-store.ts';
 export {
   ModelRegistry,
   type ModelSource,
@@ -276,7 +284,57 @@ export {
   samplerFromSpec,
   type TrialHistory,
 } from './samplers/index.ts';
+// samplers/multi-objective: NSGA-II and MOTPE, Pareto fronts, hypervolume, Deb's constraint rules.
+export {
+  bestTradeOff,
+  constrainedDominates,
+  crowdingDistance,
+  dominates,
+  hypervolume,
+  isFeasible,
+  lossesOf,
+  MOTPESampler,
+  type MOTPESamplerOptions,
+  NSGA2Sampler,
+  type NSGA2SamplerOptions,
+  nonDominatedSort,
+  paretoFront,
+  type SortOptions,
+  TRADE_OFF_RULES,
+  type TradeOffRule,
+  totalViolation,
+  tradeOffIndex,
+} from './samplers/multi-objective/index.ts';
 export type { SamplingSpec } from './samplers/spec.ts';
+// serve: the scoring server (Azure /score, MLflow /invocations, OIP v2), endpoint files,
+// credentials, data collection and packaging.
+export { type AccessToken, checkCredentials, DEFAULT_TOKEN_TTL_MS, issueToken } from './serve/auth.ts';
+export { loadServeConfig, type StoreWatch, type WatchOptions, watchStore } from './serve/catalog.ts';
+export {
+  type CollectedRecord,
+  type CollectionName,
+  DataCollector,
+  type DataCollectorOptions,
+  type DataCollectorStats,
+  partitionOf,
+} from './serve/data-collector.ts';
+export {
+  type DeploymentFile,
+  type EndpointFile,
+  parseDeploymentYaml,
+  parseEndpointYaml,
+  readDeploymentFile,
+  readEndpointFile,
+} from './serve/endpoint-spec.ts';
+export {
+  type PackageOptions,
+  type PackageResult,
+  packageEndpoint,
+} from './serve/package/package-endpoint.ts';
+export { createServer, DEFAULT_OPEN_PATHS, type ScoringServer, type ServerOptions } from './serve/server.ts';
+export { type SingleModelOptions, singleModelConfig } from './serve/single.ts';
+export { type StoreServer, type StoreServerOptions, serveStore } from './serve/store-server.ts';
+export type { ServeConfig, ServedDeployment, ServedEndpoint } from './serve/types.ts';
 // space: distributions and search spaces.
 export {
   choice,
@@ -316,7 +374,27 @@ export {
   type SweepWriter,
   type TrialEnd,
 } from './store/index.ts';
-export type { TrialOutput } from './store/records.ts';
+export type { ClaimChoice, ClaimedTrial, ClaimState, SettleOutcome, TrialOutput } from './store/records.ts';
+export type { TrialClaims } from './store/sweep-store.ts';
+// study: ask/tell from any process on a store, with the sweep engine's samplers and policies.
+export {
+  type AddTrialOptions,
+  type AskedTrial,
+  type CreateStudyOptions,
+  type LoadStudyOptions,
+  Study,
+  StudyExhaustedError,
+  type StudyStorage,
+  type StudyTrial,
+  type StudyTrialState,
+  type TellOutcome,
+  type TellResult,
+  TrialFinishedError,
+  UnknownTrialError,
+  ValueCountError,
+} from './study/index.ts';
+// sweep: constraints on reported metrics (constrained and multi-objective sweeps).
+export { type ConstraintSpec, parseConstraint } from './sweep/constraints.ts';
 // sweep: the sweep engine, its options, trials, runners and results.
 export {
   type CommandTrial,
@@ -339,6 +417,8 @@ export {
   type TrialReturn,
   trackSweep,
 } from './sweep/index.ts';
+// sweep: warm start, earlier sweeps' trials as prior observations.
+export { type WarmStart, type WarmStartOptions, warmStartTrials } from './sweep/warm-start.ts';
 // tracking, registry, store: experiments and runs, registered models, the sweep stores.
 export {
   type BatchOptions,
