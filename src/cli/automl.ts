@@ -41,6 +41,7 @@ interface AutoMLCliOptions {
   out: string;
   report?: string;
   json?: boolean;
+  secondObjective?: 'prediction_latency';
 }
 
 /**
@@ -161,6 +162,13 @@ function humanReport(r: AutoMLResult, test: Record<string, number> | undefined, 
     '',
     `best: ${r.best.model}, validation ${r.primaryMetric} ${fmt(r.best.score)}`,
   ];
+  if (r.paretoFront) {
+    lines.push('', `Pareto front (${r.primaryMetric} against prediction latency):`);
+    for (const e of r.paretoFront)
+      lines.push(
+        `  ${fmt(e.score).padEnd(12)}  ${e.latencyMsPerRow.toPrecision(3).padStart(9)} ms/row  ${e.model}`,
+      );
+  }
   if (test) {
     lines.push('', 'test metrics:');
     for (const [k, v] of Object.entries(test)) lines.push(`  ${k.padEnd(40)} ${fmt(v)}`);
@@ -203,6 +211,11 @@ export function registerAutoML(program: Command): void {
     .option('--no-ensemble', 'do not try ensemble selection or stacking')
     .option('--allowed-models <list>', 'comma-separated model names to try (only these)', listOption)
     .option('--blocked-models <list>', 'comma-separated model names not to try', listOption)
+    .option(
+      '--second-objective <name>',
+      'also rank pipelines by prediction_latency (ms per row): prints the Pareto front of score and latency',
+      choiceOption(['prediction_latency'] as const),
+    )
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed)')
     .option('--seed <n>', 'seed of every random choice (default 0)', integerOption())
     .option('--backend <name>', 'compute backend: auto, js, native, gpu', backendOption)
@@ -269,6 +282,7 @@ export function registerAutoML(program: Command): void {
           ...(allowedModels ? { allowedModels } : {}),
           ...(blockedModels ? { blockedModels } : {}),
           ensemble: o.ensemble,
+          ...(o.secondObjective ? { secondObjective: o.secondObjective } : {}),
           ...(seed !== undefined ? { seed } : {}),
           ...(o.backend ? { backend: o.backend } : {}),
           signal: controller.signal,
@@ -330,6 +344,7 @@ async function searchAndWrite(
       best: result.best,
       leaderboard: result.leaderboard,
       ...(testMetrics ? { testMetrics } : {}),
+      ...(result.paretoFront ? { paretoFront: result.paretoFront } : {}),
       featureImportances: result.featureImportances.slice(0, 30),
       notices: result.notices,
       model: o.out,

@@ -64,3 +64,42 @@ test('mlsweep automl --json prints one JSON document; mlsweep predict streams pr
   assert.equal(m.code, 2);
   assert.match(m.stderr, /lacks the columns 'malic_acid'/);
 });
+
+test('mlsweep automl --second-objective prediction_latency prints the front of score and latency', () => {
+  const r = mlsweep([
+    'automl',
+    '--train',
+    'datasets/iris.csv',
+    '--target',
+    'target',
+    '--max-trials',
+    '6',
+    '--allowed-models',
+    'DecisionTree,KNN',
+    '--no-ensemble',
+    '--second-objective',
+    'prediction_latency',
+    '--out',
+    join(dir, 'iris-front.json'),
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const front = JSON.parse(r.stdout).paretoFront as Array<{ score: number; latencyMsPerRow: number }>;
+  assert.ok(front.length >= 1);
+  // best score first; along the front a lower score must buy a lower latency
+  for (let i = 1; i < front.length; i++) {
+    assert.ok(front[i]!.score <= front[i - 1]!.score);
+    assert.ok(front[i]!.latencyMsPerRow < front[i - 1]!.latencyMsPerRow);
+  }
+  const bad = mlsweep([
+    'automl',
+    '--train',
+    'datasets/iris.csv',
+    '--target',
+    'target',
+    '--second-objective',
+    'size',
+  ]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /second-objective/);
+});
