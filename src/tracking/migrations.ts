@@ -163,6 +163,31 @@ const MIGRATIONS: readonly Migration[] = [
       INSERT INTO online_endpoints_generation (id, generation) VALUES (1, 0);
     `,
   },
+  {
+    version: 5,
+    name: 'MLflow lifecycle: deleted experiments and runs, dataset inputs',
+    sql: `
+      ALTER TABLE experiments ADD COLUMN lifecycle_stage TEXT NOT NULL DEFAULT 'active'
+        CHECK (lifecycle_stage IN ('active', 'deleted'));
+      ALTER TABLE experiments ADD COLUMN last_update_time INTEGER;
+      ALTER TABLE experiments ADD COLUMN deleted_time INTEGER;
+      ALTER TABLE runs ADD COLUMN lifecycle_stage TEXT NOT NULL DEFAULT 'active'
+        CHECK (lifecycle_stage IN ('active', 'deleted'));
+      ALTER TABLE runs ADD COLUMN deleted_time INTEGER;
+      CREATE TABLE run_inputs (
+        run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        source_type TEXT NOT NULL,
+        source TEXT NOT NULL,
+        schema TEXT,
+        profile TEXT,
+        tags_json TEXT NOT NULL DEFAULT '[]',
+        logged_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, name, digest)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
