@@ -23,6 +23,12 @@ import { type ResolvedLimits, resolveLimits, resolveRunner } from './options.ts'
 import { multiObjectiveResult } from './pareto-result.ts';
 import { resolveSampler } from './sampling.ts';
 import { summarizeTrials } from './summary.ts';
+import {
+  configuredTrackingUri,
+  type TrackedEvent,
+  type TrackingSession,
+  trackingEnvironment,
+} from './trial-tracking.ts';
 import type {
   RunContext,
   Runner,
@@ -92,6 +98,10 @@ export class Sweep {
   private stopping: { reason: StopReason; message: string } | undefined;
   private wake: (() => void) | undefined;
   private started = false;
+  /** The tracking server command trials log to (options.tracking), while the sweep runs. */
+  private tracking: TrackingSession | undefined;
+  /** Running trials by the id of the run they log into through the tracking server. */
+  private readonly trackedRuns = new Map<string, Live>();
 
   constructor(private readonly options: SweepOptions) {
     this.objectives = resolveObjectives(options);
@@ -145,6 +155,7 @@ export class Sweep {
     const onAbort = () => this.cancel();
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.options.signal?.aborted) this.cancel();
+    await this.startTracking();
     const warm = this.options.warmStart;
     if (warm !== undefined && !Array.isArray(warm)) {
       const read = await warmStartTrials(
@@ -187,6 +198,7 @@ export class Sweep {
       clearTimeout(sweepTimer);
       this.options.signal?.removeEventListener('abort', onAbort);
       await this.runner.close?.();
+      await this.tracking?.stop();
     }
     const end =
       this.stopping ??
@@ -200,6 +212,51 @@ export class Sweep {
     await Promise.all(this.writes);
     if (this.failure !== undefined) throw this.failure;
     return this.result(end, startedAt, t0);
+  }
+
+  /**
+   * Starts options.tracking for a sweep of command trials, unless the user configured a
+   * tracking server of their own (then trials log there, and the sweep reads printed lines).
+   */
+  private async startTracking(): Promise<void> {
+    const { tracking, trial } = this.options;
+    if (tracking === undefined || typeof trial !== 'object' || !('command' in trial)) return;
+    const configured = configuredTrackingUri(trial.environmentVariables);
+    if (configured !== undefined) {
+      this.notice(
+        `MLFLOW_TRACKING_URI is set (${configured.replace(/\/\/[^@/]*@/, '//')}): trials log there, and the sweep reads only their printed metric lines`,
+      );
+      return;
+    }
+    this.tracking = await tracking.start();
+    this.tracking.onLogged((event) => this.logged(event));
+  }
+
+  /** Metrics a trial logged through the tracking server: reported as if printed. */
+  private logged(event: TrackedEvent): void {
+    const live = this.trackedRuns.get(event.runId);
+    if (live === undefined || event.metrics === undefined) return;
+    const stored = this.tracking?.sharesStore === true;
+    for (const m of event.metrics) {
+      try {
+        this.report(live, m.key, m.value, m.step, true, stored);
+      } catch (error) {
+        // The server has stored the point; a value the sweep cannot use is the trial's problem.
+        this.notice(`trial ${live.id}: logged metric '${m.key}' not used: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Runs a trial, with its tracking run's environment when the sweep has a tracking server. */
+  private async runTracked(live: Live, ctx: RunContext): Promise<TrialReturn> {
+    const session = this.tracking!;
+    // The store must hold the trial's run before its process asks for it.
+    await Promise.all(this.writes);
+    const run = await session.runFor(live.id, live.params);
+    if (live.stopped) throw new TrialError(live.stopped.message, 'E_TRIAL_STOPPED');
+    this.trackedRuns.set(run.runId, live);
+    ctx.environment = trackingEnvironment(session.uri, run);
+    return this.runner.run(ctx);
   }
 
   /** Adds prior observations (warm start) to the sampler's view; grid sampling has no use for them. */
@@ -288,7 +345,7 @@ export class Sweep {
     };
     let run: Promise<TrialReturn>;
     try {
-      run = this.runner.run(ctx);
+      run = this.tracking ? this.runTracked(live, ctx) : this.runner.run(ctx);
     } catch (error) {
       run = Promise.reject(error);
     }
@@ -298,7 +355,15 @@ export class Sweep {
     );
   }
 
-  private report(live: Live, name: string, value: number, step: number | undefined, judge: boolean): void {
+  /** `stored`: the point is already in the store (logged through the tracking server). */
+  private report(
+    live: Live,
+    name: string,
+    value: number,
+    step: number | undefined,
+    judge: boolean,
+    stored = false,
+  ): void {
     if (live.ended || live.stopped) return;
     if (typeof name !== 'string' || name === '') {
       throw new ValidationError(
@@ -320,7 +385,7 @@ export class Sweep {
     const last = points[points.length - 1];
     const point = { step: step ?? (last ? last.step + 1 : 0), value };
     points.push(point);
-    this.write(() => this.store.addMetric(live.id, name, point));
+    if (!stored) this.write(() => this.store.addMetric(live.id, name, point));
     if (name !== this.objective.primaryMetric) return;
     if (!Number.isFinite(value)) {
       // NaN or an infinity is no value to rank or to judge by, and a run that diverged
@@ -388,6 +453,7 @@ export class Sweep {
       ...(live.output ? { output: live.output } : {}),
     };
     this.live.delete(live.id);
+    for (const [runId, tracked] of this.trackedRuns) if (tracked === live) this.trackedRuns.delete(runId);
     const at = this.pending.findIndex((p) => p.id === live.id);
     if (at !== -1) this.pending.splice(at, 1);
     insertById(this.ended, trial);

@@ -14,6 +14,7 @@ import type { SearchSpace, SearchSpaceDefinition } from '../space/types.ts';
 import type { TrialOutput } from '../store/records.ts';
 import type { SweepWriter } from '../store/sweep-store.ts';
 import type { ConstraintSpec } from './constraints.ts';
+import type { TrialTracking } from './trial-tracking.ts';
 import type { WarmStartOptions } from './warm-start.ts';
 
 /** What a trial function gets besides its parameters. */
@@ -65,6 +66,8 @@ export interface RunContext extends TrialContext {
   readonly killSignal: AbortSignal;
   /** Keeps a command's output with the trial, whatever its outcome. */
   keepOutput(output: TrialOutput): void;
+  /** Environment variables a command trial gets besides its own (MLFLOW_* of its run, see `tracking`). */
+  environment?: Readonly<Record<string, string>>;
 }
 
 /** Runs trials. `run` must settle soon after `ctx.signal` aborts; `close` frees pooled resources. */
@@ -145,6 +148,15 @@ export interface SweepOptions {
    * false never stops).
    */
   readonly failFast?: number | false;
+  /**
+   * Command trials that log with MLflow: started for the sweep's duration unless
+   * MLFLOW_TRACKING_URI is already set (in the trial's environment variables or this
+   * process's), it gives every command trial MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_ID and
+   * MLFLOW_RUN_ID (its own run), and the metrics it logs there reach the sweep like
+   * printed metric lines (the primary metric, its steps for early termination). The CLI
+   * passes the MLflow-compatible tracking server; ignored for function and module trials.
+   */
+  readonly tracking?: TrialTracking;
   /** Seconds between SIGTERM and SIGKILL (or worker termination) for a stopped trial (default 5). */
   readonly terminationGrace?: number;
   /** Continue a recorded sweep (see `trackSweep` and `SweepStore.resume()`), writing to the same store. */

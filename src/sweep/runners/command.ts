@@ -26,8 +26,9 @@ const MAX_INVALID = 20;
  * placeholders substituted (each value passed in an environment variable the command
  * refers to, never written into it: see substitute.ts), `code` as working directory
  * and the environment variables set, plus MLSWEEP_TRIAL_ID, MLSWEEP_PARAMS (the
- * parameters as JSON) and MLSWEEP_METRICS_FILE (a file it may append metrics lines
- * to). Metrics come from `##mlsweep {...}` lines on stdout and from that file (see
+ * parameters as JSON), MLSWEEP_METRICS_FILE (a file it may append metrics lines
+ * to) and the engine's `ctx.environment` (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_ID and
+ * MLFLOW_RUN_ID when the sweep has a tracking server). Metrics come from `##mlsweep {...}` lines on stdout and from that file (see
  * protocol.ts). Each trial's whole stdout and stderr go to `stdout.log` and
  * `stderr.log` in its folder, `outputDir/trial-N/`, or without outputDir
  * `<os temp>/mlsweep-trials-XXXXXX/trial-N/`, kept after the sweep (the result names
@@ -91,6 +92,7 @@ function runCommand(trial: CommandTrial, ctx: RunContext, dir: string, graceMs: 
     env: {
       ...process.env,
       ...trial.environmentVariables,
+      ...ctx.environment,
       ...env,
       MLSWEEP_TRIAL_ID: String(ctx.trialId),
       MLSWEEP_PARAMS: JSON.stringify(ctx.params),
