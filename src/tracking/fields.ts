@@ -44,6 +44,15 @@ const ATTRIBUTES: Readonly<Record<string, { sql: string; type: FieldType }>> = {
 const TABLES = { metric: 'latest_metrics', param: 'params', tag: 'tags' } as const;
 
 /**
+ * MLflow's system tags that mlsweep keeps as run columns: a filter on them reads the
+ * column, so runs that never had the tag written (mlsweep's own) match too.
+ */
+const TAG_COLUMNS: Readonly<Record<string, string>> = {
+  'mlflow.runName': 'r.name',
+  'mlflow.parentRunId': 'r.parent_run_id',
+};
+
+/**
  * Reads a field at `tokens[at]`: `metrics.NAME`, `params.NAME`, `tags.NAME` (a NAME may
  * hold dots, or be backquoted), `attributes.NAME` or a bare attribute (`status`,
  * `run_name`, `start_time`, ...).
@@ -97,6 +106,13 @@ export function readField(
   const key = parts.join('.');
   if (entity === 'attribute') return attribute({ ...token, text: key }, token, next, source, path);
   const table = TABLES[entity];
+  const column = entity === 'tag' ? TAG_COLUMNS[key] : undefined;
+  if (column !== undefined) {
+    return {
+      field: { label: token.text, sql: column, params: [], type: 'string', castable: true, token },
+      next,
+    };
+  }
   return {
     field: {
       label: token.text,

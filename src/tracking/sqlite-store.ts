@@ -5,17 +5,22 @@ import { ValidationError } from '../core/errors.ts';
 import { checkInteger } from '../core/limits.ts';
 import { copyArtifact, listFiles } from './artifacts.ts';
 import { type Db, describeSqliteError, openDatabase, type Statement } from './database.ts';
+import { compileExperimentFilter, compileExperimentOrderBy } from './experiment-filter.ts';
 import { compileFilter } from './filter.ts';
 import { migrate } from './migrations.ts';
 import { compileOrderBy } from './order-by.ts';
 import {
+  type DatasetInput,
   type Experiment,
+  type LifecycleStage,
   type MetricRecord,
   type ParamInput,
   RUN_STATUSES,
   type Run,
   type RunStatus,
+  type SearchExperimentsOptions,
   type SearchRunsOptions,
+  type ViewType,
 } from './types.ts';
 
 /** Where and how to open a store. */
@@ -47,6 +52,8 @@ interface RunRow {
   start_time: number;
   end_time: number | null;
   parent_run_id: string | null;
+  lifecycle_stage: LifecycleStage;
+  deleted_time: number | null;
 }
 
 interface ExperimentRow {
@@ -55,7 +62,27 @@ interface ExperimentRow {
   created_at: number;
   run_count: number;
   last_run_at: number | null;
+  lifecycle_stage: LifecycleStage;
+  last_update_time: number | null;
 }
+
+/** What {@link SqliteStore.updateRun} changes; absent fields are kept. */
+export interface RunUpdate {
+  readonly status?: RunStatus;
+  /** Milliseconds since the epoch. */
+  readonly endTime?: number;
+  readonly name?: string;
+}
+
+const VIEW_SQL: Readonly<Record<ViewType, string>> = {
+  active: "= 'active'",
+  deleted: "= 'deleted'",
+  all: 'IS NOT NULL',
+};
+
+const EXPERIMENT_COLUMNS = `e.experiment_id, e.name, e.created_at, e.lifecycle_stage, e.last_update_time,
+        (SELECT count(*) FROM runs r WHERE r.experiment_id = e.experiment_id) AS run_count,
+        (SELECT max(start_time) FROM runs r WHERE r.experiment_id = e.experiment_id) AS last_run_at`;
 
 /**
  * The store folder: $MLSWEEP_STORE when set, else ./mlruns.
@@ -195,6 +222,12 @@ export class SqliteStore {
     this.write(() => {
       for (const [key, value] of Object.entries(tags))
         insert.run(experimentId, checkKey(key, 'tag'), String(value));
+      if (Object.keys(tags).length > 0) {
+        this.sql('UPDATE experiments SET last_update_time = ? WHERE experiment_id = ?').run(
+          Date.now(),
+          experimentId,
+        );
+      }
     });
   }
 
@@ -216,10 +249,7 @@ export class SqliteStore {
 
   /** An experiment by name or id, or undefined. A numeric string is a name first, then an id. */
   findExperiment(ref: string | number): Experiment | undefined {
-    const base = `SELECT e.experiment_id, e.name, e.created_at,
-        (SELECT count(*) FROM runs r WHERE r.experiment_id = e.experiment_id) AS run_count,
-        (SELECT max(start_time) FROM runs r WHERE r.experiment_id = e.experiment_id) AS last_run_at
-      FROM experiments e`;
+    const base = `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e`;
     let row: ExperimentRow | undefined;
     if (typeof ref === 'string') row = this.sql(`${base} WHERE e.name = ?`).get(ref) as ExperimentRow;
     if (!row && (typeof ref === 'number' || /^\d+$/.test(ref))) {
@@ -236,7 +266,8 @@ export class SqliteStore {
    */
   listExperiments(): Experiment[] {
     const rows = this.sql(
-      `SELECT e.experiment_id, e.name, e.created_at, count(r.run_id) AS run_count, max(r.start_time) AS last_run_at
+      `SELECT e.experiment_id, e.name, e.created_at, e.lifecycle_stage, e.last_update_time,
+         count(r.run_id) AS run_count, max(r.start_time) AS last_run_at
          FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.experiment_id
          GROUP BY e.experiment_id ORDER BY e.experiment_id`,
     ).all() as ExperimentRow[];
@@ -394,6 +425,9 @@ export class SqliteStore {
       where.push(`r.experiment_id IN (${ids.map(() => '?').join(', ') || 'NULL'})`);
       params.push(...ids);
     }
+    if (options.view !== undefined && options.view !== 'all') {
+      where.push(`r.lifecycle_stage ${VIEW_SQL[options.view]}`);
+    }
     if (options.filter !== undefined && options.filter.trim() !== '') {
       const filter = compileFilter(options.filter);
       where.push(filter.sql);
@@ -402,9 +436,11 @@ export class SqliteStore {
     const order = compileOrderBy(options.orderBy ?? []);
     const maxResults = options.maxResults ?? 1000;
     checkInteger(maxResults, 'maxResults');
+    const offset = options.offset ?? 0;
+    checkInteger(offset, 'offset', 0);
     const sql = `SELECT r.* FROM runs r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${order.sql} LIMIT ?`;
-    const rows = this.sql(sql).all(...params, ...order.params, maxResults) as RunRow[];
+      ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+    const rows = this.sql(sql).all(...params, ...order.params, maxResults, offset) as RunRow[];
     return rows.map((row) => this.toRun(row));
   }
 
@@ -430,6 +466,227 @@ export class SqliteStore {
   /** The files of a run's artifact folder, relative to it. */
   listArtifacts(runId: string): string[] {
     return listFiles(this.artifactDir(this.runRow(runId)));
+  }
+
+  /**
+   * Experiments matching a filter (MLflow's search-experiments syntax), ordered, paged.
+   *
+   * @example
+   * store.searchExperiments({ filter: "name like 'iris%'", orderBy: ['name'], maxResults: 10 });
+   */
+  searchExperiments(options: SearchExperimentsOptions = {}): Experiment[] {
+    const filter = compileExperimentFilter(options.filter ?? '');
+    const order = compileExperimentOrderBy(options.orderBy ?? []);
+    const maxResults = options.maxResults ?? 1000;
+    const offset = options.offset ?? 0;
+    checkInteger(maxResults, 'maxResults');
+    checkInteger(offset, 'offset', 0);
+    const rows = this.sql(
+      `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e
+        WHERE e.lifecycle_stage ${VIEW_SQL[options.view ?? 'active']} AND ${filter.sql}
+        ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
+    ).all(...filter.params, maxResults, offset) as ExperimentRow[];
+    return rows.map((row) => this.toExperiment(row));
+  }
+
+  /**
+   * Renames an experiment; the new name must be free.
+   *
+   * @example
+   * store.renameExperiment(3, 'iris-v2');
+   */
+  renameExperiment(experimentId: number, newName: string): Experiment {
+    checkName(newName, 'experiment');
+    return this.write(() => {
+      const current = this.experimentById(experimentId);
+      const taken = this.findExperiment(newName);
+      if (taken && taken.id !== current.id) {
+        throw new ValidationError(`an experiment named '${newName}' already exists`, {
+          path: 'new_name',
+          code: 'E_EXISTS',
+        });
+      }
+      this.sql('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?').run(
+        newName,
+        Date.now(),
+        current.id,
+      );
+      return this.experimentById(current.id);
+    });
+  }
+
+  /**
+   * Deletes (`deleted`) or restores (`active`) an experiment with its runs: deleting marks
+   * its active runs deleted at the same instant, and restoring brings back exactly those,
+   * not the runs that were deleted on their own before.
+   *
+   * @example
+   * store.setExperimentLifecycle(3, 'deleted');
+   */
+  setExperimentLifecycle(experimentId: number, stage: LifecycleStage): void {
+    this.write(() => {
+      const current = this.experimentById(experimentId);
+      const now = Date.now();
+      if (stage === 'deleted') {
+        this.sql(
+          "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'",
+        ).run(now, current.id);
+        this.sql(
+          "UPDATE experiments SET lifecycle_stage = 'deleted', deleted_time = ?, last_update_time = ? WHERE experiment_id = ?",
+        ).run(now, now, current.id);
+      } else {
+        const deletedAt = this.sql('SELECT deleted_time FROM experiments WHERE experiment_id = ?')
+          .pluck()
+          .get(current.id) as number | null;
+        if (deletedAt !== null) {
+          this.sql(
+            "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND deleted_time = ?",
+          ).run(current.id, deletedAt);
+        }
+        this.sql(
+          "UPDATE experiments SET lifecycle_stage = 'active', deleted_time = NULL, last_update_time = ? WHERE experiment_id = ?",
+        ).run(now, current.id);
+      }
+    });
+  }
+
+  /**
+   * Removes an experiment tag; false when it had none by that key.
+   *
+   * @example
+   * store.deleteExperimentTag(3, 'team');
+   */
+  deleteExperimentTag(experimentId: number, key: string): boolean {
+    return this.write(
+      () =>
+        this.sql('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(experimentId, key)
+          .changes > 0,
+    );
+  }
+
+  /**
+   * Changes a run's status, end time and name (absent fields are kept). A final status
+   * without an end time keeps the run's end time, or sets it to now when it has none.
+   *
+   * @example
+   * store.updateRun(run.id, { status: 'FINISHED', endTime: Date.now(), name: 'rf-best' });
+   */
+  updateRun(runId: string, update: RunUpdate): Run {
+    if (update.status !== undefined && !RUN_STATUSES.includes(update.status)) {
+      throw new ValidationError(
+        `run status must be one of ${RUN_STATUSES.join(', ')}, got ${String(update.status)}`,
+        { path: 'status' },
+      );
+    }
+    if (update.endTime !== undefined) checkInteger(update.endTime, 'end_time', 0);
+    if (update.name !== undefined) checkName(update.name, 'run');
+    return this.write(() => {
+      const row = this.runRow(runId);
+      const status = update.status ?? row.status;
+      const final = status !== 'RUNNING' && status !== 'SCHEDULED';
+      const endTime =
+        update.endTime ??
+        (final && update.status !== undefined ? (row.end_time ?? Date.now()) : row.end_time);
+      this.sql('UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_id = ?').run(
+        status,
+        endTime,
+        update.name ?? row.name,
+        row.run_id,
+      );
+      return this.run(row.run_id);
+    });
+  }
+
+  /**
+   * Deletes (`deleted`, restorable) or restores (`active`) a run.
+   *
+   * @example
+   * store.setRunLifecycle(run.id, 'deleted');
+   */
+  setRunLifecycle(runId: string, stage: LifecycleStage): void {
+    this.write(() => {
+      const row = this.runRow(runId);
+      this.sql('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_id = ?').run(
+        stage,
+        stage === 'deleted' ? Date.now() : null,
+        row.run_id,
+      );
+    });
+  }
+
+  /**
+   * Removes a run tag; false when the run had none by that key.
+   *
+   * @example
+   * store.deleteTag(run.id, 'model');
+   */
+  deleteTag(runId: string, key: string): boolean {
+    return this.write(
+      () =>
+        this.sql('DELETE FROM tags WHERE run_id = ? AND key = ?').run(this.runRow(runId).run_id, key)
+          .changes > 0,
+    );
+  }
+
+  /**
+   * Records datasets a run used; logging the same name and digest again replaces its tags.
+   *
+   * @example
+   * store.logInputs(run.id, [{ name: 'iris', digest: 'a1b2', sourceType: 'local', source: '{}', tags: {} }]);
+   */
+  logInputs(runId: string, inputs: readonly DatasetInput[]): void {
+    const insert = this.sql(
+      `INSERT INTO run_inputs (run_id, name, digest, source_type, source, schema, profile, tags_json, logged_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET tags_json = excluded.tags_json, source_type = excluded.source_type,
+           source = excluded.source, schema = excluded.schema, profile = excluded.profile`,
+    );
+    this.write(() => {
+      const id = this.runRow(runId).run_id;
+      const now = Date.now();
+      for (const input of inputs) {
+        insert.run(
+          id,
+          checkKey(input.name, 'dataset'),
+          input.digest,
+          input.sourceType,
+          input.source,
+          input.schema ?? null,
+          input.profile ?? null,
+          JSON.stringify(input.tags),
+          now,
+        );
+      }
+    });
+  }
+
+  /**
+   * The datasets a run used, in the order they were first logged.
+   *
+   * @example
+   * store.runInputs(run.id).map((d) => d.name);
+   */
+  runInputs(runId: string): DatasetInput[] {
+    const rows = this.sql(
+      'SELECT name, digest, source_type, source, schema, profile, tags_json FROM run_inputs WHERE run_id = ? ORDER BY logged_at, rowid',
+    ).all(this.runRow(runId).run_id) as Array<{
+      name: string;
+      digest: string;
+      source_type: string;
+      source: string;
+      schema: string | null;
+      profile: string | null;
+      tags_json: string;
+    }>;
+    return rows.map((row) => ({
+      name: row.name,
+      digest: row.digest,
+      sourceType: row.source_type,
+      source: row.source,
+      ...(row.schema === null ? {} : { schema: row.schema }),
+      ...(row.profile === null ? {} : { profile: row.profile }),
+      tags: JSON.parse(row.tags_json) as Record<string, string>,
+    }));
   }
 
   /** Closes the connection; the store cannot be used afterwards. */
@@ -476,6 +733,20 @@ export class SqliteStore {
     return typeof ref === 'string' ? this.ensureExperiment(ref).id : this.experiment(ref).id;
   }
 
+  /** An experiment by its id only (a number never read as a name). */
+  private experimentById(experimentId: number): Experiment {
+    const row = this.sql(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.experiment_id = ?`).get(
+      experimentId,
+    ) as ExperimentRow | undefined;
+    if (!row) {
+      throw new ValidationError(`unknown experiment id ${experimentId}`, {
+        path: 'experiment_id',
+        code: 'E_NOT_FOUND',
+      });
+    }
+    return this.toExperiment(row);
+  }
+
   private artifactDir(row: RunRow): string {
     return join(this.dir, 'artifacts', String(row.experiment_id), row.run_id);
   }
@@ -488,6 +759,8 @@ export class SqliteStore {
       tags: this.pairs('SELECT key, value FROM experiment_tags WHERE experiment_id = ?', row.experiment_id),
       runCount: row.run_count,
       lastRunAt: row.last_run_at ?? undefined,
+      lifecycleStage: row.lifecycle_stage,
+      lastUpdateTime: row.last_update_time ?? row.created_at,
     };
   }
 
@@ -511,6 +784,8 @@ export class SqliteStore {
       params: this.pairs('SELECT key, value FROM params WHERE run_id = ? ORDER BY key', row.run_id),
       metrics,
       tags: this.pairs('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key', row.run_id),
+      lifecycleStage: row.lifecycle_stage,
+      ...(row.deleted_time === null ? {} : { deletedTime: row.deleted_time }),
     };
   }
 

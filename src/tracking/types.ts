@@ -4,6 +4,12 @@ export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLE
 /** The statuses, in the order the CLI lists them. */
 export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
 
+/** Whether an experiment or run is live or deleted (kept, restorable), as MLflow names it. */
+export type LifecycleStage = 'active' | 'deleted';
+
+/** Which runs or experiments a search sees: MLflow's view types. */
+export type ViewType = 'active' | 'deleted' | 'all';
+
 /** A named group of runs. */
 export interface Experiment {
   readonly id: number;
@@ -15,6 +21,10 @@ export interface Experiment {
   readonly runCount: number;
   /** Start time of its latest run, if any. */
   readonly lastRunAt: number | undefined;
+  /** `deleted` after deleteExperiment (stores before schema 5 read `active`). */
+  readonly lifecycleStage?: LifecycleStage;
+  /** Last rename, tag, delete or restore (default: the creation time). */
+  readonly lastUpdateTime?: number;
 }
 
 /** One run with its data: params, the latest value of each metric, tags. */
@@ -35,6 +45,39 @@ export interface Run {
   /** The value at the highest step (then the latest timestamp) of each metric. */
   readonly metrics: Readonly<Record<string, number>>;
   readonly tags: Readonly<Record<string, string>>;
+  /** `deleted` after deleteRun (restorable). */
+  readonly lifecycleStage?: LifecycleStage;
+  /** When it was deleted, while it is. */
+  readonly deletedTime?: number;
+}
+
+/** A dataset a run used (MLflow's log-inputs): what it is, where it came from, how it was used. */
+export interface DatasetInput {
+  readonly name: string;
+  /** Identifies the content (a hash), so the same name with new data is another input. */
+  readonly digest: string;
+  /** e.g. `local`, `http`, `code`. */
+  readonly sourceType: string;
+  /** Where it came from, as JSON text (MLflow's convention). */
+  readonly source: string;
+  readonly schema?: string;
+  readonly profile?: string;
+  /** e.g. `mlflow.data.context: training`. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What `searchExperiments` looks for. */
+export interface SearchExperimentsOptions {
+  /** e.g. `name LIKE 'iris%' and tags.team = 'ml'` (conditions joined by `and`). */
+  readonly filter?: string;
+  /** e.g. `['name ASC']` (default: newest first, then by id). */
+  readonly orderBy?: readonly string[];
+  /** Default `active`. */
+  readonly view?: ViewType;
+  /** Default 1000. */
+  readonly maxResults?: number;
+  /** How many matches to skip (paging). Default 0. */
+  readonly offset?: number;
 }
 
 /** One logged metric value. NaN and infinities are kept as such. */
@@ -59,4 +102,8 @@ export interface SearchRunsOptions {
   readonly orderBy?: readonly string[];
   /** Default 1000. */
   readonly maxResults?: number;
+  /** How many matches to skip (paging). Default 0. */
+  readonly offset?: number;
+  /** Default `all` (mlsweep's own readers see every run; the MLflow API asks for `active`). */
+  readonly view?: ViewType;
 }
