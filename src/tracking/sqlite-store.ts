@@ -214,6 +214,25 @@ export class SqliteStore {
     return this.experiment(name);
   }
 
+  /**
+   * The `Default` experiment, created with id 0 (MLflow's default experiment id, which
+   * MLflow clients log to when no experiment is set) when the store has none by that name.
+   *
+   * @example
+   * store.defaultExperiment().id; // 0 in a new store
+   */
+  defaultExperiment(): Experiment {
+    const found = this.findExperiment('Default');
+    if (found) return found;
+    this.write(() =>
+      this.sql(
+        `INSERT INTO experiments (experiment_id, name, created_at) SELECT 0, 'Default', ?
+          WHERE NOT EXISTS (SELECT 1 FROM experiments WHERE name = 'Default' OR experiment_id = 0)`,
+      ).run(Date.now()),
+    );
+    return this.findExperiment('Default') ?? this.experiment(0);
+  }
+
   /** Sets tags on an experiment (replacing values of existing keys). */
   setExperimentTags(experimentId: number, tags: Readonly<Record<string, string>>): void {
     const insert = this.sql(

@@ -48,6 +48,8 @@ export function registerMlflowApi(app: FastifyInstance, options: MlflowApiOption
     artifactRoot: options.artifactRoot ?? join(options.store.dir, 'artifacts'),
     ...(options.onLogged ? { onLogged: options.onLogged } : {}),
   };
+  // MLflow clients log to experiment 0 when none is set, as MLflow's server creates it.
+  options.store.defaultExperiment();
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => answerError(error, request, reply));
     for (const prefix of MLFLOW_PREFIXES) {

@@ -1,0 +1,153 @@
+/**
+ * The MLflow-compatible tracking server: a fastify app with the MLflow REST API over an
+ * mlsweep store, bound to loopback by default, and behind a key when bound elsewhere.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ValidationError } from '../../core/errors.ts';
+import { ModelRegistry } from '../../registry/model-registry.ts';
+import { SqliteStore } from '../../tracking/sqlite-store.ts';
+import { registerMlflowApi } from './api.ts';
+import { type LoggedEvent, mlflowError } from './context.ts';
+
+/** Options of {@link createTrackingServer}. */
+export interface TrackingServerOptions {
+  /** The store folder (created when missing). */
+  readonly storeDir: string;
+  /** Default 127.0.0.1; any other address needs `key`. */
+  readonly host?: string;
+  /** Default 5000 (MLflow's); 0 picks a free port. */
+  readonly port?: number;
+  /**
+   * Callers must send `Authorization: Bearer KEY` (what MLflow clients send for
+   * MLFLOW_TRACKING_TOKEN) or HTTP Basic with KEY as the password (MLFLOW_TRACKING_PASSWORD).
+   */
+  readonly key?: string;
+  /** JSON logs (pino): where to and from which level (default stderr, `warn`); `false` for none. */
+  readonly logger?: { readonly stream?: Writable; readonly level?: string } | false;
+  /** Called after metrics, params or tags are stored. */
+  readonly onLogged?: (event: LoggedEvent) => void;
+}
+
+/** A created tracking server. */
+export interface TrackingServer {
+  /** The fastify instance. */
+  readonly app: FastifyInstance;
+  /** `http://HOST:PORT`, once listening (the port chosen when 0 was asked). */
+  readonly url: string;
+  /** Starts listening; resolves with the address. */
+  listen(): Promise<{ host: string; port: number }>;
+  /** Stops accepting requests, lets those in flight finish, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Hosts only this machine reaches: served without a key. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Paths that answer without a key (health probes, as MLflow's server has them). */
+const OPEN_PATHS = new Set(['/health', '/version']);
+
+/** The body limit of the parser: log-batch checks MLflow's own 1 MB limit itself. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+
+/** What `/version` answers: the MLflow version whose REST API this one follows. */
+export const MLFLOW_API_VERSION = '2.19.0';
+
+/**
+ * Creates the tracking server over a store. Refuses (ValidationError) a host beyond
+ * loopback without a key, before anything opens.
+ *
+ * @example
+ * const server = createTrackingServer({ storeDir: 'mlruns', port: 0 });
+ * await server.listen();
+ * process.env.MLFLOW_TRACKING_URI = server.url;
+ */
+export function createTrackingServer(options: TrackingServerOptions): TrackingServer {
+  const host = options.host ?? '127.0.0.1';
+  const key = options.key;
+  if (key !== undefined && key.length === 0) {
+    throw new ValidationError('the tracking server key must not be empty', { path: 'key' });
+  }
+  if (key === undefined && !LOOPBACK.has(host)) {
+    throw new ValidationError(
+      `the tracking server on ${host} needs a key: the API writes to the store, so beyond loopback callers must authenticate`,
+      { path: 'host' },
+    );
+  }
+  const store = new SqliteStore({ dir: options.storeDir });
+  const registry = new ModelRegistry({ store });
+  const loggerOption = options.logger ?? {};
+  const app = Fastify({
+    logger:
+      loggerOption === false
+        ? false
+        : { level: loggerOption.level ?? 'warn', stream: loggerOption.stream ?? process.stderr },
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  if (key !== undefined) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (OPEN_PATHS.has(request.url.split('?')[0]!)) return;
+      if (!authorized(request.headers.authorization, key)) {
+        reply.header('www-authenticate', 'Bearer realm="mlsweep", Basic realm="mlsweep"');
+        return mlflowError(
+          reply,
+          401,
+          'UNAUTHENTICATED',
+          'send Authorization: Bearer <key> (MLFLOW_TRACKING_TOKEN)',
+        );
+      }
+    });
+  }
+  app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
+  app.get('/version', async (_request, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
+  registerMlflowApi(app, {
+    store,
+    registry,
+    ...(options.onLogged ? { onLogged: options.onLogged } : {}),
+  });
+  let url = '';
+  let closed = false;
+  return {
+    app,
+    get url() {
+      return url;
+    },
+    async listen() {
+      await app.listen({ host, port: options.port ?? 5000 });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 5000);
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      return { host, port };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await app.close();
+      } finally {
+        store.close();
+      }
+    },
+  };
+}
+
+/** Bearer KEY, or Basic with KEY as the password (any user name), compared in constant time. */
+function authorized(header: string | undefined, key: string): boolean {
+  if (typeof header !== 'string') return false;
+  const bearer = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (bearer) return sameSecret(bearer[1]!, key);
+  const basic = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!basic) return false;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && sameSecret(decoded.slice(colon + 1), key);
+}
+
+/** Equality whose time depends on neither string: both are hashed to the same length first. */
+function sameSecret(a: string, b: string): boolean {
+  const hash = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(hash(a), hash(b));
+}
