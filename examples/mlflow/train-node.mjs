@@ -42,7 +42,9 @@ const now = () => Date.now();
 await call('POST', 'runs/log-batch', {
   run_id: runId,
   params: [
-    { key: 'lr', value: String(lr) },
+    // As the sweep passed it: mlsweep recorded it on the run already, and a param logged
+    // again must have the same value (MLflow's rule).
+    { key: 'lr', value: String(args.lr ?? lr) },
     { key: 'epochs', value: String(epochs) },
   ],
 });

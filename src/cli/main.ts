@@ -13,6 +13,7 @@ import { registerReport } from './report.ts';
 import { registerRuns } from './runs.ts';
 import { registerSample } from './sample.ts';
 import { registerServe } from './serve.ts';
+import { registerServer } from './server.ts';
 import { registerStudy } from './study.ts';
 import { registerSweep } from './sweep.ts';
 import { applyUsageConventions, reportCliError } from './usage.ts';
@@ -38,6 +39,7 @@ registerRuns(program);
 registerSample(program);
 registerStudy(program);
 registerServe(program);
+registerServer(program);
 registerSweep(program);
 applyUsageConventions(program);
 

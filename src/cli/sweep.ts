@@ -1,4 +1,4 @@
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import { sweepOptionsFromSpec } from '../config/sweep-options.ts';
@@ -22,6 +22,7 @@ import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
 import { sweepIdentity } from './sweep-identity.ts';
+import { sweepTracking } from './trial-tracking.ts';
 
 interface SweepCliOptions {
   json?: boolean;
@@ -130,6 +131,12 @@ export function registerSweep(program: Command): void {
         ...sweepOptions,
         ...(tracked ? { store: tracked.store, ...(tracked.resume ? { resume: tracked.resume } : {}) } : {}),
         terminationGrace: grace,
+        // Command trials that log with MLflow log into their runs in the sweep's store.
+        tracking: sweepTracking(
+          tracked
+            ? { storeDir: dirname(tracked.where), sweepId: tracked.store.sweepId }
+            : { experiment: options.experiment ?? spec.experimentName ?? 'Default' },
+        ),
         onEvent: progress.onEvent,
         onNotice: (message) => {
           progress.clear();
