@@ -155,7 +155,6 @@ export class Sweep {
     const onAbort = () => this.cancel();
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     if (this.options.signal?.aborted) this.cancel();
-    await this.startTracking();
     const warm = this.options.warmStart;
     if (warm !== undefined && !Array.isArray(warm)) {
       const read = await warmStartTrials(
@@ -171,6 +170,15 @@ export class Sweep {
     let suggested = this.options.resume?.counted ?? 0;
     let nextId = this.options.resume?.nextId ?? 0;
     const retry = [...(this.options.resume?.retry ?? [])];
+    // Last before the loop: the finally below stops it, whatever happens next.
+    try {
+      await this.startTracking();
+    } catch (error) {
+      clearTimeout(sweepTimer);
+      this.options.signal?.removeEventListener('abort', onAbort);
+      await this.runner.close?.();
+      throw error;
+    }
     try {
       for (;;) {
         while (
