@@ -52,6 +52,17 @@ export interface RegisterOptions {
   readonly dataSchema?: unknown;
   /** The run a file came from, when registering a file. */
   readonly runId?: string;
+  /**
+   * The source to record instead of the resolved path (e.g. the `mlflow-artifacts:/` URI
+   * an MLflow client gave for a file of this store), when registering a file.
+   */
+  readonly source?: string;
+}
+
+/** What a registered model starts with when it is created before any version. */
+export interface CreateModelOptions {
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 interface VersionRow {
@@ -351,6 +362,131 @@ export class ModelRegistry {
     return { version, file };
   }
 
+  /**
+   * Creates a registered model with no version yet (as MLflow's create-registered-model
+   * does); a ValidationError (E_EXISTS) when the name is taken.
+   *
+   * @example
+   * registry.createModel('iris-rf', { description: 'forests on iris', tags: { team: 'ml' } });
+   */
+  createModel(name: string, options: CreateModelOptions = {}): RegisteredModel {
+    checkModelName(name);
+    const now = Date.now();
+    this.store.write(() => {
+      const inserted = this.store
+        .sql(
+          'INSERT INTO registered_models (name, description, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        )
+        .run(name, options.description ?? '', now, now);
+      if (inserted.changes === 0) {
+        throw new ValidationError(`a registered model named '${name}' already exists`, {
+          path: 'name',
+          code: 'E_EXISTS',
+        });
+      }
+      for (const [key, value] of Object.entries(options.tags ?? {})) this.setTag(name, key, value);
+    });
+    return this.getModel(name);
+  }
+
+  /**
+   * Renames a model with its versions, tags and aliases, and moves its folder; a
+   * ValidationError (E_EXISTS) when the new name is taken.
+   *
+   * @example
+   * registry.renameModel('iris-rf', 'iris-forest');
+   */
+  renameModel(name: string, newName: string): RegisteredModel {
+    checkModelName(newName);
+    const from = join(this.store.dir, 'models', name);
+    const to = join(this.store.dir, 'models', newName);
+    this.store.write(() => {
+      this.getModel(name);
+      if (name === newName) return;
+      const taken = this.store.sql('SELECT 1 FROM registered_models WHERE name = ?').get(newName);
+      if (taken !== undefined || existsSync(to)) {
+        throw new ValidationError(`a registered model named '${newName}' already exists`, {
+          path: 'new_name',
+          code: 'E_EXISTS',
+        });
+      }
+      // The rows reference each other by name: checking the keys at commit lets every
+      // table change in one transaction.
+      this.store.db.pragma('defer_foreign_keys = ON');
+      this.store
+        .sql('UPDATE registered_models SET name = ?, updated_at = ? WHERE name = ?')
+        .run(newName, Date.now(), name);
+      for (const table of ['registered_model_tags', 'model_version_tags', 'model_aliases']) {
+        this.store.sql(`UPDATE ${table} SET name = ? WHERE name = ?`).run(newName, name);
+      }
+      const rows = this.store
+        .sql('SELECT version, path FROM model_versions WHERE name = ?')
+        .all(name) as Array<{
+        version: number;
+        path: string;
+      }>;
+      const oldPrefix = `models/${name}/`;
+      for (const row of rows) {
+        const path = row.path.startsWith(oldPrefix)
+          ? `models/${newName}/${row.path.slice(oldPrefix.length)}`
+          : row.path;
+        this.store
+          .sql('UPDATE model_versions SET name = ?, path = ? WHERE name = ? AND version = ?')
+          .run(newName, path, name, row.version);
+      }
+      // Moved last, inside the transaction: when the move fails, nothing is committed.
+      if (existsSync(from)) renameSync(from, to);
+    });
+    return this.getModel(newName);
+  }
+
+  /**
+   * Deletes a model with every version, tag and alias, and its registry folder.
+   *
+   * @example
+   * registry.deleteModel('iris-rf');
+   */
+  deleteModel(name: string): void {
+    this.store.write(() => {
+      this.getModel(name);
+      this.store.sql('DELETE FROM registered_models WHERE name = ?').run(name);
+    });
+    rmSync(join(this.store.dir, 'models', name), { recursive: true, force: true });
+  }
+
+  /**
+   * Deletes one version (its tags and aliases with it) and its registry copy.
+   *
+   * @example
+   * registry.deleteVersion('iris-rf', 2);
+   */
+  deleteVersion(name: string, version: number): void {
+    this.store.write(() => {
+      this.getVersion(name, version);
+      this.store.sql('DELETE FROM model_versions WHERE name = ? AND version = ?').run(name, version);
+      this.store.sql('UPDATE registered_models SET updated_at = ? WHERE name = ?').run(Date.now(), name);
+    });
+    rmSync(join(this.store.dir, 'models', name, String(version)), { recursive: true, force: true });
+  }
+
+  /**
+   * Removes a tag of a model, or of one of its versions; a key it does not have is no error.
+   *
+   * @example
+   * registry.deleteTag('iris-rf', 'team');
+   */
+  deleteTag(name: string, key: string, version?: number): void {
+    if (version === undefined) {
+      this.getModel(name);
+      this.store.sql('DELETE FROM registered_model_tags WHERE name = ? AND key = ?').run(name, key);
+    } else {
+      this.getVersion(name, version);
+      this.store
+        .sql('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?')
+        .run(name, version, key);
+    }
+  }
+
   /** Closes the store when the registry opened it. */
   close(): void {
     if (this.ownsStore) this.store.close();
@@ -381,7 +517,7 @@ export class ModelRegistry {
       });
     }
     const run = options.runId === undefined ? undefined : this.store.run(options.runId);
-    return { path, source: path, runId: run?.id, metrics: { ...run?.metrics } };
+    return { path, source: options.source ?? path, runId: run?.id, metrics: { ...run?.metrics } };
   }
 
   private toVersion(row: VersionRow): ModelVersion {
