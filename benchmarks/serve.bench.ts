@@ -4,11 +4,23 @@
 // 1 row per request: requests/s and p50/p99 latency, with one and with two scoring
 // threads, with micro-batching off (--max-batch-rows 1) and on, and with client
 // pipelining. 100 and 10,000 rows per request: rows/s against the same model's in-process
-// predict on a Table of as many rows (no HTTP, no JSON). Stops by itself (about 2 min).
-// The goal of the issue: >= 20,000 requests/s with p99 < 5 ms at 1 row per request, and
-// within 20% of in-process predict at 100 and 10,000 rows.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// predict on a Table of as many rows (no HTTP, no JSON).
+// Data collection (Azure's `data_collector`): the same forest served from a store
+// (`mlsweep endpoint create -f`, `mlsweep deployment create -f … --all-traffic`,
+// `mlsweep serve --store`, key auth, 2 scoring threads), once without and once with
+// model_inputs and model_outputs collected, at 1 and 100 rows per request. The two
+// servers run side by side and take turns in 6 pairs of 2-second windows (the order
+// alternating, a pause before each window for the collector's last flush), so that the
+// load of other jobs on the shared cores falls on both alike; the slowdown is the median
+// over the pairs of 1 - with/without requests/s, and the lines the collector wrote are
+// counted against the requests it was sent (records dropped when it could not keep up
+// would hide a cost, so they are shown). Stops by itself (about 4 min). MLSWEEP_BENCH_ONLY=collection runs only the collection
+// pairs and records nothing.
+// The goal of the issue: >= 20,000 requests/s with p99 < 5 ms at 1 row per request,
+// within 20% of in-process predict at 100 and 10,000 rows, and data collection slowing
+// requests by at most 10%.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,23 +107,33 @@ async function startServer(
   workers: number,
   maxBatchRows = 1024,
 ): Promise<{ child: ChildProcess; url: string }> {
+  return spawnServer([
+    '--model',
+    modelFile,
+    '--workers',
+    String(workers),
+    '--max-batch-rows',
+    String(maxBatchRows),
+  ]);
+}
+
+/** `mlsweep serve ARGS --port 0 --log-level warn --json` in a child process, once it listens. */
+async function spawnServer(args: readonly string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.MLSWEEP_BENCH_CPU_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.MLSWEEP_BENCH_CPU_PROF]
+        : []),
       '--import',
       'tsx',
       'src/cli/main.ts',
       'serve',
-      '--model',
-      modelFile,
+      ...args,
       '--port',
       '0',
-      '--workers',
-      String(workers),
       '--log-level',
       'warn',
-      '--max-batch-rows',
-      String(maxBatchRows),
       '--json',
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
@@ -140,11 +162,12 @@ async function load(
   connections: number,
   duration: number,
   pipelining = 1,
+  headers: Record<string, string> = {},
 ): Promise<Result> {
   const result = await autocannon({
     url: `${url}/score`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: body(rows),
     connections,
     duration,
@@ -175,8 +198,10 @@ interface Row {
 }
 const results: Row[] = [];
 
+const only = process.env.MLSWEEP_BENCH_ONLY;
 const loadBefore = loadavg().map((v) => Math.round(v * 100) / 100);
-const baseline: Record<number, number> = { 100: inProcess(100), 10000: inProcess(10_000) };
+const baseline: Record<number, number> =
+  only === undefined ? { 100: inProcess(100), 10000: inProcess(10_000) } : {};
 console.log(`in-process predict: ${JSON.stringify(baseline)} rows/s`);
 
 // [rows per request, connections, seconds, pipelining]; pipelining 8 makes the client
@@ -184,15 +209,18 @@ console.log(`in-process predict: ${JSON.stringify(baseline)} rows/s`);
 // limits (its latency then includes waiting behind the connection's other requests)
 type Plan = [number, number, number, number];
 const oneRow: Plan = [1, 32, 10, 1];
-const servers: Array<{ workers: number; maxBatchRows: number; plans: Plan[] }> = [
-  { workers: 1, maxBatchRows: 1024, plans: [oneRow] },
-  { workers: 2, maxBatchRows: 1, plans: [oneRow] }, // micro-batching off: one message per request
-  {
-    workers: 2,
-    maxBatchRows: 1024,
-    plans: [oneRow, [1, 32, 8, 8], [100, 8, 8, 1], [10_000, 4, 8, 1]],
-  },
-];
+const servers: Array<{ workers: number; maxBatchRows: number; plans: Plan[] }> =
+  only !== undefined
+    ? []
+    : [
+        { workers: 1, maxBatchRows: 1024, plans: [oneRow] },
+        { workers: 2, maxBatchRows: 1, plans: [oneRow] }, // micro-batching off: one message per request
+        {
+          workers: 2,
+          maxBatchRows: 1024,
+          plans: [oneRow, [1, 32, 8, 8], [100, 8, 8, 1], [10_000, 4, 8, 1]],
+        },
+      ];
 
 for (const { workers, maxBatchRows, plans } of servers) {
   const { child, url } = await startServer(workers, maxBatchRows);
@@ -225,15 +253,217 @@ for (const { workers, maxBatchRows, plans } of servers) {
     await stop(child);
   }
 }
+
+/** One side of a data collection pair: a store served with or without `data_collector`. */
+interface Side {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+interface CollectionRow {
+  rowsPerRequest: number;
+  workers: number;
+  connections: number;
+  /** Seconds of load on each side, in PAIRS windows taking turns with the other side's. */
+  seconds: number;
+  without: Side;
+  with: Side;
+  /** 1 - with / without requests/s: the median over the pairs of windows. */
+  slowdown: number;
+  /** Each pair's 1 - with / without, in the order run: how much the shared machine moved. */
+  pairSlowdowns: number[];
+}
+/** Pairs of windows (one without, one with collection) per row count. */
+const PAIRS = 6;
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const collection: CollectionRow[] = [];
+/** Requests the collecting server answered, and the lines it wrote of each collection. */
+const collected = { requests: 0, inputLines: 0, outputLines: 0, partialFiles: 0 };
+
+/** The `mlsweep` CLI, as a user runs it; answers its stdout. */
+function cli(args: readonly string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * A store with the endpoint `forest` (key auth) and its deployment `blue` of the forest on
+ * 2 scoring threads with all the traffic, collecting inputs and outputs or not; answers
+ * the store and the endpoint's primary key.
+ */
+function makeStore(collect: boolean): { store: string; key: string } {
+  const store = join(dir, collect ? 'store-collecting' : 'store-plain');
+  const endpointFile = join(dir, 'endpoint.yml');
+  writeFileSync(endpointFile, 'name: forest\nauth_mode: key\n');
+  const deploymentFile = join(dir, `blue-${collect ? 'collecting' : 'plain'}.yml`);
+  writeFileSync(
+    deploymentFile,
+    [
+      'name: blue',
+      'endpoint_name: forest',
+      'model: model.json',
+      'instance_count: 2',
+      ...(collect
+        ? [
+            'data_collector:',
+            '  collections:',
+            '    model_inputs: {enabled: true}',
+            '    model_outputs: {enabled: true}',
+          ]
+        : []),
+      '',
+    ].join('\n'),
+  );
+  cli(['endpoint', 'create', '-f', endpointFile, '--store', store, '--json']);
+  cli(['deployment', 'create', '-f', deploymentFile, '--all-traffic', '--store', store, '--json']);
+  const { primaryKey } = JSON.parse(
+    cli(['endpoint', 'get-credentials', 'forest', '--store', store, '--json']),
+  ) as {
+    primaryKey: string;
+  };
+  return { store, key: primaryKey };
+}
+
+/** Lines in the files under a folder whose names end with `suffix`, and how many such files. */
+function linesUnder(folder: string, suffix: string): { lines: number; files: number } {
+  let lines = 0;
+  let files = 0;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(folder, { recursive: true }) as string[];
+  } catch {
+    return { lines, files }; // nothing written
+  }
+  for (const entry of entries) {
+    if (!entry.endsWith(suffix)) continue;
+    files++;
+    const text = readFileSync(join(folder, entry), 'utf8');
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  }
+  return { lines, files };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+{
+  const plain = makeStore(false);
+  const collecting = makeStore(true);
+  const sides = [
+    { ...(await spawnServer(['--store', plain.store])), key: plain.key, collects: false },
+    { ...(await spawnServer(['--store', collecting.store])), key: collecting.key, collects: true },
+  ];
+  const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+  const run = async (side: (typeof sides)[number], rows: number, connections: number, seconds: number) => {
+    const r = await load(`${side.url}/endpoints/forest`, rows, connections, seconds, 1, auth(side.key));
+    if (side.collects) collected.requests += r.requests.total;
+    return r;
+  };
+  try {
+    for (const side of sides) {
+      await run(side, 1, 32, 3); // warm-up: JIT, connections, the collector's first part
+      await run(side, 100, 8, 2);
+    }
+    // [rows per request, connections, seconds per window]
+    for (const [rows, connections, seconds] of [
+      [1, 32, 2],
+      [100, 8, 2],
+    ] as const) {
+      const got: Result[][] = [[], []];
+      const pairSlowdowns: number[] = [];
+      // windows in pairs, the order alternating (without first, then with first): a change
+      // in the machine's load between two windows falls on both sides alike over the pairs
+      for (let pair = 0; pair < PAIRS; pair++) {
+        const rate: number[] = [];
+        for (const s of pair % 2 === 0 ? [0, 1] : [1, 0]) {
+          await sleep(1200); // the collector's last flush (every second) ends before the next window
+          const r = await run(sides[s]!, rows, connections, seconds);
+          got[s]!.push(r);
+          rate[s] = r.requests.average;
+        }
+        pairSlowdowns.push(Math.round((1 - rate[1]! / rate[0]!) * 1000) / 1000);
+      }
+      const side = (rs: Result[]): Side => ({
+        requestsPerSecond: Math.round(rs.reduce((a, r) => a + r.requests.average, 0) / rs.length),
+        p50Ms: median(rs.map((r) => r.latency.p50)),
+        p99Ms: median(rs.map((r) => r.latency.p99)),
+      });
+      collection.push({
+        rowsPerRequest: rows,
+        workers: 2,
+        connections,
+        seconds: PAIRS * seconds,
+        without: side(got[0]!),
+        with: side(got[1]!),
+        slowdown: median(pairSlowdowns),
+        pairSlowdowns,
+      });
+      console.log(JSON.stringify(collection.at(-1)));
+    }
+  } finally {
+    for (const side of sides) await stop(side.child); // the collector writes what it holds and closes its parts
+  }
+  const deployment = join(
+    collecting.store,
+    'datastores',
+    'workspaceblobstore',
+    'modelDataCollector',
+    'forest',
+    'blue',
+  );
+  collected.inputLines = linesUnder(join(deployment, 'model_inputs'), '.jsonl').lines;
+  collected.outputLines = linesUnder(join(deployment, 'model_outputs'), '.jsonl').lines;
+  collected.partialFiles = linesUnder(deployment, '.jsonl.tmp').files;
+  console.log(`collected: ${JSON.stringify(collected)}`);
+}
+
 rmSync(dir, { recursive: true, force: true });
 
 const loadAfter = loadavg().map((v) => Math.round(v * 100) / 100);
 console.log(`load average (1, 5, 15 min): before ${loadBefore.join(', ')}, after ${loadAfter.join(', ')}`);
+const collectionTable = markdown(
+  [
+    'rows per request',
+    'scoring threads',
+    'connections',
+    'without collection: requests/s',
+    'p99',
+    'with inputs and outputs collected: requests/s',
+    'p99',
+    `slowdown (median of ${PAIRS} pairs)`,
+    'slowdown of each pair',
+  ],
+  collection.map((c) => [
+    c.rowsPerRequest,
+    c.workers,
+    c.connections,
+    c.without.requestsPerSecond.toLocaleString('en-US'),
+    `${c.without.p99Ms} ms`,
+    c.with.requestsPerSecond.toLocaleString('en-US'),
+    `${c.with.p99Ms} ms`,
+    `${(c.slowdown * 100).toFixed(1)}%`,
+    c.pairSlowdowns.map((x) => `${(x * 100).toFixed(0)}%`).join(', '),
+  ]),
+);
+const collectedLine = `data collection: ${collected.inputLines.toLocaleString('en-US')} model_inputs and ${collected.outputLines.toLocaleString('en-US')} model_outputs lines written for ${collected.requests.toLocaleString('en-US')} requests answered (${collected.partialFiles} unfinished parts)`;
+if (only !== undefined) {
+  process.stdout.write(`\n${collectionTable}\n\n${collectedLine}\n`);
+  process.exit(0);
+}
 recordResults(
   'serve',
   // the machine's load average: other jobs on the same cores lower every figure here
-  { loadAverage: { before: loadBefore, after: loadAfter }, rows: results },
-  markdown(
+  {
+    loadAverage: { before: loadBefore, after: loadAfter },
+    rows: results,
+    dataCollection: { pairs: collection, ...collected },
+  },
+  `${markdown(
     [
       'scenario',
       'scoring threads',
@@ -260,5 +490,5 @@ recordResults(
       r.inProcessRowsPerSecond?.toLocaleString('en-US') ?? '-',
       r.ratio?.toFixed(2) ?? '-',
     ]),
-  ),
+  )}\n\n${collectionTable}\n\n${collectedLine}`,
 );
