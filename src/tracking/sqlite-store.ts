@@ -422,6 +422,19 @@ export class SqliteStore {
     return rows.map(fromStoredValue);
   }
 
+  /**
+   * The latest point of each metric of a run (highest step, then latest timestamp), by key.
+   *
+   * @example
+   * store.latestMetrics(run.id); // [{ key: 'loss', value: 0.2, step: 9, timestamp: ... }]
+   */
+  latestMetrics(runId: string): MetricRecord[] {
+    const rows = this.sql(
+      'SELECT key, value, step, timestamp FROM latest_metrics WHERE run_id = ? ORDER BY key',
+    ).all(this.runRow(runId).run_id) as MetricRecord[];
+    return rows.map(fromStoredValue);
+  }
+
   /** Every metric point of a run, in the order they were logged. */
   allMetrics(runId: string): MetricRecord[] {
     const rows = this.sql(
