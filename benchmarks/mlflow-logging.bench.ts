@@ -1,7 +1,7 @@
 // Logging through the MLflow REST API (issue 19) while a sweep runs on the same store.
 // `mlsweep server --store S` runs in a child process; `mlsweep sweep` runs in another on
 // S, its Node command trials logging through the tracking server the sweep starts for
-// them (examples/mlflow/train-node.mjs, 40 epochs each). While it runs, this process logs
+// them (examples/mlflow/train-node.mjs, 10 trials of 60 epochs, two at a time). While it runs, this process logs
 // 10,000 metric points into one run of S's server: once batched (runs/log-batch, 1,000
 // points a request, MLflow's limit) and once one by one (runs/log-metric, one request
 // after the other, as the MLflow client's log_metric does). Three processes write the
@@ -86,12 +86,12 @@ try {
     JSON.stringify({
       type: 'sweep',
       trial: {
-        command: `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, 'examples/mlflow/train-node.mjs'))} --lr \${{search_space.lr}} --epochs 40 --delay-ms 50`,
+        command: `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, 'examples/mlflow/train-node.mjs'))} --lr \${{search_space.lr}} --epochs 60 --delay-ms 50`,
       },
       search_space: { lr: { type: 'uniform', min_value: 0, max_value: 1 } },
       sampling_algorithm: { type: 'random', seed: 1 },
       objective: { goal: 'minimize', primary_metric: 'loss' },
-      limits: { max_total_trials: 6, max_concurrent_trials: 2 },
+      limits: { max_total_trials: 10, max_concurrent_trials: 2 },
     }),
   );
   const sweep = cli(['sweep', sweepFile, '--store', store, '--json']);
