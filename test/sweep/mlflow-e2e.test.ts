@@ -5,7 +5,7 @@
 // shows their params, metrics and artifacts. Then Azure's iris sweep, in its own shape.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -122,6 +122,28 @@ describe('command trials that log through the MLflow REST API, end to end', () =
       assert.equal(detail.status, 'FINISHED');
     });
   }
+
+  it('--no-track: the trials log into a temporary store, removed at the end', async () => {
+    const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('mlsweep-tracking-')).length;
+    const before = leftovers();
+    const file = join(dir, 'untracked.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'sweep',
+        trial: { command: `${scripts.node} --lr \${{search_space.lr}} --epochs 3 --delay-ms 1` },
+        search_space: { lr: { type: 'choice', values: [0.1, 0.2] } },
+        sampling_algorithm: 'grid',
+        objective: { goal: 'minimize', primary_metric: 'loss' },
+      }),
+    );
+    const ran = await cli(['sweep', file, '--no-track', '--json']);
+    assert.equal(ran.code, 0, ran.stderr);
+    const result = JSON.parse(ran.stdout) as { best: { params: { lr: number }; value: number } };
+    assert.deepEqual(result.best.params, { lr: 0.1 });
+    assert.equal(result.best.value, 1 / 4);
+    assert.equal(leftovers(), before);
+  });
 
   it("Azure's iris sweep (job-sweep.yml in its own shape) runs against a standard-library script that logs with the MLflow protocol", {
     skip: existsSync(python) ? false : `${python} is not installed`,
