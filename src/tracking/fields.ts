@@ -83,7 +83,13 @@ export function readField(
   const parts: string[] = [];
   for (;;) {
     const part = tokens[next]!;
-    if (part.kind !== 'word' && part.kind !== 'quoted' && part.kind !== 'number') {
+    // A key may be backquoted or double-quoted (MLflow accepts both), or plain words.
+    if (
+      part.kind !== 'word' &&
+      part.kind !== 'quoted' &&
+      part.kind !== 'number' &&
+      !isDoubleQuoted(part, source)
+    ) {
       throw syntaxError(
         source,
         path,
@@ -146,4 +152,8 @@ function attribute(
     field: { label: token.text, sql: known.sql, params: [], type: known.type, castable: false, token },
     next,
   };
+}
+
+function isDoubleQuoted(token: Token, source: string): boolean {
+  return token.kind === 'string' && source[token.start] === '"';
 }
