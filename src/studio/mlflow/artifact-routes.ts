@@ -7,9 +7,9 @@
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { openAtomicWriteStream } from '../../core/files.ts';
-import { resolveArtifactPath, runArtifactUri } from './artifact-paths.ts';
+import { type ArtifactLocation, resolveArtifactPath, runArtifactUri } from './artifact-paths.ts';
 import { MlflowApiError, type MlflowContext } from './context.ts';
 import { optionalString, requestFields, requiredString } from './request-fields.ts';
 
@@ -92,23 +92,9 @@ export function registerArtifactRoutes(app: FastifyInstance, prefix: string, con
     });
   });
 
-  app.get(`${proxy}/*`, async (request, reply) => {
-    const location = resolveArtifactPath(root, wildcard(request));
-    if (location.kind !== 'file' || !existsSync(location.local)) {
-      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Artifact '${location.path}' not found`);
-    }
-    if (statSync(location.local).isDirectory()) {
-      throw new MlflowApiError(
-        'INVALID_PARAMETER_VALUE',
-        `Artifact '${location.path}' is a folder: list it instead`,
-      );
-    }
-    const type = CONTENT_TYPES[extname(location.local).toLowerCase()] ?? 'application/octet-stream';
-    return reply
-      .type(type)
-      .header('content-length', statSync(location.local).size)
-      .send(createReadStream(location.local));
-  });
+  app.get(`${proxy}/*`, async (request, reply) =>
+    sendArtifact(reply, resolveArtifactPath(root, wildcard(request))),
+  );
 
   app.get(proxy, async (request) => {
     const path = optionalString(requestFields(request), 'path') ?? '';
@@ -133,11 +119,39 @@ function wildcard(request: FastifyRequest): string {
   return (request.params as Record<string, string>)['*'] ?? '';
 }
 
-/** The entries of a folder (names, not paths), folders first then by name; [] when absent. */
-function listFolder(local: string): FileInfo[] {
+/**
+ * Answers with a file's bytes (its type guessed from its extension); MLflow's
+ * RESOURCE_DOES_NOT_EXIST when it is absent, INVALID_PARAMETER_VALUE for a folder.
+ *
+ * @example
+ * return sendArtifact(reply, resolveArtifactPath(root, '1/<run id>/artifacts/model.json'));
+ */
+export function sendArtifact(reply: FastifyReply, location: ArtifactLocation): FastifyReply {
+  if (location.kind !== 'file' || !existsSync(location.local)) {
+    throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Artifact '${location.path}' not found`);
+  }
+  const stat = statSync(location.local);
+  if (stat.isDirectory()) {
+    throw new MlflowApiError(
+      'INVALID_PARAMETER_VALUE',
+      `Artifact '${location.path}' is a folder: list it instead`,
+    );
+  }
+  const type = CONTENT_TYPES[extname(location.local).toLowerCase()] ?? 'application/octet-stream';
+  return reply.type(type).header('content-length', stat.size).send(createReadStream(location.local));
+}
+
+/**
+ * The entries of a folder (names, not paths), folders first then by name; [] when absent.
+ * Temporary files of uploads in progress are left out.
+ *
+ * @example
+ * listFolder('/store/artifacts/1/<run id>'); // [{ path: 'model', is_dir: true }]
+ */
+export function listFolder(local: string): FileInfo[] {
   if (!existsSync(local) || !statSync(local).isDirectory()) return [];
   return readdirSync(local, { withFileTypes: true })
-    .filter((e) => !e.name.endsWith('.tmp') || !e.name.startsWith('.'))
+    .filter((e) => !(e.name.startsWith('.') && e.name.endsWith('.tmp')))
     .map((e) =>
       e.isDirectory()
         ? { path: e.name, is_dir: true }

@@ -4,6 +4,8 @@
  * uploads the model's files to the model's `artifact_uri`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { artifactSegments, mlflowArtifactsPath, resolveArtifactPath } from './artifact-paths.ts';
+import { listFolder, sendArtifact } from './artifact-routes.ts';
 import { MlflowApiError, type MlflowContext } from './context.ts';
 import {
   LOGGED_MODEL_STATUSES,
@@ -168,6 +170,27 @@ export function registerLoggedModelRoutes(
   app.post(`${base}/:id/params`, async (request) => {
     models.logParams(idOf(request), keyValues(requestFields(request), 'params'));
     return {};
+  });
+
+  // The model's files, as the UI and `mlflow.artifacts` list and fetch them.
+  app.get(`${base}/:id/artifacts/directories`, async (request) => {
+    const model = models.get(idOf(request));
+    const sub = optionalString(requestFields(request), 'artifact_directory_path') ?? '';
+    const root = models.artifactUri(model);
+    const location = resolveArtifactPath(context.artifactRoot, `${mlflowArtifactsPath(root)}/${sub}`);
+    const prefixPath = artifactSegments(sub).join('/');
+    const files = listFolder(location.local).map((f) => ({
+      ...f,
+      path: prefixPath === '' ? f.path : `${prefixPath}/${f.path}`,
+    }));
+    return { root_uri: root, files };
+  });
+
+  app.get(`${base}/:id/artifacts/files`, async (request, reply) => {
+    const model = models.get(idOf(request));
+    const file = optionalString(requestFields(request), 'artifact_file_path') ?? '';
+    const path = `${mlflowArtifactsPath(models.artifactUri(model))}/${file}`;
+    return sendArtifact(reply, resolveArtifactPath(context.artifactRoot, path));
   });
 }
 

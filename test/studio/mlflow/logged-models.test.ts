@@ -47,6 +47,27 @@ describe('MLflow logged-models routes', () => {
       200,
     );
 
+    // its files, listed and fetched by model id
+    assert.equal((await fetch(`${artifacts}/data/x.txt`, { method: 'PUT', body: 'x' })).status, 200);
+    const dirs = await s.call('GET', `logged-models/${id}/artifacts/directories`);
+    assert.equal(dirs.json.root_uri, info.artifact_uri);
+    assert.deepEqual(dirs.json.files, [
+      { path: 'data', is_dir: true },
+      { path: 'model.json', is_dir: false, file_size: 11 },
+    ]);
+    const sub = await s.call('GET', `logged-models/${id}/artifacts/directories`, {
+      artifact_directory_path: 'data',
+    });
+    assert.deepEqual(sub.json.files, [{ path: 'data/x.txt', is_dir: false, file_size: 1 }]);
+    const file = await fetch(
+      `${s.url}/api/2.0/mlflow/logged-models/${id}/artifacts/files?artifact_file_path=model.json`,
+    );
+    assert.equal(await file.text(), '{"trees":3}');
+    const escaping = await s.call('GET', `logged-models/${id}/artifacts/files`, {
+      artifact_file_path: '../../../../mlsweep.db',
+    });
+    assert.equal(escaping.json.error_code, 'INVALID_PARAMETER_VALUE');
+
     assert.equal(
       (await s.call('POST', `logged-models/${id}/params`, { params: [{ key: 'max_depth', value: '5' }] }))
         .status,
