@@ -2,8 +2,8 @@
 // dependency: mlsweep gives it MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_ID and MLFLOW_RUN_ID
 // (its own run), and the sweep ranks it by what it logs.
 //   node train-node.mjs --lr 0.1 [--epochs 8] [--delay-ms 40]
-// The calls, in the MLflow client's order: GET runs/get (start_run with MLFLOW_RUN_ID),
-// POST runs/log-batch (params, then one batch per epoch, as autologging does), POST
+// The calls, in the MLflow client's order: GET runs/get and POST runs/update to RUNNING
+// (start_run with MLFLOW_RUN_ID), POST runs/log-batch (params, then one batch per epoch, as autologging does), POST
 // runs/set-tag, PUT mlflow-artifacts (log_artifact), POST runs/update (end_run).
 import { argv, env, exit } from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,7 +37,9 @@ async function call(method, path, body) {
   return text ? JSON.parse(text) : {};
 }
 
+// start_run() with MLFLOW_RUN_ID: read the run, then mark it RUNNING (runs/update).
 const { run } = await call('GET', `runs/get?run_id=${encodeURIComponent(runId)}`);
+await call('POST', 'runs/update', { run_id: runId, run_uuid: runId, status: 'RUNNING' });
 const now = () => Date.now();
 await call('POST', 'runs/log-batch', {
   run_id: runId,
@@ -78,5 +80,5 @@ const upload = await fetch(
   },
 );
 if (!upload.ok) throw new Error(`artifact upload: ${upload.status} ${await upload.text()}`);
-await call('POST', 'runs/update', { run_id: runId, status: 'FINISHED', end_time: now() });
+await call('POST', 'runs/update', { run_id: runId, run_uuid: runId, status: 'FINISHED', end_time: now() });
 console.log(`done: loss ${loss}`);

@@ -4,8 +4,8 @@ MLFLOW_RUN_ID (its own run), and the sweep ranks it by what it logs.
 
     python3 train-python.py --lr 0.1 [--epochs 8] [--delay-ms 40]
 
-The calls, in the MLflow client's order: GET runs/get (start_run with MLFLOW_RUN_ID), POST
-runs/log-batch (params, then one batch per epoch), POST runs/set-tag, PUT
+The calls, in the MLflow client's order: GET runs/get and POST runs/update to RUNNING
+(start_run with MLFLOW_RUN_ID), POST runs/log-batch (params, then one batch per epoch), POST runs/set-tag, PUT
 mlflow-artifacts (log_artifact), POST runs/update (end_run).
 """
 
@@ -53,7 +53,9 @@ def now():
     return int(time.time() * 1000)
 
 
+# start_run() with MLFLOW_RUN_ID: read the run, then mark it RUNNING (runs/update).
 run = call("GET", "runs/get?" + urllib.parse.urlencode({"run_id": run_id}))["run"]
+call("POST", "runs/update", {"run_id": run_id, "run_uuid": run_id, "status": "RUNNING"})
 call(
     "POST",
     "runs/log-batch",
@@ -86,5 +88,5 @@ else:
     base = "%s/%s/artifacts" % (run["info"]["experiment_id"], run_id)
 model = json.dumps({"lr": args.lr, "epochs": args.epochs, "loss": loss}).encode("utf-8")
 request("PUT", uri + "/api/2.0/mlflow-artifacts/artifacts/" + base + "/model.json", model)
-call("POST", "runs/update", {"run_id": run_id, "status": "FINISHED", "end_time": now()})
+call("POST", "runs/update", {"run_id": run_id, "run_uuid": run_id, "status": "FINISHED", "end_time": now()})
 print("done: loss %s" % loss)

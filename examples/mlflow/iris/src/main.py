@@ -99,7 +99,9 @@ def macro_f1():
 
 
 if URI and RUN_ID:
+    # start_run() with MLFLOW_RUN_ID: read the run, then mark it RUNNING (runs/update).
     run = mlflow("GET", "runs/get?" + urllib.parse.urlencode({"run_id": RUN_ID}))["run"]
+    mlflow("POST", "runs/update", {"run_id": RUN_ID, "run_uuid": RUN_ID, "status": "RUNNING"})
     mlflow(
         "POST",
         "runs/log-batch",
@@ -143,5 +145,5 @@ if URI and RUN_ID:
     )
     model = json.dumps({"classes": classes, "kernel": args.kernel, "weights": weights}).encode("utf-8")
     request("PUT", URI + "/api/2.0/mlflow-artifacts/artifacts/" + base + "/model/model.json", model)
-    mlflow("POST", "runs/update", {"run_id": RUN_ID, "status": "FINISHED", "end_time": now()})
+    mlflow("POST", "runs/update", {"run_id": RUN_ID, "run_uuid": RUN_ID, "status": "FINISHED", "end_time": now()})
 print("training_f1_score: %.4f" % score)
