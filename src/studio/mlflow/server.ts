@@ -101,6 +101,14 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
       }
     });
   }
+  app.setNotFoundHandler((request, reply) =>
+    mlflowError(
+      reply,
+      404,
+      'ENDPOINT_NOT_FOUND',
+      `no such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+    ),
+  );
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
   registerMlflowApi(app, {
