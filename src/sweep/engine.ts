@@ -170,9 +170,11 @@ export class Sweep {
     let suggested = this.options.resume?.counted ?? 0;
     let nextId = this.options.resume?.nextId ?? 0;
     const retry = [...(this.options.resume?.retry ?? [])];
-    // Last before the loop: the finally below stops it, whatever happens next.
+    // Last before the loop: the finally below stops it, whatever happens next. Awaited
+    // only when there is one to start: without, the first trials start within run()'s call.
     try {
-      await this.startTracking();
+      const starting = this.startTracking();
+      if (starting !== undefined) await starting;
     } catch (error) {
       clearTimeout(sweepTimer);
       this.options.signal?.removeEventListener('abort', onAbort);
@@ -226,18 +228,20 @@ export class Sweep {
    * Starts options.tracking for a sweep of command trials, unless the user configured a
    * tracking server of their own (then trials log there, and the sweep reads printed lines).
    */
-  private async startTracking(): Promise<void> {
+  private startTracking(): Promise<void> | undefined {
     const { tracking, trial } = this.options;
-    if (tracking === undefined || typeof trial !== 'object' || !('command' in trial)) return;
+    if (tracking === undefined || typeof trial !== 'object' || !('command' in trial)) return undefined;
     const configured = configuredTrackingUri(trial.environmentVariables);
     if (configured !== undefined) {
       this.notice(
         `MLFLOW_TRACKING_URI is set (${configured.replace(/\/\/[^@/]*@/, '//')}): trials log there, and the sweep reads only their printed metric lines`,
       );
-      return;
+      return undefined;
     }
-    this.tracking = await tracking.start();
-    this.tracking.onLogged((event) => this.logged(event));
+    return tracking.start().then((session) => {
+      this.tracking = session;
+      session.onLogged((event) => this.logged(event));
+    });
   }
 
   /** Metrics a trial logged through the tracking server: reported as if printed. */
