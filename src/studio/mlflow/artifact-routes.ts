@@ -107,9 +107,13 @@ export function registerArtifactRoutes(app: FastifyInstance, prefix: string, con
 
   app.delete(`${proxy}/*`, async (request) => {
     const location = resolveArtifactPath(root, wildcard(request));
-    if (location.kind !== 'file' || location.path === '' || !existsSync(location.local)) {
-      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Artifact '${location.path}' not found`);
+    if (location.kind !== 'file' || location.path === '') {
+      throw new MlflowApiError(
+        'INVALID_PARAMETER_VALUE',
+        `Cannot delete '${location.path}': name a file or a folder in a run's artifacts/`,
+      );
     }
+    // As MLflow's server: deleting what is not there succeeds.
     rmSync(location.local, { recursive: true, force: true });
     return {};
   });

@@ -5,11 +5,18 @@
  * ordinary registry versions (copied into the store, loadable by `models:/` URIs).
  * Stages (deprecated in MLflow) are accepted and kept as the version tag `mlsweep.stage`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
 import type { ModelVersion, RegisteredModel } from '../../registry/model-registry.ts';
-import { mlflowArtifactsPath, resolveArtifactPath, runArtifactUri } from './artifact-paths.ts';
+import {
+  artifactSegments,
+  mlflowArtifactsPath,
+  resolveArtifactPath,
+  runArtifactUri,
+} from './artifact-paths.ts';
+import { sendArtifact } from './artifact-routes.ts';
 import { MlflowApiError, type MlflowContext } from './context.ts';
 import { LoggedModels } from './logged-models.ts';
 import {
@@ -186,7 +193,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
     if (runs) {
       version = registry.register(name, { runId: runs[1]!, artifactPath: runs[2]! }, options);
     } else {
-      const local = localSource(context, source, optionalString(fields, 'model_id'));
+      const local = localSource(context, source, optionalString(fields, 'model_id'), runId);
       version = registry.register(
         name,
         { file: local.path },
@@ -273,6 +280,23 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
     const fields = requestFields(request);
     const version = getVersion(context, requiredString(fields, 'name'), versionField(fields));
     return { artifact_uri: downloadUri(context, version) };
+  });
+
+  // A file of a version, from the registry's own copy (what the UI's model page fetches).
+  app.get(`${versions}/get-artifact`, async (request, reply) => {
+    const fields = requestFields(request);
+    const version = getVersion(context, requiredString(fields, 'name'), versionField(fields));
+    const segments = artifactSegments(requiredString(fields, 'path'));
+    const folder = existsSync(version.path) && statSync(version.path).isDirectory();
+    const local = folder
+      ? join(version.path, ...segments)
+      : segments.join('/') === basename(version.path)
+        ? version.path
+        : undefined;
+    if (local === undefined) {
+      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `Artifact '${segments.join('/')}' not found`);
+    }
+    return sendArtifact(reply, { kind: 'file', local, path: segments.join('/') });
   });
 
   app.post(`${versions}/transition-stage`, async (request) => {
@@ -403,6 +427,7 @@ function localSource(
   context: MlflowContext,
   source: string,
   modelId: string | undefined,
+  runId: string | undefined,
 ): { path: string; runId?: string } {
   const logged = /^models:\/(m-[0-9a-f]{32})\/?$/.exec(source)?.[1] ?? modelId;
   if (logged !== undefined && (source.startsWith('models:/') || mlflowArtifactsPath(source) === undefined)) {
@@ -419,15 +444,16 @@ function localSource(
   if (inArtifacts !== undefined) {
     const location = resolveArtifactPath(root, inArtifacts);
     if (location.kind === 'file') path = location.local;
-  } else {
-    const plain = source.startsWith('file://') ? source.slice('file://'.length) : source;
-    const local = plain.startsWith(`${root}/`) ? plain : undefined;
-    path = local === undefined ? undefined : resolveArtifactPath(root, local.slice(root.length + 1)).local;
+  } else if (runId !== undefined && !source.startsWith('file:')) {
+    // As MLflow's server: a local path only inside the artifact folder of the run named by run_id.
+    const runFolder = resolve(context.store.run(runId).artifactDir);
+    const local = resolve(source);
+    if (local === runFolder || local.startsWith(`${runFolder}${sep}`)) path = local;
   }
   if (path === undefined || !existsSync(path)) {
     throw new MlflowApiError(
       'INVALID_PARAMETER_VALUE',
-      `Invalid model version source '${source}': give runs:/RUN_ID/PATH, models:/MODEL_ID, or the mlflow-artifacts:/ URI of files uploaded to this server`,
+      `Invalid model version source '${source}': give runs:/RUN_ID/PATH, models:/MODEL_ID, the mlflow-artifacts:/ URI of files uploaded to this server, or a path inside the artifact folder of the run named by run_id`,
     );
   }
   return { path };

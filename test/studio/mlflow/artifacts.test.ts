@@ -103,7 +103,17 @@ describe('mlflow-artifacts routes', () => {
 
     assert.equal((await fetch(`${base}/model/model.pkl`, { method: 'DELETE' })).status, 200);
     assert.deepEqual(s.store.listArtifacts(run.id), ['model/MLmodel.json', 'notes.txt']);
-    assert.equal((await fetch(`${base}/model/model.pkl`, { method: 'DELETE' })).status, 404);
+    // deleting what is not there succeeds, as in MLflow
+    assert.equal((await fetch(`${base}/model/model.pkl`, { method: 'DELETE' })).status, 200);
+    assert.equal(
+      (
+        await fetch(`${s.url}/api/2.0/mlflow-artifacts/artifacts/${run.experimentId}/${run.id}`, {
+          method: 'DELETE',
+        })
+      ).status,
+      400,
+    );
+    assert.equal(s.store.run(run.id).artifactDir !== '' && existsSync(s.store.run(run.id).artifactDir), true);
 
     // the UI's prefix serves the same files
     assert.equal(

@@ -233,6 +233,42 @@ describe('MLflow model-versions routes', () => {
     });
     assert.equal(escaping.json.error_code, 'INVALID_PARAMETER_VALUE');
 
+    // a local path only inside the artifact folder of the run named by run_id (MLflow's rule)
+    const inRun = join(s.store.run(run.id).artifactDir, 'src-model');
+    const v3 = await s.call('POST', 'model-versions/create', {
+      name: 'iris-rf',
+      source: inRun,
+      run_id: run.id,
+    });
+    assert.equal(v3.status, 200);
+    assert.equal(v3.json.model_version.source, inRun);
+    const otherRun = s.store.createRun({ experiment: 'iris' });
+    const wrongRun = await s.call('POST', 'model-versions/create', {
+      name: 'iris-rf',
+      source: inRun,
+      run_id: otherRun.id,
+    });
+    assert.equal(wrongRun.json.error_code, 'INVALID_PARAMETER_VALUE');
+    assert.equal(
+      (await s.call('POST', 'model-versions/create', { name: 'iris-rf', source: inRun })).status,
+      400,
+    );
+    await s.call('DELETE', 'model-versions/delete', { name: 'iris-rf', version: '3' });
+
+    // the registry's copy, file by file
+    const artifact = await fetch(
+      `${s.url}/api/2.0/mlflow/model-versions/get-artifact?name=iris-rf&version=1&path=model.json`,
+    );
+    assert.equal(await artifact.text(), '{"kind":"forest"}');
+    const noFile = await fetch(
+      `${s.url}/api/2.0/mlflow/model-versions/get-artifact?name=iris-rf&version=1&path=none.json`,
+    );
+    assert.equal(noFile.status, 404);
+    const upward = await fetch(
+      `${s.url}/api/2.0/mlflow/model-versions/get-artifact?name=iris-rf&version=1&path=..%2F..%2F..%2Fmlsweep.db`,
+    );
+    assert.equal(upward.status, 400);
+
     const got = await s.call('GET', 'model-versions/get', { name: 'iris-rf', version: '2' });
     assert.equal(got.json.model_version.source, source);
     assert.equal(
