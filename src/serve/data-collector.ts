@@ -36,6 +36,7 @@ import { dirname, join } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import type { DataCollectorSettings } from '../registry/endpoint-types.ts';
 import { ByteSink } from './collect/byte-sink.ts';
+import { writeNumber } from './collect/number-text.ts';
 
 /** The two collections Azure reserves for payload logging. */
 export type CollectionName = 'model_inputs' | 'model_outputs';
@@ -624,8 +625,8 @@ export class DataCollector {
    * JSON form (the caller cuts the line).
    *
    * The cells are most of a flush's work (2,000 numbers in a 100-row request of 20
-   * features), so numbers are copied into the buffer here, room for a whole row made
-   * first, rather than through the sink's methods: String(x) is then most of the cost.
+   * features), so numbers are written into the buffer here (collect/number-text.ts), room
+   * for a whole row made first, rather than through the sink's methods.
    */
   private writeData(sink: ByteSink, payload: unknown): void {
     const table = tableOf(payload);
@@ -654,8 +655,13 @@ export class DataCollector {
         for (let i = 0; i < key.length; i++) buffer[at++] = key[i]!;
         const x = row !== undefined ? row[j] : values![j]![r];
         if (typeof x === 'number') {
-          const text = Number.isFinite(x) ? String(x) : 'null';
-          for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
+          if (Number.isFinite(x)) at = writeNumber(buffer, at, x);
+          else {
+            buffer[at++] = 0x6e; // null
+            buffer[at++] = 0x75;
+            buffer[at++] = 0x6c;
+            buffer[at++] = 0x6c;
+          }
         } else {
           // a string or another value: through the sink, which grows as it needs, then room again
           sink.length = at;
