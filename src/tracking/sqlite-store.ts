@@ -647,6 +647,19 @@ export class SqliteStore {
   }
 
   /**
+   * The lifecycle stage of the run with exactly this id (no prefixes), or undefined when
+   * there is none: one indexed read, for the checks before every logged point.
+   *
+   * @example
+   * store.runLifecycle(run.id); // 'active'
+   */
+  runLifecycle(runId: string): LifecycleStage | undefined {
+    return this.sql('SELECT lifecycle_stage FROM runs WHERE run_id = ?').pluck().get(runId) as
+      | LifecycleStage
+      | undefined;
+  }
+
+  /**
    * Removes a run tag; false when the run had none by that key.
    *
    * @example

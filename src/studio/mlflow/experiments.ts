@@ -14,6 +14,7 @@ import {
   optionalString,
   pageOffset,
   pageToken,
+  requiredId,
   requiredString,
   stringList,
 } from './request.ts';
@@ -70,7 +71,7 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
   });
 
   app.get(`${base}/get`, async (request) => {
-    const id = requiredString(fieldsOf(request), 'experiment_id');
+    const id = requiredId(fieldsOf(request), 'experiment_id');
     return { experiment: experimentJson(experimentById(store, id)) };
   });
 
@@ -106,7 +107,7 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
 
   app.post(`${base}/update`, async (request) => {
     const fields = fieldsOf(request);
-    const experiment = activeExperiment(store, requiredString(fields, 'experiment_id'));
+    const experiment = activeExperiment(store, requiredId(fields, 'experiment_id'));
     const newName = requiredString(fields, 'new_name');
     const taken = store.findExperiment(newName);
     if (taken !== undefined && taken.name === newName && taken.id !== experiment.id) {
@@ -117,7 +118,7 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
   });
 
   app.post(`${base}/delete`, async (request) => {
-    const experiment = activeExperiment(store, requiredString(fieldsOf(request), 'experiment_id'));
+    const experiment = activeExperiment(store, requiredId(fieldsOf(request), 'experiment_id'));
     if (experiment.id === store.defaultExperiment().id) {
       throw new MlflowApiError(
         'INVALID_PARAMETER_VALUE',
@@ -129,7 +130,7 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
   });
 
   app.post(`${base}/restore`, async (request) => {
-    const experiment = experimentById(store, requiredString(fieldsOf(request), 'experiment_id'));
+    const experiment = experimentById(store, requiredId(fieldsOf(request), 'experiment_id'));
     if (experiment.lifecycleStage !== 'deleted') {
       throw new MlflowApiError(
         'INVALID_PARAMETER_VALUE',
@@ -142,7 +143,7 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
 
   app.post(`${base}/set-experiment-tag`, async (request) => {
     const fields = fieldsOf(request);
-    const experiment = activeExperiment(store, requiredString(fields, 'experiment_id'));
+    const experiment = activeExperiment(store, requiredId(fields, 'experiment_id'));
     const { key, value } = checkTag(fields);
     store.setExperimentTags(experiment.id, { [key]: value });
     return {};
@@ -150,7 +151,7 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
 
   app.post(`${base}/delete-experiment-tag`, async (request) => {
     const fields = fieldsOf(request);
-    const experiment = activeExperiment(store, requiredString(fields, 'experiment_id'));
+    const experiment = activeExperiment(store, requiredId(fields, 'experiment_id'));
     const key = requiredString(fields, 'key');
     if (!store.deleteExperimentTag(experiment.id, key)) {
       throw new MlflowApiError(

@@ -38,6 +38,31 @@ export function requiredString(fields: Fields, name: string): string {
 }
 
 /**
+ * A required id field (`experiment_id`): a string, or a whole JSON number, which some
+ * clients send for ids and which means the same.
+ *
+ * @example
+ * requiredId({ experiment_id: 3 }, 'experiment_id'); // '3'
+ */
+export function requiredId(fields: Fields, name: string): string {
+  const value = fields[name];
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return requiredString(fields, name);
+}
+
+/**
+ * An optional id field, as {@link requiredId}.
+ *
+ * @example
+ * optionalId({}, 'experiment_id'); // undefined
+ */
+export function optionalId(fields: Fields, name: string): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  return requiredId(fields, name);
+}
+
+/**
  * An optional string field (undefined when absent).
  *
  * @example
@@ -105,7 +130,9 @@ export function requiredDouble(fields: Fields, name: string): number {
 export function stringList(fields: Fields, name: string): string[] {
   const value = fields[name];
   if (value === undefined || value === null) return [];
-  const list = Array.isArray(value) ? value : [value];
+  const list = (Array.isArray(value) ? value : [value]).map((item) =>
+    typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : item,
+  );
   for (const item of list) if (typeof item !== 'string') throw invalid(name, value, 'a list of strings');
   return list as string[];
 }

@@ -9,12 +9,13 @@ import type { RunStatus } from '../../tracking/types.ts';
 import { RUN_STATUSES } from '../../tracking/types.ts';
 import { MlflowApiError, type MlflowContext } from './context.ts';
 import { metricJson, PARENT_RUN_TAG, RUN_NAME_TAG, runInfoJson, runJson, USER_TAG } from './convert.ts';
-import { activeExperiment, activeRun, findRunById, runById } from './lookup.ts';
+import { activeExperiment, activeRunId, findRunById, runById } from './lookup.ts';
 import {
   type Fields,
   fieldsOf,
   maxResults,
   objectList,
+  optionalId,
   optionalInteger,
   optionalString,
   pageOffset,
@@ -47,7 +48,7 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
 
   app.post(`${base}/create`, async (request) => {
     const fields = fieldsOf(request);
-    const experiment = activeExperiment(store, optionalString(fields, 'experiment_id') || '0');
+    const experiment = activeExperiment(store, optionalId(fields, 'experiment_id') ?? '0');
     const tags: Record<string, string> = {};
     for (const tag of objectList(fields, 'tags')) {
       const { key, value } = checkTag(tag);
@@ -80,7 +81,7 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
 
   app.post(`${base}/update`, async (request) => {
     const fields = fieldsOf(request);
-    const run = activeRun(store, runIdOf(fields));
+    const runId = activeRunId(store, runIdOf(fields));
     const status = optionalString(fields, 'status');
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
       throw new MlflowApiError(
@@ -91,13 +92,13 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
     const endTime = optionalInteger(fields, 'end_time');
     const name = optionalString(fields, 'run_name') || undefined;
     const updated = store.write(() => {
-      store.updateRun(run.id, {
+      store.updateRun(runId, {
         ...(status !== undefined ? { status: status as RunStatus } : {}),
         ...(endTime !== undefined ? { endTime } : {}),
         ...(name !== undefined ? { name } : {}),
       });
-      if (name !== undefined) store.setTags(run.id, { [RUN_NAME_TAG]: name });
-      return store.run(run.id);
+      if (name !== undefined) store.setTags(runId, { [RUN_NAME_TAG]: name });
+      return store.run(runId);
     });
     return { run_info: runInfoJson(updated) };
   });
@@ -116,19 +117,19 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
 
   app.post(`${base}/log-metric`, async (request) => {
     const fields = fieldsOf(request);
-    const run = activeRun(store, runIdOf(fields));
+    const runId = activeRunId(store, runIdOf(fields));
     const metric = checkMetric(fields);
-    store.logMetrics(run.id, [metric]);
-    notify({ runId: run.id, metrics: [metric] });
+    store.logMetrics(runId, [metric]);
+    notify({ runId: runId, metrics: [metric] });
     return {};
   });
 
   const logParam = async (request: FastifyRequest) => {
     const fields = fieldsOf(request);
-    const run = activeRun(store, runIdOf(fields));
+    const runId = activeRunId(store, runIdOf(fields));
     const { key, value } = checkParam(fields);
-    store.logParams(run.id, { [key]: value });
-    notify({ runId: run.id, params: { [key]: value } });
+    store.logParams(runId, { [key]: value });
+    notify({ runId: runId, params: { [key]: value } });
     return {};
   };
   app.post(`${base}/log-parameter`, logParam);
@@ -140,7 +141,7 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
     const paramsIn = objectList(fields, 'params');
     const tagsIn = objectList(fields, 'tags');
     checkBatchLimits(metricsIn.length, paramsIn.length, tagsIn.length, bodyBytes(request));
-    const run = activeRun(store, runIdOf(fields));
+    const runId = activeRunId(store, runIdOf(fields));
     const metrics = metricsIn.map(checkMetric);
     const params: Record<string, string> = {};
     const duplicates = new Set<string>();
@@ -161,12 +162,12 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
       tags[key] = value;
     }
     store.write(() => {
-      if (Object.keys(params).length > 0) store.logParams(run.id, params);
-      if (metrics.length > 0) store.logMetrics(run.id, metrics);
-      if (Object.keys(tags).length > 0) applyTags(run.id, tags);
+      if (Object.keys(params).length > 0) store.logParams(runId, params);
+      if (metrics.length > 0) store.logMetrics(runId, metrics);
+      if (Object.keys(tags).length > 0) applyTags(runId, tags);
     });
     notify({
-      runId: run.id,
+      runId,
       ...(metrics.length > 0 ? { metrics } : {}),
       ...(Object.keys(params).length > 0 ? { params } : {}),
       ...(Object.keys(tags).length > 0 ? { tags } : {}),
@@ -176,7 +177,7 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
 
   app.post(`${base}/log-inputs`, async (request) => {
     const fields = fieldsOf(request);
-    const run = activeRun(store, runIdOf(fields));
+    const runId = activeRunId(store, runIdOf(fields));
     const inputs = objectList(fields, 'datasets').map((input) => {
       const dataset = input['dataset'];
       if (typeof dataset !== 'object' || dataset === null || Array.isArray(dataset)) {
@@ -203,28 +204,25 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
         tags,
       };
     });
-    store.logInputs(run.id, inputs);
+    store.logInputs(runId, inputs);
     return {};
   });
 
   app.post(`${base}/set-tag`, async (request) => {
     const fields = fieldsOf(request);
-    const run = activeRun(store, runIdOf(fields));
+    const runId = activeRunId(store, runIdOf(fields));
     const { key, value } = checkTag(fields);
-    store.write(() => applyTags(run.id, { [key]: value }));
-    notify({ runId: run.id, tags: { [key]: value } });
+    store.write(() => applyTags(runId, { [key]: value }));
+    notify({ runId: runId, tags: { [key]: value } });
     return {};
   });
 
   app.post(`${base}/delete-tag`, async (request) => {
     const fields = fieldsOf(request);
-    const run = activeRun(store, requiredString(fields, 'run_id'));
+    const runId = activeRunId(store, requiredString(fields, 'run_id'));
     const key = requiredString(fields, 'key');
-    if (!store.deleteTag(run.id, key)) {
-      throw new MlflowApiError(
-        'RESOURCE_DOES_NOT_EXIST',
-        `No tag with name: ${key} in run with id ${run.id}`,
-      );
+    if (!store.deleteTag(runId, key)) {
+      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
     }
     return {};
   });

@@ -19,6 +19,9 @@ describe('MLflow API: experiments', () => {
     assert.deepEqual(experiment.tags, [{ key: 'team', value: 'ml' }]);
     assert.equal(typeof experiment.creation_time, 'number');
     assert.equal(typeof experiment.last_update_time, 'number');
+    // some clients send ids as JSON numbers: the same experiment
+    const numeric = await t.post('runs/create', { experiment_id: Number(created.experiment_id) });
+    assert.equal(numeric.run.info.experiment_id, created.experiment_id);
     const byName = await t.get('experiments/get-by-name', { experiment_name: 'iris' });
     assert.deepEqual(byName.experiment, experiment);
     // the ajax-api prefix (MLflow's UI) answers the same
