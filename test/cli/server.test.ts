@@ -103,6 +103,23 @@ describe('mlsweep server', () => {
     assert.equal(await server.exited, 0);
   });
 
+  it('a port in use: exit 2, one line naming it', async () => {
+    const first = await start(['--store', join(dir, 'busy'), '--port', '0']);
+    try {
+      const port = new URL(first.url).port;
+      const second = await run(['server', '--store', join(dir, 'busy'), '--port', port]);
+      assert.equal(second.code, 2);
+      assert.match(
+        second.stderr,
+        new RegExp(`^mlsweep: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`),
+      );
+      assert.equal(second.stderr.trim().split('\n').length, 1, second.stderr);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    assert.equal(await first.exited, 0);
+  });
+
   it('refuses a host beyond loopback without a key, and a short key: exit 2, one line', async () => {
     const open = await run(['server', '--store', join(dir, 'x'), '--host', '0.0.0.0', '--port', '0']);
     assert.equal(open.code, 2);
