@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { openAtomicWriteStream } from '../../core/files.ts';
 import { type ArtifactLocation, resolveArtifactPath, runArtifactUri } from './artifact-paths.ts';
 import { MlflowApiError, type MlflowContext } from './context.ts';
-import { optionalString, requestFields, requiredString } from './request-fields.ts';
+import { fieldsOf, optionalString, requiredString } from './request.ts';
 
 /** One entry of a listing, as MLflow answers it. */
 interface FileInfo {
@@ -45,7 +45,7 @@ export function registerArtifactRoutes(app: FastifyInstance, prefix: string, con
   const proxy = `${prefix}-artifacts/artifacts`;
 
   app.get(`${prefix}/artifacts/list`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const run = context.store.run(requiredString(fields, 'run_id') as string);
     const sub = optionalString(fields, 'path') ?? '';
     const base = runArtifactUri(run.experimentId, run.id);
@@ -97,7 +97,7 @@ export function registerArtifactRoutes(app: FastifyInstance, prefix: string, con
   );
 
   app.get(proxy, async (request) => {
-    const path = optionalString(requestFields(request), 'path') ?? '';
+    const path = optionalString(fieldsOf(request), 'path') ?? '';
     const location = resolveArtifactPath(root, path);
     if (location.kind === 'run-folder') {
       return { files: existsSync(location.local) ? [{ path: 'artifacts', is_dir: true }] : [] };

@@ -14,13 +14,15 @@ import {
   LoggedModels,
 } from './logged-models.ts';
 import {
-  integerField,
-  keyValues,
-  listField,
+  fieldsOf,
+  maxResults,
+  missing,
+  objectList,
   optionalString,
-  pageOf,
-  requestFields,
-} from './request-fields.ts';
+  requiredId,
+  stringList,
+} from './request.ts';
+import { keyValues, pageOf } from './request-fields.ts';
 import { compareBy, compileSearchFilter, type OrderKey } from './search-filter.ts';
 
 /**
@@ -40,24 +42,18 @@ export function registerLoggedModelRoutes(
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
   app.post(base, async (request) => {
-    const fields = requestFields(request);
-    const experimentId = optionalString(fields, 'experiment_id');
-    if (experimentId === undefined) {
-      throw new MlflowApiError(
-        'INVALID_PARAMETER_VALUE',
-        "Missing value for required parameter 'experiment_id'. See the API docs for more information about request parameters.",
-      );
-    }
+    const fields = fieldsOf(request);
+    const experimentId = requiredId(fields, 'experiment_id');
     const experiment = /^\d+$/.test(experimentId)
       ? context.store.findExperiment(Number(experimentId))
       : undefined;
     if (experiment === undefined) {
       throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
     }
-    const sourceRunId = optionalString(fields, 'source_run_id');
+    const sourceRunId = optionalString(fields, 'source_run_id') || undefined;
     if (sourceRunId !== undefined) context.store.run(sourceRunId);
-    const name = optionalString(fields, 'name');
-    const modelType = optionalString(fields, 'model_type');
+    const name = optionalString(fields, 'name') || undefined;
+    const modelType = optionalString(fields, 'model_type') || undefined;
     const model = models.create({
       experimentId: String(experiment.id),
       ...(name !== undefined ? { name } : {}),
@@ -70,15 +66,10 @@ export function registerLoggedModelRoutes(
   });
 
   const search = async (request: FastifyRequest) => {
-    const fields = requestFields(request);
-    const experimentIds = listField(fields, 'experiment_ids').map(String);
-    if (experimentIds.length === 0) {
-      throw new MlflowApiError(
-        'INVALID_PARAMETER_VALUE',
-        "Missing value for required parameter 'experiment_ids'.",
-      );
-    }
-    const maxResults = integerField(fields, 'max_results', 100, 1, 1000);
+    const fields = fieldsOf(request);
+    const experimentIds = stringList(fields, 'experiment_ids');
+    if (experimentIds.length === 0) throw missing('experiment_ids');
+    const size = maxResults(fields, 100, 1000);
     const read = (m: LoggedModelRecord, key: string): string | number | undefined => {
       if (key === 'name') return m.name;
       if (key === 'model_id') return m.modelId;
@@ -106,7 +97,7 @@ export function registerLoggedModelRoutes(
       read,
       ['tags', 'params'],
     );
-    const order: OrderKey[] = listField(fields, 'order_by').map((entry) => {
+    const order: OrderKey[] = objectList(fields, 'order_by').map((entry) => {
       const item = entry as { field_name?: unknown; ascending?: unknown };
       const key = typeof item === 'object' && item !== null ? item.field_name : undefined;
       if (
@@ -129,7 +120,7 @@ export function registerLoggedModelRoutes(
           read,
         ),
       );
-    const page = pageOf(all, maxResults, fields['page_token']);
+    const page = pageOf(all, size, fields);
     return {
       models: page.items.map(json),
       ...(page.nextPageToken !== undefined ? { next_page_token: page.nextPageToken } : {}),
@@ -141,7 +132,7 @@ export function registerLoggedModelRoutes(
   app.get(`${base}/:id`, async (request) => ({ model: json(models.get(idOf(request))) }));
 
   app.patch(`${base}/:id`, async (request) => {
-    const status = requestFields(request)['status'];
+    const status = fieldsOf(request)['status'];
     const named = typeof status === 'number' ? LOGGED_MODEL_STATUSES[status - 1] : status;
     if (typeof named !== 'string' || !LOGGED_MODEL_STATUSES.includes(named as LoggedModelStatus)) {
       throw new MlflowApiError(
@@ -158,7 +149,7 @@ export function registerLoggedModelRoutes(
   });
 
   app.patch(`${base}/:id/tags`, async (request) => {
-    models.setTags(idOf(request), keyValues(requestFields(request), 'tags'));
+    models.setTags(idOf(request), keyValues(fieldsOf(request), 'tags'));
     return {};
   });
 
@@ -168,14 +159,14 @@ export function registerLoggedModelRoutes(
   });
 
   app.post(`${base}/:id/params`, async (request) => {
-    models.logParams(idOf(request), keyValues(requestFields(request), 'params'));
+    models.logParams(idOf(request), keyValues(fieldsOf(request), 'params'));
     return {};
   });
 
   // The model's files, as the UI and `mlflow.artifacts` list and fetch them.
   app.get(`${base}/:id/artifacts/directories`, async (request) => {
     const model = models.get(idOf(request));
-    const sub = optionalString(requestFields(request), 'artifact_directory_path') ?? '';
+    const sub = optionalString(fieldsOf(request), 'artifact_directory_path') ?? '';
     const root = models.artifactUri(model);
     const location = resolveArtifactPath(context.artifactRoot, `${mlflowArtifactsPath(root)}/${sub}`);
     const prefixPath = artifactSegments(sub).join('/');
@@ -188,7 +179,7 @@ export function registerLoggedModelRoutes(
 
   app.get(`${base}/:id/artifacts/files`, async (request, reply) => {
     const model = models.get(idOf(request));
-    const file = optionalString(requestFields(request), 'artifact_file_path') ?? '';
+    const file = optionalString(fieldsOf(request), 'artifact_file_path') ?? '';
     const path = `${mlflowArtifactsPath(models.artifactUri(model))}/${file}`;
     return sendArtifact(reply, resolveArtifactPath(context.artifactRoot, path));
   });

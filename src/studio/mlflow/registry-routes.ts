@@ -19,17 +19,8 @@ import {
 import { sendArtifact } from './artifact-routes.ts';
 import { MlflowApiError, type MlflowContext } from './context.ts';
 import { LoggedModels } from './logged-models.ts';
-import {
-  type Fields,
-  integerField,
-  keyValues,
-  listField,
-  optionalString,
-  pageOf,
-  requestFields,
-  requiredString,
-  versionField,
-} from './request-fields.ts';
+import { type Fields, fieldsOf, maxResults, optionalString, requiredString, stringList } from './request.ts';
+import { keyValues, pageOf, versionField } from './request-fields.ts';
 import { compareBy, compileSearchFilter, parseOrderBy } from './search-filter.ts';
 
 /** The version tag that holds a version's stage. */
@@ -52,7 +43,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   const versionJson = (version: ModelVersion) => modelVersionJson(version);
 
   app.post(`${models}/create`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const description = optionalString(fields, 'description');
     const model = registry.createModel(name, {
@@ -63,12 +54,12 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.get(`${models}/get`, async (request) => {
-    const name = requiredString(requestFields(request), 'name');
+    const name = requiredString(fieldsOf(request), 'name');
     return { registered_model: modelJson(getModel(context, name)) };
   });
 
   app.post(`${models}/rename`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     getModel(context, name);
     const model = registry.renameModel(name, requiredString(fields, 'new_name'));
@@ -76,7 +67,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.patch(`${models}/update`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     getModel(context, name);
     const description = fields['description'];
@@ -85,18 +76,18 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.delete(`${models}/delete`, async (request) => {
-    const name = requiredString(requestFields(request), 'name');
+    const name = requiredString(fieldsOf(request), 'name');
     getModel(context, name);
     registry.deleteModel(name);
     return {};
   });
 
   const searchModels = async (fields: Fields) => {
-    const maxResults = integerField(fields, 'max_results', 100, 1, 1000);
+    const size = maxResults(fields, 100, 1000);
     const keep = compileSearchFilter<RegisteredModel>(optionalString(fields, 'filter'), ['name'], (m, key) =>
       key === 'name' ? m.name : key.startsWith('tags.') ? m.tags[key.slice(5)] : undefined,
     );
-    const order = parseOrderBy(listField(fields, 'order_by'), [
+    const order = parseOrderBy(stringList(fields, 'order_by'), [
       'name',
       'timestamp',
       'creation_timestamp',
@@ -110,29 +101,29 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
           key === 'name' ? m.name : key === 'creation_timestamp' ? m.createdAt : m.updatedAt,
         ),
       );
-    const page = pageOf(all, maxResults, fields['page_token']);
+    const page = pageOf(all, size, fields);
     return {
       registered_models: page.items.map(modelJson),
       ...(page.nextPageToken !== undefined ? { next_page_token: page.nextPageToken } : {}),
     };
   };
-  app.get(`${models}/search`, async (request) => searchModels(requestFields(request)));
-  app.post(`${models}/search`, async (request) => searchModels(requestFields(request)));
+  app.get(`${models}/search`, async (request) => searchModels(fieldsOf(request)));
+  app.post(`${models}/search`, async (request) => searchModels(fieldsOf(request)));
 
   const latestVersions = async (fields: Fields) => {
     const name = requiredString(fields, 'name');
     getModel(context, name);
-    const stages = listField(fields, 'stages').map((s) => stageName(String(s)));
+    const stages = stringList(fields, 'stages').map((s) => stageName(String(s)));
     const latest = latestByStage(registry.listVersions(name)).filter(
       (v) => stages.length === 0 || stages.includes(stageOf(v)),
     );
     return { model_versions: latest.map(versionJson) };
   };
-  app.post(`${models}/get-latest-versions`, async (request) => latestVersions(requestFields(request)));
-  app.get(`${models}/get-latest-versions`, async (request) => latestVersions(requestFields(request)));
+  app.post(`${models}/get-latest-versions`, async (request) => latestVersions(fieldsOf(request)));
+  app.get(`${models}/get-latest-versions`, async (request) => latestVersions(fieldsOf(request)));
 
   app.post(`${models}/set-tag`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     getModel(context, name);
     registry.setTag(name, requiredString(fields, 'key'), String(fields['value'] ?? ''));
@@ -140,7 +131,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.delete(`${models}/delete-tag`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     getModel(context, name);
     registry.deleteTag(name, requiredString(fields, 'key'));
@@ -148,7 +139,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.post(`${models}/alias`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const alias = requiredString(fields, 'alias');
     const version = getVersion(context, name, versionField(fields));
@@ -157,7 +148,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.delete(`${models}/alias`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const alias = requiredString(fields, 'alias');
     getModel(context, name);
@@ -167,7 +158,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.get(`${models}/alias`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const alias = requiredString(fields, 'alias');
     const version = getModel(context, name).aliases[alias];
@@ -178,10 +169,10 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.post(`${versions}/create`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const source = requiredString(fields, 'source');
-    const runId = optionalString(fields, 'run_id');
+    const runId = optionalString(fields, 'run_id') || undefined;
     const description = optionalString(fields, 'description');
     getModel(context, name);
     const options = {
@@ -193,7 +184,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
     if (runs) {
       version = registry.register(name, { runId: runs[1]!, artifactPath: runs[2]! }, options);
     } else {
-      const local = localSource(context, source, optionalString(fields, 'model_id'), runId);
+      const local = localSource(context, source, optionalString(fields, 'model_id') || undefined, runId);
       version = registry.register(
         name,
         { file: local.path },
@@ -208,14 +199,14 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.get(`${versions}/get`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     return {
       model_version: versionJson(getVersion(context, requiredString(fields, 'name'), versionField(fields))),
     };
   });
 
   app.patch(`${versions}/update`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const version = getVersion(context, name, versionField(fields)).version;
     const description = fields['description'];
@@ -225,7 +216,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.delete(`${versions}/delete`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const version = getVersion(context, name, versionField(fields)).version;
     registry.deleteVersion(name, version);
@@ -233,7 +224,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   const searchVersions = async (fields: Fields) => {
-    const maxResults = integerField(fields, 'max_results', 10_000, 1, 200_000);
+    const size = maxResults(fields, 10_000, 200_000);
     const read = (v: ModelVersion, key: string): string | number | undefined => {
       if (key === 'name') return v.name;
       if (key === 'version_number') return v.version;
@@ -249,7 +240,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
       ['name', 'version_number', 'run_id', 'source_path'],
       read,
     );
-    const given = parseOrderBy(listField(fields, 'order_by'), [
+    const given = parseOrderBy(stringList(fields, 'order_by'), [
       'name',
       'version_number',
       'timestamp',
@@ -267,24 +258,24 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
       .flatMap((m) => registry.listVersions(m.name))
       .filter(keep)
       .sort(compareBy(order, read));
-    const page = pageOf(all, maxResults, fields['page_token']);
+    const page = pageOf(all, size, fields);
     return {
       model_versions: page.items.map(versionJson),
       ...(page.nextPageToken !== undefined ? { next_page_token: page.nextPageToken } : {}),
     };
   };
-  app.get(`${versions}/search`, async (request) => searchVersions(requestFields(request)));
-  app.post(`${versions}/search`, async (request) => searchVersions(requestFields(request)));
+  app.get(`${versions}/search`, async (request) => searchVersions(fieldsOf(request)));
+  app.post(`${versions}/search`, async (request) => searchVersions(fieldsOf(request)));
 
   app.get(`${versions}/get-download-uri`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const version = getVersion(context, requiredString(fields, 'name'), versionField(fields));
     return { artifact_uri: downloadUri(context, version) };
   });
 
   // A file of a version, from the registry's own copy (what the UI's model page fetches).
   app.get(`${versions}/get-artifact`, async (request, reply) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const version = getVersion(context, requiredString(fields, 'name'), versionField(fields));
     const segments = artifactSegments(requiredString(fields, 'path'));
     const folder = existsSync(version.path) && statSync(version.path).isDirectory();
@@ -300,7 +291,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.post(`${versions}/transition-stage`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const version = getVersion(context, name, versionField(fields)).version;
     const stage = stageName(requiredString(fields, 'stage'));
@@ -317,7 +308,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.post(`${versions}/set-tag`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const version = getVersion(context, name, versionField(fields)).version;
     registry.setTag(name, requiredString(fields, 'key'), String(fields['value'] ?? ''), version);
@@ -325,7 +316,7 @@ export function registerRegistryRoutes(app: FastifyInstance, prefix: string, con
   });
 
   app.delete(`${versions}/delete-tag`, async (request) => {
-    const fields = requestFields(request);
+    const fields = fieldsOf(request);
     const name = requiredString(fields, 'name');
     const version = getVersion(context, name, versionField(fields)).version;
     registry.deleteTag(name, requiredString(fields, 'key'), version);
