@@ -105,6 +105,16 @@ export function registerExperimentRoutes(app: FastifyInstance, prefix: string, c
   app.get(`${base}/search`, search);
   app.post(`${base}/search`, search);
 
+  // MLflow 1.x clients list experiments instead of searching them: every one in the view.
+  app.get(`${base}/list`, async (request) => ({
+    experiments: store
+      .searchExperiments({
+        view: viewType(fieldsOf(request), 'view_type'),
+        maxResults: Number.MAX_SAFE_INTEGER,
+      })
+      .map(experimentJson),
+  }));
+
   app.post(`${base}/update`, async (request) => {
     const fields = fieldsOf(request);
     const experiment = activeExperiment(store, requiredId(fields, 'experiment_id'));

@@ -231,9 +231,13 @@ export function registerRunRoutes(app: FastifyInstance, prefix: string, context:
     const fields = fieldsOf(request);
     const run = runById(store, runIdOf(fields));
     const key = requiredString(fields, 'metric_key');
+    const points = store.metricHistory(run.id, key);
+    // Without max_results or a token MLflow answers every point in one page.
+    if (fields['max_results'] === undefined && fields['page_token'] === undefined) {
+      return { metrics: points.map(metricJson) };
+    }
     const limit = maxResults(fields, MAX_HISTORY_RESULTS, MAX_HISTORY_RESULTS);
     const offset = pageOffset(fields);
-    const points = store.metricHistory(run.id, key);
     const page = points.slice(offset, offset + limit);
     const next = pageToken(offset, limit, points.length > offset + limit);
     return { metrics: page.map(metricJson), ...(next === undefined ? {} : { next_page_token: next }) };

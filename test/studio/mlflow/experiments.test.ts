@@ -182,6 +182,9 @@ describe('MLflow API: experiments', () => {
     assert.deepEqual(names(await t.post('experiments/search', { view_type: 'DELETED_ONLY' })), ['wine']);
     assert.equal(names(await t.post('experiments/search', { view_type: 'ALL' })).length, 5);
     assert.equal(names(await t.post('experiments/search', {})).length, 4);
+    // MLflow 1.x clients' experiments/list: every experiment of the view, unpaged
+    assert.equal(names(await t.get('experiments/list', {})).length, 4);
+    assert.deepEqual(names(await t.get('experiments/list', { view_type: 'DELETED_ONLY' })), ['wine']);
     for (const body of [
       { max_results: 50_001 },
       { max_results: 0 },

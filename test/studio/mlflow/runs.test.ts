@@ -318,6 +318,21 @@ describe('MLflow API: runs', () => {
       steps,
       Array.from({ length: 25 }, (_, i) => i),
     );
+    // more than one page (25,000) without max_results: all of them at once, as MLflow answers
+    for (let b = 0; b < 26; b++) {
+      await t.post('runs/log-batch', {
+        run_id: id,
+        metrics: Array.from({ length: b === 25 ? 1 : 1000 }, (_, i) => ({
+          key: 'many',
+          value: i,
+          timestamp: T0,
+          step: b * 1000 + i,
+        })),
+      });
+    }
+    const many = await t.get('metrics/get-history', { run_id: id, metric_key: 'many' });
+    assert.equal(many.metrics.length, 25_001);
+    assert.equal(many.next_page_token, undefined);
     const none = await t.get('metrics/get-history', { run_id: id, metric_key: 'nope' });
     assert.deepEqual(none.metrics, []);
     const unknown = await t.call('GET', 'metrics/get-history', { run_id: 'e'.repeat(32), metric_key: 'acc' });
