@@ -74,6 +74,9 @@ describe('MLflow API: runs/search', () => {
     ]);
     assert.deepEqual(await names('metrics.loss > 0'), ['knn-1', 'knn-2', 'rf-1', 'rf-2']);
     assert.deepEqual(await names("params.`model.max_depth` = 'none'"), []);
+    // quotes in a value stay in the value: no SQL reaches the database from a filter
+    assert.deepEqual(await names("tags.family = 'rf'' OR 1=1 --'"), []);
+    assert.deepEqual(await names('tags.family = "knn"'), ['knn-1', 'knn-2']);
   });
 
   it('order_by on metrics, params, attributes; missing values last; runs of other experiments left out', async () => {
