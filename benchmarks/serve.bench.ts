@@ -14,7 +14,7 @@
 // load of other jobs on the shared cores falls on both alike; the slowdown is the median
 // over the pairs of 1 - with/without requests/s, and the lines the collector wrote are
 // counted against the requests it was sent (records dropped when it could not keep up
-// would hide a cost, so they are shown). Stops by itself (about 4 min). MLSWEEP_BENCH_ONLY=collection runs only the collection
+// would hide a cost, so they are shown). Stops by itself (about 3 min). MLSWEEP_BENCH_ONLY=collection runs only the collection
 // pairs and records nothing.
 // The goal of the issue: >= 20,000 requests/s with p99 < 5 ms at 1 row per request,
 // within 20% of in-process predict at 100 and 10,000 rows, and data collection slowing
