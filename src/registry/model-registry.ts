@@ -119,10 +119,16 @@ export class ModelRegistry {
             'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET updated_at = excluded.updated_at',
           )
           .run(name, now, now);
+        // The highest number ever given, kept by the model: a deleted version's number is
+        // not given again (as MLflow), so `models:/name/3` never names two models over time.
         const next = db
-          .prepare('SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE name = ?')
+          .prepare(
+            `SELECT max(m.last_version, coalesce((SELECT max(v.version) FROM model_versions v WHERE v.name = m.name), 0)) + 1
+             FROM registered_models m WHERE m.name = ?`,
+          )
           .pluck()
           .get(name) as number;
+        this.store.sql('UPDATE registered_models SET last_version = ? WHERE name = ?').run(next, name);
         // The copy is made in a staging folder and renamed into place, so the version's
         // folder holds the whole model or does not exist; a folder left by a registration
         // that failed before its commit is replaced.

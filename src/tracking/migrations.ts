@@ -188,6 +188,15 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'model version numbers are never given twice',
+    sql: `
+      ALTER TABLE registered_models ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+      UPDATE registered_models SET last_version =
+        coalesce((SELECT max(v.version) FROM model_versions v WHERE v.name = registered_models.name), 0);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -397,6 +397,17 @@ describe('MLflow model-versions routes', () => {
     );
     assert.equal((await s.call('GET', 'model-versions/get', { name: 'iris-rf', version: '1' })).status, 404);
     assert.equal(existsSync(join(s.store.dir, 'models', 'iris-rf', '1')), false);
+    // a deleted version's number is never given again (version 3 was registered and deleted above)
+    assert.equal(
+      (await s.call('DELETE', 'model-versions/delete', { name: 'iris-rf', version: '2' })).status,
+      200,
+    );
+    const v4 = await s.call('POST', 'model-versions/create', {
+      name: 'iris-rf',
+      source: `runs:/${run.id}/src-model`,
+    });
+    assert.equal(v4.json.model_version.version, '4');
+    assert.deepEqual(s.context.registry.load('models:/iris-rf/latest').model, { kind: 'forest' });
     assert.equal(
       (await s.call('DELETE', 'model-versions/delete', { name: 'iris-rf', version: '1' })).status,
       404,
