@@ -2,7 +2,8 @@
  * Where an `mlflow-artifacts:/` path lives on disk. A run's artifact URI is
  * `mlflow-artifacts:/<experiment_id>/<run_id>/artifacts`, and mlsweep keeps that run's
  * files in `<artifact root>/<experiment_id>/<run_id>/` (src/tracking's layout): the
- * `artifacts` segment after a run id is dropped. Every other path (logged models' `<experiment_id>/models/<model_id>/artifacts`) maps as it is.
+ * `artifacts` segment after a run id is dropped. Every other path (logged models'
+ * `<experiment_id>/models/<model_id>/artifacts`) maps as it is.
  */
 import { join } from 'node:path';
 import { MlflowApiError } from './context.ts';
@@ -54,6 +55,13 @@ export function resolveArtifactPath(root: string, path: string): ArtifactLocatio
       );
     }
     return { kind: 'file', local: join(runFolder, ...segments.slice(3)), path: clean };
+  }
+  // A logged model's record (meta.json) sits beside its files: only artifacts/ is served.
+  if (segments.length >= 4 && segments[1] === 'models' && segments[3] !== 'artifacts') {
+    throw new MlflowApiError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid artifact path '${path}': a logged model's files are under ${segments.slice(0, 3).join('/')}/artifacts/`,
+    );
   }
   return { kind: 'file', local: join(root, ...segments), path: clean };
 }

@@ -67,6 +67,11 @@ describe('MLflow logged-models routes', () => {
       artifact_file_path: '../../../../mlsweep.db',
     });
     assert.equal(escaping.json.error_code, 'INVALID_PARAMETER_VALUE');
+    // the model's record beside its files is not reachable through the proxy
+    const record = `${s.url}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/models/${id}/meta.json`;
+    assert.equal((await fetch(record)).status, 400);
+    assert.equal((await fetch(record, { method: 'PUT', body: '{}' })).status, 400);
+    assert.equal((await s.call('GET', `logged-models/${id}`)).json.model.info.name, 'forest');
 
     assert.equal(
       (await s.call('POST', `logged-models/${id}/params`, { params: [{ key: 'max_depth', value: '5' }] }))
