@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createTrackingServer } from '../../../src/studio/mlflow/server.ts';
+import { SCHEMA_VERSION } from '../../../src/tracking/migrations.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
 
@@ -11,8 +12,11 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
     const old = new SqliteStore({ dir: storeDir });
     const run = old.createRun({ experiment: 'legacy', name: 'old-run' });
     old.logMetrics(run.id, [{ key: 'acc', value: 0.75, step: 2, timestamp: 1 }]);
-    // Take the store back to schema 4, as an mlsweep before this change left it.
+    // Take the store back to schema 4, as an mlsweep before this change left it: undo each
+    // later migration, newest first (a new migration adds its undo here).
     old.db.exec(`
+      ALTER TABLE registered_models DROP COLUMN last_version;
+      DELETE FROM schema_migrations WHERE version = 6;
       DROP TABLE run_inputs;
       ALTER TABLE runs DROP COLUMN deleted_time;
       ALTER TABLE runs DROP COLUMN lifecycle_stage;
@@ -22,6 +26,7 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
       DELETE FROM schema_migrations WHERE version = 5;
       PRAGMA user_version = 4;
     `);
+    assert.equal(SCHEMA_VERSION, 6, 'a migration after 6: add its undo above');
     assert.ok(
       !old.db
         .prepare('SELECT sql FROM sqlite_master WHERE name = ?')
