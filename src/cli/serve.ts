@@ -9,6 +9,8 @@ import { createServer, type ScoringServer } from '../serve/server.ts';
 import { singleModelConfig } from '../serve/single.ts';
 import { serveStore } from '../serve/store-server.ts';
 import type { ServeConfig } from '../serve/types.ts';
+import { registerMlflowApi } from '../studio/mlflow/api.ts';
+import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
 import { modelFileFor } from './model-ref.ts';
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
@@ -26,6 +28,8 @@ interface ServeCliOptions {
   logLevel: string;
   maxBatchRows?: number;
   acceptUnknownCategories?: boolean;
+  tracking?: boolean;
+  trackingKey?: string;
 }
 
 /** Hosts that only this machine can reach: served without a key unless one is given. */
@@ -70,6 +74,30 @@ function modelPlan(o: ServeCliOptions, model: string): Plan {
     }),
     ...(generated !== undefined ? { generated } : {}),
     ...(key !== undefined ? { key } : {}),
+  };
+}
+
+/** The tracking API to mount with `--tracking`: its store and key, checked before anything starts. */
+function trackingPlan(
+  o: ServeCliOptions,
+): { storeDir: string; key?: string; generated?: string } | undefined {
+  if (!o.tracking) {
+    if (o.trackingKey !== undefined) {
+      throw new ValidationError('--tracking-key needs --tracking', { path: '--tracking-key' });
+    }
+    return undefined;
+  }
+  if (o.trackingKey !== undefined && o.trackingKey.trim().length < 8) {
+    throw new ValidationError('--tracking-key must be at least 8 characters', { path: '--tracking-key' });
+  }
+  const storeDir = resolve(o.store ?? defaultStoreDir());
+  const generated =
+    o.trackingKey === undefined && !LOOPBACK.has(o.host) ? randomBytes(24).toString('base64url') : undefined;
+  const key = o.trackingKey ?? generated;
+  return {
+    storeDir,
+    ...(key !== undefined ? { key } : {}),
+    ...(generated !== undefined ? { generated } : {}),
   };
 }
 
@@ -147,7 +175,15 @@ export function registerServe(program: Command): void {
       '--accept-unknown-categories',
       'score a category the model never saw as the featurizer encodes unseen levels (default: 400 naming it)',
     )
-    .option('--json', 'print {"url", "endpoints", "key"} as JSON on stdout once listening')
+    .option(
+      '--tracking',
+      'also serve the MLflow tracking REST API over the store (/api/2.0/mlflow, /ajax-api/2.0/mlflow, /api/2.0/mlflow-artifacts): MLFLOW_TRACKING_URI=<url>',
+    )
+    .option(
+      '--tracking-key <key>',
+      'with --tracking: callers of the tracking API send Authorization: Bearer KEY (generated beyond loopback when absent)',
+    )
+    .option('--json', 'print {"url", "endpoints", "key", "trackingKey"} as JSON on stdout once listening')
     .option(
       '--log-level <level>',
       'JSON logs on stderr from this level (info logs every request)',
@@ -164,6 +200,7 @@ export function registerServe(program: Command): void {
         );
       }
       const plan = o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolve(o.store!));
+      const tracking = trackingPlan(o);
       const common = {
         host: o.host,
         port: o.port,
@@ -185,12 +222,24 @@ export function registerServe(program: Command): void {
         server = following.server;
         stopWatching = () => following.watch.stop();
       }
+      // the MLflow API joins the same app before it listens (its routes, its key, its store)
+      const trackingStore = tracking ? new SqliteStore({ dir: tracking.storeDir }) : undefined;
+      if (tracking !== undefined && trackingStore !== undefined) {
+        registerMlflowApi(server.app, {
+          store: trackingStore,
+          ...(tracking.key !== undefined ? { key: tracking.key } : {}),
+        });
+      }
+      const closeTracking = () => {
+        trackingStore?.close();
+      };
       let address: { host: string; port: number };
       try {
         address = await server.listen();
       } catch (error) {
         stopWatching();
         await server.close();
+        closeTracking();
         throw new ValidationError(`cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`, {
           path: '--port',
         });
@@ -204,6 +253,7 @@ export function registerServe(program: Command): void {
             stopWatching();
             server.close().then(
               () => {
+                closeTracking();
                 stop.dispose();
                 done();
               },
@@ -218,12 +268,21 @@ export function registerServe(program: Command): void {
       });
       if (plan.generated !== undefined)
         log(`key: ${plan.generated} (generated; callers send Authorization: Bearer <key>)`);
+      if (tracking?.generated !== undefined)
+        log(`tracking key: ${tracking.generated} (generated; MLFLOW_TRACKING_TOKEN=<key>)`);
       log(`listening on ${url}`);
+      if (tracking) log(`MLflow tracking API: MLFLOW_TRACKING_URI=${url}`);
       const endpoints = plan.config.endpoints.map((e) => e.spec.name);
       if (o.json)
         printResult(
           true,
-          { url, endpoints, ...(plan.key !== undefined ? { key: plan.key } : {}) },
+          {
+            url,
+            endpoints,
+            ...(plan.key !== undefined ? { key: plan.key } : {}),
+            ...(tracking ? { trackingUri: url } : {}),
+            ...(tracking?.key !== undefined ? { trackingKey: tracking.key } : {}),
+          },
           () => url,
         );
       await stopped;

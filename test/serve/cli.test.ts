@@ -126,6 +126,52 @@ describe('mlsweep serve', () => {
     }
   });
 
+  it('--tracking mounts the MLflow tracking API beside the scoring routes; beyond loopback behind its own key', {
+    skip: sqliteSkip,
+  }, async () => {
+    const storeDir = join(dir, 'mlruns-tracking');
+    const cli = startCli([
+      'serve',
+      '--model',
+      model,
+      '--store',
+      storeDir,
+      '--tracking',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--log-level',
+      'warn',
+      '--json',
+    ]);
+    const url = (await listening(cli)).replace('0.0.0.0', '127.0.0.1');
+    await until(() => cli.stdout().includes('}'), 'the JSON document');
+    const doc = JSON.parse(cli.stdout()) as { key: string; trackingKey: string };
+    assert.ok(doc.trackingKey && doc.trackingKey !== doc.key, cli.stdout());
+    const create = `${url}/api/2.0/mlflow/experiments/create`;
+    const refused = await post(create, { name: 'from-mlflow' });
+    assert.equal(refused.status, 401);
+    assert.equal((refused.body as { error_code: string }).error_code, 'UNAUTHENTICATED');
+    // the scoring key does not open the tracking API, nor the tracking key the endpoint
+    assert.equal((await post(create, { name: 'x' }, { authorization: `Bearer ${doc.key}` })).status, 401);
+    assert.equal(
+      (await post(`${url}/score`, ROWS, { authorization: `Bearer ${doc.trackingKey}` })).status,
+      401,
+    );
+    const made = await post(create, { name: 'from-mlflow' }, { authorization: `Bearer ${doc.trackingKey}` });
+    assert.equal(made.status, 200);
+    assert.match((made.body as { experiment_id: string }).experiment_id, /^\d+$/);
+    assert.equal((await post(`${url}/score`, ROWS, { authorization: `Bearer ${doc.key}` })).status, 200);
+    const bad = runCli(['serve', '--model', model, '--tracking-key', 'abcdefghij']);
+    assert.equal(bad.code, 2);
+    assertOneLine(bad.stderr, /--tracking-key needs --tracking/);
+    cli.child.kill('SIGTERM');
+    assert.equal((await cli.done).code, 0);
+  });
+
   it('SIGTERM with a request in flight: new ones get 503, it finishes, then exit 0', {
     skip: sqliteSkip,
   }, async () => {

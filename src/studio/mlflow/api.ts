@@ -9,6 +9,7 @@ import { MlsweepError, ValidationError } from '../../core/errors.ts';
 import { ModelRegistry } from '../../registry/model-registry.ts';
 import type { SqliteStore } from '../../tracking/sqlite-store.ts';
 import { registerArtifactRoutes } from './artifact-routes.ts';
+import { carriesKey } from './auth.ts';
 import { type LoggedEvent, MlflowApiError, type MlflowContext, mlflowError } from './context.ts';
 import { registerExperimentRoutes } from './experiments.ts';
 import { registerLoggedModelRoutes } from './logged-model-routes.ts';
@@ -27,6 +28,12 @@ export interface MlflowApiOptions {
   readonly artifactRoot?: string;
   /** Called after metrics, params or tags are stored. */
   readonly onLogged?: (event: LoggedEvent) => void;
+  /**
+   * When given, every route of the API answers 401 unless the request carries it
+   * (`Authorization: Bearer KEY`, or Basic with KEY as the password); routes of the app
+   * outside the API (health probes) are not affected.
+   */
+  readonly key?: string;
 }
 
 /**
@@ -50,8 +57,21 @@ export function registerMlflowApi(app: FastifyInstance, options: MlflowApiOption
   };
   // MLflow clients log to experiment 0 when none is set, as MLflow's server creates it.
   options.store.defaultExperiment();
+  const key = options.key;
   app.register(async (scope) => {
     scope.setErrorHandler((error, request, reply) => answerError(error, request, reply));
+    if (key !== undefined) {
+      scope.addHook('onRequest', async (request, reply) => {
+        if (carriesKey(request.headers.authorization, key)) return;
+        reply.header('www-authenticate', 'Bearer realm="mlsweep", Basic realm="mlsweep"');
+        return mlflowError(
+          reply,
+          401,
+          'UNAUTHENTICATED',
+          'send Authorization: Bearer <key> (MLFLOW_TRACKING_TOKEN)',
+        );
+      });
+    }
     for (const prefix of MLFLOW_PREFIXES) {
       registerExperimentRoutes(scope, prefix, context);
       registerRunRoutes(scope, prefix, context);

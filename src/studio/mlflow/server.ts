@@ -2,7 +2,6 @@
  * The MLflow-compatible tracking server: a fastify app with the MLflow REST API over an
  * mlsweep store, bound to loopback by default, and behind a key when bound elsewhere.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
@@ -45,9 +44,6 @@ export interface TrackingServer {
 /** Hosts only this machine reaches: served without a key. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** Paths that answer without a key (health probes, as MLflow's server has them). */
-const OPEN_PATHS = new Set(['/health', '/version']);
-
 /** The body limit of the parser: log-batch checks MLflow's own 1 MB limit itself. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -87,20 +83,6 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  if (key !== undefined) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (OPEN_PATHS.has(request.url.split('?')[0]!)) return;
-      if (!authorized(request.headers.authorization, key)) {
-        reply.header('www-authenticate', 'Bearer realm="mlsweep", Basic realm="mlsweep"');
-        return mlflowError(
-          reply,
-          401,
-          'UNAUTHENTICATED',
-          'send Authorization: Bearer <key> (MLFLOW_TRACKING_TOKEN)',
-        );
-      }
-    });
-  }
   app.setNotFoundHandler((request, reply) =>
     mlflowError(
       reply,
@@ -114,6 +96,7 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
   registerMlflowApi(app, {
     store,
     registry,
+    ...(key !== undefined ? { key } : {}),
     ...(options.onLogged ? { onLogged: options.onLogged } : {}),
   });
   let url = '';
@@ -140,22 +123,4 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
       }
     },
   };
-}
-
-/** Bearer KEY, or Basic with KEY as the password (any user name), compared in constant time. */
-function authorized(header: string | undefined, key: string): boolean {
-  if (typeof header !== 'string') return false;
-  const bearer = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (bearer) return sameSecret(bearer[1]!, key);
-  const basic = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!basic) return false;
-  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon >= 0 && sameSecret(decoded.slice(colon + 1), key);
-}
-
-/** Equality whose time depends on neither string: both are hashed to the same length first. */
-function sameSecret(a: string, b: string): boolean {
-  const hash = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(hash(a), hash(b));
 }
