@@ -376,6 +376,15 @@ export {
 } from './store/index.ts';
 export type { ClaimChoice, ClaimedTrial, ClaimState, SettleOutcome, TrialOutput } from './store/records.ts';
 export type { TrialClaims } from './store/sweep-store.ts';
+// studio/mlflow: the MLflow-compatible tracking REST API over a store, and a sweep's use of it.
+export { type MlflowApiOptions, registerMlflowApi } from './studio/mlflow/api.ts';
+export {
+  createTrackingServer,
+  MLFLOW_API_VERSION,
+  type TrackingServer,
+  type TrackingServerOptions,
+} from './studio/mlflow/server.ts';
+export { type SweepTrackingOptions, sweepTracking } from './studio/mlflow/sweep-tracking.ts';
 // study: ask/tell from any process on a store, with the sweep engine's samplers and policies.
 export {
   type AddTrialOptions,
@@ -417,6 +426,16 @@ export {
   type TrialReturn,
   trackSweep,
 } from './sweep/index.ts';
+// sweep: command trials that log with MLflow (MLFLOW_TRACKING_URI, MLFLOW_RUN_ID for each trial).
+export {
+  configuredTrackingUri,
+  type TrackedEvent,
+  type TrackedMetric,
+  type TrackedRun,
+  type TrackingSession,
+  type TrialTracking,
+  trackingEnvironment,
+} from './sweep/trial-tracking.ts';
 // sweep: warm start, earlier sweeps' trials as prior observations.
 export { type WarmStart, type WarmStartOptions, warmStartTrials } from './sweep/warm-start.ts';
 // tracking, registry, store: experiments and runs, registered models, the sweep stores.

@@ -11,6 +11,7 @@ import type { Objective } from '../core/trial.ts';
 import { renderReport } from '../report/render.ts';
 import { isStoreUrl } from '../store/open-location.ts';
 import { POLICY_TAG, SAMPLER_TAG, SPACE_TAG } from '../store/tags.ts';
+import { sweepTracking } from '../studio/mlflow/sweep-tracking.ts';
 import { Sweep } from '../sweep/engine.ts';
 import { progressLine, summary, trialLine } from '../sweep/format.ts';
 import { goalWarning } from '../sweep/goal-check.ts';
@@ -22,7 +23,6 @@ import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
 import { sweepIdentity } from './sweep-identity.ts';
-import { sweepTracking } from './trial-tracking.ts';
 
 interface SweepCliOptions {
   json?: boolean;

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '../core/errors.ts';
-import { createTrackingServer } from '../studio/mlflow/server.ts';
-import type { TrackedEvent, TrackingSession, TrialTracking } from '../sweep/trial-tracking.ts';
-import { SqliteStore } from '../tracking/sqlite-store.ts';
+import { ValidationError } from '../../core/errors.ts';
+import type { TrackedEvent, TrackingSession, TrialTracking } from '../../sweep/trial-tracking.ts';
+import { SqliteStore } from '../../tracking/sqlite-store.ts';
+import { createTrackingServer } from './server.ts';
 
 /** Where the trials of one sweep log. */
 export interface SweepTrackingOptions {
