@@ -163,7 +163,7 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--store <dir>',
-      'without --model: serve every endpoint of this store, live; with it: the store of models:/ references (default: $MLSWEEP_STORE or ./mlruns)',
+      'without --model: serve every endpoint of this store, live (required then); with --model: the store of models:/ references and of --tracking (default: $MLSWEEP_STORE or ./mlruns)',
     )
     .option('--key <key>', 'with --model: callers must send Authorization: Bearer KEY')
     .option(

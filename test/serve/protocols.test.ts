@@ -247,6 +247,10 @@ describe('MLflow /invocations', () => {
     const xml = await post(url(), '<rows/>', { 'content-type': 'application/xml' });
     assert.equal(xml.status, 415);
     assert.equal(xml.body.error_code, 'BAD_REQUEST');
+    // plain text is not CSV to MLflow's server either, though fastify reads it as a string
+    const plain = await post(url(), 'x1,x2,city\n1,2,Paris\n', { 'content-type': 'text/plain' });
+    assert.equal(plain.status, 415);
+    assert.match(plain.body.message, /application\/json or text\/csv, not text\/plain/);
     const malformed = await post(url(), '{"instances": [');
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error_code, 'BAD_REQUEST');

@@ -143,8 +143,18 @@ export function registerMlflow(app: FastifyInstance, context: ServeContext): voi
     const query = request.query as Record<string, unknown>;
     let frame: Frame;
     let proba = isTrue(query.predict_proba);
-    if (typeof request.body === 'string') frame = csvFrame(request.body);
-    else {
+    if (typeof request.body === 'string') {
+      // fastify reads text/plain as a string too; MLflow's server takes only CSV and JSON
+      const type = String(request.headers['content-type'] ?? '').toLowerCase();
+      if (!/^(text|application)\/csv\b/.test(type)) {
+        throw new HttpError(
+          415,
+          `/invocations takes application/json or text/csv, not ${type}`,
+          'E_SERVE_MEDIA',
+        );
+      }
+      frame = csvFrame(request.body);
+    } else {
       frame = mlflowFrame(request.body);
       const params = (request.body as Record<string, unknown>).params;
       if (params !== undefined && !isObject(params)) throw new InputError('params must be an object');
