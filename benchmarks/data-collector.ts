@@ -59,12 +59,13 @@ function servedCpuUsPerRequest(rows: number): number | undefined {
   if (!existsSync(file)) return undefined;
   const doc = JSON.parse(readFileSync(file, 'utf8')) as {
     machine?: { cores?: number };
-    results?: Array<{ scenario: string; requestsPerSecond: number }>;
+    // serve.bench.ts records { rows: [...scenarios], dataCollection, loadAverage }
+    results?: { rows?: Array<{ scenario: string; requestsPerSecond: number }> };
   };
   const scenario = `${rows} ${rows === 1 ? 'row' : 'rows'} per request`;
   const best = Math.max(
     0,
-    ...(doc.results ?? []).filter((r) => r.scenario === scenario).map((r) => r.requestsPerSecond),
+    ...(doc.results?.rows ?? []).filter((r) => r.scenario === scenario).map((r) => r.requestsPerSecond),
   );
   if (best === 0) return undefined;
   return ((doc.machine?.cores ?? availableParallelism()) * 1e6) / best;
