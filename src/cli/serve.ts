@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
 import { checkEndpointName } from '../registry/endpoint-names.ts';
+import { isLoopbackHost } from '../serve/auth.ts';
 import { loadServeConfig } from '../serve/catalog.ts';
 import { createServer, type ScoringServer } from '../serve/server.ts';
 import { singleModelConfig } from '../serve/single.ts';
@@ -32,9 +33,6 @@ interface ServeCliOptions {
   trackingKey?: string;
 }
 
-/** Hosts that only this machine can reach: served without a key unless one is given. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /** How often the store is checked for changes in `--store` mode (ms). */
 const WATCH_INTERVAL_MS = 500;
 
@@ -62,7 +60,7 @@ function modelPlan(o: ServeCliOptions, model: string): Plan {
     throw new ValidationError(`--model: the model file ${modelFile} does not exist`, { path: '--model' });
   }
   const generated =
-    o.key === undefined && !LOOPBACK.has(o.host) ? randomBytes(24).toString('base64url') : undefined;
+    o.key === undefined && !isLoopbackHost(o.host) ? randomBytes(24).toString('base64url') : undefined;
   const key = o.key ?? generated;
   return {
     config: singleModelConfig({
@@ -92,7 +90,9 @@ function trackingPlan(
   }
   const storeDir = resolve(o.store ?? defaultStoreDir());
   const generated =
-    o.trackingKey === undefined && !LOOPBACK.has(o.host) ? randomBytes(24).toString('base64url') : undefined;
+    o.trackingKey === undefined && !isLoopbackHost(o.host)
+      ? randomBytes(24).toString('base64url')
+      : undefined;
   const key = o.trackingKey ?? generated;
   return {
     storeDir,
@@ -113,7 +113,7 @@ function storePlan(o: ServeCliOptions, store: string): Plan {
   if (!existsSync(store)) throw new ValidationError(`--store: ${store} does not exist`, { path: '--store' });
   const config = loadServeConfig(store);
   const open = config.endpoints.filter((e) => e.credentials === undefined).map((e) => e.spec.name);
-  if (open.length > 0 && !LOOPBACK.has(o.host)) {
+  if (open.length > 0 && !isLoopbackHost(o.host)) {
     throw new ValidationError(
       `--host ${o.host}: the endpoints ${open.join(', ')} have no keys; serve them on loopback only`,
       { path: '--host' },

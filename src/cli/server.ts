@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
 import { checkOutputFolder } from '../core/files.ts';
+import { isLoopbackHost } from '../serve/auth.ts';
 import { createTrackingServer } from '../studio/mlflow/server.ts';
 import { defaultStoreDir } from '../tracking/sqlite-store.ts';
 import { choiceOption, integerOption } from './options.ts';
@@ -17,9 +18,6 @@ interface ServerCliOptions {
   logLevel: string;
 }
 
-/** Hosts that only this machine can reach: served without a key. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /**
  * Checks `mlsweep server`'s options before anything starts: a key of at least 8
  * characters, and a key whenever the host is beyond loopback (the API writes to the
@@ -32,7 +30,7 @@ export function checkServerOptions(o: Pick<ServerCliOptions, 'host' | 'key'>): v
   if (o.key !== undefined && o.key.trim().length < 8) {
     throw new ValidationError('--key must be at least 8 characters', { path: '--key' });
   }
-  if (o.key === undefined && !LOOPBACK.has(o.host)) {
+  if (o.key === undefined && !isLoopbackHost(o.host)) {
     throw new ValidationError(
       `--host ${o.host}: the tracking API writes to the store; beyond loopback give --key (callers send Authorization: Bearer KEY)`,
       { path: '--host' },

@@ -85,8 +85,27 @@ function bearer(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Equality in time that depends on neither string: both are hashed to the same length first. */
-function sameSecret(a: string, b: string): boolean {
+/** Hosts only this machine reaches: a server bound to one of them may serve without a credential. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Whether binding `host` keeps a server on this machine; any other host must authenticate.
+ *
+ * @example
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('0.0.0.0'); // false
+ */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host);
+}
+
+/**
+ * Equality in time that depends on neither string: both are hashed to the same length first.
+ *
+ * @example
+ * sameSecret(sent, primaryKey); // true only when equal
+ */
+export function sameSecret(a: string, b: string): boolean {
   const hash = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(hash(a), hash(b));
 }

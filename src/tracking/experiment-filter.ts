@@ -1,4 +1,4 @@
-import type { SqlCondition } from './filter.ts';
+import { likeToGlob, type SqlCondition } from './filter.ts';
 import { describeToken, syntaxError, type Token, tokenize } from './tokens.ts';
 
 const ATTRIBUTES: Readonly<Record<string, { sql: string; type: 'number' | 'string' }>> = {
@@ -199,16 +199,4 @@ function readExperimentField(
     field: { label: nameToken.text, sql: known.sql, params: [], type: known.type, token: nameToken },
     next,
   };
-}
-
-/** SQL LIKE pattern to GLOB: `%` -> `*`, `_` -> `?`, GLOB's own special characters escaped. */
-function likeToGlob(pattern: string): string {
-  let glob = '';
-  for (const c of pattern) {
-    if (c === '%') glob += '*';
-    else if (c === '_') glob += '?';
-    else if (c === '*' || c === '?' || c === '[') glob += `[${c}]`;
-    else glob += c;
-  }
-  return glob;
 }

@@ -180,8 +180,14 @@ class FilterParser {
   }
 }
 
-/** SQL LIKE pattern to GLOB: `%` -> `*`, `_` -> `?`, GLOB's own special characters escaped. */
-function likeToGlob(pattern: string): string {
+/**
+ * SQL LIKE pattern to GLOB: `%` -> `*`, `_` -> `?`, GLOB's own special characters escaped
+ * (the run and experiment filters match case-sensitively with GLOB).
+ *
+ * @example
+ * likeToGlob('rf_%'); // 'rf?*'
+ */
+export function likeToGlob(pattern: string): string {
   let glob = '';
   for (const c of pattern) {
     if (c === '%') glob += '*';

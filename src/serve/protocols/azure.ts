@@ -18,6 +18,18 @@ import { addRoute } from './route.ts';
 /** The header that names (response) or pins (request) a deployment. */
 export const DEPLOYMENT_HEADER = 'azureml-model-deployment';
 
+/**
+ * The deployment a request pins with the `azureml-model-deployment` header (Azure's
+ * /score and MLflow's /invocations both honour it), or undefined.
+ *
+ * @example
+ * context.deployment(request, reply, endpoint, pinnedDeployment(request));
+ */
+export function pinnedDeployment(request: FastifyRequest): string | undefined {
+  const pinned = request.headers[DEPLOYMENT_HEADER];
+  return typeof pinned === 'string' ? pinned : undefined;
+}
+
 const SHAPES = 'expected {"input_data": {"columns": [...], "data": [[...]]}} or {"data": [[...]] | [{...}]}';
 
 /** Rows given as a list: records when its first item is an object, else rows in the schema's order. */
@@ -72,13 +84,7 @@ function wantsProba(request: FastifyRequest): boolean {
 export function registerAzure(app: FastifyInstance, context: ServeContext): void {
   addRoute(app, 'POST', '/score', 'azure', async (request, reply) => {
     const endpoint = context.endpoint(request);
-    const pinned = request.headers[DEPLOYMENT_HEADER];
-    const runtime = context.deployment(
-      request,
-      reply,
-      endpoint,
-      typeof pinned === 'string' ? pinned : undefined,
-    );
+    const runtime = context.deployment(request, reply, endpoint, pinnedDeployment(request));
     if (runtime.hasScript) {
       const answer = await context.run(request, endpoint, runtime, request.body);
       context.mirror(endpoint, runtime.name, { body: request.body, protocol: 'azure' });

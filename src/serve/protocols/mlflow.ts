@@ -14,7 +14,7 @@ import { CsvTokenizer } from '../../data/tokenizer.ts';
 import { DEFAULT_MISSING } from '../../data/values.ts';
 import { HttpError } from '../errors.ts';
 import { type Frame, InputError, isObject } from '../input.ts';
-import { DEPLOYMENT_HEADER } from './azure.ts';
+import { pinnedDeployment } from './azure.ts';
 import type { ServeContext } from './context.ts';
 import { isTrue, labelsOf, probaRecords } from './results.ts';
 import { addRoute, type Handler } from './route.ts';
@@ -133,13 +133,7 @@ export function csvFrame(text: string): Frame {
 export function registerMlflow(app: FastifyInstance, context: ServeContext): void {
   addRoute(app, 'POST', '/invocations', 'mlflow', async (request, reply) => {
     const endpoint = context.endpoint(request);
-    const pinned = request.headers[DEPLOYMENT_HEADER];
-    const runtime = context.deployment(
-      request,
-      reply,
-      endpoint,
-      typeof pinned === 'string' ? pinned : undefined,
-    );
+    const runtime = context.deployment(request, reply, endpoint, pinnedDeployment(request));
     const query = request.query as Record<string, unknown>;
     let frame: Frame;
     let proba = isTrue(query.predict_proba);

@@ -3,7 +3,7 @@
  * (`MLFLOW_TRACKING_TOKEN` becomes `Authorization: Bearer KEY`; `MLFLOW_TRACKING_USERNAME`
  * and `MLFLOW_TRACKING_PASSWORD` become HTTP Basic, the key being the password).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../serve/auth.ts';
 
 /**
  * Whether an Authorization header carries `key`: Bearer KEY, or Basic with KEY as the
@@ -22,10 +22,4 @@ export function carriesKey(header: string | undefined, key: string): boolean {
   const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon >= 0 && sameSecret(decoded.slice(colon + 1), key);
-}
-
-/** Equality whose time depends on neither string: both are hashed to the same length first. */
-function sameSecret(a: string, b: string): boolean {
-  const hash = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(hash(a), hash(b));
 }

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
 import { ModelRegistry } from '../../registry/model-registry.ts';
+import { isLoopbackHost } from '../../serve/auth.ts';
 import { SqliteStore } from '../../tracking/sqlite-store.ts';
 import { registerMlflowApi } from './api.ts';
 import { type LoggedEvent, mlflowError } from './context.ts';
@@ -41,9 +42,6 @@ export interface TrackingServer {
   close(): Promise<void>;
 }
 
-/** Hosts only this machine reaches: served without a key. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /** The body limit of the parser: log-batch checks MLflow's own 1 MB limit itself. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -65,7 +63,7 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
   if (key !== undefined && key.length === 0) {
     throw new ValidationError('the tracking server key must not be empty', { path: 'key' });
   }
-  if (key === undefined && !LOOPBACK.has(host)) {
+  if (key === undefined && !isLoopbackHost(host)) {
     throw new ValidationError(
       `the tracking server on ${host} needs a key: the API writes to the store, so beyond loopback callers must authenticate`,
       { path: 'host' },
