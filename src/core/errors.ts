@@ -100,3 +100,22 @@ export class TrialError extends MlsweepError {
     super(message, code, options);
   }
 }
+
+/**
+ * A database store (`--store postgresql://...`) cannot be reached, or refused us: names
+ * the host and port (never the password) and the reason, in one line.
+ *
+ * @example
+ * throw new StoreConnectionError('db.example', 5432, 'connection refused');
+ * // cannot reach the PostgreSQL store at db.example:5432: connection refused
+ */
+export class StoreConnectionError extends MlsweepError {
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number, reason: string, options?: ErrorOptions) {
+    super(`cannot reach the PostgreSQL store at ${host}:${port}: ${reason}`, 'E_STORE_CONNECTION', options);
+    this.host = host;
+    this.port = port;
+  }
+}
