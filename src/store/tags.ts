@@ -56,3 +56,17 @@ export const SPEC_HASH_TAG = 'mlsweep.spec_hash';
  */
 export const STOP_REASON_TAG = 'mlsweep.stop_reason';
 export const STOP_MESSAGE_TAG = 'mlsweep.stop_message';
+
+/**
+ * A sweep open to distributed workers (`mlsweep sweep --workers-only`, `mlsweep worker`):
+ * value `open` while workers may claim its trials. `WorkerLocation.openSweeps` lists the
+ * sweeps so tagged that have not ended.
+ */
+export const WORKERS_TAG = 'mlsweep.workers';
+
+/**
+ * What a worker needs to run a sweep it did not start, as JSON (sweep/worker/definition.ts):
+ * the search space, sampling with its seed, objectives, constraints, policy, limits, the
+ * trial, and the heartbeat timeout every worker of the sweep applies.
+ */
+export const WORKER_SPEC_TAG = 'mlsweep.worker_spec';

@@ -1,0 +1,72 @@
+/**
+ * A sweep as a worker works on it: its recorded definition read back and turned into the
+ * sampler, policy, constraints and runner the engine would use, built once per sweep.
+ */
+import { join } from 'node:path';
+import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../core/limits.ts';
+import { createPolicy, type Policy } from '../../policies/create.ts';
+import { samplerFromSpec } from '../../samplers/factory.ts';
+import type { Sampler } from '../../samplers/types.ts';
+import { searchSpace } from '../../space/parse.ts';
+import type { SearchSpace } from '../../space/types.ts';
+import type { SweepRecord } from '../../store/records.ts';
+import { WORKER_SPEC_TAG } from '../../store/tags.ts';
+import { type ConstraintSpec, parseConstraint } from '../constraints.ts';
+import { resolveRunner } from '../options.ts';
+import type { Runner } from '../types.ts';
+import { parseWorkerDefinition, type WorkerDefinition } from './definition.ts';
+import { type LeasedStore, leasedStore, type SharedLocation } from './location.ts';
+
+/** One sweep a worker claims trials of. */
+export interface WorkerSweep {
+  readonly sweepId: string;
+  readonly store: LeasedStore;
+  readonly definition: WorkerDefinition;
+  readonly space: SearchSpace;
+  readonly sampler: Sampler;
+  readonly policy: Policy | undefined;
+  readonly constraints: readonly ConstraintSpec[];
+  readonly runner: Runner;
+  /** When the sweep's timeout passes (ms since the epoch, from its recorded start); undefined without one. */
+  readonly deadline: number | undefined;
+  /** Set once the worker saw the sweep end (or ended it). */
+  ended: boolean;
+}
+
+/**
+ * Opens a recorded sweep for work: a ValidationError when it was not started for workers.
+ * `outputDir` (the worker's `--output-dir`) replaces the recorded one; trial folders go
+ * to `<outputDir>/<sweep id>/trial-N/`.
+ *
+ * @example
+ * const sweep = await openWorkerSweep(location, record, {});
+ */
+export async function openWorkerSweep(
+  location: SharedLocation,
+  record: SweepRecord,
+  options: { readonly outputDir?: string },
+): Promise<WorkerSweep> {
+  const definition = parseWorkerDefinition(record.tags[WORKER_SPEC_TAG], record.sweepId);
+  const space = searchSpace(definition.searchSpace, 'search_space');
+  const root = options.outputDir ?? definition.outputDir;
+  const graceMs = (definition.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS) * 1000;
+  const trial =
+    'command' in definition.trial
+      ? { ...definition.trial, ...(root !== undefined ? { outputDir: join(root, record.sweepId) } : {}) }
+      : definition.trial;
+  const runner = resolveRunner(trial, graceMs);
+  const store = leasedStore(await location.open(record.sweepId));
+  const timeout = definition.limits.timeout;
+  return {
+    sweepId: record.sweepId,
+    store,
+    definition,
+    space,
+    sampler: samplerFromSpec({ searchSpace: space, sampling: definition.sampling }),
+    policy: definition.policy !== undefined ? createPolicy(definition.policy) : undefined,
+    constraints: definition.constraints.map((c, i) => parseConstraint(c, `constraints[${i}]`)),
+    runner,
+    deadline: timeout === undefined ? undefined : Date.parse(record.startedAt) + timeout * 1000,
+    ended: record.endedAt !== undefined || record.stopReason !== undefined,
+  };
+}

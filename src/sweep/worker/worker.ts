@@ -1,0 +1,421 @@
+/**
+ * A worker: one process (on any machine) that claims trials of the sweeps open to workers
+ * in a shared store and runs them, as many at once as its concurrency. The store is the
+ * only state the workers share: claims are serialised by the store (`claimTrial`), so
+ * exactly max_total_trials trials run whatever the number of workers; a heartbeat renews
+ * the leases of the worker's trials, and every worker reaps the trials of a worker silent
+ * for the sweep's heartbeat timeout (failed, queued again once).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ValidationError } from '../../core/errors.ts';
+import type { StopReason } from '../../core/trial.ts';
+import type { SweepRecord } from '../../store/records.ts';
+import type { ReapedTrial, WorkerState } from '../../store/worker-store.ts';
+import { chooseTrial, NoClaim } from './claim.ts';
+import { DEFAULT_HEARTBEAT_SECONDS } from './definition.ts';
+import type { SharedLocation } from './location.ts';
+import { openWorkerSweep, type WorkerSweep } from './sweep-slot.ts';
+import { type TrialOutcome, WorkerTrial } from './trial.ts';
+
+/** Options of a `Worker`. */
+export interface WorkerOptions {
+  /** Work on this sweep only (its id or a unique prefix); absent: every open sweep, oldest first. */
+  readonly sweepId?: string;
+  /** Trials run at once by this worker (default 1). */
+  readonly concurrency?: number;
+  /** Without `sweepId`: return when no sweep is open (default false: wait for one). */
+  readonly exitWhenIdle?: boolean;
+  /** Seconds between heartbeats (default 5); must be under the sweeps' heartbeat timeout. */
+  readonly heartbeatSeconds?: number;
+  /** Replaces the sweeps' recorded output folder (trial-N/ folders go under `<dir>/<sweep id>/`). */
+  readonly outputDir?: string;
+  /** Told what happens, for logs. */
+  readonly onEvent?: (event: WorkerEvent) => void;
+  /** The clock of heartbeats, reaping and sweep timeouts (ms since the epoch; default Date.now). */
+  readonly now?: () => number;
+  /** Longest wait between two claims when none succeeds, in ms (default 1000; the first waits are shorter). */
+  readonly maxIdleMs?: number;
+}
+
+/** What a worker reports as it works. */
+export type WorkerEvent =
+  | {
+      readonly type: 'claimed';
+      readonly sweepId: string;
+      readonly trialId: number;
+      readonly params: Readonly<Record<string, unknown>>;
+    }
+  | { readonly type: 'ended'; readonly outcome: TrialOutcome }
+  | { readonly type: 'reaped'; readonly sweepId: string; readonly trials: readonly ReapedTrial[] }
+  | {
+      readonly type: 'sweep_ended';
+      readonly sweepId: string;
+      readonly reason: StopReason;
+      readonly message: string;
+    }
+  | { readonly type: 'notice'; readonly message: string };
+
+/** What `Worker.run` returns. */
+export interface WorkerSummary {
+  readonly workerId: string;
+  /** Trials this worker ran, by how they ended (`handed_back`: released as it stopped). */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Trials this worker reaped from silent workers. */
+  readonly reaped: number;
+  /** Sweeps this worker recorded the end of. */
+  readonly sweepsEnded: readonly string[];
+  /** Why the worker returned. */
+  readonly reason: 'stopped' | 'sweep_ended' | 'idle';
+}
+
+/**
+ * Runs trials of a shared store's open sweeps until stopped, or until its sweep ends
+ * (`sweepId`), or until none is open (`exitWhenIdle`).
+ *
+ * @example
+ * const location = sharedLocation(openSweepLocation('postgresql://db.internal/mlsweep'));
+ * const worker = new Worker(location, { concurrency: 4 });
+ * process.once('SIGTERM', () => worker.stop('SIGTERM'));
+ * const summary = await worker.run();
+ * await location.close();
+ */
+export class Worker {
+  /** `<host>:<pid>:<random>`: unique per worker process. */
+  readonly workerId: string;
+  private readonly host = hostname();
+  private readonly startedAt: string;
+  private readonly concurrency: number;
+  private readonly heartbeatMs: number;
+  private readonly now: () => number;
+  private readonly kill$ = new AbortController();
+  private readonly live = new Map<string, WorkerTrial>();
+  private readonly sweeps = new Map<string, WorkerSweep>();
+  private readonly counts: Record<string, number> = {};
+  private readonly sweepsEnded: string[] = [];
+  private reaped = 0;
+  private stopping: string | undefined;
+  private wake: (() => void) | undefined;
+  private beating: Promise<void> | undefined;
+  private beatTimer: NodeJS.Timeout | undefined;
+  private readonly deadlineTimers: NodeJS.Timeout[] = [];
+  private started = false;
+
+  constructor(
+    private readonly location: SharedLocation,
+    private readonly options: WorkerOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new ValidationError(`--concurrency must be an integer >= 1, got ${this.concurrency}`, {
+        path: 'concurrency',
+      });
+    }
+    const seconds = options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+    if (!(Number.isFinite(seconds) && seconds > 0)) {
+      throw new ValidationError(`--heartbeat-seconds must be a number of seconds > 0, got ${seconds}`, {
+        path: 'heartbeatSeconds',
+      });
+    }
+    this.heartbeatMs = seconds * 1000;
+    this.now = options.now ?? Date.now;
+    this.startedAt = new Date(this.now()).toISOString();
+    this.workerId = `${this.host}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  }
+
+  /** Stops gracefully: no more claims; running trials are stopped and handed back to their sweeps. */
+  stop(reason = 'stopped'): void {
+    if (this.stopping !== undefined) return;
+    this.stopping = reason;
+    for (const trial of this.live.values())
+      trial.handBack(`handed back: the worker ${this.workerId} stopped (${reason})`);
+    this.wake?.();
+  }
+
+  /** Stops at once (a second signal): trial processes get SIGKILL now; their trials are still handed back. */
+  kill(): void {
+    this.stop('killed');
+    this.kill$.abort(new Error('killed'));
+  }
+
+  /** Runs until stopped, the sweep's end (`sweepId`), or no open sweep (`exitWhenIdle`). */
+  async run(): Promise<WorkerSummary> {
+    if (this.started) throw new ValidationError('a Worker runs once', { path: 'worker' });
+    this.started = true;
+    // The first beat registers the worker, and a store that cannot be reached fails here, at once.
+    await this.location.beat(this.beat('idle'));
+    this.beatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
+    this.beatTimer.unref?.();
+    let reason: WorkerSummary['reason'] = 'stopped';
+    try {
+      reason = await this.loop();
+    } finally {
+      clearInterval(this.beatTimer);
+      for (const t of this.deadlineTimers) clearTimeout(t);
+      await Promise.all([...this.live.values()].map((t) => t.done.catch(() => undefined)));
+      await this.beating;
+      for (const sweep of this.sweeps.values()) await sweep.runner.close?.();
+      try {
+        await this.location.beat(this.beat('stopped'));
+        await this.location.leave(this.workerId);
+      } catch (error) {
+        this.notice(`could not record that the worker left: ${(error as Error).message}`);
+      }
+    }
+    return {
+      workerId: this.workerId,
+      counts: { ...this.counts },
+      reaped: this.reaped,
+      sweepsEnded: [...this.sweepsEnded],
+      reason,
+    };
+  }
+
+  private async loop(): Promise<WorkerSummary['reason']> {
+    let idleMs = 0;
+    for (;;) {
+      if (this.stopping !== undefined) return 'stopped';
+      let records: readonly SweepRecord[];
+      try {
+        records = await this.candidates();
+      } catch (error) {
+        if (error instanceof ValidationError) throw error;
+        this.notice(`the store failed: ${(error as Error).message}; trying again`);
+        idleMs = await this.idle(idleMs);
+        continue;
+      }
+      if (this.options.sweepId !== undefined && records.length === 0) {
+        if (this.live.size === 0) return 'sweep_ended';
+      } else if (records.length === 0 && this.live.size === 0 && this.options.exitWhenIdle === true) {
+        return 'idle';
+      }
+      let claimed = 0;
+      for (const record of records) {
+        if (this.live.size >= this.concurrency || this.stopping !== undefined) break;
+        claimed += await this.claimFrom(record);
+      }
+      if (this.stopping !== undefined) return 'stopped';
+      if (claimed > 0) {
+        idleMs = 0;
+        if (this.live.size < this.concurrency) continue;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      } else idleMs = await this.idle(idleMs);
+    }
+  }
+
+  /** The sweeps to claim from: the one asked for while it has not ended, or every open one. */
+  private async candidates(): Promise<readonly SweepRecord[]> {
+    const id = this.options.sweepId;
+    if (id === undefined) return this.location.openSweeps();
+    const known = [...this.sweeps.values()][0];
+    if (known !== undefined) return known.ended ? [] : [{ sweepId: known.sweepId, tags: {}, startedAt: '' }];
+    const store = await this.location.open(id);
+    const record = await store.sweep();
+    return record.endedAt !== undefined && record.stopReason !== undefined ? [] : [record];
+  }
+
+  /** Claims trials of one sweep while this worker has room; the number claimed. */
+  private async claimFrom(record: SweepRecord): Promise<number> {
+    let sweep = this.sweeps.get(record.sweepId);
+    if (sweep === undefined) {
+      sweep = await openWorkerSweep(this.location, record, {
+        ...(this.options.outputDir !== undefined ? { outputDir: this.options.outputDir } : {}),
+      });
+      this.sweeps.set(sweep.sweepId, sweep);
+      this.watchDeadline(sweep);
+    }
+    if (sweep.ended) return 0;
+    let claimed = 0;
+    while (this.live.size < this.concurrency && this.stopping === undefined) {
+      const timedOut = sweep.deadline !== undefined && this.now() >= sweep.deadline;
+      let trial: { id: number; params: Readonly<Record<string, unknown>> };
+      try {
+        trial = await sweep.store.claimTrial(
+          chooseTrial({ definition: sweep.definition, space: sweep.space, sampler: sweep.sampler, timedOut }),
+          new Date(this.now()).toISOString(),
+        );
+      } catch (error) {
+        if (!(error instanceof NoClaim)) {
+          if (error instanceof ValidationError) throw error;
+          this.notice(
+            `claiming a trial of sweep ${sweep.sweepId} failed: ${(error as Error).message}; trying again`,
+          );
+          return claimed;
+        }
+        if (error.outcome === 'end' && error.reason !== 'busy')
+          await this.endSweep(sweep, error.reason, error.message);
+        return claimed;
+      }
+      claimed++;
+      if (this.stopping !== undefined) {
+        // Claimed as a signal came: the trial goes back at once.
+        await this.persist(`hand back trial ${trial.id}`, () =>
+          sweep.store.releaseTrial(trial.id, this.workerId),
+        );
+        this.count('handed_back');
+        return claimed;
+      }
+      this.start(sweep, trial.id, trial.params as WorkerTrial['params']);
+    }
+    return claimed;
+  }
+
+  private start(sweep: WorkerSweep, trialId: number, params: WorkerTrial['params']): void {
+    const trial = new WorkerTrial(sweep, trialId, params, {
+      workerId: this.workerId,
+      killSignal: this.kill$.signal,
+      persist: (what, op) => this.persist(what, op),
+    });
+    const key = `${sweep.sweepId}/${trialId}`;
+    this.live.set(key, trial);
+    this.emit({ type: 'claimed', sweepId: sweep.sweepId, trialId, params });
+    if (sweep.deadline !== undefined && this.now() >= sweep.deadline) {
+      trial.stop(
+        'cancelled',
+        `cancelled: the sweep's timeout of ${sweep.definition.limits.timeout} s was reached`,
+      );
+    }
+    trial.done.then(
+      (outcome) => {
+        this.live.delete(key);
+        this.count(outcome.status);
+        if (!outcome.kept && outcome.status !== 'handed_back') {
+          this.notice(
+            `trial ${trialId} of sweep ${sweep.sweepId} had already been ended (its lease was reaped while this worker was silent): its result is not kept`,
+          );
+        }
+        this.emit({ type: 'ended', outcome });
+        this.wake?.();
+      },
+      (error: unknown) => {
+        // persist gives up only on a hard kill: the trial stays leased, and is reaped.
+        this.live.delete(key);
+        this.notice(
+          `trial ${trialId} of sweep ${sweep.sweepId} was not recorded: ${(error as Error).message}`,
+        );
+        this.wake?.();
+      },
+    );
+  }
+
+  /** Records a sweep's end, unless another worker did first. */
+  private async endSweep(sweep: WorkerSweep, reason: StopReason, message: string): Promise<void> {
+    sweep.ended = true;
+    const record = await this.persist(`read sweep ${sweep.sweepId}`, () => sweep.store.sweep());
+    if (record.stopReason !== undefined) return;
+    await this.persist(`end sweep ${sweep.sweepId}`, () => sweep.store.endSweep(reason, message));
+    this.sweepsEnded.push(sweep.sweepId);
+    this.emit({ type: 'sweep_ended', sweepId: sweep.sweepId, reason, message });
+  }
+
+  /** At the sweep's timeout its running trials here are cancelled, and the loop looks again. */
+  private watchDeadline(sweep: WorkerSweep): void {
+    if (sweep.deadline === undefined) return;
+    const timer = setTimeout(
+      () => {
+        for (const trial of this.live.values()) {
+          if (trial.sweep === sweep)
+            trial.stop(
+              'cancelled',
+              `cancelled: the sweep's timeout of ${sweep.definition.limits.timeout} s was reached`,
+            );
+        }
+        this.wake?.();
+      },
+      Math.max(0, sweep.deadline - this.now()),
+    );
+    timer.unref?.();
+    this.deadlineTimers.push(timer);
+  }
+
+  /** Waits before the next look (or until a trial ends); returns the next wait. */
+  private async idle(previousMs: number): Promise<number> {
+    const max = this.options.maxIdleMs ?? 1000;
+    const ms = Math.min(max, Math.max(20, previousMs * 2));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms * (0.75 + Math.random() * 0.5));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    return ms;
+  }
+
+  /** A beat, then a reaping of every sweep this worker works on; one at a time. */
+  private heartbeat(): Promise<void> {
+    if (this.beating !== undefined) return this.beating;
+    this.beating = (async () => {
+      try {
+        await this.location.beat(
+          this.beat(this.stopping !== undefined ? 'stopping' : this.live.size > 0 ? 'running' : 'idle'),
+        );
+        for (const sweep of this.sweeps.values()) {
+          if (sweep.ended) continue;
+          const silentSince = new Date(
+            this.now() - sweep.definition.heartbeatTimeoutSeconds * 1000,
+          ).toISOString();
+          const reaped = await sweep.store.reapTrials(silentSince);
+          if (reaped.length > 0) {
+            this.reaped += reaped.length;
+            this.emit({ type: 'reaped', sweepId: sweep.sweepId, trials: reaped });
+            this.wake?.();
+          }
+        }
+      } catch (error) {
+        // The next beat tries again: the leases hold for the whole heartbeat timeout.
+        this.notice(`heartbeat failed: ${(error as Error).message}`);
+      } finally {
+        this.beating = undefined;
+      }
+    })();
+    return this.beating;
+  }
+
+  private beat(state: WorkerState) {
+    return {
+      workerId: this.workerId,
+      host: this.host,
+      pid: process.pid,
+      startedAt: this.startedAt,
+      at: new Date(this.now()).toISOString(),
+      state,
+      running: [...this.live.values()].map((t) => ({ sweepId: t.sweep.sweepId, trialId: t.trialId })),
+      concurrency: this.concurrency,
+    };
+  }
+
+  /**
+   * Runs a store write until it succeeds, waiting longer after each failure (up to 5 s):
+   * a result is never dropped because the database restarted. Gives up on a hard kill.
+   */
+  private async persist<T>(what: string, op: () => T | Promise<T>): Promise<T> {
+    let waitMs = 50;
+    for (;;) {
+      try {
+        return await op();
+      } catch (error) {
+        if (error instanceof ValidationError || this.kill$.signal.aborted) throw error;
+        this.notice(`${what} failed: ${(error as Error).message}; trying again in ${waitMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitMs = Math.min(5000, waitMs * 2);
+      }
+    }
+  }
+
+  private count(status: string): void {
+    this.counts[status] = (this.counts[status] ?? 0) + 1;
+  }
+
+  private notice(message: string): void {
+    this.emit({ type: 'notice', message });
+  }
+
+  private emit(event: WorkerEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // a logger's failure must not stop the work
+    }
+  }
+}
