@@ -2,13 +2,19 @@ import { DataError } from '../core/errors.ts';
 import type { Db } from './database.ts';
 
 /** One schema change; versions are consecutive from 1 and never edited once released. */
-interface Migration {
+export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * The change in PostgreSQL's SQL, where translating `sql` (pg-dialect.ts: types, rowid,
+   * collation, placeholders) cannot express it; absent: `sql` is translated.
+   */
+  readonly postgres?: string;
 }
 
-const MIGRATIONS: readonly Migration[] = [
+/** Every schema change, oldest first: the one list both SQLite and PostgreSQL apply (pg-migrate.ts). */
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'experiments, runs, params, tags, metrics',
