@@ -203,6 +203,36 @@ export const MIGRATIONS: readonly Migration[] = [
         coalesce((SELECT max(v.version) FROM model_versions v WHERE v.name = registered_models.name), 0);
     `,
   },
+  {
+    version: 7,
+    name: 'datastores and data assets',
+    sql: `
+      CREATE TABLE datastores (
+        name TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        path TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        tags_json TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE data_assets (
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('uri_file', 'uri_folder', 'mltable')),
+        path TEXT NOT NULL,
+        local_path TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        file_count INTEGER NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        tags_json TEXT NOT NULL DEFAULT '{}',
+        archived INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE INDEX data_assets_by_created ON data_assets (name, created_at);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

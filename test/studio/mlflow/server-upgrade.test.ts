@@ -15,6 +15,9 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
     // Take the store back to schema 4, as an mlsweep before this change left it: undo each
     // later migration, newest first (a new migration adds its undo here).
     old.db.exec(`
+      DROP TABLE data_assets;
+      DROP TABLE datastores;
+      DELETE FROM schema_migrations WHERE version = 7;
       ALTER TABLE registered_models DROP COLUMN last_version;
       DELETE FROM schema_migrations WHERE version = 6;
       DROP TABLE run_inputs;
@@ -26,7 +29,7 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
       DELETE FROM schema_migrations WHERE version = 5;
       PRAGMA user_version = 4;
     `);
-    assert.equal(SCHEMA_VERSION, 6, 'a migration after 6: add its undo above');
+    assert.equal(SCHEMA_VERSION, 7, 'a migration after 7: add its undo above');
     assert.ok(
       !old.db
         .prepare('SELECT sql FROM sqlite_master WHERE name = ?')
