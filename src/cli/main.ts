@@ -18,6 +18,8 @@ import { registerStudy } from './study.ts';
 import { registerSweep } from './sweep.ts';
 import { applyUsageConventions, reportCliError } from './usage.ts';
 import { packageVersion } from './version.ts';
+import { registerWorker } from './worker.ts';
+import { registerWorkers } from './workers.ts';
 
 const program = new Command('mlsweep')
   .description('Hyperparameter sweeps and AutoML for tabular data')
@@ -41,6 +43,8 @@ registerStudy(program);
 registerServe(program);
 registerServer(program);
 registerSweep(program);
+registerWorker(program);
+registerWorkers(program);
 applyUsageConventions(program);
 
 try {

@@ -23,6 +23,7 @@ import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
 import { sweepIdentity } from './sweep-identity.ts';
+import { recordForWorkers } from './sweep-workers.ts';
 
 interface SweepCliOptions {
   json?: boolean;
@@ -37,6 +38,8 @@ interface SweepCliOptions {
   report?: string;
   terminationGrace?: number;
   warmStart?: string[];
+  workersOnly?: boolean;
+  heartbeatTimeoutSeconds?: number;
 }
 
 /**
@@ -95,6 +98,15 @@ export function registerSweep(program: Command): void {
       `seconds between SIGTERM and SIGKILL for a stopped trial (default ${DEFAULT_TERMINATION_GRACE_SECONDS})`,
       numberOption({ min: 0 }),
     )
+    .option(
+      '--workers-only',
+      'record the sweep open to workers (mlsweep worker), print its id and the worker command, and exit',
+    )
+    .option(
+      '--heartbeat-timeout-seconds <SECONDS>',
+      'with --workers-only: a worker silent this long has its trials reaped and queued again once (default 30)',
+      numberOption({ min: 0.01 }),
+    )
     .action(async (file: string, options: SweepCliOptions) => {
       if (options.report !== undefined) checkOutputFile(options.report, '--report', { '<sweep>': file });
       if (options.outputDir !== undefined) checkOutputFolder(options.outputDir, '--output-dir');
@@ -109,6 +121,10 @@ export function registerSweep(program: Command): void {
       }
       if (options.seed !== undefined && spec.sampling.type === 'grid')
         log('notice: --seed has no effect on grid sampling');
+      if (options.workersOnly === true) {
+        await recordForWorkers(spec, options);
+        return;
+      }
       let sweepOptions = sweepOptionsFromSpec(spec, options);
       // Earlier sweeps are read before this one is recorded: an unknown id stops here.
       const warm = sweepOptions.warmStart;
