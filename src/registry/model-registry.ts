@@ -107,7 +107,6 @@ export class ModelRegistry {
   register(name: string, source: ModelSource, options: RegisterOptions = {}): ModelVersion {
     checkModelName(name);
     const from = this.resolveSource(source, options);
-    const db = this.store.db;
     const now = Date.now();
     let folder: string | undefined;
     let staging: string | undefined;
@@ -116,18 +115,19 @@ export class ModelRegistry {
       version = this.store.write(() => {
         this.store
           .sql(
-            'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET updated_at = excluded.updated_at',
+            'INSERT INTO registered_models (name, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at',
           )
           .run(name, now, now);
         // The highest number ever given, kept by the model: a deleted version's number is
         // not given again (as MLflow), so `models:/name/3` never names two models over time.
-        const next = db
-          .prepare(
-            `SELECT max(m.last_version, coalesce((SELECT max(v.version) FROM model_versions v WHERE v.name = m.name), 0)) + 1
+        // (Two columns, compared here: SQLite's two-argument max() is PostgreSQL's greatest().)
+        const numbers = this.store
+          .sql(
+            `SELECT m.last_version AS given, coalesce((SELECT max(v.version) FROM model_versions v WHERE v.name = m.name), 0) AS highest
              FROM registered_models m WHERE m.name = ?`,
           )
-          .pluck()
-          .get(name) as number;
+          .get(name) as { given: number; highest: number };
+        const next = Math.max(numbers.given, numbers.highest) + 1;
         this.store.sql('UPDATE registered_models SET last_version = ? WHERE name = ?').run(next, name);
         // The copy is made in a staging folder and renamed into place, so the version's
         // folder holds the whole model or does not exist; a folder left by a registration
@@ -254,14 +254,14 @@ export class ModelRegistry {
       this.getModel(name);
       this.store
         .sql(
-          'INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+          'INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET value = excluded.value',
         )
         .run(name, key, String(value));
     } else {
       this.getVersion(name, version);
       this.store
         .sql(
-          'INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+          'INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value',
         )
         .run(name, version, key, String(value));
     }
@@ -279,7 +279,7 @@ export class ModelRegistry {
       this.getVersion(name, version);
       this.store
         .sql(
-          'INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version',
+          'INSERT INTO model_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version',
         )
         .run(name, alias, version);
     });
@@ -418,7 +418,7 @@ export class ModelRegistry {
       }
       // The rows reference each other by name: checking the keys at commit lets every
       // table change in one transaction.
-      this.store.db.pragma('defer_foreign_keys = ON');
+      this.store.deferForeignKeys();
       this.store
         .sql('UPDATE registered_models SET name = ?, updated_at = ? WHERE name = ?')
         .run(newName, Date.now(), name);

@@ -127,8 +127,8 @@ export function loadServeConfig(storeDir: string): ServeConfig {
 export function readServeConfig(store: SqliteStore): ServeConfig {
   const endpoints = new EndpointStore({ store });
   const registry = new ModelRegistry({ store });
-  // better-sqlite3's deferred transaction: every read below sees the same commit.
-  return store.db.transaction(() => ({
+  // One read transaction: every read below sees the same commit.
+  return store.read(() => ({
     endpoints: endpoints.listEndpoints().map(
       (record): ServedEndpoint => ({
         spec: record.spec,
@@ -138,7 +138,7 @@ export function readServeConfig(store: SqliteStore): ServeConfig {
           .map((deployment) => servedDeployment(withCollectorFolder(deployment.spec, store.dir), registry)),
       }),
     ),
-  }))();
+  }));
 }
 
 /**

@@ -4,11 +4,15 @@ import { join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { checkInteger } from '../core/limits.ts';
 import { copyArtifact, listFiles } from './artifacts.ts';
-import { type Db, describeSqliteError, openDatabase, type Statement } from './database.ts';
+import { type Connection, SqliteConnection, type SqlStatement } from './connection.ts';
+import { describeSqliteError, openDatabase } from './database.ts';
 import { compileExperimentFilter, compileExperimentOrderBy } from './experiment-filter.ts';
 import { compileFilter } from './filter.ts';
 import { migrate } from './migrations.ts';
 import { compileOrderBy } from './order-by.ts';
+import { PgConnection } from './pg-connection.ts';
+import { migratePostgres } from './pg-migrate.ts';
+import { isPostgresUrl } from './pg-url.ts';
 import {
   type DatasetInput,
   type Experiment,
@@ -25,12 +29,33 @@ import {
 
 /** Where and how to open a store. */
 export interface SqliteStoreOptions {
-  /** The store folder: `mlsweep.db`, `artifacts/` and `models/` inside (default: $MLSWEEP_STORE or ./mlruns). */
+  /**
+   * The store folder: `mlsweep.db`, `artifacts/` and `models/` inside (default: $MLSWEEP_STORE
+   * or ./mlruns); or a `postgresql://user:pass@host:port/db` URL: the database holds what
+   * `mlsweep.db` would, and artifacts and models go to `artifactsDir`.
+   */
   readonly dir?: string;
+  /**
+   * With a PostgreSQL store, the folder for artifacts and registered models, which every
+   * machine using the store must reach (a shared mount; an object store would plug in
+   * here): default $MLSWEEP_ARTIFACTS, else ./mlruns-artifacts. Ignored for a folder store.
+   */
+  readonly artifactsDir?: string;
   /** Create the store when it does not exist (default true). */
   readonly create?: boolean;
   /** How long a write waits for other processes' writes, in ms (default 60,000). */
   readonly busyTimeoutMs?: number;
+}
+
+/**
+ * The artifacts folder of a PostgreSQL store: the option, else $MLSWEEP_ARTIFACTS, else
+ * ./mlruns-artifacts.
+ *
+ * @example
+ * defaultArtifactsDir(); // '/home/me/project/mlruns-artifacts'
+ */
+export function defaultArtifactsDir(option?: string): string {
+  return resolve(option || process.env['MLSWEEP_ARTIFACTS'] || 'mlruns-artifacts');
 }
 
 /** What a new run starts with. */
@@ -95,10 +120,13 @@ export function defaultStoreDir(): string {
 }
 
 /**
- * The embedded tracking store: experiments, runs, params, tags, metric points and
- * artifacts in one SQLite file (`<dir>/mlsweep.db`, WAL mode) with artifacts beside it.
- * Several processes may write at once: every write is one IMMEDIATE transaction, and a
- * writer waits for another (busy timeout) instead of failing.
+ * The tracking store: experiments, runs, params, tags, metric points and artifacts in one
+ * SQLite file (`<dir>/mlsweep.db`, WAL mode) with artifacts beside it, or in a PostgreSQL
+ * database (`dir` a `postgresql://` URL) with artifacts in a shared folder. Several
+ * processes may write at once: every write is one transaction holding the store's write
+ * lock from its start (SQLite: IMMEDIATE with a busy timeout; PostgreSQL: an advisory
+ * lock), and a writer waits for another instead of failing. On PostgreSQL every call still
+ * returns synchronously: the thread blocks for each statement's round trip to the server.
  *
  * @example
  * const store = new SqliteStore({ dir: 'mlruns' });
@@ -107,29 +135,43 @@ export function defaultStoreDir(): string {
  * store.close();
  */
 export class SqliteStore {
-  /** Absolute path of the store folder. */
+  /** Absolute path of the store folder (with PostgreSQL: of the artifacts folder). */
   readonly dir: string;
-  /** Absolute path of the database file. */
+  /** Absolute path of the database file, or the PostgreSQL URL without its password. */
   readonly dbPath: string;
   /** The connection, for modules that keep their own tables in the store (the registry). */
-  readonly db: Db;
-  private readonly statements = new Map<string, Statement>();
-  private readonly insertMetric: Statement;
-  private readonly upsertLatest: Statement;
+  readonly db: Connection;
+  private readonly statements = new Map<string, SqlStatement>();
+  private readonly insertMetric: SqlStatement;
+  private readonly upsertLatest: SqlStatement;
 
   constructor(options: SqliteStoreOptions = {}) {
-    this.dir = options.dir === undefined ? defaultStoreDir() : resolve(options.dir);
-    this.dbPath = join(this.dir, 'mlsweep.db');
-    if (options.create !== false) mkdirSync(this.dir, { recursive: true });
-    this.db = openDatabase(this.dbPath, {
-      create: options.create ?? true,
-      ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
-    });
-    try {
-      migrate(this.db, this.dbPath);
-    } catch (error) {
-      this.db.close();
-      throw describeSqliteError(error, this.dbPath);
+    if (options.dir !== undefined && isPostgresUrl(options.dir)) {
+      this.dir = defaultArtifactsDir(options.artifactsDir);
+      const connection = new PgConnection(options.dir);
+      this.db = connection;
+      this.dbPath = connection.name;
+      try {
+        migratePostgres(connection, options.create ?? true);
+      } catch (error) {
+        connection.close();
+        throw error;
+      }
+    } else {
+      this.dir = options.dir === undefined ? defaultStoreDir() : resolve(options.dir);
+      this.dbPath = join(this.dir, 'mlsweep.db');
+      if (options.create !== false) mkdirSync(this.dir, { recursive: true });
+      const native = openDatabase(this.dbPath, {
+        create: options.create ?? true,
+        ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+      });
+      try {
+        migrate(native, this.dbPath);
+      } catch (error) {
+        native.close();
+        throw describeSqliteError(error, this.dbPath);
+      }
+      this.db = new SqliteConnection(native);
     }
     this.insertMetric = this.sql(
       'INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)',
@@ -150,7 +192,7 @@ export class SqliteStore {
    * @example
    * store.sql('SELECT count(*) FROM runs').pluck().get();
    */
-  sql(source: string): Statement {
+  sql(source: string): SqlStatement {
     let statement = this.statements.get(source);
     if (statement === undefined) {
       statement = this.db.prepare(source);
@@ -167,8 +209,28 @@ export class SqliteStore {
    * store.write(() => { store.logParams(id, { a: 1 }); store.setTags(id, { b: 'x' }); });
    */
   write<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).immediate();
+    return this.db.write(fn);
+  }
+
+  /**
+   * Runs `fn` in one read transaction: every read inside sees the same commit.
+   *
+   * @example
+   * const [runs, experiments] = store.read(() => [store.searchRuns(), store.listExperiments()]);
+   */
+  read<T>(fn: () => T): T {
+    return this.db.read(fn);
+  }
+
+  /**
+   * Inside a write: foreign keys are checked at its commit rather than at each statement
+   * (a rename that changes a key and the rows that refer to it, one table at a time).
+   *
+   * @example
+   * store.write(() => { store.deferForeignKeys(); ... });
+   */
+  deferForeignKeys(): void {
+    this.db.deferForeignKeys();
   }
 
   /**
@@ -187,8 +249,9 @@ export class SqliteStore {
         });
       }
       const id = Number(
-        this.sql('INSERT INTO experiments (name, created_at) VALUES (?, ?)').run(name, Date.now())
-          .lastInsertRowid,
+        this.sql('INSERT INTO experiments (name, created_at) VALUES (?, ?) RETURNING experiment_id')
+          .pluck()
+          .get(name, Date.now()),
       );
       this.setExperimentTags(id, tags);
       return this.experiment(id);
@@ -226,7 +289,7 @@ export class SqliteStore {
     if (found) return found;
     this.write(() =>
       this.sql(
-        `INSERT INTO experiments (experiment_id, name, created_at) SELECT 0, 'Default', ?
+        `INSERT INTO experiments (experiment_id, name, created_at) SELECT 0, 'Default', CAST(? AS INTEGER)
           WHERE NOT EXISTS (SELECT 1 FROM experiments WHERE name = 'Default' OR experiment_id = 0)`,
       ).run(Date.now()),
     );
@@ -236,7 +299,7 @@ export class SqliteStore {
   /** Sets tags on an experiment (replacing values of existing keys). */
   setExperimentTags(experimentId: number, tags: Readonly<Record<string, string>>): void {
     const insert = this.sql(
-      'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+      'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value',
     );
     this.write(() => {
       for (const [key, value] of Object.entries(tags))
@@ -382,7 +445,7 @@ export class SqliteStore {
    */
   setTags(runId: string, tags: Readonly<Record<string, string>>): void {
     const insert = this.sql(
-      'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+      'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value',
     );
     this.write(() => {
       const id = this.runRow(runId).run_id;
@@ -683,7 +746,7 @@ export class SqliteStore {
     const insert = this.sql(
       `INSERT INTO run_inputs (run_id, name, digest, source_type, source, schema, profile, tags_json, logged_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET tags_json = excluded.tags_json, source_type = excluded.source_type,
+         ON CONFLICT (run_id, name, digest) DO UPDATE SET tags_json = excluded.tags_json, source_type = excluded.source_type,
            source = excluded.source, schema = excluded.schema, profile = excluded.profile`,
     );
     this.write(() => {
@@ -737,6 +800,11 @@ export class SqliteStore {
   /** Closes the connection; the store cannot be used afterwards. */
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** The store's place for messages: the database file, or the URL without its password. */
+  get location(): string {
+    return this.dbPath;
   }
 
   /** A run row by id or unique prefix. */

@@ -5,11 +5,18 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DataError } from '../../src/core/errors.ts';
+import { SqliteConnection } from '../../src/tracking/connection.ts';
 import { SCHEMA_VERSION } from '../../src/tracking/migrations.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { tempDir } from './helpers/temp.ts';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+
+/** The better-sqlite3 database under a folder store, for SQLite-only checks (pragmas). */
+function sqliteOf(store: SqliteStore): BetterSqlite3.Database {
+  assert.ok(store.db instanceof SqliteConnection);
+  return store.db.native;
+}
 
 function refuses(dir: string, code: string, message: RegExp): void {
   assert.throws(
@@ -23,8 +30,8 @@ describe('SqliteStore: the database file', () => {
     const dir = join(tempDir('db'), 'mlruns');
     const store = new SqliteStore({ dir });
     assert.equal(store.dbPath, join(dir, 'mlsweep.db'));
-    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(sqliteOf(store).pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(sqliteOf(store).pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const versions = store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     assert.deepEqual(
       versions,
@@ -70,8 +77,8 @@ describe('SqliteStore: the database file', () => {
     const dir = tempDir('damaged');
     const store = new SqliteStore({ dir });
     store.createRun({ experiment: 'x' });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
-    store.db.pragma('journal_mode = DELETE');
+    sqliteOf(store).pragma('wal_checkpoint(TRUNCATE)');
+    sqliteOf(store).pragma('journal_mode = DELETE');
     store.close();
     const file = join(dir, 'mlsweep.db');
     const bytes = readFileSync(file);
