@@ -81,16 +81,20 @@ export interface RecordBatch {
 /**
  * Streams a CSV file as batches of records (header included, as the first record),
  * holding only one chunk of text at a time. The delimiter is sniffed from the first 64 KiB
- * unless given.
+ * unless given. The text is UTF-8 unless `encoding` says otherwise (an MLTable may).
  *
  * @example
  * for await (const { records } of csvBatches('data.csv')) for (const r of records) console.log(r.line, r.fields);
  */
-export async function* csvBatches(path: string, delimiter?: string): AsyncGenerator<RecordBatch> {
+export async function* csvBatches(
+  path: string,
+  delimiter?: string,
+  encoding: 'utf8' | 'latin1' | 'ascii' | 'utf16le' = 'utf8',
+): AsyncGenerator<RecordBatch> {
   let tokenizer: CsvTokenizer | undefined;
   let chosen = delimiter;
   let pending = '';
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  const stream = createReadStream(path, { encoding, highWaterMark: 256 * 1024 });
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       if (!tokenizer) {
