@@ -1,0 +1,24 @@
+// Trials for the worker tests and the distributed-sweep benchmark. `default` is a
+// zero-cost trial: its metric is computed from its parameters at once (what is measured
+// is the claiming, leasing and settling, not the trial). `hold` runs until it is stopped
+// (a worker's hand-back, a sweep's timeout) and reports a first point meanwhile; `curve`
+// reports a learning curve for early termination.
+export default function zeroCost(params) {
+  return { loss: (Number(params.x) - 2) ** 2 };
+}
+
+export function hold(params, ctx) {
+  ctx.report('loss', Number(params.x), 0);
+  return new Promise((_resolve, reject) => {
+    if (ctx.signal.aborted) reject(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+  });
+}
+
+export async function curve(params, ctx) {
+  for (let step = 0; step < 5; step++) {
+    ctx.report('loss', Number(params.x) + 1 / (step + 1), step);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+  }
+}

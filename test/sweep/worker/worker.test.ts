@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { samplerFromSpec } from '../../../src/samplers/factory.ts';
+import { searchSpace } from '../../../src/space/parse.ts';
+import type { StoredTrial } from '../../../src/store/records.ts';
+import { chooseTrial, countedTrials, NoClaim } from '../../../src/sweep/worker/claim.ts';
+import { createWorkerSweep } from '../../../src/sweep/worker/create.ts';
+import { type WorkerDefinitionInput, workerDefinition } from '../../../src/sweep/worker/definition.ts';
+import { Worker } from '../../../src/sweep/worker/worker.ts';
+import { FakeLocation } from './fake-location.ts';
+
+const trialModule = fileURLToPath(new URL('./trials/zero-cost.mjs', import.meta.url));
+
+function definition(overrides: Partial<WorkerDefinitionInput> = {}) {
+  return workerDefinition({
+    searchSpace: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
+    sampling: { type: 'random', seed: 7 },
+    objective: { goal: 'minimize', primaryMetric: 'loss' },
+    limits: { maxTotalTrials: 20 },
+    trial: { module: trialModule },
+    ...overrides,
+  });
+}
+
+function stored(id: number, status: StoredTrial['status'], extra: Partial<StoredTrial> = {}): StoredTrial {
+  return { id, params: { x: id }, startedAt: '2026-01-01T00:00:00.000Z', status, metrics: {}, ...extra };
+}
+
+function chooser(overrides: Partial<WorkerDefinitionInput> = {}, timedOut = false) {
+  const d = definition(overrides);
+  const space = searchSpace(d.searchSpace);
+  return chooseTrial({
+    definition: d,
+    space,
+    sampler: samplerFromSpec({ searchSpace: space, sampling: d.sampling }),
+    timedOut,
+  });
+}
+
+function noClaim(fn: () => unknown): NoClaim {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof NoClaim) return error;
+    throw error;
+  }
+  assert.fail('expected a NoClaim');
+}
+
+describe('chooseTrial: the decision inside the claim lock', () => {
+  it('suggests while under max_total_trials, then waits for running trials, then ends the sweep', () => {
+    const choose = chooser({ limits: { maxTotalTrials: 3 } });
+    const two = [stored(0, 'completed'), stored(1, 'completed')];
+    assert.ok('x' in choose({ trials: two, queued: undefined }).params);
+    const full = noClaim(() => choose({ trials: [...two, stored(2, 'running')], queued: undefined }));
+    assert.deepEqual([full.outcome, full.reason], ['wait', 'max_total_trials']);
+    const done = noClaim(() => choose({ trials: [...two, stored(2, 'failed')], queued: undefined }));
+    assert.deepEqual([done.outcome, done.reason], ['end', 'max_total_trials']);
+  });
+
+  it('retries (retryOf) do not count, and a queued retry is taken even at the limit', () => {
+    const choose = chooser({ limits: { maxTotalTrials: 2 } });
+    const trials = [stored(0, 'completed'), stored(1, 'failed'), stored(2, 'completed', { retryOf: 1 })];
+    assert.equal(countedTrials(trials), 2);
+    const ended = noClaim(() => choose({ trials, queued: undefined }));
+    assert.equal(ended.outcome, 'end');
+    const retry = choose({ trials: trials.slice(0, 2), queued: { x: 1 } });
+    assert.deepEqual(retry, { params: { x: 1 }, takeQueued: true });
+  });
+
+  it('holds max_concurrent_trials across workers: the running trials of the store are counted', () => {
+    const choose = chooser({ limits: { maxTotalTrials: 10, maxConcurrentTrials: 2 } });
+    const busy = noClaim(() =>
+      choose({ trials: [stored(0, 'running'), stored(1, 'running')], queued: { x: 1 } }),
+    );
+    assert.deepEqual([busy.outcome, busy.reason], ['wait', 'busy']);
+  });
+
+  it('ends an exhausted grid, and a timed-out sweep once nothing runs', () => {
+    const grid = chooser({
+      searchSpace: { x: { type: 'choice', values: [1, 2] } },
+      sampling: 'grid',
+      limits: { maxTotalTrials: 10 },
+    });
+    const trials = [
+      stored(0, 'completed', { params: { x: 1 } }),
+      stored(1, 'completed', { params: { x: 2 } }),
+    ];
+    assert.equal(noClaim(() => grid({ trials, queued: undefined })).reason, 'exhausted');
+    const late = chooser({ limits: { maxTotalTrials: 10, timeout: 60 } }, true);
+    assert.deepEqual(
+      [
+        noClaim(() => late({ trials: [stored(0, 'running')], queued: undefined })).outcome,
+        noClaim(() => late({ trials: [], queued: undefined })).reason,
+      ],
+      ['wait', 'timeout'],
+    );
+  });
+});
+
+/** Waits for a condition by polling, with a generous deadline (no test depends on timing luck). */
+async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('Worker on a shared location (in-process fake)', () => {
+  it('4 workers run exactly max_total_trials, each trial once, within max_concurrent_trials', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 40, maxConcurrentTrials: 3 } }),
+    });
+    const sweep = location.sweepOf(store.sweepId);
+    let most = 0;
+    const claim = sweep.claimTrial.bind(sweep);
+    sweep.claimTrial = async (choose, at) => {
+      const claimed = await claim(choose, at);
+      most = Math.max(most, [...sweep.trialsById.values()].filter((t) => t.status === 'running').length);
+      return claimed;
+    };
+    const workers = Array.from(
+      { length: 4 },
+      () => new Worker(location, { sweepId: store.sweepId, concurrency: 2, maxIdleMs: 20 }),
+    );
+    const summaries = await Promise.all(workers.map((w) => w.run()));
+    const trials = await store.trials();
+    assert.equal(trials.length, 40);
+    assert.ok(trials.every((t) => t.status === 'completed'));
+    assert.equal(new Set(trials.map((t) => JSON.stringify(t.params))).size, 40);
+    assert.ok(most <= 3, `at most 3 running at once, saw ${most}`);
+    assert.deepEqual(location.endings, ['max_total_trials']);
+    assert.equal(
+      summaries.reduce((n, s) => n + (s.counts['completed'] ?? 0), 0),
+      40,
+    );
+    assert.ok(summaries.every((s) => s.reason === 'sweep_ended'));
+    assert.ok([...location.register.values()].every((w) => w.state === 'stopped'));
+  });
+
+  it("reaps a silent worker's trial after the sweep's heartbeat timeout, runs it again once, and completes", async () => {
+    let now = Date.parse('2026-12-03T12:00:00Z');
+    const location = new FakeLocation(() => now);
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 5 }, heartbeatTimeoutSeconds: 30 }),
+    });
+    const sweep = location.sweepOf(store.sweepId);
+    // A worker that beat once, claimed a trial, and died.
+    await location.beat({
+      workerId: 'ghost',
+      host: 'h',
+      pid: 1,
+      startedAt: new Date(now).toISOString(),
+      at: new Date(now).toISOString(),
+      state: 'running',
+      running: [],
+      concurrency: 1,
+    });
+    const { id } = await store.claimTrial(() => ({ params: { x: 3 } }), new Date(now).toISOString());
+    await sweep.leaseTrial(id, 'ghost');
+    now += 31_000; // the ghost has been silent past the timeout
+    const worker = new Worker(location, {
+      sweepId: store.sweepId,
+      heartbeatSeconds: 0.02,
+      now: () => now,
+      maxIdleMs: 20,
+    });
+    const summary = await worker.run();
+    const trials = await store.trials();
+    assert.equal(trials.find((t) => t.id === id)?.status, 'failed');
+    const retry = trials.find((t) => t.retryOf === id);
+    assert.equal(retry?.status, 'completed');
+    assert.deepEqual(retry?.params, { x: 3 });
+    assert.equal(trials.filter((t) => t.status === 'completed').length, 5);
+    assert.equal(countedTrials(trials), 5);
+    assert.equal(summary.reaped, 1);
+  });
+
+  it('stop() hands the running trials back; another worker runs them and the sweep completes', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 3 },
+        trial: { module: trialModule, export: 'hold' },
+      }),
+    });
+    const holder = new Worker(location, { sweepId: store.sweepId, concurrency: 3, maxIdleMs: 20 });
+    const running = holder.run();
+    await until(
+      'three trials running',
+      async () => (await store.trials()).filter((t) => t.status === 'running').length === 3,
+    );
+    await until('their first points', async () =>
+      (await store.trials()).every((t) => (t.metrics['loss']?.length ?? 0) === 1),
+    );
+    holder.stop('SIGTERM');
+    const summary = await running;
+    assert.equal(summary.counts['handed_back'], 3);
+    const trials = await store.trials();
+    assert.ok(trials.every((t) => t.status === 'cancelled'));
+    assert.equal(location.sweepOf(store.sweepId).queue.length, 3);
+    // The same sweep finished by workers whose trial completes (the recorded trial swapped
+    // for the zero-cost one): the handed-back sets run again as retries, counted once.
+    location.sweepOf(store.sweepId).record = {
+      ...location.sweepOf(store.sweepId).record,
+      tags: {
+        ...location.sweepOf(store.sweepId).record.tags,
+        'mlsweep.worker_spec': JSON.stringify(definition({ limits: { maxTotalTrials: 3 } })),
+      },
+    };
+    await new Worker(location, { sweepId: store.sweepId, concurrency: 3, maxIdleMs: 20 }).run();
+    const after = await store.trials();
+    assert.equal(after.length, 6);
+    assert.equal(after.filter((t) => t.status === 'completed').length, 3);
+    assert.deepEqual(
+      after
+        .filter((t) => t.status === 'completed')
+        .map((t) => t.retryOf)
+        .sort(),
+      [0, 1, 2],
+    );
+  });
+
+  it('rides out a store outage: writes are retried, nothing is lost or run twice', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 30 } }),
+    });
+    const workers = Array.from(
+      { length: 2 },
+      () => new Worker(location, { sweepId: store.sweepId, maxIdleMs: 20, heartbeatSeconds: 0.05 }),
+    );
+    const runs = workers.map((w) => w.run());
+    await until('ten trials', () => location.claims >= 10);
+    location.down = true;
+    location.sweepOf(store.sweepId).down = true;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    location.down = false;
+    location.sweepOf(store.sweepId).down = false;
+    await Promise.all(runs);
+    const trials = await store.trials();
+    assert.equal(trials.length, 30);
+    assert.ok(
+      trials.every((t) => t.status === 'completed'),
+      JSON.stringify(trials.filter((t) => t.status !== 'completed')),
+    );
+    assert.equal(new Set(trials.map((t) => JSON.stringify(t.params))).size, 30);
+  });
+
+  it('ends a sweep whose timeout has passed without claiming', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 30, timeout: 60 } }),
+    });
+    const started = Date.parse((await store.sweep()).startedAt);
+    await new Worker(location, { sweepId: store.sweepId, now: () => started + 61_000 }).run();
+    assert.equal((await store.trials()).length, 0);
+    assert.deepEqual(location.endings, ['timeout']);
+  });
+
+  it('ends an exhausted grid sweep, and without --sweep works on every open sweep then exits when idle', async () => {
+    const location = new FakeLocation();
+    const grid = await createWorkerSweep(location, {
+      definition: definition({
+        searchSpace: { x: { type: 'choice', values: [1, 2, 3] } },
+        sampling: 'grid',
+        limits: { maxTotalTrials: 10 },
+      }),
+    });
+    const random = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 4 } }),
+    });
+    const summary = await new Worker(location, { exitWhenIdle: true, concurrency: 2, maxIdleMs: 20 }).run();
+    assert.equal(summary.reason, 'idle');
+    assert.equal((await grid.trials()).length, 3);
+    assert.equal((await random.trials()).length, 4);
+    assert.deepEqual(location.endings.sort(), ['exhausted', 'max_total_trials']);
+  });
+
+  it('judges early termination on the stored points of every trial', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        searchSpace: { x: { type: 'choice', values: [0, 10, 20, 30] } },
+        sampling: 'grid',
+        limits: { maxTotalTrials: 4, maxConcurrentTrials: 1 },
+        policy: { type: 'bandit', slackAmount: 1, evaluationInterval: 1, delayEvaluation: 0 },
+        trial: { module: trialModule, export: 'curve' },
+      }),
+    });
+    await new Worker(location, { sweepId: store.sweepId, maxIdleMs: 20 }).run();
+    const trials = await store.trials();
+    assert.equal(trials.length, 4);
+    // Grid order is 0, 10, 20, 30 (minimised): the first completes, the others are far worse and stopped.
+    assert.equal(trials[0]!.status, 'completed');
+    assert.ok(
+      trials.slice(1).every((t) => t.status === 'early_terminated'),
+      JSON.stringify(trials.map((t) => t.status)),
+    );
+  });
+});
