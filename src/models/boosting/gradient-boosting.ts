@@ -322,6 +322,14 @@ abstract class GradientBoostingModel extends TreeModel<BoostConfig> {
     return this.trees.length / b.nOut;
   }
 
+  /**
+   * The starting raw score of each output before the first tree (one for regression and
+   * binary log loss, one per class for softmax): where explanations in margin space start.
+   */
+  get baseScores(): Float64Array {
+    return Float64Array.from(assertFitted(this.boost, this.name).init);
+  }
+
   /** The 0-based best round on the evaluation set (the last round without one). */
   get bestIteration(): number {
     return assertFitted(this.boost, this.name).bestIteration;

@@ -88,6 +88,11 @@ export abstract class TreeModel<C> {
     return Float64Array.from(assertFitted(this.state, this.name).importances);
   }
 
+  /** The bin edges fit learned (do not modify): explanations bin new rows with them. */
+  get binEdges(): BinEdges {
+    return assertFitted(this.state, this.name).edges;
+  }
+
   /** The trees, for inspection (do not modify). */
   get trees(): readonly TreeArrays[] {
     return assertFitted(this.state, this.name).trees;
