@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
 import { EndpointStore } from '../../src/registry/endpoint-store.ts';
@@ -13,7 +12,7 @@ import {
   type EndpointSpec,
 } from '../../src/registry/endpoint-types.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
-import { tempDir } from '../tracking/helpers/temp.ts';
+import { storeOptions } from '../tracking/helpers/store.ts';
 
 function endpoint(name = 'iris', extra: Partial<EndpointSpec> = {}): EndpointSpec {
   return { name, description: '', tags: {}, authMode: 'key', traffic: {}, mirrorTraffic: {}, ...extra };
@@ -40,7 +39,7 @@ function deployment(name: string, endpointName = 'iris'): DeploymentSpec {
 
 function open(): EndpointStore {
   let t = 1_000;
-  return new EndpointStore({ dir: join(tempDir('endpoints'), 'mlruns'), clock: () => (t += 1000) });
+  return new EndpointStore({ ...storeOptions('endpoints'), clock: () => (t += 1000) });
 }
 
 /** Runs `fn`, expecting a ValidationError whose message matches `pattern`. */
@@ -298,9 +297,9 @@ describe('EndpointStore', () => {
   });
 
   it('another connection to the same store sees each committed change', () => {
-    const dir = join(tempDir('endpoints-two'), 'mlruns');
-    const writer = new EndpointStore({ dir });
-    const reader = new EndpointStore({ store: new SqliteStore({ dir, create: false }) });
+    const options = storeOptions('endpoints-two');
+    const writer = new EndpointStore(options);
+    const reader = new EndpointStore({ store: new SqliteStore({ ...options, create: false }) });
     writer.createOrUpdateEndpoint(endpoint());
     assert.equal(reader.generation(), 1);
     assert.equal(reader.getEndpoint('iris').spec.name, 'iris');

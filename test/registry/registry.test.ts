@@ -6,11 +6,12 @@ import { ValidationError } from '../../src/core/errors.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { checkAlias, checkModelName, parseModelUri } from '../../src/registry/names.ts';
 import { Tracker } from '../../src/tracking/tracker.ts';
+import { storeOptions } from '../tracking/helpers/store.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 function setup() {
   const dir = tempDir('registry');
-  const tracker = new Tracker({ dir: join(dir, 'mlruns') });
+  const tracker = new Tracker(storeOptions('registry'));
   const registry = new ModelRegistry({ store: tracker.store });
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify({ type: 'stub', weights: [1, 2, 3] }));

@@ -5,11 +5,12 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { Tracker } from '../../src/tracking/tracker.ts';
+import { storeOptions } from './helpers/store.ts';
 import { tempDir } from './helpers/temp.ts';
 
 describe('SqliteStore: experiments and runs', () => {
   it('creates experiments, refuses a duplicate name, finds them by name or id', () => {
-    const store = new SqliteStore({ dir: tempDir('exp') });
+    const store = new SqliteStore(storeOptions('exp'));
     const iris = store.createExperiment('iris', { team: 'ml' });
     assert.equal(iris.name, 'iris');
     assert.deepEqual(iris.tags, { team: 'ml' });
@@ -22,7 +23,7 @@ describe('SqliteStore: experiments and runs', () => {
   });
 
   it('names the known experiments when one is unknown', () => {
-    const store = new SqliteStore({ dir: tempDir('exp') });
+    const store = new SqliteStore(storeOptions('exp'));
     store.createExperiment('iris');
     assert.throws(
       () => store.experiment('irsi'),
@@ -36,7 +37,7 @@ describe('SqliteStore: experiments and runs', () => {
   });
 
   it('records a run with status, times, params, tags and a parent', () => {
-    const store = new SqliteStore({ dir: tempDir('run') });
+    const store = new SqliteStore(storeOptions('run'));
     const parent = store.createRun({ experiment: 'iris', name: 'sweep' });
     const child = store.createRun({ experiment: 'iris', parentRunId: parent.id, tags: { model: 'rf' } });
     assert.match(child.id, /^[0-9a-f]{32}$/);
@@ -61,7 +62,7 @@ describe('SqliteStore: experiments and runs', () => {
   });
 
   it('fails clearly on an unknown run id, an invalid status, a bad metric', () => {
-    const store = new SqliteStore({ dir: tempDir('run') });
+    const store = new SqliteStore(storeOptions('run'));
     const run = store.createRun();
     assert.throws(
       () => store.run('0123456789abcdef0123456789abcdef'),
@@ -84,7 +85,7 @@ describe('SqliteStore: experiments and runs', () => {
   });
 
   it('keeps every metric point, NaN and infinities included, and the latest value by step', () => {
-    const store = new SqliteStore({ dir: tempDir('metrics') });
+    const store = new SqliteStore(storeOptions('metrics'));
     const run = store.createRun();
     store.logMetrics(run.id, [
       { key: 'loss', value: 0.5, step: 2, timestamp: 10 },
@@ -110,8 +111,8 @@ describe('SqliteStore: experiments and runs', () => {
   });
 
   it('copies file and folder artifacts into the run folder, and refuses paths that escape it', () => {
-    const dir = tempDir('artifacts');
-    const store = new SqliteStore({ dir: join(dir, 'mlruns') });
+    const dir = tempDir('artifact-sources');
+    const store = new SqliteStore(storeOptions('artifacts'));
     const run = store.createRun({ experiment: 'iris' });
     writeFileSync(join(dir, 'model.json'), '{"a":1}');
     mkdirSync(join(dir, 'plots/sub'), { recursive: true });
@@ -124,7 +125,7 @@ describe('SqliteStore: experiments and runs', () => {
       'figures/plots/sub/x.txt',
       'model.json',
     ]);
-    assert.ok(store.run(run.id).artifactDir.startsWith(join(dir, 'mlruns', 'artifacts')));
+    assert.ok(store.run(run.id).artifactDir.startsWith(join(store.dir, 'artifacts')));
     assert.throws(() => store.logArtifact(run.id, join(dir, 'model.json'), '../../x'), /must stay inside/);
     assert.throws(() => store.logArtifact(run.id, join(dir, 'missing.json')), /does not exist/);
     store.close();
@@ -132,8 +133,7 @@ describe('SqliteStore: experiments and runs', () => {
 });
 
 describe('searchRuns', () => {
-  const dir = tempDir('search');
-  const tracker = new Tracker({ dir });
+  const tracker = new Tracker(storeOptions('search'));
   const specs = [
     { model: 'rf', depth: 5, acc: 0.95 },
     { model: 'rf', depth: 10, acc: 0.91 },

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { Tracker } from '../../src/tracking/tracker.ts';
-import { tempDir } from './helpers/temp.ts';
+import { storeOptions } from './helpers/store.ts';
 
 function pointCount(tracker: Tracker, runId: string): number {
   return tracker.store.db
@@ -16,7 +16,7 @@ function pointCount(tracker: Tracker, runId: string): number {
 
 describe('Tracker and run handles', () => {
   it('batches metric points: written per batchSize, on flush, and on end', () => {
-    const tracker = new Tracker({ dir: tempDir('batch'), batchSize: 100, flushIntervalMs: 60_000 });
+    const tracker = new Tracker({ ...storeOptions('batch'), batchSize: 100, flushIntervalMs: 60_000 });
     const run = tracker.startRun({ experiment: 'batch' });
     for (let i = 0; i < 250; i++) run.logMetric('loss', 1 / (i + 1));
     assert.equal(pointCount(tracker, run.id), 200);
@@ -42,7 +42,7 @@ describe('Tracker and run handles', () => {
   });
 
   it('writes waiting points after flushIntervalMs', async () => {
-    const tracker = new Tracker({ dir: tempDir('interval'), batchSize: 1000, flushIntervalMs: 20 });
+    const tracker = new Tracker({ ...storeOptions('interval'), batchSize: 1000, flushIntervalMs: 20 });
     const run = tracker.startRun();
     run.logMetric('loss', 0.5);
     assert.equal(pointCount(tracker, run.id), 0);
@@ -52,7 +52,7 @@ describe('Tracker and run handles', () => {
   });
 
   it('searchRuns and info() see points still waiting in the batch', () => {
-    const tracker = new Tracker({ dir: tempDir('search-flush'), flushIntervalMs: 60_000 });
+    const tracker = new Tracker({ ...storeOptions('search-flush'), flushIntervalMs: 60_000 });
     const run = tracker.startRun({ experiment: 'e' });
     run.logMetric('accuracy', 0.99);
     assert.equal(tracker.searchRuns({ filter: 'metrics.accuracy > 0.9' }).length, 1);
@@ -61,28 +61,28 @@ describe('Tracker and run handles', () => {
   });
 
   it('writes the waiting points of an open run when the process exits', () => {
-    const dir = tempDir('exit');
+    const options = storeOptions('exit');
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'exit-without-end.ts'), dir],
-      { encoding: 'utf8' },
+      ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'exit-without-end.ts'), options.dir],
+      { encoding: 'utf8', env: { ...process.env, MLSWEEP_ARTIFACTS: options.artifactsDir ?? '' } },
     );
     assert.equal(child.status, 0, child.stderr);
-    const store = new SqliteStore({ dir, create: false });
+    const store = new SqliteStore({ ...options, create: false });
     assert.equal(store.metricHistory(child.stdout, 'loss').length, 250);
     assert.equal(store.run(child.stdout).status, 'RUNNING');
     store.close();
   });
 
   it('resumeRun continues a run and its step counters from the store', () => {
-    const dir = tempDir('resume-run');
-    const first = new Tracker({ dir });
+    const options = storeOptions('resume-run');
+    const first = new Tracker(options);
     const run = first.startRun({ experiment: 'e' });
     run.logMetric('loss', 3);
     run.logMetric('loss', 2);
     run.end('KILLED');
     first.close();
-    const second = new Tracker({ dir });
+    const second = new Tracker(options);
     const again = second.resumeRun(run.id);
     assert.equal(second.getRun(run.id).status, 'RUNNING');
     again.logMetric('loss', 1);
@@ -99,7 +99,7 @@ describe('Tracker and run handles', () => {
   });
 
   it('rejects bad metric input at the call, not at the flush', () => {
-    const tracker = new Tracker({ dir: tempDir('bad-metric') });
+    const tracker = new Tracker(storeOptions('bad-metric'));
     const run = tracker.startRun();
     assert.throws(() => run.logMetric('', 1), /metric key must be a non-empty string/);
     assert.throws(() => run.logMetric('loss', '1' as unknown as number), /must be a number/);
