@@ -5,6 +5,8 @@ import { printResult } from './output.ts';
 /** The `--store` option shared by the experiments, runs and models commands. */
 export interface StoreOption {
   readonly store?: string;
+  /** With a PostgreSQL store: the shared folder of artifacts and models. */
+  readonly artifactsDir?: string;
 }
 
 /**
@@ -15,7 +17,11 @@ export interface StoreOption {
  */
 export function withStoreOptions(command: Command): Command {
   return command
-    .option('--store <dir>', 'store folder (default: $MLSWEEP_STORE or ./mlruns)')
+    .option('--store <dir>', 'store folder or postgresql:// URL (default: $MLSWEEP_STORE or ./mlruns)')
+    .option(
+      '--artifacts-dir <dir>',
+      'with a URL store: the shared artifacts folder (default: $MLSWEEP_ARTIFACTS or ./mlruns-artifacts)',
+    )
     .option('--json', 'print one JSON document');
 }
 
@@ -26,7 +32,11 @@ export function withStoreOptions(command: Command): Command {
  * const store = openCliStore(options, false);
  */
 export function openCliStore(options: StoreOption, create = false): SqliteStore {
-  return new SqliteStore({ dir: options.store ?? defaultStoreDir(), create });
+  return new SqliteStore({
+    dir: options.store ?? defaultStoreDir(),
+    create,
+    ...(options.artifactsDir !== undefined ? { artifactsDir: options.artifactsDir } : {}),
+  });
 }
 
 /**

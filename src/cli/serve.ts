@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
 import { checkEndpointName } from '../registry/endpoint-names.ts';
@@ -11,7 +10,8 @@ import { singleModelConfig } from '../serve/single.ts';
 import { serveStore } from '../serve/store-server.ts';
 import type { ServeConfig } from '../serve/types.ts';
 import { registerMlflowApi } from '../studio/mlflow/api.ts';
-import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
+import { isPostgresUrl } from '../tracking/pg-url.ts';
+import { resolveStoreLocation, SqliteStore } from '../tracking/sqlite-store.ts';
 import { modelFileFor } from './model-ref.ts';
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
@@ -88,7 +88,7 @@ function trackingPlan(
   if (o.trackingKey !== undefined && o.trackingKey.trim().length < 8) {
     throw new ValidationError('--tracking-key must be at least 8 characters', { path: '--tracking-key' });
   }
-  const storeDir = resolve(o.store ?? defaultStoreDir());
+  const storeDir = resolveStoreLocation(o.store);
   const generated =
     o.trackingKey === undefined && !isLoopbackHost(o.host)
       ? randomBytes(24).toString('base64url')
@@ -110,7 +110,9 @@ function storePlan(o: ServeCliOptions, store: string): Plan {
       },
     );
   }
-  if (!existsSync(store)) throw new ValidationError(`--store: ${store} does not exist`, { path: '--store' });
+  if (!isPostgresUrl(store) && !existsSync(store)) {
+    throw new ValidationError(`--store: ${store} does not exist`, { path: '--store' });
+  }
   const config = loadServeConfig(store);
   const open = config.endpoints.filter((e) => e.credentials === undefined).map((e) => e.spec.name);
   if (open.length > 0 && !isLoopbackHost(o.host)) {
@@ -163,7 +165,7 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--store <dir>',
-      'without --model: serve every endpoint of this store, live (required then); with --model: the store of models:/ references and of --tracking (default: $MLSWEEP_STORE or ./mlruns)',
+      '(a folder or a postgresql:// URL) without --model: serve every endpoint of this store, live (required then); with --model: the store of models:/ references and of --tracking (default: $MLSWEEP_STORE or ./mlruns)',
     )
     .option('--key <key>', 'with --model: callers must send Authorization: Bearer KEY')
     .option(
@@ -199,7 +201,8 @@ export function registerServe(program: Command): void {
           },
         );
       }
-      const plan = o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolve(o.store!));
+      const plan =
+        o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolveStoreLocation(o.store));
       const tracking = trackingPlan(o);
       const common = {
         host: o.host,

@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
 import { checkOutputFolder } from '../core/files.ts';
 import { isLoopbackHost } from '../serve/auth.ts';
 import { createTrackingServer } from '../studio/mlflow/server.ts';
-import { defaultStoreDir } from '../tracking/sqlite-store.ts';
+import { isPostgresUrl } from '../tracking/pg-url.ts';
+import { displayStoreLocation, resolveStoreLocation } from '../tracking/sqlite-store.ts';
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals } from './signals.ts';
@@ -53,7 +53,10 @@ export function registerServer(program: Command): void {
   program
     .command('server')
     .description('run the MLflow-compatible tracking server (REST API, registry, artifacts) over a store')
-    .option('--store <DIR>', 'tracking store folder (default: $MLSWEEP_STORE or ./mlruns)')
+    .option(
+      '--store <DIR>',
+      'tracking store folder or postgresql:// URL (default: $MLSWEEP_STORE or ./mlruns)',
+    )
     .option('--port <P>', 'port to listen on (0: a free one)', integerOption({ min: 0, max: 65535 }), 5000)
     .option('--host <HOST>', 'address to bind; beyond loopback --key is required', '127.0.0.1')
     .option('--key <K>', 'callers must send Authorization: Bearer K (at least 8 characters)')
@@ -66,8 +69,8 @@ export function registerServer(program: Command): void {
     )
     .action(async (o: ServerCliOptions) => {
       checkServerOptions(o);
-      const storeDir = o.store !== undefined ? resolve(o.store) : defaultStoreDir();
-      checkOutputFolder(storeDir, '--store');
+      const storeDir = resolveStoreLocation(o.store);
+      if (!isPostgresUrl(storeDir)) checkOutputFolder(storeDir, '--store');
       const server = createTrackingServer({
         storeDir,
         host: o.host,
@@ -102,7 +105,8 @@ export function registerServer(program: Command): void {
         });
       });
       log(`listening on ${server.url}`);
-      if (o.json) printResult(true, { url: server.url, store: storeDir }, () => server.url);
+      if (o.json)
+        printResult(true, { url: server.url, store: displayStoreLocation(storeDir) }, () => server.url);
       await stopped;
       log('stopped');
     });

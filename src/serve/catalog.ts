@@ -12,7 +12,7 @@ import { DataError } from '../core/errors.ts';
 import { EndpointStore } from '../registry/endpoint-store.ts';
 import type { DeploymentSpec } from '../registry/endpoint-types.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
-import { SqliteStore } from '../tracking/sqlite-store.ts';
+import { displayStoreLocation, SqliteStore } from '../tracking/sqlite-store.ts';
 import type { ServeConfig, ServedDeployment, ServedEndpoint } from './types.ts';
 
 /** The prefix of a model registry reference. */
@@ -254,7 +254,7 @@ export function watchStore(
             // (not the next tick, which would reload a broken model every interval).
             lastDigest = served;
             log(
-              `mlsweep serve: the new configuration of ${storeDir} was not applied (${error instanceof Error ? error.message : String(error)}); still serving the last good one`,
+              `mlsweep serve: the new configuration of ${displayStoreLocation(storeDir)} was not applied (${error instanceof Error ? error.message : String(error)}); still serving the last good one`,
             );
           },
         );
@@ -264,7 +264,7 @@ export function watchStore(
       const message = error instanceof Error ? error.message : String(error);
       if (message !== lastProblem) {
         log(
-          `mlsweep serve: cannot read the endpoints of ${storeDir} (${message}); still serving the last good configuration`,
+          `mlsweep serve: cannot read the endpoints of ${displayStoreLocation(storeDir)} (${message}); still serving the last good configuration`,
         );
         lastProblem = message;
       }
@@ -322,7 +322,7 @@ function signatureOf(store: SqliteStore, config: ServeConfig | undefined): strin
   const registry = store
     .sql(
       `SELECT coalesce((SELECT group_concat(name || '@' || alias || '=' || version, ',') FROM model_aliases), '')
-         || '|' || coalesce((SELECT group_concat(name || '/' || v, ',') FROM (SELECT name, max(version) AS v FROM model_versions GROUP BY name)), '')`,
+         || '|' || coalesce((SELECT group_concat(name || '/' || v, ',') FROM (SELECT name, max(version) AS v FROM model_versions GROUP BY name) AS latest), '')`,
     )
     .pluck()
     .get() as string;

@@ -5,6 +5,8 @@
  * switching, so keys, traffic and deployments change without a restart or a failed request.
  */
 import { join } from 'node:path';
+import { isPostgresUrl } from '../tracking/pg-url.ts';
+import { defaultArtifactsDir } from '../tracking/sqlite-store.ts';
 import {
   DATA_COLLECTOR_FOLDER,
   loadServeConfig,
@@ -38,7 +40,10 @@ export async function serveStore(storeDir: string, options: StoreServerOptions =
   const { intervalMs, timer, log, ...serverOptions } = options;
   const config = loadServeConfig(storeDir);
   const server = await createServer({
-    dataCollectorRoot: join(storeDir, DATA_COLLECTOR_FOLDER),
+    dataCollectorRoot: join(
+      isPostgresUrl(storeDir) ? defaultArtifactsDir() : storeDir,
+      DATA_COLLECTOR_FOLDER,
+    ),
     ...serverOptions,
     config,
   });

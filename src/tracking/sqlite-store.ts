@@ -12,7 +12,7 @@ import { migrate } from './migrations.ts';
 import { compileOrderBy } from './order-by.ts';
 import { PgConnection } from './pg-connection.ts';
 import { migratePostgres } from './pg-migrate.ts';
-import { isPostgresUrl } from './pg-url.ts';
+import { isPostgresUrl, redactUrl } from './pg-url.ts';
 import {
   type DatasetInput,
   type Experiment,
@@ -45,6 +45,29 @@ export interface SqliteStoreOptions {
   readonly create?: boolean;
   /** How long a write waits for other processes' writes, in ms (default 60,000). */
   readonly busyTimeoutMs?: number;
+}
+
+/**
+ * A `--store` value as the store opens it: a `postgresql://` URL as it is, a folder made
+ * absolute; nothing given: $MLSWEEP_STORE or ./mlruns.
+ *
+ * @example
+ * resolveStoreLocation('mlruns'); // '/home/me/project/mlruns'
+ * resolveStoreLocation('postgresql://db/ml'); // 'postgresql://db/ml'
+ */
+export function resolveStoreLocation(where?: string): string {
+  if (where !== undefined && isPostgresUrl(where)) return where;
+  return where === undefined ? defaultStoreDir() : resolve(where);
+}
+
+/**
+ * A store location for messages and JSON output: a folder as it is, a URL without its password.
+ *
+ * @example
+ * displayStoreLocation('postgresql://me:secret@db/ml'); // 'postgresql://me:***@db/ml'
+ */
+export function displayStoreLocation(where: string): string {
+  return isPostgresUrl(where) ? redactUrl(where) : where;
 }
 
 /**
