@@ -442,8 +442,14 @@ function withEndpoints<T>(options: StoreOption, create: boolean, fn: (store: End
   }
 }
 
-/** Who runs the command, recorded with each change (the login name, when the system knows it). */
-function who(): string | undefined {
+/**
+ * Who runs the command, recorded with each change (the login name, when the system knows
+ * it). The batch endpoint commands share it.
+ *
+ * @example
+ * store.createOrUpdateEndpoint(spec, { changedBy: who() });
+ */
+export function who(): string | undefined {
   try {
     return userInfo().username || undefined;
   } catch {
@@ -455,8 +461,14 @@ function notices(lines: readonly string[]): void {
   for (const line of lines) log(`mlsweep: note: ${line}`);
 }
 
-/** A deletion goes ahead with --yes, or when a person at a terminal says so; a script must pass --yes. */
-async function confirmed(yes: boolean, what: string): Promise<boolean> {
+/**
+ * A deletion goes ahead with --yes, or when a person at a terminal says so; a script must
+ * pass --yes. The batch endpoint commands share it.
+ *
+ * @example
+ * if (!(await confirmed(options.yes === true, 'endpoint iris'))) return;
+ */
+export async function confirmed(yes: boolean, what: string): Promise<boolean> {
   if (yes) return true;
   if (process.stdin.isTTY !== true) {
     throw new ValidationError(`deleting the ${what} needs --yes (there is no terminal to confirm at)`, {

@@ -280,7 +280,19 @@ function readModel(value: unknown, baseDir: string, fail: Fail, notices: string[
   return modelReference(value, baseDir, (message) => fail(['model'], message));
 }
 
-function modelReference(value: string, baseDir: string, fail: (message: string) => ConfigError): string {
+/**
+ * A model value of a deployment file as the store keeps it: `models:/…` checked, Azure's
+ * `azureml:NAME:VERSION` / `azureml:NAME@latest` rewritten to `models:/…`, a path made
+ * absolute from `baseDir`; anything else is `fail(message)`. Batch deployments share it.
+ *
+ * @example
+ * modelReference('azureml:iris:3', '/work', (m) => new ConfigError(m)); // 'models:/iris/3'
+ */
+export function modelReference(
+  value: string,
+  baseDir: string,
+  fail: (message: string) => ConfigError,
+): string {
   const registry = (uri: string): string => {
     try {
       parseModelUri(uri);

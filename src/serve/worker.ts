@@ -57,8 +57,14 @@ interface Loaded {
 const config = workerData as WorkerConfig;
 let loading: Promise<Loaded> | undefined;
 
-/** Imports a scoring module; a TypeScript one through tsx when this process has no TypeScript loader. */
-async function importModule(file: string): Promise<Record<string, unknown>> {
+/**
+ * Imports a scoring module; a TypeScript one through tsx when this process has no
+ * TypeScript loader. Batch scoring threads (serve/batch/worker.ts) share it.
+ *
+ * @example
+ * const mod = await importModule('/work/code/score.mjs'); // { init, run }
+ */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   try {
     return (await import(url)) as Record<string, unknown>;
@@ -83,9 +89,12 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
  * The pipeline of the model file, its estimators set to one native thread each where they
  * had the default (every core): the pool's threads are the parallelism, and a kernel that
  * starts threads of its own on every call would oversubscribe the cores and pay the start
- * on every batch.
+ * on every batch. Batch scoring threads share it.
+ *
+ * @example
+ * loadPipeline('/work/model.json').predictRaw(table);
  */
-function loadPipeline(file: string): AutoMLPipeline {
+export function loadPipeline(file: string): AutoMLPipeline {
   let json: SerializedPipeline;
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as SerializedPipeline;
