@@ -1,7 +1,10 @@
 import { ValidationError } from '../core/errors.ts';
 import { SqliteStore } from '../tracking/sqlite-store.ts';
+import { PostgresLocation } from './postgres/location.ts';
 import { SqliteSweepStore } from './sqlite-sweep-store.ts';
+import { sqliteWorkerLocation } from './sqlite-workers.ts';
 import type { SweepLocation } from './sweep-store.ts';
+import type { WorkerLocation } from './worker-store.ts';
 
 /** How to open a sweep location. */
 export interface OpenLocationOptions {
@@ -21,10 +24,22 @@ export function isStoreUrl(where: string): boolean {
 }
 
 /**
+ * Whether a store location is a PostgreSQL URL (`postgresql://` or `postgres://`).
+ *
+ * @example
+ * isPostgresUrl('postgres://db.example/mlsweep'); // true
+ */
+export function isPostgresUrl(where: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(where);
+}
+
+/**
  * Opens the place sweeps are kept, by its location as `--store` gives it: a folder is the
- * embedded SQLite store (default: $MLSWEEP_STORE or ./mlruns). This is the one place that
- * chooses the implementation: a `postgresql://` URL will open the PostgreSQL store; until
- * it exists a URL is a ValidationError. Close the location when done.
+ * embedded SQLite store (default: $MLSWEEP_STORE or ./mlruns); a `postgresql://` (or
+ * `postgres://`) URL is a PostgreSQL database (`PostgresLocation`: it connects on first
+ * use, so opening stays synchronous). This is the one place that chooses the
+ * implementation; another URL is a ValidationError. Both are `WorkerLocation`s too, and
+ * their stores `TrialLeases`: distributed workers run on either. Close the location when done.
  *
  * @example
  * const location = openSweepLocation('./mlruns', { create: false });
@@ -32,10 +47,14 @@ export function isStoreUrl(where: string): boolean {
  * const trials = await store.trials();
  * await location.close();
  */
-export function openSweepLocation(where?: string, options: OpenLocationOptions = {}): SweepLocation {
+export function openSweepLocation(
+  where?: string,
+  options: OpenLocationOptions = {},
+): SweepLocation & WorkerLocation {
+  if (where !== undefined && isPostgresUrl(where)) return new PostgresLocation(where);
   if (where !== undefined && isStoreUrl(where)) {
     throw new ValidationError(
-      `store ${where.replace(/\/\/[^@/]*@/, '//')}: only a folder (the embedded SQLite store) can hold sweeps in this version, not a URL`,
+      `store ${where.replace(/\/\/[^@/]*@/, '//')}: a store is a folder (the embedded SQLite store) or a postgresql:// URL`,
       { path: 'store' },
     );
   }
@@ -44,6 +63,7 @@ export function openSweepLocation(where?: string, options: OpenLocationOptions =
     create: options.create ?? true,
   });
   return {
+    ...sqliteWorkerLocation(db),
     where: db.dbPath,
     create: (sweep) => SqliteSweepStore.create(db, sweep),
     open: (sweepId) => SqliteSweepStore.open(db, sweepId),

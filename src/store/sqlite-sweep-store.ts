@@ -1,6 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
-import { isGoal } from '../core/goal.ts';
-import type { MetricPoint, Objective, ParamSet, StopReason, TrialStatus } from '../core/trial.ts';
+import type { MetricPoint, ParamSet, StopReason, TrialStatus } from '../core/trial.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import type { Run, RunStatus } from '../tracking/types.ts';
 import type {
@@ -15,6 +14,7 @@ import type {
   TrialOutput,
 } from './records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
+import { jsonNumber, numbersOf, sweepRecordOf } from './sweep-record.ts';
 import type { SweepStore } from './sweep-store.ts';
 import {
   GOAL_TAG,
@@ -27,6 +27,7 @@ import {
   TRIAL_CONSTRAINTS_TAG,
   TRIAL_VALUES_TAG,
 } from './tags.ts';
+import type { ReapedTrial, TrialLeases } from './worker-store.ts';
 
 /** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
 export type SweepRunOptions = NewSweep;
@@ -67,7 +68,7 @@ interface TrialRow {
  * await sweep({ ...options, store: sweepStore });
  * sweepStore.sweepId; // for `--resume`
  */
-export class SqliteSweepStore implements SweepStore {
+export class SqliteSweepStore implements SweepStore, TrialLeases {
   private readonly runIds = new Map<number, string>();
   private retries: ResumePlan['retry'] = [];
   private readonly experimentId: number;
@@ -146,6 +147,12 @@ export class SqliteSweepStore implements SweepStore {
   startTrial(id: number, params: ParamSet, startedAt: string): void {
     // The engine starts the retries first, with the very parameter objects resume() returned.
     const retryOf = this.retries[0]?.params === params ? this.retries[0].of : undefined;
+    this.insertTrial(id, params, startedAt, retryOf);
+    if (retryOf !== undefined) this.retries = this.retries.slice(1);
+  }
+
+  /** Records a trial `running`, with the trial it runs again, if any. */
+  private insertTrial(id: number, params: ParamSet, startedAt: string, retryOf: number | undefined): void {
     this.store.write(() => {
       const run = this.store.createRun({
         experiment: this.experimentId,
@@ -162,7 +169,6 @@ export class SqliteSweepStore implements SweepStore {
         .run(run.id, this.sweepRunId, id, JSON.stringify(params), 'running', retryOf ?? null);
       this.runIds.set(id, run.id);
     });
-    if (retryOf !== undefined) this.retries = this.retries.slice(1);
   }
 
   addMetric(id: number, name: string, point: MetricPoint): void {
@@ -215,15 +221,21 @@ export class SqliteSweepStore implements SweepStore {
         | undefined;
       const queued = head === undefined ? undefined : (JSON.parse(head.value) as ParamSet);
       const choice = choose({ trials: this.trials(), queued });
+      let retryOf: number | undefined;
       if (choice.takeQueued === true && head !== undefined) {
         this.store.sql('DELETE FROM tags WHERE run_id = ? AND key = ?').run(this.sweepRunId, head.key);
+        // A set queued again by releaseTrial or reapTrials: the new trial is that trial's retry.
+        retryOf = this.store
+          .sql('DELETE FROM sweep_queue_retries WHERE sweep_run_id = ? AND queue_key = ? RETURNING retry_of')
+          .pluck()
+          .get(this.sweepRunId, head.key) as number | undefined;
       }
       const last = this.store
         .sql('SELECT max(number) FROM trials WHERE sweep_run_id = ?')
         .pluck()
         .get(this.sweepRunId) as number | null;
       const id = last === null ? 0 : last + 1;
-      this.startTrial(id, choice.params, startedAt);
+      this.insertTrial(id, choice.params, startedAt, retryOf);
       return { id, params: choice.params };
     });
   }
@@ -236,14 +248,110 @@ export class SqliteSweepStore implements SweepStore {
    * sweepStore.enqueueTrial({ lr: 0.01 });
    */
   enqueueTrial(params: ParamSet): void {
+    this.enqueue(params, undefined);
+  }
+
+  /** Queues a parameter set; `retryOf`: it runs that trial again (its claim records so). */
+  private enqueue(params: ParamSet, retryOf: number | undefined): void {
     this.store.write(() => {
       const keys = this.store
         .sql('SELECT key FROM tags WHERE run_id = ? AND key >= ? AND key < ? ORDER BY key DESC LIMIT 1')
         .pluck()
         .get(this.sweepRunId, QUEUE_TAG_PREFIX, `${QUEUE_TAG_PREFIX}\uffff`) as string | undefined;
       const next = keys === undefined ? 1 : Number(keys.slice(QUEUE_TAG_PREFIX.length)) + 1;
-      this.store.setTags(this.sweepRunId, {
-        [`${QUEUE_TAG_PREFIX}${String(next).padStart(10, '0')}`]: JSON.stringify(params),
+      const key = `${QUEUE_TAG_PREFIX}${String(next).padStart(10, '0')}`;
+      this.store.setTags(this.sweepRunId, { [key]: JSON.stringify(params) });
+      if (retryOf !== undefined) {
+        this.store
+          .sql('INSERT INTO sweep_queue_retries (sweep_run_id, queue_key, retry_of) VALUES (?, ?, ?)')
+          .run(this.sweepRunId, key, retryOf);
+      }
+    });
+  }
+
+  /**
+   * Marks a running trial as held by a worker (see `TrialLeases.leaseTrial`).
+   *
+   * @example
+   * sweepStore.leaseTrial(3, workerId);
+   */
+  leaseTrial(trialId: number, workerId: string): void {
+    this.store
+      .sql("UPDATE trials SET worker_id = ? WHERE sweep_run_id = ? AND number = ? AND status = 'running'")
+      .run(workerId, this.sweepRunId, trialId);
+  }
+
+  /**
+   * Hands a running trial back (see `TrialLeases.releaseTrial`): ended `cancelled` and its
+   * parameter set queued again as its retry, in one transaction.
+   *
+   * @example
+   * sweepStore.releaseTrial(3, workerId); // true
+   */
+  releaseTrial(trialId: number, workerId: string): boolean {
+    return this.store.write(() => {
+      const row = this.store
+        .sql('SELECT status, worker_id, params_json FROM trials WHERE sweep_run_id = ? AND number = ?')
+        .get(this.sweepRunId, trialId) as
+        | { status: string; worker_id: string | null; params_json: string }
+        | undefined;
+      if (
+        row === undefined ||
+        row.status !== 'running' ||
+        (row.worker_id !== null && row.worker_id !== workerId)
+      ) {
+        return false;
+      }
+      this.endTrial(trialId, {
+        status: 'cancelled',
+        error: `handed back by worker ${workerId}, which stopped before the trial ended: queued again`,
+        endedAt: new Date().toISOString(),
+      });
+      this.enqueue(JSON.parse(row.params_json) as ParamSet, trialId);
+      return true;
+    });
+  }
+
+  /**
+   * Fails the running trials whose worker's last beat is older than `silentSince`, and
+   * queues each once again (see `TrialLeases.reapTrials`), in one transaction: two
+   * reapers at once reap each trial once.
+   *
+   * @example
+   * sweepStore.reapTrials(new Date(Date.now() - 30_000).toISOString());
+   */
+  reapTrials(silentSince: string): ReapedTrial[] {
+    const cutoff = Date.parse(silentSince);
+    if (Number.isNaN(cutoff)) {
+      throw new ValidationError(`reapTrials: '${silentSince}' is not an ISO 8601 time`, {
+        path: 'silentSince',
+      });
+    }
+    return this.store.write(() => {
+      const silent = this.store
+        .sql(
+          `SELECT t.number, t.worker_id, t.params_json, t.retry_of, w.last_beat_at
+           FROM trials t JOIN sweep_workers w ON w.worker_id = t.worker_id
+           WHERE t.sweep_run_id = ? AND t.status = 'running' AND w.last_beat_at < ? ORDER BY t.number`,
+        )
+        .all(this.sweepRunId, cutoff) as Array<{
+        number: number;
+        worker_id: string;
+        params_json: string;
+        retry_of: number | null;
+        last_beat_at: number;
+      }>;
+      const endedAt = new Date().toISOString();
+      return silent.map((row) => {
+        const params = JSON.parse(row.params_json) as ParamSet;
+        this.endTrial(row.number, {
+          status: 'failed',
+          error: `worker ${row.worker_id} fell silent (its last heartbeat was at ${new Date(row.last_beat_at).toISOString()}): the trial failed after the heartbeat timeout`,
+          endedAt,
+        });
+        // A retry is not queued again: a trial that kills its workers runs twice at most.
+        if (row.retry_of === null) this.enqueue(params, row.number);
+        return { trialId: row.number, workerId: row.worker_id, requeued: row.retry_of === null, params };
       });
     });
   }
@@ -437,49 +545,13 @@ export class SqliteSweepStore implements SweepStore {
   }
 }
 
-/** A number as JSON keeps it: non-finite ones as strings (JSON has none). */
-function jsonNumber(value: number): number | string {
-  return Number.isFinite(value) ? value : String(value);
-}
-
-/** The numbers of a JSON array written with jsonNumber. */
-function numbersOf(json: string): number[] {
-  return (JSON.parse(json) as Array<number | string>).map(Number);
-}
-
-/** The objectives recorded under OBJECTIVES_TAG, or undefined when absent or unreadable. */
-function objectivesOf(json: string | undefined): Objective[] | undefined {
-  if (json === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(json) as unknown;
-    if (!Array.isArray(parsed)) return undefined;
-    return parsed.map((o: { goal?: unknown; primaryMetric?: unknown }) => ({
-      goal: isGoal(o.goal) ? o.goal : 'maximize',
-      primaryMetric: String(o.primaryMetric),
-    }));
-  } catch {
-    return undefined;
-  }
-}
-
-/** A sweep's parent run as a SweepRecord: the objective when its primary metric was recorded, the end when it ended. */
+/** A sweep's parent run as a SweepRecord (sweep-record.ts reads its tags). */
 function sweepRecord(run: Run): SweepRecord {
-  const goal = run.tags[GOAL_TAG];
-  const primaryMetric = run.tags[PRIMARY_METRIC_TAG];
-  const objective: Objective | undefined =
-    primaryMetric === undefined ? undefined : { goal: isGoal(goal) ? goal : 'maximize', primaryMetric };
-  const objectives = objectivesOf(run.tags[OBJECTIVES_TAG]);
-  const stopReason = run.tags[STOP_REASON_TAG] as StopReason | undefined;
-  const stopMessage = run.tags[STOP_MESSAGE_TAG];
-  return {
-    sweepId: run.id,
-    ...(run.name ? { name: run.name } : {}),
-    ...(objective ? { objective } : {}),
-    ...(objectives ? { objectives } : {}),
+  return sweepRecordOf({
+    id: run.id,
+    name: run.name,
     tags: run.tags,
     startedAt: new Date(run.startTime).toISOString(),
-    ...(run.endTime !== undefined ? { endedAt: new Date(run.endTime).toISOString() } : {}),
-    ...(stopReason !== undefined ? { stopReason } : {}),
-    ...(stopMessage !== undefined ? { stopMessage } : {}),
-  };
+    endedAt: run.endTime !== undefined ? new Date(run.endTime).toISOString() : undefined,
+  });
 }

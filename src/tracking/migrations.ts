@@ -233,6 +233,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX data_assets_by_created ON data_assets (name, created_at);
     `,
   },
+  {
+    version: 8,
+    name: 'distributed sweep workers: heartbeats, trial leases, queued retries',
+    sql: `
+      CREATE TABLE sweep_workers (
+        worker_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        last_beat_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        concurrency INTEGER NOT NULL,
+        running_json TEXT NOT NULL DEFAULT '[]'
+      );
+      ALTER TABLE trials ADD COLUMN worker_id TEXT;
+      CREATE TABLE sweep_queue_retries (
+        sweep_run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        queue_key TEXT NOT NULL,
+        retry_of INTEGER NOT NULL,
+        PRIMARY KEY (sweep_run_id, queue_key)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -259,12 +259,19 @@ describe('openSweepLocation', () => {
     );
   });
 
-  it('a URL is refused until the PostgreSQL store exists, without showing its password', () => {
+  it('a postgresql:// URL opens the PostgreSQL store without connecting, and shows it without its password; another URL is refused', async () => {
+    const location = openSweepLocation('postgresql://me:secret@db.example:6543/mlsweep');
+    assert.equal(location.where, 'postgresql://me@db.example:6543/mlsweep');
+    await location.close();
+    assert.equal(
+      openSweepLocation('postgres://db.example/mlsweep').where,
+      'postgresql://db.example:5432/mlsweep',
+    );
     assert.throws(
-      () => openSweepLocation('postgresql://me:secret@db.example/mlsweep'),
+      () => openSweepLocation('mysql://me:secret@db.example/mlsweep'),
       (error: unknown) =>
         error instanceof ValidationError &&
-        /postgresql:\/\/db\.example\/mlsweep/.test(error.message) &&
+        /mysql:\/\/db\.example\/mlsweep/.test(error.message) &&
         !error.message.includes('secret'),
     );
   });

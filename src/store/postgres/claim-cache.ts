@@ -1,0 +1,132 @@
+/**
+ * A sweep's trials as one process last read them, brought up to date by reading only what
+ * changed since: every write to a sweep's trials or metric points stamps them with the
+ * sweep's change counter (`mlsweep_sweeps.version`, bumped under the sweep row's lock and
+ * held to commit), so versions become visible in order and "changed in (seen, now]" is
+ * exactly what a reader lacks. A claim then costs what changed, not the whole sweep.
+ */
+import type { MetricPoint, ParamSet, TrialStatus } from '../../core/trial.ts';
+import type { StoredTrial, TrialOutput } from '../records.ts';
+import { numbersOf } from '../sweep-record.ts';
+
+/** A trial row as the store selects it (TRIAL_COLUMNS). */
+export interface TrialRow {
+  number: number;
+  params: string;
+  status: TrialStatus | 'running';
+  value: number | null;
+  error: string | null;
+  output: string | null;
+  retry_of: number | null;
+  values_json: string | null;
+  constraints_json: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+/** A metric point row as the store selects it (POINT_COLUMNS), in report order. */
+export interface PointRow {
+  number: number;
+  name: string;
+  step: number;
+  value: number;
+}
+
+/** The columns of mlsweep_trials that make a StoredTrial. */
+export const TRIAL_COLUMNS =
+  'number, params, status, value, error, output, retry_of, values_json, constraints_json, started_at, ended_at';
+
+/** The columns of mlsweep_points that make a MetricPoint of a trial. */
+export const POINT_COLUMNS = 'number, name, step, value';
+
+/**
+ * A StoredTrial from its row and its metric points.
+ *
+ * @example
+ * const trial = trialOf(row, { loss: [{ step: 0, value: 1 }] });
+ */
+export function trialOf(
+  row: TrialRow,
+  metrics: Readonly<Record<string, readonly MetricPoint[]>>,
+): StoredTrial {
+  return {
+    id: row.number,
+    params: JSON.parse(row.params) as ParamSet,
+    startedAt: row.started_at.toISOString(),
+    status: row.status,
+    metrics,
+    ...(row.value !== null ? { value: row.value } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.ended_at !== null ? { endedAt: row.ended_at.toISOString() } : {}),
+    ...(row.output !== null ? { output: JSON.parse(row.output) as TrialOutput } : {}),
+    ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+    ...(row.values_json !== null ? { values: numbersOf(row.values_json) } : {}),
+    ...(row.constraints_json !== null ? { constraints: numbersOf(row.constraints_json) } : {}),
+  };
+}
+
+/**
+ * The trials of one sweep as of change `version`. Trials handed out are never changed
+ * afterwards (a change makes a new object), so callers may keep them.
+ *
+ * @example
+ * cache.apply(12, rows, points);
+ * cache.list(); // every trial, by number
+ */
+export class ClaimCache {
+  /** The sweep's change counter this cache reflects (0: nothing read yet). */
+  version = 0;
+  private readonly byNumber = new Map<number, StoredTrial>();
+  private sorted: StoredTrial[] | undefined = [];
+
+  /** Applies what changed up to `version`: trial rows first, then their new points in report order. */
+  apply(version: number, rows: readonly TrialRow[], points: readonly PointRow[]): void {
+    // A read that finished after a newer one (two reads of one process at once) adds nothing.
+    if (version < this.version) return;
+    for (const row of rows) {
+      this.byNumber.set(row.number, trialOf(row, this.byNumber.get(row.number)?.metrics ?? {}));
+    }
+    if (points.length > 0) {
+      const added = new Map<number, Record<string, MetricPoint[]>>();
+      for (const point of points) {
+        let metrics = added.get(point.number);
+        if (metrics === undefined) {
+          const trial = this.byNumber.get(point.number);
+          if (trial === undefined) continue;
+          metrics = Object.fromEntries(Object.entries(trial.metrics).map(([k, v]) => [k, [...v]]));
+          added.set(point.number, metrics);
+        }
+        (metrics[point.name] ??= []).push({ step: point.step, value: point.value });
+      }
+      for (const [number, metrics] of added) {
+        this.byNumber.set(number, { ...this.byNumber.get(number)!, metrics });
+      }
+    }
+    if (rows.length > 0 || points.length > 0) this.sorted = undefined;
+    this.version = version;
+  }
+
+  /** Adds a trial this process just recorded at `version` (it saw every change before it). */
+  add(version: number, trial: StoredTrial): void {
+    const last = this.sorted?.[this.sorted.length - 1];
+    // A claim's trial comes last: append (to a copy: lists handed out do not change) rather than sort again.
+    this.sorted =
+      this.sorted !== undefined && !this.byNumber.has(trial.id) && (last === undefined || last.id < trial.id)
+        ? [...this.sorted, trial]
+        : undefined;
+    this.byNumber.set(trial.id, trial);
+    this.version = version;
+  }
+
+  /** Every trial, by number. */
+  list(): StoredTrial[] {
+    this.sorted ??= [...this.byNumber.values()].sort((a, b) => a.id - b.id);
+    return this.sorted;
+  }
+
+  /** One past the highest trial number (0 for none). */
+  nextNumber(): number {
+    const list = this.list();
+    return list.length === 0 ? 0 : list[list.length - 1]!.id + 1;
+  }
+}

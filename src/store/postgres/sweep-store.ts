@@ -1,0 +1,553 @@
+/**
+ * One sweep on PostgreSQL, as a `SweepStore` with `TrialLeases`: what many workers on
+ * many machines share. Concurrency rests on one rule: every change to a sweep's trials or
+ * metric points bumps the sweep row's `version` in the same statement (taking that row's
+ * lock to commit) and stamps the changed rows with it. So:
+ *
+ * - a claim locks the sweep row (`FOR UPDATE`): the sampler's decisions are serialised per
+ *   sweep, and under the lock no change is in flight, so reading what changed since this
+ *   process's last read (ClaimCache) gives every trial as it stands;
+ * - no claim waits on another worker's trial row: claims take the queue's head with
+ *   `FOR UPDATE SKIP LOCKED` and insert a new row; settling, handing back and reaping
+ *   lock the sweep row first, then the trial (one order, no deadlock);
+ * - settles, hand-backs and reaps re-check `status = 'running'` under the lock: a trial
+ *   ends once, whoever races to end it.
+ *
+ * Every operation is safe to run again after a lost answer (see connection.ts): a claim
+ * and an end carry a token that a retry looks for first; a metric point and a queued set
+ * carry a token a retry checks; the other writes are idempotent.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { ValidationError } from '../../core/errors.ts';
+import type { MetricPoint, ParamSet, StopReason, TrialStatus } from '../../core/trial.ts';
+import type {
+  ClaimChoice,
+  ClaimedTrial,
+  ClaimState,
+  NewSweep,
+  SettleOutcome,
+  StoredTrial,
+  SweepRecord,
+  TrialEnd,
+} from '../records.ts';
+import { INTERRUPTED_ERROR, planResume, type ResumePlan } from '../resume-plan.ts';
+import { jsonNumber, sweepRecordOf } from '../sweep-record.ts';
+import type { SweepStore } from '../sweep-store.ts';
+import {
+  GOAL_TAG,
+  OBJECTIVES_TAG,
+  PRIMARY_METRIC_TAG,
+  STOP_MESSAGE_TAG,
+  STOP_REASON_TAG,
+  SWEEP_TYPE_TAG,
+  WORKERS_TAG,
+} from '../tags.ts';
+import type { ReapedTrial, TrialLeases } from '../worker-store.ts';
+import {
+  ClaimCache,
+  POINT_COLUMNS,
+  type PointRow,
+  TRIAL_COLUMNS,
+  type TrialRow,
+  trialOf,
+} from './claim-cache.ts';
+import type { PgConnection, Rows, Tx } from './connection.ts';
+
+interface HeadRow {
+  version: number;
+  seq: number | null;
+  params: string | null;
+  retry_of: number | null;
+}
+
+/** A string as an SQL literal, escaped by the driver (for the simple protocol, which takes no parameters). */
+function literal(value: string): string {
+  return pg.escapeLiteral(value);
+}
+
+/** Bumps the sweep's change counter ($1 is the sweep id): the CTE every change starts with. */
+const BUMP = 'WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE id = $1 RETURNING version)';
+
+interface SweepRow {
+  id: string;
+  name: string | null;
+  tags: Record<string, string>;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+const SWEEP_COLUMNS = 'id, name, tags, started_at, ended_at';
+
+/** A sweep row as a SweepRecord. */
+function recordOf(row: SweepRow): SweepRecord {
+  return sweepRecordOf({
+    id: row.id,
+    name: row.name ?? undefined,
+    tags: row.tags,
+    startedAt: row.started_at.toISOString(),
+    endedAt: row.ended_at?.toISOString(),
+  });
+}
+
+/** The columns a trial's end writes, from $3 on: status, value, error, output, values, constraints, ended_at. */
+function endValues(end: TrialEnd): unknown[] {
+  return [
+    end.status,
+    end.value ?? null,
+    end.error ?? null,
+    end.output ? JSON.stringify(end.output) : null,
+    end.values !== undefined ? JSON.stringify(end.values.map(jsonNumber)) : null,
+    end.constraints !== undefined ? JSON.stringify(end.constraints.map(jsonNumber)) : null,
+    end.endedAt,
+  ];
+}
+
+const END_SET = `status = $3, value = $4::float8, error = $5, output = $6, values_json = $7,
+  constraints_json = $8, ended_at = $9::timestamptz, changed = (SELECT version FROM v)`;
+
+/**
+ * A sweep kept in PostgreSQL (see the module's comment for how workers share it). Open it
+ * through `PostgresLocation` (or `openSweepLocation('postgresql://...')`).
+ *
+ * @example
+ * const location = openSweepLocation('postgresql://mlsweep@db.example/mlsweep');
+ * const store = await location.create({ objective: { goal: 'minimize', primaryMetric: 'loss' } });
+ * await sweep({ ...options, store });
+ */
+export class PostgresSweepStore implements SweepStore, TrialLeases {
+  private retries: ResumePlan['retry'] = [];
+  private cache = new ClaimCache();
+  /** Tokens that make a retried write recognisable: this store's prefix and a counter. */
+  private readonly tokenPrefix = randomUUID().slice(0, 13);
+  private tokens = 0;
+
+  private constructor(
+    private readonly connection: PgConnection,
+    /** The sweep's id: what `--resume`, `mlsweep report` and workers take. */
+    readonly sweepId: string,
+  ) {}
+
+  /**
+   * Records a new sweep, tagged as the SQLite store tags it (`mlsweep.type = sweep`, its
+   * objective), so readers find the same tags in both.
+   *
+   * @example
+   * const store = await PostgresSweepStore.create(connection, { name: 'rf sweep' });
+   */
+  static async create(connection: PgConnection, sweep: NewSweep = {}): Promise<PostgresSweepStore> {
+    const objective = sweep.objective ?? sweep.objectives?.[0];
+    const tags = {
+      ...sweep.tags,
+      ...(objective ? { [GOAL_TAG]: objective.goal, [PRIMARY_METRIC_TAG]: objective.primaryMetric } : {}),
+      ...(sweep.objectives ? { [OBJECTIVES_TAG]: JSON.stringify(sweep.objectives) } : {}),
+      [SWEEP_TYPE_TAG]: 'sweep',
+    };
+    const id = randomUUID().replace(/-/g, '');
+    await connection.query(
+      `INSERT INTO mlsweep_sweeps (id, experiment, name, tags, started_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING`,
+      [id, sweep.experiment ?? 'Default', sweep.name ?? null, JSON.stringify(tags), new Date().toISOString()],
+    );
+    return new PostgresSweepStore(connection, id);
+  }
+
+  /**
+   * Opens a recorded sweep by its id or a unique prefix of it; a ValidationError when
+   * there is none, or more than one.
+   *
+   * @example
+   * const store = await PostgresSweepStore.open(connection, '3f2a9c');
+   */
+  static async open(connection: PgConnection, idOrPrefix: string): Promise<PostgresSweepStore> {
+    const prefix = /^[0-9a-f]{1,32}$/i.test(idOrPrefix) ? idOrPrefix.toLowerCase() : undefined;
+    const { rows } =
+      prefix === undefined
+        ? await connection.query<{ id: string }>('SELECT id FROM mlsweep_sweeps WHERE id = $1', [idOrPrefix])
+        : await connection.query<{ id: string }>(
+            'SELECT id FROM mlsweep_sweeps WHERE id >= $1 AND id < $2 ORDER BY id LIMIT 2',
+            [prefix, `${prefix}g`],
+          );
+    if (rows.length !== 1) {
+      throw new ValidationError(
+        rows.length === 0
+          ? `unknown sweep '${idOrPrefix}' in ${connection.target.where}`
+          : `sweep id prefix '${idOrPrefix}' is ambiguous in ${connection.target.where}: give more of the id`,
+        { path: 'resume', code: 'E_NOT_FOUND' },
+      );
+    }
+    return new PostgresSweepStore(connection, rows[0]!.id);
+  }
+
+  /**
+   * Every sweep of the database, oldest first; `openOnly`: those open to workers
+   * (`mlsweep.workers = open`) that have not ended.
+   *
+   * @example
+   * (await PostgresSweepStore.list(connection)).map((s) => s.sweepId);
+   */
+  static async list(connection: PgConnection, openOnly = false): Promise<SweepRecord[]> {
+    const { rows } = await connection.query<SweepRow>(
+      `SELECT ${SWEEP_COLUMNS} FROM mlsweep_sweeps
+       ${openOnly ? 'WHERE tags @> $1::jsonb AND ended_at IS NULL' : ''} ORDER BY seq`,
+      openOnly ? [JSON.stringify({ [WORKERS_TAG]: 'open' })] : [],
+    );
+    return rows.map(recordOf);
+  }
+
+  private token(): string {
+    return `${this.tokenPrefix}-${++this.tokens}`;
+  }
+
+  async startTrial(id: number, params: ParamSet, startedAt: string): Promise<void> {
+    // The engine starts the retries first, with the very parameter objects resume() returned.
+    const retryOf = this.retries[0]?.params === params ? this.retries[0].of : undefined;
+    await this.connection.run((attempt) => [
+      `${BUMP} INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed)
+       SELECT $1, $2::int, $3, 'running', $4::int, $5::timestamptz, v.version FROM v
+       ${attempt > 0 ? 'ON CONFLICT (sweep_id, number) DO NOTHING' : ''}`,
+      [this.sweepId, id, JSON.stringify(params), retryOf ?? null, startedAt],
+    ]);
+    if (retryOf !== undefined) this.retries = this.retries.slice(1);
+  }
+
+  async addMetric(id: number, name: string, point: MetricPoint): Promise<void> {
+    const token = this.token();
+    const result = await this.connection.run((attempt) => [
+      `${BUMP} INSERT INTO mlsweep_points (sweep_id, changed, number, name, step, value, token)
+       SELECT $1, v.version, $2::int, $3, $4::int, $5::float8, $6 FROM v
+       WHERE EXISTS (SELECT 1 FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2::int)
+       ${attempt > 0 ? 'AND NOT EXISTS (SELECT 1 FROM mlsweep_points WHERE sweep_id = $1 AND number = $2::int AND token = $6)' : ''}`,
+      [this.sweepId, id, name, point.step, point.value, token],
+    ]);
+    if (result.rowCount === 0 && (await this.trial(id)) === undefined) throw this.neverStarted(id);
+  }
+
+  async endTrial(id: number, end: TrialEnd): Promise<void> {
+    const result = await this.connection.query(
+      `${BUMP} UPDATE mlsweep_trials SET ${END_SET}, end_token = NULL WHERE sweep_id = $1 AND number = $2`,
+      [this.sweepId, id, ...endValues(end)],
+    );
+    if (result.rowCount === 0) throw this.neverStarted(id);
+  }
+
+  /**
+   * Claims the next trial (see `TrialClaims.claimTrial`): under the sweep row's lock,
+   * reads what changed since this process's last read and the head of the queue (skipping
+   * a head another transaction holds), calls `choose`, and records the new trial.
+   *
+   * @example
+   * const { id, params } = await store.claimTrial(({ trials }) => ({ params: { x: trials.length } }), new Date().toISOString());
+   */
+  async claimTrial(choose: (state: ClaimState) => ClaimChoice, startedAt: string): Promise<ClaimedTrial> {
+    const token = this.token();
+    type Claimed = { id: number; params: ParamSet; trial?: StoredTrial; version?: number };
+    // Two round trips hold the lock: BEGIN, the lock and the reads in one simple query;
+    // the insert and COMMIT in another. The simple protocol takes no parameters, so
+    // values are written as literals: numbers, this store's own hex id and token, and the
+    // parameter set and time escaped by the driver's escapeLiteral.
+    const id = literal(this.sweepId);
+    try {
+      const claimed = await this.connection.session(async (tx, attempt): Promise<Claimed> => {
+        if (attempt > 0) {
+          // The previous attempt may have committed before its answer was lost.
+          const { rows } = await tx.query<{ number: number; params: string }>(
+            'SELECT number, params FROM mlsweep_trials WHERE sweep_id = $1 AND claim_token = $2',
+            [this.sweepId, token],
+          );
+          if (rows[0] !== undefined)
+            return { id: rows[0].number, params: JSON.parse(rows[0].params) as ParamSet };
+        }
+        const seen = this.cache.version;
+        const [, head, trials, points] = (await tx.simple(
+          `BEGIN;
+           SELECT s.version, q.seq, q.params, q.retry_of FROM mlsweep_sweeps s
+             LEFT JOIN LATERAL (SELECT seq, params, retry_of FROM mlsweep_queue WHERE sweep_id = s.id
+                                ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) q ON true
+             WHERE s.id = ${id} FOR UPDATE OF s;
+           SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = ${id} AND changed > ${seen} ORDER BY number;
+           SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = ${id} AND changed > ${seen} ORDER BY changed;`,
+        )) as [unknown, Rows<HeadRow>, Rows<TrialRow>, Rows<PointRow>];
+        const row = head.rows[0];
+        if (row === undefined) throw this.gone();
+        // Under the lock nothing is in flight: what changed after `seen` is all there is.
+        if (row.version < seen) this.cache = new ClaimCache();
+        this.cache.apply(row.version, trials.rows, points.rows);
+        const queued = row.params === null ? undefined : (JSON.parse(row.params) as ParamSet);
+        const choice = choose({ trials: this.cache.list(), queued });
+        const take = choice.takeQueued === true && row.seq !== null;
+        const number = this.cache.nextNumber();
+        const retryOf = take ? row.retry_of : null;
+        const [inserted] = (await tx.simple(
+          `WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE id = ${id} RETURNING version),
+                d AS (DELETE FROM mlsweep_queue WHERE sweep_id = ${id} AND seq = ${take ? row.seq : 'NULL'})
+           INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed, claim_token)
+           SELECT ${id}, ${number}, ${literal(JSON.stringify(choice.params))}, 'running', ${retryOf ?? 'NULL'},
+             ${literal(startedAt)}::timestamptz, v.version, ${literal(token)} FROM v RETURNING changed AS version;
+           COMMIT;`,
+        )) as [Rows<{ version: number }>];
+        const trial: StoredTrial = {
+          id: number,
+          params: choice.params,
+          startedAt: new Date(startedAt).toISOString(),
+          status: 'running',
+          metrics: {},
+          ...(retryOf !== null ? { retryOf } : {}),
+        };
+        return { id: number, params: choice.params, trial, version: inserted.rows[0]!.version };
+      });
+      if (claimed.trial !== undefined && claimed.version !== undefined)
+        this.cache.add(claimed.version, claimed.trial);
+      return { id: claimed.id, params: claimed.params };
+    } catch (error) {
+      // What this process read stays true, but start afresh rather than reason about a half-done claim.
+      this.cache = new ClaimCache();
+      throw error;
+    }
+  }
+
+  /** Brings the cache to `version`: reads the trials and points changed since the cache's version. */
+  private async catchUp(tx: Tx | PgConnection, version: number): Promise<void> {
+    const from = this.cache.version;
+    if (version === from) return;
+    if (version < from) this.cache = new ClaimCache();
+    const seen = this.cache.version;
+    const trials = await tx.query<TrialRow>(
+      `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 AND changed <= $3 ORDER BY number`,
+      [this.sweepId, seen, version],
+    );
+    const points = await tx.query<PointRow>(
+      `SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = $1 AND changed > $2 AND changed <= $3 ORDER BY changed`,
+      [this.sweepId, seen, version],
+    );
+    this.cache.apply(version, trials.rows, points.rows);
+  }
+
+  async enqueueTrial(params: ParamSet): Promise<void> {
+    const token = this.token();
+    await this.connection.run((attempt) => [
+      `INSERT INTO mlsweep_queue (sweep_id, params, token) SELECT $1, $2, $3
+       ${attempt > 0 ? 'WHERE NOT EXISTS (SELECT 1 FROM mlsweep_queue WHERE sweep_id = $1 AND token = $3)' : ''}`,
+      [this.sweepId, JSON.stringify(params), token],
+    ]);
+  }
+
+  /**
+   * Ends a trial if it is still running, in one statement that re-checks its status under
+   * the sweep's lock (see `TrialClaims.settleTrial`).
+   *
+   * @example
+   * await store.settleTrial(3, { status: 'completed', value: 0.9, endedAt: new Date().toISOString() }); // 'ended'
+   */
+  async settleTrial(id: number, end: TrialEnd): Promise<SettleOutcome> {
+    const token = this.token();
+    const { rows } = await this.connection.query<{
+      ended: number;
+      status: TrialStatus | 'running' | null;
+      end_token: string | null;
+    }>(
+      `${BUMP}, u AS (UPDATE mlsweep_trials SET ${END_SET}, end_token = $10
+                     WHERE sweep_id = $1 AND number = $2 AND status = 'running' RETURNING 1)
+       SELECT (SELECT count(*) FROM u)::int AS ended, t.status, t.end_token
+       FROM (SELECT 1) one LEFT JOIN mlsweep_trials t ON t.sweep_id = $1 AND t.number = $2`,
+      [this.sweepId, id, ...endValues(end), token],
+    );
+    const row = rows[0]!;
+    if (row.ended === 1) return 'ended';
+    if (row.status === null) return 'unknown';
+    if (row.end_token === token) return 'ended'; // a retry of a settle whose answer was lost
+    if (row.status !== 'running') return row.status;
+    // Ended by another process between this statement's snapshot and its lock: read it now.
+    const now = await this.connection.query<{ status: TrialStatus; end_token: string | null }>(
+      'SELECT status, end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2',
+      [this.sweepId, id],
+    );
+    const status = now.rows[0]!;
+    return status.end_token === token ? 'ended' : status.status;
+  }
+
+  async endSweep(reason: StopReason, message: string): Promise<void> {
+    await this.connection.query(
+      `UPDATE mlsweep_sweeps SET ended_at = $2::timestamptz, tags = tags || jsonb_build_object($3::text, $4::text, $5::text, $6::text)
+       WHERE id = $1`,
+      [this.sweepId, new Date().toISOString(), STOP_REASON_TAG, reason, STOP_MESSAGE_TAG, message],
+    );
+  }
+
+  async sweep(): Promise<SweepRecord> {
+    const { rows } = await this.connection.query<SweepRow>(
+      `SELECT ${SWEEP_COLUMNS} FROM mlsweep_sweeps WHERE id = $1`,
+      [this.sweepId],
+    );
+    if (rows[0] === undefined) throw this.gone();
+    return recordOf(rows[0]);
+  }
+
+  /**
+   * Every trial, by number, with its metric points in report order: read incrementally
+   * (only what changed since this process's last read), without any lock.
+   *
+   * @example
+   * (await store.trials()).filter((t) => t.status === 'completed').length;
+   */
+  async trials(): Promise<StoredTrial[]> {
+    try {
+      // Versions commit in order (each is bumped under the sweep row's lock, held to
+      // commit), so every change up to the version read first is visible to the reads after.
+      const { rows } = await this.connection.query<{ version: number }>(
+        'SELECT version FROM mlsweep_sweeps WHERE id = $1',
+        [this.sweepId],
+      );
+      if (rows[0] === undefined) throw this.gone();
+      await this.catchUp(this.connection, rows[0].version);
+      return [...this.cache.list()];
+    } catch (error) {
+      this.cache = new ClaimCache();
+      throw error;
+    }
+  }
+
+  async trial(id: number): Promise<StoredTrial | undefined> {
+    const trial = await this.connection.query<TrialRow>(
+      `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2`,
+      [this.sweepId, id],
+    );
+    if (trial.rows[0] === undefined) return undefined;
+    const points = await this.connection.query<PointRow>(
+      `SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = $1 AND number = $2 ORDER BY changed`,
+      [this.sweepId, id],
+    );
+    const metrics: Record<string, MetricPoint[]> = {};
+    for (const p of points.rows) (metrics[p.name] ??= []).push({ step: p.step, value: p.value });
+    return trialOf(trial.rows[0], metrics);
+  }
+
+  async setTags(tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.connection.query('UPDATE mlsweep_sweeps SET tags = tags || $2::jsonb WHERE id = $1', [
+      this.sweepId,
+      JSON.stringify(tags),
+    ]);
+  }
+
+  /**
+   * Prepares a resume (see `SweepStore.resume`): trials left running fail with
+   * INTERRUPTED_ERROR and the recorded end is cleared, in one statement.
+   *
+   * @example
+   * const plan = await store.resume();
+   */
+  async resume(): Promise<ResumePlan> {
+    await this.connection.query(
+      `WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1, ended_at = NULL, tags = tags - $2::text - $3::text
+                  WHERE id = $1 RETURNING version)
+       UPDATE mlsweep_trials SET status = 'failed', error = $4, ended_at = $5::timestamptz, changed = (SELECT version FROM v)
+       WHERE sweep_id = $1 AND status = 'running'`,
+      [this.sweepId, STOP_REASON_TAG, STOP_MESSAGE_TAG, INTERRUPTED_ERROR, new Date().toISOString()],
+    );
+    const plan = planResume(await this.trials());
+    this.retries = plan.retry;
+    return plan;
+  }
+
+  async leaseTrial(trialId: number, workerId: string): Promise<void> {
+    await this.connection.query(
+      `UPDATE mlsweep_trials SET worker_id = $3 WHERE sweep_id = $1 AND number = $2 AND status = 'running'`,
+      [this.sweepId, trialId, workerId],
+    );
+  }
+
+  /**
+   * Hands a running trial back (see `TrialLeases.releaseTrial`): ended `cancelled` and its
+   * parameter set queued again, marked as that trial's retry, in one statement.
+   *
+   * @example
+   * await store.releaseTrial(3, workerId); // true
+   */
+  async releaseTrial(trialId: number, workerId: string): Promise<boolean> {
+    const token = this.token();
+    const { rows } = await this.connection.query<{ released: number; end_token: string | null }>(
+      `${BUMP}, t AS (UPDATE mlsweep_trials SET status = 'cancelled', error = $4, ended_at = $5::timestamptz,
+                        end_token = $6, changed = (SELECT version FROM v)
+                      WHERE sweep_id = $1 AND number = $2 AND status = 'running' AND (worker_id IS NULL OR worker_id = $3)
+                      RETURNING number, params),
+       q AS (INSERT INTO mlsweep_queue (sweep_id, params, retry_of) SELECT $1, params, number FROM t)
+       SELECT (SELECT count(*) FROM t)::int AS released,
+              (SELECT end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2) AS end_token`,
+      [
+        this.sweepId,
+        trialId,
+        workerId,
+        `handed back by worker ${workerId}, which stopped before the trial ended: queued again`,
+        new Date().toISOString(),
+        token,
+      ],
+    );
+    return rows[0]!.released === 1 || rows[0]!.end_token === token;
+  }
+
+  /**
+   * Fails the running trials of this sweep whose worker fell silent, and queues each once
+   * again (see `TrialLeases.reapTrials`), in one transaction under the sweep's lock.
+   * Silence is judged by the database's clock: `silentSince` is turned into an age by
+   * this process's clock (as the caller made it), and compared with `now()` there, so
+   * workers on machines with skewed clocks agree.
+   *
+   * @example
+   * const reaped = await store.reapTrials(new Date(Date.now() - 30_000).toISOString());
+   */
+  async reapTrials(silentSince: string): Promise<ReapedTrial[]> {
+    const silentForSeconds = (Date.now() - Date.parse(silentSince)) / 1000;
+    if (!Number.isFinite(silentForSeconds)) {
+      throw new ValidationError(`reapTrials: '${silentSince}' is not an ISO 8601 time`, {
+        path: 'silentSince',
+      });
+    }
+    const silent = `t.sweep_id = $1 AND t.status = 'running' AND w.worker_id = t.worker_id
+                    AND w.last_beat_at < now() - make_interval(secs => $2::float8)`;
+    // Most reaps find nothing: look without a lock first.
+    const any = await this.connection.query(
+      `SELECT 1 FROM mlsweep_trials t, mlsweep_workers w WHERE ${silent} LIMIT 1`,
+      [this.sweepId, silentForSeconds],
+    );
+    if (any.rowCount === 0) return [];
+    const rows = await this.connection.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM mlsweep_sweeps WHERE id = $1 FOR UPDATE', [this.sweepId]);
+      const reaped = await tx.query<{
+        number: number;
+        worker_id: string;
+        params: string;
+        retry_of: number | null;
+      }>(
+        `${BUMP}, r AS (
+           UPDATE mlsweep_trials t SET status = 'failed', ended_at = now(), changed = (SELECT version FROM v),
+             error = 'worker ' || t.worker_id || ' fell silent (its last heartbeat was at ' ||
+               to_char(w.last_beat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+               '): the trial failed after the heartbeat timeout'
+           FROM mlsweep_workers w WHERE ${silent}
+           RETURNING t.number, t.worker_id, t.params, t.retry_of),
+         q AS (INSERT INTO mlsweep_queue (sweep_id, params, retry_of)
+               SELECT $1, params, number FROM r WHERE retry_of IS NULL ORDER BY number)
+         SELECT number, worker_id, params, retry_of FROM r ORDER BY number`,
+        [this.sweepId, silentForSeconds],
+      );
+      return reaped.rows;
+    });
+    return rows.map((row) => ({
+      trialId: row.number,
+      workerId: row.worker_id,
+      requeued: row.retry_of === null,
+      params: JSON.parse(row.params) as ParamSet,
+    }));
+  }
+
+  private neverStarted(id: number): ValidationError {
+    return new ValidationError(`trial ${id} of sweep ${this.sweepId} was never started`, { path: 'trialId' });
+  }
+
+  private gone(): ValidationError {
+    return new ValidationError(`sweep ${this.sweepId} is no longer in ${this.connection.target.where}`, {
+      path: 'sweep',
+      code: 'E_NOT_FOUND',
+    });
+  }
+}
