@@ -11,13 +11,16 @@
 // Beside it, the share of what a request cost the server in its own benchmark
 // (benchmarks/results/serve.json: cores / requests/s, an upper bound as autocannon shared
 // the cores), i.e. how much slower a CPU-bound server gets with every request collected.
-// Payloads: 1 row and 100 rows of 20 numeric features, with one prediction per row; the
-// 100 rows also column-major (one Float64Array per column, what a scoring worker holds).
+// Payloads: 1 row and 100 rows of 20 numeric features, with one prediction per row, given
+// as parsed rows with the request body's JSON text beside them (what the server hands the
+// collector: the rows are copied from the text, collect/rows-text.ts), and, for comparison,
+// as parsed rows alone and column-major (one Float64Array per column), both formatted
+// number by number.
 // `node --import tsx benchmarks/data-collector.ts`; writes benchmarks/results/data-collector.json.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataCollector } from '../src/serve/data-collector.ts';
+import { DataCollector, type TextRows } from '../src/serve/data-collector.ts';
 import { markdown, recordResults } from './lib/record.ts';
 
 const FEATURES = 20;
@@ -32,9 +35,12 @@ const work = mkdtempSync(join(tmpdir(), 'mlsweep-bench-collector-'));
 const settings = { modelInputs: true, modelOutputs: true, rollingRate: 'hour', samplingRate: 1 } as const;
 
 /** A seeded request payload of `rows` rows (mulberry-free: a fixed linear congruence is enough here). */
-type Layout = 'rows' | 'columns';
+type Layout = 'text' | 'rows' | 'columns';
 
-function payload(rows: number, layout: Layout = 'rows'): { inputs: unknown; outputs: number[] } {
+function payload(
+  rows: number,
+  layout: Layout = 'text',
+): { inputs?: unknown; outputs: number[]; inputsText?: TextRows } {
   let s = 12345;
   const next = () => {
     s = (s * 48271) % 2147483647;
@@ -44,6 +50,11 @@ function payload(rows: number, layout: Layout = 'rows'): { inputs: unknown; outp
   const data = Array.from({ length: rows }, () => Array.from({ length: FEATURES }, next));
   const outputs = data.map((r) => (r[0]! > 0.5 ? 1 : 0));
   if (layout === 'rows') return { inputs: { columns, data }, outputs };
+  if (layout === 'text') {
+    const text = JSON.stringify({ input_data: { columns, index: data.map((_, i) => i), data } });
+    // what the server hands over: the body's text alone, the parsed rows left to the GC
+    return { outputs, inputsText: { text, path: ['input_data', 'data'], columns, nRows: rows } };
+  }
   // one Float64Array per column, as a scoring worker holds the rows
   const values = columns.map((_, j) => Float64Array.from(data, (r) => r[j]!));
   return { inputs: { columns, values }, outputs };
@@ -77,7 +88,7 @@ async function perCall(
   rows: number,
   layout: Layout,
 ): Promise<{ collectUs: number; flushCpuUs: number; flushWallUs: number }> {
-  const { inputs, outputs } = payload(rows, layout);
+  const { inputs, outputs, inputsText } = payload(rows, layout);
   const batch = BATCH[rows]!;
   const collector = new DataCollector(settings, {
     endpoint: 'bench',
@@ -95,7 +106,14 @@ async function perCall(
   const time = Date.now();
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
-    for (let i = 0; i < batch; i++) collector.collect({ requestId: `r${id++}`, time, inputs, outputs });
+    for (let i = 0; i < batch; i++)
+      collector.collect({
+        requestId: `r${id++}`,
+        time,
+        inputs,
+        outputs,
+        ...(inputsText ? { inputsText } : {}),
+      });
     collect.push(((performance.now() - t0) * 1000) / batch);
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
@@ -118,13 +136,25 @@ async function perCall(
 
 async function endToEnd(
   rows: number,
+  layout: Layout,
 ): Promise<{ offered: number; recordsPerSecond: number; dropped: number; files: number }> {
-  const { inputs, outputs } = payload(rows);
-  const collector = new DataCollector(settings, { endpoint: 'bench', deployment: `e2e-${rows}`, root: work });
+  const { inputs, outputs, inputsText } = payload(rows, layout);
+  const collector = new DataCollector(settings, {
+    endpoint: 'bench',
+    deployment: `e2e-${rows}-${layout}`,
+    root: work,
+  });
   const time = Date.now();
   const t0 = performance.now();
   for (let sent = 0; sent < END_TO_END[rows]!; sent += BURST) {
-    for (let i = 0; i < BURST; i++) collector.collect({ requestId: `r${sent + i}`, time, inputs, outputs });
+    for (let i = 0; i < BURST; i++)
+      collector.collect({
+        requestId: `r${sent + i}`,
+        time,
+        inputs,
+        outputs,
+        ...(inputsText ? { inputsText } : {}),
+      });
     // a server returns to its event loop between requests; the flushes run there
     await new Promise((done) => setImmediate(done));
   }
@@ -142,12 +172,14 @@ async function endToEnd(
 try {
   const results = [];
   for (const [rows, layout] of [
+    [1, 'text'],
+    [100, 'text'],
     [1, 'rows'],
     [100, 'rows'],
     [100, 'columns'],
   ] as const) {
     const calls = await perCall(rows, layout);
-    const e2e = await endToEnd(rows);
+    const e2e = await endToEnd(rows, layout);
     const served = servedCpuUsPerRequest(rows);
     results.push({
       rowsPerRequest: rows,
@@ -180,7 +212,11 @@ try {
     ],
     results.map((r) => [
       r.rowsPerRequest,
-      r.layout === 'rows' ? '{columns, data}' : '{columns, values: Float64Array[]}',
+      r.layout === 'text'
+        ? '{columns, data} + body text'
+        : r.layout === 'rows'
+          ? '{columns, data}'
+          : '{columns, values: Float64Array[]}',
       r.collectUsPerCall.toFixed(3),
       r.flushCpuUsPerRecord.toFixed(1),
       r.flushCpuUsPerRow.toFixed(2),

@@ -14,7 +14,11 @@
 // load of other jobs on the shared cores falls on both alike; the slowdown is the median
 // over the pairs of 1 - with/without requests/s, and the lines the collector wrote are
 // counted against the requests it was sent (records dropped when it could not keep up
-// would hide a cost, so they are shown). Stops by itself (about 3 min). MLSWEEP_BENCH_ONLY=collection runs only the collection
+// would hide a cost, so they are shown). Beside requests/s, the CPU time the server process
+// (all its threads) spent per request answered in each window, from /proc/PID/stat: other
+// jobs on the shared cores change how many requests a window gets far more than what each
+// costs, so the CPU slowdown (1 - without/with CPU per request, the requests/s a CPU-bound
+// server loses) is the steadier figure on a busy machine. Stops by itself (about 3 min). MLSWEEP_BENCH_ONLY=collection runs only the collection
 // pairs and records nothing.
 // The goal of the issue: >= 20,000 requests/s with p99 < 5 ms at 1 row per request,
 // within 20% of in-process predict at 100 and 10,000 rows, and data collection slowing
@@ -259,7 +263,24 @@ interface Side {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU µs of the server process per request answered (median of the windows; null off Linux). */
+  cpuUsPerRequest: number | null;
 }
+
+/** CPU seconds a process has used (user + system, every thread), or undefined where /proc is missing. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the fields after the command name (which may hold spaces) in parentheses
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** Linux's USER_HZ: /proc/PID/stat counts CPU time in hundredths of a second on every common build. */
+const CLOCK_TICKS = 100;
 interface CollectionRow {
   rowsPerRequest: number;
   workers: number;
@@ -272,6 +293,10 @@ interface CollectionRow {
   slowdown: number;
   /** Each pair's 1 - with / without, in the order run: how much the shared machine moved. */
   pairSlowdowns: number[];
+  /** 1 - without / with CPU µs per request: the median over the pairs (null off Linux). */
+  cpuSlowdown: number | null;
+  /** Each pair's CPU slowdown, in the order run. */
+  pairCpuSlowdowns: number[];
 }
 /** Pairs of windows (one without, one with collection) per row count. */
 const PAIRS = 6;
@@ -375,33 +400,49 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       [100, 8, 2],
     ] as const) {
       const got: Result[][] = [[], []];
+      const cpu: number[][] = [[], []];
       const pairSlowdowns: number[] = [];
+      const pairCpuSlowdowns: number[] = [];
       // windows in pairs, the order alternating (without first, then with first): a change
       // in the machine's load between two windows falls on both sides alike over the pairs
       for (let pair = 0; pair < PAIRS; pair++) {
         const rate: number[] = [];
+        const cost: number[] = [];
         for (const s of pair % 2 === 0 ? [0, 1] : [1, 0]) {
           await sleep(1200); // the collector's last flush (every second) ends before the next window
+          const pid = sides[s]!.child.pid;
+          const before = cpuSecondsOf(pid);
           const r = await run(sides[s]!, rows, connections, seconds);
+          // the collector's flush of this window's last records (every second) is its cost too
+          await sleep(1100);
+          const after = cpuSecondsOf(pid);
           got[s]!.push(r);
           rate[s] = r.requests.average;
+          if (before !== undefined && after !== undefined) {
+            cost[s] = ((after - before) * 1e6) / r.requests.total;
+            cpu[s]!.push(cost[s]!);
+          }
         }
         pairSlowdowns.push(Math.round((1 - rate[1]! / rate[0]!) * 1000) / 1000);
+        if (cost.length === 2) pairCpuSlowdowns.push(Math.round((1 - cost[0]! / cost[1]!) * 1000) / 1000);
       }
-      const side = (rs: Result[]): Side => ({
+      const side = (rs: Result[], us: number[]): Side => ({
         requestsPerSecond: Math.round(rs.reduce((a, r) => a + r.requests.average, 0) / rs.length),
         p50Ms: median(rs.map((r) => r.latency.p50)),
         p99Ms: median(rs.map((r) => r.latency.p99)),
+        cpuUsPerRequest: us.length > 0 ? Math.round(median(us)) : null,
       });
       collection.push({
         rowsPerRequest: rows,
         workers: 2,
         connections,
         seconds: PAIRS * seconds,
-        without: side(got[0]!),
-        with: side(got[1]!),
+        without: side(got[0]!, cpu[0]!),
+        with: side(got[1]!, cpu[1]!),
         slowdown: median(pairSlowdowns),
         pairSlowdowns,
+        cpuSlowdown: pairCpuSlowdowns.length > 0 ? median(pairCpuSlowdowns) : null,
+        pairCpuSlowdowns,
       });
       console.log(JSON.stringify(collection.at(-1)));
     }
@@ -437,6 +478,8 @@ const collectionTable = markdown(
     'p99',
     `slowdown (median of ${PAIRS} pairs)`,
     'slowdown of each pair',
+    'server CPU per request: without / with',
+    `CPU slowdown (median of ${PAIRS} pairs)`,
   ],
   collection.map((c) => [
     c.rowsPerRequest,
@@ -448,6 +491,8 @@ const collectionTable = markdown(
     `${c.with.p99Ms} ms`,
     `${(c.slowdown * 100).toFixed(1)}%`,
     c.pairSlowdowns.map((x) => `${(x * 100).toFixed(0)}%`).join(', '),
+    c.without.cpuUsPerRequest === null ? '-' : `${c.without.cpuUsPerRequest} / ${c.with.cpuUsPerRequest} µs`,
+    c.cpuSlowdown === null ? '-' : `${(c.cpuSlowdown * 100).toFixed(1)}%`,
   ]),
 );
 const collectedLine = `data collection: ${collected.inputLines.toLocaleString('en-US')} model_inputs and ${collected.outputLines.toLocaleString('en-US')} model_outputs lines written for ${collected.requests.toLocaleString('en-US')} requests answered (${collected.partialFiles} unfinished parts)`;

@@ -19,6 +19,7 @@ import Fastify, {
 import { DEFAULT_MAX_BODY_BYTES } from '../registry/endpoint-types.ts';
 import { checkCredentials } from './auth.ts';
 import type { AutoscaleTimer } from './autoscale.ts';
+import type { CollectedRecord } from './data-collector.ts';
 import { HttpError } from './errors.ts';
 import { checkConfig, type DeploymentState, Fleet } from './fleet.ts';
 import { acceptingUnknownCategories, type Frame, frameColumns, InputError } from './input.ts';
@@ -157,6 +158,36 @@ function collectedRows(frame: Frame, schema: ModelSchema): unknown {
   if (frame.kind === 'rows')
     return { columns: frame.columns ?? schema.inputs.map((c) => c.name), data: frame.rows };
   return frame.kind === 'records' ? frame.records : frame.columns;
+}
+
+/** A request whose JSON body's text the server keeps (see the JSON parser in createServer). */
+type WithBodyText = FastifyRequest & { [BODY_TEXT]: string | null };
+const BODY_TEXT = 'mlsweepBodyText';
+
+/**
+ * What the data collector gets of a request's rows: the body's JSON text and where the
+ * rows are in it when they came as a list of rows in a JSON body (a single string to
+ * hold, and written by copying the cells' text, see collect/rows-text.ts), else the
+ * parsed rows.
+ */
+function collectedInputs(
+  request: FastifyRequest,
+  frame: Frame,
+  schema: ModelSchema,
+  rowsPath: readonly string[] | undefined,
+): Pick<CollectedRecord, 'inputs' | 'inputsText'> {
+  const text = (request as WithBodyText)[BODY_TEXT];
+  if (frame.kind === 'rows' && rowsPath !== undefined && typeof text === 'string') {
+    return {
+      inputsText: {
+        text,
+        path: rowsPath,
+        columns: frame.columns ?? schema.inputs.map((c) => c.name),
+        nRows: frame.rows.length,
+      },
+    };
+  }
+  return { inputs: collectedRows(frame, schema) };
 }
 
 /**
@@ -355,17 +386,22 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   const context: ServeContext = {
     endpoint: endpointOf,
     deployment: deploymentOf,
-    score: async (request, endpoint, runtime, frame, proba) => {
+    score: async (request, endpoint, runtime, frame, proba, rowsPath) => {
       const input = checkedInput(runtime, frame, proba);
       const time = clock();
       const raw = await tracked(endpoint.served.spec.name, runtime, runtime.score(input));
       metrics.rowsScored(endpoint.served.spec.name, runtime.name, input.nRows);
-      fleet.collector(runtime)?.collect({
-        requestId: request.id,
-        time,
-        inputs: collectedRows(frame, runtime.schema),
-        outputs: proba ? probaRecords(raw, runtime.schema) : labelsOf(raw, runtime.schema),
-      });
+      const collector = fleet.collector(runtime);
+      if (collector !== undefined) {
+        const schema = runtime.schema;
+        collector.collect({
+          requestId: request.id,
+          time,
+          ...collectedInputs(request, frame, schema, rowsPath),
+          // built at the flush, off the request path
+          outputs: () => (proba ? probaRecords(raw, schema) : labelsOf(raw, schema)),
+        });
+      }
       return raw;
     },
     run: async (request, endpoint, runtime, body) => {
@@ -406,6 +442,14 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
+  // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed: the
+  // data collector copies the rows' cells from it rather than formatting the numbers again
+  app.decorateRequest(BODY_TEXT, null);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    (request as WithBodyText)[BODY_TEXT] = body as string;
+    parseJson(request, body as string, done);
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     active++;

@@ -55,6 +55,25 @@ it('inputs and outputs of scored requests are collected with their request ids',
   });
   const { port } = await server.listen();
   const base = `http://127.0.0.1:${port}`;
+  // the rows are copied from the body's text: a cell keeps the caller's spelling
+  const spelt = await post(
+    `${base}/score`,
+    '{"input_data": {"columns": ["x1", "x2", "city"], "data": [[0.90, 8e-1, "Lyon"]]}}',
+    { 'x-request-id': 'r0' },
+  );
+  assert.equal(spelt.status, 200);
+  const mlflow = await post(
+    `${base}/invocations`,
+    { dataframe_split: { columns: ['x1', 'x2', 'city'], data: [[0.5, 0.25, 'Nice']] } },
+    { 'x-request-id': 'm1' },
+  );
+  assert.equal(mlflow.status, 200);
+  const records = await post(
+    `${base}/invocations`,
+    { dataframe_records: [{ x1: 0.75, x2: 0.5, city: 'Paris' }] },
+    { 'x-request-id': 'm2' },
+  );
+  assert.equal(records.status, 200);
   for (const id of ['r1', 'r2']) {
     const r = await post(
       `${base}/score`,
@@ -66,10 +85,20 @@ it('inputs and outputs of scored requests are collected with their request ids',
   await server.close();
   const inputs = lines(join(root, 'e', 'blue', 'model_inputs'));
   const outputs = lines(join(root, 'e', 'blue', 'model_outputs'));
-  assert.deepEqual(inputs.map((l) => l.correlationid).sort(), ['r1', 'r2']);
-  assert.deepEqual(inputs[0]!.data, [{ x1: 0.9, x2: 0.8, city: 'Paris' }]);
-  assert.deepEqual(
-    outputs.map((l) => l.data),
-    [['yes'], ['yes']],
-  );
+  const byId = new Map(inputs.map((l) => [l.correlationid, l.data]));
+  assert.deepEqual([...byId.keys()].sort(), ['m1', 'm2', 'r0', 'r1', 'r2']);
+  assert.deepEqual(byId.get('r1'), [{ x1: 0.9, x2: 0.8, city: 'Paris' }]);
+  assert.deepEqual(byId.get('r0'), [{ x1: 0.9, x2: 0.8, city: 'Lyon' }]);
+  assert.deepEqual(byId.get('m1'), [{ x1: 0.5, x2: 0.25, city: 'Nice' }]);
+  assert.deepEqual(byId.get('m2'), [{ x1: 0.75, x2: 0.5, city: 'Paris' }]);
+  const text = readdirSync(join(root, 'e', 'blue', 'model_inputs'), { recursive: true })
+    .filter((f) => String(f).endsWith('.jsonl'))
+    .map((f) => readFileSync(join(root, 'e', 'blue', 'model_inputs', String(f)), 'utf8'))
+    .join('');
+  assert.ok(text.includes('"x1":0.90,"x2":8e-1,"city":"Lyon"'), 'copied from the body, not formatted again');
+  const answered = new Map(outputs.map((l) => [l.correlationid, l.data]));
+  assert.equal(answered.size, 5);
+  assert.deepEqual(answered.get('r1'), ['yes']);
+  assert.deepEqual(answered.get('r2'), ['yes']);
+  for (const labels of answered.values()) assert.ok(['yes', 'no'].includes((labels as string[])[0]!));
 });

@@ -67,6 +67,23 @@ export function azureFrame(body: unknown): Frame {
   throw new InputError(`the body has neither input_data nor data: ${SHAPES}`);
 }
 
+const INPUT_DATA = ['input_data'] as const;
+const INPUT_DATA_ROWS = ['input_data', 'data'] as const;
+const DATA = ['data'] as const;
+
+/**
+ * Where azureFrame found the rows in a body, as keys from its top object (for the data
+ * collector, which copies rows from the body's text; see ServeContext.score).
+ *
+ * @example
+ * azureRowsPath({ input_data: { columns: ['x'], data: [[1]] } }); // ['input_data', 'data']
+ */
+export function azureRowsPath(body: unknown): readonly string[] | undefined {
+  if (!isObject(body)) return undefined;
+  if (body.input_data === undefined) return DATA;
+  return Array.isArray(body.input_data) ? INPUT_DATA : INPUT_DATA_ROWS;
+}
+
 /** Whether an Azure request asks for probabilities: `?proba=true`, `?predict_proba=true` or params. */
 function wantsProba(request: FastifyRequest): boolean {
   const query = request.query as Record<string, unknown>;
@@ -100,7 +117,7 @@ export function registerAzure(app: FastifyInstance, context: ServeContext): void
     }
     const frame = azureFrame(request.body);
     const proba = wantsProba(request);
-    const raw = await context.score(request, endpoint, runtime, frame, proba);
+    const raw = await context.score(request, endpoint, runtime, frame, proba, azureRowsPath(request.body));
     context.mirror(endpoint, runtime.name, { body: request.body, frame, protocol: 'azure' });
     return proba ? probaRecords(raw, runtime.schema) : labelsOf(raw, runtime.schema);
   });

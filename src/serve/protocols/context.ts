@@ -55,13 +55,19 @@ export interface ServeContext {
     endpoint: LiveEndpoint,
     pinned?: string,
   ): DeploymentRuntime;
-  /** Raw predictions of a frame's rows (400 for rows the model cannot use, or probabilities of a regression). */
+  /**
+   * Raw predictions of a frame's rows (400 for rows the model cannot use, or probabilities
+   * of a regression). `rowsPath`: the keys leading from the JSON body's top object to the
+   * list of rows (`['input_data', 'data']`), when the frame's rows are such a list, so that
+   * the data collector copies them from the body's text.
+   */
   score(
     request: FastifyRequest,
     endpoint: LiveEndpoint,
     runtime: DeploymentRuntime,
     frame: Frame,
     proba: boolean,
+    rowsPath?: readonly string[],
   ): Promise<Float64Array>;
   /** A scoring module's answer to the raw body. */
   run(

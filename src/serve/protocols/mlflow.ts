@@ -102,6 +102,25 @@ export function mlflowFrame(body: unknown): Frame {
   }
 }
 
+const ROWS_PATHS: Record<string, readonly string[]> = {
+  dataframe_split: ['dataframe_split', 'data'],
+  instances: ['instances'],
+  inputs: ['inputs'],
+};
+
+/**
+ * Where mlflowFrame found a list of rows in a JSON body, as keys from its top object (for
+ * the data collector, which copies rows from the body's text; see ServeContext.score).
+ *
+ * @example
+ * mlflowRowsPath({ dataframe_split: { columns: ['x'], data: [[1]] } }); // ['dataframe_split', 'data']
+ */
+export function mlflowRowsPath(body: unknown): readonly string[] | undefined {
+  if (!isObject(body)) return undefined;
+  for (const format of FORMATS) if (body[format] !== undefined) return ROWS_PATHS[format];
+  return undefined;
+}
+
 /**
  * The rows of a CSV body: the first record names the columns; the usual missing markers
  * (empty, NA, NaN, ?, null) are missing values.
@@ -136,6 +155,7 @@ export function registerMlflow(app: FastifyInstance, context: ServeContext): voi
     const runtime = context.deployment(request, reply, endpoint, pinnedDeployment(request));
     const query = request.query as Record<string, unknown>;
     let frame: Frame;
+    let rowsPath: readonly string[] | undefined;
     let proba = isTrue(query.predict_proba);
     if (typeof request.body === 'string') {
       // fastify reads text/plain as a string too; MLflow's server takes only CSV and JSON
@@ -150,11 +170,12 @@ export function registerMlflow(app: FastifyInstance, context: ServeContext): voi
       frame = csvFrame(request.body);
     } else {
       frame = mlflowFrame(request.body);
+      rowsPath = mlflowRowsPath(request.body);
       const params = (request.body as Record<string, unknown>).params;
       if (params !== undefined && !isObject(params)) throw new InputError('params must be an object');
       if (isObject(params) && isTrue(params.predict_proba)) proba = true;
     }
-    const raw = await context.score(request, endpoint, runtime, frame, proba);
+    const raw = await context.score(request, endpoint, runtime, frame, proba, rowsPath);
     context.mirror(endpoint, runtime.name, { body: request.body, frame, protocol: 'mlflow' });
     return { predictions: proba ? probaRecords(raw, runtime.schema) : labelsOf(raw, runtime.schema) };
   });
