@@ -1,5 +1,7 @@
 // The SweepStore contract, checked the same way on every implementation: what the engine
 // writes reads back alike, a resume plans alike, and readers need nothing but the interface.
+// PostgreSQL runs on a private cluster (test/helpers/postgres.ts), one fresh database per
+// test, and is skipped with the reason where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
@@ -7,10 +9,12 @@ import type { Sampler } from '../../src/samplers/types.ts';
 import type { SearchSpace } from '../../src/space/types.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { openSweepLocation } from '../../src/store/open-location.ts';
+import type { NewSweep } from '../../src/store/records.ts';
 import { INTERRUPTED_ERROR } from '../../src/store/resume-plan.ts';
 import type { SweepLocation, SweepStore } from '../../src/store/sweep-store.ts';
 import { sweep } from '../../src/sweep/index.ts';
 import { readSweepResult } from '../../src/sweep/recorded.ts';
+import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 const objective = { goal: 'minimize', primaryMetric: 'loss' } as const;
@@ -22,21 +26,34 @@ const positional: Sampler = {
 };
 
 const locations: SweepLocation[] = [];
+let cluster: Promise<PgCluster> | undefined;
 after(async () => {
   for (const location of locations) await location.close();
+  if (cluster !== undefined) await (await cluster).destroy();
 });
 
-const implementations: Record<string, () => Promise<SweepStore>> = {
-  memory: async () => new MemoryStore({ objective, name: 'contract', tags: { team: 'ml' } }),
-  sqlite: async () => {
-    const location = openSweepLocation(tempDir('contract'));
-    locations.push(location);
-    return location.create({ objective, name: 'contract', tags: { team: 'ml' } });
-  },
+/** A fresh PostgreSQL database on this file's private cluster (started on first use). */
+async function pgDatabase(): Promise<string> {
+  cluster ??= startPostgres();
+  return (await cluster).createDatabase();
+}
+
+/** A new empty place for sweeps of the kind named, kept open until the file ends. */
+async function freshLocation(kind: 'sqlite' | 'postgresql'): Promise<ReturnType<typeof openSweepLocation>> {
+  const location = openSweepLocation(kind === 'sqlite' ? tempDir('contract') : await pgDatabase());
+  locations.push(location);
+  return location;
+}
+
+const implementations: Record<string, { make: (sweep: NewSweep) => Promise<SweepStore>; skip: string | false }> = {
+  memory: { make: async (sweep) => new MemoryStore(sweep), skip: false },
+  sqlite: { make: async (sweep) => (await freshLocation('sqlite')).create(sweep), skip: false },
+  postgresql: { make: async (sweep) => (await freshLocation('postgresql')).create(sweep), skip: pgSkip },
 };
 
-for (const [name, make] of Object.entries(implementations)) {
-  describe(`SweepStore contract: ${name}`, () => {
+for (const [name, { make: makeWith, skip }] of Object.entries(implementations)) {
+  const make = () => makeWith({ objective, name: 'contract', tags: { team: 'ml' } });
+  describe(`SweepStore contract: ${name}`, { skip }, () => {
     it('reads back what the engine wrote, and the result a report draws is the one sweep() returned', async () => {
       const store = await make();
       const result = await sweep({
@@ -218,14 +235,7 @@ for (const [name, make] of Object.entries(implementations)) {
 
     it('objectives of a multi-objective sweep read back, the first as its objective', async () => {
       const objectives = [objective, { goal: 'maximize', primaryMetric: 'acc' }] as const;
-      const store =
-        name === 'memory'
-          ? new MemoryStore({ objectives })
-          : await (() => {
-              const location = openSweepLocation(tempDir('contract-mo'));
-              locations.push(location);
-              return location.create({ objectives });
-            })();
+      const store = await makeWith({ objectives });
       const record = await store.sweep();
       assert.deepEqual(record.objective, objective);
       assert.deepEqual(record.objectives, objectives);

@@ -118,6 +118,7 @@ const END_SET = `status = $3, value = $4::float8, error = $5, output = $6, value
 export class PostgresSweepStore implements SweepStore, TrialLeases {
   private retries: ResumePlan['retry'] = [];
   private cache = new ClaimCache();
+  private readonly chains = new Map<number, Promise<void>>();
   /** Tokens that make a retried write recognisable: this store's prefix and a counter. */
   private readonly tokenPrefix = randomUUID().slice(0, 13);
   private tokens = 0;
@@ -195,40 +196,71 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
     return rows.map(recordOf);
   }
 
+  /**
+   * Runs a trial's writes in the order they were called: the engine does not wait for one
+   * write before the next, and a pool would otherwise run a trial's end before its start.
+   * Writes of different trials run side by side.
+   */
+  private inOrder<T>(trialId: number, write: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(trialId) ?? Promise.resolve();
+    const result = previous.then(write, write);
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.chains.set(trialId, tail);
+    void tail.then(() => {
+      if (this.chains.get(trialId) === tail) this.chains.delete(trialId);
+    });
+    return result;
+  }
+
+  /** Waits for the writes called so far (a read after them sees them, as with SQLite). */
+  private async written(trialId?: number): Promise<void> {
+    if (trialId !== undefined) await this.chains.get(trialId);
+    else if (this.chains.size > 0) await Promise.all(this.chains.values());
+  }
+
   private token(): string {
     return `${this.tokenPrefix}-${++this.tokens}`;
   }
 
-  async startTrial(id: number, params: ParamSet, startedAt: string): Promise<void> {
-    // The engine starts the retries first, with the very parameter objects resume() returned.
-    const retryOf = this.retries[0]?.params === params ? this.retries[0].of : undefined;
-    await this.connection.run((attempt) => [
-      `${BUMP} INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed)
-       SELECT $1, $2::int, $3, 'running', $4::int, $5::timestamptz, v.version FROM v
-       ${attempt > 0 ? 'ON CONFLICT (sweep_id, number) DO NOTHING' : ''}`,
-      [this.sweepId, id, JSON.stringify(params), retryOf ?? null, startedAt],
-    ]);
-    if (retryOf !== undefined) this.retries = this.retries.slice(1);
+  startTrial(id: number, params: ParamSet, startedAt: string): Promise<void> {
+    return this.inOrder(id, async () => {
+      // The engine starts the retries first, with the very parameter objects resume() returned.
+      const retryOf = this.retries[0]?.params === params ? this.retries[0].of : undefined;
+      await this.connection.run((attempt) => [
+        `${BUMP} INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed)
+         SELECT $1, $2::int, $3, 'running', $4::int, $5::timestamptz, v.version FROM v
+         ${attempt > 0 ? 'ON CONFLICT (sweep_id, number) DO NOTHING' : ''}`,
+        [this.sweepId, id, JSON.stringify(params), retryOf ?? null, startedAt],
+      ]);
+      if (retryOf !== undefined) this.retries = this.retries.slice(1);
+    });
   }
 
-  async addMetric(id: number, name: string, point: MetricPoint): Promise<void> {
-    const token = this.token();
-    const result = await this.connection.run((attempt) => [
-      `${BUMP} INSERT INTO mlsweep_points (sweep_id, changed, number, name, step, value, token)
-       SELECT $1, v.version, $2::int, $3, $4::int, $5::float8, $6 FROM v
-       WHERE EXISTS (SELECT 1 FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2::int)
-       ${attempt > 0 ? 'AND NOT EXISTS (SELECT 1 FROM mlsweep_points WHERE sweep_id = $1 AND number = $2::int AND token = $6)' : ''}`,
-      [this.sweepId, id, name, point.step, point.value, token],
-    ]);
-    if (result.rowCount === 0 && (await this.trial(id)) === undefined) throw this.neverStarted(id);
+  addMetric(id: number, name: string, point: MetricPoint): Promise<void> {
+    return this.inOrder(id, async () => {
+      const token = this.token();
+      const result = await this.connection.run((attempt) => [
+        `${BUMP} INSERT INTO mlsweep_points (sweep_id, changed, number, name, step, value, token)
+         SELECT $1, v.version, $2::int, $3, $4::int, $5::float8, $6 FROM v
+         WHERE EXISTS (SELECT 1 FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2::int)
+         ${attempt > 0 ? 'AND NOT EXISTS (SELECT 1 FROM mlsweep_points WHERE sweep_id = $1 AND number = $2::int AND token = $6)' : ''}`,
+        [this.sweepId, id, name, point.step, point.value, token],
+      ]);
+      if (result.rowCount === 0 && (await this.readTrial(id)) === undefined) throw this.neverStarted(id);
+    });
   }
 
-  async endTrial(id: number, end: TrialEnd): Promise<void> {
-    const result = await this.connection.query(
-      `${BUMP} UPDATE mlsweep_trials SET ${END_SET}, end_token = NULL WHERE sweep_id = $1 AND number = $2`,
-      [this.sweepId, id, ...endValues(end)],
-    );
-    if (result.rowCount === 0) throw this.neverStarted(id);
+  endTrial(id: number, end: TrialEnd): Promise<void> {
+    return this.inOrder(id, async () => {
+      const result = await this.connection.query(
+        `${BUMP} UPDATE mlsweep_trials SET ${END_SET}, end_token = NULL WHERE sweep_id = $1 AND number = $2`,
+        [this.sweepId, id, ...endValues(end)],
+      );
+      if (result.rowCount === 0) throw this.neverStarted(id);
+    });
   }
 
   /**
@@ -339,34 +371,37 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
    * @example
    * await store.settleTrial(3, { status: 'completed', value: 0.9, endedAt: new Date().toISOString() }); // 'ended'
    */
-  async settleTrial(id: number, end: TrialEnd): Promise<SettleOutcome> {
-    const token = this.token();
-    const { rows } = await this.connection.query<{
-      ended: number;
-      status: TrialStatus | 'running' | null;
-      end_token: string | null;
-    }>(
-      `${BUMP}, u AS (UPDATE mlsweep_trials SET ${END_SET}, end_token = $10
-                     WHERE sweep_id = $1 AND number = $2 AND status = 'running' RETURNING 1)
-       SELECT (SELECT count(*) FROM u)::int AS ended, t.status, t.end_token
-       FROM (SELECT 1) one LEFT JOIN mlsweep_trials t ON t.sweep_id = $1 AND t.number = $2`,
-      [this.sweepId, id, ...endValues(end), token],
-    );
-    const row = rows[0]!;
-    if (row.ended === 1) return 'ended';
-    if (row.status === null) return 'unknown';
-    if (row.end_token === token) return 'ended'; // a retry of a settle whose answer was lost
-    if (row.status !== 'running') return row.status;
-    // Ended by another process between this statement's snapshot and its lock: read it now.
-    const now = await this.connection.query<{ status: TrialStatus; end_token: string | null }>(
-      'SELECT status, end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2',
-      [this.sweepId, id],
-    );
-    const status = now.rows[0]!;
-    return status.end_token === token ? 'ended' : status.status;
+  settleTrial(id: number, end: TrialEnd): Promise<SettleOutcome> {
+    return this.inOrder(id, async () => {
+      const token = this.token();
+      const { rows } = await this.connection.query<{
+        ended: number;
+        status: TrialStatus | 'running' | null;
+        end_token: string | null;
+      }>(
+        `${BUMP}, u AS (UPDATE mlsweep_trials SET ${END_SET}, end_token = $10
+                       WHERE sweep_id = $1 AND number = $2 AND status = 'running' RETURNING 1)
+         SELECT (SELECT count(*) FROM u)::int AS ended, t.status, t.end_token
+         FROM (SELECT 1) one LEFT JOIN mlsweep_trials t ON t.sweep_id = $1 AND t.number = $2`,
+        [this.sweepId, id, ...endValues(end), token],
+      );
+      const row = rows[0]!;
+      if (row.ended === 1) return 'ended';
+      if (row.status === null) return 'unknown';
+      if (row.end_token === token) return 'ended'; // a retry of a settle whose answer was lost
+      if (row.status !== 'running') return row.status;
+      // Ended by another process between this statement's snapshot and its lock: read it now.
+      const now = await this.connection.query<{ status: TrialStatus; end_token: string | null }>(
+        'SELECT status, end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2',
+        [this.sweepId, id],
+      );
+      const status = now.rows[0]!;
+      return status.end_token === token ? 'ended' : status.status;
+    });
   }
 
   async endSweep(reason: StopReason, message: string): Promise<void> {
+    await this.written();
     await this.connection.query(
       `UPDATE mlsweep_sweeps SET ended_at = $2::timestamptz, tags = tags || jsonb_build_object($3::text, $4::text, $5::text, $6::text)
        WHERE id = $1`,
@@ -391,6 +426,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
    * (await store.trials()).filter((t) => t.status === 'completed').length;
    */
   async trials(): Promise<StoredTrial[]> {
+    await this.written();
     try {
       // Versions commit in order (each is bumped under the sweep row's lock, held to
       // commit), so every change up to the version read first is visible to the reads after.
@@ -408,6 +444,11 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
   }
 
   async trial(id: number): Promise<StoredTrial | undefined> {
+    await this.written(id);
+    return this.readTrial(id);
+  }
+
+  private async readTrial(id: number): Promise<StoredTrial | undefined> {
     const trial = await this.connection.query<TrialRow>(
       `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2`,
       [this.sweepId, id],
@@ -437,6 +478,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
    * const plan = await store.resume();
    */
   async resume(): Promise<ResumePlan> {
+    await this.written();
     await this.connection.query(
       `WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1, ended_at = NULL, tags = tags - $2::text - $3::text
                   WHERE id = $1 RETURNING version)
@@ -449,11 +491,13 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
     return plan;
   }
 
-  async leaseTrial(trialId: number, workerId: string): Promise<void> {
-    await this.connection.query(
-      `UPDATE mlsweep_trials SET worker_id = $3 WHERE sweep_id = $1 AND number = $2 AND status = 'running'`,
-      [this.sweepId, trialId, workerId],
-    );
+  leaseTrial(trialId: number, workerId: string): Promise<void> {
+    return this.inOrder(trialId, async () => {
+      await this.connection.query(
+        `UPDATE mlsweep_trials SET worker_id = $3 WHERE sweep_id = $1 AND number = $2 AND status = 'running'`,
+        [this.sweepId, trialId, workerId],
+      );
+    });
   }
 
   /**
@@ -463,26 +507,28 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
    * @example
    * await store.releaseTrial(3, workerId); // true
    */
-  async releaseTrial(trialId: number, workerId: string): Promise<boolean> {
-    const token = this.token();
-    const { rows } = await this.connection.query<{ released: number; end_token: string | null }>(
-      `${BUMP}, t AS (UPDATE mlsweep_trials SET status = 'cancelled', error = $4, ended_at = $5::timestamptz,
-                        end_token = $6, changed = (SELECT version FROM v)
-                      WHERE sweep_id = $1 AND number = $2 AND status = 'running' AND (worker_id IS NULL OR worker_id = $3)
-                      RETURNING number, params),
-       q AS (INSERT INTO mlsweep_queue (sweep_id, params, retry_of) SELECT $1, params, number FROM t)
-       SELECT (SELECT count(*) FROM t)::int AS released,
-              (SELECT end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2) AS end_token`,
-      [
-        this.sweepId,
-        trialId,
-        workerId,
-        `handed back by worker ${workerId}, which stopped before the trial ended: queued again`,
-        new Date().toISOString(),
-        token,
-      ],
-    );
-    return rows[0]!.released === 1 || rows[0]!.end_token === token;
+  releaseTrial(trialId: number, workerId: string): Promise<boolean> {
+    return this.inOrder(trialId, async () => {
+      const token = this.token();
+      const { rows } = await this.connection.query<{ released: number; end_token: string | null }>(
+        `${BUMP}, t AS (UPDATE mlsweep_trials SET status = 'cancelled', error = $4, ended_at = $5::timestamptz,
+                          end_token = $6, changed = (SELECT version FROM v)
+                        WHERE sweep_id = $1 AND number = $2 AND status = 'running' AND (worker_id IS NULL OR worker_id = $3)
+                        RETURNING number, params),
+         q AS (INSERT INTO mlsweep_queue (sweep_id, params, retry_of) SELECT $1, params, number FROM t)
+         SELECT (SELECT count(*) FROM t)::int AS released,
+                (SELECT end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2) AS end_token`,
+        [
+          this.sweepId,
+          trialId,
+          workerId,
+          `handed back by worker ${workerId}, which stopped before the trial ended: queued again`,
+          new Date().toISOString(),
+          token,
+        ],
+      );
+      return rows[0]!.released === 1 || rows[0]!.end_token === token;
+    });
   }
 
   /**
