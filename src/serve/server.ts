@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { Writable } from 'node:stream';
+import { type Readable, Transform, type Writable } from 'node:stream';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -142,8 +142,10 @@ function requestId(req: IncomingMessage): string {
 /**
  * The body limit of the HTTP parser: the largest `max_body_bytes` of the first snapshot,
  * and at least the default (100 MB), so that deployments applied later with up to the
- * default need no restart. Each deployment's own limit is checked by Content-Length when
- * the request is routed (413).
+ * default need no restart. Each deployment's own limit is checked when the request is
+ * routed (413): by Content-Length, or for a chunked body by the bytes counted while it
+ * streamed in, which stops reading at the largest limit among the endpoint's deployments
+ * (see limitChunkedBody).
  */
 function parserBodyLimit(config: ServeConfig): number {
   let most = DEFAULT_MAX_BODY_BYTES;
@@ -163,6 +165,43 @@ function collectedRows(frame: Frame, schema: ModelSchema): unknown {
 /** A request whose JSON body's text the server keeps (see the JSON parser in createServer). */
 type WithBodyText = FastifyRequest & { [BODY_TEXT]: string | null };
 const BODY_TEXT = 'mlsweepBodyText';
+/** A request with a chunked body: the bytes received (see limitChunkedBody). */
+type WithBodyBytes = FastifyRequest & { [BODY_BYTES]: number };
+const BODY_BYTES = 'mlsweepBodyBytes';
+
+/**
+ * A chunked body (no Content-Length) counted as it streams in, and cut with a 413 past
+ * `limit` bytes: the parser then stops reading it, rather than taking up to its own
+ * limit (100 MB) before the deployment's is known. The count is kept on the request for
+ * the exact check against the deployment chosen (deploymentOf).
+ */
+function limitChunkedBody(
+  request: FastifyRequest,
+  payload: Readable,
+  limit: number,
+  what: string,
+): Transform {
+  let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      (request as WithBodyBytes)[BODY_BYTES] = received;
+      if (received > limit) {
+        done(
+          new HttpError(
+            413,
+            `the body has more than ${limit} bytes, the most ${what} takes (request_settings.max_body_bytes)`,
+            'E_SERVE_TOO_LARGE',
+          ),
+        );
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  payload.pipe(counter);
+  return counter;
+}
 
 /**
  * What the data collector gets of a request's rows: the body's JSON text and where the
@@ -320,7 +359,9 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     const runtime = endpoint.runtimes.get(name)!;
     targetOf(request).deployment = name;
     reply.header(DEPLOYMENT_HEADER, name);
-    const length = Number(request.headers['content-length']);
+    const given = request.headers['content-length'];
+    // a chunked body was counted as it came in (limitChunkedBody)
+    const length = given !== undefined ? Number(given) : (request as WithBodyBytes)[BODY_BYTES];
     const limit = runtime.deployment.spec.requestSettings.maxBodyBytes;
     if (length > limit) {
       throw new HttpError(
@@ -445,6 +486,40 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed: the
   // data collector copies the rows' cells from it rather than formatting the numbers again
   app.decorateRequest(BODY_TEXT, null);
+  app.decorateRequest(BODY_BYTES, 0);
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (
+      request.headers['content-length'] !== undefined ||
+      request.headers['transfer-encoding'] === undefined
+    ) {
+      done(null, payload);
+      return;
+    }
+    // the deployment is drawn once the body is in: read at most what one of the endpoint's
+    // deployments (the pinned one, when pinned) takes
+    const name = (request.params as { endpoint?: string } | undefined)?.endpoint;
+    const endpoint =
+      name !== undefined
+        ? fleet.live.get(name)
+        : fleet.live.size === 1
+          ? fleet.live.values().next().value
+          : undefined;
+    if (endpoint === undefined) {
+      done(null, payload);
+      return;
+    }
+    const pinned = request.headers[DEPLOYMENT_HEADER];
+    const pinnedRuntime = typeof pinned === 'string' ? endpoint.runtimes.get(pinned) : undefined;
+    let limit = 0;
+    for (const runtime of pinnedRuntime !== undefined ? [pinnedRuntime] : endpoint.runtimes.values()) {
+      limit = Math.max(limit, runtime.deployment.spec.requestSettings.maxBodyBytes);
+    }
+    const what =
+      pinnedRuntime !== undefined
+        ? `deployment '${pinnedRuntime.name}'`
+        : `endpoint '${endpoint.served.spec.name}'`;
+    done(null, limit > 0 ? limitChunkedBody(request, payload, limit, what) : payload);
+  });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     (request as WithBodyText)[BODY_TEXT] = body as string;
@@ -488,6 +563,8 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
           ? error.message
           : String(error);
     if (error instanceof HttpError) for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
+    // the rest of a body too large is not read: the connection closes after the answer
+    if (status === 413) reply.header('connection', 'close');
     const protocol = (request.routeOptions.config as unknown as Partial<RouteConfig> | undefined)?.protocol;
     const where =
       error instanceof InputError
