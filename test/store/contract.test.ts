@@ -3,6 +3,7 @@
 // PostgreSQL runs on a private cluster (test/helpers/postgres.ts), one fresh database per
 // test, and is skipped with the reason where PostgreSQL is not installed.
 import assert from 'node:assert/strict';
+import { dirname } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
 import type { Sampler } from '../../src/samplers/types.ts';
@@ -12,6 +13,8 @@ import { openSweepLocation } from '../../src/store/open-location.ts';
 import type { NewSweep } from '../../src/store/records.ts';
 import { INTERRUPTED_ERROR } from '../../src/store/resume-plan.ts';
 import type { SweepLocation, SweepStore } from '../../src/store/sweep-store.ts';
+import { WORKERS_TAG } from '../../src/store/tags.ts';
+import type { TrialLeases, WorkerBeat } from '../../src/store/worker-store.ts';
 import { sweep } from '../../src/sweep/index.ts';
 import { readSweepResult } from '../../src/sweep/recorded.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
@@ -45,7 +48,10 @@ async function freshLocation(kind: 'sqlite' | 'postgresql'): Promise<ReturnType<
   return location;
 }
 
-const implementations: Record<string, { make: (sweep: NewSweep) => Promise<SweepStore>; skip: string | false }> = {
+const implementations: Record<
+  string,
+  { make: (sweep: NewSweep) => Promise<SweepStore>; skip: string | false }
+> = {
   memory: { make: async (sweep) => new MemoryStore(sweep), skip: false },
   sqlite: { make: async (sweep) => (await freshLocation('sqlite')).create(sweep), skip: false },
   postgresql: { make: async (sweep) => (await freshLocation('postgresql')).create(sweep), skip: pgSkip },
@@ -286,3 +292,215 @@ describe('openSweepLocation', () => {
     );
   });
 });
+
+/** A store with leases, as the worker contract needs it. */
+type LeasedStore = SweepStore & TrialLeases;
+
+/** A second connection to the same place (another process, or machine, in production). */
+function twin(kind: 'sqlite' | 'postgresql', location: SweepLocation): ReturnType<typeof openSweepLocation> {
+  const other = openSweepLocation(kind === 'sqlite' ? dirname(location.where) : pgUrlOf(location));
+  locations.push(other);
+  return other;
+}
+const pgUrls = new WeakMap<SweepLocation, string>();
+function pgUrlOf(location: SweepLocation): string {
+  return pgUrls.get(location)!;
+}
+
+async function workerPlace(kind: 'sqlite' | 'postgresql') {
+  if (kind === 'sqlite') return freshLocation('sqlite');
+  const url = await pgDatabase();
+  const location = openSweepLocation(url);
+  locations.push(location);
+  pgUrls.set(location, url);
+  return location;
+}
+
+const beatOf = (
+  workerId: string,
+  running: WorkerBeat['running'] = [],
+  state: WorkerBeat['state'] = 'running',
+) => ({
+  workerId,
+  host: 'test-host',
+  pid: 4242,
+  startedAt: new Date().toISOString(),
+  at: new Date().toISOString(),
+  state,
+  running,
+  concurrency: 2,
+});
+
+const future = () => new Date(Date.now() + 3_600_000).toISOString();
+const past = () => new Date(Date.now() - 3_600_000).toISOString();
+
+for (const kind of ['sqlite', 'postgresql'] as const) {
+  describe(`WorkerLocation and TrialLeases contract: ${kind}`, {
+    skip: kind === 'postgresql' ? pgSkip : false,
+  }, () => {
+    it('beat, workers (newest beat first), leave, and the sweeps open to workers', async () => {
+      const location = await workerPlace(kind);
+      const open = await location.create({ objective, tags: { [WORKERS_TAG]: 'open' } });
+      await location.create({ objective, name: 'not for workers' });
+      const ended = await location.create({ objective, tags: { [WORKERS_TAG]: 'open' } });
+      await ended.endSweep('max_total_trials', 'done');
+      assert.deepEqual(
+        (await location.openSweeps()).map((s) => s.sweepId),
+        [open.sweepId],
+      );
+
+      await location.beat(beatOf('w1', [], 'idle'));
+      await location.beat(beatOf('w2', [{ sweepId: open.sweepId, trialId: 0 }]));
+      let workers = await location.workers();
+      assert.deepEqual(workers.map((w) => w.workerId).sort(), ['w1', 'w2']);
+      const w2 = workers.find((w) => w.workerId === 'w2')!;
+      assert.deepEqual(
+        [w2.host, w2.pid, w2.state, w2.concurrency, w2.running],
+        ['test-host', 4242, 'running', 2, [{ sweepId: open.sweepId, trialId: 0 }]],
+      );
+      assert.ok(Math.abs(Date.parse(w2.lastBeatAt) - Date.now()) < 60_000, w2.lastBeatAt);
+      // w1 beats again: it is now the newest.
+      await location.beat(beatOf('w1', [], 'running'));
+      workers = await location.workers();
+      assert.ok(Date.parse(workers[0]!.lastBeatAt) >= Date.parse(workers[1]!.lastBeatAt));
+      assert.equal(workers.find((w) => w.workerId === 'w1')!.state, 'running');
+
+      await location.leave('w2');
+      const left = (await location.workers()).find((w) => w.workerId === 'w2')!;
+      assert.deepEqual([left.state, left.running], ['stopped', []]);
+    });
+
+    it('lease and release: only the holder hands a trial back; it is cancelled and its set queued as its retry', async () => {
+      const location = await workerPlace(kind);
+      const store = (await location.create({ objective })) as LeasedStore;
+      const at = new Date().toISOString();
+      const { id } = await store.claimTrial(() => ({ params: { x: 1 } }), at);
+      await store.leaseTrial(id, 'w1');
+      assert.equal(await store.releaseTrial(id, 'w2'), false);
+      assert.equal(await store.releaseTrial(id, 'w1'), true);
+      assert.equal(await store.releaseTrial(id, 'w1'), false);
+      const released = (await store.trial(id))!;
+      assert.equal(released.status, 'cancelled');
+      assert.match(released.error!, /handed back by worker w1/);
+      const retry = await store.claimTrial(({ queued }) => {
+        assert.deepEqual(queued, { x: 1 });
+        return { params: queued!, takeQueued: true };
+      }, at);
+      assert.deepEqual(retry.params, { x: 1 });
+      assert.equal((await store.trial(retry.id))!.retryOf, id);
+      // The queue is empty again.
+      await store.claimTrial(({ queued }) => {
+        assert.equal(queued, undefined);
+        return { params: { x: 2 } };
+      }, at);
+    });
+
+    it('reap: trials of a worker silent since the given time fail naming it, and are queued again once', async () => {
+      const location = await workerPlace(kind);
+      const store = (await location.create({ objective })) as LeasedStore;
+      const at = new Date().toISOString();
+      const a = await store.claimTrial(() => ({ params: { x: 'a' } }), at);
+      const b = await store.claimTrial(() => ({ params: { x: 'b' } }), at);
+      const c = await store.claimTrial(() => ({ params: { x: 'c' } }), at);
+      await location.beat(beatOf('w1'));
+      await store.leaseTrial(a.id, 'w1');
+      await store.leaseTrial(b.id, 'w1');
+      // c is held by nobody (the engine's own trial): never reaped.
+      await store.settleTrial(b.id, { status: 'completed', value: 1, endedAt: at });
+
+      // w1 beat just now: not silent for an hour.
+      assert.deepEqual(await store.reapTrials(past()), []);
+      const reaped = await store.reapTrials(future());
+      assert.deepEqual(reaped, [{ trialId: a.id, workerId: 'w1', requeued: true, params: { x: 'a' } }]);
+      const failed = (await store.trial(a.id))!;
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error!, /worker w1 fell silent \(its last heartbeat was at \d{4}-\d\d-\d\dT/);
+      assert.equal((await store.trial(b.id))!.status, 'completed');
+      assert.equal((await store.trial(c.id))!.status, 'running');
+
+      // The retry is claimed from the queue, held by w2, and w2 falls silent: not queued again.
+      const retry = await store.claimTrial(({ queued }) => ({ params: queued!, takeQueued: true }), at);
+      assert.equal((await store.trial(retry.id))!.retryOf, a.id);
+      await location.beat(beatOf('w2'));
+      await store.leaseTrial(retry.id, 'w2');
+      assert.deepEqual(await store.reapTrials(future()), [
+        { trialId: retry.id, workerId: 'w2', requeued: false, params: { x: 'a' } },
+      ]);
+      await store.claimTrial(({ queued }) => {
+        assert.equal(queued, undefined);
+        return { params: { x: 'd' } };
+      }, at);
+    });
+
+    it('two reapers at once, on two connections, reap each trial once and queue it once', async () => {
+      const location = await workerPlace(kind);
+      const store = (await location.create({ objective })) as LeasedStore;
+      const other = (await twin(kind, location).open(store.sweepId)) as LeasedStore;
+      const at = new Date().toISOString();
+      await location.beat(beatOf('w1'));
+      for (let i = 0; i < 20; i++) {
+        const { id } = await store.claimTrial(() => ({ params: { i } }), at);
+        await store.leaseTrial(id, 'w1');
+      }
+      const [one, two] = await Promise.all([store.reapTrials(future()), other.reapTrials(future())]);
+      const all = [...one, ...two].map((r) => r.trialId).sort((x, y) => x - y);
+      assert.deepEqual(
+        all,
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+      // Each set was queued once: 20 claims take them all, the 21st finds the queue empty.
+      const taken: unknown[] = [];
+      for (let i = 0; i < 21; i++) {
+        await other.claimTrial(({ queued }) => {
+          if (queued !== undefined) taken.push(queued);
+          return queued === undefined ? { params: { none: true } } : { params: queued, takeQueued: true };
+        }, at);
+      }
+      assert.equal(taken.length, 20);
+      assert.equal(new Set(taken.map((t) => JSON.stringify(t))).size, 20);
+    });
+
+    it('claims from two connections at once never share a number, and each chooser sees every trial as it stands', async () => {
+      const location = await workerPlace(kind);
+      const first = (await location.create({ objective })) as LeasedStore;
+      const second = (await twin(kind, location).open(first.sweepId)) as LeasedStore;
+      const at = new Date().toISOString();
+      const claimsOf = (store: LeasedStore, who: string) =>
+        (async () => {
+          const mine: number[] = [];
+          for (let i = 0; i < 40; i++) {
+            const { id } = await store.claimTrial(({ trials }) => {
+              // Numbers are dense and every earlier claim, from either connection, is in view.
+              assert.deepEqual(
+                trials.map((t) => t.id),
+                Array.from({ length: trials.length }, (_, k) => k),
+              );
+              return { params: { who, i, seen: trials.length } };
+            }, at);
+            mine.push(id);
+            // Settled by this connection: the other's next claim must see it ended, with its point.
+            await store.addMetric(id, 'loss', { step: 0, value: id });
+            await store.settleTrial(id, { status: 'completed', value: id, endedAt: at });
+          }
+          return mine;
+        })();
+      const [a, b] = await Promise.all([claimsOf(first, 'a'), claimsOf(second, 'b')]);
+      assert.deepEqual(
+        [...a, ...b].sort((x, y) => x - y),
+        Array.from({ length: 80 }, (_, k) => k),
+      );
+      const trials = await first.trials();
+      for (const trial of trials) {
+        assert.equal(trial.params['seen'], trial.id, 'each chooser saw every trial before it');
+        assert.equal(trial.status, 'completed');
+        assert.deepEqual(trial.metrics, { loss: [{ step: 0, value: trial.id }] });
+      }
+      // A claim after the race sees every trial ended, with its metric point.
+      await second.claimTrial(({ trials: seen }) => {
+        assert.equal(seen.length, 80);
+        assert.ok(seen.every((t) => t.status === 'completed' && t.metrics['loss']?.[0]?.value === t.id));
+        return { params: { last: true } };
+      }, at);
+    });
+  });
+}
