@@ -1,3 +1,4 @@
+import { runEnded, runStarted } from './active-run.ts';
 import { type BatchOptions, RunHandle } from './run-handle.ts';
 import { type CreateRunOptions, SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Experiment, MetricRecord, Run, SearchRunsOptions } from './types.ts';
@@ -110,13 +111,20 @@ export class Tracker {
   /** Flushes, and closes the store when the tracker opened it. */
   close(): void {
     this.flush();
+    // a closed tracker's runs can take no more logging: none of them stays active
+    for (const handle of this.open) runEnded(handle);
     live.delete(this);
     if (this.ownsStore) this.store.close();
   }
 
   private attach(id: string): RunHandle {
-    const handle = new RunHandle(this.store, id, this.batch, (h) => this.open.delete(h));
+    const handle = new RunHandle(this.store, id, this.batch, (h) => {
+      this.open.delete(h);
+      runEnded(h);
+    });
     this.open.add(handle);
+    // the latest started run is the active one, for autolog (see active-run.ts)
+    runStarted(handle, this);
     return handle;
   }
 }

@@ -10,6 +10,7 @@ import { leafOf, type TreeArrays } from '../../compute/kernels/trees/tree-arrays
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
+import { observeFit, observeFitAsync } from '../fit-listeners.ts';
 import {
   assertFitted,
   checkTrainingShape,
@@ -552,17 +553,21 @@ export class GradientBoostingClassifier extends GradientBoostingModel implements
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const job = this.job(X, y, options);
-    if (job) this.runSync(job);
-    else this.fitConstant(X, y.length, options);
-    return this;
+    return observeFit(this, X, y, options, () => {
+      const job = this.job(X, y, options);
+      if (job) this.runSync(job);
+      else this.fitConstant(X, y.length, options);
+      return this;
+    });
   }
 
   async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    const job = this.job(X, y, options);
-    if (job) await this.runAsync(job);
-    else this.fitConstant(X, y.length, options);
-    return this;
+    return observeFitAsync(this, X, y, options, async () => {
+      const job = this.job(X, y, options);
+      if (job) await this.runAsync(job);
+      else this.fitConstant(X, y.length, options);
+      return this;
+    });
   }
 
   private proba(X: FeatureInput): Float64Array {
@@ -642,13 +647,17 @@ export class GradientBoostingRegressor extends GradientBoostingModel implements 
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    this.runSync(this.job(X, y, options));
-    return this;
+    return observeFit(this, X, y, options, () => {
+      this.runSync(this.job(X, y, options));
+      return this;
+    });
   }
 
   async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    await this.runAsync(this.job(X, y, options));
-    return this;
+    return observeFitAsync(this, X, y, options, async () => {
+      await this.runAsync(this.job(X, y, options));
+      return this;
+    });
   }
 
   predict(X: FeatureInput): Float64Array {

@@ -23,6 +23,7 @@ import {
   parseClassWeight,
   probaRows,
 } from '../classes.ts';
+import { observeFit, observeFitAsync } from '../fit-listeners.ts';
 import {
   assertFitted,
   checkTrainingShape,
@@ -363,15 +364,19 @@ abstract class ForestModel extends TreeModel<ForestConfig> {
   protected abstract job(X: FeatureInput, y: LabelInput, options: FitOptions): FitJob;
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const job = this.job(X, y, options);
-    this.finish(job, growForest(job.backend, job.input, this.threads(), job.oob));
-    return this;
+    return observeFit(this, X, y, options, () => {
+      const job = this.job(X, y, options);
+      this.finish(job, growForest(job.backend, job.input, this.threads(), job.oob));
+      return this;
+    });
   }
 
   async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    const job = this.job(X, y, options);
-    this.finish(job, await growForestAsync(job.backend, job.input, this.threads(), job.oob));
-    return this;
+    return observeFitAsync(this, X, y, options, async () => {
+      const job = this.job(X, y, options);
+      this.finish(job, await growForestAsync(job.backend, job.input, this.threads(), job.oob));
+      return this;
+    });
   }
 
   protected averaged(X: FeatureInput, nOut: number): Float64Array {

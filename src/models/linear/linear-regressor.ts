@@ -2,6 +2,7 @@ import { nextTurn } from '../../compute/event-loop.ts';
 import { type DenseTarget, linearScores } from '../../compute/kernels/dense/index.ts';
 import { denseBackend, type KernelName } from '../../compute/kernels/table.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { observeFit, observeFitAsync } from '../fit-listeners.ts';
 import { regressionTarget } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
@@ -86,16 +87,20 @@ export abstract class LinearRegressorBase extends DenseEstimator<LinearState> im
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const job = this.prepare(X, y, options);
-    this.state = job.finish(this.solve(job.target, job.design, job.previous));
-    return this;
+    return observeFit(this, X, y, options, () => {
+      const job = this.prepare(X, y, options);
+      this.state = job.finish(this.solve(job.target, job.design, job.previous));
+      return this;
+    });
   }
 
   /** As fit, with native coordinate descent on the libuv pool. */
   override async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    const job = this.prepare(X, y, options);
-    this.state = job.finish(await this.solveAsync(job.target, job.design, job.previous));
-    return this;
+    return observeFitAsync(this, X, y, options, async () => {
+      const job = this.prepare(X, y, options);
+      this.state = job.finish(await this.solveAsync(job.target, job.design, job.previous));
+      return this;
+    });
   }
 
   /** As solve, off the event loop where the solver has native work (default: after one turn). */

@@ -8,6 +8,7 @@ import { denseBackend } from '../../compute/kernels/table.ts';
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { applyClassWeight, type ClassWeight, parseClassWeight } from '../classes.ts';
+import { observeFit, observeFitAsync } from '../fit-listeners.ts';
 import { encodeClasses, encodeWith } from '../input.ts';
 import type { ParamReader } from '../params.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
@@ -147,18 +148,24 @@ export class LogisticRegression extends DenseClassifier<LogisticState> {
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const plan = this.plan(X, y, options);
-    this.state = plan.solve ? plan.finish(runSolver(plan.solve.steps, plan.solve.objective)) : plan.finish();
-    return this;
+    return observeFit(this, X, y, options, () => {
+      const plan = this.plan(X, y, options);
+      this.state = plan.solve
+        ? plan.finish(runSolver(plan.solve.steps, plan.solve.objective))
+        : plan.finish();
+      return this;
+    });
   }
 
   /** As fit, with the native objective evaluated on the libuv pool (the event loop runs meanwhile). */
   override async fitAsync(X: FeatureInput, y: LabelInput, options: FitOptions = {}): Promise<this> {
-    const plan = this.plan(X, y, options);
-    this.state = plan.solve
-      ? plan.finish(await runSolverAsync(plan.solve.steps, plan.solve.objectiveAsync))
-      : plan.finish();
-    return this;
+    return observeFitAsync(this, X, y, options, async () => {
+      const plan = this.plan(X, y, options);
+      this.state = plan.solve
+        ? plan.finish(await runSolverAsync(plan.solve.steps, plan.solve.objectiveAsync))
+        : plan.finish();
+      return this;
+    });
   }
 
   /**

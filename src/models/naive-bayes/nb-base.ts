@@ -1,5 +1,6 @@
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { observeFit } from '../fit-listeners.ts';
 import { encodeClasses } from '../input.ts';
 import { DenseClassifier, type DenseClassifierState, DenseEstimator } from '../linear/base.ts';
 import { predictionFeatures, type TrainingData, trainingData } from '../linear/prepared.ts';
@@ -43,6 +44,10 @@ export abstract class NaiveBayes extends DenseClassifier<NbState> {
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
+    return observeFit(this, X, y, options, () => this.fitBody(X, y, options));
+  }
+
+  private fitBody(X: FeatureInput, y: LabelInput, options: FitOptions): this {
     const { classes, codes } = encodeClasses(y);
     const data = trainingData(X, codes.length, options.sampleWeight);
     this.checkFeatures(data.X);

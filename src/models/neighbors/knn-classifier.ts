@@ -1,5 +1,6 @@
 import { ValidationError } from '../../core/errors.ts';
 import { argmaxLabels, probaRows } from '../classes.ts';
+import { observeFit } from '../fit-listeners.ts';
 import { encodeClasses } from '../input.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type {
@@ -38,9 +39,11 @@ export class KNeighborsClassifier extends KNeighborsBase<ClassifierState> implem
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const { classes, codes } = encodeClasses(y);
-    this.state = { ...this.trainingSet(X, codes.length, options.sampleWeight), classes, codes };
-    return this;
+    return observeFit(this, X, y, options, () => {
+      const { classes, codes } = encodeClasses(y);
+      this.state = { ...this.trainingSet(X, codes.length, options.sampleWeight), classes, codes };
+      return this;
+    });
   }
 
   private probabilities(X: FeatureInput): Float64Array {

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../core/errors.ts';
+import { observeFit } from '../fit-listeners.ts';
 import { regressionTarget } from '../input.ts';
 import { decodeArray, encodeArray } from '../serialize.ts';
 import type { FeatureInput, FitOptions, LabelInput, Regressor, SerializedEstimator } from '../types.ts';
@@ -23,9 +24,11 @@ export class KNeighborsRegressor extends KNeighborsBase<RegressorState> implemen
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
-    const target = regressionTarget(y);
-    this.state = { ...this.trainingSet(X, target.length, options.sampleWeight), y: target };
-    return this;
+    return observeFit(this, X, y, options, () => {
+      const target = regressionTarget(y);
+      this.state = { ...this.trainingSet(X, target.length, options.sampleWeight), y: target };
+      return this;
+    });
   }
 
   predict(X: FeatureInput): Float64Array {
