@@ -9,10 +9,10 @@
  * id scores only what was left; the output file is assembled from the parts in input
  * order and appears atomically when the job ends.
  */
+import { once } from 'node:events';
 import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { pipeline as streamPipeline } from 'node:stream/promises';
 import { Piscina } from 'piscina';
 import { DataError, MlsweepError, ValidationError } from '../../core/errors.ts';
 import { checkOutputFile, checkOutputFolder, openAtomicWriteStream } from '../../core/files.ts';
@@ -372,8 +372,18 @@ function startJob(
   const explicitOutput =
     options.outputPath === undefined ? undefined : outputFolderOf(store, options.outputPath, options.cwd);
   if (explicitOutput !== undefined) {
+    // as Azure, the output path is created (the folders on the way too)
+    try {
+      mkdirSync(explicitOutput, { recursive: true });
+    } catch (error) {
+      throw new ValidationError(
+        `--output-path ${options.outputPath}: cannot create ${explicitOutput}: ${(error as Error).message}`,
+        {
+          path: '--output-path',
+        },
+      );
+    }
     checkOutputFolder(explicitOutput, '--output-path');
-    mkdirSync(explicitOutput, { recursive: true });
     checkOutputFile(join(explicitOutput, spec.outputFileName), '--output-path', {
       ...Object.fromEntries(input.files.map((f, i) => [`--input (file ${i + 1})`, f])),
     });
@@ -521,7 +531,9 @@ async function assemble(
     for (const batch of manifest.miniBatches) {
       const entry = entries.get(batch.index);
       if (entry === undefined || entry.status !== 'done' || entry.rows === 0) continue;
-      await streamPipeline(createReadStream(journal.partFile(batch.index)), out.stream, { end: false });
+      for await (const chunk of createReadStream(journal.partFile(batch.index))) {
+        if (!out.stream.write(chunk)) await once(out.stream, 'drain');
+      }
     }
     await out.commit();
   } catch (error) {

@@ -2,8 +2,11 @@
 // small fitted classifier (x1, x2 numeric, city categorical; see ../helpers.ts), folders
 // of seeded CSV files, and the CLI run as a real process.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BatchEndpointStore } from '../../../src/registry/batch-endpoint-store.ts';
+import { readBatchDeploymentFile, readBatchEndpointFile } from '../../../src/serve/batch/spec.ts';
+import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { runCli } from '../../hostile/helpers.ts';
 import { saveModel, tempDir } from '../helpers.ts';
 
@@ -102,4 +105,50 @@ export function folder(world: BatchWorld, sub: string): string {
   const path = join(world.dir, sub);
   mkdirSync(path, { recursive: true });
   return path;
+}
+
+/**
+ * Opens the world's store with the endpoint `scores` and a deployment from YAML lines
+ * (`extra`), as `batch-deployment create --set-default` would; the caller closes it.
+ *
+ * @example
+ * const store = deploy(world, 'forest', 'error_threshold: 2');
+ */
+export function deploy(world: BatchWorld, name: string, extra = ''): SqliteStore {
+  const store = new SqliteStore({ dir: world.store });
+  const batch = new BatchEndpointStore({ store });
+  if (batch.listEndpoints().length === 0)
+    batch.createOrUpdateEndpoint(readBatchEndpointFile(world.endpointFile).spec);
+  batch.createOrUpdateDeployment(readBatchDeploymentFile(world.deployment(name, extra)).spec, {
+    setDefault: true,
+  });
+  return store;
+}
+
+/**
+ * The folder of the issue's test: 20 CSV files of 50 rows, except `f03.csv` with one bad
+ * row (a word in x2), `f07.csv` empty (no header either) and `f11.csv` with a wrong header
+ * (`x1,x3,city`: its 50 rows lack x2).
+ */
+export function twentyFiles(world: BatchWorld): string {
+  const data = folder(world, 'twenty');
+  for (let i = 0; i < 20; i++) {
+    const name = `f${String(i).padStart(2, '0')}.csv`;
+    if (i === 7) writeFileSync(join(data, name), '');
+    else if (i === 11) writeCsv(data, name, csvRows(50, i), 'x1,x3,city');
+    else if (i === 3) {
+      const rows = csvRows(50, i);
+      rows[9] = '0.5,not-a-number,Paris';
+      writeCsv(data, name, rows);
+    } else writeCsv(data, name, csvRows(50, i));
+  }
+  return data;
+}
+
+/** The data lines of an output CSV (header dropped). */
+export function outputRows(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l !== '');
 }
