@@ -256,6 +256,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'batch endpoints and deployments',
+    sql: `
+      CREATE TABLE batch_endpoints (
+        name TEXT PRIMARY KEY,
+        spec_json TEXT NOT NULL,
+        default_deployment TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        changed_by TEXT
+      );
+      CREATE TABLE batch_deployments (
+        endpoint_name TEXT NOT NULL REFERENCES batch_endpoints(name) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        changed_by TEXT,
+        PRIMARY KEY (endpoint_name, name)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
