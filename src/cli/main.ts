@@ -4,6 +4,8 @@
 // reporting mistakes (one line, exit code 2) and failures.
 import { Command } from 'commander';
 import { registerAutoML } from './automl.ts';
+import { registerBatchDeployments } from './batch-deployment.ts';
+import { registerBatchEndpoints } from './batch-endpoint.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerDeployments, registerEndpoints } from './endpoint.ts';
 import { registerExperiments } from './experiments.ts';
@@ -30,6 +32,8 @@ const program = new Command('mlsweep')
   );
 
 registerAutoML(program);
+registerBatchEndpoints(program);
+registerBatchDeployments(program);
 registerDoctor(program);
 registerEndpoints(program);
 registerDeployments(program);
