@@ -10,11 +10,14 @@ import type { BackendChoice } from '../compute/backend.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
 import type { Task } from '../core/trial.ts';
-import { readCsv, readCsvHeader } from '../data/read-csv.ts';
+import { readTabular, readTabularHeader } from '../data/read-tabular.ts';
 import { loadSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
+import { type ResolvedDataInput, resolveDataInput } from '../registry/data-input.ts';
+import { checkModelName } from '../registry/names.ts';
 import { automlReportInput } from '../report/automl-input.ts';
 import { renderReport } from '../report/render.ts';
+import { dataRefStore, recordAutoMLRun } from './data-lineage.ts';
 import { backendOption, choiceOption, integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE } from './signals.ts';
@@ -42,14 +45,49 @@ interface AutoMLCliOptions {
   report?: string;
   json?: boolean;
   secondObjective?: 'prediction_latency';
+  store?: string;
+  experiment?: string;
+  register?: string;
+}
+
+/** The data the job reads, resolved before any work (files, folders, MLTables, azureml: references). */
+interface ResolvedInputs {
+  readonly train: ResolvedDataInput;
+  readonly test: ResolvedDataInput | undefined;
+}
+
+/** Resolves --train and --test (asset hashes checked now: data that changed is said before the search). */
+function resolveInputs(o: AutoMLCliOptions): ResolvedInputs {
+  const store = dataRefStore([o.train, o.test], o.store);
+  try {
+    const at = (flag: string, ref: string) => {
+      try {
+        return resolveDataInput(ref, { ...(store ? { store } : {}) });
+      } catch (error) {
+        if (error instanceof ValidationError)
+          throw new ValidationError(`${flag}: ${error.message}`, { path: flag });
+        throw error;
+      }
+    };
+    return { train: at('--train', o.train), test: o.test === undefined ? undefined : at('--test', o.test) };
+  } finally {
+    store?.close();
+  }
+}
+
+/** The schema beside a single CSV (`<name>.schema.json`), as before data references. */
+function siblingSchema(train: ResolvedDataInput): string | undefined {
+  if (train.kind !== 'uri_file') return undefined;
+  const sibling = train.path.replace(/\.csv$/i, '.schema.json');
+  return sibling !== train.path && existsSync(sibling) ? sibling : undefined;
 }
 
 /**
  * Checks, before any work, every file the job will write: --out and --report can be
  * written, are not one of the inputs, and are not the same file as each other.
  */
-function checkOutputs(o: AutoMLCliOptions, schema: string | undefined): void {
-  const inputs = { '--train': o.train, '--test': o.test, '--schema': schema };
+function checkOutputs(o: AutoMLCliOptions, schema: string | undefined, data: ResolvedInputs): void {
+  const inputs = { '--train': data.train.path, '--test': data.test?.path, '--schema': schema };
   checkOutputFile(o.out, '--out', inputs);
   if (o.report === undefined) return;
   checkOutputFile(o.report, '--report', { ...inputs, '--out': o.out });
@@ -60,13 +98,20 @@ function checkOutputs(o: AutoMLCliOptions, schema: string | undefined): void {
   }
 }
 
-/** A DataError about `path` names the option it came from: `--train data.csv has a header but no rows`. */
-async function named<T>(flag: string, path: string, work: Promise<T>): Promise<T> {
+/** A DataError about the data of an option names the option: `--train data.csv has a header but no rows`. */
+async function namedData<T>(
+  flag: string,
+  ref: string,
+  data: ResolvedDataInput,
+  work: Promise<T>,
+): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof DataError && error.message.startsWith(path)) {
-      throw new DataError(`${flag} ${error.message}`, error.code);
+    if (error instanceof DataError && !error.message.startsWith(flag)) {
+      const about = [ref, data.path, ...data.files].some((p) => error.message.startsWith(p));
+      if (about)
+        throw new DataError(`${flag} ${ref === data.path ? '' : `${ref}: `}${error.message}`, error.code);
     }
     throw error;
   }
@@ -100,25 +145,25 @@ interface AutoMLInputs {
  * the target with a notice), and the test file (its header has every training column
  * and the target; read whole with the training kinds). Notices go to stderr at once.
  */
-async function readInputs(o: AutoMLCliOptions, schema: string | undefined): Promise<AutoMLInputs> {
+async function readInputs(
+  o: AutoMLCliOptions,
+  schema: string | undefined,
+  data: ResolvedInputs,
+): Promise<AutoMLInputs> {
   const csv = o.delimiter ? { delimiter: o.delimiter } : {};
   const schemaTask = schema ? loadSchema(schema).task : undefined;
   const given = (o.task as Task | undefined) ?? schemaTask;
-  const train = await named(
+  const train = await namedData(
     '--train',
     o.train,
-    loadTrainingTable({
-      trainPath: o.train,
-      target: o.target,
-      csv,
-      ...(schema ? { schema } : {}),
-      ...(given ? { task: given } : {}),
-    }),
+    data.train,
+    readTrainingData(data.train, o.target, csv, schema, given),
   );
   const { task, notices } = resolveTask(train, o.target, given);
   for (const n of [...train.notices, ...notices]) log(n);
   if (o.test === undefined) return { train, task, taskGiven: given !== undefined, test: undefined };
-  const { names, hasRows } = await named('--test', o.test, readCsvHeader(o.test, csv));
+  const testData = data.test!;
+  const { names, hasRows } = await namedData('--test', o.test, testData, readTabularHeader(testData, csv));
   const lacking = train.names.filter((n) => !names.includes(n));
   if (lacking.length > 0) {
     throw new DataError(
@@ -130,10 +175,40 @@ async function readInputs(o: AutoMLCliOptions, schema: string | undefined): Prom
   // the training kinds are the pipeline's input kinds; the target as the task reads it
   const types = Object.fromEntries(train.columns.map((c) => [c.name, c.kind]));
   types[o.target] = task === 'regression' ? 'numeric' : 'categorical';
-  const test = await named('--test', o.test, readCsv(o.test, { ...csv, types }));
+  const test = await namedData('--test', o.test, testData, readTabular(testData, { ...csv, types }));
   if (task === 'classification') checkTestClasses(o, train, test);
   for (const n of test.notices) log(n);
   return { train, task, taskGiven: given !== undefined, test };
+}
+
+/**
+ * The training table: a single CSV through loadTrainingTable (as always); several files
+ * or an MLTable read with readTabular, after the same checks (the target is a column,
+ * there are rows) made on the header first.
+ */
+async function readTrainingData(
+  data: ResolvedDataInput,
+  target: string,
+  csv: { delimiter?: string },
+  schema: string | undefined,
+  task: Task | undefined,
+): Promise<Table> {
+  const common = { target, csv, ...(schema ? { schema } : {}), ...(task ? { task } : {}) };
+  if (data.kind === 'uri_file') return loadTrainingTable({ ...common, trainPath: data.path });
+  const { names, hasRows } = await readTabularHeader(data, csv);
+  if (!names.includes(target)) {
+    throw new DataError(
+      `${data.path} has no column named '${target}' (the target); its columns: ${names.join(', ')}`,
+      'E_DATA_MISSING_COLUMN',
+    );
+  }
+  if (!hasRows) throw new DataError(`${data.path} has a header but no rows`, 'E_DATA_EMPTY');
+  const table = await readTabular(data, {
+    ...csv,
+    ...(schema ? { schema } : {}),
+    types: { [target]: task === 'regression' ? 'numeric' : 'categorical' },
+  });
+  return loadTrainingTable({ ...common, data: table });
 }
 
 function fmt(v: number | undefined): string {
@@ -185,9 +260,24 @@ export function registerAutoML(program: Command): void {
   program
     .command('automl')
     .description('find and fit the best model for a CSV file and a target column within a time budget')
-    .requiredOption('--train <csv>', 'training data (CSV with a header row)')
+    .requiredOption(
+      '--train <data>',
+      'training data: a CSV file, a folder or glob of CSVs, an MLTable folder, azureml:NAME:VERSION, azureml:NAME@latest or azureml://datastores/NAME/paths/PATH',
+    )
     .requiredOption('--target <column>', 'the column to predict')
-    .option('--test <csv>', 'a labelled test set: every metric of the task is reported on it')
+    .option(
+      '--test <data>',
+      'a labelled test set (the forms --train takes): every metric of the task is reported on it',
+    )
+    .option(
+      '--store <dir>',
+      'store of azureml: references; given, the job is recorded there as a run with the data it read (default store: $MLSWEEP_STORE or ./mlruns)',
+    )
+    .option('--experiment <name>', 'experiment of the recorded run (default automl)')
+    .option(
+      '--register <model>',
+      'register the fitted pipeline under this name, with the run and its data as lineage',
+    )
     .option(
       '--task <task>',
       'classification or regression (default: from the schema or the target column)',
@@ -233,10 +323,11 @@ export function registerAutoML(program: Command): void {
       '\nEvery output is checked before the search starts and written atomically. Ctrl-C (or SIGTERM,\nSIGHUP) stops the search and still writes the best pipeline so far, the leaderboard and the\nreport, marked partial (exit 130, 143, 129); a second signal aborts at once.',
     )
     .action(async (o: AutoMLCliOptions) => {
-      const sibling = o.train.replace(/\.csv$/i, '.schema.json');
-      const schema = o.schema ?? (sibling !== o.train && existsSync(sibling) ? sibling : undefined);
-      checkOutputs(o, schema);
-      const inputs = await readInputs(o, schema);
+      if (o.register !== undefined) checkModelName(o.register);
+      const data = resolveInputs(o);
+      const schema = o.schema ?? siblingSchema(data.train);
+      checkOutputs(o, schema, data);
+      const inputs = await readInputs(o, schema, data);
       const task = inputs.task;
       const {
         seed,
@@ -264,8 +355,30 @@ export function registerAutoML(program: Command): void {
           process.exit(SIGNAL_EXIT_CODE[signal]);
         },
       });
+      // with --store or --register the job is a run of the store, recorded once the model is saved
+      const record =
+        o.store !== undefined || o.register !== undefined
+          ? (result: AutoMLResult, testMetrics: Record<string, number> | undefined) => {
+              const recorded = recordAutoMLRun({
+                ...(o.store !== undefined ? { storeDir: o.store } : {}),
+                experiment: o.experiment ?? 'automl',
+                result,
+                testMetrics,
+                modelFile: o.out,
+                inputs: [
+                  { input: data.train, context: 'training' },
+                  ...(data.test ? [{ input: data.test, context: 'testing' }] : []),
+                ],
+                ...(o.register !== undefined ? { register: o.register } : {}),
+              });
+              log(
+                `recorded run ${recorded.runId}${recorded.model ? `; registered ${recorded.model.name} version ${recorded.model.version}` : ''}`,
+              );
+              return recorded;
+            }
+          : undefined;
       try {
-        await searchAndWrite(o, inputs.test, stop.received, {
+        await searchAndWrite(o, inputs.test, stop.received, record, {
           // an inferred task is inferred again by automl(), which then says so in its notices
           ...(inputs.taskGiven ? { task } : {}),
           data: inputs.train,
@@ -310,6 +423,7 @@ async function searchAndWrite(
   o: AutoMLCliOptions,
   testTable: Table | undefined,
   interruptedBy: () => string | undefined,
+  record: ((result: AutoMLResult, testMetrics: Record<string, number> | undefined) => object) | undefined,
   options: AutoMLOptions,
 ): Promise<void> {
   let result: AutoMLResult;
@@ -330,6 +444,7 @@ async function searchAndWrite(
     writeFileAtomic(o.report, renderReport(automlReportInput(result, testTable)));
     log(`report written to ${o.report}`);
   }
+  const recorded = record?.(result, testMetrics);
   printResult(
     o.json === true,
     {
@@ -350,6 +465,7 @@ async function searchAndWrite(
       model: o.out,
       // every trial, so that `mlsweep report` can draw the search from this document
       trialResults: result.trials,
+      ...(recorded ? { recorded } : {}),
     },
     () => humanReport(result, testMetrics, o.out),
   );

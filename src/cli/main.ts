@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { registerAutoML } from './automl.ts';
 import { registerBatchDeployments } from './batch-deployment.ts';
 import { registerBatchEndpoints } from './batch-endpoint.ts';
+import { registerData } from './data.ts';
+import { registerDatastores } from './datastore.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerDeployments, registerEndpoints } from './endpoint.ts';
 import { registerExperiments } from './experiments.ts';
@@ -34,6 +36,8 @@ const program = new Command('mlsweep')
 registerAutoML(program);
 registerBatchEndpoints(program);
 registerBatchDeployments(program);
+registerData(program);
+registerDatastores(program);
 registerDoctor(program);
 registerEndpoints(program);
 registerDeployments(program);

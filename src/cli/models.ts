@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, ValidationError } from '../core/errors.ts';
+import { lineageText, runDataLineage } from '../registry/data-lineage.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/model-registry.ts';
 import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
 import { printResult } from './output.ts';
@@ -45,19 +46,21 @@ export function registerModels(program: Command): void {
     .argument('<model>', 'NAME, or models:/NAME/VERSION, models:/NAME@ALIAS, models:/NAME/latest')
     .action((ref: string, options: StoreOption & { json?: boolean }) =>
       withRegistry(options, false, (registry) => {
+        // each version with the data its run read (lineage: `mlsweep automl --register`)
+        const withData = (v: ModelVersion) => ({ ...v, data: runDataLineage(registry.store, v.runId) });
         if (ref.startsWith('models:/')) {
-          const version = registry.resolve(ref);
+          const version = withData(registry.resolve(ref));
           printResult(options.json === true, version, () => showVersion(version));
           return;
         }
         const model = registry.getModel(ref);
-        const versions = registry.listVersions(ref);
+        const versions = registry.listVersions(ref).map(withData);
         printResult(options.json === true, { ...model, versions }, () =>
           [
             `model ${model.name}${model.description ? ` - ${model.description}` : ''}`,
             ...Object.entries(model.tags).map(([k, v]) => `  tag ${k} = ${v}`),
             table(
-              ['version', 'aliases', 'source', 'created', 'metrics'],
+              ['version', 'aliases', 'source', 'created', 'metrics', 'data'],
               versions.map((v) => [
                 String(v.version),
                 v.aliases.join(' '),
@@ -67,6 +70,7 @@ export function registerModels(program: Command): void {
                   .slice(0, 3)
                   .map(([k, x]) => `${k}=${x}`)
                   .join(' '),
+                v.data.map((d) => (d.version === undefined ? d.name : `${d.name}:${d.version}`)).join(' '),
               ]),
             ),
           ].join('\n'),
@@ -179,7 +183,7 @@ function readJson(file: string): unknown {
   }
 }
 
-function showVersion(v: ModelVersion): string {
+function showVersion(v: ModelVersion & { data: ReturnType<typeof runDataLineage> }): string {
   return [
     `${v.name} version ${v.version}${v.aliases.length > 0 ? ` (${v.aliases.join(', ')})` : ''}`,
     `  source ${v.source}`,
@@ -189,5 +193,6 @@ function showVersion(v: ModelVersion): string {
     ...Object.entries(v.metrics).map(([k, x]) => `  metrics.${k} = ${x}`),
     ...Object.entries(v.tags).map(([k, x]) => `  tags.${k} = ${x}`),
     `  data schema: ${v.dataSchema === undefined ? '-' : JSON.stringify(v.dataSchema)}`,
+    ...(v.data.length > 0 ? ['  trained on:', ...lineageText(v.data).map((l) => `    ${l}`)] : []),
   ].join('\n');
 }

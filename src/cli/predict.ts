@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { AutoMLPipeline } from '../automl/pipeline.ts';
 import { predictCsv } from '../automl/score-table.ts';
 import { ValidationError } from '../core/errors.ts';
-import { checkOutputFile } from '../core/files.ts';
+import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
+import { readTabular, readTabularHeader } from '../data/read-tabular.ts';
+import { type ResolvedDataInput, resolveDataInput } from '../registry/data-input.ts';
+import { dataRefStore } from './data-lineage.ts';
 import { modelFileFor } from './model-ref.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE } from './signals.ts';
@@ -15,6 +18,57 @@ interface PredictCliOptions {
   proba?: boolean;
   delimiter?: string;
   json?: boolean;
+}
+
+/** Resolves --data (a file, folder, glob, MLTable, or azureml: reference) before any work. */
+function resolveData(o: PredictCliOptions): ResolvedDataInput {
+  const store = dataRefStore([o.data], o.store);
+  try {
+    return resolveDataInput(o.data, store ? { store } : {});
+  } catch (error) {
+    if (error instanceof ValidationError)
+      throw new ValidationError(`--data: ${error.message}`, { path: '--data' });
+    throw error;
+  } finally {
+    store?.close();
+  }
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Scores data of several files or an MLTable: read as one table (in memory, unlike a
+ * single CSV, which streams), then written as `predictCsv` writes (atomically to a path).
+ */
+async function predictTabular(
+  pipeline: AutoMLPipeline,
+  data: ResolvedDataInput,
+  o: PredictCliOptions,
+): Promise<{ rows: number }> {
+  const csv = o.delimiter ? { delimiter: o.delimiter } : {};
+  const { names } = await readTabularHeader(data, csv);
+  const types = Object.fromEntries(Object.entries(pipeline.inputTypes()).filter(([n]) => names.includes(n)));
+  const table = await readTabular(data, { ...csv, types });
+  for (const n of table.notices) log(n);
+  const raw = pipeline.predictRaw(table);
+  const labels = pipeline.labelsOf(raw);
+  const proba = o.proba === true && pipeline.task === 'classification';
+  const k = pipeline.classes.length;
+  const lines = [
+    ['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])].map(csvCell).join(','),
+  ];
+  for (let r = 0; r < table.nRows; r++) {
+    const cells: Array<string | number> = [labels[r]!];
+    if (proba) for (let j = 0; j < k; j++) cells.push(raw[r * k + j]!);
+    lines.push(cells.map(csvCell).join(','));
+  }
+  const text = `${lines.join('\n')}\n`;
+  if (o.out === undefined) process.stdout.write(text);
+  else writeFileAtomic(o.out, text);
+  return { rows: table.nRows };
 }
 
 /**
@@ -35,14 +89,17 @@ export function registerPredict(program: Command): void {
       'a pipeline saved by mlsweep automl: a JSON file, or models:/NAME/VERSION, models:/NAME@ALIAS',
     )
     .requiredOption(
-      '--data <csv>',
-      'rows to score, with the training columns (any order; extra columns ignored)',
+      '--data <data>',
+      'rows to score, with the training columns (any order; extra columns ignored): a CSV file (streamed), a folder or glob of CSVs, an MLTable folder, azureml:NAME:VERSION, azureml:NAME@latest or azureml://datastores/NAME/paths/PATH',
     )
     .option(
       '--out <csv>',
       'where to write predictions, replaced only once every row is scored (default: stdout)',
     )
-    .option('--store <dir>', 'tracking store of models:/ references (default: $MLSWEEP_STORE or ./mlruns)')
+    .option(
+      '--store <dir>',
+      'store of models:/ and azureml: references (default: $MLSWEEP_STORE or ./mlruns)',
+    )
     .option('--proba', 'also write one probability column per class')
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed)')
     .option('--json', 'print a JSON summary on stdout (needs --out)')
@@ -54,7 +111,8 @@ export function registerPredict(program: Command): void {
         );
       }
       const modelFile = modelFileFor(o.model, o.store);
-      if (o.out !== undefined) checkOutputFile(o.out, '--out', { '--data': o.data, '--model': modelFile });
+      const data = resolveData(o);
+      if (o.out !== undefined) checkOutputFile(o.out, '--out', { '--data': data.path, '--model': modelFile });
       const t0 = performance.now();
       const pipeline = AutoMLPipeline.load(modelFile);
       // A first signal stops between batches (the temporary output is removed, --out is
@@ -66,12 +124,15 @@ export function registerPredict(program: Command): void {
       });
       let rows: number;
       try {
-        ({ rows } = await predictCsv(pipeline, o.data, o.out ?? process.stdout, {
-          proba: o.proba === true,
-          signal: controller.signal,
-          onNotice: log,
-          ...(o.delimiter ? { delimiter: o.delimiter } : {}),
-        }));
+        ({ rows } =
+          data.kind === 'uri_file'
+            ? await predictCsv(pipeline, data.path, o.out ?? process.stdout, {
+                proba: o.proba === true,
+                signal: controller.signal,
+                onNotice: log,
+                ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+              })
+            : await predictTabular(pipeline, data, o));
       } catch (error) {
         const signal = stop.received();
         if (signal === undefined) throw error;

@@ -194,7 +194,8 @@ export function createDatastore(
 
 /**
  * Deletes a created datastore (the folder and its files stay: only the name goes). The
- * built-in ones cannot be deleted; an unknown name is E_NOT_FOUND.
+ * built-in ones cannot be deleted, nor one that data assets are registered under
+ * (E_IN_USE); an unknown name is E_NOT_FOUND.
  *
  * @example
  * deleteDatastore(store, 'training');
@@ -207,6 +208,23 @@ export function deleteDatastore(store: SqliteStore, name: string): Datastore {
         path: 'name',
         code: 'E_BUILT_IN',
       });
+    }
+    // a data asset registered under the datastore would lose its data: refused, naming them
+    const users = (
+      store
+        .sql(
+          "SELECT name, version, path FROM data_assets WHERE path LIKE 'azureml:%' ORDER BY name, created_at",
+        )
+        .all() as Array<{ name: string; version: string; path: string }>
+    ).filter((a) => new RegExp(`datastores/${name}/paths(/|$)`, 'i').test(a.path));
+    if (users.length > 0) {
+      throw new ValidationError(
+        `the datastore '${name}' holds the data of ${users
+          .slice(0, 5)
+          .map((a) => `${a.name}:${a.version}`)
+          .join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}: they would lose their data`,
+        { path: 'name', code: 'E_IN_USE' },
+      );
     }
     store.sql('DELETE FROM datastores WHERE name = ?').run(name);
     return found;

@@ -25,7 +25,7 @@ const automlBase = ['automl', '--train', 'datasets/iris.csv', '--target', 'targe
 
 describe('usage errors: one line, one hint, exit code 2', () => {
   const cases: Array<[string[], RegExp, string]> = [
-    [['automl', '--target', 'y'], /required option '--train <csv>' not specified/, 'automl'],
+    [['automl', '--target', 'y'], /required option '--train <data>' not specified/, 'automl'],
     [['predict', '--model', 'm.json', '--data', 'd.csv', '--bogus'], /unknown option '--bogus'/, 'predict'],
     [['sample'], /missing required argument 'sweep'/, 'sample'],
     [['sample', 'examples/grid.yml', '-n', 'abc'], /'abc' is invalid\. expected an integer >= 1/, 'sample'],
