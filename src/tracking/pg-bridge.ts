@@ -80,8 +80,9 @@ async function ensure() {
       everConnected = true;
       return client;
     } catch (e) {
-      if (Date.now() + pause > deadline || (typeof e.code === 'string' && /^(28|3D)/.test(e.code))) throw e;
-      await sleep(pause);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || (typeof e.code === 'string' && /^(28|3D)/.test(e.code))) throw e;
+      await sleep(Math.min(pause, remaining));
       pause = Math.min(pause * 2, 2000);
     }
   }

@@ -41,6 +41,11 @@ export interface SqliteStoreOptions {
    * here): default $MLSWEEP_ARTIFACTS, else ./mlruns-artifacts. Ignored for a folder store.
    */
   readonly artifactsDir?: string;
+  /**
+   * With a PostgreSQL store: after the connection drops, how long the next statement keeps
+   * trying to reconnect (with growing pauses) before it fails, in ms (default 30,000).
+   */
+  readonly reconnectMs?: number;
   /** Create the store when it does not exist (default true). */
   readonly create?: boolean;
   /** How long a write waits for other processes' writes, in ms (default 60,000). */
@@ -171,7 +176,10 @@ export class SqliteStore {
   constructor(options: SqliteStoreOptions = {}) {
     if (options.dir !== undefined && isPostgresUrl(options.dir)) {
       this.dir = defaultArtifactsDir(options.artifactsDir);
-      const connection = new PgConnection(options.dir);
+      const connection = new PgConnection(
+        options.dir,
+        options.reconnectMs !== undefined ? { reconnectMs: options.reconnectMs } : {},
+      );
       this.db = connection;
       this.dbPath = connection.name;
       try {
