@@ -64,9 +64,11 @@ export function registerWorker(program: Command): void {
           ...(options.exitWhenIdle === true ? { exitWhenIdle: true } : {}),
           ...(options.heartbeatSeconds !== undefined ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
           ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
-          onEvent: logEvent,
+          onEvent: (event) => {
+            if (event.type === 'started') log(`worker ${event.workerId} on ${location.where}`);
+            else logEvent(event);
+          },
         });
-        log(`worker ${worker.workerId} on ${location.where}`);
         const stop = onStopSignals({
           graceful: (signal) => {
             log(
@@ -107,6 +109,7 @@ function logEvent(event: WorkerEvent): void {
 function eventLines(event: WorkerEvent): string[] {
   switch (event.type) {
     case 'claimed':
+    case 'started':
       return [];
     case 'ended': {
       const o = event.outcome;

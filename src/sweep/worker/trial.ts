@@ -103,6 +103,8 @@ export class WorkerTrial {
       await this.host.persist(`lease trial ${this.trialId}`, () =>
         this.sweep.store.leaseTrial(this.trialId, this.host.workerId),
       );
+      // Stopped while the lease was written: a runner listens for the abort only once it runs.
+      if (this.controller.signal.aborted) throw this.controller.signal.reason;
       returned = await this.sweep.runner.run(ctx);
     } catch (e) {
       error = e ?? new Error('the trial failed');

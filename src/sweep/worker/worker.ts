@@ -40,6 +40,7 @@ export interface WorkerOptions {
 
 /** What a worker reports as it works. */
 export type WorkerEvent =
+  | { readonly type: 'started'; readonly workerId: string }
   | {
       readonly type: 'claimed';
       readonly sweepId: string;
@@ -144,6 +145,7 @@ export class Worker {
     this.started = true;
     // The first beat registers the worker, and a store that cannot be reached fails here, at once.
     await this.location.beat(this.beat('idle'));
+    this.emit({ type: 'started', workerId: this.workerId });
     this.beatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
     this.beatTimer.unref?.();
     let reason: WorkerSummary['reason'] = 'stopped';

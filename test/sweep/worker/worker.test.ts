@@ -224,6 +224,29 @@ describe('Worker on a shared location (in-process fake)', () => {
     );
   });
 
+  it('a stop that comes while a claimed trial is being leased hands it back too (the runner never starts it)', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 3 },
+        trial: { module: trialModule, export: 'hold' },
+      }),
+    });
+    let worker: Worker | undefined;
+    worker = new Worker(location, {
+      sweepId: store.sweepId,
+      onEvent: (event) => {
+        if (event.type === 'claimed') worker!.stop('SIGTERM');
+      },
+    });
+    const summary = await worker.run();
+    assert.equal(summary.counts['handed_back'], 1);
+    assert.deepEqual(
+      (await store.trials()).map((t) => t.status),
+      ['cancelled'],
+    );
+  });
+
   it('rides out a store outage: writes are retried, nothing is lost or run twice', async () => {
     const location = new FakeLocation();
     const store = await createWorkerSweep(location, {

@@ -2,7 +2,7 @@
 // zero-cost trial: its metric is computed from its parameters at once (what is measured
 // is the claiming, leasing and settling, not the trial). `hold` runs until it is stopped
 // (a worker's hand-back, a sweep's timeout) and reports a first point meanwhile; `curve`
-// reports a learning curve for early termination.
+// reports a learning curve for early termination; `sleepy` takes `ms` (default 100) to finish.
 export default function zeroCost(params) {
   return { loss: (Number(params.x) - 2) ** 2 };
 }
@@ -21,4 +21,19 @@ export async function curve(params, ctx) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     if (ctx.signal.aborted) throw ctx.signal.reason;
   }
+}
+
+export async function sleepy(params, ctx) {
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, Number(params.ms ?? 100));
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(ctx.signal.reason);
+      },
+      { once: true },
+    );
+  });
+  return { loss: (Number(params.x) - 2) ** 2 };
 }

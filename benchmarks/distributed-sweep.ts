@@ -1,0 +1,230 @@
+// Distributed sweeps: zero-cost trials claimed and completed per second by 1, 2, 4 and 8
+// worker processes sharing one sweep in a private PostgreSQL cluster (initdb + pg_ctl on
+// 127.0.0.1, fsync off as in the tests: the figures measure the coordination, not the
+// disk), and the same workload with Optuna's RDB storage on the same cluster through
+// /usr/bin/python3 (optuna and psycopg2; left out with the reason when absent).
+//
+// mlsweep: each worker is a process running the worker loop (src/sweep/worker, as
+// `mlsweep worker` does) on a module trial that computes its metric from its parameters
+// at once (test/sweep/worker/trials/zero-cost.mjs), so what is measured is the claim
+// (the sampler's decision under the sweep's lock), the lease, the metric point and the
+// settle: four store operations per trial, and the trial's round trip to its thread.
+// Optuna: each process runs study.optimize(n_trials=T/N) with RandomSampler on
+// RDBStorage (postgresql+psycopg2), a zero-cost objective; ask and tell per trial.
+//
+// The processes start, import and connect first, then wait for a start signal; the rate
+// is trials / (first trial's start to last trial's end, as the store recorded them), and
+// the wall time from the start signal to the last process's exit is given too.
+// Goal (issue 24): at least 2,000 trials/s with 8 workers on this 2-core machine.
+//
+//   node --import tsx benchmarks/distributed-sweep.ts
+import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { openSweepLocation } from '../src/store/open-location.ts';
+import { createWorkerSweep } from '../src/sweep/worker/create.ts';
+import { workerDefinition } from '../src/sweep/worker/definition.ts';
+import { sharedLocation } from '../src/sweep/worker/location.ts';
+import { Worker } from '../src/sweep/worker/worker.ts';
+import { pgSkip, startPostgres } from '../test/helpers/postgres.ts';
+import { markdown, recordResults } from './lib/record.ts';
+
+const WORKERS = [1, 2, 4, 8];
+const TRIALS = Number(process.env['BENCH_TRIALS'] ?? 2000);
+const OPTUNA_TRIALS = Number(process.env['BENCH_OPTUNA_TRIALS'] ?? 500);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 2);
+const trialModule = fileURLToPath(new URL('../test/sweep/worker/trials/zero-cost.mjs', import.meta.url));
+
+/** A worker process: connects, says ready, runs the sweep it is sent, reports its summary. */
+async function child(url: string): Promise<void> {
+  const location = sharedLocation(openSweepLocation(url));
+  await location.sweeps(); // connected and migrated before the clock starts
+  process.send!({ type: 'ready' });
+  const sweepId = await new Promise<string>((resolve) =>
+    process.once('message', (m: { sweepId: string }) => resolve(m.sweepId)),
+  );
+  const summary = await new Worker(location, { sweepId, concurrency: CONCURRENCY, maxIdleMs: 50 }).run();
+  await location.close();
+  process.send!({ type: 'done', summary }, () => process.exit(0));
+}
+
+interface Measured {
+  readonly workers: number;
+  readonly trials: number;
+  readonly completed: number;
+  /** Trials per second over the store's window: first trial's start to last trial's end. */
+  readonly trialsPerSecond: number;
+  readonly windowMs: number;
+  /** From the start signal to the last process's exit. */
+  readonly wallMs: number;
+}
+
+async function mlsweepRun(cluster: Awaited<ReturnType<typeof startPostgres>>, n: number): Promise<Measured> {
+  const url = await cluster.createDatabase();
+  const location = sharedLocation(openSweepLocation(url));
+  const store = await createWorkerSweep(location, {
+    definition: workerDefinition({
+      searchSpace: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
+      sampling: { type: 'random', seed: 1 },
+      objective: { goal: 'minimize', primaryMetric: 'loss' },
+      limits: { maxTotalTrials: TRIALS },
+      trial: { module: trialModule },
+    }),
+  });
+  const self = fileURLToPath(import.meta.url);
+  const children = Array.from({ length: n }, () =>
+    fork(self, ['--child', url], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));
+  const t0 = performance.now();
+  const done = Promise.all(
+    children.map((c) => new Promise<void>((resolve) => c.once('exit', () => resolve()))),
+  );
+  for (const c of children) c.send({ sweepId: store.sweepId });
+  await done;
+  const wallMs = performance.now() - t0;
+  const trials = await store.trials();
+  await location.close();
+  const completed = trials.filter((t) => t.status === 'completed');
+  const first = Math.min(...trials.map((t) => Date.parse(t.startedAt)));
+  const last = Math.max(...trials.map((t) => Date.parse(t.endedAt ?? t.startedAt)));
+  if (
+    completed.length !== TRIALS ||
+    new Set(completed.map((t) => JSON.stringify(t.params))).size !== TRIALS
+  ) {
+    throw new Error(`${n} workers: ${completed.length} of ${TRIALS} completed (or a parameter set twice)`);
+  }
+  const windowMs = last - first;
+  return {
+    workers: n,
+    trials: trials.length,
+    completed: completed.length,
+    trialsPerSecond: TRIALS / (windowMs / 1000),
+    windowMs,
+    wallMs,
+  };
+}
+
+const OPTUNA = `
+import json, multiprocessing, sys, time
+def work(url, name, n, barrier):
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.RandomSampler())
+    barrier.wait()
+    study.optimize(lambda t: (t.suggest_float('x', 0, 4) - 2) ** 2, n_trials=n)
+if __name__ == '__main__':
+    url, workers, trials = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    name = 'bench-%d' % workers
+    optuna.create_study(study_name=name, storage=url)
+    barrier = multiprocessing.Barrier(workers + 1)
+    procs = [multiprocessing.Process(target=work, args=(url, name, trials // workers, barrier)) for _ in range(workers)]
+    for p in procs: p.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for p in procs: p.join()
+    wall = (time.perf_counter() - t0) * 1000
+    study = optuna.load_study(study_name=name, storage=url)
+    done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    start = min(t.datetime_start for t in study.trials)
+    end = max(t.datetime_complete for t in done)
+    print(json.dumps({'version': optuna.__version__, 'completed': len(done), 'trials': len(study.trials),
+                      'windowMs': (end - start).total_seconds() * 1000, 'wallMs': wall}))
+`;
+
+async function optunaRun(
+  cluster: Awaited<ReturnType<typeof startPostgres>>,
+  n: number,
+): Promise<(Measured & { version: string }) | { unavailable: string }> {
+  const url = (await cluster.createDatabase()).replace('postgresql://', 'postgresql+psycopg2://');
+  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const p = spawn('/usr/bin/python3', ['-c', OPTUNA, url, String(n), String(OPTUNA_TRIALS)]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', (e) => resolve({ code: -1, stdout, stderr: e.message }));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  if (out.code !== 0)
+    return { unavailable: out.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${out.code}` };
+  const r = JSON.parse(out.stdout) as {
+    version: string;
+    completed: number;
+    trials: number;
+    windowMs: number;
+    wallMs: number;
+  };
+  return { ...r, workers: n, trialsPerSecond: r.completed / (r.windowMs / 1000) };
+}
+
+async function main(): Promise<void> {
+  if (pgSkip !== false) {
+    console.error(`distributed-sweep: ${pgSkip}`);
+    process.exit(1);
+  }
+  const cluster = await startPostgres();
+  try {
+    const ours: Measured[] = [];
+    for (const n of WORKERS) {
+      ours.push(await mlsweepRun(cluster, n));
+      console.error(`mlsweep ${n} workers: ${ours.at(-1)!.trialsPerSecond.toFixed(0)} trials/s`);
+    }
+    const theirs: Array<Awaited<ReturnType<typeof optunaRun>>> = [];
+    for (const n of WORKERS) {
+      theirs.push(await optunaRun(cluster, n));
+      const last = theirs.at(-1)!;
+      console.error(
+        `optuna ${n} processes: ${'unavailable' in last ? last.unavailable : `${last.trialsPerSecond.toFixed(0)} trials/s`}`,
+      );
+    }
+    const optunaVersion = theirs.find(
+      (t): t is Measured & { version: string } => !('unavailable' in t),
+    )?.version;
+    const rows = WORKERS.map((n, i) => {
+      const o = ours[i]!;
+      const t = theirs[i]!;
+      return [
+        String(n),
+        `${o.trialsPerSecond.toFixed(0)} trials/s (${TRIALS} in ${(o.windowMs / 1000).toFixed(2)} s; wall ${(o.wallMs / 1000).toFixed(2)} s)`,
+        'unavailable' in t
+          ? `unavailable: ${t.unavailable}`
+          : `${t.trialsPerSecond.toFixed(0)} trials/s (${OPTUNA_TRIALS} in ${(t.windowMs / 1000).toFixed(2)} s; wall ${(t.wallMs / 1000).toFixed(2)} s)`,
+      ];
+    });
+    const eight = ours.find((o) => o.workers === 8)!;
+    recordResults(
+      'distributed-sweep',
+      {
+        trials: TRIALS,
+        optunaTrials: OPTUNA_TRIALS,
+        concurrencyPerWorker: CONCURRENCY,
+        mlsweep: ours,
+        optuna: theirs,
+        optunaVersion,
+        goal: {
+          trialsPerSecondWith8Workers: 2000,
+          measured: eight.trialsPerSecond,
+          met: eight.trialsPerSecond >= 2000,
+        },
+      },
+      markdown(
+        [
+          'workers',
+          `mlsweep on PostgreSQL (--concurrency ${CONCURRENCY})`,
+          `Optuna ${optunaVersion ?? ''} RDB on PostgreSQL`,
+        ],
+        rows,
+      ),
+    );
+  } finally {
+    await cluster.destroy();
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3]!);
+else await main();
