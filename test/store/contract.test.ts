@@ -460,7 +460,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       assert.equal(new Set(taken.map((t) => JSON.stringify(t))).size, 20);
     });
 
-    it('claims from two connections at once never share a number, and each chooser sees every trial as it stands', async () => {
+    it('claims from two connections (and two loops on one) at once never share a number, and each chooser sees every trial as it stands', async () => {
       const location = await workerPlace(kind);
       const first = (await location.create({ objective })) as LeasedStore;
       const second = (await twin(kind, location).open(first.sweepId)) as LeasedStore;
@@ -484,10 +484,15 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
           }
           return mine;
         })();
-      const [a, b] = await Promise.all([claimsOf(first, 'a'), claimsOf(second, 'b')]);
+      // The first connection's store also claims from two loops at once (a worker's --concurrency).
+      const [a, b, c] = await Promise.all([
+        claimsOf(first, 'a'),
+        claimsOf(second, 'b'),
+        claimsOf(first, 'c'),
+      ]);
       assert.deepEqual(
-        [...a, ...b].sort((x, y) => x - y),
-        Array.from({ length: 80 }, (_, k) => k),
+        [...a, ...b, ...c].sort((x, y) => x - y),
+        Array.from({ length: 120 }, (_, k) => k),
       );
       const trials = await first.trials();
       for (const trial of trials) {
@@ -497,7 +502,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       }
       // A claim after the race sees every trial ended, with its metric point.
       await second.claimTrial(({ trials: seen }) => {
-        assert.equal(seen.length, 80);
+        assert.equal(seen.length, 120);
         assert.ok(seen.every((t) => t.status === 'completed' && t.metrics['loss']?.[0]?.value === t.id));
         return { params: { last: true } };
       }, at);

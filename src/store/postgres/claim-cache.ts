@@ -22,6 +22,8 @@ export interface TrialRow {
   constraints_json: string | null;
   started_at: Date;
   ended_at: Date | null;
+  /** The sweep's change counter when the row last changed. */
+  changed: number;
 }
 
 /** A metric point row as the store selects it (POINT_COLUMNS), in report order. */
@@ -30,14 +32,16 @@ export interface PointRow {
   name: string;
   step: number;
   value: number;
+  /** The sweep's change counter when the point was added: unique in the sweep, in report order. */
+  changed: number;
 }
 
 /** The columns of mlsweep_trials that make a StoredTrial. */
 export const TRIAL_COLUMNS =
-  'number, params, status, value, error, output, retry_of, values_json, constraints_json, started_at, ended_at';
+  'number, params, status, value, error, output, retry_of, values_json, constraints_json, started_at, ended_at, changed';
 
 /** The columns of mlsweep_points that make a MetricPoint of a trial. */
-export const POINT_COLUMNS = 'number, name, step, value';
+export const POINT_COLUMNS = 'number, name, step, value, changed';
 
 /**
  * A StoredTrial from its row and its metric points.
@@ -77,18 +81,27 @@ export class ClaimCache {
   /** The sweep's change counter this cache reflects (0: nothing read yet). */
   version = 0;
   private readonly byNumber = new Map<number, StoredTrial>();
+  /** When each trial's row last changed, as read. */
+  private readonly rowChanged = new Map<number, number>();
   private sorted: StoredTrial[] | undefined = [];
 
   /** Applies what changed up to `version`: trial rows first, then their new points in report order. */
   apply(version: number, rows: readonly TrialRow[], points: readonly PointRow[]): void {
     // A read that finished after a newer one (two reads of one process at once) adds nothing.
+    // Two reads may also overlap (both from the same version): what one already applied, the
+    // other skips, so a point is never added twice nor a row put back to an older state.
     if (version < this.version) return;
+    let changed = false;
     for (const row of rows) {
+      if ((this.rowChanged.get(row.number) ?? 0) >= row.changed) continue;
       this.byNumber.set(row.number, trialOf(row, this.byNumber.get(row.number)?.metrics ?? {}));
+      this.rowChanged.set(row.number, row.changed);
+      changed = true;
     }
-    if (points.length > 0) {
+    const fresh = points.filter((point) => point.changed > this.version);
+    if (fresh.length > 0) {
       const added = new Map<number, Record<string, MetricPoint[]>>();
-      for (const point of points) {
+      for (const point of fresh) {
         let metrics = added.get(point.number);
         if (metrics === undefined) {
           const trial = this.byNumber.get(point.number);
@@ -100,9 +113,10 @@ export class ClaimCache {
       }
       for (const [number, metrics] of added) {
         this.byNumber.set(number, { ...this.byNumber.get(number)!, metrics });
+        changed = true;
       }
     }
-    if (rows.length > 0 || points.length > 0) this.sorted = undefined;
+    if (changed) this.sorted = undefined;
     this.version = version;
   }
 
@@ -115,6 +129,7 @@ export class ClaimCache {
         ? [...this.sorted, trial]
         : undefined;
     this.byNumber.set(trial.id, trial);
+    this.rowChanged.set(trial.id, version);
     this.version = version;
   }
 

@@ -223,6 +223,12 @@ export class PgConnection {
     return this.retrying(async (attempt) => {
       const client = await this.pool.connect();
       let broken: Error | undefined;
+      // A checked-out connection that the server drops emits 'error'; the query in flight
+      // fails too (and is retried here): without a listener the event would end the process.
+      const dropped = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', dropped);
       try {
         return await body(txOf(client), attempt);
       } catch (error) {
@@ -236,6 +242,7 @@ export class PgConnection {
         }
         throw error;
       } finally {
+        client.off('error', dropped);
         // A connection that failed is destroyed, not given back to the pool.
         client.release(broken);
       }
