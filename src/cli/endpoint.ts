@@ -17,10 +17,12 @@ import { ModelRegistry } from '../registry/model-registry.ts';
 import { issueToken } from '../serve/auth.ts';
 import { checkDeploymentFiles, loadServeConfig } from '../serve/catalog.ts';
 import { readDeploymentFile, readEndpointFile } from '../serve/endpoint-spec.ts';
+import { readDeploymentLog } from '../serve/logs/deployment-logs.ts';
+import { deploymentLogRoot } from '../serve/store-server.ts';
 import { defaultStoreDir } from '../tracking/sqlite-store.ts';
 import { registerEndpointPackage } from './endpoint-package.ts';
 import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
-import { choiceOption } from './options.ts';
+import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 
 interface JsonOption extends StoreOption {
@@ -329,7 +331,7 @@ function oneLine(body: string): string {
 }
 
 /**
- * Registers `mlsweep deployment create|update|list|show|delete`.
+ * Registers `mlsweep deployment create|update|list|show|get-logs|delete`.
  *
  * @example
  * registerDeployments(program); // then: mlsweep deployment create -f blue.yml --all-traffic
@@ -411,6 +413,42 @@ export function registerDeployments(program: Command): void {
         printResult(options.json === true, deploymentJson(record), () => showDeployment(record));
       }),
     );
+
+  withStoreOptions(
+    deployment
+      .command('get-logs')
+      .description(
+        "a deployment's log: the JSON lines a server (mlsweep serve --store) wrote about its requests and failures",
+      ),
+  )
+    .requiredOption('--endpoint-name <name>', 'the endpoint')
+    .requiredOption('-n, --name <name>', 'the deployment')
+    .option('-l, --lines <n>', 'the last this many lines (default 5000)', integerOption({ min: 1 }), 5000)
+    .action(async (options: JsonOption & { endpointName: string; name: string; lines: number }) => {
+      // an unknown endpoint or deployment is a user mistake, named as `deployment show` names it
+      withEndpoints(options, false, (store) => store.getDeployment(options.endpointName, options.name));
+      const root = deploymentLogRoot(options.store ?? defaultStoreDir(), options.artifactsDir);
+      const lines = await readDeploymentLog(root, options.endpointName, options.name, options.lines);
+      printResult(
+        options.json === true,
+        {
+          endpointName: options.endpointName,
+          name: options.name,
+          // each line as the JSON it is (a line that is not JSON, as text)
+          lines: lines.map((line) => {
+            try {
+              return JSON.parse(line) as unknown;
+            } catch {
+              return line;
+            }
+          }),
+        },
+        () =>
+          lines.length > 0
+            ? lines.join('\n')
+            : `(no log lines yet for deployment ${options.name} of endpoint ${options.endpointName}: a server started with mlsweep serve --store writes them)`,
+      );
+    });
 
   withStoreOptions(
     deployment.command('delete').description('delete a deployment (it must have no traffic left)'),

@@ -23,6 +23,7 @@ import type { CollectedRecord } from './data-collector.ts';
 import { HttpError } from './errors.ts';
 import { checkConfig, type DeploymentState, Fleet } from './fleet.ts';
 import { acceptingUnknownCategories, type Frame, frameColumns, InputError } from './input.ts';
+import { DeploymentLogs } from './logs/deployment-logs.ts';
 import { ServeMetrics } from './metrics.ts';
 import type { DeploymentRuntime } from './pool.ts';
 import { azureFrame, DEPLOYMENT_HEADER, registerAzure } from './protocols/azure.ts';
@@ -92,6 +93,12 @@ export interface ServerOptions {
   readonly unknownCategories?: 'reject' | 'accept';
   /** The timer of the autoscalers of `target_utilization` deployments (default: setInterval). */
   readonly autoscaleTimer?: AutoscaleTimer;
+  /**
+   * Where each deployment's own log is kept (`<root>/<endpoint>/<deployment>/server.log`,
+   * rotated; see logs/deployment-logs.ts), what `mlsweep deployment get-logs` reads: a line
+   * per answer and per failure, at the logger's level. Absent: no deployment logs.
+   */
+  readonly deploymentLogRoot?: string;
 }
 
 /** A created server. */
@@ -279,6 +286,15 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
     forceCloseConnections: 'idle',
   });
 
+  const deploymentLogs =
+    options.deploymentLogRoot === undefined
+      ? undefined
+      : new DeploymentLogs({
+          root: options.deploymentLogRoot,
+          level: loggerOption === false ? 'info' : (loggerOption.level ?? 'info'),
+          clock,
+        });
+
   const fleet = new Fleet({
     log: app.log,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
@@ -453,9 +469,17 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
         return answer;
       } catch (error) {
         if (statusOf(error) === 500) {
-          request.log.error(
-            { deployment: runtime.name, detail: (error as { detail?: string }).detail ?? String(error) },
+          const detail = (error as { detail?: string }).detail ?? String(error);
+          request.log.error({ deployment: runtime.name, detail }, 'the scoring script failed');
+          deploymentLogs?.write(
+            endpoint.served.spec.name,
+            runtime.name,
+            'error',
             'the scoring script failed',
+            {
+              reqId: request.id,
+              detail,
+            },
           );
         }
         throw error;
@@ -548,13 +572,32 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    if (deploymentLogs?.enabled('info') && target.endpoint !== undefined && target.deployment !== undefined) {
+      deploymentLogs.write(target.endpoint, target.deployment, 'info', 'request completed', {
+        reqId: request.id,
+        protocol: config.protocol,
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 1000) / 1000,
+      });
+    }
   });
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
     const code = (error as FastifyError).code;
     // an unexpected failure is logged whole and answered without its details (paths, internals)
     const unexpected = status >= 500 && !(error instanceof HttpError);
-    if (unexpected) request.log.error({ err: error }, 'request failed');
+    if (unexpected) {
+      request.log.error({ err: error }, 'request failed');
+      const target = targetOf(request);
+      if (target.endpoint !== undefined && target.deployment !== undefined) {
+        deploymentLogs?.write(target.endpoint, target.deployment, 'error', 'request failed', {
+          reqId: request.id,
+          err: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
     const message = unexpected
       ? 'the request failed inside the server; its error is in the server log (look for this request id)'
       : code === 'FST_ERR_CTP_BODY_TOO_LARGE'
@@ -647,6 +690,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
       }
       await app.close();
       await fleet.close();
+      await deploymentLogs?.close();
     },
     metricsText: () => metrics.text(fleet.deployments()),
     deployments: () => fleet.deployments(),

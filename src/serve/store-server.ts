@@ -3,6 +3,8 @@
  * while it runs. The snapshot comes from serve/catalog.ts, the server from serve/server.ts,
  * and watchStore hands each change to `server.apply`, which loads new deployments before
  * switching, so keys, traffic and deployments change without a restart or a failed request.
+ * Each deployment's log goes beside the store (see deploymentLogRoot), where
+ * `mlsweep deployment get-logs` reads it.
  */
 import { join } from 'node:path';
 import { isPostgresUrl } from '../tracking/pg-url.ts';
@@ -14,7 +16,19 @@ import {
   type WatchOptions,
   watchStore,
 } from './catalog.ts';
+import { DEPLOYMENT_LOG_FOLDER } from './logs/deployment-logs.ts';
 import { createServer, type ScoringServer, type ServerOptions } from './server.ts';
+
+/**
+ * The folder of the deployment logs of a store's server: `logs/onlineEndpoints` in the
+ * store's folder (in the artifacts folder for a PostgreSQL store, as collected data).
+ *
+ * @example
+ * deploymentLogRoot('mlruns'); // 'mlruns/logs/onlineEndpoints'
+ */
+export function deploymentLogRoot(store: string, artifactsDir?: string): string {
+  return join(isPostgresUrl(store) ? defaultArtifactsDir(artifactsDir) : store, DEPLOYMENT_LOG_FOLDER);
+}
 
 /** Options of serveStore: the server's (but its config) and the watch's. */
 export type StoreServerOptions = Omit<ServerOptions, 'config'> & Omit<WatchOptions, 'initial'>;
@@ -44,6 +58,7 @@ export async function serveStore(storeDir: string, options: StoreServerOptions =
       isPostgresUrl(storeDir) ? defaultArtifactsDir() : storeDir,
       DATA_COLLECTOR_FOLDER,
     ),
+    deploymentLogRoot: deploymentLogRoot(storeDir),
     ...serverOptions,
     config,
   });
