@@ -67,6 +67,7 @@ export class PgConnection implements Connection {
   readonly name: string;
   private readonly bridge: PgBridge;
   private depth = 0;
+  private readonly translations = new Map<string, PgStatementText>();
   private isOpen = true;
 
   constructor(url: string, options: PgBridgeOptions = {}) {
@@ -95,7 +96,14 @@ export class PgConnection implements Connection {
   }
 
   prepare(sql: string): SqlStatement {
-    return new PgStatement(this.bridge, toPostgres(sql));
+    let translated = this.translations.get(sql);
+    if (translated === undefined) {
+      // Bounded: statements built per call (multi-row inserts) must not grow it forever.
+      if (this.translations.size >= 2000) this.translations.clear();
+      translated = toPostgres(sql);
+      this.translations.set(sql, translated);
+    }
+    return new PgStatement(this.bridge, translated);
   }
 
   exec(sql: string): void {

@@ -494,12 +494,57 @@ export class SqliteStore {
     for (const r of records) checkMetric(r);
     this.write(() => {
       const id = this.runRow(runId).run_id;
+      if (this.db.dialect === 'postgresql') {
+        this.logMetricRows(id, records);
+        return;
+      }
       for (const r of records) {
         const value = Number.isNaN(r.value) ? null : r.value;
         this.insertMetric.run(id, r.key, r.step, r.timestamp, value);
         this.upsertLatest.run(id, r.key, r.step, r.timestamp, value);
       }
     });
+  }
+
+  /**
+   * logMetrics on PostgreSQL, where each statement is a round trip: the points in
+   * multi-row INSERTs, and one upsert row per key with the point that would have won the
+   * point-by-point upserts (highest step, then latest timestamp, then the later one).
+   */
+  private logMetricRows(runId: string, records: readonly MetricRecord[]): void {
+    const latest = new Map<string, MetricRecord>();
+    for (const r of records) {
+      const current = latest.get(r.key);
+      if (
+        !current ||
+        r.step > current.step ||
+        (r.step === current.step && r.timestamp >= current.timestamp)
+      ) {
+        latest.set(r.key, r);
+      }
+    }
+    const rows = (points: readonly MetricRecord[]) =>
+      points.flatMap((r) => [runId, r.key, r.step, r.timestamp, Number.isNaN(r.value) ? null : r.value]);
+    const values = (n: number) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?)').join(', ');
+    // At most 1,000 rows (5,000 parameters) a statement, far below PostgreSQL's 65,535.
+    for (let at = 0; at < records.length; at += 1000) {
+      const chunk = records.slice(at, at + 1000);
+      this.db
+        .prepare(`INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES ${values(chunk.length)}`)
+        .run(...rows(chunk));
+    }
+    const winners = [...latest.values()];
+    for (let at = 0; at < winners.length; at += 1000) {
+      const chunk = winners.slice(at, at + 1000);
+      this.db
+        .prepare(
+          `INSERT INTO latest_metrics (run_id, key, step, timestamp, value) VALUES ${values(chunk.length)}
+           ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value
+           WHERE excluded.step > latest_metrics.step
+              OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)`,
+        )
+        .run(...rows(chunk));
+    }
   }
 
   /**

@@ -157,6 +157,42 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     store.close();
   });
 
+  it('logs a batch of points in a few statements with the same history and latest values as SQLite', async () => {
+    const url = await cluster.createDatabase();
+    const pg = new SqliteStore({ dir: url, ...artifacts() });
+    const lite = new SqliteStore({ dir: tempDir('pg-vs-sqlite') });
+    // Seeded points with repeated steps and timestamps: the latest value's tie rules matter.
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const batches = Array.from({ length: 4 }, () =>
+      Array.from({ length: 700 }, () => ({
+        key: `k${Math.floor(next() * 5)}`,
+        value: next() < 0.05 ? Number.NaN : Math.round(next() * 1000) / 10,
+        step: Math.floor(next() * 20),
+        timestamp: Math.floor(next() * 4),
+      })),
+    );
+    const runs = [pg, lite].map((store) => {
+      const run = store.createRun({ experiment: 'same' });
+      for (const batch of batches) store.logMetrics(run.id, batch);
+      return { store, id: run.id };
+    });
+    const [a, b] = runs.map(({ store, id }) => ({
+      latest: store.latestMetrics(id),
+      all: store.allMetrics(id),
+      history: store.metricHistory(id, 'k3'),
+    }));
+    assert.deepEqual(a!.latest, b!.latest);
+    assert.deepEqual(a!.all, b!.all);
+    assert.deepEqual(a!.history, b!.history);
+    assert.equal(a!.all.length, 2800);
+    pg.close();
+    lite.close();
+  });
+
   it('names host and port, never the password, when it cannot connect', async () => {
     const refused = 'postgresql://ana:s3cret@127.0.0.1:1/ml';
     assert.throws(
