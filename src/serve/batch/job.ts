@@ -150,7 +150,6 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
   let jobId: string;
   let spec: BatchDeploymentSpec;
   let journal: JobJournal;
-  let inputRecord: ResolvedDataInput | undefined;
   if (options.resume !== undefined) {
     ({ jobId, spec, journal } = openForResume(options, endpoints));
   } else {
@@ -159,18 +158,43 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
         path: '--input',
       });
     spec = endpoints.resolveDeployment(options.endpoint, options.deployment).spec;
-    inputRecord = resolveDataInput(options.input, {
+    const inputRecord = resolveDataInput(options.input, {
       store,
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
     if (inputRecord.files.length === 0)
       throw new DataError(`the input ${options.input} holds no files`, 'E_DATA_EMPTY');
+    // the model is found before the run exists: a missing one costs nothing
+    resolveModel(spec.model, new ModelRegistry({ store }), spec.name);
     ({ jobId, journal } = startJob(options, spec, inputRecord));
   }
   options.onStart?.(jobId);
+  try {
+    const summary = await executeJob(options, jobId, spec, journal, log);
+    finishRun(store, journal, summary);
+    return summary;
+  } catch (error) {
+    // a job that could not run (its model or scoring module failed to load, a disk full)
+    // is recorded as failed, with why; its journal stays for a resume once that is fixed
+    store.setTags(jobId, {
+      [STOP_REASON_TAG]: 'error',
+      [STOP_MESSAGE_TAG]: error instanceof Error ? error.message : String(error),
+    });
+    store.setRunStatus(jobId, 'FAILED');
+    throw error;
+  }
+}
+
+/** Scores what the journal lacks, then assembles the output: the job once its run and folder exist. */
+async function executeJob(
+  options: BatchJobOptions,
+  jobId: string,
+  spec: BatchDeploymentSpec,
+  journal: JobJournal,
+  log: (line: string) => void,
+): Promise<BatchJobSummary> {
   const manifest = journal.manifest;
-  const registry = new ModelRegistry({ store });
-  const model = resolveModel(spec.model, registry, spec.name);
+  const model = resolveModel(spec.model, new ModelRegistry({ store: options.store }), spec.name);
   const scoringScript =
     spec.codeConfiguration === undefined
       ? undefined
@@ -347,7 +371,6 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
     seconds,
     rowsPerSecond: rowsNow / Math.max(1e-9, seconds),
   };
-  finishRun(store, journal, summary, inputRecord);
   return summary;
 }
 
@@ -405,6 +428,7 @@ function startJob(
     jobId,
     endpoint: spec.endpointName,
     deployment: spec.name,
+    deploymentSpec: JSON.stringify(spec),
     input: options.input!,
     root: input.kind === 'uri_file' ? resolve(input.path, '..') : input.path,
     ...(input.table?.delimiter !== undefined ? { delimiter: input.table.delimiter } : {}),
@@ -481,6 +505,12 @@ function openForResume(
   }
   const spec = endpoints.getDeployment(endpoint, deployment).spec;
   const journal = JobJournal.open(run.tags[BATCH_JOB_DIR_TAG] ?? batchJobDir(store, run.id), run.id);
+  if (journal.manifest.deploymentSpec !== JSON.stringify(spec)) {
+    throw new ValidationError(
+      `--resume ${options.resume}: deployment '${deployment}' changed since job ${run.id} started (its finished mini-batches were scored by the old one); start a new job`,
+      { path: '--resume' },
+    );
+  }
   const changed = journal.changedInputs();
   if (changed.length > 0) {
     throw new DataError(
@@ -547,12 +577,7 @@ function csvHeaderCell(value: string): string {
 }
 
 /** Records the summary on the run: status, metrics, tags and the summary as an artifact. */
-function finishRun(
-  store: SqliteStore,
-  journal: JobJournal,
-  summary: BatchJobSummary,
-  _input: ResolvedDataInput | undefined,
-): void {
+function finishRun(store: SqliteStore, journal: JobJournal, summary: BatchJobSummary): void {
   const file = journal.writeSummary(summary);
   const now = Date.now();
   const metric = (key: string, value: number) => ({ key, value, step: 0, timestamp: now });

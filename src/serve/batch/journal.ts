@@ -25,6 +25,8 @@ export interface JobManifest {
   readonly jobId: string;
   readonly endpoint: string;
   readonly deployment: string;
+  /** The deployment's spec as JSON: a resume refuses a deployment changed since. */
+  readonly deploymentSpec: string;
   readonly input: string;
   /** The input's folder (the `file` column is relative to it). */
   readonly root: string;

@@ -343,3 +343,62 @@ describe('batch jobs: inputs by reference', () => {
     }
   });
 });
+
+describe('batch jobs: interrupted, refused, broken', () => {
+  it('a job stopped by its signal is Canceled and resumable; a resume refuses a deployment changed since', async () => {
+    const world = batchWorld('cancel');
+    const data = folder(world, 'in');
+    for (const name of ['a.csv', 'b.csv']) writeCsv(data, name, csvRows(6, name.length));
+    const store = deploy(world, 'forest', 'mini_batch_size: 1');
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      const canceled = await runBatchJob({
+        store,
+        endpoint: 'scores',
+        input: data,
+        signal: controller.signal,
+      });
+      assert.equal(canceled.status, 'Canceled');
+      assert.equal(canceled.rows, 0);
+      assert.equal(store.run(canceled.jobId).status, 'KILLED');
+      assert.equal(store.run(canceled.jobId).tags['mlsweep.stop_reason'], 'interrupted');
+      deploy(world, 'forest', 'mini_batch_size: 1\nerror_threshold: 3').close();
+      await assert.rejects(
+        runBatchJob({ store, endpoint: 'scores', resume: canceled.jobId.slice(0, 6) }),
+        /deployment 'forest' changed since job \w+ started/,
+      );
+      deploy(world, 'forest', 'mini_batch_size: 1').close();
+      const resumed = await runBatchJob({ store, endpoint: 'scores', resume: canceled.jobId });
+      assert.equal(resumed.status, 'Completed');
+      assert.equal(resumed.rows, 12);
+      assert.equal(store.run(canceled.jobId).status, 'FINISHED');
+      assert.equal(store.run(canceled.jobId).tags['mlsweep.stop_reason'], undefined);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a scoring module whose init() throws fails the job before any mini-batch, and its run says why', async () => {
+    const world = batchWorld('broken');
+    const data = folder(world, 'in');
+    writeCsv(data, 'a.csv', csvRows(3, 1));
+    const code = folder(world, 'code');
+    writeFileSync(
+      join(code, 'score.mjs'),
+      "export function init() { throw new Error('no weights here'); }\nexport function run() { return []; }\n",
+    );
+    const store = deploy(world, 'broken', 'code_configuration:\n  code: ./code\n  scoring_script: score.mjs');
+    try {
+      let jobId = '';
+      await assert.rejects(
+        runBatchJob({ store, endpoint: 'scores', input: data, onStart: (id) => (jobId = id) }),
+        /the deployment broken could not be loaded: .*no weights here/,
+      );
+      assert.equal(store.run(jobId).status, 'FAILED');
+      assert.match(store.run(jobId).tags['mlsweep.stop_message']!, /no weights here/);
+    } finally {
+      store.close();
+    }
+  });
+});
