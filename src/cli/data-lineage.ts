@@ -1,8 +1,10 @@
 // What a CLI job records of the data it read: the store azureml: references are looked
 // up in, and the run (with its dataset inputs) that a registered model points back to.
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AutoMLResult } from '../automl/types.ts';
-import { dataInputRecord, type ResolvedDataInput } from '../registry/data-input.ts';
+import { ValidationError } from '../core/errors.ts';
+import { dataInputRecord, type ResolvedDataInput, resolveDataInput } from '../registry/data-input.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
 
@@ -114,6 +116,97 @@ export function recordAutoMLRun(record: AutoMLRunRecord): RecordedRun {
       })),
       ...(model ? { model: { name: model.name, version: model.version } } : {}),
     };
+  } finally {
+    store.close();
+  }
+}
+
+/** A sweep file's `inputs` entry, literal or `{type, path, mode}`. */
+type SweepInput =
+  | string
+  | number
+  | boolean
+  | { readonly type: string; readonly path: string; readonly mode: string | undefined };
+
+/** The `azureml:` inputs of a sweep file, resolved. */
+export interface ResolvedSweepInputs<T> {
+  /** The spec with each `azureml:` input's path replaced by its local path. */
+  readonly spec: T;
+  /** Each resolved input by its name in `inputs`. */
+  readonly resolved: ReadonlyArray<{ readonly name: string; readonly input: ResolvedDataInput }>;
+}
+
+/**
+ * Resolves the `azureml:` path inputs of a sweep file (`azureml:NAME:VERSION`,
+ * `azureml:NAME@latest`, `azureml://datastores/…`) to local paths, so `${{inputs.NAME}}`
+ * gives a trial the file, folder or MLTable folder; an asset's content is checked against
+ * its hash first. Other inputs are left as they are.
+ *
+ * @example
+ * const { spec: local, resolved } = resolveSweepInputs(loadSweepFile('sweep.yml'), options.store);
+ */
+export function resolveSweepInputs<
+  T extends { readonly inputs: Readonly<Record<string, SweepInput>>; readonly notices: readonly string[] },
+>(spec: T, storeDir: string | undefined): ResolvedSweepInputs<T> {
+  const refs = Object.entries(spec.inputs).filter(
+    (e): e is [string, Exclude<SweepInput, string | number | boolean>] =>
+      typeof e[1] === 'object' && /^azureml:/i.test(e[1].path),
+  );
+  if (refs.length === 0) return { spec, resolved: [] };
+  const store = dataRefStore(
+    refs.map(([, v]) => v.path),
+    storeDir,
+  );
+  try {
+    const resolved = refs.map(([name, v]) => {
+      try {
+        return { name, input: resolveDataInput(v.path, store ? { store } : {}) };
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          throw new ValidationError(`inputs.${name}.path: ${error.message}`, { path: `inputs.${name}.path` });
+        }
+        throw error;
+      }
+    });
+    const inputs: Record<string, SweepInput> = { ...spec.inputs };
+    for (const { name, input } of resolved)
+      inputs[name] = { ...(spec.inputs[name] as object), path: input.path } as SweepInput;
+    // the loader's "the trial gets it unchanged" no longer holds: say what it became instead
+    const names = new Set(resolved.map((r) => r.name));
+    const notices = [
+      ...spec.notices.filter((n) => ![...names].some((name) => n.startsWith(`inputs.${name}.path `))),
+      ...resolved.map(
+        ({ name, input }) =>
+          `inputs.${name}: ${(spec.inputs[name] as { path: string }).path} is ${input.asset ? `data asset ${input.asset.name}:${input.asset.version}, ` : ''}${input.kind} ${input.path}`,
+      ),
+    ];
+    return { spec: { ...spec, inputs, notices }, resolved };
+  } finally {
+    store?.close();
+  }
+}
+
+/**
+ * Records the data assets a sweep's inputs named on the sweep's run (MLflow dataset
+ * inputs, context `training`), so its trials' data is known; a sweep recorded elsewhere
+ * than a store folder (`where` is not an mlsweep.db) is left as it is.
+ *
+ * @example
+ * recordSweepInputs(tracked.where, tracked.store.sweepId, resolved);
+ */
+export function recordSweepInputs(
+  where: string,
+  sweepId: string,
+  resolved: ResolvedSweepInputs<unknown>['resolved'],
+): void {
+  const assets = resolved.filter((r) => r.input.asset !== undefined);
+  if (assets.length === 0 || !where.endsWith('mlsweep.db')) return;
+  const store = new SqliteStore({ dir: dirname(where), create: false });
+  try {
+    store.logInputs(
+      sweepId,
+      assets.map((r) => dataInputRecord(r.input, 'training')),
+    );
   } finally {
     store.close();
   }

@@ -19,6 +19,7 @@ import { ranks } from '../sweep/summary.ts';
 import { type TrackedSweep, trackSweep } from '../sweep/track-sweep.ts';
 import type { SweepEvent, TrialResult } from '../sweep/types.ts';
 import { type WarmStartOptions, warmStartTrials } from '../sweep/warm-start.ts';
+import { recordSweepInputs, resolveSweepInputs } from './data-lineage.ts';
 import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
@@ -113,7 +114,8 @@ export function registerSweep(program: Command): void {
       // A store folder must be usable before the first trial runs (a URL is checked as it is opened).
       if (options.store !== undefined && options.track !== false && !isStoreUrl(options.store))
         checkOutputFolder(options.store, '--store');
-      const spec = loadSweepFile(file);
+      // azureml: inputs become local paths (asset hashes checked) before anything runs
+      const { spec, resolved: dataInputs } = resolveSweepInputs(loadSweepFile(file), options.store);
       for (const notice of spec.notices) log(`notice: ${notice}`);
       for (const objective of spec.objectives ?? [spec.objective]) {
         const warning = goalWarning(objective);
@@ -142,6 +144,7 @@ export function registerSweep(program: Command): void {
       const total = sweepOptions.limits?.maxTotalTrials ?? DEFAULT_MAX_TOTAL_TRIALS;
       const progress = progressReporter(total, spec.objective);
       const tracked = await trackCli(spec, options);
+      if (tracked) recordSweepInputs(tracked.where, tracked.store.sweepId, dataInputs);
       const grace = options.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS;
       const run = new Sweep({
         ...sweepOptions,
