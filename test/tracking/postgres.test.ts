@@ -8,7 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { EndpointStore } from '../../src/registry/endpoint-store.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
+import { watchStore } from '../../src/serve/catalog.ts';
+import type { ServeConfig } from '../../src/serve/types.ts';
 import { createTrackingServer } from '../../src/studio/mlflow/server.ts';
 import { MIGRATIONS } from '../../src/tracking/migrations.ts';
 import { PgConnection } from '../../src/tracking/pg-connection.ts';
@@ -293,6 +296,55 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     await cluster.start();
     store.setTags(run.id, { after: 'restart' });
     assert.deepEqual(store.run(run.id).tags, { after: 'restart' });
+    store.close();
+  });
+
+  it("follows a database's endpoints and registry aliases as serve --store does", async () => {
+    const url = await cluster.createDatabase();
+    const dir = tempDir('pg-serve');
+    const store = new SqliteStore({ dir: url, artifactsDir: dir });
+    const endpoints = new EndpointStore({ store });
+    const registry = new ModelRegistry({ store });
+    writeFileSync(join(dir, 'model.json'), '{"kind":"stub"}');
+    registry.register('iris', { file: join(dir, 'model.json') });
+    registry.register('iris', { file: join(dir, 'model.json') });
+    registry.setAlias('iris', 'champion', 1);
+    endpoints.createOrUpdateEndpoint({
+      name: 'iris',
+      description: '',
+      tags: {},
+      authMode: 'key',
+      traffic: {},
+      mirrorTraffic: {},
+    });
+    const seen: ServeConfig[] = [];
+    const logs: string[] = [];
+    const watch = watchStore(url, (config) => void seen.push(config), {
+      timer: { setInterval: () => 0, clearInterval: () => {} },
+      log: (message) => logs.push(message),
+    });
+    assert.equal(watch.check(), true, logs.join('\n'));
+    assert.deepEqual(
+      seen[0]!.endpoints.map((e) => e.spec.name),
+      ['iris'],
+    );
+    assert.equal(watch.check(), false, 'nothing changed');
+    registry.setAlias('iris', 'champion', 2);
+    endpoints.createOrUpdateEndpoint({
+      name: 'other',
+      description: '',
+      tags: {},
+      authMode: 'key',
+      traffic: {},
+      mirrorTraffic: {},
+    });
+    assert.equal(watch.check(), true);
+    assert.deepEqual(
+      seen[1]!.endpoints.map((e) => e.spec.name),
+      ['iris', 'other'],
+    );
+    assert.deepEqual(logs, []);
+    watch.stop();
     store.close();
   });
 
