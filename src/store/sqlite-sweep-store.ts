@@ -26,8 +26,9 @@ import {
   SWEEP_TYPE_TAG,
   TRIAL_CONSTRAINTS_TAG,
   TRIAL_VALUES_TAG,
+  WORKERS_TAG,
 } from './tags.ts';
-import type { ReapedTrial, TrialLeases } from './worker-store.ts';
+import { type ReapedTrial, type TrialLeases, UNLEASED_WORKER } from './worker-store.ts';
 
 /** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
 export type SweepRunOptions = NewSweep;
@@ -328,30 +329,46 @@ export class SqliteSweepStore implements SweepStore, TrialLeases {
       });
     }
     return this.store.write(() => {
+      // Silent: a held trial whose worker's last beat (or, if it never beat, the trial's
+      // start) is older than the cutoff; in a sweep open to workers, also a claimed trial no
+      // worker ever leased (its worker died between the claim and the lease).
       const silent = this.store
         .sql(
-          `SELECT t.number, t.worker_id, t.params_json, t.retry_of, w.last_beat_at
-           FROM trials t JOIN sweep_workers w ON w.worker_id = t.worker_id
-           WHERE t.sweep_run_id = ? AND t.status = 'running' AND w.last_beat_at < ? ORDER BY t.number`,
+          `SELECT t.number, t.worker_id, t.params_json, t.retry_of, w.last_beat_at, r.start_time
+           FROM trials t JOIN runs r ON r.run_id = t.run_id LEFT JOIN sweep_workers w ON w.worker_id = t.worker_id
+           WHERE t.sweep_run_id = ? AND t.status = 'running'
+             AND (t.worker_id IS NOT NULL OR EXISTS (SELECT 1 FROM tags g WHERE g.run_id = ? AND g.key = ? AND g.value = 'open'))
+             AND coalesce(w.last_beat_at, r.start_time) < ?
+           ORDER BY t.number`,
         )
-        .all(this.sweepRunId, cutoff) as Array<{
+        .all(this.sweepRunId, this.sweepRunId, WORKERS_TAG, cutoff) as Array<{
         number: number;
-        worker_id: string;
+        worker_id: string | null;
         params_json: string;
         retry_of: number | null;
-        last_beat_at: number;
+        last_beat_at: number | null;
+        start_time: number;
       }>;
       const endedAt = new Date().toISOString();
       return silent.map((row) => {
         const params = JSON.parse(row.params_json) as ParamSet;
+        const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
         this.endTrial(row.number, {
           status: 'failed',
-          error: `worker ${row.worker_id} fell silent (its last heartbeat was at ${new Date(row.last_beat_at).toISOString()}): the trial failed after the heartbeat timeout`,
+          error:
+            row.worker_id === null
+              ? `claimed at ${when(row.start_time)} by a worker that never took it up (it stopped before its lease was written): the trial failed after the heartbeat timeout`
+              : `worker ${row.worker_id} fell silent (its last heartbeat was at ${when(row.last_beat_at)}): the trial failed after the heartbeat timeout`,
           endedAt,
         });
         // A retry is not queued again: a trial that kills its workers runs twice at most.
         if (row.retry_of === null) this.enqueue(params, row.number);
-        return { trialId: row.number, workerId: row.worker_id, requeued: row.retry_of === null, params };
+        return {
+          trialId: row.number,
+          workerId: row.worker_id ?? UNLEASED_WORKER,
+          requeued: row.retry_of === null,
+          params,
+        };
       });
     });
   }

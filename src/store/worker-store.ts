@@ -42,10 +42,16 @@ export interface WorkerRecord {
   readonly running: readonly { readonly sweepId: string; readonly trialId: number }[];
 }
 
+/**
+ * The `workerId` of a reaped trial that no worker had leased: claimed in a sweep open to
+ * workers, its worker stopped between the claim and the lease.
+ */
+export const UNLEASED_WORKER = '(no worker)';
+
 /** A trial taken from a silent worker by `reapTrials`. */
 export interface ReapedTrial {
   readonly trialId: number;
-  /** The worker that held it. */
+  /** The worker that held it (UNLEASED_WORKER when none did). */
   readonly workerId: string;
   /** True when its parameter set was queued again (a trial is re-queued once: a retry is not). */
   readonly requeued: boolean;
@@ -86,7 +92,9 @@ export interface TrialLeases {
   releaseTrial(trialId: number, workerId: string): Awaitable<boolean>;
   /**
    * Fails every running trial whose worker's latest beat is older than `silentSince`
-   * (ISO 8601) with an error naming the worker and its last beat, and queues its parameter
+   * (ISO 8601), and, in a sweep open to workers, every claimed trial that no worker leased
+   * and that was claimed before `silentSince` (its worker died between the claim and the
+   * lease), with an error naming the worker and its last beat, and queues its parameter
    * set again once (a trial that is itself a retry is not queued again). One transaction:
    * two workers reaping at once reap each trial once.
    */

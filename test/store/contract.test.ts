@@ -14,7 +14,7 @@ import type { NewSweep } from '../../src/store/records.ts';
 import { INTERRUPTED_ERROR } from '../../src/store/resume-plan.ts';
 import type { SweepLocation, SweepStore } from '../../src/store/sweep-store.ts';
 import { WORKERS_TAG } from '../../src/store/tags.ts';
-import type { TrialLeases, WorkerBeat } from '../../src/store/worker-store.ts';
+import { type TrialLeases, UNLEASED_WORKER, type WorkerBeat } from '../../src/store/worker-store.ts';
 import { sweep } from '../../src/sweep/index.ts';
 import { readSweepResult } from '../../src/sweep/recorded.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
@@ -430,6 +430,18 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
         assert.equal(queued, undefined);
         return { params: { x: 'd' } };
       }, at);
+    });
+
+    it('reap, in a sweep open to workers: a claimed trial no worker leased is reaped once old enough', async () => {
+      const location = await workerPlace(kind);
+      const store = (await location.create({ objective, tags: { [WORKERS_TAG]: 'open' } })) as LeasedStore;
+      const { id } = await store.claimTrial(() => ({ params: { x: 1 } }), new Date().toISOString());
+      // Just claimed: its worker may be writing the lease now.
+      assert.deepEqual(await store.reapTrials(past()), []);
+      assert.deepEqual(await store.reapTrials(future()), [
+        { trialId: id, workerId: UNLEASED_WORKER, requeued: true, params: { x: 1 } },
+      ]);
+      assert.match((await store.trial(id))!.error!, /never took it up/);
     });
 
     it('two reapers at once, on two connections, reap each trial once and queue it once', async () => {

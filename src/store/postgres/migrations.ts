@@ -85,6 +85,11 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'when a trial was claimed, by the database clock',
+    sql: `ALTER TABLE mlsweep_trials ADD COLUMN claimed_at timestamptz NOT NULL DEFAULT now();`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -43,7 +43,7 @@ import {
   SWEEP_TYPE_TAG,
   WORKERS_TAG,
 } from '../tags.ts';
-import type { ReapedTrial, TrialLeases } from '../worker-store.ts';
+import { type ReapedTrial, type TrialLeases, UNLEASED_WORKER } from '../worker-store.ts';
 import {
   ClaimCache,
   POINT_COLUMNS,
@@ -548,39 +548,47 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
         path: 'silentSince',
       });
     }
-    const silent = `t.sweep_id = $1 AND t.status = 'running' AND w.worker_id = t.worker_id
-                    AND w.last_beat_at < now() - make_interval(secs => $2::float8)`;
+    // Silent: a held trial whose worker's last beat (or, if it never beat, the claim) is
+    // older than the cutoff; in a sweep open to workers, also a claimed trial that no
+    // worker ever leased (its worker died between the claim and the lease).
+    const silent = `t.sweep_id = $1 AND t.status = 'running'
+      AND (t.worker_id IS NOT NULL OR (t.claim_token IS NOT NULL AND
+           EXISTS (SELECT 1 FROM mlsweep_sweeps s WHERE s.id = $1 AND s.tags @> $3::jsonb)))
+      AND coalesce((SELECT w.last_beat_at FROM mlsweep_workers w WHERE w.worker_id = t.worker_id), t.claimed_at)
+          < now() - make_interval(secs => $2::float8)`;
+    const values = [this.sweepId, silentForSeconds, JSON.stringify({ [WORKERS_TAG]: 'open' })];
     // Most reaps find nothing: look without a lock first.
-    const any = await this.connection.query(
-      `SELECT 1 FROM mlsweep_trials t, mlsweep_workers w WHERE ${silent} LIMIT 1`,
-      [this.sweepId, silentForSeconds],
-    );
+    const any = await this.connection.query(`SELECT 1 FROM mlsweep_trials t WHERE ${silent} LIMIT 1`, values);
     if (any.rowCount === 0) return [];
     const rows = await this.connection.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM mlsweep_sweeps WHERE id = $1 FOR UPDATE', [this.sweepId]);
       const reaped = await tx.query<{
         number: number;
-        worker_id: string;
+        worker_id: string | null;
         params: string;
         retry_of: number | null;
       }>(
         `${BUMP}, r AS (
            UPDATE mlsweep_trials t SET status = 'failed', ended_at = now(), changed = (SELECT version FROM v),
-             error = 'worker ' || t.worker_id || ' fell silent (its last heartbeat was at ' ||
-               to_char(w.last_beat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
-               '): the trial failed after the heartbeat timeout'
-           FROM mlsweep_workers w WHERE ${silent}
+             error = CASE WHEN t.worker_id IS NULL
+               THEN 'claimed at ' || to_char(t.claimed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ||
+                    ' by a worker that never took it up (it stopped before its lease was written): the trial failed after the heartbeat timeout'
+               ELSE 'worker ' || t.worker_id || ' fell silent (its last heartbeat was at ' ||
+                    coalesce(to_char((SELECT w.last_beat_at FROM mlsweep_workers w WHERE w.worker_id = t.worker_id)
+                                     AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'never') ||
+                    '): the trial failed after the heartbeat timeout' END
+           WHERE ${silent}
            RETURNING t.number, t.worker_id, t.params, t.retry_of),
          q AS (INSERT INTO mlsweep_queue (sweep_id, params, retry_of)
                SELECT $1, params, number FROM r WHERE retry_of IS NULL ORDER BY number)
          SELECT number, worker_id, params, retry_of FROM r ORDER BY number`,
-        [this.sweepId, silentForSeconds],
+        values,
       );
       return reaped.rows;
     });
     return rows.map((row) => ({
       trialId: row.number,
-      workerId: row.worker_id,
+      workerId: row.worker_id ?? UNLEASED_WORKER,
       requeued: row.retry_of === null,
       params: JSON.parse(row.params) as ParamSet,
     }));
