@@ -23,6 +23,55 @@ async function until(check: () => boolean, what: string, ms = 60_000): Promise<v
   }
 }
 
+/** A world whose deployment `module` runs a scoring module that holds on f5.csv until the file `go` exists. */
+function holdingWorld(name: string): {
+  world: ReturnType<typeof batchWorld>;
+  data: string;
+  calls: string;
+  go: string;
+  jobs: string;
+} {
+  const world = batchWorld(name);
+  const data = folder(world, 'files');
+  for (let i = 0; i < 10; i++) writeCsv(data, `f${i}.csv`, csvRows(20 + i, i));
+  const code = folder(world, 'code');
+  const calls = join(world.dir, 'calls.log');
+  const go = join(world.dir, 'go');
+  writeFileSync(
+    join(code, 'score.mjs'),
+    `import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+export async function run(miniBatch) {
+  const rows = [];
+  for (const file of miniBatch) {
+    appendFileSync(${JSON.stringify(calls)}, basename(file) + '\\n');
+    if (basename(file) === 'f5.csv') while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 20));
+    const lines = readFileSync(file, 'utf8').trim().split('\\n').slice(1);
+    lines.forEach((line, i) => rows.push({ file: basename(file), row: i + 1, x1: line.split(',')[0] }));
+  }
+  return rows;
+}
+`,
+  );
+  assert.equal(cli(world, ['batch-endpoint', 'create', '-f', world.endpointFile]).code, 0);
+  const file = world.deployment(
+    'module',
+    'code_configuration:\n  code: ./code\n  scoring_script: score.mjs\nmini_batch_size: 1',
+  );
+  const created = cli(world, ['batch-deployment', 'create', '-f', file]);
+  assert.equal(created.code, 0, created.stderr);
+  return { world, data, calls, go, jobs: join(world.store, 'batch-jobs') };
+}
+
+/** Mini-batches journaled so far by the only job of a store. */
+function journaled(jobs: string): number {
+  if (!existsSync(jobs)) return 0;
+  const [job] = readdirSync(jobs);
+  return job === undefined || !existsSync(join(jobs, job, 'done'))
+    ? 0
+    : readdirSync(join(jobs, job, 'done')).length;
+}
+
 describe('mlsweep batch-endpoint and batch-deployment', () => {
   it('create, list, show, invoke with the error threshold, show-job, runs show, delete', () => {
     const world = batchWorld('cli');
@@ -137,36 +186,7 @@ describe('mlsweep batch-endpoint and batch-deployment', () => {
   });
 
   it('resume after SIGKILL: finished mini-batches are not scored again, and each row is in the output exactly once', async () => {
-    const world = batchWorld('resume');
-    const data = folder(world, 'files');
-    for (let i = 0; i < 10; i++) writeCsv(data, `f${i}.csv`, csvRows(20 + i, i));
-    const code = folder(world, 'code');
-    const calls = join(world.dir, 'calls.log');
-    const go = join(world.dir, 'go');
-    // f5.csv waits for the file `go`: the job is held there, with f0..f4 journaled, when it is killed
-    writeFileSync(
-      join(code, 'score.mjs'),
-      `import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-export async function run(miniBatch) {
-  const rows = [];
-  for (const file of miniBatch) {
-    appendFileSync(${JSON.stringify(calls)}, basename(file) + '\\n');
-    if (basename(file) === 'f5.csv') while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 20));
-    const lines = readFileSync(file, 'utf8').trim().split('\\n').slice(1);
-    lines.forEach((line, i) => rows.push({ file: basename(file), row: i + 1, x1: line.split(',')[0] }));
-  }
-  return rows;
-}
-`,
-    );
-    assert.equal(cli(world, ['batch-endpoint', 'create', '-f', world.endpointFile]).code, 0);
-    const file = world.deployment(
-      'module',
-      'code_configuration:\n  code: ./code\n  scoring_script: score.mjs\nmini_batch_size: 1',
-    );
-    const created = cli(world, ['batch-deployment', 'create', '-f', file]);
-    assert.equal(created.code, 0, created.stderr);
+    const { world, data, calls, go, jobs } = holdingWorld('resume');
     const running = startCli([
       'batch-endpoint',
       'invoke',
@@ -177,23 +197,15 @@ export async function run(miniBatch) {
       '--store',
       world.store,
     ]);
-    const jobs = join(world.store, 'batch-jobs');
-    const journaled = () => {
-      if (!existsSync(jobs)) return 0;
-      const [job] = readdirSync(jobs);
-      return job === undefined || !existsSync(join(jobs, job, 'done'))
-        ? 0
-        : readdirSync(join(jobs, job, 'done')).length;
-    };
     await until(
-      () => journaled() === 5 && readFileSync(calls, 'utf8').includes('f5.csv'),
+      () => journaled(jobs) === 5 && readFileSync(calls, 'utf8').includes('f5.csv'),
       'five mini-batches journaled and f5 started',
     );
     running.child.kill('SIGKILL');
     const killed = await running.done;
     assert.equal(killed.signal, 'SIGKILL');
     const [jobId] = readdirSync(jobs);
-    assert.equal(journaled(), 5);
+    assert.equal(journaled(jobs), 5);
     writeFileSync(go, '');
     const resumed = cliJson<{ status: string; miniBatchesResumed: number; rows: number; output: string }>(
       world,
@@ -222,5 +234,44 @@ export async function run(miniBatch) {
     const again = cli(world, ['batch-endpoint', 'invoke', 'scores', '--resume', jobId!]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /completed already; nothing to resume/);
+  });
+
+  it('SIGINT lets the running mini-batch finish, records the job KILLED, exits 130; --resume completes it', async () => {
+    const { world, data, go, jobs } = holdingWorld('sigint');
+    const running = startCli([
+      'batch-endpoint',
+      'invoke',
+      'scores',
+      '--input',
+      data,
+      '--json',
+      '--store',
+      world.store,
+    ]);
+    await until(() => journaled(jobs) === 5, 'five mini-batches journaled');
+    running.child.kill('SIGINT');
+    await until(
+      () => running.stderr().includes('SIGINT: stopping after the running mini-batches'),
+      'the notice',
+    );
+    writeFileSync(go, '');
+    const stopped = await running.done;
+    assert.equal(stopped.code, 130, stopped.stderr);
+    const summary = JSON.parse(stopped.stdout) as { status: string; jobId: string; rows: number };
+    assert.equal(summary.status, 'Canceled');
+    assert.equal(journaled(jobs), 6);
+    assert.equal(summary.rows, 20 + 21 + 22 + 23 + 24 + 25);
+    const run = cliJson<{ status: string }>(world, ['runs', 'show', summary.jobId]);
+    assert.equal(run.status, 'KILLED');
+    const resumed = cliJson<{ status: string; miniBatchesResumed: number; rows: number }>(world, [
+      'batch-endpoint',
+      'invoke',
+      'scores',
+      '--resume',
+      summary.jobId,
+    ]);
+    assert.equal(resumed.status, 'Completed');
+    assert.equal(resumed.miniBatchesResumed, 6);
+    assert.equal(resumed.rows, 245);
   });
 });
