@@ -41,10 +41,18 @@ function featureColumns(pipeline: AutoMLPipeline): Int32Array {
 }
 
 /**
- * Whether TreeSHAP gives the pipeline's output exactly: no stacker, only tree members,
- * outputs additive over the blend (regression values; forest or tree probabilities), or
- * one gradient boosting classifier (explained in its margin).
+ * The method {@link explainPipeline} uses by default for a pipeline: `tree` (exact
+ * TreeSHAP, no background needed) when there is no stacker, only tree members, and
+ * outputs additive over the blend (regression values; forest or tree probabilities) or
+ * one gradient boosting classifier alone (explained in its margin); `sampling` otherwise.
+ *
+ * @example
+ * pipelineExplainMethod(pipeline); // 'tree'
  */
+export function pipelineExplainMethod(pipeline: AutoMLPipeline): 'tree' | 'sampling' {
+  return treeExplainable(pipeline) ? 'tree' : 'sampling';
+}
+
 function treeExplainable(pipeline: AutoMLPipeline): boolean {
   if (pipeline.stacker) return false;
   const { members } = pipeline;

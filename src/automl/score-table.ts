@@ -64,6 +64,18 @@ export interface PredictCsvOptions {
   readonly onNotice?: (message: string) => void;
   /** Aborting it stops between batches: the promise rejects with its reason (a path output is left as it was). */
   readonly signal?: AbortSignal;
+  /** More columns after the predictions (e.g. explanations): their header, and their cells for each batch. */
+  readonly extraColumns?: ExtraColumns;
+}
+
+/** Columns {@link predictCsv} appends to every row: a header, and the cells of each batch's rows. */
+export interface ExtraColumns {
+  readonly header: readonly string[];
+  /** One array of `header.length` cells per row of `table`, given the batch's raw predictions. */
+  cells(
+    table: Table,
+    raw: Float64Array,
+  ): Promise<ReadonlyArray<ReadonlyArray<string | number>>> | ReadonlyArray<ReadonlyArray<string | number>>;
 }
 
 function csvCell(v: string | number): string {
@@ -133,7 +145,8 @@ async function writePredictions(
 ): Promise<{ rows: number }> {
   options.signal?.throwIfAborted();
   const proba = options.proba === true && pipeline.task === 'classification';
-  const header = `${['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])].map(csvCell).join(',')}\n`;
+  const extra = options.extraColumns;
+  const header = `${['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : []), ...(extra?.header ?? [])].map(csvCell).join(',')}\n`;
   const types = pipeline.inputTypes();
   let names: string[] | undefined;
   let headerLine = 1;
@@ -158,10 +171,12 @@ async function writePredictions(
     const raw = pipeline.predictRaw(table);
     const labels = pipeline.labelsOf(raw);
     const k = pipeline.classes.length;
+    const more = extra ? await extra.cells(table, raw) : undefined;
     const lines: string[] = [];
     for (let r = 0; r < table.nRows; r++) {
       const cells: Array<string | number> = [labels[r]!];
       if (proba) for (let j = 0; j < k; j++) cells.push(raw[r * k + j]!);
+      if (more) cells.push(...more[r]!);
       lines.push(cells.map(csvCell).join(','));
     }
     await write(out, `${lines.join('\n')}\n`);

@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
 import { AutoMLPipeline } from '../automl/pipeline.ts';
-import { predictCsv } from '../automl/score-table.ts';
+import { type ExtraColumns, predictCsv } from '../automl/score-table.ts';
 import { ValidationError } from '../core/errors.ts';
 import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
 import { readTabular, readTabularHeader } from '../data/read-tabular.ts';
 import { type ResolvedDataInput, resolveDataInput } from '../registry/data-input.ts';
 import { dataRefStore } from './data-lineage.ts';
 import { modelFileFor } from './model-ref.ts';
+import { integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
+import { checkExplainFlags, explainColumnsFor, type PredictExplainFlags } from './predict-explain.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE } from './signals.ts';
 
-interface PredictCliOptions {
+interface PredictCliOptions extends PredictExplainFlags {
   model: string;
   data: string;
   out?: string;
@@ -47,6 +49,7 @@ async function predictTabular(
   pipeline: AutoMLPipeline,
   data: ResolvedDataInput,
   o: PredictCliOptions,
+  extra?: ExtraColumns,
 ): Promise<{ rows: number }> {
   const csv = o.delimiter ? { delimiter: o.delimiter } : {};
   const { names } = await readTabularHeader(data, csv);
@@ -58,11 +61,15 @@ async function predictTabular(
   const proba = o.proba === true && pipeline.task === 'classification';
   const k = pipeline.classes.length;
   const lines = [
-    ['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : [])].map(csvCell).join(','),
+    ['prediction', ...(proba ? pipeline.classes.map((c) => `proba_${c}`) : []), ...(extra?.header ?? [])]
+      .map(csvCell)
+      .join(','),
   ];
+  const more = extra ? await extra.cells(table, raw) : undefined;
   for (let r = 0; r < table.nRows; r++) {
     const cells: Array<string | number> = [labels[r]!];
     if (proba) for (let j = 0; j < k; j++) cells.push(raw[r * k + j]!);
+    if (more) cells.push(...more[r]!);
     lines.push(cells.map(csvCell).join(','));
   }
   const text = `${lines.join('\n')}\n`;
@@ -102,6 +109,19 @@ export function registerPredict(program: Command): void {
     )
     .option('--proba', 'also write one probability column per class')
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed)')
+    .option(
+      '--explain',
+      'also write, per row, the expected value and the input columns that contributed most to the prediction (explain_<i>_column, _value, _contribution): exact TreeSHAP for tree models, Shapley sampling otherwise',
+    )
+    .option(
+      '--explain-top <k>',
+      'contributions written per row with --explain (default 3)',
+      integerOption({ min: 1 }),
+    )
+    .option(
+      '--explain-background <csv>',
+      'reference rows (e.g. the training data) for --explain on models that are not trees (default: a sample of the first rows scored)',
+    )
     .option('--json', 'print a JSON summary on stdout (needs --out)')
     .action(async (o: PredictCliOptions) => {
       if (o.json && !o.out) {
@@ -110,11 +130,18 @@ export function registerPredict(program: Command): void {
           { path: '--out' },
         );
       }
+      checkExplainFlags(o);
       const modelFile = modelFileFor(o.model, o.store);
       const data = resolveData(o);
-      if (o.out !== undefined) checkOutputFile(o.out, '--out', { '--data': data.path, '--model': modelFile });
+      if (o.out !== undefined)
+        checkOutputFile(o.out, '--out', {
+          '--data': data.path,
+          '--model': modelFile,
+          '--explain-background': o.explainBackground,
+        });
       const t0 = performance.now();
       const pipeline = AutoMLPipeline.load(modelFile);
+      const explain = o.explain ? await explainColumnsFor(pipeline, o) : undefined;
       // A first signal stops between batches (the temporary output is removed, --out is
       // untouched); a second exits at once, which leaves --out untouched as well.
       const controller = new AbortController();
@@ -131,8 +158,9 @@ export function registerPredict(program: Command): void {
                 signal: controller.signal,
                 onNotice: log,
                 ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+                ...(explain ? { extraColumns: explain.columns } : {}),
               })
-            : await predictTabular(pipeline, data, o));
+            : await predictTabular(pipeline, data, o, explain?.columns));
       } catch (error) {
         const signal = stop.received();
         if (signal === undefined) throw error;
@@ -151,7 +179,7 @@ export function registerPredict(program: Command): void {
       }
       printResult(
         o.json === true,
-        { rows, out: o.out, seconds },
+        { rows, out: o.out, seconds, ...(explain ? { explain: explain.summary } : {}) },
         () => `${rows} rows scored in ${seconds.toFixed(2)} s -> ${o.out}`,
       );
     });
