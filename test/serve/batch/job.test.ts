@@ -324,6 +324,30 @@ describe('batch jobs: inputs by reference', () => {
     }
   });
 
+  it("an MLTable folder is read with its delimiter ('|', which sniffing would not find)", async () => {
+    const world = batchWorld('mltable');
+    const table = folder(world, 'table');
+    const rows = (seed: number) => csvRows(5, seed).map((r) => r.replaceAll(',', '|'));
+    writeCsv(table, 'part-1.csv', rows(1), 'x1|x2|city');
+    writeCsv(table, 'part-2.csv', rows(2), 'x1|x2|city');
+    writeFileSync(
+      join(table, 'MLTable'),
+      'paths:\n  - pattern: ./part-*.csv\ntransformations:\n  - read_delimited:\n      delimiter: "|"\n',
+    );
+    const store = deploy(world, 'forest', 'error_threshold: 0');
+    try {
+      const summary = await runBatchJob({ store, endpoint: 'scores', input: table });
+      assert.equal(summary.status, 'Completed');
+      assert.equal(summary.rows, 10);
+      assert.deepEqual(
+        [...new Set(outputRows(summary.output!).map((r) => r.split(',')[0]))],
+        ['part-1.csv', 'part-2.csv'],
+      );
+    } finally {
+      store.close();
+    }
+  });
+
   it('--output-path azureml://datastores/workspaceblobstore/paths/… writes into the datastore', async () => {
     const world = batchWorld('datastore-out');
     const data = folder(world, 'in');
