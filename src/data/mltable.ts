@@ -81,7 +81,12 @@ export function isMLTable(path: string): boolean {
   }
 }
 
-/** The MLTable file of an MLTable folder (or the file itself). */
+/**
+ * The MLTable file of an MLTable folder (or the file itself), absolute.
+ *
+ * @example
+ * mltableFile('data/sales'); // '/work/data/sales/MLTable'
+ */
 export function mltableFile(path: string): string {
   const absolute = resolve(path);
   return basename(absolute) === MLTABLE_FILE && !isDirectory(absolute)
@@ -306,7 +311,13 @@ function checkMLTable(doc: YamlFile): MLTableSpec {
   };
 }
 
-/** Whether an MLTable path is a URI (resolved by the caller) rather than a local path. */
+/**
+ * Whether an MLTable path is a URI (resolved by the caller) rather than a local path.
+ *
+ * @example
+ * isUri('azureml://datastores/ds/paths/a.csv'); // true
+ * isUri('./a.csv'); // false
+ */
 export function isUri(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
