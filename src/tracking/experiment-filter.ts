@@ -33,7 +33,7 @@ export function compileExperimentFilter(source: string, path = 'filter'): SqlCon
   const parts: string[] = [];
   const params: unknown[] = [];
   let at = 0;
-  if (tokens[0]!.kind === 'end') return { sql: '1', params };
+  if (tokens[0]!.kind === 'end') return { sql: '1 = 1', params };
   for (;;) {
     const { field, next } = readExperimentField(tokens, at, source, path);
     at = next;

@@ -13,8 +13,10 @@ import { type LoggedEvent, mlflowError } from './context.ts';
 
 /** Options of {@link createTrackingServer}. */
 export interface TrackingServerOptions {
-  /** The store folder (created when missing). */
+  /** The store folder (created when missing), or a `postgresql://` URL. */
   readonly storeDir: string;
+  /** With a PostgreSQL store: the shared artifacts folder (default $MLSWEEP_ARTIFACTS or ./mlruns-artifacts). */
+  readonly artifactsDir?: string;
   /** Default 127.0.0.1; any other address needs `key`. */
   readonly host?: string;
   /** Default 5000 (MLflow's); 0 picks a free port. */
@@ -69,7 +71,10 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
       { path: 'host' },
     );
   }
-  const store = new SqliteStore({ dir: options.storeDir });
+  const store = new SqliteStore({
+    dir: options.storeDir,
+    ...(options.artifactsDir !== undefined ? { artifactsDir: options.artifactsDir } : {}),
+  });
   const registry = new ModelRegistry({ store });
   const loggerOption = options.logger ?? {};
   const app = Fastify({

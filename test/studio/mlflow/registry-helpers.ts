@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import { registerMlflowApi } from '../../../src/studio/mlflow/api.ts';
 import type { MlflowContext } from '../../../src/studio/mlflow/context.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { storeOptions, testPostgresUrl } from '../../tracking/helpers/store.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
 
 /** A JSON answer, read field by field by the tests. */
@@ -23,7 +24,10 @@ export interface TestServer {
 
 /** Starts a server over a new store in a temporary folder; closed after the file's tests. */
 export async function startServer(label: string): Promise<TestServer> {
-  const store = new SqliteStore({ dir: join(tempDir(label), 'mlruns') });
+  // A folder, or a fresh PostgreSQL database when MLSWEEP_TEST_POSTGRES names a server.
+  const store = new SqliteStore(
+    testPostgresUrl === undefined ? { dir: join(tempDir(label), 'mlruns') } : storeOptions(label),
+  );
   const app = Fastify({ logger: false });
   const context = registerMlflowApi(app, { store });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -5,6 +5,7 @@ import { after } from 'node:test';
 import type { LoggedEvent } from '../../../src/studio/mlflow/context.ts';
 import { createTrackingServer, type TrackingServer } from '../../../src/studio/mlflow/server.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { storeOptions, testPostgresUrl } from '../../tracking/helpers/store.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
 
 /** A JSON answer, read field by field by the tests. */
@@ -43,15 +44,19 @@ export async function startTracking(
   label: string,
   options: { key?: string; prepare?: (store: SqliteStore) => void } = {},
 ): Promise<Tracking> {
-  const storeDir = join(tempDir(label), 'mlruns');
+  // A folder, or a fresh PostgreSQL database when MLSWEEP_TEST_POSTGRES names a server.
+  const location =
+    testPostgresUrl === undefined ? { dir: join(tempDir(label), 'mlruns') } : storeOptions(label);
+  const storeDir = location.dir;
   if (options.prepare) {
-    const store = new SqliteStore({ dir: storeDir });
+    const store = new SqliteStore(location);
     options.prepare(store);
     store.close();
   }
   const events: LoggedEvent[] = [];
   const server = createTrackingServer({
     storeDir,
+    ...(location.artifactsDir !== undefined ? { artifactsDir: location.artifactsDir } : {}),
     port: 0,
     logger: false,
     onLogged: (event) => events.push(event),
@@ -99,7 +104,7 @@ export async function startTracking(
     post: (path, body) => ok('POST', path, body),
     get: (path, query) => ok('GET', path, query),
     openStore() {
-      const store = new SqliteStore({ dir: storeDir });
+      const store = new SqliteStore(location);
       stores.push(store);
       return store;
     },
