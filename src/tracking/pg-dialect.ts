@@ -162,7 +162,7 @@ function expressions(tokens: Tok[], counter: { params: number; globs: number[] }
       const inner = tokens.slice(open + 1, close);
       const typeAt = lastWords(inner, 2);
       if (typeAt !== undefined && upper(inner[typeAt[1]!]) === 'REAL' && upper(inner[typeAt[0]!]) === 'AS') {
-        const value = expressions(inner.slice(0, typeAt[0]!), counter);
+        const value = expressions(trimEnd(inner.slice(0, typeAt[0]!)), counter);
         out.push({ kind: 'word', text: 'mlsweep_real' }, { kind: 'other', text: '((' });
         out.push(...value, { kind: 'other', text: ')::text)' });
       } else {
@@ -185,6 +185,12 @@ function expressions(tokens: Tok[], counter: { params: number; globs: number[] }
     }
   }
   return out;
+}
+
+function trimEnd(tokens: Tok[]): Tok[] {
+  let end = tokens.length;
+  while (end > 0 && (tokens[end - 1]!.kind === 'space' || tokens[end - 1]!.kind === 'comment')) end--;
+  return tokens.slice(0, end);
 }
 
 /** The indexes of the last `n` word-or-other tokens (whitespace skipped), oldest first. */
