@@ -277,7 +277,8 @@ async function invoke(name: string, options: InvokeOptions): Promise<void> {
           log(`batch job ${jobId}${options.resume !== undefined ? ' (resumed)' : ''}`);
       },
       log: (line) => {
-        if (drawn) process.stderr.write('\n');
+        // the line replaces the bar, which the next progress redraws below it
+        if (drawn) process.stderr.write('\r\x1b[K');
         drawn = false;
         log(line);
       },
