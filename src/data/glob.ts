@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -33,6 +33,15 @@ function segmentRegex(segment: string): RegExp {
     } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
   return new RegExp(`^${source}$`);
+}
+
+/** A folder's real path: symbolic links that lead back up the tree are seen as the folder they are. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function entries(dir: string): Array<{ name: string; path: string; isDir: boolean; isFile: boolean }> {
@@ -82,14 +91,14 @@ export function globFiles(pattern: string, cwd: string = process.cwd()): string[
         for (const e of entries(dir)) {
           if (e.name.startsWith('.')) continue;
           if (e.isFile) found.add(e.path);
-          else if (e.isDir && !seen.has(e.path)) walk(e.path, i, new Set([...seen, e.path]));
+          else if (e.isDir && !seen.has(real(e.path))) walk(e.path, i, new Set([...seen, real(e.path)]));
         }
         return;
       }
       walk(dir, i + 1, seen);
       for (const e of entries(dir)) {
-        if (e.isDir && !e.name.startsWith('.') && !seen.has(e.path))
-          walk(e.path, i, new Set([...seen, e.path]));
+        if (e.isDir && !e.name.startsWith('.') && !seen.has(real(e.path)))
+          walk(e.path, i, new Set([...seen, real(e.path)]));
       }
       return;
     }
@@ -109,7 +118,7 @@ export function globFiles(pattern: string, cwd: string = process.cwd()): string[
       else if (!last && e.isDir) walk(e.path, i + 1, seen);
     }
   };
-  walk(base, 0, new Set([base]));
+  walk(base, 0, new Set([real(base)]));
   return [...found].sort(byPath);
 }
 
@@ -136,11 +145,11 @@ export function folderFiles(dir: string): string[] {
     for (const e of entries(folder)) {
       if (e.name.startsWith('.')) continue;
       if (e.isFile) found.push(e.path);
-      else if (e.isDir && !seen.has(e.path)) walk(e.path, new Set([...seen, e.path]));
+      else if (e.isDir && !seen.has(real(e.path))) walk(e.path, new Set([...seen, real(e.path)]));
     }
   };
   const root = resolve(dir);
-  walk(root, new Set([root]));
+  walk(root, new Set([real(root)]));
   return found.sort(byPath);
 }
 

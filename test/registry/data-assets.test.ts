@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DataError, ValidationError } from '../../src/core/errors.ts';
@@ -106,6 +106,14 @@ describe('globs', () => {
     assert.deepEqual(g('d/**'), ['d/e/y.csv', 'd/x.csv']);
     assert.deepEqual(g('.*.csv'), ['.hidden.csv']);
     assert.deepEqual(g('*.parquet'), []);
+  });
+
+  it('a symbolic link back up the tree is walked once, not round and round', () => {
+    const { dir } = setup();
+    write(join(dir, 'loop', 'a.csv'), 'x\n');
+    symlinkSync(join(dir, 'loop'), join(dir, 'loop', 'again'));
+    assert.deepEqual(folderFiles(join(dir, 'loop')), [join(dir, 'loop', 'a.csv')]);
+    assert.deepEqual(globFiles('loop/**/*.csv', dir), [join(dir, 'loop', 'a.csv')]);
   });
 });
 
