@@ -285,11 +285,17 @@ export class DataAssets {
    * assets.list().map((a) => `${a.name}:${a.version}`);
    */
   list(options: { readonly name?: string; readonly includeArchived?: boolean } = {}): DataAsset[] {
-    const rows = this.store
-      .sql(
-        'SELECT * FROM data_assets WHERE (? IS NULL OR name = ?) AND (? = 1 OR archived = 0) ORDER BY name, created_at, rowid',
-      )
-      .all(options.name ?? null, options.name ?? null, options.includeArchived ? 1 : 0) as AssetRow[];
+    // two fixed statements rather than `? IS NULL OR …`, whose parameter type PostgreSQL cannot infer
+    const archived = options.includeArchived ? '' : ' AND archived = 0';
+    const rows = (
+      options.name === undefined
+        ? this.store
+            .sql(`SELECT * FROM data_assets WHERE 1 = 1${archived} ORDER BY name, created_at, rowid`)
+            .all()
+        : this.store
+            .sql(`SELECT * FROM data_assets WHERE name = ?${archived} ORDER BY name, created_at, rowid`)
+            .all(options.name)
+    ) as AssetRow[];
     const assets = rows.map(toAsset);
     if (options.name !== undefined) return assets;
     const latest = new Map<string, DataAsset>();
