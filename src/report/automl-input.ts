@@ -4,6 +4,7 @@ import { DataError, ValidationError } from '../core/errors.ts';
 import type { Table } from '../data/table.ts';
 import { isNumericColumn } from '../data/table.ts';
 import { summarizeTrials } from '../sweep/summary.ts';
+import { explanationInput } from './explain-input.ts';
 import { classificationQuality } from './quality.ts';
 import type { AutomlReportSection, ReportInput } from './types.ts';
 
@@ -19,7 +20,8 @@ export type AutoMLReportSource = Omit<AutoMLResult, 'pipeline' | 'partial' | 'no
 /**
  * What a report shows of an AutoML run: its trials as a sweep, the leaderboard, the best
  * model's feature importances, and, given evaluation rows with their target (a test
- * set), the best pipeline's quality pictures on them.
+ * set), the best pipeline's quality pictures on them, the permutation importance of its
+ * input columns with intervals, and the contributions of a sample of rows.
  *
  * @example
  * const result = await automl({ task: 'classification', trainPath: 'train.csv', target: 'y' });
@@ -47,6 +49,8 @@ export function automlReportInput(
     })),
     featureImportances: result.featureImportances,
     ...(evaluation ? quality(result, evaluation) : {}),
+    // the evaluation rows are held out: permutation importance and contributions on them
+    ...(evaluation && result.pipeline ? explanationInput(result.pipeline, evaluation) : {}),
   };
   const completed = trials.filter((t) => t.status === 'completed').length;
   return {

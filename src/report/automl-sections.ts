@@ -1,4 +1,5 @@
 import { confusionChart, curvesChart, predictedVsActualChart, residualsChart } from './automl-charts.ts';
+import { explanationSections } from './explain-sections.ts';
 import { chartBlock, type PageSection } from './html.ts';
 import { barChart } from './sweep-charts.ts';
 import { leaderboardTable } from './tables.ts';
@@ -6,7 +7,9 @@ import type { AutomlReportSection, ChartSpec } from './types.ts';
 
 /**
  * The AutoML sections of a report: leaderboard, then the model's quality pictures for
- * its task, then feature importances. Charts are appended to `charts`.
+ * its task, then feature importances, then (given held-out rows) the input columns'
+ * permutation importance with intervals and a sample of per-row contributions. Charts are
+ * appended to `charts`.
  */
 export function automlSections(automl: AutomlReportSection, charts: ChartSpec[]): PageSection[] {
   const sections: PageSection[] = [
@@ -82,5 +85,6 @@ export function automlSections(automl: AutomlReportSection, charts: ChartSpec[])
     charts.push(chart);
     sections.push({ title: 'Feature importances', html: chartBlock(chart) });
   }
+  sections.push(...explanationSections(automl.inputImportance, automl.contributionSample, charts));
   return sections;
 }

@@ -42,6 +42,10 @@ export interface AutomlReportSection {
   readonly primaryMetric: string;
   readonly leaderboard: readonly LeaderboardRow[];
   readonly featureImportances?: ReadonlyArray<{ readonly feature: string; readonly importance: number }>;
+  /** Permutation importance of the input columns on held-out rows, with intervals. */
+  readonly inputImportance?: InputImportanceSection;
+  /** Per-row contributions of the input columns for a few held-out rows. */
+  readonly contributionSample?: ContributionSample;
   /** Classification: labels in order, the confusion matrix (rows: true), and curves. */
   readonly labels?: readonly string[];
   readonly confusionMatrix?: readonly (readonly number[])[];
@@ -61,4 +65,40 @@ export interface ChartSpec {
   readonly option: Record<string, unknown>;
   /** Height in pixels (default 360). */
   readonly height?: number;
+}
+
+/** Permutation importance of the input columns as a report shows it. */
+export interface InputImportanceSection {
+  /** How it was computed, in a sentence. */
+  readonly method: string;
+  readonly metric: string;
+  /** The metric on the held-out rows unshuffled. */
+  readonly baseline: number;
+  readonly confidence: number;
+  /** Largest mean drop first. */
+  readonly columns: ReadonlyArray<{
+    readonly column: string;
+    readonly mean: number;
+    readonly low: number;
+    readonly high: number;
+  }>;
+}
+
+/** The top input-column contributions of a few rows, as a report shows them. */
+export interface ContributionSample {
+  /** How the contributions were computed, in a sentence. */
+  readonly method: string;
+  /** What is explained: `value`, `probability` or `margin` (of the predicted class for classification). */
+  readonly output: string;
+  readonly rows: ReadonlyArray<{
+    /** 1-based row of the evaluation rows. */
+    readonly row: number;
+    readonly prediction: string;
+    readonly expectedValue: number;
+    readonly contributions: ReadonlyArray<{
+      readonly column: string;
+      readonly value: string;
+      readonly contribution: number;
+    }>;
+  }>;
 }

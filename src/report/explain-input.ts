@@ -1,0 +1,88 @@
+import { explainPipeline } from '../automl/explain.ts';
+import { permutationImportance } from '../automl/permutation-importance.ts';
+import type { AutoMLPipeline } from '../automl/pipeline.ts';
+import { isNumericColumn, type Table } from '../data/table.ts';
+import { contributionRow, topContributions } from '../models/explain/types.ts';
+import type { ContributionSample, InputImportanceSection } from './types.ts';
+
+/** Options of {@link explanationInput}. */
+export interface ExplanationInputOptions {
+  /** Shuffles per column of the permutation importance (default 5). */
+  readonly repeats?: number;
+  /** Rows whose contributions are shown (default 10, the first labelled ones). */
+  readonly sampleRows?: number;
+  /** Contributions shown per row (default 5). */
+  readonly top?: number;
+  readonly seed?: number;
+}
+
+/** A cell for people: numbers as numbers, dates in ISO 8601, missing empty. */
+function shown(table: Table, column: string, row: number): string {
+  const col = table.get(column);
+  const v = col.values[row];
+  if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return '';
+  if (col.kind === 'datetime') return new Date(v as number).toISOString();
+  return isNumericColumn(col) ? String(v) : (v as string);
+}
+
+/**
+ * What a report shows of a pipeline's explanations on held-out labelled rows (a test
+ * set): the permutation importance of its input columns with intervals, by its primary
+ * metric, and the top contributions of the first rows (to the predicted class's
+ * probability or margin, or the value), TreeSHAP for tree pipelines, else Shapley sampling
+ * with the held-out rows as background.
+ *
+ * @example
+ * const { inputImportance, contributionSample } = explanationInput(pipeline, testTable);
+ */
+export function explanationInput(
+  pipeline: AutoMLPipeline,
+  heldOut: Table,
+  options: ExplanationInputOptions = {},
+): { inputImportance?: InputImportanceSection; contributionSample?: ContributionSample } {
+  const target = heldOut.get(pipeline.target).values as ArrayLike<number | string | null>;
+  const labelled = Array.from(target, (v, i) =>
+    v === null || (typeof v === 'number' && Number.isNaN(v)) ? -1 : i,
+  ).filter((i) => i >= 0);
+  if (labelled.length < 2) return {};
+  const seed = options.seed ?? 0;
+  const imp = permutationImportance(pipeline, heldOut, { repeats: options.repeats ?? 5, seed });
+  const inputImportance: InputImportanceSection = {
+    method: imp.method,
+    metric: imp.metric,
+    baseline: imp.baseline,
+    confidence: imp.confidence,
+    columns: imp.importances.map((c) => ({ column: c.column, mean: c.mean, low: c.low, high: c.high })),
+  };
+  const rows = labelled.slice(0, options.sampleRows ?? 10);
+  const sample = heldOut.take(rows);
+  const e = explainPipeline(pipeline, sample, { background: heldOut, seed });
+  const raw = pipeline.predictRaw(sample);
+  const labels = pipeline.labelsOf(raw);
+  const k = pipeline.classes.length;
+  const contributionSample: ContributionSample = {
+    method: e.contributions.method,
+    output:
+      pipeline.task === 'classification'
+        ? `${e.contributions.output} of the predicted class`
+        : e.contributions.output,
+    rows: rows.map((row, r) => {
+      let out = 0;
+      if (pipeline.task === 'classification')
+        for (let j = 1; j < k; j++) if (raw[r * k + j]! > raw[r * k + out]!) out = j;
+      return {
+        row: row + 1,
+        prediction: String(labels[r]),
+        expectedValue: e.contributions.expectedValue[out]!,
+        contributions: topContributions(contributionRow(e.contributions, r, out), options.top ?? 5).map(
+          (c) => ({
+            column: e.columns[c.index]!,
+            value: shown(sample, e.columns[c.index]!, r),
+            contribution: c.contribution,
+          }),
+        ),
+      };
+    }),
+  };
+  return { inputImportance, contributionSample };
+}
