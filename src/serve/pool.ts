@@ -1,7 +1,11 @@
 /**
  * A running deployment: a piscina pool of scoring threads (instance_count of them, each
  * loading the model once), the count of requests in flight (429 beyond
- * `maxConcurrentRequestsPerInstance × instances`), the request timeout (408), and
+ * `maxConcurrentRequestsPerInstance × instances`), the request timeout (408: a request
+ * that times out leaves the queue, a batch whose every request timed out is cancelled
+ * through piscina's AbortSignal, dropped from its queue or its thread ended and replaced,
+ * and a scoring script's `run` that times out ends its thread the same way, so that
+ * nothing holds a thread past the timeout), and
  * micro-batching: requests checked in the same turn of the event loop, or while every
  * thread is busy, go to a thread as one message, so a stream of one-row requests pays the
  * cost of a message per batch, not per request. Retiring one (a live swap, a shutdown)
@@ -33,6 +37,17 @@ interface Pending {
   readonly reject: (error: unknown) => void;
   /** Called once the rows are scored, failed, or dropped from the queue. */
   readonly settle: () => void;
+  /** The message it went to a thread in, once dispatched. */
+  batch?: Batch;
+  /** Whether its caller gave up (timed out) after it was dispatched. */
+  abandoned?: boolean;
+}
+
+/** A message of rows sent to a thread: cancelled once every request in it has timed out. */
+interface Batch {
+  readonly controller: AbortController;
+  /** Requests in it still waiting for their answer. */
+  waiting: number;
 }
 
 const WORKER_FILE = new URL(`./worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
@@ -205,6 +220,11 @@ export class DeploymentRuntime {
     };
   }
 
+  /** The deployment's request timeout (ms). */
+  private get timeoutMs(): number {
+    return this.deployment.spec.requestSettings.requestTimeoutMs;
+  }
+
   /** Rejects with RequestTimeoutError after the deployment's timeout unless settled first. */
   private withTimeout<T>(
     work: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void,
@@ -246,12 +266,20 @@ export class DeploymentRuntime {
       this.queue.push(item);
       this.scheduleFlush();
       return () => {
-        // still queued: leave the queue; already scoring: it settles when its batch ends
+        // still queued: leave the queue
         const at = this.queue.indexOf(item);
         if (at >= 0) {
           this.queue.splice(at, 1);
           settle();
+          return;
         }
+        // dispatched: once no request of its batch waits any more, the batch is cancelled
+        // (piscina drops it from its queue, or ends the thread scoring it and starts a
+        // fresh one), so that a timed-out batch does not hold a thread past the timeout
+        const batch = item.batch;
+        if (batch === undefined || item.abandoned) return;
+        item.abandoned = true;
+        if (--batch.waiting === 0) batch.controller.abort(new RequestTimeoutError(this.name, this.timeoutMs));
       };
     });
   }
@@ -265,7 +293,10 @@ export class DeploymentRuntime {
       return Promise.reject(error);
     }
     return this.withTimeout<unknown>((resolve, reject) => {
-      this.pool.run({ op: 'run', body } satisfies WorkerTask).then(
+      // on a timeout the script is stopped: piscina ends its thread (a script may loop
+      // for ever) and starts a fresh one, which loads the model and runs init() again
+      const controller = new AbortController();
+      this.pool.run({ op: 'run', body } satisfies WorkerTask, { signal: controller.signal }).then(
         (value) => {
           settle();
           resolve(value);
@@ -275,7 +306,7 @@ export class DeploymentRuntime {
           reject(new ScoringScriptError(error instanceof Error ? error.message : String(error)));
         },
       );
-      return () => {};
+      return () => controller.abort(new RequestTimeoutError(this.name, this.timeoutMs));
     });
   }
 
@@ -306,8 +337,11 @@ export class DeploymentRuntime {
     const { numbers, strings } = pack(batch, nRows);
     this.tasks++;
     const width = predictionWidth(this.schema);
+    const message: Batch = { controller: new AbortController(), waiting: batch.length };
+    for (const p of batch) p.batch = message;
     this.pool
       .run({ op: 'score', nRows, numbers, strings } satisfies WorkerTask, {
+        signal: message.controller.signal,
         // a fresh copy: moved to the thread, not copied again
         transferList: [numbers.buffer] as unknown as NonNullable<
           Parameters<Piscina['run']>[1]

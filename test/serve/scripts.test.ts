@@ -105,6 +105,18 @@ describe('request settings', () => {
     writeFileSync(gate, '');
   });
 
+  it('a run that timed out does not hold the thread: it is ended, and the next request is answered', async () => {
+    const gate = join(dir, 'gate-never'); // never opened: the script would wait for ever
+    const { base, server } = await startServer({ config: scripted({ requestTimeoutMs: 3000 }) });
+    const stuck = await post(`${base}/score`, { gate });
+    assert.equal(stuck.status, 408);
+    // cancelled before the 408 was answered: nothing of it is left in flight
+    assert.equal(server.deployments()[0]!.inFlight, 0);
+    const next = await post(`${base}/score`, { echo: 5 });
+    assert.equal(next.status, 200, 'a fresh thread (model loaded, init run again) answers');
+    assert.equal(next.body.echo, 5);
+  });
+
   it('beyond max_concurrent_requests_per_instance × instances in flight: 429 with Retry-After', async () => {
     const gate = join(dir, 'gate-429');
     const { base, server } = await startServer({ config: scripted({ maxConcurrentRequestsPerInstance: 2 }) });
