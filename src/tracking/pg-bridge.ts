@@ -43,8 +43,16 @@ export class PgStatementError extends Error {
 // The worker, as CommonJS source evaluated in the thread (no loader or build step needed).
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const pg = require(workerData.pgPath);
 const { port, state, url, connectTimeoutMs, reconnectMs } = workerData;
+// A driver that cannot load is reported by every call: the calling thread must never wait
+// for a thread that has died.
+let pg;
+let loadError;
+try {
+  pg = require(workerData.pgPath);
+} catch (e) {
+  loadError = e;
+}
 const parse = (oid, format) =>
   oid === 20 || oid === 1700 ? (v) => (v === null ? null : Number(v)) : pg.types.getTypeParser(oid, format);
 let client = null;
@@ -88,6 +96,7 @@ async function ensure() {
   }
 }
 async function handle(message) {
+  if (loadError) return { ok: false, connection: true, connected: false, message: 'the PostgreSQL driver (pg) could not be loaded: ' + loadError.message };
   if (message.op === 'close') {
     const c = client;
     client = null;
@@ -125,6 +134,15 @@ port.on('message', async (message) => {
 });
 `;
 
+/** Where node-postgres is; a missing package is reported by the first statement. */
+function pgPath(): string {
+  try {
+    return createRequire(import.meta.url).resolve('pg');
+  } catch {
+    return 'pg';
+  }
+}
+
 /**
  * A synchronous PostgreSQL session: one connection, owned by a worker thread, each call
  * blocking until the server answers. A connection that drops is re-established, with
@@ -154,7 +172,7 @@ export class PgBridge {
         port: port2,
         state: this.state,
         url,
-        pgPath: createRequire(import.meta.url).resolve('pg'),
+        pgPath: pgPath(),
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         reconnectMs: options.reconnectMs ?? 30_000,
       },

@@ -1,6 +1,7 @@
 import type { Connection, RunResult, SqlStatement } from './connection.ts';
 import { PgBridge, type PgBridgeOptions } from './pg-bridge.ts';
 import { globToLike, type PgStatementText, toPostgres } from './pg-dialect.ts';
+import { StoreConnectionError } from './pg-url.ts';
 
 /**
  * The key of the store-wide advisory lock that every write transaction takes first: it
@@ -159,10 +160,14 @@ export class PgConnection implements Connection {
       this.bridge.exec('COMMIT');
       return result;
     } catch (error) {
-      try {
-        this.bridge.exec('ROLLBACK');
-      } catch {
-        // the connection is gone, and the transaction with it
+      // A lost connection took the transaction with it (the server rolls it back): no
+      // ROLLBACK, which would only wait to reconnect.
+      if (!(error instanceof StoreConnectionError)) {
+        try {
+          this.bridge.exec('ROLLBACK');
+        } catch {
+          // the connection is gone, and the transaction with it
+        }
       }
       throw error;
     } finally {
