@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.ts';
 import { readDataAssetFile } from '../registry/data-asset-file.ts';
 import { type DataAsset, type DataAssetSpec, DataAssets } from '../registry/data-assets.ts';
+import { dataConsumers } from '../registry/data-lineage.ts';
 import { DATA_KINDS, type DataKind, parseDataReference } from '../registry/data-paths.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
@@ -178,11 +179,22 @@ export function registerData(program: Command): void {
           const assets = new DataAssets(store);
           const asset = assets.get(name, version);
           if (o.verify) assets.open(asset.name, asset.version);
-          const result = { ...asset, ...(o.verify ? { verified: true } : {}) };
-          printResult(
-            o.json === true,
-            result,
-            () => human(asset) + (o.verify ? '\n  content matches its hash' : ''),
+          // who read this content: runs that recorded it, models registered from them
+          const usedBy = dataConsumers(store, asset.name, asset.hash);
+          const result = { ...asset, usedBy, ...(o.verify ? { verified: true } : {}) };
+          printResult(o.json === true, result, () =>
+            [
+              human(asset),
+              ...(o.verify ? ['  content matches its hash'] : []),
+              ...(usedBy.runs.length > 0
+                ? [
+                    `  read by ${usedBy.runs.length} run${usedBy.runs.length === 1 ? '' : 's'}: ${usedBy.runs.map((r) => r.runId).join(', ')}`,
+                  ]
+                : []),
+              ...(usedBy.models.length > 0
+                ? [`  models trained on it: ${usedBy.models.map((m) => `${m.name}/${m.version}`).join(', ')}`]
+                : []),
+            ].join('\n'),
           );
         }),
     );

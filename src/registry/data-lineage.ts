@@ -65,3 +65,33 @@ export function lineageText(lineage: readonly DataLineage[]): string[] {
     return `${d.version === undefined ? d.uri : `${d.name}:${d.version}`} (${what})`;
   });
 }
+
+/** Who read a version of a data asset: the runs that recorded it, and the models registered from them. */
+export interface DataConsumers {
+  readonly runs: ReadonlyArray<{ readonly runId: string; readonly context: string | undefined }>;
+  readonly models: ReadonlyArray<{ readonly name: string; readonly version: number }>;
+}
+
+/**
+ * The other way round from `runDataLineage`: the runs that read this content under this
+ * name (same name and digest), and the model versions registered from those runs. What
+ * to retrain or look at again when data turns out to be wrong.
+ *
+ * @example
+ * dataConsumers(store, 'iris', asset.hash).models; // [{ name: 'iris-model', version: 1 }]
+ */
+export function dataConsumers(store: SqliteStore, name: string, digest: string): DataConsumers {
+  const rows = store
+    .sql('SELECT run_id, tags_json FROM run_inputs WHERE name = ? AND digest = ? ORDER BY logged_at, run_id')
+    .all(name, digest) as Array<{ run_id: string; tags_json: string }>;
+  const runs = rows.map((r) => ({
+    runId: r.run_id,
+    context: (JSON.parse(r.tags_json) as Record<string, string>)['mlflow.data.context'],
+  }));
+  const models: Array<{ name: string; version: number }> = [];
+  const byRun = store.sql('SELECT name, version FROM model_versions WHERE run_id = ? ORDER BY name, version');
+  for (const runId of new Set(runs.map((r) => r.runId))) {
+    models.push(...(byRun.all(runId) as Array<{ name: string; version: number }>));
+  }
+  return { runs, models };
+}

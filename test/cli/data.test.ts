@@ -309,6 +309,11 @@ describe('data references in automl, predict and the registry (lineage)', () => 
       type: 'mltable',
       uri: 'azureml:toy:1',
     });
+    // and the other way round: the asset knows the run that read it and the model made from it
+    assert.deepEqual(asset.usedBy, {
+      runs: [{ runId: result.recorded.runId, context: 'training' }],
+      models: [{ name: 'toy-model', version: 1 }],
+    });
     const text = mlsweep(['models', 'show', 'models:/toy-model/1', '--store', store]);
     assert.match(text.stdout, /trained on:\n {4}toy:1 \(training, mltable, sha256 [0-9a-f]{12}…\)/);
 
