@@ -34,12 +34,17 @@ export interface WorkersOnlyOptions {
  * definition, the sampler's seed fixed, the heartbeat timeout every worker applies),
  * prints its id and the worker command, and returns; `mlsweep worker` processes run it.
  * The file's max_concurrent_trials holds across every worker; without it, each worker's
- * `--concurrency` is the only bound.
+ * `--concurrency` is the only bound. `print`: the id (or, with `json`, the sweep's record)
+ * on stdout; `mlsweep worker FILE` records without printing and works on it.
  *
  * @example
  * await recordForWorkers(loadSweepFile('sweep.yml'), { store: 'postgresql://db/mlsweep' });
  */
-export async function recordForWorkers(spec: SweepSpec, options: WorkersOnlyOptions): Promise<string> {
+export async function recordForWorkers(
+  spec: SweepSpec,
+  options: WorkersOnlyOptions,
+  print = true,
+): Promise<string> {
   for (const [flag, given] of [
     ['--resume', options.resume !== undefined],
     ['--no-track', options.track === false],
@@ -96,15 +101,19 @@ export async function recordForWorkers(spec: SweepSpec, options: WorkersOnlyOpti
       ...(spec.displayName !== undefined ? { name: spec.displayName } : {}),
       tags: { [SPEC_TAG]: canonicalJson(identity), [SPEC_HASH_TAG]: identityHash(identity) },
     });
-    const storeArg = options.store !== undefined ? ` --store ${quoted(options.store)}` : '';
+    // The password stays out of the printed command (and of logs): give it to each worker
+    // through PGPASSWORD or ~/.pgpass, or in its own --store.
+    const shown = options.store?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1@');
+    const storeArg = shown !== undefined ? ` --store ${quoted(shown)}` : '';
     const command = `mlsweep worker${storeArg} --sweep ${store.sweepId}`;
     log(`sweep ${store.sweepId} recorded in ${location.where}, open to workers: run on each machine`);
     log(`  ${command}`);
-    printResult(
-      options.json === true,
-      { sweepId: store.sweepId, where: location.where, command, definition },
-      () => store.sweepId,
-    );
+    if (print)
+      printResult(
+        options.json === true,
+        { sweepId: store.sweepId, where: location.where, command, definition },
+        () => store.sweepId,
+      );
     return store.sweepId;
   } finally {
     await location.close();

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
+import { loadSweepFile } from '../config/load.ts';
+import { ValidationError } from '../core/errors.ts';
 import { openSweepLocation } from '../store/open-location.ts';
 import { sharedLocation } from '../sweep/worker/location.ts';
 import { Worker, type WorkerEvent } from '../sweep/worker/worker.ts';
 import { integerOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals } from './signals.ts';
+import { recordForWorkers } from './sweep-workers.ts';
 
 interface WorkerCliOptions {
   store?: string;
@@ -17,9 +20,10 @@ interface WorkerCliOptions {
 }
 
 /**
- * `mlsweep worker --store S [--sweep ID] [--concurrency N] [--exit-when-idle] [--json]`:
+ * `mlsweep worker [FILE] --store S [--sweep ID] [--concurrency N] [--exit-when-idle] [--json]`:
  * claims and runs trials of the sweeps open to workers (`mlsweep sweep FILE --workers-only`)
- * until stopped; with `--sweep`, until that sweep ends. Any number of workers, on any
+ * until stopped; with `--sweep`, until that sweep ends; with a sweep FILE, records it open
+ * to workers first (printing the command for the other machines) and works on it. Any number of workers, on any
  * machine that reaches the store, share a sweep.
  *
  * SIGTERM, SIGINT and SIGHUP stop it cleanly: no more claims, its running trials are
@@ -38,6 +42,7 @@ export function registerWorker(program: Command): void {
     .description(
       "run trials of the store's sweeps that are open to workers (started with sweep --workers-only)",
     )
+    .argument('[sweep-file]', 'record this sweep file open to workers first, and work on it (as --sweep)')
     .option('--store <STORE>', 'store folder or postgresql:// URL (default: $MLSWEEP_STORE or ./mlruns)')
     .option(
       '--sweep <SWEEP_ID>',
@@ -55,7 +60,19 @@ export function registerWorker(program: Command): void {
       "put trial folders under DIR/<sweep id>/ (default: the sweep's recorded output folder)",
     )
     .option('--json', 'print a summary of what the worker did as one JSON document')
-    .action(async (options: WorkerCliOptions) => {
+    .action(async (file: string | undefined, options: WorkerCliOptions) => {
+      if (file !== undefined) {
+        if (options.sweep !== undefined) {
+          throw new ValidationError('give a sweep file or --sweep, not both', { path: '--sweep' });
+        }
+        const spec = loadSweepFile(file);
+        for (const notice of spec.notices) log(`notice: ${notice}`);
+        options.sweep = await recordForWorkers(
+          spec,
+          { ...(options.store !== undefined ? { store: options.store } : {}) },
+          false,
+        );
+      }
       const location = sharedLocation(openSweepLocation(options.store, { create: false }));
       try {
         const worker = new Worker(location, {

@@ -225,6 +225,12 @@ export class Worker {
       });
       this.sweeps.set(sweep.sweepId, sweep);
       this.watchDeadline(sweep);
+      const timeoutMs = sweep.definition.heartbeatTimeoutSeconds * 1000;
+      if (this.heartbeatMs * 2 > timeoutMs) {
+        this.notice(
+          `this worker beats every ${this.heartbeatMs / 1000} s, not well under sweep ${sweep.sweepId}'s heartbeat timeout of ${timeoutMs / 1000} s: a late beat gets its trials reaped`,
+        );
+      }
     }
     if (sweep.ended) return 0;
     let claimed = 0;

@@ -2,7 +2,8 @@
 // zero-cost trial: its metric is computed from its parameters at once (what is measured
 // is the claiming, leasing and settling, not the trial). `hold` runs until it is stopped
 // (a worker's hand-back, a sweep's timeout) and reports a first point meanwhile; `curve`
-// reports a learning curve for early termination; `sleepy` takes `ms` (default 100) to finish.
+// reports a learning curve for early termination; `sleepy` takes `ms` (default 100) to finish;
+// `gated` waits for a file the test creates.
 export default function zeroCost(params) {
   return { loss: (Number(params.x) - 2) ** 2 };
 }
@@ -35,5 +36,16 @@ export async function sleepy(params, ctx) {
       { once: true },
     );
   });
+  return { loss: (Number(params.x) - 2) ** 2 };
+}
+
+/** Waits until the file named by MLSWEEP_TEST_GATE exists (a test opens the gate), then completes. */
+export async function gated(params, ctx) {
+  const { existsSync } = await import('node:fs');
+  const gate = process.env.MLSWEEP_TEST_GATE;
+  while (gate !== undefined && !existsSync(gate)) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   return { loss: (Number(params.x) - 2) ** 2 };
 }
