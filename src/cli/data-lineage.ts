@@ -6,6 +6,7 @@ import type { AutoMLResult } from '../automl/types.ts';
 import { ValidationError } from '../core/errors.ts';
 import { dataInputRecord, type ResolvedDataInput, resolveDataInput } from '../registry/data-input.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
+import { isPostgresUrl } from '../tracking/pg-url.ts';
 import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
 
 /**
@@ -24,7 +25,7 @@ export function dataRefStore(
   const dir = storeDir ?? defaultStoreDir();
   if (refs.some((r) => r !== undefined && /^azureml:/i.test(r)))
     return new SqliteStore({ dir, create: false });
-  return storeDir !== undefined && existsSync(storeDir)
+  return storeDir !== undefined && (isPostgresUrl(storeDir) || existsSync(storeDir))
     ? new SqliteStore({ dir: storeDir, create: false })
     : undefined;
 }
@@ -57,7 +58,7 @@ export interface RecordedRun {
 }
 
 /**
- * Records an AutoML job as a finished run: its task, metric and best model as params,
+ * Records an AutoML job as a run (FINISHED, or KILLED when a signal cut the search short): its task, metric and best model as params,
  * the best validation score and the test metrics (`test_<name>`) as metrics, every data
  * input with its hash (MLflow dataset inputs), the pipeline as artifact; and registers
  * that artifact when asked, so `mlsweep models show` can list the data behind the model.
@@ -96,7 +97,8 @@ export function recordAutoMLRun(record: AutoMLRunRecord): RecordedRun {
       store.logInputs(run.id, inputs);
     });
     const artifact = store.logArtifact(run.id, record.modelFile, 'model');
-    store.setRunStatus(run.id, 'FINISHED', Date.now());
+    // a search stopped by a signal saved its best pipeline so far: recorded, as a run that was killed
+    store.setRunStatus(run.id, result.partial ? 'KILLED' : 'FINISHED', Date.now());
     const model =
       record.register === undefined
         ? undefined
