@@ -150,9 +150,11 @@ export function registerSweep(program: Command): void {
         ...sweepOptions,
         ...(tracked ? { store: tracked.store, ...(tracked.resume ? { resume: tracked.resume } : {}) } : {}),
         terminationGrace: grace,
-        // Command trials that log with MLflow log into their runs in the sweep's store.
+        // Command trials that log with MLflow log into their runs in the sweep's store; a
+        // PostgreSQL sweep store keeps no tracking runs: they log into a temporary store,
+        // and what they log reaches the sweep all the same.
         tracking: sweepTracking(
-          tracked
+          tracked && !isStoreUrl(tracked.where)
             ? { storeDir: dirname(tracked.where), sweepId: tracked.store.sweepId }
             : { experiment: options.experiment ?? spec.experimentName ?? 'Default' },
         ),
