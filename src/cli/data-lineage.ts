@@ -58,10 +58,11 @@ export interface RecordedRun {
 }
 
 /**
- * Records an AutoML job as a run (FINISHED, or KILLED when a signal cut the search short): its task, metric and best model as params,
- * the best validation score and the test metrics (`test_<name>`) as metrics, every data
- * input with its hash (MLflow dataset inputs), the pipeline as artifact; and registers
- * that artifact when asked, so `mlsweep models show` can list the data behind the model.
+ * Records an AutoML job as a run (FINISHED, or KILLED when a signal cut the search
+ * short): its task, metric and best model as params, the best validation score and the
+ * test metrics (`test_<name>`) as metrics, every data input with its hash (MLflow
+ * dataset inputs), the pipeline as artifact; and registers that artifact when asked, so
+ * `mlsweep models show` can list the data behind the model.
  *
  * @example
  * recordAutoMLRun({ experiment: 'automl', result, testMetrics, modelFile: 'model.json', inputs: [{ input, context: 'training' }], register: 'iris' });
