@@ -6,7 +6,6 @@ import type { AutoMLResult } from '../automl/types.ts';
 import { ValidationError } from '../core/errors.ts';
 import { dataInputRecord, type ResolvedDataInput, resolveDataInput } from '../registry/data-input.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
-import { isPostgresUrl } from '../tracking/pg-url.ts';
 import { defaultStoreDir, SqliteStore } from '../tracking/sqlite-store.ts';
 
 /**
@@ -25,7 +24,7 @@ export function dataRefStore(
   const dir = storeDir ?? defaultStoreDir();
   if (refs.some((r) => r !== undefined && /^azureml:/i.test(r)))
     return new SqliteStore({ dir, create: false });
-  return storeDir !== undefined && (isPostgresUrl(storeDir) || existsSync(storeDir))
+  return storeDir !== undefined && existsSync(storeDir)
     ? new SqliteStore({ dir: storeDir, create: false })
     : undefined;
 }
