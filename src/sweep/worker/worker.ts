@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ValidationError } from '../../core/errors.ts';
+import { StoreConnectionError, ValidationError } from '../../core/errors.ts';
 import type { StopReason } from '../../core/trial.ts';
 import type { SweepRecord } from '../../store/records.ts';
 import type { ReapedTrial, WorkerState } from '../../store/worker-store.ts';
@@ -181,7 +181,7 @@ export class Worker {
       try {
         records = await this.candidates();
       } catch (error) {
-        if (error instanceof ValidationError) throw error;
+        if (!transient(error)) throw error;
         this.notice(`the store failed: ${(error as Error).message}; trying again`);
         idleMs = await this.idle(idleMs);
         continue;
@@ -244,7 +244,7 @@ export class Worker {
         );
       } catch (error) {
         if (!(error instanceof NoClaim)) {
-          if (error instanceof ValidationError) throw error;
+          if (!transient(error)) throw error;
           this.notice(
             `claiming a trial of sweep ${sweep.sweepId} failed: ${(error as Error).message}; trying again`,
           );
@@ -296,12 +296,16 @@ export class Worker {
         this.wake?.();
       },
       (error: unknown) => {
-        // persist gives up only on a hard kill: the trial stays leased, and is reaped.
+        // A hard kill during an outage, or a write the store refuses: handed back if the
+        // store lets us (else it stays leased to this worker until it leaves or falls silent).
         this.live.delete(key);
         this.notice(
           `trial ${trialId} of sweep ${sweep.sweepId} was not recorded: ${(error as Error).message}`,
         );
-        this.wake?.();
+        void Promise.resolve()
+          .then(() => sweep.store.releaseTrial(trialId, this.workerId))
+          .catch(() => undefined)
+          .finally(() => this.wake?.());
       },
     );
   }
@@ -395,7 +399,9 @@ export class Worker {
 
   /**
    * Runs a store write until it succeeds, waiting longer after each failure (up to 5 s):
-   * a result is never dropped because the database restarted. Gives up on a hard kill.
+   * a result is never dropped because the database restarted (the store retries a lost
+   * connection itself for a while; this outlasts it). Gives up on a hard kill, and on an
+   * error that is not a lost store (a refused write: trying again would not help).
    */
   private async persist<T>(what: string, op: () => T | Promise<T>): Promise<T> {
     let waitMs = 50;
@@ -403,7 +409,7 @@ export class Worker {
       try {
         return await op();
       } catch (error) {
-        if (error instanceof ValidationError || this.kill$.signal.aborted) throw error;
+        if (!transient(error) || this.kill$.signal.aborted) throw error;
         this.notice(`${what} failed: ${(error as Error).message}; trying again in ${waitMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, waitMs));
         waitMs = Math.min(5000, waitMs * 2);
@@ -426,4 +432,33 @@ export class Worker {
       // a logger's failure must not stop the work
     }
   }
+}
+
+/** Error codes of a store that is down or busy for a moment (network, PostgreSQL restarting, SQLite locked). */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** Whether a store's error is worth waiting out: the store unreachable or busy, not a refused operation. */
+function transient(error: unknown): boolean {
+  if (error instanceof StoreConnectionError) return true;
+  if (error instanceof ValidationError || !(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  return /connection (terminated|refused|closed)|terminating connection/i.test(error.message);
 }

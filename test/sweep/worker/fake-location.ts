@@ -3,6 +3,7 @@
 // step (atomic in one process), wrapped in a promise so callers await as they would over
 // a network. The real stores (SQLite folder, PostgreSQL) run the same worker in the
 // process tests (cli-worker.test.ts); this fake only keeps the unit tests fast and exact.
+import { StoreConnectionError } from '../../../src/core/errors.ts';
 import type { MetricPoint, ParamSet, StopReason } from '../../../src/core/trial.ts';
 import type {
   ClaimChoice,
@@ -46,7 +47,7 @@ class FakeSweep implements SweepStore, TrialLeases {
   }
 
   private check(): void {
-    if (this.down || this.location.down) throw new Error('connection refused (fake)');
+    if (this.down || this.location.down) throw new StoreConnectionError('fake', 0, 'connection refused');
   }
 
   private step<T>(op: () => T): Promise<T> {
@@ -194,7 +195,7 @@ export class FakeLocation implements SharedLocation {
   constructor(readonly clock: () => number = Date.now) {}
 
   private step<T>(op: () => T): Promise<T> {
-    if (this.down) return Promise.reject(new Error('connection refused (fake)'));
+    if (this.down) return Promise.reject(new StoreConnectionError('fake', 0, 'connection refused'));
     return Promise.resolve(op());
   }
   create(sweep: NewSweep) {

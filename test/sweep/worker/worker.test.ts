@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DataError } from '../../../src/core/errors.ts';
 import { samplerFromSpec } from '../../../src/samplers/factory.ts';
 import { searchSpace } from '../../../src/space/parse.ts';
 import type { StoredTrial } from '../../../src/store/records.ts';
@@ -271,6 +272,18 @@ describe('Worker on a shared location (in-process fake)', () => {
       JSON.stringify(trials.filter((t) => t.status !== 'completed')),
     );
     assert.equal(new Set(trials.map((t) => JSON.stringify(t.params))).size, 30);
+  });
+
+  it('an error that is not a lost store stops the worker with that error instead of retrying forever', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 3 } }),
+    });
+    location.sweepOf(store.sweepId).claimTrial = () =>
+      Promise.reject(new DataError('the store has sweep schema version 9, newer than this mlsweep'));
+    const worker = new Worker(location, { sweepId: store.sweepId });
+    await assert.rejects(worker.run(), /schema version 9/);
+    assert.equal([...location.register.values()][0]?.state, 'stopped');
   });
 
   it('ends a sweep whose timeout has passed without claiming', async () => {
