@@ -269,6 +269,42 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     assert.match(models.stdout, /iris-model/);
   });
 
+  it('records an automl job and its registered model in a fresh database', async () => {
+    const url = await cluster.createDatabase();
+    const dir = tempDir('pg-automl');
+    const automl = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'src/cli/main.ts'),
+        'automl',
+        '--train',
+        join(root, 'datasets/iris.csv'),
+        '--target',
+        'target',
+        '--max-trials',
+        '2',
+        '--no-ensemble',
+        '--out',
+        join(dir, 'model.json'),
+        '--store',
+        url,
+        '--register',
+        'iris-auto',
+        '--json',
+      ],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, MLSWEEP_ARTIFACTS: dir } },
+    );
+    assert.equal(automl.status, 0, automl.stderr);
+    const store = new SqliteStore({ dir: url, artifactsDir: dir, create: false });
+    const [run] = store.searchRuns({ filter: "params.task = 'classification'" });
+    assert.ok(run !== undefined && run.status === 'FINISHED' && run.metrics['accuracy']! > 0.8);
+    const version = new ModelRegistry({ store }).getVersion('iris-auto', 1);
+    assert.ok(version.path.startsWith(join(dir, 'models', 'iris-auto', '1')), version.path);
+    store.close();
+  });
+
   it('reconnects for the next statement after the server drops the connection, and after a restart', async () => {
     const url = await cluster.createDatabase();
     const store = new SqliteStore({ dir: url, ...artifacts(), reconnectMs: 1_000 });
