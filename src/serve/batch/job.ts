@@ -141,7 +141,7 @@ export function batchJobDir(store: SqliteStore, jobId: string): string {
  *
  * @example
  * const summary = await runBatchJob({ store, endpoint: 'scores', input: 'data/' });
- * summary.output; // '<store>/datastores/workspaceblobstore/azureml/<id>/score/predictions.csv'
+ * summary.output; // '<store>/artifacts/azureml/<id>/score/predictions.csv' (workspaceblobstore)
  */
 export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSummary> {
   const { store } = options;
