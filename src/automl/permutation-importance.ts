@@ -130,8 +130,14 @@ export function studentQuantile(p: number, df: number): number {
   return t;
 }
 
-/** The labelled rows of `table` and their encoded target (a class the pipeline never saw is a DataError). */
-function labelled(pipeline: AutoMLPipeline, table: Table): { rows: Table; target: EncodedTarget } {
+/**
+ * The labelled rows of `table` and their encoded target (a class the pipeline never saw is
+ * a DataError naming the row).
+ *
+ * @example
+ * const { rows, target } = labelledRows(pipeline, testTable);
+ */
+export function labelledRows(pipeline: AutoMLPipeline, table: Table): { rows: Table; target: EncodedTarget } {
   const col = table.get(pipeline.target);
   const keep: number[] = [];
   for (let i = 0; i < table.nRows; i++) {
@@ -212,7 +218,7 @@ export function permutationImportance(
   const metric = options.metric ?? pipeline.primaryMetric;
   const goal = metricGoal(pipeline.task, metric);
   const seed = options.seed ?? 0;
-  const { rows, target } = labelled(pipeline, heldOut);
+  const { rows, target } = labelledRows(pipeline, heldOut);
   if (rows.nRows < 2) {
     throw new DataError(
       `permutation importance needs at least 2 labelled rows, got ${rows.nRows}`,

@@ -109,6 +109,10 @@ async function namedData<T>(
     return await work;
   } catch (error) {
     if (error instanceof DataError && !error.message.startsWith(flag)) {
+      // a single local file keeps the user's spelling of it: `--train data.csv has a header but no rows`
+      if (data.kind === 'uri_file' && !/^azureml:/i.test(ref) && error.message.startsWith(data.path)) {
+        throw new DataError(`${flag} ${ref}${error.message.slice(data.path.length)}`, error.code);
+      }
       const about = [ref, data.path, ...data.files].some((p) => error.message.startsWith(p));
       if (about)
         throw new DataError(`${flag} ${ref === data.path ? '' : `${ref}: `}${error.message}`, error.code);
@@ -441,7 +445,9 @@ async function searchAndWrite(
   // the test table was read and checked before the search (readInputs)
   const testMetrics = testTable ? evaluatePipeline(result.pipeline, testTable) : undefined;
   if (o.report !== undefined) {
-    writeFileAtomic(o.report, renderReport(automlReportInput(result, testTable)));
+    // without --test, the report's permutation importance holds out a fold of the training rows
+    const training = testTable === undefined && options.data ? { training: options.data } : {};
+    writeFileAtomic(o.report, renderReport(automlReportInput(result, testTable, undefined, training)));
     log(`report written to ${o.report}`);
   }
   const recorded = record?.(result, testMetrics);

@@ -1,10 +1,10 @@
 import type { AutoMLPipeline } from '../automl/pipeline.ts';
 import type { AutoMLResult } from '../automl/types.ts';
-import { DataError, ValidationError } from '../core/errors.ts';
+import { DataError, MlsweepError, ValidationError } from '../core/errors.ts';
 import type { Table } from '../data/table.ts';
 import { isNumericColumn } from '../data/table.ts';
 import { summarizeTrials } from '../sweep/summary.ts';
-import { explanationInput } from './explain-input.ts';
+import { explanationInput, trainingExplanationInput } from './explain-input.ts';
 import { classificationQuality } from './quality.ts';
 import type { AutomlReportSection, ReportInput } from './types.ts';
 
@@ -17,11 +17,22 @@ export type AutoMLReportSource = Omit<AutoMLResult, 'pipeline' | 'partial' | 'no
   readonly partial?: boolean;
 };
 
+/** More inputs of an AutoML report. */
+export interface AutoMLReportOptions {
+  /**
+   * The training rows: without evaluation rows, the input columns' permutation importance
+   * is then measured on a held-out fold of them (the pipeline refitted on the rest, one
+   * more fit) and contributions are shown for their first rows.
+   */
+  readonly training?: Table;
+}
+
 /**
  * What a report shows of an AutoML run: its trials as a sweep, the leaderboard, the best
  * model's feature importances, and, given evaluation rows with their target (a test
  * set), the best pipeline's quality pictures on them, the permutation importance of its
- * input columns with intervals, and the contributions of a sample of rows.
+ * input columns with intervals, and the contributions of a sample of rows (without
+ * evaluation rows, on a held-out fold of `options.training` when given).
  *
  * @example
  * const result = await automl({ task: 'classification', trainPath: 'train.csv', target: 'y' });
@@ -31,6 +42,7 @@ export function automlReportInput(
   result: AutoMLReportSource,
   evaluation?: Table,
   title?: string,
+  options: AutoMLReportOptions = {},
 ): ReportInput {
   const objective = { goal: result.goal, primaryMetric: result.primaryMetric };
   const trials = [...result.trials].sort((a, b) => a.id - b.id);
@@ -49,8 +61,12 @@ export function automlReportInput(
     })),
     featureImportances: result.featureImportances,
     ...(evaluation ? quality(result, evaluation) : {}),
-    // the evaluation rows are held out: permutation importance and contributions on them
-    ...(evaluation && result.pipeline ? explanationInput(result.pipeline, evaluation) : {}),
+    // the evaluation rows are held out: permutation importance and contributions on them;
+    // without them, a fold of the training rows is held out and the pipeline refitted
+    ...(result.pipeline && evaluation ? explanationInput(result.pipeline, evaluation) : {}),
+    ...(result.pipeline && !evaluation && options.training
+      ? trainingExplanation(result.pipeline, options.training)
+      : {}),
   };
   const completed = trials.filter((t) => t.status === 'completed').length;
   return {
@@ -80,6 +96,20 @@ export function automlReportInput(
     },
     automl,
   };
+}
+
+/**
+ * The explanations on a fold of the training rows; rows the report cannot use (a class
+ * the pipeline never saw, too few labelled rows) leave the sections out rather than fail
+ * the report of a finished search.
+ */
+function trainingExplanation(pipeline: AutoMLPipeline, training: Table): Partial<AutomlReportSection> {
+  try {
+    return trainingExplanationInput(pipeline, training);
+  } catch (error) {
+    if (error instanceof MlsweepError) return {};
+    throw error;
+  }
 }
 
 function quality(result: AutoMLReportSource, evaluation: Table): Partial<AutomlReportSection> {

@@ -1,5 +1,6 @@
 import { explainPipeline } from '../automl/explain.ts';
-import { permutationImportance } from '../automl/permutation-importance.ts';
+import { holdoutPermutationImportance } from '../automl/holdout-importance.ts';
+import { type PermutationImportance, permutationImportance } from '../automl/permutation-importance.ts';
 import type { AutoMLPipeline } from '../automl/pipeline.ts';
 import { isNumericColumn, type Table } from '../data/table.ts';
 import { contributionRow, topContributions } from '../models/explain/types.ts';
@@ -25,42 +26,38 @@ function shown(table: Table, column: string, row: number): string {
   return isNumericColumn(col) ? String(v) : (v as string);
 }
 
-/**
- * What a report shows of a pipeline's explanations on held-out labelled rows (a test
- * set): the permutation importance of its input columns with intervals, by its primary
- * metric, and the top contributions of the first rows (to the predicted class's
- * probability or margin, or the value), TreeSHAP for tree pipelines, else Shapley sampling
- * with the held-out rows as background.
- *
- * @example
- * const { inputImportance, contributionSample } = explanationInput(pipeline, testTable);
- */
-export function explanationInput(
-  pipeline: AutoMLPipeline,
-  heldOut: Table,
-  options: ExplanationInputOptions = {},
-): { inputImportance?: InputImportanceSection; contributionSample?: ContributionSample } {
-  const target = heldOut.get(pipeline.target).values as ArrayLike<number | string | null>;
-  const labelled = Array.from(target, (v, i) =>
+/** The labelled rows of a table (indices). */
+function labelledIndices(pipeline: AutoMLPipeline, table: Table): number[] {
+  const target = table.get(pipeline.target).values as ArrayLike<number | string | null>;
+  return Array.from(target, (v, i) =>
     v === null || (typeof v === 'number' && Number.isNaN(v)) ? -1 : i,
   ).filter((i) => i >= 0);
-  if (labelled.length < 2) return {};
-  const seed = options.seed ?? 0;
-  const imp = permutationImportance(pipeline, heldOut, { repeats: options.repeats ?? 5, seed });
-  const inputImportance: InputImportanceSection = {
+}
+
+function importanceSection(imp: PermutationImportance): InputImportanceSection {
+  return {
     method: imp.method,
     metric: imp.metric,
     baseline: imp.baseline,
     confidence: imp.confidence,
     columns: imp.importances.map((c) => ({ column: c.column, mean: c.mean, low: c.low, high: c.high })),
   };
-  const rows = labelled.slice(0, options.sampleRows ?? 10);
-  const sample = heldOut.take(rows);
-  const e = explainPipeline(pipeline, sample, { background: heldOut, seed });
+}
+
+/** The top contributions of `rows` of `table`, Shapley sampling (when needed) against `background`. */
+function contributionSample(
+  pipeline: AutoMLPipeline,
+  table: Table,
+  rows: number[],
+  background: Table,
+  options: ExplanationInputOptions,
+): ContributionSample {
+  const sample = table.take(rows);
+  const e = explainPipeline(pipeline, sample, { background, seed: options.seed ?? 0 });
   const raw = pipeline.predictRaw(sample);
   const labels = pipeline.labelsOf(raw);
   const k = pipeline.classes.length;
-  const contributionSample: ContributionSample = {
+  return {
     method: e.contributions.method,
     output:
       pipeline.task === 'classification'
@@ -84,5 +81,69 @@ export function explanationInput(
       };
     }),
   };
-  return { inputImportance, contributionSample };
+}
+
+/**
+ * What a report shows of a pipeline's explanations on held-out labelled rows (a test
+ * set): the permutation importance of its input columns with intervals, by its primary
+ * metric, and the top contributions of the first rows (to the predicted class's
+ * probability or margin, or the value), TreeSHAP for tree pipelines, else Shapley sampling
+ * with the held-out rows as background.
+ *
+ * @example
+ * const { inputImportance, contributionSample } = explanationInput(pipeline, testTable);
+ */
+export function explanationInput(
+  pipeline: AutoMLPipeline,
+  heldOut: Table,
+  options: ExplanationInputOptions = {},
+): { inputImportance?: InputImportanceSection; contributionSample?: ContributionSample } {
+  const labelled = labelledIndices(pipeline, heldOut);
+  if (labelled.length < 2) return {};
+  const imp = permutationImportance(pipeline, heldOut, {
+    repeats: options.repeats ?? 5,
+    seed: options.seed ?? 0,
+  });
+  return {
+    inputImportance: importanceSection(imp),
+    contributionSample: contributionSample(
+      pipeline,
+      heldOut,
+      labelled.slice(0, options.sampleRows ?? 10),
+      heldOut,
+      options,
+    ),
+  };
+}
+
+/**
+ * As {@link explanationInput} when only the training rows are at hand: the permutation
+ * importance on a held-out 20% fold with the pipeline refitted on the rest (see
+ * holdoutPermutationImportance), and the contributions of the first training rows with
+ * the training rows as background. Needs at least 10 labelled rows (else nothing).
+ *
+ * @example
+ * const parts = trainingExplanationInput(result.pipeline, trainTable);
+ */
+export function trainingExplanationInput(
+  pipeline: AutoMLPipeline,
+  training: Table,
+  options: ExplanationInputOptions = {},
+): { inputImportance?: InputImportanceSection; contributionSample?: ContributionSample } {
+  const labelled = labelledIndices(pipeline, training);
+  if (labelled.length < 10) return {};
+  const imp = holdoutPermutationImportance(pipeline, training, {
+    repeats: options.repeats ?? 5,
+    seed: options.seed ?? 0,
+  });
+  return {
+    inputImportance: importanceSection(imp),
+    contributionSample: contributionSample(
+      pipeline,
+      training,
+      labelled.slice(0, options.sampleRows ?? 10),
+      training,
+      options,
+    ),
+  };
 }

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { holdoutPermutationImportance, refitPipeline } from '../../src/automl/holdout-importance.ts';
 import { permutationImportance, studentQuantile } from '../../src/automl/permutation-importance.ts';
 import { GradientBoostingRegressor } from '../../src/models/boosting/gradient-boosting.ts';
 import { RandomForestClassifier } from '../../src/models/forest/random-forest.ts';
@@ -84,4 +85,34 @@ test('studentQuantile matches tables of the t distribution', () => {
       Math.abs(studentQuantile(p, df) - t) < 1e-9 * Math.abs(t),
       `t(${p}, ${df}): ${studentQuantile(p, df)}`,
     );
+});
+
+describe('holdoutPermutationImportance', async () => {
+  const { train } = await bundled('friedman1');
+  const pipeline = fitPipeline(train, 'regression', [
+    { name: 'LightGBM', estimator: new GradientBoostingRegressor({ nEstimators: 80, seed: 0 }) },
+  ]);
+
+  test('refits a copy on 80% of the training rows and measures on the other 20%', () => {
+    const imp = holdoutPermutationImportance(pipeline, train, { repeats: 3, seed: 2 });
+    assert.equal(imp.rows, Math.round(train.nRows * 0.2));
+    assert.match(imp.method, /a 20% fold of the training rows; the pipeline refitted on the other \d+/);
+    assert.deepEqual(
+      imp.importances
+        .slice(0, 5)
+        .map((c) => c.column)
+        .sort(),
+      ['x0', 'x1', 'x2', 'x3', 'x4'],
+    );
+  });
+
+  test('refitPipeline: same hyperparameters, featurizer options and weights; the target is not a feature', () => {
+    const copy = refitPipeline(pipeline, train);
+    assert.deepEqual(copy.featurizer.featureNames, pipeline.featurizer.featureNames);
+    assert.deepEqual(copy.members[0]!.estimator.params, pipeline.members[0]!.estimator.params);
+    assert.equal(copy.members[0]!.weight, pipeline.members[0]!.weight);
+    assert.notEqual(copy.members[0]!.estimator, pipeline.members[0]!.estimator);
+    // fitted on the same rows with the same seed: the same model
+    assert.deepEqual(copy.predictRaw(train), pipeline.predictRaw(train));
+  });
 });

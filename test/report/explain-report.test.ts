@@ -47,7 +47,7 @@ describe('AutoML report explanations', () => {
     assert.ok(html.includes('chart-input-importance'));
   });
 
-  it('no held-out rows, no explanation sections', async () => {
+  it('without held-out rows: nothing, or given the training rows, a held-out fold of them', async () => {
     const { train } = await split('iris');
     const result = await automl({
       task: 'classification',
@@ -56,10 +56,17 @@ describe('AutoML report explanations', () => {
       limits: { maxTrials: 3 },
       seed: 1,
     });
-    const a = automlReportInput(result).automl!;
-    assert.equal(a.inputImportance, undefined);
-    assert.equal(a.contributionSample, undefined);
+    const bare = automlReportInput(result).automl!;
+    assert.equal(bare.inputImportance, undefined);
+    assert.equal(bare.contributionSample, undefined);
     assert.ok(!renderReport(automlReportInput(result)).includes('Input column importance'));
+    const a = automlReportInput(result, undefined, undefined, { training: train }).automl!;
+    assert.match(
+      a.inputImportance!.method,
+      /a 20% fold of the training rows; the pipeline refitted on the other \d+/,
+    );
+    assert.equal(a.inputImportance!.columns.length, 4);
+    assert.equal(a.contributionSample!.rows.length, 10);
   });
 
   it('escapes column names and values', () => {
