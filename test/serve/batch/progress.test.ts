@@ -5,7 +5,10 @@ import { progressLine } from '../../../src/serve/batch/progress.ts';
 describe('batch progress line', () => {
   it('shows the bar, mini-batches, rows, rows/s and errors', () => {
     assert.equal(
-      progressLine({ miniBatchesDone: 5, miniBatches: 10, rows: 50_000, rowsPerSecond: 25_000.4, errors: 0 }, 10),
+      progressLine(
+        { miniBatchesDone: 5, miniBatches: 10, rows: 50_000, rowsPerSecond: 25_000.4, errors: 0 },
+        10,
+      ),
       '[#####.....]  50% 5/10 mini-batches  50,000 rows  25,000 rows/s',
     );
     assert.equal(
