@@ -100,6 +100,23 @@ describe('resolveDataInput: datastores', () => {
     assert.deepEqual(resolveDataInput(long, { store }).files, [join(dir, 'data', 'a.csv')]);
   });
 
+  it('an MLTable whose paths are datastore URIs reads its files from the datastore', () => {
+    const { dir, store } = fixture();
+    createDatastore(store, { name: 'training', path: join(dir, 'data') });
+    write(
+      join(dir, 'remote-table', 'MLTable'),
+      'paths:\n  - pattern: azureml://datastores/training/paths/*.csv\n  - file: azureml://datastores/training/paths/sub/c.csv\n',
+    );
+    const table = resolveDataInput('remote-table', { cwd: dir, store });
+    assert.equal(table.kind, 'mltable');
+    assert.deepEqual(
+      table.files,
+      ['a.csv', 'b.csv', 'sub/c.csv'].map((f) => join(dir, 'data', f)),
+    );
+    // without a store the URIs cannot be read, and the message says why
+    assert.throws(() => resolveDataInput('remote-table', { cwd: dir }), /needs a store/);
+  });
+
   it('workspaceblobstore is the store artifacts folder; unknown datastores, escapes and a missing store are refused', () => {
     const { dir, store } = fixture();
     write(join(store.dir, 'artifacts', '1', 'run', 'out.csv'), 'p\n1\n');
