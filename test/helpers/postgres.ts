@@ -151,6 +151,42 @@ function readLog(path: string): string {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Stops and removes the clusters of test processes that died without cleaning up (killed
+ * by a timeout: their exit handler never ran), so servers do not pile up on the machine.
+ * A folder without its owner's pid yet is being set up by a live process: left alone.
+ */
+function removeOrphans(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('mlsweep-pg-')) continue;
+    const dir = join(tmpdir(), name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
+    try {
+      if (existsSync(join(dir, 'data', 'postmaster.pid'))) {
+        run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop'], dir);
+      }
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Starts a private PostgreSQL cluster on 127.0.0.1 and a free port, in a fresh temporary
  * folder. Call `destroy()` when the test file ends (the process's exit stops it too).
@@ -162,7 +198,9 @@ function readLog(path: string): string {
  */
 export async function startPostgres(): Promise<PgCluster> {
   if (pgSkip !== false) throw new Error(pgSkip);
+  removeOrphans();
   const dir = mkdtempSync(join(tmpdir(), 'mlsweep-pg-'));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   const user = runAs();
   if (user !== undefined) chownSync(dir, user.uid, user.gid);
   const data = join(dir, 'data');
