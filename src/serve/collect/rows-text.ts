@@ -37,6 +37,13 @@ const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
+/** 1 for the bytes that end a scalar: `,` `]` `}` and whitespace (anything under 0x21). */
+const ENDS_SCALAR = new Uint8Array(256);
+for (let c = 0; c <= 0x20; c++) ENDS_SCALAR[c] = 1;
+ENDS_SCALAR[COMMA] = 1;
+ENDS_SCALAR[CLOSE_BRACKET] = 1;
+ENDS_SCALAR[CLOSE_BRACE] = 1;
+
 /** The body's UTF-8 bytes, reused from record to record (grown as needed). */
 let scratch = Buffer.allocUnsafe(1 << 16);
 
@@ -136,7 +143,8 @@ function writeRows(
       for (let j = 0; j < nCols; j++) {
         if (j > 0) {
           if (b[i] !== COMMA) return -1;
-          i = skipSpace(b, n, i + 1);
+          i++;
+          if (i < n && b[i]! <= 0x20) i = skipSpace(b, n, i);
           out[at++] = COMMA;
         }
         const key = keys[j]!;
@@ -157,13 +165,13 @@ function writeRows(
           const from = i;
           while (i < n) {
             const c = b[i]!;
-            if (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE || c <= 0x20) break;
+            if (ENDS_SCALAR[c] === 1) break;
             out[at++] = c;
             i++;
           }
           if (i === from) return -1;
         }
-        i = skipSpace(b, n, i);
+        if (i < n && b[i]! <= 0x20) i = skipSpace(b, n, i);
       }
       if (b[i] !== CLOSE_BRACKET) return -1; // a longer row
       out[at++] = CLOSE_BRACE;
