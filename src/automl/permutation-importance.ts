@@ -1,6 +1,6 @@
 import { mulberry32 } from '../compute/rng.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
-import type { Goal } from '../core/goal.ts';
+import { type Goal, goalSign } from '../core/goal.ts';
 import { isNumericColumn, Table } from '../data/table.ts';
 import { normalQuantile } from '../space/normal.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
@@ -234,7 +234,7 @@ export function permutationImportance(
     const drops: number[] = [];
     for (let r = 0; r < repeats; r++) {
       const s = score(shuffled(base, column, (seed + Math.imul(c + 1, 0x9e3779b1) + r * 7919) >>> 0));
-      drops.push(goal === 'maximize' ? baseline - s : s - baseline);
+      drops.push(goalSign(goal) * (baseline - s));
     }
     const mean = drops.reduce((a, b) => a + b, 0) / repeats;
     const std = Math.sqrt(drops.reduce((a, d) => a + (d - mean) ** 2, 0) / (repeats - 1));
