@@ -1,5 +1,8 @@
 export { MemoryStore } from './memory-store.ts';
-export { isStoreUrl, type OpenLocationOptions, openSweepLocation } from './open-location.ts';
+export { isPostgresUrl, isStoreUrl, type OpenLocationOptions, openSweepLocation } from './open-location.ts';
+export type { PgConnectionOptions } from './postgres/connection.ts';
+export { PostgresLocation } from './postgres/location.ts';
+export { PostgresSweepStore } from './postgres/sweep-store.ts';
 export type { NewSweep, StoredTrial, SweepRecord, TrialEnd } from './records.ts';
 export { planResume, type ResumePlan } from './resume-plan.ts';
 export { SqliteSweepStore, type SweepRunOptions } from './sqlite-sweep-store.ts';
