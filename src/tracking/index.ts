@@ -2,8 +2,8 @@ export { type Connection, type RunResult, SqliteConnection, type SqlStatement } 
 export { compileFilter, type SqlCondition } from './filter.ts';
 export { SCHEMA_VERSION } from './migrations.ts';
 export { compileOrderBy } from './order-by.ts';
-export { PgConnection } from './pg-connection.ts';
-export { isPostgresUrl, redactUrl, StoreConnectionError } from './pg-url.ts';
+export { SyncPgConnection } from './pg-connection.ts';
+export { isPostgresUrl, redactUrl } from './pg-url.ts';
 export { type BatchOptions, RunHandle } from './run-handle.ts';
 export {
   type CreateRunOptions,

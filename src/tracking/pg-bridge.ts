@@ -7,7 +7,8 @@
 // SQLite statement's disk access.
 import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { describeConnectError, type PgTarget, pgTarget, StoreConnectionError } from './pg-url.ts';
+import { StoreConnectionError } from '../core/errors.ts';
+import { describeConnectError, type PgTarget, pgTarget } from './pg-url.ts';
 
 /** How the bridge connects. */
 export interface PgBridgeOptions {
@@ -217,7 +218,7 @@ export class PgBridge {
   }
 
   private call(message: { op: string; text?: string; params?: readonly unknown[]; array?: boolean }): Reply {
-    if (this.closed) throw new StoreConnectionError(`the PostgreSQL store at ${this.where()} is closed`);
+    if (this.closed) throw this.failure('this connection is closed');
     Atomics.store(this.state, 0, 0);
     this.port.postMessage(message);
     // Statements may wait on locks for long; the worker always answers, even on failure.
@@ -226,9 +227,7 @@ export class PgBridge {
     }
     const received = receiveMessageOnPort(this.port);
     if (received === undefined) {
-      throw new StoreConnectionError(
-        `the PostgreSQL store at ${this.where()}: no answer from the connection thread`,
-      );
+      throw this.failure('no answer from the connection thread');
     }
     const reply = received.message as Reply;
     if (reply.ok) return reply;
@@ -239,15 +238,12 @@ export class PgBridge {
           this.target,
         );
       }
-      throw new StoreConnectionError(
-        `the connection to the PostgreSQL store at ${this.where()} was lost (${reply.message}); ` +
-          'the next statement reconnects',
-      );
+      throw this.failure(`the connection was lost (${reply.message}); the next statement reconnects`);
     }
     throw new PgStatementError(reply.message ?? 'statement failed', reply.code);
   }
 
-  private where(): string {
-    return `${this.target.host}:${this.target.port}`;
+  private failure(reason: string): StoreConnectionError {
+    return new StoreConnectionError(this.target.host, this.target.port, reason);
   }
 }

@@ -1,14 +1,14 @@
+import { StoreConnectionError } from '../core/errors.ts';
 import type { Connection, RunResult, SqlStatement } from './connection.ts';
 import { PgBridge, type PgBridgeOptions } from './pg-bridge.ts';
 import { globToLike, type PgStatementText, toPostgres } from './pg-dialect.ts';
-import { StoreConnectionError } from './pg-url.ts';
 
 /**
  * The key of the store-wide advisory lock that every write transaction takes first: it
  * gives PostgreSQL SQLite's single-writer semantics, which every read-modify-write of the
  * store relies on (readers never wait for it). The same key guards the migrations.
  */
-export const STORE_WRITE_LOCK = 0x6d6c7377; // 'mlsw'
+export const STORE_WRITE_LOCK = 0x6d6c7472; // 'mltr' (the sweep store's migrations use 'mlsw')
 
 /**
  * A statement on PostgreSQL, in better-sqlite3's shape: the SQL is translated once, when
@@ -60,10 +60,10 @@ class PgStatement implements SqlStatement {
  * Statements outside write()/read() run each in its own transaction (autocommit).
  *
  * @example
- * const connection = new PgConnection('postgresql://me@127.0.0.1/ml');
+ * const connection = new SyncPgConnection('postgresql://me@127.0.0.1/ml');
  * connection.write(() => connection.prepare('INSERT INTO t (x) VALUES (?)').run(1));
  */
-export class PgConnection implements Connection {
+export class SyncPgConnection implements Connection {
   readonly dialect = 'postgresql' as const;
   readonly name: string;
   private readonly bridge: PgBridge;

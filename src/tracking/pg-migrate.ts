@@ -1,6 +1,6 @@
 import { DataError } from '../core/errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
-import type { PgConnection } from './pg-connection.ts';
+import type { SyncPgConnection } from './pg-connection.ts';
 import { STORE_WRITE_LOCK } from './pg-connection.ts';
 import { PG_FUNCTIONS, toPostgres } from './pg-dialect.ts';
 
@@ -14,9 +14,9 @@ import { PG_FUNCTIONS, toPostgres } from './pg-dialect.ts';
  * tables by our names without being an mlsweep store.
  *
  * @example
- * migratePostgres(new PgConnection(url)); // no-op when up to date
+ * migrateTrackingPostgres(new SyncPgConnection(url)); // no-op when up to date
  */
-export function migratePostgres(connection: PgConnection, create = true): void {
+export function migrateTrackingPostgres(connection: SyncPgConnection, create = true): void {
   const version = currentVersion(connection);
   if (version === SCHEMA_VERSION) return;
   if (version === 0 && !create) {
@@ -50,13 +50,13 @@ export function migratePostgres(connection: PgConnection, create = true): void {
 }
 
 /** The highest applied version; 0 for a database without our table. */
-function currentVersion(connection: PgConnection): number {
+function currentVersion(connection: SyncPgConnection): number {
   const exists = connection.prepare("SELECT to_regclass('schema_migrations') IS NOT NULL").pluck().get();
   if (exists !== true) return 0;
   return Number(connection.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get());
 }
 
-function refuseForeign(connection: PgConnection): void {
+function refuseForeign(connection: SyncPgConnection): void {
   const ours = ['experiments', 'runs', 'metrics', 'params', 'tags', 'registered_models'];
   const found = connection
     .prepare(

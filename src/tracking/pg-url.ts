@@ -1,15 +1,4 @@
-import { MlsweepError, ValidationError } from '../core/errors.ts';
-
-/**
- * The PostgreSQL store could not be reached, or refused us: one line naming the host and
- * port (never the password) and what went wrong. The CLI prints it and exits 1.
- */
-export class StoreConnectionError extends MlsweepError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, 'E_STORE_CONNECTION', options);
-    this.name = 'StoreConnectionError';
-  }
-}
+import { StoreConnectionError, ValidationError } from '../core/errors.ts';
 
 /** The parts of a `postgresql://` URL that messages may show. */
 export interface PgTarget {
@@ -73,7 +62,7 @@ export function redactUrl(url: string): string {
  *
  * @example
  * describeConnectError({ code: 'ECONNREFUSED', message: '...' }, pgTarget(url)).message;
- * // 'cannot connect to the PostgreSQL store at 127.0.0.1:5432 (database "ml"): connection refused (is the server running and listening there?)'
+ * // 'cannot reach the PostgreSQL store at 127.0.0.1:5432: connection refused (is the server running and listening there?)'
  */
 export function describeConnectError(
   error: { code?: string; message: string },
@@ -94,7 +83,5 @@ export function describeConnectError(
   };
   const code = error.code ?? '';
   const reason = reasons[code] ?? `${error.message.split('\n')[0]}${code === '' ? '' : ` (${code})`}`;
-  return new StoreConnectionError(
-    `cannot connect to the PostgreSQL store at ${target.host}:${target.port} (database "${target.database}"): ${reason}`,
-  );
+  return new StoreConnectionError(target.host, target.port, reason);
 }

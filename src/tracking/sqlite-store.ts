@@ -10,8 +10,8 @@ import { compileExperimentFilter, compileExperimentOrderBy } from './experiment-
 import { compileFilter } from './filter.ts';
 import { migrate } from './migrations.ts';
 import { compileOrderBy } from './order-by.ts';
-import { PgConnection } from './pg-connection.ts';
-import { migratePostgres } from './pg-migrate.ts';
+import { SyncPgConnection } from './pg-connection.ts';
+import { migrateTrackingPostgres } from './pg-migrate.ts';
 import { isPostgresUrl, redactUrl } from './pg-url.ts';
 import {
   type DatasetInput,
@@ -176,14 +176,14 @@ export class SqliteStore {
   constructor(options: SqliteStoreOptions = {}) {
     if (options.dir !== undefined && isPostgresUrl(options.dir)) {
       this.dir = defaultArtifactsDir(options.artifactsDir);
-      const connection = new PgConnection(
+      const connection = new SyncPgConnection(
         options.dir,
         options.reconnectMs !== undefined ? { reconnectMs: options.reconnectMs } : {},
       );
       this.db = connection;
       this.dbPath = connection.name;
       try {
-        migratePostgres(connection, options.create ?? true);
+        migrateTrackingPostgres(connection, options.create ?? true);
       } catch (error) {
         connection.close();
         throw error;

@@ -8,15 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { StoreConnectionError } from '../../src/core/errors.ts';
 import { EndpointStore } from '../../src/registry/endpoint-store.ts';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { watchStore } from '../../src/serve/catalog.ts';
 import type { ServeConfig } from '../../src/serve/types.ts';
 import { createTrackingServer } from '../../src/studio/mlflow/server.ts';
 import { MIGRATIONS } from '../../src/tracking/migrations.ts';
-import { PgConnection } from '../../src/tracking/pg-connection.ts';
-import { migratePostgres } from '../../src/tracking/pg-migrate.ts';
-import { StoreConnectionError } from '../../src/tracking/pg-url.ts';
+import { SyncPgConnection } from '../../src/tracking/pg-connection.ts';
+import { migrateTrackingPostgres } from '../../src/tracking/pg-migrate.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
 import { mlsweep } from './helpers/cli.ts';
@@ -101,9 +101,9 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     );
     store.createRun({ experiment: 'kept' });
     store.close();
-    const connection = new PgConnection(url);
-    migratePostgres(connection);
-    migratePostgres(connection);
+    const connection = new SyncPgConnection(url);
+    migrateTrackingPostgres(connection);
+    migrateTrackingPostgres(connection);
     assert.equal(
       connection.prepare('SELECT count(*) FROM schema_migrations').pluck().get(),
       MIGRATIONS.length,
@@ -209,9 +209,7 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
       () => new SqliteStore({ dir: refused, ...artifacts() }),
       (e: unknown) =>
         e instanceof StoreConnectionError &&
-        /^cannot connect to the PostgreSQL store at 127\.0\.0\.1:1 \(database "ml"\): connection refused/.test(
-          e.message,
-        ) &&
+        /^cannot reach the PostgreSQL store at 127\.0\.0\.1:1: connection refused/.test(e.message) &&
         !e.message.includes('s3cret'),
     );
     const missing = `postgresql://postgres:s3cret@127.0.0.1:${cluster.port}/nope`;
@@ -225,7 +223,7 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     );
     const cli = mlsweep(['runs', 'list', '--store', refused]);
     assert.equal(cli.status, 1, cli.stderr);
-    assert.match(cli.stderr, /^mlsweep: cannot connect to the PostgreSQL store at 127\.0\.0\.1:1 /);
+    assert.match(cli.stderr, /^mlsweep: cannot reach the PostgreSQL store at 127\.0\.0\.1:1: /);
     assert.equal(cli.stderr.trim().split('\n').length, 1, 'one line, no stack trace');
     assert.doesNotMatch(cli.stderr, /s3cret/);
   });
@@ -309,7 +307,7 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     const url = await cluster.createDatabase();
     const store = new SqliteStore({ dir: url, ...artifacts(), reconnectMs: 1_000 });
     const run = store.createRun({ experiment: 'drop' });
-    const admin = new PgConnection(cluster.url);
+    const admin = new SyncPgConnection(cluster.url);
     admin
       .prepare(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mlsweep' AND pid <> pg_backend_pid() AND datname = ?",
@@ -333,7 +331,7 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     assert.throws(
       () => store.run(run.id),
       (e: unknown) =>
-        e instanceof StoreConnectionError && /127\.0\.0\.1:\d+ .*connection refused/.test(e.message),
+        e instanceof StoreConnectionError && /127\.0\.0\.1:\d+: connection refused/.test(e.message),
     );
     assert.ok(Date.now() - waited >= 900, `it kept trying for reconnectMs (${Date.now() - waited} ms)`);
     await cluster.start();
