@@ -14,11 +14,13 @@
 //
 // The processes start, import and connect first, then wait for a start signal; the rate
 // is trials / (first trial's start to last trial's end, as the store recorded them), and
-// the wall time from the start signal to the last process's exit is given too.
+// the wall time from the start signal to the last process's exit is given too. A last
+// run times each store operation of one worker running one trial at a time (perOperation).
 // Goal (issue 24): at least 2,000 trials/s with 8 workers on this 2-core machine.
 //
 //   node --import tsx benchmarks/distributed-sweep.ts
 import { fork, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { openSweepLocation } from '../src/store/open-location.ts';
 import { createWorkerSweep } from '../src/sweep/worker/create.ts';
@@ -162,18 +164,69 @@ async function optunaRun(
   return { ...r, workers: n, trialsPerSecond: r.completed / (r.windowMs / 1000) };
 }
 
+/** Where one worker's time per trial goes: the mean latency of each store operation, one worker, one trial at a time. */
+async function breakdown(
+  cluster: Awaited<ReturnType<typeof startPostgres>>,
+): Promise<{ trials: number; trialsPerSecond: number; meanMs: Record<string, number> }> {
+  const url = await cluster.createDatabase();
+  const location = sharedLocation(openSweepLocation(url));
+  const trials = Math.min(TRIALS, 1000);
+  const store = await createWorkerSweep(location, {
+    definition: workerDefinition({
+      searchSpace: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
+      sampling: { type: 'random', seed: 2 },
+      objective: { goal: 'minimize', primaryMetric: 'loss' },
+      limits: { maxTotalTrials: trials },
+      trial: { module: trialModule },
+    }),
+  });
+  const spent: Record<string, { ms: number; n: number }> = {};
+  const timed = <T extends object>(target: T, names: readonly string[]): T => {
+    for (const name of names) {
+      const f = (target as Record<string, (...a: unknown[]) => unknown>)[name]!.bind(target);
+      (target as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await f(...args);
+        } finally {
+          const entry = (spent[name] ??= { ms: 0, n: 0 });
+          entry.ms += performance.now() - t0;
+          entry.n++;
+        }
+      };
+    }
+    return target;
+  };
+  const open = location.open.bind(location);
+  location.open = async (id: string) =>
+    timed(await open(id), ['claimTrial', 'leaseTrial', 'addMetric', 'settleTrial']);
+  const t0 = performance.now();
+  await new Worker(location, { sweepId: store.sweepId, concurrency: 1, maxIdleMs: 50 }).run();
+  const ms = performance.now() - t0;
+  await location.close();
+  return {
+    trials,
+    trialsPerSecond: trials / (ms / 1000),
+    meanMs: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Number((v.ms / v.n).toFixed(3))])),
+  };
+}
+
 async function main(): Promise<void> {
   if (pgSkip !== false) {
     console.error(`distributed-sweep: ${pgSkip}`);
     process.exit(1);
   }
   const cluster = await startPostgres();
+  // Other work on the machine slows every figure: its load is recorded with them.
+  const loadBefore = loadavg();
   try {
     const ours: Measured[] = [];
     for (const n of WORKERS) {
       ours.push(await mlsweepRun(cluster, n));
       console.error(`mlsweep ${n} workers: ${ours.at(-1)!.trialsPerSecond.toFixed(0)} trials/s`);
     }
+    const perOperation = await breakdown(cluster);
+    console.error(`one worker, one trial at a time: ${JSON.stringify(perOperation)}`);
     const theirs: Array<Awaited<ReturnType<typeof optunaRun>>> = [];
     for (const n of WORKERS) {
       theirs.push(await optunaRun(cluster, n));
@@ -206,6 +259,8 @@ async function main(): Promise<void> {
         mlsweep: ours,
         optuna: theirs,
         optunaVersion,
+        perOperation,
+        loadAverage: { before: loadBefore, after: loadavg() },
         goal: {
           trialsPerSecondWith8Workers: 2000,
           measured: eight.trialsPerSecond,

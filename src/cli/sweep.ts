@@ -123,6 +123,11 @@ export function registerSweep(program: Command): void {
       }
       if (options.seed !== undefined && spec.sampling.type === 'grid')
         log('notice: --seed has no effect on grid sampling');
+      if (options.heartbeatTimeoutSeconds !== undefined && options.workersOnly !== true) {
+        throw new ValidationError('--heartbeat-timeout-seconds goes with --workers-only', {
+          path: '--heartbeat-timeout-seconds',
+        });
+      }
       if (options.workersOnly === true) {
         await recordForWorkers(spec, options);
         return;
