@@ -38,6 +38,8 @@ export const BATCH_DEPLOYMENT_TAG = 'mlsweep.batch.deployment';
 export const BATCH_JOB_DIR_TAG = 'mlsweep.batch.job_dir';
 /** The output file (append_row) once the job completed. */
 export const BATCH_OUTPUT_TAG = 'mlsweep.batch.output';
+/** The job's errors in one line (the first few), so `mlsweep runs show` lists them. */
+export const BATCH_ERRORS_TAG = 'mlsweep.batch.errors';
 /** Where job folders live in a store. */
 export const BATCH_JOBS_FOLDER = 'batch-jobs';
 /** Most errors a summary lists (every one is counted). */
@@ -593,6 +595,7 @@ function finishRun(store: SqliteStore, journal: JobJournal, summary: BatchJobSum
     ]);
     const tags: Record<string, string> = {};
     if (summary.output !== undefined) tags[BATCH_OUTPUT_TAG] = summary.output;
+    if (summary.errorCount > 0) tags[BATCH_ERRORS_TAG] = errorsLine(summary);
     if (summary.status !== 'Completed') {
       tags[STOP_REASON_TAG] = summary.status === 'Failed' ? 'error_threshold' : 'interrupted';
       tags[STOP_MESSAGE_TAG] = summary.reason ?? '';
@@ -604,6 +607,28 @@ function finishRun(store: SqliteStore, journal: JobJournal, summary: BatchJobSum
     );
   });
   store.logArtifact(summary.jobId, file, '');
+}
+
+/**
+ * A job's errors in one line of at most 1,000 characters: the count, then each listed
+ * error (`file:line: reason`, or the mini-batch and why it failed) until the room is used.
+ *
+ * @example
+ * errorsLine(summary); // "2 errors: f03.csv:11: column 'x2' is numeric, but …; mini-batch 4 (…) failed: boom"
+ */
+export function errorsLine(summary: BatchJobSummary): string {
+  const parts = summary.errors.map((e) =>
+    e.kind === 'bad_rows'
+      ? `${e.file}:${e.line}: ${e.reason}`
+      : `mini-batch ${e.index} failed after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}: ${e.error}`,
+  );
+  let line = `${summary.errorCount} error${summary.errorCount === 1 ? '' : 's'}:`;
+  for (const [i, part] of parts.entries()) {
+    const next = `${line}${i === 0 ? ' ' : '; '}${part}`;
+    if (next.length > 1000) return `${line}; …`;
+    line = next;
+  }
+  return line;
 }
 
 /** What the journal says so far: counts, and the errors to list. */

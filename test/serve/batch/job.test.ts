@@ -85,6 +85,10 @@ describe('batch jobs: a folder of 20 CSV files (a bad row, an empty file, a wron
       assert.equal(run.metrics['rows'], 899);
       assert.equal(run.metrics['bad_rows'], 51);
       assert.equal(run.metrics['failed_mini_batches'], 0);
+      assert.match(
+        run.tags['mlsweep.batch.errors']!,
+        /^51 errors: f03\.csv:11: column 'x2' is numeric, .*; f11\.csv:2: the file lacks the column 'x2' \(header line 1\): 50 rows not scored$/,
+      );
       assert.ok(run.metrics['rows_per_second']! > 0);
       const inputs = store.runInputs(summary.jobId);
       assert.equal(inputs.length, 1);
