@@ -297,6 +297,29 @@ describe('Worker on a shared location (in-process fake)', () => {
     assert.deepEqual(location.endings, ['timeout']);
   });
 
+  it("cancels its running trials at the sweep's timeout and ends the sweep", async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 30, timeout: 0.5 },
+        trial: { module: trialModule, export: 'hold' },
+      }),
+    });
+    const summary = await new Worker(location, {
+      sweepId: store.sweepId,
+      concurrency: 2,
+      maxIdleMs: 20,
+    }).run();
+    const trials = await store.trials();
+    assert.equal(trials.length, 2);
+    assert.ok(
+      trials.every((t) => t.status === 'cancelled' && /timeout of 0.5 s/.test(t.error ?? '')),
+      JSON.stringify(trials),
+    );
+    assert.deepEqual(location.endings, ['timeout']);
+    assert.deepEqual(summary.sweepsEnded, [store.sweepId]);
+  });
+
   it('ends an exhausted grid sweep, and without --sweep works on every open sweep then exits when idle', async () => {
     const location = new FakeLocation();
     const grid = await createWorkerSweep(location, {
