@@ -15,6 +15,7 @@ import {
   listDatastores,
 } from '../../src/registry/datastores.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { storeOptions } from '../tracking/helpers/store.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 function write(path: string, text: string): string {
@@ -25,7 +26,8 @@ function write(path: string, text: string): string {
 
 function setup() {
   const dir = tempDir('data-assets');
-  const store = new SqliteStore({ dir: join(dir, 'mlruns') });
+  // A folder store, or a fresh PostgreSQL database when MLSWEEP_TEST_POSTGRES names a server.
+  const store = new SqliteStore(storeOptions('data-assets'));
   after(() => store.close());
   let now = 1_000;
   return { dir, store, assets: new DataAssets(store, { clock: () => now++ }) };

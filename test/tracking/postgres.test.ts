@@ -30,6 +30,7 @@ const SHARED = [
   'test/tracking/tracker.test.ts',
   'test/registry/registry.test.ts',
   'test/registry/endpoint-store.test.ts',
+  'test/registry/data-assets.test.ts',
   'test/studio/mlflow/experiments.test.ts',
   'test/studio/mlflow/runs.test.ts',
   'test/studio/mlflow/search.test.ts',
