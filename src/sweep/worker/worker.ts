@@ -101,6 +101,8 @@ export class Worker {
   private beatTimer: NodeJS.Timeout | undefined;
   private readonly deadlineTimers: NodeJS.Timeout[] = [];
   private started = false;
+  /** The open sweeps as last read (without `sweepId`). */
+  private openList: { at: number; records: readonly SweepRecord[] } | undefined;
 
   constructor(
     private readonly location: SharedLocation,
@@ -179,7 +181,7 @@ export class Worker {
       if (this.stopping !== undefined) return 'stopped';
       let records: readonly SweepRecord[];
       try {
-        records = await this.candidates();
+        records = await this.candidates(idleMs > 0);
       } catch (error) {
         if (!transient(error)) throw error;
         this.notice(`the store failed: ${(error as Error).message}; trying again`);
@@ -205,10 +207,20 @@ export class Worker {
     }
   }
 
-  /** The sweeps to claim from: the one asked for while it has not ended, or every open one. */
-  private async candidates(): Promise<readonly SweepRecord[]> {
+  /**
+   * The sweeps to claim from: the one asked for while it has not ended, or every open one
+   * (`refresh`: after an idle wait, read the list again).
+   */
+  private async candidates(refresh: boolean): Promise<readonly SweepRecord[]> {
     const id = this.options.sweepId;
-    if (id === undefined) return this.location.openSweeps();
+    if (id === undefined) {
+      // Read again after an idle wait or every second, not before every claim (a round trip each).
+      const now = Date.now();
+      if (refresh || this.openList === undefined || now - this.openList.at > 1000) {
+        this.openList = { at: now, records: await this.location.openSweeps() };
+      }
+      return this.openList.records.filter((r) => this.sweeps.get(r.sweepId)?.ended !== true);
+    }
     const known = [...this.sweeps.values()][0];
     if (known !== undefined) return known.ended ? [] : [{ sweepId: known.sweepId, tags: {}, startedAt: '' }];
     const store = await this.location.open(id);
