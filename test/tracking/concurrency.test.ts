@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
-import { tempDir } from './helpers/temp.ts';
+import { storeOptions } from './helpers/store.ts';
 
 function node(
   script: string,
@@ -26,7 +26,9 @@ function node(
 
 describe('several processes writing one store at once', () => {
   it('4 processes x 5,000 metric points into a new store: no error, all 20,000 points kept', async () => {
-    const dir = join(tempDir('concurrent'), 'mlruns');
+    // A new folder store, or a new PostgreSQL database when MLSWEEP_TEST_POSTGRES names a server.
+    const options = storeOptions('concurrent');
+    const dir = options.dir;
     const writers = [0, 1, 2, 3].map((i) =>
       // Small batches (7 points for one writer) make hundreds of competing transactions.
       node('log-points.ts', [dir, `writer-${i}`, '5000', i === 3 ? '7' : '50']),
@@ -40,7 +42,7 @@ describe('several processes writing one store at once', () => {
     const read = await reader;
     assert.equal(read.code, 0, `the reader failed: ${read.stderr}`);
 
-    const store = new SqliteStore({ dir, create: false });
+    const store = new SqliteStore({ ...options, create: false });
     const runs = store.searchRuns({ experiments: ['concurrent'], orderBy: ['name'] });
     assert.deepEqual(
       runs.map((r) => [r.name, r.status, r.metrics['value']]),

@@ -28,6 +28,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const SHARED = [
   'test/tracking/store.test.ts',
   'test/tracking/tracker.test.ts',
+  'test/tracking/concurrency.test.ts',
   'test/registry/registry.test.ts',
   'test/registry/endpoint-store.test.ts',
   'test/registry/data-assets.test.ts',
