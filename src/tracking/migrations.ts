@@ -279,6 +279,43 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'environments and schedules (with one row per fired tick)',
+    sql: `
+      CREATE TABLE environments (
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE TABLE schedules (
+        name TEXT PRIMARY KEY,
+        spec_json TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        last_tick INTEGER,
+        last_fired_at INTEGER,
+        watch_hash TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE schedule_fires (
+        schedule_name TEXT NOT NULL REFERENCES schedules(name) ON DELETE CASCADE,
+        tick INTEGER NOT NULL,
+        fired_at INTEGER NOT NULL,
+        scheduler_id TEXT NOT NULL,
+        catch_up INTEGER NOT NULL DEFAULT 0,
+        run_id TEXT,
+        status TEXT NOT NULL,
+        error TEXT,
+        PRIMARY KEY (schedule_name, tick)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

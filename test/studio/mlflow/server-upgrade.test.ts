@@ -15,6 +15,13 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
     // Take the store back to schema 4, as an mlsweep before this change left it: undo each
     // later migration, newest first (a new migration adds its undo here).
     old.db.exec(`
+      DROP TABLE schedule_fires;
+      DROP TABLE schedules;
+      DROP TABLE environments;
+      DELETE FROM schema_migrations WHERE version = 10;
+      DROP TABLE batch_deployments;
+      DROP TABLE batch_endpoints;
+      DELETE FROM schema_migrations WHERE version = 9;
       DROP TABLE sweep_queue_retries;
       DROP TABLE sweep_workers;
       ALTER TABLE trials DROP COLUMN worker_id;
@@ -33,7 +40,7 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
       DELETE FROM schema_migrations WHERE version = 5;
       PRAGMA user_version = 4;
     `);
-    assert.equal(SCHEMA_VERSION, 8, 'a migration after 8: add its undo above');
+    assert.equal(SCHEMA_VERSION, 10, 'a migration after 10: add its undo above');
     assert.ok(
       !old.db
         .prepare('SELECT sql FROM sqlite_master WHERE name = ?')
