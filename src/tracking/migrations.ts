@@ -316,6 +316,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'components, the pipeline step cache and published pipelines',
+    sql: `
+      CREATE TABLE components (
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        base_dir TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE INDEX components_by_created ON components (name, created_at);
+      CREATE TABLE pipeline_step_cache (
+        cache_key TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        outputs_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE published_pipelines (
+        name TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        spec_text TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

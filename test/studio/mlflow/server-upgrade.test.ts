@@ -15,6 +15,10 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
     // Take the store back to schema 4, as an mlsweep before this change left it: undo each
     // later migration, newest first (a new migration adds its undo here).
     old.db.exec(`
+      DROP TABLE published_pipelines;
+      DROP TABLE pipeline_step_cache;
+      DROP TABLE components;
+      DELETE FROM schema_migrations WHERE version = 11;
       DROP TABLE schedule_fires;
       DROP TABLE schedules;
       DROP TABLE environments;
@@ -40,7 +44,7 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
       DELETE FROM schema_migrations WHERE version = 5;
       PRAGMA user_version = 4;
     `);
-    assert.equal(SCHEMA_VERSION, 10, 'a migration after 10: add its undo above');
+    assert.equal(SCHEMA_VERSION, 11, 'a migration after 11: add its undo above');
     assert.ok(
       !old.db
         .prepare('SELECT sql FROM sqlite_master WHERE name = ?')
