@@ -91,12 +91,12 @@ export class ClaimCache {
     // Two reads may also overlap (both from the same version): what one already applied, the
     // other skips, so a point is never added twice nor a row put back to an older state.
     if (version < this.version) return;
-    let changed = false;
+    const touched = new Set<number>();
     for (const row of rows) {
       if ((this.rowChanged.get(row.number) ?? 0) >= row.changed) continue;
       this.byNumber.set(row.number, trialOf(row, this.byNumber.get(row.number)?.metrics ?? {}));
       this.rowChanged.set(row.number, row.changed);
-      changed = true;
+      touched.add(row.number);
     }
     const fresh = points.filter((point) => point.changed > this.version);
     if (fresh.length > 0) {
@@ -113,23 +113,41 @@ export class ClaimCache {
       }
       for (const [number, metrics] of added) {
         this.byNumber.set(number, { ...this.byNumber.get(number)!, metrics });
-        changed = true;
+        touched.add(number);
       }
     }
-    if (changed) this.sorted = undefined;
+    this.resort(touched);
     this.version = version;
+  }
+
+  /**
+   * Puts the changed trials in the sorted list: replaced in place or inserted, in a copy
+   * (a list handed out does not change), rather than sorting every trial again: a claim
+   * costs what changed, not the size of the sweep.
+   */
+  private resort(touched: ReadonlySet<number>): void {
+    if (touched.size === 0 || this.sorted === undefined) return;
+    const sorted = this.sorted.slice();
+    for (const number of touched) {
+      const trial = this.byNumber.get(number)!;
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid]!.id < number) lo = mid + 1;
+        else hi = mid;
+      }
+      if (sorted[lo]?.id === number) sorted[lo] = trial;
+      else sorted.splice(lo, 0, trial);
+    }
+    this.sorted = sorted;
   }
 
   /** Adds a trial this process just recorded at `version` (it saw every change before it). */
   add(version: number, trial: StoredTrial): void {
-    const last = this.sorted?.[this.sorted.length - 1];
-    // A claim's trial comes last: append (to a copy: lists handed out do not change) rather than sort again.
-    this.sorted =
-      this.sorted !== undefined && !this.byNumber.has(trial.id) && (last === undefined || last.id < trial.id)
-        ? [...this.sorted, trial]
-        : undefined;
     this.byNumber.set(trial.id, trial);
     this.rowChanged.set(trial.id, version);
+    this.resort(new Set([trial.id]));
     this.version = version;
   }
 

@@ -65,18 +65,42 @@ export type Rows<R> = pg.QueryResult<R & pg.QueryResultRow>;
 
 /** A connection inside a transaction. */
 export interface Tx {
-  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Rows<R>>;
+  /** One statement; `name`: prepared once per connection and reused (no parsing or planning again). */
+  query<R = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+    name?: string,
+  ): Promise<Rows<R>>;
   /**
    * Several statements in one round trip (the simple protocol: no parameters, so values
    * must be literals escaped with `pg.escapeLiteral` or numbers): one result per statement.
    */
   simple(text: string): Promise<Rows<Record<string, unknown>>[]>;
+  /**
+   * Prepares `sql` under `name` on this connection unless it already was (SQL `PREPARE`),
+   * for `EXECUTE name(...)` in `simple` statements: one round trip, no planning.
+   */
+  prepare(name: string, sql: string): Promise<void>;
 }
+
+/** The statements prepared on each connection by `Tx.prepare` (a new connection starts with none). */
+const prepared = new WeakMap<pg.PoolClient, Set<string>>();
 
 function txOf(client: pg.PoolClient): Tx {
   return {
-    query: <R>(text: string, values?: readonly unknown[]) =>
-      client.query<R & pg.QueryResultRow>(text, values as unknown[] | undefined),
+    query: <R>(text: string, values?: readonly unknown[], name?: string) =>
+      client.query<R & pg.QueryResultRow>(
+        name === undefined
+          ? { text, values: values as unknown[] | undefined }
+          : { name, text, values: values as unknown[] | undefined },
+      ),
+    prepare: async (name: string, sql: string) => {
+      let names = prepared.get(client);
+      if (names === undefined) prepared.set(client, (names = new Set()));
+      if (names.has(name)) return;
+      await client.query(`PREPARE ${name} AS ${sql}`);
+      names.add(name);
+    },
     simple: async (text: string) => {
       const result = (await client.query(text)) as unknown;
       return (Array.isArray(result) ? result : [result]) as Rows<Record<string, unknown>>[];
@@ -176,22 +200,31 @@ export class PgConnection {
    * await connection.run(() => ['UPDATE t SET x = $1', [1]]);
    */
   run<R = Record<string, unknown>>(
-    statement: (attempt: number) => readonly [string, (readonly unknown[])?],
+    statement: (attempt: number) => readonly [string, (readonly unknown[])?, string?],
   ): Promise<Rows<R>> {
     return this.retrying((attempt) => {
-      const [text, values] = statement(attempt);
-      return this.pool.query<R & pg.QueryResultRow>(text, values as unknown[] | undefined);
+      const [text, values, name] = statement(attempt);
+      const list = values as unknown[] | undefined;
+      return this.pool.query<R & pg.QueryResultRow>(
+        name === undefined ? { text, values: list } : { name, text, values: list },
+      );
     });
   }
 
   /**
-   * A read, or a write that is safe to repeat: retried as the module says.
+   * A read, or a write that is safe to repeat: retried as the module says. `name`: the
+   * statement is prepared once per connection and reused (hot statements: planning a
+   * statement costs several times its execution).
    *
    * @example
    * const { rows } = await connection.query('SELECT now() AS at');
    */
-  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Rows<R>> {
-    return this.run<R>(() => [text, values]);
+  query<R = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+    name?: string,
+  ): Promise<Rows<R>> {
+    return this.run<R>(() => [text, values, name]);
   }
 
   /**

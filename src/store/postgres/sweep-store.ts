@@ -69,6 +69,35 @@ function literal(value: string): string {
 /** Bumps the sweep's change counter ($1 is the sweep id): the CTE every change starts with. */
 const BUMP = 'WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE id = $1 RETURNING version)';
 
+/**
+ * The statements of a claim, prepared once per connection (see claimTrial): the lock on
+ * the sweep row with the queue's head; what changed since a version; the new trial.
+ */
+const CLAIM_STATEMENTS: readonly (readonly [string, string])[] = [
+  [
+    'mlsweep_claim_head(text)',
+    `SELECT s.version, q.seq, q.params, q.retry_of FROM mlsweep_sweeps s
+       LEFT JOIN LATERAL (SELECT seq, params, retry_of FROM mlsweep_queue WHERE sweep_id = s.id
+                          ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) q ON true
+     WHERE s.id = $1 FOR UPDATE OF s`,
+  ],
+  [
+    'mlsweep_claim_trials(text, bigint)',
+    `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 ORDER BY number`,
+  ],
+  [
+    'mlsweep_claim_points(text, bigint)',
+    `SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = $1 AND changed > $2 ORDER BY changed`,
+  ],
+  [
+    'mlsweep_claim_insert(text, int, text, int, timestamptz, bigint, text)',
+    `WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE id = $1 RETURNING version),
+          d AS (DELETE FROM mlsweep_queue WHERE sweep_id = $1 AND seq = $6)
+     INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed, claim_token)
+     SELECT $1, $2, $3, 'running', $4, $5, v.version, $7 FROM v RETURNING changed AS version`,
+  ],
+];
+
 interface SweepRow {
   id: string;
   name: string | null;
@@ -234,6 +263,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
          SELECT $1, $2::int, $3, 'running', $4::int, $5::timestamptz, v.version FROM v
          ${attempt > 0 ? 'ON CONFLICT (sweep_id, number) DO NOTHING' : ''}`,
         [this.sweepId, id, JSON.stringify(params), retryOf ?? null, startedAt],
+        attempt > 0 ? undefined : 'mlsweep_q_start',
       ]);
       if (retryOf !== undefined) this.retries = this.retries.slice(1);
     });
@@ -248,6 +278,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
          WHERE EXISTS (SELECT 1 FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2::int)
          ${attempt > 0 ? 'AND NOT EXISTS (SELECT 1 FROM mlsweep_points WHERE sweep_id = $1 AND number = $2::int AND token = $6)' : ''}`,
         [this.sweepId, id, name, point.step, point.value, token],
+        attempt > 0 ? undefined : 'mlsweep_q_metric',
       ]);
       if (result.rowCount === 0 && (await this.readTrial(id)) === undefined) throw this.neverStarted(id);
     });
@@ -258,6 +289,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
       const result = await this.connection.query(
         `${BUMP} UPDATE mlsweep_trials SET ${END_SET}, end_token = NULL WHERE sweep_id = $1 AND number = $2`,
         [this.sweepId, id, ...endValues(end)],
+        'mlsweep_q_end',
       );
       if (result.rowCount === 0) throw this.neverStarted(id);
     });
@@ -275,9 +307,10 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
     const token = this.token();
     type Claimed = { id: number; params: ParamSet; trial?: StoredTrial; version?: number };
     // Two round trips hold the lock: BEGIN, the lock and the reads in one simple query;
-    // the insert and COMMIT in another. The simple protocol takes no parameters, so
-    // values are written as literals: numbers, this store's own hex id and token, and the
-    // parameter set and time escaped by the driver's escapeLiteral.
+    // the insert and COMMIT in another. Each statement is prepared once per connection
+    // (SQL PREPARE) and run with EXECUTE: planning would cost more than running. The
+    // simple protocol takes no parameters, so values are written as literals: numbers,
+    // and strings escaped by the driver's escapeLiteral.
     const id = literal(this.sweepId);
     try {
       const claimed = await this.connection.session(async (tx, attempt): Promise<Claimed> => {
@@ -290,15 +323,11 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
           if (rows[0] !== undefined)
             return { id: rows[0].number, params: JSON.parse(rows[0].params) as ParamSet };
         }
+        for (const [name, sql] of CLAIM_STATEMENTS) await tx.prepare(name, sql);
         const seen = this.cache.version;
         const [, head, trials, points] = (await tx.simple(
-          `BEGIN;
-           SELECT s.version, q.seq, q.params, q.retry_of FROM mlsweep_sweeps s
-             LEFT JOIN LATERAL (SELECT seq, params, retry_of FROM mlsweep_queue WHERE sweep_id = s.id
-                                ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) q ON true
-             WHERE s.id = ${id} FOR UPDATE OF s;
-           SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = ${id} AND changed > ${seen} ORDER BY number;
-           SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = ${id} AND changed > ${seen} ORDER BY changed;`,
+          `BEGIN; EXECUTE mlsweep_claim_head(${id}); EXECUTE mlsweep_claim_trials(${id}, ${seen});
+           EXECUTE mlsweep_claim_points(${id}, ${seen});`,
         )) as [unknown, Rows<HeadRow>, Rows<TrialRow>, Rows<PointRow>];
         const row = head.rows[0];
         if (row === undefined) throw this.gone();
@@ -311,12 +340,8 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
         const number = this.cache.nextNumber();
         const retryOf = take ? row.retry_of : null;
         const [inserted] = (await tx.simple(
-          `WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE id = ${id} RETURNING version),
-                d AS (DELETE FROM mlsweep_queue WHERE sweep_id = ${id} AND seq = ${take ? row.seq : 'NULL'})
-           INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed, claim_token)
-           SELECT ${id}, ${number}, ${literal(JSON.stringify(choice.params))}, 'running', ${retryOf ?? 'NULL'},
-             ${literal(startedAt)}::timestamptz, v.version, ${literal(token)} FROM v RETURNING changed AS version;
-           COMMIT;`,
+          `EXECUTE mlsweep_claim_insert(${id}, ${number}, ${literal(JSON.stringify(choice.params))},
+             ${retryOf ?? 'NULL'}, ${literal(startedAt)}, ${take ? row.seq : 'NULL'}, ${literal(token)}); COMMIT;`,
         )) as [Rows<{ version: number }>];
         const trial: StoredTrial = {
           id: number,
@@ -347,10 +372,12 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
     const trials = await tx.query<TrialRow>(
       `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 AND changed <= $3 ORDER BY number`,
       [this.sweepId, seen, version],
+      'mlsweep_q_changed_trials',
     );
     const points = await tx.query<PointRow>(
       `SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = $1 AND changed > $2 AND changed <= $3 ORDER BY changed`,
       [this.sweepId, seen, version],
+      'mlsweep_q_changed_points',
     );
     this.cache.apply(version, trials.rows, points.rows);
   }
@@ -384,6 +411,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
          SELECT (SELECT count(*) FROM u)::int AS ended, t.status, t.end_token
          FROM (SELECT 1) one LEFT JOIN mlsweep_trials t ON t.sweep_id = $1 AND t.number = $2`,
         [this.sweepId, id, ...endValues(end), token],
+        'mlsweep_q_settle',
       );
       const row = rows[0]!;
       if (row.ended === 1) return 'ended';
@@ -433,6 +461,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
       const { rows } = await this.connection.query<{ version: number }>(
         'SELECT version FROM mlsweep_sweeps WHERE id = $1',
         [this.sweepId],
+        'mlsweep_q_version',
       );
       if (rows[0] === undefined) throw this.gone();
       await this.catchUp(this.connection, rows[0].version);
@@ -452,11 +481,13 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
     const trial = await this.connection.query<TrialRow>(
       `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2`,
       [this.sweepId, id],
+      'mlsweep_q_trial',
     );
     if (trial.rows[0] === undefined) return undefined;
     const points = await this.connection.query<PointRow>(
       `SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = $1 AND number = $2 ORDER BY changed`,
       [this.sweepId, id],
+      'mlsweep_q_trial_points',
     );
     const metrics: Record<string, MetricPoint[]> = {};
     for (const p of points.rows) (metrics[p.name] ??= []).push({ step: p.step, value: p.value });
@@ -496,6 +527,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
       await this.connection.query(
         `UPDATE mlsweep_trials SET worker_id = $3 WHERE sweep_id = $1 AND number = $2 AND status = 'running'`,
         [this.sweepId, trialId, workerId],
+        'mlsweep_q_lease',
       );
     });
   }
@@ -526,6 +558,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
           new Date().toISOString(),
           token,
         ],
+        'mlsweep_q_release',
       );
       return rows[0]!.released === 1 || rows[0]!.end_token === token;
     });
