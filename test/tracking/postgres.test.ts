@@ -223,6 +223,15 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
         /the database "nope" does not exist/.test(e.message) &&
         !e.message.includes('s3cret'),
     );
+    const stranger = `postgresql://nobody:s3cret@127.0.0.1:${cluster.port}/postgres`;
+    assert.throws(
+      () => new SqliteStore({ dir: stranger, ...artifacts() }),
+      (e: unknown) =>
+        e instanceof StoreConnectionError &&
+        e.message.startsWith(`cannot reach the PostgreSQL store at 127.0.0.1:${cluster.port}: `) &&
+        /user "nobody"/.test(e.message) &&
+        !e.message.includes('s3cret'),
+    );
     const cli = mlsweep(['runs', 'list', '--store', refused]);
     assert.equal(cli.status, 1, cli.stderr);
     assert.match(cli.stderr, /^mlsweep: cannot reach the PostgreSQL store at 127\.0\.0\.1:1: /);
