@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { likeToGlob } from '../../src/tracking/filter.ts';
 import { MIGRATIONS } from '../../src/tracking/migrations.ts';
 import { globToLike, toPostgres } from '../../src/tracking/pg-dialect.ts';
 import { redactUrl } from '../../src/tracking/pg-url.ts';
+import {
+  defaultArtifactsDir,
+  displayStoreLocation,
+  resolveStoreLocation,
+} from '../../src/tracking/sqlite-store.ts';
 
 describe('the PostgreSQL dialect of the store SQL', () => {
   it('numbers placeholders, never inside quoted text or names', () => {
@@ -90,6 +96,14 @@ describe('the PostgreSQL dialect of the store SQL', () => {
         `migration ${migration.version}`,
       );
     }
+  });
+
+  it('keeps a store URL as it is where a folder is made absolute, and shows it without the password', () => {
+    assert.equal(resolveStoreLocation('postgresql://me:pw@db/ml'), 'postgresql://me:pw@db/ml');
+    assert.equal(resolveStoreLocation('mlruns'), resolve('mlruns'));
+    assert.equal(displayStoreLocation('postgres://me:pw@db/ml'), 'postgres://me:***@db/ml');
+    assert.equal(displayStoreLocation('/data/mlruns'), '/data/mlruns');
+    assert.equal(defaultArtifactsDir('/shared/art'), '/shared/art');
   });
 
   it('never shows a password', () => {
