@@ -152,8 +152,9 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
   let jobId: string;
   let spec: BatchDeploymentSpec;
   let journal: JobJournal;
+  let unlock: () => void;
   if (options.resume !== undefined) {
-    ({ jobId, spec, journal } = openForResume(options, endpoints));
+    ({ jobId, spec, journal, unlock } = openForResume(options, endpoints));
   } else {
     if (options.input === undefined)
       throw new ValidationError('a batch job needs --input (a file, folder, glob or azureml: reference)', {
@@ -169,6 +170,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
     // the model is found before the run exists: a missing one costs nothing
     resolveModel(spec.model, new ModelRegistry({ store }), spec.name);
     ({ jobId, journal } = startJob(options, spec, inputRecord));
+    unlock = journal.lock();
   }
   options.onStart?.(jobId);
   try {
@@ -184,6 +186,8 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
     });
     store.setRunStatus(jobId, 'FAILED');
     throw error;
+  } finally {
+    unlock();
   }
 }
 
@@ -469,7 +473,7 @@ function startJob(
 function openForResume(
   options: BatchJobOptions,
   endpoints: BatchEndpointStore,
-): { jobId: string; spec: BatchDeploymentSpec; journal: JobJournal } {
+): { jobId: string; spec: BatchDeploymentSpec; journal: JobJournal; unlock: () => void } {
   const { store } = options;
   const run = store.run(options.resume!);
   if (run.tags[SWEEP_TYPE_TAG] !== BATCH_JOB_TYPE) {
@@ -520,12 +524,14 @@ function openForResume(
       'E_DATA_CHANGED',
     );
   }
+  // taken before the run is touched: a job still running elsewhere is left as it is
+  const unlock = journal.lock();
   store.write(() => {
     store.setRunStatus(run.id, 'RUNNING');
     store.deleteTag(run.id, STOP_REASON_TAG);
     store.deleteTag(run.id, STOP_MESSAGE_TAG);
   });
-  return { jobId: run.id, spec, journal };
+  return { jobId: run.id, spec, journal, unlock };
 }
 
 /** The output folder an `--output-path` names: a local folder, or a datastore URI. */

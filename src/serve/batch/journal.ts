@@ -7,7 +7,17 @@
  * an entry (the job was killed while it was written) is scored again. The final output is
  * assembled from the parts in input order, so each row appears exactly once.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DataError, ValidationError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../core/files.ts';
@@ -111,6 +121,34 @@ export class JobJournal {
     return new JobJournal(dir, manifest);
   }
 
+  /**
+   * Takes the job for this process (a `lock` file holding its pid): a second `--resume` of
+   * a job still running elsewhere is refused; a lock left by a killed process is taken
+   * over. Returns the function that releases it.
+   */
+  lock(): () => void {
+    const file = join(this.dir, 'lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(file, 'wx');
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        return () => rmSync(file, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const pid = Number(readFileSync(file, 'utf8'));
+        if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+          throw new ValidationError(
+            `batch job ${this.manifest.jobId} is running in process ${pid}: wait for it, or stop it first`,
+            { path: '--resume', code: 'E_BUSY' },
+          );
+        }
+        rmSync(file, { force: true });
+      }
+    }
+    throw new DataError(`cannot take the lock ${file} of batch job ${this.manifest.jobId}`, 'E_JOURNAL');
+  }
+
   /** Where a mini-batch's part of the output is written. */
   partFile(index: number): string {
     return join(this.dir, PARTS, `${pad(index)}.csv`);
@@ -170,6 +208,16 @@ export class JobJournal {
   /** Removes the parts once the output is assembled (the entries and summary stay). */
   removeParts(): void {
     rmSync(join(this.dir, PARTS), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

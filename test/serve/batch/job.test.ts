@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AutoMLPipeline } from '../../../src/automl/pipeline.ts';
@@ -391,6 +391,15 @@ describe('batch jobs: interrupted, refused, broken', () => {
       assert.equal(canceled.rows, 0);
       assert.equal(store.run(canceled.jobId).status, 'KILLED');
       assert.equal(store.run(canceled.jobId).tags['mlsweep.stop_reason'], 'interrupted');
+      // a job still running in another process (pid 1 is alive) is not resumed beside it
+      const lock = join(world.store, 'batch-jobs', canceled.jobId, 'lock');
+      writeFileSync(lock, '1');
+      await assert.rejects(
+        runBatchJob({ store, endpoint: 'scores', resume: canceled.jobId }),
+        /is running in process 1: wait for it, or stop it first/,
+      );
+      assert.equal(store.run(canceled.jobId).status, 'KILLED');
+      rmSync(lock);
       deploy(world, 'forest', 'mini_batch_size: 1\nerror_threshold: 3').close();
       await assert.rejects(
         runBatchJob({ store, endpoint: 'scores', resume: canceled.jobId.slice(0, 6) }),
