@@ -152,10 +152,10 @@ export class SyncPgConnection implements Connection {
 
   private transaction<T>(fn: () => T, begin: string, lock: boolean): T {
     if (this.depth > 0) return fn();
-    this.bridge.exec(begin);
     this.depth++;
     try {
-      if (lock) this.bridge.query('SELECT pg_advisory_xact_lock($1)', [STORE_WRITE_LOCK]);
+      // One round trip for BEGIN and the lock (a script: the key is our constant, no user value).
+      this.bridge.exec(lock ? `${begin}; SELECT pg_advisory_xact_lock(${STORE_WRITE_LOCK})` : begin);
       const result = fn();
       this.bridge.exec('COMMIT');
       return result;
