@@ -104,6 +104,11 @@ async function handle(message) {
     if (c) await c.end().catch(() => {});
     return { ok: true };
   }
+  // Inside a transaction a lost connection is never replaced: a new one would run the rest
+  // of the transaction's statements outside it.
+  if (message.tx && !client) {
+    return { ok: false, connection: true, connected: true, message: 'it was lost inside a transaction, which the server rolled back' };
+  }
   let c;
   try {
     c = await ensure();
@@ -162,6 +167,11 @@ export class PgBridge {
   private readonly port: MessagePort;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
+  /**
+   * Set by the caller between its BEGIN and its COMMIT or ROLLBACK: a connection lost then
+   * fails every statement until the transaction ends, instead of being re-established.
+   */
+  inTransaction = false;
 
   constructor(url: string, options: PgBridgeOptions = {}) {
     this.target = pgTarget(url);
@@ -191,7 +201,7 @@ export class PgBridge {
    * bridge.query('SELECT $1::int AS n', [5]).rows; // [{ n: 5 }]
    */
   query(text: string, params: readonly unknown[], array = false): { rows: unknown[]; rowCount: number } {
-    const reply = this.call({ op: 'query', text, params, array });
+    const reply = this.call({ op: 'query', text, params, array, tx: this.inTransaction });
     return { rows: reply.rows ?? [], rowCount: reply.rowCount ?? 0 };
   }
 
@@ -202,7 +212,7 @@ export class PgBridge {
    * bridge.exec('CREATE TABLE a (x int); CREATE TABLE b (y int)');
    */
   exec(text: string): void {
-    this.call({ op: 'exec', text });
+    this.call({ op: 'exec', text, tx: this.inTransaction });
   }
 
   /** Ends the connection and the thread. */
@@ -217,7 +227,13 @@ export class PgBridge {
     }
   }
 
-  private call(message: { op: string; text?: string; params?: readonly unknown[]; array?: boolean }): Reply {
+  private call(message: {
+    op: string;
+    text?: string;
+    params?: readonly unknown[];
+    array?: boolean;
+    tx?: boolean;
+  }): Reply {
     if (this.closed) throw this.failure('this connection is closed');
     Atomics.store(this.state, 0, 0);
     this.port.postMessage(message);

@@ -156,6 +156,7 @@ export class SyncPgConnection implements Connection {
     try {
       // One round trip for BEGIN and the lock (a script: the key is our constant, no user value).
       this.bridge.exec(lock ? `${begin}; SELECT pg_advisory_xact_lock(${STORE_WRITE_LOCK})` : begin);
+      this.bridge.inTransaction = true;
       const result = fn();
       this.bridge.exec('COMMIT');
       return result;
@@ -171,6 +172,7 @@ export class SyncPgConnection implements Connection {
       }
       throw error;
     } finally {
+      this.bridge.inTransaction = false;
       this.depth--;
     }
   }

@@ -278,6 +278,31 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     assert.match(models.stdout, /iris-model/);
   });
 
+  it('never re-establishes a connection lost inside a write: the whole write fails, nothing of it is kept', async () => {
+    const url = await cluster.createDatabase();
+    const database = url.slice(url.lastIndexOf('/') + 1);
+    const store = new SqliteStore({ dir: url, ...artifacts() });
+    const run = store.createRun({ experiment: 'tx' });
+    const admin = new SyncPgConnection(cluster.url);
+    assert.throws(
+      () =>
+        store.write(() => {
+          store.setTags(run.id, { first: '1' });
+          admin
+            .prepare('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?')
+            .all(database);
+          // Let the connection thread see the server's goodbye: a reconnection here would run
+          // the next statement outside the transaction, and keep it.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+          store.setTags(run.id, { second: '2' });
+        }),
+      StoreConnectionError,
+    );
+    admin.close();
+    assert.deepEqual(store.run(run.id).tags, {}, 'the next statement reconnects; the write left nothing');
+    store.close();
+  });
+
   it('records an automl job and its registered model in a fresh database', async () => {
     const url = await cluster.createDatabase();
     const dir = tempDir('pg-automl');
