@@ -332,8 +332,12 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
         const row = head.rows[0];
         if (row === undefined) throw this.gone();
         // Under the lock nothing is in flight: what changed after `seen` is all there is.
-        if (row.version < seen) this.cache = new ClaimCache();
-        this.cache.apply(row.version, trials.rows, points.rows);
+        if (row.version >= seen) this.cache.apply(row.version, trials.rows, points.rows);
+        else {
+          // The counter went back (the sweep was recreated): read it all again.
+          this.cache = new ClaimCache();
+          await this.catchUp(tx, row.version);
+        }
         const queued = row.params === null ? undefined : (JSON.parse(row.params) as ParamSet);
         const choice = choose({ trials: this.cache.list(), queued });
         const take = choice.takeQueued === true && row.seq !== null;
