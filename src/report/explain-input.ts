@@ -69,7 +69,7 @@ function contributionSample(
         for (let j = 1; j < k; j++) if (raw[r * k + j]! > raw[r * k + out]!) out = j;
       return {
         row: row + 1,
-        prediction: String(labels[r]),
+        prediction: labels[r]!,
         expectedValue: e.contributions.expectedValue[out]!,
         contributions: topContributions(contributionRow(e.contributions, r, out), options.top ?? 5).map(
           (c) => ({

@@ -41,21 +41,20 @@ function importanceTable(section: InputImportanceSection): string {
   );
 }
 
-/** The contributions of a few rows: one line per row, its top columns with value and signed contribution. */
+/** The contributions of a few rows: one line per row and contribution (largest first), the row's prediction on its first line. */
 function contributionTable(sample: ContributionSample): string {
-  const rows = sample.rows.map((r) => [
-    r.row,
-    r.prediction,
-    r.expectedValue,
-    r.contributions
-      .map(
-        (c) =>
-          `${c.column} = ${c.value === '' ? '(missing)' : c.value}: ${c.contribution >= 0 ? '+' : ''}${formatNumber(c.contribution)}`,
-      )
-      .join('; '),
-  ]);
+  const rows = sample.rows.flatMap((r) =>
+    r.contributions.map((c, i) => [
+      i === 0 ? r.row : '',
+      i === 0 ? r.prediction : '',
+      i === 0 ? r.expectedValue : '',
+      c.column,
+      c.value === '' ? '(missing)' : c.value,
+      c.contribution,
+    ]),
+  );
   return sortableTable(
-    ['row', 'prediction', 'expected value', 'largest contributions (column = value: contribution)'],
+    ['row', 'prediction', 'expected value', 'input column', 'value', 'contribution'],
     rows,
   );
 }

@@ -93,7 +93,8 @@ export interface ContributionSample {
   readonly rows: ReadonlyArray<{
     /** 1-based row of the evaluation rows. */
     readonly row: number;
-    readonly prediction: string;
+    /** The predicted class, or value. */
+    readonly prediction: string | number;
     readonly expectedValue: number;
     readonly contributions: ReadonlyArray<{
       readonly column: string;
