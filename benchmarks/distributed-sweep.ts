@@ -20,7 +20,9 @@
 //
 //   node --import tsx benchmarks/distributed-sweep.ts
 import { fork, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSweepLocation } from '../src/store/open-location.ts';
 import { createWorkerSweep } from '../src/sweep/worker/create.ts';
@@ -165,9 +167,12 @@ async function optunaRun(
 }
 
 /** Where one worker's time per trial goes: the mean latency of each store operation, one worker, one trial at a time. */
-async function breakdown(
-  cluster: Awaited<ReturnType<typeof startPostgres>>,
-): Promise<{ trials: number; trialsPerSecond: number; meanMs: Record<string, number> }> {
+async function breakdown(cluster: Awaited<ReturnType<typeof startPostgres>>): Promise<{
+  trials: number;
+  trialsPerSecond: number;
+  meanMs: Record<string, number>;
+  cpuMsPerTrial: { node: number; postgres: number | undefined };
+}> {
   const url = await cluster.createDatabase();
   const location = sharedLocation(openSweepLocation(url));
   const trials = Math.min(TRIALS, 1000);
@@ -200,15 +205,51 @@ async function breakdown(
   const open = location.open.bind(location);
   location.open = async (id: string) =>
     timed(await open(id), ['claimTrial', 'leaseTrial', 'addMetric', 'settleTrial']);
+  await location.sweeps(); // connected before the clock starts
+  const pg0 = postgresCpuMs(cluster.dir);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Worker(location, { sweepId: store.sweepId, concurrency: 1, maxIdleMs: 50 }).run();
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = postgresCpuMs(cluster.dir);
   await location.close();
   return {
     trials,
     trialsPerSecond: trials / (ms / 1000),
+    // This process (its threads included: the trial's thread, the driver) and the cluster's server processes.
+    cpuMsPerTrial: {
+      node: Number(((cpu.user + cpu.system) / 1000 / trials).toFixed(3)),
+      postgres:
+        pg0 === undefined || pg1 === undefined ? undefined : Number(((pg1 - pg0) / trials).toFixed(3)),
+    },
     meanMs: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Number((v.ms / v.n).toFixed(3))])),
   };
+}
+
+/**
+ * CPU time (ms) used so far by the cluster's server processes (the postmaster and its
+ * children, from /proc), or undefined where /proc cannot tell.
+ */
+function postgresCpuMs(dir: string): number | undefined {
+  try {
+    const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    let ticks = 0;
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pid) !== postmaster && Number(fields[1]) !== postmaster) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
