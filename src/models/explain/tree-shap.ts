@@ -168,6 +168,8 @@ function treeShapRow(
   path: PathStack,
 ): void {
   const k = tree.nOut;
+  const { feature: pf, zero: pz, one: po, weight: pw } = path;
+  const { feature: tf, left: tl, right: tr, value: tv } = tree;
   const recurse = (
     node: number,
     p: number,
@@ -179,17 +181,33 @@ function treeShapRow(
   ): void => {
     if (depth > 0) path.copy(parentStart, p, depth - 1);
     path.extend(p, depth, zero, one, feature);
-    const f = tree.feature[node]!;
+    const f = tf[node]!;
     if (f < 0) {
+      // each unique feature's weight: the path's permutation weights with that feature
+      // unwound (UNWOUND-PATH-SUM inlined: this loop is where TreeSHAP spends its time)
+      const base = node * k;
       for (let i = 1; i <= depth; i++) {
-        const w = path.unwoundSum(p, depth, i) * (path.one[p + i]! - path.zero[p + i]!) * scale;
-        const at = path.feature[p + i]!;
-        for (let j = 0; j < k; j++) phi[(outStart + j) * nFeatures + at]! += w * tree.value[node * k + j]!;
+        const oneI = po[p + i]!;
+        const zeroI = pz[p + i]!;
+        let next = pw[p + depth]!;
+        let total = 0;
+        if (oneI !== 0) {
+          for (let j = depth - 1; j >= 0; j--) {
+            const tmp = (next * (depth + 1)) / ((j + 1) * oneI);
+            total += tmp;
+            next = pw[p + j]! - (tmp * zeroI * (depth - j)) / (depth + 1);
+          }
+        } else {
+          for (let j = depth - 1; j >= 0; j--) total += (pw[p + j]! / zeroI) * ((depth + 1) / (depth - j));
+        }
+        const w = total * (oneI - zeroI) * scale;
+        const at = pf[p + i]!;
+        for (let j = 0; j < k; j++) phi[(outStart + j) * nFeatures + at]! += w * tv[base + j]!;
       }
       return;
     }
-    const left = tree.left[node]!;
-    const right = tree.right[node]!;
+    const left = tl[node]!;
+    const right = tr[node]!;
     const hot = goesLeft(tree, node, rowBins[f]!) ? left : right;
     const cold = hot === left ? right : left;
     let incomingZero = 1;
@@ -199,14 +217,14 @@ function treeShapRow(
     // carried into this split (each feature stays once on the path)
     let index = -1;
     for (let i = 1; i <= d; i++) {
-      if (path.feature[p + i] === f) {
+      if (pf[p + i] === f) {
         index = i;
         break;
       }
     }
     if (index >= 0) {
-      incomingZero = path.zero[p + index]!;
-      incomingOne = path.one[p + index]!;
+      incomingZero = pz[p + index]!;
+      incomingOne = po[p + index]!;
       path.unwind(p, d, index);
       d--;
     }
