@@ -131,25 +131,6 @@ class PathStack {
       this.one[p + i] = this.one[p + i + 1]!;
     }
   }
-
-  /** The total permutation weight the path would have with element `index` unwound (without unwinding it). */
-  unwoundSum(p: number, depth: number, index: number): number {
-    const one = this.one[p + index]!;
-    const zero = this.zero[p + index]!;
-    const w = this.weight;
-    let next = w[p + depth]!;
-    let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const tmp = (next * (depth + 1)) / ((i + 1) * one);
-        total += tmp;
-        next = w[p + i]! - (tmp * zero * (depth - i)) / (depth + 1);
-      } else {
-        total += (w[p + i]! / zero) * ((depth + 1) / (depth - i));
-      }
-    }
-    return total;
-  }
 }
 
 /**
