@@ -4,8 +4,12 @@
  * retraining later.
  *
  * The request path only pushes a reference into a bounded buffer (`collect`, a few
- * hundred nanoseconds, never throws, never waits); serialization and file writes happen
- * on a timer (every second), when the buffer holds `flushRecords`, and on `close()`.
+ * hundred nanoseconds, never throws, never waits). The records are serialized right after
+ * that turn of the event loop (setImmediate, once the answer is on its way), in slices of
+ * 2 ms, into bytes that wait for their file (at most `maxBufferedBytes`; beyond, records
+ * are dropped and counted rather than requests slowed); the bytes are appended on a timer
+ * (every second), once 1 MiB waits, when `flushRecords` wait, and on `close()`. Rows that
+ * came as JSON text are copied from it (collect/rows-text.ts), not formatted again.
  *
  * Files. `<root>/<endpoint>/<deployment>/<model_inputs|model_outputs>/YYYY/MM/DD[/HH[/mm]]/<part>.jsonl`,
  * UTC, by the rolling rate as Azure writes its blobs (`day`: `YYYY/MM/DD`, `hour`:
@@ -115,6 +119,8 @@ export interface DataCollectorOptions {
   readonly maxBufferedRecords?: number;
   /** Rows held at most across buffered records (default 100,000): a bound on memory with large requests. */
   readonly maxBufferedRows?: number;
+  /** Bytes of written lines waiting for their file at most (default 64 MiB); beyond, new records are dropped and counted. */
+  readonly maxBufferedBytes?: number;
   /** A part closes at this size (default 64 MiB). */
   readonly partMaxBytes?: number;
   /** A part closes this long after it opened (default 5 minutes), so data shows up under a `day` rate. */
@@ -127,17 +133,20 @@ export interface DataCollectorOptions {
 
 /** Serialized lines (UTF-8, each ending with a newline) waiting to be appended to one partition's part. */
 interface Group {
+  /** `<collection>/<partition folder>`. */
+  readonly key: string;
   readonly end: number;
   readonly sink: ByteSink;
   lines: number;
 }
 
-/** A flush gives the event loop a turn after this many ms of serializing. */
+/** Serializing gives the event loop a turn after this many ms. */
 const YIELD_MS = 2;
-/** A group is appended once it holds this many bytes (1 MiB), so the text in memory stays small. */
-const GROUP_BYTES = 1 << 20;
-/** A group's buffer grown past this by one huge line is not kept for the next lines. */
-const GROUP_KEEP_BYTES = 4 << 20;
+/** Lines are appended to their files once this many bytes (1 MiB) wait, so the text in memory stays small. */
+const FLUSH_BYTES = 1 << 20;
+/** Sinks kept for reuse once their lines are appended, and the largest buffer kept with one. */
+const SPARE_SINKS = 8;
+const SPARE_SINK_BYTES = 4 << 20;
 
 /** A part being written: a temporary file under a partition folder. */
 interface OpenPart {
@@ -252,6 +261,11 @@ export function asRows(value: unknown): unknown {
   });
 }
 
+/** Rows a record holds, for the bound on buffered rows. */
+function rowsOf(record: CollectedRecord): number {
+  return record.inputsText !== undefined ? Math.max(1, record.inputsText.nRows) : rowCount(record.inputs);
+}
+
 /** Rows a payload holds, cheaply (no check of every row): a bound on buffered memory, not a count to trust. */
 function rowCount(value: unknown): number {
   if (value !== null && typeof value === 'object') {
@@ -345,8 +359,21 @@ export class DataCollector {
   private readonly partMaxAgeMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly instance = `${process.pid.toString(36)}${randomBytes(4).toString('hex')}`;
+  private readonly maxBytes: number;
+  /** Records collected and not yet serialized (at most until the next turn of the event loop). */
   private buffer: CollectedRecord[] = [];
+  /** Records of `buffer` before this one are serialized (the array is emptied once all are). */
+  private head = 0;
   private bufferedRows = 0;
+  /** Serialized lines waiting for their files, by `<collection>/<partition folder>`. */
+  private groups = new Map<string, Group>();
+  /** The groups of the partition serialized last, by collection: most records share one. */
+  private groupsPartition: { folder: string; end: number } | undefined;
+  private readonly lastGroups: Array<Group | undefined> = [];
+  /** Bytes in groups, and being appended. */
+  private waitingBytes = 0;
+  private readonly spareSinks: ByteSink[] = [];
+  private serializeScheduled = false;
   private readonly parts = new Map<string, OpenPart>();
   private readonly madeFolders = new Set<string>();
   private partSequence = 0;
@@ -410,6 +437,7 @@ export class DataCollector {
     this.flushRecords = Math.max(1, options.flushRecords ?? 1_000);
     this.maxRecords = Math.max(1, options.maxBufferedRecords ?? 10_000);
     this.maxRows = Math.max(1, options.maxBufferedRows ?? 100_000);
+    this.maxBytes = Math.max(1, options.maxBufferedBytes ?? 64 * 1024 * 1024);
     this.partMaxBytes = options.partMaxBytes ?? 64 * 1024 * 1024;
     this.partMaxAgeMs = options.partMaxAgeMs ?? 5 * 60_000;
     this.onError =
@@ -442,7 +470,9 @@ export class DataCollector {
 
   /**
    * Takes one scored request: sampled, then buffered (or dropped and counted when the
-   * buffer is full or the collector closed). Never throws, never waits.
+   * buffer is full, too many bytes wait for the disk, or the collector closed), to be
+   * serialized right after the current turn of the event loop (setImmediate: after the
+   * answer was handed to the socket). Never throws, never waits.
    */
   collect(record: CollectedRecord): void {
     try {
@@ -456,16 +486,20 @@ export class DataCollector {
         this.counts.sampledOut++;
         return;
       }
-      const rows =
-        record.inputsText !== undefined ? Math.max(1, record.inputsText.nRows) : rowCount(record.inputs);
-      if (this.buffer.length >= this.maxRecords || this.bufferedRows + rows > this.maxRows) {
+      const rows = rowsOf(record);
+      if (
+        this.buffer.length - this.head >= this.maxRecords ||
+        this.bufferedRows + rows > this.maxRows ||
+        this.waitingBytes >= this.maxBytes
+      ) {
         this.counts.dropped++;
         return;
       }
       this.buffer.push(record);
       this.bufferedRows += rows;
       this.counts.collected++;
-      if (this.buffer.length >= this.flushRecords) this.scheduleFlush();
+      this.scheduleSerialize();
+      if (this.buffer.length - this.head >= this.flushRecords) this.scheduleFlush();
     } catch {
       // a hostile getter on the record, say: the request must not fail for it
       this.counts.dropped++;
@@ -493,7 +527,7 @@ export class DataCollector {
 
   /** Counters since the collector started. */
   stats(): DataCollectorStats {
-    return { ...this.counts, pending: this.buffer.length };
+    return { ...this.counts, pending: this.buffer.length - this.head };
   }
 
   /** A flush on the chain unless one is already waiting there (the timer and size triggers). */
@@ -506,13 +540,65 @@ export class DataCollector {
     });
   }
 
-  /** Writes the buffer, then closes parts that are due (or all of them when `all`). Never rejects. */
-  private async writeBuffered(all: boolean): Promise<void> {
+  /** Serializes what was collected once the current turn of the event loop is over. */
+  private scheduleSerialize(): void {
+    if (this.serializeScheduled) return;
+    this.serializeScheduled = true;
+    setImmediate(() => {
+      this.serializeScheduled = false;
+      // a slice at a time, so that a burst of large requests never holds the loop up
+      if (!this.serialize(performance.now() + YIELD_MS)) this.scheduleSerialize();
+      if (this.waitingBytes >= FLUSH_BYTES) this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Serializes buffered records into their groups until `deadline` (performance.now());
+   * answers whether none is left. Serializing right after the request, rather than at the
+   * flush a second later, lets the records and the body text die young: held for a
+   * second, they would outlive several young-generation collections and be copied into
+   * the old generation, which costs more than writing them.
+   */
+  private serialize(deadline: number): boolean {
     const records = this.buffer;
+    // the clock is read every 64 rows or so: reading it per 1-row record would cost a tenth of the work
+    let rowsSinceClock = 0;
+    while (this.head < records.length) {
+      const record = records[this.head]!;
+      // the slot is cleared so that the record can be collected before the array is emptied
+      records[this.head++] = undefined as never;
+      try {
+        const rows = rowsOf(record);
+        this.bufferedRows -= rows;
+        rowsSinceClock += rows;
+        this.serializeRecord(record);
+      } catch {
+        // a getter that throws the second time it is read: nothing of the record is written
+        this.counts.lost += this.collections.length;
+      }
+      if (this.waitingBytes >= FLUSH_BYTES) break;
+      if (rowsSinceClock >= 64) {
+        rowsSinceClock = 0;
+        if (performance.now() >= deadline) break;
+      }
+    }
+    if (this.head < records.length) return false;
     this.buffer = [];
+    this.head = 0;
     this.bufferedRows = 0;
+    return true;
+  }
+
+  /** Writes what is buffered and waiting, then closes parts that are due (or all of them when `all`). Never rejects. */
+  private async writeBuffered(all: boolean): Promise<void> {
     try {
-      if (records.length > 0) await this.write(records);
+      // a slice at a time, appending whenever 1 MiB waits: the bytes in memory stay few and hot
+      for (;;) {
+        const done = this.serialize(performance.now() + YIELD_MS);
+        if (done || this.waitingBytes >= FLUSH_BYTES) await this.appendGroups();
+        if (done) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } catch (error) {
       this.onError(error);
     }
@@ -524,106 +610,99 @@ export class DataCollector {
   }
 
   /**
-   * Serializes records into lines grouped by part and appends each group. The work is cut
-   * into slices of about YIELD_MS, with a turn of the event loop between them, so that a
-   * flush of large requests never holds up the requests being served; a group is written
-   * out whenever it holds GROUP_BYTES, so the text in memory stays small. Lines are
-   * written as UTF-8 straight into each group's buffer (see collect/byte-sink.ts); a line
-   * that fails half-way (a cycle or a BigInt in a payload) is cut back out of it.
+   * Serializes one record into a line per enabled collection, in the group of its
+   * partition. Lines are written as UTF-8 straight into each group's buffer (see
+   * collect/byte-sink.ts); a line that fails half-way (a cycle or a BigInt in a payload)
+   * is cut back out of it and counted as lost.
    */
-  private async write(records: readonly CollectedRecord[]): Promise<void> {
-    const groups = new Map<string, Group>();
-    // the groups of the last record's partition, by collection: most records share one
-    let lastPartition: { folder: string; end: number } | undefined;
-    const lastGroups: Array<[string, Group] | undefined> = [];
-    let slice = performance.now();
-    for (const record of records) {
-      let time: string;
-      let partition: { folder: string; end: number };
-      let id: string;
+  private serializeRecord(record: CollectedRecord): void {
+    let time: string;
+    let partition: { folder: string; end: number };
+    let id: string;
+    try {
+      const when = Number.isFinite(record.time) ? record.time : this.clock();
+      time = this.isoTime(when);
+      partition = this.partition(when);
+      id = JSON.stringify(String(record.requestId));
+    } catch {
+      this.counts.lost += this.collections.length;
+      return;
+    }
+    if (partition !== this.groupsPartition) {
+      this.groupsPartition = partition;
+      this.lastGroups.length = 0;
+    }
+    for (let c = 0; c < this.collections.length; c++) {
+      const collection = this.collections[c]!;
+      const inputs = collection === 'model_inputs';
+      if (
+        inputs ? record.inputs === undefined && record.inputsText === undefined : record.outputs === undefined
+      )
+        continue;
+      let group = this.lastGroups[c];
+      if (group === undefined) {
+        const key = `${collection}/${partition.folder}`;
+        group = this.groups.get(key);
+        if (group === undefined) {
+          group = { key, end: partition.end, sink: this.spareSinks.pop() ?? new ByteSink(), lines: 0 };
+          this.groups.set(key, group);
+        }
+        this.lastGroups[c] = group;
+      }
+      const sink = group.sink;
+      const mark = sink.length;
       try {
-        const when = Number.isFinite(record.time) ? record.time : this.clock();
-        time = this.isoTime(when);
-        partition = this.partition(when);
-        id = JSON.stringify(String(record.requestId));
+        // the envelope by hand: JSON.stringify of an object per line costs more than the data
+        const { afterId, afterTime } = this.envelope[collection];
+        sink.raw(SPEC_ID);
+        sink.text(id.slice(0, -1));
+        sink.raw(afterId);
+        sink.ascii(time);
+        sink.raw(afterTime);
+        if (inputs) this.writeInputs(sink, record);
+        else this.writeData(sink, typeof record.outputs === 'function' ? record.outputs() : record.outputs);
+        sink.raw(CORRELATION);
+        sink.text(id);
+        sink.raw(REQUEST_ID);
+        sink.text(id);
+        sink.raw(LINE_END);
       } catch {
-        this.counts.lost += this.collections.length;
+        // a cycle or a BigInt in a payload: that line is lost, the rest are written
+        sink.length = mark;
+        this.counts.lost++;
         continue;
       }
-      if (partition !== lastPartition) {
-        lastPartition = partition;
-        lastGroups.length = 0;
-      }
-      for (let c = 0; c < this.collections.length; c++) {
-        const collection = this.collections[c]!;
-        const inputs = collection === 'model_inputs';
-        if (
-          inputs
-            ? record.inputs === undefined && record.inputsText === undefined
-            : record.outputs === undefined
-        )
-          continue;
-        let found = lastGroups[c];
-        if (found === undefined) {
-          const key = `${collection}/${partition.folder}`;
-          let made = groups.get(key);
-          if (made === undefined) {
-            made = { end: partition.end, sink: new ByteSink(), lines: 0 };
-            groups.set(key, made);
-          }
-          found = [key, made];
-          lastGroups[c] = found;
-        }
-        const [key, group] = found;
-        const sink = group.sink;
-        const mark = sink.length;
-        try {
-          // the envelope by hand: JSON.stringify of an object per line costs more than the data
-          const { afterId, afterTime } = this.envelope[collection];
-          sink.raw(SPEC_ID);
-          sink.text(id.slice(0, -1));
-          sink.raw(afterId);
-          sink.ascii(time);
-          sink.raw(afterTime);
-          if (inputs) this.writeInputs(sink, record);
-          else this.writeData(sink, typeof record.outputs === 'function' ? record.outputs() : record.outputs);
-          sink.raw(CORRELATION);
-          sink.text(id);
-          sink.raw(REQUEST_ID);
-          sink.text(id);
-          sink.raw(LINE_END);
-        } catch {
-          // a cycle or a BigInt in a payload: that line is lost, the rest are written
-          sink.length = mark;
-          this.counts.lost++;
-          continue;
-        }
-        group.lines++;
-        if (sink.length >= GROUP_BYTES) await this.appendGroup(key, group);
-      }
-      if (performance.now() - slice >= YIELD_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
+      this.waitingBytes += sink.length - mark;
+      group.lines++;
     }
-    for (const [key, group] of groups) await this.appendGroup(key, group);
   }
 
-  /** Appends a group's lines and empties it; a failure loses those lines, counted. */
-  private async appendGroup(key: string, group: Group): Promise<void> {
-    if (group.lines === 0) return;
-    const lines = group.lines;
+  /** Appends every group's lines to its part; serializing goes on into fresh groups meanwhile. */
+  private async appendGroups(): Promise<void> {
+    const groups = this.groups;
+    this.groups = new Map();
+    this.groupsPartition = undefined;
+    this.lastGroups.length = 0;
+    for (const group of groups.values()) await this.appendGroup(group);
+  }
+
+  /** Appends a group's lines; a failure loses those lines, counted. Its sink is kept for reuse. */
+  private async appendGroup(group: Group): Promise<void> {
+    const bytes = group.sink.length;
     try {
-      await this.append(key, group.end, group.sink.bytes(), lines);
-      this.counts.lines += lines;
+      if (group.lines > 0) {
+        await this.append(group.key, group.end, group.sink.bytes(), group.lines);
+        this.counts.lines += group.lines;
+      }
     } catch (error) {
-      this.counts.lost += lines;
+      this.counts.lost += group.lines;
       this.onError(error);
     }
-    // the bytes are on disk (or lost): the buffer takes the next lines, unless one huge line grew it
-    group.lines = 0;
+    this.waitingBytes -= bytes;
     group.sink.length = 0;
-    if (group.sink.buffer.length > GROUP_KEEP_BYTES) group.sink.buffer = Buffer.allocUnsafe(GROUP_BYTES * 2);
+    if (this.spareSinks.length < SPARE_SINKS && group.sink.buffer.length <= SPARE_SINK_BYTES) {
+      this.spareSinks.push(group.sink);
+    }
   }
 
   /** ISO time of epoch ms, remembered for the next record (most share a millisecond or a few). */
