@@ -357,3 +357,24 @@ for (const backend of BACKENDS)
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     });
   });
+
+describe('mlsweep sweep --workers-only and mlsweep worker: usage errors', () => {
+  it('are one line and exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlsweep-workers-usage-'));
+    try {
+      const file = 'examples/sweep-bandit.yml';
+      for (const args of [
+        ['sweep', file, '--store', dir, '--workers-only', '--no-track'],
+        ['sweep', file, '--store', dir, '--heartbeat-timeout-seconds', '5'],
+        ['worker', file, '--store', dir, '--sweep', 'abc'],
+      ]) {
+        const r = await mlsweep(args).exited;
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+        assert.match(r.stderr, /^mlsweep: .*(--no-track|--workers-only|--sweep)/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

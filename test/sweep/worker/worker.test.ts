@@ -49,6 +49,40 @@ function noClaim(fn: () => unknown): NoClaim {
   assert.fail('expected a NoClaim');
 }
 
+describe('workerDefinition: what a sweep for workers records', () => {
+  it('fixes the seed, makes paths absolute, defaults max_concurrent_trials to max_total_trials', () => {
+    const d = workerDefinition({
+      searchSpace: { x: 'uniform(0, 1)' },
+      sampling: 'random',
+      objective: { goal: 'minimize', primaryMetric: 'loss' },
+      limits: { maxTotalTrials: 50 },
+      trial: { command: 'python train.py', code: 'src' },
+      outputDir: 'shared/out',
+    });
+    assert.equal(d.sampling.type, 'random');
+    assert.equal(typeof (d.sampling as { seed?: number }).seed, 'number');
+    assert.equal(d.limits.maxConcurrentTrials, 50);
+    assert.equal(d.heartbeatTimeoutSeconds, 30);
+    assert.ok('command' in d.trial && d.trial.code!.startsWith('/'));
+    assert.ok(d.outputDir!.startsWith('/'));
+  });
+
+  it('refuses a function trial and a bad heartbeat timeout, naming the field', () => {
+    const base = {
+      searchSpace: { x: 'uniform(0, 1)' },
+      objective: { goal: 'minimize', primaryMetric: 'loss' },
+    } as const;
+    assert.throws(
+      () => workerDefinition({ ...base, trial: (() => 1) as never }),
+      /command \} or a \{ module \} trial/,
+    );
+    assert.throws(
+      () => workerDefinition({ ...base, trial: { module: trialModule }, heartbeatTimeoutSeconds: 0 }),
+      /heartbeat_timeout_seconds must be a number of seconds > 0/,
+    );
+  });
+});
+
 describe('chooseTrial: the decision inside the claim lock', () => {
   it('suggests while under max_total_trials, then waits for running trials, then ends the sweep', () => {
     const choose = chooser({ limits: { maxTotalTrials: 3 } });
