@@ -21,6 +21,11 @@ export interface AutologOptions {
   readonly disable?: boolean;
   /** Log the fitted model as the artifact `model/model.json` (default true). */
   readonly logModels?: boolean;
+  /**
+   * Log the training metrics (default true). They cost a prediction of the training rows,
+   * which for k-NN on many rows is far dearer than the fit itself.
+   */
+  readonly logTrainingMetrics?: boolean;
 }
 
 /** The tag marking runs and child runs autolog wrote to, and naming the estimator class. */
@@ -28,6 +33,7 @@ export const AUTOLOG_TAG = 'mlsweep.autolog';
 
 let stop: (() => void) | undefined;
 let logModels = true;
+let logTrainingMetrics = true;
 /** Runs that already hold one autologged fit: a later fit in them goes to a child run. */
 const logged = new WeakSet<RunHandle>();
 
@@ -64,6 +70,7 @@ export function autolog(options: AutologOptions = {}): void {
     return;
   }
   logModels = options.logModels ?? true;
+  logTrainingMetrics = options.logTrainingMetrics ?? true;
   stop ??= addFitListener(onFit);
 }
 
@@ -140,7 +147,7 @@ function onFit(event: FitEvent): void {
   const { estimator } = event;
   const name = estimator.constructor.name;
   const metrics = {
-    ...trainingMetrics(estimator, event.X, event.y),
+    ...(logTrainingMetrics ? trainingMetrics(estimator, event.X, event.y) : {}),
     fit_duration_seconds: event.seconds,
   };
   const { run, child } = targetRun(active, name);

@@ -109,6 +109,16 @@ describe('autolog', () => {
     t.close();
   });
 
+  test('logTrainingMetrics: false logs the duration only', () => {
+    const t = tracker();
+    autolog({ logModels: false, logTrainingMetrics: false });
+    const run = t.startRun({ experiment: 'auto' });
+    new Ridge().fit(X, yNum);
+    run.end();
+    assert.deepEqual(Object.keys(t.getRun(run.id).metrics), ['fit_duration_seconds']);
+    t.close();
+  });
+
   test('outside an active run a fit logs nothing', () => {
     const t = tracker();
     autolog();
