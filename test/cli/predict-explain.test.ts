@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -152,6 +152,51 @@ describe('mlsweep predict --explain', () => {
     ]);
     assert.equal(second.status, 0, second.stderr);
     assert.equal(readFileSync(again, 'utf8'), readFileSync(out, 'utf8'));
+  });
+
+  test('a folder of CSV files (read whole, not streamed) gets the same explanation columns', async () => {
+    const { train } = split('boston_housing');
+    const schema = 'datasets/boston_housing.schema.json';
+    const pipeline = fitPipeline(await readCsv(train, { schema }), 'regression', [
+      { name: 'RandomForest', estimator: new RandomForestRegressor({ nEstimators: 10, seed: 2 }) },
+    ]);
+    const model = join(dir, 'forest-folder.json');
+    pipeline.save(model);
+    const [header, ...rows] = readFileSync('datasets/boston_housing.csv', 'utf8').trim().split('\n');
+    const folder = join(dir, 'parts');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.csv'), `${[header, ...rows.slice(0, 40)].join('\n')}\n`);
+    writeFileSync(join(folder, 'b.csv'), `${[header, ...rows.slice(40, 90)].join('\n')}\n`);
+    const out = join(dir, 'folder-pred.csv');
+    const run = cli([
+      'predict',
+      '--model',
+      model,
+      '--data',
+      folder,
+      '--out',
+      out,
+      '--explain',
+      '--explain-top',
+      '1',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const written = cells(out);
+    assert.deepEqual(written.header, [
+      'prediction',
+      'explain_expected_value',
+      'explain_1_column',
+      'explain_1_value',
+      'explain_1_contribution',
+    ]);
+    assert.equal(written.rows.length, 90);
+    const table = await readCsv('datasets/boston_housing.csv', { types: pipeline.inputTypes() });
+    const e = explainPipeline(pipeline, table.take(Array.from({ length: 90 }, (_, i) => i)));
+    written.rows.forEach((row, r) => {
+      const [best] = topContributions(contributionRow(e.contributions, r), 1);
+      assert.equal(row[2], e.columns[best!.index]);
+      assert.equal(Number(row[4]), best!.contribution);
+    });
   });
 
   test('usage errors: exit 2, the first line names the flag, no stack trace', () => {
