@@ -101,6 +101,8 @@ export class Worker {
   private beatTimer: NodeJS.Timeout | undefined;
   private readonly deadlineTimers: NodeJS.Timeout[] = [];
   private started = false;
+  /** Open sweeps this worker cannot run (their definition is unreadable here): left to others. */
+  private readonly unusable = new Set<string>();
   /** The open sweeps as last read (without `sweepId`). */
   private openList: { at: number; records: readonly SweepRecord[] } | undefined;
 
@@ -154,6 +156,8 @@ export class Worker {
     try {
       reason = await this.loop();
     } finally {
+      // After a failure, trials still running go back to their sweeps rather than run on unattended.
+      if (this.live.size > 0) this.stop('the worker failed');
       clearInterval(this.beatTimer);
       for (const t of this.deadlineTimers) clearTimeout(t);
       await Promise.all([...this.live.values()].map((t) => t.done.catch(() => undefined)));
@@ -219,7 +223,9 @@ export class Worker {
       if (refresh || this.openList === undefined || now - this.openList.at > 1000) {
         this.openList = { at: now, records: await this.location.openSweeps() };
       }
-      return this.openList.records.filter((r) => this.sweeps.get(r.sweepId)?.ended !== true);
+      return this.openList.records.filter(
+        (r) => !this.unusable.has(r.sweepId) && this.sweeps.get(r.sweepId)?.ended !== true,
+      );
     }
     const known = [...this.sweeps.values()][0];
     if (known !== undefined) return known.ended ? [] : [{ sweepId: known.sweepId, tags: {}, startedAt: '' }];
@@ -232,9 +238,18 @@ export class Worker {
   private async claimFrom(record: SweepRecord): Promise<number> {
     let sweep = this.sweeps.get(record.sweepId);
     if (sweep === undefined) {
-      sweep = await openWorkerSweep(this.location, record, {
-        ...(this.options.outputDir !== undefined ? { outputDir: this.options.outputDir } : {}),
-      });
+      if (this.unusable.has(record.sweepId)) return 0;
+      try {
+        sweep = await openWorkerSweep(this.location, record, {
+          ...(this.options.outputDir !== undefined ? { outputDir: this.options.outputDir } : {}),
+        });
+      } catch (error) {
+        // Working on every open sweep, one this worker cannot run does not stop it.
+        if (this.options.sweepId !== undefined || !(error instanceof ValidationError)) throw error;
+        this.unusable.add(record.sweepId);
+        this.notice(`sweep ${record.sweepId} is left to other workers: ${error.message}`);
+        return 0;
+      }
       this.sweeps.set(sweep.sweepId, sweep);
       this.watchDeadline(sweep);
       const timeoutMs = sweep.definition.heartbeatTimeoutSeconds * 1000;

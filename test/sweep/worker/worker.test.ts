@@ -373,6 +373,55 @@ describe('Worker on a shared location (in-process fake)', () => {
     assert.deepEqual(location.endings.sort(), ['exhausted', 'max_total_trials']);
   });
 
+  it('working on every open sweep, leaves one it cannot run to others (a notice), and runs the rest', async () => {
+    const location = new FakeLocation();
+    const bad = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 2 } }),
+    });
+    const fake = location.sweepOf(bad.sweepId);
+    fake.record = { ...fake.record, tags: { ...fake.record.tags, 'mlsweep.worker_spec': '{not json' } };
+    const good = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 3 } }),
+    });
+    const notices: string[] = [];
+    const summary = await new Worker(location, {
+      exitWhenIdle: true,
+      maxIdleMs: 20,
+      onEvent: (e) => e.type === 'notice' && notices.push(e.message),
+    }).run();
+    assert.equal(summary.reason, 'idle');
+    assert.equal((await good.trials()).length, 3);
+    assert.equal((await bad.trials()).length, 0);
+    assert.ok(
+      notices.some((n) => n.includes(bad.sweepId) && n.includes('not open to workers')),
+      notices.join('\n'),
+    );
+  });
+
+  it('a worker that fails hands its running trials back before it ends', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 5 },
+        trial: { module: trialModule, export: 'hold' },
+      }),
+    });
+    const fake = location.sweepOf(store.sweepId);
+    const claim = fake.claimTrial.bind(fake);
+    let claims = 0;
+    fake.claimTrial = (choose, at) =>
+      ++claims === 1 ? claim(choose, at) : Promise.reject(new DataError('the store refused the claim'));
+    await assert.rejects(
+      new Worker(location, { sweepId: store.sweepId, concurrency: 2 }).run(),
+      /refused the claim/,
+    );
+    assert.deepEqual(
+      (await store.trials()).map((t) => t.status),
+      ['cancelled'],
+    );
+    assert.equal(fake.queue.length, 1);
+  });
+
   it('judges early termination on the stored points of every trial', async () => {
     const location = new FakeLocation();
     const store = await createWorkerSweep(location, {
