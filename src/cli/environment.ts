@@ -5,9 +5,12 @@ import { ValidationError } from '../core/errors.ts';
 import {
   type EnvironmentRecord,
   Environments,
+  environmentTags,
   parseEnvironmentReference,
+  type ResolvedEnvironment,
   readEnvironmentFile,
   realiseEnvironment,
+  resolveEnvironment,
 } from '../environment/index.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
@@ -156,4 +159,43 @@ export function registerEnvironments(program: Command): void {
         );
       }),
     );
+}
+
+/** What a sweep's trials need from `trial.environment`: variables, launcher, and the tags its runs record. */
+export interface TrialEnvironment {
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly launcher: ResolvedEnvironment['launcher'];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly description: string;
+}
+
+/**
+ * Resolves a sweep file's `trial.environment` against the store (building it into the
+ * store's cache on first use), for the command trials to run inside it.
+ *
+ * @example
+ * const env = await trialEnvironment(spec.trial.environment, options.store);
+ * trial = { ...trial, environmentVariables: { ...env.environmentVariables, ...trial.environmentVariables }, launcher: env.launcher };
+ */
+export async function trialEnvironment(
+  environment: { readonly ref: string | Readonly<Record<string, unknown>>; readonly baseDir: string },
+  store: string | undefined,
+): Promise<TrialEnvironment> {
+  const opened = openCliStore({ ...(store !== undefined ? { store } : {}) }, true);
+  try {
+    const env = await resolveEnvironment(environment.ref, {
+      store: opened,
+      cwd: environment.baseDir,
+      onNotice: (message) => log(`notice: ${message}`),
+    });
+    if (env.builtNow) log(`environment ${env.name}:${env.version} built into ${env.path}`);
+    return {
+      environmentVariables: env.env,
+      launcher: env.launcher,
+      tags: environmentTags(env),
+      description: `${env.name}:${env.version} (${env.kind}, ${env.hash.slice(0, 12)})`,
+    };
+  } finally {
+    opened.close();
+  }
 }

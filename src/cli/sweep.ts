@@ -17,9 +17,10 @@ import { progressLine, summary, trialLine } from '../sweep/format.ts';
 import { goalWarning } from '../sweep/goal-check.ts';
 import { ranks } from '../sweep/summary.ts';
 import { type TrackedSweep, trackSweep } from '../sweep/track-sweep.ts';
-import type { SweepEvent, TrialResult } from '../sweep/types.ts';
+import type { CommandTrial, SweepEvent, TrialResult } from '../sweep/types.ts';
 import { type WarmStartOptions, warmStartTrials } from '../sweep/warm-start.ts';
 import { recordSweepInputs, resolveSweepInputs } from './data-lineage.ts';
+import { trialEnvironment } from './environment.ts';
 import { integerOption, listOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE, type StopSignal } from './signals.ts';
@@ -133,6 +134,23 @@ export function registerSweep(program: Command): void {
         return;
       }
       let sweepOptions = sweepOptionsFromSpec(spec, options);
+      // trial.environment: built into the store's cache on first use; trials run inside it
+      const environment =
+        spec.trial.environment === undefined
+          ? undefined
+          : await trialEnvironment(spec.trial.environment, options.store);
+      if (environment !== undefined) {
+        log(`environment: ${environment.description}`);
+        const trial = sweepOptions.trial as CommandTrial;
+        sweepOptions = {
+          ...sweepOptions,
+          trial: {
+            ...trial,
+            environmentVariables: { ...environment.environmentVariables, ...trial.environmentVariables },
+            launcher: environment.launcher,
+          },
+        };
+      }
       // Earlier sweeps are read before this one is recorded: an unknown id stops here.
       const warm = sweepOptions.warmStart;
       if (warm !== undefined && !Array.isArray(warm)) {
@@ -150,6 +168,7 @@ export function registerSweep(program: Command): void {
       const progress = progressReporter(total, spec.objective);
       const tracked = await trackCli(spec, options);
       if (tracked) recordSweepInputs(tracked.where, tracked.store.sweepId, dataInputs);
+      if (tracked && environment !== undefined) await tracked.store.setTags(environment.tags);
       const grace = options.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS;
       const run = new Sweep({
         ...sweepOptions,

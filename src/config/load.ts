@@ -464,6 +464,7 @@ function parseTrial(
     command: string;
     code?: string | undefined;
     environment_variables?: Record<string, unknown> | undefined;
+    environment?: string | Record<string, unknown> | undefined;
   },
   baseDir: string,
   notices: string[],
@@ -477,7 +478,12 @@ function parseTrial(
   const environmentVariables = Object.fromEntries(
     Object.entries(raw.environment_variables ?? {}).map(([k, v]) => [k, String(v)]),
   );
-  return { command: raw.command, code, environmentVariables };
+  return {
+    command: raw.command,
+    code,
+    environmentVariables,
+    ...(raw.environment !== undefined ? { environment: { ref: raw.environment, baseDir } } : {}),
+  };
 }
 
 const PLACEHOLDER = /\$\{\{\s*([^}]*?)\s*\}\}/g;

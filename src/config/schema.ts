@@ -32,7 +32,7 @@ export const AZURE_ONLY_KEYS: Readonly<Record<string, readonly string[]>> = {
     'properties',
     'notification_setting',
   ],
-  trial: ['environment', 'resources', 'distribution'],
+  trial: ['resources', 'distribution'],
 };
 
 const azureOnly = (keys: readonly string[]) =>
@@ -48,6 +48,8 @@ export const trialSchema = z.strictObject({
   command: z.string().min(1),
   code: z.string().min(1).optional(),
   environment_variables: z.record(z.string(), scalar).optional(),
+  /** An environment reference (`azureml:name:version`, `azureml:name@latest`, an env.yml path) or an inline environment. */
+  environment: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
   ...azureOnly(AZURE_ONLY_KEYS.trial ?? []),
 });
 

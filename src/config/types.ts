@@ -24,6 +24,11 @@ export interface TrialSpec {
   /** Working directory of the trial, resolved against the sweep file's folder; undefined when absent locally. */
   readonly code: string | undefined;
   readonly environmentVariables: Readonly<Record<string, string>>;
+  /** `trial.environment` as written (a reference, an env.yml path or an inline environment) and the folder its paths start from; resolved when the sweep starts. */
+  readonly environment?: {
+    readonly ref: string | Readonly<Record<string, unknown>>;
+    readonly baseDir: string;
+  };
 }
 
 /** A data input (`{type: uri_file, path}`); `path` is resolved against the sweep file's folder when local. */

@@ -19,6 +19,8 @@ export interface ResolveEnvironmentOptions {
   readonly cwd?: string;
   /** The variables the environment's PATH builds on (default: this process's). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Told when a reference is replaced (an Azure curated `azureml:AzureML-…` environment runs as the running Node's). */
+  readonly onNotice?: (message: string) => void;
 }
 
 function resolved(
@@ -110,7 +112,19 @@ export function environmentDefinition(
     }).definition;
   }
   const named = parseEnvironmentReference(ref);
-  if (named !== undefined) return new Environments(options.store).get(named.name, named.version).definition;
+  if (named !== undefined) {
+    const envs = new Environments(options.store);
+    // Azure's curated environments (AzureML-…) do not exist locally: unless the store has
+    // one of that name, the command runs in the running Node's environment, and says so.
+    if (named.name.startsWith('AzureML-') && envs.list({ name: named.name }).length === 0) {
+      const fallback = curatedEnvironments()[0]!;
+      options.onNotice?.(
+        `environment ${ref} is an Azure ML curated environment, not available locally: the command runs in ${fallback.name} (register one named ${named.name} to use it)`,
+      );
+      return fallback;
+    }
+    return envs.get(named.name, named.version).definition;
+  }
   const curated = curatedEnvironments().find((c) => c.name === ref);
   if (curated !== undefined) return curated;
   const path = resolve(options.cwd ?? process.cwd(), ref);

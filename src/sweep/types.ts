@@ -57,6 +57,16 @@ export interface CommandTrial {
   readonly inputs?: Readonly<Record<string, string | number | boolean | { readonly path: string }>>;
   /** Where each trial's stdout, stderr and metrics file are kept (trial-N/); default: a new `mlsweep-trials-*` folder in the OS temp folder, kept after the sweep. */
   readonly outputDir?: string;
+  /**
+   * How to launch the command inside an environment (a resolved environment's `launcher`):
+   * the argv `before`, `envFlag NAME` for each variable the trial is given (a container
+   * inherits none), `after`, then `/bin/sh -c COMMAND`. Absent or empty: the command runs here.
+   */
+  readonly launcher?: {
+    readonly before: readonly string[];
+    readonly envFlag?: string;
+    readonly after: readonly string[];
+  };
 }
 
 /** What the engine hands a runner for one trial. */

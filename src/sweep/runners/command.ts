@@ -84,21 +84,40 @@ function runCommand(trial: CommandTrial, ctx: RunContext, dir: string, graceMs: 
     if (line.trim() !== '') lastError = line.trim();
   });
 
-  const child = spawn(command, {
-    shell: true,
+  const added: Record<string, string> = {
+    ...trial.environmentVariables,
+    ...ctx.environment,
+    ...env,
+    MLSWEEP_TRIAL_ID: String(ctx.trialId),
+    MLSWEEP_PARAMS: JSON.stringify(ctx.params),
+    MLSWEEP_METRICS_FILE: metricsFile,
+  };
+  const options = {
     cwd: trial.code,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...trial.environmentVariables,
-      ...ctx.environment,
-      ...env,
-      MLSWEEP_TRIAL_ID: String(ctx.trialId),
-      MLSWEEP_PARAMS: JSON.stringify(ctx.params),
-      MLSWEEP_METRICS_FILE: metricsFile,
-    },
-  });
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...added },
+  };
+  // In an environment with a launcher (a container), the shell runs inside it, and the
+  // trial's variables are passed to it by name (their values never enter the argv).
+  const launcher = trial.launcher;
+  const argv =
+    launcher !== undefined && launcher.before.length + launcher.after.length > 0
+      ? [
+          ...launcher.before,
+          ...(launcher.envFlag === undefined
+            ? []
+            : Object.keys(added).flatMap((k) => [launcher.envFlag!, k])),
+          ...launcher.after,
+          '/bin/sh',
+          '-c',
+          command,
+        ]
+      : undefined;
+  const child =
+    argv === undefined
+      ? spawn(command, { ...options, shell: true })
+      : spawn(argv[0]!, argv.slice(1), options);
   const logs = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log') };
   const logged = Promise.all([
     logToFile(child.stdout, logs.stdout, (text) => {
