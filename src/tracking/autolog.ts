@@ -6,6 +6,7 @@ import { logLoss } from '../metrics/probability.ts';
 import {
   meanAbsoluteErrorOf,
   meanSquaredErrorOf,
+  normalizeByRange,
   r2ScoreOf,
   regressionInput,
 } from '../metrics/regression.ts';
@@ -45,7 +46,8 @@ const logged = new WeakSet<RunHandle>();
  * - training metrics on the fit's own rows: classifiers `training_score` (accuracy),
  *   `training_accuracy_score`, `training_log_loss`; regressors `training_score` (R^2),
  *   `training_r2_score`, `training_mean_squared_error`,
- *   `training_root_mean_squared_error`, `training_mean_absolute_error` (sample weights
+ *   `training_root_mean_squared_error`, `training_normalized_root_mean_squared_error`
+ *   (AutoML's default), `training_mean_absolute_error` (sample weights
  *   not applied); and `fit_duration_seconds`,
  * - the fitted model's JSON as the artifact `model/model.json` (estimatorFromJSON reads it),
  * - tags `estimator_name` and `estimator_class`, and `mlsweep.autolog`.
@@ -121,6 +123,8 @@ export function trainingMetrics(
     training_r2_score: r2,
     training_mean_squared_error: mse,
     training_root_mean_squared_error: Math.sqrt(mse),
+    // AutoML's default regression metric (Azure's name), the error over the target's range
+    training_normalized_root_mean_squared_error: normalizeByRange(r, Math.sqrt(mse)),
     training_mean_absolute_error: meanAbsoluteErrorOf(r),
   };
 }

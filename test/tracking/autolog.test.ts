@@ -105,6 +105,12 @@ describe('autolog', () => {
     const ssTot = yNum.reduce((s, v) => s + (v - mean) ** 2, 0);
     assert.ok(Math.abs(info.metrics.training_r2_score! - (1 - ssRes / ssTot)) < 1e-12);
     assert.ok(Math.abs(info.metrics.training_mean_squared_error! - ssRes / yNum.length) < 1e-12);
+    const range = Math.max(...yNum) - Math.min(...yNum);
+    assert.ok(
+      Math.abs(
+        info.metrics.training_normalized_root_mean_squared_error! - Math.sqrt(ssRes / yNum.length) / range,
+      ) < 1e-12,
+    );
     assert.deepEqual(t.listArtifacts(run.id), []);
     t.close();
   });
