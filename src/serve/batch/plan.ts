@@ -122,22 +122,31 @@ export function splitFile(file: string, size: number, target: number): Piece[] {
     let inQuotes = false;
     let position = 0;
     let next = target;
+    /** A line break outside quotes at `offset` of the file: a record ends there. */
+    const recordEnd = (offset: number) => {
+      lines++;
+      const boundary = offset + 1;
+      if (boundary >= next && boundary < size) {
+        pieces.push({ file, start, end: boundary, firstLine: startLine });
+        start = boundary;
+        startLine = lines;
+        next = boundary + target;
+      }
+    };
     while (position < size) {
       const n = readSync(fd, buffer, 0, buffer.length, position);
       if (n === 0) break;
-      for (let i = 0; i < n; i++) {
-        const c = buffer[i]!;
-        if (c === QUOTE) inQuotes = !inQuotes;
-        else if (c === LF && !inQuotes) {
-          lines++;
-          const boundary = position + i + 1;
-          if (boundary >= next && boundary < size) {
-            pieces.push({ file, start, end: boundary, firstLine: startLine });
-            start = boundary;
-            startLine = lines;
-            next = boundary + target;
-          }
-        } else if (c === LF) lines++;
+      const view = buffer.subarray(0, n);
+      if (!inQuotes && view.indexOf(QUOTE) === -1) {
+        // no quote in this chunk (the usual case): every line break ends a record
+        for (let i = view.indexOf(LF); i !== -1; i = view.indexOf(LF, i + 1)) recordEnd(position + i);
+      } else {
+        for (let i = 0; i < n; i++) {
+          const c = view[i]!;
+          if (c === QUOTE) inQuotes = !inQuotes;
+          else if (c === LF && !inQuotes) recordEnd(position + i);
+          else if (c === LF) lines++;
+        }
       }
       position += n;
     }
