@@ -1,0 +1,13 @@
+import { runCommandStep } from './command-step.ts';
+import type { StepSpec } from './pipeline-spec.ts';
+import type { StepExecutor } from './step-context.ts';
+
+/**
+ * The executors of every step type mlsweep runs: command, sweep and AutoML.
+ *
+ * @example
+ * await runPipeline(spec, { store, executors: defaultExecutors() });
+ */
+export function defaultExecutors(): Partial<Record<StepSpec['type'], StepExecutor>> {
+  return { command: runCommandStep };
+}
