@@ -59,8 +59,12 @@ interface Loaded {
   readonly script: ScoringModule | undefined;
 }
 
-/** Rows scored in one go (bounded memory: a few MB of text whatever the file size). */
-const ROWS_PER_CHUNK = 8192;
+/**
+ * Rows scored in one go: about one 256 KiB read of text. Bounded memory whatever the file
+ * size, and short-lived enough that the rows die young (8,192 rows at a time cost a
+ * quarter more CPU, in garbage collection of rows promoted to the old generation).
+ */
+const ROWS_PER_CHUNK = 1024;
 /** Examples of bad rows sent back per mini-batch; the count is always exact. */
 const MAX_EXAMPLES = 20;
 const MISSING = new Set(DEFAULT_MISSING.map((m) => m.trim()));
