@@ -105,7 +105,9 @@ export class ScheduleStore {
           .run(spec.name, JSON.stringify(spec), watchHash ?? null, now, now);
       } else {
         this.store
-          .sql('UPDATE schedules SET spec_json = ?, watch_hash = COALESCE(?, watch_hash), updated_at = ? WHERE name = ?')
+          .sql(
+            'UPDATE schedules SET spec_json = ?, watch_hash = COALESCE(?, watch_hash), updated_at = ? WHERE name = ?',
+          )
           .run(JSON.stringify(spec), watchHash ?? null, now, spec.name);
       }
       return { record: this.get(spec.name), replaced: existing !== undefined };
@@ -151,7 +153,9 @@ export class ScheduleStore {
       const current = this.get(name);
       if (current.enabled !== enabled) {
         this.store
-          .sql('UPDATE schedules SET enabled = ?, last_tick = CASE WHEN ? = 1 THEN MAX(COALESCE(last_tick, 0), ?) ELSE last_tick END, updated_at = ? WHERE name = ?')
+          .sql(
+            'UPDATE schedules SET enabled = ?, last_tick = CASE WHEN ? = 1 THEN MAX(COALESCE(last_tick, 0), ?) ELSE last_tick END, updated_at = ? WHERE name = ?',
+          )
           .run(enabled ? 1 : 0, enabled ? 1 : 0, now, now, name);
       }
       return this.get(name);
@@ -181,7 +185,8 @@ export class ScheduleStore {
       const row = this.store.sql('SELECT enabled, last_tick FROM schedules WHERE name = ?').get(name) as
         | { enabled: number; last_tick: number | null }
         | undefined;
-      if (row === undefined || row.enabled !== 1 || (row.last_tick !== null && row.last_tick >= tick)) return false;
+      if (row === undefined || row.enabled !== 1 || (row.last_tick !== null && row.last_tick >= tick))
+        return false;
       const inserted = this.store
         .sql(
           `INSERT INTO schedule_fires (schedule_name, tick, fired_at, scheduler_id, catch_up, status)
@@ -206,9 +211,9 @@ export class ScheduleStore {
    */
   claimChange(name: string, hash: string, schedulerId: string, now: number): number | undefined {
     return this.store.write(() => {
-      const row = this.store.sql('SELECT enabled, watch_hash, last_tick FROM schedules WHERE name = ?').get(name) as
-        | { enabled: number; watch_hash: string | null; last_tick: number | null }
-        | undefined;
+      const row = this.store
+        .sql('SELECT enabled, watch_hash, last_tick FROM schedules WHERE name = ?')
+        .get(name) as { enabled: number; watch_hash: string | null; last_tick: number | null } | undefined;
       if (row === undefined || row.enabled !== 1 || row.watch_hash === hash) return undefined;
       this.store.sql('UPDATE schedules SET watch_hash = ? WHERE name = ?').run(hash, name);
       if (row.watch_hash === null) return undefined;
@@ -218,7 +223,9 @@ export class ScheduleStore {
           `INSERT INTO schedule_fires (schedule_name, tick, fired_at, scheduler_id, catch_up, status) VALUES (?, ?, ?, ?, 0, 'started')`,
         )
         .run(name, tick, now, schedulerId);
-      this.store.sql('UPDATE schedules SET last_tick = ?, last_fired_at = ? WHERE name = ?').run(tick, now, name);
+      this.store
+        .sql('UPDATE schedules SET last_tick = ?, last_fired_at = ? WHERE name = ?')
+        .run(tick, now, name);
       return tick;
     });
   }
@@ -227,7 +234,9 @@ export class ScheduleStore {
   recordRun(name: string, tick: number, update: { runId?: string; status: string; error?: string }): void {
     this.store.write(() => {
       this.store
-        .sql('UPDATE schedule_fires SET run_id = COALESCE(?, run_id), status = ?, error = ? WHERE schedule_name = ? AND tick = ?')
+        .sql(
+          'UPDATE schedule_fires SET run_id = COALESCE(?, run_id), status = ?, error = ? WHERE schedule_name = ? AND tick = ?',
+        )
         .run(update.runId ?? null, update.status, update.error ?? null, name, tick);
     });
   }
