@@ -44,10 +44,13 @@ export function checkAlias(alias: string): string {
 
 /**
  * Parses `models:/NAME/VERSION`, `models:/NAME@ALIAS` or `models:/NAME/latest`.
+ * `models:/NAME@latest` is the latest version too (Azure users write `NAME@latest`, and
+ * `latest` can never be an alias).
  *
  * @example
  * parseModelUri('models:/iris-rf@production'); // { name: 'iris-rf', alias: 'production' }
  * parseModelUri('models:/iris-rf/3'); // { name: 'iris-rf', version: 3 }
+ * parseModelUri('models:/iris-rf@latest'); // { name: 'iris-rf', latest: true }
  */
 export function parseModelUri(uri: string): ModelReference {
   const match = typeof uri === 'string' ? /^models:\/([^/@]+)(?:\/([^/@]+)|@([^/@]+))$/.exec(uri) : null;
@@ -58,6 +61,7 @@ export function parseModelUri(uri: string): ModelReference {
     );
   }
   const name = checkModelName(match[1]!);
+  if (match[3] === 'latest') return { name, latest: true };
   if (match[3] !== undefined) return { name, alias: checkAlias(match[3]) };
   const version = match[2]!;
   if (version === 'latest') return { name, latest: true };

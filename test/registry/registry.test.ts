@@ -135,6 +135,7 @@ describe('registry names and URIs', () => {
   it('parses models:/ URIs', () => {
     assert.deepEqual(parseModelUri('models:/iris-rf/3'), { name: 'iris-rf', version: 3 });
     assert.deepEqual(parseModelUri('models:/iris-rf@production'), { name: 'iris-rf', alias: 'production' });
+    assert.deepEqual(parseModelUri('models:/iris-rf@latest'), { name: 'iris-rf', latest: true });
     assert.deepEqual(parseModelUri('models:/iris.v2/latest'), { name: 'iris.v2', latest: true });
   });
 
