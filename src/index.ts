@@ -3,6 +3,19 @@
 // the README's "Public API" section (test/architecture/public-api.test.ts keeps the three in
 // step). Everything else is internal: reachable by a deep import of its file, not from here.
 
+// automl: explanations of a pipeline's predictions and permutation importance of its input columns.
+export {
+  explainPipeline,
+  type PipelineExplainOptions,
+  type PipelineExplanation,
+  pipelineExplainMethod,
+} from './automl/explain.ts';
+export { type ExplanationColumnsOptions, explanationColumns } from './automl/explain-columns.ts';
+export {
+  type HoldoutImportanceOptions,
+  holdoutPermutationImportance,
+  refitPipeline,
+} from './automl/holdout-importance.ts';
 // automl: the AutoML search, its saved pipeline, and scoring files with it.
 export {
   type AutoMLLimits,
@@ -20,6 +33,13 @@ export {
   predictCsv,
   type SerializedPipeline,
 } from './automl/index.ts';
+export {
+  type ColumnImportance,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+  permutationImportance,
+} from './automl/permutation-importance.ts';
+export type { ExtraColumns } from './automl/score-table.ts';
 // compute: the backend choice, column-major matrices, and binning.
 export {
   applyBins,
@@ -58,6 +78,7 @@ export {
   MlsweepError,
   NotFittedError,
   ShapeError,
+  StoreConnectionError,
   TrialError,
   ValidationError,
 } from './core/errors.ts';
@@ -103,6 +124,9 @@ export {
   Table,
   type ValidationPlan,
 } from './data/index.ts';
+// data: MLTable folders, and any file, folder, glob or MLTable read as one table.
+export { isMLTable, loadMLTable, type MLTableSpec, parseMLTable } from './data/mltable.ts';
+export { readTabular, readTabularHeader, type TabularSource } from './data/read-tabular.ts';
 // metrics: Azure AutoML's metrics (values as scikit-learn's), their suites, catalog and curves.
 export {
   type Average,
@@ -168,6 +192,28 @@ export {
   weightedAccuracy,
   type ZeroDivision,
 } from './metrics/index.ts';
+// models: per-row contributions (Shapley values) of fitted estimators.
+export {
+  type Contributions,
+  contributionRow,
+  type ExplainedOutput,
+  type ExplainOptions,
+  explainEstimator,
+  type FeatureContribution,
+  linearShap,
+  type SamplingOptions,
+  samplingShap,
+  topContributions,
+  treeShap,
+} from './models/explain/index.ts';
+// models: listeners of every outermost fit (what autolog uses).
+export {
+  addFitListener,
+  type FitEvent,
+  type FitListener,
+  observeFit,
+  observeFitAsync,
+} from './models/fit-listeners.ts';
 // models: the estimators, their parameters, and the contract they share.
 export {
   BernoulliNB,
@@ -238,6 +284,44 @@ export {
   type TruncationSelectionSpec,
 } from './policies/index.ts';
 // registry: online endpoints and their deployments, kept in the tracking store.
+// registry: batch endpoints and their deployments, kept in the store.
+export {
+  BATCH_DEFAULTS,
+  type BatchDeploymentRecord,
+  type BatchDeploymentSpec,
+  type BatchEndpointRecord,
+  type BatchEndpointSpec,
+  BatchEndpointStore,
+  type OutputAction,
+} from './registry/batch-endpoint-store.ts';
+// registry: data assets (named, versioned, hashed data), datastores and lineage.
+export { type DataAssetFile, readDataAssetFile } from './registry/data-asset-file.ts';
+export {
+  type DataAsset,
+  type DataAssetSpec,
+  DataAssets,
+  type OpenedDataAsset,
+} from './registry/data-assets.ts';
+export { type ResolveDataOptions, type ResolvedDataInput, resolveDataInput } from './registry/data-input.ts';
+export {
+  type DataConsumers,
+  type DataLineage,
+  dataConsumers,
+  runDataLineage,
+} from './registry/data-lineage.ts';
+export { type DataKind, type DataReference, parseDataReference } from './registry/data-paths.ts';
+export {
+  createDatastore,
+  type Datastore,
+  type DatastoreFile,
+  type DatastoreSpec,
+  deleteDatastore,
+  getDatastore,
+  listDatastores,
+  readDatastoreFile,
+  WORKSPACE_BLOB_STORE,
+  WORKSPACE_FILE_STORE,
+} from './registry/datastores.ts';
 export {
   type DeploymentRecord,
   type EndpointRecord,
@@ -309,6 +393,22 @@ export type { SamplingSpec } from './samplers/spec.ts';
 // serve: the scoring server (Azure /score, MLflow /invocations, OIP v2), endpoint files,
 // credentials, data collection and packaging.
 export { type AccessToken, checkCredentials, DEFAULT_TOKEN_TTL_MS, issueToken } from './serve/auth.ts';
+// serve/batch: batch scoring jobs (files, folders, data assets → mini-batches → one output file).
+export {
+  type BatchJobError,
+  type BatchJobOptions,
+  type BatchJobSummary,
+  type BatchProgress,
+  runBatchJob,
+} from './serve/batch/job.ts';
+export {
+  type BatchDeploymentFile,
+  type BatchEndpointFile,
+  parseBatchDeploymentYaml,
+  parseBatchEndpointYaml,
+  readBatchDeploymentFile,
+  readBatchEndpointFile,
+} from './serve/batch/spec.ts';
 export { loadServeConfig, type StoreWatch, type WatchOptions, watchStore } from './serve/catalog.ts';
 export {
   type CollectedRecord,
@@ -327,13 +427,23 @@ export {
   readEndpointFile,
 } from './serve/endpoint-spec.ts';
 export {
+  DeploymentLogs,
+  type DeploymentLogsOptions,
+  readDeploymentLog,
+} from './serve/logs/deployment-logs.ts';
+export {
   type PackageOptions,
   type PackageResult,
   packageEndpoint,
 } from './serve/package/package-endpoint.ts';
 export { createServer, DEFAULT_OPEN_PATHS, type ScoringServer, type ServerOptions } from './serve/server.ts';
 export { type SingleModelOptions, singleModelConfig } from './serve/single.ts';
-export { type StoreServer, type StoreServerOptions, serveStore } from './serve/store-server.ts';
+export {
+  deploymentLogRoot,
+  type StoreServer,
+  type StoreServerOptions,
+  serveStore,
+} from './serve/store-server.ts';
 export type { ServeConfig, ServedDeployment, ServedEndpoint } from './serve/types.ts';
 // space: distributions and search spaces.
 export {
@@ -357,12 +467,17 @@ export {
   searchSpace,
   uniform,
 } from './space/index.ts';
+// store: the sweep stores (in memory, SQLite, PostgreSQL) and what workers need of them.
 export {
   type Awaitable,
+  isPostgresUrl,
   MemoryStore,
   type NewSweep,
   type OpenLocationOptions,
   openSweepLocation,
+  type PgConnectionOptions,
+  PostgresLocation,
+  PostgresSweepStore,
   type ResumePlan,
   SqliteSweepStore,
   type StoredTrial,
@@ -376,6 +491,7 @@ export {
 } from './store/index.ts';
 export type { ClaimChoice, ClaimedTrial, ClaimState, SettleOutcome, TrialOutput } from './store/records.ts';
 export type { TrialClaims } from './store/sweep-store.ts';
+export type { TrialLeases, WorkerLocation, WorkerRecord, WorkerState } from './store/worker-store.ts';
 // studio/mlflow: the MLflow-compatible tracking REST API over a store, and a sweep's use of it.
 export { type MlflowApiOptions, registerMlflowApi } from './studio/mlflow/api.ts';
 export {
@@ -438,6 +554,27 @@ export {
 } from './sweep/trial-tracking.ts';
 // sweep: warm start, earlier sweeps' trials as prior observations.
 export { type WarmStart, type WarmStartOptions, warmStartTrials } from './sweep/warm-start.ts';
+// sweep/worker: distributed sweeps, run by workers on any machine that reaches the store.
+export {
+  type CreateWorkerSweepOptions,
+  createWorkerSweep,
+  DEFAULT_HEARTBEAT_SECONDS,
+  DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+  parseWorkerDefinition,
+  type SharedLocation,
+  sharedLocation,
+  type TrialOutcome,
+  Worker,
+  type WorkerDefinition,
+  type WorkerDefinitionInput,
+  type WorkerEvent,
+  type WorkerOptions,
+  type WorkerSummary,
+  workerDefinition,
+} from './sweep/worker/index.ts';
+// tracking: MLflow-style autolog of estimator fits into the active run.
+export { type ActiveRun, activeRun, withActiveRun } from './tracking/active-run.ts';
+export { type AutologOptions, autolog, isAutologOn } from './tracking/autolog.ts';
 // tracking, registry, store: experiments and runs, registered models, the sweep stores.
 export {
   type BatchOptions,

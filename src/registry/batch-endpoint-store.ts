@@ -11,6 +11,7 @@ import type { ChangeOptions, WriteMode } from './endpoint-store.ts';
 
 /** What a batch deployment does with the rows its scoring returns. */
 export const OUTPUT_ACTIONS = ['append_row', 'summary_only'] as const;
+/** `append_row`: one output file of every scored row; `summary_only`: only the job's summary. */
 export type OutputAction = (typeof OUTPUT_ACTIONS)[number];
 
 /** The `logging_level` values Azure accepts, quietest last. */
