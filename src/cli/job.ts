@@ -35,6 +35,16 @@ export function setOption(value: string, previous: Record<string, Literal> = {})
   return { ...previous, [m[1]!]: typed };
 }
 
+/**
+ * The argv that runs this mlsweep again (node, its flags such as `--import tsx`, the script).
+ *
+ * @example
+ * mlsweepCommand(); // ['/usr/bin/node', '/usr/lib/node_modules/mlsweep/dist/cli/main.js']
+ */
+export function mlsweepCommand(): string[] {
+  return [process.execPath, ...process.execArgv, process.argv[1]!];
+}
+
 function humanResult(result: PipelineResult): string {
   return [
     `pipeline run ${result.runId}: ${result.status}`,
@@ -109,6 +119,8 @@ export function registerJobs(program: Command): void {
           }
           if (file === undefined) throw new InvalidArgumentError('job create needs -f <pipeline.yml>');
           const spec = readPipelineFile(file, { store, overrides });
+          // Steps that call mlsweep (a batch scoring step) run this same mlsweep.
+          process.env['MLSWEEP_COMMAND'] ??= JSON.stringify(mlsweepCommand());
           for (const note of spec.notes) log(`note: ${note}`);
           const controller = new AbortController();
           const stop = onStopSignals({

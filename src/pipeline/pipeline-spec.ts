@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ValidationError } from '../core/errors.ts';
+import { isGoal } from '../core/goal.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import {
   type ComponentSpec,
@@ -675,7 +676,7 @@ function parseSweep(
     );
   }
   const goal = objective['goal'] ?? 'maximize';
-  if (goal !== 'maximize' && goal !== 'minimize') {
+  if (!isGoal(goal)) {
     throw doc.error([...at, 'objective', 'goal'], `step ${name}: goal must be maximize or minimize`);
   }
   const limits = raw['limits'];

@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
+import { resolveEnvironment } from '../environment/index.ts';
 import { resolveDataInput } from '../registry/data-input.ts';
 import { datastorePath, parseDataReference } from '../registry/data-paths.ts';
 import { getDatastore, WORKSPACE_BLOB_STORE } from '../registry/datastores.ts';
@@ -41,6 +42,8 @@ export interface PipelineResult {
   /** Pipeline output name -> path. */
   readonly outputs: Readonly<Record<string, string>>;
   readonly notes: readonly string[];
+  /** Wall time of the run, from the parent run's start to its end. */
+  readonly durationMs: number;
 }
 
 /** Options of runPipeline. */
@@ -48,7 +51,7 @@ export interface RunPipelineOptions {
   readonly store: SqliteStore;
   /** Most steps running at once (default: the machine's cores). */
   readonly maxParallel?: number;
-  /** Builds a component's environment; without it, a component naming one is an error. */
+  /** Builds a component's environment (default: src/environment's resolveEnvironment on this store). */
   readonly resolveEnvironment?: EnvironmentResolver;
   /** Continue this pipeline run: steps that finished in it are kept, the rest run. */
   readonly resume?: string;
@@ -91,6 +94,7 @@ interface Resolved {
  */
 export async function runPipeline(spec: PipelineSpec, options: RunPipelineOptions): Promise<PipelineResult> {
   const { store } = options;
+  const began = Date.now();
   const log = options.log ?? (() => {});
   const maxParallel = Math.max(1, options.maxParallel ?? availableParallelism());
   const executors: Partial<Record<StepSpec['type'], StepExecutor>> = {
@@ -105,7 +109,11 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
 
   // Before any work: pipeline inputs and environments.
   const pipelineInputs = resolvePipelineInputs(spec, store);
-  const environments = await resolveEnvironments(spec, options.resolveEnvironment);
+  const environments = await resolveEnvironments(
+    spec,
+    options.resolveEnvironment ??
+      ((ref, { cwd }) => resolveEnvironment(ref, { store, cwd, onNotice: (m) => log(`note: ${m}`) })),
+  );
   const datastore = spec.settings.defaultDatastore ?? WORKSPACE_BLOB_STORE;
   const datastoreRoot = getDatastore(store, datastore).path;
 
@@ -334,7 +342,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
     status === 'completed' ? 'FINISHED' : status === 'failed' ? 'FAILED' : 'KILLED',
   );
   log(`pipeline run ${parent.id} ${status}`);
-  return { runId: parent.id, status, steps, outputs, notes: spec.notes };
+  return { runId: parent.id, status, steps, outputs, notes: spec.notes, durationMs: Date.now() - began };
 }
 
 function openParentRun(spec: PipelineSpec, options: RunPipelineOptions): Run {
@@ -420,20 +428,12 @@ function resolvePipelineInputs(spec: PipelineSpec, store: SqliteStore): Map<stri
 
 async function resolveEnvironments(
   spec: PipelineSpec,
-  resolver: EnvironmentResolver | undefined,
+  resolver: EnvironmentResolver,
 ): Promise<Map<string, StepEnvironment>> {
   const out = new Map<string, StepEnvironment>();
   for (const name of spec.order) {
     const component = spec.jobs[name]!.component;
     if (component?.environment === undefined) continue;
-    if (!resolver) {
-      throw new ValidationError(
-        `step ${name}: environment ${JSON.stringify(component.environment)} cannot be resolved here`,
-        {
-          path: `jobs.${name}.environment`,
-        },
-      );
-    }
     try {
       out.set(name, await resolver(component.environment, { cwd: component.baseDir }));
     } catch (error) {
