@@ -455,7 +455,7 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
           requestId: request.id,
           time,
           ...collectedInputs(request, frame, schema, rowsPath),
-          // built at the flush, off the request path
+          // built when the collector serializes the record, after the answer is sent
           outputs: () => (proba ? probaRecords(raw, schema) : labelsOf(raw, schema)),
         });
       }
@@ -507,10 +507,9 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
   app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
-  // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed: the
-  // data collector copies the rows' cells from it rather than formatting the numbers again
   app.decorateRequest(BODY_TEXT, null);
   app.decorateRequest(BODY_BYTES, 0);
+  // a chunked body is counted and cut at the limit while it streams in (limitChunkedBody)
   app.addHook('preParsing', (request, _reply, payload, done) => {
     if (
       request.headers['content-length'] !== undefined ||
@@ -544,6 +543,8 @@ export async function createServer(options: ServerOptions): Promise<ScoringServe
         : `endpoint '${endpoint.served.spec.name}'`;
     done(null, limit > 0 ? limitChunkedBody(request, payload, limit, what) : payload);
   });
+  // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed: the
+  // data collector copies the rows' cells from it rather than formatting the numbers again
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     (request as WithBodyText)[BODY_TEXT] = body as string;
