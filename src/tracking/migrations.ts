@@ -346,6 +346,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'keys of published pipelines',
+    sql: `
+      ALTER TABLE published_pipelines ADD COLUMN primary_key TEXT NOT NULL DEFAULT '';
+      ALTER TABLE published_pipelines ADD COLUMN secondary_key TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
