@@ -10,7 +10,8 @@
 // Goal: under 1 GB. Each measured run is its own child process (a clean heap, its own peak
 // RSS); the data is generated in a temporary folder and deleted at the end.
 // `node --import tsx benchmarks/batch-scoring.ts [--skip-2gb | --only-2gb]`; writes
-// benchmarks/results/batch-scoring.json (the partial runs are for trying it out). About 4 minutes on 2 cores.
+// benchmarks/results/batch-scoring.json (the partial runs are for trying it out). About 9 minutes on
+// 2 cores shared with other jobs.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
