@@ -20,6 +20,27 @@ function cliEntry(): string {
   return fileURLToPath(new URL(`../../cli/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 }
 
+/**
+ * This process's Node flags for a child that runs elsewhere: a loader given by package
+ * name (`--import tsx`) is resolved here, since the child's folder may not see it.
+ */
+function nodeFlags(): string[] {
+  const flags = [...process.execArgv];
+  for (let i = 0; i < flags.length - 1; i++) {
+    if (['--import', '--loader', '--experimental-loader', '--require', '-r'].includes(flags[i]!)) {
+      const spec = flags[i + 1]!;
+      if (!spec.startsWith('.') && !spec.startsWith('/') && !spec.includes(':')) {
+        try {
+          flags[i + 1] = import.meta.resolve(spec);
+        } catch {
+          // left as given
+        }
+      }
+    }
+  }
+  return flags;
+}
+
 /** The mlsweep arguments that run a schedule's job: a sweep file with `sweep`, anything else with `job create`. */
 export function jobArguments(schedule: ScheduleRecord, store: string): string[] {
   const job = schedule.spec.createJob;
@@ -70,8 +91,10 @@ export function processLauncher(
   return (schedule, tick) =>
     new Promise((resolve) => {
       const args = jobArguments(schedule, storeDir);
-      const child = spawn(process.execPath, [...process.execArgv, cliEntry(), ...args], {
+      const child = spawn(process.execPath, [...nodeFlags(), cliEntry(), ...args], {
         cwd: schedule.spec.baseDir,
+        // a group of its own: Ctrl-C on the scheduler stops the scheduler, not the jobs it started
+        detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,
@@ -86,16 +109,20 @@ export function processLauncher(
         stderr = (stderr + c.toString('utf8')).slice(-64 * 1024);
       });
       child.once('error', (error) => resolve({ status: 'failed', error: error.message }));
-      child.once('close', (code) => {
+      child.once('close', (code, signal) => {
         const runId = runIdOf(stdout, stderr);
         const last = stderr.trim().split('\n').pop() ?? '';
         options.log?.(
-          `schedule ${schedule.name}: mlsweep ${args.slice(0, 2).join(' ')} exited ${code}${runId ? ` (run ${runId})` : ''}`,
+          `schedule ${schedule.name}: mlsweep ${args.slice(0, 2).join(' ')} exited ${code ?? signal}${runId ? ` (run ${runId})` : ''}`,
         );
         resolve(
           code === 0
             ? { status: 'completed', ...(runId !== undefined ? { runId } : {}) }
-            : { status: 'failed', ...(runId !== undefined ? { runId } : {}), error: `exit ${code}: ${last}` },
+            : {
+                status: 'failed',
+                ...(runId !== undefined ? { runId } : {}),
+                error: `${code === null ? `killed by ${signal}` : `exit ${code}`}: ${last}`,
+              },
         );
       });
     });

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ScheduleStore } from '../../../src/pipeline/schedules/index.ts';
+import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { tempDir } from '../../tracking/helpers/temp.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('mlsweep scheduler, end to end', () => {
+  it('fires a cron schedule that runs a small sweep, records the run it started, and stops on SIGTERM', async () => {
+    const dir = tempDir('sched-e2e');
+    const store = join(dir, 'store');
+    writeFileSync(
+      join(dir, 'sweep.yml'),
+      'type: sweep\ntrial:\n  command: \'echo "##mlsweep {\\"score\\": ${{search_space.x}}}"\'\nsearch_space:\n  x: {type: choice, values: [4]}\nsampling_algorithm: grid\nobjective: {goal: maximize, primary_metric: score}\n',
+    );
+    // every 2 seconds, as a 6-field cron expression
+    writeFileSync(
+      join(dir, 'schedule.yml'),
+      'name: often\ntrigger:\n  type: cron\n  expression: "*/2 * * * * *"\n  time_zone: Europe/Berlin\ncreate_job: ./sweep.yml\n',
+    );
+    const created = cli(['schedule', 'create', '-f', join(dir, 'schedule.yml'), '--store', store, '--json']);
+    assert.equal(created.status, 0, created.stderr);
+    assert.equal((JSON.parse(created.stdout) as { nextFireTimes: string[] }).nextFireTimes.length, 5);
+
+    const scheduler = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'scheduler', '--store', store, '--poll-ms', '200'],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let log = '';
+    scheduler.stderr.on('data', (c: Buffer) => (log += c));
+    const exited = new Promise<number | null>((resolve) => scheduler.once('close', (code) => resolve(code)));
+    try {
+      // wait, by reading the store, for a fire whose sweep completed (a generous deadline, no timing luck)
+      const deadline = Date.now() + 90_000;
+      let done: { runId?: string; status: string } | undefined;
+      while (Date.now() < deadline && done === undefined) {
+        await sleep(250);
+        const reader = new SqliteStore({ dir: store });
+        try {
+          done = new ScheduleStore(reader).fires('often', 50).find((f) => f.status === 'completed');
+        } finally {
+          reader.close();
+        }
+      }
+      assert.ok(done, `no completed fire before the deadline; scheduler log:\n${log}`);
+      assert.match(done.runId ?? '', /^[0-9a-f]{32}$/);
+      // the run it names is the sweep's, in the same store, with its trial's metric
+      const shown = cli(['runs', 'show', done.runId!, '--store', store, '--json']);
+      assert.equal(shown.status, 0, shown.stderr);
+      assert.match(log, /schedule often: fired for /);
+    } finally {
+      scheduler.kill('SIGTERM');
+    }
+    assert.equal(await exited, 143);
+    const show = cli(['schedule', 'show', 'often', '--store', store]);
+    assert.match(
+      show.stdout,
+      /often \(enabled\): cron \*\/2 \* \* \* \* \* \(Europe\/Berlin\)\n {2}runs .*sweep.yml\n {2}next fire times:\n( {4}\S+Z\n){5} {2}last fires:/,
+    );
+  });
+
+  it('schedule list|show|disable|enable|delete, and clear errors', () => {
+    const dir = tempDir('sched-cli');
+    const store = join(dir, 'store');
+    writeFileSync(
+      join(dir, 's.yml'),
+      'name: nightly\ndescription: nightly retrain\ntrigger:\n  type: recurrence\n  frequency: day\n  schedule: {hours: [4], minutes: [30]}\n  time_zone: America/New_York\ncreate_job: ./pipeline.yml\n',
+    );
+    assert.equal(cli(['schedule', 'create', '-f', join(dir, 's.yml'), '--store', store]).status, 0);
+    const shown = JSON.parse(cli(['schedule', 'show', 'nightly', '--store', store, '--json']).stdout) as {
+      nextFireTimes: string[];
+    };
+    assert.equal(shown.nextFireTimes.length, 5);
+    for (const t of shown.nextFireTimes)
+      assert.match(t, /T0[89]:30:00\.000Z$/, ' 04:30 in New York is 08:30 or 09:30 UTC');
+    assert.match(
+      cli(['schedule', 'disable', 'nightly', '--store', store]).stdout,
+      /disabled schedule nightly/,
+    );
+    const list = JSON.parse(cli(['schedule', 'list', '--store', store, '--json']).stdout) as Array<{
+      enabled: boolean;
+      nextFireTime: string | null;
+    }>;
+    assert.deepEqual(
+      list.map((s) => [s.enabled, s.nextFireTime]),
+      [[false, null]],
+    );
+    assert.equal(cli(['schedule', 'enable', 'nightly', '--store', store]).status, 0);
+    assert.equal(cli(['schedule', 'delete', 'nightly', '--store', store]).status, 0);
+    const missing = cli(['schedule', 'show', 'nightly', '--store', store]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^mlsweep: no schedule named 'nightly'/);
+    writeFileSync(
+      join(dir, 'bad.yml'),
+      'name: b\ntrigger:\n  type: cron\n  expression: "0 25 * * *"\ncreate_job: x.yml\n',
+    );
+    const bad = cli(['schedule', 'create', '-f', join(dir, 'bad.yml'), '--store', store]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /bad.yml:line 4: trigger.expression: .*hour/);
+  });
+});
