@@ -237,7 +237,7 @@ export function registerJobs(program: Command): void {
     (o: StoreOption & { json?: boolean }) => {
       const store = openCliStore(o, false);
       try {
-        const list = listPublished(store).map(({ text: _, ...p }) => p);
+        const list = listPublished(store).map(({ text: _t, primaryKey: _p, secondaryKey: _s, ...p }) => p);
         printResult(o.json === true, list, () =>
           table(
             ['name', 'file', 'updated'],

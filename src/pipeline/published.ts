@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ValidationError } from '../core/errors.ts';
@@ -13,7 +14,13 @@ export interface PublishedPipeline {
   readonly text: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** `POST /pipelines/{name}/runs` needs `Authorization: Bearer` and one of these. */
+  readonly primaryKey: string;
+  readonly secondaryKey: string;
 }
+
+/** A random key: 32 bytes, base64url. */
+const newKey = (): string => randomBytes(32).toString('base64url');
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
@@ -23,6 +30,8 @@ interface Row {
   spec_text: string;
   created_at: number;
   updated_at: number;
+  primary_key: string;
+  secondary_key: string;
 }
 
 const toPublished = (row: Row): PublishedPipeline => ({
@@ -31,6 +40,8 @@ const toPublished = (row: Row): PublishedPipeline => ({
   text: row.spec_text,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  primaryKey: row.primary_key,
+  secondaryKey: row.secondary_key,
 });
 
 /**
@@ -64,15 +75,25 @@ export function publishPipeline(
   }
   parsePipelineText(text, file, dirname(path), { store });
   store.write(() => {
-    const existing = store.sql('SELECT created_at FROM published_pipelines WHERE name = ?').get(name) as
-      | { created_at: number }
+    // Publishing again keeps the keys, so callers keep working with the new content.
+    const existing = store.sql('SELECT * FROM published_pipelines WHERE name = ?').get(name) as
+      | Row
       | undefined;
     store.sql('DELETE FROM published_pipelines WHERE name = ?').run(name);
     store
       .sql(
-        'INSERT INTO published_pipelines (name, file, spec_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO published_pipelines (name, file, spec_text, created_at, updated_at, primary_key, secondary_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(name, path, text, existing?.created_at ?? now, now);
+      .run(
+        name,
+        path,
+        text,
+        existing?.created_at ?? now,
+        now,
+        existing?.primary_key || newKey(),
+        existing?.secondary_key || newKey(),
+      );
   });
   return getPublished(store, name);
 }

@@ -17,6 +17,7 @@ import {
   watchStore,
 } from './catalog.ts';
 import { DEPLOYMENT_LOG_FOLDER } from './logs/deployment-logs.ts';
+import { pipelinesPlugin } from './pipelines.ts';
 import { createServer, type ScoringServer, type ServerOptions } from './server.ts';
 
 /**
@@ -62,6 +63,7 @@ export async function serveStore(storeDir: string, options: StoreServerOptions =
     ...serverOptions,
     config,
   });
+  if (!isPostgresUrl(storeDir)) await server.app.register(pipelinesPlugin, { storeDir }); // POST /pipelines/{name}/runs
   const watch = watchStore(storeDir, (fresh) => server.apply(fresh), {
     initial: config,
     ...(intervalMs !== undefined ? { intervalMs } : {}),
