@@ -223,6 +223,30 @@ jobs:
     }
   });
 
+  it('an environment that cannot be built fails the job before any step runs, naming the step', async () => {
+    const dir = workspace('pipe-env', {
+      'p.yml': `type: pipeline
+jobs:
+  first:
+    command: echo ran > ran.txt
+  second:
+    command: echo hi
+    environment: azureml:no-such-env:1
+`,
+    });
+    const store = openStore(dir);
+    try {
+      await assert.rejects(
+        runPipeline(readPipelineFile(join(dir, 'p.yml'), { store }), { store }),
+        /step second: its environment cannot be built: .*no-such-env/,
+      );
+      assert.equal(store.searchRuns({}).length, 0, 'no run was created');
+      assert.ok(!existsSync(join(dir, 'ran.txt')), 'no step ran');
+    } finally {
+      store.close();
+    }
+  });
+
   it('--resume reruns only the steps that did not succeed', async () => {
     const gate = `name: gate
 inputs:
