@@ -79,3 +79,27 @@ export function registerScheduler(program: Command): void {
       }
     });
 }
+
+/**
+ * Opens the store at `location` and fires its schedules until `stop()` (for `mlsweep
+ * serve --scheduler`), which waits for the jobs started and closes the store.
+ *
+ * @example
+ * const scheduler = startStoreScheduler('mlruns');
+ * await scheduler.stop();
+ */
+export function startStoreScheduler(location: string): { readonly id: string; stop(): Promise<void> } {
+  const store = openCliStore({ store: location }, true);
+  const scheduler = cliScheduler(store);
+  scheduler.start();
+  return {
+    id: scheduler.schedulerId,
+    stop: async () => {
+      try {
+        await scheduler.stop();
+      } finally {
+        store.close();
+      }
+    },
+  };
+}

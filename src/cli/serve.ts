@@ -15,9 +15,12 @@ import { resolveStoreLocation, SqliteStore } from '../tracking/sqlite-store.ts';
 import { modelFileFor } from './model-ref.ts';
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
+import { startStoreScheduler } from './scheduler.ts';
 import { onStopSignals } from './signals.ts';
 
 interface ServeCliOptions {
+  /** --scheduler: fire the store's schedules too. */
+  scheduler?: boolean;
   model?: string;
   name: string;
   port: number;
@@ -185,6 +188,7 @@ export function registerServe(program: Command): void {
       '--tracking-key <key>',
       'with --tracking: callers of the tracking API send Authorization: Bearer KEY (generated beyond loopback when absent)',
     )
+    .option('--scheduler', "with --store: also fire the store's schedules (as mlsweep scheduler does)")
     .option('--json', 'print {"url", "endpoints", "key", "trackingKey"} as JSON on stdout once listening')
     .option(
       '--log-level <level>',
@@ -200,6 +204,11 @@ export function registerServe(program: Command): void {
             path: '--model',
           },
         );
+      }
+      if (o.scheduler === true && o.store === undefined) {
+        throw new ValidationError('--scheduler fires the schedules of a store: it goes with --store', {
+          path: '--scheduler',
+        });
       }
       const plan =
         o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolveStoreLocation(o.store));
@@ -247,6 +256,10 @@ export function registerServe(program: Command): void {
           path: '--port',
         });
       }
+      const scheduler =
+        o.scheduler === true && o.store !== undefined
+          ? startStoreScheduler(resolveStoreLocation(o.store))
+          : undefined;
       const host = address.host.includes(':') ? `[${address.host}]` : address.host;
       const url = `http://${host}:${address.port}`;
       const stopped = new Promise<void>((done) => {
@@ -254,7 +267,7 @@ export function registerServe(program: Command): void {
           graceful: () => {
             log('stopping: finishing requests in flight');
             stopWatching();
-            server.close().then(
+            Promise.all([server.close(), scheduler?.stop()]).then(
               () => {
                 closeTracking();
                 stop.dispose();
@@ -274,6 +287,7 @@ export function registerServe(program: Command): void {
       if (tracking?.generated !== undefined)
         log(`tracking key: ${tracking.generated} (generated; MLFLOW_TRACKING_TOKEN=<key>)`);
       log(`listening on ${url}`);
+      if (scheduler !== undefined) log(`scheduler ${scheduler.id}: firing the store's schedules`);
       if (tracking) log(`MLflow tracking API: MLFLOW_TRACKING_URI=${url}`);
       const endpoints = plan.config.endpoints.map((e) => e.spec.name);
       if (o.json)

@@ -16,14 +16,39 @@ const cli = (args: string[]) =>
   });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits, by reading the store, for a fire of `name` whose job completed (a generous deadline, no timing luck). */
+async function completedFire(
+  store: string,
+  name: string,
+): Promise<{ runId?: string; status: string } | undefined> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const reader = new SqliteStore({ dir: store });
+    try {
+      const done = new ScheduleStore(reader).fires(name, 50).find((f) => f.status === 'completed');
+      if (done !== undefined) return done;
+    } finally {
+      reader.close();
+    }
+  }
+  return undefined;
+}
+
+const SWEEP = `type: sweep
+trial:
+  command: 'echo "##mlsweep {\\"score\\": \${{search_space.x}}}"'
+search_space:
+  x: {type: choice, values: [4]}
+sampling_algorithm: grid
+objective: {goal: maximize, primary_metric: score}
+`;
+
 describe('mlsweep scheduler, end to end', () => {
   it('fires a cron schedule that runs a small sweep, records the run it started, and stops on SIGTERM', async () => {
     const dir = tempDir('sched-e2e');
     const store = join(dir, 'store');
-    writeFileSync(
-      join(dir, 'sweep.yml'),
-      'type: sweep\ntrial:\n  command: \'echo "##mlsweep {\\"score\\": ${{search_space.x}}}"\'\nsearch_space:\n  x: {type: choice, values: [4]}\nsampling_algorithm: grid\nobjective: {goal: maximize, primary_metric: score}\n',
-    );
+    writeFileSync(join(dir, 'sweep.yml'), SWEEP);
     // every 2 seconds, as a 6-field cron expression
     writeFileSync(
       join(dir, 'schedule.yml'),
@@ -42,18 +67,7 @@ describe('mlsweep scheduler, end to end', () => {
     scheduler.stderr.on('data', (c: Buffer) => (log += c));
     const exited = new Promise<number | null>((resolve) => scheduler.once('close', (code) => resolve(code)));
     try {
-      // wait, by reading the store, for a fire whose sweep completed (a generous deadline, no timing luck)
-      const deadline = Date.now() + 90_000;
-      let done: { runId?: string; status: string } | undefined;
-      while (Date.now() < deadline && done === undefined) {
-        await sleep(250);
-        const reader = new SqliteStore({ dir: store });
-        try {
-          done = new ScheduleStore(reader).fires('often', 50).find((f) => f.status === 'completed');
-        } finally {
-          reader.close();
-        }
-      }
+      const done = await completedFire(store, 'often');
       assert.ok(done, `no completed fire before the deadline; scheduler log:\n${log}`);
       assert.match(done.runId ?? '', /^[0-9a-f]{32}$/);
       // the run it names is the sweep's, in the same store, with its trial's metric
@@ -69,6 +83,47 @@ describe('mlsweep scheduler, end to end', () => {
       show.stdout,
       /often \(enabled\): cron \*\/2 \* \* \* \* \* \(Europe\/Berlin\)\n {2}runs .*sweep.yml\n {2}next fire times:\n( {4}\S+Z\n){5} {2}last fires:/,
     );
+  });
+
+  it('mlsweep serve --store S --scheduler fires the schedules too, and stops with the server', async () => {
+    const dir = tempDir('sched-serve');
+    const store = join(dir, 'store');
+    writeFileSync(join(dir, 'sweep.yml'), SWEEP);
+    writeFileSync(
+      join(dir, 'schedule.yml'),
+      'name: served\ntrigger:\n  type: cron\n  expression: "*/2 * * * * *"\ncreate_job: ./sweep.yml\n',
+    );
+    assert.equal(cli(['schedule', 'create', '-f', join(dir, 'schedule.yml'), '--store', store]).status, 0);
+    const server = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'src/cli/main.ts'),
+        'serve',
+        '--store',
+        store,
+        '--port',
+        '0',
+        '--scheduler',
+        '--log-level',
+        'silent',
+      ],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let log = '';
+    server.stderr.on('data', (c: Buffer) => (log += c));
+    const exited = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
+    try {
+      const done = await completedFire(store, 'served');
+      assert.ok(done, `no completed fire before the deadline; serve log:\n${log}`);
+      assert.match(log, /listening on http:\/\/127\.0\.0\.1:\d+/);
+      assert.match(log, /schedule served: fired for \S+/);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    await exited;
+    assert.match(log, /stopped|stopping/);
   });
 
   it('schedule list|show|disable|enable|delete, and clear errors', () => {
