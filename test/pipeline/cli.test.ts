@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Azure's ${{...}} bindings
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +98,53 @@ describe('mlsweep component and job', () => {
     const usage = mlsweep(['job', 'create', '-f', join(dir, 'p.yml'), '--set', 'word=x', ...store]);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /expected inputs\.NAME=VALUE/);
+  });
+
+  it('job create --resume RUN_ID (without -f: the file it ran from) reruns only what did not succeed', () => {
+    const dir = workspace('pipe-cli-resume', {
+      'p.yml': `type: pipeline
+inputs:
+  word: hi
+jobs:
+  first:
+    command: echo \${{inputs.word}} > \${{outputs.out}}/w.txt
+    inputs:
+      word: \${{parent.inputs.word}}
+    outputs:
+      out: { type: uri_folder }
+  gate:
+    command: test -f gate-open && cp \${{inputs.w}}/w.txt \${{outputs.out}}/w.txt
+    is_deterministic: false
+    inputs:
+      w: \${{parent.jobs.first.outputs.out}}
+    outputs:
+      out: { type: uri_folder }
+`,
+    });
+    const store = ['--store', join(dir, 'mlruns')];
+    const failed = mlsweep([
+      'job',
+      'create',
+      '-f',
+      join(dir, 'p.yml'),
+      '--set',
+      'inputs.word=yo',
+      ...store,
+      '--json',
+    ]);
+    assert.equal(failed.status, 1, failed.stderr);
+    const runId = JSON.parse(failed.stdout).runId as string;
+    writeFileSync(join(dir, 'gate-open'), '');
+    const resumed = mlsweep(['job', 'create', '--resume', runId, ...store, '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const result = JSON.parse(resumed.stdout);
+    assert.equal(result.runId, runId);
+    assert.deepEqual(
+      result.steps.map((s: { status: string }) => s.status),
+      ['reused', 'completed'],
+    );
+    const gate = result.steps[1].outputs.out as string;
+    assert.equal(readFileSync(join(gate, 'w.txt'), 'utf8'), 'yo\n', 'the --set of the first run is kept');
   });
 
   it('job cancel stops a running job: its step process group ends and the store says canceled; stream follows its logs', async () => {
