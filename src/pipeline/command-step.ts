@@ -15,18 +15,20 @@ export async function runCommandStep(ctx: StepContext): Promise<StepOutcome> {
   const rendered = renderCommand(component.command, ctx.inputs, ctx.outputs);
   ctx.log(`[${ctx.step.name}] ${rendered.display}`);
   const base = ['/bin/sh', '-c', rendered.command];
-  const argv = ctx.environment ? ctx.environment.wrap(base) : base;
+  const env = {
+    ...component.environmentVariables,
+    ...ctx.step.environmentVariables,
+    ...(ctx.environment?.env ?? {}),
+    ...rendered.env,
+    MLFLOW_RUN_ID: ctx.runId,
+    MLSWEEP_PIPELINE_STEP: ctx.step.name,
+  };
+  // A container environment receives only the variables it is told about.
+  const argv = ctx.environment ? ctx.environment.wrap(base, Object.keys(env)) : base;
   const outcome = await runCommand({
     argv,
     cwd: component.code ?? component.baseDir,
-    env: {
-      ...component.environmentVariables,
-      ...ctx.step.environmentVariables,
-      ...(ctx.environment?.env ?? {}),
-      ...rendered.env,
-      MLFLOW_RUN_ID: ctx.runId,
-      MLSWEEP_PIPELINE_STEP: ctx.step.name,
-    },
+    env,
     logDir: ctx.logDir,
     signal: ctx.signal,
     graceMs: ctx.graceMs,

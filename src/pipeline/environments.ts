@@ -8,7 +8,8 @@ export interface StepEnvironment {
   readonly version: string;
   readonly hash: string;
   readonly env: Readonly<Record<string, string>>;
-  wrap(argv: string[]): string[];
+  /** The argv that runs `argv` inside it; `passEnv` names the variables a container must receive. */
+  wrap(argv: readonly string[], passEnv?: readonly string[]): string[];
   readonly description?: string;
 }
 

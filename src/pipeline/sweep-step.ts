@@ -41,17 +41,18 @@ export async function runSweepStep(ctx: StepContext): Promise<StepOutcome> {
       const inputs = { ...ctx.inputs, ...(params as Record<string, string | number | boolean>) };
       const rendered = renderCommand(component.command, inputs, outputs);
       const base = ['/bin/sh', '-c', rendered.command];
+      const env = {
+        ...component.environmentVariables,
+        ...step.environmentVariables,
+        ...(ctx.environment?.env ?? {}),
+        ...rendered.env,
+        MLSWEEP_PIPELINE_STEP: step.name,
+        MLSWEEP_TRIAL_ID: String(trial.trialId),
+      };
       const outcome = await runCommand({
-        argv: ctx.environment ? ctx.environment.wrap(base) : base,
+        argv: ctx.environment ? ctx.environment.wrap(base, Object.keys(env)) : base,
         cwd: component.code ?? component.baseDir,
-        env: {
-          ...component.environmentVariables,
-          ...step.environmentVariables,
-          ...(ctx.environment?.env ?? {}),
-          ...rendered.env,
-          MLSWEEP_PIPELINE_STEP: step.name,
-          MLSWEEP_TRIAL_ID: String(trial.trialId),
-        },
+        env,
         logDir: dir,
         signal: trial.signal,
         graceMs: ctx.graceMs,
