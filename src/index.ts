@@ -268,6 +268,49 @@ export {
   type SerializedEstimator,
   type TreeCommonParams,
 } from './models/index.ts';
+// pipeline: command components, pipeline jobs run as a DAG with step reuse, published pipelines.
+export {
+  type ComponentSpec,
+  type InputPort,
+  type OutputPort,
+  readComponentFile,
+} from './pipeline/component.ts';
+export {
+  createComponent,
+  getComponent,
+  listComponents,
+  type RegisteredComponent,
+} from './pipeline/component-registry.ts';
+export {
+  type FollowOptions,
+  followJob,
+  type JobDetail,
+  type JobStep,
+  type JobSummary,
+  listJobs,
+  requestCancel,
+  showJob,
+} from './pipeline/jobs.ts';
+export {
+  type PipelineSpec,
+  parsePipelineText,
+  readPipelineFile,
+  type StepSpec,
+} from './pipeline/pipeline-spec.ts';
+export {
+  getPublished,
+  listPublished,
+  type PublishedPipeline,
+  publishPipeline,
+} from './pipeline/published.ts';
+export {
+  type PipelineResult,
+  type RunPipelineOptions,
+  runPipeline,
+  type StepResult,
+  type StepStatus,
+} from './pipeline/runner.ts';
+export { defaultExecutors } from './pipeline/step-executors.ts';
 // policies: early termination, built from a sweep file's `early_termination`.
 export {
   type AshaSpec,
