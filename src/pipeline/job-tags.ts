@@ -6,6 +6,7 @@ export const TAG = {
   status: 'mlsweep.pipeline.status',
   cancel: 'mlsweep.pipeline.cancel_requested',
   pid: 'mlsweep.pipeline.pid',
+  host: 'mlsweep.pipeline.host',
   overrides: 'mlsweep.pipeline.overrides',
   resumedAt: 'mlsweep.pipeline.resumed_at',
   published: 'mlsweep.pipeline.published',

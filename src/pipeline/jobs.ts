@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
@@ -117,8 +118,8 @@ export function showJob(store: SqliteStore, runId: string): JobDetail {
 /**
  * Asks a running job to stop: the process running it reads the request (within its poll
  * interval), stops every step's process group and ends the run canceled. A job whose
- * runner is gone (its process no longer exists on this machine) is marked canceled at
- * once, with its running steps, so the store never keeps a job running forever.
+ * runner is gone (it ran on this machine and its process no longer exists) is marked
+ * canceled at once, with its running steps, so the store never keeps a job running forever.
  * Returns whether it was still running.
  *
  * @example
@@ -129,7 +130,9 @@ export function requestCancel(store: SqliteStore, runId: string, isAlive = proce
   if (run.status !== 'RUNNING') return false;
   store.setTags(run.id, { [TAG.cancel]: 'true' });
   const pid = Number(run.tags[TAG.pid]);
-  if (Number.isSafeInteger(pid) && pid > 0 && !isAlive(pid)) {
+  // Only a runner on this machine can be seen to be gone; one elsewhere reads the request.
+  const here = (run.tags[TAG.host] ?? hostname()) === hostname();
+  if (here && Number.isSafeInteger(pid) && pid > 0 && !isAlive(pid)) {
     for (const child of store.childRuns(run.id)) {
       if (child.status === 'RUNNING') {
         store.setTags(child.id, { [TAG.status]: 'canceled', [TAG.message]: 'the job was canceled' });

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { resolveEnvironment } from '../environment/index.ts';
@@ -354,6 +354,7 @@ function openParentRun(spec: PipelineSpec, options: RunPipelineOptions): Run {
     [TAG.status]: 'running',
     [TAG.cancel]: 'false',
     [TAG.pid]: String(process.pid),
+    [TAG.host]: hostname(),
     [TAG.overrides]: JSON.stringify(options.overrides ?? {}),
     ...(spec.description ? { 'mlflow.note.content': spec.description } : {}),
     ...options.tags,
