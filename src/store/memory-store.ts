@@ -1,5 +1,6 @@
 import type { MetricPoint, Objective, ParamSet, StopReason } from '../core/trial.ts';
 import type {
+  ClaimBatchOptions,
   ClaimChoice,
   ClaimedTrial,
   ClaimState,
@@ -8,9 +9,11 @@ import type {
   StoredTrial,
   SweepRecord,
   TrialEnd,
+  TrialSettlement,
 } from './records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
 import type { SweepStore } from './sweep-store.ts';
+import type { TrialBatches } from './worker-store.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -25,7 +28,7 @@ let created = 0;
  * await sweep({ ...options, store });
  * store.trials(); // every trial, with its metric points
  */
-export class MemoryStore implements SweepStore {
+export class MemoryStore implements SweepStore, TrialBatches {
   /** `memory-N`: unique within the process. */
   readonly sweepId = `memory-${++created}`;
   private readonly byId = new Map<
@@ -78,6 +81,43 @@ export class MemoryStore implements SweepStore {
     const id = this.byId.size === 0 ? 0 : Math.max(...this.byId.keys()) + 1;
     this.startTrial(id, choice.params, startedAt);
     return { id, params: choice.params };
+  }
+
+  /** See `TrialBatches.claimTrials`: one synchronous step; `workerId` is not kept (no leases here). */
+  claimTrials(
+    choose: (state: ClaimState) => ClaimChoice,
+    startedAt: string,
+    options: ClaimBatchOptions,
+  ): ClaimedTrial[] {
+    const claimed: ClaimedTrial[] = [];
+    const max = Math.max(1, Math.floor(options.max));
+    while (claimed.length < max) {
+      let choice: ClaimChoice;
+      try {
+        // The batch's trials are recorded as they are chosen: the next choice sees them running.
+        choice = choose({ trials: this.trials(), queued: this.queue[0] });
+      } catch (error) {
+        if (claimed.length > 0) break;
+        throw error;
+      }
+      if (choice.takeQueued === true) this.queue.shift();
+      const id = this.byId.size === 0 ? 0 : Math.max(...this.byId.keys()) + 1;
+      this.startTrial(id, choice.params, startedAt);
+      claimed.push({ id, params: choice.params });
+    }
+    return claimed;
+  }
+
+  /** See `TrialBatches.settleTrials`. */
+  settleTrials(ends: readonly TrialSettlement[]): SettleOutcome[] {
+    return ends.map(({ id, end, points }) => {
+      const trial = this.byId.get(id);
+      if (trial === undefined) return 'unknown';
+      if (trial.status !== 'running') return trial.status;
+      for (const { name, point } of points ?? []) this.addMetric(id, name, point);
+      this.endTrial(id, end);
+      return 'ended';
+    });
   }
 
   enqueueTrial(params: ParamSet): void {

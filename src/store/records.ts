@@ -114,3 +114,19 @@ export interface SweepRecord {
   readonly stopReason?: StopReason;
   readonly stopMessage?: string;
 }
+
+/** What `TrialBatches.claimTrials` takes besides the chooser and the start time. */
+export interface ClaimBatchOptions {
+  /** The most trials to claim in this one lock hold (the worker's free slots); at least 1. */
+  readonly max: number;
+  /** The worker that runs them: the trials are leased to it in the same write (no separate `leaseTrial`). */
+  readonly workerId?: string;
+}
+
+/** A trial's end for `TrialBatches.settleTrials`, with the metric points it reported last (written with it). */
+export interface TrialSettlement {
+  readonly id: number;
+  readonly end: TrialEnd;
+  /** Points not yet written (what the trial returned), in report order; written only if the trial is settled. */
+  readonly points?: readonly { readonly name: string; readonly point: MetricPoint }[];
+}

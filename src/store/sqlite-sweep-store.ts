@@ -3,6 +3,7 @@ import type { MetricPoint, ParamSet, StopReason, TrialStatus } from '../core/tri
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import type { Run, RunStatus } from '../tracking/types.ts';
 import type {
+  ClaimBatchOptions,
   ClaimChoice,
   ClaimedTrial,
   ClaimState,
@@ -12,6 +13,7 @@ import type {
   SweepRecord,
   TrialEnd,
   TrialOutput,
+  TrialSettlement,
 } from './records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
 import { jsonNumber, numbersOf, sweepRecordOf } from './sweep-record.ts';
@@ -28,7 +30,7 @@ import {
   TRIAL_VALUES_TAG,
   WORKERS_TAG,
 } from './tags.ts';
-import { type ReapedTrial, type TrialLeases, UNLEASED_WORKER } from './worker-store.ts';
+import { type ReapedTrial, type TrialBatches, type TrialLeases, UNLEASED_WORKER } from './worker-store.ts';
 
 /** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
 export type SweepRunOptions = NewSweep;
@@ -69,7 +71,7 @@ interface TrialRow {
  * await sweep({ ...options, store: sweepStore });
  * sweepStore.sweepId; // for `--resume`
  */
-export class SqliteSweepStore implements SweepStore, TrialLeases {
+export class SqliteSweepStore implements SweepStore, TrialLeases, TrialBatches {
   private readonly runIds = new Map<number, string>();
   private retries: ResumePlan['retry'] = [];
   private readonly experimentId: number;
@@ -214,30 +216,75 @@ export class SqliteSweepStore implements SweepStore, TrialLeases {
    * const { id, params } = sweepStore.claimTrial(({ trials }) => ({ params: { x: trials.length } }), new Date().toISOString());
    */
   claimTrial(choose: (state: ClaimState) => ClaimChoice, startedAt: string): ClaimedTrial {
+    return this.claimTrials(choose, startedAt, { max: 1 })[0]!;
+  }
+
+  /**
+   * Claims up to `max` trials in one IMMEDIATE transaction (see `TrialBatches.claimTrials`),
+   * each chosen with the batch's earlier trials in view as running, and leases them to
+   * `workerId` in the same transaction.
+   *
+   * @example
+   * const claimed = sweepStore.claimTrials(choose, new Date().toISOString(), { max: 4, workerId });
+   */
+  claimTrials(
+    choose: (state: ClaimState) => ClaimChoice,
+    startedAt: string,
+    options: ClaimBatchOptions,
+  ): ClaimedTrial[] {
+    const max = Math.max(1, Math.floor(options.max));
     return this.store.write(() => {
-      const head = this.store
-        .sql('SELECT key, value FROM tags WHERE run_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1')
-        .get(this.sweepRunId, QUEUE_TAG_PREFIX, `${QUEUE_TAG_PREFIX}\uffff`) as
-        | { key: string; value: string }
-        | undefined;
-      const queued = head === undefined ? undefined : (JSON.parse(head.value) as ParamSet);
-      const choice = choose({ trials: this.trials(), queued });
-      let retryOf: number | undefined;
-      if (choice.takeQueued === true && head !== undefined) {
-        this.store.sql('DELETE FROM tags WHERE run_id = ? AND key = ?').run(this.sweepRunId, head.key);
-        // A set queued again by releaseTrial or reapTrials: the new trial is that trial's retry.
-        retryOf = this.store
-          .sql('DELETE FROM sweep_queue_retries WHERE sweep_run_id = ? AND queue_key = ? RETURNING retry_of')
-          .pluck()
-          .get(this.sweepRunId, head.key) as number | undefined;
-      }
+      const heads = this.store
+        .sql('SELECT key, value FROM tags WHERE run_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?')
+        .all(this.sweepRunId, QUEUE_TAG_PREFIX, `${QUEUE_TAG_PREFIX}\uffff`, max) as {
+        key: string;
+        value: string;
+      }[];
+      const base = this.trials();
       const last = this.store
         .sql('SELECT max(number) FROM trials WHERE sweep_run_id = ?')
         .pluck()
         .get(this.sweepRunId) as number | null;
-      const id = last === null ? 0 : last + 1;
-      this.insertTrial(id, choice.params, startedAt, retryOf);
-      return { id, params: choice.params };
+      let id = last === null ? 0 : last + 1;
+      const pending: StoredTrial[] = [];
+      let taken = 0;
+      while (pending.length < max) {
+        const head = heads[taken];
+        let choice: ClaimChoice;
+        try {
+          choice = choose({
+            trials: pending.length === 0 ? base : [...base, ...pending],
+            queued: head === undefined ? undefined : (JSON.parse(head.value) as ParamSet),
+          });
+        } catch (error) {
+          if (pending.length > 0) break;
+          throw error;
+        }
+        let retryOf: number | undefined;
+        if (choice.takeQueued === true && head !== undefined) {
+          taken++;
+          this.store.sql('DELETE FROM tags WHERE run_id = ? AND key = ?').run(this.sweepRunId, head.key);
+          // A set queued again by releaseTrial or reapTrials: the new trial is that trial's retry.
+          retryOf = this.store
+            .sql(
+              'DELETE FROM sweep_queue_retries WHERE sweep_run_id = ? AND queue_key = ? RETURNING retry_of',
+            )
+            .pluck()
+            .get(this.sweepRunId, head.key) as number | undefined;
+        }
+        this.insertTrial(id, choice.params, startedAt, retryOf);
+        if (options.workerId !== undefined) this.leaseTrial(id, options.workerId);
+        pending.push({
+          id,
+          params: choice.params,
+          startedAt,
+          status: 'running',
+          metrics: {},
+          ...(retryOf !== undefined ? { retryOf } : {}),
+        });
+        id++;
+      }
+      return pending.map((t) => ({ id: t.id, params: t.params }));
     });
   }
 
@@ -391,6 +438,29 @@ export class SqliteSweepStore implements SweepStore, TrialLeases {
       this.endTrial(id, end);
       return 'ended';
     });
+  }
+
+  /**
+   * Settles several trials in one transaction (see `TrialBatches.settleTrials`), each with
+   * its last points when it was still running.
+   *
+   * @example
+   * sweepStore.settleTrials([{ id: 3, end: { status: 'completed', value: 0.9, endedAt } }]); // ['ended']
+   */
+  settleTrials(ends: readonly TrialSettlement[]): SettleOutcome[] {
+    return this.store.write(() =>
+      ends.map(({ id, end, points }) => {
+        const status = this.store
+          .sql('SELECT status FROM trials WHERE sweep_run_id = ? AND number = ?')
+          .pluck()
+          .get(this.sweepRunId, id) as TrialStatus | 'running' | undefined;
+        if (status === undefined) return 'unknown';
+        if (status !== 'running') return status;
+        for (const { name, point } of points ?? []) this.addMetric(id, name, point);
+        this.endTrial(id, end);
+        return 'ended';
+      }),
+    );
   }
 
   /**

@@ -6,7 +6,15 @@
  * and the same contract tests run against both.
  */
 import type { ParamSet } from '../core/trial.ts';
-import type { SweepRecord } from './records.ts';
+import type {
+  ClaimBatchOptions,
+  ClaimChoice,
+  ClaimedTrial,
+  ClaimState,
+  SettleOutcome,
+  SweepRecord,
+  TrialSettlement,
+} from './records.ts';
 import type { Awaitable } from './sweep-store.ts';
 
 /** What a worker is doing, as it last said. */
@@ -99,4 +107,33 @@ export interface TrialLeases {
    * two workers reaping at once reap each trial once.
    */
   reapTrials(silentSince: string): Awaitable<readonly ReapedTrial[]>;
+}
+
+/**
+ * Batched claims and settles (`SweepStore` + this): what lets a worker pay one lock hold
+ * and one transaction for several trials instead of one each. The worker uses them where
+ * a store offers them (PostgreSQL, SQLite, the in-memory store) and falls back to
+ * `claimTrial` + `leaseTrial` and `settleTrial` one trial at a time elsewhere.
+ */
+export interface TrialBatches {
+  /**
+   * Claims up to `options.max` trials in one hold of the sweep's lock, and leases them to
+   * `options.workerId` in the same write. `choose` is called once per trial, one after the
+   * other, each time with every trial as it stands plus the trials chosen before it in
+   * this batch (as `running`: a sampler sees them pending) and the next queued set not yet
+   * taken. The first `choose` that throws ends the batch: thrown on, with nothing
+   * claimed, when it is the first; otherwise the trials chosen before it are claimed.
+   * Exactly the guarantees of `claimTrial`: numbers unique, limits counted under the lock.
+   */
+  claimTrials(
+    choose: (state: ClaimState) => ClaimChoice,
+    startedAt: string,
+    options: ClaimBatchOptions,
+  ): Awaitable<readonly ClaimedTrial[]>;
+  /**
+   * Settles several trials in one transaction (each as `settleTrial` would: ended only if
+   * still running), writing each settled trial's `points` with it. The outcomes, in the
+   * order of `ends`.
+   */
+  settleTrials(ends: readonly TrialSettlement[]): Awaitable<readonly SettleOutcome[]>;
 }

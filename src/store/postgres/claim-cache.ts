@@ -151,6 +151,16 @@ export class ClaimCache {
     this.version = version;
   }
 
+  /** Adds the trials of one batch this process just recorded at `version` (it saw every change before it). */
+  addAll(version: number, trials: readonly StoredTrial[]): void {
+    for (const trial of trials) {
+      this.byNumber.set(trial.id, trial);
+      this.rowChanged.set(trial.id, version);
+    }
+    this.resort(new Set(trials.map((t) => t.id)));
+    this.version = version;
+  }
+
   /** Every trial, by number. */
   list(): StoredTrial[] {
     this.sorted ??= [...this.byNumber.values()].sort((a, b) => a.id - b.id);

@@ -22,6 +22,7 @@ import pg from 'pg';
 import { ValidationError } from '../../core/errors.ts';
 import type { MetricPoint, ParamSet, StopReason, TrialStatus } from '../../core/trial.ts';
 import type {
+  ClaimBatchOptions,
   ClaimChoice,
   ClaimedTrial,
   ClaimState,
@@ -30,6 +31,7 @@ import type {
   StoredTrial,
   SweepRecord,
   TrialEnd,
+  TrialSettlement,
 } from '../records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from '../resume-plan.ts';
 import { jsonNumber, sweepRecordOf } from '../sweep-record.ts';
@@ -43,7 +45,7 @@ import {
   SWEEP_TYPE_TAG,
   WORKERS_TAG,
 } from '../tags.ts';
-import { type ReapedTrial, type TrialLeases, UNLEASED_WORKER } from '../worker-store.ts';
+import { type ReapedTrial, type TrialBatches, type TrialLeases, UNLEASED_WORKER } from '../worker-store.ts';
 import {
   ClaimCache,
   POINT_COLUMNS,
@@ -75,11 +77,11 @@ const BUMP = 'WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE i
  */
 const CLAIM_STATEMENTS: readonly (readonly [string, string])[] = [
   [
-    'mlsweep_claim_head(text)',
+    'mlsweep_claim_heads(text, int)',
     `SELECT s.version, q.seq, q.params, q.retry_of FROM mlsweep_sweeps s
        LEFT JOIN LATERAL (SELECT seq, params, retry_of FROM mlsweep_queue WHERE sweep_id = s.id
-                          ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) q ON true
-     WHERE s.id = $1 FOR UPDATE OF s`,
+                          ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED) q ON true
+     WHERE s.id = $1 ORDER BY q.seq FOR UPDATE OF s`,
   ],
   [
     'mlsweep_claim_trials(text, bigint)',
@@ -90,11 +92,15 @@ const CLAIM_STATEMENTS: readonly (readonly [string, string])[] = [
     `SELECT ${POINT_COLUMNS} FROM mlsweep_points WHERE sweep_id = $1 AND changed > $2 ORDER BY changed`,
   ],
   [
-    'mlsweep_claim_insert(text, int, text, int, timestamptz, bigint, text)',
+    // The batch's trials as JSON rows (number, params, retry_of); the queued sets taken; the
+    // claim token; the worker that leases them (NULL: leased later, or by no worker).
+    'mlsweep_claim_insert_many(text, text, timestamptz, bigint[], text, text)',
     `WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE id = $1 RETURNING version),
-          d AS (DELETE FROM mlsweep_queue WHERE sweep_id = $1 AND seq = $6)
-     INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed, claim_token)
-     SELECT $1, $2, $3, 'running', $4, $5, v.version, $7 FROM v RETURNING changed AS version`,
+          d AS (DELETE FROM mlsweep_queue WHERE sweep_id = $1 AND seq = ANY($4))
+     INSERT INTO mlsweep_trials (sweep_id, number, params, status, retry_of, started_at, changed, claim_token, worker_id)
+     SELECT $1, x.number, x.params, 'running', x.retry_of, $3, v.version, $5, $6
+     FROM v, jsonb_to_recordset($2::jsonb) AS x(number int, params text, retry_of int)
+     RETURNING changed AS version`,
   ],
 ];
 
@@ -144,7 +150,7 @@ const END_SET = `status = $3, value = $4::float8, error = $5, output = $6, value
  * const store = await location.create({ objective: { goal: 'minimize', primaryMetric: 'loss' } });
  * await sweep({ ...options, store });
  */
-export class PostgresSweepStore implements SweepStore, TrialLeases {
+export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches {
   private retries: ResumePlan['retry'] = [];
   private cache = new ClaimCache();
   private readonly chains = new Map<number, Promise<void>>();
@@ -296,40 +302,59 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
   }
 
   /**
-   * Claims the next trial (see `TrialClaims.claimTrial`): under the sweep row's lock,
-   * reads what changed since this process's last read and the head of the queue (skipping
-   * a head another transaction holds), calls `choose`, and records the new trial.
+   * Claims the next trial (see `TrialClaims.claimTrial`): a batch of one (`claimTrials`).
    *
    * @example
    * const { id, params } = await store.claimTrial(({ trials }) => ({ params: { x: trials.length } }), new Date().toISOString());
    */
   async claimTrial(choose: (state: ClaimState) => ClaimChoice, startedAt: string): Promise<ClaimedTrial> {
+    return (await this.claimTrials(choose, startedAt, { max: 1 }))[0]!;
+  }
+
+  /**
+   * Claims up to `max` trials in one hold of the sweep row's lock (see
+   * `TrialBatches.claimTrials`): reads what changed since this process's last read and up
+   * to `max` queued sets (skipping those another transaction holds), calls `choose` once
+   * per trial with the batch's earlier trials in view as running, and records them all,
+   * leased to `workerId`, in one statement.
+   *
+   * @example
+   * const claimed = await store.claimTrials(choose, new Date().toISOString(), { max: 4, workerId });
+   */
+  async claimTrials(
+    choose: (state: ClaimState) => ClaimChoice,
+    startedAt: string,
+    options: ClaimBatchOptions,
+  ): Promise<ClaimedTrial[]> {
+    const max = Math.max(1, Math.floor(options.max));
     const token = this.token();
-    type Claimed = { id: number; params: ParamSet; trial?: StoredTrial; version?: number };
+    type Claimed = { trials: ClaimedTrial[]; stored?: StoredTrial[]; version?: number };
     // Two round trips hold the lock: BEGIN, the lock and the reads in one simple query;
     // the insert and COMMIT in another. Each statement is prepared once per connection
     // (SQL PREPARE) and run with EXECUTE: planning would cost more than running. The
     // simple protocol takes no parameters, so values are written as literals: numbers,
     // and strings escaped by the driver's escapeLiteral.
     const id = literal(this.sweepId);
+    let declined = false;
     try {
       const claimed = await this.connection.session(async (tx, attempt): Promise<Claimed> => {
+        declined = false;
         if (attempt > 0) {
           // The previous attempt may have committed before its answer was lost.
           const { rows } = await tx.query<{ number: number; params: string }>(
-            'SELECT number, params FROM mlsweep_trials WHERE sweep_id = $1 AND claim_token = $2',
+            'SELECT number, params FROM mlsweep_trials WHERE sweep_id = $1 AND claim_token = $2 ORDER BY number',
             [this.sweepId, token],
           );
-          if (rows[0] !== undefined)
-            return { id: rows[0].number, params: JSON.parse(rows[0].params) as ParamSet };
+          if (rows.length > 0)
+            return { trials: rows.map((r) => ({ id: r.number, params: JSON.parse(r.params) as ParamSet })) };
         }
         for (const [name, sql] of CLAIM_STATEMENTS) await tx.prepare(name, sql);
         const seen = this.cache.version;
-        const [, head, trials, points] = (await tx.simple(
-          `BEGIN; EXECUTE mlsweep_claim_head(${id}); EXECUTE mlsweep_claim_trials(${id}, ${seen});
+        const [, heads, trials, points] = (await tx.simple(
+          `BEGIN; EXECUTE mlsweep_claim_heads(${id}, ${max}); EXECUTE mlsweep_claim_trials(${id}, ${seen});
            EXECUTE mlsweep_claim_points(${id}, ${seen});`,
         )) as [unknown, Rows<HeadRow>, Rows<TrialRow>, Rows<PointRow>];
-        const row = head.rows[0];
+        const row = heads.rows[0];
         if (row === undefined) throw this.gone();
         // Under the lock nothing is in flight: what changed after `seen` is all there is.
         if (row.version >= seen) this.cache.apply(row.version, trials.rows, points.rows);
@@ -338,31 +363,57 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
           this.cache = new ClaimCache();
           await this.catchUp(tx, row.version);
         }
-        const queued = row.params === null ? undefined : (JSON.parse(row.params) as ParamSet);
-        const choice = choose({ trials: this.cache.list(), queued });
-        const take = choice.takeQueued === true && row.seq !== null;
-        const number = this.cache.nextNumber();
-        const retryOf = take ? row.retry_of : null;
+        const queue = heads.rows.filter((h) => h.seq !== null);
+        const base = this.cache.list();
+        let number = this.cache.nextNumber();
+        const stored: StoredTrial[] = [];
+        const taken: number[] = [];
+        const inserts: { number: number; params: string; retry_of: number | null }[] = [];
+        while (stored.length < max) {
+          const head = queue[taken.length];
+          let choice: ClaimChoice;
+          try {
+            choice = choose({
+              trials: stored.length === 0 ? base : [...base, ...stored],
+              queued: head === undefined ? undefined : (JSON.parse(head.params!) as ParamSet),
+            });
+          } catch (error) {
+            if (stored.length > 0) break;
+            declined = true;
+            throw error;
+          }
+          const take = choice.takeQueued === true && head !== undefined;
+          const retryOf = take ? head.retry_of : null;
+          if (take) taken.push(head.seq!);
+          inserts.push({ number, params: JSON.stringify(choice.params), retry_of: retryOf });
+          stored.push({
+            id: number,
+            params: choice.params,
+            startedAt: new Date(startedAt).toISOString(),
+            status: 'running',
+            metrics: {},
+            ...(retryOf !== null ? { retryOf } : {}),
+          });
+          number++;
+        }
         const [inserted] = (await tx.simple(
-          `EXECUTE mlsweep_claim_insert(${id}, ${number}, ${literal(JSON.stringify(choice.params))},
-             ${retryOf ?? 'NULL'}, ${literal(startedAt)}, ${take ? row.seq : 'NULL'}, ${literal(token)}); COMMIT;`,
+          `EXECUTE mlsweep_claim_insert_many(${id}, ${literal(JSON.stringify(inserts))}, ${literal(startedAt)},
+             ${literal(`{${taken.join(',')}}`)}, ${literal(token)},
+             ${options.workerId === undefined ? 'NULL' : literal(options.workerId)}); COMMIT;`,
         )) as [Rows<{ version: number }>];
-        const trial: StoredTrial = {
-          id: number,
-          params: choice.params,
-          startedAt: new Date(startedAt).toISOString(),
-          status: 'running',
-          metrics: {},
-          ...(retryOf !== null ? { retryOf } : {}),
+        return {
+          trials: stored.map((t) => ({ id: t.id, params: t.params })),
+          stored,
+          version: inserted.rows[0]!.version,
         };
-        return { id: number, params: choice.params, trial, version: inserted.rows[0]!.version };
       });
-      if (claimed.trial !== undefined && claimed.version !== undefined)
-        this.cache.add(claimed.version, claimed.trial);
-      return { id: claimed.id, params: claimed.params };
+      if (claimed.stored !== undefined && claimed.version !== undefined)
+        this.cache.addAll(claimed.version, claimed.stored);
+      return claimed.trials;
     } catch (error) {
-      // What this process read stays true, but start afresh rather than reason about a half-done claim.
-      this.cache = new ClaimCache();
+      // A declined claim (the chooser said no) read only what is true: the cache stays.
+      // Otherwise start afresh rather than reason about a half-done claim.
+      if (!declined) this.cache = new ClaimCache();
       throw error;
     }
   }
@@ -430,6 +481,90 @@ export class PostgresSweepStore implements SweepStore, TrialLeases {
       const status = now.rows[0]!;
       return status.end_token === token ? 'ended' : status.status;
     });
+  }
+
+  /**
+   * Settles several trials in one statement (see `TrialBatches.settleTrials`): one bump of
+   * the sweep's counter under its lock, each trial ended only if still running, and the
+   * points of the trials it ended inserted with them (each point its own change number, in
+   * report order, before the trials' own). A retry after a lost answer finds its token on
+   * the trials it ended and inserts no point twice (points go only with a trial ended now).
+   *
+   * @example
+   * await store.settleTrials([{ id: 3, end: { status: 'completed', value: 0.9, endedAt }, points: [{ name: 'loss', point: { step: 0, value: 0.9 } }] }]);
+   */
+  async settleTrials(ends: readonly TrialSettlement[]): Promise<SettleOutcome[]> {
+    if (ends.length === 0) return [];
+    await Promise.all(ends.map((e) => this.chains.get(e.id)));
+    const token = this.token();
+    // Numbers travel as text so NaN and the infinities survive JSON (PostgreSQL casts them).
+    const num = (n: number | undefined) => (n === undefined ? null : String(n));
+    const rows = ends.map(({ id, end }) => ({
+      number: id,
+      status: end.status,
+      value: num(end.value),
+      error: end.error ?? null,
+      output: end.output ? JSON.stringify(end.output) : null,
+      values_json: end.values !== undefined ? JSON.stringify(end.values.map(jsonNumber)) : null,
+      constraints_json:
+        end.constraints !== undefined ? JSON.stringify(end.constraints.map(jsonNumber)) : null,
+      ended_at: end.endedAt,
+    }));
+    const points = ends.flatMap(({ id, points: list }) =>
+      (list ?? []).map(({ name, point }) => ({
+        number: id,
+        name,
+        step: point.step,
+        value: String(point.value),
+      })),
+    );
+    const { rows: result } = await this.connection.query<{
+      number: number;
+      ended: boolean;
+      status: TrialStatus | 'running' | null;
+      end_token: string | null;
+    }>(
+      `WITH e AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(number int, status text, value text, error text,
+                    output text, values_json text, constraints_json text, ended_at timestamptz)),
+            p AS (SELECT * FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (number int, name text, step int, value text))
+                    WITH ORDINALITY AS x(number, name, step, value, ord)),
+            n AS (SELECT count(*) AS k FROM p),
+            v AS (UPDATE mlsweep_sweeps SET version = version + 1 + (SELECT k FROM n) WHERE id = $1 RETURNING version),
+            u AS (UPDATE mlsweep_trials t SET status = e.status, value = e.value::float8, error = e.error, output = e.output,
+                    values_json = e.values_json, constraints_json = e.constraints_json, ended_at = e.ended_at,
+                    end_token = $4, changed = (SELECT version FROM v)
+                  FROM e WHERE t.sweep_id = $1 AND t.number = e.number AND t.status = 'running' RETURNING t.number),
+            i AS (INSERT INTO mlsweep_points (sweep_id, changed, number, name, step, value, token)
+                  SELECT $1, (SELECT version FROM v) - (SELECT k FROM n) - 1 + p.ord, p.number, p.name, p.step, p.value::float8, $4
+                  FROM p WHERE p.number IN (SELECT number FROM u))
+       SELECT e.number, e.number IN (SELECT number FROM u) AS ended, t.status, t.end_token
+       FROM e LEFT JOIN mlsweep_trials t ON t.sweep_id = $1 AND t.number = e.number`,
+      [this.sweepId, JSON.stringify(rows), JSON.stringify(points), token],
+      'mlsweep_q_settle_many',
+    );
+    const byNumber = new Map(result.map((r) => [r.number, r]));
+    const outcomes: SettleOutcome[] = [];
+    const raced: number[] = [];
+    for (const { id } of ends) {
+      const row = byNumber.get(id)!;
+      if (row.ended || row.end_token === token) outcomes.push('ended');
+      else if (row.status === null) outcomes.push('unknown');
+      else if (row.status !== 'running') outcomes.push(row.status);
+      else {
+        outcomes.push('running' as SettleOutcome);
+        raced.push(outcomes.length - 1);
+      }
+    }
+    for (const index of raced) {
+      // Ended by another process between this statement's snapshot and its lock: read it now.
+      const now = await this.connection.query<{ status: TrialStatus; end_token: string | null }>(
+        'SELECT status, end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2',
+        [this.sweepId, ends[index]!.id],
+      );
+      const status = now.rows[0]!;
+      outcomes[index] = status.end_token === token ? 'ended' : status.status;
+    }
+    return outcomes;
   }
 
   async endSweep(reason: StopReason, message: string): Promise<void> {

@@ -3,12 +3,12 @@
  * module runner: environment, timeouts, output capture, metric lines) and written to the
  * store as it goes: each metric point as it is reported, early termination judged on the
  * stored points of every trial of the sweep (the same decision whichever worker makes it),
- * and its end written with `settleTrial`, or the trial handed back with `releaseTrial`
- * when the worker stops first.
+ * and its end written through the worker's settle batches (with the points of what the
+ * trial returned), or the trial handed back with `releaseTrial` when the worker stops first.
  */
 import { TrialError } from '../../core/errors.ts';
 import type { MetricPoint, ParamSet, TrialStatus } from '../../core/trial.ts';
-import type { TrialEnd, TrialOutput } from '../../store/records.ts';
+import type { SettleOutcome, TrialEnd, TrialOutput, TrialSettlement } from '../../store/records.ts';
 import { reportedHistories } from '../../study/history.ts';
 import { violation } from '../constraints.ts';
 import type { RunContext, TrialReturn } from '../types.ts';
@@ -34,6 +34,10 @@ export interface TrialHost {
   readonly killSignal: AbortSignal;
   /** Runs a store write until it succeeds (the worker retries through a store's outage). */
   persist<T>(what: string, op: () => T | Promise<T>): Promise<T>;
+  /** Writes the trial's end with its last points (batched with other trials' ends by the worker). */
+  settle(settlement: TrialSettlement): Promise<SettleOutcome>;
+  /** True when the trial was leased to the worker as it was claimed (no `leaseTrial` to write). */
+  readonly leased?: boolean;
 }
 
 /**
@@ -45,6 +49,8 @@ export class WorkerTrial {
   private readonly metrics: Record<string, MetricPoint[]> = {};
   /** Finite values of the primary metric, in report order. */
   private readonly values: number[] = [];
+  /** Points of what the trial returned: written with its end, in one batch. */
+  private readonly last: { name: string; point: MetricPoint }[] = [];
   private nonFinite: number | undefined;
   private stopped: { status: TrialStatus; message: string } | undefined;
   private handingBack = false;
@@ -100,9 +106,11 @@ export class WorkerTrial {
     let returned: TrialReturn;
     let error: unknown;
     try {
-      await this.host.persist(`lease trial ${this.trialId}`, () =>
-        this.sweep.store.leaseTrial(this.trialId, this.host.workerId),
-      );
+      if (this.host.leased !== true) {
+        await this.host.persist(`lease trial ${this.trialId}`, () =>
+          this.sweep.store.leaseTrial(this.trialId, this.host.workerId),
+        );
+      }
       // Stopped while the lease was written: a runner listens for the abort only once it runs.
       if (this.controller.signal.aborted) throw this.controller.signal.reason;
       returned = await this.sweep.runner.run(ctx);
@@ -120,9 +128,11 @@ export class WorkerTrial {
     }
     const end = this.end(returned, error);
     await this.chain;
-    const outcome = await this.host.persist(`settle trial ${this.trialId}`, () =>
-      this.sweep.store.settleTrial(this.trialId, end),
-    );
+    const outcome = await this.host.settle({
+      id: this.trialId,
+      end,
+      ...(this.last.length > 0 ? { points: this.last } : {}),
+    });
     return {
       ...this.identity(),
       status: end.status,
@@ -136,8 +146,12 @@ export class WorkerTrial {
     return { sweepId: this.sweep.sweepId, trialId: this.trialId, params: this.params };
   }
 
-  /** A metric point: written to the store in order; the primary metric's is judged by the policy. */
-  private report(name: string, value: number, step: number | undefined, judge: boolean): void {
+  /**
+   * A metric point: written to the store in order, and the primary metric's judged by the
+   * policy (`live`: reported as the trial runs); or kept to be written with the trial's
+   * end (what the trial returned: nothing is left to judge).
+   */
+  private report(name: string, value: number, step: number | undefined, live: boolean): void {
     if (this.stopped !== undefined) return;
     if (typeof name !== 'string' || name === '' || typeof value !== 'number') {
       throw new TrialError(`report: a metric is a name and a number, got ${JSON.stringify([name, value])}`);
@@ -146,9 +160,11 @@ export class WorkerTrial {
     const last = points[points.length - 1];
     const point = { step: step ?? (last ? last.step + 1 : 0), value };
     points.push(point);
-    this.write(`metric ${name} of trial ${this.trialId}`, () =>
-      this.sweep.store.addMetric(this.trialId, name, point),
-    );
+    if (live) {
+      this.write(`metric ${name} of trial ${this.trialId}`, () =>
+        this.sweep.store.addMetric(this.trialId, name, point),
+      );
+    } else this.last.push({ name, point });
     if (name !== this.primary) return;
     if (!Number.isFinite(value)) {
       // As the engine: a diverged run does not come back, and its value is no value to judge by.
@@ -157,7 +173,7 @@ export class WorkerTrial {
       return;
     }
     this.values.push(value);
-    if (judge && this.sweep.policy !== undefined) this.chain = this.chain.then(() => this.judge());
+    if (live && this.sweep.policy !== undefined) this.chain = this.chain.then(() => this.judge());
   }
 
   /** The policy's decision over the stored reports of every trial of the sweep, this one's included. */

@@ -12,6 +12,7 @@ import { StoreConnectionError, ValidationError } from '../../core/errors.ts';
 import type { StopReason } from '../../core/trial.ts';
 import type { SweepRecord } from '../../store/records.ts';
 import type { ReapedTrial, WorkerState } from '../../store/worker-store.ts';
+import { claimBatch, SettleQueue } from './batch.ts';
 import { chooseTrial, NoClaim } from './claim.ts';
 import { DEFAULT_HEARTBEAT_SECONDS } from './definition.ts';
 import type { SharedLocation } from './location.ts';
@@ -92,6 +93,7 @@ export class Worker {
   private readonly kill$ = new AbortController();
   private readonly live = new Map<string, WorkerTrial>();
   private readonly sweeps = new Map<string, WorkerSweep>();
+  private readonly settleQueues = new Map<WorkerSweep, SettleQueue>();
   private readonly counts: Record<string, number> = {};
   private readonly sweepsEnded: string[] = [];
   private reaped = 0;
@@ -207,6 +209,9 @@ export class Worker {
         idleMs = 0;
         if (this.live.size < this.concurrency) continue;
         await new Promise<void>((resolve) => (this.wake = resolve));
+        // Trials settled in one batch end together: let them all free their slots, then
+        // claim for every free slot in one batch rather than one claim per slot.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       } else idleMs = await this.idle(idleMs);
     }
   }
@@ -263,11 +268,15 @@ export class Worker {
     let claimed = 0;
     while (this.live.size < this.concurrency && this.stopping === undefined) {
       const timedOut = sweep.deadline !== undefined && this.now() >= sweep.deadline;
-      let trial: { id: number; params: Readonly<Record<string, unknown>> };
+      let trials: readonly { id: number; params: Readonly<Record<string, unknown>> }[];
       try {
-        trial = await sweep.store.claimTrial(
+        // As many trials as there are free slots, in one hold of the sweep's lock, leased at once.
+        trials = await claimBatch(
+          sweep.store,
           chooseTrial({ definition: sweep.definition, space: sweep.space, sampler: sweep.sampler, timedOut }),
           new Date(this.now()).toISOString(),
+          this.concurrency - this.live.size,
+          this.workerId,
         );
       } catch (error) {
         if (!(error instanceof NoClaim)) {
@@ -281,18 +290,38 @@ export class Worker {
           await this.endSweep(sweep, error.reason, error.message);
         return claimed;
       }
-      claimed++;
+      claimed += trials.length;
       if (this.stopping !== undefined) {
-        // Claimed as a signal came: the trial goes back at once.
-        await this.persist(`hand back trial ${trial.id}`, () =>
-          sweep.store.releaseTrial(trial.id, this.workerId),
-        );
-        this.count('handed_back');
+        // Claimed as a signal came: the trials go back at once.
+        for (const trial of trials) {
+          await this.persist(`hand back trial ${trial.id}`, () =>
+            sweep.store.releaseTrial(trial.id, this.workerId),
+          );
+          this.count('handed_back');
+        }
         return claimed;
       }
-      this.start(sweep, trial.id, trial.params as WorkerTrial['params']);
+      for (const trial of trials) this.start(sweep, trial.id, trial.params as WorkerTrial['params']);
     }
     return claimed;
+  }
+
+  /** The sweep's settle batches, made on first use. */
+  private settles(sweep: WorkerSweep): SettleQueue {
+    let queue = this.settleQueues.get(sweep);
+    if (queue === undefined) {
+      queue = new SettleQueue(
+        sweep.store,
+        () => {
+          let n = 0;
+          for (const trial of this.live.values()) if (trial.sweep === sweep) n++;
+          return n;
+        },
+        (what, op) => this.persist(what, op),
+      );
+      this.settleQueues.set(sweep, queue);
+    }
+    return queue;
   }
 
   private start(sweep: WorkerSweep, trialId: number, params: WorkerTrial['params']): void {
@@ -300,6 +329,8 @@ export class Worker {
       workerId: this.workerId,
       killSignal: this.kill$.signal,
       persist: (what, op) => this.persist(what, op),
+      settle: (settlement) => this.settles(sweep).settle(settlement),
+      leased: true,
     });
     const key = `${sweep.sweepId}/${trialId}`;
     this.live.set(key, trial);
