@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +41,19 @@ function nodeFlags(): string[] {
   return flags;
 }
 
-/** The mlsweep arguments that run a schedule's job: a sweep file with `sweep`, anything else with `job create`. */
-export function jobArguments(schedule: ScheduleRecord, store: string): string[] {
+/**
+ * The mlsweep arguments that run a schedule's job: a sweep file with `sweep`, anything
+ * else with `job create`; a registered component as a pipeline of one step, written to a
+ * temporary folder that `cleanup` removes.
+ *
+ * @example
+ * jobArguments(schedule, 'mlruns').args; // ['sweep', '/work/sweep.yml', '--store', 'mlruns', '--json']
+ */
+export function jobArguments(
+  schedule: ScheduleRecord,
+  store: string,
+): { args: string[]; cleanup: () => void } {
+  const none = () => {};
   const job = schedule.spec.createJob;
   if (job.kind === 'component') {
     // a registered component runs as a pipeline of one step, written next to nothing of the user's
@@ -52,7 +63,10 @@ export function jobArguments(schedule: ScheduleRecord, store: string): string[] 
       file,
       `type: pipeline\ndisplay_name: ${JSON.stringify(`schedule ${schedule.name}`)}\njobs:\n  main:\n    type: command\n    component: ${JSON.stringify(job.ref)}\n`,
     );
-    return ['job', 'create', '-f', file, '--store', store, '--json'];
+    return {
+      args: ['job', 'create', '-f', file, '--store', store, '--json'],
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   let type = '';
   try {
@@ -60,8 +74,8 @@ export function jobArguments(schedule: ScheduleRecord, store: string): string[] 
   } catch {
     // the child reports the missing file
   }
-  if (type === 'sweep') return ['sweep', job.path, '--store', store, '--json'];
-  return ['job', 'create', '-f', job.path, '--store', store, '--json'];
+  if (type === 'sweep') return { args: ['sweep', job.path, '--store', store, '--json'], cleanup: none };
+  return { args: ['job', 'create', '-f', job.path, '--store', store, '--json'], cleanup: none };
 }
 
 /** The run id in a finished job's output: its JSON's runId, id or sweepId, or the sweep id it logged. */
@@ -90,7 +104,7 @@ export function processLauncher(
 ): JobLauncher {
   return (schedule, tick) =>
     new Promise((resolve) => {
-      const args = jobArguments(schedule, storeDir);
+      const { args, cleanup } = jobArguments(schedule, storeDir);
       const child = spawn(process.execPath, [...nodeFlags(), cliEntry(), ...args], {
         cwd: schedule.spec.baseDir,
         // a group of its own: Ctrl-C on the scheduler stops the scheduler, not the jobs it started
@@ -108,8 +122,12 @@ export function processLauncher(
       child.stderr.on('data', (c: Buffer) => {
         stderr = (stderr + c.toString('utf8')).slice(-64 * 1024);
       });
-      child.once('error', (error) => resolve({ status: 'failed', error: error.message }));
+      child.once('error', (error) => {
+        cleanup();
+        resolve({ status: 'failed', error: error.message });
+      });
       child.once('close', (code, signal) => {
+        cleanup();
         const runId = runIdOf(stdout, stderr);
         const last = stderr.trim().split('\n').pop() ?? '';
         options.log?.(

@@ -126,6 +126,43 @@ describe('mlsweep scheduler, end to end', () => {
     assert.match(log, /stopped|stopping/);
   });
 
+  it('scheduler --once fires a schedule of a registered component as a one-step pipeline and records its run', async () => {
+    const dir = tempDir('sched-component');
+    const store = join(dir, 'store');
+    writeFileSync(
+      join(dir, 'hello.yml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an Azure placeholder in YAML, not a template
+      "name: hello\nversion: 1\ntype: command\noutputs:\n  out: { type: uri_folder }\ncommand: node -e \"require('fs').writeFileSync(process.argv[1] + '/hi.txt', 'hi')\" ${{outputs.out}}\n",
+    );
+    const registered = cli(['component', 'create', '-f', join(dir, 'hello.yml'), '--store', store]);
+    assert.equal(registered.status, 0, registered.stderr);
+    writeFileSync(
+      join(dir, 's.yml'),
+      'name: comp\ntrigger: {type: cron, expression: "* * * * * *"}\ncreate_job: azureml:hello:1\n',
+    );
+    assert.equal(cli(['schedule', 'create', '-f', join(dir, 's.yml'), '--store', store]).status, 0);
+    // wait until a tick has passed since creation (read from the store, not guessed)
+    const reader = new SqliteStore({ dir: store });
+    const createdAt = new ScheduleStore(reader).get('comp').createdAt;
+    reader.close();
+    while (Date.now() < createdAt + 1100) await sleep(100);
+    const once = cli(['scheduler', '--once', '--store', store, '--json']);
+    assert.equal(once.status, 0, once.stderr);
+    const fired = (JSON.parse(once.stdout) as { fired: Array<{ schedule: string }> }).fired;
+    assert.deepEqual(
+      fired.map((e) => e.schedule),
+      ['comp'],
+    );
+    const check = new SqliteStore({ dir: store });
+    try {
+      const [fire] = new ScheduleStore(check).fires('comp');
+      assert.equal(fire?.status, 'completed', fire?.error);
+      assert.match(fire!.runId ?? '', /^[0-9a-f]{32}$/);
+    } finally {
+      check.close();
+    }
+  });
+
   it('schedule list|show|disable|enable|delete, and clear errors', () => {
     const dir = tempDir('sched-cli');
     const store = join(dir, 'store');
