@@ -222,6 +222,21 @@ function parsePipeline(doc: YamlDoc, baseDir: string, options: ParsePipelineOpti
           `step ${step.name}: ${given.text} names no pipeline input (the pipeline has ${names(inputs)})`,
         );
       }
+      if (b.kind === 'parent-input') {
+        // A literal reaching a typed port is checked here, not found out by the command.
+        const port = step.component?.inputs[input];
+        const source = inputs[b.name]!;
+        const problem =
+          port && !PATH_TYPES.includes(port.type) && !PATH_TYPES.includes(source.type)
+            ? literalProblem(port.type, source.value)
+            : undefined;
+        if (problem) {
+          throw doc.error(
+            at,
+            `step ${step.name}: input ${input} (${port!.type}) gets ${given.text}: ${problem}`,
+          );
+        }
+      }
       if (b.kind === 'parent-output') {
         throw doc.error(at, `step ${step.name}: an input cannot read ${given.text}, a pipeline output`);
       }

@@ -217,6 +217,24 @@ jobs:
         () => readPipelineFile(join(dir, 'p.yml'), { store }),
         /jobs\.both\.component: step both: no component join:3 in the store/,
       );
+      writeFiles(dir, {
+        'copy2.yml': COPY.replace(
+          'suffix: { type: string, default: "" }',
+          'suffix: { type: integer, default: 0 }',
+        ),
+        'p.yml': PIPELINE.replace(
+          'component: ./copy.yml\n    inputs:\n      src: ${{parent.inputs.raw}}\n      suffix: ${{parent.inputs.tag}}',
+          'component: ./copy2.yml\n    inputs:\n      src: ${{parent.inputs.raw}}\n      suffix: ${{parent.inputs.tag}}',
+        ),
+      });
+      assert.throws(
+        () => readPipelineFile(join(dir, 'p.yml'), { store }),
+        /step right: input suffix \(integer\) gets \$\{\{parent\.inputs\.tag\}\}: expected an integer, got "one"/,
+      );
+      assert.throws(
+        () => readPipelineFile(join(dir, 'p.yml'), { store, overrides: { tag: 'x' } }),
+        /expected an integer, got "x"/,
+      );
       assert.equal(store.searchRuns({}).length, 0, 'nothing ran');
     } finally {
       store.close();
