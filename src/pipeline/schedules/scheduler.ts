@@ -177,9 +177,15 @@ export class Scheduler {
     this.stopped = false;
     this.loop = (async () => {
       while (!this.stopped) {
-        this.poll();
-        const next = this.nextFire();
         const poll = this.options.pollMs ?? DEFAULT_POLL_MS;
+        let next: number | undefined;
+        try {
+          this.poll();
+          next = this.nextFire();
+        } catch (error) {
+          // the store busy or briefly unreadable: say so and try again at the next poll
+          this.options.onError?.('(all)', error as Error);
+        }
         const wait = Math.max(10, Math.min(poll, next === undefined ? poll : next - this.clock()));
         await new Promise<void>((resolve) => {
           this.wake = resolve;
