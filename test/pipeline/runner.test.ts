@@ -241,6 +241,27 @@ jobs:
     }
   });
 
+  it('pipeline outputs may name a datastore path; inputs may be datastore URIs', async () => {
+    const dir = workspace('pipe-datastore', { 'copy.yml': COPY, 'join.yml': JOIN, 'raw.txt': 'ds\n' });
+    const store = openStore(dir);
+    try {
+      writeFiles(join(store.dir, 'artifacts'), { 'incoming/raw.txt': 'from the datastore\n' });
+      writeFiles(dir, {
+        'p.yml': PIPELINE.replace(
+          'path: ./final',
+          'path: azureml://datastores/workspaceblobstore/paths/results/final',
+        ).replace('path: ./raw.txt', 'path: azureml://datastores/workspaceblobstore/paths/incoming/raw.txt'),
+      });
+      const result = await runPipeline(readPipelineFile(join(dir, 'p.yml'), { store }), { store });
+      assert.equal(result.status, 'completed');
+      const final = join(store.dir, 'artifacts', 'results', 'final', 'data.txt');
+      assert.equal(result.outputs['final'], join(store.dir, 'artifacts', 'results', 'final'));
+      assert.equal(readFileSync(final, 'utf8'), 'from the datastore\nleft\nfrom the datastore\none\n');
+    } finally {
+      store.close();
+    }
+  });
+
   it('an environment that cannot be built fails the job before any step runs, naming the step', async () => {
     const dir = workspace('pipe-env', {
       'p.yml': `type: pipeline
