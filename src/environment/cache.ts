@@ -23,7 +23,12 @@ export interface CacheManifest {
   readonly pid: number;
 }
 
-/** The cache of built environments of a store: `<store>/environments/<hash>`. */
+/**
+ * The cache of built environments of a store: `<store>/environments/<hash>`.
+ *
+ * @example
+ * cacheRoot('/work/mlruns'); // '/work/mlruns/environments'
+ */
 export function cacheRoot(storeDir: string): string {
   return join(storeDir, 'environments');
 }

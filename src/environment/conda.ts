@@ -45,7 +45,12 @@ const CONDA_ONLY = new Set([
   'zlib',
 ]);
 
-/** True for a conda package name pip cannot install (see CONDA_ONLY; `r-…` packages too). */
+/**
+ * True for a conda package name pip cannot install (see CONDA_ONLY; `r-…` packages too).
+ *
+ * @example
+ * isCondaOnly('cudatoolkit'); // true
+ */
 export function isCondaOnly(name: string): boolean {
   const n = name.toLowerCase();
   return CONDA_ONLY.has(n) || n.startsWith('r-');

@@ -23,7 +23,12 @@ export function curatedEnvironments(nodeVersion: string = process.version): Envi
   ];
 }
 
-/** The hash of a curated environment: of its name and version (its content is the running Node). */
+/**
+ * The hash of a curated environment: of its name and version (its content is the running Node).
+ *
+ * @example
+ * curatedHash(curatedEnvironments()[0]!);
+ */
 export function curatedHash(definition: EnvironmentDefinition): string {
   return createHash('sha256').update(`curated\0${definition.name}\0${definition.version}`).digest('hex');
 }

@@ -40,7 +40,12 @@ export function runCommand(
   });
 }
 
-/** The last non-empty line of some output, for a one-line error. */
+/**
+ * The last non-empty line of some output, for a one-line error.
+ *
+ * @example
+ * lastLine('a\nb\n\n'); // 'b'
+ */
 export function lastLine(text: string): string {
   const lines = text
     .split('\n')

@@ -29,7 +29,12 @@ interface Row {
   created_at: number;
 }
 
-/** The hash of any definition, curated or not. */
+/**
+ * The hash of any definition, curated or not.
+ *
+ * @example
+ * hashOf(readEnvironmentFile('env.yml').definition);
+ */
 export function hashOf(definition: EnvironmentDefinition): string {
   return definition.curated ? curatedHash(definition) : environmentHash(definition);
 }

@@ -79,7 +79,12 @@ export async function realiseEnvironment(
   return resolved(definition, env, DIRECT, { path, builtNow });
 }
 
-/** `azureml:name:version`, `azureml:name@latest` → name and version; undefined for anything else. */
+/**
+ * `azureml:name:version`, `azureml:name@latest` → name and version; undefined for anything else.
+ *
+ * @example
+ * parseEnvironmentReference('azureml:py@latest'); // { name: 'py', version: 'latest' }
+ */
 export function parseEnvironmentReference(ref: string): { name: string; version: string } | undefined {
   const match = /^azureml:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9][A-Za-z0-9_.-]*)|@(latest))$/.exec(ref);
   if (match === null) return undefined;

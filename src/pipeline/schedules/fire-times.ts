@@ -114,7 +114,12 @@ export function fireTimes(
   return out;
 }
 
-/** The trigger types with fire times. */
+/**
+ * The trigger types with fire times.
+ *
+ * @example
+ * isTimeTrigger(spec.trigger); // false for data_change
+ */
 export function isTimeTrigger(trigger: {
   readonly type: string;
 }): trigger is CronTrigger | RecurrenceTrigger {

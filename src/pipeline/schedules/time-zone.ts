@@ -90,7 +90,12 @@ export function localParts(ms: number, zone: string): LocalParts {
   };
 }
 
-/** The local calendar day of `ms` in `zone`, as a count of days (for "every n days"). */
+/**
+ * The local calendar day of `ms` in `zone`, as a count of days (for "every n days").
+ *
+ * @example
+ * localDayNumber(Date.UTC(2026, 0, 1, 23), 'Europe/Berlin') - localDayNumber(Date.UTC(2026, 0, 1, 12), 'Europe/Berlin'); // 1
+ */
 export function localDayNumber(ms: number, zone: string): number {
   const p = localParts(ms, zone);
   return Math.round(Date.UTC(p.year, p.month - 1, p.day) / 86_400_000);
