@@ -223,10 +223,13 @@ export function registerJobs(program: Command): void {
       const store = openCliStore(o, true);
       try {
         const published = publishPipeline(store, o.name, o.file);
-        printResult(
-          o.json === true,
-          published,
-          () => `published pipeline ${published.name} from ${published.file}`,
+        printResult(o.json === true, published, () =>
+          [
+            `published pipeline ${published.name} from ${published.file}`,
+            `  POST /pipelines/${published.name}/runs with Authorization: Bearer <key>`,
+            `  primaryKey   ${published.primaryKey}`,
+            `  secondaryKey ${published.secondaryKey}`,
+          ].join('\n'),
         );
       } finally {
         store.close();
