@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
@@ -33,3 +34,9 @@ export function fakeExecutable(dir: string, name: string): string {
   chmodSync(path, 0o755);
   return dir;
 }
+
+/** Why the venv tests cannot run here (no python3 with venv and ensurepip), or false when they can. */
+export const noVenv: string | false = (() => {
+  const probe = spawnSync('python3', ['-c', 'import venv, ensurepip'], { encoding: 'utf8' });
+  return probe.status === 0 ? false : 'python3 with venv and ensurepip is not on this machine';
+})();

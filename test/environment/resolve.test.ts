@@ -14,7 +14,7 @@ import {
   resolveEnvironment,
 } from '../../src/environment/index.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
-import { fakeExecutable, newStore } from './helpers.ts';
+import { fakeExecutable, newStore, noVenv } from './helpers.ts';
 
 const major = process.version.slice(1).split('.')[0];
 
@@ -123,7 +123,9 @@ describe('resolveEnvironment', () => {
     }
   });
 
-  it('says clearly when pip cannot reach a package index, and leaves no half-built environment', async () => {
+  it('says clearly when pip cannot reach a package index, and leaves no half-built environment', {
+    skip: noVenv,
+  }, async () => {
     const { store, dir } = newStore('env-noindex');
     try {
       await assert.rejects(
@@ -158,7 +160,9 @@ describe('resolveEnvironment', () => {
     }
   });
 
-  it('realises a conda file as a venv whose python and scripts work from the cache folder', async () => {
+  it('realises a conda file as a venv whose python and scripts work from the cache folder', {
+    skip: noVenv,
+  }, async () => {
     const { store } = newStore('env-venv');
     try {
       const env = await resolveEnvironment(

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
+import { noVenv } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -33,7 +34,9 @@ function environmentTags(storeDir: string): Record<string, string> {
 }
 
 describe('a sweep with trial.environment', () => {
-  it('runs its command trials in a conda environment (a venv from the cache) and records it on the sweep', () => {
+  it('runs its command trials in a conda environment (a venv from the cache) and records it on the sweep', {
+    skip: noVenv,
+  }, () => {
     const dir = tempDir('env-sweep');
     writeFileSync(
       join(dir, 'sweep.yml'),
