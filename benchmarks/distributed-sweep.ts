@@ -5,10 +5,14 @@
 // /usr/bin/python3 (optuna and psycopg2; left out with the reason when absent).
 //
 // mlsweep: each worker is a process running the worker loop (src/sweep/worker, as
-// `mlsweep worker` does) on a module trial that computes its metric from its parameters
-// at once (test/sweep/worker/trials/zero-cost.mjs), so what is measured is the claim
-// (the sampler's decision under the sweep's lock), the lease, the metric point and the
-// settle: four store operations per trial, and the trial's round trip to its thread.
+// `mlsweep worker` does) with `--concurrency` BENCH_CONCURRENCY (default 4) on a module
+// trial that computes its metric from its parameters at once
+// (test/sweep/worker/trials/zero-cost.mjs), so what is measured is the coordination: a
+// batch of claims (as many trials as free slots, chosen one by one under the sweep's lock
+// and leased in the same write), the trial's round trip to its thread, and a batch of
+// settles (the ended trials with their metric points, one transaction). Beside the rate,
+// the CPU per trial of the worker processes (threads included) and of the PostgreSQL
+// server, which do not depend on what else the machine runs, and the load average.
 // Optuna: each process runs study.optimize(n_trials=T/N) with RandomSampler on
 // RDBStorage (postgresql+psycopg2), a zero-cost objective; ask and tell per trial.
 //
@@ -34,8 +38,8 @@ import { markdown, recordResults } from './lib/record.ts';
 
 const WORKERS = [1, 2, 4, 8];
 const TRIALS = Number(process.env['BENCH_TRIALS'] ?? 2000);
-const OPTUNA_TRIALS = Number(process.env['BENCH_OPTUNA_TRIALS'] ?? 500);
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 2);
+const OPTUNA_TRIALS = Number(process.env['BENCH_OPTUNA_TRIALS'] ?? 300);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
 const trialModule = fileURLToPath(new URL('../test/sweep/worker/trials/zero-cost.mjs', import.meta.url));
 
 /** A worker process: connects, says ready, runs the sweep it is sent, reports its summary. */
@@ -46,9 +50,12 @@ async function child(url: string): Promise<void> {
   const sweepId = await new Promise<string>((resolve) =>
     process.once('message', (m: { sweepId: string }) => resolve(m.sweepId)),
   );
+  const cpu0 = process.cpuUsage();
   const summary = await new Worker(location, { sweepId, concurrency: CONCURRENCY, maxIdleMs: 50 }).run();
+  const cpu = process.cpuUsage(cpu0);
   await location.close();
-  process.send!({ type: 'done', summary }, () => process.exit(0));
+  // CPU of the whole process (its trial threads and the driver included) from the start signal on.
+  process.send!({ type: 'done', summary, cpuMs: (cpu.user + cpu.system) / 1000 }, () => process.exit(0));
 }
 
 interface Measured {
@@ -60,6 +67,13 @@ interface Measured {
   readonly windowMs: number;
   /** From the start signal to the last process's exit. */
   readonly wallMs: number;
+  /**
+   * CPU per trial, whatever the machine's load: the worker processes' (from the start
+   * signal on, threads included) and the PostgreSQL server processes' (from /proc).
+   */
+  readonly cpuMsPerTrial: { readonly node: number; readonly postgres: number | undefined };
+  /** The 1-minute load average when the run ended (other work on the machine). */
+  readonly loadAverage: number;
 }
 
 async function mlsweepRun(cluster: Awaited<ReturnType<typeof startPostgres>>, n: number): Promise<Measured> {
@@ -82,6 +96,12 @@ async function mlsweepRun(cluster: Awaited<ReturnType<typeof startPostgres>>, n:
     }),
   );
   await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));
+  let childCpuMs = 0;
+  for (const c of children)
+    c.on('message', (m: { type: string; cpuMs?: number }) => {
+      if (m.type === 'done') childCpuMs += m.cpuMs ?? 0;
+    });
+  const pg0 = postgresCpuMs(cluster.dir);
   const t0 = performance.now();
   const done = Promise.all(
     children.map((c) => new Promise<void>((resolve) => c.once('exit', () => resolve()))),
@@ -89,6 +109,8 @@ async function mlsweepRun(cluster: Awaited<ReturnType<typeof startPostgres>>, n:
   for (const c of children) c.send({ sweepId: store.sweepId });
   await done;
   const wallMs = performance.now() - t0;
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the closed connections' backends reaped
+  const pg1 = postgresCpuMs(cluster.dir);
   const trials = await store.trials();
   await location.close();
   const completed = trials.filter((t) => t.status === 'completed');
@@ -108,6 +130,12 @@ async function mlsweepRun(cluster: Awaited<ReturnType<typeof startPostgres>>, n:
     trialsPerSecond: TRIALS / (windowMs / 1000),
     windowMs,
     wallMs,
+    cpuMsPerTrial: {
+      node: Number((childCpuMs / TRIALS).toFixed(3)),
+      postgres:
+        pg0 === undefined || pg1 === undefined ? undefined : Number(((pg1 - pg0) / TRIALS).toFixed(3)),
+    },
+    loadAverage: Number(loadavg()[0]!.toFixed(2)),
   };
 }
 
@@ -140,11 +168,18 @@ if __name__ == '__main__':
                       'windowMs': (end - start).total_seconds() * 1000, 'wallMs': wall}))
 `;
 
+/** An Optuna run: its rate, and the PostgreSQL server's CPU per trial (Python's is not measured). */
+type OptunaMeasured = Omit<Measured, 'cpuMsPerTrial' | 'loadAverage'> & {
+  readonly version: string;
+  readonly postgresCpuMsPerTrial: number | undefined;
+};
+
 async function optunaRun(
   cluster: Awaited<ReturnType<typeof startPostgres>>,
   n: number,
-): Promise<(Measured & { version: string }) | { unavailable: string }> {
+): Promise<OptunaMeasured | { unavailable: string }> {
   const url = (await cluster.createDatabase()).replace('postgresql://', 'postgresql+psycopg2://');
+  const pg0 = postgresCpuMs(cluster.dir);
   const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const p = spawn('/usr/bin/python3', ['-c', OPTUNA, url, String(n), String(OPTUNA_TRIALS)]);
     let stdout = '';
@@ -163,7 +198,15 @@ async function optunaRun(
     windowMs: number;
     wallMs: number;
   };
-  return { ...r, workers: n, trialsPerSecond: r.completed / (r.windowMs / 1000) };
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the closed connections' backends reaped
+  const pg1 = postgresCpuMs(cluster.dir);
+  return {
+    ...r,
+    workers: n,
+    trialsPerSecond: r.completed / (r.windowMs / 1000),
+    postgresCpuMsPerTrial:
+      pg0 === undefined || pg1 === undefined ? undefined : Number(((pg1 - pg0) / r.completed).toFixed(3)),
+  };
 }
 
 /** Where one worker's time per trial goes: the mean latency of each store operation, one worker, one trial at a time. */
@@ -204,7 +247,14 @@ async function breakdown(cluster: Awaited<ReturnType<typeof startPostgres>>): Pr
   };
   const open = location.open.bind(location);
   location.open = async (id: string) =>
-    timed(await open(id), ['claimTrial', 'leaseTrial', 'addMetric', 'settleTrial']);
+    timed(await open(id), [
+      'claimTrials',
+      'settleTrials',
+      'claimTrial',
+      'leaseTrial',
+      'addMetric',
+      'settleTrial',
+    ]);
   await location.sweeps(); // connected before the clock starts
   const pg0 = postgresCpuMs(cluster.dir);
   const cpu0 = process.cpuUsage();
@@ -245,6 +295,9 @@ function postgresCpuMs(dir: string): number | undefined {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(pid) !== postmaster && Number(fields[1]) !== postmaster) continue;
       ticks += Number(fields[11]) + Number(fields[12]);
+      // Backends that exited (a worker process's connections, when it ends) are counted in
+      // the postmaster's children's times (cutime, cstime), once it has reaped them.
+      if (Number(pid) === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
     }
     return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
   } catch {
@@ -264,7 +317,10 @@ async function main(): Promise<void> {
     const ours: Measured[] = [];
     for (const n of WORKERS) {
       ours.push(await mlsweepRun(cluster, n));
-      console.error(`mlsweep ${n} workers: ${ours.at(-1)!.trialsPerSecond.toFixed(0)} trials/s`);
+      const o = ours.at(-1)!;
+      console.error(
+        `mlsweep ${n} workers x --concurrency ${CONCURRENCY}: ${o.trialsPerSecond.toFixed(0)} trials/s; CPU per trial ${o.cpuMsPerTrial.node} ms Node + ${o.cpuMsPerTrial.postgres ?? '?'} ms PostgreSQL; load ${o.loadAverage}`,
+      );
     }
     const perOperation = await breakdown(cluster);
     console.error(`one worker, one trial at a time: ${JSON.stringify(perOperation)}`);
@@ -276,15 +332,15 @@ async function main(): Promise<void> {
         `optuna ${n} processes: ${'unavailable' in last ? last.unavailable : `${last.trialsPerSecond.toFixed(0)} trials/s`}`,
       );
     }
-    const optunaVersion = theirs.find(
-      (t): t is Measured & { version: string } => !('unavailable' in t),
-    )?.version;
+    const optunaVersion = theirs.find((t): t is OptunaMeasured => !('unavailable' in t))?.version;
     const rows = WORKERS.map((n, i) => {
       const o = ours[i]!;
       const t = theirs[i]!;
       return [
         String(n),
         `${o.trialsPerSecond.toFixed(0)} trials/s (${TRIALS} in ${(o.windowMs / 1000).toFixed(2)} s; wall ${(o.wallMs / 1000).toFixed(2)} s)`,
+        `${o.cpuMsPerTrial.node} + ${o.cpuMsPerTrial.postgres ?? '?'} ms`,
+        String(o.loadAverage),
         'unavailable' in t
           ? `unavailable: ${t.unavailable}`
           : `${t.trialsPerSecond.toFixed(0)} trials/s (${OPTUNA_TRIALS} in ${(t.windowMs / 1000).toFixed(2)} s; wall ${(t.wallMs / 1000).toFixed(2)} s)`,
@@ -312,6 +368,8 @@ async function main(): Promise<void> {
         [
           'workers',
           `mlsweep on PostgreSQL (--concurrency ${CONCURRENCY})`,
+          'CPU per trial (Node + PostgreSQL)',
+          'load average',
           `Optuna ${optunaVersion ?? ''} RDB on PostgreSQL`,
         ],
         rows,

@@ -63,8 +63,13 @@ export function countedTrials(trials: readonly StoredTrial[]): number {
 export function chooseTrial(context: ClaimContext): (state: ClaimState) => ClaimChoice {
   return ({ trials, queued }) => {
     const { limits } = context.definition;
+    // One pass for both counts: a claim is made per trial, over every trial of the sweep.
     let running = 0;
-    for (const t of trials) if (t.status === 'running') running++;
+    let counted = 0;
+    for (const t of trials) {
+      if (t.status === 'running') running++;
+      if (t.retryOf === undefined) counted++;
+    }
     const settle = (reason: StopReason, message: string): never => {
       throw running === 0
         ? new NoClaim('end', reason, message)
@@ -86,7 +91,6 @@ export function chooseTrial(context: ClaimContext): (state: ClaimState) => Claim
       const seed = `${'seed' in context.definition.sampling ? context.definition.sampling.seed : 0}/enqueued/${trials.length}`;
       return { params: completeParams(context.space, queued, suggestion.params, seed), takeQueued: true };
     }
-    const counted = countedTrials(trials);
     if (counted >= limits.maxTotalTrials) {
       settle('max_total_trials', `max_total_trials (${limits.maxTotalTrials}) reached`);
     }
