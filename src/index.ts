@@ -127,6 +127,21 @@ export {
 // data: MLTable folders, and any file, folder, glob or MLTable read as one table.
 export { isMLTable, loadMLTable, type MLTableSpec, parseMLTable } from './data/mltable.ts';
 export { readTabular, readTabularHeader, type TabularSource } from './data/read-tabular.ts';
+// environment: where commands run (the running Node, a Node project, a conda file as a venv,
+// an image), built once into a content-addressed cache under the store.
+export {
+  EnvironmentBuildError,
+  type EnvironmentDefinition,
+  type EnvironmentKind,
+  type EnvironmentRecord,
+  Environments,
+  environmentTags,
+  type ReadEnvironment,
+  type ResolvedEnvironment,
+  type ResolveEnvironmentOptions,
+  readEnvironmentFile,
+  resolveEnvironment,
+} from './environment/index.ts';
 // metrics: Azure AutoML's metrics (values as scikit-learn's), their suites, catalog and curves.
 export {
   type Average,
@@ -310,6 +325,20 @@ export {
   type StepResult,
   type StepStatus,
 } from './pipeline/runner.ts';
+// pipeline/schedules: recurrence, cron and data-change triggers, and the scheduler that fires them.
+export {
+  type FireEvent,
+  fireTimes,
+  processLauncher,
+  type ReadSchedule,
+  readScheduleFile,
+  type ScheduleRecord,
+  Scheduler,
+  type SchedulerOptions,
+  type ScheduleSpec,
+  ScheduleStore,
+  type Trigger,
+} from './pipeline/schedules/index.ts';
 export { defaultExecutors } from './pipeline/step-executors.ts';
 // policies: early termination, built from a sweep file's `early_termination`.
 export {
