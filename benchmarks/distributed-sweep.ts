@@ -64,6 +64,11 @@ interface Measured {
   readonly completed: number;
   /** Trials per second over the store's window: first trial's start to last trial's end. */
   readonly trialsPerSecond: number;
+  /**
+   * Trials per second over the middle half of the ends (the 25th to the 75th percentile of
+   * end times): the pace once every worker has started its trial threads, before the tail.
+   */
+  readonly middleTrialsPerSecond: number;
   readonly windowMs: number;
   /** From the start signal to the last process's exit. */
   readonly wallMs: number;
@@ -123,11 +128,16 @@ async function mlsweepRun(cluster: Awaited<ReturnType<typeof startPostgres>>, n:
     throw new Error(`${n} workers: ${completed.length} of ${TRIALS} completed (or a parameter set twice)`);
   }
   const windowMs = last - first;
+  const ends = trials.map((t) => Date.parse(t.endedAt ?? t.startedAt)).sort((a, b) => a - b);
+  const q1 = Math.floor(ends.length / 4);
+  const q3 = Math.floor((ends.length * 3) / 4);
+  const middleMs = Math.max(1, ends[q3]! - ends[q1]!);
   return {
     workers: n,
     trials: trials.length,
     completed: completed.length,
     trialsPerSecond: TRIALS / (windowMs / 1000),
+    middleTrialsPerSecond: Number(((q3 - q1) / (middleMs / 1000)).toFixed(1)),
     windowMs,
     wallMs,
     cpuMsPerTrial: {
@@ -169,7 +179,7 @@ if __name__ == '__main__':
 `;
 
 /** An Optuna run: its rate, and the PostgreSQL server's CPU per trial (Python's is not measured). */
-type OptunaMeasured = Omit<Measured, 'cpuMsPerTrial' | 'loadAverage'> & {
+type OptunaMeasured = Omit<Measured, 'cpuMsPerTrial' | 'loadAverage' | 'middleTrialsPerSecond'> & {
   readonly version: string;
   readonly postgresCpuMsPerTrial: number | undefined;
 };
@@ -319,7 +329,7 @@ async function main(): Promise<void> {
       ours.push(await mlsweepRun(cluster, n));
       const o = ours.at(-1)!;
       console.error(
-        `mlsweep ${n} workers x --concurrency ${CONCURRENCY}: ${o.trialsPerSecond.toFixed(0)} trials/s; CPU per trial ${o.cpuMsPerTrial.node} ms Node + ${o.cpuMsPerTrial.postgres ?? '?'} ms PostgreSQL; load ${o.loadAverage}`,
+        `mlsweep ${n} workers x --concurrency ${CONCURRENCY}: ${o.trialsPerSecond.toFixed(0)} trials/s (middle half ${o.middleTrialsPerSecond.toFixed(0)}/s); CPU per trial ${o.cpuMsPerTrial.node} ms Node + ${o.cpuMsPerTrial.postgres ?? '?'} ms PostgreSQL; load ${o.loadAverage}`,
       );
     }
     const perOperation = await breakdown(cluster);
@@ -339,6 +349,7 @@ async function main(): Promise<void> {
       return [
         String(n),
         `${o.trialsPerSecond.toFixed(0)} trials/s (${TRIALS} in ${(o.windowMs / 1000).toFixed(2)} s; wall ${(o.wallMs / 1000).toFixed(2)} s)`,
+        `${o.middleTrialsPerSecond.toFixed(0)} trials/s`,
         `${o.cpuMsPerTrial.node} + ${o.cpuMsPerTrial.postgres ?? '?'} ms`,
         String(o.loadAverage),
         'unavailable' in t
@@ -368,6 +379,7 @@ async function main(): Promise<void> {
         [
           'workers',
           `mlsweep on PostgreSQL (--concurrency ${CONCURRENCY})`,
+          'middle half of the ends',
           'CPU per trial (Node + PostgreSQL)',
           'load average',
           `Optuna ${optunaVersion ?? ''} RDB on PostgreSQL`,
