@@ -1,7 +1,8 @@
 /**
  * A worker: one process (on any machine) that claims trials of the sweeps open to workers
  * in a shared store and runs them, as many at once as its concurrency. The store is the
- * only state the workers share: claims are serialised by the store (`claimTrial`), so
+ * only state the workers share: claims are serialised by the store (`claimTrials`: a batch
+ * of up to the free slots, chosen one by one under the sweep's lock), so
  * exactly max_total_trials trials run whatever the number of workers; a heartbeat renews
  * the leases of the worker's trials, and every worker reaps the trials of a worker silent
  * for the sweep's heartbeat timeout (failed, queued again once).
@@ -23,7 +24,7 @@ import { type TrialOutcome, WorkerTrial } from './trial.ts';
 export interface WorkerOptions {
   /** Work on this sweep only (its id or a unique prefix); absent: every open sweep, oldest first. */
   readonly sweepId?: string;
-  /** Trials run at once by this worker (default 1). */
+  /** Trials run at once by this worker (default 1): also the most it claims in one batch (one lock hold). */
   readonly concurrency?: number;
   /** Without `sweepId`: return when no sweep is open (default false: wait for one). */
   readonly exitWhenIdle?: boolean;
