@@ -26,11 +26,6 @@ describe('sweep --store is checked before any trial', () => {
       /^mlsweep: --store \/no\/such\/dir\/x: .*does not exist/,
     ],
     ['a file', aFile, /^mlsweep: --store .*is a file, expected a folder/],
-    [
-      'a PostgreSQL URL (not yet)',
-      'postgresql://me:secret@db.example/mlsweep',
-      /^mlsweep: .*postgresql:\/\/db\.example/,
-    ],
   ] as const) {
     it(`${label}: exit 2, one line, no trial`, () => {
       const r = sweep('--store', store);
@@ -41,6 +36,17 @@ describe('sweep --store is checked before any trial', () => {
       assert.equal(ran(), false);
     });
   }
+
+  it('a PostgreSQL server that cannot be reached: exit 1, one line naming host and port, never the password, no trial', () => {
+    // A URL is a store like a folder (PostgreSQL); an unreachable server is not a usage
+    // mistake but a failure of the environment, hence 1 rather than 2.
+    const r = sweep('--store', 'postgresql://me:secret@db.example.invalid/mlsweep');
+    assert.equal(r.code, 1, r.stderr);
+    assertOneLine(r.stderr, /^mlsweep: cannot reach the PostgreSQL store at db\.example\.invalid:5432: /);
+    assert.doesNotMatch(r.stderr, /secret/);
+    assert.equal(r.stdout, '');
+    assert.equal(ran(), false);
+  });
 
   it('nothing is created at the refused location', () => {
     assert.equal(existsSync('/no/such'), false);
