@@ -561,9 +561,23 @@ export {
   type SweepWriter,
   type TrialEnd,
 } from './store/index.ts';
-export type { ClaimChoice, ClaimedTrial, ClaimState, SettleOutcome, TrialOutput } from './store/records.ts';
+export type {
+  ClaimBatchOptions,
+  ClaimChoice,
+  ClaimedTrial,
+  ClaimState,
+  SettleOutcome,
+  TrialOutput,
+  TrialSettlement,
+} from './store/records.ts';
 export type { TrialClaims } from './store/sweep-store.ts';
-export type { TrialLeases, WorkerLocation, WorkerRecord, WorkerState } from './store/worker-store.ts';
+export type {
+  TrialBatches,
+  TrialLeases,
+  WorkerLocation,
+  WorkerRecord,
+  WorkerState,
+} from './store/worker-store.ts';
 // studio/mlflow: the MLflow-compatible tracking REST API over a store, and a sweep's use of it.
 export { type MlflowApiOptions, registerMlflowApi } from './studio/mlflow/api.ts';
 export {
