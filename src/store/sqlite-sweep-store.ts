@@ -154,6 +154,14 @@ export class SqliteSweepStore implements SweepStore, TrialLeases, TrialBatches {
     if (retryOf !== undefined) this.retries = this.retries.slice(1);
   }
 
+  /** The sweep run's tags every trial run repeats: the environment its trials run in (`mlsweep.environment`, `.name`, `.version`, `.hash`). */
+  private inheritedTags(): Record<string, string> {
+    const rows = this.store
+      .sql("SELECT key, value FROM tags WHERE run_id = ? AND key LIKE 'mlsweep.environment%'")
+      .all(this.sweepRunId) as Array<{ key: string; value: string }>;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
   /** Records a trial `running`, with the trial it runs again, if any. */
   private insertTrial(id: number, params: ParamSet, startedAt: string, retryOf: number | undefined): void {
     this.store.write(() => {
@@ -162,7 +170,12 @@ export class SqliteSweepStore implements SweepStore, TrialLeases, TrialBatches {
         name: `trial-${id}`,
         parentRunId: this.sweepRunId,
         startTime: Date.parse(startedAt) || Date.now(),
-        tags: { 'mlsweep.trial': String(id), 'mlsweep.trial_status': 'running' },
+        tags: {
+          // the environment the sweep runs its trials in (mlsweep.environment.*): each trial's run records it too
+          ...this.inheritedTags(),
+          'mlsweep.trial': String(id),
+          'mlsweep.trial_status': 'running',
+        },
       });
       this.store.logParams(run.id, params);
       this.store
