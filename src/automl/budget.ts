@@ -19,6 +19,11 @@ export interface BudgetOptions {
   /** One trial (all its folds); absent: no limit but the job's. */
   readonly trialTimeoutSeconds?: number;
   readonly maxTrials: number;
+  /**
+   * Decide by counted work, not the clock (a trial limit and no time limit): the search
+   * then never reads the clock for its choices, so a seeded run repeats exactly.
+   */
+  readonly countedWork?: boolean;
   /** The caller's signal: aborting it while the search runs interrupts the search. */
   readonly signal?: AbortSignal;
   /** The clock, in milliseconds (default `performance.now()`); tests drive the budget with their own. */
@@ -56,6 +61,13 @@ export class Budget {
   readonly trialTimeoutSeconds: number | undefined;
   readonly maxTrials: number;
   /**
+   * True with a trial limit and no time limit: the search's choices (which family next,
+   * when to stop early) go by counted work and trial counts, never by the clock, so a
+   * seeded run with one trial at a time repeats exactly (the 6-hour default limit still
+   * applies, as a backstop).
+   */
+  readonly countedWork: boolean;
+  /**
    * Seconds kept free beyond estimated work: a running fit that cannot be interrupted,
    * stacking's own validation, writing. 8% of the budget, 2 to 30 seconds.
    */
@@ -76,6 +88,7 @@ export class Budget {
     this.timeoutSeconds = o.timeoutSeconds;
     this.trialTimeoutSeconds = o.trialTimeoutSeconds;
     this.maxTrials = o.maxTrials;
+    this.countedWork = o.countedWork ?? false;
     this.caller = o.signal;
     this.endsAt = this.startedAt + o.timeoutSeconds * 1000;
     this.safetySeconds = Math.min(30, Math.max(2, 0.08 * o.timeoutSeconds));
@@ -95,6 +108,7 @@ export class Budget {
         ? { trialTimeoutSeconds: limits.trialTimeoutMinutes * 60 }
         : {}),
       maxTrials: limits.maxTrials ?? DEFAULT_MAX_TOTAL_TRIALS,
+      countedWork: limits.timeoutMinutes === undefined && limits.maxTrials !== undefined,
       ...(signal ? { signal } : {}),
       ...(now ? { now } : {}),
     });

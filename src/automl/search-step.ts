@@ -7,16 +7,15 @@ import type { Budget, OwnStop } from './budget.ts';
 import type { Candidate } from './candidates.ts';
 import { ensemblePool, POOL_SIZE } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
+import { trialWork } from './counted-work.ts';
 import { evaluateTrial, type TrialLimits } from './evaluate.ts';
 import type { PreparedRun } from './prepare-step.ts';
 import { refitSeconds } from './refit-cost.ts';
 import { primaryScore, scorePredictions } from './scoring.ts';
 import { automlSpace, modelParams } from './search-space.ts';
+import { NO_IMPROVEMENT_TRIALS, searchStalled } from './stall-rule.ts';
 import { byScore, leaderboardEntry, pruneOof, type TrialRecord } from './trial-record.ts';
 import type { AutoMLResult, LeaderboardEntry } from './types.ts';
-
-/** Trials without improvement after which Azure's early termination stops the job. */
-const NO_IMPROVEMENT_TRIALS = 20;
 
 /** What the search found, for the combine and refit steps. */
 export interface SearchOutcome {
@@ -53,8 +52,10 @@ async function evaluateConfig(
  * AutoML's search step: every candidate family is searched as one conditional space by
  * the sweep engine with a cost-aware sampler (cheap configurations first, as FLAML), each
  * trial validated on the prepared folds. The search stops at the budget's limits, at the
- * exit score, after 20 trials without improvement (Azure's early termination), when the
- * time left is what the refits after it need, or when the caller interrupts.
+ * exit score, when it has stalled for as long as it could still run (early termination,
+ * see `searchStalled`), when the time left is what the refits after it need, or when the
+ * caller interrupts. With a trial limit and no time limit its choices go by counted work
+ * (see `trialWork`), so a seeded run with one trial at a time repeats exactly.
  *
  * @example
  * const search = await searchStep(prepared, budget);
@@ -67,6 +68,8 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
   const order = byScore(goal);
   let best: TrialRecord | undefined;
   let sinceImprovement = 0;
+  let ended = 0;
+  let bestAt = 0;
   const refitOf = refitSeconds(prepared);
   // Time kept for after the search: refitting the models an ensemble or a stack would draw
   // on (each family's best and the best others), capped at a third of the budget.
@@ -77,11 +80,16 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
   };
   const sampler = new CostAwareSampler(automlSpace(candidates, task), candidates, {
     seed: build.seed,
+    // with a trial limit and no time limit, families are compared by counted work, which
+    // repeats from run to run, rather than by measured seconds, which do not
     costOf: (id) => {
       const r = records.get(id);
-      return r ? r.evaluation.fitSeconds + r.evaluation.predictSeconds : undefined;
+      if (!r) return undefined;
+      return budget.countedWork
+        ? trialWork(r.candidate, r.params, prepared.folds, r.evaluation.bestRounds)
+        : r.evaluation.fitSeconds + r.evaluation.predictSeconds;
     },
-    timeLeft: () => budget.secondsLeft() - reserve(),
+    timeLeft: () => (budget.countedWork ? Number.POSITIVE_INFINITY : budget.secondsLeft() - reserve()),
   });
   const trialMs = budget.trialTimeoutSeconds !== undefined ? budget.trialTimeoutSeconds * 1000 : Infinity;
 
@@ -92,7 +100,16 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
     if (
       (limits.enableEarlyTermination ?? true) &&
       budget.trials >= candidates.length + NO_IMPROVEMENT_TRIALS &&
-      sinceImprovement >= NO_IMPROVEMENT_TRIALS
+      searchStalled({
+        sinceImprovement,
+        trialsLeft: budget.maxTrials - ended,
+        ...(budget.countedWork
+          ? {}
+          : {
+              secondsSinceImprovement: budget.elapsedSeconds() - bestAt,
+              secondsLeft: budget.secondsLeft() - reserve(),
+            }),
+      })
     ) {
       return 'early_termination';
     }
@@ -101,11 +118,13 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
   const onTrialEnded = (trial: TrialResult) => {
     const r = records.get(trial.id);
     const completed = trial.status === 'completed' && r !== undefined;
+    ended++;
     if (completed) {
       budget.countCompletedTrial();
       if (!best || better(goal, r.score, best.score)) {
         best = r;
         sinceImprovement = 0;
+        bestAt = budget.elapsedSeconds();
       } else sinceImprovement++;
       pruneOof(records, order);
     }
