@@ -19,8 +19,10 @@ import { sameSecret } from './auth.ts';
 
 /** Options of the pipelines plugin. */
 export interface PipelinesPluginOptions {
-  /** The store folder of the published pipelines (and of the runs they start). */
+  /** The store of the published pipelines (and of the runs they start): a folder or a `postgresql://` URL. */
   readonly storeDir: string;
+  /** With a PostgreSQL store: the shared folder of its artifacts and step outputs (default: $MLSWEEP_ARTIFACTS or ./mlruns-artifacts). */
+  readonly artifactsDir?: string;
   /** Most steps of one run at once (default: the cores). */
   readonly maxParallel?: number;
   /** Progress lines of the runs (default: none). */
@@ -43,7 +45,11 @@ export const pipelinesPlugin: FastifyPluginAsync<PipelinesPluginOptions> = async
 ) => {
   let store: SqliteStore | undefined;
   const open = (): SqliteStore => {
-    store ??= new SqliteStore({ dir: options.storeDir, create: true });
+    store ??= new SqliteStore({
+      dir: options.storeDir,
+      create: true,
+      ...(options.artifactsDir !== undefined ? { artifactsDir: options.artifactsDir } : {}),
+    });
     return store;
   };
   const running = new Set<Promise<unknown>>();

@@ -63,7 +63,11 @@ export async function serveStore(storeDir: string, options: StoreServerOptions =
     ...serverOptions,
     config,
   });
-  if (!isPostgresUrl(storeDir)) await server.app.register(pipelinesPlugin, { storeDir }); // POST /pipelines/{name}/runs
+  // POST /pipelines/{name}/runs: on a PostgreSQL store too, step outputs in its artifacts folder
+  await server.app.register(pipelinesPlugin, {
+    storeDir,
+    ...(isPostgresUrl(storeDir) ? { artifactsDir: defaultArtifactsDir() } : {}),
+  });
   const watch = watchStore(storeDir, (fresh) => server.apply(fresh), {
     initial: config,
     ...(intervalMs !== undefined ? { intervalMs } : {}),
