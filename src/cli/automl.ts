@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { automl } from '../automl/automl.ts';
+import type { AutoMLPipeline } from '../automl/pipeline.ts';
 import { loadTrainingTable, resolveTask } from '../automl/prepare.ts';
 import { evaluatePipeline } from '../automl/score-table.ts';
 import { targetCells } from '../automl/target.ts';
+import { recordTrialRuns } from '../automl/track-job.ts';
 import type { AutoMLOptions, AutoMLResult, LeaderboardEntry } from '../automl/types.ts';
 import type { BackendChoice } from '../compute/backend.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
@@ -359,16 +362,24 @@ export function registerAutoML(program: Command): void {
           process.exit(SIGNAL_EXIT_CODE[signal]);
         },
       });
-      // with --store or --register the job is a run of the store, recorded once the model is saved
+      // with --store or --register the job is a run of the store, with one child run per
+      // trial, recorded once the model is saved
       const record =
         o.store !== undefined || o.register !== undefined
-          ? (result: AutoMLResult, testMetrics: Record<string, number> | undefined) => {
+          ? (job: RecordedJob) => {
               const recorded = recordAutoMLRun({
                 ...(o.store !== undefined ? { storeDir: o.store } : {}),
                 experiment: o.experiment ?? 'automl',
-                result,
-                testMetrics,
-                modelFile: o.out,
+                result: job.result,
+                testMetrics: job.testMetrics,
+                modelFile: job.modelFile,
+                companions: [job.resultFile],
+                dataSchema: pipelineSchema(job.result.pipeline),
+                onRun: (store, runId) =>
+                  recordTrialRuns(store, runId, job.result, {
+                    experiment: o.experiment ?? 'automl',
+                    modelFile: job.modelFile,
+                  }),
                 inputs: [
                   { input: data.train, context: 'training' },
                   ...(data.test ? [{ input: data.test, context: 'testing' }] : []),
@@ -376,7 +387,7 @@ export function registerAutoML(program: Command): void {
                 ...(o.register !== undefined ? { register: o.register } : {}),
               });
               log(
-                `recorded run ${recorded.runId}${recorded.model ? `; registered ${recorded.model.name} version ${recorded.model.version}` : ''}`,
+                `recorded run ${recorded.runId} with ${job.result.trials.length} child runs${recorded.model ? `; registered ${recorded.model.name} version ${recorded.model.version}` : ''}`,
               );
               return recorded;
             }
@@ -427,7 +438,7 @@ async function searchAndWrite(
   o: AutoMLCliOptions,
   testTable: Table | undefined,
   interruptedBy: () => string | undefined,
-  record: ((result: AutoMLResult, testMetrics: Record<string, number> | undefined) => object) | undefined,
+  record: ((job: RecordedJob) => object) | undefined,
   options: AutoMLOptions,
 ): Promise<void> {
   let result: AutoMLResult;
@@ -450,29 +461,77 @@ async function searchAndWrite(
     writeFileAtomic(o.report, renderReport(automlReportInput(result, testTable, undefined, training)));
     log(`report written to ${o.report}`);
   }
-  const recorded = record?.(result, testMetrics);
-  printResult(
-    o.json === true,
-    {
-      task: result.task,
-      primaryMetric: result.primaryMetric,
-      goal: result.goal,
-      validation: result.validation,
-      stopReason: result.stopReason,
-      partial: result.partial,
-      durationSeconds: result.durationSeconds,
-      trials: result.trials.length,
-      best: result.best,
-      leaderboard: result.leaderboard,
-      ...(testMetrics ? { testMetrics } : {}),
-      ...(result.paretoFront ? { paretoFront: result.paretoFront } : {}),
-      featureImportances: result.featureImportances.slice(0, 30),
-      notices: result.notices,
-      model: o.out,
-      // every trial, so that `mlsweep report` can draw the search from this document
-      trialResults: result.trials,
-      ...(recorded ? { recorded } : {}),
-    },
-    () => humanReport(result, testMetrics, o.out),
+  const document = {
+    task: result.task,
+    primaryMetric: result.primaryMetric,
+    goal: result.goal,
+    validation: result.validation,
+    stopReason: result.stopReason,
+    partial: result.partial,
+    durationSeconds: result.durationSeconds,
+    trials: result.trials.length,
+    best: result.best,
+    leaderboard: result.leaderboard,
+    ...(testMetrics ? { testMetrics } : {}),
+    ...(result.paretoFront ? { paretoFront: result.paretoFront } : {}),
+    featureImportances: result.featureImportances.slice(0, 30),
+    notices: result.notices,
+    model: o.out,
+    // every trial, so that `mlsweep report` can draw the search from this document
+    trialResults: result.trials,
+  };
+  const recorded = record ? recordJob(o.out, result, testMetrics, document, record) : undefined;
+  printResult(o.json === true, { ...document, ...(recorded ? { recorded } : {}) }, () =>
+    humanReport(result, testMetrics, o.out),
   );
+}
+
+/** The job as recorded in the store: the result, and its model and result document as files. */
+interface RecordedJob {
+  readonly result: AutoMLResult;
+  readonly testMetrics: Record<string, number> | undefined;
+  /** The pipeline, as `model.json` (the name a registered folder's model has). */
+  readonly modelFile: string;
+  /** The `--json` document, as `result.json` (what `mlsweep report models:/...` reads). */
+  readonly resultFile: string;
+}
+
+/**
+ * Records the job through `record` with the model and the result document staged as
+ * `model.json` and `result.json` in a temporary folder (removed afterwards), so the
+ * registered folder serves `predict --model models:/...` and `report models:/...` alike.
+ */
+function recordJob(
+  out: string,
+  result: AutoMLResult,
+  testMetrics: Record<string, number> | undefined,
+  document: object,
+  record: (job: RecordedJob) => object,
+): object {
+  const staging = mkdtempSync(join(tmpdir(), 'mlsweep-automl-'));
+  try {
+    const modelFile = join(staging, 'model.json');
+    const resultFile = join(staging, 'result.json');
+    copyFileSync(out, modelFile);
+    writeFileSync(resultFile, JSON.stringify(document));
+    return record({ result, testMetrics, modelFile, resultFile });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The data schema a registered pipeline records: its input columns with their kinds, the
+ * target, the task and the classes.
+ *
+ * @example
+ * pipelineSchema(result.pipeline); // { inputs: [{ name: 'age', kind: 'numeric' }, ...], target: 'y', ... }
+ */
+function pipelineSchema(pipeline: AutoMLPipeline): object {
+  return {
+    inputs: pipeline.featurizer.inputs,
+    target: pipeline.target,
+    task: pipeline.task,
+    ...(pipeline.task === 'classification' ? { classes: pipeline.classes } : {}),
+  };
 }

@@ -41,6 +41,15 @@ export interface AutoMLRunRecord {
   readonly inputs: ReadonlyArray<{ readonly input: ResolvedDataInput; readonly context: string }>;
   /** Register the logged pipeline under this name. */
   readonly register?: string;
+  /**
+   * Files logged beside the model under `model/` (e.g. the job's `result.json`, which
+   * `mlsweep report models:/...` reads); with them the `model` folder is registered.
+   */
+  readonly companions?: readonly string[];
+  /** The data schema the registered version records (e.g. the input columns and their kinds). */
+  readonly dataSchema?: unknown;
+  /** Called with the open store and the run before the run is finished (e.g. to record its child runs). */
+  readonly onRun?: (store: SqliteStore, runId: string) => void;
 }
 
 /** The run recorded, and the model version registered from it. */
@@ -97,6 +106,8 @@ export function recordAutoMLRun(record: AutoMLRunRecord): RecordedRun {
       store.logInputs(run.id, inputs);
     });
     const artifact = store.logArtifact(run.id, record.modelFile, 'model');
+    for (const file of record.companions ?? []) store.logArtifact(run.id, file, 'model');
+    record.onRun?.(store, run.id);
     // a search stopped by a signal saved its best pipeline so far: recorded, as a run that was killed
     store.setRunStatus(run.id, result.partial ? 'KILLED' : 'FINISHED', Date.now());
     const model =
@@ -104,8 +115,11 @@ export function recordAutoMLRun(record: AutoMLRunRecord): RecordedRun {
         ? undefined
         : new ModelRegistry({ store }).register(
             record.register,
-            { runId: run.id, artifactPath: artifact },
-            { description: `mlsweep automl: ${result.best.model} (${result.task})` },
+            { runId: run.id, artifactPath: record.companions?.length ? 'model' : artifact },
+            {
+              description: `mlsweep automl: ${result.best.model} (${result.task})`,
+              ...(record.dataSchema !== undefined ? { dataSchema: record.dataSchema } : {}),
+            },
           );
     return {
       runId: run.id,
