@@ -23,8 +23,14 @@ function withStore<T>(options: StoreOption, create: boolean, fn: (store: SqliteS
   }
 }
 
-/** A trigger in one line: `cron 0 4 * * * (Europe/Berlin)`, `every 2 day at 4:00 (UTC)`, `data_change data/ every 60 s`. */
-function describeTrigger(t: Trigger): string {
+/**
+ * A trigger in one line: `cron 0 4 * * * (Europe/Berlin)`, `every 2 day at 4:00 (UTC)`, `data_change data/ every 60 s`
+ * (also what the studio shows).
+ *
+ * @example
+ * describeTrigger({ type: 'cron', expression: '0 4 * * *', timeZone: 'UTC' }); // 'cron 0 4 * * * (UTC)'
+ */
+export function describeTrigger(t: Trigger): string {
   if (t.type === 'cron') return `cron ${t.expression} (${t.timeZone})`;
   if (t.type === 'data_change') return `when ${t.path} changes (looked at every ${t.pollInterval} s)`;
   const s = t.schedule;
@@ -40,8 +46,14 @@ function describeTrigger(t: Trigger): string {
   return `${parts.join(', ')} (${t.timeZone})`;
 }
 
-/** The next `count` fire times of a schedule from now (none for a data_change trigger or a disabled schedule). */
-function nextTimes(s: ScheduleRecord, now: number, count: number): number[] {
+/**
+ * The next `count` fire times of a schedule from now (none for a data_change trigger or a
+ * disabled schedule): what `schedule show` prints, and the studio shows.
+ *
+ * @example
+ * nextTimes(record, Date.now(), 5).map((t) => new Date(t).toISOString());
+ */
+export function nextTimes(s: ScheduleRecord, now: number, count: number): number[] {
   if (!isTimeTrigger(s.spec.trigger) || !s.enabled) return [];
   return fireTimes(s.spec.trigger, {
     after: Math.max(now, s.lastTick ?? s.createdAt),
