@@ -15,6 +15,7 @@ export {
   environmentDefinition,
   environmentTags,
   parseEnvironmentReference,
+  type RealiseEnvironmentOptions,
   type ResolveEnvironmentOptions,
   realiseEnvironment,
   resolveEnvironment,

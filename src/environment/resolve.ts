@@ -23,6 +23,11 @@ export interface ResolveEnvironmentOptions {
   readonly onNotice?: (message: string) => void;
 }
 
+/** What realising a definition needs: only the store's folder (its cache), so a caller need not keep a store open. */
+export type RealiseEnvironmentOptions = Omit<ResolveEnvironmentOptions, 'store'> & {
+  readonly store: Pick<SqliteStore, 'dir'>;
+};
+
 function resolved(
   definition: EnvironmentDefinition,
   env: Record<string, string>,
@@ -54,7 +59,7 @@ function resolved(
  */
 export async function realiseEnvironment(
   definition: EnvironmentDefinition,
-  options: ResolveEnvironmentOptions,
+  options: RealiseEnvironmentOptions,
 ): Promise<ResolvedEnvironment> {
   const base = options.env ?? process.env;
   const own = { ...definition.environmentVariables };

@@ -13,6 +13,7 @@ import { EndpointStore } from '../registry/endpoint-store.ts';
 import type { DeploymentSpec } from '../registry/endpoint-types.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import { displayStoreLocation, SqliteStore } from '../tracking/sqlite-store.ts';
+import { deploymentEnvironment } from './deployment-environment.ts';
 import type { ServeConfig, ServedDeployment, ServedEndpoint } from './types.ts';
 
 /** The prefix of a model registry reference. */
@@ -135,7 +136,9 @@ export function readServeConfig(store: SqliteStore): ServeConfig {
         credentials: endpoints.getCredentials(record.spec.name),
         deployments: endpoints
           .listDeployments(record.spec.name)
-          .map((deployment) => servedDeployment(withCollectorFolder(deployment.spec, store.dir), registry)),
+          .map((deployment) =>
+            servedDeployment(withCollectorFolder(deployment.spec, store.dir), registry, store),
+          ),
       }),
     ),
   }));
@@ -143,22 +146,31 @@ export function readServeConfig(store: SqliteStore): ServeConfig {
 
 /**
  * A deployment with its files resolved and its revision: a hash of its spec, the model
- * file's path, size and modification time, and the scoring module's, so a new model
- * version, a model file rewritten in place or an edited scoring module all change it.
+ * file's path, size and modification time, the scoring module's, and the content hash of
+ * its environment, so a new model version, a model file rewritten in place, an edited
+ * scoring module or another environment behind `@latest` all change it. The environment
+ * is read from `store` (its registry; built into its cache when the deployment starts).
  *
  * @example
- * servedDeployment(spec, registry).revision; // 'c0ffee…' (16 hex digits)
+ * servedDeployment(spec, registry, store).revision; // 'c0ffee…' (16 hex digits)
  */
-export function servedDeployment(spec: DeploymentSpec, registry: ModelRegistry): ServedDeployment {
+export function servedDeployment(
+  spec: DeploymentSpec,
+  registry: ModelRegistry,
+  store?: SqliteStore,
+): ServedDeployment {
   const { modelFile, modelDir } = resolveModel(spec.model, registry, spec.name);
   const scoringScript = scoringScriptOf(spec);
+  const environment = store === undefined ? undefined : deploymentEnvironment(spec, store);
   const hash = createHash('sha256').update(JSON.stringify(spec)).update(fingerprint(modelFile));
   if (scoringScript !== undefined) hash.update(fingerprint(scoringScript));
+  if (environment !== undefined) hash.update(environment.hash);
   return {
     spec,
     modelFile,
     modelDir,
     ...(scoringScript !== undefined ? { scoringScript } : {}),
+    ...(environment !== undefined ? { environment } : {}),
     revision: hash.digest('hex').slice(0, 16),
   };
 }
@@ -326,13 +338,17 @@ function signatureOf(store: SqliteStore, config: ServeConfig | undefined): strin
     )
     .pluck()
     .get() as string;
+  // a new environment version (a deployment's `@latest` may name it) shows in its count and newest time
+  const environments = JSON.stringify(
+    Object.values(store.sql('SELECT count(*) AS n, max(created_at) AS at FROM environments').get() as object),
+  );
   const files = (config?.endpoints ?? []).flatMap((endpoint) =>
     endpoint.deployments.flatMap((d) => [
       fingerprint(d.modelFile),
       ...(d.scoringScript !== undefined ? [fingerprint(d.scoringScript)] : []),
     ]),
   );
-  return [generation, registry, ...files].join('\n');
+  return [generation, registry, environments, ...files].join('\n');
 }
 
 /** What the server would see differ between two snapshots. */

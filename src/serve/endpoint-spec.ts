@@ -123,12 +123,8 @@ export function parseDeploymentYaml(text: string, source: SpecSource = {}): Depl
       'request_settings.max_queue_wait_ms is ignored: requests beyond max_concurrent_requests_per_instance are answered 429 at once',
     );
   }
-  const environment = readEnvironment(record['environment'], fail);
-  if (environment !== undefined) {
-    notices.push(
-      `environment ${environment} is recorded, not applied: the deployment runs in the server's Node.js`,
-    );
-  }
+  // applied when the deployment starts: its scoring threads run in it (deployment-environment.ts)
+  const environment = readEnvironment(record['environment'], fail, baseDir);
   const model = readModel(record['model'], baseDir, fail, notices);
   const spec: DeploymentSpec = {
     name: raw.name,
@@ -329,9 +325,11 @@ export function modelReference(
   return resolve(baseDir, value);
 }
 
-/** `environment`: a reference kept as it is, or an inline definition kept as JSON. */
-function readEnvironment(value: unknown, fail: Fail): string | undefined {
+/** `environment`: a reference kept as it is (an env.yml path made absolute), or an inline definition kept as JSON. */
+function readEnvironment(value: unknown, fail: Fail, baseDir: string): string | undefined {
   if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && /\.ya?ml$/i.test(value) && !value.startsWith('azureml:'))
+    return resolve(baseDir, value);
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
   throw fail(['environment'], 'expected an environment reference (azureml:NAME:VERSION) or a mapping');

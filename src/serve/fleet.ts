@@ -9,6 +9,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { Autoscaler, type AutoscaleTimer, intervalMeasure } from './autoscale.ts';
 import { DataCollector } from './data-collector.ts';
+import { type ThreadEnvironment, threadEnvironment } from './deployment-environment.ts';
 import { DeploymentRuntime } from './pool.ts';
 import type { LiveEndpoint } from './protocols/context.ts';
 import type { ServeConfig, ServedDeployment } from './types.ts';
@@ -72,6 +73,8 @@ export interface DeploymentState {
   readonly inFlight: number;
   readonly utilization: number;
   readonly threads: number;
+  /** The environment its scoring threads run in, when it names one. */
+  readonly environment?: { readonly name: string; readonly version: string; readonly hash: string };
 }
 
 /**
@@ -116,6 +119,15 @@ export class Fleet {
         inFlight: r.inFlight,
         utilization: r.utilization,
         threads: r.threads,
+        ...(r.environment !== undefined
+          ? {
+              environment: {
+                name: r.environment.name,
+                version: r.environment.version,
+                hash: r.environment.hash,
+              },
+            }
+          : {}),
       })),
     );
   }
@@ -148,6 +160,7 @@ export class Fleet {
         deployment: old.deployment,
         threads,
         ...(this.options.maxBatchRows !== undefined ? { maxBatchRows: this.options.maxBatchRows } : {}),
+        ...(old.environment !== undefined ? { environment: old.environment } : {}),
       });
       this.runtimes.set(key, fresh);
       const collector = this.collectors.get(old);
@@ -206,11 +219,26 @@ export class Fleet {
         : undefined);
     let runtime: DeploymentRuntime;
     try {
+      // the environment is built (once, into the store's cache) before any thread starts
+      let environment: ThreadEnvironment | undefined;
+      if (deployment.environment !== undefined) {
+        environment = await threadEnvironment(deployment.environment, deployment.spec.name);
+        options.log.info(
+          {
+            endpoint,
+            deployment: deployment.spec.name,
+            environment: `${environment.name}:${environment.version}`,
+            hash: environment.hash,
+          },
+          'environment',
+        );
+      }
       runtime = await DeploymentRuntime.start({
         endpoint,
         deployment,
         ...(threads !== undefined ? { threads } : {}),
         ...(options.maxBatchRows !== undefined ? { maxBatchRows: options.maxBatchRows } : {}),
+        ...(environment !== undefined ? { environment } : {}),
       });
     } catch (error) {
       throw new ValidationError(

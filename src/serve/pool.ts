@@ -14,6 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { Piscina } from 'piscina';
+import { type ThreadEnvironment, threadVariables } from './deployment-environment.ts';
 import { OverloadedError, RequestTimeoutError, ScoringScriptError } from './errors.ts';
 import type { ScoringInput } from './input.ts';
 import { type ModelSchema, predictionWidth } from './schema.ts';
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   readonly threads?: number;
   /** Most rows in one message to a thread (default 1,024); a larger request goes alone. */
   readonly maxBatchRows?: number;
+  /** The deployment's environment, built (deployment-environment.ts): the threads' variables and module lookup. */
+  readonly environment?: ThreadEnvironment;
 }
 
 interface Pending {
@@ -108,6 +111,8 @@ export class DeploymentRuntime {
   readonly endpoint: string;
   readonly deployment: ServedDeployment;
   readonly threads: number;
+  /** The environment its threads run in, when the deployment names one. */
+  readonly environment: ThreadEnvironment | undefined;
   /** Requests admitted and not yet finished (queued, scoring, or run by a script). */
   inFlight = 0;
   private readonly pool: Piscina;
@@ -123,6 +128,7 @@ export class DeploymentRuntime {
   private constructor(options: RuntimeOptions) {
     this.endpoint = options.endpoint;
     this.deployment = options.deployment;
+    this.environment = options.environment;
     const count = options.threads ?? options.deployment.spec.instanceCount;
     this.threads = count >= 1 ? Math.floor(count) : defaultThreads();
     this.maxBatchRows = options.maxBatchRows ?? 1024;
@@ -134,6 +140,14 @@ export class DeploymentRuntime {
       ...(options.deployment.scoringScript !== undefined
         ? { scoringScript: options.deployment.scoringScript }
         : {}),
+      ...(options.environment?.modulesDir !== undefined && options.deployment.spec.codeConfiguration
+        ? {
+            modules: {
+              environmentDir: options.environment.modulesDir,
+              codeDir: options.deployment.spec.codeConfiguration.code,
+            },
+          }
+        : {}),
     };
     this.pool = new Piscina({
       filename: WORKER_FILE,
@@ -142,7 +156,7 @@ export class DeploymentRuntime {
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
       workerData,
-      env: { ...process.env, AZUREML_MODEL_DIR: options.deployment.modelDir },
+      env: threadVariables(process.env, options.environment, options.deployment.modelDir),
     });
   }
 

@@ -6,6 +6,7 @@
  * without dropping a request (server.apply).
  */
 import type { DeploymentSpec, EndpointCredentials, EndpointSpec } from '../registry/endpoint-types.ts';
+import type { ServedEnvironment } from './deployment-environment.ts';
 
 /** A deployment ready to load: its spec and the files it resolves to. */
 export interface ServedDeployment {
@@ -16,6 +17,8 @@ export interface ServedDeployment {
   readonly modelDir: string;
   /** Absolute path of the scoring module, when the deployment has one. */
   readonly scoringScript?: string;
+  /** The environment its scoring threads run in (deployment-environment.ts), when it names one. */
+  readonly environment?: ServedEnvironment;
   /**
    * Changes whenever what this deployment computes changes (spec, model file content,
    * scoring module): the server reloads a deployment only when its revision changes.

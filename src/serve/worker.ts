@@ -15,6 +15,7 @@ import { move } from 'piscina';
 import { AutoMLPipeline, type SerializedPipeline } from '../automl/pipeline.ts';
 import { ConfigError } from '../core/errors.ts';
 import { type Column, Table } from '../data/table.ts';
+import { useEnvironmentModules } from './env-modules.ts';
 import { type ModelSchema, schemaOf } from './schema.ts';
 
 /** What a deployment's threads are started with. */
@@ -22,6 +23,8 @@ export interface WorkerConfig {
   readonly modelFile: string;
   readonly modelDir: string;
   readonly scoringScript?: string;
+  /** A Node environment's folder and the code folder whose bare imports resolve in it first (env-modules.ts). */
+  readonly modules?: { readonly environmentDir: string; readonly codeDir: string };
 }
 
 /** The tasks a scoring thread answers. */
@@ -116,6 +119,7 @@ async function load(): Promise<Loaded> {
   let script: ScoringModule | undefined;
   if (config.scoringScript !== undefined) {
     process.env.AZUREML_MODEL_DIR = config.modelDir;
+    if (config.modules) useEnvironmentModules(config.modules.environmentDir, config.modules.codeDir);
     const mod = await importModule(config.scoringScript);
     const run = mod.run;
     if (typeof run !== 'function') {

@@ -214,7 +214,6 @@ egress_public_network_access: disabled
       'app_insights_enabled is ignored',
       'egress_public_network_access is ignored',
       'request_settings.max_queue_wait_ms is ignored',
-      'environment azureml',
     ]);
   });
 

@@ -16,6 +16,7 @@ import { extname, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { DataError, MlsweepError, ValidationError } from '../../core/errors.ts';
 import { checkOutputFile, checkOutputFolder, openAtomicWriteStream } from '../../core/files.ts';
+import { environmentTags } from '../../environment/resolve.ts';
 import { type BatchDeploymentSpec, BatchEndpointStore } from '../../registry/batch-endpoint-store.ts';
 import { dataInputRecord, type ResolvedDataInput, resolveDataInput } from '../../registry/data-input.ts';
 import { datastorePath, parseDataReference } from '../../registry/data-paths.ts';
@@ -24,6 +25,12 @@ import { ModelRegistry } from '../../registry/model-registry.ts';
 import { STOP_MESSAGE_TAG, STOP_REASON_TAG, SWEEP_TYPE_TAG } from '../../store/tags.ts';
 import type { SqliteStore } from '../../tracking/sqlite-store.ts';
 import { resolveModel } from '../catalog.ts';
+import {
+  deploymentEnvironment,
+  type ThreadEnvironment,
+  threadEnvironment,
+  threadVariables,
+} from '../deployment-environment.ts';
 import { JobJournal, type JobManifest, type JournalEntry } from './journal.ts';
 import { type BadRows, type MiniBatch, type MiniBatchResult, planMiniBatches } from './plan.ts';
 import { DEFAULT_MAX_PIECE_BYTES } from './spec.ts';
@@ -220,11 +227,22 @@ async function executeJob(
   };
   overThreshold();
 
+  // the deployment's environment: built once into the store's cache, recorded on the job's run
+  const served = deploymentEnvironment(spec, options.store);
+  let environment: ThreadEnvironment | undefined;
+  if (served !== undefined) {
+    environment = await threadEnvironment(served, spec.name);
+    options.store.setTags(jobId, environmentTags(environment));
+    log(`environment ${environment.name}:${environment.version} (${environment.hash.slice(0, 12)})`);
+  }
   const workerData: BatchWorkerConfig = {
     modelFile: model.modelFile,
     modelDir: model.modelDir,
     ...(scoringScript !== undefined ? { scoringScript } : {}),
     writeRows: manifest.outputAction === 'append_row',
+    ...(environment?.modulesDir !== undefined && spec.codeConfiguration !== undefined
+      ? { modules: { environmentDir: environment.modulesDir, codeDir: spec.codeConfiguration.code } }
+      : {}),
   };
   if (pending.length > 0 && stop === undefined) {
     const pool = new Piscina({
@@ -234,7 +252,7 @@ async function executeJob(
       idleTimeout: Number.POSITIVE_INFINITY,
       concurrentTasksPerWorker: 1,
       workerData,
-      env: { ...process.env, AZUREML_MODEL_DIR: model.modelDir },
+      env: threadVariables(process.env, environment, model.modelDir),
     });
     const inFlight = new Set<AbortController>();
     try {

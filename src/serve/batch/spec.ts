@@ -123,7 +123,6 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
   if (environment !== undefined && environment !== null) {
     if (typeof environment !== 'string' && (typeof environment !== 'object' || Array.isArray(environment)))
       throw fail(['environment'], 'expected an environment reference (azureml:NAME:VERSION) or a mapping');
-    notices.push('environment is recorded, not applied: the job runs in this Node.js');
   }
   const model = readModel(record['model'], baseDir, fail);
   const size = settings.mini_batch_size;

@@ -15,7 +15,8 @@ import type { Column, ColumnKind } from '../../data/table.ts';
 import { Table } from '../../data/table.ts';
 import { type CsvRecord, CsvTokenizer } from '../../data/tokenizer.ts';
 import { DEFAULT_MISSING, parseBoolean, parseDatetime, parseNumber } from '../../data/values.ts';
-import { importModule, loadPipeline } from '../worker.ts';
+import { useEnvironmentModules } from '../env-modules.ts';
+import { importModule, loadPipeline, type WorkerConfig } from '../worker.ts';
 import type { BadRows, MiniBatchResult, Piece } from './plan.ts';
 
 /** What a batch job's threads are started with. */
@@ -26,6 +27,8 @@ export interface BatchWorkerConfig {
   readonly scoringScript?: string;
   /** Write predictions (append_row) or only count them (summary_only). */
   readonly writeRows: boolean;
+  /** The deployment's Node environment: bare imports from its code folder resolve there first. */
+  readonly modules?: WorkerConfig['modules'];
 }
 
 /** A task of a batch scoring thread. */
@@ -75,6 +78,7 @@ let loading: Promise<Loaded> | undefined;
 async function load(): Promise<Loaded> {
   if (config.scoringScript !== undefined) {
     process.env.AZUREML_MODEL_DIR = config.modelDir;
+    if (config.modules) useEnvironmentModules(config.modules.environmentDir, config.modules.codeDir);
     const mod = await importModule(config.scoringScript);
     if (typeof mod.run !== 'function')
       throw new Error(`the scoring module ${config.scoringScript} does not export a function run(miniBatch)`);

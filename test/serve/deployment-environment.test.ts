@@ -1,0 +1,239 @@
+// A deployment's `environment`, applied: a real Node environment built from a spec (a
+// package.json whose one dependency is a local tarball, so `npm ci --offline` needs no
+// network), served by a real server on 127.0.0.1 and by a batch job. The scoring module
+// imports the environment's package (ES import and require) and reads its variables.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { Environments } from '../../src/environment/registry.ts';
+import { readEnvironmentFile, readEnvironmentObject } from '../../src/environment/spec.ts';
+import { BatchEndpointStore } from '../../src/registry/batch-endpoint-store.ts';
+import { EndpointStore } from '../../src/registry/endpoint-store.ts';
+import { runBatchJob } from '../../src/serve/batch/job.ts';
+import { readBatchDeploymentFile, readBatchEndpointFile } from '../../src/serve/batch/spec.ts';
+import type { WatchTimer } from '../../src/serve/catalog.ts';
+import { type ServedEnvironment, threadEnvironment } from '../../src/serve/deployment-environment.ts';
+import { readDeploymentFile, readEndpointFile } from '../../src/serve/endpoint-spec.ts';
+import { serveStore } from '../../src/serve/store-server.ts';
+import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { saveModel, tempDir } from './helpers.ts';
+
+const manualTimer: WatchTimer = { setInterval: () => 0, clearInterval: () => undefined };
+
+/** A tarball of the package `greeter` (ESM and CommonJS entry points) and a Node project depending on it. */
+function nodeEnvironment(dir: string, greeting: string): string {
+  const pkg = join(dir, 'greeter');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({
+      name: 'greeter',
+      version: '1.0.0',
+      type: 'module',
+      exports: { import: './index.js', require: './index.cjs' },
+    }),
+  );
+  writeFileSync(join(pkg, 'index.js'), `export const greet = (x) => \`${greeting} \${x}\`;\n`);
+  writeFileSync(join(pkg, 'index.cjs'), `exports.greet = (x) => \`${greeting} \${x} (cjs)\`;\n`);
+  const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+    cwd: pkg,
+    encoding: 'utf8',
+  });
+  assert.equal(packed.status, 0, packed.stderr);
+  const tarball = join(dir, packed.stdout.trim().split('\n').at(-1)!);
+  const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
+  const project = join(dir, 'project');
+  mkdirSync(project);
+  const manifest = {
+    name: 'score-env',
+    version: '1.0.0',
+    private: true,
+    dependencies: { greeter: `file:${tarball}` },
+  };
+  writeFileSync(join(project, 'package.json'), JSON.stringify(manifest));
+  writeFileSync(
+    join(project, 'package-lock.json'),
+    JSON.stringify({
+      name: 'score-env',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': manifest,
+        'node_modules/greeter': { version: '1.0.0', resolved: `file:${tarball}`, integrity },
+      },
+    }),
+  );
+  const envFile = join(dir, 'env.yml');
+  writeFileSync(
+    envFile,
+    'name: score-env\nversion: 1\nbuild:\n  path: project\nenvironment_variables:\n  WHO: the environment\n',
+  );
+  return envFile;
+}
+
+/** A scoring module importing `greeter` both ways, answering what it sees. */
+const SCRIPT = `import { createRequire } from 'node:module';
+import { greet } from 'greeter';
+const require = createRequire(import.meta.url);
+const cjs = require('greeter');
+export function init() {}
+export function run(body) {
+  return { esm: greet(process.env.WHO), cjs: cjs.greet('c'), modelDir: process.env.AZUREML_MODEL_DIR };
+}
+`;
+
+describe('a deployment with an environment', () => {
+  it('serves its scoring module inside a built Node environment: its packages resolve, its variables are set (in the scoring threads only)', async () => {
+    const dir = tempDir('deploy-env');
+    const storeDir = join(dir, 'mlruns');
+    const store = new SqliteStore({ dir: storeDir });
+    const envFile = nodeEnvironment(dir, 'hello');
+    const registered = new Environments(store).register(readEnvironmentFile(envFile).definition);
+    store.close();
+    saveModel(dir, 'classification', 'model.json');
+    mkdirSync(join(dir, 'code'));
+    writeFileSync(join(dir, 'code', 'score.mjs'), SCRIPT);
+    writeFileSync(join(dir, 'endpoint.yml'), 'name: greet\nauth_mode: key\n');
+    writeFileSync(
+      join(dir, 'blue.yml'),
+      'name: blue\nendpoint_name: greet\nmodel: model.json\ncode_configuration:\n  code: code\n  scoring_script: score.mjs\nenvironment: azureml:score-env@latest\n',
+    );
+    const read = readDeploymentFile(join(dir, 'blue.yml'));
+    assert.equal(read.spec.environment, 'azureml:score-env@latest');
+    assert.ok(!read.notices.some((n) => /environment/.test(n)), read.notices.join('; '));
+    const endpoints = new EndpointStore({ dir: storeDir });
+    endpoints.createOrUpdateEndpoint(readEndpointFile(join(dir, 'endpoint.yml')).spec);
+    endpoints.createOrUpdateDeployment(read.spec, { allTraffic: true });
+    const key = endpoints.getCredentials('greet').primaryKey;
+
+    const logged: Array<Record<string, unknown>> = [];
+    const served = await serveStore(storeDir, {
+      port: 0,
+      threads: 1,
+      timer: manualTimer,
+      log: assert.fail,
+      logger: {
+        level: 'info',
+        stream: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            for (const line of chunk
+              .toString('utf8')
+              .split('\n')
+              .filter((l) => l !== ''))
+              logged.push(JSON.parse(line) as Record<string, unknown>);
+            done();
+          },
+        }),
+      },
+    });
+    try {
+      const { port } = await served.server.listen();
+      const r = await fetch(`http://127.0.0.1:${port}/endpoints/greet/score`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: '{}',
+      });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), {
+        esm: 'hello the environment',
+        cjs: 'hello c (cjs)',
+        modelDir: dir,
+      });
+      // the variables are the scoring threads' own: this process is unchanged
+      assert.equal(process.env.WHO, undefined);
+      // which environment it runs in: logged when it starts, and listed with the deployment
+      const state = served.server.deployments().find((d) => d.deployment === 'blue')!;
+      assert.deepEqual(state.environment, { name: 'score-env', version: '1', hash: registered.hash });
+      const line = logged.find((l) => l.msg === 'environment')!;
+      assert.equal(line.environment, 'score-env:1');
+      assert.equal(line.hash, registered.hash);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('runs a batch job scoring module inside it and records the environment on the job run', async () => {
+    const dir = tempDir('batch-env');
+    const store = new SqliteStore({ dir: join(dir, 'mlruns') });
+    try {
+      const envFile = nodeEnvironment(dir, 'hi');
+      saveModel(dir, 'classification', 'model.json');
+      mkdirSync(join(dir, 'code'));
+      writeFileSync(
+        join(dir, 'code', 'score.mjs'),
+        `import { greet } from 'greeter';
+export function run(miniBatch) { return miniBatch.map((f) => ({ file: f.split('/').pop(), says: greet(process.env.WHO) })); }
+`,
+      );
+      mkdirSync(join(dir, 'data'));
+      writeFileSync(join(dir, 'data', 'a.csv'), 'x1\n1\n');
+      writeFileSync(join(dir, 'endpoint.yml'), 'name: scores\n');
+      writeFileSync(
+        join(dir, 'deployment.yml'),
+        // the env.yml path is read relative to the code folder
+        `name: module\nendpoint_name: scores\nmodel: ./model.json\ncode_configuration:\n  code: ./code\n  scoring_script: score.mjs\nenvironment: ${envFile}\n`,
+      );
+      const batch = new BatchEndpointStore({ store });
+      batch.createOrUpdateEndpoint(readBatchEndpointFile(join(dir, 'endpoint.yml')).spec);
+      batch.createOrUpdateDeployment(readBatchDeploymentFile(join(dir, 'deployment.yml')).spec, {
+        setDefault: true,
+      });
+      const lines: string[] = [];
+      const summary = await runBatchJob({
+        store,
+        endpoint: 'scores',
+        input: join(dir, 'data'),
+        log: (l) => lines.push(l),
+      });
+      assert.equal(summary.status, 'Completed', summary.reason);
+      assert.deepEqual(readFileSync(summary.output!, 'utf8').trim().split('\n'), [
+        'file,says',
+        'a.csv,hi the environment',
+      ]);
+      const tags = store.run(summary.jobId).tags;
+      assert.equal(tags['mlsweep.environment'], 'score-env:1');
+      assert.match(tags['mlsweep.environment.hash']!, /^[0-9a-f]{64}$/);
+      assert.ok(
+        lines.some((l) => l.startsWith('environment score-env:1')),
+        lines.join('\n'),
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses an image environment with one clear line: no container runtime, or scoring threads cannot run in a container', async () => {
+    const dir = tempDir('deploy-env-image');
+    const definition = readEnvironmentObject(
+      { name: 'img', version: '1', image: 'python:3.11-slim' },
+      { file: 'inline', baseDir: dir },
+    ).definition;
+    const served: ServedEnvironment = {
+      name: 'img',
+      version: '1',
+      hash: 'h',
+      kind: 'image',
+      definition,
+      storeDir: dir,
+    };
+    const empty = join(dir, 'empty-bin');
+    mkdirSync(empty);
+    await assert.rejects(
+      threadEnvironment(served, 'blue', { PATH: empty }),
+      /needs docker or podman on PATH/,
+    );
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'podman'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(bin, 'podman'), 0o755);
+    await assert.rejects(
+      threadEnvironment(served, 'blue', { PATH: bin }),
+      /deployment blue: environment img:1 is an image .*cannot run inside a container/,
+    );
+  });
+});
