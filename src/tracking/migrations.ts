@@ -354,6 +354,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE published_pipelines ADD COLUMN secondary_key TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 13,
+    name: 'the studio audit log; run indexes for sorting and filtering many runs',
+    sql: `
+      CREATE TABLE audit_log (
+        audit_id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_time ON audit_log (at);
+      CREATE INDEX runs_by_start ON runs (start_time);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

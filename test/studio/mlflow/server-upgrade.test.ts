@@ -15,6 +15,9 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
     // Take the store back to schema 4, as an mlsweep before this change left it: undo each
     // later migration, newest first (a new migration adds its undo here).
     old.db.exec(`
+      DROP INDEX runs_by_start;
+      DROP TABLE audit_log;
+      DELETE FROM schema_migrations WHERE version = 13;
       ALTER TABLE published_pipelines DROP COLUMN secondary_key;
       ALTER TABLE published_pipelines DROP COLUMN primary_key;
       DELETE FROM schema_migrations WHERE version = 12;
@@ -47,7 +50,7 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
       DELETE FROM schema_migrations WHERE version = 5;
       PRAGMA user_version = 4;
     `);
-    assert.equal(SCHEMA_VERSION, 12, 'a migration after 12: add its undo above');
+    assert.equal(SCHEMA_VERSION, 13, 'a migration after 13: add its undo above');
     assert.ok(
       !old.db
         .prepare('SELECT sql FROM sqlite_master WHERE name = ?')

@@ -1,0 +1,67 @@
+// @ts-check
+/** The audit log page: every write made through the studio, newest first (who, when, what). */
+import { getJson } from '../lib/api.js';
+import { showError } from '../lib/banner.js';
+import { h, pageSection, ready } from '../lib/dom.js';
+import { formatDate } from '../lib/format.js';
+import { subscribe } from '../lib/live.js';
+import { navigate } from '../lib/router.js';
+import { createPager, createTable } from '../lib/table.js';
+
+const LIMIT = 50;
+
+export default {
+  route: '/audit',
+  title: 'Audit log',
+  nav: true,
+  /**
+   * @param {HTMLElement} container
+   * @param {Record<string, string>} params
+   * @returns {() => void}
+   */
+  render(container, params) {
+    const section = pageSection(container, 'audit', 'Audit log');
+    let offset = Number(params.offset ?? 0) || 0;
+    const note = h(
+      'p',
+      { class: 'muted' },
+      'Writes made through the studio: alias moves, traffic changes, and the like.',
+    );
+    const table = createTable({ label: 'Audit log', rowKey: (e) => String(e.id) });
+    const pager = createPager((next) => {
+      offset = next;
+      navigate('/audit', { offset: offset || undefined }, { replace: true });
+      load();
+    });
+    section.append(note, table.element, pager.element);
+    const columns = [
+      { key: 'at', label: 'When', render: (/** @type {any} */ e) => formatDate(e.at) },
+      { key: 'actor', label: 'Who', render: (/** @type {any} */ e) => e.actor },
+      { key: 'action', label: 'Action', render: (/** @type {any} */ e) => h('code', null, e.action) },
+      { key: 'target', label: 'Target', render: (/** @type {any} */ e) => e.target },
+      {
+        key: 'detail',
+        label: 'Detail',
+        render: (/** @type {any} */ e) => h('code', null, JSON.stringify(e.detail)),
+      },
+    ];
+    let alive = true;
+    const load = async () => {
+      try {
+        const page = await getJson('/audit', { limit: LIMIT, offset });
+        if (!alive) return;
+        table.update(columns, page.items);
+        pager.update(offset, LIMIT, page.total);
+        ready(section);
+      } catch (error) {
+        showError(`audit: ${/** @type {Error} */ (error).message}`);
+      }
+    };
+    load();
+    const stop = subscribe('audit', load, { throttleMs: 500 });
+    return () => {
+      alive = false;
+      stop();
+    };
+  },
+};
