@@ -48,8 +48,14 @@ function penalties(alpha: number, l1Ratio: number, n: number): { a: number; b: n
   return { a: alpha * l1Ratio * n, b: alpha * (1 - l1Ratio) * n };
 }
 
-/** Weights rescaled to sum to n, as scikit-learn's ElasticNet does before its objective. */
-function rescaled(weight: Float64Array): Float64Array {
+/**
+ * Weights rescaled to sum to n, as scikit-learn's ElasticNet does before its objective
+ * (LassoLars shares it, so that alpha means the same with and without weights).
+ *
+ * @example
+ * rescaled(Float64Array.of(1, 3)); // Float64Array [0.5, 1.5]
+ */
+export function rescaled(weight: Float64Array): Float64Array {
   let s = 0;
   for (const v of weight) s += v;
   return weight.map((v) => (v * weight.length) / s);
