@@ -1,10 +1,12 @@
 import { ValidationError } from '../core/errors.ts';
 import type { Goal } from '../core/goal.ts';
 import type { Task } from '../core/trial.ts';
+import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { Budget } from './budget.ts';
 import { type BuildContext, type Candidate, selectCandidates } from './candidates.ts';
+import { automlFeaturization } from './featurization.ts';
 import { type Fold, prepareFolds } from './folds.ts';
 import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
 import { DEFAULT_PRIMARY_METRIC, type EncodedTarget, metricGoal } from './scoring.ts';
@@ -17,8 +19,10 @@ export interface PreparedRun {
   readonly metric: string;
   readonly goal: Goal;
   readonly candidates: readonly Candidate[];
-  /** The feature columns of the rows with a target (a group column left out). */
+  /** The feature columns of the rows with a target (a group column and ignored columns left out, column purposes applied). */
   readonly features: Table;
+  /** The Featurizer's options (from `featurization`), for the folds and the final fit alike. */
+  readonly featurizerOptions: FeaturizerOptions;
   readonly target: EncodedTarget;
   /** Whether classes are imbalanced (then rows are weighted to balance them). */
   readonly imbalanced: boolean;
@@ -83,8 +87,11 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
   const seed = options.seed ?? 0;
   const validation = options.validation ?? 'auto';
   const data = prepareData(table, options.target, task);
-  const { features, groups } = takeGroups(data.features, validation);
-  const notices = [...table.notices, ...resolved.notices, ...data.notices];
+  const grouped = takeGroups(data.features, validation);
+  const groups = grouped.groups;
+  const featurization = automlFeaturization(options.featurization, grouped.features);
+  const features = featurization.features;
+  const notices = [...table.notices, ...resolved.notices, ...data.notices, ...featurization.notices];
   const { splits, description } = resolveSplits(
     validation,
     { ...data, features },
@@ -93,14 +100,7 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
     groups,
   );
   notices.push(`Validation: ${description}.`);
-  const folds = prepareFolds(
-    features,
-    data.target,
-    splits,
-    options.featurization ?? {},
-    data.imbalanced,
-    seed,
-  );
+  const folds = prepareFolds(features, data.target, splits, featurization.options, data.imbalanced, seed);
   return {
     options,
     task,
@@ -108,6 +108,7 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
     goal,
     candidates,
     features,
+    featurizerOptions: featurization.options,
     target: data.target,
     imbalanced: data.imbalanced,
     splits,

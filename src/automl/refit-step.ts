@@ -28,9 +28,9 @@ function refitParams(record: TrialRecord): TrialRecord['params'] {
  */
 export async function refitStep(combined: Combined, budget: Budget): Promise<AutoMLPipeline> {
   const { combination, search } = combined;
-  const { features, target, build, imbalanced, options, metric } = search.prepared;
+  const { features, featurizerOptions, target, build, imbalanced, options, metric } = search.prepared;
   const chosen = combination.members;
-  const featurizer = new Featurizer({ ...(options.featurization ?? {}), seed: build.seed });
+  const featurizer = new Featurizer({ ...featurizerOptions, seed: build.seed });
   const X = featurizer.fitTransform(features, featurizerTarget(target));
   const needsScaling = chosen.some((c) => c.record.candidate.needsScaling);
   const scaling = needsScaling ? fitStandardScaling(X) : undefined;

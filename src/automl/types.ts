@@ -1,13 +1,13 @@
 import type { BackendChoice } from '../compute/backend.ts';
 import type { Goal } from '../core/goal.ts';
 import type { StopReason, Task } from '../core/trial.ts';
-import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { CsvOptions } from '../data/read-csv.ts';
 import type { DatasetSchema } from '../data/schema.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { SweepWriter } from '../store/sweep-store.ts';
 import type { TrialResult } from '../sweep/types.ts';
+import type { AutoMLFeaturization } from './featurization.ts';
 import type { AutoMLPipeline } from './pipeline.ts';
 
 /** Azure AutoML's `limits` (times in minutes, as Azure names them). */
@@ -75,7 +75,13 @@ export interface AutoMLOptions {
   readonly validation?: AutoMLValidation;
   /** Ensemble selection of the best models (default true), kept only when it validates better. */
   readonly ensemble?: boolean | { readonly iterations?: number; readonly candidates?: number };
-  readonly featurization?: FeaturizerOptions;
+  /**
+   * Azure's `featurization`: `'auto'` (the default), `'off'` (no missing-value indicators,
+   * no target encoding), or a settings block with `blocked_transformers`,
+   * `column_name_and_types` and `transformer_params.imputer` (see `FeaturizationSettings`);
+   * or the Featurizer's own options (camelCase, e.g. `{ maxOneHotLevels: 20 }`).
+   */
+  readonly featurization?: AutoMLFeaturization;
   readonly backend?: BackendChoice;
   readonly seed?: number;
   /**

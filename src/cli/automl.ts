@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { automl } from '../automl/automl.ts';
+import { automlFeaturization } from '../automl/featurization.ts';
 import type { AutoMLPipeline } from '../automl/pipeline.ts';
 import { loadTrainingTable, resolveTask } from '../automl/prepare.ts';
 import { evaluatePipeline } from '../automl/score-table.ts';
@@ -13,6 +14,7 @@ import type { BackendChoice } from '../compute/backend.ts';
 import { DataError, ValidationError } from '../core/errors.ts';
 import { checkOutputFile, writeFileAtomic } from '../core/files.ts';
 import type { Task } from '../core/trial.ts';
+import { type Featurization, loadFeaturization } from '../data/featurize/settings.ts';
 import { readTabular, readTabularHeader } from '../data/read-tabular.ts';
 import { loadSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
@@ -51,6 +53,21 @@ interface AutoMLCliOptions {
   store?: string;
   experiment?: string;
   register?: string;
+  featurization?: string;
+}
+
+/** `--featurization`: auto, off, or a settings file (read and checked now; its columns later, against the data). */
+function readFeaturization(value: string | undefined): Featurization {
+  if (value === undefined || value === 'auto' || value === 'off') return value ?? 'auto';
+  if (!existsSync(value)) {
+    throw new ValidationError(
+      `--featurization must be auto, off or a JSON settings file; ${value} does not exist`,
+      {
+        path: '--featurization',
+      },
+    );
+  }
+  return loadFeaturization(value);
 }
 
 /** The data the job reads, resolved before any work (files, folders, MLTables, azureml: references). */
@@ -313,6 +330,10 @@ export function registerAutoML(program: Command): void {
       'also rank pipelines by prediction_latency (ms per row): prints the Pareto front of score and latency',
       choiceOption(['prediction_latency'] as const),
     )
+    .option(
+      '--featurization <mode>',
+      "auto (default), off, or a JSON file of Azure's featurization settings (blocked_transformers, column_name_and_types, transformer_params)",
+    )
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed)')
     .option('--seed <n>', 'seed of every random choice (default 0)', integerOption())
     .option('--backend <name>', 'compute backend: auto, js, native, gpu', backendOption)
@@ -334,7 +355,11 @@ export function registerAutoML(program: Command): void {
       const data = resolveInputs(o);
       const schema = o.schema ?? siblingSchema(data.train);
       checkOutputs(o, schema, data);
+      const featurization = readFeaturization(o.featurization);
       const inputs = await readInputs(o, schema, data);
+      // checked against the training columns now, so a setting naming an unknown column
+      // is said (with its file) before the search
+      automlFeaturization(featurization, inputs.train.drop([o.target]), o.featurization);
       const task = inputs.task;
       const {
         seed,
@@ -410,6 +435,7 @@ export function registerAutoML(program: Command): void {
           ...(allowedModels ? { allowedModels } : {}),
           ...(blockedModels ? { blockedModels } : {}),
           ensemble: o.ensemble,
+          featurization,
           ...(o.secondObjective ? { secondObjective: o.secondObjective } : {}),
           ...(seed !== undefined ? { seed } : {}),
           ...(o.backend ? { backend: o.backend } : {}),

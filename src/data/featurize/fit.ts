@@ -18,10 +18,25 @@ export interface FeaturizerOptions {
   readonly smoothing?: number;
   /** Seed of the cross-fitting folds (default 0). */
   readonly seed?: number;
+  /**
+   * How a column's missing cells are filled, by column (Azure's `transformer_params.imputer`);
+   * default: the median (numbers, dates), the most frequent level (categories).
+   */
+  readonly imputation?: Readonly<Record<string, ColumnImputation>>;
 }
 
-export type ResolvedFeaturizerOptions = Required<Omit<FeaturizerOptions, 'highCardinality'>> &
-  Pick<FeaturizerOptions, 'highCardinality'>;
+/** Azure's imputer strategies. */
+export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
+
+/** How one column's missing cells are filled. */
+export interface ColumnImputation {
+  readonly strategy: ImputeStrategy;
+  /** The value of the `constant` strategy. */
+  readonly fillValue?: number | string;
+}
+
+export type ResolvedFeaturizerOptions = Required<Omit<FeaturizerOptions, 'highCardinality' | 'imputation'>> &
+  Pick<FeaturizerOptions, 'highCardinality' | 'imputation'>;
 
 export function resolveOptions(o: FeaturizerOptions): ResolvedFeaturizerOptions {
   return {
@@ -32,7 +47,35 @@ export function resolveOptions(o: FeaturizerOptions): ResolvedFeaturizerOptions 
     targetEncodingFolds: o.targetEncodingFolds ?? 5,
     smoothing: o.smoothing ?? 10,
     seed: o.seed ?? 0,
+    // absent unless set, so the JSON of featurizers saved before it stays as it was
+    ...(o.imputation !== undefined ? { imputation: o.imputation } : {}),
   };
+}
+
+/** The fill of a numeric column's missing cells by its imputation (median by default). */
+function numericFill(values: Float64Array, how: ColumnImputation | undefined): number {
+  if (how?.strategy === 'constant') return Number(how.fillValue);
+  if (how?.strategy !== 'mean' && how?.strategy !== 'most_frequent') return median(values);
+  const counts = new Map<number, number>();
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    sum += v;
+    n++;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  if (how.strategy === 'mean') return sum / n;
+  // ties go to the smallest value, as scikit-learn's SimpleImputer
+  let best = Number.NaN;
+  let bestCount = 0;
+  for (const [v, c] of counts) {
+    if (c > bestCount || (c === bestCount && v < best)) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
 }
 
 /**
@@ -104,7 +147,7 @@ export function fitColumnPlan(
     const indicator = o.missingIndicators && missing > 0 && missing < col.values.length;
     const informative = distinctNumbers(col.values) > 1;
     if (!informative && !indicator) return undefined;
-    const fill = missing === col.values.length ? 0 : median(col.values);
+    const fill = missing === col.values.length ? 0 : numericFill(col.values, o.imputation?.[col.name]);
     if (col.kind === 'datetime') {
       return {
         type: 'datetime',
@@ -121,9 +164,15 @@ export function fitColumnPlan(
   let present = 0;
   for (const c of counts.values()) present += c;
   const indicator = o.missingIndicators && present > 0 && present < col.values.length;
+  const how = o.imputation?.[col.name];
+  // a constant fill is a level of its own (the missing cells' count), as scikit-learn's
+  if (how?.strategy === 'constant' && present < col.values.length) {
+    const level = String(how.fillValue);
+    counts.set(level, (counts.get(level) ?? 0) + col.values.length - present);
+  }
   const informative = counts.size > 1;
   if (!informative && !indicator) return undefined;
-  const fill = mostFrequent(counts) ?? '';
+  const fill = how?.strategy === 'constant' ? String(how.fillValue) : (mostFrequent(counts) ?? '');
   const base = { column: col.name, fill, indicator, informative };
   if (counts.size <= o.maxOneHotLevels) {
     return { type: 'onehot', ...base, levels: [...counts.keys()].sort() };
@@ -138,6 +187,8 @@ export function fitColumnPlan(
   }
   const frequency: Record<string, number> = {};
   const n = col.values.length;
-  for (const [level, c] of counts) frequency[level] = (c + (level === fill ? n - present : 0)) / n;
+  // the missing cells count toward their fill (already counted in for a constant fill)
+  const filledIn = how?.strategy === 'constant' ? 0 : n - present;
+  for (const [level, c] of counts) frequency[level] = (c + (level === fill ? filledIn : 0)) / n;
   return { type: 'frequency', ...base, frequency };
 }
