@@ -1,0 +1,138 @@
+/** The kernels of SVC. */
+export type KernelName = 'rbf' | 'linear' | 'poly' | 'sigmoid';
+
+/** A kernel with its parameters resolved (gamma a number). */
+export interface KernelSpec {
+  kernel: KernelName;
+  gamma: number;
+  degree: number;
+  coef0: number;
+}
+
+/** Rows of a kernel problem: row-major features with each row's squared norm. */
+export interface KernelRows {
+  rows: Float64Array;
+  n: number;
+  p: number;
+  /** ‖x_i‖², for the RBF kernel's distances. */
+  sq: Float64Array;
+}
+
+/**
+ * Rows ready for kernel evaluations.
+ *
+ * @example
+ * const r = kernelRows(Float64Array.of(1, 2, 3, 4), 2, 2); // r.sq: [5, 25]
+ */
+export function kernelRows(rows: Float64Array, n: number, p: number): KernelRows {
+  const sq = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += rows[i * p + j]! ** 2;
+    sq[i] = s;
+  }
+  return { rows, n, p, sq };
+}
+
+/**
+ * K(a_i, b_j) for one row i of `a` against every row of `b`, into `out` (length b.n), as
+ * libsvm computes them: rbf exp(-γ(‖a‖² + ‖b‖² - 2a·b)), linear a·b, poly (γa·b + c0)^d,
+ * sigmoid tanh(γa·b + c0).
+ *
+ * @example
+ * kernelRow(spec, X, i, X, column); // column[j] = K(x_i, x_j)
+ */
+export function kernelRow(k: KernelSpec, a: KernelRows, i: number, b: KernelRows, out: Float64Array): void {
+  const p = a.p;
+  const ar = a.rows;
+  const br = b.rows;
+  const o = i * p;
+  for (let j = 0; j < b.n; j++) {
+    const q = j * p;
+    let dot = 0;
+    for (let f = 0; f < p; f++) dot += ar[o + f]! * br[q + f]!;
+    out[j] = dot;
+  }
+  switch (k.kernel) {
+    case 'rbf': {
+      const si = a.sq[i]!;
+      for (let j = 0; j < b.n; j++) out[j] = Math.exp(-k.gamma * (si + b.sq[j]! - 2 * out[j]!));
+      break;
+    }
+    case 'poly':
+      for (let j = 0; j < b.n; j++) out[j] = (k.gamma * out[j]! + k.coef0) ** k.degree;
+      break;
+    case 'sigmoid':
+      for (let j = 0; j < b.n; j++) out[j] = Math.tanh(k.gamma * out[j]! + k.coef0);
+      break;
+    case 'linear':
+      break;
+  }
+}
+
+/**
+ * The columns Q_i = y_i y_j K(x_i, x_j) of an SVM dual, computed on demand and kept in
+ * a least-recently-used cache bounded by `cacheBytes` (libsvm's kernel cache; at least
+ * two columns, the pair an SMO step needs).
+ */
+export class KernelCache {
+  private readonly columns = new Map<number, Float64Array>();
+  private readonly capacity: number;
+  /** Kernel columns computed (cache misses), for tests and benchmarks. */
+  misses = 0;
+
+  constructor(
+    private readonly spec: KernelSpec,
+    private readonly data: KernelRows,
+    private readonly y: Float64Array,
+    cacheBytes: number,
+  ) {
+    this.capacity = Math.max(2, Math.floor(cacheBytes / (8 * data.n)));
+  }
+
+  /** Q's column i (do not keep it past the next call but one: the cache may recycle it). */
+  column(i: number): Float64Array {
+    const hit = this.columns.get(i);
+    if (hit) {
+      this.columns.delete(i);
+      this.columns.set(i, hit);
+      return hit;
+    }
+    this.misses++;
+    let out: Float64Array;
+    if (this.columns.size >= this.capacity) {
+      const oldest = this.columns.keys().next().value as number;
+      out = this.columns.get(oldest)!;
+      this.columns.delete(oldest);
+    } else {
+      out = new Float64Array(this.data.n);
+    }
+    kernelRow(this.spec, this.data, i, this.data, out);
+    const yi = this.y[i]!;
+    for (let j = 0; j < out.length; j++) out[j]! *= yi * this.y[j]!;
+    this.columns.set(i, out);
+    return out;
+  }
+
+  /** The diagonal Q_ii = K(x_i, x_i). */
+  diagonal(): Float64Array {
+    const { n, p, rows, sq } = this.data;
+    const d = new Float64Array(n);
+    const one = new Float64Array(1);
+    for (let i = 0; i < n; i++) {
+      if (this.spec.kernel === 'rbf') {
+        d[i] = 1;
+        continue;
+      }
+      const single: KernelRows = {
+        rows: rows.subarray(i * p, (i + 1) * p),
+        n: 1,
+        p,
+        sq: sq.subarray(i, i + 1),
+      };
+      kernelRow(this.spec, single, 0, single, one);
+      d[i] = one[0]!;
+    }
+    return d;
+  }
+}
