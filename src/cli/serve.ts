@@ -10,6 +10,7 @@ import { singleModelConfig } from '../serve/single.ts';
 import { serveStore } from '../serve/store-server.ts';
 import type { ServeConfig } from '../serve/types.ts';
 import { registerMlflowApi } from '../studio/mlflow/api.ts';
+import { registerStudio } from '../studio/ui/plugin.ts';
 import { isPostgresUrl } from '../tracking/pg-url.ts';
 import { resolveStoreLocation, SqliteStore } from '../tracking/sqlite-store.ts';
 import { modelFileFor } from './model-ref.ts';
@@ -34,6 +35,7 @@ interface ServeCliOptions {
   acceptUnknownCategories?: boolean;
   tracking?: boolean;
   trackingKey?: string;
+  studio?: boolean;
 }
 
 /** How often the store is checked for changes in `--store` mode (ms). */
@@ -188,6 +190,10 @@ export function registerServe(program: Command): void {
       '--tracking-key <key>',
       'with --tracking: callers of the tracking API send Authorization: Bearer KEY (generated beyond loopback when absent)',
     )
+    .option(
+      '--studio',
+      'with --tracking: also serve the studio (web UI) at /studio/, behind the tracking key',
+    )
     .option('--scheduler', "with --store: also fire the store's schedules (as mlsweep scheduler does)")
     .option('--json', 'print {"url", "endpoints", "key", "trackingKey"} as JSON on stdout once listening')
     .option(
@@ -213,6 +219,11 @@ export function registerServe(program: Command): void {
       const plan =
         o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolveStoreLocation(o.store));
       const tracking = trackingPlan(o);
+      if (o.studio && !o.tracking) {
+        throw new ValidationError('--studio shows the tracking store: it goes with --tracking', {
+          path: '--studio',
+        });
+      }
       const common = {
         host: o.host,
         port: o.port,
@@ -236,13 +247,23 @@ export function registerServe(program: Command): void {
       }
       // the MLflow API joins the same app before it listens (its routes, its key, its store)
       const trackingStore = tracking ? new SqliteStore({ dir: tracking.storeDir }) : undefined;
+      const studio =
+        o.studio && tracking !== undefined && trackingStore !== undefined
+          ? registerStudio(server.app, {
+              store: trackingStore,
+              ...(tracking.key !== undefined ? { key: tracking.key } : {}),
+              redirectRoot: false,
+            })
+          : undefined;
       if (tracking !== undefined && trackingStore !== undefined) {
         registerMlflowApi(server.app, {
           store: trackingStore,
           ...(tracking.key !== undefined ? { key: tracking.key } : {}),
+          ...(studio !== undefined ? { onLogged: studio.onLogged } : {}),
         });
       }
       const closeTracking = () => {
+        studio?.close();
         trackingStore?.close();
       };
       let address: { host: string; port: number };
@@ -267,6 +288,7 @@ export function registerServe(program: Command): void {
           graceful: () => {
             log('stopping: finishing requests in flight');
             stopWatching();
+            studio?.close();
             Promise.all([server.close(), scheduler?.stop()]).then(
               () => {
                 closeTracking();
@@ -289,6 +311,7 @@ export function registerServe(program: Command): void {
       log(`listening on ${url}`);
       if (scheduler !== undefined) log(`scheduler ${scheduler.id}: firing the store's schedules`);
       if (tracking) log(`MLflow tracking API: MLFLOW_TRACKING_URI=${url}`);
+      if (studio !== undefined) log(`studio at ${url}/studio/`);
       const endpoints = plan.config.endpoints.map((e) => e.spec.name);
       if (o.json)
         printResult(

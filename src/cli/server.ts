@@ -9,13 +9,15 @@ import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals } from './signals.ts';
 
-interface ServerCliOptions {
+/** The options `mlsweep server` and `mlsweep studio` share. */
+export interface ServerCliOptions {
   store?: string;
   port: number;
   host: string;
   key?: string;
   json?: boolean;
   logLevel: string;
+  studio?: boolean;
 }
 
 /**
@@ -67,47 +69,69 @@ export function registerServer(program: Command): void {
       choiceOption(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
       'warn',
     )
+    .option('--studio', 'also serve the studio (the web UI) at /studio/ on the same port')
     .action(async (o: ServerCliOptions) => {
-      checkServerOptions(o);
-      const storeDir = resolveStoreLocation(o.store);
-      if (!isPostgresUrl(storeDir)) checkOutputFolder(storeDir, '--store');
-      const server = createTrackingServer({
-        storeDir,
-        host: o.host,
-        port: o.port,
-        ...(o.key !== undefined ? { key: o.key } : {}),
-        logger: { level: o.logLevel },
+      await runTrackingServer(o, {
+        studio: o.studio === true,
+        banner: (url) =>
+          o.studio ? `listening on ${url} (studio at ${url}/studio/)` : `listening on ${url}`,
       });
-      try {
-        await server.listen();
-      } catch (error) {
-        await server.close();
-        throw new ValidationError(`cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`, {
-          path: '--port',
-        });
-      }
-      const stopped = new Promise<void>((done) => {
-        const stop = onStopSignals({
-          graceful: () => {
-            log('stopping: finishing requests in flight');
-            server.close().then(
-              () => {
-                stop.dispose();
-                done();
-              },
-              (error: unknown) => {
-                log(`mlsweep server: ${(error as Error).message}`);
-                process.exit(1);
-              },
-            );
-          },
-          immediate: () => process.exit(1),
-        });
-      });
-      log(`listening on ${server.url}`);
-      if (o.json)
-        printResult(true, { url: server.url, store: displayStoreLocation(storeDir) }, () => server.url);
-      await stopped;
-      log('stopped');
     });
+}
+
+/**
+ * Starts the tracking server (optionally with the studio) from CLI options and waits
+ * until SIGTERM or SIGINT has closed it: checks the options (exit 2 before anything
+ * starts), prints `banner(url)` on stderr once listening (and `{"url", "store"}` on stdout
+ * with --json), finishes requests in flight on the first signal, exits at once on a second.
+ *
+ * @example
+ * await runTrackingServer({ port: 5050, host: '127.0.0.1', logLevel: 'warn' }, { studio: true, banner: (url) => `studio at ${url}/studio/` });
+ */
+export async function runTrackingServer(
+  o: ServerCliOptions & { artifacts?: string },
+  how: { studio: boolean; banner: (url: string) => string },
+): Promise<void> {
+  checkServerOptions(o);
+  const storeDir = resolveStoreLocation(o.store);
+  if (!isPostgresUrl(storeDir)) checkOutputFolder(storeDir, '--store');
+  const server = createTrackingServer({
+    storeDir,
+    host: o.host,
+    port: o.port,
+    ...(o.key !== undefined ? { key: o.key } : {}),
+    ...(o.artifacts !== undefined ? { artifactsDir: o.artifacts } : {}),
+    logger: { level: o.logLevel },
+    studio: how.studio,
+  });
+  try {
+    await server.listen();
+  } catch (error) {
+    await server.close();
+    throw new ValidationError(`cannot listen on ${o.host}:${o.port}: ${(error as Error).message}`, {
+      path: '--port',
+    });
+  }
+  const stopped = new Promise<void>((done) => {
+    const stop = onStopSignals({
+      graceful: () => {
+        log('stopping: finishing requests in flight');
+        server.close().then(
+          () => {
+            stop.dispose();
+            done();
+          },
+          (error: unknown) => {
+            log(`mlsweep: ${(error as Error).message}`);
+            process.exit(1);
+          },
+        );
+      },
+      immediate: () => process.exit(1),
+    });
+  });
+  log(how.banner(server.url));
+  if (o.json) printResult(true, { url: server.url, store: displayStoreLocation(storeDir) }, () => server.url);
+  await stopped;
+  log('stopped');
 }

@@ -8,6 +8,8 @@ import { ValidationError } from '../../core/errors.ts';
 import { ModelRegistry } from '../../registry/model-registry.ts';
 import { isLoopbackHost } from '../../serve/auth.ts';
 import { SqliteStore } from '../../tracking/sqlite-store.ts';
+import { registerStudio, type StudioHandle } from '../ui/plugin.ts';
+import type { StoreWatcherOptions } from '../ui/watcher.ts';
 import { registerMlflowApi } from './api.ts';
 import { type LoggedEvent, mlflowError } from './context.ts';
 
@@ -30,12 +32,19 @@ export interface TrackingServerOptions {
   readonly logger?: { readonly stream?: Writable; readonly level?: string } | false;
   /** Called after metrics, params or tags are stored. */
   readonly onLogged?: (event: LoggedEvent) => void;
+  /**
+   * Mounts the studio (the web UI at `/studio/`, src/studio/ui) on the same app, behind the
+   * same key, fed live by what the API logs; an object sets its store watcher.
+   */
+  readonly studio?: boolean | { readonly watch?: StoreWatcherOptions | false };
 }
 
 /** A created tracking server. */
 export interface TrackingServer {
   /** The fastify instance. */
   readonly app: FastifyInstance;
+  /** The studio, when mounted (`studio` option). */
+  readonly studio: StudioHandle | undefined;
   /** `http://HOST:PORT`, once listening (the port chosen when 0 was asked). */
   readonly url: string;
   /** Starts listening; resolves with the address. */
@@ -96,16 +105,34 @@ export function createTrackingServer(options: TrackingServerOptions): TrackingSe
   );
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
+  const studio = options.studio
+    ? registerStudio(app, {
+        store,
+        registry,
+        ...(key !== undefined ? { key } : {}),
+        ...(typeof options.studio === 'object' && options.studio.watch !== undefined
+          ? { watch: options.studio.watch }
+          : {}),
+      })
+    : undefined;
+  const onLogged =
+    studio === undefined
+      ? options.onLogged
+      : (event: LoggedEvent) => {
+          studio.onLogged(event);
+          options.onLogged?.(event);
+        };
   registerMlflowApi(app, {
     store,
     registry,
     ...(key !== undefined ? { key } : {}),
-    ...(options.onLogged ? { onLogged: options.onLogged } : {}),
+    ...(onLogged ? { onLogged } : {}),
   });
   let url = '';
   let closed = false;
   return {
     app,
+    studio,
     get url() {
       return url;
     },
