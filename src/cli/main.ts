@@ -3,32 +3,45 @@
 // own file and registers itself on the program here; usage.ts gives them one way of
 // reporting mistakes (one line, exit code 2) and failures.
 import { Command } from 'commander';
-import { registerAutoML } from './automl.ts';
-import { registerBatchDeployments } from './batch-deployment.ts';
-import { registerBatchEndpoints } from './batch-endpoint.ts';
-import { registerComponents } from './component.ts';
-import { registerData } from './data.ts';
-import { registerDatastores } from './datastore.ts';
-import { registerDoctor } from './doctor.ts';
-import { registerDeployments, registerEndpoints } from './endpoint.ts';
-import { registerEnvironments } from './environment.ts';
-import { registerExperiments } from './experiments.ts';
-import { registerJobs } from './job.ts';
-import { registerModels } from './models.ts';
-import { registerPredict } from './predict.ts';
-import { registerReport } from './report.ts';
-import { registerRuns } from './runs.ts';
-import { registerSample } from './sample.ts';
-import { registerSchedules } from './schedule.ts';
-import { registerScheduler } from './scheduler.ts';
-import { registerServe } from './serve.ts';
-import { registerServer } from './server.ts';
-import { registerStudy } from './study.ts';
-import { registerSweep } from './sweep.ts';
 import { applyUsageConventions, reportCliError } from './usage.ts';
 import { packageVersion } from './version.ts';
-import { registerWorker } from './worker.ts';
-import { registerWorkers } from './workers.ts';
+
+/** Adds a command (or two) to the program. */
+type Register = (program: Command) => void;
+
+/**
+ * Every command by name, in the order `--help` lists them, each loaded when needed: a
+ * command named on the line loads only its own module (`mlsweep job create` does not
+ * load the sweep engine, the server or the reports), which takes most of the start-up
+ * time off every command; help and unknown names load them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['automl', async () => (await import('./automl.ts')).registerAutoML],
+  ['batch-endpoint', async () => (await import('./batch-endpoint.ts')).registerBatchEndpoints],
+  ['batch-deployment', async () => (await import('./batch-deployment.ts')).registerBatchDeployments],
+  ['component', async () => (await import('./component.ts')).registerComponents],
+  ['data', async () => (await import('./data.ts')).registerData],
+  ['datastore', async () => (await import('./datastore.ts')).registerDatastores],
+  ['doctor', async () => (await import('./doctor.ts')).registerDoctor],
+  ['endpoint', async () => (await import('./endpoint.ts')).registerEndpoints],
+  ['environment', async () => (await import('./environment.ts')).registerEnvironments],
+  ['deployment', async () => (await import('./endpoint.ts')).registerDeployments],
+  ['experiments', async () => (await import('./experiments.ts')).registerExperiments],
+  ['job', async () => (await import('./job.ts')).registerJobs],
+  ['models', async () => (await import('./models.ts')).registerModels],
+  ['predict', async () => (await import('./predict.ts')).registerPredict],
+  ['report', async () => (await import('./report.ts')).registerReport],
+  ['runs', async () => (await import('./runs.ts')).registerRuns],
+  ['sample', async () => (await import('./sample.ts')).registerSample],
+  ['schedule', async () => (await import('./schedule.ts')).registerSchedules],
+  ['scheduler', async () => (await import('./scheduler.ts')).registerScheduler],
+  ['study', async () => (await import('./study.ts')).registerStudy],
+  ['serve', async () => (await import('./serve.ts')).registerServe],
+  ['server', async () => (await import('./server.ts')).registerServer],
+  ['sweep', async () => (await import('./sweep.ts')).registerSweep],
+  ['worker', async () => (await import('./worker.ts')).registerWorker],
+  ['workers', async () => (await import('./workers.ts')).registerWorkers],
+];
 
 const program = new Command('mlsweep')
   .description('Hyperparameter sweeps and AutoML for tabular data')
@@ -38,31 +51,8 @@ const program = new Command('mlsweep')
     '\nExit codes: 0 done; 1 the job failed; 2 a usage error or input mlsweep cannot use;\n130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP.',
   );
 
-registerAutoML(program);
-registerBatchEndpoints(program);
-registerBatchDeployments(program);
-registerComponents(program);
-registerData(program);
-registerDatastores(program);
-registerDoctor(program);
-registerEndpoints(program);
-registerEnvironments(program);
-registerDeployments(program);
-registerExperiments(program);
-registerJobs(program);
-registerModels(program);
-registerPredict(program);
-registerReport(program);
-registerRuns(program);
-registerSample(program);
-registerSchedules(program);
-registerScheduler(program);
-registerStudy(program);
-registerServe(program);
-registerServer(program);
-registerSweep(program);
-registerWorker(program);
-registerWorkers(program);
+const named = COMMANDS.find(([name]) => name === process.argv[2]);
+for (const [, load] of named ? [named] : COMMANDS) (await load())(program);
 applyUsageConventions(program);
 
 try {

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
-import { resolveEnvironment } from '../environment/index.ts';
+import { resolveEnvironment } from '../environment/resolve.ts';
 import { resolveDataInput } from '../registry/data-input.ts';
 import { datastorePath, parseDataReference } from '../registry/data-paths.ts';
 import { getDatastore, WORKSPACE_BLOB_STORE } from '../registry/datastores.ts';
