@@ -4,6 +4,11 @@ import { DENSE_LOADERS } from './dense-models.ts';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision-tree.ts';
 import { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
 import { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
+import { LassoLars } from './linear/lasso-lars.ts';
+import { SGDClassifier } from './sgd/sgd-classifier.ts';
+import { SGDRegressor } from './sgd/sgd-regressor.ts';
+import { LinearSVC } from './svm/linear-svc.ts';
+import { SVC } from './svm/svc.ts';
 import type { Estimator, SerializedEstimator } from './types.ts';
 
 const LOADERS: Record<string, (json: SerializedEstimator) => Estimator> = {
@@ -16,6 +21,11 @@ const LOADERS: Record<string, (json: SerializedEstimator) => Estimator> = {
   GradientBoostingClassifier: GradientBoostingClassifier.fromJSON,
   GradientBoostingRegressor: GradientBoostingRegressor.fromJSON,
   ...DENSE_LOADERS,
+  SGDClassifier: SGDClassifier.fromJSON,
+  SGDRegressor: SGDRegressor.fromJSON,
+  LinearSVC: LinearSVC.fromJSON,
+  SVC: SVC.fromJSON,
+  LassoLars: LassoLars.fromJSON,
 };
 
 /**

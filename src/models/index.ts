@@ -12,6 +12,19 @@ export { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.
 export type { DecisionTreeParams, ForestParams, MaxFeatures } from './forest/forest-model.ts';
 export { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
 export { estimatorFromJSON } from './from-json.ts';
+export type { LassoLarsParams } from './linear/lasso-lars.ts';
+export { LassoLars } from './linear/lasso-lars.ts';
+export type { SgdClassifierLoss, SgdRegressorLoss } from './sgd/losses.ts';
+export type { SgdLearningRate, SgdPenalty } from './sgd/plain-sgd.ts';
+export type { SGDClassifierParams } from './sgd/sgd-classifier.ts';
+export { SGDClassifier } from './sgd/sgd-classifier.ts';
+export type { SGDRegressorParams } from './sgd/sgd-regressor.ts';
+export { SGDRegressor } from './sgd/sgd-regressor.ts';
+export type { KernelName as SVCKernel } from './svm/kernel.ts';
+export type { LinearSVCParams } from './svm/linear-svc.ts';
+export { LinearSVC } from './svm/linear-svc.ts';
+export type { SVCParams } from './svm/svc.ts';
+export { SVC } from './svm/svc.ts';
 export type { TreeCommonParams } from './tree/tree-model.ts';
 export type {
   Classifier,
