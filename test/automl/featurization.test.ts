@@ -162,6 +162,10 @@ test('automl honours the settings: ignored columns are no input, blocked one-hot
   assert.ok(r.best.score > 0.85);
 });
 
+/** `mlsweep automl` on house_votes84 with more arguments. */
+const votes = (args: string[]) =>
+  cli(['automl', '--train', 'datasets/house_votes84.csv', '--target', 'target', ...args]);
+
 test('mlsweep automl --featurization: a settings file is used; a bad one exits 2 with one line naming file and key', () => {
   const good = join(dir, 'featurization.json');
   writeFileSync(
@@ -169,20 +173,7 @@ test('mlsweep automl --featurization: a settings file is used; a bad one exits 2
     JSON.stringify({ column_name_and_types: { V16: 'Ignore' }, blocked_transformers: ['LabelEncoder'] }),
   );
   const model = join(dir, 'model.json');
-  const ok = cli([
-    'automl',
-    '--train',
-    'datasets/house_votes84.csv',
-    '--target',
-    'target',
-    '--max-trials',
-    '3',
-    '--featurization',
-    good,
-    '--out',
-    model,
-    '--json',
-  ]);
+  const ok = votes(['--max-trials', '3', '--featurization', good, '--out', model, '--json']);
   assert.equal(ok.status, 0, ok.stderr);
   const doc = JSON.parse(ok.stdout);
   assert.match(doc.notices.join('\n'), /blocking LabelEncoder has no effect/);
@@ -190,32 +181,12 @@ test('mlsweep automl --featurization: a settings file is used; a bad one exits 2
 
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ column_name_and_types: { V17: 'Numeric' } }));
-  const no = cli([
-    'automl',
-    '--train',
-    'datasets/house_votes84.csv',
-    '--target',
-    'target',
-    '--featurization',
-    bad,
-    '--out',
-    model,
-  ]);
+  const no = votes(['--featurization', bad, '--out', model]);
   assert.equal(no.status, 2, no.stderr);
   const first = no.stderr.trim().split('\n')[0]!;
   assert.match(first, /bad\.json: column_name_and_types\.V17: the data has no column 'V17'/);
   assert.doesNotMatch(no.stderr, /\n\s+at /);
-  const missing = cli([
-    'automl',
-    '--train',
-    'datasets/house_votes84.csv',
-    '--target',
-    'target',
-    '--featurization',
-    'nope.json',
-    '--out',
-    model,
-  ]);
+  const missing = votes(['--featurization', 'nope.json', '--out', model]);
   assert.equal(missing.status, 2);
   assert.match(
     missing.stderr,
