@@ -239,7 +239,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       const data = trainingData(X, codes.length, options.sampleWeight);
       const { nRows: n, nCols: p } = data.X;
       const rows = kernelRows(rowMajor(data.X), n, p);
-      const spec = this.kernelSpec(data.X.data, p);
+      const spec = this.kernelSpec(data.X.data, n, p, data.weight);
       const K = classes.length;
       const C = this.params.C as number;
       const pairs: Array<{
@@ -302,18 +302,28 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
     });
   }
 
-  /** The kernel with gamma resolved on the training features (column-major `data`). */
-  private kernelSpec(data: Float64Array, p: number): KernelSpec {
+  /**
+   * The kernel with gamma resolved on the training features (column-major `data`): `scale`
+   * is 1 / (p · Var(X)) over every value of X, each row counted by its weight (scikit-learn's
+   * X.var() without weights), so that a weight of 2 is the row twice here too.
+   */
+  private kernelSpec(data: Float64Array, n: number, p: number, weight: Float64Array): KernelSpec {
     const g = this.params.gamma as 'scale' | 'auto' | number;
     let gamma: number;
     if (g === 'auto') gamma = 1 / p;
     else if (g === 'scale') {
+      let sw = 0;
       let mean = 0;
-      for (const v of data) mean += v;
-      mean /= data.length;
+      for (let j = 0; j < p; j++) {
+        for (let i = 0; i < n; i++) {
+          mean += weight[i]! * data[j * n + i]!;
+          sw += weight[i]!;
+        }
+      }
+      mean /= sw;
       let v2 = 0;
-      for (const v of data) v2 += (v - mean) ** 2;
-      const variance = v2 / data.length;
+      for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) v2 += weight[i]! * (data[j * n + i]! - mean) ** 2;
+      const variance = v2 / sw;
       gamma = variance > 0 ? 1 / (p * variance) : 1;
     } else gamma = g;
     return {
