@@ -112,7 +112,9 @@ describe('SGD behaviour', () => {
     const m = new SGDClassifier({ seed: 1 }).fit(c.X, c.y);
     const z = m.decisionFunction(c.X.slice(0, 10));
     const proba = m.predictProba(c.X.slice(0, 10));
-    z.forEach((v, i) => assert.ok(Math.abs(proba[i]![1]! - 1 / (1 + Math.exp(-v))) < 1e-12));
+    z.forEach((v, i) => {
+      assert.ok(Math.abs(proba[i]![1]! - 1 / (1 + Math.exp(-v))) < 1e-12);
+    });
   });
 
   test('an l1 penalty zeroes the weights of uninformative features', () => {

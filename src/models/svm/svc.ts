@@ -272,7 +272,9 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       }
       // the union of every pair's support vectors, in row order
       const svOf = new Int32Array(n).fill(-1);
-      for (const pr of pairs) pr.alpha.forEach((al, t) => al > 0 && (svOf[pr.rows[t]!] = 0));
+      for (const pr of pairs) {
+        for (let t = 0; t < pr.alpha.length; t++) if (pr.alpha[t]! > 0) svOf[pr.rows[t]!] = 0;
+      }
       const svRows: number[] = [];
       for (let i = 0; i < n; i++) if (svOf[i] === 0) svOf[i] = svRows.push(i) - 1;
       const nSV = svRows.length;
@@ -322,7 +324,8 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       }
       mean /= sw;
       let v2 = 0;
-      for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) v2 += weight[i]! * (data[j * n + i]! - mean) ** 2;
+      for (let j = 0; j < p; j++)
+        for (let i = 0; i < n; i++) v2 += weight[i]! * (data[j * n + i]! - mean) ** 2;
       const variance = v2 / sw;
       gamma = variance > 0 ? 1 / (p * variance) : 1;
     } else gamma = g;
