@@ -6,7 +6,7 @@ import { followJob, type JobDetail, listJobs, requestCancel, showJob } from '../
 import { readPipelineFile } from '../pipeline/pipeline-spec.ts';
 import { listPublished, publishPipeline } from '../pipeline/published.ts';
 import { type PipelineResult, runPipeline } from '../pipeline/runner.ts';
-import { defaultExecutors } from '../pipeline/step-executors.ts';
+import { pipelineExecutors } from '../serve/batch/pipeline-step.ts';
 import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
 import { integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
@@ -134,7 +134,7 @@ export function registerJobs(program: Command): void {
               overrides,
               log,
               signal: controller.signal,
-              executors: defaultExecutors(),
+              executors: pipelineExecutors(),
               ...(o.resume !== undefined ? { resume: o.resume } : {}),
               ...(o.maxParallel !== undefined ? { maxParallel: o.maxParallel } : {}),
             });

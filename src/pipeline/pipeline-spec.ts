@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ValidationError } from '../core/errors.ts';
 import { isGoal } from '../core/goal.ts';
+import { BatchEndpointStore } from '../registry/batch-endpoint-store.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import {
   type ComponentSpec,
@@ -67,10 +68,25 @@ export interface AutoMLStepSpec {
   readonly seed?: number;
 }
 
+/**
+ * A batch scoring step's target (an mlsweep extension: Azure pipelines score in batch with
+ * a command or parallel step, not by invoking an endpoint): a registered batch endpoint and
+ * optionally one of its deployments (default: the endpoint's default deployment).
+ */
+export interface BatchEndpointStepSpec {
+  readonly endpoint: string;
+  readonly deployment?: string;
+}
+
+/** The input a batch_endpoint step scores, and the output its predictions go to (Azure's batch job names). */
+export const BATCH_STEP_INPUT = 'input_data';
+/** The output folder of a batch_endpoint step (as an Azure batch job's `score` output). */
+export const BATCH_STEP_OUTPUT = 'score';
+
 /** One step of a pipeline, validated. */
 export interface StepSpec {
   readonly name: string;
-  readonly type: 'command' | 'sweep' | 'automl';
+  readonly type: 'command' | 'sweep' | 'automl' | 'batch_endpoint';
   /** The component a command step runs, or a sweep step's trial; absent for AutoML. */
   readonly component?: ComponentSpec;
   /** Where the component came from: a file path, `azureml:name:version`, `inline`. */
@@ -85,6 +101,7 @@ export interface StepSpec {
   readonly environmentVariables: Readonly<Record<string, string>>;
   readonly sweep?: SweepStepSpec;
   readonly automl?: AutoMLStepSpec;
+  readonly batch?: BatchEndpointStepSpec;
 }
 
 /** A pipeline job, validated: every binding, component and required input checked. */
@@ -156,6 +173,7 @@ const AUTOML_KEYS = [
   'n_cross_validations',
 ];
 const INLINE_KEYS = ['command', 'code', 'environment', 'is_deterministic'];
+const BATCH_KEYS = ['endpoint', 'deployment'];
 
 /**
  * Reads and validates a pipeline job file (see parsePipeline).
@@ -444,17 +462,25 @@ function parseStep(
       ? 'sweep'
       : declared === 'automl'
         ? 'automl'
-        : declared === undefined || declared === 'command'
-          ? 'command'
-          : (() => {
-              throw doc.error(
-                [...at, 'type'],
-                `step ${name}: type must be command, sweep or automl, got ${JSON.stringify(declared)}`,
-              );
-            })();
+        : declared === 'batch_endpoint'
+          ? 'batch_endpoint'
+          : declared === undefined || declared === 'command'
+            ? 'command'
+            : (() => {
+                throw doc.error(
+                  [...at, 'type'],
+                  `step ${name}: type must be command, sweep, automl or batch_endpoint, got ${JSON.stringify(declared)}`,
+                );
+              })();
   const allowed = new Set([
     ...STEP_COMMON,
-    ...(type === 'sweep' ? SWEEP_KEYS : type === 'automl' ? AUTOML_KEYS : INLINE_KEYS),
+    ...(type === 'sweep'
+      ? SWEEP_KEYS
+      : type === 'automl'
+        ? AUTOML_KEYS
+        : type === 'batch_endpoint'
+          ? BATCH_KEYS
+          : INLINE_KEYS),
   ]);
   for (const key of Object.keys(raw)) {
     if (!allowed.has(key))
@@ -462,7 +488,7 @@ function parseStep(
   }
   let component: ComponentSpec | undefined;
   let componentSource: string | undefined;
-  if (type !== 'automl') {
+  if (type !== 'automl' && type !== 'batch_endpoint') {
     const field = type === 'sweep' ? 'trial' : 'component';
     const ref = raw[field];
     if (typeof ref === 'string') {
@@ -494,6 +520,10 @@ function parseStep(
     }
   }
   const inputs = parseStepInputs(name, raw, type, component, doc, at);
+  // a batch step's input_data is data: a literal is a path (hashed for the cache), never a string
+  const data = inputs[BATCH_STEP_INPUT];
+  if (type === 'batch_endpoint' && data?.kind === 'literal' && typeof data.value === 'string')
+    inputs[BATCH_STEP_INPUT] = { kind: 'path', type: 'uri_folder', path: data.value };
   const outputs = parseStepOutputs(name, raw['outputs'], type, component, doc, [...at, 'outputs']);
   const limits = raw['limits'];
   if (limits !== undefined && !isMapping(limits))
@@ -526,7 +556,54 @@ function parseStep(
       : {},
     ...(type === 'sweep' ? { sweep: parseSweep(name, raw, component!, doc, at) } : {}),
     ...(type === 'automl' ? { automl: parseAutoML(name, raw, doc, at) } : {}),
+    ...(type === 'batch_endpoint' ? { batch: parseBatchEndpoint(name, raw, doc, at, inputs, store) } : {}),
   };
+}
+
+/** A batch_endpoint step: `endpoint` (required), `deployment`, and its one input, `input_data`. */
+function parseBatchEndpoint(
+  name: string,
+  raw: Record<string, unknown>,
+  doc: YamlDoc,
+  at: YamlPath,
+  inputs: Readonly<Record<string, StepInput>>,
+  store: SqliteStore | undefined,
+): BatchEndpointStepSpec {
+  const endpoint = raw['endpoint'];
+  if (typeof endpoint !== 'string' || endpoint === '')
+    throw doc.error(
+      [...at, 'endpoint'],
+      `step ${name}: a batch_endpoint step needs endpoint (a batch endpoint's name)`,
+    );
+  const deployment = raw['deployment'];
+  if (deployment !== undefined && (typeof deployment !== 'string' || deployment === ''))
+    throw doc.error([...at, 'deployment'], `step ${name}: deployment must be a batch deployment's name`);
+  const others = Object.keys(inputs).filter((k) => k !== BATCH_STEP_INPUT);
+  if (others.length > 0)
+    throw doc.error(
+      [...at, 'inputs', others[0]!],
+      `step ${name}: a batch_endpoint step has one input, ${BATCH_STEP_INPUT}, not '${others[0]}'`,
+    );
+  if (inputs[BATCH_STEP_INPUT] === undefined)
+    throw doc.error(
+      [...at, 'inputs'],
+      `step ${name}: a batch_endpoint step needs inputs.${BATCH_STEP_INPUT} (a file, folder or binding)`,
+    );
+  if (store !== undefined) {
+    // the endpoint and deployment exist before anything runs (what they hold is read when the step runs)
+    try {
+      new BatchEndpointStore({ store }).resolveDeployment(
+        endpoint,
+        typeof deployment === 'string' ? deployment : undefined,
+      );
+    } catch (error) {
+      throw doc.error(
+        [...at, typeof deployment === 'string' ? 'deployment' : 'endpoint'],
+        `step ${name}: ${(error as Error).message}`,
+      );
+    }
+  }
+  return { endpoint, ...(typeof deployment === 'string' ? { deployment } : {}) };
 }
 
 /** An inline command step's ports, inferred from what it is given. */
@@ -636,6 +713,7 @@ function parseStepOutputs(
   const out: Record<string, { type: PortType; parentOutput?: string }> = {};
   if (component) for (const [k, port] of Object.entries(component.outputs)) out[k] = { type: port.type };
   if (type === 'automl') out['best_model'] = { type: 'mlflow_model' };
+  if (type === 'batch_endpoint') out[BATCH_STEP_OUTPUT] = { type: 'uri_folder' };
   if (value === undefined || value === null) return out;
   if (!isMapping(value)) throw doc.error(at, `step ${name}: outputs must be a mapping`);
   for (const [output, raw] of Object.entries(value)) {

@@ -165,7 +165,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
     const started = Date.now();
     const inputs = resolveStepInputs(step, spec, pipelineInputs, results, store);
     const environment = environments.get(step.name);
-    const key = stepKey(step, inputs, environment);
+    const key = stepKey(step, inputs, environment, executors[step.type]!.cacheKey?.(step, store));
     const reuse = previous.get(step.name);
     const cached =
       reuse !== undefined
@@ -487,13 +487,15 @@ function resolveOne(
 
 /**
  * A step's cache key: its component's content hash, its environment's hash, its command
- * template, every input's value or content hash, its outputs' names and types, and the
- * sweep or AutoML settings; the step's name does not count.
+ * template, every input's value or content hash, its outputs' names and types, the
+ * sweep or AutoML settings, and for a batch step its endpoint and what its executor says
+ * the deployment is now; the step's name does not count.
  */
 function stepKey(
   step: StepSpec,
   inputs: Record<string, Resolved>,
   environment: StepEnvironment | undefined,
+  executorKey: unknown,
 ): string {
   return jsonHash({
     type: step.type,
@@ -505,6 +507,8 @@ function stepKey(
     timeout: step.timeoutSeconds ?? null,
     sweep: step.sweep ?? null,
     automl: step.automl ?? null,
+    // absent (not null) for the other step types, so their keys stay as they were
+    ...(step.batch !== undefined ? { batch: step.batch, deployment: executorKey ?? null } : {}),
   });
 }
 

@@ -28,5 +28,12 @@ export interface StepOutcome {
   readonly stopped?: boolean;
 }
 
-/** Runs one kind of step (command, sweep, automl). */
-export type StepExecutor = (ctx: StepContext) => Promise<StepOutcome>;
+/**
+ * Runs one kind of step (command, sweep, automl, batch_endpoint). An executor whose step
+ * depends on more than the step's own text and inputs (a batch step: the deployment the
+ * endpoint has now, its model's bytes) says so by `cacheKey`, which the runner adds to the
+ * step's cache key before deciding to reuse it.
+ */
+export type StepExecutor = ((ctx: StepContext) => Promise<StepOutcome>) & {
+  readonly cacheKey?: (step: StepSpec, store: SqliteStore) => unknown;
+};

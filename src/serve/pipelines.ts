@@ -13,9 +13,9 @@ import { TAG } from '../pipeline/job-tags.ts';
 import { showJob } from '../pipeline/jobs.ts';
 import { getPublished, publishedSpec } from '../pipeline/published.ts';
 import { runPipeline } from '../pipeline/runner.ts';
-import { defaultExecutors } from '../pipeline/step-executors.ts';
 import { SqliteStore } from '../tracking/sqlite-store.ts';
 import { sameSecret } from './auth.ts';
+import { pipelineExecutors } from './batch/pipeline-step.ts';
 
 /** Options of the pipelines plugin. */
 export interface PipelinesPluginOptions {
@@ -121,7 +121,7 @@ export const pipelinesPlugin: FastifyPluginAsync<PipelinesPluginOptions> = async
       const run = runPipeline(spec, {
         store: s,
         signal: controller.signal,
-        executors: defaultExecutors(),
+        executors: pipelineExecutors(),
         overrides: inputs as Record<string, unknown>,
         tags: { [TAG.published]: name },
         onStarted: resolveId,
