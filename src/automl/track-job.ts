@@ -31,8 +31,8 @@ const RUN_STATUS: Readonly<Record<TrialStatus, RunStatus>> = {
  * algorithm (Azure's name) and its hyperparameters; its metrics every cross-validated
  * metric of the task plus `fit_seconds`, `predict_seconds` and `duration_seconds`; its
  * status FINISHED, FAILED (the error as the tag `mlsweep.error`) or KILLED (stopped,
- * timed out); the best trial is tagged `mlsweep.automl.best` and, when the pipeline is
- * its model, holds the pipeline as its artifact. One store transaction for all trials.
+ * timed out); the best single trial is tagged `mlsweep.automl.best` and, when the
+ * pipeline is its model (not an ensemble or a stack), holds the pipeline as its artifact. One store transaction for all trials.
  *
  * @example
  * const children = recordTrialRuns(store, run.id, result, { experiment: 'automl', modelFile: 'model.json' });
@@ -45,7 +45,9 @@ export function recordTrialRuns(
   options: TrialRunsOptions,
 ): string[] {
   const entries = new Map(result.leaderboard.map((e) => [e.trialId, e]));
-  const bestTrial = result.best.trialId;
+  // the best single trial (the ensemble or stack, when it won, is no trial of its own)
+  const bestTrial = result.leaderboard.find((e) => e.trialId !== undefined)?.trialId;
+  const pipelineIsTrial = result.best.trialId !== undefined;
   const ids = store.write(() =>
     result.trials.map((trial) => {
       const { name, params } = modelParams(trial.params);
@@ -83,7 +85,7 @@ export function recordTrialRuns(
   );
   // the artifact is a file copy, outside the transaction
   const bestIndex = result.trials.findIndex((t) => t.id === bestTrial);
-  if (options.modelFile !== undefined && bestIndex >= 0)
+  if (options.modelFile !== undefined && pipelineIsTrial && bestIndex >= 0)
     store.logArtifact(ids[bestIndex]!, options.modelFile, 'model');
   return ids;
 }

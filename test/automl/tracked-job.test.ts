@@ -69,8 +69,12 @@ test('automl --store --experiment --register: a parent run, one child run per tr
     // the best trial is marked; its child holds the pipeline when the pipeline is its model
     const best = children.filter((c) => c.tags['mlsweep.automl.best'] === 'true');
     assert.equal(best.length, 1);
-    assert.equal(Number(best[0]!.tags['mlsweep.automl.trial']), doc.best.trialId ?? -1);
-    if (doc.best.trialId !== undefined) assert.deepEqual(s.listArtifacts(best[0]!.id), ['model/model.json']);
+    const bestSingle = doc.leaderboard.find((e: { trialId?: number }) => e.trialId !== undefined).trialId;
+    assert.equal(Number(best[0]!.tags['mlsweep.automl.trial']), bestSingle);
+    assert.deepEqual(
+      s.listArtifacts(best[0]!.id),
+      doc.best.trialId === undefined ? [] : ['model/model.json'],
+    );
     assert.deepEqual(s.listArtifacts(runId), ['model/model.json', 'model/result.json']);
 
     // registered with the run's metrics, the data schema and the run as lineage
