@@ -20,8 +20,10 @@ export interface SweepSummary {
   readonly name: string;
   /** `study`: created by the ask/tell study API; `sweep`: by the sweep engine. */
   readonly kind: 'sweep' | 'study';
-  /** `running` (no end recorded), `open` (a study takes more trials), or how it ended. */
+  /** `running` (no end recorded), `open` (a study takes more trials), `completed`, `interrupted`, `cancelled` or `failed`. */
   readonly status: string;
+  /** Why it ended, as recorded (`exhausted`, `max_total_trials`, `timeout`, ...). */
+  readonly stopReason?: string;
   readonly objectives: readonly Objective[];
   readonly best?: { readonly trialId: number; readonly value: number };
   readonly counts: Readonly<Record<string, number>>;
@@ -94,8 +96,15 @@ function objectivesOf(record: SweepRecord): Objective[] {
   return [...(record.objectives ?? (record.objective ? [record.objective] : []))];
 }
 
+/** A recorded end as a status: a limit reached or a space exhausted is a completed sweep. */
+const ENDED_STATUS: Readonly<Record<string, string>> = {
+  interrupted: 'interrupted',
+  cancelled: 'cancelled',
+  same_error: 'failed',
+};
+
 function statusOf(record: SweepRecord): string {
-  if (record.endedAt !== undefined) return record.stopReason ?? 'ended';
+  if (record.endedAt !== undefined) return ENDED_STATUS[record.stopReason ?? ''] ?? 'completed';
   return record.tags[STUDY_TAG] !== undefined ? 'open' : 'running';
 }
 
@@ -134,6 +143,7 @@ export function sweepSummary(record: SweepRecord, stats: SweepTrialStats): Sweep
     trials: stats.total,
     startedAt: record.startedAt,
     ...(record.endedAt !== undefined ? { endedAt: record.endedAt } : {}),
+    ...(record.stopReason !== undefined ? { stopReason: record.stopReason } : {}),
     ...(record.stopMessage !== undefined ? { stopMessage: record.stopMessage } : {}),
   };
 }

@@ -1,0 +1,199 @@
+// The studio's domain pages in headless Chromium over a real server: each page loads with
+// no console error and no request leaving the machine; a sweep page shows a trial told by
+// another writer without a reload; moving an alias asks first (cancel leaves it, confirm
+// moves it and the audit log says who and when); traffic edits are confirmed and refused
+// when they do not sum to 100; the pipeline graph shows each step's status. With
+// MLSWEEP_SCREENSHOTS=docs/studio the main pages are saved there (1280x800 PNG).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { openSweepLocation } from '../../../src/store/open-location.ts';
+import { Study } from '../../../src/study/study.ts';
+import {
+  browserSkip,
+  launchBrowser,
+  pageReady,
+  type WatchedPage,
+  watchedPage,
+} from '../../helpers/browser.ts';
+import { sqliteSkip } from '../../helpers/sqlite.ts';
+import { type DomainStudio, startDomainStudio } from './domain-fixture.ts';
+
+const SCREENSHOTS = process.env.MLSWEEP_SCREENSHOTS;
+
+/** Waits until `check` holds (polling every 50 ms), failing after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not true within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip }, () => {
+  let studio: DomainStudio;
+  let browser: Browser;
+  const pages: WatchedPage[] = [];
+
+  before(async () => {
+    studio = await startDomainStudio('pages', { watch: { intervalMs: 200 } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const p of pages) await p.close();
+    await browser?.close();
+    await studio?.close();
+  });
+
+  /** Answers of 400 and above, by URL (to name what a console error is about). */
+  const failed: string[] = [];
+
+  /** Opens `#<hash>` in a new watched page and waits until `name` is drawn. */
+  async function open(hash: string, name: string): Promise<WatchedPage> {
+    const watched = await watchedPage(browser);
+    pages.push(watched);
+    watched.page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    await watched.page.goto(`${studio.url}/studio/#${hash}`);
+    await pageReady(watched.page, name);
+    return watched;
+  }
+
+  /** Saves the page as docs/studio/<file>.png when screenshots are asked for. */
+  async function shot(page: Page, file: string): Promise<void> {
+    if (SCREENSHOTS === undefined) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // charts draw after the data; give ECharts its frame
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(SCREENSHOTS, `${file}.png`) });
+  }
+
+  it('loads every domain page with no console error and no request leaving the machine, all linked from the navigation', async () => {
+    const { ids } = studio;
+    const visits: Array<[string, string, string]> = [
+      ['/sweeps', 'sweeps', 'sweeps'],
+      [`/sweep?id=${ids.sweepId}`, 'sweep', 'sweep'],
+      [`/sweep?id=${ids.studyId}`, 'sweep', 'study-pareto'],
+      ['/automl', 'automl', 'automl-jobs'],
+      [`/automl?id=${ids.automlId}`, 'automl', 'automl'],
+      ['/models', 'models', 'models'],
+      ['/model?name=iris', 'model', 'model'],
+      ['/endpoints', 'endpoints', 'endpoints'],
+      ['/endpoint?name=iris', 'endpoint', 'endpoint'],
+      ['/endpoint?batch=scores', 'endpoint', 'batch-endpoint'],
+      ['/pipelines', 'pipelines', 'pipelines'],
+      [`/pipeline?id=${ids.pipelineId}`, 'pipeline', 'pipeline'],
+      ['/schedules', 'schedules', 'schedules'],
+    ];
+    for (const [hash, name, file] of visits) {
+      const { page, errors, foreignRequests } = await open(hash, name);
+      assert.deepEqual(errors, [], `${hash}: console errors (${failed.join(', ')})`);
+      assert.deepEqual(foreignRequests, [], `${hash}: requests leaving the machine`);
+      assert.equal(await page.locator('#banner').isHidden(), true, `${hash}: error banner`);
+      if (['sweeps', 'study-pareto', 'automl', 'model', 'endpoint', 'pipeline', 'schedules'].includes(file)) {
+        await shot(page, file);
+      }
+    }
+    const { page } = await open('/sweeps', 'sweeps');
+    const nav = await page.locator('#nav-list a').allTextContents();
+    for (const title of ['Sweeps', 'AutoML', 'Models', 'Endpoints', 'Pipelines', 'Schedules']) {
+      assert.ok(nav.includes(title), `navigation lists ${title}: ${nav.join(', ')}`);
+    }
+    // links between pages: a sweep's trial to its run, a version to its source run, a step to its run
+    const sweepPage = await open(`/sweep?id=${ids.sweepId}`, 'sweep');
+    assert.ok((await sweepPage.page.locator('a[href^="#/run?id="]').count()) >= 3);
+    const modelPage = await open('/model?name=iris', 'model');
+    assert.equal(await modelPage.page.locator('[data-version="2"] a[href^="#/run?id="]').count(), 1);
+  });
+
+  it('shows on an open sweep page a trial told by another writer, without a reload', async () => {
+    const { page, errors } = await open(`/sweep?id=${studio.ids.studyId}`, 'sweep');
+    assert.equal(await page.getAttribute('[data-page="sweep"]', 'data-trials'), '8');
+    await page.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    // another writer: the study loaded through its own store connection
+    const location = openSweepLocation(studio.storeDir);
+    try {
+      const study = await Study.load({ store: location, name: 'tradeoff' });
+      const { trialId, params } = await study.ask();
+      assert.equal(trialId, 8);
+      const x = Number(params['x']);
+      await study.tell(trialId, [(x - 1) ** 2, (x + 1) ** 2]);
+      await study.close();
+    } finally {
+      await location.close();
+    }
+    await page.waitForSelector('table[aria-label="Trials"] tr[data-key="8"]', { timeout: 5000 });
+    assert.equal(await page.getAttribute('[data-page="sweep"]', 'data-trials'), '9');
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded),
+      true,
+    );
+    assert.deepEqual(errors, []);
+  });
+
+  it('asks before moving an alias: cancel leaves it, confirm moves it and the audit log says who and when', async () => {
+    const { page, errors } = await open('/model?name=iris', 'model');
+    const aliasOf = async () => (await studio.get('/models/iris')).model.aliases.champion;
+    assert.equal(await aliasOf(), 1);
+    await page.selectOption('select[data-alias="champion"]', '2');
+    await page.click('button[data-action="move-alias"][data-alias="champion"]');
+    await page.waitForSelector('dialog.confirm[open]');
+    assert.match((await page.textContent('dialog.confirm')) ?? '', /from version 1 to version 2/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.confirm', { state: 'detached' });
+    assert.equal(await aliasOf(), 1);
+    assert.equal(await page.inputValue('select[data-alias="champion"]'), '1');
+
+    await page.selectOption('select[data-alias="champion"]', '2');
+    await page.click('button[data-action="move-alias"][data-alias="champion"]');
+    await page.waitForSelector('dialog.confirm[open]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog.confirm', { state: 'detached' });
+    await page.waitForFunction(`document.querySelector('select[data-alias="champion"]')?.value === '2'`);
+    assert.equal(await aliasOf(), 2);
+    const [entry] = (await studio.get('/audit?action=model.alias')).items;
+    assert.equal(entry.target, 'iris@champion');
+    assert.deepEqual(entry.detail, { from: 1, to: 2 });
+    assert.match(entry.actor, /127\.0\.0\.1/);
+    // the audit page shows it
+    const audit = await open('/audit', 'audit');
+    const row = audit.page.locator('table tbody tr', { hasText: 'iris@champion' }).first();
+    assert.match((await row.textContent()) ?? '', /model\.alias\.set/);
+    assert.deepEqual(errors, []);
+  });
+
+  it('edits traffic with confirmation, and will not save a split that does not sum to 100', async () => {
+    const { page, errors } = await open('/endpoint?name=iris', 'endpoint');
+    await page.fill('input[data-traffic="blue"]', '70');
+    assert.equal(await page.textContent('[data-traffic-sum]'), '70%');
+    assert.equal(await page.isDisabled('button[data-action="save-traffic"]'), true);
+    await page.fill('input[data-traffic="green"]', '30');
+    assert.equal(await page.isDisabled('button[data-action="save-traffic"]'), false);
+    await page.click('button[data-action="save-traffic"]');
+    await page.waitForSelector('dialog.confirm[open]');
+    await page.click('dialog.confirm button[type="submit"]');
+    await page.waitForSelector('dialog.confirm', { state: 'detached' });
+    await until(async () => (await studio.get('/endpoints/iris')).endpoint.traffic.green === 30);
+    assert.deepEqual((await studio.get('/endpoints/iris')).endpoint.traffic, { blue: 70, green: 30 });
+    assert.deepEqual(errors, []);
+  });
+
+  it('draws the pipeline graph with each step in its status, bindings as edges', async () => {
+    const { page } = await open(`/pipeline?id=${studio.ids.pipelineId}`, 'pipeline');
+    for (const step of ['left', 'right', 'both']) {
+      assert.equal(
+        await page.getAttribute(`[data-dag] g.node[data-step="${step}"]`, 'data-status'),
+        'completed',
+      );
+    }
+    assert.equal(await page.locator('[data-dag] path.edge').count(), 2);
+    await page.click('button[data-logs-of="left"]');
+    await page.waitForSelector('pre[data-log="stdout"]');
+    assert.match((await page.textContent('pre[data-log="stdout"]')) ?? '', /copied left/);
+  });
+});
