@@ -63,8 +63,8 @@ export function resolveModel(model: string, registry: ModelRegistry, deployment?
 /**
  * Checks, before a deployment is stored, that what it names is usable: the model
  * resolves to a file, which (without a scoring module) is an AutoML pipeline saved by
- * mlsweep; the scoring module exists. Throws a DataError or ValidationError naming the
- * deployment and the file.
+ * mlsweep; the scoring module exists; its environment can be read. Throws a DataError or
+ * ValidationError naming the deployment and the file or environment.
  *
  * @example
  * checkDeploymentFiles(readDeploymentFile('blue.yml').spec, registry);
@@ -98,6 +98,8 @@ export function checkDeploymentFiles(spec: DeploymentSpec, registry: ModelRegist
       );
     }
   }
+  // its environment names a registered (or curated) one, or an env.yml that is there; built when served
+  deploymentEnvironment(spec, registry.store);
   return resolved;
 }
 

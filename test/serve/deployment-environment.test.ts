@@ -13,9 +13,10 @@ import { Environments } from '../../src/environment/registry.ts';
 import { readEnvironmentFile, readEnvironmentObject } from '../../src/environment/spec.ts';
 import { BatchEndpointStore } from '../../src/registry/batch-endpoint-store.ts';
 import { EndpointStore } from '../../src/registry/endpoint-store.ts';
+import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { runBatchJob } from '../../src/serve/batch/job.ts';
 import { readBatchDeploymentFile, readBatchEndpointFile } from '../../src/serve/batch/spec.ts';
-import type { WatchTimer } from '../../src/serve/catalog.ts';
+import { checkDeploymentFiles, type WatchTimer } from '../../src/serve/catalog.ts';
 import { type ServedEnvironment, threadEnvironment } from '../../src/serve/deployment-environment.ts';
 import { readDeploymentFile, readEndpointFile } from '../../src/serve/endpoint-spec.ts';
 import { serveStore } from '../../src/serve/store-server.ts';
@@ -201,6 +202,32 @@ export function run(miniBatch) { return miniBatch.map((f) => ({ file: f.split('/
       assert.ok(
         lines.some((l) => l.startsWith('environment score-env:1')),
         lines.join('\n'),
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('is checked when the deployment is created: an unknown environment is named before anything is stored', () => {
+    const dir = tempDir('deploy-env-check');
+    const store = new SqliteStore({ dir: join(dir, 'mlruns') });
+    try {
+      saveModel(dir, 'classification', 'model.json');
+      mkdirSync(join(dir, 'code'));
+      writeFileSync(join(dir, 'code', 'score.mjs'), SCRIPT);
+      writeFileSync(
+        join(dir, 'blue.yml'),
+        'name: blue\nendpoint_name: greet\nmodel: model.json\ncode_configuration:\n  code: code\n  scoring_script: score.mjs\nenvironment: azureml:nope:3\n',
+      );
+      const { spec } = readDeploymentFile(join(dir, 'blue.yml'));
+      assert.throws(
+        () => checkDeploymentFiles(spec, new ModelRegistry({ store })),
+        /^ValidationError: deployment blue: environment azureml:nope:3: .*nope/,
+      );
+      // a curated one is fine
+      checkDeploymentFiles(
+        { ...spec, environment: `mlsweep-node-${process.version.slice(1).split('.')[0]}` },
+        new ModelRegistry({ store }),
       );
     } finally {
       store.close();
