@@ -1,6 +1,7 @@
 import { ValidationError } from '../core/errors.ts';
 import type { ParamValue, Task } from '../core/trial.ts';
 import {
+  BernoulliNB,
   DecisionTreeClassifier,
   DecisionTreeRegressor,
   ElasticNet,
@@ -10,13 +11,19 @@ import {
   GradientBoostingRegressor,
   KNeighborsClassifier,
   KNeighborsRegressor,
+  LassoLars,
+  LinearSVC,
   LogisticRegression,
+  MultinomialNB,
   RandomForestClassifier,
   RandomForestRegressor,
   Ridge,
+  SGDClassifier,
+  SGDRegressor,
+  SVC,
 } from '../models/index.ts';
 import type { ComputeParams, Estimator } from '../models/types.ts';
-import { choice, loguniform, qloguniform, uniform } from '../space/constructors.ts';
+import { choice, loguniform, qloguniform, quniform, uniform } from '../space/constructors.ts';
 import { didYouMean } from '../space/nearest.ts';
 import type { Distribution } from '../space/types.ts';
 
@@ -53,6 +60,11 @@ export interface Candidate {
   readonly initial: Config;
   /** Relative fit cost of a configuration, per row and feature; orders the first trials. */
   costHint(params: Config): number;
+  /**
+   * The most training rows the family is tried on (kernel SVM: its fit grows with the
+   * square of the rows); above it AutoML leaves the family out, with a notice. Absent: no limit.
+   */
+  readonly maxRows?: number;
   /**
    * Whether it supports early stopping on an inner validation split (boosting): then
    * `nEstimators` is the ceiling and the trial keeps the best round.
@@ -155,6 +167,176 @@ export const RIDGE = candidate({
 });
 
 /**
+ * LightGBM's and XGBoost's families are the native histogram boosting learner with those
+ * libraries' hyperparameter ranges (FLAML's spaces, bounded). LightGBM grows each tree
+ * leaf-wise up to numLeaves; XGBoost's depth-wise trees are the same learner with
+ * numLeaves 2^maxDepth (a cap a tree of that depth never reaches) and no row minimum.
+ */
+const LIGHTGBM = candidate({
+  name: 'LightGBM',
+  prototypes: boosting,
+  needsScaling: false,
+  earlyStopping: true,
+  space: () => ({
+    nEstimators: qloguniform(ln(16), ln(2048), 1),
+    numLeaves: qloguniform(ln(4), ln(1024), 1),
+    minChildSamples: qloguniform(ln(2), ln(128), 1),
+    learningRate: loguniform(ln(1 / 1024), ln(1)),
+    subsample: uniform(0.5, 1),
+    colsampleBytree: uniform(0.1, 1),
+    regAlpha: loguniform(ln(1 / 1024), ln(1024)),
+    regLambda: loguniform(ln(1 / 1024), ln(1024)),
+  }),
+  // LightGBM's defaults, with fewer leaves and rounds as FLAML's cheap start
+  initial: {
+    nEstimators: 100,
+    numLeaves: 15,
+    minChildSamples: 20,
+    learningRate: 0.1,
+    subsample: 1,
+    colsampleBytree: 1,
+    regAlpha: 1 / 1024,
+    regLambda: 1,
+  },
+  costHint: (p) =>
+    ensembleSize(p, boosting.regression) * 0.3 * Math.max(1, Math.log2(Number(p.numLeaves ?? 31)) / 4),
+});
+
+function xgboostParams({ maxDepth, ...p }: Config): Record<string, unknown> {
+  const depth = Number(maxDepth ?? 6);
+  return { ...p, maxDepth: depth, numLeaves: 2 ** depth, minChildSamples: 1 };
+}
+
+function xgboost(name: string, task: Task) {
+  return candidate({
+    name,
+    prototypes: { [task]: boosting[task] },
+    needsScaling: false,
+    earlyStopping: true,
+    space: () => ({
+      nEstimators: qloguniform(ln(16), ln(2048), 1),
+      maxDepth: quniform(1, 10, 1),
+      minChildWeight: loguniform(ln(1e-3), ln(128)),
+      learningRate: loguniform(ln(1 / 1024), ln(1)),
+      subsample: uniform(0.5, 1),
+      colsampleBytree: uniform(0.1, 1),
+      regLambda: loguniform(ln(1 / 1024), ln(1024)),
+    }),
+    // XGBoost's defaults (eta 0.3, depth 6, lambda 1), with fewer rounds
+    initial: {
+      nEstimators: 100,
+      maxDepth: 6,
+      minChildWeight: 1,
+      learningRate: 0.3,
+      subsample: 1,
+      colsampleBytree: 1,
+      regLambda: 1,
+    },
+    costHint: (p) => ensembleSize(p, boosting.regression) * 0.3 * Math.max(1, Number(p.maxDepth ?? 6) / 4),
+    adapt: xgboostParams,
+  });
+}
+
+/** SGD's space: the loss of the task, the penalty and its strength. */
+function sgdSpace(task: Task): Record<string, Distribution> {
+  return {
+    loss: choice(
+      task === 'classification'
+        ? ['hinge', 'log_loss', 'modified_huber']
+        : ['squared_error', 'huber', 'epsilon_insensitive'],
+    ),
+    penalty: choice(['l2', 'l1', 'elasticnet']),
+    alpha: loguniform(ln(1e-6), ln(1e-1)),
+    l1Ratio: uniform(0, 1),
+  };
+}
+
+/** The row count above which AutoML leaves SVM (kernel SMO, cost ~ rows²) out. */
+export const SVM_MAX_ROWS = 10_000;
+
+/** The families named as Azure AutoML names them that earlier mlsweep versions lacked. */
+const AZURE_FAMILIES: readonly Candidate[] = [
+  candidate({
+    name: 'SGD',
+    prototypes: { classification: new SGDClassifier(), regression: new SGDRegressor() },
+    needsScaling: true,
+    earlyStopping: false,
+    space: sgdSpace,
+    initial: { penalty: 'l2', alpha: 1e-4, l1Ratio: 0.15 },
+    costHint: () => 0.3,
+  }),
+  candidate({
+    name: 'MultinomialNaiveBayes',
+    prototypes: { classification: new MultinomialNB() },
+    // counts: standardized (negative) values would be refused; on data with negative
+    // values a trial fails with MultinomialNB's error naming the cell
+    needsScaling: false,
+    earlyStopping: false,
+    space: () => ({ alpha: loguniform(ln(1e-3), ln(10)), fitPrior: choice([true, false]) }),
+    initial: { alpha: 1, fitPrior: true },
+    costHint: () => 0.05,
+  }),
+  candidate({
+    name: 'BernoulliNaiveBayes',
+    prototypes: { classification: new BernoulliNB() },
+    // standardized: binarize at 0 is above or below the column's mean
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ alpha: loguniform(ln(1e-3), ln(10)), binarize: uniform(-1, 1) }),
+    initial: { alpha: 1, binarize: 0 },
+    costHint: () => 0.05,
+  }),
+  candidate({
+    name: 'SVM',
+    // Platt's sigmoids fitted on the training decision values: no five extra fits per
+    // trial (predictions, by votes, do not use them)
+    prototypes: { classification: new SVC({ plattFolds: 0 }) },
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ C: loguniform(ln(1e-2), ln(1e3)), gamma: choice(['scale', 'auto']) }),
+    initial: { C: 1, gamma: 'scale' },
+    costHint: () => 20,
+    maxRows: SVM_MAX_ROWS,
+  }),
+  candidate({
+    name: 'LinearSVM',
+    prototypes: { classification: new LinearSVC() },
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ C: loguniform(ln(1e-3), ln(1e3)) }),
+    initial: { C: 1 },
+    costHint: () => 0.3,
+  }),
+  candidate({
+    name: 'LassoLars',
+    prototypes: { regression: new LassoLars() },
+    needsScaling: true,
+    earlyStopping: false,
+    space: () => ({ alpha: loguniform(ln(1e-4), ln(10)) }),
+    initial: { alpha: 0.01 },
+    costHint: () => 0.3,
+  }),
+  LIGHTGBM,
+  xgboost('XGBoostClassifier', 'classification'),
+  xgboost('XGBoostRegressor', 'regression'),
+];
+
+/**
+ * Other names accepted by allowedModels / blockedModels for a family: scikit-learn's
+ * estimator names and mlsweep's own, mapped to the Azure name results carry.
+ */
+export const MODEL_ALIASES: Readonly<Record<string, string>> = {
+  SGDClassifier: 'SGD',
+  SGDRegressor: 'SGD',
+  LinearSVC: 'LinearSVM',
+  SVC: 'SVM',
+  MultinomialNB: 'MultinomialNaiveBayes',
+  BernoulliNB: 'BernoulliNaiveBayes',
+  ExtraTrees: 'ExtremeRandomTrees',
+  KNeighbors: 'KNN',
+};
+
+/**
  * Every model family AutoML knows. Another estimator joins AutoML by adding its entry
  * here (prototypes, default space with a cheap start, cost hint).
  */
@@ -236,11 +418,13 @@ export const CANDIDATES: readonly Candidate[] = [
     costHint: (p) => ensembleSize(p, randomForest.regression),
     adapt: forestParams,
   }),
+  ...AZURE_FAMILIES,
 ];
 
 /**
- * The candidates for a task after `allowed` (when given, only those) and `blocked`;
- * an unknown name is a ValidationError with the nearest known one.
+ * The candidates for a task after `allowed` (when given, only those) and `blocked`, by
+ * Azure's names or their aliases (MODEL_ALIASES); an unknown name is a ValidationError
+ * with the nearest known one.
  *
  * @example
  * selectCandidates('regression', undefined, ['DecisionTree']).map((c) => c.name);
@@ -252,19 +436,21 @@ export function selectCandidates(
   registry: readonly Candidate[] = CANDIDATES,
 ): Candidate[] {
   const known = registry.map((c) => c.name);
-  const check = (names: readonly string[] | undefined, path: string) =>
-    names?.forEach((n, i) => {
-      if (!known.includes(n)) {
+  const accepted = [...known, ...Object.keys(MODEL_ALIASES).filter((a) => known.includes(MODEL_ALIASES[a]!))];
+  const resolve = (names: readonly string[] | undefined, path: string) =>
+    names?.map((n, i) => {
+      if (!accepted.includes(n)) {
         throw new ValidationError(
-          `unknown model '${n}' (known: ${known.join(', ')});${didYouMean(n, known)}`,
+          `unknown model '${n}' (known: ${known.join(', ')});${didYouMean(n, accepted)}`,
           { path: `${path}[${i}]` },
         );
       }
+      return MODEL_ALIASES[n] ?? n;
     });
-  check(allowed, 'allowedModels');
-  check(blocked, 'blockedModels');
+  const allow = resolve(allowed, 'allowedModels');
+  const block = resolve(blocked, 'blockedModels');
   const chosen = registry.filter(
-    (c) => c.tasks.includes(task) && (!allowed || allowed.includes(c.name)) && !blocked?.includes(c.name),
+    (c) => c.tasks.includes(task) && (!allow || allow.includes(c.name)) && !block?.includes(c.name),
   );
   if (chosen.length === 0) {
     throw new ValidationError(
@@ -273,4 +459,27 @@ export function selectCandidates(
     );
   }
   return chosen;
+}
+
+/**
+ * The candidates whose row limit (`maxRows`) the training rows keep, with a notice for
+ * each one left out; all of them when every family would be left out (a search needs one).
+ *
+ * @example
+ * const { candidates, notices } = withinRowLimits(selectCandidates('classification', undefined, undefined), 50_000);
+ * // SVM left out: 'SVM is left out: 50000 training rows exceed its limit of 10000 ...'
+ */
+export function withinRowLimits(
+  candidates: readonly Candidate[],
+  nRows: number,
+): { candidates: Candidate[]; notices: string[] } {
+  const kept = candidates.filter((c) => c.maxRows === undefined || nRows <= c.maxRows);
+  if (kept.length === 0) return { candidates: [...candidates], notices: [] };
+  const notices = candidates
+    .filter((c) => !kept.includes(c))
+    .map(
+      (c) =>
+        `${c.name} is left out: ${nRows} training rows exceed its limit of ${c.maxRows} (its fit grows with the square of the rows).`,
+    );
+  return { candidates: kept, notices };
 }

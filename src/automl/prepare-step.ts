@@ -5,7 +5,7 @@ import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { Budget } from './budget.ts';
-import { type BuildContext, type Candidate, selectCandidates } from './candidates.ts';
+import { type BuildContext, type Candidate, selectCandidates, withinRowLimits } from './candidates.ts';
 import { automlFeaturization } from './featurization.ts';
 import { type Fold, prepareFolds } from './folds.ts';
 import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
@@ -83,7 +83,8 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
   const table = await loadTrainingTable(options);
   const resolved = resolveTask(table, options.target, options.task);
   const task = resolved.task;
-  const { metric, goal, candidates } = given ?? taskSettings(task, options);
+  const settings = given ?? taskSettings(task, options);
+  const { metric, goal } = settings;
   const seed = options.seed ?? 0;
   const validation = options.validation ?? 'auto';
   const data = prepareData(table, options.target, task);
@@ -91,7 +92,15 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
   const groups = grouped.groups;
   const featurization = automlFeaturization(options.featurization, grouped.features);
   const features = featurization.features;
-  const notices = [...table.notices, ...resolved.notices, ...data.notices, ...featurization.notices];
+  const limited = withinRowLimits(settings.candidates, features.nRows);
+  const candidates = limited.candidates;
+  const notices = [
+    ...table.notices,
+    ...resolved.notices,
+    ...data.notices,
+    ...featurization.notices,
+    ...limited.notices,
+  ];
   const { splits, description } = resolveSplits(
     validation,
     { ...data, features },
