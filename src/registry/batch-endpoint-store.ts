@@ -8,6 +8,7 @@ import { ValidationError } from '../core/errors.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
 import { checkEndpointName } from './endpoint-names.ts';
 import type { ChangeOptions, WriteMode } from './endpoint-store.ts';
+import { EndpointTables, type SpecRecord, toRecord } from './endpoint-tables.ts';
 
 /** What a batch deployment does with the rows its scoring returns. */
 export const OUTPUT_ACTIONS = ['append_row', 'summary_only'] as const;
@@ -71,20 +72,10 @@ export interface BatchDeploymentSpec {
 }
 
 /** A batch endpoint with its dates. */
-export interface BatchEndpointRecord {
-  readonly spec: BatchEndpointSpec;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly changedBy: string | undefined;
-}
+export type BatchEndpointRecord = SpecRecord<BatchEndpointSpec>;
 
 /** A batch deployment with its dates. */
-export interface BatchDeploymentRecord {
-  readonly spec: BatchDeploymentSpec;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly changedBy: string | undefined;
-}
+export type BatchDeploymentRecord = SpecRecord<BatchDeploymentSpec>;
 
 interface Row {
   spec_json: string;
@@ -108,6 +99,7 @@ export class BatchEndpointStore {
   readonly store: SqliteStore;
   private readonly ownsStore: boolean;
   private readonly clock: () => number;
+  private readonly tables: EndpointTables<Row, Row>;
 
   constructor(
     options: SqliteStoreOptions & { readonly store?: SqliteStore; readonly clock?: () => number } = {},
@@ -115,6 +107,11 @@ export class BatchEndpointStore {
     this.store = options.store ?? new SqliteStore(options);
     this.ownsStore = options.store === undefined;
     this.clock = options.clock ?? Date.now;
+    this.tables = new EndpointTables(this.store, {
+      endpoints: 'batch_endpoints',
+      deployments: 'batch_deployments',
+      what: 'batch endpoint',
+    });
   }
 
   /**
@@ -132,7 +129,7 @@ export class BatchEndpointStore {
     const mode = options.mode ?? 'upsert';
     return this.store.write(() => {
       const now = this.clock();
-      const existing = this.endpointRow(spec.name);
+      const existing = this.tables.endpointRow(spec.name);
       if (existing && mode === 'create') {
         throw new ValidationError(
           `a batch endpoint named '${spec.name}' already exists: update it (batch-endpoint update) or choose another name`,
@@ -169,13 +166,9 @@ export class BatchEndpointStore {
 
   /** A batch endpoint; a ValidationError (E_NOT_FOUND) naming the known ones otherwise. */
   getEndpoint(name: string): BatchEndpointRecord {
-    const row = this.endpointRow(name);
+    const row = this.tables.endpointRow(name);
     if (row) return endpointRecord(row);
-    const known = this.endpointNames();
-    throw new ValidationError(
-      `no batch endpoint named '${name}'; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
-      { path: 'name', code: 'E_NOT_FOUND' },
-    );
+    throw this.tables.noEndpoint(name);
   }
 
   /** Every batch endpoint, by name. */
@@ -193,7 +186,7 @@ export class BatchEndpointStore {
   deleteEndpoint(name: string): { deployments: string[] } {
     return this.store.write(() => {
       this.getEndpoint(name);
-      const deployments = this.deploymentNames(name);
+      const deployments = this.tables.deploymentNames(name);
       this.store.sql('DELETE FROM batch_endpoints WHERE name = ?').run(name);
       return { deployments };
     });
@@ -215,28 +208,9 @@ export class BatchEndpointStore {
     return this.store.write(() => {
       const now = this.clock();
       const endpoint = this.getEndpoint(spec.endpointName);
-      const existing = this.deploymentRow(spec.endpointName, spec.name);
-      if (existing && mode === 'create') {
-        throw new ValidationError(
-          `batch endpoint '${spec.endpointName}' already has a deployment named '${spec.name}': update it (batch-deployment update) or choose another name`,
-          { path: 'name', code: 'E_EXISTS' },
-        );
-      }
-      if (!existing && mode === 'update') this.getDeployment(spec.endpointName, spec.name);
-      if (existing) {
-        this.store
-          .sql(
-            'UPDATE batch_deployments SET spec_json = ?, updated_at = ?, changed_by = ? WHERE endpoint_name = ? AND name = ?',
-          )
-          .run(JSON.stringify(spec), now, options.changedBy ?? null, spec.endpointName, spec.name);
-      } else {
-        this.store
-          .sql(
-            `INSERT INTO batch_deployments (endpoint_name, name, spec_json, created_at, updated_at, changed_by)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(spec.endpointName, spec.name, JSON.stringify(spec), now, now, options.changedBy ?? null);
-      }
+      this.tables.writeDeployment(spec, mode, now, options.changedBy, 'batch-deployment update', () =>
+        this.getDeployment(spec.endpointName, spec.name),
+      );
       if (options.setDefault || endpoint.spec.defaultDeployment === undefined) {
         this.store
           .sql(
@@ -250,14 +224,10 @@ export class BatchEndpointStore {
 
   /** A deployment; a ValidationError (E_NOT_FOUND) naming the endpoint's deployments otherwise. */
   getDeployment(endpoint: string, name: string): BatchDeploymentRecord {
-    const row = this.deploymentRow(endpoint, name);
-    if (row) return deploymentRecord(row);
+    const row = this.tables.deploymentRow(endpoint, name);
+    if (row) return toRecord<BatchDeploymentSpec>(row);
     this.getEndpoint(endpoint);
-    const known = this.deploymentNames(endpoint);
-    throw new ValidationError(
-      `batch endpoint '${endpoint}' has no deployment named '${name}'; its deployments: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
-      { path: 'name', code: 'E_NOT_FOUND' },
-    );
+    throw this.tables.noDeployment(endpoint, name);
   }
 
   /**
@@ -284,7 +254,7 @@ export class BatchEndpointStore {
     const rows = this.store
       .sql('SELECT * FROM batch_deployments WHERE endpoint_name = ? ORDER BY name')
       .all(endpoint) as Row[];
-    return rows.map(deploymentRecord);
+    return rows.map((row) => toRecord<BatchDeploymentSpec>(row));
   }
 
   /**
@@ -297,7 +267,7 @@ export class BatchEndpointStore {
   deleteDeployment(endpoint: string, name: string, options: ChangeOptions = {}): void {
     this.store.write(() => {
       this.getDeployment(endpoint, name);
-      const others = this.deploymentNames(endpoint).filter((d) => d !== name);
+      const others = this.tables.deploymentNames(endpoint).filter((d) => d !== name);
       const isDefault = this.getEndpoint(endpoint).spec.defaultDeployment === name;
       if (isDefault && others.length > 0) {
         throw new ValidationError(
@@ -340,47 +310,11 @@ export class BatchEndpointStore {
   close(): void {
     if (this.ownsStore) this.store.close();
   }
-
-  private endpointRow(name: string): Row | undefined {
-    return this.store.sql('SELECT * FROM batch_endpoints WHERE name = ?').get(name) as Row | undefined;
-  }
-
-  private deploymentRow(endpoint: string, name: string): Row | undefined {
-    return this.store
-      .sql('SELECT * FROM batch_deployments WHERE endpoint_name = ? AND name = ?')
-      .get(endpoint, name) as Row | undefined;
-  }
-
-  private endpointNames(): string[] {
-    return this.store.sql('SELECT name FROM batch_endpoints ORDER BY name').pluck().all() as string[];
-  }
-
-  private deploymentNames(endpoint: string): string[] {
-    return this.store
-      .sql('SELECT name FROM batch_deployments WHERE endpoint_name = ? ORDER BY name')
-      .pluck()
-      .all(endpoint) as string[];
-  }
 }
 
 function endpointRecord(row: Row): BatchEndpointRecord {
-  const spec = JSON.parse(row.spec_json) as BatchEndpointSpec;
-  return {
-    spec: {
-      ...spec,
-      ...(row.default_deployment ? { defaultDeployment: row.default_deployment } : {}),
-    },
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    changedBy: row.changed_by ?? undefined,
-  };
-}
-
-function deploymentRecord(row: Row): BatchDeploymentRecord {
-  return {
-    spec: JSON.parse(row.spec_json) as BatchDeploymentSpec,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    changedBy: row.changed_by ?? undefined,
-  };
+  const record = toRecord<BatchEndpointSpec>(row);
+  return row.default_deployment
+    ? { ...record, spec: { ...record.spec, defaultDeployment: row.default_deployment } }
+    : record;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ValidationError } from '../core/errors.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
 import { checkEndpointName } from './endpoint-names.ts';
+import { EndpointTables, type SpecRecord, toRecord } from './endpoint-tables.ts';
 import { checkTraffic } from './endpoint-traffic.ts';
 import {
   AUTH_MODES,
@@ -10,22 +11,11 @@ import {
   type EndpointSpec,
 } from './endpoint-types.ts';
 
-/** An endpoint as the store keeps it: its spec and who changed it last, when. */
-export interface EndpointRecord {
-  readonly spec: EndpointSpec;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  /** Who made the last change (as the caller named them), when known. */
-  readonly changedBy: string | undefined;
-}
+/** An endpoint as the store keeps it: its spec and who changed it last (as the caller named them), when. */
+export type EndpointRecord = SpecRecord<EndpointSpec>;
 
 /** A deployment as the store keeps it. */
-export interface DeploymentRecord {
-  readonly spec: DeploymentSpec;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly changedBy: string | undefined;
-}
+export type DeploymentRecord = SpecRecord<DeploymentSpec>;
 
 /** Who makes a change, recorded with it (the studio shows it). */
 export interface ChangeOptions {
@@ -91,6 +81,7 @@ export class EndpointStore {
   readonly store: SqliteStore;
   private readonly ownsStore: boolean;
   private readonly clock: () => number;
+  private readonly tables: EndpointTables<EndpointRow, DeploymentRow>;
 
   constructor(
     options: SqliteStoreOptions & { readonly store?: SqliteStore; readonly clock?: () => number } = {},
@@ -98,6 +89,11 @@ export class EndpointStore {
     this.store = options.store ?? new SqliteStore(options);
     this.ownsStore = options.store === undefined;
     this.clock = options.clock ?? Date.now;
+    this.tables = new EndpointTables(this.store, {
+      endpoints: 'online_endpoints',
+      deployments: 'online_deployments',
+      what: 'endpoint',
+    });
   }
 
   /**
@@ -122,7 +118,7 @@ export class EndpointStore {
     }
     const mode = options.mode ?? 'upsert';
     return this.change(options, (now) => {
-      const existing = this.endpointRow(spec.name);
+      const existing = this.tables.endpointRow(spec.name);
       if (existing && mode === 'create') {
         throw new ValidationError(
           `an endpoint named '${spec.name}' already exists: update it (endpoint update) or choose another name`,
@@ -130,7 +126,7 @@ export class EndpointStore {
         );
       }
       if (!existing && mode === 'update') this.getEndpoint(spec.name);
-      const deployments = this.deploymentNames(spec.name);
+      const deployments = this.tables.deploymentNames(spec.name);
       const old = existing ? (JSON.parse(existing.spec_json) as EndpointSpec) : undefined;
       const traffic =
         old && options.keepTraffic
@@ -167,18 +163,14 @@ export class EndpointStore {
 
   /** An endpoint; a ValidationError (E_NOT_FOUND) naming the known ones otherwise. */
   getEndpoint(name: string): EndpointRecord {
-    const row = this.endpointRow(name);
+    const row = this.tables.endpointRow(name);
     if (row) return toRecord<EndpointSpec>(row);
-    const known = this.endpointNames();
-    throw new ValidationError(
-      `no endpoint named '${name}'; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
-      { path: 'name', code: 'E_NOT_FOUND' },
-    );
+    throw this.tables.noEndpoint(name);
   }
 
   /** An endpoint, or undefined. */
   findEndpoint(name: string): EndpointRecord | undefined {
-    const row = this.endpointRow(name);
+    const row = this.tables.endpointRow(name);
     return row ? toRecord<EndpointSpec>(row) : undefined;
   }
 
@@ -197,7 +189,7 @@ export class EndpointStore {
   deleteEndpoint(name: string, options: ChangeOptions = {}): { deployments: string[] } {
     return this.change(options, () => {
       this.getEndpoint(name);
-      const deployments = this.deploymentNames(name);
+      const deployments = this.tables.deploymentNames(name);
       // The deployments go with it (ON DELETE CASCADE).
       this.store.sql('DELETE FROM online_endpoints WHERE name = ?').run(name);
       return { deployments };
@@ -220,28 +212,9 @@ export class EndpointStore {
     const mode = options.mode ?? 'upsert';
     return this.change(options, (now) => {
       const endpoint = this.getEndpoint(spec.endpointName).spec;
-      const existing = this.deploymentRow(spec.endpointName, spec.name);
-      if (existing && mode === 'create') {
-        throw new ValidationError(
-          `endpoint '${spec.endpointName}' already has a deployment named '${spec.name}': update it (deployment update) or choose another name`,
-          { path: 'name', code: 'E_EXISTS' },
-        );
-      }
-      if (!existing && mode === 'update') this.getDeployment(spec.endpointName, spec.name);
-      if (existing) {
-        this.store
-          .sql(
-            'UPDATE online_deployments SET spec_json = ?, updated_at = ?, changed_by = ? WHERE endpoint_name = ? AND name = ?',
-          )
-          .run(JSON.stringify(spec), now, options.changedBy ?? null, spec.endpointName, spec.name);
-      } else {
-        this.store
-          .sql(
-            `INSERT INTO online_deployments (endpoint_name, name, spec_json, created_at, updated_at, changed_by)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(spec.endpointName, spec.name, JSON.stringify(spec), now, now, options.changedBy ?? null);
-      }
+      this.tables.writeDeployment(spec, mode, now, options.changedBy, 'deployment update', () =>
+        this.getDeployment(spec.endpointName, spec.name),
+      );
       const traffic = options.allTraffic ? { [spec.name]: 100 } : endpoint.traffic;
       const mirror = Object.fromEntries(
         Object.entries(endpoint.mirrorTraffic).filter(([name]) => !options.allTraffic || name !== spec.name),
@@ -253,14 +226,10 @@ export class EndpointStore {
 
   /** A deployment; a ValidationError (E_NOT_FOUND) naming the endpoint's deployments otherwise. */
   getDeployment(endpoint: string, name: string): DeploymentRecord {
-    const row = this.deploymentRow(endpoint, name);
+    const row = this.tables.deploymentRow(endpoint, name);
     if (row) return toRecord<DeploymentSpec>(row);
     this.getEndpoint(endpoint);
-    const known = this.deploymentNames(endpoint);
-    throw new ValidationError(
-      `endpoint '${endpoint}' has no deployment named '${name}'; its deployments: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
-      { path: 'name', code: 'E_NOT_FOUND' },
-    );
+    throw this.tables.noDeployment(endpoint, name);
   }
 
   /** The deployments of an endpoint, by name; a ValidationError when the endpoint is unknown. */
@@ -413,48 +382,11 @@ export class EndpointStore {
     now: number,
     options: ChangeOptions,
   ): void {
-    const checked = checkTraffic(spec.name, this.deploymentNames(spec.name), traffic, mirrorTraffic);
+    const checked = checkTraffic(spec.name, this.tables.deploymentNames(spec.name), traffic, mirrorTraffic);
     this.store
       .sql('UPDATE online_endpoints SET spec_json = ?, updated_at = ?, changed_by = ? WHERE name = ?')
       .run(JSON.stringify({ ...spec, ...checked }), now, options.changedBy ?? null, spec.name);
   }
-
-  private endpointRow(name: string): EndpointRow | undefined {
-    return this.store.sql('SELECT * FROM online_endpoints WHERE name = ?').get(name) as
-      | EndpointRow
-      | undefined;
-  }
-
-  private deploymentRow(endpoint: string, name: string): DeploymentRow | undefined {
-    return this.store
-      .sql('SELECT * FROM online_deployments WHERE endpoint_name = ? AND name = ?')
-      .get(endpoint, name) as DeploymentRow | undefined;
-  }
-
-  private endpointNames(): string[] {
-    return this.store.sql('SELECT name FROM online_endpoints ORDER BY name').pluck().all() as string[];
-  }
-
-  private deploymentNames(endpoint: string): string[] {
-    return this.store
-      .sql('SELECT name FROM online_deployments WHERE endpoint_name = ? ORDER BY name')
-      .pluck()
-      .all(endpoint) as string[];
-  }
-}
-
-function toRecord<S>(row: {
-  spec_json: string;
-  created_at: number;
-  updated_at: number;
-  changed_by: string | null;
-}): { spec: S; createdAt: number; updatedAt: number; changedBy: string | undefined } {
-  return {
-    spec: JSON.parse(row.spec_json) as S,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    changedBy: row.changed_by ?? undefined,
-  };
 }
 
 /** A traffic assignment that moves `name`'s share to the other deployments, for a message. */

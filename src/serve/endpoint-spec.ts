@@ -5,12 +5,8 @@
  * line, column and key (a misspelt key with the nearest valid one); keys that only mean
  * something on Azure are accepted and listed as notices.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { z } from 'zod';
-import { check } from '../config/issues.ts';
-import { type KeySegment, parseSource } from '../config/source.ts';
-import { ConfigError, MlsweepError } from '../core/errors.ts';
 import { isEndpointName } from '../registry/endpoint-names.ts';
 import {
   type DataCollectorSettings,
@@ -23,17 +19,28 @@ import {
   type ProbeSettings,
   type ScaleSettings,
 } from '../registry/endpoint-types.ts';
-import { parseModelUri } from '../registry/names.ts';
 import {
   deploymentSchema,
   endpointSchema,
   IGNORED_DEPLOYMENT_KEYS,
   IGNORED_ENDPOINT_KEYS,
-  inlineModelSchema,
   type probeSchema,
   scaleSettingsSchemas,
 } from './endpoint-schema.ts';
-import { errorAt, withColumn, yamlPositions } from './yaml-position.ts';
+import {
+  badName,
+  type Checked,
+  type Fail,
+  ignoredNotices,
+  openSpec,
+  readModel,
+  readScriptPath,
+  readSpecText,
+  type SpecReader,
+  stringTags,
+} from './spec-reader.ts';
+
+export { modelReference } from './spec-reader.ts';
 
 /** An endpoint file read: the spec, whether it set traffic, and what was ignored. */
 export interface EndpointFile {
@@ -163,7 +170,7 @@ export function parseDeploymentYaml(text: string, source: SpecSource = {}): Depl
  * const { spec, notices } = readEndpointFile('examples/endpoints/endpoint.yml');
  */
 export function readEndpointFile(file: string): EndpointFile {
-  return parseEndpointYaml(readText(file), { file });
+  return parseEndpointYaml(readSpecText(file), { file });
 }
 
 /**
@@ -173,156 +180,7 @@ export function readEndpointFile(file: string): EndpointFile {
  * const { spec } = readDeploymentFile('examples/endpoints/blue.yml');
  */
 export function readDeploymentFile(file: string): DeploymentFile {
-  return parseDeploymentYaml(readText(file), { file });
-}
-
-type Fail = (path: readonly KeySegment[], message: string) => ConfigError;
-type Checked = <T extends z.ZodType>(schema: T, value: unknown, base?: readonly KeySegment[]) => z.infer<T>;
-
-/** Parses the text and returns what the readers share: the value, and errors located with a column. */
-function open(
-  text: string,
-  source: SpecSource,
-  kind: 'endpoint' | 'deployment',
-): { value: unknown; fail: Fail; checked: Checked; baseDir: string } {
-  const file = source.file;
-  const doc = parseSource(text, file);
-  const at = yamlPositions(text);
-  const fail: Fail = (path, message) => errorAt(at, file, path, message);
-  const checked: Checked = (schema, value, base = []) => {
-    try {
-      return check(schema, value, base, doc);
-    } catch (error) {
-      throw withColumn(error, at);
-    }
-  };
-  const value = doc.value;
-  const other = kind === 'endpoint' ? 'deployment' : 'endpoint';
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(
-      `an ${kind} file is a mapping of keys (name, ${kind === 'endpoint' ? 'auth_mode' : 'endpoint_name, model'}, ...)`,
-      { file },
-    );
-  }
-  const schema = (value as Record<string, unknown>)['$schema'];
-  const otherSchema = kind === 'endpoint' ? /OnlineDeployment/i : /OnlineEndpoint/i;
-  if (typeof schema === 'string' && otherSchema.test(schema)) {
-    throw fail(
-      ['$schema'],
-      `this is ${other === 'endpoint' ? 'an' : 'a'} ${other} file: use mlsweep ${other} create -f`,
-    );
-  }
-  const baseDir = source.baseDir ?? (file !== undefined ? dirname(resolve(file)) : process.cwd());
-  return { value, fail, checked, baseDir };
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the file: ${(error as Error).message}`, { file, cause: error });
-  }
-}
-
-function badName(what: string, name: string): string {
-  return `invalid ${what} name '${name}': use 3 to 32 letters, digits and '-', starting with a letter and not ending with '-'`;
-}
-
-function stringTags(
-  tags: Readonly<Record<string, string | number | boolean>> | undefined,
-): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [k, String(v)]));
-}
-
-function ignoredNotices(
-  record: Record<string, unknown>,
-  ignored: Readonly<Record<string, string>>,
-): string[] {
-  return Object.keys(ignored)
-    .filter((key) => record[key] !== undefined)
-    .map((key) => `${key} is ignored: ${ignored[key]}`);
-}
-
-/**
- * The model a deployment names: a registry reference as `models:/…`, or an absolute path.
- */
-function readModel(value: unknown, baseDir: string, fail: Fail, notices: string[]): string {
-  if (value === undefined || value === null) throw fail(['model'], "missing required key 'model'");
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const parsed = inlineModelSchema.safeParse(value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues;
-      const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
-      const key =
-        issue.code === 'unrecognized_keys' ? String(issue.keys[0]) : String(issue.path[0] ?? 'path');
-      const given = (value as Record<string, unknown>)[key];
-      const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown key '${key}'; an inline model has path (and name, version, description, type, which are recorded by the registry, not here)`
-          : given === undefined
-            ? `missing required key '${key}'`
-            : `expected a string, got ${JSON.stringify(given)}`;
-      throw fail(['model', key], message);
-    }
-    const { path, ...rest } = parsed.data;
-    const extra = Object.keys(rest);
-    if (extra.length > 0)
-      notices.push(`model.${extra.join(', model.')} ignored: an inline model is its path`);
-    return modelReference(path, baseDir, (message) => fail(['model', 'path'], message));
-  }
-  if (typeof value !== 'string' || value === '') {
-    throw fail(['model'], 'expected a model path, models:/NAME/VERSION, azureml:NAME:VERSION or {path: ...}');
-  }
-  return modelReference(value, baseDir, (message) => fail(['model'], message));
-}
-
-/**
- * A model value of a deployment file as the store keeps it: `models:/…` checked, Azure's
- * `azureml:NAME:VERSION` / `azureml:NAME@latest` rewritten to `models:/…`, a path made
- * absolute from `baseDir`; anything else is `fail(message)`. Batch deployments share it.
- *
- * @example
- * modelReference('azureml:iris:3', '/work', (m) => new ConfigError(m)); // 'models:/iris/3'
- */
-export function modelReference(
-  value: string,
-  baseDir: string,
-  fail: (message: string) => ConfigError,
-): string {
-  const registry = (uri: string): string => {
-    try {
-      parseModelUri(uri);
-      return uri;
-    } catch (error) {
-      throw fail(error instanceof MlsweepError ? error.message : String(error));
-    }
-  };
-  if (value.startsWith('models:/')) return registry(value);
-  if (value.startsWith('azureml://') || value.startsWith('azureml:/')) {
-    throw fail(
-      `'${value}' names a model of an Azure workspace or registry, which is not reachable here: register the model (mlsweep models register) and use azureml:NAME:VERSION or models:/NAME/VERSION`,
-    );
-  }
-  if (value.startsWith('azureml:')) {
-    const match = /^azureml:([^:@/]+)(?::([^:@/]+)|@([^:@/]+))$/.exec(value);
-    if (match === null) {
-      throw fail(`'${value}' is not a model reference: expected azureml:NAME:VERSION or azureml:NAME@latest`);
-    }
-    const [, name, version, label] = match;
-    return registry(
-      version !== undefined
-        ? `models:/${name}/${version}`
-        : label === 'latest'
-          ? `models:/${name}/latest`
-          : `models:/${name}@${label}`,
-    );
-  }
-  if (/^[a-z][a-z0-9+.-]*:\//i.test(value) && !/^[a-z]:[\\/]/i.test(value)) {
-    throw fail(
-      `'${value}' is not a model here: give a file (relative to this file), models:/NAME/VERSION or azureml:NAME:VERSION`,
-    );
-  }
-  return resolve(baseDir, value);
+  return parseDeploymentYaml(readSpecText(file), { file });
 }
 
 /** `environment`: a reference kept as it is (an env.yml path made absolute), or an inline definition kept as JSON. */
@@ -335,14 +193,23 @@ function readEnvironment(value: unknown, fail: Fail, baseDir: string): string | 
   throw fail(['environment'], 'expected an environment reference (azureml:NAME:VERSION) or a mapping');
 }
 
-function readScriptPath(script: string, fail: Fail): string {
-  if (isAbsolute(script) || script.split(/[\\/]/).includes('..')) {
-    throw fail(
-      ['code_configuration', 'scoring_script'],
-      `'${script}' must be a path inside code (relative, without '..')`,
+/** Parses the text and returns what the readers share, refusing a file of the other kind. */
+function open(text: string, source: SpecSource, kind: 'endpoint' | 'deployment'): SpecReader {
+  const reader = openSpec(
+    text,
+    source,
+    `an ${kind} file is a mapping of keys (name, ${kind === 'endpoint' ? 'auth_mode' : 'endpoint_name, model'}, ...)`,
+  );
+  const other = kind === 'endpoint' ? 'deployment' : 'endpoint';
+  const schema = (reader.value as Record<string, unknown>)['$schema'];
+  const otherSchema = kind === 'endpoint' ? /OnlineDeployment/i : /OnlineEndpoint/i;
+  if (typeof schema === 'string' && otherSchema.test(schema)) {
+    throw reader.fail(
+      ['$schema'],
+      `this is ${other === 'endpoint' ? 'an' : 'a'} ${other} file: use mlsweep ${other} create -f`,
     );
   }
-  return script;
+  return reader;
 }
 
 function probe(raw: z.infer<typeof probeSchema> | undefined): ProbeSettings {

@@ -1,57 +1,20 @@
 /**
- * Where a key sits in a YAML file, line and column, so that an error in an endpoint or
- * deployment file points at the exact spot (config/source.ts gives the line; this adds
- * the column), and a ConfigError from config/issues.ts re-located with it.
+ * Errors of endpoint and deployment files at the exact spot of a key, line and column
+ * (config/source.ts gives the line; data/yaml-file.ts's yamlPositions adds the column),
+ * and a ConfigError from config/issues.ts re-located with it.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { joinKeyPath, type KeySegment, splitKeyPath } from '../config/source.ts';
 import { ConfigError } from '../core/errors.ts';
+import type { YamlPosition } from '../data/yaml-file.ts';
 
 /** A 1-based line and column. */
-export interface Position {
-  readonly line: number;
-  readonly column: number;
-}
+export type Position = YamlPosition;
 
 /** Finds the position of a key path: the key of the deepest mapping entry (or list item) found. */
 export type Locate = (path: readonly KeySegment[]) => Position | undefined;
 
-/**
- * The positions of a YAML text's keys. The text has already been read by parseSource
- * (which refuses bad syntax, alias bombs and the like), so this parse cannot fail in a
- * way that matters; an alias or merge key on the way stops the walk at the alias.
- *
- * @example
- * yamlPositions('a:\n  b: 1\n')(['a', 'b']); // { line: 2, column: 3 }
- */
-export function yamlPositions(text: string): Locate {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
-  const at = (node: unknown): Position | undefined => {
-    const range = (node as Node | null | undefined)?.range;
-    if (!range) return undefined;
-    const { line, col } = counter.linePos(range[0]);
-    return { line, column: col };
-  };
-  return (path) => {
-    let node: unknown = doc.contents;
-    let found = at(node);
-    for (const segment of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-        if (pair === undefined) break;
-        found = at(pair.key) ?? found;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        const item = node.items[segment];
-        if (item === undefined) break;
-        found = at(item) ?? found;
-        node = item;
-      } else break;
-    }
-    return found;
-  };
-}
+// the one walker of YAML positions is data/yaml-file.ts's; endpoint and batch specs take it from here
+export { yamlPositions } from '../data/yaml-file.ts';
 
 /**
  * A ConfigError at a key path, with its line and column.

@@ -1,15 +1,6 @@
-/**
- * Reads Azure ML's v2 YAML for batch endpoints (`batchEndpoint`) and batch deployments
- * (`modelBatchDeployment`) into the specs the store keeps, every default filled in (Azure's
- * defaults) and every path made absolute. A mistake is one ConfigError naming the file,
- * line, column and key; keys that only mean something on Azure are accepted and listed as
- * notices.
- */
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { z } from 'zod';
-import { check } from '../../config/issues.ts';
-import { type KeySegment, parseSource } from '../../config/source.ts';
+import type { KeySegment } from '../../config/source.ts';
 import { ConfigError } from '../../core/errors.ts';
 import {
   BATCH_DEFAULTS,
@@ -17,8 +8,16 @@ import {
   type BatchEndpointSpec,
 } from '../../registry/batch-endpoint-store.ts';
 import { isEndpointName } from '../../registry/endpoint-names.ts';
-import { modelReference } from '../endpoint-spec.ts';
-import { errorAt, withColumn, yamlPositions } from '../yaml-position.ts';
+import {
+  badName,
+  ignoredNotices,
+  openSpec,
+  readModel,
+  readScriptPath,
+  readSpecText,
+  type SpecReader,
+  stringTags,
+} from '../spec-reader.ts';
 import {
   batchDeploymentSchema,
   batchEndpointSchema,
@@ -48,8 +47,6 @@ export interface BatchSpecSource {
 
 /** A file larger than this is split by rows when `mini_batch_size` counts files. */
 export const DEFAULT_MAX_PIECE_BYTES = 16 * 1024 * 1024;
-
-type Fail = (path: readonly KeySegment[], message: string) => ConfigError;
 
 const UNITS: Readonly<Record<string, number>> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
 
@@ -86,7 +83,7 @@ export function parseBatchEndpointYaml(text: string, source: BatchSpecSource = {
       tags: stringTags(raw.tags),
       ...(chosen !== undefined ? { defaultDeployment: chosen } : {}),
     },
-    notices: ignoredNotices(value as Record<string, unknown>, IGNORED_BATCH_ENDPOINT_KEYS, ''),
+    notices: ignoredNotices(value as Record<string, unknown>, IGNORED_BATCH_ENDPOINT_KEYS),
   };
 }
 
@@ -105,7 +102,7 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
   if (!isEndpointName(raw.name)) throw fail(['name'], badName('deployment', raw.name));
   if (!isEndpointName(raw.endpoint_name))
     throw fail(['endpoint_name'], badName('endpoint', raw.endpoint_name));
-  const notices = ignoredNotices(record, IGNORED_BATCH_DEPLOYMENT_KEYS, '');
+  const notices = ignoredNotices(record, IGNORED_BATCH_DEPLOYMENT_KEYS);
   // Each setting once: at the top level (older schema) or under settings (current one).
   const nested = (raw.settings ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(batchSettingsShape)) {
@@ -124,7 +121,7 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
     if (typeof environment !== 'string' && (typeof environment !== 'object' || Array.isArray(environment)))
       throw fail(['environment'], 'expected an environment reference (azureml:NAME:VERSION) or a mapping');
   }
-  const model = readModel(record['model'], baseDir, fail);
+  const model = readModel(record['model'], baseDir, fail, notices);
   const size = settings.mini_batch_size;
   const sizeAt: KeySegment[] =
     raw.settings?.mini_batch_size !== undefined ? ['settings', 'mini_batch_size'] : ['mini_batch_size'];
@@ -153,7 +150,7 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
       ? {
           codeConfiguration: {
             code: resolve(baseDir, raw.code_configuration.code),
-            scoringScript: scriptPath(raw.code_configuration.scoring_script, fail),
+            scoringScript: readScriptPath(raw.code_configuration.scoring_script, fail),
           },
         }
       : {}),
@@ -191,7 +188,7 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
  * const { spec } = readBatchEndpointFile('examples/batch/endpoint.yml');
  */
 export function readBatchEndpointFile(file: string): BatchEndpointFile {
-  return parseBatchEndpointYaml(readText(file), { file });
+  return parseBatchEndpointYaml(readSpecText(file), { file });
 }
 
 /**
@@ -201,35 +198,18 @@ export function readBatchEndpointFile(file: string): BatchEndpointFile {
  * const { spec } = readBatchDeploymentFile('examples/batch/deployment.yml');
  */
 export function readBatchDeploymentFile(file: string): BatchDeploymentFile {
-  return parseBatchDeploymentYaml(readText(file), { file });
+  return parseBatchDeploymentYaml(readSpecText(file), { file });
 }
 
-type Checked = <T extends z.ZodType>(schema: T, value: unknown, base?: readonly KeySegment[]) => z.infer<T>;
-
-function open(
-  text: string,
-  source: BatchSpecSource,
-  kind: 'endpoint' | 'deployment',
-): { value: unknown; fail: Fail; checked: Checked; baseDir: string } {
-  const file = source.file;
-  const doc = parseSource(text, file);
-  const at = yamlPositions(text);
-  const fail: Fail = (path, message) => errorAt(at, file, path, message);
-  const checked: Checked = (schema, value, base = []) => {
-    try {
-      return check(schema, value, base, doc);
-    } catch (error) {
-      throw withColumn(error, at);
-    }
-  };
-  const value = doc.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(
-      `a batch ${kind} file is a mapping of keys (name, ${kind === 'endpoint' ? 'description' : 'endpoint_name, model'}, ...)`,
-      { file },
-    );
-  }
-  const schema = (value as Record<string, unknown>)['$schema'];
+/** Parses the text and returns what the readers share, refusing an online file or a batch file of the other kind. */
+function open(text: string, source: BatchSpecSource, kind: 'endpoint' | 'deployment'): SpecReader {
+  const reader = openSpec(
+    text,
+    source,
+    `a batch ${kind} file is a mapping of keys (name, ${kind === 'endpoint' ? 'description' : 'endpoint_name, model'}, ...)`,
+  );
+  const { fail } = reader;
+  const schema = (reader.value as Record<string, unknown>)['$schema'];
   if (typeof schema === 'string') {
     const online = /OnlineDeployment|OnlineEndpoint/i.test(schema);
     const other = kind === 'endpoint' ? /BatchDeployment/i : /batchEndpoint/i;
@@ -243,68 +223,5 @@ function open(
       throw fail(['$schema'], `this is a batch ${that} file: use mlsweep batch-${that} create -f`);
     }
   }
-  const baseDir = source.baseDir ?? (file !== undefined ? dirname(resolve(file)) : process.cwd());
-  return { value, fail, checked, baseDir };
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the file: ${(error as Error).message}`, { file, cause: error });
-  }
-}
-
-function badName(what: string, name: string): string {
-  return `invalid ${what} name '${name}': use 3 to 32 letters, digits and '-', starting with a letter and not ending with '-'`;
-}
-
-function stringTags(
-  tags: Readonly<Record<string, string | number | boolean>> | undefined,
-): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [k, String(v)]));
-}
-
-function ignoredNotices(
-  record: Record<string, unknown>,
-  ignored: Readonly<Record<string, string>>,
-  prefix: string,
-): string[] {
-  return Object.keys(ignored)
-    .filter((key) => record[key] !== undefined)
-    .map((key) => `${prefix}${key} is ignored: ${ignored[key]}`);
-}
-
-function readModel(value: unknown, baseDir: string, fail: Fail): string {
-  if (value === undefined || value === null) throw fail(['model'], "missing required key 'model'");
-  if (typeof value === 'object' && !Array.isArray(value)) {
-    const path = (value as Record<string, unknown>)['path'];
-    const extra = Object.keys(value).filter(
-      (k) => !['path', 'name', 'version', 'description', 'type'].includes(k),
-    );
-    if (extra.length > 0)
-      throw fail(
-        ['model', extra[0]!],
-        `unknown key '${extra[0]}'; an inline model has path (and name, version, description, type)`,
-      );
-    if (typeof path !== 'string' || path === '')
-      throw fail(
-        ['model', 'path'],
-        path === undefined ? "missing required key 'path'" : `expected a string, got ${JSON.stringify(path)}`,
-      );
-    return modelReference(path, baseDir, (message) => fail(['model', 'path'], message));
-  }
-  if (typeof value !== 'string' || value === '')
-    throw fail(['model'], 'expected a model path, models:/NAME/VERSION, azureml:NAME:VERSION or {path: ...}');
-  return modelReference(value, baseDir, (message) => fail(['model'], message));
-}
-
-function scriptPath(script: string, fail: Fail): string {
-  if (isAbsolute(script) || script.split(/[\\/]/).includes('..')) {
-    throw fail(
-      ['code_configuration', 'scoring_script'],
-      `'${script}' must be a path inside code (relative, without '..')`,
-    );
-  }
-  return script;
+  return reader;
 }
