@@ -7,13 +7,15 @@
 import { getJson } from '../lib/api.js';
 import { barOption, createChart } from '../lib/chart.js';
 import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
-import { formatAgo, formatDate, formatDuration, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
+import { formatDate, formatDuration, formatNumber } from '../lib/format.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
 import {
+  agoColumn,
   card,
+  follow,
   keyValues,
+  numberColumn,
   pageLoader,
   runLink,
   sortRows,
@@ -51,17 +53,8 @@ function renderList(section) {
     { key: 'task', label: 'Task', render: (/** @type {any} */ j) => j.task ?? '—' },
     { key: 'best', label: 'Best model', render: (/** @type {any} */ j) => j.bestModel ?? '—' },
     { key: 'metric', label: 'Primary metric', render: (/** @type {any} */ j) => j.primaryMetric ?? '—' },
-    {
-      key: 'score',
-      label: 'Score',
-      align: /** @type {const} */ ('right'),
-      render: (/** @type {any} */ j) => formatNumber(j.score),
-    },
-    {
-      key: 'started',
-      label: 'Started',
-      render: (/** @type {any} */ j) => h('span', { title: formatDate(j.startTime) }, formatAgo(j.startTime)),
-    },
+    numberColumn('score', 'Score', (j) => j.score),
+    agoColumn('started', 'Started', (j) => j.startTime),
   ];
   return pageLoader('automl', async (alive) => {
     const page = await getJson('/automl', { limit: 1000 });
@@ -145,13 +138,7 @@ function renderJob(section, id, charts) {
             .join(' ') || '—',
         ),
     },
-    {
-      key: 'score',
-      label: 'CV score',
-      sortable: true,
-      align: /** @type {const} */ ('right'),
-      render: (/** @type {any} */ r) => formatNumber(r.score),
-    },
+    numberColumn('score', 'CV score', (r) => r.score, true),
     {
       key: 'duration',
       label: 'Duration',
@@ -252,12 +239,10 @@ export default {
     /** @type {Array<import('../lib/chart.js').Chart>} */
     const charts = [];
     const loader = params.id ? renderJob(section, params.id, charts) : renderList(section);
-    loader.load();
-    const stop = subscribe('runs', loader.load, { throttleMs: 1000 });
-    return () => {
-      loader.stop();
-      stop();
-      for (const chart of charts) chart.dispose();
-    };
+    return follow(loader, ['runs'], 1000, [
+      () => {
+        for (const chart of charts) chart.dispose();
+      },
+    ]);
   },
 };

@@ -6,7 +6,8 @@
  */
 import { showError } from '../lib/banner.js';
 import { h } from '../lib/dom.js';
-import { formatNumber } from '../lib/format.js';
+import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
+import { subscribe } from '../lib/live.js';
 import { hrefFor } from '../lib/router.js';
 
 /** Loads the domain pages' stylesheet once (same origin, as the CSP allows). */
@@ -116,6 +117,63 @@ export function pageLoader(name, fn) {
     stop() {
       alive = false;
     },
+  };
+}
+
+/**
+ * Loads a page now and again on each event of `topics` (at most once per `throttleMs`);
+ * returns the page's cleanup, which also runs `more` (charts, timers).
+ *
+ * @example
+ * return follow(loader, ['sweeps'], 500, [() => chart.dispose()]);
+ * @param {{ load: () => void, stop: () => void }} loader
+ * @param {string[]} topics
+ * @param {number} [throttleMs]
+ * @param {Array<() => void>} [more]
+ * @returns {() => void}
+ */
+export function follow(loader, topics, throttleMs = 500, more = []) {
+  loader.load();
+  const stops = topics.map((topic) => subscribe(topic, loader.load, { throttleMs }));
+  return () => {
+    loader.stop();
+    for (const stop of stops) stop();
+    for (const fn of more) fn();
+  };
+}
+
+/**
+ * A right-aligned number column.
+ *
+ * @example
+ * numberColumn('trials', 'Trials', (s) => s.trials, true);
+ * @param {string} key
+ * @param {string} label
+ * @param {(row: any) => number | null | undefined} value
+ * @param {boolean} [sortable]
+ * @returns {import('../lib/table.js').Column}
+ */
+export function numberColumn(key, label, value, sortable = false) {
+  return { key, label, sortable, align: 'right', render: (row) => formatNumber(value(row)) };
+}
+
+/**
+ * A column of times shown as "5 min ago", the date in the tooltip.
+ *
+ * @example
+ * agoColumn('started', 'Started', (j) => j.startTime);
+ * @param {string} key
+ * @param {string} label
+ * @param {(row: any) => number | null | undefined} ms
+ * @param {boolean} [sortable]
+ * @returns {import('../lib/table.js').Column}
+ */
+export function agoColumn(key, label, ms, sortable = false) {
+  return {
+    key,
+    label,
+    sortable,
+    render: (row) => h('span', { title: formatDate(ms(row)) }, formatAgo(ms(row))),
   };
 }
 

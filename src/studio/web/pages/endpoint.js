@@ -12,10 +12,18 @@ import { createChart } from '../lib/chart.js';
 import { confirmDialog } from '../lib/confirm.js';
 import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { hrefFor } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
-import { card, keyValues, pageLoader, runLink, statusBadge, useDomainStyles } from './domain-kit.js';
+import {
+  card,
+  follow,
+  keyValues,
+  numberColumn,
+  pageLoader,
+  runLink,
+  statusBadge,
+  useDomainStyles,
+} from './domain-kit.js';
 
 /** How often the request rates are read again, ms. */
 const RATES_EVERY_MS = 10_000;
@@ -222,14 +230,7 @@ function renderOnline(section, name, cleanups) {
     drawTraffic(endpoint);
     deployments.update(
       [
-        { key: 'name', label: 'Deployment', render: (/** @type {any} */ d) => d.name },
-        { key: 'model', label: 'Model', render: (/** @type {any} */ d) => modelLink(d.model) },
-        {
-          key: 'instances',
-          label: 'Instances',
-          align: /** @type {const} */ ('right'),
-          render: (/** @type {any} */ d) => formatNumber(d.instanceCount),
-        },
+        ...deploymentColumns(),
         { key: 'scale', label: 'Scale', render: (/** @type {any} */ d) => d.scaleSettings?.type ?? '—' },
         {
           key: 'timeout',
@@ -252,17 +253,11 @@ function renderOnline(section, name, cleanups) {
     );
     ready(section);
   });
-  loader.load();
   rates.load();
   const timer = setInterval(rates.load, RATES_EVERY_MS);
-  const stop = subscribe('endpoints', loader.load, { throttleMs: 500 });
-  cleanups.push(() => {
-    clearInterval(timer);
-    loader.stop();
-    rates.stop();
-    stop();
-    chart?.dispose();
-  });
+  cleanups.push(
+    follow(loader, ['endpoints'], 500, [() => clearInterval(timer), rates.stop, () => chart?.dispose()]),
+  );
 }
 
 /**
@@ -272,6 +267,18 @@ function renderOnline(section, name, cleanups) {
 function modelLink(model) {
   const match = /^models:\/([^/@]+)/.exec(model);
   return match ? h('a', { href: hrefFor('/model', { name: match[1] }) }, model) : h('code', null, model);
+}
+
+/**
+ * The columns every deployment table starts with (online and batch): name, model, instances.
+ * @returns {import('../lib/table.js').Column[]}
+ */
+function deploymentColumns() {
+  return [
+    { key: 'name', label: 'Deployment', render: (d) => d.name },
+    { key: 'model', label: 'Model', render: (d) => modelLink(d.model) },
+    numberColumn('instances', 'Instances', (d) => d.instanceCount),
+  ];
 }
 
 /**
@@ -309,20 +316,8 @@ function renderBatch(section, name, cleanups) {
     );
     deployments.update(
       [
-        { key: 'name', label: 'Deployment', render: (/** @type {any} */ d) => d.name },
-        { key: 'model', label: 'Model', render: (/** @type {any} */ d) => modelLink(d.model) },
-        {
-          key: 'instances',
-          label: 'Instances',
-          align: /** @type {const} */ ('right'),
-          render: (/** @type {any} */ d) => formatNumber(d.instanceCount),
-        },
-        {
-          key: 'batch',
-          label: 'Mini-batch',
-          align: /** @type {const} */ ('right'),
-          render: (/** @type {any} */ d) => formatNumber(d.miniBatchSize),
-        },
+        ...deploymentColumns(),
+        numberColumn('batch', 'Mini-batch', (d) => d.miniBatchSize),
         { key: 'output', label: 'Output', render: (/** @type {any} */ d) => d.outputAction },
       ],
       page.deployments,
@@ -332,30 +327,15 @@ function renderBatch(section, name, cleanups) {
         { key: 'job', label: 'Job', render: (/** @type {any} */ j) => runLink(j.jobId) },
         { key: 'status', label: 'Status', render: (/** @type {any} */ j) => statusBadge(j.status) },
         { key: 'deployment', label: 'Deployment', render: (/** @type {any} */ j) => j.deployment ?? '—' },
-        {
-          key: 'rows',
-          label: 'Rows',
-          align: /** @type {const} */ ('right'),
-          render: (/** @type {any} */ j) => formatNumber(j.metrics.rows),
-        },
-        {
-          key: 'errors',
-          label: 'Errors',
-          align: /** @type {const} */ ('right'),
-          render: (/** @type {any} */ j) => formatNumber(j.metrics.errors),
-        },
+        numberColumn('rows', 'Rows', (j) => j.metrics.rows),
+        numberColumn('errors', 'Errors', (j) => j.metrics.errors),
         { key: 'started', label: 'Started', render: (/** @type {any} */ j) => formatDate(j.startTime) },
       ],
       page.jobs,
     );
     ready(section);
   });
-  loader.load();
-  const stop = subscribe('runs', loader.load, { throttleMs: 1000 });
-  cleanups.push(() => {
-    loader.stop();
-    stop();
-  });
+  cleanups.push(follow(loader, ['runs'], 1000));
 }
 
 export default {

@@ -3,10 +3,9 @@
 import { getJson } from '../lib/api.js';
 import { h, pageSection, ready } from '../lib/dom.js';
 import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
-import { pageLoader, useDomainStyles } from './domain-kit.js';
+import { agoColumn, follow, pageLoader, useDomainStyles } from './domain-kit.js';
 
 /**
  * `blue 90% · green 10%`.
@@ -83,7 +82,7 @@ export default {
         render: (/** @type {any} */ e) => e.deployments.join(', ') || '—',
       },
       { key: 'default', label: 'Default', render: (/** @type {any} */ e) => e.defaultDeployment ?? '—' },
-      { key: 'updated', label: 'Changed', render: (/** @type {any} */ e) => formatAgo(e.updatedAt) },
+      agoColumn('updated', 'Changed', (e) => e.updatedAt),
     ];
     const loader = pageLoader('endpoints', async (alive) => {
       const [onlinePage, batchPage] = await Promise.all([
@@ -96,11 +95,6 @@ export default {
       batch.update(batchColumns, batchPage.items);
       ready(section);
     });
-    loader.load();
-    const stop = subscribe('endpoints', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      stop();
-    };
+    return follow(loader, ['endpoints'], 500);
   },
 };

@@ -10,9 +10,8 @@ import { showError } from '../lib/banner.js';
 import { confirmDialog } from '../lib/confirm.js';
 import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { hrefFor } from '../lib/router.js';
-import { card, keyValues, pageLoader, runLink, useDomainStyles } from './domain-kit.js';
+import { card, follow, keyValues, pageLoader, runLink, useDomainStyles } from './domain-kit.js';
 
 const STAGES = ['None', 'Staging', 'Production', 'Archived'];
 
@@ -316,11 +315,6 @@ export default {
       replaceChildren(versionsPart, versions.map(versionCard));
       ready(section);
     });
-    loader.load();
-    const stop = subscribe('models', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      stop();
-    };
+    return follow(loader, ['models'], 500);
   },
 };

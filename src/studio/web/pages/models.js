@@ -2,11 +2,10 @@
 /** The model registry: every registered model with its latest version and aliases. */
 import { getJson } from '../lib/api.js';
 import { h, pageSection, ready } from '../lib/dom.js';
-import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
+import { formatNumber } from '../lib/format.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
-import { pageLoader, useDomainStyles } from './domain-kit.js';
+import { agoColumn, follow, numberColumn, pageLoader, useDomainStyles } from './domain-kit.js';
 
 export default {
   route: '/models',
@@ -32,12 +31,7 @@ export default {
         label: 'Name',
         render: (/** @type {any} */ m) => h('a', { href: hrefFor('/model', { name: m.name }) }, m.name),
       },
-      {
-        key: 'latest',
-        label: 'Latest version',
-        align: /** @type {const} */ ('right'),
-        render: (/** @type {any} */ m) => formatNumber(m.latestVersion),
-      },
+      numberColumn('latest', 'Latest version', (m) => m.latestVersion),
       {
         key: 'aliases',
         label: 'Aliases',
@@ -51,12 +45,7 @@ export default {
           ),
       },
       { key: 'description', label: 'Description', render: (/** @type {any} */ m) => m.description || '—' },
-      {
-        key: 'updated',
-        label: 'Updated',
-        render: (/** @type {any} */ m) =>
-          h('span', { title: formatDate(m.updatedAt) }, formatAgo(m.updatedAt)),
-      },
+      agoColumn('updated', 'Updated', (m) => m.updatedAt),
     ];
     const loader = pageLoader('models', async (alive) => {
       const page = await getJson('/models', { limit: 1000 });
@@ -65,11 +54,6 @@ export default {
       table.update(columns, page.items);
       ready(section);
     });
-    loader.load();
-    const stop = subscribe('models', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      stop();
-    };
+    return follow(loader, ['models'], 500);
   },
 };

@@ -7,10 +7,9 @@
 import { getJson } from '../lib/api.js';
 import { h, pageSection, ready, replaceChildren, svg } from '../lib/dom.js';
 import { formatDate, formatDuration } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { hrefFor } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
-import { card, keyValues, pageLoader, runLink, statusBadge, useDomainStyles } from './domain-kit.js';
+import { card, follow, keyValues, pageLoader, runLink, statusBadge, useDomainStyles } from './domain-kit.js';
 
 const NODE_W = 180;
 const NODE_H = 50;
@@ -261,14 +260,6 @@ export default {
       if (logStep !== undefined) logs.load();
       ready(section);
     });
-    loader.load();
-    const stopRuns = subscribe('runs', loader.load, { throttleMs: 500 });
-    const stopPipelines = subscribe('pipelines', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      logs.stop();
-      stopRuns();
-      stopPipelines();
-    };
+    return follow(loader, ['runs', 'pipelines'], 500, [logs.stop]);
   },
 };

@@ -2,11 +2,10 @@
 /** Pipeline jobs, newest first, with their status and duration. */
 import { getJson } from '../lib/api.js';
 import { h, pageSection, ready } from '../lib/dom.js';
-import { formatAgo, formatDate, formatDuration, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
+import { formatDuration, formatNumber } from '../lib/format.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
-import { pageLoader, statusBadge, useDomainStyles } from './domain-kit.js';
+import { agoColumn, follow, pageLoader, statusBadge, useDomainStyles } from './domain-kit.js';
 
 export default {
   route: '/pipelines',
@@ -33,12 +32,7 @@ export default {
         render: (/** @type {any} */ j) => h('a', { href: hrefFor('/pipeline', { id: j.runId }) }, j.name),
       },
       { key: 'status', label: 'Status', render: (/** @type {any} */ j) => statusBadge(j.status) },
-      {
-        key: 'started',
-        label: 'Started',
-        render: (/** @type {any} */ j) =>
-          h('span', { title: formatDate(j.startTime) }, formatAgo(j.startTime)),
-      },
+      agoColumn('started', 'Started', (j) => j.startTime),
       {
         key: 'duration',
         label: 'Duration',
@@ -59,13 +53,6 @@ export default {
       table.update(columns, page.items);
       ready(section);
     });
-    loader.load();
-    const stopRuns = subscribe('runs', loader.load, { throttleMs: 1000 });
-    const stopPipelines = subscribe('pipelines', loader.load, { throttleMs: 1000 });
-    return () => {
-      loader.stop();
-      stopRuns();
-      stopPipelines();
-    };
+    return follow(loader, ['runs', 'pipelines'], 1000);
   },
 };

@@ -9,8 +9,7 @@ import { showError } from '../lib/banner.js';
 import { confirmDialog } from '../lib/confirm.js';
 import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
 import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
-import { pageLoader, statusBadge, useDomainStyles } from './domain-kit.js';
+import { follow, pageLoader, statusBadge, useDomainStyles } from './domain-kit.js';
 
 export default {
   route: '/schedules',
@@ -108,11 +107,6 @@ export default {
       );
       ready(section);
     });
-    loader.load();
-    const stop = subscribe('schedules', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      stop();
-    };
+    return follow(loader, ['schedules'], 500);
   },
 };

@@ -8,12 +8,13 @@ import { getJson } from '../lib/api.js';
 import { createChart, parallelOption, scatterOption } from '../lib/chart.js';
 import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatDuration, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
 import {
   card,
+  follow,
   keyValues,
+  numberColumn,
   objectiveText,
   pageLoader,
   runLink,
@@ -232,18 +233,8 @@ export default {
         [
           { key: 'trial', label: 'Trial', render: (/** @type {any} */ d) => String(d.trialId) },
           { key: 'run', label: 'Run', render: (/** @type {any} */ d) => runLink(d.runId) },
-          {
-            key: 'step',
-            label: 'Stopped at step',
-            align: /** @type {const} */ ('right'),
-            render: (/** @type {any} */ d) => formatNumber(d.step),
-          },
-          {
-            key: 'value',
-            label: 'Value then',
-            align: /** @type {const} */ ('right'),
-            render: (/** @type {any} */ d) => formatNumber(d.value),
-          },
+          numberColumn('step', 'Stopped at step', (d) => d.step),
+          numberColumn('value', 'Value then', (d) => d.value),
           { key: 'policy', label: 'Policy', render: (/** @type {any} */ d) => d.policy },
           { key: 'reason', label: 'Why', render: (/** @type {any} */ d) => d.reason },
         ],
@@ -329,12 +320,10 @@ export default {
       }
       ready(section);
     });
-    loader.load();
-    const stop = subscribe('sweeps', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      stop();
-      for (const chart of charts) chart.dispose();
-    };
+    return follow(loader, ['sweeps'], 500, [
+      () => {
+        for (const chart of charts) chart.dispose();
+      },
+    ]);
   },
 };

@@ -2,11 +2,19 @@
 /** The sweeps page: every sweep and ask/tell study with its status, objectives, best value and trials by state. */
 import { getJson } from '../lib/api.js';
 import { h, pageSection, ready } from '../lib/dom.js';
-import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
+import { formatDate, formatNumber } from '../lib/format.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
-import { objectiveText, pageLoader, sortRows, statusBadge, useDomainStyles } from './domain-kit.js';
+import {
+  agoColumn,
+  follow,
+  numberColumn,
+  objectiveText,
+  pageLoader,
+  sortRows,
+  statusBadge,
+  useDomainStyles,
+} from './domain-kit.js';
 
 /** @param {Record<string, number>} counts */
 function countsText(counts) {
@@ -83,21 +91,9 @@ export default {
         render: (/** @type {any} */ s) =>
           s.best ? h('span', { title: `trial ${s.best.trialId}` }, formatNumber(s.best.value)) : '—',
       },
-      {
-        key: 'trials',
-        label: 'Trials',
-        sortable: true,
-        align: /** @type {const} */ ('right'),
-        render: (/** @type {any} */ s) => formatNumber(s.trials),
-      },
+      numberColumn('trials', 'Trials', (s) => s.trials, true),
       { key: 'states', label: 'By state', render: (/** @type {any} */ s) => countsText(s.counts) },
-      {
-        key: 'started',
-        label: 'Started',
-        sortable: true,
-        render: (/** @type {any} */ s) =>
-          h('span', { title: formatDate(Date.parse(s.startedAt)) }, formatAgo(Date.parse(s.startedAt))),
-      },
+      agoColumn('started', 'Started', (s) => Date.parse(s.startedAt), true),
       {
         key: 'ended',
         label: 'Ended',
@@ -115,11 +111,6 @@ export default {
       draw();
       ready(section);
     });
-    loader.load();
-    const stop = subscribe('sweeps', loader.load, { throttleMs: 500 });
-    return () => {
-      loader.stop();
-      stop();
-    };
+    return follow(loader, ['sweeps'], 500);
   },
 };
