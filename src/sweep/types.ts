@@ -84,6 +84,8 @@ export interface RunContext extends TrialContext {
 export interface Runner {
   run(ctx: RunContext): Promise<TrialReturn>;
   close?(): Promise<void>;
+  /** Gets ready for `concurrency` trials at once ahead of the first (threads started, modules imported). */
+  warm?(concurrency: number): Promise<void>;
 }
 
 /** `limits`, in seconds as in Azure; absent means no limit. */

@@ -71,7 +71,8 @@ export function trialOf(
 
 /**
  * The trials of one sweep as of change `version`. Trials handed out are never changed
- * afterwards (a change makes a new object), so callers may keep them.
+ * afterwards (a change makes a new object), so callers may keep them; the list itself is
+ * updated in place.
  *
  * @example
  * cache.apply(12, rows, points);
@@ -121,13 +122,13 @@ export class ClaimCache {
   }
 
   /**
-   * Puts the changed trials in the sorted list: replaced in place or inserted, in a copy
-   * (a list handed out does not change), rather than sorting every trial again: a claim
-   * costs what changed, not the size of the sweep.
+   * Puts the changed trials in the sorted list: replaced or inserted in place (no copy of
+   * the list, no sort of every trial again): a claim costs what changed, not the size of
+   * the sweep.
    */
   private resort(touched: ReadonlySet<number>): void {
     if (touched.size === 0 || this.sorted === undefined) return;
-    const sorted = this.sorted.slice();
+    const sorted = this.sorted;
     for (const number of touched) {
       const trial = this.byNumber.get(number)!;
       let lo = 0;
@@ -140,7 +141,6 @@ export class ClaimCache {
       if (sorted[lo]?.id === number) sorted[lo] = trial;
       else sorted.splice(lo, 0, trial);
     }
-    this.sorted = sorted;
   }
 
   /** Adds a trial this process just recorded at `version` (it saw every change before it). */
@@ -161,7 +161,10 @@ export class ClaimCache {
     this.version = version;
   }
 
-  /** Every trial, by number. */
+  /**
+   * Every trial, by number: the cache's own list, which the next change updates in place
+   * (copy it to keep it). Its trials are never changed (a change makes a new object).
+   */
   list(): StoredTrial[] {
     this.sorted ??= [...this.byNumber.values()].sort((a, b) => a.id - b.id);
     return this.sorted;

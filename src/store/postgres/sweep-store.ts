@@ -364,37 +364,48 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
           await this.catchUp(tx, row.version);
         }
         const queue = heads.rows.filter((h) => h.seq !== null);
-        const base = this.cache.list();
+        // The batch's earlier trials are shown to the chooser at the end of the cache's own
+        // list, and taken off again before anything else reads it (the loop does not wait):
+        // no copy of every trial per choice. They go in for good once the batch commits.
+        const view = this.cache.list();
+        const baseLength = view.length;
         let number = this.cache.nextNumber();
         const stored: StoredTrial[] = [];
         const taken: number[] = [];
         const inserts: { number: number; params: string; retry_of: number | null }[] = [];
-        while (stored.length < max) {
-          const head = queue[taken.length];
-          let choice: ClaimChoice;
-          try {
-            choice = choose({
-              trials: stored.length === 0 ? base : [...base, ...stored],
-              queued: head === undefined ? undefined : (JSON.parse(head.params!) as ParamSet),
-            });
-          } catch (error) {
-            if (stored.length > 0) break;
-            declined = true;
-            throw error;
+        const at = new Date(startedAt).toISOString();
+        try {
+          while (stored.length < max) {
+            const head = queue[taken.length];
+            let choice: ClaimChoice;
+            try {
+              choice = choose({
+                trials: view,
+                queued: head === undefined ? undefined : (JSON.parse(head.params!) as ParamSet),
+              });
+            } catch (error) {
+              if (stored.length > 0) break;
+              declined = true;
+              throw error;
+            }
+            const take = choice.takeQueued === true && head !== undefined;
+            const retryOf = take ? head.retry_of : null;
+            if (take) taken.push(head.seq!);
+            inserts.push({ number, params: JSON.stringify(choice.params), retry_of: retryOf });
+            const trial: StoredTrial = {
+              id: number,
+              params: choice.params,
+              startedAt: at,
+              status: 'running',
+              metrics: {},
+              ...(retryOf !== null ? { retryOf } : {}),
+            };
+            stored.push(trial);
+            view.push(trial);
+            number++;
           }
-          const take = choice.takeQueued === true && head !== undefined;
-          const retryOf = take ? head.retry_of : null;
-          if (take) taken.push(head.seq!);
-          inserts.push({ number, params: JSON.stringify(choice.params), retry_of: retryOf });
-          stored.push({
-            id: number,
-            params: choice.params,
-            startedAt: new Date(startedAt).toISOString(),
-            status: 'running',
-            metrics: {},
-            ...(retryOf !== null ? { retryOf } : {}),
-          });
-          number++;
+        } finally {
+          view.length = baseLength;
         }
         const [inserted] = (await tx.simple(
           `EXECUTE mlsweep_claim_insert_many(${id}, ${literal(JSON.stringify(inserts))}, ${literal(startedAt)},

@@ -10,7 +10,7 @@ import type { Sampler } from '../../samplers/types.ts';
 import type { SearchSpace } from '../../space/types.ts';
 import type { ClaimChoice, ClaimState, StoredTrial } from '../../store/records.ts';
 import { completeParams } from '../../study/complete.ts';
-import { samplerHistory } from '../../study/history.ts';
+import { ClaimTally } from './claim-tally.ts';
 import type { WorkerDefinition } from './definition.ts';
 
 /**
@@ -37,6 +37,11 @@ export interface ClaimContext {
   readonly sampler: Sampler;
   /** True once the sweep's timeout has passed (from its recorded start). */
   readonly timedOut: boolean;
+  /**
+   * The sweep's trials as counted at the previous claim, kept from one claim to the next
+   * (the worker keeps one per sweep) so a claim costs what changed; absent: a fresh one.
+   */
+  readonly tally?: ClaimTally;
 }
 
 /**
@@ -61,15 +66,11 @@ export function countedTrials(trials: readonly StoredTrial[]): number {
  * const claimed = await store.claimTrial(chooseTrial({ definition, space, sampler, timedOut: false }), new Date().toISOString());
  */
 export function chooseTrial(context: ClaimContext): (state: ClaimState) => ClaimChoice {
+  const tally = context.tally ?? new ClaimTally(context.definition.objectives);
   return ({ trials, queued }) => {
     const { limits } = context.definition;
-    // One pass for both counts: a claim is made per trial, over every trial of the sweep.
-    let running = 0;
-    let counted = 0;
-    for (const t of trials) {
-      if (t.status === 'running') running++;
-      if (t.retryOf === undefined) counted++;
-    }
+    tally.update(trials);
+    const { running, counted } = tally;
     const settle = (reason: StopReason, message: string): never => {
       throw running === 0
         ? new NoClaim('end', reason, message)
@@ -85,8 +86,7 @@ export function chooseTrial(context: ClaimContext): (state: ClaimState) => Claim
     }
     if (queued !== undefined) {
       if (context.space.contains(queued)) return { params: queued, takeQueued: true };
-      const history = samplerHistory(trials, context.definition.objectives);
-      const suggestion = context.sampler.suggest(history);
+      const suggestion = context.sampler.suggest(tally.history());
       if (suggestion.exhausted) return { params: queued, takeQueued: true };
       const seed = `${'seed' in context.definition.sampling ? context.definition.sampling.seed : 0}/enqueued/${trials.length}`;
       return { params: completeParams(context.space, queued, suggestion.params, seed), takeQueued: true };
@@ -94,7 +94,7 @@ export function chooseTrial(context: ClaimContext): (state: ClaimState) => Claim
     if (counted >= limits.maxTotalTrials) {
       settle('max_total_trials', `max_total_trials (${limits.maxTotalTrials}) reached`);
     }
-    const suggestion = context.sampler.suggest(samplerHistory(trials, context.definition.objectives));
+    const suggestion = context.sampler.suggest(tally.history());
     if (suggestion.exhausted) {
       return settle('exhausted', `the sampler has no more parameter sets after ${counted} trials`);
     }

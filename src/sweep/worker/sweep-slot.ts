@@ -13,7 +13,9 @@ import type { SweepRecord } from '../../store/records.ts';
 import { WORKER_SPEC_TAG } from '../../store/tags.ts';
 import { type ConstraintSpec, parseConstraint } from '../constraints.ts';
 import { resolveRunner } from '../options.ts';
+import { inProcessModuleRunner } from '../runners/module.ts';
 import type { Runner } from '../types.ts';
+import { ClaimTally } from './claim-tally.ts';
 import { parseWorkerDefinition, type WorkerDefinition } from './definition.ts';
 import { type LeasedStore, leasedStore, type SharedLocation } from './location.ts';
 
@@ -29,6 +31,8 @@ export interface WorkerSweep {
   readonly runner: Runner;
   /** When the sweep's timeout passes (ms since the epoch, from its recorded start); undefined without one. */
   readonly deadline: number | undefined;
+  /** The sweep's trials as the claim chooser last counted them (kept from one claim to the next). */
+  readonly tally: ClaimTally;
   /** Set once the worker saw the sweep end (or ended it). */
   ended: boolean;
 }
@@ -36,7 +40,8 @@ export interface WorkerSweep {
 /**
  * Opens a recorded sweep for work: a ValidationError when it was not started for workers.
  * `outputDir` (the worker's `--output-dir`) replaces the recorded one; trial folders go
- * to `<outputDir>/<sweep id>/trial-N/`.
+ * to `<outputDir>/<sweep id>/trial-N/`. `inProcess`: a module trial runs in this thread
+ * (no trial threads; see `inProcessModuleRunner`).
  *
  * @example
  * const sweep = await openWorkerSweep(location, record, {});
@@ -44,7 +49,7 @@ export interface WorkerSweep {
 export async function openWorkerSweep(
   location: SharedLocation,
   record: SweepRecord,
-  options: { readonly outputDir?: string },
+  options: { readonly outputDir?: string; readonly inProcess?: boolean },
 ): Promise<WorkerSweep> {
   const definition = parseWorkerDefinition(record.tags[WORKER_SPEC_TAG], record.sweepId);
   const space = searchSpace(definition.searchSpace, 'search_space');
@@ -54,7 +59,10 @@ export async function openWorkerSweep(
     'command' in definition.trial
       ? { ...definition.trial, ...(root !== undefined ? { outputDir: join(root, record.sweepId) } : {}) }
       : definition.trial;
-  const runner = resolveRunner(trial, graceMs);
+  const runner =
+    options.inProcess === true && 'module' in trial
+      ? inProcessModuleRunner(trial)
+      : resolveRunner(trial, graceMs);
   const store = leasedStore(await location.open(record.sweepId));
   const timeout = definition.limits.timeout;
   return {
@@ -67,6 +75,7 @@ export async function openWorkerSweep(
     constraints: definition.constraints.map((c, i) => parseConstraint(c, `constraints[${i}]`)),
     runner,
     deadline: timeout === undefined ? undefined : Date.parse(record.startedAt) + timeout * 1000,
+    tally: new ClaimTally(definition.objectives),
     ended: record.endedAt !== undefined || record.stopReason !== undefined,
   };
 }

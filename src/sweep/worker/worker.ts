@@ -38,6 +38,12 @@ export interface WorkerOptions {
   readonly now?: () => number;
   /** Longest wait between two claims when none succeeds, in ms (default 1000; the first waits are shorter). */
   readonly maxIdleMs?: number;
+  /**
+   * Module trials run in the worker's own thread rather than one thread per slot (default
+   * false): for trials that are cheap or mostly wait; a trial that computes for long
+   * blocks the worker, its heartbeat included.
+   */
+  readonly inProcess?: boolean;
 }
 
 /** What a worker reports as it works. */
@@ -104,6 +110,7 @@ export class Worker {
   private beatTimer: NodeJS.Timeout | undefined;
   private readonly deadlineTimers: NodeJS.Timeout[] = [];
   private started = false;
+  private prepared: Promise<void> | undefined;
   /** Open sweeps this worker cannot run (their definition is unreadable here): left to others. */
   private readonly unusable = new Set<string>();
   /** The open sweeps as last read (without `sweepId`). */
@@ -146,10 +153,31 @@ export class Worker {
     this.kill$.abort(new Error('killed'));
   }
 
+  /**
+   * Gets ready before any claim: with `sweepId`, opens the sweep and warms its runner (the
+   * trial threads started, the module imported in each), so that a trial claimed is a
+   * trial run at once rather than a thread started. Called by `run`; call it first to be
+   * ready ahead of time. Idempotent.
+   *
+   * @example
+   * const worker = new Worker(location, { sweepId, concurrency: 4 });
+   * await worker.prepare(); // threads up: now say ready
+   * await worker.run();
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= (async () => {
+      if (this.options.sweepId === undefined) return;
+      const [record] = await this.candidates(false);
+      if (record !== undefined) await this.slot(record);
+    })();
+    return this.prepared;
+  }
+
   /** Runs until stopped, the sweep's end (`sweepId`), or no open sweep (`exitWhenIdle`). */
   async run(): Promise<WorkerSummary> {
     if (this.started) throw new ValidationError('a Worker runs once', { path: 'worker' });
     this.started = true;
+    await this.prepare();
     // The first beat registers the worker, and a store that cannot be reached fails here, at once.
     await this.location.beat(this.beat('idle'));
     this.emit({ type: 'started', workerId: this.workerId });
@@ -240,31 +268,42 @@ export class Worker {
     return record.endedAt !== undefined && record.stopReason !== undefined ? [] : [record];
   }
 
+  /**
+   * The sweep as this worker works on it, opened (its runner warmed) on first use;
+   * undefined when this worker cannot run it (working on every open sweep, it is left to
+   * the others).
+   */
+  private async slot(record: SweepRecord): Promise<WorkerSweep | undefined> {
+    let sweep = this.sweeps.get(record.sweepId);
+    if (sweep !== undefined || this.unusable.has(record.sweepId)) return sweep;
+    try {
+      sweep = await openWorkerSweep(this.location, record, {
+        ...(this.options.outputDir !== undefined ? { outputDir: this.options.outputDir } : {}),
+        ...(this.options.inProcess === true ? { inProcess: true } : {}),
+      });
+    } catch (error) {
+      // Working on every open sweep, one this worker cannot run does not stop it.
+      if (this.options.sweepId !== undefined || !(error instanceof ValidationError)) throw error;
+      this.unusable.add(record.sweepId);
+      this.notice(`sweep ${record.sweepId} is left to other workers: ${error.message}`);
+      return undefined;
+    }
+    this.sweeps.set(sweep.sweepId, sweep);
+    this.watchDeadline(sweep);
+    const timeoutMs = sweep.definition.heartbeatTimeoutSeconds * 1000;
+    if (this.heartbeatMs * 2 > timeoutMs) {
+      this.notice(
+        `this worker beats every ${this.heartbeatMs / 1000} s, not well under sweep ${sweep.sweepId}'s heartbeat timeout of ${timeoutMs / 1000} s: a late beat gets its trials reaped`,
+      );
+    }
+    await sweep.runner.warm?.(this.concurrency);
+    return sweep;
+  }
+
   /** Claims trials of one sweep while this worker has room; the number claimed. */
   private async claimFrom(record: SweepRecord): Promise<number> {
-    let sweep = this.sweeps.get(record.sweepId);
-    if (sweep === undefined) {
-      if (this.unusable.has(record.sweepId)) return 0;
-      try {
-        sweep = await openWorkerSweep(this.location, record, {
-          ...(this.options.outputDir !== undefined ? { outputDir: this.options.outputDir } : {}),
-        });
-      } catch (error) {
-        // Working on every open sweep, one this worker cannot run does not stop it.
-        if (this.options.sweepId !== undefined || !(error instanceof ValidationError)) throw error;
-        this.unusable.add(record.sweepId);
-        this.notice(`sweep ${record.sweepId} is left to other workers: ${error.message}`);
-        return 0;
-      }
-      this.sweeps.set(sweep.sweepId, sweep);
-      this.watchDeadline(sweep);
-      const timeoutMs = sweep.definition.heartbeatTimeoutSeconds * 1000;
-      if (this.heartbeatMs * 2 > timeoutMs) {
-        this.notice(
-          `this worker beats every ${this.heartbeatMs / 1000} s, not well under sweep ${sweep.sweepId}'s heartbeat timeout of ${timeoutMs / 1000} s: a late beat gets its trials reaped`,
-        );
-      }
-    }
+    const sweep = await this.slot(record);
+    if (sweep === undefined) return 0;
     if (sweep.ended) return 0;
     let claimed = 0;
     while (this.live.size < this.concurrency && this.stopping === undefined) {
@@ -274,7 +313,13 @@ export class Worker {
         // As many trials as there are free slots, in one hold of the sweep's lock, leased at once.
         trials = await claimBatch(
           sweep.store,
-          chooseTrial({ definition: sweep.definition, space: sweep.space, sampler: sweep.sampler, timedOut }),
+          chooseTrial({
+            definition: sweep.definition,
+            space: sweep.space,
+            sampler: sweep.sampler,
+            timedOut,
+            tally: sweep.tally,
+          }),
           new Date(this.now()).toISOString(),
           this.concurrency - this.live.size,
           this.workerId,

@@ -335,7 +335,8 @@ describe('Worker on a shared location (in-process fake)', () => {
     const location = new FakeLocation();
     const store = await createWorkerSweep(location, {
       definition: definition({
-        limits: { maxTotalTrials: 30, timeout: 0.5 },
+        // Room for the worker to start its trial threads (before its first claim) on a busy machine.
+        limits: { maxTotalTrials: 30, timeout: 2 },
         trial: { module: trialModule, export: 'hold' },
       }),
     });
@@ -347,7 +348,7 @@ describe('Worker on a shared location (in-process fake)', () => {
     const trials = await store.trials();
     assert.equal(trials.length, 2);
     assert.ok(
-      trials.every((t) => t.status === 'cancelled' && /timeout of 0.5 s/.test(t.error ?? '')),
+      trials.every((t) => t.status === 'cancelled' && /timeout of 2 s/.test(t.error ?? '')),
       JSON.stringify(trials),
     );
     assert.deepEqual(location.endings, ['timeout']);
