@@ -14,6 +14,11 @@ export interface CostAwareOptions {
   readonly costOf?: (trialId: number) => number | undefined;
   /** Seconds left for trials; a family whose cheapest known trial does not fit is not proposed. */
   readonly timeLeft?: () => number;
+  /**
+   * Whether a failed trial was pruned (stopped after its first fold as hopeless): a failed
+   * move of its family, not an error (three errors take a family out of the search).
+   */
+  readonly pruned?: (trialId: number) => boolean;
 }
 
 interface Proposal {
@@ -174,7 +179,7 @@ export class CostAwareSampler implements Sampler {
     l.trials++;
     l.costSum += cost;
     if (t.status !== 'completed' || t.value === undefined || !Number.isFinite(t.value)) {
-      if (t.status === 'failed') l.errors++;
+      if (t.status === 'failed' && !this.options.pruned?.(t.id)) l.errors++;
       // a timed-out or failed move counts as a failure of its direction, and shrinks the step
       this.failed(l, p);
       return;

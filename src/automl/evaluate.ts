@@ -2,6 +2,7 @@ import type { ColumnMatrix } from '../compute/matrix.ts';
 import { TrialError } from '../core/errors.ts';
 import type { Classifier, Estimator, FitOptions } from '../models/types.ts';
 import type { BuildContext, Candidate } from './candidates.ts';
+import { PRUNED_PREFIX } from './fold-pruning.ts';
 import { type Fold, foldSubset } from './folds.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
 
@@ -27,6 +28,12 @@ export interface TrialLimits {
   readonly signal?: AbortSignal;
   /** The clock of the deadline, in ms (default performance.now()): the budget's. */
   readonly now?: () => number;
+  /**
+   * Successive halving on folds: called with the out-of-fold predictions after the first
+   * of three or more folds; a reason returned stops the trial there (a TrialError
+   * `E_TRIAL_PRUNED` whose message starts with `pruned after`).
+   */
+  readonly prune?: (oof: Predictions) => string | undefined;
 }
 
 function pastDeadline(limits: TrialLimits): boolean {
@@ -117,6 +124,10 @@ export async function evaluateTrial(
       const r = test[i]!;
       validated[r] = 1;
       for (let j = 0; j < width; j++) oof[r * width + j] = pred[i * width + j]!;
+    }
+    const reason = fold === folds[0] && folds.length >= 3 ? limits.prune?.(oof) : undefined;
+    if (reason !== undefined) {
+      throw new TrialError(`${PRUNED_PREFIX} 1 of ${folds.length} folds: ${reason}`, 'E_TRIAL_PRUNED');
     }
   }
   const rows: number[] = [];

@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.ts';
+import { TrialError, ValidationError } from '../core/errors.ts';
 import { better } from '../core/goal.ts';
 import { DEFAULT_AUTOML_CONCURRENT_TRIALS } from '../core/limits.ts';
 import { sweep } from '../sweep/engine.ts';
@@ -9,6 +9,7 @@ import { ensemblePool, POOL_SIZE } from './combine.ts';
 import { CostAwareSampler } from './cost-sampler.ts';
 import { trialWork } from './counted-work.ts';
 import { evaluateTrial, type TrialLimits } from './evaluate.ts';
+import { FoldPruner } from './fold-pruning.ts';
 import type { PreparedRun } from './prepare-step.ts';
 import { refitSeconds } from './refit-cost.ts';
 import { primaryScore, scorePredictions } from './scoring.ts';
@@ -78,17 +79,28 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
     const seconds = ensemblePool(ranked, POOL_SIZE).reduce((a, r) => a + refitOf(r), 0);
     return Math.min(seconds * 1.1, budget.timeoutSeconds / 3) + budget.safetySeconds;
   };
+  const searchStart = budget.elapsedSeconds();
+  const pruner = new FoldPruner(
+    prepared,
+    () => ({
+      secondsLeft: budget.secondsLeft() - reserve(),
+      trialsLeft: budget.maxTrials - ended,
+      secondsPerTrial: (budget.elapsedSeconds() - searchStart) / Math.max(1, ended),
+    }),
+    budget.countedWork,
+  );
   const sampler = new CostAwareSampler(automlSpace(candidates, task), candidates, {
     seed: build.seed,
     // with a trial limit and no time limit, families are compared by counted work, which
     // repeats from run to run, rather than by measured seconds, which do not
     costOf: (id) => {
       const r = records.get(id);
-      if (!r) return undefined;
+      if (!r) return pruner.prunedCost(id);
       return budget.countedWork
         ? trialWork(r.candidate, r.params, prepared.folds, r.evaluation.bestRounds)
         : r.evaluation.fitSeconds + r.evaluation.predictSeconds;
     },
+    pruned: (id) => pruner.prunedCost(id) !== undefined,
     timeLeft: () => (budget.countedWork ? Number.POSITIVE_INFINITY : budget.secondsLeft() - reserve()),
   });
   const trialMs = budget.trialTimeoutSeconds !== undefined ? budget.trialTimeoutSeconds * 1000 : Infinity;
@@ -134,7 +146,7 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
       trial: {
         id: trial.id,
         model: String(trial.params['model.name']),
-        status: trial.status,
+        status: pruner.prunedCost(trial.id) !== undefined ? 'pruned' : trial.status,
         ...(completed ? { score: r.score } : {}),
       },
       trials: trial.id + 1,
@@ -162,12 +174,19 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
     trial: async (params, ctx) => {
       const { name, params: hp } = modelParams(params);
       const candidate = candidates.find((c) => c.name === name)!;
-      const deadline = Math.min(budget.now() + trialMs, budget.endsAt - reserve() * 1000);
+      const started = budget.now();
+      const deadline = Math.min(started + trialMs, budget.endsAt - reserve() * 1000);
       const record = await evaluateConfig(prepared, ctx.trialId, candidate, hp, {
         deadline,
         signal: ctx.signal,
         now: () => budget.now(),
+        prune: (oof) => pruner.check(oof),
+      }).catch((error: unknown) => {
+        if (error instanceof TrialError && error.code === 'E_TRIAL_PRUNED')
+          pruner.pruned(ctx.trialId, (budget.now() - started) / 1000);
+        throw error;
       });
+      pruner.completed(record.oof!);
       records.set(ctx.trialId, record);
       ctx.report('fit_seconds', record.evaluation.fitSeconds);
       return { [metric]: record.score };

@@ -1,6 +1,7 @@
 import type { TrialStatus } from '../core/trial.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import type { RunStatus } from '../tracking/types.ts';
+import { PRUNED_PREFIX } from './fold-pruning.ts';
 import { modelParams } from './search-space.ts';
 import type { AutoMLResult } from './types.ts';
 
@@ -31,8 +32,10 @@ const RUN_STATUS: Readonly<Record<TrialStatus, RunStatus>> = {
  * algorithm (Azure's name) and its hyperparameters; its metrics every cross-validated
  * metric of the task plus `fit_seconds`, `predict_seconds` and `duration_seconds`; its
  * status FINISHED, FAILED (the error as the tag `mlsweep.error`) or KILLED (stopped,
- * timed out); the best single trial is tagged `mlsweep.automl.best` and, when the
- * pipeline is its model (not an ensemble or a stack), holds the pipeline as its artifact. One store transaction for all trials.
+ * timed out, or pruned after its first fold: tag `mlsweep.automl.pruned`); the best
+ * single trial is tagged `mlsweep.automl.best` and, when the pipeline is its model (not
+ * an ensemble or a stack), holds the pipeline as its artifact. One store transaction for
+ * all trials.
  *
  * @example
  * const children = recordTrialRuns(store, run.id, result, { experiment: 'automl', modelFile: 'model.json' });
@@ -53,6 +56,8 @@ export function recordTrialRuns(
       const { name, params } = modelParams(trial.params);
       const entry = entries.get(trial.id);
       const best = trial.id === bestTrial;
+      // a trial stopped after its first fold as hopeless was cut short, not broken
+      const pruned = trial.status === 'failed' && trial.error?.startsWith(PRUNED_PREFIX) === true;
       const run = store.createRun({
         experiment: options.experiment,
         parentRunId,
@@ -63,6 +68,7 @@ export function recordTrialRuns(
           'mlsweep.automl.trial': String(trial.id),
           'mlsweep.automl.algorithm': name,
           ...(best ? { 'mlsweep.automl.best': 'true' } : {}),
+          ...(pruned ? { 'mlsweep.automl.pruned': 'true' } : {}),
           ...(trial.error !== undefined ? { 'mlsweep.error': trial.error.slice(0, 5000) } : {}),
         },
       });
@@ -79,7 +85,7 @@ export function recordTrialRuns(
           .filter(([, v]) => Number.isFinite(v))
           .map(([key, value]) => ({ key, value, step: 0, timestamp })),
       );
-      store.setRunStatus(run.id, RUN_STATUS[trial.status], timestamp);
+      store.setRunStatus(run.id, pruned ? 'KILLED' : RUN_STATUS[trial.status], timestamp);
       return run.id;
     }),
   );
