@@ -3,7 +3,7 @@
  * many trials each sweep holds in each state and its best value, without reading every
  * trial's metric points, and which run each trial is, for links to the run.
  */
-import type { Goal } from '../core/goal.ts';
+import { type Goal, goalSign } from '../core/goal.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 
 /** A sweep's trials counted by state, and its best completed value (one objective). */
@@ -29,14 +29,12 @@ export function sweepTrialStats(store: SqliteStore, sweepRunId: string, goal: Go
       .all(sweepRunId) as Array<{ status: string; n: number }>;
     const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     const total = rows.reduce((sum, r) => sum + r.n, 0);
-    // The order is chosen from the goal, never from text a caller gave.
+    // Ordered by value times the goal's sign (core's one rule), largest first; NaN is stored as NULL.
     const best = store
       .sql(
-        goal === 'minimize'
-          ? "SELECT number, value FROM trials WHERE sweep_run_id = ? AND status = 'completed' AND value IS NOT NULL ORDER BY value ASC, number LIMIT 1"
-          : "SELECT number, value FROM trials WHERE sweep_run_id = ? AND status = 'completed' AND value IS NOT NULL ORDER BY value DESC, number LIMIT 1",
+        "SELECT number, value FROM trials WHERE sweep_run_id = ? AND status = 'completed' AND value IS NOT NULL ORDER BY value * ? DESC, number LIMIT 1",
       )
-      .get(sweepRunId) as { number: number; value: number } | undefined;
+      .get(sweepRunId, goalSign(goal)) as { number: number; value: number } | undefined;
     return { counts, total, ...(best ? { best: { trialId: best.number, value: best.value } } : {}) };
   });
 }

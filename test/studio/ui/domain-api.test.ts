@@ -40,6 +40,9 @@ describe('studio domain API', { skip: sqliteSkip }, () => {
     assert.equal(study.kind, 'study');
     assert.equal(study.status, 'open');
     assert.equal(study.objectives.length, 2);
+    // its best is the least f1 (minimized), as the trials say
+    const { trialRows } = await studio.get(`/sweeps/${study.id}`);
+    assert.equal(study.best.value, Math.min(...trialRows.map((t: { values: number[] }) => t.values[0]!)));
     const studies = await studio.get('/sweeps?kind=study');
     assert.deepEqual(
       studies.items.map((s: { id: string }) => s.id),
