@@ -17,16 +17,12 @@ import { progressLine } from '../serve/batch/progress.ts';
 import { readBatchEndpointFile } from '../serve/batch/spec.ts';
 import { SWEEP_TYPE_TAG } from '../store/tags.ts';
 import { withBatch } from './batch-deployment.ts';
-import { confirmed, who } from './endpoint.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { type JsonOption, recordJson, registerListShowDelete, who } from './endpoint.ts';
+import { openCliStore, table, when, withStoreOptions } from './experiments.ts';
 import { integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals, SIGNAL_EXIT_CODE } from './signals.ts';
 import { FAILURE_EXIT_CODE } from './usage.ts';
-
-interface JsonOption extends StoreOption {
-  readonly json?: boolean;
-}
 
 interface InvokeOptions extends JsonOption {
   readonly input?: string;
@@ -103,53 +99,28 @@ export function registerBatchEndpoints(program: Command): void {
       },
     );
 
-  withStoreOptions(
-    endpoint.command('list').description('batch endpoints with their default deployment'),
-  ).action((options: JsonOption) =>
-    withBatch(options, (store) => {
-      const list = store.listEndpoints();
-      printResult(
-        options.json === true,
-        list.map((r) => endpointJson(store, r)),
-        () =>
-          table(
-            ['name', 'default deployment', 'deployments', 'updated'],
-            list.map((r) => [
-              r.spec.name,
-              r.spec.defaultDeployment ?? '-',
-              String(store.listDeployments(r.spec.name).length),
-              when(r.updatedAt),
-            ]),
-          ),
-      );
-    }),
-  );
-
-  withStoreOptions(endpoint.command('show').description('a batch endpoint and its deployments'))
-    .argument('<name>', 'endpoint name')
-    .action((name: string, options: JsonOption) =>
-      withBatch(options, (store) => {
-        const record = store.getEndpoint(name);
-        printResult(options.json === true, endpointJson(store, record), () => showEndpoint(store, record));
-      }),
-    );
-
-  withStoreOptions(endpoint.command('delete').description('delete a batch endpoint and its deployments'))
-    .argument('<name>', 'endpoint name')
-    .option('--yes', 'do not ask for confirmation')
-    .action(async (name: string, options: JsonOption & { yes?: boolean }) => {
-      const deployments = withBatch(options, (store) => store.listDeployments(name).map((d) => d.spec.name));
-      const what = `batch endpoint ${name}${deployments.length > 0 ? ` and its deployments ${deployments.join(', ')}` : ''}`;
-      if (!(await confirmed(options.yes === true, what))) return;
-      withBatch(options, (store) => {
-        const removed = store.deleteEndpoint(name);
-        printResult(
-          options.json === true,
-          { deleted: name, deployments: removed.deployments },
-          () => `deleted ${what}`,
-        );
-      });
-    });
+  registerListShowDelete(endpoint, {
+    noun: 'batch endpoint',
+    open: (options, fn) => withBatch(options, fn),
+    list: (store) => store.listEndpoints(),
+    get: (store, name) => store.getEndpoint(name),
+    json: endpointJson,
+    show: showEndpoint,
+    deployments: (store, name) => store.listDeployments(name).map((d) => d.spec.name),
+    remove: (store, name) => store.deleteEndpoint(name),
+    columns: ['name', 'default deployment', 'deployments', 'updated'],
+    row: (store, r) => [
+      r.spec.name,
+      r.spec.defaultDeployment ?? '-',
+      String(store.listDeployments(r.spec.name).length),
+      when(r.updatedAt),
+    ],
+    describe: {
+      list: 'batch endpoints with their default deployment',
+      show: 'a batch endpoint and its deployments',
+      delete: 'delete a batch endpoint and its deployments',
+    },
+  });
 
   withStoreOptions(
     endpoint
@@ -333,14 +304,10 @@ export function describeSummary(s: BatchJobSummary): string {
 }
 
 function endpointJson(store: BatchEndpointStore, record: BatchEndpointRecord): Record<string, unknown> {
-  return {
-    ...record.spec,
+  return recordJson(record, {
     defaultDeployment: record.spec.defaultDeployment ?? null,
     deployments: store.listDeployments(record.spec.name).map((d) => d.spec.name),
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    changedBy: record.changedBy ?? null,
-  };
+  });
 }
 
 function showEndpoint(store: BatchEndpointStore, record: BatchEndpointRecord): string {

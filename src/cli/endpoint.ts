@@ -12,6 +12,7 @@ import {
   EndpointStore,
   type KeyType,
 } from '../registry/endpoint-store.ts';
+import type { SpecRecord } from '../registry/endpoint-tables.ts';
 import { parseTrafficAssignments } from '../registry/endpoint-traffic.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import { issueToken } from '../serve/auth.ts';
@@ -25,7 +26,7 @@ import { openCliStore, type StoreOption, table, when, withStoreOptions } from '.
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 
-interface JsonOption extends StoreOption {
+export interface JsonOption extends StoreOption {
   readonly json?: boolean;
 }
 
@@ -126,55 +127,29 @@ export function registerEndpoints(program: Command): Command {
       });
     });
 
-  withStoreOptions(endpoint.command('list').description('endpoints with their traffic')).action(
-    (options: JsonOption) =>
-      withEndpoints(options, false, (store) => {
-        const list = store.listEndpoints();
-        printResult(
-          options.json === true,
-          list.map((r) => endpointJson(store, r)),
-          () =>
-            table(
-              ['name', 'auth', 'traffic', 'mirror', 'updated'],
-              list.map((r) => [
-                r.spec.name,
-                r.spec.authMode,
-                split(r.spec.traffic),
-                split(r.spec.mirrorTraffic),
-                when(r.updatedAt),
-              ]),
-            ),
-        );
-      }),
-  );
-
-  withStoreOptions(endpoint.command('show').description('an endpoint, its traffic and deployments'))
-    .argument('<name>', 'endpoint name')
-    .action((name: string, options: JsonOption) =>
-      withEndpoints(options, false, (store) => {
-        const record = store.getEndpoint(name);
-        printResult(options.json === true, endpointJson(store, record), () => showEndpoint(store, record));
-      }),
-    );
-
-  withStoreOptions(endpoint.command('delete').description('delete an endpoint and all its deployments'))
-    .argument('<name>', 'endpoint name')
-    .option('--yes', 'do not ask for confirmation')
-    .action(async (name: string, options: JsonOption & { yes?: boolean }) => {
-      const deployments = withEndpoints(options, false, (store) =>
-        store.listDeployments(name).map((d) => d.spec.name),
-      );
-      const what = `endpoint ${name}${deployments.length > 0 ? ` and its deployments ${deployments.join(', ')}` : ''}`;
-      if (!(await confirmed(options.yes === true, what))) return;
-      withEndpoints(options, false, (store) => {
-        const removed = store.deleteEndpoint(name, { changedBy: who() });
-        printResult(
-          options.json === true,
-          { deleted: name, deployments: removed.deployments },
-          () => `deleted ${what}`,
-        );
-      });
-    });
+  registerListShowDelete(endpoint, {
+    noun: 'endpoint',
+    open: (options, fn) => withEndpoints(options, false, fn),
+    list: (store) => store.listEndpoints(),
+    get: (store, name) => store.getEndpoint(name),
+    json: endpointJson,
+    show: showEndpoint,
+    deployments: (store, name) => store.listDeployments(name).map((d) => d.spec.name),
+    remove: (store, name) => store.deleteEndpoint(name, { changedBy: who() }),
+    columns: ['name', 'auth', 'traffic', 'mirror', 'updated'],
+    row: (_store, r) => [
+      r.spec.name,
+      r.spec.authMode,
+      split(r.spec.traffic),
+      split(r.spec.mirrorTraffic),
+      when(r.updatedAt),
+    ],
+    describe: {
+      list: 'endpoints with their traffic',
+      show: 'an endpoint, its traffic and deployments',
+      delete: 'delete an endpoint and all its deployments',
+    },
+  });
 
   withStoreOptions(
     endpoint
@@ -525,22 +500,101 @@ export async function confirmed(yes: boolean, what: string): Promise<boolean> {
 }
 
 function endpointJson(store: EndpointStore, record: EndpointRecord): Record<string, unknown> {
+  return recordJson(record, { deployments: store.listDeployments(record.spec.name).map((d) => d.spec.name) });
+}
+
+function deploymentJson(record: DeploymentRecord): Record<string, unknown> {
+  return recordJson(record);
+}
+
+/**
+ * A stored endpoint or deployment as `--json` prints it: its spec, `extra`, then its dates
+ * and who changed it. The batch endpoint commands share it.
+ *
+ * @example
+ * recordJson(record, { deployments: ['blue'] }); // { name: 'iris', …, deployments: ['blue'], createdAt, updatedAt, changedBy }
+ */
+export function recordJson(
+  record: SpecRecord<object>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     ...record.spec,
-    deployments: store.listDeployments(record.spec.name).map((d) => d.spec.name),
+    ...extra,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     changedBy: record.changedBy ?? null,
   };
 }
 
-function deploymentJson(record: DeploymentRecord): Record<string, unknown> {
-  return {
-    ...record.spec,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    changedBy: record.changedBy ?? null,
-  };
+/** How `list`, `show` and `delete` reach one kind of endpoint (online or batch). */
+export interface EndpointKind<S, R extends SpecRecord<{ readonly name: string }>> {
+  /** As messages name it: `endpoint`, `batch endpoint`. */
+  readonly noun: string;
+  readonly open: <T>(options: StoreOption, fn: (store: S) => T) => T;
+  readonly list: (store: S) => R[];
+  readonly get: (store: S, name: string) => R;
+  readonly json: (store: S, record: R) => Record<string, unknown>;
+  readonly show: (store: S, record: R) => string;
+  readonly deployments: (store: S, name: string) => string[];
+  readonly remove: (store: S, name: string) => { deployments: string[] };
+  /** The list table's header and each endpoint's row. */
+  readonly columns: readonly string[];
+  readonly row: (store: S, record: R) => string[];
+  readonly describe: { readonly list: string; readonly show: string; readonly delete: string };
+}
+
+/**
+ * Registers `list`, `show NAME` and `delete NAME [--yes]` under an endpoint command: the
+ * one piece of code behind `mlsweep endpoint` and `mlsweep batch-endpoint` for them.
+ *
+ * @example
+ * registerListShowDelete(program.command('batch-endpoint'), batchKind);
+ */
+export function registerListShowDelete<S, R extends SpecRecord<{ readonly name: string }>>(
+  parent: Command,
+  kind: EndpointKind<S, R>,
+): void {
+  withStoreOptions(parent.command('list').description(kind.describe.list)).action((options: JsonOption) =>
+    kind.open(options, (store) => {
+      const list = kind.list(store);
+      printResult(
+        options.json === true,
+        list.map((r) => kind.json(store, r)),
+        () =>
+          table(
+            [...kind.columns],
+            list.map((r) => kind.row(store, r)),
+          ),
+      );
+    }),
+  );
+
+  withStoreOptions(parent.command('show').description(kind.describe.show))
+    .argument('<name>', 'endpoint name')
+    .action((name: string, options: JsonOption) =>
+      kind.open(options, (store) => {
+        const record = kind.get(store, name);
+        printResult(options.json === true, kind.json(store, record), () => kind.show(store, record));
+      }),
+    );
+
+  withStoreOptions(parent.command('delete').description(kind.describe.delete))
+    .argument('<name>', 'endpoint name')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (name: string, options: JsonOption & { yes?: boolean }) => {
+      const deployments = kind.open(options, (store) => kind.deployments(store, name));
+      const what = `${kind.noun} ${name}${deployments.length > 0 ? ` and its deployments ${deployments.join(', ')}` : ''}`;
+      if (!(await confirmed(options.yes === true, what))) return;
+      kind.open(options, (store) => {
+        const removed = kind.remove(store, name);
+        printResult(
+          options.json === true,
+          { deleted: name, deployments: removed.deployments },
+          () => `deleted ${what}`,
+        );
+      });
+    });
 }
 
 /** A deployment's percent (a name like 'constructor' is not inherited from Object). */
