@@ -4,17 +4,12 @@
 // endpoints, pipelines and schedules; 404s; writes refused without the studio header;
 // each write recorded in the audit log; traffic that does not sum to 100 refused.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readPipelineFile } from '../../../src/pipeline/pipeline-spec.ts';
-import { runPipeline } from '../../../src/pipeline/runner.ts';
 import { EndpointStore } from '../../../src/registry/endpoint-store.ts';
 import { countRates } from '../../../src/studio/ui/api/endpoint-rates.ts';
-import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { sqliteSkip } from '../../helpers/sqlite.ts';
-import { type DomainStudio, startDomainStudio } from './domain-fixture.ts';
+import { type DomainStudio, startDomainStudio, startGatedPipeline } from './domain-fixture.ts';
 
 describe('studio domain API', { skip: sqliteSkip }, () => {
   let studio: DomainStudio;
@@ -316,33 +311,10 @@ describe('studio domain API', { skip: sqliteSkip }, () => {
   });
 
   it('follows a running pipeline: the step running, the step after it queued, then both completed', async () => {
-    const gate = join(studio.dir, 'gate-open');
-    writeFileSync(
-      join(studio.dir, 'gated.yml'),
-      [
-        'type: pipeline',
-        'display_name: gated',
-        'jobs:',
-        '  wait:',
-        `    command: while [ ! -f ${gate} ]; do sleep 0.05; done; echo opened`,
-        '    outputs: { out: { type: uri_folder } }',
-        '  after:',
-        '    command: echo after',
-        '    inputs: { a: "${{parent.jobs.wait.outputs.out}}" }',
-        '',
-      ].join('\n'),
-    );
-    // another writer: the runner on its own connection to the store
-    const writer = new SqliteStore({ dir: studio.storeDir });
-    let runId: string | undefined;
-    const running = runPipeline(readPipelineFile(join(studio.dir, 'gated.yml'), { store: writer }), {
-      store: writer,
-      onStarted: (id) => {
-        runId = id;
-      },
-    });
+    const gated = startGatedPipeline(studio, 'gated');
     try {
       const statuses = async () => {
+        const runId = gated.runId();
         if (runId === undefined) return '';
         const job = await studio.get(`/pipelines/${runId}`);
         return job.nodes.map((n: { name: string; status: string }) => `${n.name}:${n.status}`).join(' ');
@@ -351,16 +323,15 @@ describe('studio domain API', { skip: sqliteSkip }, () => {
         assert.ok(i < 400, `never saw the step running: ${await statuses()}`);
         await sleep(25);
       }
-      const mid = await studio.get(`/pipelines/${runId}`);
+      const mid = await studio.get(`/pipelines/${gated.runId()}`);
       assert.equal(mid.status, 'running');
       assert.deepEqual(mid.edges, [{ from: 'wait', to: 'after', label: 'out -> a' }]);
-      writeFileSync(gate, '');
-      assert.equal((await running).status, 'completed');
+      gated.open();
+      assert.equal(await gated.done, 'completed');
       assert.equal(await statuses(), 'wait:completed after:completed');
     } finally {
-      writeFileSync(gate, '');
-      await running.catch(() => undefined);
-      writer.close();
+      gated.open();
+      await gated.done.catch(() => undefined);
     }
   });
 

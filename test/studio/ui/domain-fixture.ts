@@ -316,6 +316,54 @@ async function fillPipeline(dir: string, store: SqliteStore): Promise<string> {
   return result.runId;
 }
 
+/** A pipeline running on its own store connection, its first step held until `open()`. */
+export interface GatedPipeline {
+  /** The job's run, once started. */
+  runId(): string | undefined;
+  /** Lets the first step finish. */
+  open(): void;
+  /** Resolves with the job's status once it ended (the writer closed). */
+  readonly done: Promise<string>;
+}
+
+/**
+ * Starts the two-step pipeline `gated` (`wait` runs until `open()`, `after` reads its
+ * output) as another writer would: its own connection to the store.
+ *
+ * @example
+ * const gated = startGatedPipeline(studio, 'g1'); ... gated.open(); await gated.done;
+ */
+export function startGatedPipeline(studio: DomainStudio, label: string): GatedPipeline {
+  const gate = join(studio.dir, `${label}-open`);
+  const file = join(studio.dir, `${label}.yml`);
+  writeFileSync(
+    file,
+    [
+      'type: pipeline',
+      `display_name: ${label}`,
+      'jobs:',
+      '  wait:',
+      `    command: while [ ! -f ${gate} ]; do sleep 0.05; done; echo opened`,
+      '    outputs: { out: { type: uri_folder } }',
+      '  after:',
+      '    command: echo after',
+      '    inputs: { a: "${{parent.jobs.wait.outputs.out}}" }',
+      '',
+    ].join('\n'),
+  );
+  const writer = new SqliteStore({ dir: studio.storeDir });
+  let runId: string | undefined;
+  const done = runPipeline(readPipelineFile(file, { store: writer }), {
+    store: writer,
+    onStarted: (id) => {
+      runId = id;
+    },
+  })
+    .then((result) => result.status)
+    .finally(() => writer.close());
+  return { runId: () => runId, open: () => writeFileSync(gate, ''), done };
+}
+
 /**
  * Fills a new store and starts a studio over it (watcher off unless `watch` is given).
  *

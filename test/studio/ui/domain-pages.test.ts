@@ -5,12 +5,13 @@
 // when they do not sum to 100; the pipeline graph shows each step's status. With
 // MLSWEEP_SCREENSHOTS=docs/studio the main pages are saved there (1280x800 PNG).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { openSweepLocation } from '../../../src/store/open-location.ts';
-import { Study } from '../../../src/study/study.ts';
 import {
   browserSkip,
   launchBrowser,
@@ -19,9 +20,11 @@ import {
   watchedPage,
 } from '../../helpers/browser.ts';
 import { sqliteSkip } from '../../helpers/sqlite.ts';
-import { type DomainStudio, startDomainStudio } from './domain-fixture.ts';
+import { type DomainStudio, startDomainStudio, startGatedPipeline } from './domain-fixture.ts';
 
 const SCREENSHOTS = process.env.MLSWEEP_SCREENSHOTS;
+const TELLER = fileURLToPath(new URL('./fixtures/domain-tell.ts', import.meta.url));
+const execFileAsync = promisify(execFile);
 
 /** Waits until `check` holds (polling every 50 ms), failing after `timeoutMs`. */
 async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -109,24 +112,21 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     assert.equal(await modelPage.page.locator('[data-version="2"] a[href^="#/run?id="]').count(), 1);
   });
 
-  it('shows on an open sweep page a trial told by another writer, without a reload', async () => {
+  it('shows on an open sweep page a trial told by another process, without a reload', async () => {
     const { page, errors } = await open(`/sweep?id=${studio.ids.studyId}`, 'sweep');
     assert.equal(await page.getAttribute('[data-page="sweep"]', 'data-trials'), '8');
     await page.evaluate(() => {
       (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
     });
-    // another writer: the study loaded through its own store connection
-    const location = openSweepLocation(studio.storeDir);
-    try {
-      const study = await Study.load({ store: location, name: 'tradeoff' });
-      const { trialId, params } = await study.ask();
-      assert.equal(trialId, 8);
-      const x = Number(params['x']);
-      await study.tell(trialId, [(x - 1) ** 2, (x + 1) ** 2]);
-      await study.close();
-    } finally {
-      await location.close();
-    }
+    // another writer: a process of its own that loads the study and tells one trial
+    const { stdout } = await execFileAsync(process.execPath, [
+      '--import',
+      'tsx',
+      TELLER,
+      studio.storeDir,
+      'tradeoff',
+    ]);
+    assert.equal(stdout.trim(), '8');
     await page.waitForSelector('table[aria-label="Trials"] tr[data-key="8"]', { timeout: 5000 });
     assert.equal(await page.getAttribute('[data-page="sweep"]', 'data-trials'), '9');
     assert.equal(
@@ -195,5 +195,31 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     await page.click('button[data-logs-of="left"]');
     await page.waitForSelector('pre[data-log="stdout"]');
     assert.match((await page.textContent('pre[data-log="stdout"]')) ?? '', /copied left/);
+  });
+
+  it('follows a pipeline running in another connection: its graph goes from running and queued to completed without a reload', async () => {
+    const gated = startGatedPipeline(studio, 'live-dag');
+    try {
+      await until(async () => gated.runId() !== undefined);
+      const { page, errors } = await open(`/pipeline?id=${gated.runId()}`, 'pipeline');
+      await page.waitForSelector('[data-dag] g.node[data-step="wait"][data-status="running"]', {
+        timeout: 5000,
+      });
+      assert.equal(await page.getAttribute('[data-dag] g.node[data-step="after"]', 'data-status'), 'queued');
+      gated.open();
+      assert.equal(await gated.done, 'completed');
+      await page.waitForSelector('[data-dag] g.node[data-step="after"][data-status="completed"]', {
+        timeout: 5000,
+      });
+      assert.equal(
+        await page.getAttribute('[data-dag] g.node[data-step="wait"]', 'data-status'),
+        'completed',
+      );
+      assert.equal(await page.getAttribute('[data-page="pipeline"]', 'data-status'), 'completed');
+      assert.deepEqual(errors, []);
+    } finally {
+      gated.open();
+      await gated.done.catch(() => undefined);
+    }
   });
 });
