@@ -1,6 +1,6 @@
-import { goalSign } from '../core/goal.ts';
-import type { PreparedRun } from './prepare-step.ts';
-import { type Predictions, primaryScore } from './scoring.ts';
+import { type Goal, goalSign } from '../core/goal.ts';
+import type { Fold } from './folds.ts';
+import { type EncodedTarget, type Predictions, primaryScore } from './scoring.ts';
 
 /** Completed trials needed before a trial may be pruned after its first fold. */
 export const MIN_TRIALS_TO_PRUNE = 10;
@@ -67,7 +67,12 @@ export class FoldPruner {
   private readonly rows: Int32Array | undefined;
 
   constructor(
-    private readonly prepared: Pick<PreparedRun, 'folds' | 'target' | 'metric' | 'goal'>,
+    private readonly prepared: {
+      readonly folds: readonly Fold[];
+      readonly target: EncodedTarget;
+      readonly metric: string;
+      readonly goal: Goal;
+    },
     private readonly pace: () => SearchPace,
     countedWork: boolean,
   ) {
