@@ -8,9 +8,9 @@
  *   process environment with getenv() does not see them;
  * - a Node environment's packages resolve from the module: `require` through NODE_PATH,
  *   `import` through a resolve hook registered in the thread (env-modules.ts);
- * - an image cannot host a thread of this process: with docker or podman on PATH the
- *   deployment is refused with a clear message (build a container of the endpoint with
- *   `mlsweep endpoint package` instead), and without either the message says so.
+ * - an image cannot host a thread of this process: the scoring module runs in a container
+ *   of it instead (container-scorer.ts), under docker or podman; without either on PATH,
+ *   or without a scoring module to run there, the deployment does not start and says why.
  * The definition is read when the store's snapshot is (catalog.ts), so that a new version
  * behind `@latest` changes the deployment's revision; it is built (once, into the
  * store's cache) when the deployment starts.
@@ -46,6 +46,8 @@ export interface ThreadEnvironment {
   readonly variables: Readonly<Record<string, string>>;
   /** A built Node environment's folder: bare imports of the scoring module resolve there first. */
   readonly modulesDir?: string;
+  /** An image environment: the scoring module runs in a container of it (container-scorer.ts). */
+  readonly image?: { readonly runtime: string; readonly image: string };
 }
 
 /**
@@ -78,7 +80,7 @@ export function servedEnvironment(ref: string, store: SqliteStore, baseDir: stri
 
 /**
  * Builds (when not yet in the cache) the environment of a deployment and returns what its
- * threads start with. An image environment is refused (see the file's comment).
+ * threads start with; for an image, the container runtime that will run its module.
  *
  * @example
  * const thread = await threadEnvironment(deployment.environment, 'blue');
@@ -90,12 +92,22 @@ export async function threadEnvironment(
 ): Promise<ThreadEnvironment> {
   const { definition } = served;
   if (definition.kind === 'image') {
-    // names the missing runtime first: E_ENV_NO_RUNTIME
-    containerRuntime(definition, base.PATH);
-    throw new EnvironmentBuildError(
-      `deployment ${deployment}: environment ${served.name}:${served.version} is an image (${definition.image}); scoring modules run on the server's threads and cannot run inside a container: use a Node or conda environment, or package the endpoint as an image (mlsweep endpoint package)`,
-      'E_ENV_IMAGE_DEPLOYMENT',
-    );
+    let runtime: string;
+    try {
+      runtime = containerRuntime(definition, base.PATH);
+    } catch (error) {
+      throw new EnvironmentBuildError(
+        `deployment ${deployment}: ${(error as Error).message}`,
+        'E_ENV_NO_RUNTIME',
+      );
+    }
+    return {
+      name: served.name,
+      version: served.version,
+      hash: served.hash,
+      variables: { ...definition.environmentVariables },
+      image: { runtime, image: definition.image! },
+    };
   }
   const env = await realiseEnvironment(definition, { store: { dir: served.storeDir }, env: base });
   const modulesDir =

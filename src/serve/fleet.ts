@@ -8,9 +8,10 @@
  */
 import { ValidationError } from '../core/errors.ts';
 import { Autoscaler, type AutoscaleTimer, intervalMeasure } from './autoscale.ts';
+import { ContainerScorer } from './container-scorer.ts';
 import { DataCollector } from './data-collector.ts';
 import { type ThreadEnvironment, threadEnvironment } from './deployment-environment.ts';
-import { DeploymentRuntime } from './pool.ts';
+import { DeploymentRuntime, type RuntimeOptions } from './pool.ts';
 import type { LiveEndpoint } from './protocols/context.ts';
 import type { ServeConfig, ServedDeployment } from './types.ts';
 
@@ -31,6 +32,32 @@ export interface FleetOptions {
   /** The timer of the autoscalers (default: setInterval). */
   readonly autoscaleTimer?: AutoscaleTimer;
   readonly log: FleetLog;
+}
+
+/**
+ * Starts a deployment's pool, and first, for an image environment, the container its
+ * scoring module runs in (each pool its own: a resized pool starts a fresh container).
+ */
+async function startRuntime(options: RuntimeOptions): Promise<DeploymentRuntime> {
+  const image = options.environment?.image;
+  if (image === undefined) return DeploymentRuntime.start(options);
+  const { deployment } = options;
+  const code = deployment.spec.codeConfiguration;
+  if (deployment.scoringScript === undefined || code === undefined) {
+    throw new ValidationError(
+      `environment ${options.environment!.name}:${options.environment!.version} is an image: only a scoring module (code_configuration) runs in it, and this deployment has none`,
+      { path: 'environment' },
+    );
+  }
+  const scriptHost = await ContainerScorer.start({
+    runtime: image.runtime,
+    image: image.image,
+    scoringScript: deployment.scoringScript,
+    codeDir: code.code,
+    modelDir: deployment.modelDir,
+    variables: { ...options.environment!.variables, AZUREML_MODEL_DIR: deployment.modelDir },
+  });
+  return DeploymentRuntime.start({ ...options, scriptHost });
 }
 
 /** A deployment's key in the runtime table: endpoint and deployment. */
@@ -155,7 +182,7 @@ export class Fleet {
     return this.serialize(async () => {
       const old = this.runtimes.get(key);
       if (!old || old.threads === threads || this.stopped) return;
-      const fresh = await DeploymentRuntime.start({
+      const fresh = await startRuntime({
         endpoint: old.endpoint,
         deployment: old.deployment,
         threads,
@@ -233,7 +260,7 @@ export class Fleet {
           'environment',
         );
       }
-      runtime = await DeploymentRuntime.start({
+      runtime = await startRuntime({
         endpoint,
         deployment,
         ...(threads !== undefined ? { threads } : {}),

@@ -32,6 +32,17 @@ export interface RuntimeOptions {
   readonly maxBatchRows?: number;
   /** The deployment's environment, built (deployment-environment.ts): the threads' variables and module lookup. */
   readonly environment?: ThreadEnvironment;
+  /**
+   * Where the scoring module runs instead of the threads (an image environment's container,
+   * container-scorer.ts): its `run(body)`, closed when the deployment retires.
+   */
+  readonly scriptHost?: ScriptHost;
+}
+
+/** A scoring module run outside the threads. */
+export interface ScriptHost {
+  run(body: unknown): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 interface Pending {
@@ -113,6 +124,7 @@ export class DeploymentRuntime {
   readonly threads: number;
   /** The environment its threads run in, when the deployment names one. */
   readonly environment: ThreadEnvironment | undefined;
+  private readonly scriptHost: ScriptHost | undefined;
   /** Requests admitted and not yet finished (queued, scoring, or run by a script). */
   inFlight = 0;
   private readonly pool: Piscina;
@@ -129,6 +141,7 @@ export class DeploymentRuntime {
     this.endpoint = options.endpoint;
     this.deployment = options.deployment;
     this.environment = options.environment;
+    this.scriptHost = options.scriptHost;
     const count = options.threads ?? options.deployment.spec.instanceCount;
     this.threads = count >= 1 ? Math.floor(count) : defaultThreads();
     this.maxBatchRows = options.maxBatchRows ?? 1024;
@@ -137,7 +150,8 @@ export class DeploymentRuntime {
     const workerData: WorkerConfig = {
       modelFile: options.deployment.modelFile,
       modelDir: options.deployment.modelDir,
-      ...(options.deployment.scoringScript !== undefined
+      // with a script host, the threads only load the model
+      ...(options.deployment.scoringScript !== undefined && options.scriptHost === undefined
         ? { scoringScript: options.deployment.scoringScript }
         : {}),
       ...(options.environment?.modulesDir !== undefined && options.deployment.spec.codeConfiguration
@@ -177,6 +191,7 @@ export class DeploymentRuntime {
       runtime.description = answers[0]!;
     } catch (error) {
       await runtime.pool.destroy();
+      await runtime.scriptHost?.close();
       throw error;
     }
     return runtime;
@@ -197,7 +212,7 @@ export class DeploymentRuntime {
 
   /** Whether the deployment has a scoring module (its /score goes to `run`). */
   get hasScript(): boolean {
-    return this.description!.hasScript;
+    return this.scriptHost !== undefined || this.description!.hasScript;
   }
 
   /** Requests in flight beyond which new ones get 429. */
@@ -310,7 +325,11 @@ export class DeploymentRuntime {
       // on a timeout the script is stopped: piscina ends its thread (a script may loop
       // for ever) and starts a fresh one, which loads the model and runs init() again
       const controller = new AbortController();
-      this.pool.run({ op: 'run', body } satisfies WorkerTask, { signal: controller.signal }).then(
+      const work =
+        this.scriptHost !== undefined
+          ? this.scriptHost.run(body) // a container finishes a request that timed out
+          : this.pool.run({ op: 'run', body } satisfies WorkerTask, { signal: controller.signal });
+      work.then(
         (value) => {
           settle();
           resolve(value);
@@ -392,6 +411,7 @@ export class DeploymentRuntime {
     this.retiring ??= (async () => {
       if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
       await this.pool.destroy();
+      await this.scriptHost?.close();
     })();
     return this.retiring;
   }

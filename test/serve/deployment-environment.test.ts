@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { Environments } from '../../src/environment/registry.ts';
@@ -234,8 +234,97 @@ export function run(miniBatch) { return miniBatch.map((f) => ({ file: f.split('/
     }
   });
 
-  it('refuses an image environment with one clear line: no container runtime, or scoring threads cannot run in a container', async () => {
+  it('runs the scoring module of an image environment in a container (docker run -i of the image), the model on the threads', async () => {
     const dir = tempDir('deploy-env-image');
+    // a stand-in docker: logs its argv, then runs what follows the image name (here, on the host)
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/bin/sh\nprintf '%s\\n' "$*" > "${join(dir, 'docker.log')}"\nwhile [ "$1" != "example/scorer:1" ]; do shift; done\nshift\nexec "$@"\n`,
+    );
+    chmodSync(join(bin, 'docker'), 0o755);
+    const storeDir = join(dir, 'mlruns');
+    const store = new SqliteStore({ dir: storeDir });
+    writeFileSync(
+      join(dir, 'env.yml'),
+      'name: scorer-image\nversion: 1\nimage: example/scorer:1\nenvironment_variables:\n  WHO: the container\n',
+    );
+    new Environments(store).register(readEnvironmentFile(join(dir, 'env.yml')).definition);
+    store.close();
+    saveModel(dir, 'classification', 'model.json');
+    mkdirSync(join(dir, 'code'));
+    writeFileSync(
+      join(dir, 'code', 'score.mjs'),
+      `let calls = 0;
+export function init() { console.log('a line the module prints'); }
+export function run(body) {
+  if (body.fail) throw new Error('no: ' + body.fail);
+  return { who: process.env.WHO, modelDir: process.env.AZUREML_MODEL_DIR, echo: body.x, calls: ++calls };
+}
+`,
+    );
+    writeFileSync(join(dir, 'endpoint.yml'), 'name: boxed\nauth_mode: key\n');
+    writeFileSync(
+      join(dir, 'blue.yml'),
+      'name: blue\nendpoint_name: boxed\nmodel: model.json\ncode_configuration:\n  code: code\n  scoring_script: score.mjs\nenvironment: azureml:scorer-image:1\n',
+    );
+    const endpoints = new EndpointStore({ dir: storeDir });
+    endpoints.createOrUpdateEndpoint(readEndpointFile(join(dir, 'endpoint.yml')).spec);
+    endpoints.createOrUpdateDeployment(readDeploymentFile(join(dir, 'blue.yml')).spec, { allTraffic: true });
+    const key = endpoints.getCredentials('boxed').primaryKey;
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path}`;
+    let served: Awaited<ReturnType<typeof serveStore>> | undefined;
+    try {
+      served = await serveStore(storeDir, {
+        port: 0,
+        threads: 1,
+        timer: manualTimer,
+        log: assert.fail,
+        logger: false,
+      });
+      const { port } = await served.server.listen();
+      const score = async (body: unknown) => {
+        const r = await fetch(`http://127.0.0.1:${port}/endpoints/boxed/score`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify(body),
+        });
+        return { status: r.status, body: (await r.json()) as unknown };
+      };
+      assert.deepEqual(await score({ x: 1 }), {
+        status: 200,
+        body: { who: 'the container', modelDir: dir, echo: 1, calls: 1 },
+      });
+      assert.deepEqual((await score({ x: 2 })).body, {
+        who: 'the container',
+        modelDir: dir,
+        echo: 2,
+        calls: 2,
+      });
+      const failed = await score({ fail: 'bad' });
+      assert.equal(failed.status, 500);
+      assert.match(JSON.stringify(failed.body), /the scoring script failed/);
+      const argv = readFileSync(join(dir, 'docker.log'), 'utf8');
+      assert.match(argv, /^run --rm -i -v (\S+):\1:ro -v (\S+):\2:ro -w /);
+      assert.ok(argv.includes(`-v ${join(dir, 'code')}:${join(dir, 'code')}:ro`), argv);
+      // variables go by name, their values never in the argv
+      assert.ok(
+        argv.includes(' -e WHO -e AZUREML_MODEL_DIR example/scorer:1 node --input-type=module -e '),
+        argv,
+      );
+      assert.ok(!argv.includes('the container'), argv);
+      assert.equal(process.env.WHO, undefined);
+    } finally {
+      process.env.PATH = path;
+      await served?.close();
+      endpoints.close();
+    }
+  });
+
+  it('names the missing container runtime of an image: neither docker nor podman on PATH', async () => {
+    const dir = tempDir('deploy-env-image-missing');
     const definition = readEnvironmentObject(
       { name: 'img', version: '1', image: 'python:3.11-slim' },
       { file: 'inline', baseDir: dir },
@@ -252,15 +341,7 @@ export function run(miniBatch) { return miniBatch.map((f) => ({ file: f.split('/
     mkdirSync(empty);
     await assert.rejects(
       threadEnvironment(served, 'blue', { PATH: empty }),
-      /needs docker or podman on PATH/,
-    );
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'podman'), '#!/bin/sh\nexit 0\n');
-    chmodSync(join(bin, 'podman'), 0o755);
-    await assert.rejects(
-      threadEnvironment(served, 'blue', { PATH: bin }),
-      /deployment blue: environment img:1 is an image .*cannot run inside a container/,
+      /deployment blue: environment img:1: image python:3.11-slim needs docker or podman on PATH/,
     );
   });
 });

@@ -232,6 +232,11 @@ async function executeJob(
   let environment: ThreadEnvironment | undefined;
   if (served !== undefined) {
     environment = await threadEnvironment(served, spec.name);
+    if (environment.image !== undefined)
+      throw new ValidationError(
+        `batch deployment ${spec.name}: environment ${environment.name}:${environment.version} is an image (${environment.image.image}): batch scoring modules run on this process's threads, and a container image cannot host them; use a Node or conda environment`,
+        { path: 'environment', code: 'E_ENV_IMAGE_BATCH' },
+      );
     options.store.setTags(jobId, environmentTags(environment));
     log(`environment ${environment.name}:${environment.version} (${environment.hash.slice(0, 12)})`);
   }
