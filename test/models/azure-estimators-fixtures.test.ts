@@ -162,7 +162,7 @@ describe('SVC behaviour', () => {
     const rows = kernelRows(Float64Array.from(c.X.slice(0, n).flat()), n, 4);
     const y = Float64Array.from(c.y.slice(0, n), (v: number) => (v === 0 ? 1 : -1));
     const spec = { kernel: 'rbf' as const, gamma: 0.5, degree: 3, coef0: 0 };
-    const small = new KernelCache(spec, rows, y, 16 * n);
+    const small = new KernelCache(spec, rows, y, 8 * n);
     const large = new KernelCache(spec, rows, y, 1e9);
     const C = new Float64Array(n).fill(1);
     const a = smo({ y, C, Q: small, eps: 1e-8, maxIter: null });

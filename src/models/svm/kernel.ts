@@ -9,6 +9,29 @@ export interface KernelSpec {
   coef0: number;
 }
 
+/**
+ * a[ao..ao+p) · b[bo..bo+p) with four running sums: about twice as fast in V8 as one sum,
+ * whose additions wait on each other.
+ *
+ * @example
+ * dot(Float64Array.of(1, 2), 0, Float64Array.of(3, 4), 0, 2); // 11
+ */
+export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, p: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f + 3 < p; f += 4) {
+    s0 += a[ao + f]! * b[bo + f]!;
+    s1 += a[ao + f + 1]! * b[bo + f + 1]!;
+    s2 += a[ao + f + 2]! * b[bo + f + 2]!;
+    s3 += a[ao + f + 3]! * b[bo + f + 3]!;
+  }
+  for (; f < p; f++) s0 += a[ao + f]! * b[bo + f]!;
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Rows of a kernel problem: row-major features with each row's squared norm. */
 export interface KernelRows {
   rows: Float64Array;
@@ -47,12 +70,7 @@ export function kernelRow(k: KernelSpec, a: KernelRows, i: number, b: KernelRows
   const ar = a.rows;
   const br = b.rows;
   const o = i * p;
-  for (let j = 0; j < b.n; j++) {
-    const q = j * p;
-    let dot = 0;
-    for (let f = 0; f < p; f++) dot += ar[o + f]! * br[q + f]!;
-    out[j] = dot;
-  }
+  for (let j = 0; j < b.n; j++) out[j] = dot(ar, o, br, j * p, p);
   switch (k.kernel) {
     case 'rbf': {
       const si = a.sq[i]!;
@@ -73,11 +91,13 @@ export function kernelRow(k: KernelSpec, a: KernelRows, i: number, b: KernelRows
 /**
  * The columns Q_i = y_i y_j K(x_i, x_j) of an SVM dual, computed on demand and kept in
  * a least-recently-used cache bounded by `cacheBytes` (libsvm's kernel cache; at least
- * two columns, the pair an SMO step needs).
+ * two columns, the pair an SMO step needs). Columns are kept in single precision, as
+ * libsvm's (Qfloat): twice the columns in the same memory.
  */
 export class KernelCache {
-  private readonly columns = new Map<number, Float64Array>();
+  private readonly columns = new Map<number, Float32Array>();
   private readonly capacity: number;
+  private readonly scratch: Float64Array;
   /** Kernel columns computed (cache misses), for tests and benchmarks. */
   misses = 0;
 
@@ -87,11 +107,12 @@ export class KernelCache {
     private readonly y: Float64Array,
     cacheBytes: number,
   ) {
-    this.capacity = Math.max(2, Math.floor(cacheBytes / (8 * data.n)));
+    this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * data.n)));
+    this.scratch = new Float64Array(data.n);
   }
 
   /** Q's column i (do not keep it past the next call but one: the cache may recycle it). */
-  column(i: number): Float64Array {
+  column(i: number): Float32Array {
     const hit = this.columns.get(i);
     if (hit) {
       this.columns.delete(i);
@@ -99,17 +120,18 @@ export class KernelCache {
       return hit;
     }
     this.misses++;
-    let out: Float64Array;
+    let out: Float32Array;
     if (this.columns.size >= this.capacity) {
       const oldest = this.columns.keys().next().value as number;
       out = this.columns.get(oldest)!;
       this.columns.delete(oldest);
     } else {
-      out = new Float64Array(this.data.n);
+      out = new Float32Array(this.data.n);
     }
-    kernelRow(this.spec, this.data, i, this.data, out);
+    const k = this.scratch;
+    kernelRow(this.spec, this.data, i, this.data, k);
     const yi = this.y[i]!;
-    for (let j = 0; j < out.length; j++) out[j]! *= yi * this.y[j]!;
+    for (let j = 0; j < out.length; j++) out[j] = yi * this.y[j]! * k[j]!;
     this.columns.set(i, out);
     return out;
   }

@@ -6,6 +6,7 @@ import {
   softmaxOfMargins,
 } from '../linear/ovr-classifier.ts';
 import type { ComputeParams, SerializedEstimator } from '../types.ts';
+import { dot } from './kernel.ts';
 
 /** Hyperparameters of LinearSVC (scikit-learn's names in camelCase). */
 export interface LinearSVCParams extends ComputeParams {
@@ -55,9 +56,7 @@ function dualCoordinateDescent(b: BinaryProblem, s: DualCdSettings): BinarySolut
     const Ci = s.C * weight[i]!;
     diag[i] = s.hinge ? 0 : 0.5 / Ci;
     upper[i] = s.hinge ? Ci : Number.POSITIVE_INFINITY;
-    let q = diag[i]! + bias2;
-    for (let j = 0; j < p; j++) q += rows[i * p + j]! ** 2;
-    QD[i] = q;
+    QD[i] = diag[i]! + bias2 + dot(rows, i * p, rows, i * p, p);
   }
   const next = mulberry32(s.seed);
   let activeSize = l;
@@ -77,9 +76,7 @@ function dualCoordinateDescent(b: BinaryProblem, s: DualCdSettings): BinarySolut
       const i = index[k]!;
       const yi = y[i]!;
       const o = i * p;
-      let dot = wb * s.bias;
-      for (let j = 0; j < p; j++) dot += w[j]! * rows[o + j]!;
-      const G = yi * dot - 1 + alpha[i]! * diag[i]!;
+      const G = yi * (dot(w, 0, rows, o, p) + wb * s.bias) - 1 + alpha[i]! * diag[i]!;
       const Ci = upper[i]!;
       let PG = 0;
       if (alpha[i] === 0) {
