@@ -8,19 +8,7 @@ import { serveStore } from '../../src/serve/store-server.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
-import { workspace } from './helpers.ts';
-
-const PIPELINE = `type: pipeline
-inputs:
-  word: hello
-jobs:
-  say:
-    command: echo \${{inputs.word}} > \${{outputs.out}}/word.txt
-    inputs:
-      word: \${{parent.inputs.word}}
-    outputs:
-      out: { type: uri_folder }
-`;
+import { awaitPublishedRun, GREET_PIPELINE, workspace } from './helpers.ts';
 
 describe('published pipelines on a PostgreSQL store', { skip: pgSkip }, () => {
   let cluster: PgCluster;
@@ -33,7 +21,7 @@ describe('published pipelines on a PostgreSQL store', { skip: pgSkip }, () => {
 
   it('mlsweep serve --store postgresql://… answers POST /pipelines/{name}/runs and GET …/runs/{id}', async () => {
     const url = await cluster.createDatabase();
-    const dir = workspace('pipe-publish-pg', { 'p.yml': PIPELINE });
+    const dir = workspace('pipe-publish-pg', { 'p.yml': GREET_PIPELINE });
     const artifactsDir = tempDir('pipe-publish-pg-artifacts');
     const store = new SqliteStore({ dir: url, artifactsDir });
     const published = publishPipeline(store, 'greet', join(dir, 'p.yml'));
@@ -60,16 +48,9 @@ describe('published pipelines on a PostgreSQL store', { skip: pgSkip }, () => {
       });
       assert.equal(started.status, 202, await started.clone().text());
       const { runId } = (await started.json()) as { runId: string };
-      let job: { status: string; steps: { status: string; outputs: Record<string, string> }[] } | undefined;
-      for (let i = 0; i < 600; i++) {
-        const got = await fetch(`${base}/greet/runs/${runId}`, { headers: key });
-        assert.equal(got.status, 200);
-        job = (await got.json()) as typeof job;
-        if (job!.status !== 'running') break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal(job!.status, 'completed', JSON.stringify(job));
-      const out = job!.steps[0]!.outputs['out']!;
+      const job = await awaitPublishedRun(`${base}/greet/runs/${runId}`, key);
+      assert.equal(job.status, 'completed', JSON.stringify(job));
+      const out = job.steps[0]!.outputs['out']!;
       assert.ok(out.startsWith(artifactsDir), out);
       assert.equal(readFileSync(join(out, 'word.txt'), 'utf8'), 'hallo\n');
 

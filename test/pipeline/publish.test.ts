@@ -5,23 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { listPublished, publishPipeline } from '../../src/pipeline/published.ts';
 import { serveStore } from '../../src/serve/store-server.ts';
-import { openStore, workspace } from './helpers.ts';
-
-const PIPELINE = `type: pipeline
-inputs:
-  word: hello
-jobs:
-  say:
-    command: echo \${{inputs.word}} > \${{outputs.out}}/word.txt
-    inputs:
-      word: \${{parent.inputs.word}}
-    outputs:
-      out: { type: uri_folder }
-`;
+import { awaitPublishedRun, GREET_PIPELINE, openStore, workspace } from './helpers.ts';
 
 describe('published pipelines over HTTP', () => {
   it('POST /pipelines/{name}/runs with a key starts a run (inputs overridable); GET .../runs/{id} reports it', async () => {
-    const dir = workspace('pipe-publish', { 'p.yml': PIPELINE });
+    const dir = workspace('pipe-publish', { 'p.yml': GREET_PIPELINE });
     const store = openStore(dir);
     const published = publishPipeline(store, 'greet', join(dir, 'p.yml'));
     assert.equal(
@@ -73,16 +61,9 @@ describe('published pipelines over HTTP', () => {
       });
       assert.equal(started.status, 202);
       const { runId } = (await started.json()) as { runId: string };
-      let job: { status: string; steps: { status: string; outputs: Record<string, string> }[] } | undefined;
-      for (let i = 0; i < 300; i++) {
-        const got = await fetch(`${base}/greet/runs/${runId}`, { headers: key });
-        assert.equal(got.status, 200);
-        job = (await got.json()) as typeof job;
-        if (job!.status !== 'running') break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal(job!.status, 'completed');
-      assert.equal(readFileSync(join(job!.steps[0]!.outputs['out']!, 'word.txt'), 'utf8'), 'bonjour\n');
+      const job = await awaitPublishedRun(`${base}/greet/runs/${runId}`, key);
+      assert.equal(job.status, 'completed');
+      assert.equal(readFileSync(join(job.steps[0]!.outputs['out']!, 'word.txt'), 'utf8'), 'bonjour\n');
       const otherRun = await fetch(`${base}/greet/runs/0123456789abcdef0123456789abcdef`, { headers: key });
       assert.equal(otherRun.status, 404);
       const noKeyGet = await fetch(`${base}/greet/runs/${runId}`);
