@@ -74,6 +74,16 @@ describe('studio domain API', { skip: sqliteSkip }, () => {
     assert.ok(Number.isInteger(decision.step) && decision.step < 3, `stopped at step ${decision.step}`);
     assert.match(decision.reason, /^bandit at interval/);
     assert.equal(sweep.pareto, undefined);
+    // the primary metric by step of each trial, the stopped one up to where it stopped
+    assert.deepEqual(sweep.curves[0], {
+      trialId: 0,
+      points: [
+        [0, 0.5],
+        [1, 0.8],
+        [2, 0.9],
+      ],
+    });
+    assert.equal(sweep.curves[1].points.length, decision.step + 1);
   });
 
   it('shows a study of two objectives with its Pareto front, as the report computes it', async () => {

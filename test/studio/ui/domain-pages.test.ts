@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { SqliteSweepStore } from '../../../src/store/sqlite-sweep-store.ts';
+import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import {
   browserSkip,
   launchBrowser,
@@ -133,6 +135,40 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
       await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded),
       true,
     );
+    assert.deepEqual(errors, []);
+  });
+
+  it('draws metric points of a running trial as they are written, without a reload', async () => {
+    const { page, errors } = await open(`/sweep?id=${studio.ids.sweepId}`, 'sweep');
+    const pointsOf = (trial: string) =>
+      page.evaluate((name) => {
+        const chart = (
+          globalThis as unknown as {
+            mlsweepCharts: Record<
+              string,
+              { getOption(): { series: Array<{ name: string; data: unknown[] }> } }
+            >;
+          }
+        ).mlsweepCharts['sweep-curves'];
+        return chart?.getOption().series.find((s) => s.name === name)?.data.length ?? 0;
+      }, trial);
+    // another writer: the sweep's store on a connection of its own, written as the engine writes it
+    const writer = new SqliteStore({ dir: studio.storeDir });
+    try {
+      const sweepStore = SqliteSweepStore.open(writer, studio.ids.sweepId);
+      sweepStore.startTrial(3, { x: 4 }, new Date().toISOString());
+      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="3"]', { timeout: 5000 });
+      sweepStore.addMetric(3, 'acc', { step: 0, value: 0.3 });
+      await until(async () => (await pointsOf('trial 3')) === 1);
+      sweepStore.addMetric(3, 'acc', { step: 1, value: 0.4 });
+      await until(async () => (await pointsOf('trial 3')) === 2);
+      sweepStore.endTrial(3, { status: 'completed', value: 0.4, endedAt: new Date().toISOString() });
+      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="3"] [data-status="completed"]', {
+        timeout: 5000,
+      });
+    } finally {
+      writer.close();
+    }
     assert.deepEqual(errors, []);
   });
 

@@ -89,7 +89,24 @@ export interface SweepDetail extends SweepSummary {
     readonly best?: number;
   }>;
   readonly decisions: readonly TerminationDecision[];
+  /** The primary metric by step of each trial that reported it (at most CURVE_POINTS points each). */
+  readonly curves: ReadonlyArray<{
+    readonly trialId: number;
+    readonly points: ReadonlyArray<readonly [number, number]>;
+  }>;
   readonly pareto?: ParetoView;
+}
+
+/** Most points a trial's curve carries (a longer one is thinned evenly, its last point kept). */
+export const CURVE_POINTS = 200;
+
+/** Every k-th point so that at most `max` remain, always with the last. */
+function thin<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const stride = Math.ceil(points.length / max);
+  const kept = points.filter((_, i) => i % stride === 0);
+  if ((points.length - 1) % stride !== 0) kept.push(points[points.length - 1]!);
+  return kept;
 }
 
 function objectivesOf(record: SweepRecord): Objective[] {
@@ -239,6 +256,12 @@ export function sweepDetail(
     trialRows,
     history,
     decisions,
+    curves: stored
+      .filter((t) => (t.metrics[primary.primaryMetric]?.length ?? 0) > 0)
+      .map((t) => ({
+        trialId: t.id,
+        points: thin(t.metrics[primary.primaryMetric]!, CURVE_POINTS).map((p) => [p.step, p.value] as const),
+      })),
     ...(objectives.length > 1 ? { pareto: paretoView(record, stored, objectives) } : {}),
   };
 }

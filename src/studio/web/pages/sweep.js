@@ -5,9 +5,10 @@
  * every trial with its run. New trials appear as they are recorded (topic `sweeps`).
  */
 import { getJson } from '../lib/api.js';
-import { createChart, parallelOption, scatterOption } from '../lib/chart.js';
+import { createChart, lineOption, parallelOption, scatterOption } from '../lib/chart.js';
 import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatDuration, formatNumber } from '../lib/format.js';
+import { subscribe } from '../lib/live.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
 import {
@@ -71,6 +72,24 @@ function historyOption(sweep) {
   };
 }
 
+/** Above this many trials the curves chart has no legend (it would hide the lines). */
+const LEGEND_MAX = 12;
+
+/**
+ * The primary metric of each trial by step, as it was reported (live while trials run).
+ * @param {any} sweep
+ */
+function curvesOption(sweep) {
+  const metric = sweep.objectives[0]?.primaryMetric ?? 'value';
+  const option = lineOption(
+    metric,
+    sweep.curves.map((/** @type {any} */ c) => ({ name: `trial ${c.trialId}`, points: c.points })),
+  );
+  return sweep.curves.length > LEGEND_MAX
+    ? { ...option, legend: undefined, grid: { ...option.grid, bottom: 32 } }
+    : option;
+}
+
 /**
  * The Pareto front: a scatter of two objectives with the front joined, or parallel
  * coordinates over three and more with the front in the last dimension.
@@ -109,6 +128,7 @@ export default {
     const title = /** @type {HTMLElement} */ (section.querySelector('h1'));
     const overview = h('div', { class: 'cards' });
     const historyBox = h('div', { class: 'chart' });
+    const curvesBox = h('div', { class: 'chart' });
     const paretoBox = h('div', { class: 'chart tall' });
     const paretoPart = h('div', { hidden: true }, h('h2', null, 'Pareto front'), paretoBox);
     const decisionsPart = h('div');
@@ -136,6 +156,8 @@ export default {
       overview,
       h('h2', null, 'Objective by trial'),
       historyBox,
+      h('h2', null, 'Intermediate values by step'),
+      curvesBox,
       paretoPart,
       decisionsPart,
       h('h2', null, 'Trials ', trialCount),
@@ -147,6 +169,8 @@ export default {
     let historyChart;
     /** @type {import('../lib/chart.js').Chart | undefined} */
     let paretoChart;
+    /** @type {import('../lib/chart.js').Chart | undefined} */
+    let curvesChart;
 
     const drawTrials = () => {
       const paramNames = [
@@ -311,6 +335,10 @@ export default {
       if (!alive()) return historyChart.dispose();
       if (!charts.includes(historyChart)) charts.push(historyChart);
       historyChart.set(historyOption(sweep));
+      curvesChart ??= await createChart(curvesBox, 'sweep-curves');
+      if (!alive()) return curvesChart.dispose();
+      if (!charts.includes(curvesChart)) charts.push(curvesChart);
+      curvesChart.set(curvesOption(sweep));
       if (sweep.pareto) {
         paretoPart.hidden = false;
         paretoChart ??= await createChart(paretoBox, 'sweep-pareto');
@@ -320,7 +348,15 @@ export default {
       }
       ready(section);
     });
+    // Metric points of this sweep's trials (their runs are known from the last load; a new
+    // trial's run arrives with the `sweeps` event of its start).
+    const stopMetrics = subscribe('metrics', (data) => {
+      const runIds = new Set(sweep?.trialRows.map((/** @type {any} */ t) => t.runId) ?? []);
+      if (Array.isArray(data?.runIds) && data.runIds.some((/** @type {string} */ id) => runIds.has(id)))
+        loader.load();
+    });
     return follow(loader, ['sweeps'], 500, [
+      stopMetrics,
       () => {
         for (const chart of charts) chart.dispose();
       },
