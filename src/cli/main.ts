@@ -35,6 +35,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['sample', async () => (await import('./sample.ts')).registerSample],
   ['schedule', async () => (await import('./schedule.ts')).registerSchedules],
   ['scheduler', async () => (await import('./scheduler.ts')).registerScheduler],
+  ['studio', async () => (await import('./studio.ts')).registerStudioCommand],
   ['study', async () => (await import('./study.ts')).registerStudy],
   ['serve', async () => (await import('./serve.ts')).registerServe],
   ['server', async () => (await import('./server.ts')).registerServer],

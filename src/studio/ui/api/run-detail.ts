@@ -1,6 +1,7 @@
 /**
  * One run: `GET /studio/api/runs/:id` (params, tags, latest metrics, children, lineage:
- * the datasets it used and the model versions registered from it), `/metrics` (every
+ * the datasets it used and the model versions registered from it), `PATCH` (rename, set
+ * tags: audited), `/metrics` (every
  * metric's points by step), `/artifacts` (the files), `/artifacts/file?path=` (download),
  * and `/logs` (the tail of its log file, if it has one).
  */
@@ -53,6 +54,33 @@ export function registerRunDetailApi(app: FastifyInstance, ctx: StudioContext): 
         })),
       };
     });
+  });
+
+  app.patch('/studio/api/runs/:id', async (request) => {
+    const { id } = request.params as { id: string };
+    const body = (request.body ?? {}) as { name?: unknown; tags?: unknown };
+    const run = store.run(id);
+    const tags = body.tags ?? {};
+    if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+      throw new StudioApiError(400, 'INVALID_VALUE', 'tags must be an object of strings');
+    }
+    for (const [key, value] of Object.entries(tags)) {
+      if (typeof value !== 'string')
+        throw new StudioApiError(400, 'INVALID_VALUE', `tags.${key} must be a string`);
+    }
+    if (body.name !== undefined && typeof body.name !== 'string') {
+      throw new StudioApiError(400, 'INVALID_VALUE', 'name must be a string');
+    }
+    store.write(() => {
+      if (typeof body.name === 'string') store.updateRun(run.id, { name: body.name });
+      if (Object.keys(tags).length > 0) store.setTags(run.id, tags as Record<string, string>);
+    });
+    ctx.audit(request, 'run.update', run.id, {
+      ...(typeof body.name === 'string' ? { name: body.name } : {}),
+      ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    });
+    ctx.events.publish('runs', { runIds: [run.id] });
+    return runSummary(store.run(run.id));
   });
 
   app.get('/studio/api/runs/:id/metrics', async (request) => {
