@@ -5,39 +5,16 @@
 // of three (each scenario and each figure separately) is what the README quotes, with
 // every run's figures and load average kept beside it.
 import { readFileSync } from 'node:fs';
-import { markdown, recordResults } from './lib/record.ts';
+import { recordResults } from './lib/record.ts';
+import {
+  collectionTable,
+  median,
+  type CollectionPair as Pair,
+  type ServeRow as Row,
+  type CollectionSide as Side,
+  servingTable,
+} from './lib/serve-tables.ts';
 
-interface Row {
-  scenario: string;
-  workers: number;
-  batching: boolean;
-  connections: number;
-  pipelining: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  rowsPerSecond: number;
-  inProcessRowsPerSecond?: number;
-  ratio?: number;
-}
-interface Side {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuUsPerRequest: number | null;
-}
-interface Pair {
-  rowsPerRequest: number;
-  workers: number;
-  connections: number;
-  seconds: number;
-  without: Side;
-  with: Side;
-  slowdown: number;
-  pairSlowdowns: number[];
-  cpuSlowdown: number | null;
-  pairCpuSlowdowns: number[];
-}
 interface Run {
   machine: { date: string; commit?: string };
   results: {
@@ -60,11 +37,6 @@ if (files.length === 0) {
 }
 const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Run);
 
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 const of = <T>(pick: (run: Run) => T | undefined): T[] =>
   runs.map(pick).filter((x): x is T => x !== undefined && x !== null);
@@ -93,11 +65,12 @@ const rows: Row[] = runs[0]!.results.rows.map((first, i) => {
 
 const pairs = runs[0]!.results.dataCollection.pairs.map((first, i) => {
   const each = of((r) => r.results.dataCollection.pairs[i]);
-  const side = (pick: (p: Pair) => Side) => ({
+  const side = (pick: (p: Pair) => Side): Side => ({
     requestsPerSecond: round(median(each.map((p) => pick(p).requestsPerSecond))),
     p50Ms: median(each.map((p) => pick(p).p50Ms)),
     p99Ms: median(each.map((p) => pick(p).p99Ms)),
     cpuUsPerRequest: round(median(each.map((p) => pick(p).cpuUsPerRequest ?? Number.NaN))),
+    mainCpuUsPerRequest: round(median(each.map((p) => pick(p).mainCpuUsPerRequest ?? Number.NaN))),
   });
   const cpu = each.map((p) => p.cpuSlowdown).filter((x): x is number => x !== null);
   return {
@@ -121,63 +94,11 @@ const collected = {
   partialFiles: runs.reduce((a, r) => a + r.results.dataCollection.partialFiles, 0),
 };
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const table = `${markdown(
-  [
-    'scenario',
-    'scoring threads',
-    'micro-batching',
-    'connections',
-    'pipelining',
-    'requests/s',
-    'p50',
-    'p99',
-    'rows/s',
-    'in-process predict rows/s',
-    'served / in-process',
-  ],
-  rows.map((r) => [
-    r.scenario,
-    r.workers,
-    r.batching ? 'on' : 'off',
-    r.connections,
-    r.pipelining,
-    r.requestsPerSecond.toLocaleString('en-US'),
-    `${r.p50Ms} ms`,
-    `${r.p99Ms} ms`,
-    r.rowsPerSecond.toLocaleString('en-US'),
-    r.inProcessRowsPerSecond?.toLocaleString('en-US') ?? '-',
-    r.ratio?.toFixed(2) ?? '-',
-  ]),
-)}\n\n${markdown(
-  [
-    'rows per request',
-    'scoring threads',
-    'connections',
-    'without collection: requests/s',
-    'p99',
-    'with inputs and outputs collected: requests/s',
-    'p99',
-    `slowdown (median of ${runs.length} runs)`,
-    'each run (median of its 6 pairs)',
-    'server CPU per request: without / with',
-    `CPU slowdown (median of ${runs.length} runs)`,
-    'each run',
-  ],
-  pairs.map((p) => [
-    p.rowsPerRequest,
-    p.workers,
-    p.connections,
-    p.without.requestsPerSecond.toLocaleString('en-US'),
-    `${p.without.p99Ms} ms`,
-    p.with.requestsPerSecond.toLocaleString('en-US'),
-    `${p.with.p99Ms} ms`,
-    pct(p.slowdown),
-    p.runSlowdowns.map(pct).join(', '),
-    `${p.without.cpuUsPerRequest} / ${p.with.cpuUsPerRequest} µs`,
-    p.cpuSlowdown === null ? '-' : pct(p.cpuSlowdown),
-    p.runCpuSlowdowns.map(pct).join(', '),
-  ]),
+const table = `${servingTable(rows)}\n\n${collectionTable(
+  pairs,
+  `${runs.length} runs`,
+  (p) => p.runSlowdowns,
+  (p) => p.runCpuSlowdowns,
 )}\n\ndata collection: ${collected.inputLines.toLocaleString('en-US')} model_inputs and ${collected.outputLines.toLocaleString('en-US')} model_outputs lines written for ${collected.requests.toLocaleString('en-US')} requests answered over ${runs.length} runs (${collected.partialFiles} unfinished parts)`;
 
 recordResults(

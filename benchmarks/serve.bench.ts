@@ -9,13 +9,14 @@
 // (`mlsweep endpoint create -f`, `mlsweep deployment create -f … --all-traffic`,
 // `mlsweep serve --store`, key auth, 2 scoring threads), once without and once with
 // model_inputs and model_outputs collected, at 1 and 100 rows per request. The two
-// servers run side by side and take turns in 6 pairs of 2-second windows (the order
+// servers run side by side and take turns in 8 pairs of 2-second windows (the order
 // alternating, a pause before each window for the collector's last flush), so that the
 // load of other jobs on the shared cores falls on both alike; the slowdown is the median
 // over the pairs of 1 - with/without requests/s, and the lines the collector wrote are
 // counted against the requests it was sent (records dropped when it could not keep up
 // would hide a cost, so they are shown). Beside requests/s, the CPU time the server process
-// (all its threads) spent per request answered in each window, from /proc/PID/stat: other
+// (all its threads; and its main thread alone, the event loop every request waits on, from
+// /proc/PID/task/PID/stat) spent per request answered in each window, from /proc/PID/stat: other
 // jobs on the shared cores change how many requests a window gets far more than what each
 // costs, so the CPU slowdown (1 - without/with CPU per request, the requests/s a CPU-bound
 // server loses) is the steadier figure on a busy machine. Stops by itself (about 3 min). MLSWEEP_BENCH_ONLY=collection runs only the collection
@@ -34,7 +35,15 @@ import { columnMatrix } from '../src/compute/matrix.ts';
 import { Featurizer } from '../src/data/featurizer.ts';
 import { type Column, Table } from '../src/data/table.ts';
 import { RandomForestClassifier } from '../src/models/index.ts';
-import { markdown, recordResults } from './lib/record.ts';
+import { recordResults } from './lib/record.ts';
+import {
+  type CollectionPair,
+  type CollectionSide,
+  collectionTable,
+  median,
+  type ServeRow as Row,
+  servingTable,
+} from './lib/serve-tables.ts';
 import { makeClassification } from './lib/synthetic.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -185,21 +194,6 @@ async function load(
   return result;
 }
 
-interface Row {
-  scenario: string;
-  workers: number;
-  /** Whether requests arriving together went to a thread as one message. */
-  batching: boolean;
-  connections: number;
-  /** Requests each connection sends before its answers come (1: none). */
-  pipelining: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  rowsPerSecond: number;
-  inProcessRowsPerSecond?: number;
-  ratio?: number;
-}
 const results: Row[] = [];
 
 const only = process.env.MLSWEEP_BENCH_ONLY;
@@ -258,19 +252,13 @@ for (const { workers, maxBatchRows, plans } of servers) {
   }
 }
 
-/** One side of a data collection pair: a store served with or without `data_collector`. */
-interface Side {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** CPU µs of the server process per request answered (median of the windows; null off Linux). */
-  cpuUsPerRequest: number | null;
-}
-
-/** CPU seconds a process has used (user + system, every thread), or undefined where /proc is missing. */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
+/**
+ * CPU seconds a process has used (user + system, every thread), or with `mainOnly` its
+ * main thread alone (the event loop); undefined where /proc is missing.
+ */
+function cpuSecondsOf(pid: number | undefined, mainOnly = false): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(mainOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     // the fields after the command name (which may hold spaces) in parentheses
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
@@ -281,30 +269,14 @@ function cpuSecondsOf(pid: number | undefined): number | undefined {
 }
 /** Linux's USER_HZ: /proc/PID/stat counts CPU time in hundredths of a second on every common build. */
 const CLOCK_TICKS = 100;
-interface CollectionRow {
-  rowsPerRequest: number;
-  workers: number;
-  connections: number;
-  /** Seconds of load on each side, in PAIRS windows taking turns with the other side's. */
-  seconds: number;
-  without: Side;
-  with: Side;
-  /** 1 - with / without requests/s: the median over the pairs of windows. */
-  slowdown: number;
-  /** Each pair's 1 - with / without, in the order run: how much the shared machine moved. */
+interface CollectionRow extends CollectionPair {
+  /** Each pair's 1 - with / without requests/s, in the order run: how much the shared machine moved. */
   pairSlowdowns: number[];
-  /** 1 - without / with CPU µs per request: the median over the pairs (null off Linux). */
-  cpuSlowdown: number | null;
   /** Each pair's CPU slowdown, in the order run. */
   pairCpuSlowdowns: number[];
 }
 /** Pairs of windows (one without, one with collection) per row count. */
-const PAIRS = 6;
-const median = (xs: readonly number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+const PAIRS = 8;
 const collection: CollectionRow[] = [];
 /** Requests the collecting server answered, and the lines it wrote of each collection. */
 const collected = { requests: 0, inputLines: 0, outputLines: 0, partialFiles: 0 };
@@ -401,6 +373,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     ] as const) {
       const got: Result[][] = [[], []];
       const cpu: number[][] = [[], []];
+      const mainCpu: number[][] = [[], []];
       const pairSlowdowns: number[] = [];
       const pairCpuSlowdowns: number[] = [];
       // windows in pairs, the order alternating (without first, then with first): a change
@@ -412,10 +385,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
           await sleep(1200); // the collector's last flush (every second) ends before the next window
           const pid = sides[s]!.child.pid;
           const before = cpuSecondsOf(pid);
+          const mainBefore = cpuSecondsOf(pid, true);
           const r = await run(sides[s]!, rows, connections, seconds);
           // the collector's flush of this window's last records (every second) is its cost too
           await sleep(1100);
           const after = cpuSecondsOf(pid);
+          const mainAfter = cpuSecondsOf(pid, true);
+          if (mainBefore !== undefined && mainAfter !== undefined) {
+            mainCpu[s]!.push(((mainAfter - mainBefore) * 1e6) / r.requests.total);
+          }
           got[s]!.push(r);
           rate[s] = r.requests.average;
           if (before !== undefined && after !== undefined) {
@@ -426,19 +404,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         pairSlowdowns.push(Math.round((1 - rate[1]! / rate[0]!) * 1000) / 1000);
         if (cost.length === 2) pairCpuSlowdowns.push(Math.round((1 - cost[0]! / cost[1]!) * 1000) / 1000);
       }
-      const side = (rs: Result[], us: number[]): Side => ({
+      const side = (rs: Result[], us: number[], main: number[]): CollectionSide => ({
         requestsPerSecond: Math.round(rs.reduce((a, r) => a + r.requests.average, 0) / rs.length),
         p50Ms: median(rs.map((r) => r.latency.p50)),
         p99Ms: median(rs.map((r) => r.latency.p99)),
         cpuUsPerRequest: us.length > 0 ? Math.round(median(us)) : null,
+        mainCpuUsPerRequest: main.length > 0 ? Math.round(median(main)) : null,
       });
       collection.push({
         rowsPerRequest: rows,
         workers: 2,
         connections,
         seconds: PAIRS * seconds,
-        without: side(got[0]!, cpu[0]!),
-        with: side(got[1]!, cpu[1]!),
+        without: side(got[0]!, cpu[0]!, mainCpu[0]!),
+        with: side(got[1]!, cpu[1]!, mainCpu[1]!),
         slowdown: median(pairSlowdowns),
         pairSlowdowns,
         cpuSlowdown: pairCpuSlowdowns.length > 0 ? median(pairCpuSlowdowns) : null,
@@ -467,37 +446,15 @@ rmSync(dir, { recursive: true, force: true });
 
 const loadAfter = loadavg().map((v) => Math.round(v * 100) / 100);
 console.log(`load average (1, 5, 15 min): before ${loadBefore.join(', ')}, after ${loadAfter.join(', ')}`);
-const collectionTable = markdown(
-  [
-    'rows per request',
-    'scoring threads',
-    'connections',
-    'without collection: requests/s',
-    'p99',
-    'with inputs and outputs collected: requests/s',
-    'p99',
-    `slowdown (median of ${PAIRS} pairs)`,
-    'slowdown of each pair',
-    'server CPU per request: without / with',
-    `CPU slowdown (median of ${PAIRS} pairs)`,
-  ],
-  collection.map((c) => [
-    c.rowsPerRequest,
-    c.workers,
-    c.connections,
-    c.without.requestsPerSecond.toLocaleString('en-US'),
-    `${c.without.p99Ms} ms`,
-    c.with.requestsPerSecond.toLocaleString('en-US'),
-    `${c.with.p99Ms} ms`,
-    `${(c.slowdown * 100).toFixed(1)}%`,
-    c.pairSlowdowns.map((x) => `${(x * 100).toFixed(0)}%`).join(', '),
-    c.without.cpuUsPerRequest === null ? '-' : `${c.without.cpuUsPerRequest} / ${c.with.cpuUsPerRequest} µs`,
-    c.cpuSlowdown === null ? '-' : `${(c.cpuSlowdown * 100).toFixed(1)}%`,
-  ]),
+const collectionMarkdown = collectionTable(
+  collection,
+  `${PAIRS} pairs`,
+  (p) => p.pairSlowdowns,
+  (p) => p.pairCpuSlowdowns,
 );
 const collectedLine = `data collection: ${collected.inputLines.toLocaleString('en-US')} model_inputs and ${collected.outputLines.toLocaleString('en-US')} model_outputs lines written for ${collected.requests.toLocaleString('en-US')} requests answered (${collected.partialFiles} unfinished parts)`;
 if (only !== undefined) {
-  process.stdout.write(`\n${collectionTable}\n\n${collectedLine}\n`);
+  process.stdout.write(`\n${collectionMarkdown}\n\n${collectedLine}\n`);
   process.exit(0);
 }
 recordResults(
@@ -508,32 +465,5 @@ recordResults(
     rows: results,
     dataCollection: { pairs: collection, ...collected },
   },
-  `${markdown(
-    [
-      'scenario',
-      'scoring threads',
-      'micro-batching',
-      'connections',
-      'pipelining',
-      'requests/s',
-      'p50',
-      'p99',
-      'rows/s',
-      'in-process predict rows/s',
-      'served / in-process',
-    ],
-    results.map((r) => [
-      r.scenario,
-      r.workers,
-      r.batching ? 'on' : 'off',
-      r.connections,
-      r.pipelining,
-      r.requestsPerSecond.toLocaleString('en-US'),
-      `${r.p50Ms} ms`,
-      `${r.p99Ms} ms`,
-      r.rowsPerSecond.toLocaleString('en-US'),
-      r.inProcessRowsPerSecond?.toLocaleString('en-US') ?? '-',
-      r.ratio?.toFixed(2) ?? '-',
-    ]),
-  )}\n\n${collectionTable}\n\n${collectedLine}`,
+  `${servingTable(results)}\n\n${collectionMarkdown}\n\n${collectedLine}`,
 );

@@ -5,10 +5,10 @@
  * change is one write transaction.
  */
 import { ValidationError } from '../core/errors.ts';
-import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
+import type { SqliteStore, SqliteStoreOptions } from '../tracking/sqlite-store.ts';
 import { checkEndpointName } from './endpoint-names.ts';
 import type { ChangeOptions, WriteMode } from './endpoint-store.ts';
-import { EndpointTables, type SpecRecord, toRecord } from './endpoint-tables.ts';
+import { EndpointTablesStore, type SpecRecord, toRecord } from './endpoint-tables.ts';
 
 /** What a batch deployment does with the rows its scoring returns. */
 export const OUTPUT_ACTIONS = ['append_row', 'summary_only'] as const;
@@ -95,19 +95,11 @@ interface Row {
  * batch.resolveDeployment('scores').spec.name; // the default deployment
  * batch.close();
  */
-export class BatchEndpointStore {
-  readonly store: SqliteStore;
-  private readonly ownsStore: boolean;
-  private readonly clock: () => number;
-  private readonly tables: EndpointTables<Row, Row>;
-
+export class BatchEndpointStore extends EndpointTablesStore<Row, Row> {
   constructor(
     options: SqliteStoreOptions & { readonly store?: SqliteStore; readonly clock?: () => number } = {},
   ) {
-    this.store = options.store ?? new SqliteStore(options);
-    this.ownsStore = options.store === undefined;
-    this.clock = options.clock ?? Date.now;
-    this.tables = new EndpointTables(this.store, {
+    super(options, {
       endpoints: 'batch_endpoints',
       deployments: 'batch_deployments',
       what: 'batch endpoint',
@@ -304,11 +296,6 @@ export class BatchEndpointStore {
         .run(name, this.clock(), options.changedBy ?? null, endpoint);
       return this.getEndpoint(endpoint);
     });
-  }
-
-  /** Closes the store when this object opened it. */
-  close(): void {
-    if (this.ownsStore) this.store.close();
   }
 }
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError } from '../core/errors.ts';
-import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
+import type { SqliteStore, SqliteStoreOptions } from '../tracking/sqlite-store.ts';
 import { checkEndpointName } from './endpoint-names.ts';
-import { EndpointTables, type SpecRecord, toRecord } from './endpoint-tables.ts';
+import { EndpointTablesStore, type SpecRecord, toRecord } from './endpoint-tables.ts';
 import { checkTraffic } from './endpoint-traffic.ts';
 import {
   AUTH_MODES,
@@ -77,19 +77,11 @@ export function newSecret(): string {
  * endpoints.updateTraffic('iris', { blue: 90, green: 10 });
  * endpoints.close();
  */
-export class EndpointStore {
-  readonly store: SqliteStore;
-  private readonly ownsStore: boolean;
-  private readonly clock: () => number;
-  private readonly tables: EndpointTables<EndpointRow, DeploymentRow>;
-
+export class EndpointStore extends EndpointTablesStore<EndpointRow, DeploymentRow> {
   constructor(
     options: SqliteStoreOptions & { readonly store?: SqliteStore; readonly clock?: () => number } = {},
   ) {
-    this.store = options.store ?? new SqliteStore(options);
-    this.ownsStore = options.store === undefined;
-    this.clock = options.clock ?? Date.now;
-    this.tables = new EndpointTables(this.store, {
+    super(options, {
       endpoints: 'online_endpoints',
       deployments: 'online_deployments',
       what: 'endpoint',
@@ -354,11 +346,6 @@ export class EndpointStore {
       changedAt: row.changed_at ?? undefined,
       changedBy: row.changed_by ?? undefined,
     };
-  }
-
-  /** Closes the store when this object opened it. */
-  close(): void {
-    if (this.ownsStore) this.store.close();
   }
 
   /** Runs one change in a write transaction that also bumps the change counter. */

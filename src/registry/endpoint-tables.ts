@@ -5,7 +5,7 @@
  * a deployment written over or added.
  */
 import { ValidationError } from '../core/errors.ts';
-import type { SqliteStore } from '../tracking/sqlite-store.ts';
+import { SqliteStore, type SqliteStoreOptions } from '../tracking/sqlite-store.ts';
 
 /** The columns every endpoint and deployment row has. */
 export interface SpecRow {
@@ -138,5 +138,36 @@ export class EndpointTables<E extends SpecRow, D extends SpecRow> {
         )
         .run(spec.endpointName, spec.name, json, now, now, changedBy ?? null);
     }
+  }
+}
+
+/**
+ * What an endpoint store (online or batch) is made of: the SQLite store it was given or
+ * opened, its clock, and the lookups of its two tables.
+ *
+ * @example
+ * class Batch extends EndpointTablesStore<Row, Row> {
+ *   constructor(options = {}) { super(options, { endpoints: 'batch_endpoints', deployments: 'batch_deployments', what: 'batch endpoint' }); }
+ * }
+ */
+export abstract class EndpointTablesStore<E extends SpecRow, D extends SpecRow> {
+  readonly store: SqliteStore;
+  protected readonly clock: () => number;
+  protected readonly tables: EndpointTables<E, D>;
+  private readonly ownsStore: boolean;
+
+  constructor(
+    options: SqliteStoreOptions & { readonly store?: SqliteStore; readonly clock?: () => number },
+    names: EndpointTableNames,
+  ) {
+    this.store = options.store ?? new SqliteStore(options);
+    this.ownsStore = options.store === undefined;
+    this.clock = options.clock ?? Date.now;
+    this.tables = new EndpointTables(this.store, names);
+  }
+
+  /** Closes the store when this object opened it. */
+  close(): void {
+    if (this.ownsStore) this.store.close();
   }
 }

@@ -30,12 +30,14 @@ import {
 import {
   badName,
   type Checked,
+  deploymentCommon,
   type Fail,
   ignoredNotices,
   openSpec,
+  type SpecSource as ReaderSource,
   readModel,
-  readScriptPath,
   readSpecText,
+  type SpecFile,
   type SpecReader,
   stringTags,
 } from './spec-reader.ts';
@@ -52,17 +54,10 @@ export interface EndpointFile {
 }
 
 /** A deployment file read: the spec and what was ignored. */
-export interface DeploymentFile {
-  readonly spec: DeploymentSpec;
-  readonly notices: readonly string[];
-}
+export type DeploymentFile = SpecFile<DeploymentSpec>;
 
 /** Where a text came from: its file (for messages) and the folder its relative paths start from. */
-export interface SpecSource {
-  readonly file?: string;
-  /** Default: the file's folder, else the current folder. */
-  readonly baseDir?: string;
-}
+export type SpecSource = ReaderSource;
 
 /** Azure's defaults of `scale_settings: {type: target_utilization}`. */
 const TARGET_UTILIZATION_DEFAULTS = {
@@ -134,19 +129,7 @@ export function parseDeploymentYaml(text: string, source: SpecSource = {}): Depl
   const environment = readEnvironment(record['environment'], fail, baseDir);
   const model = readModel(record['model'], baseDir, fail, notices);
   const spec: DeploymentSpec = {
-    name: raw.name,
-    endpointName: raw.endpoint_name,
-    description: raw.description ?? '',
-    tags: stringTags(raw.tags),
-    model,
-    ...(raw.code_configuration
-      ? {
-          codeConfiguration: {
-            code: resolve(baseDir, raw.code_configuration.code),
-            scoringScript: readScriptPath(raw.code_configuration.scoring_script, fail),
-          },
-        }
-      : {}),
+    ...deploymentCommon(raw, model, baseDir, fail),
     ...(environment !== undefined ? { environment } : {}),
     instanceCount: raw.instance_count ?? 1,
     requestSettings: {

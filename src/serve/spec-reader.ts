@@ -13,6 +13,19 @@ import { parseModelUri } from '../registry/names.ts';
 import { inlineModelSchema } from './endpoint-schema.ts';
 import { errorAt, withColumn, yamlPositions } from './yaml-position.ts';
 
+/** Where a text came from: its file (for messages) and the folder its relative paths start from. */
+export interface SpecSource {
+  readonly file?: string;
+  /** Default: the file's folder, else the current folder. */
+  readonly baseDir?: string;
+}
+
+/** A spec file read: the spec, and one line per key accepted but not applied here. */
+export interface SpecFile<S> {
+  readonly spec: S;
+  readonly notices: readonly string[];
+}
+
 /** A ConfigError at a key path, with its line and column. */
 export type Fail = (path: readonly KeySegment[], message: string) => ConfigError;
 /** A value checked against a zod schema, or a ConfigError at the key that fails it. */
@@ -38,11 +51,7 @@ export interface SpecReader {
  * const { value, fail } = openSpec('name: iris\n', { file: 'e.yml' }, 'an endpoint file is a mapping of keys');
  * fail(['name'], 'bad').message; // 'e.yml:line 1, column 1: name: bad'
  */
-export function openSpec(
-  text: string,
-  source: { readonly file?: string; readonly baseDir?: string },
-  notMapping: string,
-): SpecReader {
+export function openSpec(text: string, source: SpecSource, notMapping: string): SpecReader {
   const file = source.file;
   const doc = parseSource(text, file);
   const at = yamlPositions(text);
@@ -213,4 +222,38 @@ export function readScriptPath(script: string, fail: Fail): string {
     );
   }
   return script;
+}
+
+/** The keys every deployment file has, online or batch, as its schema checked them. */
+interface DeploymentKeys {
+  readonly name: string;
+  readonly endpoint_name: string;
+  readonly description?: string | undefined;
+  readonly tags?: Readonly<Record<string, string | number | boolean>> | undefined;
+  readonly code_configuration?: { readonly code: string; readonly scoring_script: string } | undefined;
+}
+
+/**
+ * What every deployment spec starts with, online or batch: names, description, tags, the
+ * model, and the scoring script's folder (absolute) and path (inside it).
+ *
+ * @example
+ * deploymentCommon(raw, '/work/model.json', '/work', fail); // { name, endpointName, description, tags, model, codeConfiguration? }
+ */
+export function deploymentCommon(raw: DeploymentKeys, model: string, baseDir: string, fail: Fail) {
+  return {
+    name: raw.name,
+    endpointName: raw.endpoint_name,
+    description: raw.description ?? '',
+    tags: stringTags(raw.tags),
+    model,
+    ...(raw.code_configuration
+      ? {
+          codeConfiguration: {
+            code: resolve(baseDir, raw.code_configuration.code),
+            scoringScript: readScriptPath(raw.code_configuration.scoring_script, fail),
+          },
+        }
+      : {}),
+  };
 }

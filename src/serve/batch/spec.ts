@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { KeySegment } from '../../config/source.ts';
 import { ConfigError } from '../../core/errors.ts';
@@ -10,12 +9,14 @@ import {
 import { isEndpointName } from '../../registry/endpoint-names.ts';
 import {
   badName,
+  deploymentCommon,
   ignoredNotices,
   openSpec,
   readModel,
-  readScriptPath,
   readSpecText,
+  type SpecFile,
   type SpecReader,
+  type SpecSource,
   stringTags,
 } from '../spec-reader.ts';
 import {
@@ -27,23 +28,13 @@ import {
 } from './schema.ts';
 
 /** A batch endpoint file read, with what was ignored. */
-export interface BatchEndpointFile {
-  readonly spec: BatchEndpointSpec;
-  readonly notices: readonly string[];
-}
+export type BatchEndpointFile = SpecFile<BatchEndpointSpec>;
 
 /** A batch deployment file read, with what was ignored. */
-export interface BatchDeploymentFile {
-  readonly spec: BatchDeploymentSpec;
-  readonly notices: readonly string[];
-}
+export type BatchDeploymentFile = SpecFile<BatchDeploymentSpec>;
 
 /** Where a text came from: its file (for messages) and the folder its relative paths start from. */
-export interface BatchSpecSource {
-  readonly file?: string;
-  /** Default: the file's folder, else the current folder. */
-  readonly baseDir?: string;
-}
+export type BatchSpecSource = SpecSource;
 
 /** A file larger than this is split by rows when `mini_batch_size` counts files. */
 export const DEFAULT_MAX_PIECE_BYTES = 16 * 1024 * 1024;
@@ -141,19 +132,7 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
     );
   }
   const spec: BatchDeploymentSpec = {
-    name: raw.name,
-    endpointName: raw.endpoint_name,
-    description: raw.description ?? '',
-    tags: stringTags(raw.tags),
-    model,
-    ...(raw.code_configuration
-      ? {
-          codeConfiguration: {
-            code: resolve(baseDir, raw.code_configuration.code),
-            scoringScript: readScriptPath(raw.code_configuration.scoring_script, fail),
-          },
-        }
-      : {}),
+    ...deploymentCommon(raw, model, baseDir, fail),
     ...(typeof environment === 'string'
       ? { environment }
       : environment !== undefined && environment !== null
