@@ -89,7 +89,7 @@ export interface SweepDetail extends SweepSummary {
     readonly best?: number;
   }>;
   readonly decisions: readonly TerminationDecision[];
-  /** The primary metric by step of each trial that reported it (at most CURVE_POINTS points each). */
+  /** The primary metric by step of the latest CURVE_TRIALS trials that reported it and the best (at most CURVE_POINTS points each). */
   readonly curves: ReadonlyArray<{
     readonly trialId: number;
     readonly points: ReadonlyArray<readonly [number, number]>;
@@ -99,6 +99,9 @@ export interface SweepDetail extends SweepSummary {
 
 /** Most points a trial's curve carries (a longer one is thinned evenly, its last point kept). */
 export const CURVE_POINTS = 200;
+
+/** Most trials whose curves are drawn: the latest, and the best. */
+export const CURVE_TRIALS = 100;
 
 /** Every k-th point so that at most `max` remain, always with the last. */
 function thin<T>(points: readonly T[], max: number): T[] {
@@ -258,6 +261,8 @@ export function sweepDetail(
     decisions,
     curves: stored
       .filter((t) => (t.metrics[primary.primaryMetric]?.length ?? 0) > 0)
+      // the latest trials (running ones among them) and the best: more lines would hide each other
+      .filter((t, i, all) => i >= all.length - CURVE_TRIALS || t.id === bestId)
       .map((t) => ({
         trialId: t.id,
         points: thin(t.metrics[primary.primaryMetric]!, CURVE_POINTS).map((p) => [p.step, p.value] as const),

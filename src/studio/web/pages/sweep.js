@@ -10,7 +10,7 @@ import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatDuration, formatNumber } from '../lib/format.js';
 import { subscribe } from '../lib/live.js';
 import { hrefFor, navigate } from '../lib/router.js';
-import { createTable } from '../lib/table.js';
+import { createPager, createTable } from '../lib/table.js';
 import {
   card,
   follow,
@@ -71,6 +71,9 @@ function historyOption(sweep) {
     ],
   };
 }
+
+/** Trials per page of the trials table. */
+const TRIALS_PAGE = 100;
 
 /** Above this many trials the curves chart has no legend (it would hide the lines). */
 const LEGEND_MAX = 12;
@@ -136,12 +139,18 @@ export default {
     let sort = { key: 'id', dir: 'ASC' };
     /** @type {any} */
     let sweep;
+    let offset = 0;
+    const pager = createPager((next) => {
+      offset = next;
+      drawTrials();
+    });
     const trialsTable = createTable({
       label: 'Trials',
       rowKey: (t) => String(t.id),
       sort,
       onSort: (key, dir) => {
         sort = { key, dir };
+        offset = 0;
         drawTrials();
       },
       onOpen: (t) => t.runId && navigate('/run', { id: t.runId }),
@@ -162,6 +171,7 @@ export default {
       decisionsPart,
       h('h2', null, 'Trials ', trialCount),
       trialsTable.element,
+      pager.element,
     );
     /** @type {Array<import('../lib/chart.js').Chart>} */
     const charts = [];
@@ -236,7 +246,9 @@ export default {
           render: (/** @type {any} */ t) => h('span', { title: t.error ?? '' }, (t.error ?? '').slice(0, 80)),
         },
       ];
-      trialsTable.update(columns, sortRows(sweep.trialRows, values[sort.key] ?? values.id, sort.dir));
+      const rows = sortRows(sweep.trialRows, values[sort.key] ?? values.id, sort.dir);
+      trialsTable.update(columns, rows.slice(offset, offset + TRIALS_PAGE));
+      pager.update(offset, TRIALS_PAGE, rows.length);
     };
 
     const drawDecisions = () => {
