@@ -74,6 +74,11 @@ const BUMP = 'WITH v AS (UPDATE mlsweep_sweeps SET version = version + 1 WHERE i
 /**
  * The statements of a claim, prepared once per connection (see claimTrial): the lock on
  * the sweep row with the queue's head; what changed since a version; the new trial.
+ * Statements that read a few trials of a large sweep are written so that every plan
+ * reads only those (a prepared statement's generic plan is made from statistics that
+ * lag a sweep growing by thousands of trials a second): what changed is read in
+ * `changed` order, the (sweep_id, changed) index's; a trial by number is a scalar
+ * subquery (an index lookup per row, never a hash of the sweep's trials).
  */
 const CLAIM_STATEMENTS: readonly (readonly [string, string])[] = [
   [
@@ -85,7 +90,7 @@ const CLAIM_STATEMENTS: readonly (readonly [string, string])[] = [
   ],
   [
     'mlsweep_claim_trials(text, bigint)',
-    `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 ORDER BY number`,
+    `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 ORDER BY changed`,
   ],
   [
     'mlsweep_claim_points(text, bigint)',
@@ -436,7 +441,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
     if (version < from) this.cache = new ClaimCache();
     const seen = this.cache.version;
     const trials = await tx.query<TrialRow>(
-      `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 AND changed <= $3 ORDER BY number`,
+      `SELECT ${TRIAL_COLUMNS} FROM mlsweep_trials WHERE sweep_id = $1 AND changed > $2 AND changed <= $3 ORDER BY changed`,
       [this.sweepId, seen, version],
       'mlsweep_q_changed_trials',
     );
@@ -529,12 +534,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
         value: String(point.value),
       })),
     );
-    const { rows: result } = await this.connection.query<{
-      number: number;
-      ended: boolean;
-      status: TrialStatus | 'running' | null;
-      end_token: string | null;
-    }>(
+    const { rows: ended } = await this.connection.query<{ number: number }>(
       `WITH e AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(number int, status text, value text, error text,
                     output text, values_json text, constraints_json text, ended_at timestamptz)),
             p AS (SELECT * FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (number int, name text, step int, value text))
@@ -548,33 +548,35 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
             i AS (INSERT INTO mlsweep_points (sweep_id, changed, number, name, step, value, token)
                   SELECT $1, (SELECT version FROM v) - (SELECT k FROM n) - 1 + p.ord, p.number, p.name, p.step, p.value::float8, $4
                   FROM p WHERE p.number IN (SELECT number FROM u))
-       SELECT e.number, e.number IN (SELECT number FROM u) AS ended, t.status, t.end_token
-       FROM e LEFT JOIN mlsweep_trials t ON t.sweep_id = $1 AND t.number = e.number`,
+       SELECT number FROM u`,
       [this.sweepId, JSON.stringify(rows), JSON.stringify(points), token],
       'mlsweep_q_settle_many',
     );
-    const byNumber = new Map(result.map((r) => [r.number, r]));
-    const outcomes: SettleOutcome[] = [];
-    const raced: number[] = [];
-    for (const { id } of ends) {
-      const row = byNumber.get(id)!;
-      if (row.ended || row.end_token === token) outcomes.push('ended');
-      else if (row.status === null) outcomes.push('unknown');
-      else if (row.status !== 'running') outcomes.push(row.status);
-      else {
-        outcomes.push('running' as SettleOutcome);
-        raced.push(outcomes.length - 1);
-      }
-    }
-    for (const index of raced) {
-      // Ended by another process between this statement's snapshot and its lock: read it now.
-      const now = await this.connection.query<{ status: TrialStatus; end_token: string | null }>(
-        'SELECT status, end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = $2',
-        [this.sweepId, ends[index]!.id],
+    // The trials it did not end: already ended by another process (a reaping, a hand-back),
+    // or by this very settle whose answer was lost (its token is on them): read them now,
+    // after the statement. Rare, so not part of the statement (whose plan must stay cheap).
+    const done = new Set(ended.map((r) => r.number));
+    const others = ends.filter((e) => !done.has(e.id)).map((e) => e.id);
+    const now = new Map<number, { status: TrialStatus | 'running'; end_token: string | null }>();
+    if (others.length > 0) {
+      const { rows } = await this.connection.query<{
+        number: number;
+        status: TrialStatus | 'running';
+        end_token: string | null;
+      }>(
+        'SELECT number, status, end_token FROM mlsweep_trials WHERE sweep_id = $1 AND number = ANY($2::int[])',
+        [this.sweepId, others],
       );
-      const status = now.rows[0]!;
-      outcomes[index] = status.end_token === token ? 'ended' : status.status;
+      for (const row of rows) now.set(row.number, row);
     }
+    const outcomes = ends.map(({ id }): SettleOutcome => {
+      if (done.has(id)) return 'ended';
+      const row = now.get(id);
+      if (row === undefined) return 'unknown';
+      if (row.end_token === token) return 'ended';
+      // Under the sweep's lock the statement re-checked the status: not running now.
+      return row.status as SettleOutcome;
+    });
     return outcomes;
   }
 
