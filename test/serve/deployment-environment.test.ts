@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -21,6 +21,7 @@ import { type ServedEnvironment, threadEnvironment } from '../../src/serve/deplo
 import { readDeploymentFile, readEndpointFile } from '../../src/serve/endpoint-spec.ts';
 import { serveStore } from '../../src/serve/store-server.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { noVenv } from '../environment/helpers.ts';
 import { saveModel, tempDir } from './helpers.ts';
 
 const manualTimer: WatchTimer = { setInterval: () => 0, clearInterval: () => undefined };
@@ -205,6 +206,66 @@ export function run(miniBatch) { return miniBatch.map((f) => ({ file: f.split('/
       );
     } finally {
       store.close();
+    }
+  });
+
+  it("gives a scoring module in a conda environment its venv: the python it spawns is the environment's", {
+    skip: noVenv,
+  }, async () => {
+    const dir = tempDir('deploy-env-conda');
+    const storeDir = join(dir, 'mlruns');
+    saveModel(dir, 'classification', 'model.json');
+    mkdirSync(join(dir, 'code'));
+    writeFileSync(
+      join(dir, 'code', 'score.mjs'),
+      `import { execFileSync } from 'node:child_process';
+export function run() {
+  const prefix = execFileSync('python', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
+  return { prefix, venv: process.env.VIRTUAL_ENV, stage: process.env.STAGE };
+}
+`,
+    );
+    writeFileSync(join(dir, 'endpoint.yml'), 'name: python\nauth_mode: key\n');
+    writeFileSync(
+      join(dir, 'blue.yml'),
+      [
+        'name: blue',
+        'endpoint_name: python',
+        'model: model.json',
+        'code_configuration: {code: code, scoring_script: score.mjs}',
+        'environment:',
+        '  name: pyenv',
+        '  conda_file: {dependencies: [python=3]}',
+        '  environment_variables: {STAGE: scoring}',
+      ].join('\n'),
+    );
+    const endpoints = new EndpointStore({ dir: storeDir });
+    endpoints.createOrUpdateEndpoint(readEndpointFile(join(dir, 'endpoint.yml')).spec);
+    endpoints.createOrUpdateDeployment(readDeploymentFile(join(dir, 'blue.yml')).spec, { allTraffic: true });
+    const key = endpoints.getCredentials('python').primaryKey;
+    const served = await serveStore(storeDir, {
+      port: 0,
+      threads: 1,
+      timer: manualTimer,
+      log: assert.fail,
+      logger: false,
+    });
+    try {
+      const { port } = await served.server.listen();
+      const r = await fetch(`http://127.0.0.1:${port}/endpoints/python/score`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: '{}',
+      });
+      assert.equal(r.status, 200);
+      const body = (await r.json()) as { prefix: string; venv: string; stage: string };
+      const hash = served.server.deployments()[0]!.environment!.hash;
+      assert.equal(body.venv, join(storeDir, 'environments', hash, 'venv'));
+      assert.equal(realpathSync(body.prefix), realpathSync(body.venv));
+      assert.equal(body.stage, 'scoring');
+    } finally {
+      await served.close();
+      endpoints.close();
     }
   });
 
