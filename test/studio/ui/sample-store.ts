@@ -16,6 +16,8 @@ export interface SampleStore {
   readonly runIds: string[];
   /** The run with artifacts, a dataset input and a registered model. */
   readonly richRun: string;
+  /** The id of experiment `iris`. */
+  readonly irisId: number;
 }
 
 /**
@@ -74,5 +76,5 @@ export function fillSampleStore(store: SqliteStore, scratch: string): SampleStor
   ]);
   const registry = new ModelRegistry({ store });
   registry.register('iris-rf', { runId: richRun, artifactPath: 'model/model.json' });
-  return { runIds, richRun };
+  return { runIds, richRun, irisId: store.experiment('iris').id };
 }

@@ -58,7 +58,19 @@ export function createTable(options) {
     options.onSort?.(key, dir);
   }
 
+  /** Draws the header, keeping the keyboard focus on the sort button that had it. */
   function drawHead() {
+    const focused = /** @type {HTMLElement | null} */ (head.querySelector('button.sort:focus'))?.dataset
+      .sortKey;
+    drawHeadCells();
+    if (focused === undefined) return;
+    for (const button of head.querySelectorAll('button.sort')) {
+      if (/** @type {HTMLElement} */ (button).dataset.sortKey === focused)
+        /** @type {HTMLElement} */ (button).focus();
+    }
+  }
+
+  function drawHeadCells() {
     const cells = columns.map((column) => {
       const active = sort?.key === column.key;
       const ariaSort = active ? (sort?.dir === 'ASC' ? 'ascending' : 'descending') : 'none';
