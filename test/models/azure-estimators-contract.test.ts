@@ -1,35 +1,13 @@
 // Runs the shared estimator suite on the estimators behind Azure AutoML's names
 // (issue 20): SGDClassifier, SGDRegressor, LinearSVC, SVC and LassoLars.
-import {
-  type Estimator,
-  LassoLars,
-  LinearSVC,
-  type SerializedEstimator,
-  SGDClassifier,
-  SGDRegressor,
-  SVC,
-} from '../../src/models/index.ts';
-import { testedBackends } from '../helpers/backends.ts';
-import { estimatorSuite } from './estimator-suite.ts';
-
-type Ctor = new (p: Record<string, unknown>) => Estimator;
-interface Entry {
-  ctor: Ctor;
-  fromJSON: (json: SerializedEstimator) => Estimator;
-  kind: 'classifier' | 'regressor';
-  defaults?: Record<string, unknown>;
-  weightParams?: Record<string, unknown> | null;
-  weightTolerance?: number;
-  /** Also run on the native backend (LassoLars's Gram matrix goes through a native kernel). */
-  native: boolean;
-  skip?: Record<string, string>;
-}
+import { LassoLars, LinearSVC, SGDClassifier, SGDRegressor, SVC } from '../../src/models/index.ts';
+import { type Ctor, runSuiteEntries, type SuiteEntry } from './suite-entries.ts';
 
 // SGD takes one row at a time: a weight of 2 is one step twice as long, a duplicated row
 // two steps at different points of the path. The two agree only in expectation.
 const sgdWeights = null;
 
-const entries: Entry[] = [
+const entries: SuiteEntry[] = [
   {
     ctor: SGDClassifier as Ctor,
     fromJSON: SGDClassifier.fromJSON,
@@ -125,18 +103,4 @@ const entries: Entry[] = [
   },
 ];
 
-for (const e of entries) {
-  const backends = e.native ? testedBackends() : (['js'] as const);
-  for (const backend of backends) {
-    const label = e.defaults ? ` ${JSON.stringify(e.defaults)}` : '';
-    estimatorSuite({
-      name: `${e.ctor.name}${label} (${backend})`,
-      kind: e.kind,
-      make: (p) => new e.ctor({ backend, ...e.defaults, ...p }),
-      fromJSON: e.fromJSON,
-      weightParams: e.weightParams,
-      weightTolerance: e.weightTolerance,
-      ...(e.skip ? { skip: e.skip } : {}),
-    });
-  }
-}
+runSuiteEntries(entries);

@@ -3,7 +3,6 @@
 import {
   BernoulliNB,
   ElasticNet,
-  type Estimator,
   GaussianNB,
   KNeighborsClassifier,
   KNeighborsRegressor,
@@ -12,28 +11,13 @@ import {
   LogisticRegression,
   MultinomialNB,
   Ridge,
-  type SerializedEstimator,
 } from '../../src/index.ts';
-import { testedBackends } from '../helpers/backends.ts';
-import { estimatorSuite } from './estimator-suite.ts';
-
-type Ctor = new (p: Record<string, unknown>) => Estimator;
-interface Entry {
-  ctor: Ctor;
-  fromJSON: (json: SerializedEstimator) => Estimator;
-  kind: 'classifier' | 'regressor';
-  defaults?: Record<string, unknown>;
-  weightParams?: Record<string, unknown> | null;
-  weightTolerance?: number;
-  /** Also run on the native backend (the models whose fit or predict has native kernels). */
-  native: boolean;
-  skip?: Record<string, string>;
-}
+import { type Ctor, runSuiteEntries, type SuiteEntry } from './suite-entries.ts';
 
 // Weighted and duplicated rows give the same objective; the solvers stop on a gradient
 // tolerance, so the two fits agree to that tolerance, not to the last bit.
 const tight = { tol: 1e-10, maxIter: 10_000 };
-const entries: Entry[] = [
+const entries: SuiteEntry[] = [
   {
     ctor: LogisticRegression as Ctor,
     fromJSON: LogisticRegression.fromJSON,
@@ -130,18 +114,4 @@ const entries: Entry[] = [
   },
 ];
 
-for (const e of entries) {
-  const backends = e.native ? testedBackends() : (['js'] as const);
-  for (const backend of backends) {
-    const label = e.defaults ? ` ${JSON.stringify(e.defaults)}` : '';
-    estimatorSuite({
-      name: `${e.ctor.name}${label} (${backend})`,
-      kind: e.kind,
-      make: (p) => new e.ctor({ backend, ...e.defaults, ...p }),
-      fromJSON: e.fromJSON,
-      weightParams: e.weightParams,
-      weightTolerance: e.weightTolerance,
-      ...(e.skip ? { skip: e.skip } : {}),
-    });
-  }
-}
+runSuiteEntries(entries);

@@ -21,6 +21,7 @@ import type {
   SerializedEstimator,
 } from '../types.ts';
 import { DenseClassifier, type DenseClassifierState, DenseEstimator } from './base.ts';
+import { coefficientRows } from './coefficient-rows.ts';
 import { coefficientImportances } from './importances.ts';
 import {
   type AsyncObjective,
@@ -119,8 +120,7 @@ export class LogisticRegression extends DenseClassifier<LogisticState> {
   /** Coefficients, one row per score column (1 for binary, one per class otherwise). */
   get coef(): number[][] {
     const s = this.fitted();
-    const p = s.nFeatures;
-    return Array.from({ length: s.K }, (_, k) => Array.from(s.coef.subarray(k * p, (k + 1) * p)));
+    return coefficientRows(s.coef, s.K, s.nFeatures);
   }
 
   get intercept(): number[] {

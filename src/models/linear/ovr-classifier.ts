@@ -14,6 +14,7 @@ import type {
   SerializedEstimator,
 } from '../types.ts';
 import { type DenseClassifierState, DenseEstimator } from './base.ts';
+import { coefficientRows } from './coefficient-rows.ts';
 import { coefficientImportances } from './importances.ts';
 import { linkProbabilities } from './logistic-regression.ts';
 import { predictionFeatures, trainingData } from './prepared.ts';
@@ -98,8 +99,7 @@ export abstract class OvrLinearClassifier extends DenseEstimator<OvrState> imple
   /** Coefficients, one row per binary problem (1 for binary, one per class otherwise). */
   get coef(): number[][] {
     const s = this.fitted();
-    const p = s.nFeatures;
-    return Array.from({ length: s.K }, (_, k) => Array.from(s.coef.subarray(k * p, (k + 1) * p)));
+    return coefficientRows(s.coef, s.K, s.nFeatures);
   }
 
   get intercept(): number[] {
