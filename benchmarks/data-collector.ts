@@ -1,7 +1,8 @@
 // Data collection's cost on the request path and beside it (serve/data-collector.ts):
 // (1) `collect()`, what a request pays: µs per call, median of rounds of 10,000 calls;
-// (2) the flush, what the event loop pays later: CPU µs per record to serialize and
-//     write inputs and outputs as JSON Lines;
+// (2) the flush: CPU µs per record to serialize and write inputs and outputs as JSON Lines,
+//     all threads (the records are serialized on the collectors' writer thread), and of it
+//     what the event loop pays (handing the records over; /proc/self/task, 10 ms ticks);
 // (3) end to end, as a server would: records collected in bursts of 500 that yield to the
 //     event loop between them, with the collector's own timer and size triggers: records/s
 //     written and how many were dropped (offered far faster than any server would, this
@@ -82,12 +83,23 @@ function servedCpuUsPerRequest(rows: number): number | undefined {
   return ((doc.machine?.cores ?? availableParallelism()) * 1e6) / best;
 }
 
+/** CPU µs this process's main thread (the event loop) has used, from /proc; undefined elsewhere. */
+function mainThreadCpuUs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return undefined;
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function perCall(
   rows: number,
   layout: Layout,
-): Promise<{ collectUs: number; flushCpuUs: number; flushWallUs: number }> {
+): Promise<{ collectUs: number; flushCpuUs: number; flushMainCpuUs: number | null; flushWallUs: number }> {
   const { inputs, outputs, inputsText } = payload(rows, layout);
   const batch = BATCH[rows]!;
   const collector = new DataCollector(settings, {
@@ -102,6 +114,7 @@ async function perCall(
   const collect: number[] = [];
   const flushCpu: number[] = [];
   const flushWall: number[] = [];
+  const flushMain: number[] = [];
   let id = 0;
   const time = Date.now();
   for (let round = 0; round < ROUNDS; round++) {
@@ -116,11 +129,14 @@ async function perCall(
       });
     collect.push(((performance.now() - t0) * 1000) / batch);
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuUs();
     const t1 = performance.now();
     await collector.flush();
     flushWall.push(((performance.now() - t1) * 1000) / batch);
     const cpu = process.cpuUsage(cpu0);
+    const main1 = mainThreadCpuUs();
     flushCpu.push((cpu.user + cpu.system) / batch);
+    if (main0 !== undefined && main1 !== undefined) flushMain.push((main1 - main0) / batch);
   }
   await collector.close();
   const stats = collector.stats();
@@ -130,6 +146,7 @@ async function perCall(
   return {
     collectUs: median(collect.slice(1)),
     flushCpuUs: median(flushCpu.slice(1)),
+    flushMainCpuUs: flushMain.length > 1 ? median(flushMain.slice(1)) : null,
     flushWallUs: median(flushWall.slice(1)),
   };
 }
@@ -187,6 +204,7 @@ try {
       features: FEATURES,
       collectUsPerCall: calls.collectUs,
       flushCpuUsPerRecord: calls.flushCpuUs,
+      flushEventLoopCpuUsPerRecord: calls.flushMainCpuUs,
       flushWallUsPerRecord: calls.flushWallUs,
       flushCpuUsPerRow: calls.flushCpuUs / rows,
       shareOf100UsRequestBudget: (calls.collectUs + calls.flushCpuUs) / REQUEST_BUDGET_US,
@@ -204,6 +222,7 @@ try {
       'inputs given as',
       'collect() µs/call',
       'flush CPU µs/record',
+      'of it on the event loop',
       'flush CPU µs/row',
       'share of a 100 µs request',
       'share of a served request (serve.json)',
@@ -219,6 +238,7 @@ try {
           : '{columns, values: Float64Array[]}',
       r.collectUsPerCall.toFixed(3),
       r.flushCpuUsPerRecord.toFixed(1),
+      r.flushEventLoopCpuUsPerRecord === null ? '-' : r.flushEventLoopCpuUsPerRecord.toFixed(1),
       r.flushCpuUsPerRow.toFixed(2),
       `${(r.shareOf100UsRequestBudget * 100).toFixed(1)}%`,
       r.shareOfServedRequest === null

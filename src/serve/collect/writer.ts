@@ -1,8 +1,11 @@
 /**
  * The handle of the data collectors' writer thread (collect/thread.ts), on the server's
- * thread: one thread per process, started with the first collector and ended after the
- * last one closes; referenced only while a collector waits for its answer (a flush, a
- * close), so that it never keeps a finished program alive on its own.
+ * thread: one thread per process, started with the first collector and ended once no
+ * collector has used it for IDLE_MS (a server that replaces a deployment's collector, or
+ * a test that makes one after another, keeps the thread rather than starting it again:
+ * from TypeScript sources a start takes a second or more); referenced only while a
+ * collector waits for its answer (a flush, a close), so that it never keeps a finished
+ * program alive on its own.
  */
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -21,6 +24,9 @@ function threadSource(): string {
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   return `import(${tsx}).then((m) => { m.register(); return import(${thread}); });`;
 }
+
+/** How long the thread outlives its last collector. */
+const IDLE_MS = 30_000;
 
 /** A collector's side of the thread. */
 export interface WriterClient {
@@ -42,22 +48,30 @@ export class WriterThread {
   private readonly clients = new Map<number, WriterClient>();
   private nextCid = 1;
   private waiting = 0;
+  private idle: NodeJS.Timeout | undefined;
 
   /** Registers a collector (starting the thread when none runs); answers its id. */
   attach(client: WriterClient): number {
+    if (this.idle !== undefined) clearTimeout(this.idle);
+    this.idle = undefined;
     if (this.worker === undefined) this.start();
     const cid = this.nextCid++;
     this.clients.set(cid, client);
     return cid;
   }
 
-  /** Forgets a collector (after its close was answered); the last one ends the thread. */
+  /** Forgets a collector (after its close was answered); IDLE_MS after the last one, the thread ends. */
   detach(cid: number): void {
     if (!this.clients.delete(cid) || this.clients.size > 0) return;
-    const worker = this.worker;
-    this.worker = undefined;
-    this.waiting = 0;
-    void worker?.terminate();
+    this.idle = setTimeout(() => {
+      this.idle = undefined;
+      if (this.clients.size > 0) return;
+      const worker = this.worker;
+      this.worker = undefined;
+      this.waiting = 0;
+      void worker?.terminate();
+    }, IDLE_MS);
+    this.idle.unref();
   }
 
   /** Sends a message; throws a DataCloneError for a record that cannot be copied. */
