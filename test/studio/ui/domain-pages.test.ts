@@ -25,6 +25,8 @@ import { sqliteSkip } from '../../helpers/sqlite.ts';
 import { type DomainStudio, startDomainStudio, startGatedPipeline } from './domain-fixture.ts';
 
 const SCREENSHOTS = process.env.MLSWEEP_SCREENSHOTS;
+/** Screenshots of a long page start at this element. */
+const SHOT_FOCUS: Readonly<Record<string, string>> = { 'study-pareto': '[data-part="pareto"]' };
 const TELLER = fileURLToPath(new URL('./fixtures/domain-tell.ts', import.meta.url));
 const execFileAsync = promisify(execFile);
 
@@ -71,6 +73,9 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
   async function shot(page: Page, file: string): Promise<void> {
     if (SCREENSHOTS === undefined) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
+    // the part worth showing of a long page, at the top of the view
+    const focus = SHOT_FOCUS[file];
+    if (focus !== undefined) await page.locator(focus).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     // charts draw after the data; give ECharts its frame
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(SCREENSHOTS, `${file}.png`) });

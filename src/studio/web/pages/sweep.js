@@ -107,7 +107,22 @@ function paretoOption(pareto) {
     const front = pareto.points
       .filter((/** @type {any} */ p) => p.onFront)
       .map((/** @type {any} */ p) => p.values);
-    return scatterOption([names[0], names[1]], points, front);
+    const option = scatterOption([names[0], names[1]], points, front);
+    // room for the y axis name, and the front in green over the trials in blue (as reports draw it)
+    const [trials, line] = option.series;
+    return {
+      ...option,
+      grid: { ...option.grid, top: 40 },
+      series: [
+        { ...trials, name: 'trials', itemStyle: { color: '#2f6fdf', opacity: 0.6 } },
+        {
+          ...line,
+          name: 'Pareto front',
+          itemStyle: { color: '#1b9e5a' },
+          lineStyle: { color: '#1b9e5a', width: 2 },
+        },
+      ],
+    };
   }
   return parallelOption(
     [...names.map((/** @type {string} */ name) => ({ name })), { name: 'on front' }],
@@ -132,8 +147,14 @@ export default {
     const overview = h('div', { class: 'cards' });
     const historyBox = h('div', { class: 'chart' });
     const curvesBox = h('div', { class: 'chart' });
+    const curvesPart = h('div', { hidden: true }, h('h2', null, 'Intermediate values by step'), curvesBox);
     const paretoBox = h('div', { class: 'chart tall' });
-    const paretoPart = h('div', { hidden: true }, h('h2', null, 'Pareto front'), paretoBox);
+    const paretoPart = h(
+      'div',
+      { hidden: true, 'data-part': 'pareto' },
+      h('h2', null, 'Pareto front'),
+      paretoBox,
+    );
     const decisionsPart = h('div');
     /** @type {{ key: string, dir: 'ASC' | 'DESC' }} */
     let sort = { key: 'id', dir: 'ASC' };
@@ -165,8 +186,7 @@ export default {
       overview,
       h('h2', null, 'Objective by trial'),
       historyBox,
-      h('h2', null, 'Intermediate values by step'),
-      curvesBox,
+      curvesPart,
       paretoPart,
       decisionsPart,
       h('h2', null, 'Trials ', trialCount),
@@ -347,10 +367,13 @@ export default {
       if (!alive()) return historyChart.dispose();
       if (!charts.includes(historyChart)) charts.push(historyChart);
       historyChart.set(historyOption(sweep));
-      curvesChart ??= await createChart(curvesBox, 'sweep-curves');
-      if (!alive()) return curvesChart.dispose();
-      if (!charts.includes(curvesChart)) charts.push(curvesChart);
-      curvesChart.set(curvesOption(sweep));
+      if (sweep.curves.length > 0) {
+        curvesPart.hidden = false;
+        curvesChart ??= await createChart(curvesBox, 'sweep-curves');
+        if (!alive()) return curvesChart.dispose();
+        if (!charts.includes(curvesChart)) charts.push(curvesChart);
+        curvesChart.set(curvesOption(sweep));
+      }
       if (sweep.pareto) {
         paretoPart.hidden = false;
         paretoChart ??= await createChart(paretoBox, 'sweep-pareto');
