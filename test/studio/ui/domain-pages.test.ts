@@ -208,6 +208,28 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     assert.deepEqual(errors, []);
   });
 
+  it('shows a stored value that looks like HTML as text, never as markup', async () => {
+    const markup = '<img src="x" onerror="globalThis.injected = true">';
+    assert.equal(
+      (
+        await studio.call('PUT', `/models/iris/versions/1/tags/${encodeURIComponent('note')}`, {
+          value: markup,
+        })
+      ).status,
+      200,
+    );
+    const { page, errors, foreignRequests } = await open('/model?name=iris', 'model');
+    const card = page.locator('[data-version="1"]');
+    assert.ok(((await card.textContent()) ?? '').includes(`note=${markup}`));
+    assert.equal(await card.locator('img').count(), 0);
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { injected?: boolean }).injected),
+      undefined,
+    );
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(errors, []);
+  });
+
   it('edits traffic with confirmation, and will not save a split that does not sum to 100', async () => {
     const { page, errors } = await open('/endpoint?name=iris', 'endpoint');
     await page.fill('input[data-traffic="blue"]', '70');
