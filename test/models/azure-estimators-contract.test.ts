@@ -81,7 +81,7 @@ const entries: SuiteEntry[] = [
     // with the sigmoids fitted on the training decision values (weighted)
     weightParams: { tol: 1e-10, plattFolds: 0 },
     weightTolerance: 1e-6,
-    native: false,
+    native: true,
   },
   {
     ctor: SVC as Ctor,
@@ -90,7 +90,7 @@ const entries: SuiteEntry[] = [
     defaults: { kernel: 'poly', degree: 2, coef0: 1, C: 5, gamma: 'auto' },
     weightParams: { tol: 1e-10, plattFolds: 0 },
     weightTolerance: 1e-6,
-    native: false,
+    native: true,
   },
   {
     ctor: LassoLars as Ctor,

@@ -1,3 +1,7 @@
+import type { BackendChoice } from '../../compute/backend.ts';
+import { transposeProduct } from '../../compute/kernels/dense/index.ts';
+import { denseBackend } from '../../compute/kernels/table.ts';
+
 /** The kernels of SVC. */
 export type KernelName = 'rbf' | 'linear' | 'poly' | 'sigmoid';
 
@@ -58,19 +62,56 @@ export function kernelRows(rows: Float64Array, n: number, p: number): KernelRows
 }
 
 /**
+ * Where the dot products of kernelRow run: the native backend's products kernel (one
+ * thread: each call is one row against the others, too small to share), or the
+ * TypeScript loop of `dot`.
+ */
+export type KernelBackend = 'js' | 'native';
+
+/**
+ * The backend of a kernel model's dot products for a backend choice.
+ *
+ * @example
+ * kernelBackend('auto'); // 'native' where the addon is built, else 'js'
+ */
+export function kernelBackend(choice: BackendChoice | undefined): KernelBackend {
+  return denseBackend(choice, 'linearProducts', 0) === 'native' ? 'native' : 'js';
+}
+
+/**
  * K(a_i, b_j) for one row i of `a` against every row of `b`, into `out` (length b.n), as
  * libsvm computes them: rbf exp(-γ(‖a‖² + ‖b‖² - 2a·b)), linear a·b, poly (γa·b + c0)^d,
- * sigmoid tanh(γa·b + c0).
+ * sigmoid tanh(γa·b + c0). The dot products run on `backend` (default js).
  *
  * @example
  * kernelRow(spec, X, i, X, column); // column[j] = K(x_i, x_j)
  */
-export function kernelRow(k: KernelSpec, a: KernelRows, i: number, b: KernelRows, out: Float64Array): void {
+export function kernelRow(
+  k: KernelSpec,
+  a: KernelRows,
+  i: number,
+  b: KernelRows,
+  out: Float64Array,
+  backend: KernelBackend = 'js',
+): void {
   const p = a.p;
   const ar = a.rows;
   const br = b.rows;
   const o = i * p;
-  for (let j = 0; j < b.n; j++) out[j] = dot(ar, o, br, j * p, p);
+  if (backend === 'native') {
+    // b's rows, row-major, are b's transpose column-major: p rows, b.n columns
+    transposeProduct(
+      { backend: 'native', nThreads: 1 },
+      br,
+      p,
+      b.n,
+      1,
+      ar.subarray(o, o + p),
+      out.subarray(0, b.n),
+    );
+  } else {
+    for (let j = 0; j < b.n; j++) out[j] = dot(ar, o, br, j * p, p);
+  }
   switch (k.kernel) {
     case 'rbf': {
       const si = a.sq[i]!;
@@ -106,6 +147,7 @@ export class KernelCache {
     private readonly data: KernelRows,
     private readonly y: Float64Array,
     cacheBytes: number,
+    private readonly backend: KernelBackend = 'js',
   ) {
     this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * data.n)));
     this.scratch = new Float64Array(data.n);
@@ -129,7 +171,7 @@ export class KernelCache {
       out = new Float32Array(this.data.n);
     }
     const k = this.scratch;
-    kernelRow(this.spec, this.data, i, this.data, k);
+    kernelRow(this.spec, this.data, i, this.data, k, this.backend);
     const yi = this.y[i]!;
     for (let j = 0; j < out.length; j++) out[j] = yi * this.y[j]! * k[j]!;
     this.columns.set(i, out);

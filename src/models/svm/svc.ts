@@ -16,10 +16,12 @@ import type {
   SerializedEstimator,
 } from '../types.ts';
 import {
+  type KernelBackend,
   KernelCache,
   type KernelName,
   type KernelRows,
   type KernelSpec,
+  kernelBackend,
   kernelRow,
   kernelRows,
 } from './kernel.ts';
@@ -86,11 +88,12 @@ function decisions(
   coef: Float64Array,
   rho: number,
   test: KernelRows,
+  backend: KernelBackend,
 ): Float64Array {
   const out = new Float64Array(test.n);
   const k = new Float64Array(sv.n);
   for (let i = 0; i < test.n; i++) {
-    kernelRow(spec, test, i, sv, k);
+    kernelRow(spec, test, i, sv, k, backend);
     let s = -rho;
     for (let j = 0; j < sv.n; j++) s += coef[j]! * k[j]!;
     out[i] = s;
@@ -171,7 +174,13 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
 
   private solve(X: KernelRows, pair: PairProblem, spec: KernelSpec) {
     const data = subset(X.rows, X.p, pair.rows);
-    const cache = new KernelCache(spec, data, pair.y, (this.params.cacheSize as number) * 1e6);
+    const cache = new KernelCache(
+      spec,
+      data,
+      pair.y,
+      (this.params.cacheSize as number) * 1e6,
+      kernelBackend(this.backendChoice),
+    );
     const r = smo({
       y: pair.y,
       C: pair.C,
@@ -225,6 +234,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
           X.p,
           Array.from(held, (t) => pair.rows[t]!),
         ),
+        kernelBackend(this.backendChoice),
       );
       held.forEach((t, h) => {
         dec[t] = values[h]!;
@@ -346,8 +356,9 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
     const nPairs = s.rho.length;
     const values = new Float64Array(m.nRows * nPairs);
     const k = new Float64Array(s.nSV);
+    const backend = kernelBackend(this.backendChoice);
     for (let i = 0; i < m.nRows; i++) {
-      kernelRow(s.spec, test, i, sv, k);
+      kernelRow(s.spec, test, i, sv, k, backend);
       for (let q = 0; q < nPairs; q++) {
         let v = -s.rho[q]!;
         const o = q * s.nSV;
