@@ -14,7 +14,7 @@ import { answerStudioError, studioError } from './errors.ts';
 import { createEventHub, type StudioEventHub, streamEvents } from './events.ts';
 import { createGuard, guardRequest } from './guard.ts';
 import { loginPage } from './login.ts';
-import { SECURITY_HEADERS, sendStatic, WEB_ROOT } from './static.ts';
+import { SECURITY_HEADERS, sendStatic, versionedShell, WEB_ROOT } from './static.ts';
 import { type StoreWatcher, type StoreWatcherOptions, watchStore } from './watcher.ts';
 
 /** Options of {@link registerStudio}. */
@@ -84,10 +84,18 @@ export function registerStudio(app: FastifyInstance, options: StudioOptions): St
   if (options.redirectRoot !== false)
     app.get('/', async (_request, reply) => reply.redirect('/studio/', 302));
   app.get('/studio', async (_request, reply) => reply.redirect('/studio/', 302));
-  app.get('/studio/', async (request, reply) => sendStatic(WEB_ROOT, 'index.html', request, reply));
+  // client files under /static/v/BUILD/ are cached for good: BUILD changes when the server restarts
+  const build = Date.now().toString(36);
+  app.get('/studio/', async (request, reply) =>
+    sendStatic(WEB_ROOT, 'index.html', request, reply, { rewrite: (html) => versionedShell(html, build) }),
+  );
   app.get('/static/*', async (request, reply) =>
     sendStatic(WEB_ROOT, (request.params as { '*': string })['*'], request, reply),
   );
+  app.get('/static/v/:build/*', async (request, reply) => {
+    const params = request.params as { build: string; '*': string };
+    return sendStatic(WEB_ROOT, params['*'], request, reply, { immutable: params.build === build });
+  });
   app.get('/studio/login', async (request, reply) => {
     const key = (request.query as Record<string, unknown>).key;
     if (typeof key === 'string' && key !== '') return login(reply, key);

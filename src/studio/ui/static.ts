@@ -38,6 +38,18 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The page shell with its two links (`/static/studio.css`, `/static/app.js`) moved under
+ * `/static/v/BUILD/`: every module the app imports (by relative URL) is then cached by the
+ * browser for good, and a restarted server (a new BUILD) is fetched afresh.
+ *
+ * @example
+ * versionedShell('<script src="/static/app.js">', 'k3x9'); // '<script src="/static/v/k3x9/app.js">'
+ */
+export function versionedShell(html: string, build: string): string {
+  return html.replaceAll('"/static/', `"/static/v/${build}/`);
+}
+
+/**
  * Sends `relative` (a path under the web folder) with its content type, 404 for anything
  * that is missing, not a plain file, of an unknown type, or outside the folder (`..`,
  * absolute paths, symbolic links leading out).
@@ -50,6 +62,7 @@ export async function sendStatic(
   relative: string,
   request: FastifyRequest,
   reply: FastifyReply,
+  options: { immutable?: boolean; rewrite?: (text: string) => string } = {},
 ): Promise<FastifyReply> {
   const notFound = () => studioError(reply, 404, 'NOT_FOUND', 'no such file');
   const type = CONTENT_TYPES[extname(relative).toLowerCase()];
@@ -68,7 +81,18 @@ export async function sendStatic(
     const info = await stat(file);
     if (!info.isFile()) return notFound();
     const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
-    reply.headers({ ...SECURITY_HEADERS, etag, 'cache-control': 'no-cache' });
+    if (options.rewrite !== undefined) {
+      const text = options.rewrite(await readFile(file, 'utf8'));
+      return reply
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
+        .type(type)
+        .send(text);
+    }
+    reply.headers({
+      ...SECURITY_HEADERS,
+      etag,
+      'cache-control': options.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.type(type).send(await readFile(file));
   } catch {

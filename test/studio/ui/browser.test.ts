@@ -76,7 +76,9 @@ describe('studio core pages in Chromium', { skip: browserSkip }, () => {
   it('runs: the first page, the total, the chosen columns', async () => {
     const watched = await open(`/runs?experiment=${sample.irisId}`, 'runs');
     const { page } = watched;
-    assert.equal(await page.textContent('.pager .count'), `1–30 of ${SAMPLE_RUNS}`);
+    await page.waitForFunction(
+      `document.querySelector('.pager .count')?.textContent === '1–30 of ${SAMPLE_RUNS}'`,
+    );
     assert.equal((await rowNames(page))[0], 'run-29');
     const headers = await page.$$eval('[data-page="runs"] thead th', (ths) =>
       ths.map((th) => th.textContent),
@@ -135,7 +137,7 @@ describe('studio core pages in Chromium', { skip: browserSkip }, () => {
     await page.keyboard.type("params.kind = 'gb'");
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-page="runs"][data-ready="true"]');
-    await page.waitForFunction(() => document.querySelector('.pager .count')?.textContent === '1–10 of 10');
+    await page.waitForFunction("document.querySelector('.pager .count')?.textContent === '1–10 of 10'");
     assert.ok(page.url().includes('filter='), 'the filter is in the URL');
     await page.focus('button[data-sort-key="name"]');
     await page.keyboard.press('Enter');
@@ -177,15 +179,14 @@ describe('studio core pages in Chromium', { skip: browserSkip }, () => {
     await page.click('button[data-sort-key="metrics.acc"]');
     await page.waitForSelector('th[aria-sort="descending"] button[data-sort-key="metrics.acc"]');
     await page.waitForSelector('[data-page="runs"][data-ready="true"]');
-    const accs = await page.$$eval('[data-page="runs"] tbody tr', (rows) =>
-      rows.map((row) => {
-        const cells = [...row.querySelectorAll('td')];
-        const header = [...document.querySelectorAll('[data-page="runs"] thead th')].map(
-          (th) => th.textContent,
-        );
-        return Number(cells[header.findIndex((t) => t?.startsWith('metric acc'))]?.textContent);
-      }),
+    const header = await page.$$eval('[data-page="runs"] thead th', (ths) =>
+      ths.map((th) => th.textContent ?? ''),
     );
+    const column = header.findIndex((text) => text.startsWith('metric acc'));
+    const cells = await page.$$eval('[data-page="runs"] tbody tr', (rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
+    const accs = cells.map((row) => Number(row[column]));
     assert.ok(accs.length > 0);
     assert.deepEqual(
       accs,

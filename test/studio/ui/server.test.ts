@@ -113,6 +113,22 @@ describe('studio files', () => {
     assert.equal(root.headers.get('location'), '/studio/');
   });
 
+  it('points the shell at /static/v/BUILD/, cached for good, while another build revalidates', async () => {
+    const html = await (await fetch(`${studio.url}/studio/`)).text();
+    const build = /"\/static\/v\/([a-z0-9]+)\/app\.js"/.exec(html)?.[1];
+    assert.ok(build, html);
+    assert.match(html, new RegExp(`"/static/v/${build}/studio\\.css"`));
+    const current = await fetch(`${studio.url}/static/v/${build}/lib/dom.js`);
+    assert.equal(current.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(current.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    await current.text();
+    const old = await fetch(`${studio.url}/static/v/0000/lib/dom.js`);
+    assert.equal(old.headers.get('cache-control'), 'no-cache');
+    await old.text();
+    const traversal = await rawGet(studio.url, `/static/v/${build}/../../package.json`);
+    assert.equal(traversal.status, 404);
+  });
+
   it('answers 304 to a file the browser already has', async () => {
     const first = await fetch(`${studio.url}/static/app.js`);
     const etag = first.headers.get('etag');

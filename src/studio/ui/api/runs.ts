@@ -52,42 +52,88 @@ export function runSummary(run: Run): RunSummary {
   };
 }
 
+/** What a runs request asks for: which runs, how ordered. */
+interface RunsQuery {
+  readonly experiments: number[];
+  readonly filter: string | undefined;
+  readonly orderBy: string[];
+  readonly view: ViewType;
+}
+
 /**
- * Mounts the runs search: `?experiment=1,2&filter=...&orderBy=metrics.acc DESC&view=active&limit=&offset=`.
- * Without `experiment`: every experiment's runs.
+ * Mounts the runs search, `GET /studio/api/runs?experiment=1,2&filter=...&orderBy=metrics.acc DESC&view=active&limit=&offset=`
+ * (without `experiment`: every experiment's runs; `total=false` leaves the count out, for
+ * a page that asks `GET /studio/api/runs/count` with the same query after drawing the rows:
+ * a filter over 100,000 runs is counted by visiting them all, while the first page of
+ * matches, newest first, stops early).
  *
  * @example
  * registerRunsApi(scope, ctx); // GET /studio/api/runs?experiment=1&filter=metrics.acc%20%3E%200.9
  */
 export function registerRunsApi(app: FastifyInstance, ctx: StudioContext): void {
   const { store } = ctx;
+  const keys = keyCache(store);
   app.get('/studio/api/runs', async (request) => {
     const query = request.query as Record<string, unknown>;
     const { limit, offset } = pageQuery(query);
-    const experiments = queryList(query, 'experiment').map((ref) => store.experiment(ref).id);
-    const filter = queryString(query, 'filter');
-    const order = queryString(query, 'orderBy');
-    const orderBy = order === undefined ? [] : [order];
-    const view = viewOf(queryString(query, 'view'));
+    const runsQuery = readRunsQuery(store, query);
+    const withTotal = queryString(query, 'total') !== 'false';
     return store.read(() => {
       const runs = store.searchRuns({
-        ...(experiments.length > 0 ? { experiments } : {}),
-        ...(filter !== undefined ? { filter } : {}),
-        orderBy,
-        view,
-        maxResults: limit,
+        ...(runsQuery.experiments.length > 0 ? { experiments: runsQuery.experiments } : {}),
+        ...(runsQuery.filter !== undefined ? { filter: runsQuery.filter } : {}),
+        orderBy: runsQuery.orderBy,
+        view: runsQuery.view,
+        maxResults: limit + 1,
         offset,
       });
-      const total = countRuns(store, experiments, filter, view);
-      const next = offset + runs.length < total ? String(offset + limit) : undefined;
+      const next = runs.length > limit ? String(offset + limit) : undefined;
       return {
-        items: runs.map(runSummary),
-        total,
+        items: runs.slice(0, limit).map(runSummary),
+        ...(withTotal
+          ? { total: countRuns(store, runsQuery.experiments, runsQuery.filter, runsQuery.view) }
+          : {}),
         ...(next !== undefined ? { nextPageToken: next } : {}),
-        keys: runKeys(store, experiments),
+        keys: keys(runsQuery.experiments),
       };
     });
   });
+  app.get('/studio/api/runs/count', async (request) => {
+    const runsQuery = readRunsQuery(store, request.query as Record<string, unknown>);
+    return { total: countRuns(store, runsQuery.experiments, runsQuery.filter, runsQuery.view) };
+  });
+}
+
+function readRunsQuery(store: SqliteStore, query: Record<string, unknown>): RunsQuery {
+  const order = queryString(query, 'orderBy');
+  return {
+    experiments: queryList(query, 'experiment').map((ref) => store.experiment(ref).id),
+    filter: queryString(query, 'filter'),
+    orderBy: order === undefined ? [] : [order],
+    view: viewOf(queryString(query, 'view')),
+  };
+}
+
+/** How long the column keys of an experiment are reused while its runs do not change. */
+const KEYS_TTL_MS = 10_000;
+
+/**
+ * runKeys, remembered per set of experiments until a run or metric point is added (the
+ * last rowids move) or KEYS_TTL_MS pass (a param logged late), so paging and filtering
+ * do not read them again each time.
+ */
+function keyCache(store: SqliteStore): (experiments: readonly number[]) => ReturnType<typeof runKeys> {
+  const cache = new Map<string, { stamp: string; at: number; keys: ReturnType<typeof runKeys> }>();
+  return (experiments) => {
+    const id = experiments.join(',');
+    const stamp = `${store.sql('SELECT max(rowid) AS keyed FROM runs').pluck().get()}:${store.sql('SELECT max(rowid) AS keyed FROM metrics').pluck().get()}`;
+    const hit = cache.get(id);
+    if (hit !== undefined && hit.stamp === stamp && Date.now() - hit.at < KEYS_TTL_MS) return hit.keys;
+    const keys = runKeys(store, experiments);
+    if (cache.size > 100) cache.clear();
+    cache.set(id, { stamp, at: Date.now(), keys });
+    return keys;
+  };
 }
 
 function viewOf(text: string | undefined): ViewType {

@@ -22,7 +22,8 @@ export function loadEcharts() {
   if (global.echarts) return Promise.resolve(global.echarts);
   loading ??= new Promise((resolve, reject) => {
     const script = document.createElement('script');
-    script.src = '/static/vendor/echarts.min.js';
+    // relative to this module: under /static/v/BUILD/ it is cached with the rest
+    script.src = new URL('../vendor/echarts.min.js', import.meta.url).href;
     script.onload = () => resolve(global.echarts);
     script.onerror = () => reject(new Error('could not load /static/vendor/echarts.min.js'));
     document.head.appendChild(script);

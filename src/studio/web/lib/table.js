@@ -245,6 +245,7 @@ export function numberCell(value) {
 export function createPager(onPage) {
   let offset = 0;
   let limit = 50;
+  /** @type {number | null} */
   let total = 0;
   const text = h('span', { class: 'count', 'aria-live': 'polite' });
   const prev = h(
@@ -257,20 +258,25 @@ export function createPager(onPage) {
   return {
     element,
     /**
+     * Shows the page; `total` may come later (null until counted: then `shown` rows and
+     * whether there is a next page say what is known).
      * @param {number} nextOffset
      * @param {number} nextLimit
-     * @param {number} nextTotal
+     * @param {number | null} nextTotal
+     * @param {{ shown?: number, more?: boolean }} [known]
      */
-    update(nextOffset, nextLimit, nextTotal) {
+    update(nextOffset, nextLimit, nextTotal, known) {
       offset = nextOffset;
       limit = nextLimit;
       total = nextTotal;
+      const shown = known?.shown ?? (total === null ? 0 : Math.min(limit, total - offset));
+      const more = total === null ? (known?.more ?? false) : offset + limit < total;
       text.textContent =
-        total === 0
+        total === 0 || (total === null && shown === 0)
           ? 'no runs'
-          : `${formatNumber(offset + 1)}–${formatNumber(Math.min(offset + limit, total))} of ${formatNumber(total)}`;
+          : `${formatNumber(offset + 1)}–${formatNumber(offset + shown)} of ${total === null ? '…' : formatNumber(total)}`;
       prev.disabled = offset === 0;
-      next.disabled = offset + limit >= total;
+      next.disabled = !more;
     },
   };
 }

@@ -242,6 +242,7 @@ export default {
             orderBy: state.orderBy,
             limit: LIMIT,
             offset: state.offset,
+            total: 'false',
           },
           { signal: inFlight.signal },
         );
@@ -249,10 +250,20 @@ export default {
         clearError();
         rows = page.items;
         keys = page.keys;
-        count.textContent = `${formatNumber(page.total)} run${page.total === 1 ? '' : 's'}`;
-        pager.update(state.offset, LIMIT, page.total);
+        const known = { shown: rows.length, more: page.nextPageToken !== undefined };
+        pager.update(state.offset, LIMIT, null, known);
+        count.textContent = 'counting runs…';
         draw();
         ready(section);
+        // the count visits every match: it follows the rows rather than holding them back
+        const counted = await getJson(
+          '/runs/count',
+          { experiment: state.experiment, filter: state.filter },
+          { signal: inFlight.signal },
+        );
+        if (!alive || mine !== generation) return;
+        count.textContent = `${formatNumber(counted.total)} run${counted.total === 1 ? '' : 's'}`;
+        pager.update(state.offset, LIMIT, counted.total, known);
       } catch (error) {
         if (!alive || mine !== generation || /** @type {Error} */ (error).name === 'AbortError') return;
         const message = /** @type {Error} */ (error).message;
@@ -264,7 +275,9 @@ export default {
       }
     }
 
-    getJson('/experiments', { limit: 1000 })
+    // after the first rows: the experiment list counts every run, the rows need not wait for it
+    load()
+      .then(() => getJson('/experiments', { limit: 1000 }))
       .then((page) => {
         if (!alive) return;
         replaceChildren(
@@ -280,7 +293,6 @@ export default {
         );
       })
       .catch((error) => showError(`experiments: ${error.message}`));
-    load();
     const stopRuns = subscribe('runs', () => load(), { throttleMs: 1000 });
     const stopMetrics = subscribe('metrics', () => load(), { throttleMs: 2000 });
     return () => {
