@@ -7,10 +7,15 @@
  * higher numbers) and the ones it saw running (an ended trial does not change again). A
  * list that does not continue the one it saw (shorter, renumbered, a trial gone) is
  * read again whole. So a claim costs what changed, not the size of the sweep.
+ *
+ * It also keeps the first trials to end (by their recorded end, then number; trials
+ * handed back or cancelled left out, their retries stand for them), for the engine's
+ * fail-fast rule: the first `failFast` of them all failed with the same error.
  */
 import type { FinishedTrial, Objective, PendingTrial } from '../../core/trial.ts';
 import type { TrialHistory } from '../../samplers/types.ts';
 import type { StoredTrial } from '../../store/records.ts';
+import { sameErrorWatch } from '../fail-fast.ts';
 
 /**
  * A sweep's trials as the claim chooser counts them (see the module's comment).
@@ -30,9 +35,29 @@ export class ClaimTally {
   private readonly finished: FinishedTrial[] = [];
   private countedTrials = 0;
   private readonly primary: string;
+  /** The first trials to end (at most `failFast`), by end time then number. */
+  private readonly earliest: StoredTrial[] = [];
+  private readonly failFast: number;
 
-  constructor(private readonly objectives: readonly Objective[]) {
+  /** `failFast`: how many first trials failing alike end the sweep (false: never; default 3, as the engine). */
+  constructor(
+    private readonly objectives: readonly Objective[],
+    failFast: number | false = 3,
+  ) {
     this.primary = objectives[0]!.primaryMetric;
+    this.failFast = failFast === false ? 0 : failFast;
+  }
+
+  /**
+   * Why the sweep should stop, when the first `failFast` trials to end all failed with
+   * the same error (numbers aside), as the engine's rule; undefined otherwise.
+   */
+  sameError(): string | undefined {
+    if (this.failFast < 1 || this.earliest.length < this.failFast) return undefined;
+    const watch = sameErrorWatch(this.failFast);
+    let message: string | undefined;
+    for (const t of this.earliest) message = watch.ended(t.status, t.error);
+    return message;
   }
 
   /** Trials running now. */
@@ -112,6 +137,20 @@ export class ClaimTally {
     let i = this.finished.length;
     while (i > 0 && this.finished[i - 1]!.id > t.id) i--;
     this.finished.splice(i, 0, finished);
+    if (this.failFast > 0 && t.status !== 'cancelled') this.keepEarliest(t);
+  }
+
+  private keepEarliest(t: StoredTrial): void {
+    const end = t.endedAt ?? '';
+    const before = (u: StoredTrial) => {
+      const e = u.endedAt ?? '';
+      return e < end || (e === end && u.id < t.id);
+    };
+    let i = this.earliest.length;
+    while (i > 0 && !before(this.earliest[i - 1]!)) i--;
+    if (i >= this.failFast) return;
+    this.earliest.splice(i, 0, t);
+    if (this.earliest.length > this.failFast) this.earliest.length = this.failFast;
   }
 
   private reset(): void {
@@ -119,6 +158,7 @@ export class ClaimTally {
     this.lastId = -1;
     this.live.clear();
     this.finished.length = 0;
+    this.earliest.length = 0;
     this.countedTrials = 0;
   }
 }

@@ -66,7 +66,7 @@ export function countedTrials(trials: readonly StoredTrial[]): number {
  * const claimed = await store.claimTrial(chooseTrial({ definition, space, sampler, timedOut: false }), new Date().toISOString());
  */
 export function chooseTrial(context: ClaimContext): (state: ClaimState) => ClaimChoice {
-  const tally = context.tally ?? new ClaimTally(context.definition.objectives);
+  const tally = context.tally ?? new ClaimTally(context.definition.objectives, context.definition.failFast);
   return ({ trials, queued }) => {
     const { limits } = context.definition;
     tally.update(trials);
@@ -77,6 +77,9 @@ export function chooseTrial(context: ClaimContext): (state: ClaimState) => Claim
         : new NoClaim('wait', reason, `${message}; ${running} trial(s) still running`);
     };
     if (context.timedOut) settle('timeout', `the sweep's timeout of ${limits.timeout} s was reached`);
+    // The engine's fail-fast rule, judged on the stored trials: the same for every worker.
+    const same = tally.sameError();
+    if (same !== undefined) settle('same_error', same);
     if (running >= limits.maxConcurrentTrials) {
       throw new NoClaim(
         'wait',

@@ -60,6 +60,11 @@ export interface WorkerDefinition {
   readonly heartbeatTimeoutSeconds: number;
   /** Seconds between SIGTERM and SIGKILL for a stopped command trial. */
   readonly terminationGrace?: number;
+  /**
+   * The sweep ends when its first this-many trials to end all failed with the same error
+   * (the engine's `failFast`; absent: 3; false: never).
+   */
+  readonly failFast?: number | false;
 }
 
 /** What `workerDefinition` takes: the definition with its defaults still to apply. */
@@ -77,6 +82,8 @@ export interface WorkerDefinitionInput {
   readonly outputDir?: string;
   readonly heartbeatTimeoutSeconds?: number;
   readonly terminationGrace?: number;
+  /** Default 3 (false: never), as `sweep()`'s. */
+  readonly failFast?: number | false;
 }
 
 /**
@@ -106,6 +113,7 @@ export function workerDefinition(input: WorkerDefinitionInput): WorkerDefinition
       path: 'terminationGrace',
     });
   }
+  if (input.failFast !== undefined && input.failFast !== false) checkInteger(input.failFast, 'failFast');
   return {
     searchSpace: space.toJSON(),
     sampling: studySampling(input.sampling, input.seed),
@@ -122,6 +130,7 @@ export function workerDefinition(input: WorkerDefinitionInput): WorkerDefinition
     ...(input.outputDir !== undefined ? { outputDir: resolve(input.outputDir) } : {}),
     heartbeatTimeoutSeconds,
     ...(input.terminationGrace !== undefined ? { terminationGrace: input.terminationGrace } : {}),
+    ...(input.failFast !== undefined ? { failFast: input.failFast } : {}),
   };
 }
 

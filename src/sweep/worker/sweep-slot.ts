@@ -75,7 +75,7 @@ export async function openWorkerSweep(
     constraints: definition.constraints.map((c, i) => parseConstraint(c, `constraints[${i}]`)),
     runner,
     deadline: timeout === undefined ? undefined : Date.parse(record.startedAt) + timeout * 1000,
-    tally: new ClaimTally(definition.objectives),
+    tally: new ClaimTally(definition.objectives, definition.failFast),
     ended: record.endedAt !== undefined || record.stopReason !== undefined,
   };
 }

@@ -49,6 +49,54 @@ function noClaim(fn: () => unknown): NoClaim {
   assert.fail('expected a NoClaim');
 }
 
+describe('fail fast, as the engine: the first trials all failing alike end the sweep', () => {
+  const failed = (id: number, endedAt: string, error = `cannot open /data/missing-${id}.csv`) =>
+    stored(id, 'failed', { endedAt, error });
+
+  it('ends (or waits for the running ones to end) once the first 3 trials to end failed alike', () => {
+    const choose = chooser({ limits: { maxTotalTrials: 20 } });
+    const three = [
+      failed(0, '2026-01-01T00:00:03.000Z'),
+      failed(1, '2026-01-01T00:00:01.000Z'),
+      failed(2, '2026-01-01T00:00:02.000Z'),
+    ];
+    assert.equal(noClaim(() => choose({ trials: [...three, stored(3, 'running')] })).outcome, 'wait');
+    const end = noClaim(() => choose({ trials: three }));
+    assert.equal(end.outcome, 'end');
+    assert.equal(end.reason, 'same_error');
+    assert.match(end.message, /the first 3 trials all failed with the same error: cannot open/);
+  });
+
+  it('judges the first trials to end (a later success does not count; an earlier one does), not hand-backs; false: never', () => {
+    const early = stored(5, 'completed', { endedAt: '2026-01-01T00:00:00.500Z', value: 1 });
+    const three = [0, 1, 2].map((i) => failed(i, `2026-01-01T00:00:0${i + 1}.000Z`));
+    assert.ok('params' in chooser()({ trials: [...three, early] }), 'a success ended first: no fail-fast');
+    const late = stored(5, 'completed', { endedAt: '2026-01-01T00:00:09.000Z', value: 1 });
+    assert.equal(noClaim(() => chooser()({ trials: [...three, late] })).reason, 'same_error');
+    const handedBack = stored(6, 'cancelled', { endedAt: '2026-01-01T00:00:00.100Z', error: 'handed back' });
+    assert.equal(noClaim(() => chooser()({ trials: [...three, handedBack] })).reason, 'same_error');
+    const other = [...three.slice(0, 2), failed(2, '2026-01-01T00:00:03.000Z', 'permission denied')];
+    assert.ok('params' in chooser()({ trials: other }), 'different errors: no fail-fast');
+    assert.ok('params' in chooser({ failFast: false })({ trials: three }));
+  });
+
+  it('a worker sweep whose trials all fail alike ends after 3 (same_error), not after max_total_trials', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 30 },
+        trial: { module: trialModule, export: 'broken' },
+      }),
+    });
+    const summary = await new Worker(location, { sweepId: store.sweepId, maxIdleMs: 20 }).run();
+    const trials = await store.trials();
+    assert.equal(trials.length, 3);
+    assert.ok(trials.every((t) => t.status === 'failed'));
+    assert.deepEqual(location.endings, ['same_error']);
+    assert.deepEqual(summary.sweepsEnded, [store.sweepId]);
+  });
+});
+
 describe('workerDefinition: what a sweep for workers records', () => {
   it('fixes the seed, makes paths absolute, defaults max_concurrent_trials to max_total_trials', () => {
     const d = workerDefinition({

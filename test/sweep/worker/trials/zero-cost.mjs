@@ -49,3 +49,8 @@ export async function gated(params, ctx) {
   }
   return { loss: (Number(params.x) - 2) ** 2 };
 }
+
+/** Fails every time alike, but for the number it quotes (the fail-fast tests). */
+export function broken(params) {
+  throw new Error(`cannot open /data/missing-${Number(params.x).toFixed(3)}.csv`);
+}
