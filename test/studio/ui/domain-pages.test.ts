@@ -18,6 +18,7 @@ import {
   browserSkip,
   launchBrowser,
   pageReady,
+  startStudio,
   type WatchedPage,
   watchedPage,
 } from '../../helpers/browser.ts';
@@ -117,6 +118,29 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     assert.ok((await sweepPage.page.locator('a[href^="#/run?id="]').count()) >= 3);
     const modelPage = await open('/model?name=iris', 'model');
     assert.equal(await modelPage.page.locator('[data-version="2"] a[href^="#/run?id="]').count(), 1);
+  });
+
+  it('shows each list page of an empty store without an error', async () => {
+    const empty = await startStudio();
+    try {
+      for (const [hash, name] of [
+        ['/sweeps', 'sweeps'],
+        ['/automl', 'automl'],
+        ['/models', 'models'],
+        ['/endpoints', 'endpoints'],
+        ['/pipelines', 'pipelines'],
+        ['/schedules', 'schedules'],
+      ] as const) {
+        const watched = await watchedPage(browser);
+        pages.push(watched);
+        await watched.page.goto(`${empty.url}/studio/#${hash}`);
+        await pageReady(watched.page, name);
+        assert.deepEqual(watched.errors, [], hash);
+        assert.equal(await watched.page.locator('#banner').isHidden(), true, hash);
+      }
+    } finally {
+      await empty.close();
+    }
   });
 
   it('shows on an open sweep page a trial told by another process, without a reload', async () => {
