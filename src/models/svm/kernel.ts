@@ -68,6 +68,9 @@ export function kernelRows(rows: Float64Array, n: number, p: number): KernelRows
  */
 export type KernelBackend = 'js' | 'native';
 
+/** Multiply-adds of one kernel row from which the native products kernel pays off. */
+const NATIVE_MIN_WORK = 4096;
+
 /**
  * The backend of a kernel model's dot products for a backend choice.
  *
@@ -98,7 +101,8 @@ export function kernelRow(
   const ar = a.rows;
   const br = b.rows;
   const o = i * p;
-  if (backend === 'native') {
+  // below a few thousand multiply-adds the call into the addon costs more than the loop
+  if (backend === 'native' && b.n * p >= NATIVE_MIN_WORK) {
     // b's rows, row-major, are b's transpose column-major: p rows, b.n columns
     transposeProduct(
       { backend: 'native', nThreads: 1 },
