@@ -395,6 +395,21 @@ export async function startDomainStudio(
     seed.close();
   }
   ids = { ...ids, studyId: await fillStudy(storeDir), automlId: fillAutoML(dir, storeDir) };
+  return openStudio(dir, ids, options);
+}
+
+/**
+ * Starts a studio over the store `dir/mlruns` as it is (close() removes `dir`).
+ *
+ * @example
+ * const studio = await openStudio(dir, { sweepId: '', studyId: '', automlId: '', pipelineId: '' });
+ */
+export async function openStudio(
+  dir: string,
+  ids: DomainIds,
+  options: { watch?: { intervalMs: number } } = {},
+): Promise<DomainStudio> {
+  const storeDir = join(dir, 'mlruns');
   const store = new SqliteStore({ dir: storeDir });
   const app = Fastify({ logger: false });
   const handle = registerStudio(app, { store, watch: options.watch ?? false });
