@@ -10,7 +10,12 @@ import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
 import { subscribe } from '../lib/live.js';
 import { hrefFor } from '../lib/router.js';
 
-/** Loads the domain pages' stylesheet once (same origin, as the CSP allows). */
+/**
+ * Loads the domain pages' stylesheet once (same origin, as the CSP allows).
+ *
+ * @example
+ * useDomainStyles(); // in a page's render, before drawing
+ */
 export function useDomainStyles() {
   if (document.getElementById('domain-css') !== null) return;
   document.head.append(h('link', { id: 'domain-css', rel: 'stylesheet', href: '/static/domain.css' }));
