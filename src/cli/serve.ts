@@ -203,6 +203,11 @@ export function registerServe(program: Command): void {
       'info',
     )
     .action(async (o: ServeCliOptions) => {
+      if (o.studio && !o.tracking) {
+        throw new ValidationError('--studio shows the tracking store: it goes with --tracking', {
+          path: '--studio',
+        });
+      }
       if (o.model === undefined && o.store === undefined) {
         throw new ValidationError(
           'give --model FILE (one model), or --store DIR (every endpoint of a store)',
@@ -219,11 +224,6 @@ export function registerServe(program: Command): void {
       const plan =
         o.model !== undefined ? modelPlan(o, o.model) : storePlan(o, resolveStoreLocation(o.store));
       const tracking = trackingPlan(o);
-      if (o.studio && !o.tracking) {
-        throw new ValidationError('--studio shows the tracking store: it goes with --tracking', {
-          path: '--studio',
-        });
-      }
       const common = {
         host: o.host,
         port: o.port,
