@@ -84,6 +84,8 @@ export async function recordForWorkers(
       ...(spec.trial.code !== undefined ? { code: spec.trial.code } : {}),
       environmentVariables: spec.trial.environmentVariables,
       inputs: JSON.parse(JSON.stringify(spec.inputs)),
+      // Each worker builds it on its machine (once, into its store's cache), as a local sweep does.
+      ...(spec.trial.environment !== undefined ? { environment: spec.trial.environment } : {}),
     },
     ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
     ...(options.heartbeatTimeoutSeconds !== undefined

@@ -130,10 +130,6 @@ export function registerSweep(program: Command): void {
         });
       }
       if (options.workersOnly === true) {
-        if (spec.trial.environment !== undefined)
-          log(
-            'notice: trial.environment is not applied by mlsweep worker yet: workers run trials in their own environment',
-          );
         await recordForWorkers(spec, options);
         return;
       }

@@ -4,6 +4,7 @@ import { ValidationError } from '../core/errors.ts';
 import { openSweepLocation } from '../store/open-location.ts';
 import { sharedLocation } from '../sweep/worker/location.ts';
 import { Worker, type WorkerEvent } from '../sweep/worker/worker.ts';
+import { trialEnvironment } from './environment.ts';
 import { integerOption, numberOption } from './options.ts';
 import { log, printResult } from './output.ts';
 import { onStopSignals } from './signals.ts';
@@ -81,6 +82,12 @@ export function registerWorker(program: Command): void {
           ...(options.exitWhenIdle === true ? { exitWhenIdle: true } : {}),
           ...(options.heartbeatSeconds !== undefined ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
           ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
+          // A sweep's trial.environment, built on this machine as a local sweep builds it.
+          environments: async (environment) => {
+            const resolved = await trialEnvironment(environment, options.store);
+            log(`environment: ${resolved.description}`);
+            return resolved;
+          },
           onEvent: (event) => {
             if (event.type === 'started') log(`worker ${event.workerId} on ${location.where}`);
             else logEvent(event);

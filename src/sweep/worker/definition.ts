@@ -32,8 +32,20 @@ export interface WorkerModuleTrial {
   readonly export?: string;
 }
 
+/**
+ * A sweep file's `trial.environment` as recorded for workers: the reference, env.yml path
+ * or inline environment as written, and the folder its paths start from (absolute). Each
+ * worker resolves it (builds it once into its store's cache) before its first trial.
+ */
+export interface WorkerTrialEnvironment {
+  readonly ref: string | Readonly<Record<string, unknown>>;
+  readonly baseDir: string;
+}
+
 /** A command trial as recorded (runners/command.ts): the sweep file's `trial` and `inputs`. */
-export type WorkerCommandTrial = Omit<CommandTrial, 'outputDir'>;
+export type WorkerCommandTrial = Omit<CommandTrial, 'outputDir' | 'launcher'> & {
+  readonly environment?: WorkerTrialEnvironment;
+};
 
 /** A sweep's definition as workers read it. */
 export interface WorkerDefinition {
@@ -142,12 +154,15 @@ function recordedTrial(trial: WorkerDefinitionInput['trial']): WorkerDefinition[
     'command' in trial &&
     typeof trial.command === 'string'
   ) {
-    const { command, code, environmentVariables, inputs } = trial;
+    const { command, code, environmentVariables, inputs, environment } = trial;
     return {
       command,
       ...(code !== undefined ? { code: resolve(code) } : {}),
       ...(environmentVariables !== undefined ? { environmentVariables } : {}),
       ...(inputs !== undefined ? { inputs } : {}),
+      ...(environment !== undefined
+        ? { environment: { ref: environment.ref, baseDir: resolve(environment.baseDir) } }
+        : {}),
     };
   }
   if (trial !== null && typeof trial === 'object' && 'module' in trial && typeof trial.module === 'string') {

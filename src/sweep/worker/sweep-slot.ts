@@ -3,6 +3,7 @@
  * sampler, policy, constraints and runner the engine would use, built once per sweep.
  */
 import { join } from 'node:path';
+import { ValidationError } from '../../core/errors.ts';
 import { DEFAULT_TERMINATION_GRACE_SECONDS } from '../../core/limits.ts';
 import { createPolicy, type Policy } from '../../policies/create.ts';
 import { samplerFromSpec } from '../../samplers/factory.ts';
@@ -14,10 +15,20 @@ import { WORKER_SPEC_TAG } from '../../store/tags.ts';
 import { type ConstraintSpec, parseConstraint } from '../constraints.ts';
 import { resolveRunner } from '../options.ts';
 import { inProcessModuleRunner } from '../runners/module.ts';
-import type { Runner } from '../types.ts';
+import type { CommandTrial, Runner } from '../types.ts';
 import { ClaimTally } from './claim-tally.ts';
-import { parseWorkerDefinition, type WorkerDefinition } from './definition.ts';
+import { parseWorkerDefinition, type WorkerDefinition, type WorkerTrialEnvironment } from './definition.ts';
 import { type LeasedStore, leasedStore, type SharedLocation } from './location.ts';
+
+/**
+ * Resolves a recorded `trial.environment` on this machine (built once into a cache): the
+ * variables and the launcher its command trials run with. Environments are built by a
+ * layer above the worker (the CLI gives `mlsweep worker`'s).
+ */
+export type EnvironmentResolver = (environment: WorkerTrialEnvironment) => Promise<{
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly launcher: CommandTrial['launcher'];
+}>;
 
 /** One sweep a worker claims trials of. */
 export interface WorkerSweep {
@@ -41,7 +52,8 @@ export interface WorkerSweep {
  * Opens a recorded sweep for work: a ValidationError when it was not started for workers.
  * `outputDir` (the worker's `--output-dir`) replaces the recorded one; trial folders go
  * to `<outputDir>/<sweep id>/trial-N/`. `inProcess`: a module trial runs in this thread
- * (no trial threads; see `inProcessModuleRunner`).
+ * (no trial threads; see `inProcessModuleRunner`). `environments` resolves a command
+ * trial's `trial.environment` (without it, such a sweep is a ValidationError).
  *
  * @example
  * const sweep = await openWorkerSweep(location, record, {});
@@ -49,16 +61,36 @@ export interface WorkerSweep {
 export async function openWorkerSweep(
   location: SharedLocation,
   record: SweepRecord,
-  options: { readonly outputDir?: string; readonly inProcess?: boolean },
+  options: {
+    readonly outputDir?: string;
+    readonly inProcess?: boolean;
+    readonly environments?: EnvironmentResolver;
+  },
 ): Promise<WorkerSweep> {
   const definition = parseWorkerDefinition(record.tags[WORKER_SPEC_TAG], record.sweepId);
   const space = searchSpace(definition.searchSpace, 'search_space');
   const root = options.outputDir ?? definition.outputDir;
   const graceMs = (definition.terminationGrace ?? DEFAULT_TERMINATION_GRACE_SECONDS) * 1000;
-  const trial =
-    'command' in definition.trial
-      ? { ...definition.trial, ...(root !== undefined ? { outputDir: join(root, record.sweepId) } : {}) }
-      : definition.trial;
+  let trial: CommandTrial | WorkerDefinition['trial'] = definition.trial;
+  if ('command' in definition.trial) {
+    const { environment, ...command } = definition.trial;
+    trial = { ...command, ...(root !== undefined ? { outputDir: join(root, record.sweepId) } : {}) };
+    if (environment !== undefined) {
+      // As a local sweep applies it: the environment's variables under the trial's own, and its launcher.
+      if (options.environments === undefined) {
+        throw new ValidationError(
+          `sweep ${record.sweepId} runs its trials in an environment (trial.environment), which this worker cannot build`,
+          { path: 'trial.environment' },
+        );
+      }
+      const resolved = await options.environments(environment);
+      trial = {
+        ...trial,
+        environmentVariables: { ...resolved.environmentVariables, ...command.environmentVariables },
+        launcher: resolved.launcher,
+      };
+    }
+  }
   const runner =
     options.inProcess === true && 'module' in trial
       ? inProcessModuleRunner(trial)

@@ -17,7 +17,7 @@ import { claimBatch, SettleQueue } from './batch.ts';
 import { chooseTrial, NoClaim } from './claim.ts';
 import { DEFAULT_HEARTBEAT_SECONDS } from './definition.ts';
 import type { SharedLocation } from './location.ts';
-import { openWorkerSweep, type WorkerSweep } from './sweep-slot.ts';
+import { type EnvironmentResolver, openWorkerSweep, type WorkerSweep } from './sweep-slot.ts';
 import { type TrialOutcome, WorkerTrial } from './trial.ts';
 
 /** Options of a `Worker`. */
@@ -44,6 +44,12 @@ export interface WorkerOptions {
    * blocks the worker, its heartbeat included.
    */
   readonly inProcess?: boolean;
+  /**
+   * Builds (once, into a cache) the environment of a sweep whose command trials run in
+   * one (`trial.environment`); without it, such sweeps are left to other workers (or,
+   * with `sweepId`, an error). `mlsweep worker` gives the store's environments.
+   */
+  readonly environments?: EnvironmentResolver;
 }
 
 /** What a worker reports as it works. */
@@ -280,6 +286,7 @@ export class Worker {
       sweep = await openWorkerSweep(this.location, record, {
         ...(this.options.outputDir !== undefined ? { outputDir: this.options.outputDir } : {}),
         ...(this.options.inProcess === true ? { inProcess: true } : {}),
+        ...(this.options.environments !== undefined ? { environments: this.options.environments } : {}),
       });
     } catch (error) {
       // Working on every open sweep, one this worker cannot run does not stop it.

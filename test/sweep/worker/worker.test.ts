@@ -60,8 +60,11 @@ describe('fail fast, as the engine: the first trials all failing alike end the s
       failed(1, '2026-01-01T00:00:01.000Z'),
       failed(2, '2026-01-01T00:00:02.000Z'),
     ];
-    assert.equal(noClaim(() => choose({ trials: [...three, stored(3, 'running')] })).outcome, 'wait');
-    const end = noClaim(() => choose({ trials: three }));
+    assert.equal(
+      noClaim(() => choose({ trials: [...three, stored(3, 'running')], queued: undefined })).outcome,
+      'wait',
+    );
+    const end = noClaim(() => choose({ trials: three, queued: undefined }));
     assert.equal(end.outcome, 'end');
     assert.equal(end.reason, 'same_error');
     assert.match(end.message, /the first 3 trials all failed with the same error: cannot open/);
@@ -70,14 +73,23 @@ describe('fail fast, as the engine: the first trials all failing alike end the s
   it('judges the first trials to end (a later success does not count; an earlier one does), not hand-backs; false: never', () => {
     const early = stored(5, 'completed', { endedAt: '2026-01-01T00:00:00.500Z', value: 1 });
     const three = [0, 1, 2].map((i) => failed(i, `2026-01-01T00:00:0${i + 1}.000Z`));
-    assert.ok('params' in chooser()({ trials: [...three, early] }), 'a success ended first: no fail-fast');
+    assert.ok(
+      'params' in chooser()({ trials: [...three, early], queued: undefined }),
+      'a success ended first: no fail-fast',
+    );
     const late = stored(5, 'completed', { endedAt: '2026-01-01T00:00:09.000Z', value: 1 });
-    assert.equal(noClaim(() => chooser()({ trials: [...three, late] })).reason, 'same_error');
+    assert.equal(
+      noClaim(() => chooser()({ trials: [...three, late], queued: undefined })).reason,
+      'same_error',
+    );
     const handedBack = stored(6, 'cancelled', { endedAt: '2026-01-01T00:00:00.100Z', error: 'handed back' });
-    assert.equal(noClaim(() => chooser()({ trials: [...three, handedBack] })).reason, 'same_error');
+    assert.equal(
+      noClaim(() => chooser()({ trials: [...three, handedBack], queued: undefined })).reason,
+      'same_error',
+    );
     const other = [...three.slice(0, 2), failed(2, '2026-01-01T00:00:03.000Z', 'permission denied')];
-    assert.ok('params' in chooser()({ trials: other }), 'different errors: no fail-fast');
-    assert.ok('params' in chooser({ failFast: false })({ trials: three }));
+    assert.ok('params' in chooser()({ trials: other, queued: undefined }), 'different errors: no fail-fast');
+    assert.ok('params' in chooser({ failFast: false })({ trials: three, queued: undefined }));
   });
 
   it('a worker sweep whose trials all fail alike ends after 3 (same_error), not after max_total_trials', async () => {
@@ -94,6 +106,64 @@ describe('fail fast, as the engine: the first trials all failing alike end the s
     assert.ok(trials.every((t) => t.status === 'failed'));
     assert.deepEqual(location.endings, ['same_error']);
     assert.deepEqual(summary.sweepsEnded, [store.sweepId]);
+  });
+});
+
+describe("trial.environment: each worker builds it and runs the sweep's command trials in it", () => {
+  const environment = { ref: 'azureml:probe-env:1', baseDir: '.' };
+  const command = `node -e "console.log('##mlsweep ' + JSON.stringify({ loss: Number(process.env.FROM_ENV) + Number(process.env.OWN) }))"`;
+
+  it("is recorded with its folder made absolute, and its variables reach the trials under the trial's own", async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 2 },
+        trial: { command, environmentVariables: { OWN: '10', FROM_ENV: '5' }, environment },
+      }),
+    });
+    const recorded = JSON.parse((await store.sweep()).tags['mlsweep.worker_spec']!) as {
+      trial: { environment: { ref: string; baseDir: string } };
+    };
+    assert.deepEqual(recorded.trial.environment, { ref: 'azureml:probe-env:1', baseDir: process.cwd() });
+    const asked: unknown[] = [];
+    await new Worker(location, {
+      sweepId: store.sweepId,
+      environments: async (env) => {
+        asked.push(env);
+        return { environmentVariables: { FROM_ENV: '1', OWN: '99' }, launcher: { before: [], after: [] } };
+      },
+    }).run();
+    assert.deepEqual(
+      asked,
+      [{ ref: 'azureml:probe-env:1', baseDir: process.cwd() }],
+      'built once per worker',
+    );
+    const trials = await store.trials();
+    assert.deepEqual(
+      trials.map((t) => [t.status, t.value]),
+      [
+        ['completed', 15],
+        ['completed', 15],
+      ],
+      "the trial's own variables win, as in a local sweep",
+    );
+  });
+
+  it('a worker that cannot build environments refuses the sweep (with --sweep) or leaves it to others', async () => {
+    const location = new FakeLocation();
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 2 }, trial: { command, environment } }),
+    });
+    await assert.rejects(new Worker(location, { sweepId: store.sweepId }).run(), /trial\.environment/);
+    const notices: string[] = [];
+    await new Worker(location, {
+      exitWhenIdle: true,
+      onEvent: (e) => {
+        if (e.type === 'notice') notices.push(e.message);
+      },
+    }).run();
+    assert.match(notices.join('\n'), /left to other workers: .*cannot build/);
+    assert.equal((await store.trials()).length, 0);
   });
 });
 
