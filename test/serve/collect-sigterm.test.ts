@@ -37,18 +37,9 @@ it('SIGTERM right after a burst: every answered request is collected, parts fini
   const endpoints = new EndpointStore({ dir: storeDir });
   try {
     endpoints.createOrUpdateEndpoint(parseEndpointYaml('name: iris\n').spec);
+    const collections = '{model_inputs: {enabled: true}, model_outputs: {enabled: true}}';
     const spec = parseDeploymentYaml(
-      [
-        'name: blue',
-        'endpoint_name: iris',
-        'model: classification.json',
-        'instance_count: 1',
-        'data_collector:',
-        '  collections:',
-        '    model_inputs: {enabled: true}',
-        '    model_outputs: {enabled: true}',
-        '',
-      ].join('\n'),
+      `name: blue\nendpoint_name: iris\nmodel: classification.json\ninstance_count: 1\ndata_collector: {collections: ${collections}}\n`,
       { baseDir: dir },
     ).spec;
     endpoints.createOrUpdateDeployment(spec, { allTraffic: true });
