@@ -33,11 +33,11 @@
 //
 //   node --import tsx benchmarks/distributed-sweep.ts
 //   BENCH_WORKERS=8 BENCH_MODES=in-process BENCH_OPTUNA_TRIALS=0 ...   (a part of it)
-//   BENCH_CPU_PROF=/tmp/prof ...   (a V8 CPU profile of each worker process)
+//   BENCH_CPU_PROF=/tmp/prof ...   (a V8 CPU profile of each worker process's main thread, from the start signal)
 import { fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSweepLocation } from '../src/store/open-location.ts';
 import { createWorkerSweep } from '../src/sweep/worker/create.ts';
@@ -62,7 +62,7 @@ type Mode = 'threads' | 'in-process';
 const trialModule = fileURLToPath(new URL('../test/sweep/worker/trials/zero-cost.mjs', import.meta.url));
 
 /** A worker process: connects, opens the sweep and starts its threads, says ready, runs on the signal, reports. */
-async function child(url: string, sweepId: string, mode: Mode): Promise<void> {
+async function child(url: string, sweepId: string, mode: Mode, name: string): Promise<void> {
   const location = sharedLocation(openSweepLocation(url));
   const worker = new Worker(location, {
     sweepId,
@@ -73,12 +73,29 @@ async function child(url: string, sweepId: string, mode: Mode): Promise<void> {
   await worker.prepare(); // connected, migrated, threads started and the module imported
   process.send!({ type: 'ready' });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const profile = CPU_PROF === undefined ? undefined : await profiler();
   const cpu0 = process.cpuUsage();
   const summary = await worker.run();
   const cpu = process.cpuUsage(cpu0);
+  await profile?.(join(CPU_PROF!, `${name}.cpuprofile`));
   await location.close();
   // CPU of the whole process (its trial threads and the driver included) from the start signal on.
   process.send!({ type: 'done', summary, cpuMs: (cpu.user + cpu.system) / 1000 }, () => process.exit(0));
+}
+
+/** Starts V8's profiler on this process's main thread; the function returned writes the profile. */
+async function profiler(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 interface Measured {
@@ -123,14 +140,8 @@ async function mlsweepRun(
   });
   const self = fileURLToPath(import.meta.url);
   const children = Array.from({ length: n }, (_, i) =>
-    fork(self, ['--child', url, store.sweepId, mode], {
-      execArgv: [
-        '--import',
-        'tsx',
-        ...(CPU_PROF !== undefined
-          ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, `${mode}-${n}-${i}`)}`]
-          : []),
-      ],
+    fork(self, ['--child', url, store.sweepId, mode, `${mode}-${n}-${i}`], {
+      execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
   );
@@ -467,5 +478,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3]!, process.argv[4]!, process.argv[5] as Mode);
+if (process.argv[2] === '--child')
+  await child(process.argv[3]!, process.argv[4]!, process.argv[5] as Mode, process.argv[6]!);
 else await main();
