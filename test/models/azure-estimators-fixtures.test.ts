@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { ValidationError } from '../../src/core/errors.ts';
-import { LassoLars, LinearSVC, SGDClassifier, SGDRegressor, SVC } from '../../src/models/index.ts';
+import {
+  estimatorFromJSON,
+  LassoLars,
+  LinearSVC,
+  SGDClassifier,
+  SGDRegressor,
+  SVC,
+} from '../../src/models/index.ts';
 import { KernelCache, kernelRows } from '../../src/models/svm/kernel.ts';
 import { smo } from '../../src/models/svm/smo.ts';
 import { testedBackends } from '../helpers/backends.ts';
@@ -195,4 +202,22 @@ describe('SVC behaviour', () => {
     assert.throws(() => new SVC({ kernel: 'cubic' as 'rbf' }), /kernel must be one of/);
     assert.throws(() => new LinearSVC({ C: 0 }), /LinearSVC: C must be a finite number > 0, got 0/);
   });
+});
+
+test('estimatorFromJSON loads each of them and predicts the same', () => {
+  const c = ref.svc[1];
+  const r = ref.lassoLars[0];
+  const models = [
+    new SGDClassifier({ seed: 1 }).fit(c.X, c.y),
+    new LinearSVC().fit(c.X, c.y),
+    new SVC({ plattFolds: 0 }).fit(c.X, c.y),
+    new SGDRegressor({ seed: 1 }).fit(r.X, r.y),
+    new LassoLars({ alpha: 0.1 }).fit(r.X, r.y),
+  ];
+  for (const m of models) {
+    const copy = estimatorFromJSON(JSON.stringify(m.toJSON()));
+    assert.equal(copy.constructor, m.constructor);
+    const X = m.estimatorType === 'classifier' ? c.X : r.X;
+    assert.deepEqual(copy.predict(X), m.predict(X));
+  }
 });

@@ -40,9 +40,9 @@ describe('estimatorFromJSON', () => {
 
   it('names the known types for an unknown one', () => {
     assert.throws(
-      () => estimatorFromJSON({ type: 'SVC', version: 1, params: {}, state: {} }),
+      () => estimatorFromJSON({ type: 'NuSVC', version: 1, params: {}, state: {} }),
       (e: unknown) =>
-        e instanceof ValidationError && /unknown estimator type 'SVC'.*LogisticRegression/.test(e.message),
+        e instanceof ValidationError && /unknown estimator type 'NuSVC'.*LogisticRegression/.test(e.message),
     );
   });
 });

@@ -156,6 +156,11 @@ export function plainSgd(data: SgdData, s: SgdSettings): SgdResult {
   let bestLoss = Number.POSITIVE_INFINITY;
   let noImprovement = 0;
   let epoch = 0;
+  // the loop reads locals: V8 keeps them in registers, not behind the settings object
+  const { loss, dloss } = s.loss;
+  const { alpha, eta0, powerT, average, fitIntercept } = s;
+  const optimal = s.learningRate === 'optimal';
+  const invscaling = s.learningRate === 'invscaling';
   for (; epoch < s.maxIter; epoch++) {
     let sumLoss = 0;
     if (s.shuffle) {
@@ -171,24 +176,24 @@ export function plainSgd(data: SgdData, s: SgdSettings): SgdResult {
       const o = i * p;
       const yi = y[i]!;
       const pred = w.dot(rows, o) + intercept;
-      if (s.learningRate === 'optimal') eta = 1 / (s.alpha * (t0 + t - 1));
-      else if (s.learningRate === 'invscaling') eta = s.eta0 / t ** s.powerT;
-      sumLoss += s.loss.loss(pred, yi);
-      let dloss = s.loss.dloss(pred, yi);
-      if (dloss < -MAX_DLOSS) dloss = -MAX_DLOSS;
-      else if (dloss > MAX_DLOSS) dloss = MAX_DLOSS;
-      const update = -eta * dloss * weight[i]!;
-      if (shrinks) w.scale(Math.max(0, 1 - (1 - l1Ratio) * eta * s.alpha));
+      if (optimal) eta = 1 / (alpha * (t0 + t - 1));
+      else if (invscaling) eta = eta0 / t ** powerT;
+      sumLoss += loss(pred, yi);
+      let g = dloss(pred, yi);
+      if (g < -MAX_DLOSS) g = -MAX_DLOSS;
+      else if (g > MAX_DLOSS) g = MAX_DLOSS;
+      const update = -eta * g * weight[i]!;
+      if (shrinks) w.scale(Math.max(0, 1 - (1 - l1Ratio) * eta * alpha));
       if (update !== 0) {
         w.add(rows, o, update);
-        if (s.fitIntercept) intercept += update;
+        if (fitIntercept) intercept += update;
       }
-      if (s.average > 0 && s.average <= t) {
-        w.addAverage(rows, o, update, t - s.average + 1);
-        averageIntercept += (intercept - averageIntercept) / (t - s.average + 1);
+      if (average > 0 && average <= t) {
+        w.addAverage(rows, o, update, t - average + 1);
+        averageIntercept += (intercept - averageIntercept) / (t - average + 1);
       }
       if (l1) {
-        u += l1Ratio * eta * s.alpha;
+        u += l1Ratio * eta * alpha;
         l1Penalty(w, q, u);
       }
       t++;
