@@ -52,23 +52,12 @@ export function checkServerOptions(o: Pick<ServerCliOptions, 'host' | 'key'>): v
  * registerServer(program); // then: mlsweep server --store mlruns --port 5000
  */
 export function registerServer(program: Command): void {
-  program
-    .command('server')
-    .description('run the MLflow-compatible tracking server (REST API, registry, artifacts) over a store')
-    .option(
-      '--store <DIR>',
-      'tracking store folder or postgresql:// URL (default: $MLSWEEP_STORE or ./mlruns)',
-    )
-    .option('--port <P>', 'port to listen on (0: a free one)', integerOption({ min: 0, max: 65535 }), 5000)
-    .option('--host <HOST>', 'address to bind; beyond loopback --key is required', '127.0.0.1')
-    .option('--key <K>', 'callers must send Authorization: Bearer K (at least 8 characters)')
-    .option('--json', 'print {"url", "store"} as JSON on stdout once listening')
-    .option(
-      '--log-level <level>',
-      'JSON logs on stderr from this level (info logs every request)',
-      choiceOption(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
-      'warn',
-    )
+  serverOptions(
+    program
+      .command('server')
+      .description('run the MLflow-compatible tracking server (REST API, registry, artifacts) over a store'),
+    { port: 5000, key: 'callers must send Authorization: Bearer K (at least 8 characters)' },
+  )
     .option('--studio', 'also serve the studio (the web UI) at /studio/ on the same port')
     .action(async (o: ServerCliOptions) => {
       await runTrackingServer(o, {
@@ -77,6 +66,36 @@ export function registerServer(program: Command): void {
           o.studio ? `listening on ${url} (studio at ${url}/studio/)` : `listening on ${url}`,
       });
     });
+}
+
+/**
+ * Adds the options `mlsweep server` and `mlsweep studio` share: --store, --port (default
+ * `port`), --host, --key (described by `key`), --json, --log-level.
+ *
+ * @example
+ * serverOptions(program.command('studio'), { port: 5050, key: 'API callers send Authorization: Bearer K' });
+ */
+export function serverOptions(command: Command, defaults: { port: number; key: string }): Command {
+  return command
+    .option(
+      '--store <DIR>',
+      'tracking store folder or postgresql:// URL (default: $MLSWEEP_STORE or ./mlruns)',
+    )
+    .option(
+      '--port <P>',
+      'port to listen on (0: a free one)',
+      integerOption({ min: 0, max: 65535 }),
+      defaults.port,
+    )
+    .option('--host <HOST>', 'address to bind; beyond loopback --key is required', '127.0.0.1')
+    .option('--key <K>', defaults.key)
+    .option('--json', 'print {"url", "store"} as JSON on stdout once listening')
+    .option(
+      '--log-level <level>',
+      'JSON logs on stderr from this level (info logs every request)',
+      choiceOption(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+      'warn',
+    );
 }
 
 /**

@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { choiceOption, integerOption } from './options.ts';
+import { choiceOption } from './options.ts';
 import { log } from './output.ts';
-import { runTrackingServer, type ServerCliOptions } from './server.ts';
+import { runTrackingServer, type ServerCliOptions, serverOptions } from './server.ts';
 
 interface StudioCliOptions extends ServerCliOptions {
   artifacts?: string;
@@ -23,42 +23,26 @@ export const STUDIO_PORT = 5050;
  * (browsers log in at /studio/login); SIGTERM or SIGINT close it cleanly.
  *
  * @example
- * registerStudio(program); // then: mlsweep studio --store mlruns
+ * registerStudioCommand(program); // then: mlsweep studio --store mlruns
  */
 export function registerStudioCommand(program: Command): void {
-  program
-    .command('studio')
-    .description(
-      'run the studio (web UI: runs, sweeps, models, endpoints, live) with the MLflow tracking API',
-    )
-    .option(
-      '--store <DIR>',
-      'tracking store folder or postgresql:// URL (default: $MLSWEEP_STORE or ./mlruns)',
-    )
-    .option(
-      '--port <P>',
-      'port to listen on (0: a free one)',
-      integerOption({ min: 0, max: 65535 }),
-      STUDIO_PORT,
-    )
-    .option('--host <HOST>', 'address to bind; beyond loopback --key is required', '127.0.0.1')
-    .option(
-      '--key <K>',
-      'API callers send Authorization: Bearer K; browsers log in once (at least 8 characters)',
-    )
+  serverOptions(
+    program
+      .command('studio')
+      .description(
+        'run the studio (web UI: runs, sweeps, models, endpoints, live) with the MLflow tracking API',
+      ),
+    {
+      port: STUDIO_PORT,
+      key: 'API callers send Authorization: Bearer K; browsers log in once (at least 8 characters)',
+    },
+  )
     .option('--artifacts <DIR>', 'with a postgresql:// store: the shared artifacts folder')
     .option(
       '--open-browser <yes|no>',
       'open the studio in the default browser',
       choiceOption(['yes', 'no'] as const),
       'no',
-    )
-    .option('--json', 'print {"url", "store"} as JSON on stdout once listening')
-    .option(
-      '--log-level <level>',
-      'JSON logs on stderr from this level (info logs every request)',
-      choiceOption(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
-      'warn',
     )
     .action(async (o: StudioCliOptions) => {
       await runTrackingServer(o, {

@@ -31,6 +31,30 @@ function keyValues(pairs) {
   );
 }
 
+/**
+ * A card listing items (or saying there are none).
+ *
+ * @param {string} title
+ * @param {any[]} items
+ * @param {string} empty
+ * @param {(item: any) => import('../lib/dom.js').Child[]} render
+ * @returns {HTMLElement}
+ */
+function listCard(title, items, empty, render) {
+  return h(
+    'div',
+    { class: 'card' },
+    h('h3', null, title),
+    items.length === 0
+      ? h('p', { class: 'muted' }, empty)
+      : h(
+          'ul',
+          { class: 'tree' },
+          items.map((item) => h('li', null, render(item))),
+        ),
+  );
+}
+
 export default {
   route: '/run',
   title: 'Run',
@@ -112,53 +136,23 @@ export default {
       );
       replaceChildren(
         lineageBox,
-        h(
-          'div',
-          { class: 'card' },
-          h('h3', null, 'Data used'),
-          run.inputs.length === 0
-            ? h('p', { class: 'muted' }, 'no dataset inputs logged')
-            : h(
-                'ul',
-                { class: 'tree' },
-                run.inputs.map((/** @type {any} */ d) =>
-                  h(
-                    'li',
-                    null,
-                    h('strong', null, d.name),
-                    ' ',
-                    h('code', { title: 'digest' }, d.digest.slice(0, 12)),
-                    ' ',
-                    h(
-                      'span',
-                      { class: 'muted' },
-                      d.sourceType,
-                      d.tags['mlflow.data.context'] ? ` · ${d.tags['mlflow.data.context']}` : '',
-                    ),
-                  ),
-                ),
-              ),
-        ),
-        h(
-          'div',
-          { class: 'card' },
-          h('h3', null, 'Models registered from it'),
-          run.models.length === 0
-            ? h('p', { class: 'muted' }, 'none')
-            : h(
-                'ul',
-                { class: 'tree' },
-                run.models.map((/** @type {any} */ m) =>
-                  h(
-                    'li',
-                    null,
-                    h('a', { href: hrefFor('/models', { name: m.name }) }, `${m.name} v${m.version}`),
-                    ' ',
-                    h('span', { class: 'muted' }, formatDate(m.createdAt)),
-                  ),
-                ),
-              ),
-        ),
+        listCard('Data used', run.inputs, 'no dataset inputs logged', (/** @type {any} */ d) => [
+          h('strong', null, d.name),
+          ' ',
+          h('code', { title: 'digest' }, d.digest.slice(0, 12)),
+          ' ',
+          h(
+            'span',
+            { class: 'muted' },
+            d.sourceType,
+            d.tags['mlflow.data.context'] ? ` · ${d.tags['mlflow.data.context']}` : '',
+          ),
+        ]),
+        listCard('Models registered from it', run.models, 'none', (/** @type {any} */ m) => [
+          h('a', { href: hrefFor('/model', { name: m.name }) }, `${m.name} v${m.version}`),
+          ' ',
+          h('span', { class: 'muted' }, formatDate(m.createdAt)),
+        ]),
       );
     }
 
