@@ -17,6 +17,7 @@ interface WorkerCliOptions {
   exitWhenIdle?: boolean;
   heartbeatSeconds?: number;
   outputDir?: string;
+  inProcess?: boolean;
   json?: boolean;
 }
 
@@ -60,6 +61,10 @@ export function registerWorker(program: Command): void {
       '--output-dir <DIR>',
       "put trial folders under DIR/<sweep id>/ (default: the sweep's recorded output folder)",
     )
+    .option(
+      '--in-process',
+      "run module trials in the worker's own thread, not one thread per slot: for cheap trials (a long computation blocks the worker and its heartbeat)",
+    )
     .option('--json', 'print a summary of what the worker did as one JSON document')
     .action(async (file: string | undefined, options: WorkerCliOptions) => {
       if (file !== undefined) {
@@ -82,6 +87,7 @@ export function registerWorker(program: Command): void {
           ...(options.exitWhenIdle === true ? { exitWhenIdle: true } : {}),
           ...(options.heartbeatSeconds !== undefined ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
           ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
+          ...(options.inProcess === true ? { inProcess: true } : {}),
           // A sweep's trial.environment, built on this machine as a local sweep builds it.
           environments: async (environment) => {
             const resolved = await trialEnvironment(environment, options.store);

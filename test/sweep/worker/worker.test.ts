@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { DataError } from '../../../src/core/errors.ts';
 import { samplerFromSpec } from '../../../src/samplers/factory.ts';
 import { searchSpace } from '../../../src/space/parse.ts';
@@ -165,6 +166,37 @@ describe("trial.environment: each worker builds it and runs the sweep's command 
     assert.match(notices.join('\n'), /left to other workers: .*cannot build/);
     assert.equal((await store.trials()).length, 0);
   });
+});
+
+describe('where module trials run: a thread per slot, started before the first claim; or in process', () => {
+  for (const inProcess of [false, true]) {
+    it(
+      inProcess
+        ? "inProcess: in the worker's own thread"
+        : "by default: on trial threads, never the worker's",
+      async () => {
+        const location = new FakeLocation();
+        const store = await createWorkerSweep(location, {
+          definition: definition({
+            limits: { maxTotalTrials: 6 },
+            trial: { module: trialModule, export: 'where' },
+          }),
+        });
+        const worker = new Worker(location, { sweepId: store.sweepId, concurrency: 2, inProcess });
+        await worker.prepare(); // threads started and the module imported: nothing claimed yet
+        assert.equal((await store.trials()).length, 0);
+        await worker.run();
+        const trials = await store.trials();
+        assert.equal(trials.filter((t) => t.status === 'completed').length, 6);
+        const threads = new Set(trials.map((t) => t.metrics['thread']![0]!.value));
+        if (inProcess) assert.deepEqual([...threads], [threadId]);
+        else {
+          assert.ok(!threads.has(threadId), "not in the worker's thread");
+          assert.ok(threads.size <= 2, 'one thread per slot, reused');
+        }
+      },
+    );
+  }
 });
 
 describe('workerDefinition: what a sweep for workers records', () => {

@@ -54,3 +54,9 @@ export async function gated(params, ctx) {
 export function broken(params) {
   throw new Error(`cannot open /data/missing-${Number(params.x).toFixed(3)}.csv`);
 }
+
+/** Reports the thread it ran on (the in-process tests). */
+export async function where(params) {
+  const { threadId } = await import('node:worker_threads');
+  return { loss: (Number(params.x) - 2) ** 2, thread: threadId };
+}
