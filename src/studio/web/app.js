@@ -6,6 +6,7 @@
  */
 import { clearError, showError } from './lib/banner.js';
 import { h, replaceChildren } from './lib/dom.js';
+import { connect } from './lib/live.js';
 import { hrefFor, parseHash } from './lib/router.js';
 import { PAGES } from './pages/index.js';
 
@@ -90,4 +91,5 @@ window.addEventListener('unhandledrejection', (event) => {
 });
 window.addEventListener('hashchange', show);
 drawNav();
+connect();
 show();

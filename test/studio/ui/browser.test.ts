@@ -193,6 +193,14 @@ describe('studio core pages in Chromium', { skip: browserSkip }, () => {
       [...accs].sort((a, b) => b - a),
     );
     assert.ok(accs.every((v) => v > 0.7));
+    // the column chooser: add the tag column, drop a param column
+    await page.click('.chooser summary');
+    await page.click('.chooser input[value="tags.team"]');
+    await page.click('.chooser input[value="params.lr"]');
+    await page.waitForSelector('[data-page="runs"] thead button[data-sort-key="tags.team"]');
+    assert.equal(await page.$('[data-page="runs"] thead button[data-sort-key="params.lr"]'), null);
+    assert.match(page.url(), /cols=/);
+    await page.click('.chooser summary');
     const boxes = await page.$$('[data-page="runs"] tbody input[type="checkbox"]');
     await boxes[0]!.click();
     await boxes[1]!.click();

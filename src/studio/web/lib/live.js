@@ -9,8 +9,15 @@
 let source;
 let listeners = 0;
 
-/** @returns {EventSource} */
-function connect() {
+/**
+ * Opens the shared stream (once): the shell calls it at start so the navigation's live
+ * indicator says whether updates flow, whatever the page.
+ *
+ * @example
+ * connect();
+ * @returns {EventSource}
+ */
+export function connect() {
   if (source === undefined || source.readyState === EventSource.CLOSED) {
     source = new EventSource('/studio/api/events');
     const state = document.getElementById('live-state');
