@@ -85,6 +85,23 @@ export interface DataCollectorOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** A record with its payloads reduced to their JSON values (a value with no JSON form becomes absent). */
+function asJson(record: CollectedRecord): CollectedRecord {
+  const json = (value: unknown): unknown => {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  };
+  const inputs = record.inputs === undefined ? undefined : json(record.inputs);
+  const outputs = record.outputs === undefined ? undefined : json(record.outputs);
+  return {
+    requestId: record.requestId,
+    time: record.time,
+    ...(inputs !== undefined ? { inputs } : {}),
+    ...(record.inputsText !== undefined ? { inputsText: record.inputsText } : {}),
+    ...(outputs !== undefined ? { outputs } : {}),
+  };
+}
+
 /** Whether two lists of column names are the same. */
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
@@ -325,9 +342,17 @@ export class DataCollector {
     }
     for (const record of wire) {
       try {
-        writerThread.post({ op: 'records', cid, now, records: [record] });
+        let copy = record;
+        try {
+          writerThread.post({ op: 'records', cid, now, records: [record] });
+        } catch {
+          // a function or a symbol in a scoring script's answer, say: sent as its JSON (what
+          // the line would hold anyway, and what the caller was answered)
+          copy = asJson(record);
+          writerThread.post({ op: 'records', cid, now, records: [copy] });
+        }
         this.inFlight++;
-        this.inFlightRows += rowsOf(record);
+        this.inFlightRows += rowsOf(copy);
       } catch {
         this.counts.lost += this.collections;
       }

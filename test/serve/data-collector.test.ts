@@ -330,6 +330,31 @@ describe('DataCollector', () => {
     assert.deepEqual(filesUnder(root), []);
   });
 
+  it('a payload the writer thread cannot be sent (a function in a scoring answer) is written as its JSON', async () => {
+    const root = tempRoot();
+    const c = new DataCollector(settings(), {
+      endpoint: 'e',
+      deployment: 'd',
+      root,
+      clock: () => T0,
+      flushIntervalMs: 0,
+    });
+    const answer = { label: 'yes', explain: () => 'not data' };
+    c.collect({ requestId: 'fn', time: T0, inputs: { x: 1 }, outputs: answer });
+    c.collect({ requestId: 'plain', time: T0, inputs: { x: 2 }, outputs: { label: 'no' } });
+    await c.close();
+    const [inputs, outputs] = filesUnder(root);
+    assert.deepEqual(
+      lines(join(root, outputs!)).map((l) => [l.requestId, l.data]),
+      [
+        ['fn', { label: 'yes' }],
+        ['plain', { label: 'no' }],
+      ],
+    );
+    assert.equal(lines(join(root, inputs!)).length, 2);
+    assert.equal(c.stats().lost, 0);
+  });
+
   it('flushes on its own timer and by size', async () => {
     const root = tempRoot();
     const c = new DataCollector(settings({ modelOutputs: false }), {
