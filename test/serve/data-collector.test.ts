@@ -14,7 +14,13 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.ts';
 import type { DataCollectorSettings } from '../../src/registry/endpoint-types.ts';
-import { asRows, DataCollector, partitionOf, recoverAbandonedParts } from '../../src/serve/data-collector.ts';
+import {
+  asRows,
+  DataCollector,
+  type DataCollectorOptions,
+  partitionOf,
+  recoverAbandonedParts,
+} from '../../src/serve/data-collector.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -51,6 +57,18 @@ const settings = (over: Partial<DataCollectorSettings> = {}): DataCollectorSetti
 });
 
 const T0 = Date.UTC(2026, 11, 3, 9, 59, 30); // 2026-12-03T09:59:30Z
+
+/** A collector of endpoint `e`, deployment `d` under `root`, at T0, flushed by hand. */
+function collectorAt(root: string, options: Partial<DataCollectorOptions> = {}): DataCollector {
+  return new DataCollector(settings(), {
+    endpoint: 'e',
+    deployment: 'd',
+    root,
+    clock: () => T0,
+    flushIntervalMs: 0,
+    ...options,
+  });
+}
 
 /** A clock the test moves by hand. */
 function fakeClock(start = T0) {
@@ -262,12 +280,7 @@ describe('DataCollector', () => {
 
   it('drops and counts records beyond the buffer cap instead of growing', async () => {
     const root = tempRoot();
-    const c = new DataCollector(settings(), {
-      endpoint: 'e',
-      deployment: 'd',
-      root,
-      clock: () => T0,
-      flushIntervalMs: 0,
+    const c = collectorAt(root, {
       flushRecords: 1_000_000,
       maxBufferedRecords: 5,
     });
@@ -332,13 +345,7 @@ describe('DataCollector', () => {
 
   it('a payload the writer thread cannot be sent (a function in a scoring answer) is written as its JSON', async () => {
     const root = tempRoot();
-    const c = new DataCollector(settings(), {
-      endpoint: 'e',
-      deployment: 'd',
-      root,
-      clock: () => T0,
-      flushIntervalMs: 0,
-    });
+    const c = collectorAt(root);
     const answer = { label: 'yes', explain: () => 'not data' };
     c.collect({ requestId: 'fn', time: T0, inputs: { x: 1 }, outputs: answer });
     c.collect({ requestId: 'plain', time: T0, inputs: { x: 2 }, outputs: { label: 'no' } });
@@ -434,13 +441,7 @@ describe('DataCollector', () => {
 
   it('writes column-major tables with typed arrays as row objects, NaN as null', async () => {
     const root = tempRoot();
-    const c = new DataCollector(settings(), {
-      endpoint: 'e',
-      deployment: 'd',
-      root,
-      clock: () => T0,
-      flushIntervalMs: 0,
-    });
+    const c = collectorAt(root);
     c.collect({
       requestId: 'r',
       time: T0,
