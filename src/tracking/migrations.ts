@@ -368,6 +368,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX audit_by_time ON audit_log (at);
       CREATE INDEX runs_by_start ON runs (start_time);
+      CREATE INDEX runs_by_status ON runs (status);
     `,
   },
 ];

@@ -15,6 +15,7 @@ describe('a store written before schema 5 (no lifecycle columns) served by the t
     // Take the store back to schema 4, as an mlsweep before this change left it: undo each
     // later migration, newest first (a new migration adds its undo here).
     old.db.exec(`
+      DROP INDEX runs_by_status;
       DROP INDEX runs_by_start;
       DROP TABLE audit_log;
       DELETE FROM schema_migrations WHERE version = 13;
