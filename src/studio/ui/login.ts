@@ -21,6 +21,7 @@ export function loginPage(state: LoginState): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mlsweep studio: log in</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/studio.css"></head>
 <body class="login"><main data-page="login">
 <h1>mlsweep studio</h1>

@@ -233,3 +233,36 @@ describe('studio core pages in Chromium', { skip: browserSkip }, () => {
     await clean(watched);
   });
 });
+
+describe('studio behind a key, in Chromium', { skip: browserSkip }, () => {
+  it('sends a browser without the session to the login form, and in with the right key', async () => {
+    const key = 'browser-key-4321';
+    const studio = await startStudio({ key, watch: false });
+    const browser = await launchBrowser();
+    try {
+      const watched = await watchedPage(browser);
+      const { page } = watched;
+      await page.goto(`${studio.url}/studio/#/runs`);
+      await page.waitForURL(`${studio.url}/studio/login`);
+      await page.fill('input[name="key"]', 'not-the-key');
+      await page.press('input[name="key"]', 'Enter');
+      await page.waitForSelector('p[role="alert"]');
+      await page.fill('input[name="key"]', key);
+      await page.click('button[type="submit"]');
+      await page.waitForURL(`${studio.url}/studio/`);
+      await page.goto(`${studio.url}/studio/#/runs`);
+      await pageReady(page, 'runs');
+      await page.waitForSelector('#live-state.on');
+      assert.deepEqual(watched.foreignRequests, []);
+      // the wrong key's 401 and the first API call's 401 are the only errors the console saw
+      assert.ok(
+        watched.errors.every((e) => /401/.test(e)),
+        watched.errors.join('\n'),
+      );
+      await watched.close();
+    } finally {
+      await browser.close();
+      await studio.close();
+    }
+  });
+});
