@@ -46,7 +46,7 @@ import { ValidationError } from '../core/errors.ts';
 import type { DataCollectorSettings } from '../registry/endpoint-types.ts';
 import type { CoreStats } from './collect/core.ts';
 import { checkSegment } from './collect/parts.ts';
-import type { FromWriter } from './collect/protocol.ts';
+import type { CoreInit, FromWriter } from './collect/protocol.ts';
 import { rowsOf } from './collect/table.ts';
 import type { CollectedRecord, DataCollectorStats } from './collect/types.ts';
 import { writerThread } from './collect/writer.ts';
@@ -112,6 +112,20 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 
 const NO_STATS: CoreStats = { dropped: 0, lines: 0, lost: 0, files: 0, recovered: 0 };
 
+/** Times a collector starts again on a new writer thread after losing one. */
+const MAX_RESTARTS = 3;
+
+/** Two sets of writer-thread counters added up. */
+function sumStats(a: CoreStats, b: CoreStats): CoreStats {
+  return {
+    dropped: a.dropped + b.dropped,
+    lines: a.lines + b.lines,
+    lost: a.lost + b.lost,
+    files: a.files + b.files,
+    recovered: a.recovered + b.recovered,
+  };
+}
+
 /**
  * One deployment's data collector. `collect` is safe to call from the request path: it
  * never throws and never waits; memory is bounded by `maxBufferedRecords` and
@@ -150,7 +164,12 @@ export class DataCollector {
   private closing: Promise<void> | undefined;
   private reportedErrors = new Set<string>();
   private counts = { collected: 0, dropped: 0, sampledOut: 0, lost: 0 };
+  /** The writer thread's counters: those of threads lost before (`before`), and of the current one. */
+  private before: CoreStats = NO_STATS;
   private written: CoreStats = NO_STATS;
+  /** What the writing half is started with, kept to start it again on a new thread. */
+  private init: CoreInit | undefined;
+  private restarts = 0;
 
   constructor(settings: DataCollectorSettings, options: DataCollectorOptions) {
     const endpoint = checkSegment(options.endpoint, 'endpoint');
@@ -193,27 +212,18 @@ export class DataCollector {
         );
       });
     if (this.collections === 0) return;
-    const cid = writerThread.attach({
-      onMessage: (message) => this.answer(message),
-      onLost: (error) => this.lose(error),
-    });
-    this.cid = cid;
-    writerThread.post({
-      op: 'open',
-      cid,
-      now: this.clock(),
-      init: {
-        settings,
-        folder: this.folder,
-        source: `/onlineEndpoints/${endpoint}/deployments/${deployment}`,
-        instance: `${process.pid.toString(36)}${randomBytes(4).toString('hex')}`,
-        ...(options.flushRecords !== undefined ? { flushRecords: options.flushRecords } : {}),
-        ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
-        ...(options.partMaxBytes !== undefined ? { partMaxBytes: options.partMaxBytes } : {}),
-        ...(options.partMaxAgeMs !== undefined ? { partMaxAgeMs: options.partMaxAgeMs } : {}),
-        ...(options.recoverAbandoned !== undefined ? { recoverAbandoned: options.recoverAbandoned } : {}),
-      },
-    });
+    this.init = {
+      settings,
+      folder: this.folder,
+      source: `/onlineEndpoints/${endpoint}/deployments/${deployment}`,
+      instance: '',
+      ...(options.flushRecords !== undefined ? { flushRecords: options.flushRecords } : {}),
+      ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
+      ...(options.partMaxBytes !== undefined ? { partMaxBytes: options.partMaxBytes } : {}),
+      ...(options.partMaxAgeMs !== undefined ? { partMaxAgeMs: options.partMaxAgeMs } : {}),
+      ...(options.recoverAbandoned !== undefined ? { recoverAbandoned: options.recoverAbandoned } : {}),
+    };
+    this.attach();
     const interval = options.flushIntervalMs ?? 1_000;
     if (interval > 0) {
       this.timer = setInterval(() => void this.request('flush'), interval);
@@ -285,7 +295,7 @@ export class DataCollector {
   /** Counters since the collector started. */
   stats(): DataCollectorStats {
     const { collected, dropped, sampledOut, lost } = this.counts;
-    const w = this.written;
+    const w = sumStats(this.before, this.written);
     return {
       collected,
       dropped: dropped + w.dropped,
@@ -424,16 +434,40 @@ export class DataCollector {
     resolve();
   }
 
-  /** The writer thread failed: what it held is lost and counted; waiting callers go on. */
+  /** Registers with the writer thread (starting one when none runs) and opens this collector's writing half there. */
+  private attach(): void {
+    const cid = writerThread.attach({
+      onMessage: (message) => this.answer(message),
+      onLost: (error) => this.lose(error),
+    });
+    this.cid = cid;
+    // a new name for the parts of each thread: those of a lost one are left as they are
+    const instance = `${process.pid.toString(36)}${randomBytes(4).toString('hex')}`;
+    writerThread.post({ op: 'open', cid, now: this.clock(), init: { ...this.init!, instance } });
+  }
+
+  /**
+   * The writer thread failed: what it held is lost and counted, waiting callers go on, and
+   * the collector starts again on a new thread (at most MAX_RESTARTS times, so that a
+   * thread that cannot start is not started forever); records not yet sent go there.
+   */
   private lose(error: unknown): void {
     this.onError(error);
     this.cid = undefined;
-    this.counts.lost += (this.inFlight + this.buffer.length) * this.collections;
+    this.counts.lost += this.inFlight * this.collections;
     this.inFlight = 0;
     this.inFlightRows = 0;
-    this.buffer = [];
-    this.bufferedRows = 0;
+    this.before = sumStats(this.before, this.written);
+    this.written = NO_STATS;
     for (const resolve of this.answers.values()) resolve();
     this.answers.clear();
+    if (this.closing === undefined && this.restarts < MAX_RESTARTS) {
+      this.restarts++;
+      this.attach();
+      return;
+    }
+    this.counts.lost += this.buffer.length * this.collections;
+    this.buffer = [];
+    this.bufferedRows = 0;
   }
 }

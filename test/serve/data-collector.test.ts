@@ -11,9 +11,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { ValidationError } from '../../src/core/errors.ts';
 import type { DataCollectorSettings } from '../../src/registry/endpoint-types.ts';
+import { writerThread } from '../../src/serve/collect/writer.ts';
 import {
   asRows,
   DataCollector,
@@ -360,6 +362,27 @@ describe('DataCollector', () => {
     );
     assert.equal(lines(join(root, inputs!)).length, 2);
     assert.equal(c.stats().lost, 0);
+  });
+
+  it('a writer thread that dies is replaced: later records are written, the error reported', async () => {
+    const root = tempRoot();
+    const errors: unknown[] = [];
+    const c = collectorAt(root, { onError: (e) => errors.push(e) });
+    c.collect({ requestId: 'before', time: T0, inputs: [1], outputs: [1] });
+    await c.flush();
+    assert.equal(c.stats().lines, 2);
+    // the thread ends under the collector (a crash, as far as it can tell)
+    await (writerThread as unknown as { worker: Worker }).worker.terminate();
+    await new Promise((resolve) => setImmediate(resolve));
+    c.collect({ requestId: 'after', time: T0, inputs: [2], outputs: [2] });
+    await c.close();
+    assert.ok(errors.some((e) => /writer thread exited/.test(String(e))));
+    const finished = filesUnder(root).filter((f) => f.endsWith('.jsonl'));
+    const ids = finished.flatMap((f) => lines(join(root, f)).map((l) => l.requestId));
+    assert.deepEqual(ids, ['after', 'after']);
+    // the first thread's part was never finished: it stays a .jsonl.tmp for recovery
+    assert.equal(filesUnder(root).filter((f) => f.endsWith('.jsonl.tmp')).length, 2);
+    assert.equal(c.stats().lines, 4);
   });
 
   it('flushes on its own timer and by size', async () => {
