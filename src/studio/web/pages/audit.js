@@ -1,12 +1,11 @@
 // @ts-check
 /** The audit log page: every write made through the studio, newest first (who, when, what). */
 import { getJson } from '../lib/api.js';
-import { showError } from '../lib/banner.js';
 import { h, pageSection, ready } from '../lib/dom.js';
 import { formatDate } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { navigate } from '../lib/router.js';
 import { createPager, createTable } from '../lib/table.js';
+import { follow, pageLoader } from './domain-kit.js';
 
 const LIMIT = 50;
 
@@ -45,23 +44,14 @@ export default {
         render: (/** @type {any} */ e) => h('code', null, JSON.stringify(e.detail)),
       },
     ];
-    let alive = true;
-    const load = async () => {
-      try {
-        const page = await getJson('/audit', { limit: LIMIT, offset });
-        if (!alive) return;
-        table.update(columns, page.items);
-        pager.update(offset, LIMIT, page.total);
-        ready(section);
-      } catch (error) {
-        showError(`audit: ${/** @type {Error} */ (error).message}`);
-      }
-    };
-    load();
-    const stop = subscribe('audit', load, { throttleMs: 500 });
-    return () => {
-      alive = false;
-      stop();
-    };
+    const loader = pageLoader('audit', async (alive) => {
+      const page = await getJson('/audit', { limit: LIMIT, offset });
+      if (!alive()) return;
+      table.update(columns, page.items);
+      pager.update(offset, LIMIT, page.total);
+      ready(section);
+    });
+    const load = loader.load;
+    return follow(loader, ['audit'], 500);
   },
 };

@@ -1,12 +1,11 @@
 // @ts-check
 /** The experiments page: every experiment with its run count and last activity. */
 import { getJson } from '../lib/api.js';
-import { showError } from '../lib/banner.js';
 import { h, pageSection, ready } from '../lib/dom.js';
 import { formatAgo, formatDate, formatNumber } from '../lib/format.js';
-import { subscribe } from '../lib/live.js';
 import { hrefFor, navigate } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
+import { follow, pageLoader } from './domain-kit.js';
 
 export default {
   route: '/experiments',
@@ -51,23 +50,13 @@ export default {
       },
       { key: 'created', label: 'Created', render: (/** @type {any} */ e) => formatDate(e.createdAt) },
     ];
-    let alive = true;
-    const load = async () => {
-      try {
-        const page = await getJson('/experiments', { limit: 1000 });
-        if (!alive) return;
-        summary.textContent = `${formatNumber(page.total)} experiment${page.total === 1 ? '' : 's'}`;
-        table.update(columns, page.items);
-        ready(section);
-      } catch (error) {
-        showError(`experiments: ${/** @type {Error} */ (error).message}`);
-      }
-    };
-    load();
-    const stop = subscribe('runs', load, { throttleMs: 1000 });
-    return () => {
-      alive = false;
-      stop();
-    };
+    const loader = pageLoader('experiments', async (alive) => {
+      const page = await getJson('/experiments', { limit: 1000 });
+      if (!alive()) return;
+      summary.textContent = `${formatNumber(page.total)} experiment${page.total === 1 ? '' : 's'}`;
+      table.update(columns, page.items);
+      ready(section);
+    });
+    return follow(loader, ['runs'], 1000);
   },
 };
