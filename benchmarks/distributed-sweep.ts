@@ -25,7 +25,9 @@
 // store recorded them): the whole window, ramp-up and tail included; `steadyTrialsPerSecond`
 // = the pace over the middle 80% of the trials' end times (the 10th to the 90th
 // percentile): trials claimed and completed per second once every worker is at work. The
-// wall time from the start signal to the last process's exit is given too. With
+// wall time from the start signal to the last process's exit is given too, and
+// `cpuBoundTrialsPerSecond` = cores / (Node + PostgreSQL CPU per trial): the rate the CPU
+// per trial allows when nothing else runs (the rates depend on the machine's other work). With
 // BENCH_REPEATS > 1 every (workers, mode) run is repeated, interleaved, and the median
 // of each figure is kept. A last run times each store operation of one worker running
 // one trial at a time (perOperation).
@@ -36,7 +38,7 @@
 //   BENCH_CPU_PROF=/tmp/prof ...   (a V8 CPU profile of each worker process's main thread, from the start signal)
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSweepLocation } from '../src/store/open-location.ts';
@@ -418,6 +420,12 @@ async function main(): Promise<void> {
       );
     }
     const optunaVersion = theirs.find((t): t is OptunaMeasured => !('unavailable' in t))?.version;
+    // What the CPU per trial allows on this machine's cores when nothing else runs: an upper
+    // bound on the rate, independent of other work (the rates above are what the machine gave).
+    const capacity = (o: Measured) =>
+      o.cpuMsPerTrial.postgres === undefined
+        ? undefined
+        : Math.round((cpus().length * 1000) / (o.cpuMsPerTrial.node + o.cpuMsPerTrial.postgres));
     const rows = ours.map((o) => {
       const t = theirs[WORKERS.indexOf(o.workers)];
       return [
@@ -425,7 +433,7 @@ async function main(): Promise<void> {
         o.mode,
         `${o.trialsPerSecond} trials/s (${TRIALS} in ${(o.windowMs / 1000).toFixed(2)} s; wall ${(o.wallMs / 1000).toFixed(2)} s)`,
         `${o.steadyTrialsPerSecond} trials/s`,
-        `${o.cpuMsPerTrial.node} + ${o.cpuMsPerTrial.postgres ?? '?'} ms`,
+        `${o.cpuMsPerTrial.node} + ${o.cpuMsPerTrial.postgres ?? '?'} ms (${capacity(o) ?? '?'} trials/s)`,
         String(o.loadAverage),
         t === undefined
           ? '-'
@@ -446,8 +454,9 @@ async function main(): Promise<void> {
         measured:
           'trialsPerSecond: trials / (first start to last end, as the store recorded them), whole window; ' +
           'steadyTrialsPerSecond: trials ended between the 10th and 90th percentile of end times / that span; ' +
+          'cpuBoundTrialsPerSecond: cores / (Node + PostgreSQL CPU ms per trial), the rate the CPU per trial allows with nothing else running; ' +
           'every worker process connected, opened the sweep and started its trial threads before the start signal',
-        mlsweep: ours,
+        mlsweep: ours.map((o) => ({ ...o, cpuBoundTrialsPerSecond: capacity(o) })),
         runs: REPEATS > 1 ? all : undefined,
         optuna: theirs,
         optunaVersion,
@@ -457,6 +466,7 @@ async function main(): Promise<void> {
           trialsPerSecondWith8Workers: 2000,
           steady: Object.fromEntries(eight.map((o) => [o.mode, o.steadyTrialsPerSecond])),
           wholeWindow: Object.fromEntries(eight.map((o) => [o.mode, o.trialsPerSecond])),
+          cpuBound: Object.fromEntries(eight.map((o) => [o.mode, capacity(o)])),
           met: best !== undefined && best >= 2000,
         },
       },
@@ -466,7 +476,7 @@ async function main(): Promise<void> {
           'trials run',
           'mlsweep on PostgreSQL, whole window',
           'steady (middle 80%)',
-          'CPU per trial (Node + PostgreSQL)',
+          `CPU per trial, Node + PostgreSQL (what it allows on ${cpus().length} cores)`,
           'load average',
           `Optuna ${optunaVersion ?? ''} RDB on PostgreSQL`,
         ],
