@@ -188,7 +188,10 @@ describe("Azure AutoML's algorithm names", () => {
 
 describe('the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlsweep-azure-names-'));
-  const mlsweep = (args: string[]) => {
+  /** `mlsweep automl` on iris with the given model names, trial limit and output file. */
+  const automlOnIris = (models: string, trials: number, out: string, ...extra: string[]) => {
+    const args = ['automl', '--train', 'datasets/iris.csv', '--target', 'target', '--allowed-models', models];
+    args.push('--max-trials', String(trials), '--out', join(dir, out), ...extra);
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       encoding: 'utf8',
     });
@@ -196,41 +199,15 @@ describe('the CLI', () => {
   };
 
   test('an unknown model name exits 2 with a did-you-mean line, no stack trace', () => {
-    const r = mlsweep([
-      'automl',
-      '--train',
-      'datasets/iris.csv',
-      '--target',
-      'target',
-      '--allowed-models',
-      'SVM,LinearSMV',
-      '--max-trials',
-      '2',
-      '--out',
-      join(dir, 'm.json'),
-    ]);
+    const r = automlOnIris('SVM,LinearSMV', 2, 'm.json');
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /unknown model 'LinearSMV'.*did you mean 'LinearSVM'\?/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
   test('the new families run in a search and name themselves in the results', () => {
-    const r = mlsweep([
-      'automl',
-      '--train',
-      'datasets/iris.csv',
-      '--target',
-      'target',
-      '--allowed-models',
-      'SGD,LinearSVM,SVM,BernoulliNaiveBayes,MultinomialNaiveBayes',
-      '--max-trials',
-      '8',
-      '--seed',
-      '1',
-      '--out',
-      join(dir, 'iris.json'),
-      '--json',
-    ]);
+    const families = 'SGD,LinearSVM,SVM,BernoulliNaiveBayes,MultinomialNaiveBayes';
+    const r = automlOnIris(families, 8, 'iris.json', '--seed', '1', '--json');
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     const names = new Set(
