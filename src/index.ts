@@ -587,6 +587,8 @@ export {
   type TrackingServerOptions,
 } from './studio/mlflow/server.ts';
 export { type SweepTrackingOptions, sweepTracking } from './studio/mlflow/sweep-tracking.ts';
+export type { StudioContext, StudioEvents, StudioTopic } from './studio/ui/context.ts';
+export { registerStudio, type StudioHandle, type StudioOptions } from './studio/ui/plugin.ts';
 // study: ask/tell from any process on a store, with the sweep engine's samplers and policies.
 export {
   type AddTrialOptions,
@@ -660,6 +662,8 @@ export {
 } from './sweep/worker/index.ts';
 // tracking: MLflow-style autolog of estimator fits into the active run.
 export { type ActiveRun, activeRun, withActiveRun } from './tracking/active-run.ts';
+// studio/ui: the web UI over a store (mlsweep studio), mountable on any fastify app.
+export type { AuditEntry } from './tracking/audit-log.ts';
 export { type AutologOptions, autolog, isAutologOn } from './tracking/autolog.ts';
 // tracking, registry, store: experiments and runs, registered models, the sweep stores.
 export {
