@@ -230,6 +230,7 @@ export {
   observeFitAsync,
 } from './models/fit-listeners.ts';
 // models: the estimators, their parameters, and the contract they share.
+// models: the estimators behind Azure AutoML's SGD, SVM, LinearSVM and LassoLars.
 export {
   BernoulliNB,
   type BernoulliNBParams,
@@ -265,9 +266,13 @@ export {
   KNeighborsRegressor,
   type LabelInput,
   Lasso,
+  LassoLars,
+  type LassoLarsParams,
   type LassoParams,
   LinearRegression,
   type LinearRegressionParams,
+  LinearSVC,
+  type LinearSVCParams,
   type LogisticPenalty,
   LogisticRegression,
   type LogisticRegressionParams,
@@ -281,6 +286,17 @@ export {
   Ridge,
   type RidgeParams,
   type SerializedEstimator,
+  SGDClassifier,
+  type SGDClassifierParams,
+  SGDRegressor,
+  type SGDRegressorParams,
+  type SgdClassifierLoss,
+  type SgdLearningRate,
+  type SgdPenalty,
+  type SgdRegressorLoss,
+  SVC,
+  type SVCKernel,
+  type SVCParams,
   type TreeCommonParams,
 } from './models/index.ts';
 // pipeline: command components, pipeline jobs run as a DAG with step reuse, published pipelines.
