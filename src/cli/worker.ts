@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import { ValidationError } from '../core/errors.ts';
 import { openSweepLocation } from '../store/open-location.ts';
+import { sweepTracking } from '../studio/mlflow/sweep-tracking.ts';
 import { sharedLocation } from '../sweep/worker/location.ts';
 import { Worker, type WorkerEvent } from '../sweep/worker/worker.ts';
 import { trialEnvironment } from './environment.ts';
@@ -88,6 +89,9 @@ export function registerWorker(program: Command): void {
           ...(options.heartbeatSeconds !== undefined ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
           ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
           ...(options.inProcess === true ? { inProcess: true } : {}),
+          // Command trials that log with MLflow get a server of their own, as a local
+          // PostgreSQL sweep gives them: over a temporary store, what they log reaches the sweep.
+          tracking: sweepTracking({}),
           // A sweep's trial.environment, built on this machine as a local sweep builds it.
           environments: async (environment) => {
             const resolved = await trialEnvironment(environment, options.store);

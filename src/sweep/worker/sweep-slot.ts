@@ -15,6 +15,7 @@ import { WORKER_SPEC_TAG } from '../../store/tags.ts';
 import { type ConstraintSpec, parseConstraint } from '../constraints.ts';
 import { resolveRunner } from '../options.ts';
 import { inProcessModuleRunner } from '../runners/module.ts';
+import type { TrackingSession } from '../trial-tracking.ts';
 import type { CommandTrial, Runner } from '../types.ts';
 import { ClaimTally } from './claim-tally.ts';
 import { parseWorkerDefinition, type WorkerDefinition, type WorkerTrialEnvironment } from './definition.ts';
@@ -42,6 +43,10 @@ export interface WorkerSweep {
   readonly runner: Runner;
   /** When the sweep's timeout passes (ms since the epoch, from its recorded start); undefined without one. */
   readonly deadline: number | undefined;
+  /** The tracking server its command trials log to with MLflow (started by the worker), if any. */
+  tracking?: TrackingSession;
+  /** Running trials by the id of the run they log into through `tracking`. */
+  readonly trackedRuns: Map<string, { logged(name: string, value: number, step: number): void }>;
   /** The sweep's trials as the claim chooser last counted them (kept from one claim to the next). */
   readonly tally: ClaimTally;
   /** Set once the worker saw the sweep end (or ended it). */
@@ -108,6 +113,7 @@ export async function openWorkerSweep(
     runner,
     deadline: timeout === undefined ? undefined : Date.parse(record.startedAt) + timeout * 1000,
     tally: new ClaimTally(definition.objectives, definition.failFast),
+    trackedRuns: new Map(),
     ended: record.endedAt !== undefined || record.stopReason !== undefined,
   };
 }

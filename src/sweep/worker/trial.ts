@@ -11,6 +11,7 @@ import type { MetricPoint, ParamSet, TrialStatus } from '../../core/trial.ts';
 import type { SettleOutcome, TrialEnd, TrialOutput, TrialSettlement } from '../../store/records.ts';
 import { reportedHistories } from '../../study/history.ts';
 import { violation } from '../constraints.ts';
+import { trackingEnvironment } from '../trial-tracking.ts';
 import type { RunContext, TrialReturn } from '../types.ts';
 import type { WorkerSweep } from './sweep-slot.ts';
 
@@ -105,6 +106,7 @@ export class WorkerTrial {
     };
     let returned: TrialReturn;
     let error: unknown;
+    let trackedRun: string | undefined;
     try {
       if (this.host.leased !== true) {
         await this.host.persist(`lease trial ${this.trialId}`, () =>
@@ -113,11 +115,23 @@ export class WorkerTrial {
       }
       // Stopped while the lease was written: a runner listens for the abort only once it runs.
       if (this.controller.signal.aborted) throw this.controller.signal.reason;
+      const session = this.sweep.tracking;
+      if (session !== undefined) {
+        // As a local sweep: the trial logs into its run with MLflow, and what it logs is reported.
+        const run = await session.runFor(this.trialId, this.params);
+        trackedRun = run.runId;
+        this.sweep.trackedRuns.set(run.runId, {
+          logged: (name, value, step) => this.report(name, value, step, true),
+        });
+        ctx.environment = trackingEnvironment(session.uri, run);
+        if (this.controller.signal.aborted) throw this.controller.signal.reason;
+      }
       returned = await this.sweep.runner.run(ctx);
     } catch (e) {
       error = e ?? new Error('the trial failed');
     } finally {
       clearTimeout(this.timer);
+      if (trackedRun !== undefined) this.sweep.trackedRuns.delete(trackedRun);
     }
     if (this.handingBack) {
       await this.chain;

@@ -13,6 +13,7 @@ import { StoreConnectionError, ValidationError } from '../../core/errors.ts';
 import type { StopReason } from '../../core/trial.ts';
 import type { SweepRecord } from '../../store/records.ts';
 import type { ReapedTrial, WorkerState } from '../../store/worker-store.ts';
+import { configuredTrackingUri, type TrialTracking } from '../trial-tracking.ts';
 import { claimBatch, SettleQueue } from './batch.ts';
 import { chooseTrial, NoClaim } from './claim.ts';
 import { DEFAULT_HEARTBEAT_SECONDS } from './definition.ts';
@@ -50,6 +51,14 @@ export interface WorkerOptions {
    * with `sweepId`, an error). `mlsweep worker` gives the store's environments.
    */
   readonly environments?: EnvironmentResolver;
+  /**
+   * Command trials that log with MLflow (as `sweep()`'s `tracking`): started for each
+   * sweep of command trials this worker works on, unless the trial's environment or this
+   * process's names an MLFLOW_TRACKING_URI; each trial gets MLFLOW_TRACKING_URI,
+   * MLFLOW_EXPERIMENT_ID and MLFLOW_RUN_ID, and the metrics it logs are reported as if
+   * printed. `mlsweep worker` gives a server over a temporary store, as a PostgreSQL sweep does locally.
+   */
+  readonly tracking?: TrialTracking;
 }
 
 /** What a worker reports as it works. */
@@ -199,7 +208,10 @@ export class Worker {
       for (const t of this.deadlineTimers) clearTimeout(t);
       await Promise.all([...this.live.values()].map((t) => t.done.catch(() => undefined)));
       await this.beating;
-      for (const sweep of this.sweeps.values()) await sweep.runner.close?.();
+      for (const sweep of this.sweeps.values()) {
+        await sweep.runner.close?.();
+        await sweep.tracking?.stop().catch(() => undefined);
+      }
       try {
         await this.location.beat(this.beat('stopped'));
         await this.location.leave(this.workerId);
@@ -304,7 +316,36 @@ export class Worker {
       );
     }
     await sweep.runner.warm?.(this.concurrency);
+    await this.startTracking(sweep);
     return sweep;
+  }
+
+  /** Starts the tracking server a sweep's command trials log to (see `WorkerOptions.tracking`). */
+  private async startTracking(sweep: WorkerSweep): Promise<void> {
+    const trial = sweep.definition.trial;
+    if (this.options.tracking === undefined || !('command' in trial)) return;
+    const configured = configuredTrackingUri(trial.environmentVariables);
+    if (configured !== undefined) {
+      this.notice(
+        `MLFLOW_TRACKING_URI is set (${configured.replace(/\/\/[^@/]*@/, '//')}): trials of sweep ${sweep.sweepId} log there, and the worker reads only their printed metric lines`,
+      );
+      return;
+    }
+    const session = await this.options.tracking.start();
+    sweep.tracking = session;
+    session.onLogged((event) => {
+      const trial = sweep.trackedRuns.get(event.runId);
+      for (const m of trial === undefined ? [] : (event.metrics ?? [])) {
+        try {
+          trial!.logged(m.key, m.value, m.step);
+        } catch (error) {
+          // The server has stored the point; a value the sweep cannot use is the trial's problem.
+          this.notice(
+            `trial of run ${event.runId}: logged metric '${m.key}' not used: ${(error as Error).message}`,
+          );
+        }
+      }
+    });
   }
 
   /** Claims trials of one sweep while this worker has room; the number claimed. */

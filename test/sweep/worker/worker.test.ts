@@ -6,6 +6,7 @@ import { DataError } from '../../../src/core/errors.ts';
 import { samplerFromSpec } from '../../../src/samplers/factory.ts';
 import { searchSpace } from '../../../src/space/parse.ts';
 import type { StoredTrial } from '../../../src/store/records.ts';
+import type { TrackedEvent, TrackingSession, TrialTracking } from '../../../src/sweep/trial-tracking.ts';
 import { chooseTrial, countedTrials, NoClaim } from '../../../src/sweep/worker/claim.ts';
 import { createWorkerSweep } from '../../../src/sweep/worker/create.ts';
 import { type WorkerDefinitionInput, workerDefinition } from '../../../src/sweep/worker/definition.ts';
@@ -197,6 +198,79 @@ describe('where module trials run: a thread per slot, started before the first c
       },
     );
   }
+});
+
+describe('command trials that log with MLflow, as in a local sweep', () => {
+  it('get MLFLOW_TRACKING_URI, _EXPERIMENT_ID and _RUN_ID of their own run; what they log is reported', async () => {
+    const location = new FakeLocation();
+    const command = `node -e "const e = process.env; console.log('##mlsweep ' + JSON.stringify({ loss: Number(e.MLFLOW_RUN_ID.slice(4)), exp: Number(e.MLFLOW_EXPERIMENT_ID), uri: e.MLFLOW_TRACKING_URI === 'http://127.0.0.1:1' ? 1 : 0 })); setTimeout(() => {}, 300)"`;
+    const store = await createWorkerSweep(location, {
+      definition: definition({ limits: { maxTotalTrials: 2 }, trial: { command } }),
+    });
+    let listener: ((event: TrackedEvent) => void) | undefined;
+    let stopped = false;
+    const tracking: TrialTracking = {
+      async start(): Promise<TrackingSession> {
+        return {
+          uri: 'http://127.0.0.1:1',
+          sharesStore: false,
+          runFor(trialId) {
+            // What the trial logs through the API while it runs (here, as it starts).
+            setTimeout(
+              () =>
+                listener?.({
+                  runId: `run-${trialId}`,
+                  metrics: [{ key: 'logged', value: 10 + trialId, step: 0, timestamp: 0 }],
+                }),
+              20,
+            );
+            return { runId: `run-${trialId}`, experimentId: '7' };
+          },
+          onLogged: (l) => (listener = l),
+          stop: async () => {
+            stopped = true;
+          },
+        };
+      },
+    };
+    await new Worker(location, { sweepId: store.sweepId, tracking }).run();
+    const trials = await store.trials();
+    assert.deepEqual(
+      trials.map((t) => [
+        t.status,
+        t.value,
+        t.metrics['exp']?.[0]?.value,
+        t.metrics['uri']?.[0]?.value,
+        t.metrics['logged']?.[0]?.value,
+      ]),
+      [
+        ['completed', 0, 7, 1, 10],
+        ['completed', 1, 7, 1, 11],
+      ],
+    );
+    assert.ok(stopped, 'the server stops with the worker');
+  });
+
+  it('not when the trial names a tracking server of its own', async () => {
+    const location = new FakeLocation();
+    const command = `node -e "console.log('##mlsweep ' + JSON.stringify({ loss: process.env.MLFLOW_RUN_ID === undefined ? 0 : 1 }))"`;
+    const store = await createWorkerSweep(location, {
+      definition: definition({
+        limits: { maxTotalTrials: 1 },
+        trial: { command, environmentVariables: { MLFLOW_TRACKING_URI: 'http://mlflow.internal:5000' } },
+      }),
+    });
+    const notices: string[] = [];
+    await new Worker(location, {
+      sweepId: store.sweepId,
+      tracking: { start: () => assert.fail('no server of the sweep') },
+      onEvent: (e) => {
+        if (e.type === 'notice') notices.push(e.message);
+      },
+    }).run();
+    assert.equal((await store.trials())[0]!.value, 0);
+    assert.match(notices.join('\n'), /MLFLOW_TRACKING_URI is set \(http:\/\/mlflow.internal:5000\)/);
+  });
 });
 
 describe('workerDefinition: what a sweep for workers records', () => {
