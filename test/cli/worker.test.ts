@@ -343,6 +343,31 @@ for (const backend of BACKENDS)
       }
     });
 
+    it('command trials that log with MLflow log into runs of their own, and the sweep gets what they log', async () => {
+      const { url, location } = await located();
+      // The primary metric comes only through the MLflow REST API, never as a printed line.
+      const command = [
+        'node -e "const e = process.env;',
+        "fetch(e.MLFLOW_TRACKING_URI + '/api/2.0/mlflow/runs/log-metric', { method: 'POST',",
+        "headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run_id: e.MLFLOW_RUN_ID,",
+        "key: 'loss', value: 0.25, timestamp: Date.now(), step: 0 }) }).then((r) => process.exit(r.ok ? 0 : 3))\"",
+      ].join(' ');
+      const store = await createWorkerSweep(location, {
+        definition: definition({ limits: { maxTotalTrials: 2 }, trial: { command } }),
+      });
+      const r = await worker(url, store.sweepId).exited;
+      assert.equal(r.code, 0, r.stderr);
+      const all = await store.trials();
+      assert.deepEqual(
+        all.map((t) => [t.status, t.value]),
+        [
+          ['completed', 0.25],
+          ['completed', 0.25],
+        ],
+        JSON.stringify(all.map((t) => t.error)),
+      );
+    });
+
     it('a refused connection is one line naming host and port, exit 1', {
       skip: !postgres && 'PostgreSQL only',
     }, async () => {
