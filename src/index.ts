@@ -3,6 +3,7 @@
 // the README's "Public API" section (test/architecture/public-api.test.ts keeps the three in
 // step). Everything else is internal: reachable by a deep import of its file, not from here.
 
+export { trialWork } from './automl/counted-work.ts';
 // automl: explanations of a pipeline's predictions and permutation importance of its input columns.
 export {
   explainPipeline,
@@ -40,6 +41,10 @@ export {
   permutationImportance,
 } from './automl/permutation-importance.ts';
 export type { ExtraColumns } from './automl/score-table.ts';
+export { NO_IMPROVEMENT_TRIALS, type SearchProgress, searchStalled } from './automl/stall-rule.ts';
+// models: the estimators, their parameters, and the contract they share.
+// automl: tracked jobs (a child run per trial), when the search stops, counted work.
+export { recordTrialRuns, type TrialRunsOptions } from './automl/track-job.ts';
 // compute: the backend choice, column-major matrices, and binning.
 export {
   applyBins,
@@ -94,6 +99,15 @@ export type {
   Task,
   TrialStatus,
 } from './core/trial.ts';
+// data/featurize: Azure's featurization settings block.
+export {
+  type ColumnPurpose,
+  type Featurization,
+  type FeaturizationSettings,
+  type ImputerSetting,
+  loadFeaturization,
+  parseFeaturization,
+} from './data/featurize/settings.ts';
 // data: reading CSV into a typed Table, featurization, schemas and splits.
 export {
   type Column,
@@ -229,7 +243,6 @@ export {
   observeFit,
   observeFitAsync,
 } from './models/fit-listeners.ts';
-// models: the estimators, their parameters, and the contract they share.
 // models: the estimators behind Azure AutoML's SGD, SVM, LinearSVM and LassoLars.
 export {
   BernoulliNB,

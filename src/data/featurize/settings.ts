@@ -15,6 +15,7 @@ export const COLUMN_PURPOSES = [
   'Ignore',
   'AllNan',
 ] as const;
+/** One column purpose of `column_name_and_types`. */
 export type ColumnPurpose = (typeof COLUMN_PURPOSES)[number];
 
 /** Azure AutoML's transformer names (`blocked_transformers` values). */
