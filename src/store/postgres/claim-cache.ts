@@ -52,11 +52,13 @@ export const POINT_COLUMNS = 'number, name, step, value, changed';
 export function trialOf(
   row: TrialRow,
   metrics: Readonly<Record<string, readonly MetricPoint[]>>,
+  /** The trial as read before, when it was: its parameters and start never change, so they are not parsed again. */
+  before?: StoredTrial,
 ): StoredTrial {
   return {
     id: row.number,
-    params: JSON.parse(row.params) as ParamSet,
-    startedAt: row.started_at.toISOString(),
+    params: before?.params ?? (JSON.parse(row.params) as ParamSet),
+    startedAt: before?.startedAt ?? row.started_at.toISOString(),
     status: row.status,
     metrics,
     ...(row.value !== null ? { value: row.value } : {}),
@@ -95,7 +97,8 @@ export class ClaimCache {
     const touched = new Set<number>();
     for (const row of rows) {
       if ((this.rowChanged.get(row.number) ?? 0) >= row.changed) continue;
-      this.byNumber.set(row.number, trialOf(row, this.byNumber.get(row.number)?.metrics ?? {}));
+      const before = this.byNumber.get(row.number);
+      this.byNumber.set(row.number, trialOf(row, before?.metrics ?? {}, before));
       this.rowChanged.set(row.number, row.changed);
       touched.add(row.number);
     }
