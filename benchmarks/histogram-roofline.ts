@@ -5,7 +5,9 @@
 // - the roofline: benchmarks/roofline/streaming-adds.cc, compiled here with the system
 //   g++ -O3 -march=native, the best case of the kernel's inner operation on one core
 //   (read a uint8 bin, add the row's gradient pair into a 256-bin histogram) over
-//   column-major bins, best of its repetitions, plus the streaming read bandwidth;
+//   column-major bins, best of its repetitions, plus the streaming read bandwidth (and
+//   the same adds with the learner's third, count, slot per bin, and the learner's exact
+//   operation in isolation, to show what its choices cost);
 // - the learner: the native addon's growTree (native/src/tree_grow.cc) on one thread,
 //   gradient mode, with minSamplesSplit above the row count so that the tree stops at the
 //   root after building its histograms. The time is of the whole call; the marginal cost,
@@ -25,6 +27,7 @@ import type { GrowData, GrowParams } from '../src/compute/kernels/trees/index.ts
 import { growTree } from '../src/compute/kernels/trees/index.ts';
 import { nativeStatus } from '../src/compute/native/load.ts';
 import { mulberry32, UINT32_RANGE } from '../src/compute/rng.ts';
+import { median as medianOf } from '../src/metrics/order.ts';
 import { markdown, recordResults } from './lib/record.ts';
 
 const ROWS = 1_000_000;
@@ -37,7 +40,12 @@ const ROOFLINE_REPS = 3;
 
 /** What one run of streaming-adds prints. */
 interface Roofline {
-  nsPerFeatureValue: { onePerPass: number; fourPerPass: number };
+  nsPerFeatureValue: {
+    onePerPass: number;
+    fourPerPass: number;
+    fourPerPassWithCount: number;
+    learnerOperation: number;
+  };
   readBandwidthGBs: number;
   bytesPerFeatureValue: { onePerPass: number; fourPerPass: number; readOnce: number };
   memoryBoundNs: { onePerPass: number; fourPerPass: number; readOnce: number };
@@ -92,6 +100,8 @@ rmSync(buildDir, { recursive: true, force: true });
 const roofline = {
   onePerPass: median(samples.roofline.map((r) => r.nsPerFeatureValue.onePerPass)),
   fourPerPass: median(samples.roofline.map((r) => r.nsPerFeatureValue.fourPerPass)),
+  fourPerPassWithCount: median(samples.roofline.map((r) => r.nsPerFeatureValue.fourPerPassWithCount)),
+  learnerOperation: median(samples.roofline.map((r) => r.nsPerFeatureValue.learnerOperation)),
   readBandwidthGBs: median(samples.roofline.map((r) => r.readBandwidthGBs)),
   bytesPerFeatureValue: samples.roofline[0]?.bytesPerFeatureValue,
   memoryBoundNs: {
@@ -132,6 +142,16 @@ recordResults(
         'roofline: streaming adds, 4 features per pass',
         f(roofline.fourPerPass),
         f(roofline.fourPerPass / best),
+      ],
+      [
+        'streaming adds, 4 per pass, with a count slot as the learner has',
+        f(roofline.fourPerPassWithCount),
+        f(roofline.fourPerPassWithCount / best),
+      ],
+      [
+        "the learner's operation in isolation (g, h from two arrays, count slot, missing-bin select)",
+        f(roofline.learnerOperation),
+        f(roofline.learnerOperation / best),
       ],
       [
         `memory bound, every byte read once (${f(roofline.readBandwidthGBs)} GB/s)`,
@@ -216,14 +236,13 @@ function seededHalf(n: number, seed: number): Int32Array {
   return Int32Array.from(out);
 }
 
+/** Median of a sample list, as numpy's. */
+function median(xs: number[]): number {
+  return medianOf(Float64Array.from(xs));
+}
+
 /** Seeded doubles in [0, 1). */
 function uniform(seed: number): () => number {
   const draw = mulberry32(seed);
   return () => draw() / UINT32_RANGE;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }

@@ -32,37 +32,73 @@ uint64_t next(uint64_t& s) {
 volatile double sink = 0;
 
 // G features per pass over the rows: each row's (g, h) pair, packed, is read once for the
-// G features (the learner's grouping is 4). Histograms hold (g, h) per bin.
-template <int G>
+// G features (the learner's grouping is 4). Histograms hold (g, h) per bin, or with
+// Count (g, h, count) as the learner's do, to show what its third slot costs.
+template <int G, bool Count = false>
 void passes(const uint8_t* bins, const double* gh, int64_t n, int nf, double* hist) {
   for (int f0 = 0; f0 + G <= nf; f0 += G) {
     const uint8_t* col[G];
     double* h[G];
     for (int g = 0; g < G; g++) {
       col[g] = bins + static_cast<int64_t>(f0 + g) * n;
-      h[g] = hist + static_cast<size_t>(f0 + g) * 512;
+      h[g] = hist + static_cast<size_t>(f0 + g) * 768;
     }
     for (int64_t r = 0; r < n; r++) {
       const double gv = gh[2 * r];
       const double hv = gh[2 * r + 1];
       for (int g = 0; g < G; g++) {
-        double* s = h[g] + 2 * col[g][r];
+        double* s = h[g] + (Count ? 3 : 2) * col[g][r];
         s[0] += gv;
         s[1] += hv;
+        if (Count) s[2] += 1;
+      }
+    }
+  }
+}
+
+// The learner's own operation at the root (native/src/tree_grow.cc addRow): gradients
+// and hessians from two arrays, slots of (g, h, count), and bin 255 (missing) sent to
+// the slot after the feature's value bins. gh holds g in [0, n) and h in [n, 2n).
+template <int G>
+void learnerPasses(const uint8_t* bins, const double* gh, int64_t n, int nf, double* hist) {
+  const double* grad = gh;
+  const double* hess = gh + n;
+  for (int f0 = 0; f0 + G <= nf; f0 += G) {
+    const uint8_t* col[G];
+    double* h[G];
+    int ms[G];
+    for (int g = 0; g < G; g++) {
+      col[g] = bins + static_cast<int64_t>(f0 + g) * n;
+      h[g] = hist + static_cast<size_t>(f0 + g) * 768;
+      ms[g] = 255 * 3;
+    }
+    for (int64_t r = 0; r < n; r++) {
+      const double gv = grad[r];
+      const double hv = hess[r];
+      for (int g = 0; g < G; g++) {
+        const int b = col[g][r];
+        double* s = h[g] + (b == 255 ? ms[g] : b * 3);
+        s[0] += gv;
+        s[1] += hv;
+        s[2] += 1;
       }
     }
   }
 }
 
 // Best-of-reps seconds of one full histogram build (all features) with G per pass.
-template <int G>
+template <int G, bool Count = false, bool Learner = false>
 double timeHistogram(const uint8_t* bins, const double* gh, int64_t n, int nf, int reps) {
-  std::vector<double> hist(static_cast<size_t>(nf) * 512);
+  std::vector<double> hist(static_cast<size_t>(nf) * 768);
   double best = 1e300;
   for (int i = 0; i < reps; i++) {
     std::memset(hist.data(), 0, hist.size() * sizeof(double));
     const auto a = Clock::now();
-    passes<G>(bins, gh, n, nf, hist.data());
+    if (Learner) {
+      learnerPasses<G>(bins, gh, n, nf, hist.data());
+    } else {
+      passes<G, Count>(bins, gh, n, nf, hist.data());
+    }
     const auto b = Clock::now();
     best = std::min(best, seconds(a, b));
     sink = sink + hist[17] + hist[hist.size() - 3];
@@ -115,17 +151,19 @@ int main(int argc, char** argv) {
   const double cells = static_cast<double>(n) * nf;
   const double t1 = timeHistogram<1>(bins.data(), gh.data(), n, nf, reps);
   const double t4 = timeHistogram<4>(bins.data(), gh.data(), n, nf, reps);
+  const double t4c = timeHistogram<4, true>(bins.data(), gh.data(), n, nf, reps);
+  const double t4l = timeHistogram<4, true, true>(bins.data(), gh.data(), n, nf, reps);
   const double bw = readBandwidth(reps);
   // Bytes read per feature-value: the bin, plus the 16-byte pair shared by G features;
   // at least the bin and 16 / features (every byte of the input read once).
   const double bytes1 = 1 + 16.0 / 1, bytes4 = 1 + 16.0 / 4, bytesOnce = 1 + 16.0 / nf;
   std::printf(
       "{\"rows\":%lld,\"features\":%d,\"repetitions\":%d,"
-      "\"nsPerFeatureValue\":{\"onePerPass\":%.4f,\"fourPerPass\":%.4f},"
+      "\"nsPerFeatureValue\":{\"onePerPass\":%.4f,\"fourPerPass\":%.4f,\"fourPerPassWithCount\":%.4f,\"learnerOperation\":%.4f},"
       "\"readBandwidthGBs\":%.3f,"
       "\"bytesPerFeatureValue\":{\"onePerPass\":%.2f,\"fourPerPass\":%.2f,\"readOnce\":%.2f},"
       "\"memoryBoundNs\":{\"onePerPass\":%.4f,\"fourPerPass\":%.4f,\"readOnce\":%.4f}}\n",
-      static_cast<long long>(n), nf, reps, t1 / cells * 1e9, t4 / cells * 1e9, bw / 1e9, bytes1, bytes4,
+      static_cast<long long>(n), nf, reps, t1 / cells * 1e9, t4 / cells * 1e9, t4c / cells * 1e9, t4l / cells * 1e9, bw / 1e9, bytes1, bytes4,
       bytesOnce, bytes1 / bw * 1e9, bytes4 / bw * 1e9, bytesOnce / bw * 1e9);
   return 0;
 }
