@@ -20,7 +20,7 @@
 // `npm run bench -- histogram-roofline`; writes benchmarks/results/histogram-roofline.json.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GrowData, GrowParams } from '../src/compute/kernels/trees/index.ts';
@@ -84,6 +84,8 @@ const params: GrowParams = {
   seed: 1,
 };
 
+/** The 1-minute load average before and after: the figures are only as quiet as the machine. */
+const loadBefore = loadavg()[0];
 const samples = { roofline: [] as Roofline[], root: [] as Kernel[], node: [] as Kernel[] };
 for (let round = 0; round < ROUNDS; round++) {
   samples.roofline.push(
@@ -122,6 +124,7 @@ const results = {
   features: FEATURES,
   rounds: ROUNDS,
   threads: 1,
+  loadAverage1m: { before: loadBefore, after: loadavg()[0] },
   roofline: { ...roofline, bestNs: best, compiler, flags: flags.join(' ') },
   kernel: { root: summarize(samples.root), node: summarize(samples.node) },
   samples,
