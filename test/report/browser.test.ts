@@ -2,20 +2,20 @@
 // .ci/run) and checks what a person would see: every chart drawn with the expected
 // series and points, no console error, and no network request at all.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { renderReport } from '../../src/report/render.ts';
 import type { ReportInput } from '../../src/report/types.ts';
 import { RandomSampler } from '../../src/samplers/random.ts';
 import { searchSpace } from '../../src/space/parse.ts';
 import { sweep } from '../../src/sweep/engine.ts';
+import { browserSkip, launchBrowser } from '../helpers/browser.ts';
 import { sampleAutomlInput, sampleSweepInput } from './sample-inputs.ts';
 
-const CHROMIUM = process.env.MLSWEEP_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skip = browserSkip;
 const screenshots = process.env.MLSWEEP_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'mlsweep-screens-'));
 
 interface ChartState {
@@ -27,19 +27,7 @@ interface ChartState {
 describe('HTML reports in a browser', { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
