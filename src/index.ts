@@ -673,10 +673,12 @@ export {
 export { type WarmStart, type WarmStartOptions, warmStartTrials } from './sweep/warm-start.ts';
 // sweep/worker: distributed sweeps, run by workers on any machine that reaches the store.
 export {
+  ClaimTally,
   type CreateWorkerSweepOptions,
   createWorkerSweep,
   DEFAULT_HEARTBEAT_SECONDS,
   DEFAULT_HEARTBEAT_TIMEOUT_SECONDS,
+  type EnvironmentResolver,
   parseWorkerDefinition,
   type SharedLocation,
   sharedLocation,
@@ -687,6 +689,7 @@ export {
   type WorkerEvent,
   type WorkerOptions,
   type WorkerSummary,
+  type WorkerTrialEnvironment,
   workerDefinition,
 } from './sweep/worker/index.ts';
 // tracking: MLflow-style autolog of estimator fits into the active run.
