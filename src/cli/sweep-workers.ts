@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { SweepSpec } from '../config/types.ts';
 import { ValidationError } from '../core/errors.ts';
-import { openSweepLocation } from '../store/open-location.ts';
+import { isPostgresUrl, openSweepLocation } from '../store/open-location.ts';
 import { canonicalJson, identityHash } from '../store/sweep-identity.ts';
 import { SPEC_HASH_TAG, SPEC_TAG } from '../store/tags.ts';
 import { createWorkerSweep } from '../sweep/worker/create.ts';
@@ -102,6 +102,8 @@ export async function recordForWorkers(
         options.experiment ?? spec.experimentName ?? basename(spec.file ?? 'sweep', extname(spec.file ?? '')),
       ...(spec.displayName !== undefined ? { name: spec.displayName } : {}),
       tags: { [SPEC_TAG]: canonicalJson(identity), [SPEC_HASH_TAG]: identityHash(identity) },
+      // On PostgreSQL the sweep and its trials get tracking runs, as a local sweep's do.
+      ...(options.store !== undefined && isPostgresUrl(options.store) ? { trackingUrl: options.store } : {}),
     });
     // The password stays out of the printed command (and of logs): give it to each worker
     // through PGPASSWORD or ~/.pgpass, or in its own --store.

@@ -55,6 +55,7 @@ import {
   trialOf,
 } from './claim-cache.ts';
 import type { PgConnection, Rows, Tx } from './connection.ts';
+import { END_SWEEP_RUN_SQL, SWEEP_RUN_TAG, TRIAL_RUNS_CTES } from './trial-runs.ts';
 
 interface HeadRow {
   version: number;
@@ -162,6 +163,8 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
   /** Tokens that make a retried write recognisable: this store's prefix and a counter. */
   private readonly tokenPrefix = randomUUID().slice(0, 13);
   private tokens = 0;
+  /** The sweep's tracking run id, once asked (see `sweepRun`). */
+  private sweepRunId: Promise<string | undefined> | undefined;
 
   private constructor(
     private readonly connection: PgConnection,
@@ -512,6 +515,7 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
   async settleTrials(ends: readonly TrialSettlement[]): Promise<SettleOutcome[]> {
     if (ends.length === 0) return [];
     await Promise.all(ends.map((e) => this.chains.get(e.id)));
+    const sweepRun = await this.sweepRun();
     const token = this.token();
     // Numbers travel as text so NaN and the infinities survive JSON (PostgreSQL casts them).
     const num = (n: number | undefined) => (n === undefined ? null : String(n));
@@ -544,13 +548,20 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
             u AS (UPDATE mlsweep_trials t SET status = e.status, value = e.value::float8, error = e.error, output = e.output,
                     values_json = e.values_json, constraints_json = e.constraints_json, ended_at = e.ended_at,
                     end_token = $4, changed = (SELECT version FROM v)
-                  FROM e WHERE t.sweep_id = $1 AND t.number = e.number AND t.status = 'running' RETURNING t.number),
+                  FROM e WHERE t.sweep_id = $1 AND t.number = e.number AND t.status = 'running'
+                  RETURNING t.number, t.params, t.status, t.error, t.started_at, t.ended_at),
             i AS (INSERT INTO mlsweep_points (sweep_id, changed, number, name, step, value, token)
                   SELECT $1, (SELECT version FROM v) - (SELECT k FROM n) - 1 + p.ord, p.number, p.name, p.step, p.value::float8, $4
-                  FROM p WHERE p.number IN (SELECT number FROM u))
+                  FROM p WHERE p.number IN (SELECT number FROM u))${sweepRun !== undefined ? TRIAL_RUNS_CTES : ''}
        SELECT number FROM u`,
-      [this.sweepId, JSON.stringify(rows), JSON.stringify(points), token],
-      'mlsweep_q_settle_many',
+      [
+        this.sweepId,
+        JSON.stringify(rows),
+        JSON.stringify(points),
+        token,
+        ...(sweepRun !== undefined ? [sweepRun] : []),
+      ],
+      sweepRun !== undefined ? 'mlsweep_q_settle_many_runs' : 'mlsweep_q_settle_many',
     );
     // The trials it did not end: already ended by another process (a reaping, a hand-back),
     // or by this very settle whose answer was lost (its token is on them): read them now,
@@ -582,11 +593,34 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
 
   async endSweep(reason: StopReason, message: string): Promise<void> {
     await this.written();
+    const endedAt = new Date();
     await this.connection.query(
       `UPDATE mlsweep_sweeps SET ended_at = $2::timestamptz, tags = tags || jsonb_build_object($3::text, $4::text, $5::text, $6::text)
        WHERE id = $1`,
-      [this.sweepId, new Date().toISOString(), STOP_REASON_TAG, reason, STOP_MESSAGE_TAG, message],
+      [this.sweepId, endedAt.toISOString(), STOP_REASON_TAG, reason, STOP_MESSAGE_TAG, message],
     );
+    const sweepRun = await this.sweepRun();
+    if (sweepRun !== undefined) await this.connection.query(END_SWEEP_RUN_SQL, [sweepRun, endedAt.getTime()]);
+  }
+
+  /**
+   * The id of the sweep's tracking run (`SWEEP_RUN_TAG`), read once: a sweep created
+   * without one writes no trial runs.
+   */
+  private sweepRun(): Promise<string | undefined> {
+    this.sweepRunId ??= this.connection
+      .query<{ run: string | null }>(`SELECT tags->>$2 AS run FROM mlsweep_sweeps WHERE id = $1`, [
+        this.sweepId,
+        SWEEP_RUN_TAG,
+      ])
+      .then(
+        ({ rows }) => rows[0]?.run ?? undefined,
+        (error: unknown) => {
+          this.sweepRunId = undefined; // asked again after an outage
+          throw error;
+        },
+      );
+    return this.sweepRunId;
   }
 
   async sweep(): Promise<SweepRecord> {

@@ -4,16 +4,20 @@
  * constraints) plus the worker's own (`mlsweep.workers = open`, `mlsweep.worker_spec`).
  * Nothing runs here: `mlsweep worker` processes claim its trials.
  */
+import { SWEEP_RUN_TAG } from '../../store/postgres/trial-runs.ts';
 import type { SweepLocation, SweepStore } from '../../store/sweep-store.ts';
 import {
   CONSTRAINTS_TAG,
+  GOAL_TAG,
   POLICY_TAG,
+  PRIMARY_METRIC_TAG,
   SAMPLER_TAG,
   SPACE_TAG,
   WORKER_SPEC_TAG,
   WORKERS_TAG,
 } from '../../store/tags.ts';
 import type { WorkerDefinition } from './definition.ts';
+import { startSweepRun } from './sweep-run.ts';
 
 /** Options of `createWorkerSweep`. */
 export interface CreateWorkerSweepOptions {
@@ -24,6 +28,11 @@ export interface CreateWorkerSweepOptions {
   readonly name?: string;
   /** More tags (the sweep file's identity, for `--resume` and reports). */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The store's URL, to give the sweep a tracking run there (parent of a run per trial,
+   * written with each settle batch); absent: the sweep records no runs.
+   */
+  readonly trackingUrl?: string;
 }
 
 /**
@@ -37,6 +46,38 @@ export interface CreateWorkerSweepOptions {
 export async function createWorkerSweep(
   location: SweepLocation,
   options: CreateWorkerSweepOptions,
+): Promise<SweepStore> {
+  const { definition } = options;
+  const objectives = definition.objectives;
+  const run =
+    options.trackingUrl === undefined
+      ? undefined
+      : startSweepRun({
+          url: options.trackingUrl,
+          ...(options.experiment !== undefined ? { experiment: options.experiment } : {}),
+          ...(options.name !== undefined ? { name: options.name } : {}),
+          tags: {
+            ...options.tags,
+            [GOAL_TAG]: objectives[0]!.goal,
+            [PRIMARY_METRIC_TAG]: objectives[0]!.primaryMetric,
+          },
+        });
+  let store: SweepStore;
+  try {
+    store = await createSweep(location, options, run?.runId);
+  } catch (error) {
+    run?.abandon();
+    throw error;
+  }
+  run?.finish(store.sweepId);
+  return store;
+}
+
+/** Records the sweep itself (with its run's id, if it has one). */
+async function createSweep(
+  location: SweepLocation,
+  options: CreateWorkerSweepOptions,
+  runId: string | undefined,
 ): Promise<SweepStore> {
   const { definition } = options;
   const objectives = definition.objectives;
@@ -55,6 +96,7 @@ export async function createWorkerSweep(
         : {}),
       [WORKERS_TAG]: 'open',
       [WORKER_SPEC_TAG]: JSON.stringify(definition),
+      ...(runId !== undefined ? { [SWEEP_RUN_TAG]: runId } : {}),
     },
   });
 }

@@ -1,0 +1,130 @@
+// A worker sweep on PostgreSQL records tracking runs as a local sweep does: one run for the
+// sweep, one child run per trial with its params, metrics, status and tags, readable
+// through the tracking store (`mlsweep runs list`, the studio). A private cluster; each
+// test its own database.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openSweepLocation } from '../../../src/store/open-location.ts';
+import { createWorkerSweep } from '../../../src/sweep/worker/create.ts';
+import { workerDefinition } from '../../../src/sweep/worker/definition.ts';
+import { sharedLocation } from '../../../src/sweep/worker/location.ts';
+import { Worker } from '../../../src/sweep/worker/worker.ts';
+import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { type PgCluster, pgSkip, startPostgres } from '../../helpers/postgres.ts';
+
+const trialModule = fileURLToPath(new URL('./trials/zero-cost.mjs', import.meta.url));
+
+describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, () => {
+  let cluster: PgCluster | undefined;
+  before(async () => {
+    cluster = await startPostgres();
+  });
+  after(async () => {
+    await cluster?.destroy();
+  });
+
+  /** Runs a worker sweep of `n` trials of `exportName` to its end; the sweep's id. */
+  async function runSweep(url: string, n: number, exportName: string, concurrency: number): Promise<string> {
+    const location = sharedLocation(openSweepLocation(url));
+    try {
+      const store = await createWorkerSweep(location, {
+        definition: workerDefinition({
+          searchSpace: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
+          sampling: { type: 'random', seed: 7 },
+          objective: { goal: 'minimize', primaryMetric: 'loss' },
+          limits: { maxTotalTrials: n },
+          trial: { module: trialModule, export: exportName },
+        }),
+        experiment: 'worker-runs',
+        trackingUrl: url,
+      });
+      await new Worker(location, {
+        sweepId: store.sweepId,
+        concurrency,
+        maxIdleMs: 20,
+        inProcess: true,
+      }).run();
+      return store.sweepId;
+    } finally {
+      await location.close();
+    }
+  }
+
+  it('one parent run and a child run per trial, with params, every metric point, status and tags', async () => {
+    const url = await cluster!.createDatabase();
+    const sweepId = await runSweep(url, 12, 'curve', 4);
+    const tracking = new SqliteStore({ dir: url });
+    try {
+      const runs = tracking.searchRuns({ experiments: ['worker-runs'] });
+      const parents = runs.filter((r) => r.parentRunId === undefined);
+      assert.equal(parents.length, 1);
+      const parent = parents[0]!;
+      assert.equal(parent.tags['mlsweep.kind'], 'sweep');
+      assert.equal(parent.tags['mlsweep.sweep_id'], sweepId);
+      assert.equal(parent.tags['mlsweep.primary_metric'], 'loss');
+      assert.equal(parent.status, 'FINISHED');
+      const children = tracking.childRuns(parent.id);
+      assert.equal(children.length, 12);
+      assert.equal(runs.length, 13);
+      const numbers = children.map((c) => Number(c.tags['mlsweep.trial'])).sort((a, b) => a - b);
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: 12 }, (_, i) => i),
+      );
+      for (const child of children) {
+        assert.equal(child.status, 'FINISHED');
+        assert.equal(child.tags['mlsweep.kind'], 'trial');
+        assert.equal(child.tags['mlsweep.sweep_id'], sweepId);
+        assert.equal(child.tags['mlsweep.trial_status'], 'completed');
+        assert.equal(child.name, `trial-${child.tags['mlsweep.trial']}`);
+        const x = Number(child.params['x']);
+        assert.ok(x >= 0 && x <= 4, `param x = ${child.params['x']}`);
+        assert.ok(child.endTime !== undefined && child.endTime >= child.startTime);
+        // `curve` reports loss = x + 1/(step+1) at steps 0..4: all five points, the last as latest.
+        const history = tracking.metricHistory(child.id, 'loss');
+        assert.deepEqual(
+          history.map((m) => m.step),
+          [0, 1, 2, 3, 4],
+        );
+        for (const m of history) assert.ok(Math.abs(m.value - (x + 1 / (m.step + 1))) < 1e-9);
+        assert.ok(Math.abs(child.metrics['loss']! - (x + 0.2)) < 1e-9);
+      }
+    } finally {
+      tracking.close();
+    }
+  });
+
+  it('failed trials get FAILED runs with their error; a sweep created without trackingUrl writes none', async () => {
+    const url = await cluster!.createDatabase();
+    await runSweep(url, 3, 'broken', 1);
+    const tracking = new SqliteStore({ dir: url });
+    try {
+      const children = tracking.searchRuns({ experiments: ['worker-runs'] }).filter((r) => r.parentRunId);
+      assert.equal(children.length, 3);
+      for (const child of children) {
+        assert.equal(child.status, 'FAILED');
+        assert.match(child.tags['mlsweep.error'] ?? '', /cannot open \/data\/missing-/);
+      }
+    } finally {
+      tracking.close();
+    }
+    const bare = await cluster!.createDatabase();
+    const location = sharedLocation(openSweepLocation(bare));
+    try {
+      const store = await createWorkerSweep(location, {
+        definition: workerDefinition({
+          searchSpace: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
+          sampling: { type: 'random', seed: 7 },
+          objective: { goal: 'minimize', primaryMetric: 'loss' },
+          limits: { maxTotalTrials: 2 },
+          trial: { module: trialModule },
+        }),
+      });
+      await new Worker(location, { sweepId: store.sweepId, maxIdleMs: 20, inProcess: true }).run();
+      assert.equal((await store.trials()).filter((t) => t.status === 'completed').length, 2);
+    } finally {
+      await location.close();
+    }
+  });
+});
