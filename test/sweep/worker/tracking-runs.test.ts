@@ -3,8 +3,13 @@
 // through the tracking store (`mlsweep runs list`, the studio). A private cluster; each
 // test its own database.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { openSweepLocation } from '../../../src/store/open-location.ts';
 import { createWorkerSweep } from '../../../src/sweep/worker/create.ts';
 import { workerDefinition } from '../../../src/sweep/worker/definition.ts';
@@ -14,6 +19,17 @@ import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../../helpers/postgres.ts';
 
 const trialModule = fileURLToPath(new URL('./trials/zero-cost.mjs', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Runs `mlsweep ARGS` as its own process (through tsx, as `npm run mlsweep`); its stdout. */
+async function mlsweep(args: readonly string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', ...args],
+    { cwd: root, env: { ...process.env, MLSWEEP_DEBUG: '' } },
+  );
+  return stdout;
+}
 
 describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, () => {
   let cluster: PgCluster | undefined;
@@ -125,6 +141,57 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
       assert.equal((await store.trials()).filter((t) => t.status === 'completed').length, 2);
     } finally {
       await location.close();
+    }
+  });
+
+  it('mlsweep sweep FILE --workers-only then mlsweep worker: runs list shows the sweep run and its trial runs', async () => {
+    const url = await cluster!.createDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'mlsweep-worker-runs-'));
+    try {
+      const file = join(dir, 'sweep.yml');
+      writeFileSync(
+        file,
+        [
+          'type: sweep',
+          'experiment_name: cli-worker-runs',
+          'trial:',
+          '  command: >-',
+          `    node -e "console.log('##mlsweep ' + JSON.stringify({ loss: (Number(process.argv[1]) - 2) ** 2 }))" \${{search_space.x}}`,
+          'search_space:',
+          '  x: { type: uniform, min_value: 0, max_value: 4 }',
+          'sampling_algorithm: { type: random, seed: 3 }',
+          'objective: { goal: minimize, primary_metric: loss }',
+          'limits: { max_total_trials: 3, max_concurrent_trials: 3 }',
+          '',
+        ].join('\n'),
+      );
+      const made = JSON.parse(
+        await mlsweep([
+          'sweep',
+          file,
+          '--store',
+          url,
+          '--workers-only',
+          '--json',
+          '--output-dir',
+          join(dir, 'out'),
+        ]),
+      ) as { sweepId: string };
+      await mlsweep(['worker', '--store', url, '--sweep', made.sweepId]);
+      const listed = JSON.parse(
+        await mlsweep(['runs', 'list', '--store', url, '--experiment', 'cli-worker-runs', '--json']),
+      ) as unknown;
+      const runs = (Array.isArray(listed) ? listed : (listed as { runs: unknown[] }).runs) as Array<{
+        id?: string;
+        runId?: string;
+        parentRunId?: string;
+        tags?: Record<string, string>;
+      }>;
+      assert.equal(runs.length, 4, JSON.stringify(listed).slice(0, 500));
+      assert.equal(runs.filter((r) => r.parentRunId === undefined).length, 1);
+      assert.equal(runs.filter((r) => r.parentRunId !== undefined).length, 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
