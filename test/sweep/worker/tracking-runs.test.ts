@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { stringify as stringifyYaml } from 'yaml';
 import { openSweepLocation } from '../../../src/store/open-location.ts';
 import { createWorkerSweep } from '../../../src/sweep/worker/create.ts';
 import { workerDefinition } from '../../../src/sweep/worker/definition.ts';
@@ -40,8 +41,17 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
     await cluster?.destroy();
   });
 
-  /** Runs a worker sweep of `n` trials of `exportName` to its end; the sweep's id. */
-  async function runSweep(url: string, n: number, exportName: string, concurrency: number): Promise<string> {
+  /**
+   * Runs a worker sweep of `n` trials of `exportName` (default: the module's default) to
+   * its end, with tracking runs unless `tracked` is false; its id and its trials' statuses.
+   */
+  async function runSweep(
+    url: string,
+    n: number,
+    exportName: string | undefined,
+    concurrency: number,
+    tracked = true,
+  ): Promise<{ sweepId: string; statuses: string[] }> {
     const location = sharedLocation(openSweepLocation(url));
     try {
       const store = await createWorkerSweep(location, {
@@ -50,10 +60,10 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
           sampling: { type: 'random', seed: 7 },
           objective: { goal: 'minimize', primaryMetric: 'loss' },
           limits: { maxTotalTrials: n },
-          trial: { module: trialModule, export: exportName },
+          trial: { module: trialModule, ...(exportName !== undefined ? { export: exportName } : {}) },
         }),
         experiment: 'worker-runs',
-        trackingUrl: url,
+        ...(tracked ? { trackingUrl: url } : {}),
       });
       await new Worker(location, {
         sweepId: store.sweepId,
@@ -61,7 +71,7 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
         maxIdleMs: 20,
         inProcess: true,
       }).run();
-      return store.sweepId;
+      return { sweepId: store.sweepId, statuses: (await store.trials()).map((t) => t.status) };
     } finally {
       await location.close();
     }
@@ -69,7 +79,7 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
 
   it('one parent run and a child run per trial, with params, every metric point, status and tags', async () => {
     const url = await cluster!.createDatabase();
-    const sweepId = await runSweep(url, 12, 'curve', 4);
+    const { sweepId } = await runSweep(url, 12, 'curve', 4);
     const tracking = new SqliteStore({ dir: url });
     try {
       const runs = tracking.searchRuns({ experiments: ['worker-runs'] });
@@ -126,22 +136,8 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
       tracking.close();
     }
     const bare = await cluster!.createDatabase();
-    const location = sharedLocation(openSweepLocation(bare));
-    try {
-      const store = await createWorkerSweep(location, {
-        definition: workerDefinition({
-          searchSpace: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
-          sampling: { type: 'random', seed: 7 },
-          objective: { goal: 'minimize', primaryMetric: 'loss' },
-          limits: { maxTotalTrials: 2 },
-          trial: { module: trialModule },
-        }),
-      });
-      await new Worker(location, { sweepId: store.sweepId, maxIdleMs: 20, inProcess: true }).run();
-      assert.equal((await store.trials()).filter((t) => t.status === 'completed').length, 2);
-    } finally {
-      await location.close();
-    }
+    const { statuses } = await runSweep(bare, 2, undefined, 1, false);
+    assert.deepEqual(statuses, ['completed', 'completed']);
   });
 
   it('mlsweep sweep FILE --workers-only then mlsweep worker: runs list shows the sweep run and its trial runs', async () => {
@@ -151,19 +147,17 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
       const file = join(dir, 'sweep.yml');
       writeFileSync(
         file,
-        [
-          'type: sweep',
-          'experiment_name: cli-worker-runs',
-          'trial:',
-          '  command: >-',
-          `    node -e "console.log('##mlsweep ' + JSON.stringify({ loss: (Number(process.argv[1]) - 2) ** 2 }))" \${{search_space.x}}`,
-          'search_space:',
-          '  x: { type: uniform, min_value: 0, max_value: 4 }',
-          'sampling_algorithm: { type: random, seed: 3 }',
-          'objective: { goal: minimize, primary_metric: loss }',
-          'limits: { max_total_trials: 3, max_concurrent_trials: 3 }',
-          '',
-        ].join('\n'),
+        stringifyYaml({
+          type: 'sweep',
+          experiment_name: 'cli-worker-runs',
+          trial: {
+            command: `node -e "console.log('##mlsweep ' + JSON.stringify({ loss: Number(process.argv[1]) }))" \${{search_space.x}}`,
+          },
+          search_space: { x: { type: 'uniform', min_value: 0, max_value: 4 } },
+          sampling_algorithm: { type: 'random', seed: 3 },
+          objective: { goal: 'minimize', primary_metric: 'loss' },
+          limits: { max_total_trials: 3, max_concurrent_trials: 3 },
+        }),
       );
       const made = JSON.parse(
         await mlsweep([
