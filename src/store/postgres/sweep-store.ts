@@ -508,6 +508,8 @@ export class PostgresSweepStore implements SweepStore, TrialLeases, TrialBatches
    * points of the trials it ended inserted with them (each point its own change number, in
    * report order, before the trials' own). A retry after a lost answer finds its token on
    * the trials it ended and inserts no point twice (points go only with a trial ended now).
+   * A sweep with a tracking run (`SWEEP_RUN_TAG`) gets a run per trial it ends in the same
+   * statement (trial-runs.ts).
    *
    * @example
    * await store.settleTrials([{ id: 3, end: { status: 'completed', value: 0.9, endedAt }, points: [{ name: 'loss', point: { step: 0, value: 0.9 } }] }]);
