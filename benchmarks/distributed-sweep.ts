@@ -35,6 +35,7 @@
 //
 //   node --import tsx benchmarks/distributed-sweep.ts
 //   BENCH_WORKERS=8 BENCH_MODES=in-process BENCH_OPTUNA_TRIALS=0 ...   (a part of it)
+//   BENCH_TRACKING=1 ...   (trials also written as tracking runs, as the CLI does on PostgreSQL)
 //   BENCH_CPU_PROF=/tmp/prof ...   (a V8 CPU profile of each worker process's main thread, from the start signal)
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,7 @@ const OPTUNA_TRIALS = Number(process.env['BENCH_OPTUNA_TRIALS'] ?? 300);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 1);
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
+const TRACKING = process.env['BENCH_TRACKING'] === '1';
 
 /** How trials run: a thread per slot (the default), or in the worker's own thread (`--in-process`). */
 type Mode = 'threads' | 'in-process';
@@ -139,6 +141,8 @@ async function mlsweepRun(
       limits: { maxTotalTrials: TRIALS },
       trial: { module: trialModule },
     }),
+    // BENCH_TRACKING=1: a tracking run per trial, as `mlsweep sweep --workers-only` on PostgreSQL records
+    ...(TRACKING ? { trackingUrl: url } : {}),
   });
   const self = fileURLToPath(import.meta.url);
   const children = Array.from({ length: n }, (_, i) =>
@@ -451,6 +455,7 @@ async function main(): Promise<void> {
         optunaTrials: OPTUNA_TRIALS,
         concurrencyPerWorker: CONCURRENCY,
         repeats: REPEATS,
+        tracking: TRACKING,
         measured:
           'trialsPerSecond: trials / (first start to last end, as the store recorded them), whole window; ' +
           'steadyTrialsPerSecond: trials ended between the 10th and 90th percentile of end times / that span; ' +
