@@ -47,7 +47,8 @@ export async function recordForWorkers(
 ): Promise<string> {
   for (const [flag, given] of [
     ['--resume', options.resume !== undefined],
-    ['--no-track', options.track === false],
+    // On PostgreSQL `--no-track` leaves out the tracking runs; a store folder's sweep is its runs.
+    ['--no-track', options.track === false && !(options.store !== undefined && isPostgresUrl(options.store))],
     ['--report', options.report !== undefined],
     ['--warm-start', (options.warmStart?.length ?? 0) > 0 || (spec.warmStart?.length ?? 0) > 0],
   ] as const) {
@@ -102,8 +103,11 @@ export async function recordForWorkers(
         options.experiment ?? spec.experimentName ?? basename(spec.file ?? 'sweep', extname(spec.file ?? '')),
       ...(spec.displayName !== undefined ? { name: spec.displayName } : {}),
       tags: { [SPEC_TAG]: canonicalJson(identity), [SPEC_HASH_TAG]: identityHash(identity) },
-      // On PostgreSQL the sweep and its trials get tracking runs, as a local sweep's do.
-      ...(options.store !== undefined && isPostgresUrl(options.store) ? { trackingUrl: options.store } : {}),
+      // On PostgreSQL the sweep and its trials get tracking runs, as a local sweep's do
+      // (`--no-track`: the trials only, for the highest trial rate).
+      ...(options.store !== undefined && isPostgresUrl(options.store) && options.track !== false
+        ? { trackingUrl: options.store }
+        : {}),
     });
     // The password stays out of the printed command (and of logs): give it to each worker
     // through PGPASSWORD or ~/.pgpass, or in its own --store.

@@ -93,7 +93,10 @@ export function registerSweep(program: Command): void {
       "start from these recorded sweeps' completed trials (comma-separated ids; added to the file's warm_start)",
       listOption,
     )
-    .option('--no-track', 'keep the sweep in memory only, not in the tracking store')
+    .option(
+      '--no-track',
+      'keep the sweep in memory only, not in the tracking store (with --workers-only on PostgreSQL: no tracking runs, only the trials)',
+    )
     .option('--report <FILE>', 'write a self-contained HTML report of the sweep to FILE at the end')
     .option(
       '--termination-grace <SECONDS>',

@@ -184,6 +184,15 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
       assert.equal(runs.length, 4, JSON.stringify(listed).slice(0, 500));
       assert.equal(runs.filter((r) => r.parentRunId === undefined).length, 1);
       assert.equal(runs.filter((r) => r.parentRunId !== undefined).length, 3);
+      // --no-track: the same sweep again, its trials run and no run is written
+      const untracked = JSON.parse(
+        await mlsweep(['sweep', file, '--store', url, '--workers-only', '--no-track', '--json']),
+      ) as { sweepId: string };
+      await mlsweep(['worker', '--store', url, '--sweep', untracked.sweepId]);
+      const after = JSON.parse(
+        await mlsweep(['runs', 'list', '--store', url, '--experiment', 'cli-worker-runs', '--json']),
+      ) as unknown;
+      assert.equal((Array.isArray(after) ? after : (after as { runs: unknown[] }).runs).length, 4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
