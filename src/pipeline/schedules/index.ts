@@ -1,5 +1,6 @@
 // Schedules: Azure's recurrence and cron triggers (computed by croner, in a time zone) and
 // a data-change trigger, fired by a Scheduler that claims each tick once per store.
+export { describeTrigger, nextTimes } from './describe.ts';
 export { checkCronExpression, fireTimes, isTimeTrigger } from './fire-times.ts';
 export { type JobLauncher, jobArguments, type LaunchOutcome, processLauncher } from './launch.ts';
 export {

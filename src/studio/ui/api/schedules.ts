@@ -4,8 +4,12 @@
  * fires, and enable/disable, which a person confirms in the page and the audit log records.
  */
 import type { FastifyInstance } from 'fastify';
-import { describeTrigger, nextTimes } from '../../../cli/schedule.ts';
-import { type ScheduleRecord, ScheduleStore } from '../../../pipeline/schedules/index.ts';
+import {
+  describeTrigger,
+  nextTimes,
+  type ScheduleRecord,
+  ScheduleStore,
+} from '../../../pipeline/schedules/index.ts';
 import type { StudioContext } from '../context.ts';
 import { StudioApiError } from '../errors.ts';
 import { pageOfList } from './page-list.ts';
