@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.ts';
 import type { MetricPoint, ParamSet, StopReason, TrialStatus } from '../core/trial.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
-import type { Run, RunStatus } from '../tracking/types.ts';
+import type { Run } from '../tracking/types.ts';
 import type {
   ClaimBatchOptions,
   ClaimChoice,
@@ -16,6 +16,7 @@ import type {
   TrialSettlement,
 } from './records.ts';
 import { INTERRUPTED_ERROR, planResume, type ResumePlan } from './resume-plan.ts';
+import { TRIAL_RUN_STATUS } from './run-status.ts';
 import { jsonNumber, numbersOf, sweepRecordOf } from './sweep-record.ts';
 import type { SweepStore } from './sweep-store.ts';
 import {
@@ -34,15 +35,6 @@ import { type ReapedTrial, type TrialBatches, type TrialLeases, UNLEASED_WORKER 
 
 /** The sweep's parent run, as `SqliteSweepStore.create` makes it. */
 export type SweepRunOptions = NewSweep;
-
-const RUN_STATUS: Readonly<Record<TrialStatus | 'running', RunStatus>> = {
-  running: 'RUNNING',
-  completed: 'FINISHED',
-  failed: 'FAILED',
-  timed_out: 'FAILED',
-  early_terminated: 'KILLED',
-  cancelled: 'KILLED',
-};
 
 interface TrialRow {
   run_id: string;
@@ -205,7 +197,7 @@ export class SqliteSweepStore implements SweepStore, TrialLeases, TrialBatches {
           end.output ? JSON.stringify(end.output) : null,
           runId,
         );
-      this.store.setRunStatus(runId, RUN_STATUS[end.status], Date.parse(end.endedAt) || Date.now());
+      this.store.setRunStatus(runId, TRIAL_RUN_STATUS[end.status], Date.parse(end.endedAt) || Date.now());
       this.store.setTags(runId, {
         'mlsweep.trial_status': end.status,
         ...(end.error !== undefined ? { 'mlsweep.error': end.error.slice(0, 5000) } : {}),

@@ -11,6 +11,8 @@
  * needed.
  */
 
+import { runStatusCase } from '../run-status.ts';
+
 /** On a worker sweep (in `mlsweep_sweeps.tags`): the run id of its tracking run. */
 export const SWEEP_RUN_TAG = 'mlsweep.sweep_run_id';
 
@@ -33,8 +35,7 @@ export const TRIAL_RUNS_CTES = `,
   ur AS (SELECT u.*, md5($1 || ':' || u.number) AS run_id FROM u),
   tr AS (INSERT INTO runs (run_id, experiment_id, name, status, start_time, end_time, parent_run_id)
          SELECT ur.run_id, pr.experiment_id, 'trial-' || ur.number,
-                CASE ur.status WHEN 'completed' THEN 'FINISHED' WHEN 'failed' THEN 'FAILED'
-                               WHEN 'timed_out' THEN 'FAILED' ELSE 'KILLED' END,
+                ${runStatusCase('ur.status')},
                 (extract(epoch FROM ur.started_at) * 1000)::bigint, (extract(epoch FROM ur.ended_at) * 1000)::bigint,
                 pr.run_id
          FROM ur, pr ON CONFLICT (run_id) DO NOTHING RETURNING run_id),
