@@ -148,20 +148,23 @@ export class ClaimCache {
 
   /** Adds a trial this process just recorded at `version` (it saw every change before it). */
   add(version: number, trial: StoredTrial): void {
-    this.byNumber.set(trial.id, trial);
-    this.rowChanged.set(trial.id, version);
-    this.resort(new Set([trial.id]));
-    this.version = version;
+    this.addAll(version, [trial]);
   }
 
   /** Adds the trials of one batch this process just recorded at `version` (it saw every change before it). */
   addAll(version: number, trials: readonly StoredTrial[]): void {
+    // Two loops of one process: a read that another loop applied meanwhile may already hold
+    // a later state of these trials and later points; neither is put back to `version`
+    // (going back would make the next read add those points again).
+    const touched = new Set<number>();
     for (const trial of trials) {
+      if ((this.rowChanged.get(trial.id) ?? 0) >= version) continue;
       this.byNumber.set(trial.id, trial);
       this.rowChanged.set(trial.id, version);
+      touched.add(trial.id);
     }
-    this.resort(new Set(trials.map((t) => t.id)));
-    this.version = version;
+    this.resort(touched);
+    this.version = Math.max(this.version, version);
   }
 
   /**
