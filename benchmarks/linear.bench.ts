@@ -1,6 +1,7 @@
 // Logistic regression on 100,000 x 20 (binary, L2, C = 1, tol 1e-4): mlsweep on each
 // backend vs scikit-learn's lbfgs (same run, /usr/bin/python3, same data through a
-// temporary file) and vs ml-logistic-regression 2.0 (gradient descent, one-vs-rest).
+// temporary file; on one BLAS thread, as issue 20 compares, and on its default threads)
+// and vs ml-logistic-regression 2.0 (gradient descent, one-vs-rest).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,8 +98,17 @@ for i in range(${repeats + 1}):
 print(json.dumps(dict(meanMs=float(np.mean(times)), minMs=float(np.min(times)), minCpuMs=float(np.min(cpu)),
     accuracy=float((m.predict(Xte) == yte).mean()), nIter=int(m.n_iter_[0]))))
 `;
-  const out = execFileSync('/usr/bin/python3', ['-c', script, dir], { encoding: 'utf8' });
-  rows.push({ name: 'scikit-learn 1.2 lbfgs', ...(JSON.parse(out) as Omit<Row, 'name'>) });
+  // Issue 20 compares one thread each: scikit-learn's BLAS (OpenBLAS) limited to one
+  // thread, as mlsweep's 1-thread row; then with its default threads, as users run it.
+  const runSklearn = (threads: 'one' | 'default') => {
+    const limit = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const env = threads === 'one' ? { ...process.env, ...limit } : process.env;
+    return JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script, dir], { encoding: 'utf8', env }),
+    ) as Omit<Row, 'name'>;
+  };
+  rows.push({ name: 'scikit-learn 1.2 lbfgs, 1 thread', ...runSklearn('one') });
+  rows.push({ name: 'scikit-learn 1.2 lbfgs, default threads', ...runSklearn('default') });
 } catch (error) {
   process.stderr.write(`scikit-learn skipped: ${(error as Error).message}\n`);
 } finally {

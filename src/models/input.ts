@@ -77,10 +77,21 @@ export interface EncodedLabels {
  * encodeClasses(['b', 'a', 'b']); // { classes: ['a', 'b'], codes: Int32Array [1, 0, 1] }
  */
 export function encodeClasses(y: LabelInput, path = 'y'): EncodedLabels {
-  const values = Array.from(y as ArrayLike<Label>);
+  const values = y as ArrayLike<Label>;
+  const n = values.length;
   const kind = typeof values[0];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  // One pass: each label checked and numbered in order of first appearance (a run of
+  // equal labels looked up once), then the numbers mapped to the sorted classes.
+  const firstSeen = new Map<Label, number>();
+  const codes = new Int32Array(n);
+  let last: unknown = NOTHING;
+  let lastCode = -1;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v === last) {
+      codes[i] = lastCode;
+      continue;
+    }
     const ok = kind === 'string' ? typeof v === 'string' : typeof v === 'number' && Number.isFinite(v);
     if (!ok) {
       throw new ValidationError(
@@ -88,12 +99,28 @@ export function encodeClasses(y: LabelInput, path = 'y'): EncodedLabels {
         { path: `${path}[${i}]` },
       );
     }
+    let k = firstSeen.get(v);
+    if (k === undefined) {
+      k = firstSeen.size;
+      firstSeen.set(v, k);
+    }
+    codes[i] = k;
+    last = v;
+    lastCode = k;
   }
-  const classes = [...new Set(values)].sort((a, b) =>
+  const classes = [...firstSeen.keys()].sort((a, b) =>
     typeof a === 'number' ? a - (b as number) : a < b ? -1 : a > b ? 1 : 0,
   );
-  return { classes, codes: encodeWith(classes, values, path) };
+  const sortedIndex = new Int32Array(classes.length);
+  classes.forEach((c, i) => {
+    sortedIndex[firstSeen.get(c)!] = i;
+  });
+  for (let i = 0; i < n; i++) codes[i] = sortedIndex[codes[i]!]!;
+  return { classes, codes };
 }
+
+/** A value no label equals: the "previous label" before the first. */
+const NOTHING = Symbol('no label');
 
 /**
  * Encodes labels with classes found earlier (an evaluation set); an unknown label is an error.

@@ -59,6 +59,32 @@ describe('dense kernels: native equals js', {
     });
   }
 
+  test('binary loss: the product of (1 + e) per block equals the sum of log1p row by row', () => {
+    // rows of two weights (one product, one log1p), confident rows (the series) and
+    // 6000 rows near z = 0, whose product passes 2^500 and is brought back
+    const n = 9000;
+    const p = 2;
+    const u = random(11);
+    const X = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) {
+      const far = i % 7 === 0;
+      X[i] = far ? 20 + u() * 10 : u() * 0.2 - 0.1;
+      X[n + i] = u() - 0.5;
+    }
+    const y = new Int32Array(n).map((_, i) => ((i * 5) % 3 === 0 ? 1 : 0));
+    const w = new Float64Array(n).map((_, i) => (i % 11 === 0 ? 2.5 : 1));
+    const theta = Float64Array.of(1.3, -0.4, 0.05);
+    let expected = 0;
+    for (let i = 0; i < n; i++) {
+      const z = theta[0]! * X[i]! + theta[1]! * X[n + i]! + theta[2]!;
+      expected += w[i]! * (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i]! * z);
+    }
+    for (const t of [js, native]) {
+      const loss = logisticObjective(t, X, n, p, 1, y, w, theta, new Float64Array(3));
+      assert.ok(Math.abs(loss - expected) <= 1e-13 * expected, `${t.backend}: ${loss} vs ${expected}`);
+    }
+  });
+
   test('products X·Wᵀ + b and Rᵀ·X', () => {
     const { X, theta, n, p } = problem(4500, 7, 3, 9);
     const a = new Float64Array(n * 3);

@@ -128,7 +128,7 @@ export abstract class LinearRegressorBase extends DenseEstimator<LinearState> im
       fill: data.fill,
       coef: sol.coef,
       intercept: interceptOf(design, sol.coef),
-      importances: coefficientImportances(sol.coef, 1, data.X, data.weight),
+      importances: coefficientImportances(sol.coef, 1, data.std),
       nIter: sol.nIter,
       dualGap: sol.dualGap,
     });

@@ -247,7 +247,7 @@ export class LogisticRegression extends DenseClassifier<LogisticState> {
         ...base,
         coef,
         intercept: r.x.slice(nCoef),
-        importances: coefficientImportances(coef, K, data.X, data.weight),
+        importances: coefficientImportances(coef, K, data.std),
         nIter: r.nIter,
         converged: r.converged,
         gradMax: r.gradMax,

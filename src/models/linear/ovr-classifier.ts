@@ -142,7 +142,7 @@ export abstract class OvrLinearClassifier extends DenseEstimator<OvrState> imple
         K,
         coef,
         intercept,
-        importances: coefficientImportances(coef, K, data.X, data.weight),
+        importances: coefficientImportances(coef, K, data.std),
         nIter,
       };
       return this;

@@ -1,13 +1,15 @@
 import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { checkTrainingShape, sampleWeights, toFeatureMatrix } from '../input.ts';
 import type { FeatureInput } from '../types.ts';
-import { assertNoInfinity, columnMeans, imputed } from './impute.ts';
+import { assertNoInfinity, columnMoments, imputed } from './impute.ts';
 
 /** Training data of a dense model: features with missing values filled, and row weights. */
 export interface TrainingData {
   X: ColumnMatrix;
   /** The fill value (weighted mean) of every column, kept to fill missing values at predict. */
   fill: Float64Array;
+  /** Weighted standard deviation of every column as filled (coefficientImportances). */
+  std: Float64Array;
   weight: Float64Array;
 }
 
@@ -26,8 +28,8 @@ export function trainingData(
   const raw = toFeatureMatrix(input);
   checkTrainingShape(raw, yLength);
   const weight = sampleWeights(sampleWeight, raw.nRows);
-  const { means, missing } = columnMeans(raw, weight);
-  return { X: missing ? imputed(raw, means) : raw, fill: means, weight };
+  const { means, stds, missing } = columnMoments(raw, weight);
+  return { X: missing ? imputed(raw, means) : raw, fill: means, std: stds, weight };
 }
 
 /**

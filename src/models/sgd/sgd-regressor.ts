@@ -70,7 +70,7 @@ export class SGDRegressor extends LinearRegressorBase {
         fill: data.fill,
         coef: r.coef,
         intercept: r.intercept,
-        importances: coefficientImportances(r.coef, 1, data.X, data.weight),
+        importances: coefficientImportances(r.coef, 1, data.std),
         nIter: r.nIter,
         dualGap: 0,
       };

@@ -4,6 +4,7 @@
  * X is column-major n x p; theta holds K x p coefficients (row-major) then K intercepts.
  */
 
+import { laneDot, laneSum } from '../../../lanes.ts';
 import type { DenseTarget } from '../../target.ts';
 import type { LinearScoresArgs, LogisticObjectiveArgs, TransposeProductArgs } from '../args.ts';
 
@@ -45,17 +46,21 @@ function blockGradient(
 ): void {
   for (let k = 0; k < K; k++) {
     const ro = k * len;
-    for (let j = 0; j < p; j++) {
-      const xo = j * n + r0;
-      let s = 0;
-      for (let i = 0; i < len; i++) s += X[xo + i]! * r[ro + i]!;
-      g[k * p + j]! += s;
-    }
-    let s = 0;
-    for (let i = 0; i < len; i++) s += r[ro + i]!;
-    g[K * p + k]! += s;
+    for (let j = 0; j < p; j++) g[k * p + j]! += laneDot(X, j * n + r0, r, ro, len);
+    g[K * p + k]! += laneSum(r, ro, len);
   }
 }
+
+/** log1p(e) for 0 <= e < 2^-10 by its series to e^6 (the rest is below 2^-70 · e). */
+function log1pSmall(e: number): number {
+  return e * (1 - e * (1 / 2 - e * (1 / 3 - e * (1 / 4 - e * (1 / 5 - e * (1 / 6))))));
+}
+
+/** 2^-10: below it, log1p(e) comes from log1pSmall's series. */
+const SMALL_E = 2 ** -10;
+/** The product of (1 + e) is brought back by 2^-500 whenever it passes 2^500. */
+const PRODUCT_LIMIT = 2 ** 500;
+const PRODUCT_SCALE = 2 ** -500;
 
 /**
  * Turns the scores z (len x K, column-major) of rows r0 .. r0+len into weighted
@@ -74,17 +79,36 @@ export function logLossResiduals(
 ): number {
   let loss = 0;
   if (K === 1) {
+    // As blockLoss in linear_kernels.cc: log1p of rows of the first row's weight gathered
+    // as one product (one log per block), confident rows by the series, others by log1p.
+    const wProduct = len > 0 ? w[r0]! : 0;
+    let linear = 0;
+    let small = 0;
+    let other = 0;
+    let product = 1;
+    let scaled = 0;
     for (let i = 0; i < len; i++) {
       const zi = z[i]!;
       const yi = y[r0 + i]!;
       const wi = w[r0 + i]!;
       // One exp serves both the loss log(1 + e^z) and the probability, stably for any z.
       const e = Math.exp(-Math.abs(zi));
-      loss += wi * (Math.max(zi, 0) + Math.log1p(e) - yi * zi);
+      linear += wi * (Math.max(zi, 0) - yi * zi);
+      if (e < SMALL_E) {
+        small += wi * log1pSmall(e);
+      } else if (wi === wProduct) {
+        product *= 1 + e;
+        if (product > PRODUCT_LIMIT) {
+          product *= PRODUCT_SCALE;
+          scaled++;
+        }
+      } else {
+        other += wi * Math.log1p(e);
+      }
       const prob = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
       z[i] = wi * (prob - yi);
     }
-    return loss;
+    return linear + small + other + wProduct * (Math.log(product) + scaled * (500 * Math.LN2));
   }
   for (let i = 0; i < len; i++) {
     let m = z[i]!;
