@@ -40,6 +40,11 @@ const CLASSIFICATION = [
 ];
 const REGRESSION = ['diabetes', 'boston_housing', 'friedman1'];
 const ROUNDS = 3;
+// a partial run while tuning one estimator: AZURE_BENCH_ONLY=SVC,LinearSVC and/or
+// AZURE_BENCH_SETS=digits,glass print their rows and leave the results file alone
+const only = process.env.AZURE_BENCH_ONLY?.split(',');
+const onlySets = process.env.AZURE_BENCH_SETS?.split(',');
+const partial = only !== undefined || onlySets !== undefined;
 
 interface Data {
   name: string;
@@ -188,12 +193,15 @@ try {
   const sets = [
     ...CLASSIFICATION.map((n) => ['classification', n] as const),
     ...REGRESSION.map((n) => ['regression', n] as const),
-  ].filter(([, n]) => existsSync(`${shared}${n}.csv`));
+  ].filter(([, n]) => existsSync(`${shared}${n}.csv`) && (!onlySets || onlySets.includes(n)));
   for (const [task, name] of sets) {
     const d = load(name, task, root);
     const Xtr = columns(d.Xtr, d.p);
     const Xte = columns(d.Xte, d.p);
-    for (const spec of SPECS.filter((s) => s.task === task && d.ytr.length <= (s.maxRows ?? Infinity))) {
+    const specs = SPECS.filter(
+      (s) => s.task === task && d.ytr.length <= (s.maxRows ?? Infinity) && (!only || only.includes(s.name)),
+    );
+    for (const spec of specs) {
       // warm-up: five fits or half a second, whichever ends first (V8 compiles the hot
       // loops after a few fits; the last warm fit sizes the repeats to about 0.3 s a side)
       let last = 0;
@@ -256,6 +264,7 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
+if (partial) process.exit(0);
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toPrecision(3) : v.toPrecision(2));
 recordResults(
   'azure-estimators',

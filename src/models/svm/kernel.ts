@@ -1,5 +1,5 @@
 import type { BackendChoice } from '../../compute/backend.ts';
-import { transposeProduct } from '../../compute/kernels/dense/index.ts';
+import { linearScores, transposeProduct } from '../../compute/kernels/dense/index.ts';
 import { denseBackend } from '../../compute/kernels/table.ts';
 
 /** The kernels of SVC. */
@@ -82,9 +82,39 @@ export function kernelBackend(choice: BackendChoice | undefined): KernelBackend 
 }
 
 /**
+ * Turns dot products a_i·b_t in out[from..to) into kernel values, as libsvm: rbf
+ * exp(-γ(‖a_i‖² + ‖b_t‖² - 2a_i·b_t)) (`si` is ‖a_i‖², `sq` the ‖b_t‖²), linear a·b, poly
+ * (γa·b + c0)^d, sigmoid tanh(γa·b + c0).
+ *
+ * @example
+ * finishKernel(spec, sq[i], sq, out, 0, n); // out held x_i·x_t, now K(x_i, x_t)
+ */
+export function finishKernel(
+  k: KernelSpec,
+  si: number,
+  sq: Float64Array,
+  out: Float64Array,
+  from: number,
+  to: number,
+): void {
+  switch (k.kernel) {
+    case 'rbf':
+      for (let j = from; j < to; j++) out[j] = Math.exp(-k.gamma * (si + sq[j]! - 2 * out[j]!));
+      break;
+    case 'poly':
+      for (let j = from; j < to; j++) out[j] = (k.gamma * out[j]! + k.coef0) ** k.degree;
+      break;
+    case 'sigmoid':
+      for (let j = from; j < to; j++) out[j] = Math.tanh(k.gamma * out[j]! + k.coef0);
+      break;
+    case 'linear':
+      break;
+  }
+}
+
+/**
  * K(a_i, b_j) for one row i of `a` against every row of `b`, into `out` (length b.n), as
- * libsvm computes them: rbf exp(-γ(‖a‖² + ‖b‖² - 2a·b)), linear a·b, poly (γa·b + c0)^d,
- * sigmoid tanh(γa·b + c0). The dot products run on `backend` (default js).
+ * libsvm computes them (see finishKernel). The dot products run on `backend` (default js).
  *
  * @example
  * kernelRow(spec, X, i, X, column); // column[j] = K(x_i, x_j)
@@ -116,91 +146,204 @@ export function kernelRow(
   } else {
     for (let j = 0; j < b.n; j++) out[j] = dot(ar, o, br, j * p, p);
   }
-  switch (k.kernel) {
-    case 'rbf': {
-      const si = a.sq[i]!;
-      for (let j = 0; j < b.n; j++) out[j] = Math.exp(-k.gamma * (si + b.sq[j]! - 2 * out[j]!));
-      break;
-    }
-    case 'poly':
-      for (let j = 0; j < b.n; j++) out[j] = (k.gamma * out[j]! + k.coef0) ** k.degree;
-      break;
-    case 'sigmoid':
-      for (let j = 0; j < b.n; j++) out[j] = Math.tanh(k.gamma * out[j]! + k.coef0);
-      break;
-    case 'linear':
-      break;
-  }
+  finishKernel(k, a.sq[i]!, b.sq, out, 0, b.n);
 }
 
 /**
- * The columns Q_i = y_i y_j K(x_i, x_j) of an SVM dual, computed on demand and kept in
- * a least-recently-used cache bounded by `cacheBytes` (libsvm's kernel cache; at least
- * two columns, the pair an SMO step needs). Columns are kept in single precision, as
- * libsvm's (Qfloat): twice the columns in the same memory.
+ * The matrix Q_ij = y_i y_j K(x_i, x_j) of an SVM dual, as libsvm's SVC_Q with its Cache:
+ * columns computed on demand, in single precision (libsvm's Qfloat: twice the columns in
+ * the same memory), kept in a least-recently-used cache bounded by `cacheBytes` (at
+ * least two columns, the pair an SMO step needs). A column may be computed only for its
+ * first `len` rows (the active set while the solver shrinks) and completed later; the
+ * solver's shrinking reorders the rows by `swapIndex`, which also reorders the entries
+ * of every cached column (or drops a column too short to hold both, as libsvm does).
+ * The cache works on its own copy of the rows and labels.
  */
 export class KernelCache {
-  private readonly columns = new Map<number, Float32Array>();
-  private readonly capacity: number;
+  private readonly l: number;
+  private readonly p: number;
+  private readonly rows: Float64Array;
+  /** The rows column-major (l x p), for the native products kernel; empty on js. */
+  private readonly byColumn: Float64Array;
+  private readonly sq: Float64Array;
+  private readonly y: Float64Array;
   private readonly scratch: Float64Array;
-  /** Kernel columns computed (cache misses), for tests and benchmarks. */
+  private readonly theta: Float64Array;
+  private readonly buffers: Array<Float32Array | undefined>;
+  /** How many leading entries of column i are computed (0: not cached). */
+  private readonly len: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  /** The LRU list's sentinel: next[head] is the oldest column, prev[head] the newest. */
+  private readonly head: number;
+  private readonly spare: Float32Array[] = [];
+  private readonly capacity: number;
+  private readonly native: boolean;
+  private count = 0;
+  /** Kernel columns computed from scratch (cache misses), for tests and benchmarks. */
   misses = 0;
 
   constructor(
     private readonly spec: KernelSpec,
-    private readonly data: KernelRows,
-    private readonly y: Float64Array,
+    data: KernelRows,
+    y: Float64Array,
     cacheBytes: number,
-    private readonly backend: KernelBackend = 'js',
+    backend: KernelBackend = 'js',
   ) {
-    this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * data.n)));
-    this.scratch = new Float64Array(data.n);
+    const l = data.n;
+    const p = data.p;
+    this.l = l;
+    this.p = p;
+    this.rows = data.rows.slice(0, l * p);
+    this.sq = data.sq.slice(0, l);
+    this.y = Float64Array.from(y);
+    this.native = backend === 'native' && l * p >= NATIVE_MIN_WORK;
+    this.byColumn = new Float64Array(this.native ? l * p : 0);
+    if (this.native) {
+      for (let i = 0; i < l; i++)
+        for (let f = 0; f < p; f++) this.byColumn[f * l + i] = this.rows[i * p + f]!;
+    }
+    this.theta = new Float64Array(p + 1);
+    this.scratch = new Float64Array(l);
+    this.buffers = new Array(l).fill(undefined);
+    this.len = new Int32Array(l);
+    this.prev = new Int32Array(l + 1);
+    this.next = new Int32Array(l + 1);
+    this.head = l;
+    this.prev[l] = l;
+    this.next[l] = l;
+    this.capacity = Math.max(2, Math.floor(cacheBytes / (4 * Math.max(l, 1))));
   }
 
-  /** Q's column i (do not keep it past the next call but one: the cache may recycle it). */
-  column(i: number): Float32Array {
-    const hit = this.columns.get(i);
-    if (hit) {
-      this.columns.delete(i);
-      this.columns.set(i, hit);
-      return hit;
+  /**
+   * Q's column i, its first `len` entries at least computed (do not keep it past the
+   * next call but one: the cache may recycle it).
+   */
+  column(i: number, len: number = this.l): Float32Array {
+    let buf = this.buffers[i];
+    const have = this.len[i]!;
+    if (buf !== undefined && have > 0) this.unlink(i);
+    else {
+      buf = this.allocate();
+      this.buffers[i] = buf;
+      this.len[i] = 0;
+      this.count++;
+      this.misses++;
     }
-    this.misses++;
-    let out: Float32Array;
-    if (this.columns.size >= this.capacity) {
-      const oldest = this.columns.keys().next().value as number;
-      out = this.columns.get(oldest)!;
-      this.columns.delete(oldest);
-    } else {
-      out = new Float32Array(this.data.n);
+    this.linkNewest(i);
+    if (have < len) {
+      this.fill(i, buf, have, len);
+      this.len[i] = len;
     }
-    const k = this.scratch;
-    kernelRow(this.spec, this.data, i, this.data, k, this.backend);
-    const yi = this.y[i]!;
-    for (let j = 0; j < out.length; j++) out[j] = yi * this.y[j]! * k[j]!;
-    this.columns.set(i, out);
-    return out;
+    return buf;
   }
 
-  /** The diagonal Q_ii = K(x_i, x_i). */
+  /** The diagonal Q_ii = K(x_i, x_i), in the rows' current order. */
   diagonal(): Float64Array {
-    const { n, p, rows, sq } = this.data;
-    const d = new Float64Array(n);
+    const { l, p, rows, sq } = this;
+    const d = new Float64Array(l);
     const one = new Float64Array(1);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < l; i++) {
       if (this.spec.kernel === 'rbf') {
         d[i] = 1;
         continue;
       }
-      const single: KernelRows = {
-        rows: rows.subarray(i * p, (i + 1) * p),
-        n: 1,
-        p,
-        sq: sq.subarray(i, i + 1),
-      };
-      kernelRow(this.spec, single, 0, single, one);
+      one[0] = dot(rows, i * p, rows, i * p, p);
+      finishKernel(this.spec, sq[i]!, sq.subarray(i, i + 1), one, 0, 1);
       d[i] = one[0]!;
     }
     return d;
   }
+
+  /** Exchanges rows i and j: their data, labels, cached columns and the entries of every column. */
+  swapIndex(i: number, j: number): void {
+    if (i === j) return;
+    const { buffers, len, p, rows, l } = this;
+    if (len[i]! > 0) this.unlink(i);
+    if (len[j]! > 0) this.unlink(j);
+    const b = buffers[i];
+    buffers[i] = buffers[j];
+    buffers[j] = b;
+    const n = len[i]!;
+    len[i] = len[j]!;
+    len[j] = n;
+    if (len[i]! > 0) this.linkNewest(i);
+    if (len[j]! > 0) this.linkNewest(j);
+    swap(this.sq, i, j);
+    swap(this.y, i, j);
+    for (let f = 0; f < p; f++) swap(rows, i * p + f, j * p + f);
+    if (this.native) for (let f = 0; f < p; f++) swap(this.byColumn, f * l + i, f * l + j);
+    const lo = Math.min(i, j);
+    const hi = Math.max(i, j);
+    for (let h = this.next[this.head]!; h !== this.head; ) {
+      const after = this.next[h]!;
+      if (len[h]! > lo) {
+        if (len[h]! > hi) {
+          const col = buffers[h]!;
+          const t = col[i]!;
+          col[i] = col[j]!;
+          col[j] = t;
+        } else {
+          // too short to hold both entries: dropped, as libsvm's Cache::swap_index does
+          this.unlink(h);
+          this.spare.push(buffers[h]!);
+          buffers[h] = undefined;
+          len[h] = 0;
+          this.count--;
+        }
+      }
+      h = after;
+    }
+  }
+
+  /** A buffer for a new column: a spare one, a new one, or the oldest column's. */
+  private allocate(): Float32Array {
+    const spare = this.spare.pop();
+    if (spare) return spare;
+    if (this.count < this.capacity) return new Float32Array(this.l);
+    const oldest = this.next[this.head]!;
+    this.unlink(oldest);
+    const buf = this.buffers[oldest]!;
+    this.buffers[oldest] = undefined;
+    this.len[oldest] = 0;
+    this.count--;
+    return buf;
+  }
+
+  /** Entries [from, to) of column i: y_i y_t K(x_i, x_t). */
+  private fill(i: number, out: Float32Array, from: number, to: number): void {
+    const { p, rows, scratch: k, y, l } = this;
+    const o = i * p;
+    // the addon computes the whole column: worth it when most of it is wanted
+    if (this.native && 2 * (to - from) >= l) {
+      this.theta.set(rows.subarray(o, o + p));
+      linearScores({ backend: 'native', nThreads: 1 }, this.byColumn, l, p, 1, this.theta, k);
+    } else {
+      for (let t = from; t < to; t++) k[t] = dot(rows, o, rows, t * p, p);
+    }
+    finishKernel(this.spec, this.sq[i]!, this.sq, k, from, to);
+    const yi = y[i]!;
+    for (let t = from; t < to; t++) out[t] = yi * y[t]! * k[t]!;
+  }
+
+  private unlink(i: number): void {
+    const a = this.prev[i]!;
+    const b = this.next[i]!;
+    this.next[a] = b;
+    this.prev[b] = a;
+  }
+
+  private linkNewest(i: number): void {
+    const last = this.prev[this.head]!;
+    this.next[last] = i;
+    this.prev[i] = last;
+    this.next[i] = this.head;
+    this.prev[this.head] = i;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }

@@ -11,6 +11,8 @@ export interface SmoProblem {
   eps: number;
   /** Most SMO steps (null: libsvm's max(10⁷, 100·l)). */
   maxIter: number | null;
+  /** Shrink the active set as libsvm's -h 1 (default true): the same optimum, fewer rows read per step. */
+  shrinking?: boolean;
 }
 
 /** The dual solution: α, the offset ρ (decision = Σ y_i α_i K(x_i, x) - ρ) and the steps taken. */
@@ -23,53 +25,90 @@ export interface SmoResult {
 }
 
 const TAU = 1e-12;
+const LOWER = 0;
+const UPPER = 1;
+const FREE = 2;
 
 /**
- * Sequential minimal optimization as libsvm's Solver: each step picks the pair by the
- * second-order working-set selection (WSS2 of Fan, Chen and Lin 2005: the maximal
- * violator i, then the j that most decreases the objective with i), solves the
- * two-variable problem in closed form with the box constraints, and updates the
- * gradient from the two cached kernel columns; ρ is then the mean of yG over the free
- * α (libsvm's calculate_rho). No shrinking: the same optimum, with more kernel rows read.
- *
- * @example
- * const { alpha, rho } = smo({ y, C, Q: new KernelCache(spec, rows, y, 200e6), eps: 1e-3, maxIter: null });
+ * libsvm's Solver for the C-SVC dual, its variables in the solver's own order: shrinking
+ * moves the inactive ones to the end (swapIndex, here and in the kernel cache), so that
+ * every loop runs over the prefix [0, activeSize).
  */
-export function smo(problem: SmoProblem): SmoResult {
-  const { y, C, Q, eps } = problem;
-  const l = y.length;
-  const alpha = new Float64Array(l);
-  const G = new Float64Array(l).fill(-1);
-  const QD = Q.diagonal();
-  const maxIter = problem.maxIter ?? Math.max(10_000_000, 100 * l);
-  let iter = 0;
-  while (iter < maxIter) {
-    // select i: the maximal violator
+class Solver {
+  readonly l: number;
+  readonly y: Float64Array;
+  readonly C: Float64Array;
+  readonly alpha: Float64Array;
+  readonly G: Float64Array;
+  /** Σ over the α at their upper bound of C_i Q_i: the part of G that shrinking cannot see change. */
+  readonly Gbar: Float64Array;
+  readonly status: Uint8Array;
+  readonly QD: Float64Array;
+  /** The caller's index of each variable. */
+  readonly activeSet: Int32Array;
+  activeSize: number;
+  unshrink = false;
+  outI = -1;
+  outJ = -1;
+
+  constructor(
+    problem: SmoProblem,
+    readonly Q: KernelCache,
+    readonly eps: number,
+  ) {
+    const l = problem.y.length;
+    this.l = l;
+    this.y = Float64Array.from(problem.y);
+    this.C = Float64Array.from(problem.C);
+    this.alpha = new Float64Array(l);
+    this.G = new Float64Array(l).fill(-1);
+    this.Gbar = new Float64Array(l);
+    this.status = new Uint8Array(l);
+    for (let i = 0; i < l; i++) this.updateStatus(i);
+    this.QD = Q.diagonal();
+    this.activeSet = Int32Array.from({ length: l }, (_, i) => i);
+    this.activeSize = l;
+  }
+
+  updateStatus(i: number): void {
+    const a = this.alpha[i]!;
+    this.status[i] = a >= this.C[i]! ? UPPER : a <= 0 ? LOWER : FREE;
+  }
+
+  /**
+   * Second-order working-set selection (WSS2 of Fan, Chen and Lin 2005) over the active
+   * set: the maximal violator i, then the j that most decreases the objective with i.
+   * False when the pair violates by less than eps (optimal on the active set).
+   */
+  select(): boolean {
+    const { y, G, status, QD, eps } = this;
+    const n = this.activeSize;
     let gmax = Number.NEGATIVE_INFINITY;
     let gmax2 = Number.NEGATIVE_INFINITY;
     let i = -1;
-    for (let t = 0; t < l; t++) {
+    for (let t = 0; t < n; t++) {
       if (y[t] === 1) {
-        if (alpha[t]! < C[t]! && -G[t]! >= gmax) {
+        if (status[t] !== UPPER && -G[t]! >= gmax) {
           gmax = -G[t]!;
           i = t;
         }
-      } else if (alpha[t]! > 0 && G[t]! >= gmax) {
+      } else if (status[t] !== LOWER && G[t]! >= gmax) {
         gmax = G[t]!;
         i = t;
       }
     }
-    if (i < 0) break;
-    const Qi = Q.column(i);
+    if (i < 0) return false;
+    const Qi = this.Q.column(i, n);
     const yi = y[i]!;
     const qdi = QD[i]!;
     let j = -1;
     let objMin = Number.POSITIVE_INFINITY;
-    for (let t = 0; t < l; t++) {
+    for (let t = 0; t < n; t++) {
+      const g = G[t]!;
       if (y[t] === 1) {
-        if (alpha[t]! > 0) {
-          const gd = gmax + G[t]!;
-          if (G[t]! >= gmax2) gmax2 = G[t]!;
+        if (status[t] !== LOWER) {
+          const gd = gmax + g;
+          if (g >= gmax2) gmax2 = g;
           if (gd > 0) {
             const quad = qdi + QD[t]! - 2 * yi * Qi[t]!;
             const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
@@ -79,9 +118,9 @@ export function smo(problem: SmoProblem): SmoResult {
             }
           }
         }
-      } else if (alpha[t]! < C[t]!) {
-        const gd = gmax - G[t]!;
-        if (-G[t]! >= gmax2) gmax2 = -G[t]!;
+      } else if (status[t] !== UPPER) {
+        const gd = gmax - g;
+        if (-g >= gmax2) gmax2 = -g;
         if (gd > 0) {
           const quad = qdi + QD[t]! + 2 * yi * Qi[t]!;
           const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
@@ -92,10 +131,18 @@ export function smo(problem: SmoProblem): SmoResult {
         }
       }
     }
-    if (gmax + gmax2 < eps || j < 0) break;
-    iter++;
-    const Qj = Q.column(j);
-    const Qi2 = Q.column(i);
+    if (gmax + gmax2 < eps || j < 0) return false;
+    this.outI = i;
+    this.outJ = j;
+    return true;
+  }
+
+  /** One SMO step on the pair (i, j): the two-variable problem in closed form, then G and Gbar. */
+  step(i: number, j: number): void {
+    const { y, C, alpha, G, QD, Q } = this;
+    const n = this.activeSize;
+    const Qi = Q.column(i, n);
+    const Qj = Q.column(j, n);
     const Ci = C[i]!;
     const Cj = C[j]!;
     const oldI = alpha[i]!;
@@ -103,7 +150,7 @@ export function smo(problem: SmoProblem): SmoResult {
     let ai = oldI;
     let aj = oldJ;
     if (y[i] !== y[j]) {
-      let quad = QD[i]! + QD[j]! + 2 * Qi2[j]!;
+      let quad = QD[i]! + QD[j]! + 2 * Qi[j]!;
       if (quad <= 0) quad = TAU;
       const delta = (-G[i]! - G[j]!) / quad;
       const diff = ai - aj;
@@ -128,7 +175,7 @@ export function smo(problem: SmoProblem): SmoResult {
         ai = Cj + diff;
       }
     } else {
-      let quad = QD[i]! + QD[j]! - 2 * Qi2[j]!;
+      let quad = QD[i]! + QD[j]! - 2 * Qi[j]!;
       if (quad <= 0) quad = TAU;
       const delta = (G[i]! - G[j]!) / quad;
       const sum = ai + aj;
@@ -157,29 +204,172 @@ export function smo(problem: SmoProblem): SmoResult {
     alpha[j] = aj;
     const di = ai - oldI;
     const dj = aj - oldJ;
-    for (let t = 0; t < l; t++) G[t]! += Qi2[t]! * di + Qj[t]! * dj;
+    for (let t = 0; t < n; t++) G[t]! += Qi[t]! * di + Qj[t]! * dj;
+    const wasUpperI = this.status[i] === UPPER;
+    const wasUpperJ = this.status[j] === UPPER;
+    this.updateStatus(i);
+    this.updateStatus(j);
+    if (wasUpperI !== (this.status[i] === UPPER)) this.addToGbar(i, wasUpperI ? -Ci : Ci);
+    if (wasUpperJ !== (this.status[j] === UPPER)) this.addToGbar(j, wasUpperJ ? -Cj : Cj);
   }
-  return { alpha, G, rho: calculateRho(y, C, alpha, G), nIter: iter };
-}
 
-/** libsvm's calculate_rho: the mean of y_i G_i over free α, else the middle of its bounds. */
-function calculateRho(y: Float64Array, C: Float64Array, alpha: Float64Array, G: Float64Array): number {
-  let ub = Number.POSITIVE_INFINITY;
-  let lb = Number.NEGATIVE_INFINITY;
-  let nFree = 0;
-  let sumFree = 0;
-  for (let i = 0; i < y.length; i++) {
-    const yG = y[i]! * G[i]!;
-    if (alpha[i]! >= C[i]!) {
-      if (y[i] === -1) ub = Math.min(ub, yG);
-      else lb = Math.max(lb, yG);
-    } else if (alpha[i]! <= 0) {
-      if (y[i] === 1) ub = Math.min(ub, yG);
-      else lb = Math.max(lb, yG);
+  private addToGbar(i: number, c: number): void {
+    const { l, Gbar } = this;
+    const Qi = this.Q.column(i, l);
+    for (let t = 0; t < l; t++) Gbar[t]! += c * Qi[t]!;
+  }
+
+  /** libsvm's reconstruct_gradient: G of the inactive variables from Gbar and the free α. */
+  reconstructGradient(): void {
+    const { l, G, Gbar, alpha, status, Q } = this;
+    const n = this.activeSize;
+    if (n === l) return;
+    for (let t = n; t < l; t++) G[t] = Gbar[t]! - 1;
+    let nFree = 0;
+    for (let t = 0; t < n; t++) if (status[t] === FREE) nFree++;
+    if (nFree * l > 2 * n * (l - n)) {
+      for (let i = n; i < l; i++) {
+        const Qi = Q.column(i, n);
+        for (let t = 0; t < n; t++) if (status[t] === FREE) G[i]! += alpha[t]! * Qi[t]!;
+      }
     } else {
-      nFree++;
-      sumFree += yG;
+      for (let i = 0; i < n; i++) {
+        if (status[i] !== FREE) continue;
+        const Qi = Q.column(i, l);
+        const ai = alpha[i]!;
+        for (let t = n; t < l; t++) G[t]! += ai * Qi[t]!;
+      }
     }
   }
-  return nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
+
+  private beShrunk(i: number, gmax1: number, gmax2: number): boolean {
+    const s = this.status[i];
+    const g = this.G[i]!;
+    if (s === UPPER) return this.y[i] === 1 ? -g > gmax1 : -g > gmax2;
+    if (s === LOWER) return this.y[i] === 1 ? g > gmax2 : g > gmax1;
+    return false;
+  }
+
+  /**
+   * libsvm's do_shrinking: variables at a bound that cannot join a violating pair leave
+   * the active set; near the end (violation within 10·eps) the whole set comes back once.
+   */
+  doShrinking(): void {
+    const { y, G, status } = this;
+    // gmax1 = max over I_up of -y_i G_i, gmax2 = max over I_low of y_i G_i
+    let gmax1 = Number.NEGATIVE_INFINITY;
+    let gmax2 = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.activeSize; i++) {
+      const g = G[i]!;
+      if (y[i] === 1) {
+        if (status[i] !== UPPER && -g >= gmax1) gmax1 = -g;
+        if (status[i] !== LOWER && g >= gmax2) gmax2 = g;
+      } else {
+        if (status[i] !== UPPER && -g >= gmax2) gmax2 = -g;
+        if (status[i] !== LOWER && g >= gmax1) gmax1 = g;
+      }
+    }
+    if (!this.unshrink && gmax1 + gmax2 <= this.eps * 10) {
+      this.unshrink = true;
+      this.reconstructGradient();
+      this.activeSize = this.l;
+    }
+    for (let i = 0; i < this.activeSize; i++) {
+      if (!this.beShrunk(i, gmax1, gmax2)) continue;
+      this.activeSize--;
+      while (this.activeSize > i) {
+        if (!this.beShrunk(this.activeSize, gmax1, gmax2)) {
+          this.swapIndex(i, this.activeSize);
+          break;
+        }
+        this.activeSize--;
+      }
+    }
+  }
+
+  private swapIndex(i: number, j: number): void {
+    this.Q.swapIndex(i, j);
+    for (const a of [this.y, this.C, this.alpha, this.G, this.Gbar, this.QD]) {
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+    const s = this.status[i]!;
+    this.status[i] = this.status[j]!;
+    this.status[j] = s;
+    const k = this.activeSet[i]!;
+    this.activeSet[i] = this.activeSet[j]!;
+    this.activeSet[j] = k;
+  }
+
+  /** libsvm's calculate_rho: the mean of y_i G_i over free α, else the middle of its bounds. */
+  rho(): number {
+    const { y, G, status } = this;
+    let ub = Number.POSITIVE_INFINITY;
+    let lb = Number.NEGATIVE_INFINITY;
+    let nFree = 0;
+    let sumFree = 0;
+    for (let i = 0; i < this.activeSize; i++) {
+      const yG = y[i]! * G[i]!;
+      if (status[i] === UPPER) {
+        if (y[i] === -1) ub = Math.min(ub, yG);
+        else lb = Math.max(lb, yG);
+      } else if (status[i] === LOWER) {
+        if (y[i] === 1) ub = Math.min(ub, yG);
+        else lb = Math.max(lb, yG);
+      } else {
+        nFree++;
+        sumFree += yG;
+      }
+    }
+    return nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
+  }
+}
+
+/**
+ * Sequential minimal optimization as libsvm's Solver: each step picks the pair by the
+ * second-order working-set selection, solves the two-variable problem in closed form
+ * with the box constraints, and updates the gradient from the two cached kernel
+ * columns. With `shrinking` (default), every min(l, 1000) steps the variables stuck at a
+ * bound leave the active set (Chang and Lin, LIBSVM, section 5.1), their gradient kept
+ * through Gbar and rebuilt before the final check; ρ is the mean of yG over the free α
+ * (libsvm's calculate_rho).
+ *
+ * @example
+ * const { alpha, rho } = smo({ y, C, Q: new KernelCache(spec, rows, y, 200e6), eps: 1e-3, maxIter: null });
+ */
+export function smo(problem: SmoProblem): SmoResult {
+  const s = new Solver(problem, problem.Q, problem.eps);
+  const l = s.l;
+  const shrinking = problem.shrinking ?? true;
+  const maxIter = problem.maxIter ?? Math.max(10_000_000, 100 * l);
+  let counter = Math.min(l, 1000) + 1;
+  let iter = 0;
+  while (iter < maxIter) {
+    if (--counter === 0) {
+      counter = Math.min(l, 1000);
+      if (shrinking) s.doShrinking();
+    }
+    if (!s.select()) {
+      // optimal on the active set: check the whole problem before stopping
+      s.reconstructGradient();
+      s.activeSize = l;
+      if (!s.select()) break;
+      counter = 1;
+    }
+    iter++;
+    s.step(s.outI, s.outJ);
+  }
+  if (s.activeSize < l) {
+    s.reconstructGradient();
+    s.activeSize = l;
+  }
+  const rho = s.rho();
+  const alpha = new Float64Array(l);
+  const G = new Float64Array(l);
+  for (let t = 0; t < l; t++) {
+    alpha[s.activeSet[t]!] = s.alpha[t]!;
+    G[s.activeSet[t]!] = s.G[t]!;
+  }
+  return { alpha, G, rho, nIter: iter };
 }

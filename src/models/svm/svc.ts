@@ -46,6 +46,8 @@ export interface SVCParams extends ComputeParams {
   cacheSize?: number;
   /** Most SMO steps per pair of classes (default null: libsvm's max(10⁷, 100·rows)). */
   maxIter?: number | null;
+  /** Shrink the active set during SMO, as libsvm (default true): the same optimum, sooner. */
+  shrinking?: boolean;
   /**
    * Folds of the cross-validation that fits Platt's sigmoids (default 5, libsvm's
    * probability=True); 0 fits them on the training decision values (no extra fits, but
@@ -144,6 +146,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
         tol: r.number('tol', 1e-3, 0, Number.POSITIVE_INFINITY, true),
         cacheSize: r.number('cacheSize', 200, 0, Number.POSITIVE_INFINITY, true),
         maxIter: r.intOrNull('maxIter', null, 1),
+        shrinking: r.bool('shrinking', true),
         plattFolds: (() => {
           const f = r.int('plattFolds', 5, 0);
           if (f === 1) r.fail('plattFolds', '0 or an integer >= 2', f);
@@ -187,6 +190,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       Q: cache,
       eps: this.params.tol as number,
       maxIter: this.params.maxIter as number | null,
+      shrinking: this.params.shrinking as boolean,
     });
     return { ...r, data };
   }
