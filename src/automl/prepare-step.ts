@@ -5,7 +5,13 @@ import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { Budget } from './budget.ts';
-import { type BuildContext, type Candidate, selectCandidates, withinRowLimits } from './candidates.ts';
+import {
+  type BuildContext,
+  type Candidate,
+  forProbabilityMetric,
+  selectCandidates,
+  withinRowLimits,
+} from './candidates.ts';
 import { automlFeaturization } from './featurization.ts';
 import { type Fold, prepareFolds } from './folds.ts';
 import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
@@ -93,13 +99,15 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
   const featurization = automlFeaturization(options.featurization, grouped.features);
   const features = featurization.features;
   const limited = withinRowLimits(settings.candidates, features.nRows);
-  const candidates = limited.candidates;
+  const calibrated = forProbabilityMetric(limited.candidates, metric, options.allowedModels !== undefined);
+  const candidates = calibrated.candidates;
   const notices = [
     ...table.notices,
     ...resolved.notices,
     ...data.notices,
     ...featurization.notices,
     ...limited.notices,
+    ...calibrated.notices,
   ];
   const { splits, description } = resolveSplits(
     validation,

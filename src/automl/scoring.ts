@@ -21,6 +21,21 @@ export const DEFAULT_PRIMARY_METRIC: Readonly<Record<Task, string>> = {
   regression: 'normalized_root_mean_squared_error',
 };
 
+/** Metrics that score class probabilities as probabilities, so an overconfident model pays for it. */
+const PROBABILITY_METRICS: ReadonlySet<string> = new Set(['log_loss', 'brier_score']);
+
+/**
+ * Whether `metric` scores class probabilities as probabilities (log loss, Brier score),
+ * not only their order (AUC) or the predicted labels (accuracy).
+ *
+ * @example
+ * scoresProbabilities('log_loss'); // true
+ * scoresProbabilities('AUC_weighted'); // false
+ */
+export function scoresProbabilities(metric: string): boolean {
+  return PROBABILITY_METRICS.has(metric);
+}
+
 /**
  * Checks that `metric` is a known scalar metric of the task and returns its goal.
  *

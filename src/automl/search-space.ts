@@ -10,15 +10,20 @@ export const MODEL_PATH = 'model';
 /**
  * One conditional space over every candidate: `model` chooses the family (recorded as
  * its index, with `model.name`), and each family's hyperparameters live under
- * `model.<param>` only when that family is chosen.
+ * `model.<param>` only when that family is chosen. `probabilities`: the primary metric
+ * scores class probabilities as probabilities (see `Candidate.space`).
  *
  * @example
  * const space = automlSpace(selectCandidates('regression', undefined, undefined), 'regression');
  * space.sample(rng); // { model: 2, 'model.name': 'RandomForest', 'model.nEstimators': 64, ... }
  */
-export function automlSpace(candidates: readonly Candidate[], task: Task): SearchSpace {
+export function automlSpace(
+  candidates: readonly Candidate[],
+  task: Task,
+  probabilities = false,
+): SearchSpace {
   return searchSpace({
-    [MODEL_PATH]: choice(candidates.map((c) => ({ name: c.name, ...c.space(task) }))),
+    [MODEL_PATH]: choice(candidates.map((c) => ({ name: c.name, ...c.space(task, probabilities) }))),
   });
 }
 

@@ -12,7 +12,7 @@ import { evaluateTrial, type TrialLimits } from './evaluate.ts';
 import { FoldPruner } from './fold-pruning.ts';
 import type { PreparedRun } from './prepare-step.ts';
 import { refitSeconds } from './refit-cost.ts';
-import { primaryScore, scorePredictions } from './scoring.ts';
+import { primaryScore, scorePredictions, scoresProbabilities } from './scoring.ts';
 import { automlSpace, modelParams } from './search-space.ts';
 import { NO_IMPROVEMENT_TRIALS, searchStalled } from './stall-rule.ts';
 import { byScore, leaderboardEntry, pruneOof, type TrialRecord } from './trial-record.ts';
@@ -89,7 +89,8 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
     }),
     budget.countedWork,
   );
-  const sampler = new CostAwareSampler(automlSpace(candidates, task), candidates, {
+  const space = automlSpace(candidates, task, scoresProbabilities(metric));
+  const sampler = new CostAwareSampler(space, candidates, {
     seed: build.seed,
     // with a trial limit and no time limit, families are compared by counted work, which
     // repeats from run to run, rather than by measured seconds, which do not
