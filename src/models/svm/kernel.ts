@@ -36,6 +36,32 @@ export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, p:
   return s0 + s1 + (s2 + s3);
 }
 
+/**
+ * f(0), ..., f(n-1) in a Float64Array, by a plain loop: Float64Array.from with a map
+ * function walks the iterator protocol, about 100 ns an element in V8, which one-vs-one
+ * pays for every pair of classes.
+ *
+ * @example
+ * float64Of(3, (i) => i * i); // Float64Array [0, 1, 4]
+ */
+export function float64Of(n: number, f: (i: number) => number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = f(i);
+  return out;
+}
+
+/**
+ * 0, 1, ..., n-1 in an Int32Array.
+ *
+ * @example
+ * iota(3); // Int32Array [0, 1, 2]
+ */
+export function iota(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
 /** Rows of a kernel problem: row-major features with each row's squared norm. */
 export interface KernelRows {
   rows: Float64Array;
@@ -43,6 +69,8 @@ export interface KernelRows {
   p: number;
   /** ‖x_i‖², for the RBF kernel's distances. */
   sq: Float64Array;
+  /** The same rows column-major (n x p), where the caller has them: the kernel cache's native copy reads them in order. */
+  columns?: Float64Array;
 }
 
 /**
@@ -155,19 +183,25 @@ export function kernelRow(
  * the same memory), kept in a least-recently-used cache bounded by `cacheBytes` (at
  * least two columns, the pair an SMO step needs). A column may be computed only for its
  * first `len` rows (the active set while the solver shrinks) and completed later; the
- * solver's shrinking reorders the rows by `swapIndex`, which also reorders the entries
- * of every cached column (or drops a column too short to hold both, as libsvm does).
- * The cache works on its own copy of the rows and labels.
+ * solver's shrinking reorders the variables by `swapIndex`, which also reorders the
+ * entries of every cached column (or drops a column too short to hold both, as libsvm
+ * does). The problem's rows are `index` of `data` (default all), read in place: the
+ * cache keeps the order, not a copy of the rows.
  */
 export class KernelCache {
   private readonly l: number;
   private readonly p: number;
   private readonly rows: Float64Array;
-  /** The rows column-major (l x p), for the native products kernel; empty on js. */
+  /** Variable t's position in `index` (the solver's order to the problem's). */
+  private readonly order: Int32Array;
+  private readonly index: Int32Array;
+  /** The problem's rows column-major (l x p, in `index` order), for the native products kernel; empty on js. */
   private readonly byColumn: Float64Array;
+  /** ‖x‖² and labels in the solver's order. */
   private readonly sq: Float64Array;
   private readonly y: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly dots: Float64Array;
   private readonly theta: Float64Array;
   private readonly buffers: Array<Float32Array | undefined>;
   /** How many leading entries of column i are computed (0: not cached). */
@@ -189,22 +223,36 @@ export class KernelCache {
     y: Float64Array,
     cacheBytes: number,
     backend: KernelBackend = 'js',
+    index?: ArrayLike<number>,
   ) {
-    const l = data.n;
     const p = data.p;
+    this.index = index ? new Int32Array(index) : iota(data.n);
+    const l = this.index.length;
     this.l = l;
     this.p = p;
-    this.rows = data.rows.slice(0, l * p);
-    this.sq = data.sq.slice(0, l);
-    this.y = Float64Array.from(y);
+    this.rows = data.rows;
+    this.order = iota(l);
+    const rowOf = this.index;
+    this.sq = float64Of(l, (t) => data.sq[rowOf[t]!]!);
+    this.y = y.slice();
     this.native = backend === 'native' && l * p >= NATIVE_MIN_WORK;
     this.byColumn = new Float64Array(this.native ? l * p : 0);
     if (this.native) {
-      for (let i = 0; i < l; i++)
-        for (let f = 0; f < p; f++) this.byColumn[f * l + i] = this.rows[i * p + f]!;
+      const { index: at, byColumn: out } = this;
+      const cols = data.columns;
+      if (cols) {
+        for (let f = 0; f < p; f++) {
+          const src = f * data.n;
+          const dst = f * l;
+          for (let t = 0; t < l; t++) out[dst + t] = cols[src + at[t]!]!;
+        }
+      } else {
+        for (let t = 0; t < l; t++) for (let f = 0; f < p; f++) out[f * l + t] = this.rows[at[t]! * p + f]!;
+      }
     }
     this.theta = new Float64Array(p + 1);
-    this.scratch = new Float64Array(l);
+    this.scratch = new Float64Array(this.native ? l : 0);
+    this.dots = new Float64Array(l);
     this.buffers = new Array(l).fill(undefined);
     this.len = new Int32Array(l);
     this.prev = new Int32Array(l + 1);
@@ -226,7 +274,6 @@ export class KernelCache {
     else {
       buf = this.allocate();
       this.buffers[i] = buf;
-      this.len[i] = 0;
       this.count++;
       this.misses++;
     }
@@ -238,27 +285,28 @@ export class KernelCache {
     return buf;
   }
 
-  /** The diagonal Q_ii = K(x_i, x_i), in the rows' current order. */
+  /** The diagonal Q_ii = K(x_i, x_i), in the solver's current order. */
   diagonal(): Float64Array {
     const { l, p, rows, sq } = this;
     const d = new Float64Array(l);
     const one = new Float64Array(1);
-    for (let i = 0; i < l; i++) {
+    for (let t = 0; t < l; t++) {
       if (this.spec.kernel === 'rbf') {
-        d[i] = 1;
+        d[t] = 1;
         continue;
       }
-      one[0] = dot(rows, i * p, rows, i * p, p);
-      finishKernel(this.spec, sq[i]!, sq.subarray(i, i + 1), one, 0, 1);
-      d[i] = one[0]!;
+      const o = this.index[this.order[t]!]! * p;
+      one[0] = dot(rows, o, rows, o, p);
+      finishKernel(this.spec, sq[t]!, sq.subarray(t, t + 1), one, 0, 1);
+      d[t] = one[0]!;
     }
     return d;
   }
 
-  /** Exchanges rows i and j: their data, labels, cached columns and the entries of every column. */
+  /** Exchanges variables i and j: their order, labels, cached columns and the entries of every column. */
   swapIndex(i: number, j: number): void {
     if (i === j) return;
-    const { buffers, len, p, rows, l } = this;
+    const { buffers, len } = this;
     if (len[i]! > 0) this.unlink(i);
     if (len[j]! > 0) this.unlink(j);
     const b = buffers[i];
@@ -271,8 +319,9 @@ export class KernelCache {
     if (len[j]! > 0) this.linkNewest(j);
     swap(this.sq, i, j);
     swap(this.y, i, j);
-    for (let f = 0; f < p; f++) swap(rows, i * p + f, j * p + f);
-    if (this.native) for (let f = 0; f < p; f++) swap(this.byColumn, f * l + i, f * l + j);
+    const o = this.order[i]!;
+    this.order[i] = this.order[j]!;
+    this.order[j] = o;
     const lo = Math.min(i, j);
     const hi = Math.max(i, j);
     for (let h = this.next[this.head]!; h !== this.head; ) {
@@ -312,14 +361,16 @@ export class KernelCache {
 
   /** Entries [from, to) of column i: y_i y_t K(x_i, x_t). */
   private fill(i: number, out: Float32Array, from: number, to: number): void {
-    const { p, rows, scratch: k, y, l } = this;
-    const o = i * p;
+    const { p, rows, dots: k, y, l, order, index } = this;
+    const o = index[order[i]!]! * p;
     // the addon computes the whole column: worth it when most of it is wanted
     if (this.native && 2 * (to - from) >= l) {
       this.theta.set(rows.subarray(o, o + p));
-      linearScores({ backend: 'native', nThreads: 1 }, this.byColumn, l, p, 1, this.theta, k);
+      const all = this.scratch;
+      linearScores({ backend: 'native', nThreads: 1 }, this.byColumn, l, p, 1, this.theta, all);
+      for (let t = from; t < to; t++) k[t] = all[order[t]!]!;
     } else {
-      for (let t = from; t < to; t++) k[t] = dot(rows, o, rows, t * p, p);
+      for (let t = from; t < to; t++) k[t] = dot(rows, o, rows, index[order[t]!]! * p, p);
     }
     finishKernel(this.spec, this.sq[i]!, this.sq, k, from, to);
     const yi = y[i]!;

@@ -1,4 +1,4 @@
-import type { KernelCache } from './kernel.ts';
+import { iota, type KernelCache } from './kernel.ts';
 
 /** A C-SVC dual: min ½αᵀQα - Σα subject to yᵀα = 0 and 0 ≤ α_i ≤ C_i. */
 export interface SmoProblem {
@@ -43,6 +43,10 @@ class Solver {
   /** Σ over the α at their upper bound of C_i Q_i: the part of G that shrinking cannot see change. */
   readonly Gbar: Float64Array;
   readonly status: Uint8Array;
+  /** 1 where t is in I_up (α_t may move in the direction of y_t), as libsvm's is_upper_bound tests read. */
+  readonly up: Uint8Array;
+  /** 1 where t is in I_low (α_t may move against y_t). */
+  readonly low: Uint8Array;
   readonly QD: Float64Array;
   /** The caller's index of each variable. */
   readonly activeSet: Int32Array;
@@ -50,6 +54,14 @@ class Solver {
   unshrink = false;
   outI = -1;
   outJ = -1;
+  /**
+   * The maximal violator for the next selection, found by the last step's gradient
+   * loop (the same scan in the same order, one pass over the rows fewer); stale after
+   * shrinking or a change of the active set.
+   */
+  nextI = -1;
+  nextGmax = Number.NEGATIVE_INFINITY;
+  nextValid = false;
 
   constructor(
     problem: SmoProblem,
@@ -58,21 +70,27 @@ class Solver {
   ) {
     const l = problem.y.length;
     this.l = l;
-    this.y = Float64Array.from(problem.y);
-    this.C = Float64Array.from(problem.C);
+    this.y = problem.y.slice();
+    this.C = problem.C.slice();
     this.alpha = new Float64Array(l);
     this.G = new Float64Array(l).fill(-1);
     this.Gbar = new Float64Array(l);
     this.status = new Uint8Array(l);
+    this.up = new Uint8Array(l);
+    this.low = new Uint8Array(l);
     for (let i = 0; i < l; i++) this.updateStatus(i);
     this.QD = Q.diagonal();
-    this.activeSet = Int32Array.from({ length: l }, (_, i) => i);
+    this.activeSet = iota(l);
     this.activeSize = l;
   }
 
   updateStatus(i: number): void {
     const a = this.alpha[i]!;
-    this.status[i] = a >= this.C[i]! ? UPPER : a <= 0 ? LOWER : FREE;
+    const s = a >= this.C[i]! ? UPPER : a <= 0 ? LOWER : FREE;
+    this.status[i] = s;
+    const positive = this.y[i] === 1;
+    this.up[i] = (positive ? s !== UPPER : s !== LOWER) ? 1 : 0;
+    this.low[i] = (positive ? s !== LOWER : s !== UPPER) ? 1 : 0;
   }
 
   /**
@@ -81,48 +99,41 @@ class Solver {
    * False when the pair violates by less than eps (optimal on the active set).
    */
   select(): boolean {
-    const { y, G, status, QD, eps } = this;
+    const { y, G, up, low, QD, eps } = this;
     const n = this.activeSize;
+    // y_t = ±1, so -y_t G_t and y_t G_t are libsvm's -G_t / G_t branches exactly
     let gmax = Number.NEGATIVE_INFINITY;
     let gmax2 = Number.NEGATIVE_INFINITY;
     let i = -1;
-    for (let t = 0; t < n; t++) {
-      if (y[t] === 1) {
-        if (status[t] !== UPPER && -G[t]! >= gmax) {
-          gmax = -G[t]!;
-          i = t;
+    if (this.nextValid) {
+      gmax = this.nextGmax;
+      i = this.nextI;
+      this.nextValid = false;
+    } else {
+      for (let t = 0; t < n; t++) {
+        if (up[t] === 1) {
+          const v = -y[t]! * G[t]!;
+          if (v >= gmax) {
+            gmax = v;
+            i = t;
+          }
         }
-      } else if (status[t] !== LOWER && G[t]! >= gmax) {
-        gmax = G[t]!;
-        i = t;
       }
     }
     if (i < 0) return false;
     const Qi = this.Q.column(i, n);
-    const yi = y[i]!;
+    const yi2 = 2 * y[i]!;
     const qdi = QD[i]!;
     let j = -1;
     let objMin = Number.POSITIVE_INFINITY;
     for (let t = 0; t < n; t++) {
-      const g = G[t]!;
-      if (y[t] === 1) {
-        if (status[t] !== LOWER) {
-          const gd = gmax + g;
-          if (g >= gmax2) gmax2 = g;
-          if (gd > 0) {
-            const quad = qdi + QD[t]! - 2 * yi * Qi[t]!;
-            const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
-            if (obj <= objMin) {
-              j = t;
-              objMin = obj;
-            }
-          }
-        }
-      } else if (status[t] !== UPPER) {
-        const gd = gmax - g;
-        if (-g >= gmax2) gmax2 = -g;
+      if (low[t] === 1) {
+        const yt = y[t]!;
+        const yg = yt * G[t]!;
+        const gd = gmax + yg;
+        if (yg >= gmax2) gmax2 = yg;
         if (gd > 0) {
-          const quad = qdi + QD[t]! + 2 * yi * Qi[t]!;
+          const quad = qdi + QD[t]! - yi2 * yt * Qi[t]!;
           const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
           if (obj <= objMin) {
             j = t;
@@ -204,11 +215,28 @@ class Solver {
     alpha[j] = aj;
     const di = ai - oldI;
     const dj = aj - oldJ;
-    for (let t = 0; t < n; t++) G[t]! += Qi[t]! * di + Qj[t]! * dj;
     const wasUpperI = this.status[i] === UPPER;
     const wasUpperJ = this.status[j] === UPPER;
     this.updateStatus(i);
     this.updateStatus(j);
+    // the gradient update, and in the same pass the next selection's maximal violator
+    const up = this.up;
+    let gmax = Number.NEGATIVE_INFINITY;
+    let best = -1;
+    for (let t = 0; t < n; t++) {
+      const g = G[t]! + (Qi[t]! * di + Qj[t]! * dj);
+      G[t] = g;
+      if (up[t] === 1) {
+        const v = -y[t]! * g;
+        if (v >= gmax) {
+          gmax = v;
+          best = t;
+        }
+      }
+    }
+    this.nextI = best;
+    this.nextGmax = gmax;
+    this.nextValid = true;
     if (wasUpperI !== (this.status[i] === UPPER)) this.addToGbar(i, wasUpperI ? -Ci : Ci);
     if (wasUpperJ !== (this.status[j] === UPPER)) this.addToGbar(j, wasUpperJ ? -Cj : Cj);
   }
@@ -223,6 +251,7 @@ class Solver {
   reconstructGradient(): void {
     const { l, G, Gbar, alpha, status, Q } = this;
     const n = this.activeSize;
+    this.nextValid = false;
     if (n === l) return;
     for (let t = n; t < l; t++) G[t] = Gbar[t]! - 1;
     let nFree = 0;
@@ -256,6 +285,7 @@ class Solver {
    */
   doShrinking(): void {
     const { y, G, status } = this;
+    this.nextValid = false;
     // gmax1 = max over I_up of -y_i G_i, gmax2 = max over I_low of y_i G_i
     let gmax1 = Number.NEGATIVE_INFINITY;
     let gmax2 = Number.NEGATIVE_INFINITY;
@@ -294,9 +324,11 @@ class Solver {
       a[i] = a[j]!;
       a[j] = t;
     }
-    const s = this.status[i]!;
-    this.status[i] = this.status[j]!;
-    this.status[j] = s;
+    for (const a of [this.status, this.up, this.low]) {
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
     const k = this.activeSet[i]!;
     this.activeSet[i] = this.activeSet[j]!;
     this.activeSet[j] = k;

@@ -16,6 +16,8 @@ import type {
   SerializedEstimator,
 } from '../types.ts';
 import {
+  float64Of,
+  iota,
   type KernelBackend,
   KernelCache,
   type KernelName,
@@ -54,6 +56,12 @@ export interface SVCParams extends ComputeParams {
    * overconfident probabilities).
    */
   plattFolds?: number;
+  /**
+   * Fit Platt's sigmoids, so that predictProba works (default true). false is
+   * scikit-learn's default probability=False: no sigmoids, fit does only the SMO
+   * solutions, and predictProba throws.
+   */
+  probability?: boolean;
   seed?: number;
 }
 
@@ -152,6 +160,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
           if (f === 1) r.fail('plattFolds', '0 or an integer >= 2', f);
           return f;
         })(),
+        probability: r.bool('probability', true),
       };
     });
   }
@@ -176,13 +185,13 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
   }
 
   private solve(X: KernelRows, pair: PairProblem, spec: KernelSpec) {
-    const data = subset(X.rows, X.p, pair.rows);
     const cache = new KernelCache(
       spec,
-      data,
+      X,
       pair.y,
       (this.params.cacheSize as number) * 1e6,
       kernelBackend(this.backendChoice),
+      pair.rows,
     );
     const r = smo({
       y: pair.y,
@@ -192,7 +201,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       maxIter: this.params.maxIter as number | null,
       shrinking: this.params.shrinking as boolean,
     });
-    return { ...r, data };
+    return r;
   }
 
   /** Platt's A and B for one pair: on cross-validated decision values, or the training ones. */
@@ -200,7 +209,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
     const folds = this.params.plattFolds as number;
     const l = pair.rows.length;
     if (folds === 0 || l < folds) return sigmoidTrain(trainDec, pair.y, pair.weight);
-    const perm = Int32Array.from({ length: l }, (_, i) => i);
+    const perm = iota(l);
     const next = mulberry32(seed);
     for (let i = 0; i < l; i++) {
       const j = i + Math.floor((next() / UINT32_RANGE) * (l - i));
@@ -230,7 +239,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       const coef = Float64Array.from(r.alpha, (a, s) => a * sub.y[s]!);
       const values = decisions(
         spec,
-        r.data,
+        subset(X.rows, X.p, sub.rows),
         coef,
         r.rho,
         subset(
@@ -252,7 +261,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       const { classes, codes } = encodeClasses(y);
       const data = trainingData(X, codes.length, options.sampleWeight);
       const { nRows: n, nCols: p } = data.X;
-      const rows = kernelRows(rowMajor(data.X), n, p);
+      const rows: KernelRows = { ...kernelRows(rowMajor(data.X), n, p), columns: data.X.data };
       const spec = this.kernelSpec(data.X.data, n, p, data.weight);
       const K = classes.length;
       const C = this.params.C as number;
@@ -272,15 +281,19 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
             if ((codes[i] === a || codes[i] === b) && data.weight[i]! > 0) idx.push(i);
           const pair: PairProblem = {
             rows: idx,
-            y: Float64Array.from(idx, (i) => (codes[i] === a ? 1 : -1)),
-            C: Float64Array.from(idx, (i) => C * data.weight[i]!),
-            weight: Float64Array.from(idx, (i) => data.weight[i]!),
+            y: float64Of(idx.length, (t) => (codes[idx[t]!] === a ? 1 : -1)),
+            C: float64Of(idx.length, (t) => C * data.weight[idx[t]!]!),
+            weight: float64Of(idx.length, (t) => data.weight[idx[t]!]!),
           };
           const r = this.solve(rows, pair, spec);
           nIter = Math.max(nIter, r.nIter);
-          const trainDec = Float64Array.from(r.G, (g, t) => pair.y[t]! * (g + 1) - r.rho);
-          const seed = ((this.params.seed as number) + Math.imul(pairs.length, 0x9e3779b9)) >>> 0;
-          const { A, B } = this.platt(rows, pair, spec, trainDec, seed);
+          let A = 0;
+          let B = 0;
+          if (this.params.probability) {
+            const trainDec = float64Of(r.G.length, (t) => pair.y[t]! * (r.G[t]! + 1) - r.rho);
+            const seed = ((this.params.seed as number) + Math.imul(pairs.length, 0x9e3779b9)) >>> 0;
+            ({ A, B } = this.platt(rows, pair, spec, trainDec, seed));
+          }
           pairs.push({ alpha: r.alpha, rows: idx, y: pair.y, rho: r.rho, A, B });
         }
       }
@@ -309,8 +322,8 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
         nSV,
         coef,
         rho: Float64Array.from(pairs, (pr) => pr.rho),
-        probA: Float64Array.from(pairs, (pr) => pr.A),
-        probB: Float64Array.from(pairs, (pr) => pr.B),
+        probA: this.params.probability ? Float64Array.from(pairs, (pr) => pr.A) : new Float64Array(0),
+        probB: this.params.probability ? Float64Array.from(pairs, (pr) => pr.B) : new Float64Array(0),
         nSupport,
         nIter,
       };
@@ -405,6 +418,11 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
   predictProba(X: FeatureInput): number[][] {
     const s = this.fitted();
     const K = s.classes.length;
+    if (s.probA.length !== s.rho.length) {
+      throw new ValidationError('SVC: predictProba needs probability true; this model was fitted without', {
+        path: 'probability',
+      });
+    }
     const { values, n } = this.pairDecisions(X);
     const nPairs = s.rho.length;
     const out: number[][] = new Array(n);
