@@ -224,6 +224,8 @@ export class KernelCache {
     cacheBytes: number,
     backend: KernelBackend = 'js',
     index?: ArrayLike<number>,
+    /** Room for the native copy of the rows (l x p), reused across the pairs of one fit. */
+    workspace?: Float64Array,
   ) {
     const p = data.p;
     this.index = index ? new Int32Array(index) : iota(data.n);
@@ -236,20 +238,10 @@ export class KernelCache {
     this.sq = float64Of(l, (t) => data.sq[rowOf[t]!]!);
     this.y = y.slice();
     this.native = backend === 'native' && l * p >= NATIVE_MIN_WORK;
-    this.byColumn = new Float64Array(this.native ? l * p : 0);
-    if (this.native) {
-      const { index: at, byColumn: out } = this;
-      const cols = data.columns;
-      if (cols) {
-        for (let f = 0; f < p; f++) {
-          const src = f * data.n;
-          const dst = f * l;
-          for (let t = 0; t < l; t++) out[dst + t] = cols[src + at[t]!]!;
-        }
-      } else {
-        for (let t = 0; t < l; t++) for (let f = 0; f < p; f++) out[f * l + t] = this.rows[at[t]! * p + f]!;
-      }
-    }
+    const size = this.native ? l * p : 0;
+    this.byColumn =
+      workspace && workspace.length >= size ? workspace.subarray(0, size) : new Float64Array(size);
+    if (this.native) gatherColumns(data, this.index, this.byColumn);
     this.theta = new Float64Array(p + 1);
     this.scratch = new Float64Array(this.native ? l : 0);
     this.dots = new Float64Array(l);
@@ -390,6 +382,21 @@ export class KernelCache {
     this.prev[i] = last;
     this.next[i] = this.head;
     this.prev[this.head] = i;
+  }
+}
+
+/** The rows `at` of `data`, column-major, into out (at.length x p). */
+function gatherColumns(data: KernelRows, at: Int32Array, out: Float64Array): void {
+  const { p, n, columns: cols, rows } = data;
+  const l = at.length;
+  if (cols) {
+    for (let f = 0; f < p; f++) {
+      const src = f * n;
+      const dst = f * l;
+      for (let t = 0; t < l; t++) out[dst + t] = cols[src + at[t]!]!;
+    }
+  } else {
+    for (let t = 0; t < l; t++) for (let f = 0; f < p; f++) out[f * l + t] = rows[at[t]! * p + f]!;
   }
 }
 

@@ -184,7 +184,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
     return new Float64Array(this.fitted().nFeatures);
   }
 
-  private solve(X: KernelRows, pair: PairProblem, spec: KernelSpec) {
+  private solve(X: KernelRows, pair: PairProblem, spec: KernelSpec, workspace?: Float64Array) {
     const cache = new KernelCache(
       spec,
       X,
@@ -192,6 +192,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       (this.params.cacheSize as number) * 1e6,
       kernelBackend(this.backendChoice),
       pair.rows,
+      workspace,
     );
     const r = smo({
       y: pair.y,
@@ -274,6 +275,12 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
         B: number;
       }> = [];
       let nIter = 0;
+      // one native copy of a pair's rows, as large as the two largest classes, for every pair
+      const count = new Int32Array(K);
+      for (let i = 0; i < n; i++) count[codes[i]!]!++;
+      const [first = 0, second = 0] = Array.from(count).sort((u, v) => v - u);
+      const workspace =
+        kernelBackend(this.backendChoice) === 'native' ? new Float64Array((first + second) * p) : undefined;
       for (let a = 0; a < K; a++) {
         for (let b = a + 1; b < K; b++) {
           const idx: number[] = [];
@@ -285,7 +292,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
             C: float64Of(idx.length, (t) => C * data.weight[idx[t]!]!),
             weight: float64Of(idx.length, (t) => data.weight[idx[t]!]!),
           };
-          const r = this.solve(rows, pair, spec);
+          const r = this.solve(rows, pair, spec, workspace);
           nIter = Math.max(nIter, r.nIter);
           let A = 0;
           let B = 0;
