@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "parallel.h"
+#include "tree_grow_kernels.h"
 #include "tree_median_split.h"
 #include "tree_pool.h"
 #include "tree_random_split.h"
@@ -48,10 +49,25 @@ thread_local size_t tlsPoolSize = 0;
 struct Scan {
   std::vector<double> L, R, keys;
   std::vector<int32_t> present;
-  Scan(int D, int maxSlots) : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0) {}
+  // gradient mode's numeric candidates in scan order: left sides, slot, missing-left flag,
+  // gain (two per slot at most, padded to whole vectors)
+  std::vector<double> cg, ch, cc, gain;
+  std::vector<int32_t> cslot;
+  std::vector<uint8_t> cmiss;
+  Scan(int D, int maxSlots)
+      : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0), cg(2 * maxSlots + 4, 0.0),
+        ch(2 * maxSlots + 4, 0.0), cc(2 * maxSlots + 4, 0.0), gain(2 * maxSlots + 4, 0.0),
+        cslot(2 * maxSlots + 4, 0), cmiss(2 * maxSlots + 4, 0) {}
 };
 
-struct GNode : SplitChoice {
+// A split and, in gradient mode, the statistics (G, H, count) of its left side as the
+// scan summed them: the children's totals (grow.ts does the same), so no pass over the
+// rows is needed to sum them.
+struct Choice : SplitChoice {
+  double left[3] = {0, 0, 0};
+};
+
+struct GNode : Choice {
   int id;
   int64_t begin, end;
   int depth;
@@ -65,9 +81,12 @@ class Grower {
       : d_(d), p_(p), out_(out), rng_(p.seed) {
     scalar_ = p.mode == kModeGradient || p.mode == kModeAbsolute;
     K_ = scalar_ ? 1 : p.nClasses;
-    D_ = scalar_ ? 3 : p.nClasses + 2;
-    W_ = D_ - 2;
-    C_ = D_ - 1;
+    gradient_ = p.mode == kModeGradient;
+    // gradient mode pads each slot to 4 doubles (G, H, count, 0): one slot is one aligned
+    // 32-byte vector, added in one operation per row and feature (tree_grow_kernels.h)
+    D_ = gradient_ ? 4 : scalar_ ? 3 : p.nClasses + 2;
+    W_ = scalar_ ? 1 : p.nClasses;
+    C_ = W_ + 1;
     slotOff_.assign(d.nCols + 1, 0);
     int maxSlots = 1;
     for (int f = 0; f < d.nCols; f++) {
@@ -75,6 +94,13 @@ class Grower {
       maxSlots = std::max(maxSlots, d.nBins[f] + 1);
     }
     totalSlots_ = slotOff_[d.nCols];
+    if (gradient_) {
+      // where each feature's bin value starts in a histogram, in doubles (missing: slot nb)
+      slotTable_.resize(static_cast<size_t>(d.nCols) * 256);
+      for (int f = 0; f < d.nCols; f++)
+        for (int b = 0; b < 256; b++)
+          slotTable_[f * 256 + b] = (slotOff_[f] + (b == 255 || b > d.nBins[f] ? d.nBins[f] : b)) * 4;
+    }
     rows_.assign(d.rows, d.rows + d.nUsedRows);
     tmp_.resize(d.nUsedRows);
     full_ = p.maxFeatures >= d.nFeatures;
@@ -161,10 +187,12 @@ class Grower {
   Tree& out_;
   Mulberry32 rng_;
   int K_, D_, W_, C_;
+  bool gradient_;
   bool scalar_;  // gradient and absolute modes: one scalar statistic per row rather than classes
   std::unique_ptr<MedianSplitter> median_;  // absolute mode: the median-based split search
   std::vector<uint8_t> sideOfRow_;
   std::vector<int> slotOff_;
+  std::vector<int32_t> slotTable_;  // gradient mode: see the constructor
   int totalSlots_;
   std::vector<int32_t> rows_, tmp_;
   bool full_;
@@ -172,7 +200,7 @@ class Grower {
   std::vector<double> scratch_, ordered_;
   std::vector<int32_t> touched_;
   std::vector<Scan> scans_;  // scans_[0] for serial searches, one per thread in parallel ones
-  std::vector<SplitChoice> perFeature_;
+  std::vector<Choice> perFeature_;
   std::vector<std::unique_ptr<double[]>> pool_;
 
   bool isDense(const GNode& n) const { return n.end - n.begin >= denseMinRows_; }
@@ -192,14 +220,18 @@ class Grower {
     return std::unique_ptr<double[]>(new double[n]());
   }
 
-  std::unique_ptr<GNode> createNode(int64_t begin, int64_t end, int depth) {
+  // A node over rows_[begin, end); `totals` given (gradient mode's children) or summed.
+  std::unique_ptr<GNode> createNode(int64_t begin, int64_t end, int depth, const double* totals = nullptr) {
     auto node = std::make_unique<GNode>();
     node->id = out_.nNodes();
     node->begin = begin;
     node->end = end;
     node->depth = depth;
     node->totals.assign(D_, 0.0);
-    sumRows(node->totals.data(), begin, end);
+    if (totals)
+      std::copy(totals, totals + 3, node->totals.begin());
+    else
+      sumRows(node->totals.data(), begin, end);
     const double* t = node->totals.data();
     out_.feature.push_back(-1);
     out_.threshold.push_back(0);
@@ -230,10 +262,10 @@ class Grower {
       for (int64_t i = begin; i < end; i++) {
         const int32_t r = rows_[i];
         out[d_.label[r]] += d_.hess[r];
-        out[D_ - 2] += d_.hess[r];
+        out[W_] += d_.hess[r];
       }
     }
-    out[D_ - 1] = static_cast<double>(end - begin);
+    out[C_] = static_cast<double>(end - begin);
   }
 
   double thresholdL1(double G) const {
@@ -293,51 +325,24 @@ class Grower {
     }
   }
 
-  // Gradient mode, up to kGroup features per pass over the rows: each row's gradient
-  // pair is read once for the group. Each feature's slots still receive the rows in
-  // order, so the sums are those of one feature at a time (and of grow.ts).
+  // Gradient mode, up to kGroup features per pass over the rows (tree_grow_kernels.h): each
+  // row's gradient pair is read once for the group. Each feature's slots still receive the
+  // rows in order, so the sums are those of one feature at a time (and of grow.ts).
   static constexpr int kGroup = 4;
 
   template <int G>
   void accumulateGradientGroup(double* h, const int32_t* fs, int64_t begin, int64_t end) const {
-    double* hb[G];
-    const uint8_t* col[G];
-    int ms[G];
+    HistGroup<G> hg;
     for (int g = 0; g < G; g++) {
-      hb[g] = h + static_cast<size_t>(slotOff_[fs[g]]) * 3;
-      col[g] = d_.bins + static_cast<int64_t>(fs[g]) * d_.nRows;
-      ms[g] = d_.nBins[fs[g]] * 3;
+      const int f = fs[g];
+      hg.col[g] = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+      hg.slot[g] = slotTable_.data() + static_cast<size_t>(f) * 256;
     }
-    if (end - begin == d_.nRows) {
-      // the root on every row: rows are 0..n-1, read everything in order
-      for (int64_t r = 0; r < end; r++) {
-        const double gv = d_.grad[r];
-        const double hv = d_.hess[r];
-        addRow<G>(hb, col, ms, r, gv, hv);
-      }
-      return;
-    }
-    const int32_t* rows = rows_.data();
-    const double* o = ordered_.data();
-    for (int64_t i = begin; i < end; i++, o += 2) {
-      const int32_t r = rows[i];
-      const double gv = o[0];
-      const double hv = o[1];
-      addRow<G>(hb, col, ms, r, gv, hv);
-    }
-  }
-
-  // Adds one row's gradient pair to the slot of its bin in each of the G features.
-  template <int G>
-  static inline void addRow(double* const* hb, const uint8_t* const* col, const int* ms, int64_t r, double gv,
-                            double hv) {
-    for (int g = 0; g < G; g++) {
-      const int b = col[g][r];
-      double* s = hb[g] + (b == 255 ? ms[g] : b * 3);
-      s[0] += gv;
-      s[1] += hv;
-      s[2] += 1;
-    }
+    // the root on every row: rows are 0..n-1, read everything in order
+    if (end - begin == d_.nRows)
+      accumulateHistGroup<G>(h, hg, nullptr, nullptr, d_.grad, d_.hess, end);
+    else
+      accumulateHistGroup<G>(h, hg, rows_.data() + begin, ordered_.data(), nullptr, nullptr, end - begin);
   }
 
   void accumulateGradient(double* h, const int32_t* fs, int count, int64_t begin, int64_t end) const {
@@ -434,7 +439,7 @@ class Grower {
   void searchInParallel(GNode& node, double scoreP) {
     const int n = d_.nFeatures;
     const int threads = std::min(d_.nThreads, n / kMinFeaturesPerThread);
-    perFeature_.assign(n, SplitChoice());
+    perFeature_.assign(n, Choice());
     const double* h = node.hist.get();
     const double* totals = node.totals.data();
     TreeWorkerPool::shared().run(threads, threads, [&](int t) {
@@ -445,7 +450,7 @@ class Grower {
       }
     });
     for (int i = 0; i < n; i++) {
-      if (perFeature_[i].gain > node.gain) static_cast<SplitChoice&>(node) = std::move(perFeature_[i]);
+      if (perFeature_[i].gain > node.gain) static_cast<Choice&>(node) = std::move(perFeature_[i]);
     }
   }
 
@@ -481,21 +486,21 @@ class Grower {
       const int b = col[r];
       const int slot = b == 255 ? nb : b;
       double* s = scratch + static_cast<size_t>(slot) * D;
-      if (s[D - 1] == 0) touched_[m++] = slot;
+      if (s[C_] == 0) touched_[m++] = slot;
       if (gradient) {
         s[0] += d_.grad[r];
         s[1] += d_.hess[r];
       } else {
         s[d_.label[r]] += d_.hess[r];
-        s[D - 2] += d_.hess[r];
+        s[W_] += d_.hess[r];
       }
-      s[D - 1] += 1;
+      s[C_] += 1;
     }
     // many touched slots: one pass over the feature's slots beats sorting them
     if (m > 64) {
       int k = 0;
       for (int slot = 0; slot <= nb; slot++)
-        if (scratch[static_cast<size_t>(slot) * D + D - 1] > 0) scans_[0].present[k++] = slot;
+        if (scratch[static_cast<size_t>(slot) * D + C_] > 0) scans_[0].present[k++] = slot;
       return k;
     }
     std::sort(touched_.begin(), touched_.begin() + m);
@@ -512,7 +517,7 @@ class Grower {
 
   // Scans feature f's histogram (slots from `base` of `h`, the m present slots listed in
   // sc.present) for splits better than `best`; false when f is constant in the node.
-  bool evaluate(SplitChoice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
+  bool evaluate(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
                 double scoreP) {
     if (m <= 1) return false;
     if (d_.categorical[f])
@@ -539,7 +544,7 @@ class Grower {
     return score(L) + score(R) - scoreP;
   }
 
-  void considerNumeric(SplitChoice& best, const double* totals, Scan& sc, int f, int t, bool missingLeft,
+  void considerNumeric(Choice& best, const double* totals, Scan& sc, int f, int t, bool missingLeft,
                        bool missingSeen, double scoreP) const {
     const double gain = candidateGain(sc, totals, scoreP);
     if (!(gain > best.gain)) return;
@@ -548,6 +553,12 @@ class Grower {
     best.threshold = t;
     best.missingLeft = missingSeen ? missingLeft : sc.L[C_] >= sc.R[C_];
     best.categorical = false;
+    keepLeft(best, sc);
+  }
+
+  // Gradient mode: the left side's statistics of a new best split, its children's totals.
+  void keepLeft(Choice& best, const Scan& sc) const {
+    if (gradient_) std::copy(sc.L.begin(), sc.L.begin() + 3, best.left);
   }
 
   double gradientScore(double G, double H) const {
@@ -556,40 +567,54 @@ class Grower {
     return denom > 0 ? (t * t) / denom : 0.0;
   }
 
-  inline void tryGradient(SplitChoice& best, int f, int threshold, bool missingLeft, bool missingSeen, double GL,
-                          double HL, double CL, const double* t, double scoreP) const {
-    const double GR = t[0] - GL;
-    const double HR = t[1] - HL;
-    const double CR = t[2] - CL;
-    if (CL < p_.minSamplesLeaf || CR < p_.minSamplesLeaf || HL < p_.minChildWeight || HR < p_.minChildWeight) return;
-    const double gain = gradientScore(GL, HL) + gradientScore(GR, HR) - scoreP;
-    if (!(gain > best.gain)) return;
-    best.gain = gain;
-    best.feature = f;
-    best.threshold = threshold;
-    best.missingLeft = missingSeen ? missingLeft : CL >= CR;
-    best.categorical = false;
-  }
-
-  // The numeric scan of gradient mode on scalars: the hot loop of boosting.
-  void scanGradient(SplitChoice& best, const double* t, const int32_t* present, int f, const double* h, int base,
-                    int nv, bool missing, double scoreP) const {
-    const size_t ms = static_cast<size_t>(base + d_.nBins[f]) * 3;
+  // The numeric scan of gradient mode on scalars: the hot loop of boosting. The candidates
+  // are those tryGradient would see, in the same order, with the same sums; their gains
+  // are computed together (tree_grow_kernels.h), then the first strictly better one wins.
+  void scanGradient(Choice& best, Scan& sc, const double* t, const int32_t* present, int f, const double* h,
+                    int base, int nv, bool missing, double scoreP) const {
+    const size_t ms = static_cast<size_t>(base + d_.nBins[f]) * 4;
     const double mG = missing ? h[ms] : 0.0;
     const double mH = missing ? h[ms + 1] : 0.0;
     const double mC = missing ? h[ms + 2] : 0.0;
+    double* cg = sc.cg.data();
+    double* ch = sc.ch.data();
+    double* cc = sc.cc.data();
+    int32_t* cslot = sc.cslot.data();
+    uint8_t* cmiss = sc.cmiss.data();
+    int n = 0;
     double GL = 0, HL = 0, CL = 0;
     for (int i = 0; i < nv; i++) {
-      const size_t s = static_cast<size_t>(base + present[i]) * 3;
+      const size_t s = static_cast<size_t>(base + present[i]) * 4;
       GL += h[s];
       HL += h[s + 1];
       CL += h[s + 2];
-      if (i < nv - 1 || missing) tryGradient(best, f, present[i], false, missing, GL, HL, CL, t, scoreP);
-      if (missing && i < nv - 1) tryGradient(best, f, present[i], true, missing, GL + mG, HL + mH, CL + mC, t, scoreP);
+      if (i < nv - 1 || missing) {
+        cg[n] = GL, ch[n] = HL, cc[n] = CL, cslot[n] = present[i], cmiss[n] = 0;
+        n++;
+      }
+      if (missing && i < nv - 1) {
+        cg[n] = GL + mG, ch[n] = HL + mH, cc[n] = CL + mC, cslot[n] = present[i], cmiss[n] = 1;
+        n++;
+      }
+    }
+    for (int k = n; k < ((n + 3) & ~3); k++) cg[k] = ch[k] = cc[k] = 0.0;
+    const GainInputs in{t[0], t[1], t[2], p_.minSamplesLeaf, p_.minChildWeight, p_.lambdaL1, p_.lambdaL2, scoreP};
+    double* gain = sc.gain.data();
+    candidateGains(cg, ch, cc, n, in, gain);
+    for (int k = 0; k < n; k++) {
+      if (!(gain[k] > best.gain)) continue;
+      best.gain = gain[k];
+      best.feature = f;
+      best.threshold = cslot[k];
+      best.missingLeft = missing ? cmiss[k] != 0 : cc[k] >= t[2] - cc[k];
+      best.categorical = false;
+      best.left[0] = cg[k];
+      best.left[1] = ch[k];
+      best.left[2] = cc[k];
     }
   }
 
-  void evaluateNumeric(SplitChoice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
+  void evaluateNumeric(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
                        double scoreP) {
     const int32_t* present = sc.present.data();
     const int nb = d_.nBins[f];
@@ -609,7 +634,7 @@ class Grower {
       return;
     }
     if (p_.mode == kModeGradient) {
-      scanGradient(best, totals, present, f, h, base, nv, missing, scoreP);
+      scanGradient(best, sc, totals, present, f, h, base, nv, missing, scoreP);
       return;
     }
     for (int i = 0; i < nv; i++) {
@@ -635,7 +660,7 @@ class Grower {
     return h[s + W_] > 0 ? h[s + c] / h[s + W_] : 0.0;
   }
 
-  void evaluateCategorical(SplitChoice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
+  void evaluateCategorical(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
                            double scoreP) {
     std::vector<int32_t> order(sc.present.begin(), sc.present.begin() + m);
     int first = 1;
@@ -664,6 +689,7 @@ class Grower {
       best.categorical = true;
       best.catCount = k;
       best.missingLeft = sc.L[C_] >= sc.R[C_];
+      keepLeft(best, sc);
     }
   }
 
@@ -692,9 +718,12 @@ class Grower {
     out_.missingLeft[id] = node.missingLeft ? 1 : 0;
     out_.catIndex[id] = ci;
     out_.gain[id] = node.gain;
-    nodes.push_back(createNode(node.begin, node.begin + nLeft, node.depth + 1));
+    // gradient mode: the children's totals are the split's sides as the scan summed them
+    const double* t = node.totals.data();
+    const double right[3] = {t[0] - node.left[0], t[1] - node.left[1], t[2] - node.left[2]};
+    nodes.push_back(createNode(node.begin, node.begin + nLeft, node.depth + 1, gradient_ ? node.left : nullptr));
     GNode* l = nodes.back().get();
-    nodes.push_back(createNode(node.begin + nLeft, node.end, node.depth + 1));
+    nodes.push_back(createNode(node.begin + nLeft, node.end, node.depth + 1, gradient_ ? right : nullptr));
     GNode* r = nodes.back().get();
     out_.left[id] = l->id;
     out_.right[id] = r->id;
@@ -703,15 +732,23 @@ class Grower {
       const bool smallIsLeft = l->end - l->begin <= r->end - r->begin;
       GNode* small = smallIsLeft ? l : r;
       GNode* big = smallIsLeft ? r : l;
-      small->hist = takeHist();
-      buildHist(small->hist.get(), small->begin, small->end);
-      const size_t n = static_cast<size_t>(totalSlots_) * D_;
-      double* ph = parent.get();
-      const double* sh = small->hist.get();
-      for (size_t i = 0; i < n; i++) ph[i] -= sh[i];
-      big->hist = std::move(parent);
-      if (!isDense(*small)) release(*small);
-      if (!isDense(*big)) release(*big);
+      // histograms serve a node's own split search and its children's: none are built for
+      // children that cannot split (at the depth limit, too few rows) or are searched row by row
+      const bool wantSmall = isDense(*small) && canSplit(*small);
+      const bool wantBig = isDense(*big) && canSplit(*big);
+      if (wantSmall || wantBig) {
+        small->hist = takeHist();
+        buildHist(small->hist.get(), small->begin, small->end);
+        if (wantBig) {
+          const size_t n = static_cast<size_t>(totalSlots_) * D_;
+          double* ph = parent.get();
+          const double* sh = small->hist.get();
+          for (size_t i = 0; i < n; i++) ph[i] -= sh[i];
+          big->hist = std::move(parent);
+        }
+        if (!wantSmall) release(*small);
+      }
+      if (parent) pool_.push_back(std::move(parent));
     }
     findSplit(*l);
     findSplit(*r);

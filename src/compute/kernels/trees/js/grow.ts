@@ -20,6 +20,11 @@ interface GNode extends SplitChoice {
   depth: number;
   totals: Float64Array;
   hist: Float64Array | null;
+  /**
+   * Gradient mode: (G, H, count) of the best split's left side as the scan summed them;
+   * the children's totals, so that no pass over the rows sums them again.
+   */
+  left: Float64Array;
 }
 
 /**
@@ -165,11 +170,13 @@ class Grower {
     candidates = [];
   }
 
-  private createNode(begin: number, end: number, depth: number): GNode {
+  /** A node over rows[begin, end); `given` totals (gradient mode's children) or summed. */
+  private createNode(begin: number, end: number, depth: number, given?: Float64Array): GNode {
     const id = this.feature.length;
     const { D, W } = this;
     const totals = new Float64Array(D);
-    this.sumRows(totals, begin, end);
+    if (given) totals.set(given);
+    else this.sumRows(totals, begin, end);
     this.feature.push(-1);
     this.threshold.push(0);
     this.missingLeft.push(0);
@@ -190,6 +197,7 @@ class Grower {
       depth,
       totals,
       hist: null,
+      left: new Float64Array(3),
       gain: 0,
       feature: -1,
       threshold: 0,
@@ -543,6 +551,9 @@ class Grower {
     node.threshold = threshold;
     node.missingLeft = missingSeen ? missingLeft : CL >= CR;
     node.cats = null;
+    node.left[0] = GL;
+    node.left[1] = HL;
+    node.left[2] = CL;
   }
 
   private gradientScore(G: number, H: number): number {
@@ -566,6 +577,12 @@ class Grower {
     node.threshold = t;
     node.missingLeft = missingSeen ? missingLeft : this.L[this.C]! >= this.R[this.C]!;
     node.cats = null;
+    this.keepLeft(node);
+  }
+
+  /** Gradient mode: the left side's statistics of a new best split, its children's totals. */
+  private keepLeft(node: GNode): void {
+    if (this.p.mode === MODE_GRADIENT) node.left.set(this.L.subarray(0, 3));
   }
 
   private evaluateCategorical(
@@ -599,6 +616,7 @@ class Grower {
       node.cats = order;
       node.catCount = k;
       node.missingLeft = this.L[this.C]! >= this.R[this.C]!;
+      this.keepLeft(node);
     }
   }
 
@@ -654,8 +672,13 @@ class Grower {
     this.missingLeft[id] = node.missingLeft ? 1 : 0;
     this.catIndex[id] = ci;
     this.gain[id] = node.gain;
-    const l = this.createNode(node.begin, node.begin + nLeft, node.depth + 1);
-    const r = this.createNode(node.begin + nLeft, node.end, node.depth + 1);
+    // gradient mode: the children's totals are the split's sides as the scan summed them
+    const gradient = this.p.mode === MODE_GRADIENT;
+    const t = node.totals;
+    const lt = node.left;
+    const right = gradient ? Float64Array.of(t[0]! - lt[0]!, t[1]! - lt[1]!, t[2]! - lt[2]!) : undefined;
+    const l = this.createNode(node.begin, node.begin + nLeft, node.depth + 1, gradient ? lt : undefined);
+    const r = this.createNode(node.begin + nLeft, node.end, node.depth + 1, right);
     this.left[id] = l.id;
     this.right[id] = r.id;
     if (node.hist) {
@@ -664,12 +687,19 @@ class Grower {
       const smallIsLeft = l.end - l.begin <= r.end - r.begin;
       const small = smallIsLeft ? l : r;
       const big = smallIsLeft ? r : l;
-      small.hist = this.takeHist();
-      this.buildHist(small.hist, small.begin, small.end);
-      for (let i = 0; i < parent.length; i++) parent[i]! -= small.hist[i]!;
-      big.hist = parent;
-      if (!this.isDense(small)) this.release(small);
-      if (!this.isDense(big)) this.release(big);
+      // histograms serve a node's own split search and its children's: none are built for
+      // children that cannot split (at the depth limit, too few rows) or are searched row by row
+      const wantSmall = this.isDense(small) && this.canSplit(small);
+      const wantBig = this.isDense(big) && this.canSplit(big);
+      if (wantSmall || wantBig) {
+        small.hist = this.takeHist();
+        this.buildHist(small.hist, small.begin, small.end);
+        if (wantBig) {
+          for (let i = 0; i < parent.length; i++) parent[i]! -= small.hist[i]!;
+          big.hist = parent;
+        } else this.pool.push(parent);
+        if (!wantSmall) this.release(small);
+      } else this.pool.push(parent);
     }
     this.findSplit(l);
     this.findSplit(r);
