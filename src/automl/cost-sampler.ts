@@ -42,6 +42,8 @@ interface Learner {
   /** The `plus` move along `dir` failed: try `minus` next. */
   tryOpposite: boolean;
   failures: number;
+  /** Every move lands on a configuration already tried: the family's space is spent. */
+  spent: boolean;
   trials: number;
   costSum: number;
   errors: number;
@@ -115,6 +117,7 @@ export class CostAwareSampler implements Sampler {
         dir: undefined,
         tryOpposite: false,
         failures: 0,
+        spent: false,
         trials: 0,
         costSum: 0,
         errors: 0,
@@ -139,14 +142,23 @@ export class CostAwareSampler implements Sampler {
     const next = this.initOrder.shift();
     if (next !== undefined)
       return this.propose({ learner: next, point: [...this.learners[next]!.init], kind: 'init' });
-    const learner = this.pickLearner();
-    if (!learner) return { exhausted: true };
-    // a configuration already tried teaches nothing: move again (a few times at most)
-    let move = this.localMove(learner);
-    for (let attempt = 0; attempt < MAX_RETRIES && this.tried.has(this.key(move)); attempt++) {
-      move = this.localMove(learner);
+    for (;;) {
+      const learner = this.pickLearner();
+      if (!learner) return { exhausted: true };
+      // a configuration already tried teaches nothing (the same folds and seed give the
+      // same score): move again, then jump to random points; when those land on tried
+      // ones too, the family's space is spent (k-NN's 128 settings after a few hundred
+      // trials) and the trial goes to another family instead of a repeat
+      let move = this.localMove(learner);
+      for (let attempt = 0; attempt < MAX_RETRIES && this.tried.has(this.key(move)); attempt++) {
+        move =
+          attempt < MAX_RETRIES / 2
+            ? this.localMove(learner)
+            : { learner: learner.index, point: learner.dims.map(() => this.rng()), kind: 'restart' };
+      }
+      if (!this.tried.has(this.key(move))) return this.propose(move);
+      learner.spent = true;
     }
-    return this.propose(move);
   }
 
   private key(p: Proposal): string {
@@ -226,7 +238,7 @@ export class CostAwareSampler implements Sampler {
     const globalBest = Math.max(...this.learners.map((l) => l.bestScore));
     const timeLeft = this.options.timeLeft?.() ?? Number.POSITIVE_INFINITY;
     const weights = this.learners.map((l) => {
-      if (l.errors >= MAX_ERRORS || l.trials === 0) return 0;
+      if (l.errors >= MAX_ERRORS || l.trials === 0 || l.spent) return 0;
       if (Number.isFinite(l.minCost) && l.minCost > timeLeft) return 0;
       const avg = Math.max(l.costSum / l.trials, 1e-3);
       const eci1 = Math.max(l.costSum - l.timeAtBest, l.timeAtBest - l.timeAtPrevBest, avg);

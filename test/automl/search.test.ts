@@ -77,6 +77,42 @@ test('the sampler is deterministic for a seed and spends its trials on the famil
   assert.ok(best > 0.8 + 0.1 * (64 / 400) + 0.005, `the search moved beyond the start: ${best}`);
 });
 
+test('the sampler never repeats a configuration: a family whose space is spent gives its trials to the others', () => {
+  // k-NN's space has 128 configurations (nNeighbors 1-64, two weightings); MultinomialNB's
+  // continuous space has no end. Every trial scores the same, so k-NN keeps being drawn.
+  const candidates = selectCandidates('classification', ['KNN', 'MultinomialNaiveBayes'], undefined);
+  const space = automlSpace(candidates, 'classification');
+  const sampler = new CostAwareSampler(space, candidates, { seed: 3, costOf: () => 1 });
+  const trials: FinishedTrial[] = [];
+  const seen = new Set<string>();
+  for (let id = 0; id < 400; id++) {
+    const s = sampler.suggest({ objective, trials, pending: [] });
+    assert.ok(!s.exhausted, `exhausted at trial ${id}`);
+    const key = JSON.stringify(s.params);
+    assert.ok(!seen.has(key), `trial ${id} repeats ${key}`);
+    seen.add(key);
+    trials.push({ id, params: s.params, status: 'completed', value: 0.5, intermediate: [] });
+  }
+  const knn = trials.filter((t) => t.params['model.name'] === 'KNN').length;
+  assert.ok(knn <= 128, `${knn} k-NN trials`);
+  // with k-NN alone, the sampler ends when its space is spent
+  const alone = selectCandidates('classification', ['KNN'], undefined);
+  const only = new CostAwareSampler(automlSpace(alone, 'classification'), alone, {
+    seed: 3,
+    costOf: () => 1,
+  });
+  const mine: FinishedTrial[] = [];
+  for (let id = 0; id < 200; id++) {
+    const s = only.suggest({ objective, trials: mine, pending: [] });
+    if (s.exhausted) break;
+    mine.push({ id, params: s.params, status: 'completed', value: 0.5, intermediate: [] });
+  }
+  // nNeighbors is log-uniform: the small counts hold most of the space, so it is spent
+  // (four random points in a row already tried) well before all 128 are
+  assert.ok(mine.length <= 128 && mine.length >= 20, `${mine.length} k-NN trials before the space was spent`);
+  assert.equal(new Set(mine.map((t) => JSON.stringify(t.params))).size, mine.length);
+});
+
 test('toUnit inverts fromUnit', () => {
   const u = uniform(2, 4);
   assert.ok(Math.abs(toUnit(u, u.fromUnit(0.3)) - 0.3) < 1e-12);
