@@ -360,6 +360,16 @@ export class KernelCache {
       this.theta.set(rows.subarray(o, o + p));
       const all = this.scratch;
       linearScores({ backend: 'native', nThreads: 1 }, this.byColumn, l, p, 1, this.theta, all);
+      if (this.spec.kernel === 'rbf') {
+        // the usual case in one pass: gather, exp, sign, single precision
+        const { sq } = this;
+        const yi = y[i]!;
+        const si = sq[i]!;
+        const g = this.spec.gamma;
+        for (let t = from; t < to; t++)
+          out[t] = yi * y[t]! * Math.exp(-g * (si + sq[t]! - 2 * all[order[t]!]!));
+        return;
+      }
       for (let t = from; t < to; t++) k[t] = all[order[t]!]!;
     } else {
       for (let t = from; t < to; t++) k[t] = dot(rows, o, rows, index[order[t]!]! * p, p);
