@@ -13,7 +13,8 @@ import {
   SGDRegressor,
   SVC,
 } from '../../src/models/index.ts';
-import { KernelCache, kernelRows } from '../../src/models/svm/kernel.ts';
+import { powerOf } from '../../src/models/sgd/plain-sgd.ts';
+import { KernelCache, kernelRow, kernelRows } from '../../src/models/svm/kernel.ts';
 import { smo } from '../../src/models/svm/smo.ts';
 import { testedBackends } from '../helpers/backends.ts';
 
@@ -152,6 +153,16 @@ describe('SGD behaviour', () => {
     );
   });
 
+  test("invscaling's powers by square roots stay within an ulp of Math.pow", () => {
+    for (const power of [0.25, 0.5, 1, 0.3]) {
+      const pow = powerOf(power);
+      for (let t = 1; t < 200_000; t += 7) {
+        const want = t ** power;
+        assert.ok(Math.abs(pow(t) - want) <= 2 * Number.EPSILON * want, `${t}^${power}`);
+      }
+    }
+  });
+
   test('diverging weights are an error that says what to do', () => {
     const X = c.X.map((r: number[]) => r.map((v) => v * 1e300));
     assert.throws(
@@ -177,6 +188,69 @@ describe('SVC behaviour', () => {
     assert.deepEqual(a.alpha, b.alpha);
     assert.ok(small.misses > large.misses, `${small.misses} vs ${large.misses} columns computed`);
     assert.ok(large.misses <= n);
+  });
+
+  test('shrinking reaches the same optimum as the full active set', () => {
+    // C = 10 and a tight tol: hundreds of steps on 150 rows, so the solver shrinks and unshrinks
+    const X = c.X as number[][];
+    const y = (c.y as number[]).map((v) => (v === 0 ? 'a' : 'b'));
+    const on = new SVC({ C: 10, tol: 1e-8, probability: false }).fit(X, y);
+    const off = new SVC({ C: 10, tol: 1e-8, probability: false, shrinking: false }).fit(X, y);
+    assert.ok(on.nIter > X.length, `${on.nIter} steps: too few to shrink`);
+    assert.deepEqual(on.nSupport, off.nSupport);
+    assert.ok(maxDiff(on.decisionFunction(X), off.decisionFunction(X)) < 1e-5);
+  });
+
+  for (const backend of testedBackends()) {
+    test(`the kernel cache's swaps reorder rows, labels and cached entries consistently (${backend})`, () => {
+      // 120 rows x 40 features of 300: enough work for the native products kernel
+      const n = 300;
+      const p = 40;
+      let s = 7;
+      const all = Float64Array.from(
+        { length: n * p },
+        () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1,
+      );
+      const data = kernelRows(all, n, p);
+      const index = Array.from({ length: 120 }, (_, t) => 2 * t + 1);
+      const y = Float64Array.from(index, (_, t) => (t % 3 === 0 ? -1 : 1));
+      const spec = { kernel: 'rbf' as const, gamma: 0.05, degree: 3, coef0: 0 };
+      const cache = new KernelCache(spec, data, y, 1e9, backend, index);
+      cache.column(3);
+      cache.column(5, 10);
+      cache.column(40, 60);
+      // the solver's order after the swaps, as SMO's shrinking would leave it
+      const order = index.map((_, t) => t);
+      for (const [i, j] of [
+        [2, 7],
+        [3, 20],
+        [9, 55],
+        [0, 119],
+      ] as const) {
+        cache.swapIndex(i, j);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const row = new Float64Array(n);
+      for (const t of [3, 20, 5, 40, 0, 119, 64]) {
+        const col = cache.column(t);
+        kernelRow(spec, data, index[order[t]!]!, data, row);
+        for (let u = 0; u < index.length; u++) {
+          const want = Math.fround(y[order[t]!]! * y[order[u]!]! * row[index[order[u]!]!]!);
+          assert.ok(Math.abs(col[u]! - want) < 1e-6, `Q[${t}][${u}] ${col[u]} vs ${want}`);
+        }
+      }
+    });
+  }
+
+  test('probability false: the same predictions, no sigmoids, and predictProba says why it cannot', () => {
+    const plain = new SVC({ probability: false }).fit(c.X, c.y);
+    const full = new SVC({ plattFolds: 0 }).fit(c.X, c.y);
+    assert.deepEqual(plain.predict(c.X), full.predict(c.X));
+    assert.deepEqual(plain.decisionFunction(c.X), full.decisionFunction(c.X));
+    assert.throws(() => plain.predictProba(c.X), ValidationError);
+    assert.throws(() => plain.predictProba(c.X), /predictProba needs probability true/);
+    const loaded = estimatorFromJSON(plain.toJSON());
+    assert.deepEqual(loaded.predict(c.X), plain.predict(c.X));
   });
 
   test('cross-validated Platt probabilities: rows sum to 1, follow the seed, rank as the decisions', () => {
