@@ -740,10 +740,7 @@ class Grower {
         small->hist = takeHist();
         buildHist(small->hist.get(), small->begin, small->end);
         if (wantBig) {
-          const size_t n = static_cast<size_t>(totalSlots_) * D_;
-          double* ph = parent.get();
-          const double* sh = small->hist.get();
-          for (size_t i = 0; i < n; i++) ph[i] -= sh[i];
+          subtractHist(parent.get(), small->hist.get(), static_cast<size_t>(totalSlots_) * D_);
           big->hist = std::move(parent);
         }
         if (!wantSmall) release(*small);
@@ -756,20 +753,25 @@ class Grower {
 
   int64_t partition(const GNode& node, int f, const uint32_t* bits, bool categorical) {
     const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+    // the side of each bin value, looked up per row (one load instead of the tests)
+    uint8_t left[256];
+    for (int b = 0; b < 256; b++)
+      left[b] = categorical ? ((bits[b >> 5] >> (b & 31)) & 1u) != 0
+                            : (b == 255 ? node.missingLeft : b <= node.threshold);
+    int32_t* rows = rows_.data();
+    int32_t* tmp = tmp_.data();
     int64_t nl = node.begin;
     int64_t nr = 0;
     for (int64_t i = node.begin; i < node.end; i++) {
-      const int32_t r = rows_[i];
-      const int b = col[r];
-      const bool goLeft = categorical ? ((bits[b >> 5] >> (b & 31)) & 1u) != 0
-                                      : (b == 255 ? node.missingLeft : b <= node.threshold);
+      const int32_t r = rows[i];
+      const int goLeft = left[col[r]];
       // branch-free: which side a row takes is data, not a pattern a predictor learns
-      rows_[nl] = r;
-      tmp_[nr] = r;
+      rows[nl] = r;
+      tmp[nr] = r;
       nl += goLeft;
-      nr += !goLeft;
+      nr += 1 - goLeft;
     }
-    std::copy(tmp_.begin(), tmp_.begin() + nr, rows_.begin() + nl);
+    std::copy(tmp, tmp + nr, rows + nl);
     if (median_) {
       for (int64_t i = node.begin; i < nl; i++) sideOfRow_[rows_[i]] = 1;
       for (int64_t i = nl; i < node.end; i++) sideOfRow_[rows_[i]] = 0;

@@ -23,6 +23,13 @@
 #define MLSWEEP_ALWAYS_INLINE inline
 #endif
 
+// GCC notes that 32-byte vectors passed by value change the ABI without AVX: the functions
+// passing them here are always inlined into their AVX-targeted callers. (GCC reports it at
+// the end of the including file, so the note stays off from here on.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 namespace mlsweep {
 
 // One group's features: each one's bin column, and where (in doubles from the start of
@@ -66,10 +73,6 @@ using DefaultLane = ScalarLane;
 #endif
 
 #if MLSWEEP_HIST_AVX
-// (the ABI note on 32-byte vectors concerns calls between differently built code: these
-// functions are always inlined into the AVX kernel)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
 // One 4-lane vector per slot; only ever inlined into the AVX-targeted kernel below, where
 // the compiler emits one 256-bit add.
 struct VecLane {
@@ -78,7 +81,6 @@ struct VecLane {
   static MLSWEEP_ALWAYS_INLINE Slot load(const double* gh) { return Slot{gh[0], gh[1], 1.0, 0.0}; }
   static MLSWEEP_ALWAYS_INLINE void add(double* s, const Slot& v) { *reinterpret_cast<Slot*>(s) += v; }
 };
-#pragma GCC diagnostic pop
 #endif
 
 // rows == nullptr: rows 0..n-1 with their grad[r], hess[r] (the root on every row);
@@ -135,6 +137,22 @@ void accumulateHistGroup(double* h, const HistGroup<G>& hg, const int32_t* rows,
   if (cpuHasAvx()) return histAvx<G>(h, hg, rows, ordered, grad, hess, n);
 #endif
   histDefault<G>(h, hg, rows, ordered, grad, hess, n);
+}
+
+// parent[i] -= small[i] for i < n: the larger child's histogram by subtraction.
+MLSWEEP_ALWAYS_INLINE void subtractLoop(double* parent, const double* small, size_t n) {
+  for (size_t i = 0; i < n; i++) parent[i] -= small[i];
+}
+#if MLSWEEP_HIST_AVX
+__attribute__((target("avx"))) inline void subtractAvx(double* parent, const double* small, size_t n) {
+  subtractLoop(parent, small, n);
+}
+#endif
+inline void subtractHist(double* parent, const double* small, size_t n) {
+#if MLSWEEP_HIST_AVX
+  if (cpuHasAvx()) return subtractAvx(parent, small, n);
+#endif
+  subtractLoop(parent, small, n);
 }
 
 // What a candidate split's gain depends on besides its left side (G, H, count): the node's
