@@ -446,7 +446,7 @@ class Grower {
       Scan& sc = scans_[t];
       for (int i = t * n / threads; i < (t + 1) * n / threads; i++) {
         const int f = d_.features[i];
-        evaluate(perFeature_[i], totals, sc, f, h, slotOff_[f], presentSlots(sc, h, slotOff_[f], d_.nBins[f]), scoreP);
+        evaluateHist(perFeature_[i], totals, sc, f, h, scoreP);
       }
     });
     for (int i = 0; i < n; i++) {
@@ -460,11 +460,19 @@ class Grower {
     const double* h = node.hist.get();
     const double* totals = node.totals.data();
     Scan& sc = scans_[0];
-    if (h) return evaluate(node, totals, sc, f, h, slotOff_[f], presentSlots(sc, h, slotOff_[f], d_.nBins[f]), scoreP);
+    if (h) return evaluateHist(node, totals, sc, f, h, scoreP);
     const int m = sparseHist(f, node.begin, node.end);
-    const bool constant = !evaluate(node, totals, sc, f, scratch_.data(), 0, m, scoreP);
+    const bool constant = fastGradient(f) ? !scanGradient(node, sc, totals, f, scratch_.data(), 0, scoreP)
+                                          : !evaluate(node, totals, sc, f, scratch_.data(), 0, m, scoreP);
     clearTouched(m);
     return !constant;
+  }
+
+  // evaluate() on the node's histograms of feature f.
+  bool evaluateHist(Choice& best, const double* totals, Scan& sc, int f, const double* h, double scoreP) {
+    const int base = slotOff_[f];
+    if (fastGradient(f)) return scanGradient(best, sc, totals, f, h, base, scoreP);
+    return evaluate(best, totals, sc, f, h, base, presentSlots(sc, h, base, d_.nBins[f]), scoreP);
   }
 
   int presentSlots(Scan& sc, const double* h, int base, int nb) const {
@@ -567,36 +575,50 @@ class Grower {
     return denom > 0 ? (t * t) / denom : 0.0;
   }
 
-  // The numeric scan of gradient mode on scalars: the hot loop of boosting. The candidates
-  // are those tryGradient would see, in the same order, with the same sums; their gains
-  // are computed together (tree_grow_kernels.h), then the first strictly better one wins.
-  void scanGradient(Choice& best, Scan& sc, const double* t, const int32_t* present, int f, const double* h,
-                    int base, int nv, bool missing, double scoreP) const {
-    const size_t ms = static_cast<size_t>(base + d_.nBins[f]) * 4;
-    const double mG = missing ? h[ms] : 0.0;
-    const double mH = missing ? h[ms + 1] : 0.0;
-    const double mC = missing ? h[ms + 2] : 0.0;
+  // Gradient mode on a numeric feature without random splits: the hot loop of boosting.
+  bool fastGradient(int f) const { return gradient_ && !d_.categorical[f] && !p_.randomSplits; }
+
+  // The numeric scan of gradient mode (fastGradient), walking the feature's slots from
+  // `base` of `h` directly rather than a list of present ones. The candidates are those of
+  // evaluateNumeric's scan in the same order with the same sums (a split after every
+  // present value but the last, which counts only when missing rows exist, and each with
+  // the missing rows on the left too); their gains are computed together
+  // (tree_grow_kernels.h), then the first strictly better one wins. False when f is
+  // constant in the node.
+  bool scanGradient(Choice& best, Scan& sc, const double* t, int f, const double* h, int base, double scoreP) const {
+    const int nb = d_.nBins[f];
+    const double* hs = h + static_cast<size_t>(base) * 4;
+    const double* ms = hs + static_cast<size_t>(nb) * 4;
+    const bool missing = ms[2] > 0;
+    const double mG = missing ? ms[0] : 0.0;
+    const double mH = missing ? ms[1] : 0.0;
+    const double mC = missing ? ms[2] : 0.0;
     double* cg = sc.cg.data();
     double* ch = sc.ch.data();
     double* cc = sc.cc.data();
     int32_t* cslot = sc.cslot.data();
     uint8_t* cmiss = sc.cmiss.data();
     int n = 0;
+    int present = 0;
     double GL = 0, HL = 0, CL = 0;
-    for (int i = 0; i < nv; i++) {
-      const size_t s = static_cast<size_t>(base + present[i]) * 4;
-      GL += h[s];
-      HL += h[s + 1];
-      CL += h[s + 2];
-      if (i < nv - 1 || missing) {
-        cg[n] = GL, ch[n] = HL, cc[n] = CL, cslot[n] = present[i], cmiss[n] = 0;
-        n++;
-      }
-      if (missing && i < nv - 1) {
-        cg[n] = GL + mG, ch[n] = HL + mH, cc[n] = CL + mC, cslot[n] = present[i], cmiss[n] = 1;
+    for (int b = 0; b < nb; b++) {
+      const double* x = hs + static_cast<size_t>(b) * 4;
+      if (!(x[2] > 0)) continue;
+      present++;
+      GL += x[0];
+      HL += x[1];
+      CL += x[2];
+      cg[n] = GL, ch[n] = HL, cc[n] = CL, cslot[n] = b, cmiss[n] = 0;
+      n++;
+      if (missing) {
+        cg[n] = GL + mG, ch[n] = HL + mH, cc[n] = CL + mC, cslot[n] = b, cmiss[n] = 1;
         n++;
       }
     }
+    if (present + (missing ? 1 : 0) <= 1) return false;
+    // the last present value: its split counts only with missing rows on the right, so
+    // the last candidate listed goes (its missing-left one, or its only one)
+    if (present > 0) n--;
     for (int k = n; k < ((n + 3) & ~3); k++) cg[k] = ch[k] = cc[k] = 0.0;
     const GainInputs in{t[0], t[1], t[2], p_.minSamplesLeaf, p_.minChildWeight, p_.lambdaL1, p_.lambdaL2, scoreP};
     double* gain = sc.gain.data();
@@ -612,6 +634,7 @@ class Grower {
       best.left[1] = ch[k];
       best.left[2] = cc[k];
     }
+    return true;
   }
 
   void evaluateNumeric(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
@@ -631,10 +654,6 @@ class Grower {
         addSlot(L, h, ms);
         considerNumeric(best, totals, sc, f, t, true, missing, scoreP);
       }
-      return;
-    }
-    if (p_.mode == kModeGradient) {
-      scanGradient(best, sc, totals, present, f, h, base, nv, missing, scoreP);
       return;
     }
     for (int i = 0; i < nv; i++) {
