@@ -119,6 +119,8 @@ describe('gradient boosting', () => {
     for (const params of [
       { nEstimators: 20, subsample: 0.7, colsampleBytree: 0.5, regLambda: 1, regAlpha: 0.1 },
       { nEstimators: 10, maxDepth: 3, numLeaves: 8 },
+      // the benchmark's xgboost-equivalent parameters
+      { nEstimators: 15, maxDepth: 6, numLeaves: 64, minChildSamples: 1, minChildWeight: 1, regLambda: 1 },
     ]) {
       const js = new GradientBoostingClassifier({ ...params, backend: 'js' }).fit(train.X, train.labels);
       const native = new GradientBoostingClassifier({ ...params, backend: 'native' }).fit(

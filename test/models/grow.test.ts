@@ -129,6 +129,59 @@ describe('histogram tree grower', () => {
     });
   }
 
+  // numeric features only: the split search of gradient mode that boosting uses (slots
+  // walked directly, gains computed several at a time in the native grower)
+  const numericVariants: Array<[string, Partial<GrowParams>]> = [
+    ['xgboost-like: depth 6, 64 leaves, L2 1', { maxDepth: 6, maxLeaves: 64, lambdaL2: 1 }],
+    ['depth 3: children at the limit get no histograms', { maxDepth: 3 }],
+    [
+      'min leaf 5, min child weight 8, L1 0.3',
+      { maxLeaves: 20, minSamplesLeaf: 5, minChildWeight: 8, lambdaL1: 0.3 },
+    ],
+  ];
+  for (const [name, v] of numericVariants) {
+    test(`js and native grow the same gradient tree on numeric features: ${name}`, {
+      skip: !nativeOk && 'native addon not built',
+    }, () => {
+      const data = { ...dataset(6), features: Int32Array.of(0, 1, 2, 3) };
+      const params = { ...base, mode: MODE_GRADIENT, nClasses: 1, maxFeatures: 4, ...v };
+      const js = growTree('js', data, params, 1, true);
+      const native = growTree('native', data, params, 1, true);
+      assert.ok(js.tree.nNodes > 7, `only ${js.tree.nNodes} nodes`);
+      assert.deepEqual(native.tree, js.tree);
+      assert.deepEqual(native.leafOfRow, js.leafOfRow);
+    });
+  }
+
+  test("gradient leaves hold -G/(H + L2) of their rows (children's totals are the split's sides)", () => {
+    const data = dataset(8);
+    const lambdaL2 = 2;
+    const params = { ...base, mode: MODE_GRADIENT, nClasses: 1, maxLeaves: 12, lambdaL2 };
+    for (const backend of nativeOk ? (['js', 'native'] as const) : (['js'] as const)) {
+      const { tree, leafOfRow } = growTree(backend, data, params, 1, true);
+      const G = new Float64Array(tree.nNodes);
+      const H = new Float64Array(tree.nNodes);
+      for (let r = 0; r < data.nRows; r++) {
+        const leaf = leafOfRow![r]!;
+        if (leaf < 0) continue;
+        G[leaf]! += data.grad[r]!;
+        H[leaf]! += data.hess[r]!;
+      }
+      let leaves = 0;
+      for (let id = 0; id < tree.nNodes; id++) {
+        if (tree.feature[id]! >= 0) continue;
+        leaves++;
+        const want = -G[id]! / (H[id]! + lambdaL2);
+        assert.ok(
+          Math.abs(tree.value[id]! - want) <= 1e-9 * Math.max(1, Math.abs(want)),
+          `${backend} leaf ${id}`,
+        );
+        assert.ok(Math.abs(tree.cover[id]! - H[id]!) <= 1e-9 * H[id]!, `${backend} cover ${id}`);
+      }
+      assert.equal(leaves, 12);
+    }
+  });
+
   test('leafOfRow agrees with traversal, and -1 marks rows not grown on', () => {
     const data = dataset(4);
     const { tree, leafOfRow } = growTree('js', data, { ...base, maxLeaves: 10 }, 1, true);
