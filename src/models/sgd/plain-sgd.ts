@@ -1,5 +1,6 @@
 import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
 import { ValidationError } from '../../core/errors.ts';
+import { dot } from '../svm/kernel.ts';
 import { lossDerivative, lossValue, type SgdLoss } from './losses.ts';
 
 /** The learning-rate schedules of scikit-learn's SGD. */
@@ -166,6 +167,7 @@ export function plainSgd(data: SgdData, s: SgdSettings): SgdResult {
   const derivative = lossDerivative;
   const wd = w.data;
   const range = UINT32_RANGE;
+  const dotOf = dot;
   const { alpha, eta0, powerT, average, fitIntercept } = s;
   const optimal = s.learningRate === 'optimal';
   const invscaling = s.learningRate === 'invscaling';
@@ -184,9 +186,7 @@ export function plainSgd(data: SgdData, s: SgdSettings): SgdResult {
       const i = order[r]!;
       const o = i * p;
       const yi = y[i]!;
-      let dot = 0;
-      for (let f = 0; f < p; f++) dot += wd[f]! * rows[o + f]!;
-      const pred = dot * w.wscale + intercept;
+      const pred = dotOf(wd, 0, rows, o, p) * w.wscale + intercept;
       if (optimal) eta = 1 / (alpha * (t0 + t - 1));
       else if (invscaling) eta = eta0 / pow(t);
       sumLoss += value(loss, pred, yi);
