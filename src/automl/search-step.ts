@@ -181,13 +181,13 @@ export async function searchStep(prepared: PreparedRun, budget: Budget): Promise
         deadline,
         signal: ctx.signal,
         now: () => budget.now(),
-        prune: (oof) => pruner.check(oof),
+        prune: (oof) => pruner.check(oof, candidate.name),
       }).catch((error: unknown) => {
         if (error instanceof TrialError && error.code === 'E_TRIAL_PRUNED')
           pruner.pruned(ctx.trialId, (budget.now() - started) / 1000);
         throw error;
       });
-      pruner.completed(record.oof!);
+      pruner.completed(record.oof!, candidate.name);
       records.set(ctx.trialId, record);
       ctx.report('fit_seconds', record.evaluation.fitSeconds);
       return { [metric]: record.score };

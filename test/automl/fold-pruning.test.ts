@@ -1,4 +1,4 @@
-// Successive halving on folds: a trial in the worse half after its first fold stops there,
+// Successive halving on folds: a trial in the worse half of its family after its first fold stops there,
 // only when time (not the trial limit) binds, and counts for the sampler as a failed move,
 // never as an error that would take its family out of the search.
 import assert from 'node:assert/strict';
@@ -62,21 +62,29 @@ test('evaluateTrial stops after the first of 5 folds when told to, with E_TRIAL_
     deadline: Number.POSITIVE_INFINITY,
   });
   for (let i = 0; i < MIN_TRIALS_TO_PRUNE; i++) {
-    timed.completed(good.oof);
-    counted.completed(good.oof);
+    timed.completed(good.oof, 'DecisionTree');
+    counted.completed(good.oof, 'DecisionTree');
   }
   const stump = new Float64Array(good.oof.length).fill(1 / 3);
-  assert.match(timed.check(stump) ?? '', /worse half of the 10 completed trials/);
-  assert.equal(counted.check(stump), undefined);
-  assert.equal(timed.check(good.oof), undefined);
+  assert.match(
+    timed.check(stump, 'DecisionTree') ?? '',
+    /worse half of the 10 completed DecisionTree trials/,
+  );
+  assert.equal(counted.check(stump, 'DecisionTree'), undefined);
+  assert.equal(timed.check(good.oof, 'DecisionTree'), undefined);
+  // measured against its own family only: another family's first trials are never pruned
+  // for being worse than the trees'
+  assert.equal(timed.check(stump, 'KNN'), undefined);
+  for (let i = 0; i < MIN_TRIALS_TO_PRUNE - 1; i++) timed.completed(stump, 'KNN');
+  assert.equal(timed.check(stump, 'KNN'), undefined);
   // time does not bind: no pruning
   const loose = new FoldPruner(
     prepared,
     () => ({ secondsLeft: 1000, trialsLeft: 10, secondsPerTrial: 1 }),
     false,
   );
-  for (let i = 0; i < MIN_TRIALS_TO_PRUNE; i++) loose.completed(good.oof);
-  assert.equal(loose.check(stump), undefined);
+  for (let i = 0; i < MIN_TRIALS_TO_PRUNE; i++) loose.completed(good.oof, 'DecisionTree');
+  assert.equal(loose.check(stump, 'DecisionTree'), undefined);
 });
 
 test('pruned trials are failed moves for the sampler, not errors: the family stays in the search', () => {
