@@ -114,7 +114,14 @@ function dualCoordinateDescent(b: BinaryProblem, s: DualCdSettings): BinarySolut
         const old = alpha[i]!;
         alpha[i] = Math.min(Math.max(old - G / QD[i]!, 0), Ci);
         const d = (alpha[i]! - old) * yi;
-        for (let j = 0; j < p; j++) w[j]! += d * rows[o + j]!;
+        let j = 0;
+        for (; j + 3 < p; j += 4) {
+          w[j]! += d * rows[o + j]!;
+          w[j + 1]! += d * rows[o + j + 1]!;
+          w[j + 2]! += d * rows[o + j + 2]!;
+          w[j + 3]! += d * rows[o + j + 3]!;
+        }
+        for (; j < p; j++) w[j]! += d * rows[o + j]!;
         wb += d * s.bias;
       }
     }
