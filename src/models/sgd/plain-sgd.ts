@@ -1,6 +1,6 @@
+import { laneDot as dot } from '../../compute/lanes.ts';
 import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { dot } from '../svm/kernel.ts';
 import { lossDerivative, lossValue, type SgdLoss } from './losses.ts';
 
 /** The learning-rate schedules of scikit-learn's SGD. */

@@ -1,3 +1,4 @@
+import { laneDot as dot } from '../../compute/lanes.ts';
 import { mulberry32, UINT32_RANGE } from '../../compute/rng.ts';
 import {
   type BinaryProblem,
@@ -6,7 +7,6 @@ import {
   softmaxOfMargins,
 } from '../linear/ovr-classifier.ts';
 import type { ComputeParams, SerializedEstimator } from '../types.ts';
-import { dot } from './kernel.ts';
 
 /** Hyperparameters of LinearSVC (scikit-learn's names in camelCase). */
 export interface LinearSVCParams extends ComputeParams {
