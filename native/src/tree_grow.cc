@@ -94,8 +94,14 @@ class Grower {
       maxSlots = std::max(maxSlots, d.nBins[f] + 1);
     }
     totalSlots_ = slotOff_[d.nCols];
-    if (gradient_) {
-      // where each feature's bin value starts in a histogram, in doubles (missing: slot nb)
+    // gradient mode: 256 slots per feature (the kernel indexes them by bin value directly)
+    // unless that more than doubles the histograms (features of few bins), else a table of
+    // where each bin value's slot is (tree_grow_kernels.h)
+    direct_ = gradient_ && 256 * d.nCols <= 2 * totalSlots_;
+    if (direct_) {
+      for (int f = 0; f <= d.nCols; f++) slotOff_[f] = 256 * f;
+      totalSlots_ = slotOff_[d.nCols];
+    } else if (gradient_) {
       slotTable_.resize(static_cast<size_t>(d.nCols) * 256);
       for (int f = 0; f < d.nCols; f++)
         for (int b = 0; b < 256; b++)
@@ -192,7 +198,8 @@ class Grower {
   std::unique_ptr<MedianSplitter> median_;  // absolute mode: the median-based split search
   std::vector<uint8_t> sideOfRow_;
   std::vector<int> slotOff_;
-  std::vector<int32_t> slotTable_;  // gradient mode: see the constructor
+  bool direct_ = false;             // gradient mode: see the constructor
+  std::vector<int32_t> slotTable_;  // gradient mode without direct_
   int totalSlots_;
   std::vector<int32_t> rows_, tmp_;
   bool full_;
@@ -336,7 +343,8 @@ class Grower {
     for (int g = 0; g < G; g++) {
       const int f = fs[g];
       hg.col[g] = d_.bins + static_cast<int64_t>(f) * d_.nRows;
-      hg.slot[g] = slotTable_.data() + static_cast<size_t>(f) * 256;
+      hg.slot[g] = direct_ ? nullptr : slotTable_.data() + static_cast<size_t>(f) * 256;
+      hg.base[g] = slotOff_[f] * 4;
     }
     // the root on every row: rows are 0..n-1, read everything in order
     if (end - begin == d_.nRows)
@@ -370,6 +378,7 @@ class Grower {
         const int count = size + (gi < extra ? 1 : 0);
         if (count > 0) accumulateGradient(h, d_.features + first, count, begin, end);
       });
+      if (direct_) moveMissingSlots(h);
       return;
     }
     TreeWorkerPool::shared().run(n, threads, [&](int i) {
@@ -378,6 +387,20 @@ class Grower {
     });
   }
 
+
+  // Direct layout: the kernel adds missing values (bin 255) to each feature's last slot;
+  // the rest of the grower reads them in slot nb, after the value bins, as grow.ts does.
+  // Slot nb is empty until then (bins are below nb), so moving is exact.
+  void moveMissingSlots(double* h) const {
+    for (int i = 0; i < d_.nFeatures; i++) {
+      const int f = d_.features[i];
+      const int nb = d_.nBins[f];
+      if (nb >= 255) continue;
+      double* s = h + static_cast<size_t>(slotOff_[f]) * 4;
+      std::copy(s + 255 * 4, s + 256 * 4, s + nb * 4);
+      std::fill(s + 255 * 4, s + 256 * 4, 0.0);
+    }
+  }
 
   bool canSplit(const GNode& node) const {
     const double n = static_cast<double>(node.end - node.begin);

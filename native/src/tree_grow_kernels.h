@@ -32,13 +32,17 @@
 
 namespace mlsweep {
 
-// One group's features: each one's bin column, and where (in doubles from the start of
-// the histogram) the slot of each bin value starts, the missing value 255 included: one
-// table load instead of a compare and a multiply per row and feature.
+// One group's features: each one's bin column, and where its slots are. Direct layout
+// (slot[0] == nullptr): 256 slots per feature from base[g] (in doubles), bin value b's at
+// base[g] + 4b, the missing value 255 in the last one (tree_grow.cc moves it after the
+// build). Table layout, for features of few bins where 256 slots each would waste memory:
+// where each bin value's slot starts, the missing value included, read from slot[g]; one
+// more load per row and feature.
 template <int G>
 struct HistGroup {
   const uint8_t* col[G];
-  const int32_t* slot[G];  // 256 entries each
+  const int32_t* slot[G];  // table layout: 256 entries each, in doubles from the histogram's start
+  int32_t base[G];         // direct layout
 };
 
 #if MLSWEEP_HIST_SSE2
@@ -87,40 +91,49 @@ struct VecLane {
 // otherwise rows[0..n) with their pairs gathered in `ordered` (g, h, g, h, ...).
 // The group's pointers are copied to locals, which the histogram's stores cannot alias,
 // so they stay in registers.
-template <int G, class Lane>
+template <int G, class Lane, bool Direct>
 MLSWEEP_ALWAYS_INLINE void histLoop(double* h, const HistGroup<G>& hg, const int32_t* rows, const double* ordered,
                                     const double* grad, const double* hess, int64_t n) {
   const uint8_t* col[G];
   const int32_t* slot[G];
+  double* base[G];
   for (int g = 0; g < G; g++) {
     col[g] = hg.col[g];
     slot[g] = hg.slot[g];
+    base[g] = h + hg.base[g];
   }
+  auto at = [&](int g, int b) { return Direct ? base[g] + 4 * b : h + slot[g][b]; };
   if (rows == nullptr) {
     for (int64_t r = 0; r < n; r++) {
       const typename Lane::Slot v = Lane::make(grad[r], hess[r]);
-      for (int g = 0; g < G; g++) Lane::add(h + slot[g][col[g][r]], v);
+      for (int g = 0; g < G; g++) Lane::add(at(g, col[g][r]), v);
     }
     return;
   }
   for (int64_t i = 0; i < n; i++) {
     const int32_t r = rows[i];
     const typename Lane::Slot v = Lane::load(ordered + 2 * i);
-    for (int g = 0; g < G; g++) Lane::add(h + slot[g][col[g][r]], v);
+    for (int g = 0; g < G; g++) Lane::add(at(g, col[g][r]), v);
   }
 }
 
 template <int G>
 void histDefault(double* h, const HistGroup<G>& hg, const int32_t* rows, const double* ordered, const double* grad,
                  const double* hess, int64_t n) {
-  histLoop<G, DefaultLane>(h, hg, rows, ordered, grad, hess, n);
+  if (hg.slot[0] == nullptr)
+    histLoop<G, DefaultLane, true>(h, hg, rows, ordered, grad, hess, n);
+  else
+    histLoop<G, DefaultLane, false>(h, hg, rows, ordered, grad, hess, n);
 }
 
 #if MLSWEEP_HIST_AVX
 template <int G>
 __attribute__((target("avx"))) void histAvx(double* h, const HistGroup<G>& hg, const int32_t* rows, const double* ordered,
                                             const double* grad, const double* hess, int64_t n) {
-  histLoop<G, VecLane>(h, hg, rows, ordered, grad, hess, n);
+  if (hg.slot[0] == nullptr)
+    histLoop<G, VecLane, true>(h, hg, rows, ordered, grad, hess, n);
+  else
+    histLoop<G, VecLane, false>(h, hg, rows, ordered, grad, hess, n);
 }
 
 inline bool cpuHasAvx() {

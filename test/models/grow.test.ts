@@ -153,6 +153,42 @@ describe('histogram tree grower', () => {
     });
   }
 
+  test('js and native grow the same gradient tree on features of few values and missing ones', {
+    skip: !nativeOk && 'native addon not built',
+  }, () => {
+    // 5 values and missing per feature: the native grower's histograms use its slot table
+    // rather than 256 slots per feature
+    const n = 600;
+    const next = mulberry32(21);
+    const u = () => next() / 2 ** 32;
+    const x = new Float64Array(n * 3);
+    for (let i = 0; i < x.length; i++) x[i] = u() < 0.15 ? Number.NaN : Math.floor(u() * 5);
+    const binned = binFeatures(columnMatrix(x, n, 3), { backend: 'js' });
+    const grad = Float64Array.from(
+      { length: n },
+      (_, r) => (Number.isNaN(x[r]!) ? 2 : x[r]!) - x[n + r]! + u(),
+    );
+    const data: GrowData = {
+      bins: binned.bins,
+      nRows: n,
+      nCols: 3,
+      nBins: binned.edges.nBins,
+      categorical: binned.edges.categorical,
+      grad,
+      hess: Float64Array.from({ length: n }, () => 0.5 + u()),
+      label: new Int32Array(0),
+      rows: Int32Array.from({ length: n }, (_, i) => i),
+      features: Int32Array.of(0, 1, 2),
+    };
+    const params = { ...base, mode: MODE_GRADIENT, nClasses: 1, maxFeatures: 3, maxLeaves: 16, lambdaL2: 1 };
+    const js = growTree('js', data, params, 1, true);
+    const native = growTree('native', data, params, 1, true);
+    assert.ok(js.tree.nNodes > 7, `only ${js.tree.nNodes} nodes`);
+    assert.ok(Array.from(js.tree.missingLeft).some((m, id) => m === 1 && js.tree.feature[id]! >= 0));
+    assert.deepEqual(native.tree, js.tree);
+    assert.deepEqual(native.leafOfRow, js.leafOfRow);
+  });
+
   test("gradient leaves hold -G/(H + L2) of their rows (children's totals are the split's sides)", () => {
     const data = dataset(8);
     const lambdaL2 = 2;
