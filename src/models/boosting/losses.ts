@@ -107,8 +107,12 @@ export const binaryLogLoss: BoostingLoss = {
     return Float64Array.of(Math.log(p / (1 - p)));
   },
   gradients(y, F, w, _k, g, h) {
-    for (let i = 0; i < y.length; i++) {
-      const p = 1 / (1 + Math.exp(-F[i]!));
+    // two loops: the one calling Math.exp (which V8 does not inline) stays small, the
+    // arithmetic runs in a loop without calls; the same operations on the same values
+    const n = y.length;
+    for (let i = 0; i < n; i++) g[i] = Math.exp(-F[i]!);
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + g[i]!);
       g[i] = w[i]! * (p - y[i]!);
       h[i] = w[i]! * p * (1 - p);
     }
