@@ -215,7 +215,7 @@ describe('SVC behaviour', () => {
       const index = Array.from({ length: 120 }, (_, t) => 2 * t + 1);
       const y = Float64Array.from(index, (_, t) => (t % 3 === 0 ? -1 : 1));
       const spec = { kernel: 'rbf' as const, gamma: 0.05, degree: 3, coef0: 0 };
-      const cache = new KernelCache(spec, data, y, 1e9, backend, index);
+      const cache = new KernelCache(spec, data, y, 1e9, { backend, index });
       cache.column(3);
       cache.column(5, 10);
       cache.column(40, 60);

@@ -156,6 +156,32 @@ export function kernelRow(
 }
 
 /**
+ * Column buffers of one length, passed from one KernelCache to the next. A cache counts
+ * its columns at its own problem's length, so with longer buffers its memory can pass
+ * cacheBytes by their ratio (at most about 1.5 where the cache is full: a cache fills
+ * only beyond 7,000 rows at libsvm's 200 MB).
+ */
+export interface ColumnPool {
+  length: number;
+  free: Float32Array[];
+}
+
+/** How a KernelCache computes and where it keeps its columns. */
+export interface KernelCacheOptions {
+  /** Where the dot products run (default js). */
+  backend?: KernelBackend;
+  /** The problem's rows among `data`'s (default all). */
+  index?: ArrayLike<number>;
+  /** Room for the native copy of the rows (l x p), reused across the pairs of one fit. */
+  workspace?: Float64Array;
+  /**
+   * Spare column buffers shared by the caches of one fit (see release), all `length`
+   * long (at least any of those problems' rows), so that each fits every problem.
+   */
+  pool?: ColumnPool;
+}
+
+/**
  * The matrix Q_ij = y_i y_j K(x_i, x_j) of an SVM dual, as libsvm's SVC_Q with its Cache:
  * columns computed on demand, in single precision (libsvm's Qfloat: twice the columns in
  * the same memory), kept in a least-recently-used cache bounded by `cacheBytes` (at
@@ -188,7 +214,9 @@ export class KernelCache {
   private readonly next: Int32Array;
   /** The LRU list's sentinel: next[head] is the oldest column, prev[head] the newest. */
   private readonly head: number;
-  private readonly spare: Float32Array[] = [];
+  /** Column buffers free for reuse (the options' pool, shared by the pairs of one fit). */
+  private readonly spare: Float32Array[];
+  private readonly columnLength: number;
   private readonly capacity: number;
   private readonly native: boolean;
   private count = 0;
@@ -200,11 +228,11 @@ export class KernelCache {
     data: KernelRows,
     y: Float64Array,
     cacheBytes: number,
-    backend: KernelBackend = 'js',
-    index?: ArrayLike<number>,
-    /** Room for the native copy of the rows (l x p), reused across the pairs of one fit. */
-    workspace?: Float64Array,
+    options: KernelCacheOptions = {},
   ) {
+    const { backend = 'js', index, workspace } = options;
+    this.spare = options.pool?.free ?? [];
+    this.columnLength = options.pool?.length ?? 0;
     const p = data.p;
     this.index = index ? new Int32Array(index) : iota(data.n);
     const l = this.index.length;
@@ -315,11 +343,22 @@ export class KernelCache {
     }
   }
 
-  /** A buffer for a new column: a spare one, a new one, or the oldest column's. */
+  /** Hands every column buffer to the spare pool: the cache is not used after this. */
+  release(): void {
+    for (let i = 0; i < this.l; i++) {
+      const b = this.buffers[i];
+      if (b !== undefined) this.spare.push(b);
+      this.buffers[i] = undefined;
+      this.len[i] = 0;
+    }
+    this.count = 0;
+  }
+
+  /** A buffer for a new column (at least l long): a spare one, a new one, or the oldest column's. */
   private allocate(): Float32Array {
     const spare = this.spare.pop();
-    if (spare) return spare;
-    if (this.count < this.capacity) return new Float32Array(this.l);
+    if (spare && spare.length >= this.l) return spare;
+    if (this.count < this.capacity) return new Float32Array(Math.max(this.l, this.columnLength));
     const oldest = this.next[this.head]!;
     this.unlink(oldest);
     const buf = this.buffers[oldest]!;

@@ -16,6 +16,7 @@ import type {
   SerializedEstimator,
 } from '../types.ts';
 import {
+  type ColumnPool,
   float64Of,
   iota,
   type KernelBackend,
@@ -184,16 +185,17 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
     return new Float64Array(this.fitted().nFeatures);
   }
 
-  private solve(X: KernelRows, pair: PairProblem, spec: KernelSpec, workspace?: Float64Array) {
-    const cache = new KernelCache(
-      spec,
-      X,
-      pair.y,
-      (this.params.cacheSize as number) * 1e6,
-      kernelBackend(this.backendChoice),
-      pair.rows,
-      workspace,
-    );
+  private solve(
+    X: KernelRows,
+    pair: PairProblem,
+    spec: KernelSpec,
+    shared: { workspace?: Float64Array; pool?: ColumnPool } = {},
+  ) {
+    const cache = new KernelCache(spec, X, pair.y, (this.params.cacheSize as number) * 1e6, {
+      backend: kernelBackend(this.backendChoice),
+      index: pair.rows,
+      ...shared,
+    });
     const r = smo({
       y: pair.y,
       C: pair.C,
@@ -202,6 +204,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
       maxIter: this.params.maxIter as number | null,
       shrinking: this.params.shrinking as boolean,
     });
+    cache.release();
     return r;
   }
 
@@ -275,12 +278,15 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
         B: number;
       }> = [];
       let nIter = 0;
-      // one native copy of a pair's rows, as large as the two largest classes, for every pair
+      // one native copy of a pair's rows and one pool of columns, sized by the two largest classes, for every pair
       const count = new Int32Array(K);
       for (let i = 0; i < n; i++) count[codes[i]!]!++;
       const [first = 0, second = 0] = Array.from(count).sort((u, v) => v - u);
-      const workspace =
-        kernelBackend(this.backendChoice) === 'native' ? new Float64Array((first + second) * p) : undefined;
+      const shared = {
+        workspace:
+          kernelBackend(this.backendChoice) === 'native' ? new Float64Array((first + second) * p) : undefined,
+        pool: { length: first + second, free: [] },
+      };
       for (let a = 0; a < K; a++) {
         for (let b = a + 1; b < K; b++) {
           const idx: number[] = [];
@@ -292,7 +298,7 @@ export class SVC extends DenseEstimator<SvcState> implements Classifier {
             C: float64Of(idx.length, (t) => C * data.weight[idx[t]!]!),
             weight: float64Of(idx.length, (t) => data.weight[idx[t]!]!),
           };
-          const r = this.solve(rows, pair, spec, workspace);
+          const r = this.solve(rows, pair, spec, shared);
           nIter = Math.max(nIter, r.nIter);
           let A = 0;
           let B = 0;
