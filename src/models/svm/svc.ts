@@ -122,10 +122,11 @@ function subset(all: Float64Array, p: number, index: ArrayLike<number>): KernelR
 /**
  * A support vector classifier with a kernel, as scikit-learn's SVC (libsvm; Azure
  * AutoML's SVM): the C-SVC dual solved by SMO with libsvm's second-order working-set
- * selection and a memory-bounded kernel cache; one-vs-one for more than two classes,
- * predicting by votes; probabilities by Platt's sigmoid per pair of classes, fitted on
- * cross-validated decision values (`plattFolds`), coupled over the classes by Wu, Lin
- * and Weng's method, as libsvm's probability=True. Fit costs grow with the square of
+ * selection, shrinking and a memory-bounded kernel cache; one-vs-one for more than two
+ * classes, predicting by votes; probabilities by Platt's sigmoid per pair of classes,
+ * fitted on cross-validated decision values (`plattFolds`), coupled over the classes by
+ * Wu, Lin and Weng's method, as libsvm's probability=True (`probability: false`, as
+ * scikit-learn's default, skips them). Fit costs grow with the square of
  * the rows (AutoML skips it on large data; see the candidates). Feature importances
  * are all 0: a kernel model keeps no per-feature weight.
  *
