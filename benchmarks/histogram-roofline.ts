@@ -6,8 +6,9 @@
 //   g++ -O3 -march=native, the best case of the kernel's inner operation on one core
 //   (read a uint8 bin, add the row's gradient pair into a 256-bin histogram) over
 //   column-major bins, best of its repetitions, plus the streaming read bandwidth (and
-//   the same adds with the learner's third, count, slot per bin, and the learner's exact
-//   operation in isolation, to show what its choices cost);
+//   the same adds with a third, count, slot per bin as the learner has, and the learner's
+//   exact operation in isolation: 32-byte slots (g, h, count, 0) added as one vector, 256
+//   per feature indexed by the bin value, to show what its choices cost);
 // - the learner: the native addon's growTree (native/src/tree_grow.cc) on one thread,
 //   gradient mode, with minSamplesSplit above the row count so that the tree stops at the
 //   root after building its histograms. The time is of the whole call; the marginal cost,
@@ -152,7 +153,7 @@ recordResults(
         f(roofline.fourPerPassWithCount / best),
       ],
       [
-        "the learner's operation in isolation (g, h from two arrays, count slot, missing-bin select)",
+        "the learner's operation in isolation (g, h from two arrays, (g, h, count, 0) slots added as one vector)",
         f(roofline.learnerOperation),
         f(roofline.learnerOperation / best),
       ],

@@ -56,9 +56,12 @@ void passes(const uint8_t* bins, const double* gh, int64_t n, int nf, double* hi
   }
 }
 
-// The learner's own operation at the root (native/src/tree_grow.cc addRow): gradients
-// and hessians from two arrays, slots of (g, h, count), and bin 255 (missing) sent to
-// the slot after the feature's value bins. gh holds g in [0, n) and h in [n, 2n).
+// The learner's own operation at the root (native/src/tree_grow_kernels.h histLoop, its
+// direct layout): gradients and hessians from two arrays, slots of (g, h, count, 0) added
+// as one 4-lane vector, 256 slots per feature indexed by the bin value (bin 255, missing,
+// in the last). gh holds g in [0, n) and h in [n, 2n).
+typedef double Slot4 __attribute__((vector_size(32), aligned(8), __may_alias__));
+
 template <int G>
 void learnerPasses(const uint8_t* bins, const double* gh, int64_t n, int nf, double* hist) {
   const double* grad = gh;
@@ -66,22 +69,13 @@ void learnerPasses(const uint8_t* bins, const double* gh, int64_t n, int nf, dou
   for (int f0 = 0; f0 + G <= nf; f0 += G) {
     const uint8_t* col[G];
     double* h[G];
-    int ms[G];
     for (int g = 0; g < G; g++) {
       col[g] = bins + static_cast<int64_t>(f0 + g) * n;
-      h[g] = hist + static_cast<size_t>(f0 + g) * 768;
-      ms[g] = 255 * 3;
+      h[g] = hist + static_cast<size_t>(f0 + g) * 1024;
     }
     for (int64_t r = 0; r < n; r++) {
-      const double gv = grad[r];
-      const double hv = hess[r];
-      for (int g = 0; g < G; g++) {
-        const int b = col[g][r];
-        double* s = h[g] + (b == 255 ? ms[g] : b * 3);
-        s[0] += gv;
-        s[1] += hv;
-        s[2] += 1;
-      }
+      const Slot4 v = {grad[r], hess[r], 1.0, 0.0};
+      for (int g = 0; g < G; g++) *reinterpret_cast<Slot4*>(h[g] + 4 * col[g][r]) += v;
     }
   }
 }
@@ -89,7 +83,7 @@ void learnerPasses(const uint8_t* bins, const double* gh, int64_t n, int nf, dou
 // Best-of-reps seconds of one full histogram build (all features) with G per pass.
 template <int G, bool Count = false, bool Learner = false>
 double timeHistogram(const uint8_t* bins, const double* gh, int64_t n, int nf, int reps) {
-  std::vector<double> hist(static_cast<size_t>(nf) * 768);
+  std::vector<double> hist(static_cast<size_t>(nf) * 1024);
   double best = 1e300;
   for (int i = 0; i < reps; i++) {
     std::memset(hist.data(), 0, hist.size() * sizeof(double));
