@@ -49,15 +49,24 @@ thread_local size_t tlsPoolSize = 0;
 struct Scan {
   std::vector<double> L, R, keys;
   std::vector<int32_t> present;
-  // gradient mode's numeric candidates in scan order: left sides, slot, missing-left flag,
-  // gain (two per slot at most, padded to whole vectors)
-  std::vector<double> cg, ch, cc, gain;
+  // gradient mode's numeric scan, for up to 4 features at a time (one buffer of `stride`
+  // entries each): the left side (G, H, count) after each present slot and the slot, and
+  // the gains of the splits there without and with the missing rows on the left (padded
+  // to whole vectors)
+  size_t stride;
+  std::vector<double> cg, ch, cc, gainA, gainB;
   std::vector<int32_t> cslot;
-  std::vector<uint8_t> cmiss;
   Scan(int D, int maxSlots)
-      : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0), cg(2 * maxSlots + 4, 0.0),
-        ch(2 * maxSlots + 4, 0.0), cc(2 * maxSlots + 4, 0.0), gain(2 * maxSlots + 4, 0.0),
-        cslot(2 * maxSlots + 4, 0), cmiss(2 * maxSlots + 4, 0) {}
+      : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0), stride(maxSlots + 4), cg(4 * stride, 0.0),
+        ch(4 * stride, 0.0), cc(4 * stride, 0.0), gainA(4 * stride, 0.0), gainB(4 * stride, 0.0),
+        cslot(4 * stride, 0) {}
+};
+
+// What prefixSlots found for one feature: its present slots, and the node's missing rows.
+struct Listed {
+  int n = 0;
+  bool missing = false;
+  double mG = 0, mH = 0, mC = 0;
 };
 
 // A split and, in gradient mode, the statistics (G, H, count) of its left side as the
@@ -437,6 +446,10 @@ class Grower {
       searchInParallel(node, scoreP);
       return;
     }
+    if (full_ && node.hist && gradient_) {
+      searchHistInFours(node, scoreP);
+      return;
+    }
     if (full_) {
       for (int i = 0; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
       return;
@@ -485,7 +498,7 @@ class Grower {
     Scan& sc = scans_[0];
     if (h) return evaluateHist(node, totals, sc, f, h, scoreP);
     const int m = sparseHist(f, node.begin, node.end);
-    const bool constant = fastGradient(f) ? !scanGradient(node, sc, totals, f, scratch_.data(), 0, scoreP)
+    const bool constant = fastGradient(f) ? !scanPresent(node, sc, totals, f, m, scoreP)
                                           : !evaluate(node, totals, sc, f, scratch_.data(), 0, m, scoreP);
     clearTouched(m);
     return !constant;
@@ -601,63 +614,146 @@ class Grower {
   // Gradient mode on a numeric feature without random splits: the hot loop of boosting.
   bool fastGradient(int f) const { return gradient_ && !d_.categorical[f] && !p_.randomSplits; }
 
-  // The numeric scan of gradient mode (fastGradient), walking the feature's slots from
-  // `base` of `h` directly rather than a list of present ones. The candidates are those of
-  // evaluateNumeric's scan in the same order with the same sums (a split after every
-  // present value but the last, which counts only when missing rows exist, and each with
-  // the missing rows on the left too); their gains are computed together
-  // (tree_grow_kernels.h), then the first strictly better one wins. False when f is
-  // constant in the node.
+  // The numeric scan of gradient mode (fastGradient): false when f is constant in the node.
   bool scanGradient(Choice& best, Scan& sc, const double* t, int f, const double* h, int base, double scoreP) const {
+    Listed listed;
+    prefixSlots<1>(sc, h, &base, d_.nBins[f], &listed);
+    return pickSplit(best, sc, 0, listed, t, f, scoreP);
+  }
+
+  // scanGradient on a node without histograms: feature f's m present slots in scratch_,
+  // listed in sc.present by sparseHist (few for a small node), rather than all its slots.
+  bool scanPresent(Choice& best, Scan& sc, const double* t, int f, int m, double scoreP) const {
     const int nb = d_.nBins[f];
-    const double* hs = h + static_cast<size_t>(base) * 4;
-    const double* ms = hs + static_cast<size_t>(nb) * 4;
-    const bool missing = ms[2] > 0;
-    const double mG = missing ? ms[0] : 0.0;
-    const double mH = missing ? ms[1] : 0.0;
-    const double mC = missing ? ms[2] : 0.0;
-    double* cg = sc.cg.data();
-    double* ch = sc.ch.data();
-    double* cc = sc.cc.data();
-    int32_t* cslot = sc.cslot.data();
-    uint8_t* cmiss = sc.cmiss.data();
-    int n = 0;
-    int present = 0;
+    const double* h = scratch_.data();
+    Listed listed;
+    listed.missing = m > 0 && sc.present[m - 1] == nb;
+    if (listed.missing) {
+      const double* ms = h + static_cast<size_t>(nb) * 4;
+      listed.mG = ms[0], listed.mH = ms[1], listed.mC = ms[2];
+    }
     double GL = 0, HL = 0, CL = 0;
-    for (int b = 0; b < nb; b++) {
-      const double* x = hs + static_cast<size_t>(b) * 4;
-      if (!(x[2] > 0)) continue;
-      present++;
+    const int nv = listed.missing ? m - 1 : m;
+    for (int i = 0; i < nv; i++) {
+      const double* x = h + static_cast<size_t>(sc.present[i]) * 4;
       GL += x[0];
       HL += x[1];
       CL += x[2];
-      cg[n] = GL, ch[n] = HL, cc[n] = CL, cslot[n] = b, cmiss[n] = 0;
-      n++;
-      if (missing) {
-        cg[n] = GL + mG, ch[n] = HL + mH, cc[n] = CL + mC, cslot[n] = b, cmiss[n] = 1;
-        n++;
+      sc.cg[i] = GL, sc.ch[i] = HL, sc.cc[i] = CL, sc.cslot[i] = sc.present[i];
+    }
+    listed.n = nv;
+    for (int k = nv; k < ((nv + 3) & ~3); k++) sc.cg[k] = sc.ch[k] = sc.cc[k] = 0.0;
+    return pickSplit(best, sc, 0, listed, t, f, scoreP);
+  }
+
+  // The left side (G, H, count) after each present slot of G features of nb value bins
+  // each (slots from bases[g] of h), in order, into the scan's buffers g: the prefix sums
+  // of evaluateNumeric's scan. The loop adds every slot, an absent one's (G, H) as +0 (a
+  // histogram made by subtraction may hold rounding residue where its count is 0; the
+  // sums are never -0, so adding +0 changes nothing) and keeps the sums after present
+  // ones, without branches; the G sums' additions overlap instead of each waiting on the
+  // last.
+  template <int G>
+  void prefixSlots(Scan& sc, const double* h, const int* bases, int nb, Listed* out) const {
+    const double* hs[G];
+    double* cg[G];
+    double* ch[G];
+    double* cc[G];
+    int32_t* cs[G];
+    double GL[G], HL[G], CL[G];
+    int n[G];
+    for (int g = 0; g < G; g++) {
+      hs[g] = h + static_cast<size_t>(bases[g]) * 4;
+      const double* ms = hs[g] + static_cast<size_t>(nb) * 4;
+      out[g].missing = ms[2] > 0;
+      out[g].mG = ms[0], out[g].mH = ms[1], out[g].mC = ms[2];
+      cg[g] = sc.cg.data() + g * sc.stride;
+      ch[g] = sc.ch.data() + g * sc.stride;
+      cc[g] = sc.cc.data() + g * sc.stride;
+      cs[g] = sc.cslot.data() + g * sc.stride;
+      GL[g] = HL[g] = CL[g] = 0;
+      n[g] = 0;
+    }
+    for (int b = 0; b < nb; b++) {
+      for (int g = 0; g < G; g++) {
+        const double* x = hs[g] + static_cast<size_t>(b) * 4;
+        const bool present = x[2] > 0;
+        GL[g] += present ? x[0] : 0.0;
+        HL[g] += present ? x[1] : 0.0;
+        CL[g] += x[2];
+        cg[g][n[g]] = GL[g], ch[g][n[g]] = HL[g], cc[g][n[g]] = CL[g], cs[g][n[g]] = b;
+        n[g] += present;
       }
     }
-    if (present + (missing ? 1 : 0) <= 1) return false;
-    // the last present value: its split counts only with missing rows on the right, so
-    // the last candidate listed goes (its missing-left one, or its only one)
-    if (present > 0) n--;
-    for (int k = n; k < ((n + 3) & ~3); k++) cg[k] = ch[k] = cc[k] = 0.0;
-    const GainInputs in{t[0], t[1], t[2], p_.minSamplesLeaf, p_.minChildWeight, p_.lambdaL1, p_.lambdaL2, scoreP};
-    double* gain = sc.gain.data();
-    candidateGains(cg, ch, cc, n, in, gain);
-    for (int k = 0; k < n; k++) {
-      if (!(gain[k] > best.gain)) continue;
-      best.gain = gain[k];
-      best.feature = f;
-      best.threshold = cslot[k];
-      best.missingLeft = missing ? cmiss[k] != 0 : cc[k] >= t[2] - cc[k];
-      best.categorical = false;
-      best.left[0] = cg[k];
-      best.left[1] = ch[k];
-      best.left[2] = cc[k];
+    for (int g = 0; g < G; g++) {
+      out[g].n = n[g];
+      for (int k = n[g]; k < ((n[g] + 3) & ~3); k++) cg[g][k] = ch[g][k] = cc[g][k] = 0.0;
+    }
+  }
+
+  // The splits of one feature listed by prefixSlots (buffer g), in evaluateNumeric's order:
+  // after each present value but the last (which counts only when missing rows exist),
+  // each also with the missing rows on the left. Their gains are computed together
+  // (tree_grow_kernels.h); the first strictly better one than `best` wins. False when f
+  // is constant in the node.
+  bool pickSplit(Choice& best, Scan& sc, int g, const Listed& listed, const double* t, int f, double scoreP) const {
+    const int n = listed.n;
+    const bool missing = listed.missing;
+    if (n + (missing ? 1 : 0) <= 1) return false;
+    const size_t at = g * sc.stride;
+    const double* cg = sc.cg.data() + at;
+    const double* ch = sc.ch.data() + at;
+    const double* cc = sc.cc.data() + at;
+    double* gainA = sc.gainA.data() + at;
+    double* gainB = sc.gainB.data() + at;
+    const int nA = missing ? n : n - 1;
+    const int nB = missing ? n - 1 : 0;
+    GainInputs in{t[0], t[1], t[2], p_.minSamplesLeaf, p_.minChildWeight, p_.lambdaL1, p_.lambdaL2, scoreP, 0, 0, 0};
+    candidateGains(cg, ch, cc, nA, in, gainA);
+    if (nB > 0) {
+      in.addG = listed.mG, in.addH = listed.mH, in.addC = listed.mC;
+      candidateGains(cg, ch, cc, nB, in, gainB);
+    }
+    for (int k = 0; k < nA; k++) {
+      for (int side = 0; side < 2 && (side == 0 || k < nB); side++) {
+        const double gain = side == 0 ? gainA[k] : gainB[k];
+        if (!(gain > best.gain)) continue;
+        best.gain = gain;
+        best.feature = f;
+        best.threshold = sc.cslot[at + k];
+        best.categorical = false;
+        best.left[0] = side == 0 ? cg[k] : cg[k] + listed.mG;
+        best.left[1] = side == 0 ? ch[k] : ch[k] + listed.mH;
+        best.left[2] = side == 0 ? cc[k] : cc[k] + listed.mC;
+        best.missingLeft = missing ? side == 1 : cc[k] >= t[2] - cc[k];
+      }
     }
     return true;
+  }
+
+  // searchFeatures over every feature of a node with histograms, 4 at a time where 4 in a
+  // row take the fast scan and have as many bins: the same picks in the same order as one
+  // feature at a time.
+  void searchHistInFours(GNode& node, double scoreP) {
+    Scan& sc = scans_[0];
+    const double* h = node.hist.get();
+    const double* t = node.totals.data();
+    int i = 0;
+    for (; i + 4 <= d_.nFeatures; i += 4) {
+      const int32_t* fs = d_.features + i;
+      const int nb = d_.nBins[fs[0]];
+      bool same = true;
+      for (int k = 0; k < 4; k++) same = same && fastGradient(fs[k]) && d_.nBins[fs[k]] == nb;
+      if (!same) {
+        for (int k = 0; k < 4; k++) examine(node, fs[k], scoreP);
+        continue;
+      }
+      const int bases[4] = {slotOff_[fs[0]], slotOff_[fs[1]], slotOff_[fs[2]], slotOff_[fs[3]]};
+      Listed listed[4];
+      prefixSlots<4>(sc, h, bases, nb, listed);
+      for (int k = 0; k < 4; k++) pickSplit(node, sc, k, listed[k], t, fs[k], scoreP);
+    }
+    for (; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
   }
 
   void evaluateNumeric(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,

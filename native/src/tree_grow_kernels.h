@@ -173,6 +173,9 @@ inline void subtractHist(double* parent, const double* small, size_t n) {
 struct GainInputs {
   double totalG, totalH, totalC;
   double minLeaf, minWeight, l1, l2, scoreP;
+  // added to every left side first (the missing rows' statistics, or zeros: the prefix
+  // sums are never -0, so adding +0 changes nothing)
+  double addG, addH, addC;
 };
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -196,9 +199,9 @@ MLSWEEP_ALWAYS_INLINE void gainLoop(const double* G, const double* H, const doub
   };
   const V none = zero - std::numeric_limits<double>::infinity();
   for (int i = 0; i < n; i += W) {
-    const V gl = *reinterpret_cast<const V*>(G + i);
-    const V hl = *reinterpret_cast<const V*>(H + i);
-    const V cl = *reinterpret_cast<const V*>(C + i);
+    const V gl = *reinterpret_cast<const V*>(G + i) + p.addG;
+    const V hl = *reinterpret_cast<const V*>(H + i) + p.addH;
+    const V cl = *reinterpret_cast<const V*>(C + i) + p.addC;
     const V gr = p.totalG - gl;
     const V hr = p.totalH - hl;
     const V cr = p.totalC - cl;
@@ -239,9 +242,10 @@ inline void candidateGains(const double* G, const double* H, const double* C, in
     return d > 0 ? (t * t) / d : 0.0;
   };
   for (int i = 0; i < n; i++) {
-    const double gr = p.totalG - G[i], hr = p.totalH - H[i], cr = p.totalC - C[i];
-    const bool ok = !(C[i] < p.minLeaf) && !(cr < p.minLeaf) && !(H[i] < p.minWeight) && !(hr < p.minWeight);
-    out[i] = ok ? score(G[i], H[i]) + score(gr, hr) - p.scoreP : -std::numeric_limits<double>::infinity();
+    const double gl = G[i] + p.addG, hl = H[i] + p.addH, cl = C[i] + p.addC;
+    const double gr = p.totalG - gl, hr = p.totalH - hl, cr = p.totalC - cl;
+    const bool ok = !(cl < p.minLeaf) && !(cr < p.minLeaf) && !(hl < p.minWeight) && !(hr < p.minWeight);
+    out[i] = ok ? score(gl, hl) + score(gr, hr) - p.scoreP : -std::numeric_limits<double>::infinity();
   }
 }
 #endif
