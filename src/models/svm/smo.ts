@@ -319,16 +319,16 @@ class Solver {
 
   private swapIndex(i: number, j: number): void {
     this.Q.swapIndex(i, j);
-    for (const a of [this.y, this.C, this.alpha, this.G, this.Gbar, this.QD]) {
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
-    }
-    for (const a of [this.status, this.up, this.low]) {
-      const t = a[i]!;
-      a[i] = a[j]!;
-      a[j] = t;
-    }
+    // one by one, not a loop over an array of the arrays: shrinking swaps often
+    swapF64(this.y, i, j);
+    swapF64(this.C, i, j);
+    swapF64(this.alpha, i, j);
+    swapF64(this.G, i, j);
+    swapF64(this.Gbar, i, j);
+    swapF64(this.QD, i, j);
+    swapU8(this.status, i, j);
+    swapU8(this.up, i, j);
+    swapU8(this.low, i, j);
     const k = this.activeSet[i]!;
     this.activeSet[i] = this.activeSet[j]!;
     this.activeSet[j] = k;
@@ -356,6 +356,18 @@ class Solver {
     }
     return nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
   }
+}
+
+function swapF64(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+function swapU8(a: Uint8Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
 
 /**
