@@ -126,6 +126,7 @@ class Solver {
     const qdi = QD[i]!;
     let j = -1;
     let objMin = Number.POSITIVE_INFINITY;
+    let bound = Number.NEGATIVE_INFINITY;
     for (let t = 0; t < n; t++) {
       if (low[t] === 1) {
         const yt = y[t]!;
@@ -133,11 +134,18 @@ class Solver {
         const gd = gmax + yg;
         if (yg >= gmax2) gmax2 = yg;
         if (gd > 0) {
-          const quad = qdi + QD[t]! - yi2 * yt * Qi[t]!;
-          const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) {
-            j = t;
-            objMin = obj;
+          let quad = qdi + QD[t]! - yi2 * yt * Qi[t]!;
+          if (quad <= 0) quad = TAU;
+          // most t cannot beat objMin: a multiplication rules them out (its margin, far
+          // above rounding, lets every t that could pass through), the division decides
+          const g2 = gd * gd;
+          if (g2 >= bound * quad) {
+            const obj = -g2 / quad;
+            if (obj <= objMin) {
+              j = t;
+              objMin = obj;
+              bound = -objMin * (1 - 1e-12);
+            }
           }
         }
       }
