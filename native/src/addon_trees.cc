@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fdlibm_exp.h"
 #include "napi_util.h"
 #include "parallel.h"
 #include "tree_forest.h"
@@ -366,7 +367,35 @@ Napi::Value PredictPrepared(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// logLossGradients(y, F, w, g, h, exp | null): binary log loss gradients and hessians,
+// p = 1 / (1 + exp(-F)), g = w (p - y), h = w p (1 - p), with exp as Math.exp computes it
+// (fdlibm_exp.h): the same values as binaryLogLoss.gradients in TypeScript, about three
+// times faster. With `exp` given, only fills it with exp(F[i]) (for the tests).
+Napi::Value LogLossGradients(const Napi::CallbackInfo& info) {
+  size_t n = 0, nF = 0, nW = 0, nG = 0, nH = 0;
+  const double* y = typedData<double>(info, 0, napi_float64_array, "y", &n);
+  const double* F = typedData<double>(info, 1, napi_float64_array, "F", &nF);
+  const double* w = typedData<double>(info, 2, napi_float64_array, "w", &nW);
+  double* g = typedData<double>(info, 3, napi_float64_array, "g", &nG);
+  double* h = typedData<double>(info, 4, napi_float64_array, "h", &nH);
+  checkShape(info, nF >= n && nW >= n && nG >= n && nH >= n, "logLossGradients: arrays shorter than y");
+  if (info.Length() > 5 && info[5].IsTypedArray()) {
+    size_t nE = 0;
+    double* e = typedData<double>(info, 5, napi_float64_array, "exp", &nE);
+    checkShape(info, nE >= nF, "logLossGradients: exp shorter than F");
+    for (size_t i = 0; i < nF; i++) e[i] = fdlibmExp(F[i]);
+    return info.Env().Undefined();
+  }
+  for (size_t i = 0; i < n; i++) {
+    const double p = 1 / (1 + fdlibmExp(-F[i]));
+    g[i] = w[i] * (p - y[i]);
+    h[i] = w[i] * p * (1 - p);
+  }
+  return info.Env().Undefined();
+}
+
 void InitTrees(Napi::Env env, Napi::Object exports) {
+  exports.Set("logLossGradients", Napi::Function::New(env, LogLossGradients));
   exports.Set("growTree", Napi::Function::New(env, GrowTreeSync));
   exports.Set("growTreeAsync", Napi::Function::New(env, GrowTreeAsync));
   exports.Set("growForest", Napi::Function::New(env, GrowForestSync));

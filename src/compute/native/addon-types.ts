@@ -37,6 +37,18 @@ export interface NativeAddon {
   enetCoordinateDescentAsync(...args: CoordinateDescentArgs): Promise<[number, number]>;
   knnSearch(...args: Threaded<KnnSearchArgs>): void;
 
+  /**
+   * Binary log loss gradients and hessians into g, h (Math.exp's exp, bit for bit); with
+   * `exp` given, fills it with exp(F[i]) instead (tests).
+   */
+  logLossGradients(
+    y: Float64Array,
+    F: Float64Array,
+    w: Float64Array,
+    g: Float64Array,
+    h: Float64Array,
+    exp?: Float64Array | null,
+  ): void;
   growTree(...args: AddonGrowTreeArgs): TreeArrays;
   growTreeAsync(...args: AddonGrowTreeArgs): Promise<TreeArrays>;
   growForest(...args: AddonGrowForestArgs): TreeArrays[];
@@ -79,6 +91,7 @@ export const NATIVE_FUNCTIONS: Readonly<Record<keyof NativeAddon, true>> = {
   enetCoordinateDescent: true,
   enetCoordinateDescentAsync: true,
   knnSearch: true,
+  logLossGradients: true,
   growTree: true,
   growTreeAsync: true,
   growForest: true,

@@ -4,7 +4,13 @@ import type { BinEdges } from '../../compute/kernels/binning/edges.ts';
 import { applyBins } from '../../compute/kernels/binning/index.ts';
 import type { GrowData, GrowParams } from '../../compute/kernels/trees/grow-params.ts';
 import { MODE_GRADIENT } from '../../compute/kernels/trees/grow-params.ts';
-import { type GrowResult, growTree, growTreeAsync, predictTrees } from '../../compute/kernels/trees/index.ts';
+import {
+  type GrowResult,
+  growTree,
+  growTreeAsync,
+  nativeLogLossGradients,
+  predictTrees,
+} from '../../compute/kernels/trees/index.ts';
 import { setLeafMedians } from '../../compute/kernels/trees/leaf-median.ts';
 import { leafOf, type TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
@@ -148,6 +154,8 @@ class BoostingRun {
   private readonly allRows: Int32Array;
   private readonly next: () => number;
   private readonly evalF: Float64Array | null;
+  /** The loss's gradients, or the addon's for binary log loss on the native backend (same values). */
+  private readonly gradients: BoostingLoss['gradients'];
   private bestLoss = Number.POSITIVE_INFINITY;
   bestIteration = -1;
   stopped = false;
@@ -161,8 +169,13 @@ class BoostingRun {
     seed: number,
     private readonly evalData: { bins: Uint8Array; nRows: number; y: Float64Array; w: Float64Array } | null,
     private readonly onIteration: FitOptions['onIteration'],
+    backend: BackendName,
   ) {
     const n = binned.nRows;
+    this.gradients =
+      backend === 'native' && loss === binaryLogLoss
+        ? (y, F, w, _k, g, h) => nativeLogLossGradients(y, F, w, g, h)
+        : (y, F, w, k, g, h) => loss.gradients(y, F, w, k, g, h);
     const k = loss.nOut;
     this.base = binned;
     this.init = loss.init(y, w);
@@ -204,7 +217,7 @@ class BoostingRun {
     k: number,
     sample: { rows: Int32Array; features: Int32Array },
   ): { data: GrowData; params: GrowParams } {
-    this.loss.gradients(this.y, this.F, this.w, k, this.g, this.h);
+    this.gradients(this.y, this.F, this.w, k, this.g, this.h);
     const c = this.cfg;
     return {
       data: {
@@ -382,6 +395,7 @@ abstract class GradientBoostingModel extends TreeModel<BoostConfig> {
       this.compute.seed,
       evalData,
       options.onIteration,
+      this.backend(),
     );
     return { run, edges: binned.edges, backend: this.backend() };
   }
