@@ -13,9 +13,9 @@ import {
   withinRowLimits,
 } from './candidates.ts';
 import { automlFeaturization } from './featurization.ts';
-import { type Fold, prepareFolds } from './folds.ts';
+import { type Fold, MIN_ROWS_FOR_INNER, MIN_ROWS_FOR_INNER_PROBABILITIES, prepareFolds } from './folds.ts';
 import { loadTrainingTable, prepareData, resolveSplits, resolveTask } from './prepare.ts';
-import { DEFAULT_PRIMARY_METRIC, type EncodedTarget, metricGoal } from './scoring.ts';
+import { DEFAULT_PRIMARY_METRIC, type EncodedTarget, metricGoal, scoresProbabilities } from './scoring.ts';
 import type { AutoMLOptions } from './types.ts';
 
 /** Everything the search, combine and refit steps work from, checked and prepared. */
@@ -117,7 +117,15 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
     groups,
   );
   notices.push(`Validation: ${description}.`);
-  const folds = prepareFolds(features, data.target, splits, featurization.options, data.imbalanced, seed);
+  const folds = prepareFolds(
+    features,
+    data.target,
+    splits,
+    featurization.options,
+    data.imbalanced,
+    seed,
+    scoresProbabilities(metric) ? MIN_ROWS_FOR_INNER_PROBABILITIES : MIN_ROWS_FOR_INNER,
+  );
   return {
     options,
     task,

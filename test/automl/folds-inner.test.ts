@@ -1,11 +1,16 @@
 // Boosting's early-stopping split (issue 20, boston_housing): a fold holds out a tenth of
 // its training rows for early stopping only from MIN_ROWS_FOR_INNER training rows on;
-// below, the searched nEstimators are the rounds and every training row is fitted.
+// below, the searched nEstimators are the rounds and every training row is fitted. Under
+// log loss the split is kept from 100 rows.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CANDIDATES } from '../../src/automl/candidates.ts';
 import { evaluateTrial } from '../../src/automl/evaluate.ts';
-import { MIN_ROWS_FOR_INNER, prepareFolds } from '../../src/automl/folds.ts';
+import {
+  MIN_ROWS_FOR_INNER,
+  MIN_ROWS_FOR_INNER_PROBABILITIES,
+  prepareFolds,
+} from '../../src/automl/folds.ts';
 import { prepareData } from '../../src/automl/prepare.ts';
 import { parseCsv } from '../../src/data/read-csv.ts';
 import { holdout } from '../../src/data/splits.ts';
@@ -38,4 +43,20 @@ test(`boosting holds out an early-stopping tenth only from ${MIN_ROWS_FOR_INNER}
     assert.equal(ev.bestRounds.length, inner ? 1 : 0);
     if (inner) assert.ok(ev.bestRounds[0]! >= 1 && ev.bestRounds[0]! <= 40);
   }
+});
+
+test('under a metric that scores probabilities the split is kept from 100 rows (stopping on the held-out log loss)', async () => {
+  const data = regressionTable(400);
+  const split = [holdout(400, 0.1, 0)];
+  assert.equal(prepareFolds(data.features, data.target, split, {}, false, 0)[0]!.inner, undefined);
+  const kept = prepareFolds(
+    data.features,
+    data.target,
+    split,
+    {},
+    false,
+    0,
+    MIN_ROWS_FOR_INNER_PROBABILITIES,
+  );
+  assert.ok(kept[0]!.inner !== undefined);
 });

@@ -1,7 +1,7 @@
 // A primary metric that scores probabilities as probabilities (log loss, Brier score;
-// issue 20's wine finding): SGD fits the logistic loss only, and is left out by default
-// where logistic regression, which fits the same model with calibrated probabilities,
-// is a candidate; AUC and accuracy keep every SGD loss and the family.
+// issue 20's wine finding): SGD fits the logistic loss only, and SGD and the naive Bayes
+// variants, whose probabilities reach 0 and 1, are left out by default; AUC and accuracy
+// keep every SGD loss and every family.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
@@ -31,24 +31,35 @@ describe('probability metrics', () => {
     );
   });
 
-  test('SGD is left out for log loss where LogisticRegression is a candidate, with a notice', () => {
+  test('SGD and the naive Bayes variants are left out for log loss, each with a notice', () => {
     const all = selectCandidates('classification', undefined, undefined);
+    const left = ['SGD', 'MultinomialNaiveBayes', 'BernoulliNaiveBayes'];
     const out = forProbabilityMetric(all, 'log_loss', false);
     assert.deepEqual(
       out.candidates.map((c) => c.name),
-      all.map((c) => c.name).filter((n) => n !== 'SGD'),
+      all.map((c) => c.name).filter((n) => !left.includes(n)),
     );
-    assert.equal(out.notices.length, 1);
-    assert.match(out.notices[0]!, /^SGD is left out for log_loss: LogisticRegression fits the same model/);
+    assert.deepEqual(
+      out.notices.map((n) => n.split(' ')[0]),
+      all.map((c) => c.name).filter((n) => left.includes(n)),
+    );
+    assert.match(
+      out.notices[0]!,
+      /^SGD is left out for log_loss: .*\(name it in allowedModels to try it\)\.$/,
+    );
   });
 
-  test('kept for AUC, when the user chose the models, and when LogisticRegression is blocked', () => {
+  test('kept for AUC, when the user chose the models, and when nothing else would be left', () => {
     const all = selectCandidates('classification', undefined, undefined);
     assert.equal(forProbabilityMetric(all, 'AUC_weighted', false).candidates.length, all.length);
     assert.equal(forProbabilityMetric(all, 'log_loss', true).candidates.length, all.length);
-    const noLogistic = selectCandidates('classification', undefined, ['LogisticRegression']);
-    const kept = forProbabilityMetric(noLogistic, 'log_loss', false);
-    assert.ok(kept.candidates.some((c) => c.name === 'SGD'));
+    const onlyBayes = selectCandidates(
+      'classification',
+      ['MultinomialNaiveBayes', 'BernoulliNaiveBayes'],
+      undefined,
+    );
+    const kept = forProbabilityMetric(onlyBayes, 'log_loss', false);
+    assert.equal(kept.candidates.length, 2);
     assert.deepEqual(kept.notices, []);
   });
 
