@@ -450,6 +450,9 @@ class Grower {
       searchHistInFours(node, scoreP);
       return;
     }
+    // a node without histograms in gradient mode: its (g, h) pairs gathered once for
+    // every feature's sparseHist
+    if (gradient_ && !node.hist) orderGradients(node.begin, node.end);
     if (full_) {
       for (int i = 0; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
       return;
@@ -532,8 +535,9 @@ class Grower {
       double* s = scratch + static_cast<size_t>(slot) * D;
       if (s[C_] == 0) touched_[m++] = slot;
       if (gradient) {
-        s[0] += d_.grad[r];
-        s[1] += d_.hess[r];
+        const double* o = ordered_.data() + 2 * (i - begin);  // searchFeatures gathered them
+        s[0] += o[0];
+        s[1] += o[1];
       } else {
         s[d_.label[r]] += d_.hess[r];
         s[W_] += d_.hess[r];
