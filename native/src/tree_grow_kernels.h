@@ -9,6 +9,7 @@
 // - the gains of a feature's split candidates, 2 or 4 at a time (the divisions dominate a
 //   scalar scan), the first strictly best then picked in scan order as before.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
