@@ -75,9 +75,10 @@ function combinedEntry(
 /**
  * Picks the best of: the best single model, greedy ensemble selection over the pool,
  * and stacking (a logistic / ridge meta-learner over the family-best models' out-of-fold
- * predictions, itself cross-validated; not under a metric that scores probabilities). A combination is kept only when it validates
- * strictly better than the best single model; only models whose refits fit in the time
- * left take part. The notices say what was tried.
+ * predictions, itself cross-validated; not under a metric that scores probabilities). A
+ * combination is kept only when it validates strictly better than the best single
+ * model; only models whose refits fit in the time left take part. The notices say what
+ * was tried.
  *
  * @example
  * const c = await chooseCombination(ranked, target, options, notices);
