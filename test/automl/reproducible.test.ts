@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { automl } from '../../src/automl/automl.ts';
 import { Budget } from '../../src/automl/budget.ts';
-import { NO_IMPROVEMENT_TRIALS, searchStalled } from '../../src/automl/stall-rule.ts';
+import { NO_IMPROVEMENT_TRIALS, STALL_FACTOR, searchStalled } from '../../src/automl/stall-rule.ts';
 import type { AutoMLResult } from '../../src/automl/types.ts';
 
 /** What must repeat: every trial's family, parameters and scores, in order, and the model. */
@@ -48,8 +48,9 @@ test('the budget counts work only with a trial limit and no time limit', () => {
   assert.equal(Budget.fromLimits({}).countedWork, false);
 });
 
-test('early termination waits at least 20 trials, then as long as the search could still run', () => {
+test('early termination waits at least 20 trials, then three times what the search could still run', () => {
   const n = NO_IMPROVEMENT_TRIALS;
+  assert.equal(STALL_FACTOR, 3);
   // under 20 trials without improvement: never
   assert.equal(searchStalled({ sinceImprovement: n - 1, trialsLeft: 0 }), false);
   // 20 trials stalled with 58 s left and cheap trials: go on (the old rule stopped here)
@@ -57,14 +58,18 @@ test('early termination waits at least 20 trials, then as long as the search cou
     searchStalled({ sinceImprovement: n, trialsLeft: 960, secondsSinceImprovement: 1, secondsLeft: 58 }),
     false,
   );
-  // stalled as long (in seconds) as is left: stop
+  // stalled as long (in seconds) as is left: go on; three times as long: stop
   assert.equal(
     searchStalled({ sinceImprovement: 400, trialsLeft: 560, secondsSinceImprovement: 29, secondsLeft: 29 }),
+    false,
+  );
+  assert.equal(
+    searchStalled({ sinceImprovement: 400, trialsLeft: 560, secondsSinceImprovement: 45, secondsLeft: 15 }),
     true,
   );
-  // stalled as many trials as are left: stop, clock or not
-  assert.equal(searchStalled({ sinceImprovement: 300, trialsLeft: 300 }), true);
-  assert.equal(searchStalled({ sinceImprovement: 299, trialsLeft: 300 }), false);
+  // stalled three times as many trials as are left: stop, clock or not
+  assert.equal(searchStalled({ sinceImprovement: 300, trialsLeft: 100 }), true);
+  assert.equal(searchStalled({ sinceImprovement: 299, trialsLeft: 100 }), false);
 });
 
 test('with early termination a small search no longer stops after about 35 trials', async () => {
