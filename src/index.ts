@@ -41,7 +41,12 @@ export {
   permutationImportance,
 } from './automl/permutation-importance.ts';
 export type { ExtraColumns } from './automl/score-table.ts';
-export { NO_IMPROVEMENT_TRIALS, STALL_FACTOR, type SearchProgress, searchStalled } from './automl/stall-rule.ts';
+export {
+  NO_IMPROVEMENT_TRIALS,
+  type SearchProgress,
+  STALL_FACTOR,
+  searchStalled,
+} from './automl/stall-rule.ts';
 // models: the estimators, their parameters, and the contract they share.
 // automl: tracked jobs (a child run per trial), when the search stops, counted work.
 export { recordTrialRuns, type TrialRunsOptions } from './automl/track-job.ts';
