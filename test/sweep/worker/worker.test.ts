@@ -516,6 +516,9 @@ describe('Worker on a shared location (in-process fake)', () => {
       () => new Worker(location, { sweepId: store.sweepId, maxIdleMs: 20, heartbeatSeconds: 0.05 }),
     );
     const runs = workers.map((w) => w.run());
+    // a worker's first beat fails at once when the store is down (by design): both must
+    // be registered before the outage, or a slow start turns into a failed run
+    await until('both workers registered', () => location.register.size === 2);
     await until('ten trials', () => location.claims >= 10);
     location.down = true;
     location.sweepOf(store.sweepId).down = true;
