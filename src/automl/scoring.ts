@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.ts';
 import type { Goal } from '../core/goal.ts';
 import type { Task } from '../core/trial.ts';
-import { metricInfo } from '../metrics/catalog.ts';
+import { METRICS, metricInfo } from '../metrics/catalog.ts';
 import { classificationMetrics, regressionMetrics } from '../metrics/suite.ts';
 
 /** The target of the training rows, encoded. */
@@ -21,19 +21,17 @@ export const DEFAULT_PRIMARY_METRIC: Readonly<Record<Task, string>> = {
   regression: 'normalized_root_mean_squared_error',
 };
 
-/** Metrics that score class probabilities as probabilities, so an overconfident model pays for it. */
-const PROBABILITY_METRICS: ReadonlySet<string> = new Set(['log_loss', 'brier_score']);
-
 /**
  * Whether `metric` scores class probabilities as probabilities (log loss, Brier score),
- * not only their order (AUC) or the predicted labels (accuracy).
+ * not only their order (AUC) or the predicted labels (accuracy): the catalogue's
+ * `scoresProbabilities`, false for a name it does not know.
  *
  * @example
  * scoresProbabilities('log_loss'); // true
  * scoresProbabilities('AUC_weighted'); // false
  */
 export function scoresProbabilities(metric: string): boolean {
-  return PROBABILITY_METRICS.has(metric);
+  return METRICS.find((m) => m.name === metric)?.scoresProbabilities === true;
 }
 
 /**

@@ -17,6 +17,11 @@ export interface MetricInfo {
   range: readonly [number, number];
   /** True when the metric needs class scores (probabilities), not only predicted labels. */
   needsScores: boolean;
+  /**
+   * True when it scores the class probabilities as probabilities (log loss, Brier score),
+   * not only their order (AUC) or the labels: an overconfident model pays for it.
+   */
+  scoresProbabilities: boolean;
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -28,6 +33,7 @@ function entry(
   goal: MetricInfo['goal'],
   range: readonly [number, number],
   needsScores = false,
+  scoresProbabilities = false,
 ): MetricInfo {
   return Object.freeze({
     name,
@@ -35,6 +41,7 @@ function entry(
     goal,
     range: Object.freeze(range) as readonly [number, number],
     needsScores,
+    scoresProbabilities,
   });
 }
 
@@ -66,8 +73,8 @@ export const METRICS: readonly MetricInfo[] = Object.freeze([
   entry('cohen_kappa', 'classification', 'maximize', [-1, 1]),
   ...averaged('AUC', true),
   ...averaged('average_precision_score', true),
-  entry('log_loss', 'classification', 'minimize', [0, INF], true),
-  entry('brier_score', 'classification', 'minimize', UNIT, true),
+  entry('log_loss', 'classification', 'minimize', [0, INF], true, true),
+  entry('brier_score', 'classification', 'minimize', UNIT, true, true),
   entry('explained_variance', 'regression', 'maximize', [-INF, 1]),
   entry('r2_score', 'regression', 'maximize', [-INF, 1]),
   entry('spearman_correlation', 'regression', 'maximize', [-1, 1]),

@@ -21,6 +21,9 @@ describe('metric catalog', () => {
     assert.deepEqual(metricInfo('matthews_correlation').range, [-1, 1]);
     assert.equal(metricInfo('AUC_macro').needsScores, true);
     assert.equal(metricInfo('f1_score_macro').needsScores, false);
+    assert.equal(metricInfo('log_loss').scoresProbabilities, true);
+    assert.equal(metricInfo('brier_score').scoresProbabilities, true);
+    assert.equal(metricInfo('AUC_macro').scoresProbabilities, false);
   });
 
   test('an unknown name is a ValidationError listing the known ones', () => {
