@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "mlsweep",
-      "sources": ["src/addon.cc", "src/binning.cc", "src/addon_trees.cc", "src/tree_grow.cc", "src/tree_forest.cc", "src/tree_median_split.cc", "src/addon_linear.cc", "src/linear_kernels.cc", "src/knn_search.cc"],
+      "sources": ["src/addon.cc", "src/binning.cc", "src/addon_trees.cc", "src/boosting_kernels.cc", "src/tree_grow.cc", "src/tree_forest.cc", "src/tree_median_split.cc", "src/addon_linear.cc", "src/linear_kernels.cc", "src/knn_search.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],

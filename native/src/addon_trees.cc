@@ -4,9 +4,11 @@
 // touch memory out of bounds are re-checked here.
 #include <napi.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "boosting_kernels.h"
 #include "fdlibm_exp.h"
 #include "napi_util.h"
 #include "parallel.h"
@@ -74,6 +76,14 @@ void checkShape(const Napi::CallbackInfo& info, bool ok, const char* what) {
   if (!ok) throw Napi::RangeError::New(info.Env(), std::string("trees: ") + what);
 }
 
+// True when lo <= a[i] < hi for every i < n: one pass without a branch per entry (the
+// per-row arrays of every boosting round are checked this way).
+bool allInRange(const int32_t* a, size_t n, int64_t lo, int64_t hi) {
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) ok &= (a[i] >= lo) & (a[i] < hi);
+  return ok;
+}
+
 // Reads bins, nRows, nCols, nBins, categorical from arguments 0..4.
 GrowData readBinned(const Napi::CallbackInfo& info) {
   GrowData d{};
@@ -94,7 +104,7 @@ GrowData readBinned(const Napi::CallbackInfo& info) {
 const int32_t* readFeatures(const Napi::CallbackInfo& info, size_t index, GrowData& d) {
   size_t len = 0;
   const int32_t* features = typedData<int32_t>(info, index, napi_int32_array, "features", &len);
-  for (size_t i = 0; i < len; i++) checkShape(info, features[i] >= 0 && features[i] < d.nCols, "bad feature index");
+  checkShape(info, allInRange(features, len, 0, d.nCols), "bad feature index");
   d.features = features;
   d.nFeatures = static_cast<int>(len);
   return features;
@@ -140,11 +150,8 @@ TreeCall readTreeCall(const Napi::CallbackInfo& info) {
   const bool gradient = c.params.mode == kModeGradient || c.params.mode == kModeAbsolute;
   checkShape(info, hessLen == n && (!gradient || gradLen == n) && (gradient || labelLen == n),
              "per-row statistics must have nRows entries");
-  for (size_t i = 0; i < rowsLen; i++) checkShape(info, c.data.rows[i] >= 0 && c.data.rows[i] < c.data.nRows, "bad row");
-  if (!gradient) {
-    for (size_t i = 0; i < n; i++)
-      checkShape(info, c.data.label[i] >= 0 && c.data.label[i] < c.params.nClasses, "label out of range");
-  }
+  checkShape(info, allInRange(c.data.rows, rowsLen, 0, c.data.nRows), "bad row");
+  if (!gradient) checkShape(info, allInRange(c.data.label, n, 0, c.params.nClasses), "label out of range");
   return c;
 }
 
@@ -278,35 +285,44 @@ struct PreparedForest {
   int nOut = 1;
 };
 
-void readForest(const Napi::CallbackInfo& info, Napi::Array arr, int nCols, PreparedForest& forest) {
+// One tree of TypeScript's TreeArrays as a view over its typed arrays, checked node by node
+// (`what` names the calling function in errors).
+TreeView readTreeView(const Napi::CallbackInfo& info, Napi::Object o, int nCols, const char* what) {
   Napi::Env env = info.Env();
+  const size_t n = static_cast<size_t>(o.Get("nNodes").As<Napi::Number>().Int64Value());
+  TreeView v{};
+  v.nOut = static_cast<int>(o.Get("nOut").As<Napi::Number>().Int32Value());
+  v.nNodes = static_cast<int64_t>(n);
+  v.feature = field<int32_t>(env, o, "feature", napi_int32_array, n);
+  v.threshold = field<int32_t>(env, o, "threshold", napi_int32_array, n);
+  v.left = field<int32_t>(env, o, "left", napi_int32_array, n);
+  v.right = field<int32_t>(env, o, "right", napi_int32_array, n);
+  v.catIndex = field<int32_t>(env, o, "catIndex", napi_int32_array, n);
+  v.missingLeft = field<uint8_t>(env, o, "missingLeft", napi_uint8_array, n);
+  v.catBits = field<uint32_t>(env, o, "catBits", napi_uint32_array, static_cast<size_t>(-1));
+  const size_t catWords = o.Get("catBits").As<Napi::TypedArray>().ElementLength();
+  v.value = field<double>(env, o, "value", napi_float64_array, n * v.nOut);
+  auto check = [&](bool ok, const char* problem) {
+    if (!ok) checkShape(info, false, (std::string(what) + ": " + problem).c_str());
+  };
+  check(n > 0, "empty tree");
+  for (size_t j = 0; j < n; j++) {
+    const bool internal = v.feature[j] >= 0;
+    check(v.catIndex[j] < 0 || static_cast<size_t>(v.catIndex[j] + 1) * 8 <= catWords, "category set out of range");
+    check(v.feature[j] < nCols && (!internal || (v.left[j] > 0 && static_cast<size_t>(v.left[j]) < n &&
+                                                 v.right[j] > 0 && static_cast<size_t>(v.right[j]) < n)),
+          "malformed tree");
+  }
+  return v;
+}
+
+void readForest(const Napi::CallbackInfo& info, Napi::Array arr, int nCols, PreparedForest& forest) {
   forest.nCols = nCols;
   forest.views.clear();
   for (uint32_t i = 0; i < arr.Length(); i++) {
-    Napi::Object o = arr.Get(i).As<Napi::Object>();
-    const size_t n = static_cast<size_t>(o.Get("nNodes").As<Napi::Number>().Int64Value());
-    TreeView v{};
-    v.nOut = static_cast<int>(o.Get("nOut").As<Napi::Number>().Int32Value());
-    v.feature = field<int32_t>(env, o, "feature", napi_int32_array, n);
-    v.threshold = field<int32_t>(env, o, "threshold", napi_int32_array, n);
-    v.left = field<int32_t>(env, o, "left", napi_int32_array, n);
-    v.right = field<int32_t>(env, o, "right", napi_int32_array, n);
-    v.catIndex = field<int32_t>(env, o, "catIndex", napi_int32_array, n);
-    v.missingLeft = field<uint8_t>(env, o, "missingLeft", napi_uint8_array, n);
-    v.catBits = field<uint32_t>(env, o, "catBits", napi_uint32_array, static_cast<size_t>(-1));
-    const size_t catWords = o.Get("catBits").As<Napi::TypedArray>().ElementLength();
-    v.value = field<double>(env, o, "value", napi_float64_array, n * v.nOut);
-    checkShape(info, n > 0 && (i == 0 || v.nOut == forest.nOut), "predictTrees: trees with different outputs");
+    TreeView v = readTreeView(info, arr.Get(i).As<Napi::Object>(), nCols, "predictTrees");
+    checkShape(info, i == 0 || v.nOut == forest.nOut, "predictTrees: trees with different outputs");
     forest.nOut = v.nOut;
-    for (size_t j = 0; j < n; j++) {
-      const bool internal = v.feature[j] >= 0;
-      checkShape(info, v.catIndex[j] < 0 || static_cast<size_t>(v.catIndex[j] + 1) * 8 <= catWords,
-                 "predictTrees: category set out of range");
-      checkShape(info,
-                 v.feature[j] < nCols && (!internal || (v.left[j] > 0 && static_cast<size_t>(v.left[j]) < n &&
-                                                        v.right[j] > 0 && static_cast<size_t>(v.right[j]) < n)),
-                 "predictTrees: malformed tree");
-    }
     forest.views.push_back(v);
   }
 }
@@ -369,8 +385,8 @@ Napi::Value PredictPrepared(const Napi::CallbackInfo& info) {
 
 // logLossGradients(y, F, w, g, h, exp | null): binary log loss gradients and hessians,
 // p = 1 / (1 + exp(-F)), g = w (p - y), h = w p (1 - p), with exp as Math.exp computes it
-// (fdlibm_exp.h): the same values as binaryLogLoss.gradients in TypeScript, about three
-// times faster. With `exp` given, only fills it with exp(F[i]) (for the tests).
+// (boosting_kernels.h): the same values as the boosting kernel's js implementation. With
+// `exp` given, only fills it with exp(F[i]) (for the tests).
 Napi::Value LogLossGradients(const Napi::CallbackInfo& info) {
   size_t n = 0, nF = 0, nW = 0, nG = 0, nH = 0;
   const double* y = typedData<double>(info, 0, napi_float64_array, "y", &n);
@@ -386,16 +402,41 @@ Napi::Value LogLossGradients(const Napi::CallbackInfo& info) {
     for (size_t i = 0; i < nF; i++) e[i] = fdlibmExp(F[i]);
     return info.Env().Undefined();
   }
-  for (size_t i = 0; i < n; i++) {
-    const double p = 1 / (1 + fdlibmExp(-F[i]));
-    g[i] = w[i] * (p - y[i]);
-    h[i] = w[i] * p * (1 - p);
+  logLossGradients(y, F, w, g, h, static_cast<int64_t>(n));
+  return info.Env().Undefined();
+}
+
+// addTreeScores(tree, leafOfRow | null, bins, nRows, nCols, scale, F, nOut, column):
+// F[r * nOut + column] += scale * the value of row r's leaf (boosting_kernels.h).
+Napi::Value AddTreeScores(const Napi::CallbackInfo& info) {
+  const int64_t nRows = intArg(info, 3);
+  const int nCols = static_cast<int>(intArg(info, 4));
+  const TreeView tree = readTreeView(info, info[0].As<Napi::Object>(), nCols, "addTreeScores");
+  checkShape(info, tree.nOut == 1, "addTreeScores: the tree must have one output");
+  const int32_t* leafOfRow = nullptr;
+  if (!info[1].IsNull()) {
+    size_t nLeaf = 0;
+    leafOfRow = typedData<int32_t>(info, 1, napi_int32_array, "leafOfRow", &nLeaf);
+    checkShape(info, nLeaf == static_cast<size_t>(nRows), "addTreeScores: leafOfRow must have nRows entries");
+    checkShape(info, allInRange(leafOfRow, nLeaf, std::numeric_limits<int32_t>::min(), tree.nNodes),
+               "addTreeScores: leafOfRow names a node the tree lacks");
   }
+  size_t binsLen = 0, fLen = 0;
+  const uint8_t* bins = typedData<uint8_t>(info, 2, napi_uint8_array, "bins", &binsLen);
+  const double scale = info[5].As<Napi::Number>().DoubleValue();
+  double* F = typedData<double>(info, 6, napi_float64_array, "F", &fLen);
+  const int nOut = static_cast<int>(intArg(info, 7));
+  const int column = static_cast<int>(intArg(info, 8));
+  checkShape(info, binsLen == static_cast<size_t>(nRows) * nCols, "addTreeScores: bins do not match nRows x nCols");
+  checkShape(info, nOut >= 1 && column >= 0 && column < nOut && fLen == static_cast<size_t>(nRows) * nOut,
+             "addTreeScores: F must hold nRows x nOut scores and column be below nOut");
+  addTreeScores(tree, leafOfRow, bins, nRows, scale, F, nOut, column);
   return info.Env().Undefined();
 }
 
 void InitTrees(Napi::Env env, Napi::Object exports) {
   exports.Set("logLossGradients", Napi::Function::New(env, LogLossGradients));
+  exports.Set("addTreeScores", Napi::Function::New(env, AddTreeScores));
   exports.Set("growTree", Napi::Function::New(env, GrowTreeSync));
   exports.Set("growTreeAsync", Napi::Function::New(env, GrowTreeAsync));
   exports.Set("growForest", Napi::Function::New(env, GrowForestSync));

@@ -94,7 +94,10 @@ void fitCategorical(const std::vector<double>& sorted, int maxBins, BinEdgesView
 
 // Sorts doubles (no NaN) ascending, -0 before +0 as JavaScript's Float64Array sort does,
 // by an LSD radix sort on order-preserving integer keys: several times faster than
-// std::sort at the sample sizes binning uses (up to 200,000 values per column).
+// std::sort at the sample sizes binning uses (up to 200,000 values per column). Digits of
+// 11 bits: 2,048 buckets per pass keep the scatter's write streams in cache (16-bit digits
+// took twice as long at 100,000 values); the six passes' counts come from one read of the
+// keys, and a pass whose digit every key shares is skipped.
 void radixSortDoubles(std::vector<double>& values) {
   const size_t n = values.size();
   if (n < 256) {
@@ -103,24 +106,29 @@ void radixSortDoubles(std::vector<double>& values) {
     });
     return;
   }
+  constexpr int kBits = 11;
+  constexpr int kPasses = (64 + kBits - 1) / kBits;
+  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
   std::vector<uint64_t> keys(n), buffer(n);
+  std::vector<uint32_t> counts(static_cast<size_t>(kPasses) << kBits, 0);
   for (size_t i = 0; i < n; i++) {
     uint64_t u;
     std::memcpy(&u, &values[i], sizeof u);
-    keys[i] = (u >> 63) ? ~u : (u | (uint64_t{1} << 63));
+    const uint64_t k = (u >> 63) ? ~u : (u | (uint64_t{1} << 63));
+    keys[i] = k;
+    for (int p = 0; p < kPasses; p++) counts[(static_cast<size_t>(p) << kBits) + ((k >> (p * kBits)) & kMask)]++;
   }
-  std::vector<uint32_t> counts(1 << 16);
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::fill(counts.begin(), counts.end(), 0);
-    for (uint64_t k : keys) counts[(k >> shift) & 0xffff]++;
-    if (counts[(keys[0] >> shift) & 0xffff] == n) continue;  // every key shares this digit
+  for (int p = 0; p < kPasses; p++) {
+    const int shift = p * kBits;
+    uint32_t* c = counts.data() + (static_cast<size_t>(p) << kBits);
+    if (c[(keys[0] >> shift) & kMask] == n) continue;  // every key shares this digit
     uint32_t sum = 0;
-    for (auto& c : counts) {
-      const uint32_t c0 = c;
-      c = sum;
+    for (size_t d = 0; d <= kMask; d++) {
+      const uint32_t c0 = c[d];
+      c[d] = sum;
       sum += c0;
     }
-    for (uint64_t k : keys) buffer[counts[(k >> shift) & 0xffff]++] = k;
+    for (uint64_t k : keys) buffer[c[(k >> shift) & kMask]++] = k;
     keys.swap(buffer);
   }
   for (size_t i = 0; i < n; i++) {

@@ -9,18 +9,6 @@
 namespace mlsweep {
 namespace {
 
-inline int leafOfView(const TreeView& t, const uint8_t* bins, int64_t nRows, int64_t r) {
-  int node = 0;
-  for (int f = t.feature[0]; f >= 0; f = t.feature[node]) {
-    const int b = bins[f * nRows + r];
-    const int ci = t.catIndex[node];
-    const bool goLeft = ci >= 0 ? ((t.catBits[ci * 8 + (b >> 5)] >> (b & 31)) & 1u) != 0
-                                : (b == 255 ? t.missingLeft[node] != 0 : b <= t.threshold[node]);
-    node = goLeft ? t.left[node] : t.right[node];
-  }
-  return node;
-}
-
 // balanceDraw of src/compute/kernels/trees/js/forest.ts: the draw's balanced class weights.
 void balanceDraw(std::vector<double>& w, const std::vector<int32_t>& counts, const int32_t* label, int nClasses,
                  int64_t drawn) {

@@ -56,10 +56,12 @@ struct Scan {
   size_t stride;
   std::vector<double> cg, ch, cc, gainA, gainB;
   std::vector<int32_t> cslot;
+  // the four-lane search (tree_grow_kernels.h's FourScan): its five arrays of 4 per slot
+  std::vector<double> lanes;
   Scan(int D, int maxSlots)
       : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0), stride(maxSlots + 4), cg(4 * stride, 0.0),
         ch(4 * stride, 0.0), cc(4 * stride, 0.0), gainA(4 * stride, 0.0), gainB(4 * stride, 0.0),
-        cslot(4 * stride, 0) {}
+        cslot(4 * stride, 0), lanes(5 * 4 * static_cast<size_t>(maxSlots), 0.0) {}
 };
 
 // What prefixSlots found for one feature: its present slots, and the node's missing rows.
@@ -752,6 +754,12 @@ class Grower {
         for (int k = 0; k < 4; k++) examine(node, fs[k], scoreP);
         continue;
       }
+#if MLSWEEP_HIST_AVX
+      if (cpuHasAvx()) {
+        pickFours(node, sc, fs, nb, t, scoreP);
+        continue;
+      }
+#endif
       const int bases[4] = {slotOff_[fs[0]], slotOff_[fs[1]], slotOff_[fs[2]], slotOff_[fs[3]]};
       Listed listed[4];
       prefixSlots<4>(sc, h, bases, nb, listed);
@@ -759,6 +767,45 @@ class Grower {
     }
     for (; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
   }
+
+#if MLSWEEP_HIST_AVX
+  // Four features of nb bins each, searched as the lanes of one vector (tree_grow_kernels.h),
+  // then picked as pickSplit picks them one feature after another: the first strictly
+  // better candidate in each feature's order, side A before side B at each bin. A feature
+  // whose best gain does not beat the node's best so far is not walked.
+  void pickFours(GNode& node, Scan& sc, const int32_t* fs, int nb, const double* t, double scoreP) {
+    const double* h = node.hist.get();
+    const size_t n4 = static_cast<size_t>(nb) * 4;
+    double* buf = sc.lanes.data();
+    FourScan s{buf, buf + n4, buf + 2 * n4, buf + 3 * n4, buf + 4 * n4, {}, {}, {}, false};
+    const double* slots[4];
+    for (int g = 0; g < 4; g++) slots[g] = h + static_cast<size_t>(slotOff_[fs[g]]) * 4;
+    prefixFours(slots, nb, s);
+    const GainInputs in{t[0], t[1], t[2], p_.minSamplesLeaf, p_.minChildWeight, p_.lambdaL1, p_.lambdaL2, scoreP, 0, 0, 0};
+    gainsFours(nb, in, s);
+    double laneBest[4];
+    bestOfLanes(s, nb, laneBest);
+    for (int g = 0; g < 4; g++) {
+      if (!(laneBest[g] > node.gain)) continue;
+      const bool missing = s.mC[g] > 0;
+      for (int b = 0; b < nb; b++) {
+        const size_t at = static_cast<size_t>(b) * 4 + g;
+        for (int side = 0; side < (missing ? 2 : 1); side++) {
+          const double gain = side == 0 ? s.gainA[at] : s.gainB[at];
+          if (!(gain > node.gain)) continue;
+          node.gain = gain;
+          node.feature = fs[g];
+          node.threshold = b;
+          node.categorical = false;
+          node.left[0] = side == 0 ? s.GL[at] : s.GL[at] + s.mG[g];
+          node.left[1] = side == 0 ? s.HL[at] : s.HL[at] + s.mH[g];
+          node.left[2] = side == 0 ? s.CL[at] : s.CL[at] + s.mC[g];
+          node.missingLeft = missing ? side == 1 : s.CL[at] >= t[2] - s.CL[at];
+        }
+      }
+    }
+  }
+#endif
 
   void evaluateNumeric(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int m,
                        double scoreP) {

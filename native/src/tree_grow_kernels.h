@@ -19,6 +19,7 @@
 #endif
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MLSWEEP_HIST_AVX 1
+#include <immintrin.h>
 #define MLSWEEP_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define MLSWEEP_ALWAYS_INLINE inline
@@ -222,6 +223,132 @@ inline void gainsDefault(const double* G, const double* H, const double* C, int 
 __attribute__((target("avx"))) inline void gainsAvx(const double* G, const double* H, const double* C, int n,
                                                     const GainInputs& p, double* out) {
   gainLoop<4>(G, H, C, n, p, out);
+}
+#endif
+
+#if MLSWEEP_HIST_AVX
+// The split search of four numeric features of nb value bins each with the features as the
+// lanes of one vector (Grower::searchHistInFours): one pass over the bins transposes the
+// four features' 32-byte slots (G, H, count, 0) into G, H and count vectors and keeps the
+// left side's running sums, a second computes every candidate's gain. The values are those
+// of the scan one feature at a time (prefixSlots and candidateGains): each lane does that
+// scan's IEEE operations in its order.
+struct FourScan {
+  // per bin b, lanes 0-3 at [4b, 4b + 4): the left side after bin b, and the gains of the
+  // split after bin b without (A) and with (B) the missing rows on the left, -infinity
+  // where not a candidate
+  double *GL, *HL, *CL, *gainA, *gainB;
+  double mG[4], mH[4], mC[4];  // each lane's missing rows (slot nb)
+  bool anyMissing;
+};
+
+// Pass 1: slots[g] points at lane g's slot 0 (4 doubles a slot, bins 0..nb-1, then the
+// missing rows in slot nb). An absent bin adds +0 to G and H (a histogram made by
+// subtraction may hold rounding residue where its count is 0), as prefixSlots does.
+__attribute__((target("avx"))) inline void prefixFours(const double* const* slots, int nb, FourScan& s) {
+  const double* s0 = slots[0];
+  const double* s1 = slots[1];
+  const double* s2 = slots[2];
+  const double* s3 = slots[3];
+  double* outG = s.GL;
+  double* outH = s.HL;
+  double* outC = s.CL;
+  __m256d gl = _mm256_setzero_pd(), hl = _mm256_setzero_pd(), cl = _mm256_setzero_pd();
+  const __m256d zero = _mm256_setzero_pd();
+  for (int b = 0; b < nb; b++) {
+    const size_t at = static_cast<size_t>(b) * 4;
+    const __m256d a = _mm256_loadu_pd(s0 + at);
+    const __m256d bb = _mm256_loadu_pd(s1 + at);
+    const __m256d c = _mm256_loadu_pd(s2 + at);
+    const __m256d d = _mm256_loadu_pd(s3 + at);
+    const __m256d t0 = _mm256_unpacklo_pd(a, bb);  // g0 g1 c0 c1
+    const __m256d t1 = _mm256_unpackhi_pd(a, bb);  // h0 h1 0 0
+    const __m256d t2 = _mm256_unpacklo_pd(c, d);   // g2 g3 c2 c3
+    const __m256d t3 = _mm256_unpackhi_pd(c, d);   // h2 h3 0 0
+    const __m256d G = _mm256_permute2f128_pd(t0, t2, 0x20);
+    const __m256d C = _mm256_permute2f128_pd(t0, t2, 0x31);
+    const __m256d H = _mm256_permute2f128_pd(t1, t3, 0x20);
+    const __m256d present = _mm256_cmp_pd(C, zero, _CMP_GT_OQ);
+    gl = _mm256_add_pd(gl, _mm256_and_pd(present, G));
+    hl = _mm256_add_pd(hl, _mm256_and_pd(present, H));
+    cl = _mm256_add_pd(cl, C);
+    _mm256_storeu_pd(outG + at, gl);
+    _mm256_storeu_pd(outH + at, hl);
+    _mm256_storeu_pd(outC + at, cl);
+  }
+  s.anyMissing = false;
+  for (int g = 0; g < 4; g++) {
+    const double* m = slots[g] + static_cast<size_t>(nb) * 4;
+    s.mG[g] = m[0], s.mH[g] = m[1], s.mC[g] = m[2];
+    s.anyMissing = s.anyMissing || m[2] > 0;
+  }
+}
+
+// Pass 2: the gains of gainLoop, lane by lane. A candidate is a bin holding rows that is
+// not a lane's last one, or is its last one when the lane has missing rows (side A only):
+// the candidates of pickSplit, in the same places. Counts are whole numbers, so bin b
+// holds rows exactly when the left count grows there, and comes before the lane's last
+// such bin exactly when the left count is still below its final value.
+__attribute__((target("avx"))) inline void gainsFours(int nb, const GainInputs& p, FourScan& s) {
+  typedef double V __attribute__((vector_size(32), aligned(8), __may_alias__));
+  typedef int64_t M __attribute__((vector_size(32)));
+  const V zero = V{};
+  const V minLeaf = zero + p.minLeaf;
+  const V minWeight = zero + p.minWeight;
+  const V l1 = zero + p.l1;
+  const V negL1 = zero - p.l1;
+  const V none = zero - std::numeric_limits<double>::infinity();
+  auto score = [&](V g, V h) {
+    const V t = g > l1 ? g - p.l1 : (g < negL1 ? g + p.l1 : zero);
+    const V d = h + p.l2;
+    return d > zero ? (t * t) / d : zero;
+  };
+  auto gain = [&](V gl, V hl, V cl) {
+    const V gr = p.totalG - gl;
+    const V hr = p.totalH - hl;
+    const V cr = p.totalC - cl;
+    const M ok = (cl >= minLeaf) & (cr >= minLeaf) & (hl >= minWeight) & (hr >= minWeight);
+    return ok ? score(gl, hl) + score(gr, hr) - p.scoreP : none;
+  };
+  const double* GL = s.GL;
+  const double* HL = s.HL;
+  const double* CL = s.CL;
+  double* outA = s.gainA;
+  double* outB = s.gainB;
+  const bool anyMissing = s.anyMissing;
+  const V mG = V{s.mG[0], s.mG[1], s.mG[2], s.mG[3]};
+  const V mH = V{s.mH[0], s.mH[1], s.mH[2], s.mH[3]};
+  const V mC = V{s.mC[0], s.mC[1], s.mC[2], s.mC[3]};
+  const M missing = mC > zero;
+  const V finalC = nb > 0 ? *reinterpret_cast<const V*>(CL + static_cast<size_t>(nb - 1) * 4) : zero;
+  V before = zero;  // the left count after the previous bin
+  for (int b = 0; b < nb; b++) {
+    const size_t at = static_cast<size_t>(b) * 4;
+    const V gl = *reinterpret_cast<const V*>(GL + at);
+    const V hl = *reinterpret_cast<const V*>(HL + at);
+    const V cl = *reinterpret_cast<const V*>(CL + at);
+    const M present = cl > before;
+    const M beforeLast = cl < finalC;
+    before = cl;
+    // side A adds +0 (the prefix sums are never -0), as candidateGains does
+    const V a = gain(gl + 0.0, hl + 0.0, cl + 0.0);
+    *reinterpret_cast<V*>(outA + at) = (present & (beforeLast | missing)) ? a : none;
+    if (anyMissing) {
+      const V bGain = gain(gl + mG, hl + mH, cl + mC);
+      *reinterpret_cast<V*>(outB + at) = (present & beforeLast & missing) ? bGain : none;
+    }
+  }
+}
+#endif
+
+#if MLSWEEP_HIST_AVX
+// Each lane's largest gain over both sides (NaN gains, never chosen, left out).
+__attribute__((target("avx"))) inline void bestOfLanes(const FourScan& s, int nb, double* out) {
+  __m256d best = _mm256_set1_pd(-std::numeric_limits<double>::infinity());
+  for (int b = 0; b < nb; b++) best = _mm256_max_pd(_mm256_loadu_pd(s.gainA + static_cast<size_t>(b) * 4), best);
+  if (s.anyMissing)
+    for (int b = 0; b < nb; b++) best = _mm256_max_pd(_mm256_loadu_pd(s.gainB + static_cast<size_t>(b) * 4), best);
+  _mm256_storeu_pd(out, best);
 }
 #endif
 

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unavailableReason } from '../../src/compute/backend.ts';
-import { nativeLogLossGradients } from '../../src/compute/kernels/trees/index.ts';
-import { nativeAddon } from '../../src/compute/native/load.ts';
 import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   GradientBoostingClassifier,
@@ -10,7 +8,6 @@ import {
   type IterationInfo,
   ValidationError,
 } from '../../src/index.ts';
-import { binaryLogLoss } from '../../src/models/boosting/losses.ts';
 import { suiteData } from './estimator-suite.ts';
 import { rareClassData, rareRecall } from './rare-class-data.ts';
 
@@ -133,43 +130,6 @@ describe('gradient boosting', () => {
       assert.deepEqual(native.trees, js.trees);
       assert.deepEqual(native.predictProba(valid.X), js.predictProba(valid.X));
     }
-  });
-
-  test("the addon's log loss gradients and exp are TypeScript's bit for bit", {
-    skip: !nativeOk && 'native addon not built',
-  }, () => {
-    const next = mulberry32(5);
-    const u = () => next() / 2 ** 32;
-    const n = 200_000;
-    // scores over every range exp's algorithm treats apart, and its edge values
-    const F = Float64Array.from({ length: n }, (_, i) => {
-      const scale = [1e-9, 0.3, 1.2, 40, 800][i % 5]!;
-      return (u() - 0.5) * 2 * scale;
-    });
-    F.set([
-      0,
-      -0,
-      1,
-      -1,
-      709.78,
-      -745.2,
-      710,
-      -746,
-      Number.POSITIVE_INFINITY,
-      Number.NEGATIVE_INFINITY,
-      Number.NaN,
-    ]);
-    const exp = new Float64Array(n);
-    const y = Float64Array.from({ length: n }, () => (u() < 0.4 ? 1 : 0));
-    const w = Float64Array.from({ length: n }, () => (u() < 0.1 ? 2.5 : 1));
-    nativeAddon().logLossGradients(y, F, w, new Float64Array(n), new Float64Array(n), exp);
-    for (let i = 0; i < n; i++) assert.ok(Object.is(exp[i], Math.exp(F[i]!)), `exp(${F[i]})`);
-    const g = [new Float64Array(n), new Float64Array(n)];
-    const h = [new Float64Array(n), new Float64Array(n)];
-    binaryLogLoss.gradients(y, F, w, 0, g[0]!, h[0]!);
-    nativeLogLossGradients(y, F, w, g[1]!, h[1]!);
-    assert.deepEqual(g[1], g[0]);
-    assert.deepEqual(h[1], h[0]);
   });
 
   test('concurrent async fits on several threads give the sync models', {

@@ -189,6 +189,65 @@ describe('histogram tree grower', () => {
     assert.deepEqual(native.leafOfRow, js.leafOfRow);
   });
 
+  test('js and native grow the same gradient trees when features are searched four at a time', {
+    skip: !nativeOk && 'native addon not built',
+  }, () => {
+    // 9 numeric features of as many values each (the native grower searches groups of four
+    // such features as the lanes of one vector), missing in some, absent bins in deep
+    // nodes, histograms by subtraction; 12 values per feature use the slot table, 200 the
+    // direct layout; feature 8 searched alone
+    for (const [values, missingRate, minSamplesLeaf] of [
+      [12, 0.1, 1],
+      [200, 0.05, 1],
+      [200, 0, 3],
+      [12, 0, 1],
+    ] as const) {
+      const n = 4000;
+      const nCols = 9;
+      const next = mulberry32(values + minSamplesLeaf);
+      const u = () => next() / 2 ** 32;
+      const x = new Float64Array(n * nCols);
+      for (let i = 0; i < x.length; i++) x[i] = u() < missingRate ? Number.NaN : Math.floor(u() * values);
+      const binned = binFeatures(columnMatrix(x, n, nCols), { backend: 'js' });
+      const v = (c: number, r: number) => (Number.isNaN(x[c * n + r]!) ? values / 2 : x[c * n + r]!);
+      const grad = Float64Array.from(
+        { length: n },
+        (_, r) => v(0, r) - v(3, r) + (v(5, r) > values / 3 ? 2 : 0) + u() * values,
+      );
+      const data: GrowData = {
+        bins: binned.bins,
+        nRows: n,
+        nCols,
+        nBins: binned.edges.nBins,
+        categorical: binned.edges.categorical,
+        grad,
+        hess: Float64Array.from({ length: n }, () => 0.5 + u()),
+        label: new Int32Array(0),
+        rows: Int32Array.from({ length: n }, (_, i) => i),
+        features: Int32Array.from({ length: nCols }, (_, f) => f),
+      };
+      assert.ok(
+        binned.edges.nBins.every((b) => b === values),
+        'every feature has as many bins',
+      );
+      const params = {
+        ...base,
+        mode: MODE_GRADIENT,
+        nClasses: 1,
+        maxFeatures: nCols,
+        maxLeaves: 64,
+        maxDepth: 8,
+        minSamplesLeaf,
+        lambdaL2: 1,
+      };
+      const js = growTree('js', data, params, 1, true);
+      const native = growTree('native', data, params, 1, true);
+      assert.ok(js.tree.nNodes > 100, `only ${js.tree.nNodes} nodes`);
+      assert.deepEqual(native.tree, js.tree);
+      assert.deepEqual(native.leafOfRow, js.leafOfRow);
+    }
+  });
+
   test("gradient leaves hold -G/(H + L2) of their rows (children's totals are the split's sides)", () => {
     const data = dataset(8);
     const lambdaL2 = 2;

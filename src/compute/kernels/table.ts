@@ -2,6 +2,7 @@ import { type BackendChoice, type BackendName, getBackendChoice } from '../backe
 import { gpuStatus } from '../gpu/load.ts';
 import { effectiveMode, type GpuInstance, isRealGpuMode } from '../gpu/runtime.ts';
 import { binningKernel } from './binning/index.ts';
+import { boostingKernel } from './boosting/index.ts';
 import { coordinateDescentKernel, linearProductsKernel, logisticObjectiveKernel } from './dense/index.ts';
 import { chooseBackend } from './kernel.ts';
 import { knnSearchKernel } from './knn/index.ts';
@@ -15,6 +16,7 @@ const ALL_KERNELS = [
   coordinateDescentKernel,
   knnSearchKernel,
   treesKernel,
+  boostingKernel,
 ] as const;
 
 /** The name of a kernel, as its family declares it. */

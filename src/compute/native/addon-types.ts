@@ -1,3 +1,4 @@
+import type { AddTreeScoresArgs } from '../kernels/boosting/contract.ts';
 import type {
   CoordinateDescentArgs,
   LinearScoresArgs,
@@ -49,6 +50,8 @@ export interface NativeAddon {
     h: Float64Array,
     exp?: Float64Array | null,
   ): void;
+  /** Adds a one-output tree's scaled leaf values to one column of the scores. */
+  addTreeScores(...args: AddTreeScoresArgs): void;
   growTree(...args: AddonGrowTreeArgs): TreeArrays;
   growTreeAsync(...args: AddonGrowTreeArgs): Promise<TreeArrays>;
   growForest(...args: AddonGrowForestArgs): TreeArrays[];
@@ -92,6 +95,7 @@ export const NATIVE_FUNCTIONS: Readonly<Record<keyof NativeAddon, true>> = {
   enetCoordinateDescentAsync: true,
   knnSearch: true,
   logLossGradients: true,
+  addTreeScores: true,
   growTree: true,
   growTreeAsync: true,
   growForest: true,

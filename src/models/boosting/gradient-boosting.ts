@@ -2,17 +2,12 @@ import type { BackendName } from '../../compute/backend.ts';
 import { nextTurn } from '../../compute/event-loop.ts';
 import type { BinEdges } from '../../compute/kernels/binning/edges.ts';
 import { applyBins } from '../../compute/kernels/binning/index.ts';
+import { addTreeScores } from '../../compute/kernels/boosting/index.ts';
 import type { GrowData, GrowParams } from '../../compute/kernels/trees/grow-params.ts';
 import { MODE_GRADIENT } from '../../compute/kernels/trees/grow-params.ts';
-import {
-  type GrowResult,
-  growTree,
-  growTreeAsync,
-  nativeLogLossGradients,
-  predictTrees,
-} from '../../compute/kernels/trees/index.ts';
+import { type GrowResult, growTree, growTreeAsync, predictTrees } from '../../compute/kernels/trees/index.ts';
 import { setLeafMedians } from '../../compute/kernels/trees/leaf-median.ts';
-import { leafOf, type TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
+import type { TreeArrays } from '../../compute/kernels/trees/tree-arrays.ts';
 import { mulberry32, sampleIndices } from '../../compute/rng.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { applyClassWeight, argmaxLabels, type ClassWeight, parseClassWeight, probaRows } from '../classes.ts';
@@ -154,8 +149,8 @@ class BoostingRun {
   private readonly allRows: Int32Array;
   private readonly next: () => number;
   private readonly evalF: Float64Array | null;
-  /** The loss's gradients, or the addon's for binary log loss on the native backend (same values). */
-  private readonly gradients: BoostingLoss['gradients'];
+  /** Where the loss's gradient kernels and the score updates run (every backend gives the same values). */
+  private readonly backend: BackendName;
   private bestLoss = Number.POSITIVE_INFINITY;
   bestIteration = -1;
   stopped = false;
@@ -172,10 +167,7 @@ class BoostingRun {
     backend: BackendName,
   ) {
     const n = binned.nRows;
-    this.gradients =
-      backend === 'native' && loss === binaryLogLoss
-        ? (y, F, w, _k, g, h) => nativeLogLossGradients(y, F, w, g, h)
-        : (y, F, w, k, g, h) => loss.gradients(y, F, w, k, g, h);
+    this.backend = backend;
     const k = loss.nOut;
     this.base = binned;
     this.init = loss.init(y, w);
@@ -217,7 +209,7 @@ class BoostingRun {
     k: number,
     sample: { rows: Int32Array; features: Int32Array },
   ): { data: GrowData; params: GrowParams } {
-    this.gradients(this.y, this.F, this.w, k, this.g, this.h);
+    this.loss.gradients(this.y, this.F, this.w, k, this.g, this.h, this.backend);
     const c = this.cfg;
     return {
       data: {
@@ -266,18 +258,13 @@ class BoostingRun {
   endRound(iteration: number): boolean {
     const k = this.loss.nOut;
     const lr = this.cfg.learningRate;
-    const { bins, nRows } = this.base;
+    const { bins, nRows, nCols } = this.base;
     for (let j = 0; j < k; j++) {
       const { tree, leafOfRow } = this.pending[j]!;
-      for (let r = 0; r < nRows; r++) {
-        let leaf = leafOfRow![r]!;
-        if (leaf < 0) leaf = leafOf(tree, bins, nRows, r);
-        this.F[r * k + j]! += lr * tree.value[leaf]!;
-      }
+      addTreeScores(this.backend, tree, leafOfRow, bins, nRows, nCols, lr, this.F, k, j);
       if (this.evalF) {
         const e = this.evalData!;
-        for (let r = 0; r < e.nRows; r++)
-          this.evalF[r * k + j]! += lr * tree.value[leafOf(tree, e.bins, e.nRows, r)]!;
+        addTreeScores(this.backend, tree, null, e.bins, e.nRows, nCols, lr, this.evalF, k, j);
       }
       this.trees.push(tree);
     }

@@ -1,3 +1,5 @@
+import type { BackendName } from '../../compute/backend.ts';
+import { logLossGradients } from '../../compute/kernels/boosting/index.ts';
 import { weightedMedian } from '../../compute/kernels/trees/leaf-median.ts';
 
 /**
@@ -12,7 +14,10 @@ export interface BoostingLoss {
   /** Leaves are reset to the weighted median of the residuals (absolute error). */
   readonly medianLeaves: boolean;
   init(y: Float64Array, w: Float64Array): Float64Array;
-  /** Fills g, h for output k from the scores F (nRows x nOut). */
+  /**
+   * Fills g, h for output k from the scores F (nRows x nOut). A loss whose gradients are a
+   * compute kernel runs them on `backend` (every backend gives the same values).
+   */
   gradients(
     y: Float64Array,
     F: Float64Array,
@@ -20,6 +25,7 @@ export interface BoostingLoss {
     k: number,
     g: Float64Array,
     h: Float64Array,
+    backend: BackendName,
   ): void;
   loss(y: Float64Array, F: Float64Array, w: Float64Array): number;
 }
@@ -106,16 +112,8 @@ export const binaryLogLoss: BoostingLoss = {
     const p = Math.min(Math.max(mean, EPS), 1 - EPS);
     return Float64Array.of(Math.log(p / (1 - p)));
   },
-  gradients(y, F, w, _k, g, h) {
-    // two loops: the one calling Math.exp (which V8 does not inline) stays small, the
-    // arithmetic runs in a loop without calls; the same operations on the same values
-    const n = y.length;
-    for (let i = 0; i < n; i++) g[i] = Math.exp(-F[i]!);
-    for (let i = 0; i < n; i++) {
-      const p = 1 / (1 + g[i]!);
-      g[i] = w[i]! * (p - y[i]!);
-      h[i] = w[i]! * p * (1 - p);
-    }
+  gradients(y, F, w, _k, g, h, backend) {
+    logLossGradients(backend, y, F, w, g, h);
   },
   loss: (y, F, w) =>
     meanOf(w, (i) => {

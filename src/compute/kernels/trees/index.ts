@@ -6,8 +6,6 @@ import * as native from './native.ts';
 import type { GrowResult, TreeArrays } from './tree-arrays.ts';
 
 export type { ForestInput, GrowData, GrowParams, OobBuffers } from './grow-params.ts';
-/** Binary log loss gradients in the addon, bit for bit those of TypeScript (native backend only). */
-export { logLossGradients as nativeLogLossGradients } from './native.ts';
 export type { GrowResult, TreeArrays } from './tree-arrays.ts';
 
 /** Histogram trees and forests, and their predictions: native, js. */

@@ -11,24 +11,6 @@ import type { GrowResult, TreeArrays } from './tree-arrays.ts';
 // The tree kernel in C++ (native/src/tree_grow.cc, tree_forest.cc, addon_trees.cc): the
 // same trees as the TypeScript one, grown with threads.
 
-/**
- * Binary log loss gradients and hessians (p = 1 / (1 + exp(-F)), g = w (p - y),
- * h = w p (1 - p)) into g and h: the values binaryLogLoss computes in TypeScript, bit for
- * bit (the addon's exp is Math.exp's algorithm), in a third of the time.
- *
- * @example
- * logLossGradients(y, F, w, g, h);
- */
-export function logLossGradients(
-  y: Float64Array,
-  F: Float64Array,
-  w: Float64Array,
-  g: Float64Array,
-  h: Float64Array,
-): void {
-  nativeAddon().logLossGradients(y, F, w, g, h, null);
-}
-
 /** Grows one tree (the boosting step); `wantLeaves` also returns each row's leaf. */
 export function growTree(...[data, params, nThreads, wantLeaves]: GrowTreeArgs): GrowResult {
   const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
