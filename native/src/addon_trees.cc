@@ -4,6 +4,7 @@
 // touch memory out of bounds are re-checked here.
 #include <napi.h>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -76,12 +77,17 @@ void checkShape(const Napi::CallbackInfo& info, bool ok, const char* what) {
   if (!ok) throw Napi::RangeError::New(info.Env(), std::string("trees: ") + what);
 }
 
-// True when lo <= a[i] < hi for every i < n: one pass without a branch per entry (the
-// per-row arrays of every boosting round are checked this way).
+// True when lo <= a[i] < hi for every i < n: 32-bit comparisons whose results are or-ed,
+// a loop the compiler vectorizes (the per-row arrays of every boosting round are checked
+// this way). Bounds outside 32 bits are clamped, which changes no answer.
 bool allInRange(const int32_t* a, size_t n, int64_t lo, int64_t hi) {
-  bool ok = true;
-  for (size_t i = 0; i < n; i++) ok &= (a[i] >= lo) & (a[i] < hi);
-  return ok;
+  if (hi <= lo) return n == 0;
+  constexpr int64_t kMin = std::numeric_limits<int32_t>::min(), kMax = std::numeric_limits<int32_t>::max();
+  const int32_t low = static_cast<int32_t>(std::max(lo, kMin));
+  const int32_t high = static_cast<int32_t>(std::min(hi - 1, kMax));  // the largest allowed
+  int32_t bad = 0;
+  for (size_t i = 0; i < n; i++) bad |= static_cast<int32_t>(a[i] < low) | static_cast<int32_t>(a[i] > high);
+  return bad == 0;
 }
 
 // Reads bins, nRows, nCols, nBins, categorical from arguments 0..4.

@@ -105,6 +105,9 @@ class Grower {
       maxSlots = std::max(maxSlots, d.nBins[f] + 1);
     }
     totalSlots_ = slotOff_[d.nCols];
+    // the rule of grow.ts for which nodes get histograms counts the slots the features need,
+    // whatever their layout here
+    const int neededSlots = totalSlots_;
     // gradient mode: 256 slots per feature (the kernel indexes them by bin value directly)
     // unless that more than doubles the histograms (features of few bins), else a table of
     // where each bin value's slot is (tree_grow_kernels.h)
@@ -123,7 +126,7 @@ class Grower {
     full_ = p.maxFeatures >= d.nFeatures;
     // absolute mode searches rows, not histograms: no node is dense
     denseMinRows_ = p.mode == kModeAbsolute ? std::numeric_limits<int64_t>::max()
-                                            : (totalSlots_ + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
+                                            : (neededSlots + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
     scratch_.assign(static_cast<size_t>(maxSlots) * D_, 0);
     touched_.assign(maxSlots, 0);
     for (int t = 0; t < std::max(d.nThreads, 1); t++) scans_.emplace_back(D_, maxSlots);
@@ -227,15 +230,16 @@ class Grower {
     if (n.hist) pool_.push_back(std::move(n.hist));
   }
 
+  // A histogram buffer for buildHist. Gradient mode zeroes each feature's slots just before
+  // adding its rows (buildHist), where they are still in the core's cache for the adds; the
+  // slots of features this tree does not search are zeroed here, never read but defined.
   std::unique_ptr<double[]> takeHist() {
     const size_t n = static_cast<size_t>(totalSlots_) * D_;
-    if (!pool_.empty()) {
-      std::unique_ptr<double[]> h = std::move(pool_.back());
-      pool_.pop_back();
-      std::fill(h.get(), h.get() + n, 0.0);
-      return h;
-    }
-    return std::unique_ptr<double[]>(new double[n]());
+    if (pool_.empty()) return std::unique_ptr<double[]>(new double[n]());
+    std::unique_ptr<double[]> h = std::move(pool_.back());
+    pool_.pop_back();
+    if (!gradient_ || d_.nFeatures < d_.nCols) std::fill(h.get(), h.get() + n, 0.0);
+    return h;
   }
 
   // A node over rows_[begin, end); `totals` given (gradient mode's children) or summed.
@@ -387,6 +391,10 @@ class Grower {
       TreeWorkerPool::shared().run(groups, threads, [&](int gi) {
         const int first = gi * size + std::min(gi, extra);
         const int count = size + (gi < extra ? 1 : 0);
+        for (int k = 0; k < count; k++) {
+          const int f = d_.features[first + k];
+          std::fill(h + static_cast<size_t>(slotOff_[f]) * 4, h + static_cast<size_t>(slotOff_[f + 1]) * 4, 0.0);
+        }
         if (count > 0) accumulateGradient(h, d_.features + first, count, begin, end);
       });
       if (direct_) moveMissingSlots(h);
