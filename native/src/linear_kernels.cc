@@ -13,22 +13,30 @@ constexpr double kLn2 = 0.69314718055994530942;
 
 int blockCount(int64_t n) { return static_cast<int>((n + kLinearBlock - 1) / kLinearBlock); }
 
-// z (len x K, column-major within the block) = X[r0 .. r0+len) · coefᵀ + intercept.
+// z (len x K, column-major within the block) = X[r0 .. r0+len) · coefᵀ + intercept, over
+// the columns usedColumns lists.
 // Each z[i] receives b, then x_j[i]·c_j for j in order (columns with c_j = 0 skipped):
 // the TypeScript's order. Four columns per pass keep z[i] in a register meanwhile, which
 // rounds the same as four passes.
-void blockScores(const double* X, int64_t n, int p, int K, const double* theta, int64_t r0, int64_t len,
-                 double* z) {
-  std::vector<int> used;
-  used.reserve(p);
+// The columns of non-zero coefficient of each of the K outputs, found once per call.
+std::vector<std::vector<int>> usedColumns(int p, int K, const double* theta) {
+  std::vector<std::vector<int>> used(K);
+  for (int k = 0; k < K; k++) {
+    const double* coef = theta + static_cast<int64_t>(k) * p;
+    for (int j = 0; j < p; j++)
+      if (coef[j] != 0.0) used[k].push_back(j);
+  }
+  return used;
+}
+
+void blockScores(const double* X, int64_t n, int p, int K, const double* theta,
+                 const std::vector<std::vector<int>>& usedOf, int64_t r0, int64_t len, double* z) {
   for (int k = 0; k < K; k++) {
     double* zk = z + k * len;
     const double* coef = theta + static_cast<int64_t>(k) * p;
     const double b = theta[static_cast<int64_t>(K) * p + k];
     for (int64_t i = 0; i < len; i++) zk[i] = b;
-    used.clear();
-    for (int j = 0; j < p; j++)
-      if (coef[j] != 0.0) used.push_back(j);
+    const std::vector<int>& used = usedOf[k];
     size_t u = 0;
     for (; u + 4 <= used.size(); u += 4) {
       const double* x0 = X + used[u] * n + r0;
@@ -162,11 +170,12 @@ double logisticObjective(const double* X, int64_t n, int p, int K, const int32_t
   const int64_t width = static_cast<int64_t>(K) * (p + 1);
   std::vector<double> partial(static_cast<size_t>(nb) * width, 0.0);
   std::vector<double> losses(nb, 0.0);
+  const std::vector<std::vector<int>> used = usedColumns(p, K, theta);
   parallelFor(nb, nThreads, [&](int b) {
     const int64_t r0 = b * kLinearBlock;
     const int64_t len = std::min(kLinearBlock, n - r0);
     std::vector<double> z(static_cast<size_t>(len) * K);
-    blockScores(X, n, p, K, theta, r0, len, z.data());
+    blockScores(X, n, p, K, theta, used, r0, len, z.data());
     losses[b] = blockLoss(K, len, y + r0, w + r0, z.data());
     blockGradient(X, n, p, K, r0, len, z.data(), partial.data() + b * width);
   });
@@ -180,11 +189,12 @@ double logisticObjective(const double* X, int64_t n, int p, int K, const int32_t
 }
 
 void linearScores(const double* X, int64_t n, int p, int K, const double* theta, double* out, int nThreads) {
+  const std::vector<std::vector<int>> used = usedColumns(p, K, theta);
   parallelFor(blockCount(n), nThreads, [&](int b) {
     const int64_t r0 = b * kLinearBlock;
     const int64_t len = std::min(kLinearBlock, n - r0);
     std::vector<double> z(static_cast<size_t>(len) * K);
-    blockScores(X, n, p, K, theta, r0, len, z.data());
+    blockScores(X, n, p, K, theta, used, r0, len, z.data());
     for (int k = 0; k < K; k++) std::copy(z.data() + k * len, z.data() + (k + 1) * len, out + k * n + r0);
   });
 }

@@ -22,10 +22,14 @@ interface GNode extends SplitChoice {
   hist: Float64Array | null;
   /**
    * Gradient mode: (G, H, count) of the best split's left side as the scan summed them;
-   * the children's totals, so that no pass over the rows sums them again.
+   * the children's totals, so that no pass over the rows sums them again. Other modes
+   * share the empty NO_LEFT.
    */
   left: Float64Array;
 }
+
+/** GNode.left outside gradient mode, where the children's totals are summed from their rows. */
+const NO_LEFT = new Float64Array(0);
 
 /**
  * Grows one histogram tree (LightGBM's method) on binned data, in TypeScript. The C++
@@ -197,7 +201,7 @@ class Grower {
       depth,
       totals,
       hist: null,
-      left: new Float64Array(3),
+      left: this.p.mode === MODE_GRADIENT ? new Float64Array(3) : NO_LEFT,
       gain: 0,
       feature: -1,
       threshold: 0,
