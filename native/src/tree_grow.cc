@@ -452,12 +452,17 @@ class Grower {
 
   // Examines every feature, or maxFeatures non-constant ones drawn at random.
   void searchFeatures(GNode& node, double scoreP) {
-    if (full_ && node.hist && !p_.randomSplits && d_.nThreads > 1 && d_.nFeatures >= 2 * kMinFeaturesPerThread) {
-      searchInParallel(node, scoreP);
+    // random splits draw in feature order: searched by one thread
+    const bool parallel = d_.nThreads > 1 && d_.nFeatures >= 2 * kMinFeaturesPerThread && !p_.randomSplits;
+    if (full_ && node.hist && gradient_) {
+      if (parallel)
+        searchFoursInParallel(node, scoreP);
+      else
+        searchHistInFours(node, scans_[0], node.hist.get(), node.totals.data(), 0, d_.nFeatures, scoreP);
       return;
     }
-    if (full_ && node.hist && gradient_) {
-      searchHistInFours(node, scoreP);
+    if (full_ && node.hist && parallel) {
+      searchInParallel(node, scoreP);
       return;
     }
     // a node without histograms in gradient mode: its (g, h) pairs gathered once for
@@ -745,35 +750,50 @@ class Grower {
     return true;
   }
 
-  // searchFeatures over every feature of a node with histograms, 4 at a time where 4 in a
-  // row take the fast scan and have as many bins: the same picks in the same order as one
-  // feature at a time.
-  void searchHistInFours(GNode& node, double scoreP) {
-    Scan& sc = scans_[0];
-    const double* h = node.hist.get();
-    const double* t = node.totals.data();
-    int i = 0;
-    for (; i + 4 <= d_.nFeatures; i += 4) {
+  // searchFeatures over features [from, to) of a node with histograms h and totals t, into
+  // `best`, 4 at a time where 4 in a row take the fast scan and have as many bins: the same
+  // picks in the same order as one feature at a time.
+  void searchHistInFours(Choice& best, Scan& sc, const double* h, const double* t, int from, int to, double scoreP) {
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
       const int32_t* fs = d_.features + i;
       const int nb = d_.nBins[fs[0]];
       bool same = true;
       for (int k = 0; k < 4; k++) same = same && fastGradient(fs[k]) && d_.nBins[fs[k]] == nb;
       if (!same) {
-        for (int k = 0; k < 4; k++) examine(node, fs[k], scoreP);
+        for (int k = 0; k < 4; k++) evaluateHist(best, t, sc, fs[k], h, scoreP);
         continue;
       }
 #if MLSWEEP_HIST_AVX
       if (cpuHasAvx()) {
-        pickFours(node, sc, fs, nb, t, scoreP);
+        pickFours(best, sc, h, fs, nb, t, scoreP);
         continue;
       }
 #endif
       const int bases[4] = {slotOff_[fs[0]], slotOff_[fs[1]], slotOff_[fs[2]], slotOff_[fs[3]]};
       Listed listed[4];
       prefixSlots<4>(sc, h, bases, nb, listed);
-      for (int k = 0; k < 4; k++) pickSplit(node, sc, k, listed[k], t, fs[k], scoreP);
+      for (int k = 0; k < 4; k++) pickSplit(best, sc, k, listed[k], t, fs[k], scoreP);
     }
-    for (; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
+    for (; i < to; i++) evaluateHist(best, t, sc, d_.features[i], h, scoreP);
+  }
+
+  // searchHistInFours over contiguous runs of features, one per thread, each run starting
+  // at a multiple of 4, into one Choice per thread; then the runs in order, a later one
+  // winning only with a strictly larger gain: the split of a serial search.
+  void searchFoursInParallel(GNode& node, double scoreP) {
+    const int n = d_.nFeatures;
+    const int threads = std::min(d_.nThreads, n / kMinFeaturesPerThread);
+    perFeature_.assign(threads, Choice());
+    const double* h = node.hist.get();
+    const double* t = node.totals.data();
+    auto start = [&](int k) { return k == threads ? n : (k * n / threads) & ~3; };
+    TreeWorkerPool::shared().run(threads, threads, [&](int k) {
+      searchHistInFours(perFeature_[k], scans_[k], h, t, start(k), start(k + 1), scoreP);
+    });
+    for (int k = 0; k < threads; k++) {
+      if (perFeature_[k].gain > node.gain) static_cast<Choice&>(node) = std::move(perFeature_[k]);
+    }
   }
 
 #if MLSWEEP_HIST_AVX
@@ -781,8 +801,8 @@ class Grower {
   // then picked as pickSplit picks them one feature after another: the first strictly
   // better candidate in each feature's order, side A before side B at each bin. A feature
   // whose best gain does not beat the node's best so far is not walked.
-  void pickFours(GNode& node, Scan& sc, const int32_t* fs, int nb, const double* t, double scoreP) {
-    const double* h = node.hist.get();
+  void pickFours(Choice& node, Scan& sc, const double* h, const int32_t* fs, int nb, const double* t,
+                 double scoreP) {
     const size_t n4 = static_cast<size_t>(nb) * 4;
     double* buf = sc.lanes.data();
     FourScan s{buf, buf + n4, buf + 2 * n4, buf + 3 * n4, buf + 4 * n4, {}, {}, {}, false};

@@ -192,10 +192,10 @@ describe('histogram tree grower', () => {
   test('js and native grow the same gradient trees when features are searched four at a time', {
     skip: !nativeOk && 'native addon not built',
   }, () => {
-    // 9 numeric features of as many values each (the native grower searches groups of four
+    // 9 or 13 numeric features of as many values each (the native grower searches groups of four
     // such features as the lanes of one vector), missing in some, absent bins in deep
     // nodes, histograms by subtraction; 12 values per feature use the slot table, 200 the
-    // direct layout; feature 8 searched alone
+    // direct layout; the features past a multiple of 4 searched alone
     for (const [values, missingRate, minSamplesLeaf] of [
       [12, 0.1, 1],
       [200, 0.05, 1],
@@ -203,7 +203,7 @@ describe('histogram tree grower', () => {
       [12, 0, 1],
     ] as const) {
       const n = 4000;
-      const nCols = 9;
+      const nCols = missingRate === 0 ? 13 : 9;
       const next = mulberry32(values + minSamplesLeaf);
       const u = () => next() / 2 ** 32;
       const x = new Float64Array(n * nCols);
@@ -241,10 +241,13 @@ describe('histogram tree grower', () => {
         lambdaL2: 1,
       };
       const js = growTree('js', data, params, 1, true);
-      const native = growTree('native', data, params, 1, true);
       assert.ok(js.tree.nNodes > 100, `only ${js.tree.nNodes} nodes`);
-      assert.deepEqual(native.tree, js.tree);
-      assert.deepEqual(native.leafOfRow, js.leafOfRow);
+      // on several threads each searches a run of features, four at a time
+      for (const threads of [1, 2, 3]) {
+        const native = growTree('native', data, params, threads, true);
+        assert.deepEqual(native.tree, js.tree, `${values} values, ${threads} thread(s)`);
+        assert.deepEqual(native.leafOfRow, js.leafOfRow);
+      }
     }
   });
 
