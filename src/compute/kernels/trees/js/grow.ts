@@ -3,6 +3,7 @@ import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import * as modes from '../grow-params.ts';
 import type { GrowResult, TreeArrays } from '../tree-arrays.ts';
+import { addGradientRows, slotTable } from './gradient-hist.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
@@ -270,9 +271,39 @@ class Grower {
   /** Histograms of every active feature over the node's rows (full mode). */
   private buildHist(h: Float64Array, begin: number, end: number): void {
     const { features } = this.d;
-    if (this.p.mode === MODE_GRADIENT) this.orderGradients(begin, end);
+    if (this.p.mode === MODE_GRADIENT) {
+      // the root on every row reads the gradients in place (rows are 0..n-1 there)
+      const root = end - begin === this.d.nRows;
+      if (!root) this.orderGradients(begin, end);
+      const tables = this.slotTables();
+      for (let i = 0; i < features.length; i += 4) {
+        const group = Array.from(features.subarray(i, Math.min(i + 4, features.length)));
+        addGradientRows(
+          h,
+          this.d.bins,
+          { tables: group.map((f) => tables[f]!), columns: group.map((f) => f * this.d.nRows) },
+          this.rows,
+          begin,
+          end,
+          root ? null : this.ordered,
+          this.d.grad,
+          this.d.hess,
+        );
+      }
+      return;
+    }
     for (let i = 0; i < features.length; i++)
       this.accumulate(h, features[i]!, this.slotOff[features[i]!]!, begin, end);
+  }
+
+  private tables: Int32Array[] | null = null;
+
+  /** Gradient mode: each feature's slot table (gradient-hist.ts), made on first use. */
+  private slotTables(): Int32Array[] {
+    this.tables ??= Array.from({ length: this.d.nCols }, (_, f) =>
+      slotTable(this.slotOff[f]!, this.d.nBins[f]!),
+    );
+    return this.tables;
   }
 
   /** The node's (g, h) pairs gathered once in row order, read in sequence per feature. */
@@ -288,23 +319,12 @@ class Grower {
     }
   }
 
-  /** Adds the node's rows into feature f's slots, which start at slot `base` of `h`. */
+  /** Class modes: adds the node's rows into feature f's slots, which start at slot `base` of `h`. */
   private accumulate(h: Float64Array, f: number, base: number, begin: number, end: number): void {
     const { rows, D } = this;
     const { bins, nRows, hess, label } = this.d;
     const nb = this.d.nBins[f]!;
     const col = f * nRows;
-    if (this.p.mode === MODE_GRADIENT) {
-      const o = this.ordered;
-      for (let i = begin, k = 0; i < end; i++, k += 2) {
-        const b = bins[col + rows[i]!]!;
-        const s = (base + (b === MISSING_BIN ? nb : b)) * 3;
-        h[s]! += o[k]!;
-        h[s + 1]! += o[k + 1]!;
-        h[s + 2]! += 1;
-      }
-      return;
-    }
     for (let i = begin; i < end; i++) {
       const r = rows[i]!;
       const b = bins[col + r]!;
@@ -711,24 +731,34 @@ class Grower {
   }
 
   /** Stable in-place partition of the node's rows; returns the number going left. */
+  /** partition's side of each bin value (1: left). */
+  private readonly sides = new Uint8Array(256);
+
   private partition(node: GNode, f: number, bits: Uint32Array, categorical: boolean): number {
     const { rows, tmp } = this;
     const { bins, nRows } = this.d;
     const col = f * nRows;
+    // the side of each bin value, looked up per row (one load instead of the tests), as in the C++
+    const sides = this.sides;
+    for (let b = 0; b < 256; b++) {
+      sides[b] = (
+        categorical
+          ? ((bits[b >>> 5]! >>> (b & 31)) & 1) === 1
+          : b === MISSING_BIN
+            ? node.missingLeft
+            : b <= node.threshold
+      )
+        ? 1
+        : 0;
+    }
     let nl = node.begin;
     let nr = 0;
     for (let i = node.begin; i < node.end; i++) {
       const r = rows[i]!;
-      const b = bins[col + r]!;
-      const goLeft = categorical
-        ? ((bits[b >>> 5]! >>> (b & 31)) & 1) === 1
-        : b === MISSING_BIN
-          ? node.missingLeft
-          : b <= node.threshold;
+      const left = sides[bins[col + r]!]!;
       // branch-free, as in the C++: the side a row takes is data, not a pattern
       rows[nl] = r;
       tmp[nr] = r;
-      const left = goLeft ? 1 : 0;
       nl += left;
       nr += 1 - left;
     }

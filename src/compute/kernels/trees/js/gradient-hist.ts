@@ -1,0 +1,116 @@
+/**
+ * Gradient mode's histogram kernel for the TypeScript grower (grow.ts): adds each row's
+ * (g, h, 1) to the slot of its bin, for up to four features per pass over a node's rows,
+ * so that the row index and its gradient pair are read once for the group. Every slot
+ * still receives its rows in row order, so the sums are those of one feature at a time
+ * (and of the native kernel).
+ */
+
+/**
+ * Where each bin value's slot starts in a histogram of 3 numbers per slot (G, H, count):
+ * the feature's slots begin at slot `base`, its `nBins` value bins first, then the
+ * missing values (bin 255) in slot nBins.
+ *
+ * @example
+ * slotTable(0, 4)[255]; // 12: the missing slot, after bins 0-3
+ */
+export function slotTable(base: number, nBins: number): Int32Array {
+  return Int32Array.from({ length: 256 }, (_, b) => (base + (b === 255 || b > nBins ? nBins : b)) * 3);
+}
+
+/** One pass's features: each one's slot table and where its bin column starts. */
+export interface HistFeatures {
+  readonly tables: readonly Int32Array[];
+  readonly columns: readonly number[];
+}
+
+/**
+ * Adds rows[begin..end) to the histogram `h` for the given features (one to four). The
+ * gradient pairs are `pairs` (g, h, g, h, ... in the order of rows[begin..end)) or, with
+ * `pairs` null, grad[r] and hess[r] of rows 0..end-1 in order (the root on every row).
+ *
+ * @example
+ * addGradientRows(h, bins, { tables: [slotTable(0, 4)], columns: [0] }, rows, 0, n, null, g, hs);
+ */
+export function addGradientRows(
+  h: Float64Array,
+  bins: Uint8Array,
+  features: HistFeatures,
+  rows: Int32Array,
+  begin: number,
+  end: number,
+  pairs: Float64Array | null,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  const { tables, columns } = features;
+  if (tables.length === 4) {
+    const [t0, t1, t2, t3] = tables as [Int32Array, Int32Array, Int32Array, Int32Array];
+    const [c0, c1, c2, c3] = columns as [number, number, number, number];
+    if (pairs === null) {
+      for (let r = 0; r < end; r++) {
+        const g = grad[r]!;
+        const w = hess[r]!;
+        let s = t0[bins[c0 + r]!]!;
+        h[s]! += g;
+        h[s + 1]! += w;
+        h[s + 2]! += 1;
+        s = t1[bins[c1 + r]!]!;
+        h[s]! += g;
+        h[s + 1]! += w;
+        h[s + 2]! += 1;
+        s = t2[bins[c2 + r]!]!;
+        h[s]! += g;
+        h[s + 1]! += w;
+        h[s + 2]! += 1;
+        s = t3[bins[c3 + r]!]!;
+        h[s]! += g;
+        h[s + 1]! += w;
+        h[s + 2]! += 1;
+      }
+      return;
+    }
+    for (let i = begin, k = 0; i < end; i++, k += 2) {
+      const r = rows[i]!;
+      const g = pairs[k]!;
+      const w = pairs[k + 1]!;
+      let s = t0[bins[c0 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      h[s + 2]! += 1;
+      s = t1[bins[c1 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      h[s + 2]! += 1;
+      s = t2[bins[c2 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      h[s + 2]! += 1;
+      s = t3[bins[c3 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      h[s + 2]! += 1;
+    }
+    return;
+  }
+  // fewer than four: one feature per pass
+  for (let j = 0; j < tables.length; j++) {
+    const t = tables[j]!;
+    const c = columns[j]!;
+    if (pairs === null) {
+      for (let r = 0; r < end; r++) {
+        const s = t[bins[c + r]!]!;
+        h[s]! += grad[r]!;
+        h[s + 1]! += hess[r]!;
+        h[s + 2]! += 1;
+      }
+      continue;
+    }
+    for (let i = begin, k = 0; i < end; i++, k += 2) {
+      const s = t[bins[c + rows[i]!]!]!;
+      h[s]! += pairs[k]!;
+      h[s + 1]! += pairs[k + 1]!;
+      h[s + 2]! += 1;
+    }
+  }
+}
