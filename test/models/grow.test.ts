@@ -97,6 +97,28 @@ const base: GrowParams = {
   seed: 9,
 };
 
+/** Gradient-mode grow data over every row and feature of binned columns. */
+function gradientData(
+  binned: ReturnType<typeof binFeatures>,
+  n: number,
+  nCols: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): GrowData {
+  return {
+    bins: binned.bins,
+    nRows: n,
+    nCols,
+    nBins: binned.edges.nBins,
+    categorical: binned.edges.categorical,
+    grad,
+    hess,
+    label: new Int32Array(0),
+    rows: Int32Array.from({ length: n }, (_, i) => i),
+    features: Int32Array.from({ length: nCols }, (_, f) => f),
+  };
+}
+
 const variants: Array<[string, Partial<GrowParams>]> = [
   ['gini, full depth', {}],
   ['entropy, 12 leaves best-first', { mode: MODE_ENTROPY, maxLeaves: 12 }],
@@ -214,18 +236,13 @@ describe('histogram tree grower', () => {
         { length: n },
         (_, r) => v(0, r) - v(3, r) + (v(5, r) > values / 3 ? 2 : 0) + u() * values,
       );
-      const data: GrowData = {
-        bins: binned.bins,
-        nRows: n,
+      const data = gradientData(
+        binned,
+        n,
         nCols,
-        nBins: binned.edges.nBins,
-        categorical: binned.edges.categorical,
         grad,
-        hess: Float64Array.from({ length: n }, () => 0.5 + u()),
-        label: new Int32Array(0),
-        rows: Int32Array.from({ length: n }, (_, i) => i),
-        features: Int32Array.from({ length: nCols }, (_, f) => f),
-      };
+        Float64Array.from({ length: n }, () => 0.5 + u()),
+      );
       assert.ok(
         binned.edges.nBins.every((b) => b === values),
         'every feature has as many bins',
@@ -270,18 +287,14 @@ describe('histogram tree grower', () => {
       const x = new Float64Array(n * nCols);
       for (let i = 0; i < x.length; i++) x[i] = Math.floor(u() * values);
       const binned = binFeatures(columnMatrix(x, n, nCols), { backend: 'js' });
-      const data: GrowData = {
-        bins: binned.bins,
-        nRows: n,
+      const grad = Float64Array.from({ length: n }, () => u() * 10 - 5);
+      const data = gradientData(
+        binned,
+        n,
         nCols,
-        nBins: binned.edges.nBins,
-        categorical: binned.edges.categorical,
-        grad: Float64Array.from({ length: n }, () => u() * 10 - 5),
-        hess: Float64Array.from({ length: n }, () => 0.1 + u()),
-        label: new Int32Array(0),
-        rows: Int32Array.from({ length: n }, (_, i) => i),
-        features: Int32Array.from({ length: nCols }, (_, f) => f),
-      };
+        grad,
+        Float64Array.from({ length: n }, () => 0.1 + u()),
+      );
       const params = {
         ...base,
         mode: MODE_GRADIENT,

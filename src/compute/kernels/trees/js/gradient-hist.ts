@@ -47,70 +47,41 @@ export function addGradientRows(
   if (tables.length === 4) {
     const [t0, t1, t2, t3] = tables as [Int32Array, Int32Array, Int32Array, Int32Array];
     const [c0, c1, c2, c3] = columns as [number, number, number, number];
-    if (pairs === null) {
+    if (pairs === null)
       for (let r = 0; r < end; r++) {
         const g = grad[r]!;
         const w = hess[r]!;
-        let s = t0[bins[c0 + r]!]!;
-        h[s]! += g;
-        h[s + 1]! += w;
-        h[s + 2]! += 1;
-        s = t1[bins[c1 + r]!]!;
-        h[s]! += g;
-        h[s + 1]! += w;
-        h[s + 2]! += 1;
-        s = t2[bins[c2 + r]!]!;
-        h[s]! += g;
-        h[s + 1]! += w;
-        h[s + 2]! += 1;
-        s = t3[bins[c3 + r]!]!;
-        h[s]! += g;
-        h[s + 1]! += w;
-        h[s + 2]! += 1;
+        addPair(h, t0[bins[c0 + r]!]!, g, w);
+        addPair(h, t1[bins[c1 + r]!]!, g, w);
+        addPair(h, t2[bins[c2 + r]!]!, g, w);
+        addPair(h, t3[bins[c3 + r]!]!, g, w);
       }
-      return;
-    }
-    for (let i = begin, k = 0; i < end; i++, k += 2) {
-      const r = rows[i]!;
-      const g = pairs[k]!;
-      const w = pairs[k + 1]!;
-      let s = t0[bins[c0 + r]!]!;
-      h[s]! += g;
-      h[s + 1]! += w;
-      h[s + 2]! += 1;
-      s = t1[bins[c1 + r]!]!;
-      h[s]! += g;
-      h[s + 1]! += w;
-      h[s + 2]! += 1;
-      s = t2[bins[c2 + r]!]!;
-      h[s]! += g;
-      h[s + 1]! += w;
-      h[s + 2]! += 1;
-      s = t3[bins[c3 + r]!]!;
-      h[s]! += g;
-      h[s + 1]! += w;
-      h[s + 2]! += 1;
-    }
+    else
+      for (let i = begin, k = 0; i < end; i++, k += 2) {
+        const r = rows[i]!;
+        const g = pairs[k]!;
+        const w = pairs[k + 1]!;
+        addPair(h, t0[bins[c0 + r]!]!, g, w);
+        addPair(h, t1[bins[c1 + r]!]!, g, w);
+        addPair(h, t2[bins[c2 + r]!]!, g, w);
+        addPair(h, t3[bins[c3 + r]!]!, g, w);
+      }
     return;
   }
   // fewer than four: one feature per pass
   for (let j = 0; j < tables.length; j++) {
     const t = tables[j]!;
     const c = columns[j]!;
-    if (pairs === null) {
-      for (let r = 0; r < end; r++) {
-        const s = t[bins[c + r]!]!;
-        h[s]! += grad[r]!;
-        h[s + 1]! += hess[r]!;
-        h[s + 2]! += 1;
-      }
-      continue;
-    }
-    for (let i = begin, k = 0; i < end; i++, k += 2) {
-      const s = t[bins[c + rows[i]!]!]!;
-      h[s]! += pairs[k]!;
-      h[s + 1]! += pairs[k + 1]!;
-      h[s + 2]! += 1;
-    }
+    if (pairs === null) for (let r = 0; r < end; r++) addPair(h, t[bins[c + r]!]!, grad[r]!, hess[r]!);
+    else
+      for (let i = begin, k = 0; i < end; i++, k += 2)
+        addPair(h, t[bins[c + rows[i]!]!]!, pairs[k]!, pairs[k + 1]!);
   }
+}
+
+/** Adds one row's (g, h, 1) to the slot starting at s. */
+function addPair(h: Float64Array, s: number, g: number, w: number): void {
+  h[s]! += g;
+  h[s + 1]! += w;
+  h[s + 2]! += 1;
 }
