@@ -1,9 +1,10 @@
 /**
  * The store watcher: polls the store cheaply (every 500 ms by default) and publishes a
  * topic when its tables changed, so what ANOTHER process writes (a sweep's trials, their
- * metric points) reaches open pages within a second. On SQLite each poll first reads
- * `PRAGMA data_version` and `total_changes()`, two counters that move only when some
- * connection committed; only then are the tables' signatures read.
+ * metric points) reaches open pages within a second. Each poll first reads a gate, a value
+ * that moves only when some transaction committed; only then are the tables' signatures
+ * read, in one read transaction. On SQLite the gate is `PRAGMA data_version` and
+ * `total_changes()`; on PostgreSQL it is the server's current snapshot (see postgresProbe).
  */
 import { createHash } from 'node:crypto';
 import { SqliteConnection } from '../../tracking/connection.ts';
@@ -73,12 +74,30 @@ const DEFAULT_TIMERS: WatcherTimers = {
   },
 };
 
+/** What one read of the store gives: each signature changes when what it watches changed. */
+interface StoreState {
+  readonly runs: { readonly signature: string; readonly total: number; readonly running: number };
+  /** The runs given metric points since the previous read (at most MAX_RUN_IDS); none at the first read. */
+  readonly metricRunIds: readonly string[];
+  /** Each topic of TOPIC_TABLES with its signature. */
+  readonly topics: ReadonlyArray<readonly [topic: string, signature: string]>;
+}
+
+/** How the watcher reads one kind of database. */
+interface StoreProbe {
+  /** A value that moves whenever some transaction committed, read before `read`; undefined: no gate. */
+  gate(): string | undefined;
+  /** The state, in one read transaction; a read that throws leaves the probe as it was. */
+  read(): StoreState;
+}
+
 /**
  * Starts polling `store` and publishing on `events`: `runs` (runs added or removed, runs
- * starting or ending: indexed counts, so a poll stays cheap with 100,000 runs), `metrics`
- * with `{ runIds }` (points added), and each topic of TOPIC_TABLES. The first poll only
- * takes the baseline. A rename or a deletion alone waits for the next such change (or is
- * published at once by the API that made it).
+ * starting or ending: indexed counts on SQLite, so a poll stays cheap with 100,000 runs),
+ * `metrics` with `{ runIds }` (points added), and each topic of TOPIC_TABLES. The first
+ * poll only takes the baseline. On SQLite a rename or a deletion alone waits for the next
+ * such change (or is published at once by the API that made it); on PostgreSQL every
+ * committed insert, update or deletion of a watched row is seen.
  *
  * @example
  * const watcher = watchStore(store, hub);
@@ -91,23 +110,18 @@ export function watchStore(
   options: StoreWatcherOptions = {},
 ): StoreWatcher {
   const timers = options.timers ?? DEFAULT_TIMERS;
-  const native = store.db instanceof SqliteConnection ? store.db.native : undefined;
+  const probe = store.db.dialect === 'postgresql' ? postgresProbe(store) : sqliteProbe(store);
   const signatures = new Map<string, string>();
-  let lastGate = '';
-  let lastMetricRow: number | undefined;
+  let lastGate: string | undefined;
   let baseline = true;
-
-  const gate = (): string | undefined => {
-    if (native === undefined) return undefined;
-    const version = native.pragma('data_version', { simple: true }) as number;
-    const changes = native.prepare('SELECT total_changes()').pluck().get() as number;
-    return `${version}:${changes}`;
-  };
 
   const check = (): string[] => {
     const published: string[] = [];
-    const now = gate();
+    // Read before the state: a commit landing between the two moves the gate again, so the
+    // next poll reads once more (and publishes only what it had not seen).
+    const now = probe.gate();
     if (now !== undefined && now === lastGate) return published;
+    const state = probe.read();
     const publish = (topic: string, signature: string, data: unknown) => {
       if (signatures.get(topic) === signature) return;
       signatures.set(topic, signature);
@@ -115,36 +129,14 @@ export function watchStore(
       events.publish(topic, data);
       published.push(topic);
     };
-    const [runs, metricRow, tables] = store.read(
-      () =>
-        [
-          store
-            .sql(
-              `SELECT (SELECT count(*) FROM runs) AS n, (SELECT max(rowid) FROM runs) AS last,
-                      (SELECT count(*) FROM runs WHERE status = 'RUNNING') AS running`,
-            )
-            .get() as Record<string, unknown>,
-          Number(store.sql('SELECT max(rowid) AS watched FROM metrics').pluck().get() ?? 0),
-          Object.entries(TOPIC_TABLES).map(([topic, names]) => [
-            topic,
-            names.map((t) => tableSignature(store, t)),
-          ]),
-        ] as const,
-    );
-    publish('runs', JSON.stringify(runs), { total: Number(runs.n ?? 0), running: Number(runs.running ?? 0) });
-    if (lastMetricRow !== undefined && metricRow > lastMetricRow && !baseline) {
-      const runIds = store
-        .sql(`SELECT DISTINCT run_id FROM metrics WHERE rowid > ? LIMIT ${MAX_RUN_IDS}`)
-        .pluck()
-        .all(lastMetricRow) as string[];
-      events.publish('metrics', { runIds });
+    publish('runs', state.runs.signature, { total: state.runs.total, running: state.runs.running });
+    if (state.metricRunIds.length > 0 && !baseline) {
+      events.publish('metrics', { runIds: [...state.metricRunIds] });
       published.push('metrics');
     }
-    lastMetricRow = metricRow;
-    for (const [topic, parts] of tables) publish(topic as string, (parts as string[]).join('|'), {});
+    for (const [topic, signature] of state.topics) publish(topic, signature, {});
     baseline = false;
-    // Read after the reads: our own reads never move the counters, so this is the state seen.
-    lastGate = now ?? '';
+    lastGate = now;
     return published;
   };
 
@@ -165,8 +157,55 @@ export function watchStore(
   };
 }
 
+/**
+ * SQLite: the gate is `PRAGMA data_version` (moves when another connection committed) and
+ * `total_changes()` (this connection's own writes); our own reads move neither. Metric
+ * points are found by rowid: SQLite has one writer at a time, so rowids grow in commit order.
+ */
+function sqliteProbe(store: SqliteStore): StoreProbe {
+  const native = store.db instanceof SqliteConnection ? store.db.native : undefined;
+  let lastMetricRow: number | undefined;
+  return {
+    gate() {
+      if (native === undefined) return undefined;
+      const version = native.pragma('data_version', { simple: true }) as number;
+      const changes = native.prepare('SELECT total_changes()').pluck().get() as number;
+      return `${version}:${changes}`;
+    },
+    read() {
+      const [state, metricRow] = store.read(() => {
+        const runs = store
+          .sql(
+            `SELECT (SELECT count(*) FROM runs) AS n, (SELECT max(rowid) FROM runs) AS last,
+                    (SELECT count(*) FROM runs WHERE status = 'RUNNING') AS running`,
+          )
+          .get() as Record<string, unknown>;
+        const row = Number(store.sql('SELECT max(rowid) AS watched FROM metrics').pluck().get() ?? 0);
+        const metricRunIds =
+          lastMetricRow !== undefined && row > lastMetricRow
+            ? (store
+                .sql(`SELECT DISTINCT run_id FROM metrics WHERE rowid > ? LIMIT ${MAX_RUN_IDS}`)
+                .pluck()
+                .all(lastMetricRow) as string[])
+            : [];
+        const topics = Object.entries(TOPIC_TABLES).map(
+          ([topic, names]) => [topic, names.map((t) => sqliteTableSignature(store, t)).join('|')] as const,
+        );
+        const runsState = {
+          signature: JSON.stringify(runs),
+          total: Number(runs.n ?? 0),
+          running: Number(runs.running ?? 0),
+        };
+        return [{ runs: runsState, metricRunIds, topics }, row] as const;
+      });
+      lastMetricRow = metricRow;
+      return state;
+    },
+  };
+}
+
 /** A fingerprint of a table: its whole content when small, else its size and last rowid; '' when missing. */
-function tableSignature(store: SqliteStore, table: string): string {
+function sqliteTableSignature(store: SqliteStore, table: string): string {
   try {
     const count = Number(store.sql(`SELECT count(*) AS watched FROM ${table}`).pluck().get());
     if (count <= SMALL_TABLE_ROWS) {
@@ -181,4 +220,110 @@ function tableSignature(store: SqliteStore, table: string): string {
   } catch {
     return '';
   }
+}
+
+/** 2^32: PostgreSQL's `xmin` column is the low 32 bits of the inserting transaction's 64-bit id. */
+const XID_SPAN = 4294967296n;
+
+/** A PostgreSQL snapshot (`xmin:xmax:xip,...`), its ids reduced to 32 bits as `xmin` shows them. */
+interface PgSnapshot {
+  readonly text: string;
+  /** Every transaction id from here on had not completed when the snapshot was taken. */
+  readonly xmax: bigint;
+  /** Ids below xmax still in progress when it was taken (32 bits). */
+  readonly inProgress: number[];
+}
+
+function parseSnapshot(text: string): PgSnapshot {
+  const [, xmax = '0', xip = ''] = text.split(':');
+  return {
+    text,
+    xmax: BigInt(xmax),
+    inProgress: xip === '' ? [] : xip.split(',').map((x) => Number(BigInt(x) % XID_SPAN)),
+  };
+}
+
+/**
+ * PostgreSQL. The gate is `pg_current_snapshot()` (`xmin:xmax:in-progress ids`, one
+ * statement outside any transaction): it changes exactly when some transaction with an id
+ * completes, so a commit is never missed and nothing lags (unlike the statistics views).
+ * Proof: a transaction x completing between snapshots S1 and S2 was either listed as in
+ * progress in S1 (then it is not in S2's list, or S2's xmin passed it: S2 differs), or had
+ * no id below S1's xmax (then S2's xmax exceeds x: S2 differs). Writes always take an id;
+ * our reads never do. The gate is cluster-wide: a commit in another database only costs
+ * one read of the signatures, which then publishes nothing.
+ *
+ * The read transaction (REPEATABLE READ) first reads its own snapshot. Signatures use the
+ * `xmin` system column (the id of the transaction that wrote each row version): count and
+ * sum of xmin change with any insert, update or deletion, at any table size, with no row
+ * sent over. New metric points are the rows whose xmin this read sees but the previous
+ * read did not: ids from its xmax on, or listed in progress then. Rowids would not do: the
+ * sweep workers write points outside the store's write lock, so a row numbered earlier can
+ * commit later. (The store uses no savepoints, whose sub-ids a snapshot does not list.)
+ * An id compares modulo 2^32 within the window of one poll, so only a row written 4
+ * billion transactions ago could be taken for a new one. PostgreSQL 13+ has
+ * pg_current_snapshot; older servers use txid_current_snapshot, the same in older names.
+ */
+function postgresProbe(store: SqliteStore): StoreProbe {
+  let snapshotSql: string | undefined;
+  let tables: string[] | undefined;
+  let last: PgSnapshot | undefined;
+  const snapshot = (): PgSnapshot => {
+    snapshotSql ??= store.sql("SELECT to_regproc('pg_current_snapshot') IS NOT NULL").pluck().get()
+      ? 'SELECT CAST(pg_current_snapshot() AS TEXT) AS watched'
+      : 'SELECT CAST(txid_current_snapshot() AS TEXT) AS watched';
+    return parseSnapshot(String(store.sql(snapshotSql).pluck().get()));
+  };
+  return {
+    gate: () => snapshot().text,
+    read() {
+      const [now, state] = store.read(() => {
+        const now = snapshot();
+        // The watched tables that exist (a statement failing would end the whole transaction).
+        tables ??= store
+          .sql('SELECT name FROM unnest(CAST(? AS TEXT[])) AS u(name) WHERE to_regclass(name) IS NOT NULL')
+          .pluck()
+          .all(['runs', 'metrics', ...Object.values(TOPIC_TABLES).flat()]) as string[];
+        const signatures = new Map<string, string>();
+        if (tables.length > 0) {
+          const rows = store
+            .sql(
+              tables
+                .map(
+                  (t) =>
+                    `SELECT '${t}' AS t, count(*) AS n, CAST(coalesce(sum(CAST(CAST(xmin AS TEXT) AS BIGINT)), 0) AS TEXT) AS x,
+                            ${t === 'runs' ? "count(*) FILTER (WHERE status = 'RUNNING')" : '0'} AS running FROM ${t}`,
+                )
+                .join(' UNION ALL '),
+            )
+            .all() as Array<{ t: string; n: number; x: string; running: number }>;
+          for (const row of rows) signatures.set(row.t, `${row.n}:${row.x}:${row.running}`);
+        }
+        const runs = (signatures.get('runs') ?? '0:0:0').split(':');
+        const metricRunIds =
+          last === undefined || !tables.includes('metrics')
+            ? []
+            : (store
+                .sql(
+                  `SELECT DISTINCT run_id FROM metrics
+                    WHERE mod(CAST(CAST(xmin AS TEXT) AS BIGINT) - ? + 4294967296, 4294967296) < ?
+                       OR CAST(CAST(xmin AS TEXT) AS BIGINT) = ANY(CAST(? AS BIGINT[]))
+                    LIMIT ${MAX_RUN_IDS}`,
+                )
+                .pluck()
+                .all(
+                  Number(last.xmax % XID_SPAN),
+                  Number((now.xmax - last.xmax) % XID_SPAN),
+                  last.inProgress,
+                ) as string[]);
+        const topics = Object.entries(TOPIC_TABLES).map(
+          ([topic, names]) => [topic, names.map((t) => signatures.get(t) ?? '').join('|')] as const,
+        );
+        const runsState = { signature: runs.join(':'), total: Number(runs[0]), running: Number(runs[2]) };
+        return [now, { runs: runsState, metricRunIds, topics }] as const;
+      });
+      last = now;
+      return state;
+    },
+  };
 }
