@@ -175,7 +175,9 @@ export function fitColumnPlan(
   const fill = how?.strategy === 'constant' ? String(how.fillValue) : (mostFrequent(counts) ?? '');
   const base = { column: col.name, fill, indicator, informative };
   if (counts.size <= o.maxOneHotLevels) {
-    return { type: 'onehot', ...base, levels: [...counts.keys()].sort() };
+    // a constant fill's one-hot column is already the missing indicator: no copy of it
+    const copy = how?.strategy === 'constant' ? { indicator: false } : {};
+    return { type: 'onehot', ...base, ...copy, levels: [...counts.keys()].sort() };
   }
   const mode = o.highCardinality ?? (target ? 'target' : 'frequency');
   if (mode === 'target' && target) {
