@@ -124,9 +124,10 @@ class Grower {
     rows_.assign(d.rows, d.rows + d.nUsedRows);
     tmp_.resize(d.nUsedRows);
     full_ = p.maxFeatures >= d.nFeatures;
-    // absolute mode searches rows, not histograms: no node is dense
+    // absolute mode searches rows, not histograms: no node is dense (the rule: grow.ts)
+    const int64_t quarterSlots = 4 * static_cast<int64_t>(std::max(d.nCols, 1));
     denseMinRows_ = p.mode == kModeAbsolute ? std::numeric_limits<int64_t>::max()
-                                            : (neededSlots + std::max(d.nCols, 1) - 1) / std::max(d.nCols, 1);
+                                            : (neededSlots + quarterSlots - 1) / quarterSlots;
     scratch_.assign(static_cast<size_t>(maxSlots) * D_, 0);
     touched_.assign(maxSlots, 0);
     for (int t = 0; t < std::max(d.nThreads, 1); t++) scans_.emplace_back(D_, maxSlots);
