@@ -222,26 +222,38 @@ function sqliteTableSignature(store: SqliteStore, table: string): string {
   }
 }
 
-/** 2^32: PostgreSQL's `xmin` column is the low 32 bits of the inserting transaction's 64-bit id. */
-const XID_SPAN = 4294967296n;
-
-/** A PostgreSQL snapshot (`xmin:xmax:xip,...`), its ids reduced to 32 bits as `xmin` shows them. */
+/** A PostgreSQL snapshot (`xmin:xmax:xip,...`), its ids as `xmin` shows them: their low 32 bits, in decimal. */
 interface PgSnapshot {
   readonly text: string;
-  /** Every transaction id from here on had not completed when the snapshot was taken. */
-  readonly xmax: bigint;
-  /** Ids below xmax still in progress when it was taken (32 bits). */
-  readonly inProgress: number[];
+  /** Every id below it had completed when the snapshot was taken. */
+  readonly xmin: string;
+  /** Every id from it on had not. */
+  readonly xmax: string;
+  /** The ids in between still in progress then. */
+  readonly inProgress: string[];
 }
 
 function parseSnapshot(text: string): PgSnapshot {
-  const [, xmax = '0', xip = ''] = text.split(':');
-  return {
-    text,
-    xmax: BigInt(xmax),
-    inProgress: xip === '' ? [] : xip.split(',').map((x) => Number(BigInt(x) % XID_SPAN)),
-  };
+  const low = (id: string) => String(BigInt(id) % 4294967296n);
+  const [xmin = '0', xmax = '0', xip = ''] = text.split(':');
+  return { text, xmin: low(xmin), xmax: low(xmax), inProgress: xip === '' ? [] : xip.split(',').map(low) };
 }
+
+/**
+ * The runs given points that `now`'s transaction sees and `last` did not: rows written by an
+ * id from last's xmax on, or by one of its ids in progress. `age(xid)` is the distance back
+ * from the transaction's next id (wraparound included): the cheap way to compare ids, as
+ * PostgreSQL has no order on them. Ids below last's xmin are left at once. The fence
+ * (OFFSET 0) keeps the scan sequential: without it, DISTINCT with LIMIT walks the whole
+ * metrics_by_run index in order (385 ms instead of 43 ms for a million points).
+ */
+const NEW_POINTS_SQL = (inProgress: boolean) => `
+  SELECT DISTINCT run_id FROM (
+    SELECT run_id FROM metrics
+     WHERE age(xmin) BETWEEN 0 AND age(CAST(? AS xid))
+       AND (age(xmin) <= age(CAST(? AS xid))${inProgress ? ' OR xmin = ANY(CAST(? AS xid[]))' : ''})
+    OFFSET 0) AS fresh
+  LIMIT ${MAX_RUN_IDS}`;
 
 /**
  * PostgreSQL. The gate is `pg_current_snapshot()` (`xmin:xmax:in-progress ids`, one
@@ -257,12 +269,12 @@ function parseSnapshot(text: string): PgSnapshot {
  * `xmin` system column (the id of the transaction that wrote each row version): count and
  * sum of xmin change with any insert, update or deletion, at any table size, with no row
  * sent over. New metric points are the rows whose xmin this read sees but the previous
- * read did not: ids from its xmax on, or listed in progress then. Rowids would not do: the
- * sweep workers write points outside the store's write lock, so a row numbered earlier can
- * commit later. (The store uses no savepoints, whose sub-ids a snapshot does not list.)
- * An id compares modulo 2^32 within the window of one poll, so only a row written 4
- * billion transactions ago could be taken for a new one. PostgreSQL 13+ has
- * pg_current_snapshot; older servers use txid_current_snapshot, the same in older names.
+ * read did not (NEW_POINTS_SQL). Rowids would not do: the sweep workers write points
+ * outside the store's write lock, so a row numbered earlier can commit later. (The store
+ * uses no savepoints, whose sub-ids a snapshot does not list.) Ids are 32 bits in rows,
+ * so only a row written 4 billion transactions ago could be taken for a new one.
+ * PostgreSQL 13+ has pg_current_snapshot; older servers use txid_current_snapshot, the
+ * same under its older name.
  */
 function postgresProbe(store: SqliteStore): StoreProbe {
   let snapshotSql: string | undefined;
@@ -285,10 +297,12 @@ function postgresProbe(store: SqliteStore): StoreProbe {
           .pluck()
           .all(['runs', 'metrics', ...Object.values(TOPIC_TABLES).flat()]) as string[];
         const signatures = new Map<string, string>();
-        if (tables.length > 0) {
+        const signed = tables.filter((t) => t !== 'metrics');
+        if (signed.length > 0) {
+          // Table names are our constants, never a user's value.
           const rows = store
             .sql(
-              tables
+              signed
                 .map(
                   (t) =>
                     `SELECT '${t}' AS t, count(*) AS n, CAST(coalesce(sum(CAST(CAST(xmin AS TEXT) AS BIGINT)), 0) AS TEXT) AS x,
@@ -299,26 +313,19 @@ function postgresProbe(store: SqliteStore): StoreProbe {
             .all() as Array<{ t: string; n: number; x: string; running: number }>;
           for (const row of rows) signatures.set(row.t, `${row.n}:${row.x}:${row.running}`);
         }
-        const runs = (signatures.get('runs') ?? '0:0:0').split(':');
         const metricRunIds =
           last === undefined || !tables.includes('metrics')
             ? []
-            : (store
-                .sql(
-                  `SELECT DISTINCT run_id FROM metrics
-                    WHERE mod(CAST(CAST(xmin AS TEXT) AS BIGINT) - ? + 4294967296, 4294967296) < ?
-                       OR CAST(CAST(xmin AS TEXT) AS BIGINT) = ANY(CAST(? AS BIGINT[]))
-                    LIMIT ${MAX_RUN_IDS}`,
-                )
-                .pluck()
-                .all(
-                  Number(last.xmax % XID_SPAN),
-                  Number((now.xmax - last.xmax) % XID_SPAN),
-                  last.inProgress,
-                ) as string[]);
+            : last.inProgress.length === 0
+              ? (store.sql(NEW_POINTS_SQL(false)).pluck().all(last.xmin, last.xmax) as string[])
+              : (store
+                  .sql(NEW_POINTS_SQL(true))
+                  .pluck()
+                  .all(last.xmin, last.xmax, last.inProgress) as string[]);
         const topics = Object.entries(TOPIC_TABLES).map(
           ([topic, names]) => [topic, names.map((t) => signatures.get(t) ?? '').join('|')] as const,
         );
+        const runs = (signatures.get('runs') ?? '0:0:0').split(':');
         const runsState = { signature: runs.join(':'), total: Number(runs[0]), running: Number(runs[2]) };
         return [now, { runs: runsState, metricRunIds, topics }] as const;
       });
