@@ -96,8 +96,8 @@ interface StoreProbe {
  * starting or ending: indexed counts on SQLite, so a poll stays cheap with 100,000 runs),
  * `metrics` with `{ runIds }` (points added), and each topic of TOPIC_TABLES. The first
  * poll only takes the baseline. On SQLite a rename or a deletion alone waits for the next
- * such change (or is published at once by the API that made it); on PostgreSQL every
- * committed insert, update or deletion of a watched row is seen.
+ * such change (or is published at once by the API that made it); on PostgreSQL any
+ * committed insert, update or deletion of a row of `runs` or of a topic's tables is seen.
  *
  * @example
  * const watcher = watchStore(store, hub);

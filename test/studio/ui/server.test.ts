@@ -15,6 +15,7 @@ import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { type Json, startStudio, type TestStudio } from '../../helpers/browser.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
 import { startLiveLogger } from './live-process.ts';
+import { manualTimers } from './manual-timers.ts';
 
 /** A GET with the path sent exactly as written (fetch would resolve `..` first). */
 function rawGet(url: string, path: string): Promise<{ status: number; body: string; type: string }> {
@@ -311,20 +312,10 @@ describe('store watcher', () => {
     const hub = createEventHub();
     const seen: Array<{ topic: string; data: Json }> = [];
     hub.subscribe((topic, data) => seen.push({ topic, data }));
-    let scheduled: (() => void) | undefined;
-    const watcher = watchStore(watched, hub, {
-      timers: {
-        setInterval: (fn) => {
-          scheduled = fn;
-          return 1;
-        },
-        clearInterval: () => {
-          scheduled = undefined;
-        },
-      },
-    });
+    const manual = manualTimers();
+    const watcher = watchStore(watched, hub, { timers: manual.timers });
     try {
-      assert.ok(scheduled, 'the watcher polls on its timer');
+      assert.ok(manual.scheduled(), 'the watcher polls on its timer');
       assert.deepEqual(watcher.check(), [], 'nothing changed since the baseline');
       const run = writer.createRun({ experiment: 'w' });
       assert.deepEqual(watcher.check(), ['runs']);
@@ -343,9 +334,9 @@ describe('store watcher', () => {
       watched.setTags(run.id, { a: 'b' });
       watched.createRun({ experiment: 'w' });
       assert.deepEqual(watcher.check(), ['runs']);
-      scheduled?.();
+      manual.scheduled()?.();
       watcher.stop();
-      assert.equal(scheduled, undefined);
+      assert.equal(manual.scheduled(), undefined);
     } finally {
       writer.close();
       watched.close();

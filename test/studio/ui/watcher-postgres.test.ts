@@ -11,6 +11,7 @@ import { appendAudit } from '../../../src/tracking/audit-log.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../../helpers/postgres.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
+import { manualTimers } from './manual-timers.ts';
 
 /** One published event, as the hub hands it to a subscriber. */
 interface Seen {
@@ -20,13 +21,17 @@ interface Seen {
 
 /** A watched store, a second store (another connection) that writes, and what the hub published. */
 interface Fixture {
+  /** The store's database. */
+  readonly url: string;
   readonly watched: SqliteStore;
   readonly writer: SqliteStore;
   readonly watcher: StoreWatcher;
   readonly seen: Seen[];
   /** The timer's callback while the watcher is running. */
   scheduled(): (() => void) | undefined;
-  close(): void;
+  /** A plain node-postgres client on the store's database, or on `url` (its own transactions, outside the store's write lock); closed by close(). */
+  connect(url?: string): Promise<pg.Client>;
+  close(): Promise<void>;
 }
 
 describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
@@ -46,24 +51,17 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
     await cluster?.destroy();
   });
 
-  async function fixture(): Promise<Fixture & { url: string }> {
+  async function fixture(): Promise<Fixture> {
     const url = await cluster!.createDatabase();
     const watched = new SqliteStore({ dir: url, artifactsDir });
     const writer = new SqliteStore({ dir: url, artifactsDir });
     const hub = createEventHub();
     const seen: Seen[] = [];
     hub.subscribe((topic, data) => seen.push({ topic, data }));
-    let scheduled: (() => void) | undefined;
+    const manual = manualTimers();
+    const clients: pg.Client[] = [];
     const watcher = watchStore(watched, hub, {
-      timers: {
-        setInterval: (fn) => {
-          scheduled = fn;
-          return 1;
-        },
-        clearInterval: () => {
-          scheduled = undefined;
-        },
-      },
+      timers: manual.timers,
       onError: (error) => {
         throw error;
       },
@@ -74,25 +72,34 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
       writer,
       watcher,
       seen,
-      scheduled: () => scheduled,
-      close() {
+      scheduled: manual.scheduled,
+      async connect(other = url) {
+        const c = new pg.Client({ connectionString: other });
+        clients.push(c);
+        await c.connect();
+        return c;
+      },
+      async close() {
         watcher.stop();
         writer.close();
         watched.close();
+        for (const c of clients) await c.end();
       },
     };
   }
 
-  /** A plain node-postgres client on `url` (its own transactions, outside the store's write lock). */
-  async function client(url: string): Promise<pg.Client> {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    return c;
-  }
-
-  it('publishes runs, metrics (with their run ids) and models after another connection commits; nothing when idle', async () => {
+  /** Runs `body` on a fresh fixture, closed after it whatever happens. */
+  async function watching(body: (f: Fixture) => Promise<void> | void): Promise<void> {
     const f = await fixture();
     try {
+      await body(f);
+    } finally {
+      await f.close();
+    }
+  }
+
+  it('publishes runs, metrics (with their run ids) and models after another connection commits; nothing when idle', () =>
+    watching(async (f) => {
       assert.ok(f.scheduled(), 'the watcher polls on its timer');
       assert.deepEqual(f.watcher.check(), [], 'nothing changed since the baseline');
       const run = f.writer.createRun({ experiment: 'w' });
@@ -134,14 +141,10 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
       assert.deepEqual(f.watcher.check(), [], 'the timer polled: nothing new since');
       f.watcher.stop();
       assert.equal(f.scheduled(), undefined);
-    } finally {
-      f.close();
-    }
-  });
+    }));
 
-  it('a poll with no commit since the last one runs one statement and no read transaction', async () => {
-    const f = await fixture();
-    try {
+  it('a poll with no commit since the last one runs one statement and no read transaction', () =>
+    watching(async (f) => {
       const statements: string[] = [];
       let reads = 0;
       const sql = f.watched.sql.bind(f.watched);
@@ -163,16 +166,12 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
       assert.deepEqual(f.watcher.check(), ['runs']);
       assert.equal(reads, 1, 'a commit: the signatures are read, in one read transaction');
       assert.ok(statements.length > 1);
-    } finally {
-      f.close();
-    }
-  });
+    }));
 
-  it('publishes nothing for a commit that changed none of the watched tables (another database, a rollback)', async () => {
-    const f = await fixture();
-    const elsewhere = await client(await cluster!.createDatabase());
-    const here = await client(f.url);
-    try {
+  it('publishes nothing for a commit that changed none of the watched tables (another database, a rollback)', () =>
+    watching(async (f) => {
+      const elsewhere = await f.connect(await cluster!.createDatabase());
+      const here = await f.connect();
       assert.deepEqual(f.watcher.check(), []);
       await elsewhere.query('CREATE TABLE t (x int); INSERT INTO t VALUES (1)');
       assert.deepEqual(f.watcher.check(), []);
@@ -181,17 +180,11 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
       await here.query('ROLLBACK');
       assert.deepEqual(f.watcher.check(), []);
       assert.deepEqual(f.seen, []);
-    } finally {
-      await elsewhere.end();
-      await here.end();
-      f.close();
-    }
-  });
+    }));
 
-  it('sees rows committed after later-numbered ones (writers outside the store lock, as the sweep workers)', async () => {
-    const f = await fixture();
-    const slow = await client(f.url);
-    try {
+  it('sees rows committed after later-numbered ones (writers outside the store lock, as the sweep workers)', () =>
+    watching(async (f) => {
+      const slow = await f.connect();
       const early = f.writer.createRun({ experiment: 'w' });
       const late = f.writer.createRun({ experiment: 'w' });
       assert.deepEqual(f.watcher.check(), ['runs']);
@@ -214,16 +207,11 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
         { runIds: [early.id] },
       );
       assert.deepEqual(f.watcher.check(), []);
-    } finally {
-      await slow.end();
-      f.close();
-    }
-  });
+    }));
 
-  it('follows a table over 2,000 rows: an entry added, updated or deleted', async () => {
-    const f = await fixture();
-    const here = await client(f.url);
-    try {
+  it('follows a table over 2,000 rows: an entry added, updated or deleted', () =>
+    watching(async (f) => {
+      const here = await f.connect();
       const rows = 2100;
       await here.query(
         `INSERT INTO audit_log (at, actor, action, target, detail)
@@ -238,9 +226,5 @@ describe('studio store watcher on PostgreSQL', { skip: pgSkip }, () => {
       assert.deepEqual(f.watcher.check(), []);
       await here.query('DELETE FROM audit_log WHERE audit_id = 7');
       assert.deepEqual(f.watcher.check(), ['audit'], 'a deletion in a log of 2,101');
-    } finally {
-      await here.end();
-      f.close();
-    }
-  });
+    }));
 });
