@@ -33,7 +33,7 @@ export const TOPIC_TABLES: Readonly<Record<string, readonly string[]>> = {
   audit: ['audit_log'],
 };
 
-/** A table up to this many rows is fingerprinted whole (so updates show); larger: count and last rowid. */
+/** SQLite: a table up to this many rows is fingerprinted whole (so updates show); larger: count and last rowid. */
 const SMALL_TABLE_ROWS = 2000;
 
 /** Most run ids one `metrics` event names. */
