@@ -320,15 +320,22 @@ class Grower {
 
   // Gradient mode: the node's (g, h) pairs gathered once in row order, so that each
   // feature's pass reads them sequentially (LightGBM's ordered gradients).
-  void orderGradients(int64_t begin, int64_t end) {
+  // On several threads each gathers a contiguous share of the rows.
+  void orderGradients(int64_t begin, int64_t end, int threads = 1) {
     ordered_.resize(static_cast<size_t>(end - begin) * 2);
-    double* o = ordered_.data();
-    for (int64_t i = begin; i < end; i++) {
-      const int32_t r = rows_[i];
-      o[0] = d_.grad[r];
-      o[1] = d_.hess[r];
-      o += 2;
-    }
+    auto gather = [&](int64_t from, int64_t to) {
+      double* o = ordered_.data() + 2 * (from - begin);
+      for (int64_t i = from; i < to; i++) {
+        const int32_t r = rows_[i];
+        o[0] = d_.grad[r];
+        o[1] = d_.hess[r];
+        o += 2;
+      }
+    };
+    if (threads <= 1) return gather(begin, end);
+    const int64_t n = end - begin;
+    TreeWorkerPool::shared().run(threads, threads,
+                                 [&](int t) { gather(begin + n * t / threads, begin + n * (t + 1) / threads); });
   }
 
   // Class modes: one feature's histogram of class weights and counts.
@@ -382,7 +389,8 @@ class Grower {
     const int n = d_.nFeatures;
     const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
     if (p_.mode == kModeGradient) {
-      if (end - begin < d_.nRows) orderGradients(begin, end);
+      // the gather shared out only where each share is thousands of rows
+      if (end - begin < d_.nRows) orderGradients(begin, end, end - begin >= 8192 ? threads : 1);
       // groups of up to kGroup features, as many as a multiple of the threads and as even
       // as can be: every thread gets about the same number of features, and each pass over
       // the node's rows still serves several features
