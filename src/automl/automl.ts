@@ -14,10 +14,8 @@ import type { AutoMLOptions, AutoMLResult } from './types.ts';
  * configurations first, as FLAML); candidates are validated by cross-validation or a
  * holdout with featurization fitted inside each fold; boosting stops early on its
  * rounds; classes under 20% of the largest are balanced by weights; the best models are
- * blended by ensemble selection when that validates better; the winner keeps the models
- * of its validation folds, averaged (Auto-sklearn's and AutoGluon's way: the models whose
- * predictions were validated), or is refitted on all rows under a holdout. The time
- * limit covers everything, final fit included.
+ * blended by ensemble selection when that validates better; the winner is refitted on
+ * all rows. The time limit covers everything, final fit included.
  *
  * @example
  * const result = await automl({

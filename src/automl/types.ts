@@ -129,11 +129,7 @@ export interface AutoMLResult {
   readonly task: Task;
   readonly primaryMetric: string;
   readonly goal: Goal;
-  /**
-   * The fitted best pipeline (featurizer + model or ensemble): under cross-validation each
-   * model is the average of its validation folds' models (see `bagsFoldModels`), else (a
-   * holdout, a stack, an interrupt) refitted on all rows.
-   */
+  /** The fitted best pipeline (featurizer + model or ensemble), refitted on all rows. */
   readonly pipeline: AutoMLPipeline;
   /** Completed trials best first, and the ensemble when it was tried. */
   readonly leaderboard: readonly LeaderboardEntry[];
