@@ -82,38 +82,46 @@ function runFold(name: string, ref: Reference, fold: number) {
   const { train, test, classes } = writeFold(name, dir, fold);
   const key = ref.task === 'regression' ? 'rmse' : classes === 2 ? 'roc_auc' : 'log_loss';
   const metric = { rmse: 'root_mean_squared_error', roc_auc: 'AUC_binary', log_loss: 'log_loss' }[key];
-  const load = loadavg()[0]!;
-  const t0 = performance.now();
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'automl',
-      '--train',
-      train,
-      '--test',
-      test,
-      '--target',
-      'target',
-      '--task',
-      ref.task,
-      '--primary-metric',
-      metric,
-      '--timeout-minutes',
-      '1',
-      '--seed',
-      '0',
-      '--out',
-      join(dir, 'model.json'),
-      '--json',
-      ...extraArgs,
-    ],
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
-  );
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'automl',
+    '--train',
+    train,
+    '--test',
+    test,
+    '--target',
+    'target',
+    '--task',
+    ref.task,
+    '--primary-metric',
+    metric,
+    '--timeout-minutes',
+    '1',
+    '--seed',
+    '0',
+    '--out',
+    join(dir, 'model.json'),
+    '--json',
+    ...extraArgs,
+  ];
+  let load = loadavg()[0]!;
+  let t0 = performance.now();
+  let run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  // a run killed by a signal (SIGBUS/SIGSEGV: the native addon rebuilt under it while
+  // another session works on it) is run again, up to twice, and the result says so
+  let retries = 0;
+  while (run.signal !== null && retries < 2) {
+    retries++;
+    process.stderr.write(`${name} fold ${fold}: automl was killed by ${run.signal}; running it again\n`);
+    load = loadavg()[0]!;
+    t0 = performance.now();
+    run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  }
   const wall = (performance.now() - t0) / 1000;
-  if (run.status !== 0) throw new Error(`${name}: automl exited ${run.status}: ${run.stderr.slice(-2000)}`);
+  if (run.status !== 0)
+    throw new Error(`${name}: automl exited ${run.status ?? run.signal}: ${run.stderr.slice(-2000)}`);
   const doc = JSON.parse(run.stdout);
   rmSync(dir, { recursive: true, force: true });
   return {
@@ -128,6 +136,7 @@ function runFold(name: string, ref: Reference, fold: number) {
     wallSeconds: wall,
     loadAverageBefore: load,
     loadAverageAfter: loadavg()[0]!,
+    ...(retries > 0 ? { retriedAfterSignal: retries } : {}),
   };
 }
 
