@@ -719,6 +719,21 @@ class Grower {
     }
   }
 
+  // Gradient mode's numeric split after slot `threshold` as the new best: its left side is
+  // (GL, HL, CL), plus the missing rows (mG, mH, mC) when withMissing; without missing rows
+  // in the node, they go to the side of more rows (of `totalC`).
+  static void takeNumeric(Choice& best, double gain, int f, int threshold, double GL, double HL, double CL,
+                          bool withMissing, bool missing, double mG, double mH, double mC, double totalC) {
+    best.gain = gain;
+    best.feature = f;
+    best.threshold = threshold;
+    best.categorical = false;
+    best.left[0] = withMissing ? GL + mG : GL;
+    best.left[1] = withMissing ? HL + mH : HL;
+    best.left[2] = withMissing ? CL + mC : CL;
+    best.missingLeft = missing ? withMissing : CL >= totalC - CL;
+  }
+
   // The splits of one feature listed by prefixSlots (buffer g), in evaluateNumeric's order:
   // after each present value but the last (which counts only when missing rows exist),
   // each also with the missing rows on the left. Their gains are computed together
@@ -746,14 +761,9 @@ class Grower {
       for (int side = 0; side < 2 && (side == 0 || k < nB); side++) {
         const double gain = side == 0 ? gainA[k] : gainB[k];
         if (!(gain > best.gain)) continue;
-        best.gain = gain;
-        best.feature = f;
-        best.threshold = sc.cslot[at + k];
-        best.categorical = false;
-        best.left[0] = side == 0 ? cg[k] : cg[k] + listed.mG;
-        best.left[1] = side == 0 ? ch[k] : ch[k] + listed.mH;
-        best.left[2] = side == 0 ? cc[k] : cc[k] + listed.mC;
-        best.missingLeft = missing ? side == 1 : cc[k] >= t[2] - cc[k];
+        const bool withMissing = side == 1;
+        takeNumeric(best, gain, f, sc.cslot[at + k], cg[k], ch[k], cc[k], withMissing, missing, listed.mG, listed.mH,
+                    listed.mC, t[2]);
       }
     }
     return true;
@@ -830,14 +840,8 @@ class Grower {
         for (int side = 0; side < (missing ? 2 : 1); side++) {
           const double gain = side == 0 ? s.gainA[at] : s.gainB[at];
           if (!(gain > node.gain)) continue;
-          node.gain = gain;
-          node.feature = fs[g];
-          node.threshold = b;
-          node.categorical = false;
-          node.left[0] = side == 0 ? s.GL[at] : s.GL[at] + s.mG[g];
-          node.left[1] = side == 0 ? s.HL[at] : s.HL[at] + s.mH[g];
-          node.left[2] = side == 0 ? s.CL[at] : s.CL[at] + s.mC[g];
-          node.missingLeft = missing ? side == 1 : s.CL[at] >= t[2] - s.CL[at];
+          takeNumeric(node, gain, fs[g], b, s.GL[at], s.HL[at], s.CL[at], side == 1, missing, s.mG[g], s.mH[g],
+                      s.mC[g], t[2]);
         }
       }
     }
