@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <new>
 
 #include "parallel.h"
 #include "tree_grow_kernels.h"
@@ -38,10 +39,24 @@ namespace {
 // pool's workers spin between nodes, so nodes of a few thousand rows still gain).
 constexpr int64_t kParallelCells = 1 << 15;
 
+// A histogram buffer, aligned to a cache line: gradient mode's 32-byte slots then never
+// straddle two lines (operator new aligns to 16 bytes only, so every other slot would, and
+// a split load and store costs the histogram kernel about 10%).
+struct FreeAligned {
+  void operator()(double* p) const { ::operator delete[](p, std::align_val_t{64}); }
+};
+using HistBuffer = std::unique_ptr<double[], FreeAligned>;
+
+HistBuffer newHistBuffer(size_t n) {
+  double* p = static_cast<double*>(::operator new[](n * sizeof(double), std::align_val_t{64}));
+  std::fill(p, p + n, 0.0);
+  return HistBuffer(p);
+}
+
 // Histogram buffers kept between trees on the same thread (boosting grows one tree
 // after another): reusing them avoids page faults on fresh allocations.
 constexpr size_t kPoolKeep = 64;
-thread_local std::vector<std::unique_ptr<double[]>> tlsPool;
+thread_local std::vector<HistBuffer> tlsPool;
 thread_local size_t tlsPoolSize = 0;
 
 // The buffers of one split search: the present slots of a feature, category keys, and
@@ -83,7 +98,7 @@ struct GNode : Choice {
   int64_t begin, end;
   int depth;
   std::vector<double> totals;
-  std::unique_ptr<double[]> hist;
+  HistBuffer hist;
 };
 
 class Grower {
@@ -223,7 +238,7 @@ class Grower {
   std::vector<int32_t> touched_;
   std::vector<Scan> scans_;  // scans_[0] for serial searches, one per thread in parallel ones
   std::vector<Choice> perFeature_;
-  std::vector<std::unique_ptr<double[]>> pool_;
+  std::vector<HistBuffer> pool_;
 
   bool isDense(const GNode& n) const { return n.end - n.begin >= denseMinRows_; }
 
@@ -234,10 +249,10 @@ class Grower {
   // A histogram buffer for buildHist. Gradient mode zeroes each feature's slots just before
   // adding its rows (buildHist), where they are still in the core's cache for the adds; the
   // slots of features this tree does not search are zeroed here, never read but defined.
-  std::unique_ptr<double[]> takeHist() {
+  HistBuffer takeHist() {
     const size_t n = static_cast<size_t>(totalSlots_) * D_;
-    if (pool_.empty()) return std::unique_ptr<double[]>(new double[n]());
-    std::unique_ptr<double[]> h = std::move(pool_.back());
+    if (pool_.empty()) return newHistBuffer(n);
+    HistBuffer h = std::move(pool_.back());
     pool_.pop_back();
     if (!gradient_ || d_.nFeatures < d_.nCols) std::fill(h.get(), h.get() + n, 0.0);
     return h;
@@ -958,7 +973,7 @@ class Grower {
     out_.left[id] = l->id;
     out_.right[id] = r->id;
     if (node.hist) {
-      std::unique_ptr<double[]> parent = std::move(node.hist);
+      HistBuffer parent = std::move(node.hist);
       const bool smallIsLeft = l->end - l->begin <= r->end - r->begin;
       GNode* small = smallIsLeft ? l : r;
       GNode* big = smallIsLeft ? r : l;
