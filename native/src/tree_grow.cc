@@ -59,6 +59,14 @@ constexpr size_t kPoolKeep = 64;
 thread_local std::vector<HistBuffer> tlsPool;
 thread_local size_t tlsPoolSize = 0;
 
+// The row buffers of a tree, kept between trees on the same thread for the same reason:
+// a boosting round's tree would otherwise take a megabyte or more of fresh pages.
+struct RowBuffers {
+  std::vector<int32_t> rows, tmp;
+  std::vector<double> ordered;
+};
+thread_local RowBuffers tlsRows;
+
 // The buffers of one split search: the present slots of a feature, category keys, and
 // the left and right statistics of a candidate. One per thread searching features.
 struct Scan {
@@ -136,8 +144,12 @@ class Grower {
         for (int b = 0; b < 256; b++)
           slotTable_[f * 256 + b] = (slotOff_[f] + (b == 255 || b > d.nBins[f] ? d.nBins[f] : b)) * 4;
     }
+    rows_.swap(tlsRows.rows);
+    tmp_.swap(tlsRows.tmp);
+    ordered_.swap(tlsRows.ordered);
     rows_.assign(d.rows, d.rows + d.nUsedRows);
     tmp_.resize(d.nUsedRows);
+    if (gradient_) ordered_.reserve(static_cast<size_t>(d.nUsedRows) * 2);
     full_ = p.maxFeatures >= d.nFeatures;
     // absolute mode searches rows, not histograms: no node is dense (the rule: grow.ts)
     const int64_t quarterSlots = 4 * static_cast<int64_t>(std::max(d.nCols, 1));
@@ -162,6 +174,9 @@ class Grower {
     if (pool_.size() > kPoolKeep) pool_.resize(kPoolKeep);
     tlsPool.swap(pool_);
     tlsPoolSize = histSize;
+    rows_.swap(tlsRows.rows);
+    tmp_.swap(tlsRows.tmp);
+    ordered_.swap(tlsRows.ordered);
   }
 
   void grow(int32_t* leafOfRow) {
