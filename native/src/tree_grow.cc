@@ -79,12 +79,10 @@ struct Scan {
   size_t stride;
   std::vector<double> cg, ch, cc, gainA, gainB;
   std::vector<int32_t> cslot;
-  // the four-lane search (tree_grow_kernels.h's FourScan): its five arrays of 4 per slot
-  std::vector<double> lanes;
   Scan(int D, int maxSlots)
       : L(D, 0.0), R(D, 0.0), keys(maxSlots, 0.0), present(maxSlots, 0), stride(maxSlots + 4), cg(4 * stride, 0.0),
         ch(4 * stride, 0.0), cc(4 * stride, 0.0), gainA(4 * stride, 0.0), gainB(4 * stride, 0.0),
-        cslot(4 * stride, 0), lanes(5 * 4 * static_cast<size_t>(maxSlots), 0.0) {}
+        cslot(4 * stride, 0) {}
 };
 
 // What prefixSlots found for one feature: its present slots, and the node's missing rows.
@@ -815,7 +813,7 @@ class Grower {
       }
 #if MLSWEEP_HIST_AVX
       if (cpuHasAvx()) {
-        pickFours(best, sc, h, fs, nb, t, scoreP);
+        pickFours(best, h, fs, nb, t, scoreP);
         continue;
       }
 #endif
@@ -846,34 +844,19 @@ class Grower {
   }
 
 #if MLSWEEP_HIST_AVX
-  // Four features of nb bins each, searched as the lanes of one vector (tree_grow_kernels.h),
-  // then picked as pickSplit picks them one feature after another: the first strictly
-  // better candidate in each feature's order, side A before side B at each bin. A feature
-  // whose best gain does not beat the node's best so far is not walked.
-  void pickFours(Choice& node, Scan& sc, const double* h, const int32_t* fs, int nb, const double* t,
-                 double scoreP) {
-    const size_t n4 = static_cast<size_t>(nb) * 4;
-    double* buf = sc.lanes.data();
-    FourScan s{buf, buf + n4, buf + 2 * n4, buf + 3 * n4, buf + 4 * n4, {}, {}, {}, false};
+  // Four features of nb bins each, searched as the lanes of one vector (tree_grow_kernels.h's
+  // bestOfFours), then taken as pickSplit takes them one feature after another: a lane's
+  // first best candidate wins where it is strictly better than the node's best so far.
+  void pickFours(Choice& node, const double* h, const int32_t* fs, int nb, const double* t, double scoreP) const {
     const double* slots[4];
     for (int g = 0; g < 4; g++) slots[g] = h + static_cast<size_t>(slotOff_[fs[g]]) * 4;
-    prefixFours(slots, nb, s);
     const GainInputs in{t[0], t[1], t[2], p_.minSamplesLeaf, p_.minChildWeight, p_.lambdaL1, p_.lambdaL2, scoreP, 0, 0, 0};
-    gainsFours(nb, in, s);
-    double laneBest[4];
-    bestOfLanes(s, nb, laneBest);
+    FourBest r;
+    bestOfFours(slots, nb, in, r);
     for (int g = 0; g < 4; g++) {
-      if (!(laneBest[g] > node.gain)) continue;
-      const bool missing = s.mC[g] > 0;
-      for (int b = 0; b < nb; b++) {
-        const size_t at = static_cast<size_t>(b) * 4 + g;
-        for (int side = 0; side < (missing ? 2 : 1); side++) {
-          const double gain = side == 0 ? s.gainA[at] : s.gainB[at];
-          if (!(gain > node.gain)) continue;
-          takeNumeric(node, gain, fs[g], b, s.GL[at], s.HL[at], s.CL[at], side == 1, missing, s.mG[g], s.mH[g],
-                      s.mC[g], t[2]);
-        }
-      }
+      if (!(r.gain[g] > node.gain)) continue;
+      takeNumeric(node, r.gain[g], fs[g], static_cast<int>(r.bin[g]), r.GL[g], r.HL[g], r.CL[g], r.sideB[g] != 0,
+                  r.mC[g] > 0, r.mG[g], r.mH[g], r.mC[g], t[2]);
     }
   }
 #endif

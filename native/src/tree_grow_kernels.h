@@ -228,71 +228,33 @@ __attribute__((target("avx"))) inline void gainsAvx(const double* G, const doubl
 
 #if MLSWEEP_HIST_AVX
 // The split search of four numeric features of nb value bins each with the features as the
-// lanes of one vector (Grower::searchHistInFours): one pass over the bins transposes the
-// four features' 32-byte slots (G, H, count, 0) into G, H and count vectors and keeps the
-// left side's running sums, a second computes every candidate's gain. The values are those
-// of the scan one feature at a time (prefixSlots and candidateGains): each lane does that
-// scan's IEEE operations in its order.
-struct FourScan {
-  // per bin b, lanes 0-3 at [4b, 4b + 4): the left side after bin b, and the gains of the
-  // split after bin b without (A) and with (B) the missing rows on the left, -infinity
-  // where not a candidate
-  double *GL, *HL, *CL, *gainA, *gainB;
+// lanes of one vector (Grower::pickFours), in one pass over the bins: it transposes the
+// four features' 32-byte slots (G, H, count, 0) into G, H and count vectors, keeps the left
+// side's running sums, computes every candidate's gain and keeps each lane's best. Nothing
+// is written per bin. The values are those of the scan one feature at a time (prefixSlots,
+// candidateGains and pickSplit): each lane does that scan's IEEE operations in its order,
+// and keeps the first strictly best candidate in its order (side A before side B at each bin).
+struct FourBest {
+  // per lane: the best candidate's gain (-infinity where there is none), its bin, 1 where
+  // it has the missing rows on the left (side B), and its left side without them
+  double gain[4], bin[4], sideB[4], GL[4], HL[4], CL[4];
   double mG[4], mH[4], mC[4];  // each lane's missing rows (slot nb)
-  bool anyMissing;
 };
 
-// Pass 1: slots[g] points at lane g's slot 0 (4 doubles a slot, bins 0..nb-1, then the
-// missing rows in slot nb). An absent bin adds +0 to G and H (a histogram made by
-// subtraction may hold rounding residue where its count is 0), as prefixSlots does.
-__attribute__((target("avx"))) inline void prefixFours(const double* const* slots, int nb, FourScan& s) {
-  const double* s0 = slots[0];
-  const double* s1 = slots[1];
-  const double* s2 = slots[2];
-  const double* s3 = slots[3];
-  double* outG = s.GL;
-  double* outH = s.HL;
-  double* outC = s.CL;
-  __m256d gl = _mm256_setzero_pd(), hl = _mm256_setzero_pd(), cl = _mm256_setzero_pd();
-  const __m256d zero = _mm256_setzero_pd();
-  for (int b = 0; b < nb; b++) {
-    const size_t at = static_cast<size_t>(b) * 4;
-    const __m256d a = _mm256_loadu_pd(s0 + at);
-    const __m256d bb = _mm256_loadu_pd(s1 + at);
-    const __m256d c = _mm256_loadu_pd(s2 + at);
-    const __m256d d = _mm256_loadu_pd(s3 + at);
-    const __m256d t0 = _mm256_unpacklo_pd(a, bb);  // g0 g1 c0 c1
-    const __m256d t1 = _mm256_unpackhi_pd(a, bb);  // h0 h1 0 0
-    const __m256d t2 = _mm256_unpacklo_pd(c, d);   // g2 g3 c2 c3
-    const __m256d t3 = _mm256_unpackhi_pd(c, d);   // h2 h3 0 0
-    const __m256d G = _mm256_permute2f128_pd(t0, t2, 0x20);
-    const __m256d C = _mm256_permute2f128_pd(t0, t2, 0x31);
-    const __m256d H = _mm256_permute2f128_pd(t1, t3, 0x20);
-    const __m256d present = _mm256_cmp_pd(C, zero, _CMP_GT_OQ);
-    gl = _mm256_add_pd(gl, _mm256_and_pd(present, G));
-    hl = _mm256_add_pd(hl, _mm256_and_pd(present, H));
-    cl = _mm256_add_pd(cl, C);
-    _mm256_storeu_pd(outG + at, gl);
-    _mm256_storeu_pd(outH + at, hl);
-    _mm256_storeu_pd(outC + at, cl);
-  }
-  s.anyMissing = false;
-  for (int g = 0; g < 4; g++) {
-    const double* m = slots[g] + static_cast<size_t>(nb) * 4;
-    s.mG[g] = m[0], s.mH[g] = m[1], s.mC[g] = m[2];
-    s.anyMissing = s.anyMissing || m[2] > 0;
-  }
-}
-
-// Pass 2: the gains of gainLoop, lane by lane. A candidate is a bin holding rows that is
-// not a lane's last one, or is its last one when the lane has missing rows (side A only):
-// the candidates of pickSplit, in the same places. Counts are whole numbers, so bin b
-// holds rows exactly when the left count grows there, and comes before the lane's last
-// such bin exactly when the left count is still below its final value.
-__attribute__((target("avx"))) inline void gainsFours(int nb, const GainInputs& p, FourScan& s) {
+// slots[g] points at lane g's slot 0 (4 doubles a slot, bins 0..nb-1, then the missing rows
+// in slot nb). An absent bin adds +0 to G and H (a histogram made by subtraction may hold
+// rounding residue where its count is 0), as prefixSlots does. A candidate is a bin holding
+// rows that is not the lane's last one, or is its last one when the lane has missing rows
+// (side A only): the candidates of pickSplit, in the same places. Counts are whole numbers
+// (sums of them exact in any order), so bin b holds rows exactly when the left count grows
+// there, and comes before the lane's last such bin exactly when the left count is still
+// below the node's count less the lane's missing rows.
+__attribute__((target("avx"))) inline void bestOfFours(const double* const* slots, int nb, const GainInputs& p,
+                                                       FourBest& out) {
   typedef double V __attribute__((vector_size(32), aligned(8), __may_alias__));
   typedef int64_t M __attribute__((vector_size(32)));
   const V zero = V{};
+  const V one = zero + 1.0;
   const V minLeaf = zero + p.minLeaf;
   const V minWeight = zero + p.minWeight;
   const V l1 = zero + p.l1;
@@ -310,45 +272,69 @@ __attribute__((target("avx"))) inline void gainsFours(int nb, const GainInputs& 
     const M ok = (cl >= minLeaf) & (cr >= minLeaf) & (hl >= minWeight) & (hr >= minWeight);
     return ok ? score(gl, hl) + score(gr, hr) - p.scoreP : none;
   };
-  const double* GL = s.GL;
-  const double* HL = s.HL;
-  const double* CL = s.CL;
-  double* outA = s.gainA;
-  double* outB = s.gainB;
-  const bool anyMissing = s.anyMissing;
-  const V mG = V{s.mG[0], s.mG[1], s.mG[2], s.mG[3]};
-  const V mH = V{s.mH[0], s.mH[1], s.mH[2], s.mH[3]};
-  const V mC = V{s.mC[0], s.mC[1], s.mC[2], s.mC[3]};
+  bool anyMissing = false;
+  for (int g = 0; g < 4; g++) {
+    const double* m = slots[g] + static_cast<size_t>(nb) * 4;
+    out.mG[g] = m[0], out.mH[g] = m[1], out.mC[g] = m[2];
+    anyMissing = anyMissing || m[2] > 0;
+  }
+  const V mG = V{out.mG[0], out.mG[1], out.mG[2], out.mG[3]};
+  const V mH = V{out.mH[0], out.mH[1], out.mH[2], out.mH[3]};
+  const V mC = V{out.mC[0], out.mC[1], out.mC[2], out.mC[3]};
   const M missing = mC > zero;
-  const V finalC = nb > 0 ? *reinterpret_cast<const V*>(CL + static_cast<size_t>(nb - 1) * 4) : zero;
+  const V finalC = p.totalC - mC;
+  const double* s0 = slots[0];
+  const double* s1 = slots[1];
+  const double* s2 = slots[2];
+  const double* s3 = slots[3];
+  V gl = zero, hl = zero, cl = zero;
   V before = zero;  // the left count after the previous bin
-  for (int b = 0; b < nb; b++) {
-    const size_t at = static_cast<size_t>(b) * 4;
-    const V gl = *reinterpret_cast<const V*>(GL + at);
-    const V hl = *reinterpret_cast<const V*>(HL + at);
-    const V cl = *reinterpret_cast<const V*>(CL + at);
+  V best = none, bin = zero, sideB = zero, bestG = zero, bestH = zero, bestC = zero;
+  V at = zero;  // b, in every lane
+  auto keep = [&](M better, V gain, V side) {
+    best = better ? gain : best;
+    bin = better ? at : bin;
+    sideB = better ? side : sideB;
+    bestG = better ? gl : bestG;
+    bestH = better ? hl : bestH;
+    bestC = better ? cl : bestC;
+  };
+  for (int b = 0; b < nb; b++, at += 1.0) {
+    const size_t o = static_cast<size_t>(b) * 4;
+    const __m256d a = _mm256_loadu_pd(s0 + o);
+    const __m256d bb = _mm256_loadu_pd(s1 + o);
+    const __m256d c = _mm256_loadu_pd(s2 + o);
+    const __m256d d = _mm256_loadu_pd(s3 + o);
+    const __m256d t0 = _mm256_unpacklo_pd(a, bb);  // g0 g1 c0 c1
+    const __m256d t1 = _mm256_unpackhi_pd(a, bb);  // h0 h1 0 0
+    const __m256d t2 = _mm256_unpacklo_pd(c, d);   // g2 g3 c2 c3
+    const __m256d t3 = _mm256_unpackhi_pd(c, d);   // h2 h3 0 0
+    const V G = (V)_mm256_permute2f128_pd(t0, t2, 0x20);
+    const V C = (V)_mm256_permute2f128_pd(t0, t2, 0x31);
+    const V H = (V)_mm256_permute2f128_pd(t1, t3, 0x20);
+    const M filled = C > zero;
+    gl = gl + (filled ? G : zero);
+    hl = hl + (filled ? H : zero);
+    cl = cl + C;
     const M present = cl > before;
     const M beforeLast = cl < finalC;
     before = cl;
     // side A adds +0 (the prefix sums are never -0), as candidateGains does
-    const V a = gain(gl + 0.0, hl + 0.0, cl + 0.0);
-    *reinterpret_cast<V*>(outA + at) = (present & (beforeLast | missing)) ? a : none;
+    const V gainA = (present & (beforeLast | missing)) ? gain(gl + 0.0, hl + 0.0, cl + 0.0) : none;
+    keep(gainA > best, gainA, zero);
     if (anyMissing) {
-      const V bGain = gain(gl + mG, hl + mH, cl + mC);
-      *reinterpret_cast<V*>(outB + at) = (present & beforeLast & missing) ? bGain : none;
+      const V gainB = (present & beforeLast & missing) ? gain(gl + mG, hl + mH, cl + mC) : none;
+      keep(gainB > best, gainB, one);
     }
   }
-}
-#endif
-
-#if MLSWEEP_HIST_AVX
-// Each lane's largest gain over both sides (NaN gains, never chosen, left out).
-__attribute__((target("avx"))) inline void bestOfLanes(const FourScan& s, int nb, double* out) {
-  __m256d best = _mm256_set1_pd(-std::numeric_limits<double>::infinity());
-  for (int b = 0; b < nb; b++) best = _mm256_max_pd(_mm256_loadu_pd(s.gainA + static_cast<size_t>(b) * 4), best);
-  if (s.anyMissing)
-    for (int b = 0; b < nb; b++) best = _mm256_max_pd(_mm256_loadu_pd(s.gainB + static_cast<size_t>(b) * 4), best);
-  _mm256_storeu_pd(out, best);
+  for (int g = 0; g < 4; g++) {
+    out.gain[g] = best[g];
+    out.bin[g] = bin[g];
+    out.sideB[g] = sideB[g];
+    out.GL[g] = bestG[g];
+    out.HL[g] = bestH[g];
+    out.CL[g] = bestC[g];
+  }
 }
 #endif
 
