@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "binning.h"
 #include "boosting_kernels.h"
 #include "fdlibm_exp.h"
 #include "napi_util.h"
@@ -151,6 +152,11 @@ TreeCall readTreeCall(const Napi::CallbackInfo& info) {
     c.leafOfRow = typedData<int32_t>(info, 12, napi_int32_array, "leafOfRow", &len);
     checkShape(info, len == static_cast<size_t>(c.data.nRows), "leafOfRow must have nRows entries");
   }
+  if (!info[13].IsNull() && !info[13].IsUndefined()) {
+    size_t len = 0;
+    c.data.binCounts = typedData<double>(info, 13, napi_float64_array, "binCounts", &len);
+    checkShape(info, len == static_cast<size_t>(c.data.nCols) * 256, "binCounts must have nCols x 256 entries");
+  }
   const size_t n = static_cast<size_t>(c.data.nRows);
   // gradient and absolute modes read grad (gradients or targets), class modes labels
   const bool gradient = c.params.mode == kModeGradient || c.params.mode == kModeAbsolute;
@@ -159,6 +165,19 @@ TreeCall readTreeCall(const Napi::CallbackInfo& info) {
   checkShape(info, allInRange(c.data.rows, rowsLen, 0, c.data.nRows), "bad row");
   if (!gradient) checkShape(info, allInRange(c.data.label, n, 0, c.params.nClasses), "label out of range");
   return c;
+}
+
+// countBins(bins, nRows, nCols) -> Float64Array(nCols x 256): rows per bin value per column.
+Napi::Value CountBins(const Napi::CallbackInfo& info) {
+  size_t len = 0;
+  const uint8_t* bins = typedData<uint8_t>(info, 0, napi_uint8_array, "bins", &len);
+  const int64_t nRows = intArg(info, 1);
+  const int nCols = static_cast<int>(intArg(info, 2));
+  checkShape(info, nRows >= 0 && nCols >= 0 && len == static_cast<size_t>(nRows) * nCols,
+             "bins do not match the matrix shape");
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), static_cast<size_t>(nCols) * 256);
+  countBins(bins, nRows, nCols, out.Data());
+  return out;
 }
 
 Napi::Value GrowTreeSync(const Napi::CallbackInfo& info) {
@@ -186,7 +205,7 @@ class TreeWorker : public Napi::AsyncWorker {
 
 Napi::Value GrowTreeAsync(const Napi::CallbackInfo& info) {
   TreeCall c = readTreeCall(info);
-  auto* worker = new TreeWorker(info.Env(), c, keepAlive(info, 13));
+  auto* worker = new TreeWorker(info.Env(), c, keepAlive(info, 14));
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;
@@ -443,6 +462,7 @@ Napi::Value AddTreeScores(const Napi::CallbackInfo& info) {
 void InitTrees(Napi::Env env, Napi::Object exports) {
   exports.Set("logLossGradients", Napi::Function::New(env, LogLossGradients));
   exports.Set("addTreeScores", Napi::Function::New(env, AddTreeScores));
+  exports.Set("countBins", Napi::Function::New(env, CountBins));
   exports.Set("growTree", Napi::Function::New(env, GrowTreeSync));
   exports.Set("growTreeAsync", Napi::Function::New(env, GrowTreeAsync));
   exports.Set("growForest", Napi::Function::New(env, GrowForestSync));

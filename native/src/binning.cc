@@ -251,4 +251,21 @@ void applyBins(const double* data, int64_t nRows, BinEdgesView binning, uint8_t*
   });
 }
 
+void countBins(const uint8_t* bins, int64_t nRows, int nCols, double* out) {
+  for (int c = 0; c < nCols; c++) {
+    // four partial counts: consecutive rows of the same bin do not wait on each other
+    int64_t n[4][256] = {};
+    const uint8_t* col = bins + static_cast<int64_t>(c) * nRows;
+    int64_t r = 0;
+    for (; r + 4 <= nRows; r += 4) {
+      n[0][col[r]]++;
+      n[1][col[r + 1]]++;
+      n[2][col[r + 2]]++;
+      n[3][col[r + 3]]++;
+    }
+    for (; r < nRows; r++) n[0][col[r]]++;
+    for (int b = 0; b < 256; b++) out[c * 256 + b] = static_cast<double>(n[0][b] + n[1][b] + n[2][b] + n[3][b]);
+  }
+}
+
 }  // namespace mlsweep

@@ -25,4 +25,7 @@ void fitBinEdges(const double* data, int64_t nRows, const int32_t* rows, int64_t
 
 void applyBins(const double* data, int64_t nRows, BinEdgesView edges, uint8_t* out, int nThreads);
 
+// out[c * 256 + b] = the rows whose bin in column c is b, for a column-major bin matrix.
+void countBins(const uint8_t* bins, int64_t nRows, int nCols, double* out);
+
 }  // namespace mlsweep

@@ -404,6 +404,51 @@ class Grower {
       accumulateHistGroup<G>(h, hg, rows_.data() + begin, ordered_.data(), nullptr, nullptr, end - begin);
   }
 
+  // The root on every row with the counts given (GrowData::binCounts): groups of up to
+  // kRootGroup features (tree_grow_kernels.h's rootPairs), each summed into pair slots and
+  // then written out as 4-double slots with the counts. Every slot is written: no zeroing.
+  static constexpr int kRootGroup = 5;
+
+  void buildRoot(double* h, int threads) {
+    const double* counts = d_.binCounts;
+    const int n = d_.nFeatures;
+    const int groups = threads * ((n + threads * kRootGroup - 1) / (threads * kRootGroup));
+    const int size = n / groups;
+    const int extra = n % groups;
+    TreeWorkerPool::shared().run(groups, threads, [&](int gi) {
+      const int first = gi * size + std::min(gi, extra);
+      const int count = size + (gi < extra ? 1 : 0);
+      if (count == 0) return;
+      thread_local std::vector<double> pairs;
+      pairs.assign(static_cast<size_t>(count) * 512, 0.0);
+      double* pp[kRootGroup];
+      const uint8_t* cols[kRootGroup];
+      for (int k = 0; k < count; k++) {
+        pp[k] = pairs.data() + static_cast<size_t>(k) * 512;
+        cols[k] = d_.bins + static_cast<int64_t>(d_.features[first + k]) * d_.nRows;
+      }
+      switch (count) {
+        case 5: rootPairs<5>(pp, cols, d_.grad, d_.hess, d_.nRows); break;
+        case 4: rootPairs<4>(pp, cols, d_.grad, d_.hess, d_.nRows); break;
+        case 3: rootPairs<3>(pp, cols, d_.grad, d_.hess, d_.nRows); break;
+        case 2: rootPairs<2>(pp, cols, d_.grad, d_.hess, d_.nRows); break;
+        default: rootPairs<1>(pp, cols, d_.grad, d_.hess, d_.nRows); break;
+      }
+      for (int k = 0; k < count; k++) {
+        const int f = d_.features[first + k];
+        double* dst = h + static_cast<size_t>(slotOff_[f]) * 4;
+        const double* src = pp[k];
+        const double* c = counts + static_cast<size_t>(f) * 256;
+        for (int b = 0; b < 256; b++) {
+          dst[4 * b] = src[2 * b];
+          dst[4 * b + 1] = src[2 * b + 1];
+          dst[4 * b + 2] = c[b];
+          dst[4 * b + 3] = 0;
+        }
+      }
+    });
+  }
+
   void accumulateGradient(double* h, const int32_t* fs, int count, int64_t begin, int64_t end) const {
     switch (count) {
       case 4: return accumulateGradientGroup<4>(h, fs, begin, end);
@@ -417,6 +462,11 @@ class Grower {
     const int n = d_.nFeatures;
     const int threads = (end - begin) * n >= kParallelCells ? d_.nThreads : 1;
     if (p_.mode == kModeGradient) {
+      if (end - begin == d_.nRows && direct_ && d_.binCounts) {
+        buildRoot(h, threads);
+        moveMissingSlots(h);
+        return;
+      }
       // the gather shared out only where each share is thousands of rows
       if (end - begin < d_.nRows) orderGradients(begin, end, end - begin >= 8192 ? threads : 1);
       // groups of up to kGroup features, as many as a multiple of the threads and as even

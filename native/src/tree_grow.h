@@ -60,6 +60,10 @@ struct GrowData {
   const int32_t* features;  // ascending
   int nFeatures;
   int nThreads;  // features in parallel when building histograms
+  // gradient mode, optional: rows per bin value of each column over all nRows rows
+  // (countBins, nCols x 256), the same for every tree of a fit. With it, a root on every row
+  // adds only (g, h) pairs (tree_grow_kernels.h's rootPairs) and takes the counts from here.
+  const double* binCounts = nullptr;
 };
 
 struct Tree {

@@ -154,6 +154,37 @@ void accumulateHistGroup(double* h, const HistGroup<G>& hg, const int32_t* rows,
   histDefault<G>(h, hg, rows, ordered, grad, hess, n);
 }
 
+// The root on every row, where each bin's count is known beforehand (the same for every
+// tree of a fit): G features per pass, each row's (g, h) added to its bin's 16-byte pair
+// slot (pairs[g] + 2b, 256 per feature, bin value b's at 2b) as one SSE2 operation. Half
+// the 32-byte slots' bytes: more features per pass fit in the core's first-level cache
+// (5 here: 20 KiB of slots) and each add moves half as much, about 20% faster per row and
+// feature. The sums are those of histLoop: each pair slot receives the rows in row order.
+template <int G>
+void rootPairs(double* const* pairs, const uint8_t* const* cols, const double* grad, const double* hess, int64_t n) {
+  double* p[G];
+  const uint8_t* col[G];
+  for (int g = 0; g < G; g++) {
+    p[g] = pairs[g];
+    col[g] = cols[g];
+  }
+  for (int64_t r = 0; r < n; r++) {
+#if MLSWEEP_HIST_SSE2
+    const __m128d v = _mm_set_pd(hess[r], grad[r]);
+    for (int g = 0; g < G; g++) {
+      double* s = p[g] + 2 * col[g][r];
+      _mm_storeu_pd(s, _mm_add_pd(_mm_loadu_pd(s), v));
+    }
+#else
+    for (int g = 0; g < G; g++) {
+      double* s = p[g] + 2 * col[g][r];
+      s[0] += grad[r];
+      s[1] += hess[r];
+    }
+#endif
+  }
+}
+
 // parent[i] -= small[i] for i < n: the larger child's histogram by subtraction.
 MLSWEEP_ALWAYS_INLINE void subtractLoop(double* parent, const double* small, size_t n) {
   for (size_t i = 0; i < n; i++) parent[i] -= small[i];

@@ -339,6 +339,22 @@ describe('histogram tree grower', () => {
     }
   });
 
+  test("a leaf array of the caller's is filled (stale entries reset to -1) and returned; a wrong length is refused", () => {
+    const data = { ...dataset(4), rows: Int32Array.from({ length: 150 }, (_, i) => 2 * i) };
+    for (const backend of nativeOk ? (['js', 'native'] as const) : (['js'] as const)) {
+      const mine = new Int32Array(data.nRows).fill(7);
+      const fresh = growTree(backend, data, { ...base, maxLeaves: 10 }, 1, true);
+      const reused = growTree(backend, data, { ...base, maxLeaves: 10 }, 1, mine);
+      assert.equal(reused.leafOfRow, mine, backend);
+      assert.deepEqual(mine, fresh.leafOfRow, backend);
+      assert.equal(mine[1], -1, `${backend}: a row not grown on`);
+      assert.throws(
+        () => growTree(backend, data, base, 1, new Int32Array(data.nRows - 1)),
+        /leaf array has \d+ entries, not one per row/,
+      );
+    }
+  });
+
   test('leafOfRow agrees with traversal, and -1 marks rows not grown on', () => {
     const data = dataset(4);
     const { tree, leafOfRow } = growTree('js', data, { ...base, maxLeaves: 10 }, 1, true);

@@ -52,6 +52,8 @@ export interface NativeAddon {
   ): void;
   /** Adds a one-output tree's scaled leaf values to one column of the scores. */
   addTreeScores(...args: AddTreeScoresArgs): void;
+  /** Rows per bin value of each column of a column-major bin matrix (nCols x 256). */
+  countBins(bins: Uint8Array, nRows: number, nCols: number): Float64Array;
   growTree(...args: AddonGrowTreeArgs): TreeArrays;
   growTreeAsync(...args: AddonGrowTreeArgs): Promise<TreeArrays>;
   growForest(...args: AddonGrowForestArgs): TreeArrays[];
@@ -96,6 +98,7 @@ export const NATIVE_FUNCTIONS: Readonly<Record<keyof NativeAddon, true>> = {
   knnSearch: true,
   logLossGradients: true,
   addTreeScores: true,
+  countBins: true,
   growTree: true,
   growTreeAsync: true,
   growForest: true,
@@ -138,6 +141,8 @@ export type AddonGrowTreeArgs = [
   params: Float64Array,
   nThreads: number,
   leafOfRow: Int32Array | null,
+  /** countBins of the bins, for a gradient tree on every row (its root skips counting), or null. */
+  binCounts: Float64Array | null,
 ];
 
 export type AddonGrowForestArgs = [

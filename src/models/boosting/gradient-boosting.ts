@@ -151,6 +151,8 @@ class BoostingRun {
   private readonly evalF: Float64Array | null;
   /** Where the loss's gradient kernels and the score updates run (every backend gives the same values). */
   private readonly backend: BackendName;
+  /** Each output's leaf of every row, refilled by every round's tree (read in endRound). */
+  private readonly leaves: Int32Array[];
   private bestLoss = Number.POSITIVE_INFINITY;
   bestIteration = -1;
   stopped = false;
@@ -175,6 +177,7 @@ class BoostingRun {
     for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) this.F[r * k + j] = this.init[j]!;
     this.g = new Float64Array(n);
     this.h = new Float64Array(n);
+    this.leaves = Array.from({ length: k }, () => new Int32Array(n));
     const used: number[] = [];
     for (let r = 0; r < n; r++) if (w[r]! > 0) used.push(r);
     this.allRows = Int32Array.from(used);
@@ -204,11 +207,14 @@ class BoostingRun {
     return { rows, features };
   }
 
-  /** The grow inputs for output k of this round (gradients computed from the scores now). */
+  /**
+   * The grow inputs for output k of this round (gradients computed from the scores now),
+   * and the array its tree writes each row's leaf into.
+   */
   treeInput(
     k: number,
     sample: { rows: Int32Array; features: Int32Array },
-  ): { data: GrowData; params: GrowParams } {
+  ): { data: GrowData; params: GrowParams; leaves: Int32Array } {
     this.loss.gradients(this.y, this.F, this.w, k, this.g, this.h, this.backend);
     const c = this.cfg;
     return {
@@ -235,6 +241,7 @@ class BoostingRun {
         randomSplits: false,
         seed: 0,
       },
+      leaves: this.leaves[k]!,
     };
   }
 
@@ -392,8 +399,8 @@ abstract class GradientBoostingModel extends TreeModel<BoostConfig> {
     for (let it = 0; it < this.config.nEstimators; it++) {
       const sample = run.roundSample();
       for (let k = 0; k < run.loss.nOut; k++) {
-        const { data, params } = run.treeInput(k, sample);
-        run.accept(growTree(backend, data, params, this.threads(), true));
+        const { data, params, leaves } = run.treeInput(k, sample);
+        run.accept(growTree(backend, data, params, this.threads(), leaves));
       }
       if (!run.endRound(it)) break;
     }
@@ -405,8 +412,8 @@ abstract class GradientBoostingModel extends TreeModel<BoostConfig> {
     for (let it = 0; it < this.config.nEstimators; it++) {
       const sample = run.roundSample();
       for (let k = 0; k < run.loss.nOut; k++) {
-        const { data, params } = run.treeInput(k, sample);
-        run.accept(await growTreeAsync(backend, data, params, this.threads(), true));
+        const { data, params, leaves } = run.treeInput(k, sample);
+        run.accept(await growTreeAsync(backend, data, params, this.threads(), leaves));
       }
       if (!run.endRound(it)) break;
       // the js backend computes on this thread: let other work in between rounds

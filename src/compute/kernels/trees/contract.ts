@@ -1,11 +1,15 @@
 import type { ForestInput, GrowData, GrowParams, OobBuffers } from './grow-params.ts';
-import type { GrowResult, TreeArrays } from './tree-arrays.ts';
+import type { GrowResult, LeafRequest, TreeArrays } from './tree-arrays.ts';
 
 // The argument lists of the trees kernel, each written once here for every backend (and, for
 // predictTrees, the addon: native/addon-types.ts). `nThreads` is for backends that use threads.
 
-/** One tree (the boosting step); `wantLeaves` also returns each row's leaf. */
-export type GrowTreeArgs = [data: GrowData, params: GrowParams, nThreads: number, wantLeaves: boolean];
+/**
+ * One tree (the boosting step). `leaves` asks for each row's leaf too: `true` in a new
+ * array, or in the caller's own array of nRows entries (boosting reuses one per output
+ * across rounds: a fresh array per tree costs page faults worth more than filling it).
+ */
+export type GrowTreeArgs = [data: GrowData, params: GrowParams, nThreads: number, leaves: LeafRequest];
 
 /** A forest; `oob` is filled when given and bootstrapping. */
 export type GrowForestArgs = [input: ForestInput, nThreads: number, oob: OobBuffers | null];

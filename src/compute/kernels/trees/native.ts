@@ -5,23 +5,21 @@ import type {
 } from '../../native/addon-types.ts';
 import { nativeAddon } from '../../native/load.ts';
 import type { GrowForestArgs, GrowTreeArgs, PredictTreesArgs } from './contract.ts';
-import { type GrowData, type GrowParams, packGrowParams } from './grow-params.ts';
-import type { GrowResult, TreeArrays } from './tree-arrays.ts';
+import { type GrowData, type GrowParams, MODE_GRADIENT, packGrowParams } from './grow-params.ts';
+import { type GrowResult, leafArray, type TreeArrays } from './tree-arrays.ts';
 
 // The tree kernel in C++ (native/src/tree_grow.cc, tree_forest.cc, addon_trees.cc): the
 // same trees as the TypeScript one, grown with threads.
 
-/** Grows one tree (the boosting step); `wantLeaves` also returns each row's leaf. */
-export function growTree(...[data, params, nThreads, wantLeaves]: GrowTreeArgs): GrowResult {
-  const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
+/** Grows one tree (the boosting step); `leaves` asks for each row's leaf too. */
+export function growTree(...[data, params, nThreads, leaves]: GrowTreeArgs): GrowResult {
+  const leafOfRow = leafArray(leaves, data.nRows);
   return { tree: nativeAddon().growTree(...treeArgs(data, params, nThreads, leafOfRow)), leafOfRow };
 }
 
 /** As {@link growTree}, on a libuv worker thread. */
-export async function growTreeAsync(
-  ...[data, params, nThreads, wantLeaves]: GrowTreeArgs
-): Promise<GrowResult> {
-  const leafOfRow = wantLeaves ? new Int32Array(data.nRows).fill(-1) : null;
+export async function growTreeAsync(...[data, params, nThreads, leaves]: GrowTreeArgs): Promise<GrowResult> {
+  const leafOfRow = leafArray(leaves, data.nRows);
   const tree = await nativeAddon().growTreeAsync(...treeArgs(data, params, nThreads, leafOfRow));
   return { tree, leafOfRow };
 }
@@ -69,6 +67,23 @@ export function predictTrees(...[bins, nRows, nCols, trees, scales, out, nThread
   addon.predictPrepared(forest.handle, bins, nRows, nCols, scales, out, nThreads);
 }
 
+/**
+ * countBins of each bin matrix a gradient tree on every row was grown from, by the matrix:
+ * the same for every round of a boosting fit, so counted once. Bin matrices are never
+ * changed once made (binFeatures makes a new one each time).
+ */
+const binCounts = new WeakMap<Uint8Array, Float64Array>();
+
+function countsFor(data: GrowData, params: GrowParams): Float64Array | null {
+  if (params.mode !== MODE_GRADIENT || data.rows.length !== data.nRows) return null;
+  let counts = binCounts.get(data.bins);
+  if (counts === undefined || counts.length !== data.nCols * 256) {
+    counts = nativeAddon().countBins(data.bins, data.nRows, data.nCols);
+    binCounts.set(data.bins, counts);
+  }
+  return counts;
+}
+
 function treeArgs(
   data: GrowData,
   params: GrowParams,
@@ -89,6 +104,7 @@ function treeArgs(
     packGrowParams(params),
     nThreads,
     leafOfRow,
+    countsFor(data, params),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../../core/errors.ts';
 import { MISSING_BIN as MISSING_BIN_EXPORT } from '../binning/edges.ts';
 
 // a module-local copy: hot loops read it without going through the import binding
@@ -30,6 +31,28 @@ export interface TreeArrays {
   readonly gain: Float64Array;
   /** Sum of weights (class trees) or hessians (gradient trees) of the node's rows. */
   readonly cover: Float64Array;
+}
+
+/** Whether a grown tree also gives each row's leaf: not, in a new array, or in this one. */
+export type LeafRequest = boolean | Int32Array;
+
+/**
+ * The array a grower writes each row's leaf into for `request`, every entry -1 (rows the
+ * tree is not grown on keep it): null, a new array, or the caller's, which must have nRows
+ * entries.
+ *
+ * @example
+ * const leaves = leafArray(true, 3); // Int32Array [-1, -1, -1]
+ */
+export function leafArray(request: LeafRequest, nRows: number): Int32Array | null {
+  if (request === false) return null;
+  if (request === true) return new Int32Array(nRows).fill(-1);
+  if (request.length !== nRows) {
+    throw new ValidationError(`the leaf array has ${request.length} entries, not one per row (${nRows})`, {
+      path: 'leaves',
+    });
+  }
+  return request.fill(-1);
 }
 
 /** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */

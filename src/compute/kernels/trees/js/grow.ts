@@ -2,7 +2,7 @@ import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts
 import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import * as modes from '../grow-params.ts';
-import type { GrowResult, TreeArrays } from '../tree-arrays.ts';
+import { type GrowResult, type LeafRequest, leafArray, type TreeArrays } from '../tree-arrays.ts';
 import { addGradientRows, slotTable } from './gradient-hist.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
@@ -43,8 +43,8 @@ const NO_LEFT = new Float64Array(0);
  *   minSamplesSplit: 2, minSamplesLeaf: 1, minChildWeight: 0, minGain: 0, lambdaL1: 0,
  *   lambdaL2: 0, maxFeatures: data.nCols, randomSplits: false, seed: 0 }, false);
  */
-export function growTreeJs(data: GrowData, params: GrowParams, wantLeaves: boolean): GrowResult {
-  return new Grower(data, params).grow(wantLeaves);
+export function growTreeJs(data: GrowData, params: GrowParams, leaves: LeafRequest): GrowResult {
+  return new Grower(data, params).grow(leaves);
 }
 
 class Grower {
@@ -127,7 +127,7 @@ class Grower {
     this.sideOfRow = new Uint8Array(absolute ? data.nRows : 0);
   }
 
-  grow(wantLeaves: boolean): GrowResult {
+  grow(leaves: LeafRequest): GrowResult {
     const root = this.createNode(0, this.rows.length, 0);
     if (this.full && this.isDense(root)) {
       root.hist = this.takeHist();
@@ -137,9 +137,8 @@ class Grower {
     if (this.p.maxLeaves > 0) this.growBestFirst(root);
     else this.growDepthFirst(root);
     const tree = this.output();
-    let leafOfRow: Int32Array | null = null;
-    if (wantLeaves) {
-      leafOfRow = new Int32Array(this.d.nRows).fill(-1);
+    const leafOfRow = leafArray(leaves, this.d.nRows);
+    if (leafOfRow) {
       for (let id = 0; id < tree.nNodes; id++) {
         if (tree.feature[id]! >= 0) continue;
         for (let i = this.begin[id]!; i < this.end[id]!; i++) leafOfRow[this.rows[i]!] = id;

@@ -6,9 +6,9 @@ import { growTreeJs } from './grow.ts';
 // The tree kernel in TypeScript, one thread (nThreads is not used): grow.ts grows a tree,
 // forest.ts a forest.
 
-/** Grows one tree (the boosting step); `wantLeaves` also returns each row's leaf. */
-export function growTree(...[data, params, , wantLeaves]: GrowTreeArgs): GrowResult {
-  return growTreeJs(data, params, wantLeaves);
+/** Grows one tree (the boosting step); `leaves` asks for each row's leaf too. */
+export function growTree(...[data, params, , leaves]: GrowTreeArgs): GrowResult {
+  return growTreeJs(data, params, leaves);
 }
 
 /** As {@link growTree} (the work is synchronous: one tree is one step). */
