@@ -905,8 +905,11 @@ class Grower {
     bestOfFours(slots, nb, in, r);
     for (int g = 0; g < 4; g++) {
       if (!(r.gain[g] > node.gain)) continue;
-      takeNumeric(node, r.gain[g], fs[g], static_cast<int>(r.bin[g]), r.GL[g], r.HL[g], r.CL[g], r.sideB[g] != 0,
-                  r.mC[g] > 0, r.mG[g], r.mH[g], r.mC[g], t[2]);
+      const int bin = static_cast<int>(r.bin[g]);
+      double left[3];
+      prefixThrough(slots[g], bin, left);
+      takeNumeric(node, r.gain[g], fs[g], bin, left[0], left[1], left[2], r.sideB[g] != 0, r.mC[g] > 0, r.mG[g],
+                  r.mH[g], r.mC[g], t[2]);
     }
   }
 #endif

@@ -266,11 +266,26 @@ __attribute__((target("avx"))) inline void gainsAvx(const double* G, const doubl
 // candidateGains and pickSplit): each lane does that scan's IEEE operations in its order,
 // and keeps the first strictly best candidate in its order (side A before side B at each bin).
 struct FourBest {
-  // per lane: the best candidate's gain (-infinity where there is none), its bin, 1 where
-  // it has the missing rows on the left (side B), and its left side without them
-  double gain[4], bin[4], sideB[4], GL[4], HL[4], CL[4];
+  // per lane: the best candidate's gain (-infinity where there is none), its bin, and 1
+  // where it has the missing rows on the left (side B); its left side is prefixThrough's
+  double gain[4], bin[4], sideB[4];
   double mG[4], mH[4], mC[4];  // each lane's missing rows (slot nb)
 };
+
+// One lane's left side (G, H, count) after bin `last` of its slots (4 doubles a slot): the
+// sums bestOfFours keeps, by the same operations in the same order. Recomputed for the
+// lanes that win rather than carried through the search, whose registers it would crowd.
+inline void prefixThrough(const double* slots, int last, double* left) {
+  double g = 0, h = 0, c = 0;
+  for (int b = 0; b <= last; b++) {
+    const double* s = slots + static_cast<size_t>(b) * 4;
+    const bool filled = s[2] > 0;
+    g = g + (filled ? s[0] : 0.0);
+    h = h + (filled ? s[1] : 0.0);
+    c = c + s[2];
+  }
+  left[0] = g, left[1] = h, left[2] = c;
+}
 
 // slots[g] points at lane g's slot 0 (4 doubles a slot, bins 0..nb-1, then the missing rows
 // in slot nb). An absent bin adds +0 to G and H (a histogram made by subtraction may hold
@@ -280,8 +295,8 @@ struct FourBest {
 // (sums of them exact in any order), so bin b holds rows exactly when the left count grows
 // there, and comes before the lane's last such bin exactly when the left count is still
 // below the node's count less the lane's missing rows.
-__attribute__((target("avx"))) inline void bestOfFours(const double* const* slots, int nb, const GainInputs& p,
-                                                       FourBest& out) {
+__attribute__((target("avx"))) MLSWEEP_ALWAYS_INLINE void bestOfFoursBody(const double* const* slots, int nb,
+                                                                        const GainInputs& p, FourBest& out) {
   typedef double V __attribute__((vector_size(32), aligned(8), __may_alias__));
   typedef int64_t M __attribute__((vector_size(32)));
   const V zero = V{};
@@ -320,15 +335,12 @@ __attribute__((target("avx"))) inline void bestOfFours(const double* const* slot
   const double* s3 = slots[3];
   V gl = zero, hl = zero, cl = zero;
   V before = zero;  // the left count after the previous bin
-  V best = none, bin = zero, sideB = zero, bestG = zero, bestH = zero, bestC = zero;
+  V best = none, bin = zero, sideB = zero;
   V at = zero;  // b, in every lane
   auto keep = [&](M better, V gain, V side) {
     best = better ? gain : best;
     bin = better ? at : bin;
     sideB = better ? side : sideB;
-    bestG = better ? gl : bestG;
-    bestH = better ? hl : bestH;
-    bestC = better ? cl : bestC;
   };
   for (int b = 0; b < nb; b++, at += 1.0) {
     const size_t o = static_cast<size_t>(b) * 4;
@@ -362,10 +374,27 @@ __attribute__((target("avx"))) inline void bestOfFours(const double* const* slot
     out.gain[g] = best[g];
     out.bin[g] = bin[g];
     out.sideB[g] = sideB[g];
-    out.GL[g] = bestG[g];
-    out.HL[g] = bestH[g];
-    out.CL[g] = bestC[g];
   }
+}
+
+// The search compiled twice: for AVX, and for AVX-512 where the CPU has it (its 32 vector
+// registers hold every running value; with 16 some go through the stack on every bin).
+// Both do the same IEEE operations (the build never fuses a multiply and an add).
+__attribute__((target("avx"))) inline void bestOfFoursAvx(const double* const* slots, int nb, const GainInputs& p,
+                                                          FourBest& out) {
+  bestOfFoursBody(slots, nb, p, out);
+}
+__attribute__((target("avx512f,avx512vl"))) inline void bestOfFoursAvx512(const double* const* slots, int nb,
+                                                                         const GainInputs& p, FourBest& out) {
+  bestOfFoursBody(slots, nb, p, out);
+}
+inline bool cpuHasAvx512() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+  return has;
+}
+inline void bestOfFours(const double* const* slots, int nb, const GainInputs& p, FourBest& out) {
+  if (cpuHasAvx512()) return bestOfFoursAvx512(slots, nb, p, out);
+  bestOfFoursAvx(slots, nb, p, out);
 }
 #endif
 
