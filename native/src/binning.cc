@@ -96,8 +96,13 @@ void fitCategorical(const std::vector<double>& sorted, int maxBins, BinEdgesView
 // by an LSD radix sort on order-preserving integer keys: several times faster than
 // std::sort at the sample sizes binning uses (up to 200,000 values per column). Digits of
 // 11 bits: 2,048 buckets per pass keep the scatter's write streams in cache (16-bit digits
-// took twice as long at 100,000 values); the six passes' counts come from one read of the
-// keys, and a pass whose digit every key shares is skipped.
+// took twice as long at 100,000 values); a pass's counts come from one read of the keys,
+// and a pass whose digit every key shares is skipped.
+//
+// The top 31 bits (sign, exponent and 20 bits of mantissa) first, in three passes: values
+// of a continuous feature rarely share them, and the few runs of keys that do are sorted
+// on their own. Only when such runs hold more than an eighth of the keys (values packed
+// within a millionth of each other) do the three low passes run over all of them.
 //
 // The key buffers are the caller's, kept from column to column: fresh ones cost a page
 // fault per 4 KiB on every column (the allocator hands memory this size back to the system
@@ -106,31 +111,20 @@ struct RadixScratch {
   std::vector<uint64_t> keys, buffer;
 };
 
-void radixSortDoubles(std::vector<double>& values, RadixScratch& scratch) {
-  const size_t n = values.size();
-  if (n < 256) {
-    std::sort(values.begin(), values.end(), [](double a, double b) {
-      return a < b || (a == b && std::signbit(a) && !std::signbit(b));
-    });
-    return;
-  }
-  constexpr int kBits = 11;
-  constexpr int kPasses = (64 + kBits - 1) / kBits;
-  constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
-  std::vector<uint64_t>& keys = scratch.keys;
-  std::vector<uint64_t>& buffer = scratch.buffer;
-  keys.resize(n);
-  buffer.resize(n);
-  std::vector<uint32_t> counts(static_cast<size_t>(kPasses) << kBits, 0);
-  for (size_t i = 0; i < n; i++) {
-    uint64_t u;
-    std::memcpy(&u, &values[i], sizeof u);
-    const uint64_t k = (u >> 63) ? ~u : (u | (uint64_t{1} << 63));
-    keys[i] = k;
-    for (int p = 0; p < kPasses; p++) counts[(static_cast<size_t>(p) << kBits) + ((k >> (p * kBits)) & kMask)]++;
-  }
-  for (int p = 0; p < kPasses; p++) {
-    const int shift = p * kBits;
+namespace radix {
+constexpr int kBits = 11;
+constexpr uint64_t kMask = (uint64_t{1} << kBits) - 1;
+constexpr int kHighShift = 33;  // passes 3 to 5 sort bits 33..63
+
+// Stable passes over the digits at shifts from, from + 11, ... below `to`.
+void passes(std::vector<uint64_t>& keys, std::vector<uint64_t>& buffer, int from, int to) {
+  const size_t n = keys.size();
+  const int nPasses = (to - from + kBits - 1) / kBits;
+  std::vector<uint32_t> counts(static_cast<size_t>(nPasses) << kBits, 0);
+  for (uint64_t k : keys)
+    for (int p = 0; p < nPasses; p++) counts[(static_cast<size_t>(p) << kBits) + ((k >> (from + p * kBits)) & kMask)]++;
+  for (int p = 0; p < nPasses; p++) {
+    const int shift = from + p * kBits;
     uint32_t* c = counts.data() + (static_cast<size_t>(p) << kBits);
     if (c[(keys[0] >> shift) & kMask] == n) continue;  // every key shares this digit
     uint32_t sum = 0;
@@ -141,6 +135,50 @@ void radixSortDoubles(std::vector<double>& values, RadixScratch& scratch) {
     }
     for (uint64_t k : keys) buffer[c[(k >> shift) & kMask]++] = k;
     keys.swap(buffer);
+  }
+}
+}  // namespace radix
+
+void radixSortDoubles(std::vector<double>& values, RadixScratch& scratch) {
+  const size_t n = values.size();
+  if (n < 256) {
+    std::sort(values.begin(), values.end(), [](double a, double b) {
+      return a < b || (a == b && std::signbit(a) && !std::signbit(b));
+    });
+    return;
+  }
+  std::vector<uint64_t>& keys = scratch.keys;
+  std::vector<uint64_t>& buffer = scratch.buffer;
+  keys.resize(n);
+  buffer.resize(n);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t u;
+    std::memcpy(&u, &values[i], sizeof u);
+    keys[i] = (u >> 63) ? ~u : (u | (uint64_t{1} << 63));
+  }
+  radix::passes(keys, buffer, radix::kHighShift, 64);
+  // runs of keys that share the top bits but not all of them: sorted on their own, unless
+  // there are too many such keys
+  size_t unsorted = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    bool differ = false;
+    while (j < n && (keys[j] >> radix::kHighShift) == (keys[i] >> radix::kHighShift)) {
+      differ = differ || keys[j] != keys[i];
+      j++;
+    }
+    if (differ) unsorted += j - i;
+    i = j;
+  }
+  if (unsorted * 8 > n) {
+    radix::passes(keys, buffer, 0, 64);
+  } else if (unsorted > 0) {
+    for (size_t i = 0; i < n;) {
+      size_t j = i + 1;
+      while (j < n && (keys[j] >> radix::kHighShift) == (keys[i] >> radix::kHighShift)) j++;
+      if (j - i > 1) std::sort(keys.begin() + i, keys.begin() + j);
+      i = j;
+    }
   }
   for (size_t i = 0; i < n; i++) {
     const uint64_t k = keys[i];
@@ -174,15 +212,21 @@ void fitBinEdges(const double* data, int64_t nRows, const int32_t* rows, int64_t
                  BinEdgesView edges, int nThreads) {
   parallelFor(edges.nCols, nThreads, [&](int c) {
     const double* col = data + static_cast<int64_t>(c) * nRows;
-    // each thread's buffers, reused for every column it sorts
-    thread_local std::vector<double> values;
-    thread_local RadixScratch scratch;
-    values.clear();
-    values.reserve(nSample);
+    // each thread's buffers, reused for every column it sorts; filled through a plain
+    // pointer (in a shared library each use of a thread_local may be a call to find it)
+    thread_local std::vector<double> tlsValues;
+    thread_local RadixScratch tlsScratch;
+    std::vector<double>& values = tlsValues;
+    RadixScratch& scratch = tlsScratch;
+    values.resize(static_cast<size_t>(nSample));
+    double* out = values.data();
+    size_t m = 0;
     for (int64_t i = 0; i < nSample; i++) {
       const double v = col[rows ? rows[i] : i];
-      if (!std::isnan(v)) values.push_back(v);
+      out[m] = v;
+      m += !std::isnan(v);
     }
+    values.resize(m);
     radixSortDoubles(values, scratch);
     if (edges.categorical[c]) {
       fitCategorical(values, maxBins, edges, c);

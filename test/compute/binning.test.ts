@@ -145,6 +145,35 @@ describe('binning across backends', {
   });
 });
 
+describe('binning across backends: how the values are spread', {
+  skip: nativeAvailable ? false : 'the native addon is not built here',
+}, () => {
+  // the native sort orders by the top 31 bits of each value's key first, then sorts runs
+  // that share them, or sorts all bits when such runs hold over an eighth of the values
+  it('gives identical edges for spread values, values sharing their top bits, and packed values', () => {
+    const n = 5_000;
+    const next = mulberry32(3);
+    const u = () => next() / 2 ** 32;
+    const spread = Float64Array.from({ length: n }, () => (u() - 0.5) * 10);
+    // every tenth value near 1 + k * 2^-30: some keys share their top bits, not all of them
+    const someRuns = Float64Array.from({ length: n }, (_, i) =>
+      i % 10 === 0 ? 1 + Math.floor(u() * 64) * 2 ** -30 : u(),
+    );
+    // all within 2^-22 of 1.7e9 (timestamps): one run of every key
+    const packed = Float64Array.from({ length: n }, () => 1.7e9 + u() * 2 ** -22 * 1.7e9);
+    const signs = Float64Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : -u() * 1e-300,
+    );
+    for (const [name, values] of Object.entries({ spread, someRuns, packed, signs })) {
+      const X = columnMatrix(values, n, 1);
+      const js = binFeatures(X, { backend: 'js' });
+      const native = binFeatures(X, { backend: 'native' });
+      assert.deepEqual(native.edges, js.edges, name);
+      assert.deepEqual(native.bins, js.bins, name);
+    }
+  });
+});
+
 describe('binning input errors', () => {
   it('rejects maxBins outside 2..255', () => {
     for (const maxBins of [1, 256, 2.5]) {
