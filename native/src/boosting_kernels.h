@@ -8,9 +8,10 @@
 
 namespace mlsweep {
 
-// p = 1 / (1 + exp(-F[i])), g[i] = w[i] (p - y[i]), h[i] = w[i] p (1 - p) for i < n: four
-// rows at a time with AVX2 where the CPU has it, each lane computing Math.exp's algorithm
-// operation for operation, so the results are those of one row at a time.
+// p = 1 / (1 + exp(-F[i])), g[i] = w[i] (p - y[i]), h[i] = w[i] p (1 - p) for i < n:
+// eight rows at a time with AVX-512, or four with AVX2, where the CPU has them, each lane
+// computing Math.exp's algorithm operation for operation, so the results are those of one
+// row at a time.
 void logLossGradients(const double* y, const double* F, const double* w, double* g, double* h, int64_t n);
 
 // F[r * nOut + column] += scale * value[leaf of row r] for every row: leafOfRow[r] where

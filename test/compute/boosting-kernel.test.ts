@@ -19,8 +19,9 @@ function fromHighWord(hi: number): number {
 }
 
 // Scores over every range Math.exp's algorithm treats apart, its bounds (one ulp either
-// side) and edge values, placed at random among ordinary ones so that they fall in every
-// lane of the addon's four-row vectors; an odd length leaves a tail of scalar rows.
+// side) and edge values, placed at random among ordinary ones in every lane of the
+// addon's four-row (AVX2) and eight-row (AVX-512) vectors; an odd length leaves a tail of
+// scalar rows.
 const edges = [0, -0, 1, -1, 0.5, -0.5, 699.99, -699.99, 700, -700, 709.78, -745.2, 710, -746];
 for (const hi of [0x3fd62e42, 0x3fd62e43, 0x3ff0a2b2, 0x3ff0a2b1, 0x3e300000, 0x3e2fffff]) {
   const x = fromHighWord(hi);
@@ -38,7 +39,8 @@ const F = Float64Array.from({ length: n }, (_, i) => {
   const scale = [1e-9, 0.3, 1.2, 40, 800][i % 5]!;
   return (u() - 0.5) * 2 * scale;
 });
-for (const e of edges) for (let copy = 0; copy < 4; copy++) F[Math.floor(u() * n)] = e;
+// each edge in every lane of 4- and 8-row vectors: once at a random row of each residue mod 8
+for (const e of edges) for (let lane = 0; lane < 8; lane++) F[8 * Math.floor(u() * ((n - 8) / 8)) + lane] = e;
 const y = Float64Array.from({ length: n }, () => (u() < 0.4 ? 1 : 0));
 const w = Float64Array.from({ length: n }, () => (u() < 0.1 ? 2.5 : 1));
 
