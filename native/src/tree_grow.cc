@@ -304,11 +304,18 @@ class Grower {
 
   void sumRows(double* out, int64_t begin, int64_t end) const {
     if (scalar_) {
+      // summed in registers: through out[] every add would wait on the previous store
+      double g = out[0], h = out[1];
+      const int32_t* rows = rows_.data();
+      const double* grad = d_.grad;
+      const double* hess = d_.hess;
       for (int64_t i = begin; i < end; i++) {
-        const int32_t r = rows_[i];
-        out[0] += d_.grad[r];
-        out[1] += d_.hess[r];
+        const int32_t r = rows[i];
+        g += grad[r];
+        h += hess[r];
       }
+      out[0] = g;
+      out[1] = h;
     } else {
       for (int64_t i = begin; i < end; i++) {
         const int32_t r = rows_[i];
