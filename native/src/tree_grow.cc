@@ -53,6 +53,10 @@ HistBuffer newHistBuffer(size_t n) {
   return HistBuffer(p);
 }
 
+// Entries past the rows in the partition's second buffer: the vector partition writes 16
+// at a time (tree_grow_kernels.h's partitionAvx512).
+constexpr int64_t kPartitionSlack = 16;
+
 // Histogram buffers kept between trees on the same thread (boosting grows one tree
 // after another): reusing them avoids page faults on fresh allocations.
 constexpr size_t kPoolKeep = 64;
@@ -146,7 +150,7 @@ class Grower {
     tmp_.swap(tlsRows.tmp);
     ordered_.swap(tlsRows.ordered);
     rows_.assign(d.rows, d.rows + d.nUsedRows);
-    tmp_.resize(d.nUsedRows);
+    tmp_.resize(d.nUsedRows + kPartitionSlack);
     if (gradient_) ordered_.reserve(static_cast<size_t>(d.nUsedRows) * 2);
     full_ = p.maxFeatures >= d.nFeatures;
     // absolute mode searches rows, not histograms: no node is dense (the rule: grow.ts)
@@ -1065,7 +1069,15 @@ class Grower {
     int32_t* tmp = tmp_.data();
     int64_t nl = node.begin;
     int64_t nr = 0;
-    for (int64_t i = node.begin; i < node.end; i++) {
+    int64_t i = node.begin;
+#if MLSWEEP_HIST_AVX
+    if (!categorical && cpuHasAvx512()) {
+      // the last column's last 3 rows are left to the loop below: the vector loads 4 bytes a row
+      const int64_t limit = f == d_.nCols - 1 ? d_.nRows - 3 : d_.nRows;
+      partitionAvx512(rows, tmp, col, node.threshold, node.missingLeft, limit, i, node.end, nl, nr);
+    }
+#endif
+    for (; i < node.end; i++) {
       const int32_t r = rows[i];
       const int goLeft = left[col[r]];
       // branch-free: which side a row takes is data, not a pattern a predictor learns

@@ -185,6 +185,44 @@ void rootPairs(double* const* pairs, const uint8_t* const* cols, const double* g
   }
 }
 
+#if MLSWEEP_HIST_AVX
+// A numeric split's partition 16 rows at a time (Grower::partition): each row's bin read
+// as the low byte of a 4-byte gather at col + r, the rows going left (bin <= threshold, or
+// the missing bin 255 when missing values go left) packed in order at rows + nl, the
+// others at tmp + nr. Writing 16 entries at rows + nl is safe: nl <= i, and rows i..i+15
+// are read before. tmp needs 16 entries of slack. Stops at the first vector holding a row
+// at or past `limit` (rows ascend), for the caller's scalar loop.
+// (GCC 12's AVX-512 header starts the gather from an undefined vector, which its
+// uninitialized-use warning reports at every inlining.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__((target("avx512f,popcnt"))) inline void partitionAvx512(int32_t* rows, int32_t* tmp, const uint8_t* col,
+                                                                      int threshold, bool missingLeft, int64_t limit,
+                                                                      int64_t& i, int64_t end, int64_t& nl,
+                                                                      int64_t& nr) {
+  const __m512i lowByte = _mm512_set1_epi32(0xFF);
+  const __m512i thr = _mm512_set1_epi32(threshold);
+  const __m512i missing = _mm512_set1_epi32(255);
+  for (; i + 16 <= end && rows[i + 15] < limit; i += 16) {
+    const __m512i r = _mm512_loadu_si512(rows + i);
+    const __m512i bin = _mm512_and_si512(_mm512_i32gather_epi32(r, col, 1), lowByte);
+    __mmask16 left = _mm512_cmple_epu32_mask(bin, thr);
+    if (missingLeft) left = left | _mm512_cmpeq_epi32_mask(bin, missing);
+    const int nLeft = __builtin_popcount(left);
+    _mm512_storeu_si512(rows + nl, _mm512_maskz_compress_epi32(left, r));
+    _mm512_storeu_si512(tmp + nr, _mm512_maskz_compress_epi32(static_cast<__mmask16>(~left), r));
+    nl += nLeft;
+    nr += 16 - nLeft;
+  }
+}
+#pragma GCC diagnostic pop
+
+inline bool cpuHasAvx512() {
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+  return has;
+}
+#endif
+
 // parent[i] -= small[i] for i < n: the larger child's histogram by subtraction.
 MLSWEEP_ALWAYS_INLINE void subtractLoop(double* parent, const double* small, size_t n) {
   for (size_t i = 0; i < n; i++) parent[i] -= small[i];
@@ -387,10 +425,6 @@ __attribute__((target("avx"))) inline void bestOfFoursAvx(const double* const* s
 __attribute__((target("avx512f,avx512vl"))) inline void bestOfFoursAvx512(const double* const* slots, int nb,
                                                                          const GainInputs& p, FourBest& out) {
   bestOfFoursBody(slots, nb, p, out);
-}
-inline bool cpuHasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
-  return has;
 }
 inline void bestOfFours(const double* const* slots, int nb, const GainInputs& p, FourBest& out) {
   if (cpuHasAvx512()) return bestOfFoursAvx512(slots, nb, p, out);
