@@ -148,6 +148,21 @@ MLSWEEP_AVX512 void logLossAvx512(const double* y, const double* F, const double
   logLossScalar(y, F, w, g, h, i, n);
 }
 
+// F[r] += scale * value[leafOfRow[r]], 8 rows at a time, up to the first 8 holding a row
+// without a leaf (-1: the caller's loop finds its leaf in the bins). Returns the rows done.
+MLSWEEP_AVX512 int64_t addLeafScoresAvx512(const int32_t* leafOfRow, const double* value, int64_t n, double scale,
+                                           double* F) {
+  const __m512d s = _mm512_set1_pd(scale);
+  int64_t r = 0;
+  for (; r + 8 <= n; r += 8) {
+    const __m256i leaf = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(leafOfRow + r));
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(leaf)) != 0) break;  // a negative leaf
+    const __m512d v = _mm512_i32gather_pd(leaf, value, 8);
+    _mm512_storeu_pd(F + r, _mm512_add_pd(_mm512_loadu_pd(F + r), _mm512_mul_pd(s, v)));
+  }
+  return r;
+}
+
 #pragma GCC diagnostic pop
 
 bool cpuHasAvx512() {
@@ -174,7 +189,11 @@ void logLossGradients(const double* y, const double* F, const double* w, double*
 void addTreeScores(const TreeView& tree, const int32_t* leafOfRow, const uint8_t* bins, int64_t nRows, double scale,
                    double* F, int nOut, int column) {
   const double* value = tree.value;
-  for (int64_t r = 0; r < nRows; r++) {
+  int64_t r = 0;
+#if MLSWEEP_BOOST_AVX2
+  if (leafOfRow && nOut == 1 && cpuHasAvx512()) r = addLeafScoresAvx512(leafOfRow, value, nRows, scale, F);
+#endif
+  for (; r < nRows; r++) {
     int leaf = leafOfRow ? leafOfRow[r] : -1;
     if (leaf < 0) leaf = leafOfView(tree, bins, nRows, r);
     F[r * nOut + column] += scale * value[leaf];

@@ -13,13 +13,13 @@ import { type GrowResult, leafArray, type TreeArrays } from './tree-arrays.ts';
 
 /** Grows one tree (the boosting step); `leaves` asks for each row's leaf too. */
 export function growTree(...[data, params, nThreads, leaves]: GrowTreeArgs): GrowResult {
-  const leafOfRow = leafArray(leaves, data.nRows);
+  const leafOfRow = leafArray(leaves, data.nRows, data.rows.length);
   return { tree: nativeAddon().growTree(...treeArgs(data, params, nThreads, leafOfRow)), leafOfRow };
 }
 
 /** As {@link growTree}, on a libuv worker thread. */
 export async function growTreeAsync(...[data, params, nThreads, leaves]: GrowTreeArgs): Promise<GrowResult> {
-  const leafOfRow = leafArray(leaves, data.nRows);
+  const leafOfRow = leafArray(leaves, data.nRows, data.rows.length);
   const tree = await nativeAddon().growTreeAsync(...treeArgs(data, params, nThreads, leafOfRow));
   return { tree, leafOfRow };
 }

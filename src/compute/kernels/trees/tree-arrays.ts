@@ -37,14 +37,15 @@ export interface TreeArrays {
 export type LeafRequest = boolean | Int32Array;
 
 /**
- * The array a grower writes each row's leaf into for `request`, every entry -1 (rows the
- * tree is not grown on keep it): null, a new array, or the caller's, which must have nRows
- * entries.
+ * The array a grower writes each row's leaf into for `request`: null, a new array, or the
+ * caller's, which must have nRows entries. Entries of rows the tree is not grown on are -1;
+ * a tree grown on `usedRows` = nRows rows writes every entry, so the caller's array is not
+ * cleared first then.
  *
  * @example
- * const leaves = leafArray(true, 3); // Int32Array [-1, -1, -1]
+ * const leaves = leafArray(true, 3, 2); // Int32Array [-1, -1, -1]
  */
-export function leafArray(request: LeafRequest, nRows: number): Int32Array | null {
+export function leafArray(request: LeafRequest, nRows: number, usedRows: number): Int32Array | null {
   if (request === false) return null;
   if (request === true) return new Int32Array(nRows).fill(-1);
   if (request.length !== nRows) {
@@ -52,7 +53,7 @@ export function leafArray(request: LeafRequest, nRows: number): Int32Array | nul
       path: 'leaves',
     });
   }
-  return request.fill(-1);
+  return usedRows === nRows ? request : request.fill(-1);
 }
 
 /** A grown tree and, when asked for, the leaf of every row it was grown on (-1 elsewhere). */

@@ -137,7 +137,7 @@ class Grower {
     if (this.p.maxLeaves > 0) this.growBestFirst(root);
     else this.growDepthFirst(root);
     const tree = this.output();
-    const leafOfRow = leafArray(leaves, this.d.nRows);
+    const leafOfRow = leafArray(leaves, this.d.nRows, this.d.rows.length);
     if (leafOfRow) {
       for (let id = 0; id < tree.nNodes; id++) {
         if (tree.feature[id]! >= 0) continue;
