@@ -8,7 +8,8 @@
 //   column-major bins, best of its repetitions, plus the streaming read bandwidth (and
 //   the same adds with a third, count, slot per bin as the learner has, and the learner's
 //   exact operation in isolation: 32-byte slots (g, h, count, 0) added as one vector, 256
-//   per feature indexed by the bin value, to show what its choices cost);
+//   per feature indexed by the bin value, to show what its choices cost; and the root's:
+//   (g, h) pairs as one 16-byte vector, 5 features per pass, the counts known beforehand);
 // - the learner: the native addon's growTree (native/src/tree_grow.cc) on one thread,
 //   gradient mode, with minSamplesSplit above the row count so that the tree stops at the
 //   root after building its histograms. The time is of the whole call; the marginal cost,
@@ -46,6 +47,7 @@ interface Roofline {
     fourPerPass: number;
     fourPerPassWithCount: number;
     learnerOperation: number;
+    pairsFivePerPass: number;
   };
   readBandwidthGBs: number;
   bytesPerFeatureValue: { onePerPass: number; fourPerPass: number; readOnce: number };
@@ -105,6 +107,7 @@ const roofline = {
   fourPerPass: median(samples.roofline.map((r) => r.nsPerFeatureValue.fourPerPass)),
   fourPerPassWithCount: median(samples.roofline.map((r) => r.nsPerFeatureValue.fourPerPassWithCount)),
   learnerOperation: median(samples.roofline.map((r) => r.nsPerFeatureValue.learnerOperation)),
+  pairsFivePerPass: median(samples.roofline.map((r) => r.nsPerFeatureValue.pairsFivePerPass)),
   readBandwidthGBs: median(samples.roofline.map((r) => r.readBandwidthGBs)),
   bytesPerFeatureValue: samples.roofline[0]?.bytesPerFeatureValue,
   memoryBoundNs: {
@@ -113,7 +116,7 @@ const roofline = {
     readOnce: median(samples.roofline.map((r) => r.memoryBoundNs.readOnce)),
   },
 };
-const best = Math.min(roofline.onePerPass, roofline.fourPerPass);
+const best = Math.min(roofline.onePerPass, roofline.fourPerPass, roofline.pairsFivePerPass);
 const summarize = (ks: Kernel[]) => {
   const whole = median(ks.map((k) => k.wholeNs));
   const marginal = median(ks.map((k) => k.marginalNs));
@@ -146,6 +149,11 @@ recordResults(
         'roofline: streaming adds, 4 features per pass',
         f(roofline.fourPerPass),
         f(roofline.fourPerPass / best),
+      ],
+      [
+        "roofline: streaming adds, (g, h) as one 16-byte vector, 5 features per pass (the root's operation)",
+        f(roofline.pairsFivePerPass),
+        f(roofline.pairsFivePerPass / best),
       ],
       [
         'streaming adds, 4 per pass, with a count slot as the learner has',
