@@ -111,6 +111,17 @@ struct GNode : Choice {
   HistBuffer hist;
 };
 
+// n features in groups of up to `most`, as many groups as a multiple of the threads and as
+// even as can be: every thread gets about the same number of features, and each pass over a
+// node's rows still serves several features. Group g is features [first(g), first(g) + count(g)).
+struct FeatureGroups {
+  int groups, size, extra;
+  FeatureGroups(int n, int threads, int most)
+      : groups(threads * ((n + threads * most - 1) / (threads * most))), size(n / groups), extra(n % groups) {}
+  int first(int g) const { return g * size + std::min(g, extra); }
+  int count(int g) const { return size + (g < extra ? 1 : 0); }
+};
+
 class Grower {
  public:
   Grower(const GrowData& d, const GrowParams& p, Tree& out)
@@ -422,13 +433,10 @@ class Grower {
 
   void buildRoot(double* h, int threads) {
     const double* counts = d_.binCounts;
-    const int n = d_.nFeatures;
-    const int groups = threads * ((n + threads * kRootGroup - 1) / (threads * kRootGroup));
-    const int size = n / groups;
-    const int extra = n % groups;
-    TreeWorkerPool::shared().run(groups, threads, [&](int gi) {
-      const int first = gi * size + std::min(gi, extra);
-      const int count = size + (gi < extra ? 1 : 0);
+    const FeatureGroups fg(d_.nFeatures, threads, kRootGroup);
+    TreeWorkerPool::shared().run(fg.groups, threads, [&](int gi) {
+      const int first = fg.first(gi);
+      const int count = fg.count(gi);
       if (count == 0) return;
       thread_local std::vector<double> pairs;
       pairs.assign(static_cast<size_t>(count) * 512, 0.0);
@@ -480,15 +488,10 @@ class Grower {
       }
       // the gather shared out only where each share is thousands of rows
       if (end - begin < d_.nRows) orderGradients(begin, end, end - begin >= 8192 ? threads : 1);
-      // groups of up to kGroup features, as many as a multiple of the threads and as even
-      // as can be: every thread gets about the same number of features, and each pass over
-      // the node's rows still serves several features
-      const int groups = threads * ((n + threads * kGroup - 1) / (threads * kGroup));
-      const int size = n / groups;
-      const int extra = n % groups;
-      TreeWorkerPool::shared().run(groups, threads, [&](int gi) {
-        const int first = gi * size + std::min(gi, extra);
-        const int count = size + (gi < extra ? 1 : 0);
+      const FeatureGroups fg(n, threads, kGroup);
+      TreeWorkerPool::shared().run(fg.groups, threads, [&](int gi) {
+        const int first = fg.first(gi);
+        const int count = fg.count(gi);
         for (int k = 0; k < count; k++) {
           const int f = d_.features[first + k];
           std::fill(h + static_cast<size_t>(slotOff_[f]) * 4, h + static_cast<size_t>(slotOff_[f + 1]) * 4, 0.0);
