@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { columnEdges, MISSING_BIN } from '../../src/compute/kernels/binning/edges.ts';
+import { sortValues } from '../../src/compute/kernels/binning/js.ts';
 import { mulberry32 } from '../../src/compute/rng.ts';
 import {
   applyBins,
@@ -170,6 +171,29 @@ describe('binning across backends: how the values are spread', {
       const native = binFeatures(X, { backend: 'native' });
       assert.deepEqual(native.edges, js.edges, name);
       assert.deepEqual(native.bins, js.bins, name);
+    }
+  });
+});
+
+describe('sortValues', () => {
+  it('sorts as Float64Array.prototype.sort does: spread, tied high bits, packed, negative and signed-zero values', () => {
+    const next = mulberry32(8);
+    const u = () => next() / 2 ** 32;
+    const cases = {
+      small: Float64Array.of(3, -0, 0, -2, 1e-300),
+      spread: Float64Array.from({ length: 3_000 }, () => (u() - 0.5) * 1e6),
+      // negatives and positives sharing their high 32 bits in runs (differ in the low word)
+      tiedRuns: Float64Array.from({ length: 3_000 }, (_, i) =>
+        i % 9 === 0 ? (i % 2 ? -1 : 1) * (1 + Math.floor(u() * 100) * 2 ** -40) : u() * 8 - 4,
+      ),
+      packed: Float64Array.from({ length: 3_000 }, () => -1.7e9 - u() * 2 ** -22 * 1.7e9),
+      zeros: Float64Array.from({ length: 1_000 }, (_, i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : i - 500)),
+    };
+    for (const [name, values] of Object.entries(cases)) {
+      const want = values.slice().sort();
+      const got = sortValues(values.slice());
+      assert.equal(got.length, want.length, name);
+      for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${name} at ${i}`);
     }
   });
 });

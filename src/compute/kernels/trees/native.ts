@@ -4,6 +4,7 @@ import type {
   PreparedForestHandle,
 } from '../../native/addon-types.ts';
 import { nativeAddon } from '../../native/load.ts';
+import { binCountsOf } from './bin-counts.ts';
 import type { GrowForestArgs, GrowTreeArgs, PredictTreesArgs } from './contract.ts';
 import { type GrowData, type GrowParams, MODE_GRADIENT, packGrowParams } from './grow-params.ts';
 import { type GrowResult, leafArray, type TreeArrays } from './tree-arrays.ts';
@@ -67,21 +68,12 @@ export function predictTrees(...[bins, nRows, nCols, trees, scales, out, nThread
   addon.predictPrepared(forest.handle, bins, nRows, nCols, scales, out, nThreads);
 }
 
-/**
- * countBins of each bin matrix a gradient tree on every row was grown from, by the matrix:
- * the same for every round of a boosting fit, so counted once. Bin matrices are never
- * changed once made (binFeatures makes a new one each time).
- */
-const binCounts = new WeakMap<Uint8Array, Float64Array>();
-
+/** The root's bin counts (bin-counts.ts) for a gradient tree on every row, else null. */
 function countsFor(data: GrowData, params: GrowParams): Float64Array | null {
   if (params.mode !== MODE_GRADIENT || data.rows.length !== data.nRows) return null;
-  let counts = binCounts.get(data.bins);
-  if (counts === undefined || counts.length !== data.nCols * 256) {
-    counts = nativeAddon().countBins(data.bins, data.nRows, data.nCols);
-    binCounts.set(data.bins, counts);
-  }
-  return counts;
+  return binCountsOf(data.bins, data.nRows, data.nCols, (bins, nRows, nCols) =>
+    nativeAddon().countBins(bins, nRows, nCols),
+  );
 }
 
 function treeArgs(

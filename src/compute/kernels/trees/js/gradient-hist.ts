@@ -79,6 +79,55 @@ export function addGradientRows(
   }
 }
 
+/**
+ * The root on every row (rows 0..n-1) when its bin counts are known (bin-counts.ts): adds
+ * each row's (g, h) only, for the given features (one to four); the caller writes the
+ * counts. The sums are those of addGradientRows, in the same order.
+ *
+ * @example
+ * addRootPairs(h, bins, { tables: [slotTable(0, 4)], columns: [0] }, n, g, hs);
+ */
+export function addRootPairs(
+  h: Float64Array,
+  bins: Uint8Array,
+  features: HistFeatures,
+  n: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  const { tables, columns } = features;
+  if (tables.length === 4) {
+    const [t0, t1, t2, t3] = tables as [Int32Array, Int32Array, Int32Array, Int32Array];
+    const [c0, c1, c2, c3] = columns as [number, number, number, number];
+    for (let r = 0; r < n; r++) {
+      const g = grad[r]!;
+      const w = hess[r]!;
+      let s = t0[bins[c0 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      s = t1[bins[c1 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      s = t2[bins[c2 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+      s = t3[bins[c3 + r]!]!;
+      h[s]! += g;
+      h[s + 1]! += w;
+    }
+    return;
+  }
+  for (let j = 0; j < tables.length; j++) {
+    const t = tables[j]!;
+    const c = columns[j]!;
+    for (let r = 0; r < n; r++) {
+      const s = t[bins[c + r]!]!;
+      h[s]! += grad[r]!;
+      h[s + 1]! += hess[r]!;
+    }
+  }
+}
+
 /** Adds one row's (g, h, 1) to the slot starting at s. */
 function addPair(h: Float64Array, s: number, g: number, w: number): void {
   h[s]! += g;

@@ -1,9 +1,10 @@
 import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts';
 import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
+import { binCountsOf } from '../bin-counts.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import * as modes from '../grow-params.ts';
 import { type GrowResult, type LeafRequest, leafArray, type TreeArrays } from '../tree-arrays.ts';
-import { addGradientRows, slotTable } from './gradient-hist.ts';
+import { addGradientRows, addRootPairs, slotTable } from './gradient-hist.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
@@ -218,11 +219,16 @@ class Grower {
     const { rows, D } = this;
     const { grad, hess, label } = this.d;
     if (this.scalar) {
+      // summed in locals, stored once (the same additions in the same order)
+      let g = out[0]!;
+      let w = out[1]!;
       for (let i = begin; i < end; i++) {
         const r = rows[i]!;
-        out[0]! += grad[r]!;
-        out[1]! += hess[r]!;
+        g += grad[r]!;
+        w += hess[r]!;
       }
+      out[0] = g;
+      out[1] = w;
     } else {
       for (let i = begin; i < end; i++) {
         const r = rows[i]!;
@@ -276,7 +282,8 @@ class Grower {
     if (this.p.mode === MODE_GRADIENT) {
       // the root on every row reads the gradients in place (rows are 0..n-1 there)
       const root = end - begin === this.d.nRows;
-      if (!root) this.orderGradients(begin, end);
+      if (root) return this.buildRoot(h);
+      this.orderGradients(begin, end);
       const tables = this.slotTables();
       for (let i = 0; i < features.length; i += 4) {
         const group = Array.from(features.subarray(i, Math.min(i + 4, features.length)));
@@ -287,7 +294,7 @@ class Grower {
           this.rows,
           begin,
           end,
-          root ? null : this.ordered,
+          this.ordered,
           this.d.grad,
           this.d.hess,
         );
@@ -296,6 +303,35 @@ class Grower {
     }
     for (let i = 0; i < features.length; i++)
       this.accumulate(h, features[i]!, this.slotOff[features[i]!]!, begin, end);
+  }
+
+  /**
+   * Gradient mode, the root on every row: (g, h) added per bin, four features a pass
+   * (gradient-hist.ts addRootPairs), and each slot's count taken from the bin counts of the
+   * matrix, counted once (bin-counts.ts): the same sums as counting row by row.
+   */
+  private buildRoot(h: Float64Array): void {
+    const { features, bins, nRows, nCols, nBins, grad, hess } = this.d;
+    const tables = this.slotTables();
+    for (let i = 0; i < features.length; i += 4) {
+      const group = Array.from(features.subarray(i, Math.min(i + 4, features.length)));
+      addRootPairs(
+        h,
+        bins,
+        { tables: group.map((f) => tables[f]!), columns: group.map((f) => f * nRows) },
+        nRows,
+        grad,
+        hess,
+      );
+    }
+    const counts = binCountsOf(bins, nRows, nCols);
+    for (let i = 0; i < features.length; i++) {
+      const f = features[i]!;
+      const nb = nBins[f]!;
+      const base = this.slotOff[f]!;
+      for (let b = 0; b < nb; b++) h[(base + b) * 3 + 2] = counts[f * 256 + b]!;
+      h[(base + nb) * 3 + 2] = counts[f * 256 + MISSING_BIN]!;
+    }
   }
 
   private tables: Int32Array[] | null = null;
@@ -396,6 +432,8 @@ class Grower {
   private examine(node: GNode, f: number, scoreP: number): boolean {
     if (this.median) return this.median.examine(node, f, scoreP, this.next);
     const h = node.hist;
+    if (h && this.p.mode === MODE_GRADIENT && !this.p.randomSplits && !this.d.categorical[f])
+      return this.scanDenseGradient(node, f, h, this.slotOff[f]!, scoreP);
     if (h)
       return this.evaluate(
         node,
@@ -519,6 +557,109 @@ class Grower {
         this.subSlot(L, h, ms);
       }
     }
+  }
+
+  /**
+   * The numeric scan of gradient mode over a node's histogram of feature f (slots from
+   * `base`): the candidates, gains and picks of presentSlots + scanGradient + tryGradient,
+   * in their order and by their operations, with the running best kept in locals and
+   * written to the node once. The hot loop of boosting. False when f is constant there.
+   */
+  private scanDenseGradient(node: GNode, f: number, h: Float64Array, base: number, scoreP: number): boolean {
+    const nb = this.d.nBins[f]!;
+    const ms = (base + nb) * 3;
+    const missing = h[ms + 2]! > 0;
+    // the first and last present value slots (the last one's split is not a candidate
+    // unless missing rows exist); constant when fewer than two slots hold rows
+    let last = nb - 1;
+    while (last >= 0 && !(h[(base + last) * 3 + 2]! > 0)) last--;
+    let first = 0;
+    while (first < last && !(h[(base + first) * 3 + 2]! > 0)) first++;
+    const nv = last < 0 ? 0 : first < last ? 2 : 1;
+    if (nv + (missing ? 1 : 0) <= 1) return false;
+    const { minSamplesLeaf, minChildWeight, lambdaL1: a, lambdaL2: l2 } = this.p;
+    const t = node.totals;
+    const tG = t[0]!;
+    const tH = t[1]!;
+    const tC = t[2]!;
+    const mG = missing ? h[ms]! : 0;
+    const mH = missing ? h[ms + 1]! : 0;
+    const mC = missing ? h[ms + 2]! : 0;
+    let best = node.gain;
+    let bestSlot = -1;
+    let bestB = false;
+    let bG = 0;
+    let bH = 0;
+    let bC = 0;
+    let GL = 0;
+    let HL = 0;
+    let CL = 0;
+    for (let s = first; s <= last; s++) {
+      const at = (base + s) * 3;
+      const c = h[at + 2]!;
+      if (!(c > 0)) continue;
+      GL += h[at]!;
+      HL += h[at + 1]!;
+      CL += c;
+      const beforeLast = s < last;
+      // missing rows right: a candidate before the last present slot, or at it when
+      // missing rows exist
+      if (beforeLast || missing) {
+        const gr = tG - GL;
+        const hr = tH - HL;
+        const cr = tC - CL;
+        if (!(CL < minSamplesLeaf || cr < minSamplesLeaf || HL < minChildWeight || hr < minChildWeight)) {
+          const tl = GL > a ? GL - a : GL < -a ? GL + a : 0;
+          const dl = HL + l2;
+          const tr = gr > a ? gr - a : gr < -a ? gr + a : 0;
+          const dr = hr + l2;
+          const gain = (dl > 0 ? (tl * tl) / dl : 0) + (dr > 0 ? (tr * tr) / dr : 0) - scoreP;
+          if (gain > best) {
+            best = gain;
+            bestSlot = s;
+            bestB = false;
+            bG = GL;
+            bH = HL;
+            bC = CL;
+          }
+        }
+      }
+      // missing rows left: before the last present slot only
+      if (missing && beforeLast) {
+        const gl = GL + mG;
+        const hl = HL + mH;
+        const cl = CL + mC;
+        const gr = tG - gl;
+        const hr = tH - hl;
+        const cr = tC - cl;
+        if (!(cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight)) {
+          const tl = gl > a ? gl - a : gl < -a ? gl + a : 0;
+          const dl = hl + l2;
+          const tr = gr > a ? gr - a : gr < -a ? gr + a : 0;
+          const dr = hr + l2;
+          const gain = (dl > 0 ? (tl * tl) / dl : 0) + (dr > 0 ? (tr * tr) / dr : 0) - scoreP;
+          if (gain > best) {
+            best = gain;
+            bestSlot = s;
+            bestB = true;
+            bG = gl;
+            bH = hl;
+            bC = cl;
+          }
+        }
+      }
+    }
+    if (bestSlot >= 0) {
+      node.gain = best;
+      node.feature = f;
+      node.threshold = bestSlot;
+      node.missingLeft = missing ? bestB : bC >= tC - bC;
+      node.cats = null;
+      node.left[0] = bG;
+      node.left[1] = bH;
+      node.left[2] = bC;
+    }
+    return true;
   }
 
   /** The numeric scan of gradient mode on scalars: the hot loop of boosting. */
