@@ -134,3 +134,14 @@ function addPair(h: Float64Array, s: number, g: number, w: number): void {
   h[s + 1]! += w;
   h[s + 2]! += 1;
 }
+
+/**
+ * parent[i] -= small[i] for every entry: the larger child's histogram by subtraction.
+ *
+ * @example
+ * subtractHist(Float64Array.of(5, 3), Float64Array.of(2, 1)); // parent is now [3, 2]
+ */
+export function subtractHist(parent: Float64Array, small: Float64Array): void {
+  const n = parent.length;
+  for (let i = 0; i < n; i++) parent[i] = parent[i]! - small[i]!;
+}

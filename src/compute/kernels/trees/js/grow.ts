@@ -4,7 +4,7 @@ import { binCountsOf } from '../bin-counts.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import * as modes from '../grow-params.ts';
 import { type GrowResult, type LeafRequest, leafArray, type TreeArrays } from '../tree-arrays.ts';
-import { addGradientRows, addRootPairs, slotTable } from './gradient-hist.ts';
+import { addGradientRows, addRootPairs, slotTable, subtractHist } from './gradient-hist.ts';
 import { MedianSplitter, type SplitChoice } from './median-split.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
 
@@ -859,10 +859,11 @@ class Grower {
       const wantSmall = this.isDense(small) && this.canSplit(small);
       const wantBig = this.isDense(big) && this.canSplit(big);
       if (wantSmall || wantBig) {
-        small.hist = this.takeHist();
-        this.buildHist(small.hist, small.begin, small.end);
+        const sh = this.takeHist();
+        small.hist = sh;
+        this.buildHist(sh, small.begin, small.end);
         if (wantBig) {
-          for (let i = 0; i < parent.length; i++) parent[i]! -= small.hist[i]!;
+          subtractHist(parent, sh);
           big.hist = parent;
         } else this.pool.push(parent);
         if (!wantSmall) this.release(small);
