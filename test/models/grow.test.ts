@@ -351,8 +351,14 @@ describe('histogram tree grower', () => {
       // grown on every row: every entry is written (the array is not cleared first)
       const all = { ...data, rows: Int32Array.from({ length: data.nRows }, (_, i) => i) };
       const everyRow = growTree(backend, all, { ...base, maxLeaves: 10 }, 1, mine.fill(7));
-      assert.deepEqual(everyRow.leafOfRow, growTree(backend, all, { ...base, maxLeaves: 10 }, 1, true).leafOfRow);
-      assert.ok(mine.every((leaf) => leaf >= 0), backend);
+      assert.deepEqual(
+        everyRow.leafOfRow,
+        growTree(backend, all, { ...base, maxLeaves: 10 }, 1, true).leafOfRow,
+      );
+      assert.ok(
+        mine.every((leaf) => leaf >= 0),
+        backend,
+      );
       assert.throws(
         () => growTree(backend, data, base, 1, new Int32Array(data.nRows - 1)),
         /leaf array has \d+ entries, not one per row/,

@@ -304,7 +304,10 @@ class Grower {
     if (this.p.mode === MODE_GRADIENT) {
       // the root on every row reads the gradients in place (rows are 0..n-1 there)
       const root = end - begin === this.d.nRows;
-      if (root) return this.buildRoot(h);
+      if (root) {
+        this.buildRoot(h);
+        return;
+      }
       this.orderGradients(begin, end);
       const tables = this.slotTables();
       for (let i = 0; i < features.length; i += 4) {
