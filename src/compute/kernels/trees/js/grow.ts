@@ -56,7 +56,14 @@ export function growTreeJs(data: GrowData, params: GrowParams, leaves: LeafReque
  * @example
  * gradientGain(2, 1, 1, Float64Array.of(2, 2, 2), params, 0); // 4 / (1 + lambdaL2) when lambdaL1 is 0
  */
-function gradientGain(gl: number, hl: number, cl: number, t: Float64Array, p: GrowParams, scoreP: number): number {
+function gradientGain(
+  gl: number,
+  hl: number,
+  cl: number,
+  t: Float64Array,
+  p: GrowParams,
+  scoreP: number,
+): number {
   const gr = t[0]! - gl;
   const hr = t[1]! - hl;
   const cr = t[2]! - cl;
