@@ -1,6 +1,7 @@
 // Boosting's per-round kernels (boosting_kernels.h).
 #include "boosting_kernels.h"
 
+#include "cpu_features.h"
 #include "fdlibm_exp.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -165,10 +166,6 @@ MLSWEEP_AVX512 int64_t addLeafScoresAvx512(const int32_t* leafOfRow, const doubl
 
 #pragma GCC diagnostic pop
 
-bool cpuHasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-  return has;
-}
 
 bool cpuHasAvx2() {
   static const bool has = __builtin_cpu_supports("avx2");

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "cpu_features.h"
+
 #if defined(__x86_64__) || defined(_M_X64)
 #include <emmintrin.h>
 #define MLSWEEP_HIST_SSE2 1
@@ -217,10 +219,6 @@ __attribute__((target("avx512f,popcnt"))) inline void partitionAvx512(int32_t* r
 }
 #pragma GCC diagnostic pop
 
-inline bool cpuHasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
-  return has;
-}
 #endif
 
 // parent[i] -= small[i] for i < n: the larger child's histogram by subtraction.
