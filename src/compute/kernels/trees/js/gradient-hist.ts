@@ -25,12 +25,12 @@ export interface HistFeatures {
 }
 
 /**
- * Adds rows[begin..end) to the histogram `h` for the given features (one to four). The
- * gradient pairs are `pairs` (g, h, g, h, ... in the order of rows[begin..end)) or, with
- * `pairs` null, grad[r] and hess[r] of rows 0..end-1 in order (the root on every row).
+ * Adds rows[begin..end) to the histogram `h` for the given features (one to four), with the
+ * rows' gradient pairs `pairs` (g, h, g, h, ... in the order of rows[begin..end)). The root
+ * on every row takes addRootPairs.
  *
  * @example
- * addGradientRows(h, bins, { tables: [slotTable(0, 4)], columns: [0] }, rows, 0, n, null, g, hs);
+ * addGradientRows(h, bins, { tables: [slotTable(0, 4)], columns: [0] }, rows, 0, n, pairs);
  */
 export function addGradientRows(
   h: Float64Array,
@@ -39,43 +39,29 @@ export function addGradientRows(
   rows: Int32Array,
   begin: number,
   end: number,
-  pairs: Float64Array | null,
-  grad: Float64Array,
-  hess: Float64Array,
+  pairs: Float64Array,
 ): void {
   const { tables, columns } = features;
   if (tables.length === 4) {
     const [t0, t1, t2, t3] = tables as [Int32Array, Int32Array, Int32Array, Int32Array];
     const [c0, c1, c2, c3] = columns as [number, number, number, number];
-    if (pairs === null)
-      for (let r = 0; r < end; r++) {
-        const g = grad[r]!;
-        const w = hess[r]!;
-        addPair(h, t0[bins[c0 + r]!]!, g, w);
-        addPair(h, t1[bins[c1 + r]!]!, g, w);
-        addPair(h, t2[bins[c2 + r]!]!, g, w);
-        addPair(h, t3[bins[c3 + r]!]!, g, w);
-      }
-    else
-      for (let i = begin, k = 0; i < end; i++, k += 2) {
-        const r = rows[i]!;
-        const g = pairs[k]!;
-        const w = pairs[k + 1]!;
-        addPair(h, t0[bins[c0 + r]!]!, g, w);
-        addPair(h, t1[bins[c1 + r]!]!, g, w);
-        addPair(h, t2[bins[c2 + r]!]!, g, w);
-        addPair(h, t3[bins[c3 + r]!]!, g, w);
-      }
+    for (let i = begin, k = 0; i < end; i++, k += 2) {
+      const r = rows[i]!;
+      const g = pairs[k]!;
+      const w = pairs[k + 1]!;
+      addPair(h, t0[bins[c0 + r]!]!, g, w);
+      addPair(h, t1[bins[c1 + r]!]!, g, w);
+      addPair(h, t2[bins[c2 + r]!]!, g, w);
+      addPair(h, t3[bins[c3 + r]!]!, g, w);
+    }
     return;
   }
   // fewer than four: one feature per pass
   for (let j = 0; j < tables.length; j++) {
     const t = tables[j]!;
     const c = columns[j]!;
-    if (pairs === null) for (let r = 0; r < end; r++) addPair(h, t[bins[c + r]!]!, grad[r]!, hess[r]!);
-    else
-      for (let i = begin, k = 0; i < end; i++, k += 2)
-        addPair(h, t[bins[c + rows[i]!]!]!, pairs[k]!, pairs[k + 1]!);
+    for (let i = begin, k = 0; i < end; i++, k += 2)
+      addPair(h, t[bins[c + rows[i]!]!]!, pairs[k]!, pairs[k + 1]!);
   }
 }
 

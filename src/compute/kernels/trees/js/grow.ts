@@ -69,12 +69,19 @@ function gradientGain(
   const cr = t[2]! - cl;
   if (cl < p.minSamplesLeaf || cr < p.minSamplesLeaf || hl < p.minChildWeight || hr < p.minChildWeight)
     return Number.NEGATIVE_INFINITY;
-  const a = p.lambdaL1;
-  const tl = gl > a ? gl - a : gl < -a ? gl + a : 0;
-  const dl = hl + p.lambdaL2;
-  const tr = gr > a ? gr - a : gr < -a ? gr + a : 0;
-  const dr = hr + p.lambdaL2;
-  return (dl > 0 ? (tl * tl) / dl : 0) + (dr > 0 ? (tr * tr) / dr : 0) - scoreP;
+  return sideScore(gl, hl, p) + sideScore(gr, hr, p) - scoreP;
+}
+
+/** The L1 soft threshold of a gradient sum G: toward 0 by a, 0 within [-a, a]. */
+function softThreshold(G: number, a: number): number {
+  return G > a ? G - a : G < -a ? G + a : 0;
+}
+
+/** A side's score in gradient mode: T(G)^2 / (H + lambdaL2), 0 where that is not positive. */
+function sideScore(G: number, H: number, p: GrowParams): number {
+  const t = softThreshold(G, p.lambdaL1);
+  const denom = H + p.lambdaL2;
+  return denom > 0 ? (t * t) / denom : 0;
 }
 
 class Grower {
@@ -275,8 +282,7 @@ class Grower {
   }
 
   private thresholdL1(G: number): number {
-    const a = this.p.lambdaL1;
-    return G > a ? G - a : G < -a ? G + a : 0;
+    return softThreshold(G, this.p.lambdaL1);
   }
 
   private score(s: Float64Array): number {
@@ -327,8 +333,6 @@ class Grower {
           begin,
           end,
           this.ordered,
-          this.d.grad,
-          this.d.hess,
         );
       }
       return;
@@ -728,9 +732,7 @@ class Grower {
   }
 
   private gradientScore(G: number, H: number): number {
-    const t = this.thresholdL1(G);
-    const denom = H + this.p.lambdaL2;
-    return denom > 0 ? (t * t) / denom : 0;
+    return sideScore(G, H, this.p);
   }
 
   private considerNumeric(
