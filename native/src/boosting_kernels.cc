@@ -24,7 +24,80 @@ void logLossScalar(const double* y, const double* F, const double* w, double* g,
 }
 
 #if MLSWEEP_BOOST_AVX2
-// fdlibmExp(x) in four lanes, for |x| < 700 (the caller checks): its three ranges folded
+// The gradients four rows at a time with AVX2 or eight with AVX-512, written once: the
+// templates expLanes and logLossLanes, over a lane type (Avx2Lanes, Avx512Lanes) that
+// gives what they need beyond +, -, * and /. Those GCC and Clang apply to __m256d and
+// __m512d lane by lane: the very operations _mm256_add_pd and the like are defined as. A
+// Mask is true or false per lane: all-ones lanes for AVX2, a mask register for AVX-512.
+// GCC refuses to inline an always_inline function with a target into one without it (the
+// templates), so the lane types' functions are plain inline and the two entry functions,
+// which carry the target, flatten everything into themselves.
+// GCC warns that the templates' vector parameters and results change the ABI without AVX:
+// they are never called as functions. (It reports that at the end of the file, so the
+// warning stays off from here on.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+#define MLSWEEP_AVX2_LANE static inline __attribute__((target("avx2")))
+struct Avx2Lanes {
+  using V = __m256d;
+  using Mask = __m256d;
+  static constexpr int kWidth = 4;
+  MLSWEEP_AVX2_LANE V set1(double v) { return _mm256_set1_pd(v); }
+  MLSWEEP_AVX2_LANE V load(const double* p) { return _mm256_loadu_pd(p); }
+  MLSWEEP_AVX2_LANE void store(double* p, V v) { _mm256_storeu_pd(p, v); }
+  MLSWEEP_AVX2_LANE V bitAnd(V a, V b) { return _mm256_and_pd(a, b); }
+  MLSWEEP_AVX2_LANE V andNot(V a, V b) { return _mm256_andnot_pd(a, b); }  // ~a & b
+  MLSWEEP_AVX2_LANE V bitOr(V a, V b) { return _mm256_or_pd(a, b); }
+  MLSWEEP_AVX2_LANE V bitXor(V a, V b) { return _mm256_xor_pd(a, b); }
+  MLSWEEP_AVX2_LANE Mask lt(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+  MLSWEEP_AVX2_LANE Mask ge(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_GE_OQ); }
+  MLSWEEP_AVX2_LANE Mask eq(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
+  MLSWEEP_AVX2_LANE Mask both(Mask a, Mask b) { return _mm256_and_pd(a, b); }
+  MLSWEEP_AVX2_LANE bool all(Mask m) { return _mm256_movemask_pd(m) == 0xF; }
+  MLSWEEP_AVX2_LANE V select(Mask m, V yes, V no) { return _mm256_blendv_pd(no, yes, m); }
+  MLSWEEP_AVX2_LANE V zeroUnless(Mask m, V v) { return _mm256_and_pd(v, m); }
+  MLSWEEP_AVX2_LANE V truncate(V v) { return _mm256_round_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
+  // 2^k for whole k with |k| <= 1010 (a normal number), from its exponent bits
+  MLSWEEP_AVX2_LANE V pow2(V k) {
+    const __m256i exponent = _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k)), _mm256_set1_epi64x(1023));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(exponent, 52));
+  }
+};
+
+// (GCC 12's AVX-512 header starts some intrinsics from an undefined vector, which its
+// uninitialized-use warning reports at every inlining.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define MLSWEEP_AVX512 __attribute__((target("avx512f,avx512dq")))
+#define MLSWEEP_AVX512_LANE static inline MLSWEEP_AVX512
+struct Avx512Lanes {
+  using V = __m512d;
+  using Mask = __mmask8;
+  static constexpr int kWidth = 8;
+  MLSWEEP_AVX512_LANE V set1(double v) { return _mm512_set1_pd(v); }
+  MLSWEEP_AVX512_LANE V load(const double* p) { return _mm512_loadu_pd(p); }
+  MLSWEEP_AVX512_LANE void store(double* p, V v) { _mm512_storeu_pd(p, v); }
+  MLSWEEP_AVX512_LANE V bitAnd(V a, V b) { return _mm512_and_pd(a, b); }
+  MLSWEEP_AVX512_LANE V andNot(V a, V b) { return _mm512_andnot_pd(a, b); }  // ~a & b
+  MLSWEEP_AVX512_LANE V bitOr(V a, V b) { return _mm512_or_pd(a, b); }
+  MLSWEEP_AVX512_LANE V bitXor(V a, V b) { return _mm512_xor_pd(a, b); }
+  MLSWEEP_AVX512_LANE Mask lt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+  MLSWEEP_AVX512_LANE Mask ge(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
+  MLSWEEP_AVX512_LANE Mask eq(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
+  MLSWEEP_AVX512_LANE Mask both(Mask a, Mask b) { return a & b; }
+  MLSWEEP_AVX512_LANE bool all(Mask m) { return m == 0xFF; }
+  MLSWEEP_AVX512_LANE V select(Mask m, V yes, V no) { return _mm512_mask_blend_pd(m, no, yes); }
+  MLSWEEP_AVX512_LANE V zeroUnless(Mask m, V v) { return _mm512_maskz_mov_pd(m, v); }
+  MLSWEEP_AVX512_LANE V truncate(V v) { return _mm512_roundscale_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
+  MLSWEEP_AVX512_LANE V pow2(V k) {
+    const __m512i exponent = _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_cvtpd_epi32(k)), _mm512_set1_epi64(1023));
+    return _mm512_castsi512_pd(_mm512_slli_epi64(exponent, 52));
+  }
+};
+
+// fdlibmExp(x) in every lane, for |x| < 700 (the caller checks): its three ranges folded
 // into one sequence of operations, each lane's the same IEEE operations as the scalar's.
 // - |x| > 0.5 ln2: x = hi - lo with hi = x - k ln2HI, lo = k ln2LO. Below 1.5 ln2 fdlibm
 //   takes k = +-1 and subtracts ln2HI[xsb], ln2LO[xsb]: the same values as k ln2HI, k ln2LO
@@ -34,119 +107,71 @@ void logLossScalar(const double* y, const double* F, const double* w, double* g,
 //   next subtraction of x != 0 cannot tell apart), so 1 - ((lo - q) - hi) is that value;
 //   times 2^0 it is unchanged.
 // - |x| < 2^-28: 1 + x; and x == 1 exactly: e. Both chosen per lane at the end.
-// Built for AVX2 only (no FMA): no multiply-add is fused.
-__attribute__((target("avx2"))) inline __m256d expLanes(__m256d x) {
-  const __m256d sign = _mm256_set1_pd(-0.0);
-  const __m256d ax = _mm256_andnot_pd(sign, x);
-  const __m256d xsign = _mm256_and_pd(sign, x);
+// The build never fuses a multiply and an add (-ffp-contract=off), AVX-512's included.
+// (x by reference: by value, GCC adds a note on the ABI that no pragma turns off.)
+template <class L>
+inline typename L::V expLanes(const typename L::V& x) {
+  using V = typename L::V;
+  using Mask = typename L::Mask;
+  const V sign = L::set1(-0.0);
+  const V ax = L::andNot(sign, x);
+  const V xsign = L::bitAnd(sign, x);
   // the high-word tests of fdlibm as comparisons of |x| with the doubles they bound
-  const __m256d reduce = _mm256_cmp_pd(ax, _mm256_set1_pd(fromWords(0x3fd62e43, 0)), _CMP_GE_OQ);
-  const __m256d near = _mm256_and_pd(reduce, _mm256_cmp_pd(ax, _mm256_set1_pd(fromWords(0x3FF0A2B2, 0)), _CMP_LT_OQ));
-  const __m256d tiny = _mm256_cmp_pd(ax, _mm256_set1_pd(fromWords(0x3e300000, 0)), _CMP_LT_OQ);
-  const __m256d half = _mm256_or_pd(xsign, _mm256_set1_pd(0.5));
-  const __m256d unit = _mm256_or_pd(xsign, _mm256_set1_pd(1.0));
-  const __m256d kFar = _mm256_round_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(1.44269504088896338700e+00), x), half),
-                                       _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  const __m256d k = _mm256_and_pd(_mm256_blendv_pd(kFar, unit, near), reduce);
-  const __m256d hi = _mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(6.93147180369123816490e-01)));
-  const __m256d lo = _mm256_mul_pd(k, _mm256_set1_pd(1.90821492927058770002e-10));
-  const __m256d xr = _mm256_sub_pd(hi, lo);
-  const __m256d t = _mm256_mul_pd(xr, xr);
-  __m256d poly = _mm256_mul_pd(t, _mm256_set1_pd(4.13813679705723846039e-08));
-  poly = _mm256_mul_pd(t, _mm256_add_pd(_mm256_set1_pd(-1.65339022054652515390e-06), poly));
-  poly = _mm256_mul_pd(t, _mm256_add_pd(_mm256_set1_pd(6.61375632143793436117e-05), poly));
-  poly = _mm256_mul_pd(t, _mm256_add_pd(_mm256_set1_pd(-2.77777777770155933842e-03), poly));
-  poly = _mm256_add_pd(_mm256_set1_pd(1.66666666666666019037e-01), poly);
-  const __m256d c = _mm256_sub_pd(xr, _mm256_mul_pd(t, poly));
-  const __m256d one = _mm256_set1_pd(1.0);
-  const __m256d q = _mm256_div_pd(_mm256_mul_pd(xr, c), _mm256_sub_pd(_mm256_set1_pd(2.0), c));
-  const __m256d y = _mm256_sub_pd(one, _mm256_sub_pd(_mm256_sub_pd(lo, q), hi));
-  // 2^k from its exponent bits (|k| <= 1010 here, a normal number)
-  const __m256i exponent = _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k)), _mm256_set1_epi64x(1023));
-  __m256d e = _mm256_mul_pd(y, _mm256_castsi256_pd(_mm256_slli_epi64(exponent, 52)));
-  e = _mm256_blendv_pd(e, _mm256_add_pd(one, x), tiny);
-  return _mm256_blendv_pd(e, _mm256_set1_pd(2.718281828459045), _mm256_cmp_pd(x, one, _CMP_EQ_OQ));
+  const Mask reduce = L::ge(ax, L::set1(fromWords(0x3fd62e43, 0)));
+  const Mask near = L::both(reduce, L::lt(ax, L::set1(fromWords(0x3FF0A2B2, 0))));
+  const Mask tiny = L::lt(ax, L::set1(fromWords(0x3e300000, 0)));
+  const V half = L::bitOr(xsign, L::set1(0.5));
+  const V unit = L::bitOr(xsign, L::set1(1.0));
+  const V kFar = L::truncate(L::set1(1.44269504088896338700e+00) * x + half);
+  const V k = L::zeroUnless(reduce, L::select(near, unit, kFar));
+  const V hi = x - k * L::set1(6.93147180369123816490e-01);
+  const V lo = k * L::set1(1.90821492927058770002e-10);
+  const V xr = hi - lo;
+  const V t = xr * xr;
+  V poly = t * L::set1(4.13813679705723846039e-08);
+  poly = t * (L::set1(-1.65339022054652515390e-06) + poly);
+  poly = t * (L::set1(6.61375632143793436117e-05) + poly);
+  poly = t * (L::set1(-2.77777777770155933842e-03) + poly);
+  poly = L::set1(1.66666666666666019037e-01) + poly;
+  const V c = xr - t * poly;
+  const V one = L::set1(1.0);
+  const V q = (xr * c) / (L::set1(2.0) - c);
+  const V y = one - ((lo - q) - hi);
+  V e = y * L::pow2(k);
+  e = L::select(tiny, one + x, e);
+  return L::select(L::eq(x, one), L::set1(2.718281828459045), e);
 }
 
-__attribute__((target("avx2"))) void logLossAvx2(const double* y, const double* F, const double* w, double* g,
-                                                 double* h, int64_t n) {
-  const __m256d sign = _mm256_set1_pd(-0.0);
-  const __m256d limit = _mm256_set1_pd(700.0);
-  const __m256d one = _mm256_set1_pd(1.0);
+template <class L>
+inline void logLossLanes(const double* y, const double* F, const double* w, double* g, double* h, int64_t n) {
+  using V = typename L::V;
+  const V sign = L::set1(-0.0);
+  const V limit = L::set1(700.0);
+  const V one = L::set1(1.0);
   int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const __m256d x = _mm256_xor_pd(_mm256_loadu_pd(F + i), sign);
+  for (; i + L::kWidth <= n; i += L::kWidth) {
+    const V x = L::bitXor(L::load(F + i), sign);
     // |x| >= 700, infinite or NaN: fdlibm's other branches, row by row
-    if (_mm256_movemask_pd(_mm256_cmp_pd(_mm256_andnot_pd(sign, x), limit, _CMP_LT_OQ)) != 0xF) {
-      logLossScalar(y, F, w, g, h, i, i + 4);
+    if (!L::all(L::lt(L::andNot(sign, x), limit))) {
+      logLossScalar(y, F, w, g, h, i, i + L::kWidth);
       continue;
     }
-    const __m256d p = _mm256_div_pd(one, _mm256_add_pd(one, expLanes(x)));
-    const __m256d wi = _mm256_loadu_pd(w + i);
-    _mm256_storeu_pd(g + i, _mm256_mul_pd(wi, _mm256_sub_pd(p, _mm256_loadu_pd(y + i))));
-    _mm256_storeu_pd(h + i, _mm256_mul_pd(_mm256_mul_pd(wi, p), _mm256_sub_pd(one, p)));
+    const V p = one / (one + expLanes<L>(x));
+    const V wi = L::load(w + i);
+    L::store(g + i, wi * (p - L::load(y + i)));
+    L::store(h + i, wi * p * (one - p));
   }
   logLossScalar(y, F, w, g, h, i, n);
 }
 
-// expLanes and logLossAvx2 in eight lanes with AVX-512: the same operations, lane for
-// lane (comparisons give mask registers, blends take them; the build never fuses a
-// multiply and an add).
-// (GCC 12's AVX-512 header starts some intrinsics from an undefined vector, which its
-// uninitialized-use warning reports at every inlining.)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define MLSWEEP_AVX512 __attribute__((target("avx512f,avx512dq")))
-MLSWEEP_AVX512 inline __m512d expLanes8(__m512d x) {
-  const __m512d sign = _mm512_set1_pd(-0.0);
-  const __m512d ax = _mm512_andnot_pd(sign, x);
-  const __m512d xsign = _mm512_and_pd(sign, x);
-  const __mmask8 reduce = _mm512_cmp_pd_mask(ax, _mm512_set1_pd(fromWords(0x3fd62e43, 0)), _CMP_GE_OQ);
-  const __mmask8 near = reduce & _mm512_cmp_pd_mask(ax, _mm512_set1_pd(fromWords(0x3FF0A2B2, 0)), _CMP_LT_OQ);
-  const __mmask8 tiny = _mm512_cmp_pd_mask(ax, _mm512_set1_pd(fromWords(0x3e300000, 0)), _CMP_LT_OQ);
-  const __m512d half = _mm512_or_pd(xsign, _mm512_set1_pd(0.5));
-  const __m512d unit = _mm512_or_pd(xsign, _mm512_set1_pd(1.0));
-  const __m512d kFar = _mm512_roundscale_pd(_mm512_add_pd(_mm512_mul_pd(_mm512_set1_pd(1.44269504088896338700e+00), x), half),
-                                            _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  const __m512d k = _mm512_maskz_mov_pd(reduce, _mm512_mask_blend_pd(near, kFar, unit));
-  const __m512d hi = _mm512_sub_pd(x, _mm512_mul_pd(k, _mm512_set1_pd(6.93147180369123816490e-01)));
-  const __m512d lo = _mm512_mul_pd(k, _mm512_set1_pd(1.90821492927058770002e-10));
-  const __m512d xr = _mm512_sub_pd(hi, lo);
-  const __m512d t = _mm512_mul_pd(xr, xr);
-  __m512d poly = _mm512_mul_pd(t, _mm512_set1_pd(4.13813679705723846039e-08));
-  poly = _mm512_mul_pd(t, _mm512_add_pd(_mm512_set1_pd(-1.65339022054652515390e-06), poly));
-  poly = _mm512_mul_pd(t, _mm512_add_pd(_mm512_set1_pd(6.61375632143793436117e-05), poly));
-  poly = _mm512_mul_pd(t, _mm512_add_pd(_mm512_set1_pd(-2.77777777770155933842e-03), poly));
-  poly = _mm512_add_pd(_mm512_set1_pd(1.66666666666666019037e-01), poly);
-  const __m512d c = _mm512_sub_pd(xr, _mm512_mul_pd(t, poly));
-  const __m512d one = _mm512_set1_pd(1.0);
-  const __m512d q = _mm512_div_pd(_mm512_mul_pd(xr, c), _mm512_sub_pd(_mm512_set1_pd(2.0), c));
-  const __m512d y = _mm512_sub_pd(one, _mm512_sub_pd(_mm512_sub_pd(lo, q), hi));
-  const __m512i exponent =
-      _mm512_add_epi64(_mm512_cvtepi32_epi64(_mm512_cvtpd_epi32(k)), _mm512_set1_epi64(1023));
-  __m512d e = _mm512_mul_pd(y, _mm512_castsi512_pd(_mm512_slli_epi64(exponent, 52)));
-  e = _mm512_mask_blend_pd(tiny, e, _mm512_add_pd(one, x));
-  return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(x, one, _CMP_EQ_OQ), e, _mm512_set1_pd(2.718281828459045));
+__attribute__((target("avx2"), flatten)) void logLossAvx2(const double* y, const double* F, const double* w, double* g,
+                                                          double* h, int64_t n) {
+  logLossLanes<Avx2Lanes>(y, F, w, g, h, n);
 }
 
-MLSWEEP_AVX512 void logLossAvx512(const double* y, const double* F, const double* w, double* g, double* h, int64_t n) {
-  const __m512d sign = _mm512_set1_pd(-0.0);
-  const __m512d limit = _mm512_set1_pd(700.0);
-  const __m512d one = _mm512_set1_pd(1.0);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m512d x = _mm512_xor_pd(_mm512_loadu_pd(F + i), sign);
-    // |x| >= 700, infinite or NaN: fdlibm's other branches, row by row
-    if (_mm512_cmp_pd_mask(_mm512_andnot_pd(sign, x), limit, _CMP_LT_OQ) != 0xFF) {
-      logLossScalar(y, F, w, g, h, i, i + 8);
-      continue;
-    }
-    const __m512d p = _mm512_div_pd(one, _mm512_add_pd(one, expLanes8(x)));
-    const __m512d wi = _mm512_loadu_pd(w + i);
-    _mm512_storeu_pd(g + i, _mm512_mul_pd(wi, _mm512_sub_pd(p, _mm512_loadu_pd(y + i))));
-    _mm512_storeu_pd(h + i, _mm512_mul_pd(_mm512_mul_pd(wi, p), _mm512_sub_pd(one, p)));
-  }
-  logLossScalar(y, F, w, g, h, i, n);
+MLSWEEP_AVX512 __attribute__((flatten)) void logLossAvx512(const double* y, const double* F, const double* w, double* g,
+                                                           double* h, int64_t n) {
+  logLossLanes<Avx512Lanes>(y, F, w, g, h, n);
 }
 
 // F[r] += scale * value[leafOfRow[r]], 8 rows at a time, up to the first 8 holding a row

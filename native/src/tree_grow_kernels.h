@@ -248,37 +248,51 @@ struct GainInputs {
 };
 
 #if defined(__GNUC__) || defined(__clang__)
-// out[i] = the gain of the split with left side (G[i], H[i], C[i]), or -infinity where a
-// side is under minLeaf rows or minWeight hessian: Grower::tryGradient's expression, W
-// candidates at a time. The arrays are read in whole vectors: padded to a multiple of W.
+// Grower::tryGradient's gain of a split, W candidates at a time, with the vector constants
+// built once: gain(gl, hl, cl) is the gain of the split with left side (gl, hl, cl), or
+// -infinity where a side is under minLeaf rows or minWeight hessian.
 template <int W>
-MLSWEEP_ALWAYS_INLINE void gainLoop(const double* G, const double* H, const double* C, int n, const GainInputs& p,
-                                    double* out) {
+struct GainLanes {
   typedef double V __attribute__((vector_size(8 * W), aligned(8), __may_alias__));
   typedef int64_t M __attribute__((vector_size(8 * W)));
-  const V zero = V{};
-  const V minLeaf = zero + p.minLeaf;
-  const V minWeight = zero + p.minWeight;
-  const V l1 = zero + p.l1;
-  const V negL1 = zero - p.l1;
-  auto score = [&](V g, V h) {
+  const GainInputs& p;
+  const V zero, minLeaf, minWeight, l1, negL1, none;
+  MLSWEEP_ALWAYS_INLINE explicit GainLanes(const GainInputs& in)
+      : p(in),
+        zero(V{}),
+        minLeaf(zero + in.minLeaf),
+        minWeight(zero + in.minWeight),
+        l1(zero + in.l1),
+        negL1(zero - in.l1),
+        none(zero - std::numeric_limits<double>::infinity()) {}
+  MLSWEEP_ALWAYS_INLINE V score(V g, V h) const {
     const V t = g > l1 ? g - p.l1 : (g < negL1 ? g + p.l1 : zero);
     const V d = h + p.l2;
     return d > zero ? (t * t) / d : zero;
-  };
-  const V none = zero - std::numeric_limits<double>::infinity();
-  for (int i = 0; i < n; i += W) {
-    const V gl = *reinterpret_cast<const V*>(G + i) + p.addG;
-    const V hl = *reinterpret_cast<const V*>(H + i) + p.addH;
-    const V cl = *reinterpret_cast<const V*>(C + i) + p.addC;
+  }
+  MLSWEEP_ALWAYS_INLINE V gain(V gl, V hl, V cl) const {
     const V gr = p.totalG - gl;
     const V hr = p.totalH - hl;
     const V cr = p.totalC - cl;
     // tryGradient skips a side under a limit; a NaN statistic (whose gain is NaN, never
     // better) is left out here instead: either way it is never chosen
     const M ok = (cl >= minLeaf) & (cr >= minLeaf) & (hl >= minWeight) & (hr >= minWeight);
-    const V gain = score(gl, hl) + score(gr, hr) - p.scoreP;
-    *reinterpret_cast<V*>(out + i) = ok ? gain : none;
+    return ok ? score(gl, hl) + score(gr, hr) - p.scoreP : none;
+  }
+};
+
+// out[i] = the gain of the split with left side (G[i], H[i], C[i]) (GainLanes::gain). The
+// arrays are read in whole vectors: padded to a multiple of W.
+template <int W>
+MLSWEEP_ALWAYS_INLINE void gainLoop(const double* G, const double* H, const double* C, int n, const GainInputs& p,
+                                    double* out) {
+  const GainLanes<W> lanes(p);
+  using V = typename GainLanes<W>::V;
+  for (int i = 0; i < n; i += W) {
+    const V gl = *reinterpret_cast<const V*>(G + i) + p.addG;
+    const V hl = *reinterpret_cast<const V*>(H + i) + p.addH;
+    const V cl = *reinterpret_cast<const V*>(C + i) + p.addC;
+    *reinterpret_cast<V*>(out + i) = lanes.gain(gl, hl, cl);
   }
 }
 
@@ -333,27 +347,12 @@ inline void prefixThrough(const double* slots, int last, double* left) {
 // below the node's count less the lane's missing rows.
 __attribute__((target("avx"))) MLSWEEP_ALWAYS_INLINE void bestOfFoursBody(const double* const* slots, int nb,
                                                                         const GainInputs& p, FourBest& out) {
-  typedef double V __attribute__((vector_size(32), aligned(8), __may_alias__));
-  typedef int64_t M __attribute__((vector_size(32)));
-  const V zero = V{};
+  const GainLanes<4> lanes(p);
+  using V = GainLanes<4>::V;
+  using M = GainLanes<4>::M;
+  const V zero = lanes.zero;
   const V one = zero + 1.0;
-  const V minLeaf = zero + p.minLeaf;
-  const V minWeight = zero + p.minWeight;
-  const V l1 = zero + p.l1;
-  const V negL1 = zero - p.l1;
-  const V none = zero - std::numeric_limits<double>::infinity();
-  auto score = [&](V g, V h) {
-    const V t = g > l1 ? g - p.l1 : (g < negL1 ? g + p.l1 : zero);
-    const V d = h + p.l2;
-    return d > zero ? (t * t) / d : zero;
-  };
-  auto gain = [&](V gl, V hl, V cl) {
-    const V gr = p.totalG - gl;
-    const V hr = p.totalH - hl;
-    const V cr = p.totalC - cl;
-    const M ok = (cl >= minLeaf) & (cr >= minLeaf) & (hl >= minWeight) & (hr >= minWeight);
-    return ok ? score(gl, hl) + score(gr, hr) - p.scoreP : none;
-  };
+  const V none = lanes.none;
   bool anyMissing = false;
   for (int g = 0; g < 4; g++) {
     const double* m = slots[g] + static_cast<size_t>(nb) * 4;
@@ -399,10 +398,10 @@ __attribute__((target("avx"))) MLSWEEP_ALWAYS_INLINE void bestOfFoursBody(const 
     const M beforeLast = cl < finalC;
     before = cl;
     // side A adds +0 (the prefix sums are never -0), as candidateGains does
-    const V gainA = (present & (beforeLast | missing)) ? gain(gl + 0.0, hl + 0.0, cl + 0.0) : none;
+    const V gainA = (present & (beforeLast | missing)) ? lanes.gain(gl + 0.0, hl + 0.0, cl + 0.0) : none;
     keep(gainA > best, gainA, zero);
     if (anyMissing) {
-      const V gainB = (present & beforeLast & missing) ? gain(gl + mG, hl + mH, cl + mC) : none;
+      const V gainB = (present & beforeLast & missing) ? lanes.gain(gl + mG, hl + mH, cl + mC) : none;
       keep(gainB > best, gainB, one);
     }
   }
