@@ -1024,7 +1024,7 @@ class Grower {
     }
     const int64_t nLeft = partition(node, f, bits, ci >= 0);
     out_.feature[id] = f;
-    out_.threshold[id] = node.categorical ? 0 : node.threshold;
+    out_.threshold[id] = node.categorical ? 0 : gapThreshold(node, f, nLeft);
     out_.missingLeft[id] = node.missingLeft ? 1 : 0;
     out_.catIndex[id] = ci;
     out_.gain[id] = node.gain;
@@ -1059,6 +1059,30 @@ class Grower {
     }
     findSplit(*l);
     findSplit(*r);
+  }
+
+  // The threshold a numeric split keeps for values its node never saw: the middle of the
+  // empty bins between the sides (grow.ts's gapThreshold, which says why). After the
+  // partition, which it does not change.
+  int gapThreshold(const GNode& node, int f, int64_t nLeft) const {
+    const int nb = d_.nBins[f];
+    const int last = node.threshold;
+    int first = nb;
+    if (node.hist) {
+      // the node's histogram (still the parent's here) counts its rows per bin
+      const double* h = node.hist.get();
+      const int base = slotOff_[f];
+      for (int s = last + 1; s < nb; s++) {
+        if (h[static_cast<size_t>(base + s) * D_ + C_] > 0) {
+          first = s;
+          break;
+        }
+      }
+    } else {
+      const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
+      for (int64_t i = node.begin + nLeft; i < node.end; i++) first = std::min(first, static_cast<int>(col[rows_[i]]));
+    }
+    return first >= nb ? nb - 1 : (last + first) / 2;
   }
 
   int64_t partition(const GNode& node, int f, const uint32_t* bits, bool categorical) {

@@ -12,7 +12,7 @@ import {
 } from '../../src/compute/kernels/trees/grow-params.ts';
 import { growForest, growTree, predictTrees } from '../../src/compute/kernels/trees/index.ts';
 import { balanceDraw } from '../../src/compute/kernels/trees/js/forest.ts';
-import { leafOf } from '../../src/compute/kernels/trees/tree-arrays.ts';
+import { goesLeft, leafOf } from '../../src/compute/kernels/trees/tree-arrays.ts';
 import { mulberry32 } from '../../src/compute/rng.ts';
 import { binFeatures, columnMatrix } from '../../src/index.ts';
 
@@ -386,6 +386,62 @@ describe('histogram tree grower', () => {
     const limited = growTree('js', data, { ...base, maxLeaves: 5 }, 1, false).tree;
     assert.equal(Array.from(limited.feature).filter((f) => f < 0).length, 5);
   });
+
+  // an unseen value between a numeric split's sides goes to the nearer one (in bin order),
+  // as scikit-learn's midpoint thresholds send it: the threshold is the middle of the bins
+  // none of the node's rows hold between the left side's last bin and the right side's
+  // first, and the last value bin when the right side holds only missing rows
+  const gapVariants: Array<[string, Partial<GrowParams>]> = [
+    ['gini, full depth (histogram and row-by-row nodes)', {}],
+    ['gini, 2 random features per node', { maxFeatures: 2 }],
+    [
+      'gradient, depth 6, 64 leaves',
+      { mode: MODE_GRADIENT, nClasses: 1, maxDepth: 6, maxLeaves: 64, lambdaL2: 1 },
+    ],
+    ['absolute error, full depth', { mode: MODE_ABSOLUTE, nClasses: 1 }],
+  ];
+  for (const [name, v] of gapVariants) {
+    for (const backend of ['js', 'native'] as const) {
+      test(`${backend}: a numeric split's threshold is the middle of its node's empty bins: ${name}`, {
+        skip: backend === 'native' && !nativeOk && 'native addon not built',
+      }, () => {
+        const data = dataset(5);
+        const { tree } = growTree(backend, data, { ...base, ...v }, 1, false);
+        // the bins of the rows that reach each node, by walking every grown row down
+        const reach = Array.from({ length: tree.nNodes }, () => [] as number[]);
+        for (const r of data.rows) {
+          let id = 0;
+          for (;;) {
+            reach[id]!.push(r);
+            const f = tree.feature[id]!;
+            if (f < 0) break;
+            id = goesLeft(tree, id, data.bins[f * data.nRows + r]!) ? tree.left[id]! : tree.right[id]!;
+          }
+        }
+        let gaps = 0;
+        for (let id = 0; id < tree.nNodes; id++) {
+          const f = tree.feature[id]!;
+          if (f < 0 || tree.catIndex[id]! >= 0) continue;
+          const col = f * data.nRows;
+          const t = tree.threshold[id]!;
+          let lastLeft = -1;
+          let firstRight = data.nBins[f]!;
+          for (const r of reach[tree.left[id]!]!) {
+            const b = data.bins[col + r]!;
+            if (b !== MISSING_BIN) lastLeft = Math.max(lastLeft, b);
+          }
+          for (const r of reach[tree.right[id]!]!) {
+            const b = data.bins[col + r]!;
+            if (b !== MISSING_BIN) firstRight = Math.min(firstRight, b);
+          }
+          const nb = data.nBins[f]!;
+          assert.equal(t, firstRight >= nb ? nb - 1 : Math.floor((lastLeft + firstRight) / 2), `node ${id}`);
+          if (firstRight - lastLeft > 1) gaps++;
+        }
+        assert.ok(gaps >= 3, `only ${gaps} splits with empty bins between their sides`);
+      });
+    }
+  }
 
   test('missing values go to the side that gains more', () => {
     // class 1 exactly when x is missing or x > 5: missing must join the right side

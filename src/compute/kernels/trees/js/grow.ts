@@ -841,7 +841,7 @@ class Grower {
     }
     const nLeft = this.partition(node, f, bits, ci >= 0);
     this.feature[id] = f;
-    this.threshold[id] = node.cats ? 0 : node.threshold;
+    this.threshold[id] = node.cats ? 0 : this.gapThreshold(node, f, nLeft);
     this.missingLeft[id] = node.missingLeft ? 1 : 0;
     this.catIndex[id] = ci;
     this.gain[id] = node.gain;
@@ -878,6 +878,41 @@ class Grower {
     this.findSplit(l);
     this.findSplit(r);
     return [l, r];
+  }
+
+  /**
+   * The threshold a numeric split keeps for values its node never saw: the middle of the
+   * empty bins between the left side's last bin and the right side's first (in bin order:
+   * the bins are training quantiles), as scikit-learn's midpoint between two values. The
+   * search's threshold (the left side's last bin) sends every such value right, which on
+   * boston_housing cost a 6-deep tree 1.3 RMSE on a test fold, the same training rows split
+   * the same way. When the right side has only missing rows, every value goes left. Called
+   * after the partition, which the choice does not change: no row of the node lies between.
+   */
+  private gapThreshold(node: GNode, f: number, nLeft: number): number {
+    const nb = this.d.nBins[f]!;
+    const last = node.threshold;
+    let first = nb;
+    const h = node.hist;
+    if (h) {
+      // the node's histogram (still the parent's here) counts its rows per bin
+      const base = this.slotOff[f]!;
+      for (let s = last + 1; s < nb; s++) {
+        if (h[(base + s) * this.D + this.C]! > 0) {
+          first = s;
+          break;
+        }
+      }
+    } else {
+      const { rows } = this;
+      const { bins, nRows } = this.d;
+      const col = f * nRows;
+      for (let i = node.begin + nLeft; i < node.end; i++) {
+        const b = bins[col + rows[i]!]!;
+        if (b < first) first = b;
+      }
+    }
+    return first >= nb ? nb - 1 : (last + first) >>> 1;
   }
 
   /** Stable in-place partition of the node's rows; returns the number going left. */
