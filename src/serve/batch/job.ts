@@ -666,7 +666,11 @@ class Tally {
   badRows = 0;
   failed = 0;
   succeeded = 0;
-  readonly listed: BatchJobError[] = [];
+  /**
+   * The errors to list with their mini-batch's index: mini-batches end in any order when
+   * several run at once, and the summary lists the first errors in input order.
+   */
+  private readonly errors: Array<{ readonly batch: number; readonly error: BatchJobError }> = [];
   private readonly headers = new Map<number, readonly string[]>();
 
   constructor(
@@ -688,26 +692,41 @@ class Tally {
     return this.badRows + this.failed;
   }
 
+  /** The first MAX_LISTED errors in input order (by mini-batch, then as each reported them). */
+  get listed(): BatchJobError[] {
+    this.trim();
+    return this.errors.map((e) => e.error);
+  }
+
   add(entry: JournalEntry): void {
     if (entry.status === 'failed') {
       this.failed++;
-      if (this.listed.length < MAX_LISTED)
-        this.listed.push({
+      this.errors.push({
+        batch: entry.index,
+        error: {
           kind: 'failed_mini_batch',
           index: entry.index,
           files: entry.files,
           attempts: entry.attempts,
           error: entry.error,
-        });
-      return;
+        },
+      });
+    } else {
+      this.succeeded++;
+      this.rows += entry.rows;
+      this.badRows += entry.badRows;
+      if (entry.header !== undefined) this.headers.set(entry.index, entry.header);
+      for (const example of entry.examples)
+        this.errors.push({ batch: entry.index, error: { kind: 'bad_rows', ...example } });
     }
-    this.succeeded++;
-    this.rows += entry.rows;
-    this.badRows += entry.badRows;
-    if (entry.header !== undefined) this.headers.set(entry.index, entry.header);
-    for (const example of entry.examples) {
-      if (this.listed.length < MAX_LISTED) this.listed.push({ kind: 'bad_rows', ...example });
-    }
+    // memory stays bounded however many mini-batches report errors
+    if (this.errors.length > 2 * MAX_LISTED) this.trim();
+  }
+
+  /** Keeps the first MAX_LISTED errors in input order (the sort is stable: a batch's own order stays). */
+  private trim(): void {
+    this.errors.sort((a, b) => a.batch - b.batch);
+    this.errors.length = Math.min(this.errors.length, MAX_LISTED);
   }
 
   over(): boolean {
