@@ -1024,7 +1024,8 @@ class Grower {
     }
     const int64_t nLeft = partition(node, f, bits, ci >= 0);
     out_.feature[id] = f;
-    out_.threshold[id] = node.categorical ? 0 : gapThreshold(node, f, nLeft);
+    // extra trees keep their random threshold: drawn over the node's range, empty bins included
+    out_.threshold[id] = node.categorical ? 0 : p_.randomSplits ? node.threshold : gapThreshold(node, f, nLeft);
     out_.missingLeft[id] = node.missingLeft ? 1 : 0;
     out_.catIndex[id] = ci;
     out_.gain[id] = node.gain;

@@ -400,6 +400,52 @@ describe('histogram tree grower', () => {
     ],
     ['absolute error, full depth', { mode: MODE_ABSOLUTE, nClasses: 1 }],
   ];
+  /** The rows of `data` that reach each node of `tree`. */
+  function rowsReaching(tree: ReturnType<typeof growTree>['tree'], data: GrowData): number[][] {
+    const reach = Array.from({ length: tree.nNodes }, () => [] as number[]);
+    for (const r of data.rows) {
+      let id = 0;
+      for (;;) {
+        reach[id]!.push(r);
+        const f = tree.feature[id]!;
+        if (f < 0) break;
+        id = goesLeft(tree, id, data.bins[f * data.nRows + r]!) ? tree.left[id]! : tree.right[id]!;
+      }
+    }
+    return reach;
+  }
+
+  /** Each numeric split's [threshold, the middle of its node's empty bins between the sides]. */
+  function gapMiddles(
+    tree: ReturnType<typeof growTree>['tree'],
+    data: GrowData,
+  ): Array<[number, number, number]> {
+    const reach = rowsReaching(tree, data);
+    const out: Array<[number, number, number]> = [];
+    for (let id = 0; id < tree.nNodes; id++) {
+      const f = tree.feature[id]!;
+      if (f < 0 || tree.catIndex[id]! >= 0) continue;
+      const col = f * data.nRows;
+      const nb = data.nBins[f]!;
+      let lastLeft = -1;
+      let firstRight = nb;
+      for (const r of reach[tree.left[id]!]!) {
+        const b = data.bins[col + r]!;
+        if (b !== MISSING_BIN) lastLeft = Math.max(lastLeft, b);
+      }
+      for (const r of reach[tree.right[id]!]!) {
+        const b = data.bins[col + r]!;
+        if (b !== MISSING_BIN) firstRight = Math.min(firstRight, b);
+      }
+      out.push([
+        tree.threshold[id]!,
+        firstRight >= nb ? nb - 1 : Math.floor((lastLeft + firstRight) / 2),
+        firstRight - lastLeft,
+      ]);
+    }
+    return out;
+  }
+
   for (const [name, v] of gapVariants) {
     for (const backend of ['js', 'native'] as const) {
       test(`${backend}: a numeric split's threshold is the middle of its node's empty bins: ${name}`, {
@@ -407,41 +453,21 @@ describe('histogram tree grower', () => {
       }, () => {
         const data = dataset(5);
         const { tree } = growTree(backend, data, { ...base, ...v }, 1, false);
-        // the bins of the rows that reach each node, by walking every grown row down
-        const reach = Array.from({ length: tree.nNodes }, () => [] as number[]);
-        for (const r of data.rows) {
-          let id = 0;
-          for (;;) {
-            reach[id]!.push(r);
-            const f = tree.feature[id]!;
-            if (f < 0) break;
-            id = goesLeft(tree, id, data.bins[f * data.nRows + r]!) ? tree.left[id]! : tree.right[id]!;
-          }
-        }
-        let gaps = 0;
-        for (let id = 0; id < tree.nNodes; id++) {
-          const f = tree.feature[id]!;
-          if (f < 0 || tree.catIndex[id]! >= 0) continue;
-          const col = f * data.nRows;
-          const t = tree.threshold[id]!;
-          let lastLeft = -1;
-          let firstRight = data.nBins[f]!;
-          for (const r of reach[tree.left[id]!]!) {
-            const b = data.bins[col + r]!;
-            if (b !== MISSING_BIN) lastLeft = Math.max(lastLeft, b);
-          }
-          for (const r of reach[tree.right[id]!]!) {
-            const b = data.bins[col + r]!;
-            if (b !== MISSING_BIN) firstRight = Math.min(firstRight, b);
-          }
-          const nb = data.nBins[f]!;
-          assert.equal(t, firstRight >= nb ? nb - 1 : Math.floor((lastLeft + firstRight) / 2), `node ${id}`);
-          if (firstRight - lastLeft > 1) gaps++;
-        }
+        const splits = gapMiddles(tree, data);
+        for (const [i, [threshold, middle]] of splits.entries())
+          assert.equal(threshold, middle, `split ${i}`);
+        const gaps = splits.filter(([, , width]) => width > 1).length;
         assert.ok(gaps >= 3, `only ${gaps} splits with empty bins between their sides`);
       });
     }
   }
+
+  test('extra trees keep their random thresholds, drawn over the node, empty bins included', () => {
+    const data = dataset(5);
+    const { tree } = growTree('js', data, { ...base, randomSplits: true, maxFeatures: 3 }, 1, false);
+    const splits = gapMiddles(tree, data);
+    assert.ok(splits.filter(([threshold, middle]) => threshold !== middle).length >= 3);
+  });
 
   test('missing values go to the side that gains more', () => {
     // class 1 exactly when x is missing or x > 5: missing must join the right side
