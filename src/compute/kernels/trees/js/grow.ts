@@ -842,7 +842,11 @@ class Grower {
     const nLeft = this.partition(node, f, bits, ci >= 0);
     this.feature[id] = f;
     // extra trees keep their random threshold: drawn over the node's range, empty bins included
-    this.threshold[id] = node.cats ? 0 : this.p.randomSplits ? node.threshold : this.gapThreshold(node, f, nLeft);
+    this.threshold[id] = node.cats
+      ? 0
+      : this.p.randomSplits
+        ? node.threshold
+        : this.gapThreshold(node, f, nLeft);
     this.missingLeft[id] = node.missingLeft ? 1 : 0;
     this.catIndex[id] = ci;
     this.gain[id] = node.gain;
