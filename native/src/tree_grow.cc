@@ -1081,7 +1081,9 @@ class Grower {
       }
     } else {
       const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
-      for (int64_t i = node.begin + nLeft; i < node.end; i++) first = std::min(first, static_cast<int>(col[rows_[i]]));
+      // the next bin is the nearest the right side can start: most nodes stop early
+      for (int64_t i = node.begin + nLeft; i < node.end && first > last + 1; i++)
+        first = std::min(first, static_cast<int>(col[rows_[i]]));
     }
     return first >= nb ? nb - 1 : (last + first) / 2;
   }

@@ -912,7 +912,8 @@ class Grower {
       const { rows } = this;
       const { bins, nRows } = this.d;
       const col = f * nRows;
-      for (let i = node.begin + nLeft; i < node.end; i++) {
+      // the next bin is the nearest the right side can start: most nodes stop early
+      for (let i = node.begin + nLeft; i < node.end && first > last + 1; i++) {
         const b = bins[col + rows[i]!]!;
         if (b < first) first = b;
       }
