@@ -126,6 +126,14 @@ GrowParams readParams(const Napi::CallbackInfo& info, size_t index) {
   return g;
 }
 
+// The optional value edges (BinEdges.edges, nCols x 255) at argument `index`.
+void readEdges(const Napi::CallbackInfo& info, size_t index, GrowData& d) {
+  if (info[index].IsNull() || info[index].IsUndefined()) return;
+  size_t len = 0;
+  d.edges = typedData<double>(info, index, napi_float64_array, "edges", &len);
+  checkShape(info, len == static_cast<size_t>(d.nCols) * 255, "edges must have nCols x 255 entries");
+}
+
 struct TreeCall {
   GrowData data;
   GrowParams params;
@@ -133,7 +141,7 @@ struct TreeCall {
 };
 
 // growTree(bins, nRows, nCols, nBins, categorical, grad, hess, label, rows, features, params,
-//          nThreads, leafOfRow | null)
+//          nThreads, leafOfRow | null, binCounts | null, edges | null)
 TreeCall readTreeCall(const Napi::CallbackInfo& info) {
   TreeCall c{};
   c.data = readBinned(info);
@@ -157,6 +165,7 @@ TreeCall readTreeCall(const Napi::CallbackInfo& info) {
     c.data.binCounts = typedData<double>(info, 13, napi_float64_array, "binCounts", &len);
     checkShape(info, len == static_cast<size_t>(c.data.nCols) * 256, "binCounts must have nCols x 256 entries");
   }
+  readEdges(info, 14, c.data);
   const size_t n = static_cast<size_t>(c.data.nRows);
   // gradient and absolute modes read grad (gradients or targets), class modes labels
   const bool gradient = c.params.mode == kModeGradient || c.params.mode == kModeAbsolute;
@@ -205,7 +214,7 @@ class TreeWorker : public Napi::AsyncWorker {
 
 Napi::Value GrowTreeAsync(const Napi::CallbackInfo& info) {
   TreeCall c = readTreeCall(info);
-  auto* worker = new TreeWorker(info.Env(), c, keepAlive(info, 14));
+  auto* worker = new TreeWorker(info.Env(), c, keepAlive(info, 15));
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;
@@ -213,7 +222,7 @@ Napi::Value GrowTreeAsync(const Napi::CallbackInfo& info) {
 
 // growForest(bins, nRows, nCols, nBins, categorical, target, weight, label, features, params,
 //            nThreads, nTrees, seed, bootstrapSamples, oobSum | null, oobCount | null,
-//            balancedSubsample)
+//            balancedSubsample, edges | null)
 ForestArgs readForestCall(const Napi::CallbackInfo& info) {
   ForestArgs a{};
   a.data = readBinned(info);
@@ -248,6 +257,7 @@ ForestArgs readForestCall(const Napi::CallbackInfo& info) {
   checkShape(info, a.nTrees >= 0 && a.bootstrapSamples >= 0, "bad tree or sample count");
   a.balancedSubsample = info[16].ToBoolean().Value();
   checkShape(info, !a.balancedSubsample || !gradient, "balancedSubsample needs a class mode");
+  readEdges(info, 17, a.data);
   return a;
 }
 
@@ -282,7 +292,7 @@ class ForestWorker : public Napi::AsyncWorker {
 
 Napi::Value GrowForestAsync(const Napi::CallbackInfo& info) {
   ForestArgs a = readForestCall(info);
-  auto* worker = new ForestWorker(info.Env(), a, keepAlive(info, 17));
+  auto* worker = new ForestWorker(info.Env(), a, keepAlive(info, 18));
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

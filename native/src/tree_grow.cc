@@ -938,7 +938,7 @@ class Grower {
     double* L = sc.L.data();
     std::fill(L, L + D_, 0.0);
     if (p_.randomSplits) {
-      const int t = randomThresholdBin(present, nv, rng_);
+      const int t = randomThresholdBin(present, nv, rng_, columnEdges(d_, f));
       for (int i = 0; i < nv && present[i] <= t; i++) addSlot(L, h, static_cast<size_t>(base + present[i]) * D_);
       considerNumeric(best, totals, sc, f, t, false, missing, scoreP);
       if (missing && nv >= 2) {

@@ -64,6 +64,9 @@ struct GrowData {
   // (countBins, nCols x 256), the same for every tree of a fit. With it, a root on every row
   // adds only (g, h) pairs (tree_grow_kernels.h's rootPairs) and takes the counts from here.
   const double* binCounts = nullptr;
+  // optional: the columns' value edges (BinEdges.edges, nCols x 255), for extra trees'
+  // thresholds drawn in value space (tree_random_split.h); without them, over bins
+  const double* edges = nullptr;
 };
 
 struct Tree {

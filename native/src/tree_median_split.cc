@@ -128,7 +128,7 @@ void MedianSplitter::examineNumeric(SplitChoice& best, int f, int nb, int m, dou
   int cut = -1;
   int t = 0;
   if (p_.randomSplits) {
-    t = randomThresholdBin(present_.data(), nv, rng);
+    t = randomThresholdBin(present_.data(), nv, rng, columnEdges(d_, f));
     cut = 0;
     while (cut + 1 < nv && present_[cut + 1] <= t) cut++;
   }

@@ -18,8 +18,11 @@ import { binFeatures, columnMatrix } from '../../src/index.ts';
 
 const nativeOk = unavailableReason('native') === undefined;
 
-/** 400 rows, 6 features (columns 4 and 5 categorical), 10% missing; 3 classes and a target. */
-function dataset(seed: number) {
+/**
+ * 400 rows, 6 features (columns 4 and 5 categorical), 10% missing; 3 classes and a target;
+ * with the value edges (extra trees then draw thresholds in value space) when asked.
+ */
+function dataset(seed: number, withEdges = false) {
   const n = 400;
   const F = 6;
   const next = mulberry32(seed);
@@ -54,6 +57,7 @@ function dataset(seed: number) {
     label,
     rows: Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 7 !== 3),
     features: Int32Array.of(0, 1, 2, 3, 4, 5),
+    ...(withEdges ? { edges: binned.edges.edges } : {}),
   };
   return growData;
 }
@@ -139,6 +143,32 @@ const variants: Array<[string, Partial<GrowParams>]> = [
 ];
 
 describe('histogram tree grower', () => {
+  // extra trees with the value edges draw their thresholds in value space
+  const edgeVariants: Array<[string, Partial<GrowParams>]> = [
+    ['gini, random splits in value space', { randomSplits: true, maxFeatures: 3 }],
+    [
+      'gradient, depth 4, random splits in value space',
+      { mode: MODE_GRADIENT, nClasses: 1, maxDepth: 4, randomSplits: true },
+    ],
+    [
+      'absolute error, random splits in value space',
+      { mode: MODE_ABSOLUTE, nClasses: 1, randomSplits: true, maxFeatures: 3 },
+    ],
+  ];
+  for (const [name, v] of edgeVariants) {
+    test(`js and native grow the same tree: ${name}`, { skip: !nativeOk && 'native addon not built' }, () => {
+      const params = { ...base, ...v };
+      const js = growTree('js', dataset(3, true), params, 1, true);
+      const native = growTree('native', dataset(3, true), params, 2, true);
+      assert.ok(js.tree.nNodes > 3, `only ${js.tree.nNodes} nodes`);
+      assert.deepEqual(native.tree, js.tree);
+      assert.deepEqual(native.leafOfRow, js.leafOfRow);
+      // the draws differ from those over bins
+      const overBins = growTree('js', dataset(3), params, 1, false).tree;
+      assert.notDeepEqual(Array.from(overBins.threshold), Array.from(js.tree.threshold));
+    });
+  }
+
   for (const [name, v] of variants) {
     test(`js and native grow the same tree: ${name}`, { skip: !nativeOk && 'native addon not built' }, () => {
       const data = dataset(3);

@@ -143,6 +143,8 @@ export type AddonGrowTreeArgs = [
   leafOfRow: Int32Array | null,
   /** countBins of the bins, for a gradient tree on every row (its root skips counting), or null. */
   binCounts: Float64Array | null,
+  /** GrowData.edges (extra trees draw their thresholds in value space), or null. */
+  edges: Float64Array | null,
 ];
 
 export type AddonGrowForestArgs = [
@@ -163,4 +165,6 @@ export type AddonGrowForestArgs = [
   oobSum: Float64Array | null,
   oobCount: Float64Array | null,
   balancedSubsample: boolean,
+  /** GrowData.edges, or null. */
+  edges: Float64Array | null,
 ];

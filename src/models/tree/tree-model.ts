@@ -142,6 +142,7 @@ export abstract class TreeModel<C> {
       nBins: binned.edges.nBins,
       categorical: binned.edges.categorical,
       features,
+      edges: binned.edges.edges,
     };
   }
 

@@ -67,6 +67,12 @@ export interface GrowData {
   rows: Int32Array;
   /** The features the tree may split on, ascending. */
   features: Int32Array;
+  /**
+   * The columns' value edges (BinEdges.edges: nCols x MAX_VALUE_BINS, numeric columns' upper
+   * bin edges), for extra trees' thresholds drawn in value space (randomThresholdBin);
+   * without them those are drawn over bins.
+   */
+  edges?: Float64Array;
 }
 
 /**

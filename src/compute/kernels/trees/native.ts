@@ -97,6 +97,7 @@ function treeArgs(
     nThreads,
     leafOfRow,
     countsFor(data, params),
+    data.edges ?? null,
   ];
 }
 
@@ -120,5 +121,6 @@ function forestArgs(...[input, nThreads, oob]: GrowForestArgs): AddonGrowForestA
     oob?.sum ?? null,
     oob?.count ?? null,
     input.balancedSubsample,
+    d.edges ?? null,
   ];
 }

@@ -1,5 +1,5 @@
 import { mulberry32, UINT32_RANGE as UINT32_RANGE_EXPORT } from '../../../rng.ts';
-import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
+import { MAX_VALUE_BINS, MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
 import { binCountsOf } from '../bin-counts.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import * as modes from '../grow-params.ts';
@@ -571,7 +571,7 @@ class Grower {
     const ms = (base + nb) * D;
     L.fill(0);
     if (this.p.randomSplits) {
-      const t = randomThresholdBin(present, nv, this.next);
+      const t = randomThresholdBin(present, nv, this.next, this.d.edges, f * MAX_VALUE_BINS);
       for (let i = 0; i < nv && present[i]! <= t; i++) this.addSlot(L, h, (base + present[i]!) * D);
       this.considerNumeric(node, f, t, false, missing, scoreP);
       if (missing && nv >= 2) {

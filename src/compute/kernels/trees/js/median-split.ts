@@ -1,4 +1,4 @@
-import { MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
+import { MAX_VALUE_BINS, MISSING_BIN as MISSING_BIN_EXPORT } from '../../binning/edges.ts';
 import type { GrowData, GrowParams } from '../grow-params.ts';
 import { medianOfSorted } from '../leaf-median.ts';
 import { randomCategoryCut, randomThresholdBin } from './random-splits.ts';
@@ -194,7 +194,7 @@ export class MedianSplitter {
     let cut = -1;
     let t = 0;
     if (this.p.randomSplits) {
-      t = randomThresholdBin(present, nv, next);
+      t = randomThresholdBin(present, nv, next, this.d.edges, f * MAX_VALUE_BINS);
       cut = 0;
       while (cut + 1 < nv && present[cut + 1]! <= t) cut++;
     }
