@@ -263,7 +263,9 @@ class Grower {
   bool full_;
   int64_t denseMinRows_;  // nodes with fewer rows get no histograms
   std::vector<double> scratch_, ordered_;
+  std::vector<int32_t> orderedLabel_;
   std::vector<int32_t> touched_;
+  std::vector<int32_t> featurePool_;  // the random feature order of a node's search
   std::vector<Scan> scans_;  // scans_[0] for serial searches, one per thread in parallel ones
   std::vector<Choice> perFeature_;
   std::vector<HistBuffer> pool_;
@@ -371,6 +373,20 @@ class Grower {
   // Gradient mode: the node's (g, h) pairs gathered once in row order, so that each
   // feature's pass reads them sequentially (LightGBM's ordered gradients).
   // On several threads each gathers a contiguous share of the rows.
+  // Class modes: the node's labels and weights gathered once in row order, for the
+  // row-by-row histograms of its features (a forest's nodes read them for every feature
+  // they draw; gathered, each pass reads them in sequence).
+  void orderClasses(int64_t begin, int64_t end) {
+    const size_t n = static_cast<size_t>(end - begin);
+    orderedLabel_.resize(n);
+    ordered_.resize(n);
+    for (int64_t i = begin; i < end; i++) {
+      const int32_t r = rows_[i];
+      orderedLabel_[i - begin] = d_.label[r];
+      ordered_[i - begin] = d_.hess[r];
+    }
+  }
+
   void orderGradients(int64_t begin, int64_t end, int threads = 1) {
     ordered_.resize(static_cast<size_t>(end - begin) * 2);
     auto gather = [&](int64_t from, int64_t to) {
@@ -569,11 +585,14 @@ class Grower {
     // a node without histograms in gradient mode: its (g, h) pairs gathered once for
     // every feature's sparseHist
     if (gradient_ && !node.hist) orderGradients(node.begin, node.end);
+    // and in the class modes its labels and weights
+    if (!scalar_ && !node.hist) orderClasses(node.begin, node.end);
     if (full_) {
       for (int i = 0; i < d_.nFeatures; i++) examine(node, d_.features[i], scoreP);
       return;
     }
-    std::vector<int32_t> pool(d_.features, d_.features + d_.nFeatures);
+    featurePool_.assign(d_.features, d_.features + d_.nFeatures);
+    std::vector<int32_t>& pool = featurePool_;
     const int n = d_.nFeatures;
     int visited = 0;
     for (int i = 0; i < n && visited < p_.maxFeatures; i++) {
@@ -655,8 +674,9 @@ class Grower {
         s[0] += o[0];
         s[1] += o[1];
       } else {
-        s[d_.label[r]] += d_.hess[r];
-        s[W_] += d_.hess[r];
+        const double w = ordered_[i - begin];  // searchFeatures gathered them (orderClasses)
+        s[orderedLabel_[i - begin]] += w;
+        s[W_] += w;
       }
       s[C_] += 1;
     }
