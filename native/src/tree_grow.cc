@@ -370,9 +370,6 @@ class Grower {
     return acc / total;
   }
 
-  // Gradient mode: the node's (g, h) pairs gathered once in row order, so that each
-  // feature's pass reads them sequentially (LightGBM's ordered gradients).
-  // On several threads each gathers a contiguous share of the rows.
   // Class modes: the node's labels and weights gathered once in row order, for the
   // row-by-row histograms of its features (a forest's nodes read them for every feature
   // they draw; gathered, each pass reads them in sequence).
@@ -387,6 +384,9 @@ class Grower {
     }
   }
 
+  // Gradient mode: the node's (g, h) pairs gathered once in row order, so that each
+  // feature's pass reads them sequentially (LightGBM's ordered gradients).
+  // On several threads each gathers a contiguous share of the rows.
   void orderGradients(int64_t begin, int64_t end, int threads = 1) {
     ordered_.resize(static_cast<size_t>(end - begin) * 2);
     auto gather = [&](int64_t from, int64_t to) {
