@@ -16,7 +16,7 @@ import type { ServeConfig, ServedDeployment } from '../../src/serve/types.ts';
 import { type Answer, get, post, saveModel, startServer, tempDir, until, writeScript } from './helpers.ts';
 
 const dir = tempDir('live');
-const ROW = [0.3, 0.45, 'Lyon']; // the three models below give it three different probabilities
+const ROW = [0.3, 0.55, 'Lyon']; // the three models below give it three different probabilities
 
 function deployment(name: string, file: string, scoringScript?: string): ServedDeployment {
   return servedDeployment(
