@@ -889,9 +889,10 @@ class Grower {
    * The threshold a numeric split keeps for values its node never saw: the middle of the
    * empty bins between the left side's last bin and the right side's first (in bin order:
    * the bins are training quantiles), as scikit-learn's midpoint between two values. The
-   * search's threshold (the left side's last bin) sends every such value right, which on
-   * boston_housing cost a 6-deep tree 1.3 RMSE on a test fold, the same training rows split
-   * the same way. When the right side has only missing rows, every value goes left. Called
+   * search's threshold (the left side's last bin) sends every such value right, in every
+   * tree alike: the default forest's five-fold RMSE on boston_housing was 3.44 that way and
+   * is 3.30 this way (scikit-learn 3.23), the same training rows split the same way. When
+   * the right side has only missing rows, every value goes left. Called
    * after the partition, which the choice does not change: no row of the node lies between.
    */
   private gapThreshold(node: GNode, f: number, nLeft: number): number {
