@@ -32,7 +32,7 @@ export async function automl(options: AutoMLOptions): Promise<AutoMLResult> {
     );
   }
   const budget = Budget.fromLimits(options.limits, options.signal);
-  const prepared = await prepareStep(options, budget);
+  const prepared = await prepareStep(options);
   const search = await searchStep(prepared, budget);
   const combined = await combineStep(search, budget);
   const pipeline = await refitStep(combined, budget);

@@ -4,7 +4,6 @@ import type { Task } from '../core/trial.ts';
 import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
-import type { Budget } from './budget.ts';
 import {
   type BuildContext,
   type Candidate,
@@ -80,10 +79,10 @@ function takeGroups(
  * split featurized.
  *
  * @example
- * const prepared = await prepareStep({ trainPath: 'datasets/iris.csv', target: 'target' }, budget);
+ * const prepared = await prepareStep({ trainPath: 'datasets/iris.csv', target: 'target' });
  * prepared.task; // 'classification' (inferred, with a notice)
  */
-export async function prepareStep(options: AutoMLOptions, budget: Budget): Promise<PreparedRun> {
+export async function prepareStep(options: AutoMLOptions): Promise<PreparedRun> {
   checkTask(options.task);
   const given = options.task !== undefined ? taskSettings(options.task, options) : undefined;
   const table = await loadTrainingTable(options);
@@ -109,13 +108,7 @@ export async function prepareStep(options: AutoMLOptions, budget: Budget): Promi
     ...limited.notices,
     ...calibrated.notices,
   ];
-  const { splits, description } = resolveSplits(
-    validation,
-    { ...data, features },
-    budget.timeoutSeconds,
-    seed,
-    groups,
-  );
+  const { splits, description } = resolveSplits(validation, { ...data, features }, seed, groups);
   notices.push(`Validation: ${description}.`);
   const folds = prepareFolds(
     features,

@@ -179,16 +179,15 @@ function regressionValues(
 
 /**
  * The validation splits and their description: the given plan, or `auto` (Azure's
- * rule from the number of rows, tightened for short budgets). Classification folds are
+ * rule from the number of rows). Classification folds are
  * stratified.
  *
  * @example
- * resolveSplits('auto', prepared, 60, 0); // { splits: [...5 folds], description: '5-fold cross-validation' }
+ * resolveSplits('auto', prepared, 0); // { splits: [...10 folds], description: '10-fold stratified cross-validation' }
  */
 export function resolveSplits(
   validation: AutoMLValidation,
   data: PreparedData,
-  budgetSeconds: number,
   seed: number,
   groups?: ArrayLike<string | number>,
 ): { splits: Split[]; description: string } {
@@ -200,7 +199,7 @@ export function resolveSplits(
     );
   }
   const strata = data.target.task === 'classification' ? data.target.codes : undefined;
-  let plan = validation === 'auto' ? chooseValidation(n, budgetSeconds) : validation;
+  let plan = validation === 'auto' ? chooseValidation(n) : validation;
   // a tiny table gets as many folds as it has rows; folds asked for are checked instead
   if (validation === 'auto' && plan.type === 'cv' && plan.folds > n) plan = { type: 'cv', folds: n };
   if (plan.type === 'cv' && plan.folds > n) {

@@ -190,15 +190,20 @@ export type ValidationPlan =
   | { readonly type: 'holdout'; readonly testFraction: number };
 
 /**
- * The validation Azure AutoML would use, tightened for short budgets: fewer than 1,000
- * rows: 10-fold cross-validation (5-fold when the budget is under 5 minutes);
- * 1,000 to 20,000 rows: 3-fold; 20,000 rows or more: a 10% holdout.
+ * The validation Azure AutoML uses: fewer than 1,000 rows: 10-fold cross-validation;
+ * 1,000 to 20,000 rows: 3-fold; 20,000 rows or more: a 10% holdout. Short budgets get
+ * the same: on small tables 5 folds train on 80% of the rows, which ranks the learners
+ * that gain most from more rows too low (boston_housing, five outer folds: 5-fold CV on
+ * each training part ranks extra trees ahead of depth-4 boosting on three folds, 10-fold
+ * on one, and boosting is ahead on the test folds; AutoML with a 60 s budget, RMSE 3.14
+ * with 5 folds, 2.99 with 10; house_votes84 AUC 0.9905 and 0.9951, breast_cancer 0.9951
+ * and 0.9957). The searches on such tables stop on their own well before a minute.
  *
  * @example
- * chooseValidation(500, 60); // { type: 'cv', folds: 5 }
+ * chooseValidation(500); // { type: 'cv', folds: 10 }
  */
-export function chooseValidation(nRows: number, budgetSeconds: number | undefined): ValidationPlan {
+export function chooseValidation(nRows: number): ValidationPlan {
   if (nRows >= 20_000) return { type: 'holdout', testFraction: 0.1 };
   if (nRows >= 1_000) return { type: 'cv', folds: 3 };
-  return { type: 'cv', folds: budgetSeconds !== undefined && budgetSeconds < 300 ? 5 : 10 };
+  return { type: 'cv', folds: 10 };
 }

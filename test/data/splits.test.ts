@@ -64,9 +64,10 @@ test('fixed splits read from datasets/splits', () => {
   assert.throws(() => loadFixedSplits('datasets/splits/iris.json', 151), ConfigError);
 });
 
-test('validation is chosen from size and budget', () => {
-  assert.deepEqual(chooseValidation(500, 60), { type: 'cv', folds: 5 });
-  assert.deepEqual(chooseValidation(500, 3600), { type: 'cv', folds: 10 });
-  assert.deepEqual(chooseValidation(5000, 60), { type: 'cv', folds: 3 });
-  assert.deepEqual(chooseValidation(50_000, 60), { type: 'holdout', testFraction: 0.1 });
+test('validation is chosen from the number of rows, as Azure AutoML does', () => {
+  assert.deepEqual(chooseValidation(500), { type: 'cv', folds: 10 });
+  assert.deepEqual(chooseValidation(999), { type: 'cv', folds: 10 });
+  assert.deepEqual(chooseValidation(1000), { type: 'cv', folds: 3 });
+  assert.deepEqual(chooseValidation(5000), { type: 'cv', folds: 3 });
+  assert.deepEqual(chooseValidation(20_000), { type: 'holdout', testFraction: 0.1 });
 });
