@@ -26,7 +26,7 @@ export interface AutoMLLimits {
   readonly exitScore?: number;
 }
 
-/** How candidates are validated: `auto` picks from size and budget (see chooseValidation). */
+/** How candidates are validated: `auto` picks from the number of rows (see chooseValidation). */
 export type AutoMLValidation =
   | 'auto'
   | { readonly type: 'cv'; readonly folds: number }
