@@ -27,6 +27,7 @@ import {
   SGDRegressor,
   SVC,
 } from '../../src/models/index.ts';
+import { CLI } from '../helpers/cli.ts';
 
 const AZURE = {
   classification: [
@@ -192,7 +193,7 @@ describe('the CLI', () => {
   const automlOnIris = (models: string, trials: number, out: string, ...extra: string[]) => {
     const args = ['automl', '--train', 'datasets/iris.csv', '--target', 'target', '--allowed-models', models];
     args.push('--max-trials', String(trials), '--out', join(dir, out), ...extra);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const r = spawnSync(process.execPath, [...CLI, ...args], {
       encoding: 'utf8',
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };

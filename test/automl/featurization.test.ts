@@ -13,10 +13,10 @@ import { ConfigError, DataError } from '../../src/core/errors.ts';
 import { parseFeaturization, resolveFeaturization } from '../../src/data/featurize/settings.ts';
 import { Featurizer } from '../../src/data/featurizer.ts';
 import { Table } from '../../src/data/table.ts';
+import { CLI } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-featurization-'));
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 
 test('settings with an unknown key, transformer, purpose or strategy are one-line ConfigErrors naming file, key and value', () => {
   const cases: Array<[unknown, RegExp]> = [

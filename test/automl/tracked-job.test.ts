@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ModelRegistry } from '../../src/registry/model-registry.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { CLI } from '../helpers/cli.ts';
 import { sqliteSkip } from '../helpers/sqlite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-automl-tracked-'));
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 const AZURE_NAMES =
   /^(LogisticRegression|SGD|MultinomialNaiveBayes|BernoulliNaiveBayes|SVM|LinearSVM|KNN|DecisionTree|RandomForest|ExtremeRandomTrees|LightGBM|GradientBoosting|XGBoostClassifier)$/;
 

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { nativeAvailable } from '../helpers/backends.ts';
+import { CLI } from '../helpers/cli.ts';
 
 function doctor(env: Record<string, string> = {}, args = ['--json']) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', ...args], {
+  const run = spawnSync(process.execPath, [...CLI, 'doctor', ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });

@@ -14,10 +14,10 @@ import { contributionRow, topContributions } from '../../src/models/explain/type
 import { RandomForestRegressor } from '../../src/models/forest/random-forest.ts';
 import { LogisticRegression } from '../../src/models/linear/logistic-regression.ts';
 import { fitPipeline } from '../automl/pipeline-fixtures.ts';
+import { CLI } from '../helpers/cli.ts';
 import { sqliteSkip } from '../helpers/sqlite.ts';
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-predict-explain-'));
 

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CLI } from '../helpers/cli.ts';
 import { sqliteSkip } from '../helpers/sqlite.ts';
 
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 
 describe('mlsweep report and sweep --report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlsweep-cli-report-'));

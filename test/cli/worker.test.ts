@@ -17,6 +17,7 @@ import { countedTrials } from '../../src/sweep/worker/claim.ts';
 import { createWorkerSweep } from '../../src/sweep/worker/create.ts';
 import { type WorkerDefinitionInput, workerDefinition } from '../../src/sweep/worker/definition.ts';
 import { type SharedLocation, sharedLocation } from '../../src/sweep/worker/location.ts';
+import { CLI } from '../helpers/cli.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,7 +35,7 @@ interface Proc {
 
 /** Runs `mlsweep ARGS` as its own process (through tsx, as `npm run mlsweep`). */
 function mlsweep(args: readonly string[], env: Readonly<Record<string, string>> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: root,
     env: { ...process.env, MLSWEEP_DEBUG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,13 +5,14 @@ import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { CLI } from '../helpers/cli.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 import { noVenv } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function sweep(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep', ...args], {
+  return spawnSync(process.execPath, [...CLI, 'sweep', ...args], {
     cwd: root,
     encoding: 'utf8',
     env,

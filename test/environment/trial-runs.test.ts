@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { CLI } from '../helpers/cli.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,16 +30,7 @@ describe('trial runs of a sweep with trial.environment', () => {
     const storeDir = join(dir, 'store');
     const run = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(root, 'src/cli/main.ts'),
-        'sweep',
-        join(dir, 'sweep.yml'),
-        '--store',
-        storeDir,
-        '--json',
-      ],
+      [...CLI, 'sweep', join(dir, 'sweep.yml'), '--store', storeDir, '--json'],
       { cwd: root, encoding: 'utf8' },
     );
     assert.equal(run.status, 0, run.stderr);

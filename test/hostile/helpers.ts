@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../helpers/cli.ts';
 
 /** The repository root: the CLI runs from here, and bundled data sets are found from here. */
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,9 +19,9 @@ export function tempDir(name: string): string {
   return dir;
 }
 
-/** The arguments that run `mlsweep <args>` from the sources under Node (with `cwd: root`). */
+/** The arguments that run `mlsweep <args>` under Node (see ../helpers/cli.ts; with `cwd: root`). */
 export function cliArgv(args: readonly string[]): string[] {
-  return ['--import', 'tsx', 'src/cli/main.ts', ...args];
+  return [...CLI, ...args];
 }
 
 /** What a finished `mlsweep` process left: its exit code and its whole output. */

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../helpers/cli.ts';
 import { mlsweep } from '../tracking/helpers/cli.ts';
 import { workspace } from './helpers.ts';
 
@@ -158,17 +159,7 @@ jobs:
     const store = ['--store', join(dir, 'mlruns')];
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(root, 'src/cli/main.ts'),
-        'job',
-        'create',
-        '-f',
-        join(dir, 'p.yml'),
-        ...store,
-        '--json',
-      ],
+      [...CLI, 'job', 'create', '-f', join(dir, 'p.yml'), ...store, '--json'],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -187,11 +178,7 @@ jobs:
     }
     assert.ok(runId, stderr);
     const streamed = new Promise<{ code: number | null; out: string }>((resolvePromise) => {
-      const s = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'job', 'stream', runId!, ...store],
-        { cwd: root },
-      );
+      const s = spawn(process.execPath, [...CLI, 'job', 'stream', runId!, ...store], { cwd: root });
       let out = '';
       s.stdout.on('data', (d) => (out += d));
       s.on('close', (code) => resolvePromise({ code, out }));

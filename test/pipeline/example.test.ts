@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readPipelineFile } from '../../src/pipeline/pipeline-spec.ts';
 import { type PipelineResult, runPipeline } from '../../src/pipeline/runner.ts';
 import { defaultExecutors } from '../../src/pipeline/step-executors.ts';
+import { CLI } from '../helpers/cli.ts';
 import { openStore, workspace } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,12 +19,7 @@ function statuses(result: PipelineResult): Record<string, string> {
 
 describe('examples/pipeline (prepare -> AutoML -> batch score)', () => {
   const before = process.env['MLSWEEP_COMMAND'];
-  process.env['MLSWEEP_COMMAND'] = JSON.stringify([
-    process.execPath,
-    '--import',
-    'tsx',
-    join(root, 'src/cli/main.ts'),
-  ]);
+  process.env['MLSWEEP_COMMAND'] = JSON.stringify([process.execPath, ...CLI]);
   after(() => {
     if (before === undefined) delete process.env['MLSWEEP_COMMAND'];
     else process.env['MLSWEEP_COMMAND'] = before;

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Study } from '../../src/study/study.ts';
+import { CLI } from '../helpers/cli.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,11 +21,9 @@ async function study(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'study', ...args, '--store', store],
-      { cwd: root },
-    );
+    const { stdout, stderr } = await run(process.execPath, [...CLI, 'study', ...args, '--store', store], {
+      cwd: root,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

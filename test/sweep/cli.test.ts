@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../helpers/cli.ts';
 import { alive, until } from './helpers.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,14 +45,10 @@ function cli(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep', '--store', join(dir, 'mlruns'), ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...CLI, 'sweep', '--store', join(dir, 'mlruns'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CLI } from '../helpers/cli.ts';
 import { tempDir } from '../tracking/helpers/temp.ts';
 import { nodeCommand } from './helpers.ts';
 
@@ -16,7 +17,7 @@ const run = promisify(execFile);
 
 async function mlsweep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    const r = await run(process.execPath, [...CLI, ...args], {
       cwd: root,
     });
     return { code: 0, ...r };

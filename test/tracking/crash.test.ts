@@ -6,10 +6,11 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { CLI } from '../helpers/cli.ts';
 import { tempDir } from './helpers/temp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sweep'];
+const cli = [...CLI, 'sweep'];
 
 /** A sweep of 40 command trials, 4 at a time; each trial reports 3 points ~60 ms apart. */
 function writeSweep(dir: string): string {

@@ -18,6 +18,7 @@ import { MIGRATIONS } from '../../src/tracking/migrations.ts';
 import { SyncPgConnection } from '../../src/tracking/pg-connection.ts';
 import { migrateTrackingPostgres } from '../../src/tracking/pg-migrate.ts';
 import { SqliteStore } from '../../src/tracking/sqlite-store.ts';
+import { CLI } from '../helpers/cli.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../helpers/postgres.ts';
 import { mlsweep } from './helpers/cli.ts';
 import { tempDir } from './helpers/temp.ts';
@@ -309,9 +310,7 @@ describe('the tracking store on PostgreSQL', { skip: pgSkip }, () => {
     const automl = spawnSync(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        join(root, 'src/cli/main.ts'),
+        ...CLI,
         'automl',
         '--train',
         join(root, 'datasets/iris.csv'),

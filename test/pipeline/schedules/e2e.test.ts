@@ -6,11 +6,12 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ScheduleStore } from '../../../src/pipeline/schedules/index.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { CLI } from '../../helpers/cli.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+  spawnSync(process.execPath, [...CLI, ...args], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -58,11 +59,10 @@ describe('mlsweep scheduler, end to end', () => {
     assert.equal(created.status, 0, created.stderr);
     assert.equal((JSON.parse(created.stdout) as { nextFireTimes: string[] }).nextFireTimes.length, 5);
 
-    const scheduler = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'scheduler', '--store', store, '--poll-ms', '200'],
-      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const scheduler = spawn(process.execPath, [...CLI, 'scheduler', '--store', store, '--poll-ms', '200'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let log = '';
     scheduler.stderr.on('data', (c: Buffer) => (log += c));
     const exited = new Promise<number | null>((resolve) => scheduler.once('close', (code) => resolve(code)));
@@ -96,19 +96,7 @@ describe('mlsweep scheduler, end to end', () => {
     assert.equal(cli(['schedule', 'create', '-f', join(dir, 'schedule.yml'), '--store', store]).status, 0);
     const server = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(root, 'src/cli/main.ts'),
-        'serve',
-        '--store',
-        store,
-        '--port',
-        '0',
-        '--scheduler',
-        '--log-level',
-        'silent',
-      ],
+      [...CLI, 'serve', '--store', store, '--port', '0', '--scheduler', '--log-level', 'silent'],
       { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';

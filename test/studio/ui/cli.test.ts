@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { CLI } from '../../helpers/cli.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-studio-cli-'));
@@ -20,7 +21,7 @@ function spawnCli(args: string[]): {
   out: { stdout: string; stderr: string };
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: root,
   });
   const out = { stdout: '', stderr: '' };

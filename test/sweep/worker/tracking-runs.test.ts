@@ -17,6 +17,7 @@ import { workerDefinition } from '../../../src/sweep/worker/definition.ts';
 import { sharedLocation } from '../../../src/sweep/worker/location.ts';
 import { Worker } from '../../../src/sweep/worker/worker.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
+import { CLI } from '../../helpers/cli.ts';
 import { type PgCluster, pgSkip, startPostgres } from '../../helpers/postgres.ts';
 
 const trialModule = fileURLToPath(new URL('./trials/zero-cost.mjs', import.meta.url));
@@ -24,11 +25,10 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Runs `mlsweep ARGS` as its own process (through tsx, as `npm run mlsweep`); its stdout. */
 async function mlsweep(args: readonly string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...args],
-    { cwd: root, env: { ...process.env, MLSWEEP_DEBUG: '' } },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, [...CLI, ...args], {
+    cwd: root,
+    env: { ...process.env, MLSWEEP_DEBUG: '' },
+  });
   return stdout;
 }
 

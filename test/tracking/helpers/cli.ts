@@ -1,21 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerExperiments } from '../../../src/cli/experiments.ts';
 import { registerModels } from '../../../src/cli/models.ts';
 import { registerRuns } from '../../../src/cli/runs.ts';
+import { CLI } from '../../helpers/cli.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
- * Runs `mlsweep ARGS` as a process, from the sources: for exit codes and stderr.
+ * Runs `mlsweep ARGS` as a process (see test/helpers/cli.ts): for exit codes and stderr.
  *
  * @example
  * const { status, stderr } = mlsweep(['runs', 'show', 'nope', '--store', dir]);
  */
 export function mlsweep(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+  const run = spawnSync(process.execPath, [...CLI, ...args], {
     cwd: root,
     encoding: 'utf8',
   });
