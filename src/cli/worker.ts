@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import { ValidationError } from '../core/errors.ts';
-import { openSweepLocation } from '../store/open-location.ts';
+import { isPostgresUrl, openSweepLocation } from '../store/open-location.ts';
 import { sweepTracking } from '../studio/mlflow/sweep-tracking.ts';
 import { sharedLocation } from '../sweep/worker/location.ts';
 import { Worker, type WorkerEvent } from '../sweep/worker/worker.ts';
@@ -89,9 +89,13 @@ export function registerWorker(program: Command): void {
           ...(options.heartbeatSeconds !== undefined ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
           ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
           ...(options.inProcess === true ? { inProcess: true } : {}),
-          // Command trials that log with MLflow get a server of their own, as a local
-          // PostgreSQL sweep gives them: over a temporary store, what they log reaches the sweep.
-          tracking: sweepTracking({}),
+          // Command trials that log with MLflow get a server of the worker's: over the
+          // PostgreSQL store itself for a sweep recorded with tracking runs, so each trial
+          // logs into its own run there; else over a temporary store. What they log
+          // reaches the sweep either way.
+          tracking: sweepTracking(
+            options.store !== undefined && isPostgresUrl(options.store) ? { workerStore: options.store } : {},
+          ),
           // A sweep's trial.environment, built on this machine as a local sweep builds it.
           environments: async (environment) => {
             const resolved = await trialEnvironment(environment, options.store);

@@ -49,9 +49,17 @@ export interface TrackingSession {
   stop(): Promise<void>;
 }
 
+/** The worker sweep a tracking server is started for, and the tracking run it has in its store. */
+export interface TrackedSweep {
+  readonly sweepId: string;
+  /** The sweep's run (`mlsweep.sweep_run_id`); undefined for a sweep created without tracking. */
+  readonly runId: string | undefined;
+}
+
 /** Starts a tracking server for a sweep (see `SweepOptions.tracking`). */
 export interface TrialTracking {
-  start(): Promise<TrackingSession>;
+  /** `sweep`: given by a worker, for the sweep whose trials it runs (a local sweep gives none). */
+  start(sweep?: TrackedSweep): Promise<TrackingSession>;
 }
 
 /**

@@ -95,6 +95,11 @@ export interface CreateRunOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** Milliseconds since the epoch (default: now). */
   readonly startTime?: number;
+  /**
+   * The run's id, 32 lowercase hex characters, for a run whose id others derive (a worker
+   * sweep's trial runs); default: a random one.
+   */
+  readonly runId?: string;
 }
 
 interface RunRow {
@@ -394,7 +399,12 @@ export class SqliteStore {
    * const run = store.createRun({ experiment: 'iris', name: 'rf-1', tags: { model: 'rf' } });
    */
   createRun(options: CreateRunOptions = {}): Run {
-    const runId = randomUUID().replaceAll('-', '');
+    if (options.runId !== undefined && !/^[0-9a-f]{32}$/.test(options.runId)) {
+      throw new ValidationError(`a run id is 32 lowercase hex characters, not '${options.runId}'`, {
+        path: 'runId',
+      });
+    }
+    const runId = options.runId ?? randomUUID().replaceAll('-', '');
     const startTime = options.startTime ?? Date.now();
     this.write(() => {
       const experimentId = this.experimentIdFor(options.experiment);

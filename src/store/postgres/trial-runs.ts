@@ -8,10 +8,24 @@
  *
  * A trial's run id is derived, not stored: `md5(sweep id || ':' || number)`, 32 hex
  * characters like every run id, so a reader can find a trial's run and no lookup table is
- * needed.
+ * needed ({@link trialRunId}). A command trial that logs with MLflow through its worker's
+ * tracking server logs into that run while it runs: the worker makes it when the trial
+ * starts, and the settle statement then completes it (status, end time, the points the
+ * trial logged otherwise).
  */
 
+import { createHash } from 'node:crypto';
 import { runStatusCase } from '../run-status.ts';
+
+/**
+ * The run id of trial `number` of worker sweep `sweepId`, as the settle statement derives it.
+ *
+ * @example
+ * trialRunId('5b1c…', 3); // md5('5b1c…:3'), 32 hex characters
+ */
+export function trialRunId(sweepId: string, number: number): string {
+  return createHash('md5').update(`${sweepId}:${number}`).digest('hex');
+}
 
 /** On a worker sweep (in `mlsweep_sweeps.tags`): the run id of its tracking run. */
 export const SWEEP_RUN_TAG = 'mlsweep.sweep_run_id';
@@ -28,7 +42,9 @@ export const RUN_KIND_TAG = 'mlsweep.kind';
  * parameters $1 (sweep id) and $5 (the sweep's run id), and insert one run per ended trial
  * under the sweep's run, with its params, tags, metrics (its points, those written before
  * and this batch's) and latest metrics. Each statement is a multi-row INSERT ... SELECT:
- * no value is spliced into the SQL.
+ * no value is spliced into the SQL. A run the trial logged into with MLflow exists
+ * already: it gets its status and end time, and no second copy of a point it logged
+ * (same key and step) that also reached the sweep.
  */
 export const TRIAL_RUNS_CTES = `,
   pr AS (SELECT run_id, experiment_id FROM runs WHERE run_id = $5),
@@ -38,7 +54,9 @@ export const TRIAL_RUNS_CTES = `,
                 ${runStatusCase('ur.status')},
                 (extract(epoch FROM ur.started_at) * 1000)::bigint, (extract(epoch FROM ur.ended_at) * 1000)::bigint,
                 pr.run_id
-         FROM ur, pr ON CONFLICT (run_id) DO NOTHING RETURNING run_id),
+         FROM ur, pr
+         ON CONFLICT (run_id) DO UPDATE SET status = EXCLUDED.status, end_time = EXCLUDED.end_time
+         RETURNING run_id),
   tp AS (INSERT INTO params (run_id, key, value)
          SELECT ur.run_id, kv.key, CASE jsonb_typeof(kv.value) WHEN 'string' THEN kv.value #>> '{}' ELSE kv.value::text END
          FROM ur, pr, jsonb_each(ur.params::jsonb) AS kv ON CONFLICT DO NOTHING),
@@ -57,12 +75,20 @@ export const TRIAL_RUNS_CTES = `,
           FROM ur JOIN p ON p.number = ur.number),
   tm AS (INSERT INTO metrics (run_id, key, step, timestamp, value)
          SELECT tm0.run_id, tm0.name, tm0.step, (extract(epoch FROM tm0.ended_at) * 1000)::bigint, tm0.value
-         FROM tm0, pr),
+         FROM tm0, pr
+         WHERE NOT EXISTS (SELECT 1 FROM metrics m
+                           WHERE m.run_id = tm0.run_id AND m.key = tm0.name AND m.step = tm0.step)),
   tl AS (INSERT INTO latest_metrics (run_id, key, step, timestamp, value)
          SELECT DISTINCT ON (tm0.run_id, tm0.name) tm0.run_id, tm0.name, tm0.step,
                 (extract(epoch FROM tm0.ended_at) * 1000)::bigint, tm0.value
          FROM tm0, pr ORDER BY tm0.run_id, tm0.name, tm0.step DESC, tm0.ord DESC
          ON CONFLICT DO NOTHING)`;
 
-/** The sweep's run, ended with the sweep (one statement, after the sweep is ended). */
-export const END_SWEEP_RUN_SQL = `UPDATE runs SET status = 'FINISHED', end_time = $2 WHERE run_id = $1 AND status = 'RUNNING'`;
+/**
+ * The sweep's run, ended with the sweep (one statement, after the sweep is ended); a trial
+ * run still open then (made for a trial that logged with MLflow, whose trial was handed
+ * back or reaped and never run again) ends KILLED.
+ */
+export const END_SWEEP_RUN_SQL = `WITH open_trials AS (
+    UPDATE runs SET status = 'KILLED', end_time = $2 WHERE parent_run_id = $1 AND status = 'RUNNING')
+  UPDATE runs SET status = 'FINISHED', end_time = $2 WHERE run_id = $1 AND status = 'RUNNING'`;

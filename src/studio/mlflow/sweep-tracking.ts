@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../../core/errors.ts';
-import type { TrackedEvent, TrackingSession, TrialTracking } from '../../sweep/trial-tracking.ts';
+import { RUN_KIND_TAG, SWEEP_ID_TAG, trialRunId } from '../../store/postgres/trial-runs.ts';
+import type {
+  TrackedEvent,
+  TrackedRun,
+  TrackedSweep,
+  TrackingSession,
+  TrialTracking,
+} from '../../sweep/trial-tracking.ts';
 import { SqliteStore } from '../../tracking/sqlite-store.ts';
 import { createTrackingServer } from './server.ts';
 
@@ -17,6 +24,20 @@ export interface SweepTrackingOptions {
   readonly sweepId?: string;
   /** Experiment of the trials' runs in a temporary store. */
   readonly experiment?: string;
+  /**
+   * A worker's store (a `postgresql://` URL): for a worker sweep recorded there with a
+   * tracking run (`start` is given it), each trial logs into its own run in that store,
+   * the run the sweep's settle statement completes; other sweeps get a temporary store.
+   */
+  readonly workerStore?: string;
+}
+
+/** Where one session's server writes, and how it finds a trial's run there. */
+interface SessionStore {
+  readonly dir: string;
+  /** A temporary store: removed when the session stops. */
+  readonly temporary: boolean;
+  runFor(store: SqliteStore, trialId: number, params: Readonly<Record<string, unknown>>): TrackedRun;
 }
 
 /**
@@ -31,9 +52,9 @@ export interface SweepTrackingOptions {
  */
 export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
   return {
-    async start(): Promise<TrackingSession> {
-      const temporary = options.storeDir === undefined;
-      const dir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'mlsweep-tracking-'));
+    async start(sweep?: TrackedSweep): Promise<TrackingSession> {
+      const where = sessionStore(options, sweep);
+      const { dir, temporary } = where;
       let listener: ((event: TrackedEvent) => void) | undefined;
       const server = createTrackingServer({
         storeDir: dir,
@@ -53,30 +74,7 @@ export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
       return {
         uri: server.url,
         sharesStore: !temporary,
-        runFor(trialId, params) {
-          if (options.sweepId === undefined) {
-            const run = store.createRun({
-              experiment: options.experiment ?? 'Default',
-              name: `trial-${trialId}`,
-              tags: { 'mlsweep.trial': String(trialId) },
-            });
-            store.logParams(run.id, params as Record<string, string | number | boolean>);
-            return { runId: run.id, experimentId: String(run.experimentId) };
-          }
-          const run = store
-            .sql(
-              `SELECT r.run_id AS runId, r.experiment_id AS experimentId FROM runs r
-               JOIN tags t ON t.run_id = r.run_id AND t.key = 'mlsweep.trial' AND t.value = ?
-               WHERE r.parent_run_id = ?`,
-            )
-            .get(String(trialId), options.sweepId) as { runId: string; experimentId: number } | undefined;
-          if (run === undefined) {
-            throw new ValidationError(`trial ${trialId} of sweep ${options.sweepId} has no run in ${dir}`, {
-              path: 'trialId',
-            });
-          }
-          return { runId: run.runId, experimentId: String(run.experimentId) };
-        },
+        runFor: (trialId, params) => where.runFor(store, trialId, params),
         onLogged(l) {
           listener = l;
         },
@@ -91,4 +89,69 @@ export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
       };
     },
   };
+}
+
+/** Where a session started for `sweep` (given by a worker) writes: see {@link SweepTrackingOptions}. */
+function sessionStore(options: SweepTrackingOptions, sweep: TrackedSweep | undefined): SessionStore {
+  if (options.workerStore !== undefined && sweep?.runId !== undefined) {
+    const sweepRunId = sweep.runId;
+    return {
+      dir: options.workerStore,
+      temporary: false,
+      runFor(store, trialId, params) {
+        // The run the settle statement will complete (src/store/postgres/trial-runs.ts):
+        // made now, so the trial has a run to log into while it runs; a trial run again
+        // (handed back, reaped) finds it.
+        const runId = trialRunId(sweep.sweepId, trialId);
+        const existing = store.sql('SELECT experiment_id FROM runs WHERE run_id = ?').pluck().get(runId) as
+          | number
+          | undefined;
+        if (existing !== undefined) return { runId, experimentId: String(existing) };
+        const parent = store.run(sweepRunId);
+        store.createRun({
+          runId,
+          experiment: parent.experimentId,
+          name: `trial-${trialId}`,
+          parentRunId: sweepRunId,
+          tags: { [RUN_KIND_TAG]: 'trial', 'mlsweep.trial': String(trialId), [SWEEP_ID_TAG]: sweep.sweepId },
+        });
+        store.logParams(runId, paramValues(params));
+        return { runId, experimentId: String(parent.experimentId) };
+      },
+    };
+  }
+  const dir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'mlsweep-tracking-'));
+  return {
+    dir,
+    temporary: options.storeDir === undefined,
+    runFor(store, trialId, params) {
+      if (options.sweepId === undefined) {
+        const run = store.createRun({
+          experiment: options.experiment ?? 'Default',
+          name: `trial-${trialId}`,
+          tags: { 'mlsweep.trial': String(trialId) },
+        });
+        store.logParams(run.id, paramValues(params));
+        return { runId: run.id, experimentId: String(run.experimentId) };
+      }
+      const run = store
+        .sql(
+          `SELECT r.run_id AS runId, r.experiment_id AS experimentId FROM runs r
+           JOIN tags t ON t.run_id = r.run_id AND t.key = 'mlsweep.trial' AND t.value = ?
+           WHERE r.parent_run_id = ?`,
+        )
+        .get(String(trialId), options.sweepId) as { runId: string; experimentId: number } | undefined;
+      if (run === undefined) {
+        throw new ValidationError(`trial ${trialId} of sweep ${options.sweepId} has no run in ${dir}`, {
+          path: 'trialId',
+        });
+      }
+      return { runId: run.runId, experimentId: String(run.experimentId) };
+    },
+  };
+}
+
+/** A trial's parameters as the store logs them (numbers, strings and booleans). */
+function paramValues(params: Readonly<Record<string, unknown>>): Record<string, string | number | boolean> {
+  return params as Record<string, string | number | boolean>;
 }

@@ -10,6 +10,7 @@ import { samplerFromSpec } from '../../samplers/factory.ts';
 import type { Sampler } from '../../samplers/types.ts';
 import { searchSpace } from '../../space/parse.ts';
 import type { SearchSpace } from '../../space/types.ts';
+import { SWEEP_RUN_TAG } from '../../store/postgres/trial-runs.ts';
 import type { SweepRecord } from '../../store/records.ts';
 import { WORKER_SPEC_TAG } from '../../store/tags.ts';
 import { type ConstraintSpec, parseConstraint } from '../constraints.ts';
@@ -43,6 +44,8 @@ export interface WorkerSweep {
   readonly runner: Runner;
   /** When the sweep's timeout passes (ms since the epoch, from its recorded start); undefined without one. */
   readonly deadline: number | undefined;
+  /** The sweep's tracking run in the store (made with the sweep when it was created with tracking). */
+  readonly trackingRunId: string | undefined;
   /** The tracking server its command trials log to with MLflow (started by the worker), if any. */
   tracking?: TrackingSession;
   /** Running trials by the id of the run they log into through `tracking`. */
@@ -113,6 +116,7 @@ export async function openWorkerSweep(
     runner,
     deadline: timeout === undefined ? undefined : Date.parse(record.startedAt) + timeout * 1000,
     tally: new ClaimTally(definition.objectives, definition.failFast),
+    trackingRunId: record.tags[SWEEP_RUN_TAG],
     trackedRuns: new Map(),
     ended: record.endedAt !== undefined || record.stopReason !== undefined,
   };

@@ -56,7 +56,9 @@ export interface WorkerOptions {
    * sweep of command trials this worker works on, unless the trial's environment or this
    * process's names an MLFLOW_TRACKING_URI; each trial gets MLFLOW_TRACKING_URI,
    * MLFLOW_EXPERIMENT_ID and MLFLOW_RUN_ID, and the metrics it logs are reported as if
-   * printed. `mlsweep worker` gives a server over a temporary store, as a PostgreSQL sweep does locally.
+   * printed. `mlsweep worker` gives a server over the PostgreSQL store for a sweep created
+   * with tracking (each trial logs into its own run there, which `mlsweep runs` and the
+   * studio show), else over a temporary store.
    */
   readonly tracking?: TrialTracking;
 }
@@ -331,7 +333,7 @@ export class Worker {
       );
       return;
     }
-    const session = await this.options.tracking.start();
+    const session = await this.options.tracking.start({ sweepId: sweep.sweepId, runId: sweep.trackingRunId });
     sweep.tracking = session;
     session.onLogged((event) => {
       const trial = sweep.trackedRuns.get(event.runId);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
 import { openSweepLocation } from '../../../src/store/open-location.ts';
+import { trialRunId } from '../../../src/store/postgres/trial-runs.ts';
 import { createWorkerSweep } from '../../../src/sweep/worker/create.ts';
 import { workerDefinition } from '../../../src/sweep/worker/definition.ts';
 import { sharedLocation } from '../../../src/sweep/worker/location.ts';
@@ -23,11 +24,11 @@ import { type PgCluster, pgSkip, startPostgres } from '../../helpers/postgres.ts
 const trialModule = fileURLToPath(new URL('./trials/zero-cost.mjs', import.meta.url));
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** Runs `mlsweep ARGS` as its own process (through tsx, as `npm run mlsweep`); its stdout. */
-async function mlsweep(args: readonly string[]): Promise<string> {
+/** Runs `mlsweep ARGS` as its own process (see test/helpers/cli.ts), with `env` added; its stdout. */
+async function mlsweep(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [...CLI, ...args], {
     cwd: root,
-    env: { ...process.env, MLSWEEP_DEBUG: '' },
+    env: { ...process.env, MLSWEEP_DEBUG: '', MLFLOW_TRACKING_URI: '', ...env },
   });
   return stdout;
 }
@@ -193,6 +194,80 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
         await mlsweep(['runs', 'list', '--store', url, '--experiment', 'cli-worker-runs', '--json']),
       ) as unknown;
       assert.equal((Array.isArray(after) ? after : (after as { runs: unknown[] }).runs).length, 4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('command trials that log with MLflow on a worker log into their own trial runs in the store: params, each point once, artifacts', async () => {
+    const url = await cluster!.createDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'mlsweep-worker-mlflow-'));
+    try {
+      const file = join(dir, 'sweep.yml');
+      const script = join(root, 'examples/mlflow/train-node.mjs');
+      writeFileSync(
+        file,
+        stringifyYaml({
+          type: 'sweep',
+          experiment_name: 'worker-mlflow',
+          trial: {
+            command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --lr \${{search_space.lr}} --epochs 3 --delay-ms 0`,
+          },
+          search_space: { lr: { type: 'choice', values: [0.1, 0.5, 1.5] } },
+          sampling_algorithm: 'grid',
+          objective: { goal: 'minimize', primary_metric: 'loss' },
+          limits: { max_total_trials: 3, max_concurrent_trials: 2 },
+        }),
+      );
+      const artifacts = join(dir, 'artifacts');
+      const made = JSON.parse(
+        await mlsweep([
+          'sweep',
+          file,
+          '--store',
+          url,
+          '--workers-only',
+          '--json',
+          '--output-dir',
+          join(dir, 'out'),
+        ]),
+      ) as { sweepId: string };
+      const summary = JSON.parse(
+        await mlsweep(['worker', '--store', url, '--sweep', made.sweepId, '--concurrency', '2', '--json'], {
+          MLSWEEP_ARTIFACTS: artifacts,
+        }),
+      ) as { counts: Record<string, number> };
+      assert.equal(summary.counts['completed'], 3, JSON.stringify(summary));
+      const tracking = new SqliteStore({ dir: url, artifactsDir: artifacts });
+      try {
+        const parents = tracking.searchRuns({ experiments: ['worker-mlflow'] }).filter((r) => !r.parentRunId);
+        assert.equal(parents.length, 1);
+        const children = tracking.childRuns(parents[0]!.id);
+        assert.equal(children.length, 3, 'one run per trial: the run the trial logged into is its trial run');
+        const byLr = new Map(children.map((c) => [Number(c.params['lr']), c]));
+        assert.deepEqual([...byLr.keys()].sort(), [0.1, 0.5, 1.5]);
+        for (const [lr, child] of byLr) {
+          const number = Number(child.tags['mlsweep.trial']);
+          assert.equal(child.id, trialRunId(made.sweepId, number));
+          assert.equal(child.status, 'FINISHED');
+          assert.equal(child.tags['mlsweep.trial_status'], 'completed');
+          assert.equal(child.tags['framework'], 'node', 'a tag the trial set');
+          assert.equal(child.params['epochs'], '3', 'a param only the trial logged');
+          // every point the trial logged, once: the settle statement adds no second copy
+          const history = tracking.metricHistory(child.id, 'loss');
+          assert.deepEqual(
+            history.map((m) => m.step),
+            [0, 1, 2],
+          );
+          for (const m of history) assert.ok(Math.abs(m.value - ((lr - 0.1) ** 2 + 1 / (m.step + 2))) < 1e-9);
+          assert.deepEqual(
+            tracking.metricHistory(child.id, 'accuracy').map((m) => m.step),
+            [0, 1, 2],
+          );
+          assert.deepEqual(tracking.listArtifacts(child.id), ['model.json']);
+        }
+      } finally {
+        tracking.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
