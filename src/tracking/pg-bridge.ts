@@ -237,14 +237,17 @@ export class PgBridge {
     if (this.closed) throw this.failure('this connection is closed');
     Atomics.store(this.state, 0, 0);
     this.port.postMessage(message);
-    // Statements may wait on locks for long; the worker always answers, even on failure.
-    while (Atomics.wait(this.state, 0, 0, 3_600_000) === 'timed-out') {
-      // keep waiting: a statement blocked behind another process's write lock is legitimate
-    }
-    const received = receiveMessageOnPort(this.port);
-    if (received === undefined) {
-      throw this.failure('no answer from the connection thread');
-    }
+    // Statements may wait on locks for long; the worker always answers, even on failure,
+    // and posts its answer before it sets the word. A wake-up with no answer is legitimate:
+    // the previous call's notify can land after this call has reset the word (the worker
+    // posted and set 1, this thread took the answer and reset 0, then the notify came), so
+    // the wait goes on until the answer is there (esbuild #590 describes the race).
+    // (Waiting first matters: the answer is read only once the word was set after it.)
+    let received: ReturnType<typeof receiveMessageOnPort>;
+    do {
+      Atomics.wait(this.state, 0, 0, 3_600_000);
+      received = receiveMessageOnPort(this.port);
+    } while (received === undefined);
     const reply = received.message as Reply;
     if (reply.ok) return reply;
     if (reply.connection) {
