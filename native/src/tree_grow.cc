@@ -571,11 +571,13 @@ class Grower {
   void searchFeatures(GNode& node, double scoreP) {
     // random splits draw in feature order: searched by one thread
     const bool parallel = d_.nThreads > 1 && d_.nFeatures >= 2 * kMinFeaturesPerThread && !p_.randomSplits;
+    // Gradient mode searches on one thread whatever nThreads: its vector search of four
+    // features at a time takes a few microseconds a node, less than handing out the
+    // features costs. Boosting, 100 rounds of depth 6, 2 threads, median of 5 fits: 10k x
+    // 20 0.111 s (0.150 s searching in parallel; 1 thread 0.106 s); 100k x 20 0.504 s
+    // (0.528); 10k x 50 0.275 s (0.332); 10k x 100 0.575 s (0.605); 5k x 300 1.339 s (1.463).
     if (full_ && node.hist && gradient_) {
-      if (parallel)
-        searchFoursInParallel(node, scoreP);
-      else
-        searchHistInFours(node, scans_[0], node.hist.get(), node.totals.data(), 0, d_.nFeatures, scoreP);
+      searchHistInFours(node, scans_[0], node.hist.get(), node.totals.data(), 0, d_.nFeatures, scoreP);
       return;
     }
     if (full_ && node.hist && parallel) {
@@ -907,24 +909,6 @@ class Grower {
       for (int k = 0; k < 4; k++) pickSplit(best, sc, k, listed[k], t, fs[k], scoreP);
     }
     for (; i < to; i++) evaluateHist(best, t, sc, d_.features[i], h, scoreP);
-  }
-
-  // searchHistInFours over contiguous runs of features, one per thread, each run starting
-  // at a multiple of 4, into one Choice per thread; then the runs in order, a later one
-  // winning only with a strictly larger gain: the split of a serial search.
-  void searchFoursInParallel(GNode& node, double scoreP) {
-    const int n = d_.nFeatures;
-    const int threads = std::min(d_.nThreads, n / kMinFeaturesPerThread);
-    perFeature_.assign(threads, Choice());
-    const double* h = node.hist.get();
-    const double* t = node.totals.data();
-    auto start = [&](int k) { return k == threads ? n : (k * n / threads) & ~3; };
-    TreeWorkerPool::shared().run(threads, threads, [&](int k) {
-      searchHistInFours(perFeature_[k], scans_[k], h, t, start(k), start(k + 1), scoreP);
-    });
-    for (int k = 0; k < threads; k++) {
-      if (perFeature_[k].gain > node.gain) static_cast<Choice&>(node) = std::move(perFeature_[k]);
-    }
   }
 
 #if MLSWEEP_HIST_AVX
