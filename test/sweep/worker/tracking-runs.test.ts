@@ -33,6 +33,13 @@ async function mlsweep(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
   return stdout;
 }
 
+/** `mlsweep sweep FILE --store URL --workers-only --output-dir OUT`: the recorded sweep's id. */
+async function recordForWorkers(file: string, url: string, out: string): Promise<{ sweepId: string }> {
+  return JSON.parse(
+    await mlsweep(['sweep', file, '--store', url, '--workers-only', '--json', '--output-dir', out]),
+  ) as { sweepId: string };
+}
+
 describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, () => {
   let cluster: PgCluster | undefined;
   before(async () => {
@@ -160,18 +167,7 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
           limits: { max_total_trials: 3, max_concurrent_trials: 3 },
         }),
       );
-      const made = JSON.parse(
-        await mlsweep([
-          'sweep',
-          file,
-          '--store',
-          url,
-          '--workers-only',
-          '--json',
-          '--output-dir',
-          join(dir, 'out'),
-        ]),
-      ) as { sweepId: string };
+      const made = await recordForWorkers(file, url, join(dir, 'out'));
       await mlsweep(['worker', '--store', url, '--sweep', made.sweepId]);
       const listed = JSON.parse(
         await mlsweep(['runs', 'list', '--store', url, '--experiment', 'cli-worker-runs', '--json']),
@@ -219,18 +215,7 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
         }),
       );
       const artifacts = join(dir, 'artifacts');
-      const made = JSON.parse(
-        await mlsweep([
-          'sweep',
-          file,
-          '--store',
-          url,
-          '--workers-only',
-          '--json',
-          '--output-dir',
-          join(dir, 'out'),
-        ]),
-      ) as { sweepId: string };
+      const made = await recordForWorkers(file, url, join(dir, 'out'));
       const summary = JSON.parse(
         await mlsweep(['worker', '--store', url, '--sweep', made.sweepId, '--concurrency', '2', '--json'], {
           MLSWEEP_ARTIFACTS: artifacts,
