@@ -671,6 +671,7 @@ export {
   type TrackedMetric,
   type TrackedRun,
   type TrackingSession,
+  type TrackingTarget,
   type TrialTracking,
   trackingEnvironment,
 } from './sweep/trial-tracking.ts';

@@ -50,7 +50,7 @@ export interface TrackingSession {
 }
 
 /** The worker sweep a tracking server is started for, and the tracking run it has in its store. */
-export interface TrackedSweep {
+export interface TrackingTarget {
   readonly sweepId: string;
   /** The sweep's run (`mlsweep.sweep_run_id`); undefined for a sweep created without tracking. */
   readonly runId: string | undefined;
@@ -59,7 +59,7 @@ export interface TrackedSweep {
 /** Starts a tracking server for a sweep (see `SweepOptions.tracking`). */
 export interface TrialTracking {
   /** `sweep`: given by a worker, for the sweep whose trials it runs (a local sweep gives none). */
-  start(sweep?: TrackedSweep): Promise<TrackingSession>;
+  start(sweep?: TrackingTarget): Promise<TrackingSession>;
 }
 
 /**

@@ -6,8 +6,8 @@ import { RUN_KIND_TAG, SWEEP_ID_TAG, trialRunId } from '../../store/postgres/tri
 import type {
   TrackedEvent,
   TrackedRun,
-  TrackedSweep,
   TrackingSession,
+  TrackingTarget,
   TrialTracking,
 } from '../../sweep/trial-tracking.ts';
 import { SqliteStore } from '../../tracking/sqlite-store.ts';
@@ -52,7 +52,7 @@ interface SessionStore {
  */
 export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
   return {
-    async start(sweep?: TrackedSweep): Promise<TrackingSession> {
+    async start(sweep?: TrackingTarget): Promise<TrackingSession> {
       const where = sessionStore(options, sweep);
       const { dir, temporary } = where;
       let listener: ((event: TrackedEvent) => void) | undefined;
@@ -92,7 +92,7 @@ export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
 }
 
 /** Where a session started for `sweep` (given by a worker) writes: see {@link SweepTrackingOptions}. */
-function sessionStore(options: SweepTrackingOptions, sweep: TrackedSweep | undefined): SessionStore {
+function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | undefined): SessionStore {
   if (options.workerStore !== undefined && sweep?.runId !== undefined) {
     const sweepRunId = sweep.runId;
     return {
