@@ -95,6 +95,8 @@ export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
 function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | undefined): SessionStore {
   if (options.workerStore !== undefined && sweep?.runId !== undefined) {
     const sweepRunId = sweep.runId;
+    // the sweep run's experiment, read once: every trial's run goes there
+    let experimentId: number | undefined;
     return {
       dir: options.workerStore,
       temporary: false,
@@ -107,16 +109,16 @@ function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | und
           | number
           | undefined;
         if (existing !== undefined) return { runId, experimentId: String(existing) };
-        const parent = store.run(sweepRunId);
+        experimentId ??= store.run(sweepRunId).experimentId;
         store.createRun({
           runId,
-          experiment: parent.experimentId,
+          experiment: experimentId,
           name: `trial-${trialId}`,
           parentRunId: sweepRunId,
           tags: { [RUN_KIND_TAG]: 'trial', 'mlsweep.trial': String(trialId), [SWEEP_ID_TAG]: sweep.sweepId },
         });
         store.logParams(runId, paramValues(params));
-        return { runId, experimentId: String(parent.experimentId) };
+        return { runId, experimentId: String(experimentId) };
       },
     };
   }
