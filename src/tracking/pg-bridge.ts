@@ -127,6 +127,14 @@ async function handle(message) {
     return { ok: false, connection, connected: true, message: String(e.message), code: e.code };
   }
 }
+// A thread that ends for any reason its JavaScript sees (an uncaught error, a rejected
+// promise, an exit) says so in the second word and wakes the caller, which would
+// otherwise wait for an answer that never comes.
+process.on('exit', () => {
+  Atomics.store(state, 1, 1);
+  Atomics.store(state, 0, 1);
+  Atomics.notify(state, 0);
+});
 port.on('message', async (message) => {
   let reply;
   try {
@@ -139,6 +147,9 @@ port.on('message', async (message) => {
   Atomics.notify(state, 0);
 });
 `;
+
+/** The failure of a call to a bridge whose thread has ended. */
+const THREAD_ENDED = 'the connection thread has ended; open the store again';
 
 /** Where node-postgres is; a missing package is reported by the first statement. */
 function pgPath(): string {
@@ -165,7 +176,8 @@ export class PgBridge {
   readonly target: PgTarget;
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly state = new Int32Array(new SharedArrayBuffer(4));
+  /** Word 0: an answer is posted; word 1: the thread has ended. */
+  private readonly state = new Int32Array(new SharedArrayBuffer(8));
   private closed = false;
   /**
    * Set by the caller between its BEGIN and its COMMIT or ROLLBACK: a connection lost then
@@ -189,6 +201,10 @@ export class PgBridge {
       },
       transferList: [port2],
     });
+    // A thread stopped from outside (terminated, out of memory) runs no exit handler of
+    // its own; its Worker says so here, seen by the next call.
+    this.worker.on('exit', () => Atomics.store(this.state, 1, 1));
+    this.worker.on('error', () => {});
     // The thread must not keep a finished program alive.
     this.worker.unref();
     this.port.unref();
@@ -219,7 +235,8 @@ export class PgBridge {
   close(): void {
     if (this.closed) return;
     try {
-      this.call({ op: 'close' });
+      // a thread that has ended has no connection left to end
+      if (Atomics.load(this.state, 1) !== 1) this.call({ op: 'close' });
     } finally {
       this.closed = true;
       void this.worker.terminate();
@@ -235,6 +252,7 @@ export class PgBridge {
     tx?: boolean;
   }): Reply {
     if (this.closed) throw this.failure('this connection is closed');
+    if (Atomics.load(this.state, 1) === 1) throw this.failure(THREAD_ENDED);
     Atomics.store(this.state, 0, 0);
     this.port.postMessage(message);
     // Statements may wait on locks for long; the worker always answers, even on failure,
@@ -247,6 +265,7 @@ export class PgBridge {
     do {
       Atomics.wait(this.state, 0, 0, 3_600_000);
       received = receiveMessageOnPort(this.port);
+      if (received === undefined && Atomics.load(this.state, 1) === 1) throw this.failure(THREAD_ENDED);
     } while (received === undefined);
     const reply = received.message as Reply;
     if (reply.ok) return reply;
