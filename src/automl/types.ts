@@ -73,7 +73,11 @@ export interface AutoMLOptions {
   readonly allowedModels?: readonly string[];
   readonly blockedModels?: readonly string[];
   readonly validation?: AutoMLValidation;
-  /** Ensemble selection of the best models (default true), kept only when it validates better. */
+  /**
+   * Ensemble selection of the best models (default true), kept only when it validates
+   * better; under log loss or the Brier score it is bagged over the best families and
+   * always kept (see chooseCombination).
+   */
   readonly ensemble?: boolean | { readonly iterations?: number; readonly candidates?: number };
   /**
    * Azure's `featurization`: `'auto'` (the default), `'off'` (no missing-value indicators,

@@ -1,0 +1,123 @@
+// Bagged ensemble selection (Caruana et al., 2004) and where AutoML uses it: under a
+// metric that scores probabilities, one model that the validation rows cannot fault must
+// not take the whole blend.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CANDIDATES } from '../../src/automl/candidates.ts';
+import { BAGGING, chooseCombination } from '../../src/automl/combine.ts';
+import { baggedEnsemble, blend, greedyEnsemble } from '../../src/automl/ensemble.ts';
+import { primaryScore } from '../../src/automl/scoring.ts';
+import type { TrialRecord } from '../../src/automl/trial-record.ts';
+
+const N = 40;
+const rows = Int32Array.from({ length: N }, (_, i) => i);
+const codes = Int32Array.from({ length: N }, (_, i) => i % 2);
+const target = { task: 'classification' as const, codes, classes: ['a', 'b'] };
+
+/** Two-class probabilities: `right` on the true class of every row, but `wrongRows` get it backwards. */
+function model(right: number, wrongRows: readonly number[] = []): Float64Array {
+  const p = new Float64Array(2 * N);
+  for (let i = 0; i < N; i++) {
+    const q = wrongRows.includes(i) ? 1 - right : right;
+    p[2 * i + codes[i]!] = q;
+    p[2 * i + 1 - codes[i]!] = 1 - q;
+  }
+  return p;
+}
+
+// `sure` is right on every validation row and sure of it; the others are right less surely
+const sure = model(0.999);
+const others = [model(0.9, [3]), model(0.85, [7]), model(0.8), model(0.9, [11, 12])];
+const inputs = [sure, ...others].map((oof) => ({ oof }));
+
+describe('bagged ensemble selection', () => {
+  test('one greedy run gives the sure model all the weight; bagged, it shares it with the others', () => {
+    const greedy = greedyEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25);
+    assert.deepEqual(greedy.members, [{ index: 0, weight: 1 }]);
+    const bagged = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, {
+      bags: 20,
+      modelsPerBag: 3,
+      seed: 7,
+    });
+    const sureWeight = bagged.members.find((m) => m.index === 0)?.weight ?? 0;
+    // in a bag the sure model is drawn in, it wins alone: its weight is the share of bags with it
+    assert.ok(sureWeight > 0.3 && sureWeight < 0.9, `weight ${sureWeight}`);
+    assert.ok(bagged.members.length >= 3);
+    assert.ok(Math.abs(bagged.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
+    // the score is the blend's own on the validation rows: worse than the sure model's there
+    const oof = blend(
+      bagged.members.map((m) => inputs[m.index]!.oof),
+      bagged.members.map((m) => m.weight),
+    );
+    assert.equal(bagged.score, primaryScore(target, oof, 'log_loss', rows));
+    assert.ok(bagged.score > greedy.score);
+  });
+
+  test('the same seed gives the same blend; another seed draws other bags', () => {
+    const run = (seed: number) =>
+      baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, { bags: 20, modelsPerBag: 3, seed });
+    assert.deepEqual(run(7), run(7));
+    assert.notDeepEqual(run(7).members, run(8).members);
+  });
+
+  test('bags of every model are one greedy run, repeated', () => {
+    const all = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, {
+      bags: 5,
+      modelsPerBag: 9,
+      seed: 1,
+    });
+    const greedy = greedyEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25);
+    assert.deepEqual(
+      all.members.map((m) => m.index),
+      greedy.members.map((m) => m.index),
+    );
+    for (const [i, m] of all.members.entries()) {
+      assert.ok(Math.abs(m.weight - greedy.members[i]!.weight) < 1e-12);
+    }
+    assert.ok(Math.abs(all.score - greedy.score) < 1e-12);
+  });
+});
+
+describe('AutoML keeps the bagged blend under a probability metric', () => {
+  const families = ['LogisticRegression', 'RandomForest', 'LightGBM', 'KNN', 'SVM'];
+  const records = [sure, ...others].map(
+    (oof, i): TrialRecord => ({
+      id: i + 1,
+      candidate: CANDIDATES.find((c) => c.name === families[i])!,
+      params: {},
+      evaluation: { rows, fitSeconds: 0.01, predictSeconds: 0.001, bestRounds: [] },
+      score: primaryScore(target, oof, 'log_loss', rows),
+      metrics: {},
+      oof,
+    }),
+  );
+  const options = (metric: string, goal: 'minimize' | 'maximize') => ({
+    metric,
+    goal,
+    iterations: 25,
+    poolSize: 10,
+    build: { task: 'classification' as const, seed: 0 },
+    refitSeconds: () => 0.01,
+    secondsLeft: () => 60,
+  });
+
+  test('log loss: kept although it validates above the best single model, and the notice says why', async () => {
+    const notices: string[] = [];
+    const c = await chooseCombination(records, target, options('log_loss', 'minimize'), notices);
+    assert.equal(c.kind, 'ensemble');
+    assert.ok(c.members.length >= 3);
+    assert.ok(c.members.length <= BAGGING.families);
+    assert.ok(c.score > records[0]!.score);
+    assert.match(c.entry!.model, /^Ensemble\(LogisticRegression#1:0\.\d\d, /);
+    assert.ok(notices.some((n) => /^Bagged ensemble selection validated at .*: kept, as/.test(n)));
+  });
+
+  test('AUC: one greedy run, kept only when it validates strictly better', async () => {
+    const notices: string[] = [];
+    const byAuc = records.map((r) => ({ ...r, score: primaryScore(target, r.oof!, 'AUC_binary', rows) }));
+    const c = await chooseCombination(byAuc, target, options('AUC_binary', 'maximize'), notices);
+    // the sure model orders every row right: nothing validates strictly better
+    assert.equal(c.kind, 'single');
+    assert.equal(c.members[0]!.record.id, 1);
+  });
+});
