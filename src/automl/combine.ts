@@ -1,4 +1,5 @@
 import { better, type Goal } from '../core/goal.ts';
+import type { Task } from '../core/trial.ts';
 import type { BuildContext } from './candidates.ts';
 import { baggedEnsemble, blend, type EnsembleSelection, greedyEnsemble } from './ensemble.ts';
 import { type EncodedTarget, scorePredictions, scoresProbabilities } from './scoring.ts';
@@ -14,10 +15,10 @@ export const POOL_SIZE = 10;
 
 /**
  * Bagged ensemble selection under a metric that scores probabilities: the best model of
- * each of the best `families` families, in `bags` bags of half of them each (Caruana et
+ * each of the best `learners` learners, in `bags` bags of half of them each (Caruana et
  * al.'s 20 bags of half the models).
  */
-export const BAGGING = { families: 6, bags: 20 } as const;
+export const BAGGING = { learners: 5, bags: 20 } as const;
 
 /** How the final pipeline combines its models. */
 export interface Combination {
@@ -62,6 +63,25 @@ export function ensemblePool(ranked: readonly TrialRecord[], size: number): Tria
   return pool;
 }
 
+/**
+ * The best model of each learner, best first. Families that share their estimator count
+ * once (GradientBoosting, LightGBM and XGBoost are one boosting learner searched over
+ * other ranges): their best models err on the same rows, and bags of half the learners
+ * should hold different ones.
+ *
+ * @example
+ * bestPerLearner(pool, 'classification').map((r) => r.candidate.name);
+ */
+export function bestPerLearner(pool: readonly TrialRecord[], task: Task): TrialRecord[] {
+  const seen = new Set<unknown>();
+  return pool.filter((r) => {
+    const learner = r.candidate.prototypes[task] ?? r.candidate.name;
+    if (seen.has(learner)) return false;
+    seen.add(learner);
+    return true;
+  });
+}
+
 function combinedEntry(
   model: string,
   members: Combination['members'],
@@ -85,7 +105,7 @@ function combinedEntry(
  * predictions, itself cross-validated; not under a metric that scores probabilities). A
  * combination is kept only when it validates strictly better than the best single
  * model, except under a metric that scores probabilities: there ensemble selection is
- * bagged over the best families' best models (`BAGGING`) and its blend is kept whenever
+ * bagged over the best learners' best models (`BAGGING`) and its blend is kept whenever
  * it has two models or more. Only models whose refits fit in the time left take part.
  * The notices say what was tried.
  *
@@ -110,16 +130,16 @@ export async function chooseCombination(
   const rows = best.evaluation.rows;
   const fmt = (v: number) => v.toFixed(4);
 
-  const families = pool.filter((r, i) => pool.findIndex((q) => q.candidate.name === r.candidate.name) === i);
   // Under log loss (or Brier) the best single model's validation score is the least to be
   // trusted: it was picked on the very rows it is scored on, and one new row it is sure
   // and wrong about costs more than all the others together (wine: logistic regression
   // at C=1000 validated at log loss 0.016 and scored 0.177 on its test fold, 6.35 of it
-  // on one row of 36). Bagged selection over the best families spreads the weight unless
+  // on one row of 36). Bagged selection over the best learners spreads the weight unless
   // one model wins every bag it is in, and is kept even where its validation score is
   // above that single model's.
-  const bagged = scoresProbabilities(o.metric) && families.length >= 2;
-  const drawn = bagged ? families.slice(0, BAGGING.families) : pool;
+  const learners = bestPerLearner(pool, target.task);
+  const bagged = scoresProbabilities(o.metric) && learners.length >= 2;
+  const drawn = bagged ? learners.slice(0, BAGGING.learners) : pool;
   const inputs = drawn.map((r) => ({ oof: r.oof! }));
   const selection: EnsembleSelection = bagged
     ? baggedEnsemble(inputs, target, rows, o.metric, o.goal, o.iterations, {
@@ -150,6 +170,7 @@ export async function chooseCombination(
     notices.push(`Ensemble selection validated at ${fmt(selection.score)} vs ${fmt(best.score)}: not kept.`);
   }
 
+  const families = pool.filter((r, i) => pool.findIndex((q) => q.candidate.name === r.candidate.name) === i);
   const familyRefit = families.reduce((a, r) => a + o.refitSeconds(r), 0);
   // stacking fits its meta-learner once per meta-fold: try it only with time to spare.
   // Not for a metric that scores probabilities: the meta-learner learns the scale of the

@@ -75,7 +75,7 @@ export interface AutoMLOptions {
   readonly validation?: AutoMLValidation;
   /**
    * Ensemble selection of the best models (default true), kept only when it validates
-   * better; under log loss or the Brier score it is bagged over the best families and
+   * better; under log loss or the Brier score it is bagged over the best learners and
    * always kept (see chooseCombination).
    */
   readonly ensemble?: boolean | { readonly iterations?: number; readonly candidates?: number };

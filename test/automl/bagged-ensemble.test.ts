@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CANDIDATES } from '../../src/automl/candidates.ts';
-import { BAGGING, chooseCombination } from '../../src/automl/combine.ts';
+import { BAGGING, bestPerLearner, chooseCombination } from '../../src/automl/combine.ts';
 import { baggedEnsemble, blend, greedyEnsemble } from '../../src/automl/ensemble.ts';
 import { primaryScore } from '../../src/automl/scoring.ts';
 import type { TrialRecord } from '../../src/automl/trial-record.ts';
@@ -79,8 +79,17 @@ describe('bagged ensemble selection', () => {
 });
 
 describe('AutoML keeps the bagged blend under a probability metric', () => {
-  const families = ['LogisticRegression', 'RandomForest', 'LightGBM', 'KNN', 'SVM'];
-  const records = [sure, ...others].map(
+  // best first; XGBoost is the boosting learner again, ExtremeRandomTrees the sixth learner
+  const families = [
+    'LogisticRegression',
+    'RandomForest',
+    'LightGBM',
+    'KNN',
+    'SVM',
+    'XGBoostClassifier',
+    'ExtremeRandomTrees',
+  ];
+  const records = [sure, ...others, model(0.78, [5]), model(0.75)].map(
     (oof, i): TrialRecord => ({
       id: i + 1,
       candidate: CANDIDATES.find((c) => c.name === families[i])!,
@@ -106,10 +115,24 @@ describe('AutoML keeps the bagged blend under a probability metric', () => {
     const c = await chooseCombination(records, target, options('log_loss', 'minimize'), notices);
     assert.equal(c.kind, 'ensemble');
     assert.ok(c.members.length >= 3);
-    assert.ok(c.members.length <= BAGGING.families);
+    // the best of the five best learners only: not XGBoost (boosting again), not the sixth
+    assert.equal(BAGGING.learners, 5);
+    for (const m of c.members) assert.ok(m.record.id <= 5, `${m.record.candidate.name} in the blend`);
     assert.ok(c.score > records[0]!.score);
     assert.match(c.entry!.model, /^Ensemble\(LogisticRegression#1:0\.\d\d, /);
     assert.ok(notices.some((n) => /^Bagged ensemble selection validated at .*: kept, as/.test(n)));
+  });
+
+  test('families that share their estimator are one learner: the boosting names count once', () => {
+    const names = bestPerLearner(records, 'classification').map((r) => r.candidate.name);
+    assert.deepEqual(names, [
+      'LogisticRegression',
+      'RandomForest',
+      'LightGBM',
+      'KNN',
+      'SVM',
+      'ExtremeRandomTrees',
+    ]);
   });
 
   test('AUC: one greedy run, kept only when it validates strictly better', async () => {
