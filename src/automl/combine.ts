@@ -141,11 +141,14 @@ export async function chooseCombination(
   const bagged = scoresProbabilities(o.metric) && learners.length >= 2;
   const drawn = bagged ? learners.slice(0, BAGGING.learners) : pool;
   const inputs = drawn.map((r) => ({ oof: r.oof! }));
+  const drawnRefit = drawn.reduce((a, r) => a + o.refitSeconds(r), 0);
   const selection: EnsembleSelection = bagged
     ? baggedEnsemble(inputs, target, rows, o.metric, o.goal, o.iterations, {
         bags: BAGGING.bags,
         modelsPerBag: Math.ceil(drawn.length / 2),
         seed: o.build.seed,
+        // on a large table the bags may take seconds: they stop where the members' refits need the rest
+        another: () => o.secondsLeft() > drawnRefit,
       })
     : greedyEnsemble(inputs, target, rows, o.metric, o.goal, o.iterations);
   const members = selection.members.map((m) => ({ record: drawn[m.index]!, weight: m.weight }));

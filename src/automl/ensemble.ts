@@ -73,6 +73,11 @@ export interface BaggingOptions {
   readonly modelsPerBag: number;
   /** Seeds the bags' draws: the same seed and inputs give the same blend. */
   readonly seed: number;
+  /**
+   * Asked before each bag after the first: false ends the selection with the bags done
+   * (the time left is spent). Absent: every bag runs.
+   */
+  readonly another?: () => boolean;
 }
 
 /**
@@ -100,7 +105,10 @@ export function baggedEnsemble(
   const weights = new Float64Array(inputs.length);
   // each bag's draw is seeded from one stream, so that two seeds share no bag
   const bagSeed = mulberry32(bagging.seed);
+  let bags = 0;
   for (let b = 0; b < bagging.bags; b++) {
+    if (b > 0 && bagging.another?.() === false) break;
+    bags++;
     const drawn = sampleIndices(inputs.length, perBag, bagSeed());
     const selection = greedyEnsemble(
       Array.from(drawn, (i) => inputs[i]!),
@@ -110,9 +118,11 @@ export function baggedEnsemble(
       goal,
       iterations,
     );
-    for (const m of selection.members) weights[drawn[m.index]!]! += m.weight / bagging.bags;
+    for (const m of selection.members) weights[drawn[m.index]!]! += m.weight;
   }
-  const members = Array.from(weights).flatMap((weight, index) => (weight > 0 ? [{ index, weight }] : []));
+  const members = Array.from(weights).flatMap((weight, index) =>
+    weight > 0 ? [{ index, weight: weight / bags }] : [],
+  );
   const oof = blend(
     members.map((m) => inputs[m.index]!.oof),
     members.map((m) => m.weight),

@@ -2,6 +2,7 @@ import { ValidationError } from '../core/errors.ts';
 import type { Goal } from '../core/goal.ts';
 import type { Task } from '../core/trial.ts';
 import { METRICS, metricInfo } from '../metrics/catalog.ts';
+import { brierScore, logLoss } from '../metrics/probability.ts';
 import { classificationMetrics, regressionMetrics } from '../metrics/suite.ts';
 
 /** The target of the training rows, encoded. */
@@ -77,6 +78,20 @@ export function scorePredictions(
     for (const [k, v] of Object.entries(m)) if (typeof v === 'number') out[k] = v;
     return out;
   }
+  const { yTrue, yPred, scores, labels } = classificationInput(target, pred, rows);
+  const m = classificationMetrics(yTrue, yPred, { labels, scores, zeroDivision: 0, onWarning: () => {} });
+  for (const [key, v] of Object.entries(m)) if (typeof v === 'number') out[key] = v;
+  return out;
+}
+
+/** The encoded true classes, the argmax classes and the normalized scores of the rows, as the metrics take them. */
+function classificationInput(
+  target: Extract<EncodedTarget, { task: 'classification' }>,
+  pred: Predictions,
+  rows: ArrayLike<number> | undefined,
+): { yTrue: Int32Array; yPred: Int32Array; scores: Float64Array; labels: number[] } {
+  const n = rows ? rows.length : target.codes.length;
+  const at = (i: number) => (rows ? rows[i]! : i);
   const k = target.classes.length;
   const yTrue = new Int32Array(n);
   const yPred = new Int32Array(n);
@@ -89,10 +104,7 @@ export function scorePredictions(
   }
   const probs = normalizeRows(pred, k, rows);
   const scores = k === 2 ? Float64Array.from({ length: n }, (_, i) => probs[i * 2 + 1]!) : probs;
-  const labels = Array.from({ length: k }, (_, j) => j);
-  const m = classificationMetrics(yTrue, yPred, { labels, scores, zeroDivision: 0, onWarning: () => {} });
-  for (const [key, v] of Object.entries(m)) if (typeof v === 'number') out[key] = v;
-  return out;
+  return { yTrue, yPred, scores, labels: Array.from({ length: k }, (_, j) => j) };
 }
 
 /** The rows' probabilities clipped to [0, 1] and rescaled to sum to 1 (tree votes and blends drift by rounding). */
@@ -121,6 +133,15 @@ export function primaryScore(
   rows?: ArrayLike<number>,
 ): number {
   try {
+    // the probability metrics alone, without the whole suite (its AUCs sort every class's
+    // scores): ensemble selection scores thousands of blends (the same functions, the
+    // same values as scorePredictions')
+    if (target.task === 'classification' && (metric === 'log_loss' || metric === 'brier_score')) {
+      const { yTrue, scores, labels } = classificationInput(target, pred, rows);
+      return metric === 'log_loss'
+        ? logLoss(yTrue, scores, { labels })
+        : brierScore(yTrue, scores, { labels });
+    }
     return scorePredictions(target, pred, rows)[metric] ?? Number.NaN;
   } catch (error) {
     // a metric undefined for these predictions (AUC of a class absent from the rows) is a

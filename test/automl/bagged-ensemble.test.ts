@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { CANDIDATES } from '../../src/automl/candidates.ts';
 import { BAGGING, bestPerLearner, chooseCombination } from '../../src/automl/combine.ts';
 import { baggedEnsemble, blend, greedyEnsemble } from '../../src/automl/ensemble.ts';
-import { primaryScore } from '../../src/automl/scoring.ts';
+import { primaryScore, scorePredictions } from '../../src/automl/scoring.ts';
 import type { TrialRecord } from '../../src/automl/trial-record.ts';
 
 const N = 40;
@@ -58,6 +58,45 @@ describe('bagged ensemble selection', () => {
       baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, { bags: 20, modelsPerBag: 3, seed });
     assert.deepEqual(run(7), run(7));
     assert.notDeepEqual(run(7).members, run(8).members);
+  });
+
+  test('bags stop when asked: the weights are the mean over the bags done', () => {
+    let asked = 0;
+    const cut = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, {
+      bags: 20,
+      modelsPerBag: 3,
+      seed: 7,
+      another: () => ++asked < 3,
+    });
+    assert.equal(asked, 3);
+    const three = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, {
+      bags: 3,
+      modelsPerBag: 3,
+      seed: 7,
+    });
+    assert.deepEqual(cut, three);
+    assert.ok(Math.abs(cut.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
+  });
+
+  test('the probability metrics scored alone equal those of the whole suite, bit for bit', () => {
+    const k3 = {
+      task: 'classification' as const,
+      codes: Int32Array.from(codes, (c, i) => (i % 3 === 0 ? 2 : c)),
+      classes: ['a', 'b', 'c'],
+    };
+    const p3 = Float64Array.from({ length: 3 * N }, (_, i) => ((i * 7919) % 13) / 13 + 0.01);
+    const some = Int32Array.from({ length: 25 }, (_, i) => i + 10);
+    for (const [t, p] of [
+      [target, sure],
+      [target, others[1]!],
+      [k3, p3],
+    ] as const) {
+      for (const r of [rows, some]) {
+        const all = scorePredictions(t, p, r);
+        assert.equal(primaryScore(t, p, 'log_loss', r), all.log_loss);
+        assert.equal(primaryScore(t, p, 'brier_score', r), all.brier_score);
+      }
+    }
   });
 
   test('bags of every model are one greedy run, repeated', () => {
