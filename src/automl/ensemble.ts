@@ -82,12 +82,14 @@ export interface BaggingOptions {
 
 /**
  * Bagged ensemble selection (Caruana et al., 2004, "Ensemble selection from libraries of
- * models"): greedy ensemble selection
- * run in each of `bags` random subsets of the models, their weights averaged. A model
- * gets all the weight only by winning every bag it is drawn in, so one model whose
- * validation score is lucky, or that the validation rows cannot fault, does not take the
- * whole blend, as it does in one greedy run. The score is the blend's on the validation
- * rows, which is no longer the best a blend could reach there: that is the point.
+ * models"): greedy ensemble selection run in each of `bags` random subsets of the models,
+ * their weights averaged. A model gets all the weight only by winning every bag it is
+ * drawn in, so one model whose validation score is lucky, or that the validation rows
+ * cannot fault, does not take the whole blend, as it does in one greedy run. Weights
+ * under half of one greedy pick (1 / (2 x iterations)) are dropped and the rest
+ * renormalized: such a member would cost a refit for next to no effect. The score is the
+ * blend's on the validation rows, which is no longer the best a blend could reach there:
+ * that is the point.
  *
  * @example
  * const blend = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, { bags: 20, modelsPerBag: 3, seed: 0 });
@@ -120,9 +122,11 @@ export function baggedEnsemble(
     );
     for (const m of selection.members) weights[drawn[m.index]!]! += m.weight;
   }
-  const members = Array.from(weights).flatMap((weight, index) =>
-    weight > 0 ? [{ index, weight: weight / bags }] : [],
-  );
+  // the heaviest member always stays (with one round per bag, every weight may be under the bar)
+  const least = Math.min(bags / (2 * Math.max(1, iterations)), Math.max(...weights));
+  const kept = Array.from(weights, (w) => (w >= least ? w : 0));
+  const total = kept.reduce((a, w) => a + w, 0);
+  const members = kept.flatMap((weight, index) => (weight > 0 ? [{ index, weight: weight / total }] : []));
   const oof = blend(
     members.map((m) => inputs[m.index]!.oof),
     members.map((m) => m.weight),

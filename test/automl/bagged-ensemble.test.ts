@@ -99,6 +99,21 @@ describe('bagged ensemble selection', () => {
     }
   });
 
+  test('weights under half a greedy pick are dropped, the rest sum to 1; the heaviest always stays', () => {
+    for (const iterations of [1, 2, 25, 200]) {
+      const b = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', iterations, {
+        bags: 20,
+        modelsPerBag: 3,
+        seed: 3,
+      });
+      assert.ok(b.members.length >= 1);
+      assert.ok(Math.abs(b.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
+      const light = b.members.filter((m) => m.weight < 1 / (2 * iterations));
+      assert.ok(light.length === 0 || b.members.length === light.length, `iterations ${iterations}`);
+      assert.ok(Number.isFinite(b.score));
+    }
+  });
+
   test('bags of every model are one greedy run, repeated', () => {
     const all = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, {
       bags: 5,
