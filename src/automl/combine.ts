@@ -51,16 +51,35 @@ export interface CombineOptions {
  */
 export function ensemblePool(ranked: readonly TrialRecord[], size: number): TrialRecord[] {
   const available = ranked.filter((r) => r.oof !== undefined);
-  const pool: TrialRecord[] = [];
-  const families = new Set<string>();
-  for (const r of available) {
-    if (!families.has(r.candidate.name)) {
-      families.add(r.candidate.name);
-      pool.push(r);
-    }
-  }
+  const pool = bestPerFamily(available);
   for (const r of available) if (pool.length < size && !pool.includes(r)) pool.push(r);
   return pool;
+}
+
+/**
+ * The first record of each key, in the records' order (best first: the best of each).
+ *
+ * @example
+ * firstOfEach(ranked, (r) => r.candidate.name);
+ */
+function firstOfEach(records: readonly TrialRecord[], key: (r: TrialRecord) => unknown): TrialRecord[] {
+  const seen = new Set<unknown>();
+  return records.filter((r) => {
+    const k = key(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * The best model of each family (candidate name), best first.
+ *
+ * @example
+ * bestPerFamily(pool).map((r) => r.candidate.name);
+ */
+function bestPerFamily(records: readonly TrialRecord[]): TrialRecord[] {
+  return firstOfEach(records, (r) => r.candidate.name);
 }
 
 /**
@@ -73,13 +92,7 @@ export function ensemblePool(ranked: readonly TrialRecord[], size: number): Tria
  * bestPerLearner(pool, 'classification').map((r) => r.candidate.name);
  */
 export function bestPerLearner(pool: readonly TrialRecord[], task: Task): TrialRecord[] {
-  const seen = new Set<unknown>();
-  return pool.filter((r) => {
-    const learner = r.candidate.prototypes[task] ?? r.candidate.name;
-    if (seen.has(learner)) return false;
-    seen.add(learner);
-    return true;
-  });
+  return firstOfEach(pool, (r) => r.candidate.prototypes[task] ?? r.candidate.name);
 }
 
 function combinedEntry(
@@ -173,7 +186,7 @@ export async function chooseCombination(
     notices.push(`Ensemble selection validated at ${fmt(selection.score)} vs ${fmt(best.score)}: not kept.`);
   }
 
-  const families = pool.filter((r, i) => pool.findIndex((q) => q.candidate.name === r.candidate.name) === i);
+  const families = bestPerFamily(pool);
   const familyRefit = families.reduce((a, r) => a + o.refitSeconds(r), 0);
   // stacking fits its meta-learner once per meta-fold: try it only with time to spare.
   // Not for a metric that scores probabilities: the meta-learner learns the scale of the
