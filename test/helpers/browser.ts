@@ -53,6 +53,12 @@ export interface WatchedPage {
 }
 
 /**
+ * How long a browser test waits for what a page will do: a bound against a hang, never a
+ * measure of speed (on a loaded CI machine a page that takes 1 s here can take 20 s).
+ */
+export const UI_WAIT_MS = 120_000;
+
+/**
  * Opens a new page (1280x800) in its own context, recording console errors and foreign
  * requests.
  *
@@ -62,6 +68,7 @@ export interface WatchedPage {
  */
 export async function watchedPage(browser: Browser): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(UI_WAIT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   const foreignRequests: string[] = [];
@@ -83,7 +90,7 @@ export async function watchedPage(browser: Browser): Promise<WatchedPage> {
  * @example
  * await pageReady(page, 'runs');
  */
-export async function pageReady(page: Page, name: string, timeout = 15_000): Promise<void> {
+export async function pageReady(page: Page, name: string, timeout = UI_WAIT_MS): Promise<void> {
   await page.waitForSelector(`[data-page="${name}"][data-ready="true"]`, { timeout });
 }
 

@@ -216,16 +216,14 @@ describe('studio core pages in Chromium', { skip: browserSkip }, () => {
     const { page } = watched;
     const logger = await startLiveLogger(studio.storeDir, 'live-from-elsewhere');
     try {
-      await page.waitForSelector('[data-page="runs"] tbody a:text("live-from-elsewhere")', {
-        timeout: 15_000,
-      });
+      await page.waitForSelector('[data-page="runs"] tbody a:text("live-from-elsewhere")');
       await page.click('[data-page="runs"] tbody a:text("live-from-elsewhere")');
       await pageReady(page, 'run');
       await page.waitForSelector('[data-metric="loss"][data-points="1"]');
       await logger.step();
-      await page.waitForSelector('[data-metric="loss"][data-points="2"]', { timeout: 15_000 });
+      await page.waitForSelector('[data-metric="loss"][data-points="2"]');
       await logger.step();
-      await page.waitForSelector('[data-metric="loss"][data-points="3"]', { timeout: 15_000 });
+      await page.waitForSelector('[data-metric="loss"][data-points="3"]');
       await logger.finish();
     } finally {
       logger.kill();

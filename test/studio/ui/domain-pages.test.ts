@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
@@ -19,9 +19,11 @@ import {
   launchBrowser,
   pageReady,
   startStudio,
+  UI_WAIT_MS,
   type WatchedPage,
   watchedPage,
 } from '../../helpers/browser.ts';
+import { openEvents } from '../../helpers/event-stream.ts';
 import { sqliteSkip } from '../../helpers/sqlite.ts';
 import { type DomainStudio, startDomainStudio, startGatedPipeline } from './domain-fixture.ts';
 
@@ -32,7 +34,7 @@ const TELLER = fileURLToPath(new URL('./fixtures/domain-tell.ts', import.meta.ur
 const execFileAsync = promisify(execFile);
 
 /** Waits until `check` holds (polling every 50 ms), failing after `timeoutMs`. */
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+async function until(check: () => Promise<boolean>, timeoutMs = UI_WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`not true within ${timeoutMs} ms`);
@@ -49,8 +51,11 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     studio = await startDomainStudio('pages', { watch: { intervalMs: 200 } });
     browser = await launchBrowser();
   });
+  // every open page reloads on each event: closing them keeps a slow machine's load down
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+  });
   after(async () => {
-    for (const p of pages) await p.close();
     await browser?.close();
     await studio?.close();
   });
@@ -100,13 +105,14 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
       ['/schedules', 'schedules', 'schedules'],
     ];
     for (const [hash, name, file] of visits) {
-      const { page, errors, foreignRequests } = await open(hash, name);
+      const { page, errors, foreignRequests, close } = await open(hash, name);
       assert.deepEqual(errors, [], `${hash}: console errors (${failed.join(', ')})`);
       assert.deepEqual(foreignRequests, [], `${hash}: requests leaving the machine`);
       assert.equal(await page.locator('#banner').isHidden(), true, `${hash}: error banner`);
       if (['sweeps', 'study-pareto', 'automl', 'model', 'endpoint', 'pipeline', 'schedules'].includes(file)) {
         await shot(page, file);
       }
+      await close();
     }
     const { page } = await open('/sweeps', 'sweeps');
     const nav = await page.locator('#nav-list a').allTextContents();
@@ -158,7 +164,7 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
       'tradeoff',
     ]);
     assert.equal(stdout.trim(), '8');
-    await page.waitForSelector('table[aria-label="Trials"] tr[data-key="8"]', { timeout: 5000 });
+    await page.waitForSelector('table[aria-label="Trials"] tr[data-key="8"]');
     assert.equal(await page.getAttribute('[data-page="sweep"]', 'data-trials'), '9');
     assert.equal(
       await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded),
@@ -186,16 +192,45 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     try {
       const sweepStore = SqliteSweepStore.open(writer, studio.ids.sweepId);
       sweepStore.startTrial(3, { x: 4 }, new Date().toISOString());
-      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="3"]', { timeout: 5000 });
+      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="3"]');
       sweepStore.addMetric(3, 'acc', { step: 0, value: 0.3 });
       await until(async () => (await pointsOf('trial 3')) === 1);
       sweepStore.addMetric(3, 'acc', { step: 1, value: 0.4 });
       await until(async () => (await pointsOf('trial 3')) === 2);
       sweepStore.endTrial(3, { status: 'completed', value: 0.4, endedAt: new Date().toISOString() });
-      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="3"] [data-status="completed"]', {
-        timeout: 5000,
-      });
+      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="3"] [data-status="completed"]');
     } finally {
+      writer.close();
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it('reloads a sweep page when its event stream opens: a trial started before the stream was open shows', async () => {
+    // the page's events are held back until the trial's event has gone out to the clients then connected
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const watched = await watchedPage(browser);
+    pages.push(watched);
+    const { page, errors } = watched;
+    await page.route('**/studio/api/events', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${studio.url}/studio/#/sweep?id=${studio.ids.sweepId}`);
+    await pageReady(page, 'sweep');
+    const stream = await openEvents(studio.url);
+    const writer = new SqliteStore({ dir: studio.storeDir });
+    try {
+      SqliteSweepStore.open(writer, studio.ids.sweepId).startTrial(4, { x: 5 }, new Date().toISOString());
+      await stream.waitFor('sweeps');
+      assert.equal(await page.locator('table[aria-label="Trials"] tr[data-key="4"]').count(), 0);
+      release();
+      await page.waitForSelector('table[aria-label="Trials"] tr[data-key="4"]');
+    } finally {
+      release();
+      stream.close();
       writer.close();
     }
     assert.deepEqual(errors, []);
@@ -219,7 +254,7 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     await page.waitForSelector('dialog.confirm[open]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('dialog.confirm', { state: 'detached' });
-    await page.waitForFunction(`document.querySelector('select[data-alias="champion"]')?.value === '2'`);
+    await until(async () => (await page.inputValue('select[data-alias="champion"]')) === '2');
     assert.equal(await aliasOf(), 2);
     const [entry] = (await studio.get('/audit?action=model.alias')).items;
     assert.equal(entry.target, 'iris@champion');
@@ -270,6 +305,29 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     assert.deepEqual(errors, []);
   });
 
+  it('keeps a choice or text not yet saved through a live reload, unless the stored value under it changed', async () => {
+    const { page, errors } = await open('/model?name=iris', 'model');
+    const stageOf = (version: number) => `select[data-stage-of="${version}"]`;
+    await page.selectOption(stageOf(1), 'Staging');
+    await page.selectOption(stageOf(2), 'Production');
+    await page.fill('input[aria-label="tag key for version 2"]', 'owner');
+    // another writer moves version 1's stage: the page reloads
+    assert.equal(
+      (await studio.call('PUT', '/models/iris/versions/1/stage', { stage: 'Archived' })).status,
+      200,
+    );
+    await until(async () => (await page.inputValue(stageOf(1))) === 'Archived');
+    assert.equal(await page.inputValue(stageOf(2)), 'Production');
+    assert.equal(await page.inputValue('input[aria-label="tag key for version 2"]'), 'owner');
+    assert.equal(
+      await page
+        .locator('input[aria-label="tag key for version 2"]')
+        .evaluate((e) => e === e.ownerDocument.activeElement),
+      true,
+    );
+    assert.deepEqual(errors, []);
+  });
+
   it('draws the pipeline graph with each step in its status, bindings as edges', async () => {
     const { page } = await open(`/pipeline?id=${studio.ids.pipelineId}`, 'pipeline');
     for (const step of ['left', 'right', 'both']) {
@@ -289,15 +347,11 @@ describe('studio domain pages in Chromium', { skip: sqliteSkip || browserSkip },
     try {
       await until(async () => gated.runId() !== undefined);
       const { page, errors } = await open(`/pipeline?id=${gated.runId()}`, 'pipeline');
-      await page.waitForSelector('[data-dag] g.node[data-step="wait"][data-status="running"]', {
-        timeout: 5000,
-      });
+      await page.waitForSelector('[data-dag] g.node[data-step="wait"][data-status="running"]');
       assert.equal(await page.getAttribute('[data-dag] g.node[data-step="after"]', 'data-status'), 'queued');
       gated.open();
       assert.equal(await gated.done, 'completed');
-      await page.waitForSelector('[data-dag] g.node[data-step="after"][data-status="completed"]', {
-        timeout: 5000,
-      });
+      await page.waitForSelector('[data-dag] g.node[data-step="after"][data-status="completed"]');
       assert.equal(
         await page.getAttribute('[data-dag] g.node[data-step="wait"]', 'data-status'),
         'completed',

@@ -13,6 +13,7 @@ import { watchStore } from '../../../src/studio/ui/watcher.ts';
 import { appendAudit } from '../../../src/tracking/audit-log.ts';
 import { SqliteStore } from '../../../src/tracking/sqlite-store.ts';
 import { type Json, startStudio, type TestStudio } from '../../helpers/browser.ts';
+import { openEvents } from '../../helpers/event-stream.ts';
 import { tempDir } from '../../tracking/helpers/temp.ts';
 import { startLiveLogger } from './live-process.ts';
 import { manualTimers } from './manual-timers.ts';
@@ -33,56 +34,6 @@ function rawGet(url: string, path: string): Promise<{ status: number; body: stri
     req.on('error', reject);
     req.end();
   });
-}
-
-/** Reads server-sent events from /studio/api/events. */
-async function openEvents(url: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/studio/api/events`, { headers, signal: controller.signal });
-  const events: Array<{ topic: string; data: Json }> = [];
-  const waiters: Array<() => void> = [];
-  if (response.ok && response.body) {
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    (async () => {
-      for (;;) {
-        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const topic = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (topic !== undefined && data !== undefined) {
-            events.push({ topic, data: JSON.parse(data) });
-            for (const wake of waiters.splice(0)) wake();
-          }
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    })();
-  }
-  return {
-    response,
-    events,
-    /** Resolves with the first event (seen or to come) of `topic` that `match` accepts. */
-    async waitFor(topic: string, match: (data: Json) => boolean = () => true, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.find((e) => e.topic === topic && match(e.data));
-        if (found) return found.data;
-        if (Date.now() > deadline) throw new Error(`no ${topic} event; got ${JSON.stringify(events)}`);
-        await new Promise<void>((wake) => {
-          waiters.push(wake);
-          setTimeout(wake, 250).unref();
-        });
-      }
-    },
-    close: () => controller.abort(),
-  };
 }
 
 describe('studio files', () => {

@@ -95,6 +95,70 @@ export function replaceChildren(parent, ...children) {
   append(parent, children);
 }
 
+/** The form fields of `parent` that `redrawKeepingEdits` follows: those with an aria-label. */
+const LABELLED_FIELDS = 'input[aria-label], select[aria-label], textarea[aria-label]';
+
+/**
+ * Replaces an element's children as `replaceChildren` does, keeping what a person has
+ * typed or chosen there and not saved: a live reload must not undo an edit in progress.
+ * A field (matched by its aria-label) keeps its edit while the value drawn under it is
+ * the one drawn before; when the stored value changed meanwhile, the new one shows. An
+ * `input` event tells the field's listeners; the focused field keeps the focus.
+ *
+ * @example
+ * redrawKeepingEdits(trafficPart, rows); // a traffic split being typed survives a reload
+ * @param {Element} parent
+ * @param {...Child} children
+ */
+export function redrawKeepingEdits(parent, ...children) {
+  /** @type {Map<string, { drawn: string, value: string }>} */
+  const edits = new Map();
+  let focused;
+  for (const field of fieldsIn(parent)) {
+    const label = field.getAttribute('aria-label') ?? '';
+    const drawn = field.dataset.drawn;
+    if (drawn !== undefined && field.value !== drawn) edits.set(label, { drawn, value: field.value });
+    if (field === document.activeElement) focused = label;
+  }
+  replaceChildren(parent, ...children);
+  for (const field of fieldsIn(parent)) {
+    const label = field.getAttribute('aria-label') ?? '';
+    field.dataset.drawn = field.value;
+    const edit = edits.get(label);
+    if (edit !== undefined && edit.drawn === field.value) {
+      field.value = edit.value;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    if (label === focused) field.focus();
+  }
+}
+
+/**
+ * Puts the fields of `element` back to what `redrawKeepingEdits` last drew in them: an
+ * edit that was saved is no longer one to keep.
+ *
+ * @example
+ * if (await saved()) discardEdits(tagForm);
+ * @param {Element} element
+ */
+export function discardEdits(element) {
+  for (const field of fieldsIn(element)) {
+    if (field.dataset.drawn !== undefined) field.value = field.dataset.drawn;
+  }
+}
+
+/**
+ * @param {Element} parent
+ * @returns {Array<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>}
+ */
+function fieldsIn(parent) {
+  return [
+    .../** @type {NodeListOf<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>} */ (
+      parent.querySelectorAll(LABELLED_FIELDS)
+    ),
+  ];
+}
+
 /**
  * The page's main element: `<section data-page="NAME">` with a heading, in `container`,
  * and sets document.title. Call `ready(section)` once its first data is drawn.

@@ -28,8 +28,10 @@ export function connect() {
 }
 
 /**
- * Calls `fn(data)` for each event of `topic`; with `throttleMs`, at most once per period
- * (with the latest data, and once more after a burst). Returns the unsubscribe function.
+ * Calls `fn(data)` for each event of `topic`, and `fn(null)` each time the stream opens
+ * after the subscription (what happened while it was closed is unknown); with
+ * `throttleMs`, at most once per period (with the latest data, and once more after a
+ * burst). Returns the unsubscribe function.
  *
  * @example
  * const stop = subscribe('runs', () => reload(), { throttleMs: 500 });
@@ -64,10 +66,15 @@ export function subscribe(topic, fn, options) {
     if (wait <= 0) fire();
     else pending = setTimeout(fire, wait);
   };
+  // Events sent while the stream was not open (before its first open, between a drop and
+  // the reconnect) are lost: an open tells the subscriber that anything may have changed.
+  const reopened = () => handler(new MessageEvent(topic, { data: 'null' }));
   events.addEventListener(topic, /** @type {EventListener} */ (handler));
+  events.addEventListener('open', reopened);
   listeners += 1;
   return () => {
     events.removeEventListener(topic, /** @type {EventListener} */ (handler));
+    events.removeEventListener('open', reopened);
     if (pending !== undefined) clearTimeout(pending);
     listeners -= 1;
   };

@@ -10,7 +10,7 @@ import { getJson, send } from '../lib/api.js';
 import { showError } from '../lib/banner.js';
 import { createChart } from '../lib/chart.js';
 import { confirmDialog } from '../lib/confirm.js';
-import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
+import { h, pageSection, ready, redrawKeepingEdits, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatNumber } from '../lib/format.js';
 import { hrefFor } from '../lib/router.js';
 import { createTable } from '../lib/table.js';
@@ -168,7 +168,7 @@ function renderOnline(section, name, cleanups) {
       }
       loader.load();
     });
-    replaceChildren(
+    redrawKeepingEdits(
       trafficPart,
       names.length === 0
         ? h('p', { class: 'muted' }, 'No deployment yet.')

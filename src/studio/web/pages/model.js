@@ -8,7 +8,7 @@
 import { getJson, send } from '../lib/api.js';
 import { showError } from '../lib/banner.js';
 import { confirmDialog } from '../lib/confirm.js';
-import { h, pageSection, ready, replaceChildren } from '../lib/dom.js';
+import { discardEdits, h, pageSection, ready, redrawKeepingEdits, replaceChildren } from '../lib/dom.js';
 import { formatDate, formatNumber } from '../lib/format.js';
 import { hrefFor } from '../lib/router.js';
 import { card, follow, keyValues, pageLoader, runLink, useDomainStyles } from './domain-kit.js';
@@ -150,7 +150,7 @@ export default {
             const alias = /** @type {HTMLInputElement} */ (newAlias).value.trim();
             const to = Number(/** @type {HTMLSelectElement} */ (newVersion).value);
             if (alias === '') return;
-            await confirmed(
+            const done = await confirmed(
               {
                 title: 'Set alias',
                 message: `Point ${name}@${alias} at version ${to}?`,
@@ -158,6 +158,7 @@ export default {
               },
               () => send('PUT', `${path}/aliases/${encodeURIComponent(alias)}`, { version: to }),
             );
+            if (done) discardEdits(add);
             loader.load();
           },
         },
@@ -165,7 +166,7 @@ export default {
         newVersion,
         h('button', { type: 'submit' }, 'Set alias'),
       );
-      replaceChildren(
+      redrawKeepingEdits(
         aliasesPart,
         rows.length > 0 ? h('ul', { class: 'tree' }, rows) : h('p', { class: 'muted' }, 'No alias yet.'),
         add,
@@ -249,7 +250,7 @@ export default {
             const value = /** @type {HTMLInputElement} */ (tagValue).value;
             if (key === '') return;
             const from = v.tags[key];
-            await confirmed(
+            const done = await confirmed(
               {
                 title: 'Set tag',
                 message:
@@ -260,6 +261,7 @@ export default {
               },
               () => send('PUT', `${vpath}/tags/${encodeURIComponent(key)}`, { value }),
             );
+            if (done) discardEdits(addTag);
             loader.load();
           },
         },
@@ -312,7 +314,7 @@ export default {
         ),
       );
       drawAliases(model, numbers);
-      replaceChildren(versionsPart, versions.map(versionCard));
+      redrawKeepingEdits(versionsPart, versions.map(versionCard));
       ready(section);
     });
     return follow(loader, ['models'], 500);
