@@ -3,6 +3,7 @@ import type { Goal } from '../core/goal.ts';
 import type { Task } from '../core/trial.ts';
 import { METRICS, metricInfo } from '../metrics/catalog.ts';
 import { brierScore, logLoss } from '../metrics/probability.ts';
+import { rocAucScore } from '../metrics/ranking.ts';
 import { classificationMetrics, regressionMetrics } from '../metrics/suite.ts';
 
 /** The target of the training rows, encoded. */
@@ -120,6 +121,14 @@ function normalizeRows(p: Float64Array, k: number, rows: ArrayLike<number> | und
   return out;
 }
 
+/** The ROC AUC metrics by their averaging, as `rocAucScore` takes it. */
+const AUC_AVERAGES: Readonly<Record<string, 'binary' | 'macro' | 'weighted' | 'micro'>> = {
+  AUC_binary: 'binary',
+  AUC_macro: 'macro',
+  AUC_weighted: 'weighted',
+  AUC_micro: 'micro',
+};
+
 /**
  * The primary metric of predictions; NaN (never best) when it is undefined for them.
  *
@@ -133,14 +142,21 @@ export function primaryScore(
   rows?: ArrayLike<number>,
 ): number {
   try {
-    // the probability metrics alone, without the whole suite (its AUCs sort every class's
-    // scores): ensemble selection scores thousands of blends (the same functions, the
-    // same values as scorePredictions')
+    // the probability and AUC metrics alone, without the whole suite (its AUCs and
+    // average precisions sort every class's scores): ensemble selection scores thousands
+    // of blends (the same functions, the same values as scorePredictions')
+    const average = AUC_AVERAGES[metric];
     if (target.task === 'classification' && (metric === 'log_loss' || metric === 'brier_score')) {
       const { yTrue, scores, labels } = classificationInput(target, pred, rows);
       return metric === 'log_loss'
         ? logLoss(yTrue, scores, { labels })
         : brierScore(yTrue, scores, { labels });
+    }
+    if (target.task === 'classification' && average !== undefined) {
+      const { yTrue, scores, labels } = classificationInput(target, pred, rows);
+      // the suite has AUC_binary for two classes only
+      if (average === 'binary' && labels.length !== 2) return Number.NaN;
+      return rocAucScore(yTrue, scores, { labels, average });
     }
     return scorePredictions(target, pred, rows)[metric] ?? Number.NaN;
   } catch (error) {

@@ -78,7 +78,7 @@ describe('bagged ensemble selection', () => {
     assert.ok(Math.abs(cut.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
   });
 
-  test('the probability metrics scored alone equal those of the whole suite, bit for bit', () => {
+  test('the probability and AUC metrics scored alone equal those of the whole suite, bit for bit', () => {
     const k3 = {
       task: 'classification' as const,
       codes: Int32Array.from(codes, (c, i) => (i % 3 === 0 ? 2 : c)),
@@ -95,6 +95,12 @@ describe('bagged ensemble selection', () => {
         const all = scorePredictions(t, p, r);
         assert.equal(primaryScore(t, p, 'log_loss', r), all.log_loss);
         assert.equal(primaryScore(t, p, 'brier_score', r), all.brier_score);
+        for (const auc of ['AUC_binary', 'AUC_macro', 'AUC_weighted', 'AUC_micro']) {
+          assert.ok(
+            Object.is(primaryScore(t, p, auc, r), all[auc] ?? Number.NaN),
+            `${auc} of ${t.classes.length} classes`,
+          );
+        }
       }
     }
   });
