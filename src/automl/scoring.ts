@@ -37,6 +37,18 @@ export function scoresProbabilities(metric: string): boolean {
 }
 
 /**
+ * Whether `metric` is one of the ROC AUC metrics (binary, macro, weighted, micro): it
+ * scores the order of the class probabilities.
+ *
+ * @example
+ * isRocAuc('AUC_weighted'); // true
+ * isRocAuc('log_loss'); // false
+ */
+export function isRocAuc(metric: string): boolean {
+  return Object.hasOwn(AUC_AVERAGES, metric);
+}
+
+/**
  * Checks that `metric` is a known scalar metric of the task and returns its goal.
  *
  * @example

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CANDIDATES } from '../../src/automl/candidates.ts';
-import { BAGGING, bestPerLearner, chooseCombination } from '../../src/automl/combine.ts';
+import { BAGGING, bagsSelection, bestPerLearner, chooseCombination } from '../../src/automl/combine.ts';
 import { baggedEnsemble, blend, greedyEnsemble } from '../../src/automl/ensemble.ts';
 import { primaryScore, scorePredictions } from '../../src/automl/scoring.ts';
 import type { TrialRecord } from '../../src/automl/trial-record.ts';
@@ -138,7 +138,7 @@ describe('bagged ensemble selection', () => {
   });
 });
 
-describe('AutoML keeps the bagged blend under a probability metric', () => {
+describe('AutoML keeps the bagged blend under a probability or AUC metric', () => {
   // best first; XGBoost is the boosting learner again, ExtremeRandomTrees the sixth learner
   const families = [
     'LogisticRegression',
@@ -195,11 +195,33 @@ describe('AutoML keeps the bagged blend under a probability metric', () => {
     ]);
   });
 
-  test('AUC: one greedy run, kept only when it validates strictly better', async () => {
+  test('AUC: bagged as well, the blend kept though the sure model alone orders every row right', async () => {
+    assert.equal(bagsSelection('AUC_binary'), true);
     const notices: string[] = [];
     const byAuc = records.map((r) => ({ ...r, score: primaryScore(target, r.oof!, 'AUC_binary', rows) }));
     const c = await chooseCombination(byAuc, target, options('AUC_binary', 'maximize'), notices);
-    // the sure model orders every row right: nothing validates strictly better
+    assert.equal(c.kind, 'ensemble');
+    for (const m of c.members) assert.ok(m.record.id <= 5, `${m.record.candidate.name} in the blend`);
+    assert.equal(
+      c.score,
+      primaryScore(
+        target,
+        blend(
+          c.members.map((m) => m.record.oof!),
+          c.members.map((m) => m.weight),
+        ),
+        'AUC_binary',
+        rows,
+      ),
+    );
+  });
+
+  test('accuracy: one greedy run over the pool, kept only when it validates strictly better', async () => {
+    assert.equal(bagsSelection('accuracy'), false);
+    const notices: string[] = [];
+    const byAccuracy = records.map((r) => ({ ...r, score: primaryScore(target, r.oof!, 'accuracy', rows) }));
+    const c = await chooseCombination(byAccuracy, target, options('accuracy', 'maximize'), notices);
+    // the sure model classes every row right: nothing validates strictly better
     assert.equal(c.kind, 'single');
     assert.equal(c.members[0]!.record.id, 1);
   });
