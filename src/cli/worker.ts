@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadSweepFile } from '../config/load.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -89,13 +90,16 @@ export function registerWorker(program: Command): void {
           ...(options.heartbeatSeconds !== undefined ? { heartbeatSeconds: options.heartbeatSeconds } : {}),
           ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
           ...(options.inProcess === true ? { inProcess: true } : {}),
-          // Command trials that log with MLflow get a server of the worker's: over the
-          // PostgreSQL store itself for a sweep recorded with tracking runs, so each trial
-          // logs into its own run there; else over a temporary store. What they log
-          // reaches the sweep either way.
-          tracking: sweepTracking(
-            options.store !== undefined && isPostgresUrl(options.store) ? { workerStore: options.store } : {},
-          ),
+          // Command trials that log with MLflow get a server of the worker's over the store
+          // itself, so each trial logs into its own run there: a folder's trial runs, or on
+          // PostgreSQL those of a sweep recorded with tracking runs (else a temporary
+          // store). What they log reaches the sweep either way.
+          tracking: sweepTracking({
+            workerStore:
+              options.store !== undefined && isPostgresUrl(options.store)
+                ? options.store
+                : dirname(location.where),
+          }),
           // A sweep's trial.environment, built on this machine as a local sweep builds it.
           environments: async (environment) => {
             const resolved = await trialEnvironment(environment, options.store);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.ts';
+import { isPostgresUrl } from '../tracking/pg-url.ts';
 import { SqliteStore } from '../tracking/sqlite-store.ts';
 import { PostgresLocation } from './postgres/location.ts';
 import { SqliteSweepStore } from './sqlite-sweep-store.ts';
@@ -23,15 +24,8 @@ export function isStoreUrl(where: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(where);
 }
 
-/**
- * Whether a store location is a PostgreSQL URL (`postgresql://` or `postgres://`).
- *
- * @example
- * isPostgresUrl('postgres://db.example/mlsweep'); // true
- */
-export function isPostgresUrl(where: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(where);
-}
+// one test of a PostgreSQL location for every layer
+export { isPostgresUrl };
 
 /**
  * Opens the place sweeps are kept, by its location as `--store` gives it: a folder is the

@@ -10,6 +10,7 @@ import type {
   TrackingTarget,
   TrialTracking,
 } from '../../sweep/trial-tracking.ts';
+import { isPostgresUrl } from '../../tracking/pg-url.ts';
 import { SqliteStore } from '../../tracking/sqlite-store.ts';
 import { createTrackingServer } from './server.ts';
 
@@ -25,9 +26,11 @@ export interface SweepTrackingOptions {
   /** Experiment of the trials' runs in a temporary store. */
   readonly experiment?: string;
   /**
-   * A worker's store (a `postgresql://` URL): for a worker sweep recorded there with a
-   * tracking run (`start` is given it), each trial logs into its own run in that store,
-   * the run the sweep's settle statement completes; other sweeps get a temporary store.
+   * A worker's store, a `postgresql://` URL or a store folder: each trial of a worker
+   * sweep there (`start` is given it) logs into its own run in that store. On PostgreSQL
+   * that is the run the sweep's settle statement completes, for a sweep recorded with a
+   * tracking run (other sweeps get a temporary store); in a folder, the run the sweep
+   * store made when the trial started (a folder's sweep is its runs).
    */
   readonly workerStore?: string;
 }
@@ -37,6 +40,11 @@ interface SessionStore {
   readonly dir: string;
   /** A temporary store: removed when the session stops. */
   readonly temporary: boolean;
+  /**
+   * Whether the sweep store reads its trials' metric points where the server writes them
+   * (a store folder: the trial's run), so they are not written a second time.
+   */
+  readonly sharesPoints: boolean;
   runFor(store: SqliteStore, trialId: number, params: Readonly<Record<string, unknown>>): TrackedRun;
 }
 
@@ -73,7 +81,7 @@ export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
       }
       return {
         uri: server.url,
-        sharesStore: !temporary,
+        sharesStore: where.sharesPoints,
         runFor: (trialId, params) => where.runFor(store, trialId, params),
         onLogged(l) {
           listener = l;
@@ -93,6 +101,9 @@ export function sweepTracking(options: SweepTrackingOptions): TrialTracking {
 
 /** Where a session started for `sweep` (given by a worker) writes: see {@link SweepTrackingOptions}. */
 function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | undefined): SessionStore {
+  if (options.workerStore !== undefined && sweep !== undefined && !isPostgresUrl(options.workerStore)) {
+    return folderSession(options.workerStore, sweep.sweepId, options.experiment);
+  }
   if (options.workerStore !== undefined && sweep?.runId !== undefined) {
     const sweepRunId = sweep.runId;
     // the sweep run's experiment, read once: every trial's run goes there
@@ -100,6 +111,9 @@ function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | und
     return {
       dir: options.workerStore,
       temporary: false,
+      // the sweep's points are a table of their own, written by the worker; the settle
+      // statement leaves out of the run those the trial logged there already
+      sharesPoints: false,
       runFor(store, trialId, params) {
         // The run the settle statement will complete (src/store/postgres/trial-runs.ts):
         // made now, so the trial has a run to log into while it runs; a trial run again
@@ -122,14 +136,28 @@ function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | und
       },
     };
   }
-  const dir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'mlsweep-tracking-'));
+  return folderSession(options.storeDir, options.sweepId, options.experiment);
+}
+
+/**
+ * A session over store folder `storeDir` (absent: a temporary one): with `sweepId`, a
+ * trial logs into the run its sweep store made for it; without, into a new run in
+ * `experiment`.
+ */
+function folderSession(
+  storeDir: string | undefined,
+  sweepId: string | undefined,
+  experiment: string | undefined,
+): SessionStore {
+  const dir = storeDir ?? mkdtempSync(join(tmpdir(), 'mlsweep-tracking-'));
   return {
     dir,
-    temporary: options.storeDir === undefined,
+    temporary: storeDir === undefined,
+    sharesPoints: storeDir !== undefined && sweepId !== undefined,
     runFor(store, trialId, params) {
-      if (options.sweepId === undefined) {
+      if (sweepId === undefined) {
         const run = store.createRun({
-          experiment: options.experiment ?? 'Default',
+          experiment: experiment ?? 'Default',
           name: `trial-${trialId}`,
           tags: { 'mlsweep.trial': String(trialId) },
         });
@@ -142,9 +170,9 @@ function sessionStore(options: SweepTrackingOptions, sweep: TrackingTarget | und
            JOIN tags t ON t.run_id = r.run_id AND t.key = 'mlsweep.trial' AND t.value = ?
            WHERE r.parent_run_id = ?`,
         )
-        .get(String(trialId), options.sweepId) as { runId: string; experimentId: number } | undefined;
+        .get(String(trialId), sweepId) as { runId: string; experimentId: number } | undefined;
       if (run === undefined) {
-        throw new ValidationError(`trial ${trialId} of sweep ${options.sweepId} has no run in ${dir}`, {
+        throw new ValidationError(`trial ${trialId} of sweep ${sweepId} has no run in ${dir}`, {
           path: 'trialId',
         });
       }

@@ -120,8 +120,10 @@ export class WorkerTrial {
         // As a local sweep: the trial logs into its run with MLflow, and what it logs is reported.
         const run = await session.runFor(this.trialId, this.params);
         trackedRun = run.runId;
+        // a point the server wrote where the sweep store reads it is not written again
+        const stored = session.sharesStore;
         this.sweep.trackedRuns.set(run.runId, {
-          logged: (name, value, step) => this.report(name, value, step, true),
+          logged: (name, value, step) => this.report(name, value, step, true, stored),
         });
         ctx.environment = trackingEnvironment(session.uri, run);
         if (this.controller.signal.aborted) throw this.controller.signal.reason;
@@ -163,9 +165,10 @@ export class WorkerTrial {
   /**
    * A metric point: written to the store in order, and the primary metric's judged by the
    * policy (`live`: reported as the trial runs); or kept to be written with the trial's
-   * end (what the trial returned: nothing is left to judge).
+   * end (what the trial returned: nothing is left to judge). `stored`: the tracking server
+   * wrote it where the sweep store reads it, so it is only judged.
    */
-  private report(name: string, value: number, step: number | undefined, live: boolean): void {
+  private report(name: string, value: number, step: number | undefined, live: boolean, stored = false): void {
     if (this.stopped !== undefined) return;
     if (typeof name !== 'string' || name === '' || typeof value !== 'number') {
       throw new TrialError(`report: a metric is a name and a number, got ${JSON.stringify([name, value])}`);
@@ -175,9 +178,11 @@ export class WorkerTrial {
     const point = { step: step ?? (last ? last.step + 1 : 0), value };
     points.push(point);
     if (live) {
-      this.write(`metric ${name} of trial ${this.trialId}`, () =>
-        this.sweep.store.addMetric(this.trialId, name, point),
-      );
+      if (!stored) {
+        this.write(`metric ${name} of trial ${this.trialId}`, () =>
+          this.sweep.store.addMetric(this.trialId, name, point),
+        );
+      }
     } else this.last.push({ name, point });
     if (name !== this.primary) return;
     if (!Number.isFinite(value)) {

@@ -258,3 +258,55 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
     }
   });
 });
+
+describe('worker sweeps in a store folder', () => {
+  it('command trials that log with MLflow on a worker log into their own trial runs in the folder: params, tags, each point once, artifacts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlsweep-worker-folder-'));
+    try {
+      const store = join(dir, 'store');
+      const file = join(dir, 'sweep.yml');
+      const script = join(root, 'examples/mlflow/train-node.mjs');
+      writeFileSync(
+        file,
+        stringifyYaml({
+          type: 'sweep',
+          experiment_name: 'folder-mlflow',
+          trial: {
+            command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --lr \${{search_space.lr}} --epochs 3 --delay-ms 0`,
+          },
+          search_space: { lr: { type: 'choice', values: [0.1, 0.5] } },
+          sampling_algorithm: 'grid',
+          objective: { goal: 'minimize', primary_metric: 'loss' },
+          limits: { max_total_trials: 2, max_concurrent_trials: 2 },
+        }),
+      );
+      const made = await recordForWorkers(file, store, join(dir, 'out'));
+      const summary = JSON.parse(
+        await mlsweep(['worker', '--store', store, '--sweep', made.sweepId, '--concurrency', '2', '--json']),
+      ) as { counts: Record<string, number> };
+      assert.equal(summary.counts['completed'], 2, JSON.stringify(summary));
+      const tracking = new SqliteStore({ dir: store });
+      try {
+        const children = tracking.childRuns(made.sweepId);
+        assert.equal(children.length, 2, 'one run per trial: the run the trial logged into is its trial run');
+        for (const child of children) {
+          const lr = Number(child.params['lr']);
+          assert.equal(child.status, 'FINISHED');
+          assert.equal(child.tags['framework'], 'node', 'a tag the trial set');
+          assert.equal(child.params['epochs'], '3', 'a param only the trial logged');
+          const history = tracking.metricHistory(child.id, 'loss');
+          assert.deepEqual(
+            history.map((m) => m.step),
+            [0, 1, 2],
+          );
+          for (const m of history) assert.ok(Math.abs(m.value - ((lr - 0.1) ** 2 + 1 / (m.step + 2))) < 1e-9);
+          assert.deepEqual(tracking.listArtifacts(child.id), ['model.json']);
+        }
+      } finally {
+        tracking.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
