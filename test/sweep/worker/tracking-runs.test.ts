@@ -40,6 +40,52 @@ async function recordForWorkers(file: string, url: string, out: string): Promise
   ) as { sweepId: string };
 }
 
+/**
+ * Writes DIR/sweep.yml: a grid over `lrs` of examples/mlflow/train-node.mjs (3 epochs,
+ * logging loss and accuracy with MLflow, a `framework` tag, an `epochs` param and a
+ * model.json artifact), 2 trials at once; returns its path.
+ */
+function writeMlflowSweep(dir: string, experiment: string, lrs: readonly number[]): string {
+  const file = join(dir, 'sweep.yml');
+  const script = join(root, 'examples/mlflow/train-node.mjs');
+  writeFileSync(
+    file,
+    stringifyYaml({
+      type: 'sweep',
+      experiment_name: experiment,
+      trial: {
+        command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --lr \${{search_space.lr}} --epochs 3 --delay-ms 0`,
+      },
+      search_space: { lr: { type: 'choice', values: lrs } },
+      sampling_algorithm: 'grid',
+      objective: { goal: 'minimize', primary_metric: 'loss' },
+      limits: { max_total_trials: lrs.length, max_concurrent_trials: 2 },
+    }),
+  );
+  return file;
+}
+
+/** Checks a train-node.mjs trial's run: finished, its tag and param, each point once, its artifact. */
+function assertLoggedRun(tracking: SqliteStore, child: ReturnType<SqliteStore['childRuns']>[number]): void {
+  const lr = Number(child.params['lr']);
+  assert.equal(child.status, 'FINISHED');
+  assert.equal(child.tags['mlsweep.trial_status'], 'completed');
+  assert.equal(child.tags['framework'], 'node', 'a tag the trial set');
+  assert.equal(child.params['epochs'], '3', 'a param only the trial logged');
+  // every point the trial logged, once: the sweep store adds no second copy
+  const history = tracking.metricHistory(child.id, 'loss');
+  assert.deepEqual(
+    history.map((m) => m.step),
+    [0, 1, 2],
+  );
+  for (const m of history) assert.ok(Math.abs(m.value - ((lr - 0.1) ** 2 + 1 / (m.step + 2))) < 1e-9);
+  assert.deepEqual(
+    tracking.metricHistory(child.id, 'accuracy').map((m) => m.step),
+    [0, 1, 2],
+  );
+  assert.deepEqual(tracking.listArtifacts(child.id), ['model.json']);
+}
+
 describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, () => {
   let cluster: PgCluster | undefined;
   before(async () => {
@@ -198,22 +244,7 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
     const url = await cluster!.createDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'mlsweep-worker-mlflow-'));
     try {
-      const file = join(dir, 'sweep.yml');
-      const script = join(root, 'examples/mlflow/train-node.mjs');
-      writeFileSync(
-        file,
-        stringifyYaml({
-          type: 'sweep',
-          experiment_name: 'worker-mlflow',
-          trial: {
-            command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --lr \${{search_space.lr}} --epochs 3 --delay-ms 0`,
-          },
-          search_space: { lr: { type: 'choice', values: [0.1, 0.5, 1.5] } },
-          sampling_algorithm: 'grid',
-          objective: { goal: 'minimize', primary_metric: 'loss' },
-          limits: { max_total_trials: 3, max_concurrent_trials: 2 },
-        }),
-      );
+      const file = writeMlflowSweep(dir, 'worker-mlflow', [0.1, 0.5, 1.5]);
       const artifacts = join(dir, 'artifacts');
       const made = await recordForWorkers(file, url, join(dir, 'out'));
       const summary = JSON.parse(
@@ -230,25 +261,9 @@ describe('worker sweeps on PostgreSQL record tracking runs', { skip: pgSkip }, (
         assert.equal(children.length, 3, 'one run per trial: the run the trial logged into is its trial run');
         const byLr = new Map(children.map((c) => [Number(c.params['lr']), c]));
         assert.deepEqual([...byLr.keys()].sort(), [0.1, 0.5, 1.5]);
-        for (const [lr, child] of byLr) {
-          const number = Number(child.tags['mlsweep.trial']);
-          assert.equal(child.id, trialRunId(made.sweepId, number));
-          assert.equal(child.status, 'FINISHED');
-          assert.equal(child.tags['mlsweep.trial_status'], 'completed');
-          assert.equal(child.tags['framework'], 'node', 'a tag the trial set');
-          assert.equal(child.params['epochs'], '3', 'a param only the trial logged');
-          // every point the trial logged, once: the settle statement adds no second copy
-          const history = tracking.metricHistory(child.id, 'loss');
-          assert.deepEqual(
-            history.map((m) => m.step),
-            [0, 1, 2],
-          );
-          for (const m of history) assert.ok(Math.abs(m.value - ((lr - 0.1) ** 2 + 1 / (m.step + 2))) < 1e-9);
-          assert.deepEqual(
-            tracking.metricHistory(child.id, 'accuracy').map((m) => m.step),
-            [0, 1, 2],
-          );
-          assert.deepEqual(tracking.listArtifacts(child.id), ['model.json']);
+        for (const child of byLr.values()) {
+          assert.equal(child.id, trialRunId(made.sweepId, Number(child.tags['mlsweep.trial'])));
+          assertLoggedRun(tracking, child);
         }
       } finally {
         tracking.close();
@@ -264,22 +279,7 @@ describe('worker sweeps in a store folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlsweep-worker-folder-'));
     try {
       const store = join(dir, 'store');
-      const file = join(dir, 'sweep.yml');
-      const script = join(root, 'examples/mlflow/train-node.mjs');
-      writeFileSync(
-        file,
-        stringifyYaml({
-          type: 'sweep',
-          experiment_name: 'folder-mlflow',
-          trial: {
-            command: `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} --lr \${{search_space.lr}} --epochs 3 --delay-ms 0`,
-          },
-          search_space: { lr: { type: 'choice', values: [0.1, 0.5] } },
-          sampling_algorithm: 'grid',
-          objective: { goal: 'minimize', primary_metric: 'loss' },
-          limits: { max_total_trials: 2, max_concurrent_trials: 2 },
-        }),
-      );
+      const file = writeMlflowSweep(dir, 'folder-mlflow', [0.1, 0.5]);
       const made = await recordForWorkers(file, store, join(dir, 'out'));
       const summary = JSON.parse(
         await mlsweep(['worker', '--store', store, '--sweep', made.sweepId, '--concurrency', '2', '--json']),
@@ -289,19 +289,7 @@ describe('worker sweeps in a store folder', () => {
       try {
         const children = tracking.childRuns(made.sweepId);
         assert.equal(children.length, 2, 'one run per trial: the run the trial logged into is its trial run');
-        for (const child of children) {
-          const lr = Number(child.params['lr']);
-          assert.equal(child.status, 'FINISHED');
-          assert.equal(child.tags['framework'], 'node', 'a tag the trial set');
-          assert.equal(child.params['epochs'], '3', 'a param only the trial logged');
-          const history = tracking.metricHistory(child.id, 'loss');
-          assert.deepEqual(
-            history.map((m) => m.step),
-            [0, 1, 2],
-          );
-          for (const m of history) assert.ok(Math.abs(m.value - ((lr - 0.1) ** 2 + 1 / (m.step + 2))) < 1e-9);
-          assert.deepEqual(tracking.listArtifacts(child.id), ['model.json']);
-        }
+        for (const child of children) assertLoggedRun(tracking, child);
       } finally {
         tracking.close();
       }
