@@ -36,6 +36,14 @@ export function scoresProbabilities(metric: string): boolean {
   return METRICS.find((m) => m.name === metric)?.scoresProbabilities === true;
 }
 
+/** The ROC AUC metrics by their averaging, as `rocAucScore` takes it. */
+const AUC_AVERAGES: Readonly<Record<string, 'binary' | 'macro' | 'weighted' | 'micro'>> = {
+  AUC_binary: 'binary',
+  AUC_macro: 'macro',
+  AUC_weighted: 'weighted',
+  AUC_micro: 'micro',
+};
+
 /**
  * Whether `metric` is one of the ROC AUC metrics (binary, macro, weighted, micro): it
  * scores the order of the class probabilities.
@@ -133,14 +141,6 @@ function normalizeRows(p: Float64Array, k: number, rows: ArrayLike<number> | und
   return out;
 }
 
-/** The ROC AUC metrics by their averaging, as `rocAucScore` takes it. */
-const AUC_AVERAGES: Readonly<Record<string, 'binary' | 'macro' | 'weighted' | 'micro'>> = {
-  AUC_binary: 'binary',
-  AUC_macro: 'macro',
-  AUC_weighted: 'weighted',
-  AUC_micro: 'micro',
-};
-
 /**
  * The primary metric of predictions; NaN (never best) when it is undefined for them.
  *
@@ -158,14 +158,13 @@ export function primaryScore(
     // average precisions sort every class's scores): ensemble selection scores thousands
     // of blends (the same functions, the same values as scorePredictions')
     const average = AUC_AVERAGES[metric];
-    if (target.task === 'classification' && (metric === 'log_loss' || metric === 'brier_score')) {
+    if (
+      target.task === 'classification' &&
+      (metric === 'log_loss' || metric === 'brier_score' || average !== undefined)
+    ) {
       const { yTrue, scores, labels } = classificationInput(target, pred, rows);
-      return metric === 'log_loss'
-        ? logLoss(yTrue, scores, { labels })
-        : brierScore(yTrue, scores, { labels });
-    }
-    if (target.task === 'classification' && average !== undefined) {
-      const { yTrue, scores, labels } = classificationInput(target, pred, rows);
+      if (metric === 'log_loss') return logLoss(yTrue, scores, { labels });
+      if (metric === 'brier_score') return brierScore(yTrue, scores, { labels });
       // the suite has AUC_binary for two classes only
       if (average === 'binary' && labels.length !== 2) return Number.NaN;
       return rocAucScore(yTrue, scores, { labels, average });

@@ -177,13 +177,12 @@ export class WorkerTrial {
     const last = points[points.length - 1];
     const point = { step: step ?? (last ? last.step + 1 : 0), value };
     points.push(point);
-    if (live) {
-      if (!stored) {
-        this.write(`metric ${name} of trial ${this.trialId}`, () =>
-          this.sweep.store.addMetric(this.trialId, name, point),
-        );
-      }
-    } else this.last.push({ name, point });
+    if (!live) this.last.push({ name, point });
+    else if (!stored) {
+      this.write(`metric ${name} of trial ${this.trialId}`, () =>
+        this.sweep.store.addMetric(this.trialId, name, point),
+      );
+    }
     if (name !== this.primary) return;
     if (!Number.isFinite(value)) {
       // As the engine: a diverged run does not come back, and its value is no value to judge by.

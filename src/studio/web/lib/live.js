@@ -53,22 +53,26 @@ export function subscribe(topic, fn, options) {
     last = Date.now();
     fn(latest);
   };
-  /** @param {MessageEvent} event */
-  const handler = (event) => {
-    try {
-      latest = JSON.parse(event.data);
-    } catch {
-      latest = null;
-    }
+  /** @param {any} data */
+  const deliver = (data) => {
+    latest = data;
     if (period === 0) return fn(latest);
     if (pending !== undefined) return;
     const wait = last + period - Date.now();
     if (wait <= 0) fire();
     else pending = setTimeout(fire, wait);
   };
+  /** @param {MessageEvent} event */
+  const handler = (event) => {
+    let data = null;
+    try {
+      data = JSON.parse(event.data);
+    } catch {}
+    deliver(data);
+  };
   // Events sent while the stream was not open (before its first open, between a drop and
   // the reconnect) are lost: an open tells the subscriber that anything may have changed.
-  const reopened = () => handler(new MessageEvent(topic, { data: 'null' }));
+  const reopened = () => deliver(null);
   events.addEventListener(topic, /** @type {EventListener} */ (handler));
   events.addEventListener('open', reopened);
   listeners += 1;
