@@ -115,7 +115,7 @@ export function prepareFolds(
       inner,
       scaled() {
         if (!scaled) {
-          const s = fitStandardScaling(X);
+          const s = fitStandardScaling(X, f.indicatorColumns);
           scaled = { X: applyStandardScaling(X, s), Xval: applyStandardScaling(Xval, s) };
         }
         return scaled;

@@ -29,7 +29,7 @@ export function refitPipeline(pipeline: AutoMLPipeline, table: Table): AutoMLPip
   // the input columns only: the target must not become a feature
   const inputs = rows.select(pipeline.featurizer.inputs.map((c) => c.name));
   const X = featurizer.fitTransform(inputs, featurizerTarget(target));
-  const scaling = pipeline.scaling ? fitStandardScaling(X) : undefined;
+  const scaling = pipeline.scaling ? fitStandardScaling(X, featurizer.indicatorColumns) : undefined;
   const Xs = scaling ? applyStandardScaling(X, scaling) : undefined;
   const y = target.task === 'classification' ? target.codes : target.values;
   return new AutoMLPipeline({

@@ -33,7 +33,7 @@ export async function refitStep(combined: Combined, budget: Budget): Promise<Aut
   const featurizer = new Featurizer({ ...featurizerOptions, seed: build.seed });
   const X = featurizer.fitTransform(features, featurizerTarget(target));
   const needsScaling = chosen.some((c) => c.record.candidate.needsScaling);
-  const scaling = needsScaling ? fitStandardScaling(X) : undefined;
+  const scaling = needsScaling ? fitStandardScaling(X, featurizer.indicatorColumns) : undefined;
   const Xs = scaling ? applyStandardScaling(X, scaling) : undefined;
   const y = target.task === 'classification' ? target.codes : target.values;
   const weight =

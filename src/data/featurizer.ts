@@ -15,6 +15,7 @@ import {
   type FeaturizerTarget,
   type InputColumn,
   planFeatureNames,
+  planFeatures,
   type TargetPlan,
 } from './featurize/plan.ts';
 import { smoothedMeans } from './featurize/stats.ts';
@@ -83,6 +84,14 @@ export class Featurizer {
     return [...this.fitted_().featureNames];
   }
 
+  /**
+   * Per output column, whether it is a 0/1 indicator (a one-hot level or a missing flag):
+   * standard scaling leaves those as they are (see fitStandardScaling).
+   */
+  get indicatorColumns(): boolean[] {
+    return this.fitted_().plans.flatMap((p) => planFeatures(p).map((f) => f.indicator));
+  }
+
   /** The input columns expected at transform time, with the kinds they had in training. */
   get inputs(): InputColumn[] {
     return [...this.fitted_().inputs];
@@ -120,7 +129,7 @@ export class Featurizer {
     this.state = { inputs, plans, featureNames, scaling: undefined };
     const X = this.encode(table, target);
     if (!this.options.scale) return X;
-    const scaling = fitStandardScaling(X);
+    const scaling = fitStandardScaling(X, this.indicatorColumns);
     this.state.scaling = scaling;
     return applyStandardScaling(X, scaling);
   }

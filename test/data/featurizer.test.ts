@@ -130,6 +130,19 @@ test('multiclass target encoding emits one feature per class', () => {
   }
 });
 
+test('indicatorColumns flags one-hot levels and missing flags; scale: true keeps them 0/1 and standardizes the rest', () => {
+  const f = new Featurizer({ scale: true });
+  const X = f.fitTransform(train);
+  const names = f.featureNames;
+  const flagged = names.filter((_, c) => f.indicatorColumns[c]);
+  assert.deepEqual(flagged.sort(), ['age__missing', 'city=Lyon', 'city=Nice', 'city=Paris', 'when__missing']);
+  assert.deepEqual(col(X, names, 'city=Paris'), [1, 0, 1, 0]);
+  assert.deepEqual(col(X, names, 'age__missing'), [0, 1, 0, 0]);
+  const age = col(X, names, 'age');
+  assert.ok(Math.abs(age.reduce((a, b) => a + b, 0)) < 1e-12, 'age is centred');
+  assert.ok(Math.abs(age.reduce((a, b) => a + b * b, 0) / 4 - 1) < 1e-12, 'age has unit variance');
+});
+
 test('toJSON/fromJSON round trip gives identical matrices', () => {
   const { table, y } = highCardinality(200, 9);
   const wide = new Table([

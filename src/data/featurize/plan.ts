@@ -69,28 +69,40 @@ export type FeaturizerTarget =
   | { readonly task: 'classification'; readonly codes: Int32Array; readonly nClasses: number }
   | { readonly task: 'regression'; readonly values: Float64Array };
 
-/** The names of the features a plan emits, in output order. */
-export function planFeatureNames(p: ColumnPlan): string[] {
-  const names: string[] = [];
+/** One feature a plan emits: its name, and whether it is a 0/1 indicator (a one-hot level or a missing flag). */
+export interface PlannedFeature {
+  readonly name: string;
+  readonly indicator: boolean;
+}
+
+/** The features a plan emits, in output order. */
+export function planFeatures(p: ColumnPlan): PlannedFeature[] {
+  const out: PlannedFeature[] = [];
+  const add = (name: string, indicator = false) => out.push({ name, indicator });
   if (p.informative) {
     switch (p.type) {
       case 'numeric':
-        names.push(p.column);
+        add(p.column);
         break;
       case 'datetime':
-        for (const part of p.parts) names.push(`${p.column}__${part}`);
+        for (const part of p.parts) add(`${p.column}__${part}`);
         break;
       case 'onehot':
-        for (const level of p.levels) names.push(`${p.column}=${level}`);
+        for (const level of p.levels) add(`${p.column}=${level}`, true);
         break;
       case 'frequency':
-        names.push(`${p.column}__freq`);
+        add(`${p.column}__freq`);
         break;
       case 'target':
-        for (const o of p.outputs) names.push(`${p.column}__te${o}`);
+        for (const o of p.outputs) add(`${p.column}__te${o}`);
         break;
     }
   }
-  if (p.indicator) names.push(`${p.column}__missing`);
-  return names;
+  if (p.indicator) add(`${p.column}__missing`, true);
+  return out;
+}
+
+/** The names of the features a plan emits, in output order. */
+export function planFeatureNames(p: ColumnPlan): string[] {
+  return planFeatures(p).map((f) => f.name);
 }
