@@ -24,17 +24,16 @@ void logLossScalar(const double* y, const double* F, const double* w, double* g,
 }
 
 #if MLSWEEP_BOOST_AVX2
-// The gradients four rows at a time with AVX2 or eight with AVX-512, written once: the
-// templates expLanes and logLossLanes, over a lane type (Avx2Lanes, Avx512Lanes) that
+// The gradients four rows at a time with AVX2 or eight with AVX-512, written once:
+// expLanes and logLossLanes (boosting_lanes.inc), over a lane type (Avx2Lanes, Avx512Lanes) that
 // gives what they need beyond +, -, * and /. Those GCC and Clang apply to __m256d and
 // __m512d lane by lane: the very operations _mm256_add_pd and the like are defined as. A
 // Mask is true or false per lane: all-ones lanes for AVX2, a mask register for AVX-512.
-// GCC refuses to inline an always_inline function with a target into one without it (the
-// templates), so the lane types' functions are plain inline and the two entry functions,
-// which carry the target, flatten everything into themselves.
-// GCC warns that the templates' vector parameters and results change the ABI without AVX:
-// they are never called as functions. (It reports that at the end of the file, so the
-// warning stays off from here on.)
+// The lane types' functions are plain inline, and the two entry functions, which carry the
+// target, flatten everything into themselves.
+// GCC warns that vector parameters and results change the ABI without AVX: these functions
+// are never called as functions. (It reports that at the end of the file, so the warning
+// stays off from here on.)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
@@ -97,81 +96,40 @@ struct Avx512Lanes {
   }
 };
 
-// fdlibmExp(x) in every lane, for |x| < 700 (the caller checks): its three ranges folded
-// into one sequence of operations, each lane's the same IEEE operations as the scalar's.
-// - |x| > 0.5 ln2: x = hi - lo with hi = x - k ln2HI, lo = k ln2LO. Below 1.5 ln2 fdlibm
-//   takes k = +-1 and subtracts ln2HI[xsb], ln2LO[xsb]: the same values as k ln2HI, k ln2LO
-//   (multiplying by +-1 is exact, and x - (-a) is x - ln2HI[1]).
-// - 2^-28 <= |x| <= 0.5 ln2: k = 0, hi = x, lo = 0. fdlibm returns 1 - ((x c)/(c - 2) - x);
-//   (x c)/(c - 2) is exactly -(x c)/(2 - c), and 0 - q is -q (or +0 for q = 0, which the
-//   next subtraction of x != 0 cannot tell apart), so 1 - ((lo - q) - hi) is that value;
-//   times 2^0 it is unchanged.
-// - |x| < 2^-28: 1 + x; and x == 1 exactly: e. Both chosen per lane at the end.
-// The build never fuses a multiply and an add (-ffp-contract=off), AVX-512's included.
-// (x by reference: by value, GCC adds a note on the ABI that no pragma turns off.)
-template <class L>
-inline typename L::V expLanes(const typename L::V& x) {
-  using V = typename L::V;
-  using Mask = typename L::Mask;
-  const V sign = L::set1(-0.0);
-  const V ax = L::andNot(sign, x);
-  const V xsign = L::bitAnd(sign, x);
-  // the high-word tests of fdlibm as comparisons of |x| with the doubles they bound
-  const Mask reduce = L::ge(ax, L::set1(fromWords(0x3fd62e43, 0)));
-  const Mask near = L::both(reduce, L::lt(ax, L::set1(fromWords(0x3FF0A2B2, 0))));
-  const Mask tiny = L::lt(ax, L::set1(fromWords(0x3e300000, 0)));
-  const V half = L::bitOr(xsign, L::set1(0.5));
-  const V unit = L::bitOr(xsign, L::set1(1.0));
-  const V kFar = L::truncate(L::set1(1.44269504088896338700e+00) * x + half);
-  const V k = L::zeroUnless(reduce, L::select(near, unit, kFar));
-  const V hi = x - k * L::set1(6.93147180369123816490e-01);
-  const V lo = k * L::set1(1.90821492927058770002e-10);
-  const V xr = hi - lo;
-  const V t = xr * xr;
-  V poly = t * L::set1(4.13813679705723846039e-08);
-  poly = t * (L::set1(-1.65339022054652515390e-06) + poly);
-  poly = t * (L::set1(6.61375632143793436117e-05) + poly);
-  poly = t * (L::set1(-2.77777777770155933842e-03) + poly);
-  poly = L::set1(1.66666666666666019037e-01) + poly;
-  const V c = xr - t * poly;
-  const V one = L::set1(1.0);
-  const V q = (xr * c) / (L::set1(2.0) - c);
-  const V y = one - ((lo - q) - hi);
-  V e = y * L::pow2(k);
-  e = L::select(tiny, one + x, e);
-  return L::select(L::eq(x, one), L::set1(2.718281828459045), e);
-}
+// The lane functions, once per instruction set: boosting_lanes.inc compiled inside a
+// region for that set (GCC's `#pragma GCC target`, Clang's `#pragma clang attribute`), so
+// that every function passing vectors has their instruction set.
+#define MLSWEEP_PRAGMA(x) _Pragma(#x)
+#if defined(__clang__)
+#define MLSWEEP_TARGET_PUSH(set) MLSWEEP_PRAGMA(clang attribute push(__attribute__((target(set))), apply_to = function))
+#define MLSWEEP_TARGET_POP MLSWEEP_PRAGMA(clang attribute pop)
+#else
+#define MLSWEEP_TARGET_PUSH(set) MLSWEEP_PRAGMA(GCC push_options) MLSWEEP_PRAGMA(GCC target(set))
+#define MLSWEEP_TARGET_POP MLSWEEP_PRAGMA(GCC pop_options)
+#endif
 
-template <class L>
-inline void logLossLanes(const double* y, const double* F, const double* w, double* g, double* h, int64_t n) {
-  using V = typename L::V;
-  const V sign = L::set1(-0.0);
-  const V limit = L::set1(700.0);
-  const V one = L::set1(1.0);
-  int64_t i = 0;
-  for (; i + L::kWidth <= n; i += L::kWidth) {
-    const V x = L::bitXor(L::load(F + i), sign);
-    // |x| >= 700, infinite or NaN: fdlibm's other branches, row by row
-    if (!L::all(L::lt(L::andNot(sign, x), limit))) {
-      logLossScalar(y, F, w, g, h, i, i + L::kWidth);
-      continue;
-    }
-    const V p = one / (one + expLanes<L>(x));
-    const V wi = L::load(w + i);
-    L::store(g + i, wi * (p - L::load(y + i)));
-    L::store(h + i, wi * p * (one - p));
-  }
-  logLossScalar(y, F, w, g, h, i, n);
-}
+namespace avx2 {
+MLSWEEP_TARGET_PUSH("avx2")
+using Lanes = Avx2Lanes;
+#include "boosting_lanes.inc"
+MLSWEEP_TARGET_POP
+}  // namespace avx2
+
+namespace avx512 {
+MLSWEEP_TARGET_PUSH("avx512f,avx512dq")
+using Lanes = Avx512Lanes;
+#include "boosting_lanes.inc"
+MLSWEEP_TARGET_POP
+}  // namespace avx512
 
 __attribute__((target("avx2"), flatten)) void logLossAvx2(const double* y, const double* F, const double* w, double* g,
                                                           double* h, int64_t n) {
-  logLossLanes<Avx2Lanes>(y, F, w, g, h, n);
+  avx2::logLossLanes(y, F, w, g, h, n);
 }
 
 MLSWEEP_AVX512 __attribute__((flatten)) void logLossAvx512(const double* y, const double* F, const double* w, double* g,
                                                            double* h, int64_t n) {
-  logLossLanes<Avx512Lanes>(y, F, w, g, h, n);
+  avx512::logLossLanes(y, F, w, g, h, n);
 }
 
 // F[r] += scale * value[leafOfRow[r]], 8 rows at a time, up to the first 8 holding a row

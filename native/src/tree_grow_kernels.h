@@ -87,7 +87,14 @@ struct VecLane {
   typedef double Slot __attribute__((vector_size(32), aligned(8), __may_alias__));
   static MLSWEEP_ALWAYS_INLINE Slot make(double g, double h) { return Slot{g, h, 1.0, 0.0}; }
   static MLSWEEP_ALWAYS_INLINE Slot load(const double* gh) { return Slot{gh[0], gh[1], 1.0, 0.0}; }
-  static MLSWEEP_ALWAYS_INLINE void add(double* s, const Slot& v) { *reinterpret_cast<Slot*>(s) += v; }
+  // memory through memcpy, an unaligned move: Clang does not lower a vector type's alignment
+  // by aligned(8) and would move the unaligned slots as aligned ones
+  static MLSWEEP_ALWAYS_INLINE void add(double* s, const Slot& v) {
+    Slot sum;
+    __builtin_memcpy(&sum, s, sizeof sum);
+    sum += v;
+    __builtin_memcpy(s, &sum, sizeof sum);
+  }
 };
 #endif
 
@@ -249,7 +256,7 @@ struct GainInputs {
 
 #if defined(__GNUC__) || defined(__clang__)
 // Grower::tryGradient's gain of a split, W candidates at a time, with the vector constants
-// built once: gain(gl, hl, cl) is the gain of the split with left side (gl, hl, cl), or
+// built once: gain(gl, hl, cl, out) sets out to the gain of the split with left side (gl, hl, cl), or
 // -infinity where a side is under minLeaf rows or minWeight hessian.
 template <int W>
 struct GainLanes {
@@ -270,14 +277,16 @@ struct GainLanes {
     const V d = h + p.l2;
     return d > zero ? (t * t) / d : zero;
   }
-  MLSWEEP_ALWAYS_INLINE V gain(V gl, V hl, V cl) const {
+  // (vectors in and out by reference: Clang rejects a vector passed or returned by value
+  // between a function compiled with AVX and one without, as bestOfFoursBody and this are)
+  MLSWEEP_ALWAYS_INLINE void gain(const V& gl, const V& hl, const V& cl, V& out) const {
     const V gr = p.totalG - gl;
     const V hr = p.totalH - hl;
     const V cr = p.totalC - cl;
     // tryGradient skips a side under a limit; a NaN statistic (whose gain is NaN, never
     // better) is left out here instead: either way it is never chosen
     const M ok = (cl >= minLeaf) & (cr >= minLeaf) & (hl >= minWeight) & (hr >= minWeight);
-    return ok ? score(gl, hl) + score(gr, hr) - p.scoreP : none;
+    out = ok ? score(gl, hl) + score(gr, hr) - p.scoreP : none;
   }
 };
 
@@ -288,11 +297,14 @@ MLSWEEP_ALWAYS_INLINE void gainLoop(const double* G, const double* H, const doub
                                     double* out) {
   const GainLanes<W> lanes(p);
   using V = typename GainLanes<W>::V;
+  // memory through memcpy, unaligned moves (as VecLane::add)
+  V gl, hl, cl, gain;
   for (int i = 0; i < n; i += W) {
-    const V gl = *reinterpret_cast<const V*>(G + i) + p.addG;
-    const V hl = *reinterpret_cast<const V*>(H + i) + p.addH;
-    const V cl = *reinterpret_cast<const V*>(C + i) + p.addC;
-    *reinterpret_cast<V*>(out + i) = lanes.gain(gl, hl, cl);
+    __builtin_memcpy(&gl, G + i, sizeof gl);
+    __builtin_memcpy(&hl, H + i, sizeof hl);
+    __builtin_memcpy(&cl, C + i, sizeof cl);
+    lanes.gain(gl + p.addG, hl + p.addH, cl + p.addC, gain);
+    __builtin_memcpy(out + i, &gain, sizeof gain);
   }
 }
 
@@ -372,7 +384,7 @@ __attribute__((target("avx"))) MLSWEEP_ALWAYS_INLINE void bestOfFoursBody(const 
   V before = zero;  // the left count after the previous bin
   V best = none, bin = zero, sideB = zero;
   V at = zero;  // b, in every lane
-  auto keep = [&](M better, V gain, V side) {
+  auto keep = [&](const M& better, const V& gain, const V& side) {
     best = better ? gain : best;
     bin = better ? at : bin;
     sideB = better ? side : sideB;
@@ -398,10 +410,14 @@ __attribute__((target("avx"))) MLSWEEP_ALWAYS_INLINE void bestOfFoursBody(const 
     const M beforeLast = cl < finalC;
     before = cl;
     // side A adds +0 (the prefix sums are never -0), as candidateGains does
-    const V gainA = (present & (beforeLast | missing)) ? lanes.gain(gl + 0.0, hl + 0.0, cl + 0.0) : none;
+    V gainA;
+    lanes.gain(gl + 0.0, hl + 0.0, cl + 0.0, gainA);
+    gainA = (present & (beforeLast | missing)) ? gainA : none;
     keep(gainA > best, gainA, zero);
     if (anyMissing) {
-      const V gainB = (present & beforeLast & missing) ? lanes.gain(gl + mG, hl + mH, cl + mC) : none;
+      V gainB;
+      lanes.gain(gl + mG, hl + mH, cl + mC, gainB);
+      gainB = (present & beforeLast & missing) ? gainB : none;
       keep(gainB > best, gainB, one);
     }
   }
