@@ -1,7 +1,7 @@
 import type { ColumnMatrix } from '../compute/matrix.ts';
 import { Featurizer, type FeaturizerOptions, type FeaturizerTarget } from '../data/featurizer.ts';
 import { takeRows } from '../data/rows.ts';
-import { applyStandardScaling, fitStandardScaling } from '../data/scale.ts';
+import { applyStandardScaling } from '../data/scale.ts';
 import { holdout, type Split } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import type { EncodedTarget } from './scoring.ts';
@@ -115,7 +115,7 @@ export function prepareFolds(
       inner,
       scaled() {
         if (!scaled) {
-          const s = fitStandardScaling(X, f.indicatorColumns);
+          const s = f.fitScaling(X);
           scaled = { X: applyStandardScaling(X, s), Xval: applyStandardScaling(Xval, s) };
         }
         return scaled;

@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.ts';
 import { Featurizer } from '../data/featurizer.ts';
-import { applyStandardScaling, fitStandardScaling } from '../data/scale.ts';
+import { applyStandardScaling } from '../data/scale.ts';
 import { holdout } from '../data/splits.ts';
 import type { Table } from '../data/table.ts';
 import { featurizerTarget } from './folds.ts';
@@ -29,7 +29,7 @@ export function refitPipeline(pipeline: AutoMLPipeline, table: Table): AutoMLPip
   // the input columns only: the target must not become a feature
   const inputs = rows.select(pipeline.featurizer.inputs.map((c) => c.name));
   const X = featurizer.fitTransform(inputs, featurizerTarget(target));
-  const scaling = pipeline.scaling ? fitStandardScaling(X, featurizer.indicatorColumns) : undefined;
+  const scaling = pipeline.scaling ? featurizer.fitScaling(X) : undefined;
   const Xs = scaling ? applyStandardScaling(X, scaling) : undefined;
   const y = target.task === 'classification' ? target.codes : target.values;
   return new AutoMLPipeline({

@@ -1,5 +1,5 @@
 import { Featurizer } from '../data/featurizer.ts';
-import { applyStandardScaling, fitStandardScaling } from '../data/scale.ts';
+import { applyStandardScaling } from '../data/scale.ts';
 import type { Estimator } from '../models/types.ts';
 import type { Budget } from './budget.ts';
 import type { Combined } from './combine-step.ts';
@@ -33,7 +33,7 @@ export async function refitStep(combined: Combined, budget: Budget): Promise<Aut
   const featurizer = new Featurizer({ ...featurizerOptions, seed: build.seed });
   const X = featurizer.fitTransform(features, featurizerTarget(target));
   const needsScaling = chosen.some((c) => c.record.candidate.needsScaling);
-  const scaling = needsScaling ? fitStandardScaling(X, featurizer.indicatorColumns) : undefined;
+  const scaling = needsScaling ? featurizer.fitScaling(X) : undefined;
   const Xs = scaling ? applyStandardScaling(X, scaling) : undefined;
   const y = target.task === 'classification' ? target.codes : target.values;
   const weight =

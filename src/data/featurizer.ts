@@ -92,6 +92,19 @@ export class Featurizer {
     return this.fitted_().plans.flatMap((p) => planFeatures(p).map((f) => f.indicator));
   }
 
+  /**
+   * Standard scaling fitted on rows of this featurizer's output (its training matrix, or
+   * a fold's): every column centred and scaled but the indicators, which stay 0/1 (see
+   * fitStandardScaling). The one way the AutoML steps scale, so none can forget the flags.
+   *
+   * @example
+   * const X = featurizer.fitTransform(table);
+   * const Xs = applyStandardScaling(X, featurizer.fitScaling(X));
+   */
+  fitScaling(X: ColumnMatrix): StandardScaling {
+    return fitStandardScaling(X, this.indicatorColumns);
+  }
+
   /** The input columns expected at transform time, with the kinds they had in training. */
   get inputs(): InputColumn[] {
     return [...this.fitted_().inputs];
@@ -129,7 +142,7 @@ export class Featurizer {
     this.state = { inputs, plans, featureNames, scaling: undefined };
     const X = this.encode(table, target);
     if (!this.options.scale) return X;
-    const scaling = fitStandardScaling(X, this.indicatorColumns);
+    const scaling = this.fitScaling(X);
     this.state.scaling = scaling;
     return applyStandardScaling(X, scaling);
   }

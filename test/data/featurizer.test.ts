@@ -143,6 +143,18 @@ test('indicatorColumns flags one-hot levels and missing flags; scale: true keeps
   assert.ok(Math.abs(age.reduce((a, b) => a + b * b, 0) / 4 - 1) < 1e-12, 'age has unit variance');
 });
 
+test('fitScaling on an unscaled featurizer keeps its indicators at mean 0, scale 1 and fits the rest', () => {
+  const f = new Featurizer();
+  const X = f.fitTransform(train);
+  const s = f.fitScaling(X);
+  f.indicatorColumns.forEach((flag, c) => {
+    if (flag) assert.deepEqual([s.mean[c], s.scale[c]], [0, 1], `${f.featureNames[c]} is left as it is`);
+  });
+  const age = f.featureNames.indexOf('age');
+  assert.ok(s.mean[age]! > 1, 'age is centred on its mean');
+  assert.ok(s.scale[age] !== 1, 'age is scaled');
+});
+
 test('toJSON/fromJSON round trip gives identical matrices', () => {
   const { table, y } = highCardinality(200, 9);
   const wide = new Table([
