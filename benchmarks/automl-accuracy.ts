@@ -36,6 +36,31 @@ const references: Record<string, Reference> = JSON.parse(
   readFileSync(new URL('../test/fixtures/automl-fold0-baselines.json', import.meta.url), 'utf8'),
 );
 
+/** The models of ../shared/baselines.md that the fixture refits fold by fold. */
+const REFITTED = ['RF', 'LogReg/Ridge', 'XGB'];
+
+/**
+ * The best model by primary metric of each data set in ../shared/baselines.md, as its
+ * five-fold mean. The fixture refits three of its five models per fold; the best of all
+ * five may be the nested Optuna-tuned forest (pima_indians_diabetes2 AUC 0.8405, glass
+ * log loss 0.6047), which only this table holds. Compared when the test folds are all five;
+ * fold 0 alone is compared with the three refitted models only.
+ */
+function sharedBest(): Record<string, { model: string; score: number }> {
+  const text = readFileSync('/work/shared/baselines.md', 'utf8');
+  const section = text.split('### Primary metric and best model')[1]?.split('\n### ')[0] ?? '';
+  const out: Record<string, { model: string; score: number }> = {};
+  for (const line of section.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    const value = /^(-?[0-9.]+) ±/.exec(cells[5] ?? '');
+    // the fixture's own fold-by-fold figures stand for the models it refits (the table rounds)
+    if (value && !REFITTED.includes(cells[4]!))
+      out[cells[1]!] = { model: `${cells[4]} (baselines.md)`, score: Number(value[1]) };
+  }
+  return out;
+}
+const sharedBestScores = testFolds.length === 5 && new Set(testFolds).size === 5 ? sharedBest() : {};
+
 /** A fold's training and test rows as two CSV files (raw lines: these files have no quoted newlines). */
 function writeFold(
   name: string,
@@ -150,6 +175,8 @@ for (const [name, ref] of Object.entries(references)) {
   const lower = key !== 'roc_auc';
   const ours = runs.reduce((a, r) => a + r.test, 0) / runs.length;
   const baselines = meanScores(ref, testFolds);
+  const shared = sharedBestScores[name];
+  if (shared) baselines[shared.model] = { [key]: shared.score };
   const ranked = Object.entries(baselines).sort((a, b) => (lower ? 1 : -1) * (a[1][key]! - b[1][key]!));
   const [bestName, bestScores] = ranked[0]!;
   const best = bestScores[key]!;
