@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { loadFixedSplits } from '../src/data/splits.ts';
 import { markdown, recordResults } from './lib/record.ts';
 
-const SHARED = '/work/shared/datasets';
+const SHARED_ROOT = '/work/shared';
+const SHARED = `${SHARED_ROOT}/datasets`;
 const only = process.env.AUTOML_ACCURACY_ONLY?.split(',');
 const extraArgs = process.env.AUTOML_ACCURACY_ARGS?.split(' ').filter(Boolean) ?? [];
 const testFolds = (process.env.AUTOML_ACCURACY_FOLDS ?? '0').split(',').map(Number);
@@ -47,16 +48,22 @@ const REFITTED = ['RF', 'LogReg/Ridge', 'XGB'];
  * fold 0 alone is compared with the three refitted models only.
  */
 function sharedBest(): Record<string, { model: string; score: number }> {
-  const text = readFileSync('/work/shared/baselines.md', 'utf8');
-  const section = text.split('### Primary metric and best model')[1]?.split('\n### ')[0] ?? '';
+  const file = `${SHARED_ROOT}/baselines.md`;
+  const section = readFileSync(file, 'utf8')
+    .split('### Primary metric and best model')[1]
+    ?.split('\n### ')[0];
   const out: Record<string, { model: string; score: number }> = {};
-  for (const line of section.split('\n')) {
+  let rows = 0;
+  for (const line of section?.split('\n') ?? []) {
     const cells = line.split('|').map((c) => c.trim());
     const value = /^(-?[0-9.]+) ±/.exec(cells[5] ?? '');
+    if (value) rows++;
     // the fixture's own fold-by-fold figures stand for the models it refits (the table rounds)
     if (value && !REFITTED.includes(cells[4]!))
       out[cells[1]!] = { model: `${cells[4]} (baselines.md)`, score: Number(value[1]) };
   }
+  // a changed table must not silently drop the comparison
+  if (rows === 0) throw new Error(`${file}: no rows in its "Primary metric and best model" table`);
   return out;
 }
 const sharedBestScores = testFolds.length === 5 && new Set(testFolds).size === 5 ? sharedBest() : {};

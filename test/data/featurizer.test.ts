@@ -150,9 +150,12 @@ test('fitScaling on an unscaled featurizer keeps its indicators at mean 0, scale
   f.indicatorColumns.forEach((flag, c) => {
     if (flag) assert.deepEqual([s.mean[c], s.scale[c]], [0, 1], `${f.featureNames[c]} is left as it is`);
   });
-  const age = f.featureNames.indexOf('age');
-  assert.ok(s.mean[age]! > 1, 'age is centred on its mean');
-  assert.ok(s.scale[age] !== 1, 'age is scaled');
+  const age = col(X, f.featureNames, 'age');
+  const mean = age.reduce((a, b) => a + b, 0) / age.length;
+  const sd = Math.sqrt(age.reduce((a, b) => a + (b - mean) ** 2, 0) / age.length);
+  const c = f.featureNames.indexOf('age');
+  assert.ok(Math.abs(s.mean[c]! - mean) < 1e-12, 'age is centred on its mean');
+  assert.ok(Math.abs(s.scale[c]! - sd) < 1e-12 && sd !== 1, 'age is scaled by its deviation');
 });
 
 test('toJSON/fromJSON round trip gives identical matrices', () => {
