@@ -96,18 +96,29 @@ export function parseSource(text: string, file?: string): SourceDocument {
       fail(alias, `the alias *${alias.source} names no anchor (&${alias.source}) before it`);
     measure(doc.contents, target, fail);
     const value = toValue(doc.contents, target, fail);
+    // Follows `path` from the root through aliases and merged keys: the deepest node
+    // reached, the line of the key or item that holds it, and whether all of `path` exists.
+    const follow = (path: readonly KeySegment[]) => {
+      let node: unknown = doc.contents;
+      let line = lineOf(node);
+      for (const segment of path) {
+        if (isAlias(node)) node = targets.get(node);
+        const pair = isMap(node) ? findPair(node, String(segment), targets, 0) : undefined;
+        const item = isSeq(node) && typeof segment === 'number' ? node.items[segment] : undefined;
+        // a mapping entry's line is its key's; a list item's its own
+        const holder = pair?.key ?? item;
+        if (pair === undefined && item === undefined) return { node, line, complete: false };
+        line = lineOf(holder) ?? line;
+        node = pair !== undefined ? pair.value : item;
+      }
+      return { node, line, complete: true };
+    };
     return {
       file,
       value,
       position(path) {
-        let node: unknown = doc.contents;
-        for (const segment of path) {
-          if (isAlias(node)) node = targets.get(node);
-          if (isMap(node)) node = findPair(node, String(segment), targets, 0)?.value;
-          else if (isSeq(node) && typeof segment === 'number') node = node.items[segment];
-          else return undefined;
-        }
-        if (!isScalar(node) || !node.range) return undefined;
+        const { node, complete } = follow(path);
+        if (!complete || !isScalar(node) || !node.range) return undefined;
         const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
         try {
           const at = counter.linePos(node.range[0] + quoted);
@@ -116,25 +127,7 @@ export function parseSource(text: string, file?: string): SourceDocument {
           return undefined;
         }
       },
-      line(path) {
-        let node: unknown = doc.contents;
-        let line = lineOf(node);
-        for (const segment of path) {
-          if (isAlias(node)) node = targets.get(node);
-          if (isMap(node)) {
-            const pair = findPair(node, String(segment), targets, 0);
-            if (pair === undefined) break;
-            line = lineOf(pair.key) ?? line;
-            node = pair.value;
-          } else if (isSeq(node) && typeof segment === 'number') {
-            const item = node.items[segment];
-            if (item === undefined) break;
-            line = lineOf(item) ?? line;
-            node = item;
-          } else break;
-        }
-        return line;
-      },
+      line: (path) => follow(path).line,
     };
   } catch (error) {
     if (error instanceof MlsweepError) throw error;
@@ -181,7 +174,7 @@ function findPair(
   if (own !== undefined || depth > MAX_DEPTH) return own;
   for (const pair of map.items) {
     if (!isMergeKey(pair.key)) continue;
-    for (const source of mergeSources(pair.value, targets)) {
+    for (const source of mergeSources(pair.value, (a) => targets.get(a))) {
       const found = isMap(source) ? findPair(source, key, targets, depth + 1) : undefined;
       if (found !== undefined) return found;
     }
@@ -189,9 +182,9 @@ function findPair(
   return undefined;
 }
 
-/** The nodes a merge key's value names: one mapping or alias, or a list of them. */
-function mergeSources(value: unknown, targets: Map<Alias, Node>): unknown[] {
-  const resolve = (v: unknown) => (isAlias(v) ? targets.get(v) : v);
+/** The nodes a merge key's value names: one mapping or alias, or a list of them, aliases resolved. */
+function mergeSources(value: unknown, target: (alias: Alias) => Node | undefined): unknown[] {
+  const resolve = (v: unknown) => (isAlias(v) ? target(v) : v);
   const source = resolve(value);
   return isSeq(source) ? source.items.map(resolve) : [source];
 }
@@ -261,10 +254,7 @@ function measure(root: unknown, target: (alias: Alias) => Node, fail: Fail): voi
 }
 
 function checkMerge(pair: Pair<unknown, unknown>, target: (alias: Alias) => Node, fail: Fail): void {
-  const resolve = (v: unknown) => (isAlias(v) ? target(v) : v);
-  const source = resolve(pair.value);
-  const sources = isSeq(source) ? source.items.map(resolve) : [source];
-  if (!sources.every((s) => isMap(s))) {
+  if (!mergeSources(pair.value, target).every((s) => isMap(s))) {
     fail(pair.key, 'a merge key (<<) takes a mapping, an alias of one or a list of them');
   }
 }
