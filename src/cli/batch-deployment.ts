@@ -11,7 +11,7 @@ import { ModelRegistry } from '../registry/model-registry.ts';
 import { readBatchDeploymentFile } from '../serve/batch/spec.ts';
 import { resolveModel } from '../serve/catalog.ts';
 import { confirmed, who } from './endpoint.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { log, printResult } from './output.ts';
 
 interface JsonOption extends StoreOption {
@@ -176,12 +176,7 @@ export function registerBatchDeployments(program: Command): void {
  * withBatch(options, (store) => store.listEndpoints());
  */
 export function withBatch<T>(options: StoreOption, fn: (store: BatchEndpointStore) => T, create = false): T {
-  const store = openCliStore(options, create);
-  try {
-    return fn(new BatchEndpointStore({ store }));
-  } finally {
-    store.close();
-  }
+  return withCliStore(options, create, (store) => fn(new BatchEndpointStore({ store })));
 }
 
 function miniBatch(spec: BatchDeploymentSpec): string {

@@ -8,18 +8,8 @@ import {
   listComponents,
   type RegisteredComponent,
 } from '../pipeline/component-registry.ts';
-import type { SqliteStore } from '../tracking/sqlite-store.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { log, printResult } from './output.ts';
-
-function withStore<T>(options: StoreOption, create: boolean, fn: (store: SqliteStore) => T): T {
-  const store = openCliStore(options, create);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 function human(c: RegisteredComponent): string {
   const ports = (kind: string, ports: Readonly<Record<string, { type: string }>>) =>
@@ -51,7 +41,7 @@ export function registerComponents(program: Command): void {
     .action((o: StoreOption & { json?: boolean; file: string }) => {
       const spec = readComponentFile(o.file);
       for (const key of spec.ignored) log(`note: ${o.file}: ${key} has no effect on a local run`);
-      withStore(o, true, (store) => {
+      withCliStore(o, true, (store) => {
         const created = createComponent(store, spec);
         printResult(
           o.json === true,
@@ -63,7 +53,7 @@ export function registerComponents(program: Command): void {
 
   withStoreOptions(component.command('list').description('every registered component version')).action(
     (o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const list = listComponents(store);
         printResult(o.json === true, list, () =>
           table(
@@ -77,7 +67,7 @@ export function registerComponents(program: Command): void {
   withStoreOptions(component.command('show').description('one component version'))
     .argument('<ref>', 'name, name:version, name@latest or azureml:name:version')
     .action((ref: string, o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const bare = ref.replace(/^azureml:/i, '');
         const at = /^([^:@]+)(?::([^:@]+)|@latest)?$/.exec(bare);
         const found = getComponent(store, at?.[1] ?? bare, at?.[2] ?? 'latest');

@@ -6,8 +6,7 @@ import { readDataAssetFile } from '../registry/data-asset-file.ts';
 import { type DataAsset, type DataAssetSpec, DataAssets } from '../registry/data-assets.ts';
 import { dataConsumers } from '../registry/data-lineage.ts';
 import { DATA_KINDS, type DataKind, parseDataReference } from '../registry/data-paths.ts';
-import type { SqliteStore } from '../tracking/sqlite-store.ts';
-import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { collect, type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { choiceOption } from './options.ts';
 import { log, printResult } from './output.ts';
 
@@ -20,15 +19,6 @@ interface CreateOptions extends StoreOption {
   path?: string;
   description?: string;
   tag?: string[];
-}
-
-function withStore<T>(options: StoreOption, create: boolean, fn: (store: SqliteStore) => T): T {
-  const store = openCliStore(options, create);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
 }
 
 function parseTags(pairs: readonly string[]): Record<string, string> {
@@ -127,7 +117,7 @@ export function registerData(program: Command): void {
     .option('--tag <key=value>', 'a tag (repeatable)', collect)
     .action((o: CreateOptions) => {
       const spec = createSpec(o);
-      withStore(o, true, (store) => {
+      withCliStore(o, true, (store) => {
         const asset = new DataAssets(store).create(spec);
         printResult(
           o.json === true,
@@ -143,7 +133,7 @@ export function registerData(program: Command): void {
     .option('--name <name>', 'every version of this asset')
     .option('--include-archived', 'archived versions too')
     .action((o: StoreOption & { json?: boolean; name?: string; includeArchived?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const list = new DataAssets(store).list({
           ...(o.name !== undefined ? { name: o.name } : {}),
           includeArchived: o.includeArchived === true,
@@ -174,7 +164,7 @@ export function registerData(program: Command): void {
         ref: string,
         o: StoreOption & { json?: boolean; version?: string; label?: string; verify?: boolean },
       ) =>
-        withStore(o, false, (store) => {
+        withCliStore(o, false, (store) => {
           const { name, version } = nameAndVersion(ref, o);
           const assets = new DataAssets(store);
           const asset = assets.get(name, version);
@@ -215,7 +205,7 @@ export function registerData(program: Command): void {
       .argument('<name>', 'asset name')
       .option('--version <version>', 'only this version')
       .action((name: string, o: StoreOption & { json?: boolean; version?: string }) =>
-        withStore(o, false, (store) => {
+        withCliStore(o, false, (store) => {
           const assets = new DataAssets(store);
           const changed = archived ? assets.archive(name, o.version) : assets.restore(name, o.version);
           printResult(

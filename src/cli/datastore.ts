@@ -9,18 +9,8 @@ import {
   listDatastores,
   readDatastoreFile,
 } from '../registry/datastores.ts';
-import type { SqliteStore } from '../tracking/sqlite-store.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { log, printResult } from './output.ts';
-
-function withStore<T>(options: StoreOption, create: boolean, fn: (store: SqliteStore) => T): T {
-  const store = openCliStore(options, create);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 function human(d: Datastore): string {
   return [
@@ -52,7 +42,7 @@ export function registerDatastores(program: Command): void {
     .action((o: StoreOption & { json?: boolean; file: string }) => {
       const { spec, ignored } = readDatastoreFile(o.file);
       for (const key of ignored) log(`note: ${o.file}: ${key} has no effect on a local datastore`);
-      withStore(o, true, (store) => {
+      withCliStore(o, true, (store) => {
         const created = createDatastore(store, spec);
         printResult(o.json === true, created, () => `created datastore ${created.name}\n${human(created)}`);
       });
@@ -60,7 +50,7 @@ export function registerDatastores(program: Command): void {
 
   withStoreOptions(datastore.command('list').description('every datastore of the store')).action(
     (o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const list = listDatastores(store);
         printResult(o.json === true, list, () =>
           table(
@@ -74,7 +64,7 @@ export function registerDatastores(program: Command): void {
   withStoreOptions(datastore.command('show').description('one datastore'))
     .argument('<name>', 'datastore name')
     .action((name: string, o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const found = getDatastore(store, name);
         printResult(o.json === true, found, () => human(found));
       }),
@@ -83,7 +73,7 @@ export function registerDatastores(program: Command): void {
   withStoreOptions(datastore.command('delete').description('remove a datastore (its folder and files stay)'))
     .argument('<name>', 'datastore name')
     .action((name: string, o: StoreOption & { json?: boolean }) => {
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const gone = deleteDatastore(store, name);
         printResult(
           o.json === true,

@@ -22,7 +22,7 @@ import { readDeploymentLog } from '../serve/logs/deployment-logs.ts';
 import { deploymentLogRoot } from '../serve/store-server.ts';
 import { defaultStoreDir } from '../tracking/sqlite-store.ts';
 import { registerEndpointPackage } from './endpoint-package.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { choiceOption, integerOption } from './options.ts';
 import { log, printResult } from './output.ts';
 
@@ -447,12 +447,7 @@ export function registerDeployments(program: Command): void {
 }
 
 function withEndpoints<T>(options: StoreOption, create: boolean, fn: (store: EndpointStore) => T): T {
-  const store = openCliStore(options, create);
-  try {
-    return fn(new EndpointStore({ store }));
-  } finally {
-    store.close();
-  }
+  return withCliStore(options, create, (store) => fn(new EndpointStore({ store })));
 }
 
 /**

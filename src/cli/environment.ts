@@ -12,8 +12,14 @@ import {
   realiseEnvironment,
   resolveEnvironment,
 } from '../environment/index.ts';
-import type { SqliteStore } from '../tracking/sqlite-store.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import {
+  openCliStore,
+  type StoreOption,
+  table,
+  when,
+  withCliStore,
+  withStoreOptions,
+} from './experiments.ts';
 import { log, printResult } from './output.ts';
 
 /** An environment as the commands report it (the definition's packages left out of the table). */
@@ -48,19 +54,6 @@ function human(e: EnvironmentRecord): string {
     ...(e.description ? [`  ${e.description}`] : []),
     ...Object.entries(d.environmentVariables).map(([k, v]) => `  ${k}=${v}`),
   ].join('\n');
-}
-
-async function withStore<T>(
-  options: StoreOption,
-  create: boolean,
-  fn: (store: SqliteStore) => Promise<T>,
-): Promise<T> {
-  const store = openCliStore(options, create);
-  try {
-    return await fn(store);
-  } finally {
-    store.close();
-  }
 }
 
 /** `NAME` with --version, or `azureml:NAME:VERSION` / `azureml:NAME@latest`. */
@@ -104,7 +97,7 @@ export function registerEnvironments(program: Command): void {
       for (const key of read.ignored) log(`note: ${o.file}: ${key} has no effect locally`);
       const definition =
         o.version !== undefined ? { ...read.definition, version: o.version } : read.definition;
-      await withStore(o, true, async (store) => {
+      await withCliStore(o, true, async (store) => {
         // build before registering: an environment that cannot be built is not registered
         const built = o.build
           ? await realiseEnvironment(definition, { store, cwd: process.cwd() })
@@ -129,7 +122,7 @@ export function registerEnvironments(program: Command): void {
   withStoreOptions(environment.command('list').description('every environment version, curated ones first'))
     .option('--name <name>', 'only this environment')
     .action((o: StoreOption & { json?: boolean; name?: string }) =>
-      withStore(o, false, async (store) => {
+      withCliStore(o, false, async (store) => {
         const list = new Environments(store).list(o.name !== undefined ? { name: o.name } : {});
         printResult(o.json === true, list.map(summary), () =>
           table(
@@ -151,7 +144,7 @@ export function registerEnvironments(program: Command): void {
     .argument('<environment>', 'NAME, azureml:NAME:VERSION or azureml:NAME@latest')
     .option('--version <version>', 'the version')
     .action((ref: string, o: StoreOption & { json?: boolean; version?: string }) =>
-      withStore(o, false, async (store) => {
+      withCliStore(o, false, async (store) => {
         const { name, version } = nameAndVersion(ref, o.version);
         const record = new Environments(store).get(name, version);
         printResult(o.json === true, { ...summary(record), definition: record.definition }, () =>

@@ -40,6 +40,27 @@ export function openCliStore(options: StoreOption, create = false): SqliteStore 
 }
 
 /**
+ * Runs `fn` with the store a command names and closes the store when `fn` returns, throws
+ * or, when it returns a promise, once that settles.
+ *
+ * @example
+ * withCliStore(options, false, (store) => store.searchRuns({ maxResults: 10 }));
+ */
+export function withCliStore<T>(options: StoreOption, create: boolean, fn: (store: SqliteStore) => T): T {
+  const store = openCliStore(options, create);
+  let result: T;
+  try {
+    result = fn(store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => store.close()) as T;
+  store.close();
+  return result;
+}
+
+/**
  * A plain-text table with aligned columns.
  *
  * @example

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError, ValidationError } from '../core/errors.ts';
 import { lineageText, runDataLineage } from '../registry/data-lineage.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/model-registry.ts';
-import { collect, openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { collect, type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { printResult } from './output.ts';
 
 interface RegisterCliOptions extends StoreOption {
@@ -147,12 +147,7 @@ export function registerModels(program: Command): void {
 }
 
 function withRegistry(options: StoreOption, create: boolean, fn: (registry: ModelRegistry) => void): void {
-  const store = openCliStore(options, create);
-  try {
-    fn(new ModelRegistry({ store }));
-  } finally {
-    store.close();
-  }
+  withCliStore(options, create, (store) => fn(new ModelRegistry({ store })));
 }
 
 function source(options: RegisterCliOptions): { runId: string; artifactPath: string } | { file: string } {

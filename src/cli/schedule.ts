@@ -9,18 +9,8 @@ import {
   ScheduleStore,
   watchedHash,
 } from '../pipeline/schedules/index.ts';
-import type { SqliteStore } from '../tracking/sqlite-store.ts';
-import { openCliStore, type StoreOption, table, when, withStoreOptions } from './experiments.ts';
+import { type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
 import { log, printResult } from './output.ts';
-
-function withStore<T>(options: StoreOption, create: boolean, fn: (store: SqliteStore) => T): T {
-  const store = openCliStore(options, create);
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 function job(s: ScheduleRecord): string {
   const j = s.spec.createJob;
@@ -51,7 +41,7 @@ export function registerSchedules(program: Command): void {
     .action((o: StoreOption & { json?: boolean; file: string }) => {
       const read = readScheduleFile(o.file);
       for (const key of read.ignored) log(`note: ${o.file}: ${key} has no effect locally`);
-      withStore(o, true, (store) => {
+      withCliStore(o, true, (store) => {
         const now = Date.now();
         const trigger = read.spec.trigger;
         // a data_change schedule fires on changes after now: the content now is the baseline
@@ -71,7 +61,7 @@ export function registerSchedules(program: Command): void {
 
   withStoreOptions(schedule.command('list').description('every schedule with its next fire time')).action(
     (o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const now = Date.now();
         const list = new ScheduleStore(store).list();
         printResult(
@@ -97,7 +87,7 @@ export function registerSchedules(program: Command): void {
   )
     .argument('<name>', 'schedule name')
     .action((name: string, o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         const schedules = new ScheduleStore(store);
         const s = schedules.get(name);
         const next = nextTimes(s, Date.now(), 5);
@@ -135,7 +125,7 @@ export function registerSchedules(program: Command): void {
     )
       .argument('<name>', 'schedule name')
       .action((name: string, o: StoreOption & { json?: boolean }) =>
-        withStore(o, false, (store) => {
+        withCliStore(o, false, (store) => {
           const s = new ScheduleStore(store).setEnabled(name, enabled, Date.now());
           printResult(o.json === true, s, () => `${enabled ? 'enabled' : 'disabled'} schedule ${s.name}`);
         }),
@@ -145,7 +135,7 @@ export function registerSchedules(program: Command): void {
   withStoreOptions(schedule.command('delete').description('delete a schedule and its fire history'))
     .argument('<name>', 'schedule name')
     .action((name: string, o: StoreOption & { json?: boolean }) =>
-      withStore(o, false, (store) => {
+      withCliStore(o, false, (store) => {
         new ScheduleStore(store).delete(name);
         printResult(o.json === true, { name, deleted: true }, () => `deleted schedule ${name}`);
       }),
