@@ -41,12 +41,17 @@ export const IGNORED_DEPLOYMENT_KEYS: Readonly<Record<string, string>> = {
 const ignored = (keys: Readonly<Record<string, string>>) =>
   Object.fromEntries(Object.keys(keys).map((k) => [k, z.unknown().optional()]));
 
-/** `managedOnlineEndpoint`. */
-export const endpointSchema = z.strictObject({
+/** The keys every endpoint has, online or batch. */
+export const endpointBaseShape = {
   $schema: z.string().optional(),
   name: z.string().min(1),
   description: z.string().optional(),
   tags: tags.optional(),
+};
+
+/** `managedOnlineEndpoint`. */
+export const endpointSchema = z.strictObject({
+  ...endpointBaseShape,
   auth_mode: z.enum(['key', 'aml_token']).optional(),
   traffic: z.record(z.string(), z.number().int().min(0).max(100)).optional(),
   mirror_traffic: z.record(z.string(), z.number().int().min(0).max(50)).optional(),
@@ -58,6 +63,15 @@ export const codeConfigurationSchema = z.strictObject({
   code: z.string().min(1),
   scoring_script: z.string().min(1),
 });
+
+/** The keys every deployment has, online or batch: its endpoint, its model and how it scores. */
+export const deploymentBaseShape = {
+  ...endpointBaseShape,
+  endpoint_name: z.string().min(1),
+  model: z.unknown(),
+  code_configuration: codeConfigurationSchema.optional(),
+  environment: z.unknown().optional(),
+};
 
 /** `request_settings`; `max_body_bytes` is mlsweep's own (Azure fixes it). */
 export const requestSettingsSchema = z.strictObject({
@@ -114,14 +128,7 @@ export const dataCollectorSchema = z.strictObject({
 
 /** `managedOnlineDeployment`; `model`, `environment` and `scale_settings` are checked apart. */
 export const deploymentSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: z.string().min(1),
-  endpoint_name: z.string().min(1),
-  description: z.string().optional(),
-  tags: tags.optional(),
-  model: z.unknown(),
-  code_configuration: codeConfigurationSchema.optional(),
-  environment: z.unknown().optional(),
+  ...deploymentBaseShape,
   instance_count: count.optional(),
   request_settings: requestSettingsSchema.optional(),
   liveness_probe: probeSchema.optional(),

@@ -6,10 +6,9 @@
  * under `settings` (the current one). `model` and `environment` are read by spec.ts.
  */
 import { z } from 'zod';
-import { codeConfigurationSchema } from '../endpoint-schema.ts';
+import { deploymentBaseShape, endpointBaseShape } from '../endpoint-schema.ts';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const tags = z.record(z.string(), scalar);
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
 
 /** Batch endpoint keys that only mean something on Azure: accepted, reported as ignored. */
@@ -58,10 +57,7 @@ export const batchSettingsShape = {
 
 /** `batchEndpoint`. */
 export const batchEndpointSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: z.string().min(1),
-  description: z.string().optional(),
-  tags: tags.optional(),
+  ...endpointBaseShape,
   defaults: z.strictObject({ deployment_name: z.string().min(1).optional() }).optional(),
   auth_mode: z.unknown().optional(),
   identity: z.unknown().optional(),
@@ -70,14 +66,7 @@ export const batchEndpointSchema = z.strictObject({
 
 /** `modelBatchDeployment`; `model` and `environment` are checked apart. */
 export const batchDeploymentSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: z.string().min(1),
-  endpoint_name: z.string().min(1),
-  description: z.string().optional(),
-  tags: tags.optional(),
-  model: z.unknown(),
-  code_configuration: codeConfigurationSchema.optional(),
-  environment: z.unknown().optional(),
+  ...deploymentBaseShape,
   resources: z
     .strictObject({
       instance_count: z.number().int().min(1).optional(),
