@@ -161,6 +161,15 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
     }
   };
 
+  // a step's run: a child of the pipeline's run, tagged with the step it is
+  const stepRun = (step: StepSpec, tags: Record<string, string>) =>
+    store.createRun({
+      experiment: parent.experimentId,
+      parentRunId: parent.id,
+      name: step.name,
+      tags: { [TAG.type]: 'pipeline_step', [TAG.step]: step.name, [TAG.stepType]: step.type, ...tags },
+    });
+
   const executeStep = async (step: StepSpec): Promise<StepResult> => {
     const started = Date.now();
     const inputs = resolveStepInputs(step, spec, pipelineInputs, results, store);
@@ -174,24 +183,16 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
           ? lookupStep(store, key)
           : undefined;
     const values = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.value]));
-    const child = store.createRun({
-      experiment: parent.experimentId,
-      parentRunId: parent.id,
-      name: step.name,
-      tags: {
-        [TAG.type]: 'pipeline_step',
-        [TAG.step]: step.name,
-        [TAG.stepType]: step.type,
-        [TAG.cacheKey]: key,
-        ...(step.componentSource ? { [TAG.component]: step.componentSource } : {}),
-        ...(environment
-          ? {
-              'mlsweep.environment.name': environment.name,
-              'mlsweep.environment.version': environment.version,
-              'mlsweep.environment.hash': environment.hash,
-            }
-          : {}),
-      },
+    const child = stepRun(step, {
+      [TAG.cacheKey]: key,
+      ...(step.componentSource ? { [TAG.component]: step.componentSource } : {}),
+      ...(environment
+        ? {
+            'mlsweep.environment.name': environment.name,
+            'mlsweep.environment.version': environment.version,
+            'mlsweep.environment.hash': environment.hash,
+          }
+        : {}),
     });
     try {
       store.logParams(
@@ -260,18 +261,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
   };
 
   const skip = (step: StepSpec, why: string, status: StepStatus = 'skipped') => {
-    const child = store.createRun({
-      experiment: parent.experimentId,
-      parentRunId: parent.id,
-      name: step.name,
-      tags: {
-        [TAG.type]: 'pipeline_step',
-        [TAG.step]: step.name,
-        [TAG.stepType]: step.type,
-        [TAG.status]: status,
-        [TAG.message]: why,
-      },
-    });
+    const child = stepRun(step, { [TAG.status]: status, [TAG.message]: why });
     store.setRunStatus(child.id, 'KILLED');
     log(`[${step.name}] ${status}: ${why}`);
     results.set(step.name, {
