@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { joinKeyPath, type KeySegment, type SourceDocument } from '../data/yaml-source.ts';
 import { didYouMean } from '../space/nearest.ts';
-import { joinKeyPath, type KeySegment, type SourceDocument } from './source.ts';
 
 type Issue = z.core.$ZodIssue;
 

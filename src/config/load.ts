@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfigError, ValidationError } from '../core/errors.ts';
 import { DEFAULT_MAX_TOTAL_TRIALS, defaultCommandConcurrency } from '../core/limits.ts';
 import type { Objective } from '../core/trial.ts';
+import { type KeySegment, parseSource, type SourceDocument, splitKeyPath } from '../data/yaml-source.ts';
 import { GridSampler } from '../samplers/grid.ts';
 import type { TradeOffRule } from '../samplers/multi-objective/selection.ts';
 import { didYouMean } from '../space/nearest.ts';
@@ -23,7 +24,6 @@ import {
   samplingSchemas,
   sweepSchema,
 } from './schema.ts';
-import { type KeySegment, parseSource, type SourceDocument, splitKeyPath } from './source.ts';
 import type {
   EarlyTerminationSpec,
   InputValue,

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, ValidationError } from '../core/errors.ts';
+import { type KeySegment, parseSource, splitKeyPath } from '../data/yaml-source.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SearchSpace } from '../space/types.ts';
 import { configError, show } from './issues.ts';
-import { type KeySegment, parseSource, splitKeyPath } from './source.ts';
 
 /**
  * Reads a search space file; a ConfigError names the file, the line and the key of a

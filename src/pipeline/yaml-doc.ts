@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/errors.ts';
-import { parseYamlFile, readYamlText, type YamlPath, yamlKeyPath, yamlPositions } from '../data/yaml-file.ts';
+import { parseYamlFile, readYamlText, type YamlPath } from '../data/yaml-file.ts';
+import { joinKeyPath } from '../data/yaml-source.ts';
 
 export type { YamlPath } from '../data/yaml-file.ts';
 
@@ -27,11 +28,11 @@ export function parseYamlDoc(text: string, file: string): YamlDoc {
     text,
     value: parsed.value,
     error: (path, message) => {
-      const at = yamlPositions(text)(path);
+      const at = parsed.keyPosition(path);
       return new ConfigError(message, {
         file,
         ...(at ? { line: at.line, column: at.column } : {}),
-        keyPath: yamlKeyPath(path) || undefined,
+        keyPath: joinKeyPath(path) || undefined,
       });
     },
   };

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { check } from '../config/issues.ts';
-import { type KeySegment, parseSource } from '../config/source.ts';
 import { ConfigError, MlsweepError } from '../core/errors.ts';
+import { type KeySegment, parseSource } from '../data/yaml-source.ts';
 import { parseModelUri } from '../registry/names.ts';
 import { inlineModelSchema } from './endpoint-schema.ts';
-import { errorAt, withColumn, yamlPositions } from './yaml-position.ts';
+import { errorAt, withColumn } from './yaml-position.ts';
 
 /** Where a text came from: its file (for messages) and the folder its relative paths start from. */
 export interface SpecSource {
@@ -54,7 +54,7 @@ export interface SpecReader {
 export function openSpec(text: string, source: SpecSource, notMapping: string): SpecReader {
   const file = source.file;
   const doc = parseSource(text, file);
-  const at = yamlPositions(text);
+  const at = doc.keyPosition;
   const fail: Fail = (path, message) => errorAt(at, file, path, message);
   const checked: Checked = (schema, value, base = []) => {
     try {

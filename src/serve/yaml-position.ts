@@ -1,20 +1,16 @@
 /**
  * Errors of endpoint and deployment files at the exact spot of a key, line and column
- * (config/source.ts gives the line; data/yaml-file.ts's yamlPositions adds the column),
- * and a ConfigError from config/issues.ts re-located with it.
+ * (data/yaml-source.ts's keyPosition), and a ConfigError from config/issues.ts re-located
+ * with it.
  */
-import { joinKeyPath, type KeySegment, splitKeyPath } from '../config/source.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { YamlPosition } from '../data/yaml-file.ts';
+import { joinKeyPath, type KeySegment, type SourcePosition, splitKeyPath } from '../data/yaml-source.ts';
 
 /** A 1-based line and column. */
-export type Position = YamlPosition;
+export type Position = SourcePosition;
 
 /** Finds the position of a key path: the key of the deepest mapping entry (or list item) found. */
 export type Locate = (path: readonly KeySegment[]) => Position | undefined;
-
-// the one walker of YAML positions is data/yaml-file.ts's; endpoint and batch specs take it from here
-export { yamlPositions } from '../data/yaml-file.ts';
 
 /**
  * A ConfigError at a key path, with its line and column.

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { loadSweepFile, parseSweep } from '../../src/config/index.ts';
-import { MAX_ALIAS_NODES } from '../../src/config/source.ts';
 import { ConfigError, MlsweepError } from '../../src/core/errors.ts';
+import { MAX_ALIAS_NODES } from '../../src/data/yaml-source.ts';
 
 const corpus = (name: string) => fileURLToPath(new URL(`../config/corpus/yaml/${name}`, import.meta.url));
 
@@ -200,7 +200,7 @@ describe('any document is a spec or a ConfigError', () => {
     const expected: Array<[string, string]> = [
       [
         `${MINIMAL}\n---\n${MINIMAL}\n`,
-        'hostile.yml:line 10: cannot parse the file: a sweep file holds one YAML document, this one has more (a second ---)',
+        'hostile.yml:line 10: cannot parse the file: the file holds more than one YAML document (a second ---); one is expected',
       ],
       [`type: sweep\ntrial: ${deep(150)}\n`, 'hostile.yml:line 2: the YAML nests deeper than 100 levels'],
       [
@@ -209,7 +209,7 @@ describe('any document is a spec or a ConfigError', () => {
       ],
       [
         MINIMAL.replace('sampling_algorithm: random', 'sampling_algorithm: !!binary aGVsbG8='),
-        'hostile.yml:line 6: binary data (!!binary) is not a value a sweep file takes',
+        'hostile.yml:line 6: binary data (!!binary) is not a value these files take',
       ],
     ];
     for (const [text, message] of expected) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { KeySegment } from '../../config/source.ts';
 import { ConfigError } from '../../core/errors.ts';
+import type { KeySegment } from '../../data/yaml-source.ts';
 import {
   BATCH_DEFAULTS,
   type BatchDeploymentSpec,

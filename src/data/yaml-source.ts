@@ -19,7 +19,13 @@ import { ConfigError, MlsweepError } from '../core/errors.ts';
 /** One key path segment: a mapping key or a list index. */
 export type KeySegment = string | number;
 
-/** A parsed sweep file: its plain value and where each key path sits. */
+/** A 1-based line and column. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A parsed YAML (or JSON) file: its plain value and where each key path sits. */
 export interface SourceDocument {
   readonly file: string | undefined;
   readonly value: unknown;
@@ -29,11 +35,13 @@ export interface SourceDocument {
    * they are written, so an error in a shared block names the line that holds it.
    */
   line(path: readonly KeySegment[]): number | undefined;
+  /** As `line`, with the column: where the key (or list item) of the deepest node found starts. */
+  keyPosition(path: readonly KeySegment[]): SourcePosition | undefined;
   /**
    * Where the scalar at exactly `path` starts (1-based line and column, past an opening
    * quote), for messages that point inside a value; undefined when there is no scalar there.
    */
-  position(path: readonly KeySegment[]): { readonly line: number; readonly column: number } | undefined;
+  position(path: readonly KeySegment[]): SourcePosition | undefined;
 }
 
 /** The most nodes that aliases may add to a document once expanded (an alias bomb adds billions). */
@@ -44,7 +52,9 @@ export const MAX_DEPTH = 100;
 
 /**
  * Parses YAML (and so JSON, a subset of YAML 1.2) keeping source positions, so that
- * every later error can name the line of the key it is about. YAML 1.1 merge keys
+ * every later error can name the line of the key it is about: the one reader of every
+ * YAML file mlsweep takes (sweeps, search spaces, endpoints, pipelines, components, data
+ * assets, MLTables, datastores, schedules, environments). YAML 1.1 merge keys
  * (`<<: *base`, `<<: [*a, *b]`) are applied, keys written in the mapping winning.
  * Whatever the text, the only error thrown is a ConfigError with the file and, where
  * there is one, the line: bad syntax, duplicate keys, an alias with no anchor or inside
@@ -57,15 +67,20 @@ export const MAX_DEPTH = 100;
  */
 export function parseSource(text: string, file?: string): SourceDocument {
   const counter = new LineCounter();
-  const lineAt = (offset: number): number | undefined => {
+  const positionAt = (offset: number): SourcePosition | undefined => {
     try {
-      return counter.linePos(offset).line;
+      const { line, col } = counter.linePos(offset);
+      return { line, column: col };
     } catch {
       return undefined;
     }
   };
-  const lineOf = (node: unknown): number | undefined =>
-    (node as Node | null | undefined)?.range ? lineAt((node as Node).range![0]) : undefined;
+  const lineAt = (offset: number): number | undefined => positionAt(offset)?.line;
+  const positionOf = (node: unknown): SourcePosition | undefined => {
+    const range = (node as Node | null | undefined)?.range;
+    return range ? positionAt(range[0]) : undefined;
+  };
+  const lineOf = (node: unknown): number | undefined => positionOf(node)?.line;
   try {
     const doc = parseDocument(text, {
       lineCounter: counter,
@@ -77,7 +92,7 @@ export function parseSource(text: string, file?: string): SourceDocument {
     if (first !== undefined) {
       const message =
         first.code === 'MULTIPLE_DOCS'
-          ? 'a sweep file holds one YAML document, this one has more (a second ---)'
+          ? 'the file holds more than one YAML document (a second ---); one is expected'
           : first.code === 'RESOURCE_EXHAUSTION'
             ? `the YAML nests too deeply to read (${first.message.split('\n')[0]})`
             : (first.message.split('\n')[0] ?? first.message);
@@ -97,21 +112,20 @@ export function parseSource(text: string, file?: string): SourceDocument {
     measure(doc.contents, target, fail);
     const value = toValue(doc.contents, target, fail);
     // Follows `path` from the root through aliases and merged keys: the deepest node
-    // reached, the line of the key or item that holds it, and whether all of `path` exists.
+    // reached, where the key or item that holds it starts, and whether all of `path` exists.
     const follow = (path: readonly KeySegment[]) => {
       let node: unknown = doc.contents;
-      let line = lineOf(node);
+      let at = positionOf(node);
       for (const segment of path) {
         if (isAlias(node)) node = targets.get(node);
         const pair = isMap(node) ? findPair(node, String(segment), targets, 0) : undefined;
         const item = isSeq(node) && typeof segment === 'number' ? node.items[segment] : undefined;
-        // a mapping entry's line is its key's; a list item's its own
-        const holder = pair?.key ?? item;
-        if (pair === undefined && item === undefined) return { node, line, complete: false };
-        line = lineOf(holder) ?? line;
+        if (pair === undefined && item === undefined) return { node, at, complete: false };
+        // a mapping entry is where its key is; a list item where it is itself
+        at = positionOf(pair?.key ?? item) ?? at;
         node = pair !== undefined ? pair.value : item;
       }
-      return { node, line, complete: true };
+      return { node, at, complete: true };
     };
     return {
       file,
@@ -120,14 +134,10 @@ export function parseSource(text: string, file?: string): SourceDocument {
         const { node, complete } = follow(path);
         if (!complete || !isScalar(node) || !node.range) return undefined;
         const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-        try {
-          const at = counter.linePos(node.range[0] + quoted);
-          return { line: at.line, column: at.col };
-        } catch {
-          return undefined;
-        }
+        return positionAt(node.range[0] + quoted);
       },
-      line: (path) => follow(path).line,
+      keyPosition: (path) => follow(path).at,
+      line: (path) => follow(path).at?.line,
     };
   } catch (error) {
     if (error instanceof MlsweepError) throw error;
@@ -275,7 +285,7 @@ function toValue(root: unknown, target: (alias: Alias) => Node, fail: Fail): unk
     }
     if (isScalar(node)) {
       const v = node.value;
-      if (v instanceof Uint8Array) fail(node, 'binary data (!!binary) is not a value a sweep file takes');
+      if (v instanceof Uint8Array) fail(node, 'binary data (!!binary) is not a value these files take');
       return typeof v === 'symbol' ? (v.description ?? '') : v;
     }
     if (isSeq(node)) return node.items.map(convert);
