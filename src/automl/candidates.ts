@@ -468,8 +468,9 @@ export function selectCandidates(
   const resolve = (names: readonly string[] | undefined, path: string) =>
     names?.map((n, i) => {
       if (!accepted.includes(n)) {
+        const suggestion = didYouMean(n, accepted);
         throw new ValidationError(
-          `unknown model '${n}' (known: ${known.join(', ')});${didYouMean(n, accepted)}`,
+          `unknown model '${n}' (known: ${known.join(', ')})${suggestion ? `;${suggestion}` : ''}`,
           { path: `${path}[${i}]` },
         );
       }

@@ -163,6 +163,11 @@ describe("Azure AutoML's algorithm names", () => {
       () => selectCandidates('regression', undefined, ['XGBoostRegresor']),
       /did you mean 'XGBoostRegressor'/,
     );
+    // a name near none of them ends with the list, not with a dangling separator
+    assert.throws(
+      () => selectCandidates('regression', ['Zzzzzzzzzzzz'], undefined),
+      (e: unknown) => e instanceof ValidationError && /\(known: [^)]*\)$/.test(e.message),
+    );
     assert.throws(
       () => selectCandidates('regression', ['XGBoostClassifier'], undefined),
       /no model is left to try for regression/,

@@ -54,6 +54,7 @@ test('settings with an unknown key, transformer, purpose or strategy are one-lin
         assert.ok(e instanceof ConfigError, e.message);
         assert.match(e.message, message);
         assert.doesNotMatch(e.message, /\n/);
+        assert.doesNotMatch(e.message, /;$/, 'no separator before a suggestion that is not there');
         return true;
       },
     );
@@ -180,11 +181,16 @@ test('mlsweep automl --featurization: a settings file is used; a bad one exits 2
   assert.ok(!doc.featureImportances.some((f: { feature: string }) => f.feature.startsWith('V16')));
 
   const bad = join(dir, 'bad.json');
-  writeFileSync(bad, JSON.stringify({ column_name_and_types: { V17: 'Numeric' } }));
+  writeFileSync(bad, '{\n  "column_name_and_types": {\n    "V17": "Numeric"\n  }\n}\n');
   const no = votes(['--featurization', bad, '--out', model]);
   assert.equal(no.status, 2, no.stderr);
   const first = no.stderr.trim().split('\n')[0]!;
-  assert.match(first, /bad\.json: column_name_and_types\.V17: the data has no column 'V17'/);
+  assert.match(first, /bad\.json:line 3, column 5: column_name_and_types\.V17: the data has no column 'V17'/);
+  // a syntax error names its line too
+  writeFileSync(bad, '{\n  "blocked_transformers": ["OneHotEncoder",\n}\n');
+  const broken = votes(['--featurization', bad, '--out', model]);
+  assert.equal(broken.status, 2, broken.stderr);
+  assert.match(broken.stderr, /bad\.json:line \d+: cannot parse the file/);
   assert.doesNotMatch(no.stderr, /\n\s+at /);
   const missing = votes(['--featurization', 'nope.json', '--out', model]);
   assert.equal(missing.status, 2);
