@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
 import type { Task } from '../core/trial.ts';
 import type { ColumnKind } from './table.ts';
+import { errorAtKey, readSettingsFile } from './yaml-file.ts';
 
 /**
  * The `.schema.json` form that describes a bundled data set (see datasets/*.schema.json).
@@ -25,7 +25,7 @@ function stringList(
 ): readonly string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new ConfigError(`must be a list of column names, got ${JSON.stringify(value)}`, { file, keyPath });
+    throw errorAtKey(`must be a list of column names, got ${JSON.stringify(value)}`, { file, keyPath });
   }
   return value as string[];
 }
@@ -42,13 +42,13 @@ export function parseSchema(value: unknown, file?: string): DatasetSchema {
   }
   const o = value as Record<string, unknown>;
   if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression') {
-    throw new ConfigError(`must be 'classification' or 'regression', got ${JSON.stringify(o.task)}`, {
+    throw errorAtKey(`must be 'classification' or 'regression', got ${JSON.stringify(o.task)}`, {
       file,
       keyPath: 'task',
     });
   }
   if (o.target !== undefined && typeof o.target !== 'string') {
-    throw new ConfigError(`must be a column name, got ${JSON.stringify(o.target)}`, {
+    throw errorAtKey(`must be a column name, got ${JSON.stringify(o.target)}`, {
       file,
       keyPath: 'target',
     });
@@ -66,19 +66,7 @@ export function parseSchema(value: unknown, file?: string): DatasetSchema {
  * schema.categorical_features; // ['chas']
  */
 export function loadSchema(path: string): DatasetSchema {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`cannot read the schema file: ${(cause as Error).message}`, { file: path, cause });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError(`not valid JSON: ${(cause as Error).message}`, { file: path, cause });
-  }
-  return parseSchema(parsed, path);
+  return parseSchema(readSettingsFile(path, 'the schema file'), path);
 }
 
 /**

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.ts';
-import { joinKeyPath, type KeySegment, parseSource, type SourcePosition } from './yaml-source.ts';
+import {
+  joinKeyPath,
+  type KeySegment,
+  parseSource,
+  type SourcePosition,
+  splitKeyPath,
+} from './yaml-source.ts';
 
 /** A small YAML file read as plain values, with the line of any key path. */
 export interface YamlFile {
@@ -61,4 +67,44 @@ export function readYamlText(path: string): string {
   } catch (cause) {
     throw new ConfigError(`cannot read the file: ${(cause as Error).message}`, { file: path });
   }
+}
+
+/**
+ * Reads a settings file a user writes (JSON or YAML: JSON is YAML) as plain values; a
+ * missing file or a syntax error is a ConfigError naming the file (and the line).
+ *
+ * @example
+ * readSettingsFile('train.schema.json', 'the schema file'); // { task: 'regression', ... }
+ */
+export function readSettingsFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`cannot read ${what}: ${(cause as Error).message}`, { file: path, cause });
+  }
+  return parseSource(text, path).value;
+}
+
+/**
+ * A ConfigError at a key of a settings file, with the key's line and column when the file
+ * can be read (again: this is the error path) and holds the key; else file and key path.
+ *
+ * @example
+ * throw errorAtKey("must be 'classification' or 'regression', got 3", { file: 's.json', keyPath: 'task' });
+ * // s.json:line 2, column 3: task: must be ...
+ */
+export function errorAtKey(
+  message: string,
+  where: { readonly file?: string; readonly keyPath: string },
+): ConfigError {
+  let at: SourcePosition | undefined;
+  if (where.file !== undefined) {
+    try {
+      at = parseSource(readFileSync(where.file, 'utf8'), where.file).keyPosition(splitKeyPath(where.keyPath));
+    } catch {
+      at = undefined; // the file changed or went away since: the key path alone
+    }
+  }
+  return new ConfigError(message, { ...where, ...(at ? { line: at.line, column: at.column } : {}) });
 }

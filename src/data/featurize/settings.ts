@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../core/errors.ts';
 import { didYouMean } from '../../space/nearest.ts';
 import type { ColumnKind } from '../table.ts';
-import { parseSource, type SourcePosition, splitKeyPath } from '../yaml-source.ts';
+import { errorAtKey, readSettingsFile } from '../yaml-file.ts';
 import type { FeaturizerOptions, ImputeStrategy } from './fit.ts';
 
 /** Azure AutoML's column purposes (`column_name_and_types` values). */
@@ -79,7 +77,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], where: Where): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   const shown = JSON.stringify(value);
-  throw settingsError(
+  throw errorAtKey(
     `unknown value ${shown} (allowed: ${allowed.join(', ')})${hint(typeof value === 'string' ? didYouMean(value, allowed) : '')}`,
     where,
   );
@@ -97,27 +95,6 @@ function at(file: string | undefined, keyPath: string): Where {
 /** `; did you mean …?` after a list of the allowed values, or nothing when none is near. */
 const hint = (suggestion: string) => (suggestion ? `;${suggestion}` : '');
 
-/**
- * A ConfigError at a key of the settings; when they came from a file, with the line and
- * column of the key (read again from the file: this is the error path).
- */
-function settingsError(message: string, where: Where): ConfigError {
-  let position: SourcePosition | undefined;
-  if (where.file !== undefined) {
-    try {
-      position = parseSource(readFileSync(where.file, 'utf8'), where.file).keyPosition(
-        splitKeyPath(where.keyPath),
-      );
-    } catch {
-      position = undefined; // the file changed or went away since: the key path alone
-    }
-  }
-  return new ConfigError(message, {
-    ...where,
-    ...(position ? { line: position.line, column: position.column } : {}),
-  });
-}
-
 function unknownKeys(
   obj: Record<string, unknown>,
   known: readonly string[],
@@ -126,7 +103,7 @@ function unknownKeys(
 ) {
   for (const k of Object.keys(obj)) {
     if (!known.includes(k)) {
-      throw settingsError(
+      throw errorAtKey(
         `unknown key '${k}' (known: ${known.join(', ')})${hint(didYouMean(k, known))}`,
         at(file, `${prefix}${k}`),
       );
@@ -136,29 +113,26 @@ function unknownKeys(
 
 function imputerEntry(e: unknown, file: string | undefined, path: string): ImputerSetting {
   if (!isObject(e))
-    throw settingsError(
+    throw errorAtKey(
       `must be { fields: [...], parameters: { strategy } }, got ${JSON.stringify(e)}`,
       at(file, path),
     );
   unknownKeys(e, ['fields', 'parameters'], file, `${path}.`);
   const fields = e.fields;
   if (!Array.isArray(fields) || fields.length === 0 || fields.some((f) => typeof f !== 'string')) {
-    throw settingsError(
+    throw errorAtKey(
       `must be a non-empty list of column names, got ${JSON.stringify(fields)}`,
       at(file, `${path}.fields`),
     );
   }
   const p = e.parameters;
   if (!isObject(p))
-    throw settingsError(
-      `must be { strategy: ... }, got ${JSON.stringify(p)}`,
-      at(file, `${path}.parameters`),
-    );
+    throw errorAtKey(`must be { strategy: ... }, got ${JSON.stringify(p)}`, at(file, `${path}.parameters`));
   unknownKeys(p, ['strategy', 'fill_value'], file, `${path}.parameters.`);
   const strategy = oneOf(p.strategy, STRATEGIES, at(file, `${path}.parameters.strategy`));
   const fill = p.fill_value;
   if (strategy === 'constant' && typeof fill !== 'number' && typeof fill !== 'string') {
-    throw settingsError(
+    throw errorAtKey(
       `the constant strategy needs a fill_value (a number or a string), got ${JSON.stringify(fill)}`,
       at(file, `${path}.parameters.fill_value`),
     );
@@ -181,7 +155,7 @@ function imputerEntry(e: unknown, file: string | undefined, path: string): Imput
 export function parseFeaturization(value: unknown, file?: string): Featurization {
   if (value === 'auto' || value === 'off') return value;
   if (!isObject(value)) {
-    throw settingsError(
+    throw errorAtKey(
       `must be 'auto', 'off' or a settings object, got ${JSON.stringify(value)}`,
       at(file, 'featurization'),
     );
@@ -193,26 +167,26 @@ export function parseFeaturization(value: unknown, file?: string): Featurization
       : oneOf(value.mode, ['auto', 'off', 'custom'] as const, at(file, 'mode'));
   const blocked = value.blocked_transformers;
   if (blocked !== undefined && !Array.isArray(blocked))
-    throw settingsError(`must be a list, got ${JSON.stringify(blocked)}`, at(file, 'blocked_transformers'));
+    throw errorAtKey(`must be a list, got ${JSON.stringify(blocked)}`, at(file, 'blocked_transformers'));
   const types = value.column_name_and_types;
   if (types !== undefined && !isObject(types))
-    throw settingsError(
+    throw errorAtKey(
       `must be an object of column: purpose, got ${JSON.stringify(types)}`,
       at(file, 'column_name_and_types'),
     );
   const params = value.transformer_params;
   if (params !== undefined && !isObject(params))
-    throw settingsError(`must be an object, got ${JSON.stringify(params)}`, at(file, 'transformer_params'));
+    throw errorAtKey(`must be an object, got ${JSON.stringify(params)}`, at(file, 'transformer_params'));
   if (params) unknownKeys(params, TRANSFORMER_PARAMS, file, 'transformer_params.');
   const imputer = params?.imputer;
   if (imputer !== undefined && !Array.isArray(imputer))
-    throw settingsError(
+    throw errorAtKey(
       `must be a list, got ${JSON.stringify(imputer)}`,
       at(file, 'transformer_params.imputer'),
     );
   const dnn = value.enable_dnn_featurization;
   if (dnn !== undefined && dnn !== false) {
-    throw settingsError(
+    throw errorAtKey(
       `deep-learning featurization is not available in mlsweep; leave it out or set it to false, got ${JSON.stringify(dnn)}`,
       at(file, 'enable_dnn_featurization'),
     );
@@ -260,17 +234,7 @@ export function parseFeaturization(value: unknown, file?: string): Featurization
  * loadFeaturization('featurization.json'); // { blocked_transformers: [...], ... }
  */
 export function loadFeaturization(path: string): Featurization {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`cannot read the featurization settings: ${(cause as Error).message}`, {
-      file: path,
-      cause,
-    });
-  }
-  // JSON is YAML: parseSource gives a syntax error its line
-  return parseFeaturization(parseSource(text, path).value, path);
+  return parseFeaturization(readSettingsFile(path, 'the featurization settings'), path);
 }
 
 /** What featurization settings mean for one data set. */
@@ -332,7 +296,7 @@ export function resolveFeaturization(
   const known = Object.keys(columns);
   const column = (name: string, keyPath: string) => {
     if (!(name in columns)) {
-      throw settingsError(
+      throw errorAtKey(
         `the data has no column '${name}' (its columns: ${known.join(', ')})${hint(didYouMean(name, known))}`,
         at(file, keyPath),
       );
@@ -372,13 +336,13 @@ export function resolveFeaturization(
       const { strategy, fill_value } = entry.parameters;
       const textual = kind === 'categorical' || kind === 'text';
       if (textual && (strategy === 'mean' || strategy === 'median')) {
-        throw settingsError(
+        throw errorAtKey(
           `column '${name}' is ${kind}: its imputer strategy must be most_frequent or constant, got '${strategy}'`,
           at(file, `transformer_params.imputer[${i}].parameters.strategy`),
         );
       }
       if (strategy === 'constant' && !textual && typeof fill_value !== 'number') {
-        throw settingsError(
+        throw errorAtKey(
           `column '${name}' is ${kind}: its fill_value must be a number, got ${JSON.stringify(fill_value)}`,
           at(file, `transformer_params.imputer[${i}].parameters.fill_value`),
         );
