@@ -53,8 +53,9 @@ export const MAX_DEPTH = 100;
 /**
  * Parses YAML (and so JSON, a subset of YAML 1.2) keeping source positions, so that
  * every later error can name the line of the key it is about: the one reader of every
- * YAML file mlsweep takes (sweeps, search spaces, endpoints, pipelines, components, data
- * assets, MLTables, datastores, schedules, environments). YAML 1.1 merge keys
+ * YAML or JSON file a user writes for mlsweep (sweeps, search spaces, endpoints,
+ * pipelines, components, data assets, MLTables, datastores, schedules, environments,
+ * featurization settings, data set schemas). YAML 1.1 merge keys
  * (`<<: *base`, `<<: [*a, *b]`) are applied, keys written in the mapping winning.
  * Whatever the text, the only error thrown is a ConfigError with the file and, where
  * there is one, the line: bad syntax, duplicate keys, an alias with no anchor or inside
