@@ -17,6 +17,12 @@ export interface ExplanationInputOptions {
   readonly seed?: number;
 }
 
+/** The report's two explanation sections (each absent with too few labelled rows). */
+export interface ExplanationParts {
+  readonly inputImportance?: InputImportanceSection;
+  readonly contributionSample?: ContributionSample;
+}
+
 /** A cell for people: numbers as numbers, dates in ISO 8601, missing empty. */
 function shown(table: Table, column: string, row: number): string {
   const col = table.get(column);
@@ -97,23 +103,8 @@ export function explanationInput(
   pipeline: AutoMLPipeline,
   heldOut: Table,
   options: ExplanationInputOptions = {},
-): { inputImportance?: InputImportanceSection; contributionSample?: ContributionSample } {
-  const labelled = labelledIndices(pipeline, heldOut);
-  if (labelled.length < 2) return {};
-  const imp = permutationImportance(pipeline, heldOut, {
-    repeats: options.repeats ?? 5,
-    seed: options.seed ?? 0,
-  });
-  return {
-    inputImportance: importanceSection(imp),
-    contributionSample: contributionSample(
-      pipeline,
-      heldOut,
-      labelled.slice(0, options.sampleRows ?? 10),
-      heldOut,
-      options,
-    ),
-  };
+): ExplanationParts {
+  return explanationParts(pipeline, heldOut, 2, options, (o) => permutationImportance(pipeline, heldOut, o));
 }
 
 /**
@@ -129,20 +120,34 @@ export function trainingExplanationInput(
   pipeline: AutoMLPipeline,
   training: Table,
   options: ExplanationInputOptions = {},
-): { inputImportance?: InputImportanceSection; contributionSample?: ContributionSample } {
-  const labelled = labelledIndices(pipeline, training);
-  if (labelled.length < 10) return {};
-  const imp = holdoutPermutationImportance(pipeline, training, {
-    repeats: options.repeats ?? 5,
-    seed: options.seed ?? 0,
-  });
+): ExplanationParts {
+  return explanationParts(pipeline, training, 10, options, (o) =>
+    holdoutPermutationImportance(pipeline, training, o),
+  );
+}
+
+/**
+ * Both sections from `rows` (at least `minimum` labelled ones, else none): the importance
+ * `importance` measures, and the contributions of the first labelled rows with `rows` as
+ * the background.
+ */
+function explanationParts(
+  pipeline: AutoMLPipeline,
+  rows: Table,
+  minimum: number,
+  options: ExplanationInputOptions,
+  importance: (o: { repeats: number; seed: number }) => PermutationImportance,
+): ExplanationParts {
+  const labelled = labelledIndices(pipeline, rows);
+  if (labelled.length < minimum) return {};
+  const imp = importance({ repeats: options.repeats ?? 5, seed: options.seed ?? 0 });
   return {
     inputImportance: importanceSection(imp),
     contributionSample: contributionSample(
       pipeline,
-      training,
+      rows,
       labelled.slice(0, options.sampleRows ?? 10),
-      training,
+      rows,
       options,
     ),
   };
