@@ -7,7 +7,7 @@ import { type DataAsset, type DataAssetSpec, DataAssets } from '../registry/data
 import { dataConsumers } from '../registry/data-lineage.ts';
 import { DATA_KINDS, type DataKind, parseDataReference } from '../registry/data-paths.ts';
 import { collect, type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
-import { choiceOption } from './options.ts';
+import { choiceOption, parseTags } from './options.ts';
 import { log, printResult } from './output.ts';
 
 interface CreateOptions extends StoreOption {
@@ -19,16 +19,6 @@ interface CreateOptions extends StoreOption {
   path?: string;
   description?: string;
   tag?: string[];
-}
-
-function parseTags(pairs: readonly string[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at < 1) throw new ValidationError(`--tag must be key=value, got '${pair}'`, { path: '--tag' });
-    tags[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return tags;
 }
 
 /** The spec of `data create`: the file's fields, then the flags over them (as `az ml data create -f F --name N`). */

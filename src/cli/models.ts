@@ -4,6 +4,7 @@ import { ConfigError, ValidationError } from '../core/errors.ts';
 import { lineageText, runDataLineage } from '../registry/data-lineage.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/model-registry.ts';
 import { collect, type StoreOption, table, when, withCliStore, withStoreOptions } from './experiments.ts';
+import { parseTags } from './options.ts';
 import { printResult } from './output.ts';
 
 interface RegisterCliOptions extends StoreOption {
@@ -158,16 +159,6 @@ function source(options: RegisterCliOptions): { runId: string; artifactPath: str
   throw new ValidationError('models register needs either --run RUN --artifact PATH, or --file PATH', {
     path: 'source',
   });
-}
-
-function parseTags(pairs: readonly string[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at < 1) throw new ValidationError(`--tag must be key=value, got '${pair}'`, { path: '--tag' });
-    tags[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return tags;
 }
 
 function readJson(file: string): unknown {

@@ -5,7 +5,7 @@
 // for what a value may be; these only translate their verdicts into usage errors.
 import { InvalidArgumentError } from 'commander';
 import { type BackendChoice, parseBackendChoice } from '../compute/backend.ts';
-import { MlsweepError } from '../core/errors.ts';
+import { MlsweepError, ValidationError } from '../core/errors.ts';
 
 /** Inclusive bounds of a numeric option; `above` is an exclusive lower bound (e.g. 0 for "positive"). */
 export interface NumberRange {
@@ -108,4 +108,21 @@ export function listOption(value: string): string[] {
     .filter((s) => s !== '');
   if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list of names');
   return items;
+}
+
+/**
+ * The repeated `--tag key=value` options as tags (a later key wins); a pair without a key
+ * and `=` is a ValidationError naming `--tag`.
+ *
+ * @example
+ * parseTags(['stage=prod', 'owner=ml']); // { stage: 'prod', owner: 'ml' }
+ */
+export function parseTags(pairs: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new ValidationError(`--tag must be key=value, got '${pair}'`, { path: '--tag' });
+    tags[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return tags;
 }

@@ -1,12 +1,13 @@
 /**
  * Sweep files (the Azure ML v2 sweep job YAML/JSON dialect) to a validated SweepSpec.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, ValidationError } from '../core/errors.ts';
 import { DEFAULT_MAX_TOTAL_TRIALS, defaultCommandConcurrency } from '../core/limits.ts';
 import type { Objective } from '../core/trial.ts';
+import { readConfigText } from '../data/yaml-file.ts';
 import { type KeySegment, parseSource, type SourceDocument, splitKeyPath } from '../data/yaml-source.ts';
 import { GridSampler } from '../samplers/grid.ts';
 import type { TradeOffRule } from '../samplers/multi-objective/selection.ts';
@@ -47,14 +48,7 @@ export { DEFAULT_MAX_TOTAL_TRIALS };
  * spec.sampling; // { type: 'random', seed: 42, rule: 'sobol' }
  */
 export function loadSweepFile(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError(`cannot read the sweep file: ${reason}`, { file: path, cause: error });
-  }
+  const text = readConfigText(path, 'the sweep file');
   return parseSweep(text, { file: path, baseDir: dirname(resolve(path)) });
 }
 

@@ -1,10 +1,5 @@
-/**
- * A search space on its own, in a YAML or JSON file (what `mlsweep study create
- * --search-space` takes): the mapping a sweep file has under `search_space`, either at
- * the top of the file or under a `search_space` key.
- */
-import { readFileSync } from 'node:fs';
-import { ConfigError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
+import { readConfigText } from '../data/yaml-file.ts';
 import { type KeySegment, parseSource, splitKeyPath } from '../data/yaml-source.ts';
 import { searchSpace } from '../space/parse.ts';
 import type { SearchSpace } from '../space/types.ts';
@@ -18,14 +13,7 @@ import { configError, show } from './issues.ts';
  * const space = loadSearchSpaceFile('space.yml'); // lr: { type: loguniform, min_value: -7, max_value: -1 } ...
  */
 export function loadSearchSpaceFile(path: string): SearchSpace {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ConfigError(`cannot read the search space file: ${reason}`, { file: path, cause: error });
-  }
+  const text = readConfigText(path, 'the search space file');
   const doc = parseSource(text, path);
   const value = doc.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

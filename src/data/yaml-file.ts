@@ -52,20 +52,23 @@ export function parseYamlFile(text: string, file: string): YamlFile {
  * const doc = readYamlFile('data.yml');
  */
 export function readYamlFile(path: string): YamlFile {
-  return parseYamlFile(readYamlText(path), path);
+  return parseYamlFile(readConfigText(path), path);
 }
 
 /**
- * A YAML file's text; a missing or unreadable file is a ConfigError naming it.
+ * The text of a file a user writes (YAML, JSON); a missing or unreadable file is a
+ * ConfigError naming it and `what` it is ("cannot read the sweep file: no such file").
  *
  * @example
- * parseYamlFile(readYamlText('MLTable'), 'MLTable');
+ * parseYamlFile(readConfigText('MLTable'), 'MLTable');
  */
-export function readYamlText(path: string): string {
+export function readConfigText(path: string, what = 'the file'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`cannot read the file: ${(cause as Error).message}`, { file: path });
+    const reason =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new ConfigError(`cannot read ${what}: ${reason}`, { file: path, cause });
   }
 }
 
@@ -77,13 +80,7 @@ export function readYamlText(path: string): string {
  * readSettingsFile('train.schema.json', 'the schema file'); // { task: 'regression', ... }
  */
 export function readSettingsFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`cannot read ${what}: ${(cause as Error).message}`, { file: path, cause });
-  }
-  return parseSource(text, path).value;
+  return parseSource(readConfigText(path, what), path).value;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/files.ts';
+import { processAlive } from '../core/process-alive.ts';
 
 /** What a cache folder records about its build (in `environment.json`, written last). */
 export interface CacheManifest {
@@ -46,15 +47,6 @@ export function builtManifest(root: string, hash: string): CacheManifest | undef
   return JSON.parse(readFileSync(file, 'utf8')) as CacheManifest;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Takes `<hash>.lock` (an O_EXCL file holding our pid), or returns false when a live process holds it. */
 function tryLock(lock: string): boolean {
   try {
@@ -72,7 +64,7 @@ function tryLock(lock: string): boolean {
     return false; // released between our attempts: try again on the next turn
   }
   // A lock left by a process that died mid-build is taken over (same machine: the store is local).
-  if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+  if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
     try {
       unlinkSync(lock);
     } catch {

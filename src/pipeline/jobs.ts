@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
+import { processAlive } from '../core/process-alive.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import type { Run } from '../tracking/types.ts';
 import { TAG } from './job-tags.ts';
@@ -143,15 +144,6 @@ export function requestCancel(store: SqliteStore, runId: string, isAlive = proce
     store.setRunStatus(run.id, 'KILLED');
   }
   return true;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Options of followJob. */

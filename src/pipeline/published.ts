@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
+import { readConfigText } from '../data/yaml-file.ts';
 import type { SqliteStore } from '../tracking/sqlite-store.ts';
 import type { Literal } from './component.ts';
 import { type PipelineSpec, parsePipelineText } from './pipeline-spec.ts';
@@ -67,12 +67,7 @@ export function publishPipeline(
     );
   }
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ConfigError(`cannot read the file: ${(cause as Error).message}`, { file });
-  }
+  const text = readConfigText(file);
   parsePipelineText(text, file, dirname(path), { store });
   store.write(() => {
     // Publishing again keeps the keys, so callers keep working with the new content.

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.ts';
-import { parseYamlFile, readYamlText, type YamlPath } from '../data/yaml-file.ts';
+import { parseYamlFile, readConfigText, type YamlPath } from '../data/yaml-file.ts';
 import { joinKeyPath } from '../data/yaml-source.ts';
 
 export type { YamlPath } from '../data/yaml-file.ts';
@@ -45,7 +45,7 @@ export function parseYamlDoc(text: string, file: string): YamlDoc {
  * const doc = readYamlDoc('pipeline.yml');
  */
 export function readYamlDoc(path: string): YamlDoc {
-  return parseYamlDoc(readYamlText(path), path);
+  return parseYamlDoc(readConfigText(path), path);
 }
 
 /** Whether a value is a plain mapping (not null, not a list). */

@@ -1,13 +1,8 @@
-/**
- * What the readers of endpoint and deployment files share, online (endpoint-spec.ts) and
- * batch (batch/spec.ts): the text read and parsed with errors located at a key's line and
- * column, schema checks, names, tags, ignored keys, the model and the scoring script.
- */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { check } from '../config/issues.ts';
 import { ConfigError, MlsweepError } from '../core/errors.ts';
+import { readConfigText } from '../data/yaml-file.ts';
 import { type KeySegment, parseSource } from '../data/yaml-source.ts';
 import { parseModelUri } from '../registry/names.ts';
 import { inlineModelSchema } from './endpoint-schema.ts';
@@ -78,11 +73,7 @@ export function openSpec(text: string, source: SpecSource, notMapping: string): 
  * readSpecText('blue.yml');
  */
 export function readSpecText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the file: ${(error as Error).message}`, { file, cause: error });
-  }
+  return readConfigText(file);
 }
 
 /**

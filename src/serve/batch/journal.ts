@@ -21,6 +21,7 @@ import {
 import { join } from 'node:path';
 import { DataError, ValidationError } from '../../core/errors.ts';
 import { writeFileAtomic } from '../../core/files.ts';
+import { processAlive } from '../../core/process-alive.ts';
 import type { BadRows, MiniBatch, MiniBatchResult } from './plan.ts';
 
 /** The identity of an input file when the job started: a resumed job refuses changed input. */
@@ -137,7 +138,7 @@ export class JobJournal {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const pid = Number(readFileSync(file, 'utf8'));
-        if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
           throw new ValidationError(
             `batch job ${this.manifest.jobId} is running in process ${pid}: wait for it, or stop it first`,
             { path: '--resume', code: 'E_BUSY' },
@@ -208,16 +209,6 @@ export class JobJournal {
   /** Removes the parts once the output is assembled (the entries and summary stay). */
   removeParts(): void {
     rmSync(join(this.dir, PARTS), { recursive: true, force: true });
-  }
-}
-
-/** Whether a process with this id exists (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
