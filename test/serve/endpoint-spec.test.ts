@@ -131,7 +131,10 @@ public_network_access: disabled
     const file = join(dir, 'endpoint.yml');
     writeFileSync(file, 'name: iris\nauth_mode: key\n');
     assert.equal(readEndpointFile(file).spec.name, 'iris');
-    refuses(() => readEndpointFile(join(dir, 'missing.yml')), /missing\.yml: cannot read the file: ENOENT/);
+    refuses(
+      () => readEndpointFile(join(dir, 'missing.yml')),
+      /missing\.yml: cannot read the file: no such file/,
+    );
   });
 });
 
