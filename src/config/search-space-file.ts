@@ -1,3 +1,8 @@
+/**
+ * A search space on its own, in a YAML or JSON file (what `mlsweep study create
+ * --search-space` takes): the mapping a sweep file has under `search_space`, either at
+ * the top of the file or under a `search_space` key.
+ */
 import { ValidationError } from '../core/errors.ts';
 import { readConfigText } from '../data/yaml-file.ts';
 import { type KeySegment, parseSource, splitKeyPath } from '../data/yaml-source.ts';

@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import type { z } from 'zod';
+import { readConfigText } from '../data/yaml-file.ts';
 import { isEndpointName } from '../registry/endpoint-names.ts';
 import {
   type DataCollectorSettings,
@@ -36,7 +37,6 @@ import {
   openSpec,
   type SpecSource as ReaderSource,
   readModel,
-  readSpecText,
   type SpecFile,
   type SpecReader,
   stringTags,
@@ -153,7 +153,7 @@ export function parseDeploymentYaml(text: string, source: SpecSource = {}): Depl
  * const { spec, notices } = readEndpointFile('examples/endpoints/endpoint.yml');
  */
 export function readEndpointFile(file: string): EndpointFile {
-  return parseEndpointYaml(readSpecText(file), { file });
+  return parseEndpointYaml(readConfigText(file), { file });
 }
 
 /**
@@ -163,7 +163,7 @@ export function readEndpointFile(file: string): EndpointFile {
  * const { spec } = readDeploymentFile('examples/endpoints/blue.yml');
  */
 export function readDeploymentFile(file: string): DeploymentFile {
-  return parseDeploymentYaml(readSpecText(file), { file });
+  return parseDeploymentYaml(readConfigText(file), { file });
 }
 
 /** `environment`: a reference kept as it is (an env.yml path made absolute), or an inline definition kept as JSON. */

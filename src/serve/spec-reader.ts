@@ -1,8 +1,12 @@
+/**
+ * What the readers of endpoint and deployment files share, online (endpoint-spec.ts) and
+ * batch (batch/spec.ts): the text read and parsed with errors located at a key's line and
+ * column, schema checks, names, tags, ignored keys, the model and the scoring script.
+ */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { check } from '../config/issues.ts';
 import { ConfigError, MlsweepError } from '../core/errors.ts';
-import { readConfigText } from '../data/yaml-file.ts';
 import { type KeySegment, parseSource } from '../data/yaml-source.ts';
 import { parseModelUri } from '../registry/names.ts';
 import { inlineModelSchema } from './endpoint-schema.ts';
@@ -64,16 +68,6 @@ export function openSpec(text: string, source: SpecSource, notMapping: string): 
   }
   const baseDir = source.baseDir ?? (file !== undefined ? dirname(resolve(file)) : process.cwd());
   return { value, fail, checked, baseDir };
-}
-
-/**
- * A spec file's text, or a ConfigError naming the file.
- *
- * @example
- * readSpecText('blue.yml');
- */
-export function readSpecText(file: string): string {
-  return readConfigText(file);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../../core/errors.ts';
+import { readConfigText } from '../../data/yaml-file.ts';
 import type { KeySegment } from '../../data/yaml-source.ts';
 import {
   BATCH_DEFAULTS,
@@ -13,7 +14,6 @@ import {
   ignoredNotices,
   openSpec,
   readModel,
-  readSpecText,
   type SpecFile,
   type SpecReader,
   type SpecSource,
@@ -167,7 +167,7 @@ export function parseBatchDeploymentYaml(text: string, source: BatchSpecSource =
  * const { spec } = readBatchEndpointFile('examples/batch/endpoint.yml');
  */
 export function readBatchEndpointFile(file: string): BatchEndpointFile {
-  return parseBatchEndpointYaml(readSpecText(file), { file });
+  return parseBatchEndpointYaml(readConfigText(file), { file });
 }
 
 /**
@@ -177,7 +177,7 @@ export function readBatchEndpointFile(file: string): BatchEndpointFile {
  * const { spec } = readBatchDeploymentFile('examples/batch/deployment.yml');
  */
 export function readBatchDeploymentFile(file: string): BatchDeploymentFile {
-  return parseBatchDeploymentYaml(readSpecText(file), { file });
+  return parseBatchDeploymentYaml(readConfigText(file), { file });
 }
 
 /** Parses the text and returns what the readers share, refusing an online file or a batch file of the other kind. */
