@@ -24,7 +24,7 @@ import {
 } from '../models/index.ts';
 import type { ComputeParams, Estimator } from '../models/types.ts';
 import { choice, loguniform, qloguniform, quniform, uniform } from '../space/constructors.ts';
-import { didYouMean } from '../space/nearest.ts';
+import { didYouMeanAfterList } from '../space/nearest.ts';
 import type { Distribution } from '../space/types.ts';
 import { scoresProbabilities } from './scoring.ts';
 
@@ -468,9 +468,8 @@ export function selectCandidates(
   const resolve = (names: readonly string[] | undefined, path: string) =>
     names?.map((n, i) => {
       if (!accepted.includes(n)) {
-        const suggestion = didYouMean(n, accepted);
         throw new ValidationError(
-          `unknown model '${n}' (known: ${known.join(', ')})${suggestion ? `;${suggestion}` : ''}`,
+          `unknown model '${n}' (known: ${known.join(', ')})${didYouMeanAfterList(n, accepted)}`,
           { path: `${path}[${i}]` },
         );
       }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { joinKeyPath, type KeySegment, type SourceDocument } from '../data/yaml-source.ts';
-import { didYouMean } from '../space/nearest.ts';
+import { didYouMean, didYouMeanAfterList } from '../space/nearest.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -82,8 +82,8 @@ function describeIssue(
     }
     case 'invalid_value': {
       const values = issue.values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));
-      const hint = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
-      return { message: `expected ${values.join(' or ')}, got ${show(value)};${hint}`.replace(/;$/, '') };
+      const hint = typeof value === 'string' ? didYouMeanAfterList(value, issue.values.map(String)) : '';
+      return { message: `expected ${values.join(' or ')}, got ${show(value)}${hint}` };
     }
     case 'invalid_union':
       // The only unions are the scalar values of tags and environment_variables.

@@ -32,6 +32,18 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return match === undefined ? '' : ` did you mean '${match}'?`;
 }
 
+/**
+ * didYouMean as a clause after a list of the allowed names ("(known: a, b); did you mean
+ * 'a'?"), or '' when no candidate is close: no separator left dangling.
+ *
+ * @example
+ * didYouMeanAfterList('unifrom', ['uniform', 'normal']); // "; did you mean 'uniform'?"
+ */
+export function didYouMeanAfterList(word: string, candidates: Iterable<string>): string {
+  const hint = didYouMean(word, candidates);
+  return hint ? `;${hint}` : '';
+}
+
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;

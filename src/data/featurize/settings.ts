@@ -1,4 +1,4 @@
-import { didYouMean } from '../../space/nearest.ts';
+import { didYouMeanAfterList } from '../../space/nearest.ts';
 import type { ColumnKind } from '../table.ts';
 import { errorAtKey, readSettingsFile } from '../yaml-file.ts';
 import type { FeaturizerOptions, ImputeStrategy } from './fit.ts';
@@ -78,7 +78,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], where: W
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   const shown = JSON.stringify(value);
   throw errorAtKey(
-    `unknown value ${shown} (allowed: ${allowed.join(', ')})${hint(typeof value === 'string' ? didYouMean(value, allowed) : '')}`,
+    `unknown value ${shown} (allowed: ${allowed.join(', ')})${typeof value === 'string' ? didYouMeanAfterList(value, allowed) : ''}`,
     where,
   );
 }
@@ -92,9 +92,6 @@ function at(file: string | undefined, keyPath: string): Where {
   return { ...(file !== undefined ? { file } : {}), keyPath };
 }
 
-/** `; did you mean …?` after a list of the allowed values, or nothing when none is near. */
-const hint = (suggestion: string) => (suggestion ? `;${suggestion}` : '');
-
 function unknownKeys(
   obj: Record<string, unknown>,
   known: readonly string[],
@@ -104,7 +101,7 @@ function unknownKeys(
   for (const k of Object.keys(obj)) {
     if (!known.includes(k)) {
       throw errorAtKey(
-        `unknown key '${k}' (known: ${known.join(', ')})${hint(didYouMean(k, known))}`,
+        `unknown key '${k}' (known: ${known.join(', ')})${didYouMeanAfterList(k, known)}`,
         at(file, `${prefix}${k}`),
       );
     }
@@ -297,7 +294,7 @@ export function resolveFeaturization(
   const column = (name: string, keyPath: string) => {
     if (!(name in columns)) {
       throw errorAtKey(
-        `the data has no column '${name}' (its columns: ${known.join(', ')})${hint(didYouMean(name, known))}`,
+        `the data has no column '${name}' (its columns: ${known.join(', ')})${didYouMeanAfterList(name, known)}`,
         at(file, keyPath),
       );
     }
