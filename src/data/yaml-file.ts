@@ -23,6 +23,30 @@ export interface YamlFile {
 /** A key path inside a YAML document: mapping keys and list indexes. */
 export type YamlPath = readonly KeySegment[];
 
+/** Finds the position of a key path: the key of the deepest mapping entry (or list item) found. */
+export type Locate = (path: readonly KeySegment[]) => SourcePosition | undefined;
+
+/**
+ * A ConfigError at a key path, with the line and column `locate` finds for it.
+ *
+ * @example
+ * throw errorAt(doc.keyPosition, 'blue.yml', ['instance_count'], 'must be >= 1, got 0');
+ * // blue.yml:line 7, column 1: instance_count: must be >= 1, got 0
+ */
+export function errorAt(
+  locate: Locate,
+  file: string | undefined,
+  path: readonly KeySegment[],
+  message: string,
+): ConfigError {
+  const position = locate(path);
+  return new ConfigError(message, {
+    file,
+    ...(position ? { line: position.line, column: position.column } : {}),
+    keyPath: joinKeyPath(path) || undefined,
+  });
+}
+
 /**
  * Parses YAML text into plain values with parseSource (one document, no duplicate keys,
  * merge keys applied, aliases bounded); a syntax error is a ConfigError naming the file

@@ -1,6 +1,5 @@
-import { ConfigError } from '../core/errors.ts';
-import { parseYamlFile, readConfigText, type YamlPath } from '../data/yaml-file.ts';
-import { joinKeyPath } from '../data/yaml-source.ts';
+import type { ConfigError } from '../core/errors.ts';
+import { errorAt, parseYamlFile, readConfigText, type YamlPath } from '../data/yaml-file.ts';
 
 export type { YamlPath } from '../data/yaml-file.ts';
 
@@ -27,14 +26,7 @@ export function parseYamlDoc(text: string, file: string): YamlDoc {
     file,
     text,
     value: parsed.value,
-    error: (path, message) => {
-      const at = parsed.keyPosition(path);
-      return new ConfigError(message, {
-        file,
-        ...(at ? { line: at.line, column: at.column } : {}),
-        keyPath: joinKeyPath(path) || undefined,
-      });
-    },
+    error: (path, message) => errorAt(parsed.keyPosition, file, path, message),
   };
 }
 

@@ -7,10 +7,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { check } from '../config/issues.ts';
 import { ConfigError, MlsweepError } from '../core/errors.ts';
+import { errorAt } from '../data/yaml-file.ts';
 import { type KeySegment, parseSource } from '../data/yaml-source.ts';
 import { parseModelUri } from '../registry/names.ts';
 import { inlineModelSchema } from './endpoint-schema.ts';
-import { errorAt, withColumn } from './yaml-position.ts';
+import { withColumn } from './yaml-position.ts';
 
 /** Where a text came from: its file (for messages) and the folder its relative paths start from. */
 export interface SpecSource {

@@ -1,37 +1,10 @@
 /**
- * Errors of endpoint and deployment files at the exact spot of a key, line and column
- * (data/yaml-source.ts's keyPosition), and a ConfigError from config/issues.ts re-located
- * with it.
+ * A ConfigError from config/issues.ts re-located at the exact spot of its key, line and
+ * column, for endpoint and deployment files.
  */
 import { ConfigError } from '../core/errors.ts';
-import { joinKeyPath, type KeySegment, type SourcePosition, splitKeyPath } from '../data/yaml-source.ts';
-
-/** A 1-based line and column. */
-export type Position = SourcePosition;
-
-/** Finds the position of a key path: the key of the deepest mapping entry (or list item) found. */
-export type Locate = (path: readonly KeySegment[]) => Position | undefined;
-
-/**
- * A ConfigError at a key path, with its line and column.
- *
- * @example
- * throw errorAt(locate, 'blue.yml', ['instance_count'], 'must be >= 1, got 0');
- * // blue.yml:line 7, column 1: instance_count: must be >= 1, got 0
- */
-export function errorAt(
-  locate: Locate,
-  file: string | undefined,
-  path: readonly KeySegment[],
-  message: string,
-): ConfigError {
-  const position = locate(path);
-  return new ConfigError(message, {
-    file,
-    ...(position ? { line: position.line, column: position.column } : {}),
-    keyPath: joinKeyPath(path) || undefined,
-  });
-}
+import { errorAt, type Locate } from '../data/yaml-file.ts';
+import { splitKeyPath } from '../data/yaml-source.ts';
 
 /**
  * The same ConfigError with the column added (config/issues.ts's `check` names the file,
