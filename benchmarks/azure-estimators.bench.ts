@@ -1,5 +1,6 @@
 // The estimators behind Azure AutoML's names (issue 20): fit time and test score of
-// SGDClassifier, SGDRegressor, LinearSVC, SVC and LassoLars against scikit-learn 1.2's on
+// SGDClassifier, SGDRegressor, LinearSVC, SVC and LassoLars, and the spline models behind
+// AutoML's GAM (SplineLogisticRegression, SplineRidge), against scikit-learn 1.2's on
 // the shared data sets (../shared/datasets, fold 0 of the fixed splits), one thread each,
 // in the same run. scikit-learn runs in one /usr/bin/python3 process that answers
 // requests, so the two sides alternate: per estimator and data set, five rounds of
@@ -28,6 +29,8 @@ import {
   LinearSVC,
   SGDClassifier,
   SGDRegressor,
+  SplineLogisticRegression,
+  SplineRidge,
   SVC,
 } from '../src/models/index.ts';
 import { markdown, recordResults } from './lib/record.ts';
@@ -179,6 +182,19 @@ const SPECS: Spec[] = [
     task: 'regression',
     ours: () => new LassoLars({ alpha: 0.1 }),
     sklearn: () => ({ alpha: 0.1 }),
+  },
+  // make_pipeline(SplineTransformer(), LogisticRegression()) and (..., Ridge()), defaults
+  {
+    name: 'SplineLogisticRegression',
+    task: 'classification',
+    ours: () => new SplineLogisticRegression(),
+    sklearn: () => ({}),
+  },
+  {
+    name: 'SplineRidge',
+    task: 'regression',
+    ours: () => new SplineRidge(),
+    sklearn: () => ({}),
   },
 ];
 

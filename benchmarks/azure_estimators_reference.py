@@ -9,11 +9,23 @@ import time
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.linear_model import LassoLars, SGDClassifier, SGDRegressor
+from sklearn.linear_model import LassoLars, LogisticRegression, Ridge, SGDClassifier, SGDRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import SplineTransformer
 from sklearn.svm import SVC, LinearSVC
 
+
+def spline_logistic_regression(n_knots=5, **params):
+    return make_pipeline(SplineTransformer(n_knots=n_knots), LogisticRegression(**params))
+
+
+def spline_ridge(n_knots=5, **params):
+    return make_pipeline(SplineTransformer(n_knots=n_knots), Ridge(**params))
+
+
 MAKERS = {"SGDClassifier": SGDClassifier, "SGDRegressor": SGDRegressor, "LinearSVC": LinearSVC, "SVC": SVC,
-          "LassoLars": LassoLars}
+          "LassoLars": LassoLars, "SplineLogisticRegression": spline_logistic_regression,
+          "SplineRidge": spline_ridge}
 
 for line in sys.stdin:
     req = json.loads(line)

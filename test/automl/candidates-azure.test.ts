@@ -1,6 +1,7 @@
 // Azure AutoML's algorithm names (issue 20): every name of each task maps to a real
 // estimator that fits from its family's initial point; aliases, did-you-mean errors,
-// the SVM row limit, and the CLI's exit code 2 for an unknown name.
+// the SVM row limit, the GAM family and its column limit, and the CLI's exit code 2 for
+// an unknown name.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -9,10 +10,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   CANDIDATES,
+  GAM_MAX_NUMERIC_COLUMNS,
   MODEL_ALIASES,
   SVM_MAX_ROWS,
   selectCandidates,
-  withinRowLimits,
+  withinSizeLimits,
 } from '../../src/automl/candidates.ts';
 import { mulberry32 } from '../../src/compute/rng.ts';
 import { ValidationError } from '../../src/core/errors.ts';
@@ -25,6 +27,8 @@ import {
   MultinomialNB,
   SGDClassifier,
   SGDRegressor,
+  SplineLogisticRegression,
+  SplineRidge,
   SVC,
 } from '../../src/models/index.ts';
 import { CLI } from '../helpers/cli.ts';
@@ -176,19 +180,54 @@ describe("Azure AutoML's algorithm names", () => {
 
   test(`SVM is left out above ${SVM_MAX_ROWS} rows, with a notice`, () => {
     const all = selectCandidates('classification', undefined, undefined);
-    const small = withinRowLimits(all, SVM_MAX_ROWS);
+    const small = withinSizeLimits(all, { rows: SVM_MAX_ROWS, numericColumns: 20 });
     assert.equal(small.candidates.length, all.length);
     assert.deepEqual(small.notices, []);
-    const large = withinRowLimits(all, SVM_MAX_ROWS + 1);
+    const large = withinSizeLimits(all, { rows: SVM_MAX_ROWS + 1, numericColumns: 20 });
     assert.ok(!large.candidates.some((c) => c.name === 'SVM'));
     assert.equal(large.candidates.length, all.length - 1);
     assert.match(large.notices[0]!, /SVM is left out: 10001 training rows exceed its limit of 10000/);
     // only SVM allowed: it stays (a search needs one family)
-    const only = withinRowLimits(selectCandidates('classification', ['SVM'], undefined), 50_000);
+    const only = withinSizeLimits(selectCandidates('classification', ['SVM'], undefined), {
+      rows: 50_000,
+      numericColumns: 20,
+    });
     assert.deepEqual(
       only.candidates.map((c) => c.name),
       ['SVM'],
     );
+  });
+});
+
+describe('GAM, the additive spline family', () => {
+  test('serves both tasks with the spline models, under its name and their aliases', () => {
+    const gam = (task: 'classification' | 'regression', params: Record<string, number>) =>
+      selectCandidates(task, ['GAM'], undefined)[0]!.create(params, { task, seed: 1 });
+    const classifier = gam('classification', { nKnots: 4, C: 2 });
+    assert.ok(classifier instanceof SplineLogisticRegression);
+    assert.equal(classifier.params.nKnots, 4);
+    assert.equal(classifier.params.C, 2);
+    const regressor = gam('regression', { nKnots: 4, alpha: 3 });
+    assert.ok(regressor instanceof SplineRidge);
+    assert.equal(regressor.params.alpha, 3);
+    assert.deepEqual(
+      selectCandidates('regression', ['SplineRidge'], undefined).map((c) => c.name),
+      ['GAM'],
+    );
+  });
+
+  test(`is left out above ${GAM_MAX_NUMERIC_COLUMNS} numeric columns, with a notice`, () => {
+    const all = selectCandidates('regression', undefined, undefined);
+    const at = withinSizeLimits(all, { rows: 500, numericColumns: GAM_MAX_NUMERIC_COLUMNS });
+    assert.equal(at.candidates.length, all.length);
+    const wide = withinSizeLimits(all, { rows: 500, numericColumns: GAM_MAX_NUMERIC_COLUMNS + 1 });
+    assert.deepEqual(
+      all.filter((c) => !wide.candidates.includes(c)).map((c) => c.name),
+      ['GAM'],
+    );
+    assert.deepEqual(wide.notices, [
+      `GAM is left out: ${GAM_MAX_NUMERIC_COLUMNS + 1} numeric columns exceed its limit of ${GAM_MAX_NUMERIC_COLUMNS} (each becomes up to a dozen spline columns).`,
+    ]);
   });
 });
 

@@ -16,8 +16,9 @@ import { sqliteSkip } from '../helpers/sqlite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsweep-automl-tracked-'));
 const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-const AZURE_NAMES =
-  /^(LogisticRegression|SGD|MultinomialNaiveBayes|BernoulliNaiveBayes|SVM|LinearSVM|KNN|DecisionTree|RandomForest|ExtremeRandomTrees|LightGBM|GradientBoosting|XGBoostClassifier)$/;
+// Azure's classification names, and mlsweep's own GAM
+const FAMILY_NAMES =
+  /^(LogisticRegression|SGD|MultinomialNaiveBayes|BernoulliNaiveBayes|SVM|LinearSVM|KNN|DecisionTree|RandomForest|ExtremeRandomTrees|LightGBM|GradientBoosting|XGBoostClassifier|GAM)$/;
 
 test('automl --store --experiment --register: a parent run, one child run per trial, a registered model that predict and report read back', {
   skip: sqliteSkip,
@@ -57,7 +58,7 @@ test('automl --store --experiment --register: a parent run, one child run per tr
     const ids = children.map((c) => Number(c.tags['mlsweep.automl.trial'])).sort((a, b) => a - b);
     assert.deepEqual(ids, [...Array(10).keys()]);
     for (const c of children) {
-      assert.match(c.params.algorithm!, AZURE_NAMES);
+      assert.match(c.params.algorithm!, FAMILY_NAMES);
       assert.equal(c.name, `trial-${c.tags['mlsweep.automl.trial']}-${c.params.algorithm}`);
       assert.ok(c.metrics.duration_seconds! >= 0);
       if (c.status === 'FINISHED') {
