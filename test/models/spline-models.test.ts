@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { matrixFromRows } from '../../src/compute/matrix.ts';
 import { ValidationError } from '../../src/core/errors.ts';
+import { explainEstimator, samplingShap } from '../../src/models/explain/index.ts';
 import { addFitListener } from '../../src/models/fit-listeners.ts';
 import {
   estimatorFromJSON,
@@ -227,6 +228,42 @@ describe('spline models beyond the pipeline', () => {
       off();
     }
     assert.deepEqual(heard, ['SplineLogisticRegression', 'LogisticRegression']);
+  });
+});
+
+describe('explaining a spline model: the closed form of an additive model', () => {
+  test('SplineRidge: equal to permutation sampling (exact for an additive model), contributions adding up', () => {
+    const c = ref.ridge[0];
+    const m = new SplineRidge({ nKnots: 5 }).fit(c.X, c.y);
+    const shap = explainEstimator(m, c.queries, { background: c.X });
+    assert.match(shap.method, /exact Shapley values of an additive model/);
+    assert.equal(shap.nFeatures, 3);
+    const sampled = samplingShap((Xm) => m.predict(Xm), 1, matrixFromRows(c.queries), matrixFromRows(c.X), {
+      seed: 3,
+    });
+    assert.ok(maxDiff(shap.values, sampled.values) < 1e-9);
+    assert.ok(Math.abs(shap.expectedValue[0]! - sampled.expectedValue[0]!) < 1e-9);
+    const predictions = m.predict(c.queries);
+    for (let r = 0; r < shap.nRows; r++) {
+      const total = shap.expectedValue[0]! + shap.values.slice(r * 3, r * 3 + 3).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(total - predictions[r]!) < 1e-9);
+    }
+  });
+
+  test('SplineLogisticRegression, three classes: per-class margins add up to the softmax scores', () => {
+    const c = ref.logistic[1];
+    const m = new SplineLogisticRegression({ nKnots: 4, C: 0.3 }).fit(c.X, c.y);
+    const shap = explainEstimator(m, c.queries, { background: c.X });
+    assert.equal(shap.output, 'margin');
+    assert.equal(shap.nOut, 3);
+    const margins = m.linearModel.decisionFunction(m.transform(c.queries));
+    for (let r = 0; r < shap.nRows; r++) {
+      for (let k = 0; k < 3; k++) {
+        const at = (r * 3 + k) * 4;
+        const total = shap.expectedValue[k]! + shap.values.slice(at, at + 4).reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(total - margins[r * 3 + k]!) < 1e-9);
+      }
+    }
   });
 });
 

@@ -3,19 +3,23 @@ import { ValidationError } from '../../core/errors.ts';
 import { toFeatureMatrix } from '../input.ts';
 import { LinearRegressorBase } from '../linear/linear-regressor.ts';
 import { LogisticRegression } from '../linear/logistic-regression.ts';
+import { splineGroups } from '../linear/spline-basis.ts';
+import { isSplineModel, type SplineLogisticRegression, type SplineRidge } from '../linear/spline-models.ts';
 import { decodeArray } from '../serialize.ts';
 import type { Estimator, FeatureInput } from '../types.ts';
 import type { Contributions } from './types.ts';
 
 /**
  * Whether {@link linearShap} explains `model` (linear regression, ridge, lasso, elastic
- * net, logistic regression).
+ * net, logistic regression, and the spline models: linear on their B-splines).
  *
  * @example
  * isLinearEstimator(new Ridge()); // true
  */
-export function isLinearEstimator(model: Estimator): model is LinearRegressorBase | LogisticRegression {
-  return model instanceof LinearRegressorBase || model instanceof LogisticRegression;
+export function isLinearEstimator(
+  model: Estimator,
+): model is LinearRegressorBase | LogisticRegression | SplineLogisticRegression | SplineRidge {
+  return model instanceof LinearRegressorBase || model instanceof LogisticRegression || isSplineModel(model);
 }
 
 /** Column means of a matrix after filling missing cells with the model's fill values. */
@@ -34,7 +38,9 @@ function filledMeans(m: ColumnMatrix, fill: Float64Array): Float64Array {
  * value; logistic regression's margins (the log-odds of the second class for two classes,
  * one softmax score per class otherwise). Contributions plus `expectedValue` (the output
  * at the background means, which for a linear model is the mean output over the
- * background) equal the output exactly, to rounding.
+ * background) equal the output exactly, to rounding. A spline model is linear on its
+ * B-splines, so a feature's value is its curve at x_j minus the curve's mean over the
+ * background: the same closed form on the expansion, summed over each feature's B-splines.
  *
  * @example
  * const model = new Ridge({ alpha: 1 }).fit(X, y);
@@ -46,6 +52,7 @@ export function linearShap(model: Estimator, X: FeatureInput, background: Featur
       path: 'model',
     });
   }
+  if (isSplineModel(model)) return additiveShap(model, X, background);
   const p = model.nFeatures;
   const fill = decodeArray(model.toJSON().state.fill, 'f64', 'state.fill');
   const m = toFeatureMatrix(X, p);
@@ -77,5 +84,33 @@ export function linearShap(model: Estimator, X: FeatureInput, background: Featur
     expectedValue,
     output: model instanceof LogisticRegression ? 'margin' : 'value',
     method: `exact linear Shapley values coef x (x - mean) over ${toFeatureMatrix(background, p, 'background').nRows} background rows`,
+  };
+}
+
+/** linearShap of a spline model: its linear model's on the expansion, summed per input column. */
+function additiveShap(
+  model: SplineLogisticRegression | SplineRidge,
+  X: FeatureInput,
+  background: FeatureInput,
+): Contributions {
+  const expanded = linearShap(model.linearModel, model.transform(X), model.transform(background));
+  const groups = splineGroups(model.basis);
+  const { nRows, nOut, nFeatures: width } = expanded;
+  const p = groups.length;
+  const values = new Float64Array(nRows * nOut * p);
+  for (let row = 0; row < nRows * nOut; row++) {
+    for (let g = 0; g < p; g++) {
+      const [start, end] = groups[g]!;
+      let sum = 0;
+      for (let j = start; j < end; j++) sum += expanded.values[row * width + j]!;
+      values[row * p + g] = sum;
+    }
+  }
+  const nBackground = toFeatureMatrix(background, p, 'background').nRows;
+  return {
+    ...expanded,
+    nFeatures: p,
+    values,
+    method: `exact Shapley values of an additive model: each feature's spline curve at x minus its mean over ${nBackground} background rows`,
   };
 }

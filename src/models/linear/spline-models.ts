@@ -3,6 +3,7 @@
 // make_pipeline(SplineTransformer(), LogisticRegression()) and (..., Ridge()) as one
 // estimator. Each feature's effect becomes a smooth curve instead of a line, the model
 // stays additive, and the penalty keeps the curves from following the noise.
+import type { ColumnMatrix } from '../../compute/matrix.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { observeFit, observeFitAsync } from '../fit-listeners.ts';
 import { assertFitted } from '../input.ts';
@@ -157,8 +158,11 @@ abstract class SplineModel<E extends Estimator> {
     };
   }
 
-  /** X expanded as at fit (missing values filled with the training means first). */
-  protected expand(X: FeatureInput) {
+  /**
+   * X as the linear model reads it: missing values filled with the training means, then
+   * every column expanded (see `basis`).
+   */
+  transform(X: FeatureInput): ColumnMatrix {
     const s = this.fitted();
     return expandSplines(s.basis, predictionFeatures(X, s.fill));
   }
@@ -220,11 +224,11 @@ export class SplineLogisticRegression extends SplineModel<LogisticRegression> im
   }
 
   predict(X: FeatureInput): Label[] {
-    return this.linearModel.predict(this.expand(X));
+    return this.linearModel.predict(this.transform(X));
   }
 
   predictProba(X: FeatureInput): number[][] {
-    return this.linearModel.predictProba(this.expand(X));
+    return this.linearModel.predictProba(this.transform(X));
   }
 
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
@@ -254,11 +258,21 @@ export class SplineRidge extends SplineModel<Ridge> implements Regressor {
   }
 
   predict(X: FeatureInput): Float64Array {
-    return this.linearModel.predict(this.expand(X));
+    return this.linearModel.predict(this.transform(X));
   }
 
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
   static fromJSON(json: SerializedEstimator): SplineRidge {
     return new SplineRidge(json.params as SplineRidgeParams).restore(json, Ridge.fromJSON);
   }
+}
+
+/**
+ * Whether `model` is one of the spline models (for the explainers' closed form).
+ *
+ * @example
+ * isSplineModel(new SplineRidge()); // true
+ */
+export function isSplineModel(model: Estimator): model is SplineLogisticRegression | SplineRidge {
+  return model instanceof SplineLogisticRegression || model instanceof SplineRidge;
 }
