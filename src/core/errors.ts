@@ -55,12 +55,15 @@ export class ConfigError extends MlsweepError {
   /** The 1-based column, where the reader knows it (endpoint files). */
   readonly column: number | undefined;
   readonly keyPath: string | undefined;
+  /** The message without its location (what was wrong, to re-locate it elsewhere). */
+  readonly detail: string;
 
   constructor(
     message: string,
     where: { file?: string; line?: number; column?: number; keyPath?: string; cause?: unknown } = {},
   ) {
     super(ConfigError.locate(message, where), 'E_CONFIG', { cause: where.cause });
+    this.detail = message;
     this.file = where.file;
     this.line = where.line;
     this.column = where.column;

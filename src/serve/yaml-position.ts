@@ -16,10 +16,5 @@ import { splitKeyPath } from '../data/yaml-source.ts';
 export function withColumn(error: unknown, locate: Locate): unknown {
   if (!(error instanceof ConfigError) || error.keyPath === undefined || error.column !== undefined)
     return error;
-  const place = [error.file, error.line === undefined ? undefined : `line ${error.line}`]
-    .filter((p) => p !== undefined)
-    .join(':');
-  const prefix = `${place ? `${place}: ` : ''}${error.keyPath}: `;
-  if (!error.message.startsWith(prefix)) return error;
-  return errorAt(locate, error.file, splitKeyPath(error.keyPath), error.message.slice(prefix.length));
+  return errorAt(locate, error.file, splitKeyPath(error.keyPath), error.detail);
 }
