@@ -48,7 +48,7 @@ export function splineGroups(basis: SplineBasis): Array<[number, number]> {
  *
  * @example
  * const basis = fitSplineBasis(columnMatrix(Float64Array.of(0, 1, 2, 3), 4, 1), 3, 3);
- * basis.knots[0]; // [-3, -2, -1, 0, 1.5, 3, 4.5, 6, 7.5]: 5 cubic B-spline columns
+ * basis.knots[0]; // [-4.5, -3, -1.5, 0, 1.5, 3, 4.5, 6, 7.5]: 5 cubic B-spline columns
  */
 export function fitSplineBasis(
   X: ColumnMatrix,
