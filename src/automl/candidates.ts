@@ -201,6 +201,7 @@ const GAM = candidate({
       ? { C: loguniform(ln(1e-3), ln(1e3)) }
       : { alpha: loguniform(ln(1e-3), ln(1e3)) }),
   }),
+  // each task's space reads its own strength: C (classification) or alpha (regression)
   initial: { nKnots: 5, C: 1, alpha: 1 },
   costHint: (p) => 0.25 * (Number(p.nKnots ?? 5) + 2),
   maxNumericColumns: GAM_MAX_NUMERIC_COLUMNS,

@@ -16,7 +16,12 @@ import {
   SplineLogisticRegression,
   SplineRidge,
 } from '../../src/models/index.ts';
-import { expandSplines, fitSplineBasis, splineGroups } from '../../src/models/linear/spline-basis.ts';
+import {
+  expandSplines,
+  fitSplineBasis,
+  splineGroups,
+  sumOverGroups,
+} from '../../src/models/linear/spline-basis.ts';
 import { type Ctor, runSuiteEntries } from './suite-entries.ts';
 
 const ref = JSON.parse(
@@ -77,6 +82,15 @@ describe('the B-spline expansion matches SplineTransformer', () => {
     ]);
     const expanded = expandSplines(basis, X);
     assert.deepEqual([...expanded.data.subarray(0, 8)], [0, 1, 1, 0, 5, 5, 5, 5]);
+  });
+
+  test('sumOverGroups sums each row of expanded values back onto the input columns', () => {
+    const groups: Array<[number, number]> = [
+      [0, 2],
+      [2, 3],
+    ];
+    assert.deepEqual([...sumOverGroups(Float64Array.of(1, 2, 3), groups)], [3, 3]);
+    assert.deepEqual([...sumOverGroups([1, 2, 3, 10, 20, 30], groups, 2)], [3, 3, 30, 30]);
   });
 
   test('rows of weight 0 do not move the knots', () => {

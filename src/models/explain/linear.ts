@@ -3,7 +3,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { toFeatureMatrix } from '../input.ts';
 import { LinearRegressorBase } from '../linear/linear-regressor.ts';
 import { LogisticRegression } from '../linear/logistic-regression.ts';
-import { splineGroups } from '../linear/spline-basis.ts';
+import { splineGroups, sumOverGroups } from '../linear/spline-basis.ts';
 import { isSplineModel, type SplineLogisticRegression, type SplineRidge } from '../linear/spline-models.ts';
 import { decodeArray } from '../serialize.ts';
 import type { Estimator, FeatureInput } from '../types.ts';
@@ -95,17 +95,8 @@ function additiveShap(
 ): Contributions {
   const expanded = linearShap(model.linearModel, model.transform(X), model.transform(background));
   const groups = splineGroups(model.basis);
-  const { nRows, nOut, nFeatures: width } = expanded;
+  const values = sumOverGroups(expanded.values, groups, expanded.nRows * expanded.nOut);
   const p = groups.length;
-  const values = new Float64Array(nRows * nOut * p);
-  for (let row = 0; row < nRows * nOut; row++) {
-    for (let g = 0; g < p; g++) {
-      const [start, end] = groups[g]!;
-      let sum = 0;
-      for (let j = start; j < end; j++) sum += expanded.values[row * width + j]!;
-      values[row * p + g] = sum;
-    }
-  }
   const nBackground = toFeatureMatrix(background, p, 'background').nRows;
   return {
     ...expanded,

@@ -43,6 +43,33 @@ export function splineGroups(basis: SplineBasis): Array<[number, number]> {
 }
 
 /**
+ * Values of the expanded columns summed back onto the input columns: `values` holds
+ * `nRows` consecutive rows, each one value per expanded column (importances: one row;
+ * Shapley values: one row per explained row and output).
+ *
+ * @example
+ * sumOverGroups(Float64Array.of(1, 2, 3), [[0, 2], [2, 3]]); // Float64Array [3, 3]
+ */
+export function sumOverGroups(
+  values: ArrayLike<number>,
+  groups: ReadonlyArray<readonly [number, number]>,
+  nRows = 1,
+): Float64Array {
+  const width = groups.at(-1)?.[1] ?? 0;
+  const p = groups.length;
+  const out = new Float64Array(nRows * p);
+  for (let row = 0; row < nRows; row++) {
+    for (let g = 0; g < p; g++) {
+      const [start, end] = groups[g]!;
+      let sum = 0;
+      for (let j = start; j < end; j++) sum += values[row * width + j]!;
+      out[row * p + g] = sum;
+    }
+  }
+  return out;
+}
+
+/**
  * Fits the knots of every column of `X` (no missing value) on the rows whose weight is
  * positive (all rows without weights), as scikit-learn does.
  *

@@ -30,6 +30,7 @@ import {
   splineBasisFromJSON,
   splineBasisToJSON,
   splineGroups,
+  sumOverGroups,
 } from './spline-basis.ts';
 
 /** The spline expansion's hyperparameters (scikit-learn's SplineTransformer's, camelCase). */
@@ -115,12 +116,7 @@ abstract class SplineModel<E extends Estimator> {
   /** The linear model's importances, each input column's being the sum of its B-splines'. */
   get featureImportances(): Float64Array {
     const s = this.fitted();
-    const inner = s.linear.featureImportances;
-    return Float64Array.from(splineGroups(s.basis), ([start, end]) => {
-      let sum = 0;
-      for (let j = start; j < end; j++) sum += inner[j]!;
-      return sum;
-    });
+    return sumOverGroups(s.linear.featureImportances, splineGroups(s.basis));
   }
 
   fit(X: FeatureInput, y: LabelInput, options: FitOptions = {}): this {
