@@ -198,6 +198,31 @@ describe('spline models beyond the pipeline', () => {
     assert.ok(Math.abs(p! - q!) < 1e-9);
   });
 
+  test('featureTerm: moving one feature moves the output by the difference of its term, whatever the others', () => {
+    const c = ref.logistic[1];
+    const m = new SplineLogisticRegression({ nKnots: 4, C: 0.3 }).fit(c.X, c.y);
+    const terms = m.featureTerm(2, [-1, 0.5, 9]);
+    assert.equal(terms.length, 3);
+    for (const row of c.queries.slice(0, 4) as number[][]) {
+      const at = (v: number) => m.linearModel.decisionFunction(m.transform([[row[0]!, row[1]!, v, row[3]!]]));
+      const [a, b] = [at(-1), at(0.5)];
+      for (let k = 0; k < 3; k++) {
+        assert.ok(Math.abs(b[k]! - a[k]! - (terms[k]![1]! - terms[k]![0]!)) < 1e-9);
+      }
+    }
+    // beyond the training range the curve is flat (constant extrapolation)
+    const [far] = m.featureTerm(2, [9, 90]);
+    assert.equal(far![0], far![1]);
+    const ridge = new SplineRidge({ nKnots: 5 }).fit(ridgeCase.X, ridgeCase.y);
+    const [curve] = ridge.featureTerm(0, [-1, 1]);
+    const p = ridge.predict([
+      [-1, 0.2, 0.3],
+      [1, 0.2, 0.3],
+    ]);
+    assert.ok(Math.abs(p[1]! - p[0]! - (curve![1]! - curve![0]!)) < 1e-9);
+    assert.throws(() => ridge.featureTerm(3, [0]), /feature must be a column index from 0 to 2, got 3/);
+  });
+
   test('JSON round trip through estimatorFromJSON predicts exactly the same', () => {
     const c = ref.logistic[1];
     const m = new SplineLogisticRegression({ nKnots: 4, C: 0.3 }).fit(c.X, c.y);

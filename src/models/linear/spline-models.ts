@@ -113,6 +113,47 @@ abstract class SplineModel<E extends Estimator> {
     return this.fitted().fill.length;
   }
 
+  /** The linear model's coefficient rows over the expansion: one per score column. */
+  protected abstract coefficientRows(): ReadonlyArray<ArrayLike<number>>;
+
+  /**
+   * Feature `feature`'s term of the model at each of `values`: what the feature adds to
+   * the margin (SplineLogisticRegression: one array per score column, 1 for two classes,
+   * else one per class) or to the prediction (SplineRidge: one array). The output is the
+   * intercept plus every feature's term, so a term plotted against the feature's values is
+   * the feature's curve (its shape function), defined up to a constant: moving one feature
+   * of a row from a to b moves the output by term(b) - term(a), whatever the other features.
+   *
+   * @example
+   * const [curve] = gam.featureTerm(1, [80, 120, 160, 200]); // glucose's effect on the log-odds
+   */
+  featureTerm(feature: number, values: ArrayLike<number>): Float64Array[] {
+    const s = this.fitted();
+    const groups = splineGroups(s.basis);
+    if (!Number.isInteger(feature) || feature < 0 || feature >= groups.length) {
+      throw new ValidationError(
+        `feature must be a column index from 0 to ${groups.length - 1}, got ${feature}`,
+        {
+          path: 'feature',
+        },
+      );
+    }
+    const column = predictionFeatures(
+      Array.from(values, (v) => [v]),
+      s.fill.subarray(feature, feature + 1),
+    );
+    const Z = expandSplines({ degree: s.basis.degree, knots: [s.basis.knots[feature]!] }, column);
+    const [start] = groups[feature]!;
+    return this.coefficientRows().map((coef) => {
+      const term = new Float64Array(Z.nRows);
+      for (let c = 0; c < Z.nCols; c++) {
+        const w = coef[start + c]!;
+        for (let r = 0; r < Z.nRows; r++) term[r]! += w * Z.data[c * Z.nRows + r]!;
+      }
+      return term;
+    });
+  }
+
   /** The linear model's importances, each input column's being the sum of its B-splines'. */
   get featureImportances(): Float64Array {
     const s = this.fitted();
@@ -227,6 +268,10 @@ export class SplineLogisticRegression extends SplineModel<LogisticRegression> im
     return this.linearModel.predictProba(this.transform(X));
   }
 
+  protected coefficientRows(): number[][] {
+    return this.linearModel.coef;
+  }
+
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
   static fromJSON(json: SerializedEstimator): SplineLogisticRegression {
     return new SplineLogisticRegression(json.params as SplineLogisticRegressionParams).restore(
@@ -255,6 +300,10 @@ export class SplineRidge extends SplineModel<Ridge> implements Regressor {
 
   predict(X: FeatureInput): Float64Array {
     return this.linearModel.predict(this.transform(X));
+  }
+
+  protected coefficientRows(): Float64Array[] {
+    return [this.linearModel.coef];
   }
 
   /** Rebuilds a fitted model from {@link toJSON}'s output. */
