@@ -93,6 +93,13 @@ describe('the B-spline expansion matches SplineTransformer', () => {
     assert.deepEqual([...sumOverGroups([1, 2, 3, 10, 20, 30], groups, 2)], [3, 3, 30, 30]);
   });
 
+  test('a column whose knots would overflow a double is passed through', () => {
+    const basis = fitSplineBasis(matrixFromRows([[-1e308], [0], [1e308]]), 5, 3);
+    assert.equal(basis.knots[0], null);
+    const m = new SplineRidge().fit([[-1e308], [0], [1e308]], [1, 2, 3]);
+    assert.ok(Number.isFinite(m.predict([[5]])[0]!));
+  });
+
   test('rows of weight 0 do not move the knots', () => {
     const X = matrixFromRows([[0], [1], [2], [100]]);
     const weighted = fitSplineBasis(X, 3, 3, [1, 1, 1, 0]);

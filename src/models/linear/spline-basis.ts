@@ -10,7 +10,8 @@ import { decodeArray, encodeArray } from '../serialize.ts';
  * (and `degree` more knots at the same spacing beyond each end); a value outside that range
  * takes the value at its nearer end. A column with fewer than three distinct values
  * (a 0/1 indicator, a constant) is passed through as it is: a spline over two points is a
- * line through them, which the column already is.
+ * line through them, which the column already is. So is a column whose knots would
+ * overflow a double (a range near ±1e308).
  */
 export interface SplineBasis {
   readonly degree: number;
@@ -100,7 +101,9 @@ export function fitSplineBasis(
       if (weight && !(weight[r]! > 0)) continue;
       middle = col[r]! > lo && col[r]! < hi;
     }
-    knots.push(middle ? uniformKnots(lo, hi, nKnots, degree) : null);
+    const t = middle ? uniformKnots(lo, hi, nKnots, degree) : null;
+    // a range too wide for doubles (knots beyond ±1.8e308) cannot be split: passed through
+    knots.push(t?.every(Number.isFinite) ? t : null);
   }
   return { degree, knots };
 }
