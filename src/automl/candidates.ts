@@ -175,6 +175,14 @@ export const LOGISTIC_REGRESSION = candidate({
   costHint: () => 0.5,
 });
 
+/**
+ * GAM's configuration for its task's model: C for SplineLogisticRegression, alpha for
+ * SplineRidge (its initial point names both, as the forests' names a criterion for both).
+ */
+function gamParams({ C, alpha, ...p }: Config, task: Task): Record<string, unknown> {
+  return task === 'classification' ? { ...p, C } : { ...p, alpha };
+}
+
 /** The numeric input columns above which AutoML leaves GAM out. */
 export const GAM_MAX_NUMERIC_COLUMNS = 200;
 
@@ -201,10 +209,11 @@ const GAM = candidate({
       ? { C: loguniform(ln(1e-3), ln(1e3)) }
       : { alpha: loguniform(ln(1e-3), ln(1e3)) }),
   }),
-  // each task's space reads its own strength: C (classification) or alpha (regression)
+  // one initial point for both tasks, each reading its own strength (see gamParams)
   initial: { nKnots: 5, C: 1, alpha: 1 },
   costHint: (p) => 0.25 * (Number(p.nKnots ?? 5) + 2),
   maxNumericColumns: GAM_MAX_NUMERIC_COLUMNS,
+  adapt: gamParams,
 });
 
 /** Ridge regression, also the stacking meta-learner of regression. */

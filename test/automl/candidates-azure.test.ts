@@ -216,6 +216,17 @@ describe('GAM, the additive spline family', () => {
     );
   });
 
+  test('fits from its initial point for either task (each reads its own strength)', () => {
+    const { X, labels, target } = data();
+    const c = CANDIDATES.find((x) => x.name === 'GAM')!;
+    const classifier = c.create(c.initial, { task: 'classification', seed: 3 }).fit(X, labels);
+    assert.equal(classifier.params.C, 1);
+    assert.equal(classifier.predict(X).length, X.length);
+    const regressor = c.create(c.initial, { task: 'regression', seed: 3 }).fit(X, target);
+    assert.equal(regressor.params.alpha, 1);
+    assert.equal(regressor.predict(X).length, X.length);
+  });
+
   test(`is left out above ${GAM_MAX_NUMERIC_COLUMNS} numeric columns, with a notice`, () => {
     const all = selectCandidates('regression', undefined, undefined);
     const at = withinSizeLimits(all, { rows: 500, numericColumns: GAM_MAX_NUMERIC_COLUMNS });

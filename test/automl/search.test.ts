@@ -55,8 +55,11 @@ test('the cost-aware sampler starts every family at its cheap initial point, che
   for (const t of trials) {
     const { name, params } = modelParams(t.params);
     const c = CANDIDATES.find((x) => x.name === name)!;
-    // an initial point may name another task's parameter too (GAM's alpha, the forests' criterion)
+    // an initial point may also name the other task's parameter (GAM's alpha), never one of neither
     const space = c.space('classification');
+    for (const k of Object.keys(c.initial).filter((k) => !(k in space))) {
+      assert.ok(c.tasks.includes('regression') && k in c.space('regression'), `${name}.${k}`);
+    }
     for (const [k, v] of Object.entries(c.initial).filter(([k]) => k in space)) {
       if (typeof v === 'number')
         assert.ok(Math.abs((params[k] as number) - v) <= Math.max(0.51, 1e-9 * v), `${name}.${k}`);

@@ -20,6 +20,7 @@ import {
   expandSplines,
   fitSplineBasis,
   splineGroups,
+  splineWidth,
   sumOverGroups,
 } from '../../src/models/linear/spline-basis.ts';
 import { type Ctor, runSuiteEntries } from './suite-entries.ts';
@@ -81,6 +82,8 @@ describe('the B-spline expansion matches SplineTransformer', () => {
       [2, 8],
     ]);
     const expanded = expandSplines(basis, X);
+    assert.equal(splineWidth(basis), 8);
+    assert.equal(expanded.nCols, 8);
     assert.deepEqual([...expanded.data.subarray(0, 8)], [0, 1, 1, 0, 5, 5, 5, 5]);
   });
 

@@ -56,7 +56,8 @@ export function linearShap(model: Estimator, X: FeatureInput, background: Featur
   const p = model.nFeatures;
   const fill = decodeArray(model.toJSON().state.fill, 'f64', 'state.fill');
   const m = toFeatureMatrix(X, p);
-  const means = filledMeans(toFeatureMatrix(background, p, 'background'), fill);
+  const bg = toFeatureMatrix(background, p, 'background');
+  const means = filledMeans(bg, fill);
   const coefs: Float64Array[] =
     model instanceof LogisticRegression ? model.coef.map((row) => Float64Array.from(row)) : [model.coef];
   const intercepts = model instanceof LogisticRegression ? model.intercept : [model.intercept];
@@ -83,7 +84,7 @@ export function linearShap(model: Estimator, X: FeatureInput, background: Featur
     values,
     expectedValue,
     output: model instanceof LogisticRegression ? 'margin' : 'value',
-    method: `exact linear Shapley values coef x (x - mean) over ${toFeatureMatrix(background, p, 'background').nRows} background rows`,
+    method: `exact linear Shapley values coef x (x - mean) over ${bg.nRows} background rows`,
   };
 }
 
@@ -93,15 +94,13 @@ function additiveShap(
   X: FeatureInput,
   background: FeatureInput,
 ): Contributions {
-  const expanded = linearShap(model.linearModel, model.transform(X), model.transform(background));
+  const bg = model.transform(background);
+  const expanded = linearShap(model.linearModel, model.transform(X), bg);
   const groups = splineGroups(model.basis);
-  const values = sumOverGroups(expanded.values, groups, expanded.nRows * expanded.nOut);
-  const p = groups.length;
-  const nBackground = toFeatureMatrix(background, p, 'background').nRows;
   return {
     ...expanded,
-    nFeatures: p,
-    values,
-    method: `exact Shapley values of an additive model: each feature's spline curve at x minus its mean over ${nBackground} background rows`,
+    nFeatures: groups.length,
+    values: sumOverGroups(expanded.values, groups, expanded.nRows * expanded.nOut),
+    method: `exact Shapley values of an additive model: each feature's spline curve at x minus its mean over ${bg.nRows} background rows`,
   };
 }

@@ -44,6 +44,18 @@ export function splineGroups(basis: SplineBasis): Array<[number, number]> {
 }
 
 /**
+ * The number of columns `basis` expands its input into.
+ *
+ * @example
+ * splineWidth(basis); // 3 cubic columns of 5 knots and one passed through: 22
+ */
+export function splineWidth(basis: SplineBasis): number {
+  let width = 0;
+  for (let c = 0; c < basis.knots.length; c++) width += widthOf(basis, c);
+  return width;
+}
+
+/**
  * Values of the expanded columns summed back onto the input columns: `values` holds
  * `nRows` consecutive rows, each one value per expanded column (importances: one row;
  * Shapley values: one row per explained row and output).
@@ -56,7 +68,7 @@ export function sumOverGroups(
   groups: ReadonlyArray<readonly [number, number]>,
   nRows = 1,
 ): Float64Array {
-  const width = groups.at(-1)?.[1] ?? 0;
+  const width = nRows > 0 ? values.length / nRows : 0;
   const p = groups.length;
   const out = new Float64Array(nRows * p);
   for (let row = 0; row < nRows; row++) {
@@ -130,7 +142,7 @@ function uniformKnots(lo: number, hi: number, nKnots: number, degree: number): F
 export function expandSplines(basis: SplineBasis, X: ColumnMatrix): ColumnMatrix {
   const n = X.nRows;
   const groups = splineGroups(basis);
-  const nCols = groups.length ? groups[groups.length - 1]![1] : 0;
+  const nCols = splineWidth(basis);
   const data = new Float64Array(n * nCols);
   const d = basis.degree;
   const values = new Float64Array(d + 1);
@@ -147,9 +159,10 @@ export function expandSplines(basis: SplineBasis, X: ColumnMatrix): ColumnMatrix
     const last = t.length - d - 2; // the last interval of the fitted range
     const lo = t[first]!;
     const hi = t[last + 1]!;
+    const step = (hi - lo) / (last + 1 - first);
     for (let r = 0; r < n; r++) {
       const x = Math.min(hi, Math.max(lo, col[r]!));
-      const i = knotInterval(t, x, first, last);
+      const i = knotInterval(t, x, first, last, step);
       bsplineValues(t, x, i, d, values, scratch);
       for (let k = 0; k <= d; k++) data[(start + i - d + k) * n + r] = values[k]!;
     }
@@ -157,9 +170,11 @@ export function expandSplines(basis: SplineBasis, X: ColumnMatrix): ColumnMatrix
   return { data, nRows: n, nCols };
 }
 
-/** The interval i, first <= i <= last, with t[i] <= x < t[i+1] (x = t[last+1] in the last). */
-function knotInterval(t: Float64Array, x: number, first: number, last: number): number {
-  const step = (t[last + 1]! - t[first]!) / (last + 1 - first);
+/**
+ * The interval i, first <= i <= last, with t[i] <= x < t[i+1] (x = t[last+1] in the last),
+ * the knots being `step` apart.
+ */
+function knotInterval(t: Float64Array, x: number, first: number, last: number, step: number): number {
   let i = Math.min(last, Math.max(first, first + Math.floor((x - t[first]!) / step)));
   // the division may land one interval off on a knot
   while (i > first && x < t[i]!) i--;

@@ -30,6 +30,7 @@ import {
   splineBasisFromJSON,
   splineBasisToJSON,
   splineGroups,
+  splineWidth,
   sumOverGroups,
 } from './spline-basis.ts';
 
@@ -182,7 +183,8 @@ abstract class SplineModel<E extends Estimator> {
   private prepare(X: FeatureInput, y: LabelInput, options: FitOptions) {
     const data = trainingData(X, y.length, options.sampleWeight);
     const { nKnots, degree } = this.params as { nKnots: number; degree: number };
-    const basis = fitSplineBasis(data.X, nKnots, degree, options.sampleWeight ? data.weight : undefined);
+    // the weights are all 1 without sampleWeight: every row then places the knots
+    const basis = fitSplineBasis(data.X, nKnots, degree, data.weight);
     const evalSet = options.evalSet && {
       X: expandSplines(basis, predictionFeatures(options.evalSet.X, data.fill)),
       y: options.evalSet.y,
@@ -225,7 +227,7 @@ abstract class SplineModel<E extends Estimator> {
     const fill = decodeArray(json.state.fill, 'f64', 'state.fill');
     const basis = splineBasisFromJSON(json.state.basis, fill.length, 'state.basis');
     const linear = load(json.state.linear as SerializedEstimator);
-    const width = splineGroups(basis).at(-1)?.[1] ?? 0;
+    const width = splineWidth(basis);
     if (linear.nFeatures !== width) {
       throw new ValidationError(
         `state.linear has ${linear.nFeatures} features, but the basis makes ${width}`,
