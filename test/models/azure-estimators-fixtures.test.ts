@@ -17,6 +17,7 @@ import { powerOf } from '../../src/models/sgd/plain-sgd.ts';
 import { KernelCache, kernelRow, kernelRows } from '../../src/models/svm/kernel.ts';
 import { smo } from '../../src/models/svm/smo.ts';
 import { testedBackends } from '../helpers/backends.ts';
+import { maxDiff } from '../helpers/max-diff.ts';
 
 const ref = JSON.parse(
   readFileSync(new URL('../fixtures/azure-estimators/reference.json', import.meta.url), 'utf8'),
@@ -27,13 +28,6 @@ function params(p: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(p).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v ?? 'none']),
   );
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
 }
 
 describe('SGD matches scikit-learn without shuffling (same rows in the same order)', () => {

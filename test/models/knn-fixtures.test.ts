@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { gpuStatus } from '../../src/compute/gpu/load.ts';
 import { KNeighborsClassifier, type KNeighborsMetric, KNeighborsRegressor } from '../../src/index.ts';
 import { testedBackends } from '../helpers/backends.ts';
+import { maxDiff } from '../helpers/max-diff.ts';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/linear/reference.json', import.meta.url), 'utf8'));
 const { X, y, yRegression, Q } = ref.knnData as {
@@ -14,13 +15,6 @@ const { X, y, yRegression, Q } = ref.knnData as {
   yRegression: number[];
   Q: number[][];
 };
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 const gpu = gpuStatus();
 const gpuSkip = gpu.available ? false : `gpu.js is absent: ${gpu.reason}`;

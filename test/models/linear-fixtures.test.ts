@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { ElasticNet, enetPath, Lasso, LinearRegression, LogisticRegression, Ridge } from '../../src/index.ts';
 import { testedBackends } from '../helpers/backends.ts';
+import { maxDiff } from '../helpers/max-diff.ts';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/linear/reference.json', import.meta.url), 'utf8'));
 
@@ -14,13 +15,6 @@ const camel: Record<string, string> = {
   fit_intercept: 'fitIntercept',
   l1_ratio: 'l1Ratio',
 };
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 for (const backend of testedBackends()) {
   describe(`linear models match scikit-learn (${backend})`, () => {

@@ -23,18 +23,12 @@ import {
   splineWidth,
   sumOverGroups,
 } from '../../src/models/linear/spline-basis.ts';
+import { maxDiff } from '../helpers/max-diff.ts';
 import { type Ctor, runSuiteEntries } from './suite-entries.ts';
 
 const ref = JSON.parse(
   readFileSync(new URL('../fixtures/spline-models/reference.json', import.meta.url), 'utf8'),
 );
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 /** A column-major expansion as rows, to compare with scikit-learn's row-major output. */
 function rowsOf(m: { data: Float64Array; nRows: number; nCols: number }): number[] {
