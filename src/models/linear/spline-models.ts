@@ -59,6 +59,22 @@ interface SplineState<E> {
 
 const VERSION = 1;
 
+/** Each linear class's hyperparameter names, read once from an unfitted instance. */
+const linearNamesByClass = new WeakMap<abstract new (p: Record<string, unknown>) => Estimator, string[]>();
+
+/**
+ * The hyperparameter names `Linear` accepts, as its own constructor reports them (its
+ * checks and defaults stay its own); learned once per class, as AutoML builds thousands.
+ */
+function linearParamNames(Linear: new (p: Record<string, unknown>) => Estimator): string[] {
+  let names = linearNamesByClass.get(Linear);
+  if (!names) {
+    names = Object.keys(new Linear({}).params);
+    linearNamesByClass.set(Linear, names);
+  }
+  return names;
+}
+
 /**
  * What the two spline models share: hyperparameters split between the expansion and the
  * linear model, the expansion fitted on the training rows and applied at predict, feature
@@ -77,7 +93,7 @@ abstract class SplineModel<E extends Estimator> {
   ) {
     // the linear model's names are read by the linear model (its checks, its defaults);
     // this reader takes the expansion's and refuses a name neither knows
-    const linearNames = Object.keys(new Linear({}).params);
+    const linearNames = linearParamNames(Linear);
     const reader = new ParamReader(name, given as Record<string, unknown>);
     const nKnots = reader.int('nKnots', 5, 2);
     const degree = reader.int('degree', 3, 1, 5);
