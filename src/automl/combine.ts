@@ -4,6 +4,7 @@ import type { BuildContext } from './candidates.ts';
 import { baggedEnsemble, blend, type EnsembleSelection, greedyEnsemble } from './ensemble.ts';
 import { type EncodedTarget, isRocAuc, scorePredictions, scoresProbabilities } from './scoring.ts';
 import { stackingScore } from './stacking.ts';
+import { fitTemperature, temperProbabilities } from './temperature.ts';
 import type { TrialRecord } from './trial-record.ts';
 import type { LeaderboardEntry } from './types.ts';
 
@@ -43,6 +44,8 @@ export interface Combination {
   readonly score: number;
   /** The leaderboard entry of an ensemble or a stack (absent for a single model). */
   readonly entry?: LeaderboardEntry;
+  /** An ensemble's class-probability temperature (see fitTemperature); absent: 1. */
+  readonly temperature?: number;
 }
 
 /** Options of {@link chooseCombination}. */
@@ -116,11 +119,13 @@ function combinedEntry(
   members: Combination['members'],
   score: number,
   metrics: Record<string, number>,
+  temperature = 1,
 ): LeaderboardEntry {
+  const weights = Object.fromEntries(members.map((m) => [`trial_${m.record.id}`, m.weight]));
   return {
     rank: 1,
     model,
-    params: Object.fromEntries(members.map((m) => [`trial_${m.record.id}`, m.weight])),
+    params: temperature === 1 ? weights : { ...weights, temperature },
     score,
     metrics,
     fitSeconds: members.reduce((a, m) => a + m.record.evaluation.fitSeconds, 0),
@@ -189,16 +194,31 @@ export async function chooseCombination(
     );
   }
   if (members.length > 1 && (bagged || better(o.goal, selection.score, chosen.score))) {
-    const oof = blend(
+    let oof = blend(
       members.map((m) => m.record.oof!),
       members.map((m) => m.weight),
     );
-    const name = `Ensemble(${members.map((m) => `${m.record.candidate.name}#${m.record.id}:${m.weight.toFixed(2)}`).join(', ')})`;
+    let score = selection.score;
+    let temperature = 1;
+    // a blend of probabilities is softer than its members: under a metric that scores
+    // them, one temperature fitted on the out-of-fold rows sharpens it back
+    if (target.task === 'classification' && scoresProbabilities(o.metric)) {
+      const fitted = fitTemperature(oof, target, rows, o.metric, o.goal);
+      if (fitted.temperature !== 1) {
+        notices.push(
+          `The ensemble's probabilities are scaled by temperature ${fitted.temperature.toFixed(3)}: validation ${fmt(score)} -> ${fmt(fitted.score)}.`,
+        );
+        oof = temperProbabilities(oof, target.classes.length, fitted.temperature);
+        ({ temperature, score } = fitted);
+      }
+    }
+    const name = `Ensemble(${members.map((m) => `${m.record.candidate.name}#${m.record.id}:${m.weight.toFixed(2)}`).join(', ')}${temperature === 1 ? '' : `; T=${temperature.toFixed(3)}`})`;
     chosen = {
       kind: 'ensemble',
       members,
-      score: selection.score,
-      entry: combinedEntry(name, members, selection.score, scorePredictions(target, oof, rows)),
+      score,
+      entry: combinedEntry(name, members, score, scorePredictions(target, oof, rows), temperature),
+      ...(temperature === 1 ? {} : { temperature }),
     };
   } else if (members.length > 1) {
     notices.push(`Ensemble selection validated at ${fmt(selection.score)} vs ${fmt(best.score)}: not kept.`);

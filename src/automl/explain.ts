@@ -42,7 +42,7 @@ function featureColumns(pipeline: AutoMLPipeline): Int32Array {
 
 /**
  * The method {@link explainPipeline} uses by default for a pipeline: `tree` (exact
- * TreeSHAP, no background needed) when there is no stacker, only tree members, and
+ * TreeSHAP, no background needed) when there is no stacker, no temperature, only tree members, and
  * outputs additive over the blend (regression values; forest or tree probabilities) or
  * one gradient boosting classifier alone (explained in its margin); `sampling` otherwise.
  *
@@ -54,7 +54,8 @@ export function pipelineExplainMethod(pipeline: AutoMLPipeline): 'tree' | 'sampl
 }
 
 function treeExplainable(pipeline: AutoMLPipeline): boolean {
-  if (pipeline.stacker) return false;
+  // a temperature is not additive over the members' trees: their blend is, the tempered one not
+  if (pipeline.stacker || pipeline.temperature !== 1) return false;
   const { members } = pipeline;
   if (!members.every((m) => isTreeEstimator(m.estimator))) return false;
   if (pipeline.task === 'regression') return true;
@@ -197,7 +198,7 @@ export function explainPipeline(
   const tree = treeExplainable(pipeline);
   if (method === 'tree' && !tree) {
     throw new ValidationError(
-      'TreeSHAP explains pipelines of tree models only (no stacking; one boosting classifier at most, alone); use method auto or sampling',
+      'TreeSHAP explains pipelines of tree models only (no stacking, no temperature; one boosting classifier at most, alone); use method auto or sampling',
       { path: 'method' },
     );
   }

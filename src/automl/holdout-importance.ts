@@ -43,6 +43,7 @@ export function refitPipeline(pipeline: AutoMLPipeline, table: Table): AutoMLPip
       estimator: m.estimator.withParams({}).fit(m.scaled ? Xs! : X, y),
     })),
     ...(pipeline.stacker ? { stacker: pipeline.stacker } : {}),
+    temperature: pipeline.temperature,
     primaryMetric: pipeline.primaryMetric,
     validationScore: pipeline.validationScore,
   });

@@ -12,6 +12,7 @@ import { blend } from './ensemble.ts';
 import { predictMatrix } from './evaluate.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
 import { stackFeatures } from './stacking.ts';
+import { temperProbabilities } from './temperature.ts';
 
 /** One fitted model of the pipeline, with its weight in the blend. */
 export interface PipelineMember {
@@ -40,6 +41,8 @@ export interface SerializedPipeline {
   }>;
   /** The stacking meta-learner over the members' predictions, when the pipeline stacks. */
   readonly stacker?: SerializedEstimator;
+  /** The blend's class-probability temperature (see temperProbabilities); absent: 1. */
+  readonly temperature?: number;
   readonly primaryMetric: string;
   readonly validationScore: number;
   /** Why the search that chose this pipeline ended (e.g. `budget`, `interrupted`). */
@@ -75,6 +78,11 @@ export class AutoMLPipeline {
   readonly members: readonly PipelineMember[];
   /** Stacking: the meta-learner that combines the members' predictions (instead of weights). */
   readonly stacker: Estimator | undefined;
+  /**
+   * The temperature the blended class probabilities are scaled by (1: as blended). AutoML
+   * fits it on the ensemble's out-of-fold probabilities under log loss or the Brier score.
+   */
+  readonly temperature: number;
   readonly primaryMetric: string;
   readonly validationScore: number;
   /** How the search that chose it ended; `partial` when it was interrupted. */
@@ -88,6 +96,7 @@ export class AutoMLPipeline {
     scaling?: StandardScaling;
     members: readonly PipelineMember[];
     stacker?: Estimator;
+    temperature?: number;
     primaryMetric: string;
     validationScore: number;
     provenance?: PipelineProvenance;
@@ -99,11 +108,25 @@ export class AutoMLPipeline {
     this.scaling = init.scaling;
     this.members = init.members;
     this.stacker = init.stacker;
+    this.temperature = init.temperature ?? 1;
     this.primaryMetric = init.primaryMetric;
     this.validationScore = init.validationScore;
     this.provenance = init.provenance ?? {};
     if (this.members.length === 0)
       throw new ValidationError('a pipeline needs at least one model', { path: 'members' });
+    if (!(Number.isFinite(this.temperature) && this.temperature > 0)) {
+      throw new ValidationError(`temperature must be a positive number, got ${this.temperature}`, {
+        path: 'temperature',
+      });
+    }
+    if (this.temperature !== 1 && (this.task !== 'classification' || this.stacker)) {
+      throw new ValidationError(
+        'a temperature scales the blended class probabilities of a classification pipeline without a stacker',
+        {
+          path: 'temperature',
+        },
+      );
+    }
   }
 
   /** The column kinds the pipeline was trained with, to read new files the same way. */
@@ -136,12 +159,14 @@ export class AutoMLPipeline {
       const width = this.task === 'classification' ? this.classes.length : 1;
       return predictMatrix(this.stacker, stackFeatures(preds, width), target);
     }
-    return preds.length === 1
-      ? preds[0]!
-      : blend(
-          preds,
-          this.members.map((m) => m.weight),
-        );
+    const blended =
+      preds.length === 1
+        ? preds[0]!
+        : blend(
+            preds,
+            this.members.map((m) => m.weight),
+          );
+    return temperProbabilities(blended, this.classes.length, this.temperature);
   }
 
   /**
@@ -216,6 +241,7 @@ export class AutoMLPipeline {
         estimator: m.estimator.toJSON(),
       })),
       ...(this.stacker ? { stacker: this.stacker.toJSON() } : {}),
+      ...(this.temperature !== 1 ? { temperature: this.temperature } : {}),
       primaryMetric: this.primaryMetric,
       validationScore: this.validationScore,
       ...(this.provenance.stopReason !== undefined ? { stopReason: this.provenance.stopReason } : {}),
@@ -236,6 +262,13 @@ export class AutoMLPipeline {
         { file, keyPath: 'format' },
       );
     }
+    const t = json.temperature;
+    if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {
+      throw new ConfigError(`temperature must be a positive number, got ${JSON.stringify(t)}`, {
+        file,
+        keyPath: 'temperature',
+      });
+    }
     return new AutoMLPipeline({
       task: json.task,
       target: json.target,
@@ -249,6 +282,7 @@ export class AutoMLPipeline {
         estimator: estimatorFromJSON(m.estimator),
       })),
       ...(json.stacker ? { stacker: estimatorFromJSON(json.stacker) } : {}),
+      ...(t !== undefined ? { temperature: t } : {}),
       primaryMetric: json.primaryMetric,
       validationScore: json.validationScore,
       provenance: {

@@ -72,6 +72,7 @@ export async function refitStep(combined: Combined, budget: Budget): Promise<Aut
     featurizer,
     ...(scaling ? { scaling } : {}),
     members,
+    ...(combination.temperature !== undefined ? { temperature: combination.temperature } : {}),
     primaryMetric: metric,
     validationScore: combination.score,
     provenance: { stopReason: search.stopReason, partial: budget.interrupted },
