@@ -17,7 +17,9 @@ describe('command trials', () => {
       const p = JSON.parse(process.env.MLSWEEP_PARAMS);
       console.log('starting in', process.cwd(), 'with', process.argv[1], process.argv[2], process.env.GREETING);
       console.log('##mlsweep ' + JSON.stringify({ loss: p.x * 2, step: 0 }));
-      fs.appendFileSync(process.env.MLSWEEP_METRICS_FILE, JSON.stringify({ loss: p.x, acc: 0.5 }) + '\\n');
+      console.log('##mlsweep ' + JSON.stringify({ loss: p.x }));
+      // another metric than stdout's: lines of the two channels arrive in no fixed order
+      fs.appendFileSync(process.env.MLSWEEP_METRICS_FILE, JSON.stringify({ acc: 0.5 }) + '\\n');
       console.error('a warning');
     `;
     const outputDir = join(scratch, 'out');
