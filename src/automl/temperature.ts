@@ -36,7 +36,11 @@ export function temperProbabilities(probs: Predictions, classes: number, tempera
     // scaled by the row's largest probability, so that no power underflows to zero
     let top = 0;
     for (let c = 0; c < classes; c++) top = Math.max(top, probs[start + c]!);
-    if (!(top > 0)) continue;
+    if (!(top > 0)) {
+      // a row without probabilities (NaN: no fold validated it) stays as it is
+      for (let c = 0; c < classes; c++) out[start + c] = probs[start + c]!;
+      continue;
+    }
     let sum = 0;
     for (let c = 0; c < classes; c++) {
       const v = (probs[start + c]! / top) ** power;

@@ -43,9 +43,11 @@ describe('temperProbabilities', () => {
     assert.ok(soft[2]! > soft[1]! && soft[1]! > soft[0]!);
   });
 
-  test('a zero probability stays zero; tiny ones do not underflow the row', () => {
+  test('a zero probability stays zero; tiny ones do not underflow the row; a NaN row stays NaN', () => {
     const p = temperProbabilities(Float64Array.of(0, 1e-300, 1e-300), 3, 0.1);
     assert.deepEqual(Array.from(p), [0, 0.5, 0.5]);
+    const unvalidated = temperProbabilities(Float64Array.of(Number.NaN, Number.NaN, 0.5, 0.5), 2, 0.5);
+    assert.deepEqual(Array.from(unvalidated), [Number.NaN, Number.NaN, 0.5, 0.5]);
   });
 });
 
