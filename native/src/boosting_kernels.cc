@@ -7,6 +7,10 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define MLSWEEP_BOOST_AVX2 1
+// Each instruction set named once: the lane types, the regions the lane functions are
+// compiled in, and the entry functions all take their target from these.
+#define MLSWEEP_AVX2_SET "avx2"
+#define MLSWEEP_AVX512_SET "avx512f,avx512dq"
 #endif
 
 namespace mlsweep {
@@ -38,7 +42,8 @@ void logLossScalar(const double* y, const double* F, const double* w, double* g,
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
-#define MLSWEEP_AVX2_LANE static inline __attribute__((target("avx2")))
+#define MLSWEEP_AVX2 __attribute__((target(MLSWEEP_AVX2_SET)))
+#define MLSWEEP_AVX2_LANE static inline MLSWEEP_AVX2
 struct Avx2Lanes {
   using V = __m256d;
   using Mask = __m256d;
@@ -69,7 +74,7 @@ struct Avx2Lanes {
 // uninitialized-use warning reports at every inlining.)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define MLSWEEP_AVX512 __attribute__((target("avx512f,avx512dq")))
+#define MLSWEEP_AVX512 __attribute__((target(MLSWEEP_AVX512_SET)))
 #define MLSWEEP_AVX512_LANE static inline MLSWEEP_AVX512
 struct Avx512Lanes {
   using V = __m512d;
@@ -109,21 +114,21 @@ struct Avx512Lanes {
 #endif
 
 namespace avx2 {
-MLSWEEP_TARGET_PUSH("avx2")
+MLSWEEP_TARGET_PUSH(MLSWEEP_AVX2_SET)
 using Lanes = Avx2Lanes;
 #include "boosting_lanes.inc"
 MLSWEEP_TARGET_POP
 }  // namespace avx2
 
 namespace avx512 {
-MLSWEEP_TARGET_PUSH("avx512f,avx512dq")
+MLSWEEP_TARGET_PUSH(MLSWEEP_AVX512_SET)
 using Lanes = Avx512Lanes;
 #include "boosting_lanes.inc"
 MLSWEEP_TARGET_POP
 }  // namespace avx512
 
-__attribute__((target("avx2"), flatten)) void logLossAvx2(const double* y, const double* F, const double* w, double* g,
-                                                          double* h, int64_t n) {
+MLSWEEP_AVX2 __attribute__((flatten)) void logLossAvx2(const double* y, const double* F, const double* w, double* g,
+                                                       double* h, int64_t n) {
   avx2::logLossLanes(y, F, w, g, h, n);
 }
 
