@@ -5,7 +5,7 @@ import type { SearchOutcome } from './search-step.ts';
 import type { LeaderboardEntry } from './types.ts';
 
 /** Ensemble selection's rounds when the options do not say. */
-const ENSEMBLE_ITERATIONS = 25;
+export const ENSEMBLE_ITERATIONS = 25;
 
 /** The search's outcome with the combination to refit, and the leaderboard that ranks it. */
 export interface Combined {
