@@ -13,14 +13,13 @@
 //     the mean test score over them against each baseline's mean over the same folds, as
 //     ../shared/baselines.md does; five folds of 36-114 rows are far less noisy than one
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFixedSplits } from '../src/data/splits.ts';
+import { primaryMetric, writeFold } from './lib/fold-files.ts';
 import { markdown, recordResults } from './lib/record.ts';
 
 const SHARED_ROOT = '/work/shared';
-const SHARED = `${SHARED_ROOT}/datasets`;
 const only = process.env.AUTOML_ACCURACY_ONLY?.split(',');
 const extraArgs = process.env.AUTOML_ACCURACY_ARGS?.split(' ').filter(Boolean) ?? [];
 const testFolds = (process.env.AUTOML_ACCURACY_FOLDS ?? '0').split(',').map(Number);
@@ -68,27 +67,6 @@ function sharedBest(): Record<string, { model: string; score: number }> {
 }
 const sharedBestScores = testFolds.length === 5 && new Set(testFolds).size === 5 ? sharedBest() : {};
 
-/** A fold's training and test rows as two CSV files (raw lines: these files have no quoted newlines). */
-function writeFold(
-  name: string,
-  dir: string,
-  fold: number,
-): { train: string; test: string; classes: number } {
-  const base = existsSync(`datasets/${name}.csv`) ? 'datasets' : SHARED;
-  const [header, ...lines] = readFileSync(`${base}/${name}.csv`, 'utf8').split(/\r?\n/);
-  const rows = lines.filter((l) => l.length > 0);
-  const split = loadFixedSplits(`${base}/splits/${name}.json`, rows.length)[fold]!;
-  const write = (file: string, idx: ArrayLike<number>) =>
-    writeFileSync(file, `${[header, ...Array.from(idx, (i) => rows[i])].join('\n')}\n`);
-  const train = join(dir, 'train.csv');
-  const test = join(dir, 'test.csv');
-  write(train, split.train);
-  write(test, split.test);
-  copyFileSync(`${base}/${name}.schema.json`, join(dir, 'train.schema.json'));
-  const target = header!.split(',').indexOf('target');
-  return { train, test, classes: new Set(rows.map((l) => l.split(',')[target])).size };
-}
-
 /** The mean of each baseline's scores over the test folds. */
 function meanScores(ref: Reference, folds: readonly number[]): Scores {
   const per = folds.map((f) => {
@@ -112,8 +90,7 @@ function meanScores(ref: Reference, folds: readonly number[]): Scores {
 function runFold(name: string, ref: Reference, fold: number) {
   const dir = mkdtempSync(join(tmpdir(), `automl-accuracy-${name}-`));
   const { train, test, classes } = writeFold(name, dir, fold);
-  const key = ref.task === 'regression' ? 'rmse' : classes === 2 ? 'roc_auc' : 'log_loss';
-  const metric = { rmse: 'root_mean_squared_error', roc_auc: 'AUC_binary', log_loss: 'log_loss' }[key];
+  const { key, metric } = primaryMetric(ref.task, classes);
   const args = [
     '--import',
     'tsx',

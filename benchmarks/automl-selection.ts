@@ -11,7 +11,7 @@
 //   node --import tsx benchmarks/automl-selection.ts compare wine,pima_indians_diabetes2
 //   AUTOML_SELECTION_DIR=/tmp/sel   where the searches are kept (default: the OS temp folder;
 //                                   about 2 MB per fold, not for the repository)
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Budget } from '../src/automl/budget.ts';
@@ -19,7 +19,7 @@ import { CANDIDATES } from '../src/automl/candidates.ts';
 import { chooseCombination, POOL_SIZE } from '../src/automl/combine.ts';
 import { ENSEMBLE_ITERATIONS } from '../src/automl/combine-step.ts';
 import { blend } from '../src/automl/ensemble.ts';
-import { predictMatrix } from '../src/automl/evaluate.ts';
+import { evaluateTrial, predictMatrix } from '../src/automl/evaluate.ts';
 import { type PreparedRun, prepareStep } from '../src/automl/prepare-step.ts';
 import { refitStep } from '../src/automl/refit-step.ts';
 import { type EncodedTarget, type Predictions, primaryScore } from '../src/automl/scoring.ts';
@@ -28,53 +28,44 @@ import { fitStacker, stackFeatures } from '../src/automl/stacking.ts';
 import { temperProbabilities } from '../src/automl/temperature.ts';
 import type { TrialRecord } from '../src/automl/trial-record.ts';
 import { readCsv } from '../src/data/read-csv.ts';
-import { loadFixedSplits } from '../src/data/splits.ts';
+import { type FoldFiles, primaryMetric, writeFold } from './lib/fold-files.ts';
 
-const SHARED = '/work/shared/datasets';
 const DIR = process.env.AUTOML_SELECTION_DIR ?? join(tmpdir(), 'mlsweep-automl-selection');
 /** Trials refitted and kept per fold: the best ones, and each family's best few. */
 const KEPT = { best: 40, perFamily: 3 } as const;
 
-/** The primary metric of ../shared/baselines.md: binary AUC, multiclass log loss, regression RMSE. */
-function metricOf(rows: string[], header: string): string {
-  const target = header.split(',').indexOf('target');
-  const labels = new Set(rows.map((l) => l.split(',')[target]));
-  const numeric = [...labels].every((v) => v !== '' && Number.isFinite(Number(v)));
-  if (numeric && labels.size > 20) return 'root_mean_squared_error';
-  return labels.size === 2 ? 'AUC_binary' : 'log_loss';
-}
+/** Each shared data set's task, as the baselines' fixture records it. */
+const TASKS: Record<string, { task: 'classification' | 'regression' }> = JSON.parse(
+  readFileSync(new URL('../test/fixtures/automl-fold0-baselines.json', import.meta.url), 'utf8'),
+);
 
-/** A fold's training and test rows as CSV files with the schema, and the run's options. */
+/** A fold's files and the AutoML options of its search (seed 0, 60 s, the baselines' primary metric). */
 function foldFiles(name: string, fold: number) {
-  const base = existsSync(`datasets/${name}.csv`) ? 'datasets' : SHARED;
-  const [header, ...lines] = readFileSync(`${base}/${name}.csv`, 'utf8').split(/\r?\n/);
-  const rows = lines.filter((l) => l.length > 0);
-  const split = loadFixedSplits(`${base}/splits/${name}.json`, rows.length)[fold]!;
-  const dir = mkdtempSync(join(tmpdir(), `automl-selection-${name}-`));
-  const write = (file: string, idx: ArrayLike<number>) =>
-    writeFileSync(join(dir, file), `${[header, ...Array.from(idx, (i) => rows[i])].join('\n')}\n`);
-  write('train.csv', split.train);
-  write('test.csv', split.test);
-  for (const f of ['train', 'test'])
-    copyFileSync(`${base}/${name}.schema.json`, join(dir, `${f}.schema.json`));
-  const metric = metricOf(rows, header!);
-  const task = metric === 'root_mean_squared_error' ? 'regression' : 'classification';
+  const reference = TASKS[name];
+  if (!reference) throw new Error(`${name}: not in test/fixtures/automl-fold0-baselines.json`);
+  const files = writeFold(name, mkdtempSync(join(tmpdir(), `automl-selection-${name}-`)), fold);
+  const { task } = reference;
   return {
-    dir,
+    files,
     options: {
       task,
-      trainPath: join(dir, 'train.csv'),
+      trainPath: files.train,
       target: 'target',
-      primaryMetric: metric,
+      primaryMetric: primaryMetric(task, files.classes).metric,
       limits: { timeoutMinutes: 1 },
       seed: 0,
-    } as const,
+    },
   };
 }
 
+/** The test fold's rows, read with the data set's schema. */
+function readTest(files: FoldFiles) {
+  return readCsv(files.test, { schema: files.schema });
+}
+
 /** The test fold's target, encoded as the training target is. */
-async function testTarget(dir: string, prepared: PreparedRun): Promise<EncodedTarget> {
-  const test = await readCsv(join(dir, 'test.csv'), { schema: join(dir, 'test.schema.json') });
+async function testTarget(files: FoldFiles, prepared: PreparedRun): Promise<EncodedTarget> {
+  const test = await readTest(files);
   const values = test.get('target').values as ArrayLike<string | number | null>;
   const t = prepared.target;
   if (t.task === 'regression')
@@ -96,7 +87,7 @@ interface SavedTrial {
 }
 
 async function dump(name: string, fold: number): Promise<void> {
-  const { dir, options } = foldFiles(name, fold);
+  const { files, options } = foldFiles(name, fold);
   const budget = Budget.fromLimits(options.limits);
   const prepared = await prepareStep(options);
   const search = await searchStep(prepared, budget);
@@ -106,7 +97,7 @@ async function dump(name: string, fold: number): Promise<void> {
     perFamily.set(r.candidate.name, n + 1);
     return i < KEPT.best || n < KEPT.perFamily;
   });
-  const test = await readCsv(join(dir, 'test.csv'), { schema: join(dir, 'test.schema.json') });
+  const test = await readTest(files);
   const trials: SavedTrial[] = [];
   for (const record of kept) {
     // the search keeps the out-of-fold predictions of its best trials only: the others are evaluated again
@@ -134,7 +125,6 @@ async function dump(name: string, fold: number): Promise<void> {
 }
 
 async function reevaluate(prepared: PreparedRun, record: TrialRecord): Promise<Predictions> {
-  const { evaluateTrial } = await import('../src/automl/evaluate.ts');
   const e = await evaluateTrial(
     record.candidate,
     record.params,
@@ -151,7 +141,7 @@ async function reevaluate(prepared: PreparedRun, record: TrialRecord): Promise<P
 /** Today's combination step over a saved search, scored on its test fold. */
 async function compare(name: string, fold: number) {
   const saved = JSON.parse(readFileSync(join(DIR, `${name}-${fold}.json`), 'utf8'));
-  const { dir, options } = foldFiles(name, fold);
+  const { files, options } = foldFiles(name, fold);
   const prepared = await prepareStep(options);
   const byName = new Map(CANDIDATES.map((c) => [c.name, c]));
   const ranked: TrialRecord[] = saved.trials.map((t: SavedTrial) => ({
@@ -181,7 +171,7 @@ async function compare(name: string, fold: number) {
     },
     notices,
   );
-  const target = await testTarget(dir, prepared);
+  const target = await testTarget(files, prepared);
   const members = combination.members.map((m) => testOf.get(m.record)!);
   const width = target.task === 'classification' ? target.classes.length : 1;
   let preds: Predictions;
