@@ -12,7 +12,7 @@ import { blend } from './ensemble.ts';
 import { predictMatrix } from './evaluate.ts';
 import type { EncodedTarget, Predictions } from './scoring.ts';
 import { stackFeatures } from './stacking.ts';
-import { temperProbabilities } from './temperature.ts';
+import { isTemperature, temperProbabilities } from './temperature.ts';
 
 /** One fitted model of the pipeline, with its weight in the blend. */
 export interface PipelineMember {
@@ -114,7 +114,7 @@ export class AutoMLPipeline {
     this.provenance = init.provenance ?? {};
     if (this.members.length === 0)
       throw new ValidationError('a pipeline needs at least one model', { path: 'members' });
-    if (!(Number.isFinite(this.temperature) && this.temperature > 0)) {
+    if (!isTemperature(this.temperature)) {
       throw new ValidationError(`temperature must be a positive number, got ${this.temperature}`, {
         path: 'temperature',
       });
@@ -263,7 +263,7 @@ export class AutoMLPipeline {
       );
     }
     const t = json.temperature;
-    if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {
+    if (t !== undefined && !isTemperature(t)) {
       throw new ConfigError(`temperature must be a positive number, got ${JSON.stringify(t)}`, {
         file,
         keyPath: 'temperature',

@@ -16,6 +16,18 @@ import { type EncodedTarget, type Predictions, primaryScore } from './scoring.ts
  */
 export const TEMPERATURE_RANGE = { min: 0.85, max: 3 } as const;
 
+/**
+ * Whether `t` can be a temperature: a finite number above 0 (one check for the pipeline's
+ * constructor and its file reader).
+ *
+ * @example
+ * isTemperature(0.85); // true
+ * isTemperature(0); // false
+ */
+export function isTemperature(t: unknown): t is number {
+  return typeof t === 'number' && Number.isFinite(t) && t > 0;
+}
+
 /** Golden-section steps: the bracket shrinks to 0.618^40 of its width, far below any effect. */
 const STEPS = 40;
 

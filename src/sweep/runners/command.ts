@@ -28,10 +28,11 @@ const MAX_INVALID = 20;
  * and the environment variables set, plus MLSWEEP_TRIAL_ID, MLSWEEP_PARAMS (the
  * parameters as JSON), MLSWEEP_METRICS_FILE (a file it may append metrics lines
  * to) and the engine's `ctx.environment` (MLFLOW_TRACKING_URI, MLFLOW_EXPERIMENT_ID and
- * MLFLOW_RUN_ID when the sweep has a tracking server). Metrics come from `##mlsweep {...}` lines on stdout and from that file (see
- * protocol.ts): each in its own order, the two side by side (the file is polled while
- * the pipe streams), so a metric reported through both has no defined last value. Each trial's whole stdout and stderr go to `stdout.log` and
- * `stderr.log` in its folder, `outputDir/trial-N/`, or without outputDir
+ * MLFLOW_RUN_ID when the sweep has a tracking server). Metrics come from `##mlsweep {...}`
+ * lines on stdout and from that file (see protocol.ts): each in its own order, the two
+ * side by side (the file is polled while the pipe streams), so a metric reported through
+ * both has no defined last value. Each trial's whole stdout and stderr go to `stdout.log`
+ * and `stderr.log` in its folder, `outputDir/trial-N/`, or without outputDir
  * `<os temp>/mlsweep-trials-XXXXXX/trial-N/`, kept after the sweep (the result names
  * them in `output.logs`); the last 16 KiB of each stay in memory for messages. A
  * non-zero exit fails the trial with the last line of stderr; a stopped trial gets
