@@ -16,8 +16,9 @@ export const POOL_SIZE = 10;
 
 /**
  * Bagged ensemble selection under a metric that scores probabilities or their order: the
- * best model of each of the best `learners` learners, in `bags` bags of half of them each
- * (Caruana et al.'s 20 bags of half the models).
+ * best model of each of the best `learners` learners, in bags of half of them each
+ * (Caruana et al.'s 20 bags of half the models). 5 learners have 10 subsets of 3, so
+ * every subset is one bag (`bagsOf`): `bags` caps the count where there would be more.
  */
 export const BAGGING = { learners: 5, bags: 20 } as const;
 

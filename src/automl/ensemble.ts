@@ -67,7 +67,10 @@ export function greedyEnsemble(
 
 /** How bagged ensemble selection draws its bags. */
 export interface BaggingOptions {
-  /** Bags, each a random subset of the models (Caruana et al. use 20). */
+  /**
+   * Bags, each a random subset of the models (Caruana et al. use 20); where the models
+   * have no more subsets of `modelsPerBag` than this, every subset is one bag instead.
+   */
   readonly bags: number;
   /** Models per bag (Caruana et al.: half the models). */
   readonly modelsPerBag: number;
@@ -81,9 +84,42 @@ export interface BaggingOptions {
 }
 
 /**
+ * The bags of bagged ensemble selection, as index sets into `n` models: every subset of
+ * `perBag` when there are at most `bags` of them, in an order the seed shuffles (a
+ * selection cut short by time has still no favourite); otherwise `bags` random subsets.
+ * Every subset once is what the random bags estimate: with 5 models in bags of 3 there
+ * are 10, and 20 random bags miss some and repeat others, which moved pima's test AUC by
+ * as much as a change of seed moves it (0.8386 against a mean of 0.8403 over 5 seeds).
+ *
+ * @example
+ * bagsOf(5, 3, 20, 0).length; // 10: every 3 of 5
+ */
+export function bagsOf(n: number, perBag: number, bags: number, seed: number): Int32Array[] {
+  const subsets: Int32Array[] = [];
+  const current: number[] = [];
+  // the subsets in lexicographic order, stopping as soon as there are more than `bags`
+  const collect = (from: number): boolean => {
+    if (current.length === perBag) {
+      subsets.push(Int32Array.from(current));
+      return subsets.length <= bags;
+    }
+    for (let i = from; i <= n - (perBag - current.length); i++) {
+      current.push(i);
+      const more = collect(i + 1);
+      current.pop();
+      if (!more) return false;
+    }
+    return true;
+  };
+  if (collect(0)) return Array.from(sampleIndices(subsets.length, subsets.length, seed), (i) => subsets[i]!);
+  const next = mulberry32(seed);
+  return Array.from({ length: bags }, () => sampleIndices(n, perBag, next()));
+}
+
+/**
  * Bagged ensemble selection (Caruana et al., 2004, "Ensemble selection from libraries of
- * models"): greedy ensemble selection run in each of `bags` random subsets of the models,
- * their weights averaged. A model gets all the weight only by winning every bag it is
+ * models"): greedy ensemble selection run in each bag of models (`bagsOf`: every subset
+ * of `modelsPerBag` where there are few, else `bags` random ones), their weights averaged. A model gets all the weight only by winning every bag it is
  * drawn in, so one model whose validation score is lucky, or that the validation rows
  * cannot fault, does not take the whole blend, as it does in one greedy run. Weights
  * under half of one greedy pick (1 / (2 x iterations)) are dropped and the rest
@@ -105,13 +141,10 @@ export function baggedEnsemble(
 ): EnsembleSelection {
   const perBag = Math.min(Math.max(1, bagging.modelsPerBag), inputs.length);
   const weights = new Float64Array(inputs.length);
-  // each bag's draw is seeded from one stream, so that two seeds share no bag
-  const bagSeed = mulberry32(bagging.seed);
   let bags = 0;
-  for (let b = 0; b < bagging.bags; b++) {
-    if (b > 0 && bagging.another?.() === false) break;
+  for (const drawn of bagsOf(inputs.length, perBag, bagging.bags, bagging.seed)) {
+    if (bags > 0 && bagging.another?.() === false) break;
     bags++;
-    const drawn = sampleIndices(inputs.length, perBag, bagSeed());
     const selection = greedyEnsemble(
       Array.from(drawn, (i) => inputs[i]!),
       target,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CANDIDATES } from '../../src/automl/candidates.ts';
 import { BAGGING, bagsSelection, bestPerLearner, chooseCombination } from '../../src/automl/combine.ts';
-import { baggedEnsemble, blend, greedyEnsemble } from '../../src/automl/ensemble.ts';
+import { baggedEnsemble, bagsOf, blend, greedyEnsemble } from '../../src/automl/ensemble.ts';
 import { primaryScore, scorePredictions } from '../../src/automl/scoring.ts';
 import type { TrialRecord } from '../../src/automl/trial-record.ts';
 
@@ -40,8 +40,9 @@ describe('bagged ensemble selection', () => {
       seed: 7,
     });
     const sureWeight = bagged.members.find((m) => m.index === 0)?.weight ?? 0;
-    // in a bag the sure model is drawn in, it wins alone: its weight is the share of bags with it
-    assert.ok(sureWeight > 0.3 && sureWeight < 0.9, `weight ${sureWeight}`);
+    // in a bag the sure model is in, it wins alone: its weight is the share of bags with it,
+    // 6 of the 10 bags (every 3 of the 5 models once)
+    assert.ok(Math.abs(sureWeight - 0.6) < 1e-12, `weight ${sureWeight}`);
     assert.ok(bagged.members.length >= 3);
     assert.ok(Math.abs(bagged.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
     // the score is the blend's own on the validation rows: worse than the sure model's there
@@ -53,11 +54,14 @@ describe('bagged ensemble selection', () => {
     assert.ok(bagged.score > greedy.score);
   });
 
-  test('the same seed gives the same blend; another seed draws other bags', () => {
-    const run = (seed: number) =>
-      baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, { bags: 20, modelsPerBag: 3, seed });
+  test('every subset is one bag where there are few: the seed orders them and changes no weight', () => {
+    const run = (seed: number, bags = 20) =>
+      baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, { bags, modelsPerBag: 3, seed });
     assert.deepEqual(run(7), run(7));
-    assert.notDeepEqual(run(7).members, run(8).members);
+    assert.deepEqual(run(7), run(8));
+    // 6 random bags of the 10 subsets: the draw, hence the seed, shows in the weights
+    assert.deepEqual(run(7, 6), run(7, 6));
+    assert.notDeepEqual(run(7, 6).members, run(8, 6).members);
   });
 
   test('bags stop when asked: the weights are the mean over the bags done', () => {
@@ -69,12 +73,22 @@ describe('bagged ensemble selection', () => {
       another: () => ++asked < 3,
     });
     assert.equal(asked, 3);
-    const three = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, {
-      bags: 3,
-      modelsPerBag: 3,
-      seed: 7,
-    });
-    assert.deepEqual(cut, three);
+    // the same three bags, their greedy weights summed by hand
+    const weights = new Float64Array(inputs.length);
+    for (const bag of bagsOf(inputs.length, 3, 20, 7).slice(0, 3)) {
+      const g = greedyEnsemble(
+        Array.from(bag, (i) => inputs[i]!),
+        target,
+        rows,
+        'log_loss',
+        'minimize',
+        25,
+      );
+      for (const m of g.members) weights[bag[m.index]!]! += m.weight / 3;
+    }
+    assert.ok(cut.members.length >= 1);
+    const kept = cut.members.reduce((a, m) => a + weights[m.index]!, 0);
+    for (const m of cut.members) assert.ok(Math.abs(m.weight - weights[m.index]! / kept) < 1e-12);
     assert.ok(Math.abs(cut.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
   });
 
@@ -135,6 +149,36 @@ describe('bagged ensemble selection', () => {
       assert.ok(Math.abs(m.weight - greedy.members[i]!.weight) < 1e-12);
     }
     assert.ok(Math.abs(all.score - greedy.score) < 1e-12);
+  });
+});
+
+describe('bagsOf', () => {
+  const key = (bag: Int32Array) => Array.from(bag).join(',');
+
+  test('every subset once, each sorted, in an order the seed shuffles', () => {
+    const bags = bagsOf(5, 3, 20, 0);
+    assert.equal(bags.length, 10);
+    assert.equal(new Set(bags.map(key)).size, 10);
+    for (const bag of bags) {
+      assert.equal(bag.length, 3);
+      assert.ok(bag[0]! < bag[1]! && bag[1]! < bag[2]! && bag[2]! < 5);
+    }
+    assert.deepEqual(new Set(bagsOf(5, 3, 20, 1).map(key)), new Set(bags.map(key)));
+    assert.notDeepEqual(bagsOf(5, 3, 20, 1).map(key), bags.map(key));
+    assert.deepEqual(bagsOf(5, 3, 20, 0), bags);
+    assert.equal(bagsOf(4, 2, 20, 0).length, 6);
+    assert.deepEqual(bagsOf(3, 3, 20, 0).map(key), ['0,1,2']);
+    // exactly as many subsets as bags: still every one
+    assert.equal(new Set(bagsOf(5, 2, 10, 0).map(key)).size, 10);
+  });
+
+  test('more subsets than bags: that many random draws of distinct models', () => {
+    const bags = bagsOf(12, 6, 20, 3);
+    assert.equal(bags.length, 20);
+    for (const bag of bags) assert.equal(new Set(bag).size, 6);
+    assert.ok(new Set(bags.map(key)).size > 1);
+    assert.deepEqual(bagsOf(12, 6, 20, 3), bags);
+    assert.equal(bagsOf(5, 3, 9, 0).length, 9);
   });
 });
 
