@@ -3,9 +3,9 @@
 // glob .ts files itself, so the list is expanded here; extra arguments narrow it
 // (`npm run test:unit -- metrics` runs the files whose path contains "metrics").
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,13 +81,40 @@ if (newest(join(root, 'src')) > builtAt) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// The tests' temporary folders (and those the library makes by default, such as a command
+// sweep's mlsweep-trials-*) go into one folder of this run, removed at the end: a run
+// leaves nothing in the OS temp folder. MLSWEEP_TEST_KEEP_TMP=1 keeps it, to look into.
+const testTmp = mkdtempSync(join(tmpdir(), 'mlsweep-test-'));
+// traversable by the PostgreSQL clusters' own user (test/helpers/postgres.ts), as the OS's is
+chmodSync(testTmp, 0o711);
+
+/**
+ * Stops the PostgreSQL clusters a killed test file left running in the run's folder (a
+ * test process's exit stops its own): SIGQUIT is PostgreSQL's immediate shutdown.
+ */
+function stopLeftClusters(dir) {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('mlsweep-pg-')) continue;
+    try {
+      const pid = Number(readFileSync(join(dir, name, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+    } catch {
+      // stopped already
+    }
+  }
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, MLSWEEP_TEST_CLI: 'dist' },
+    env: { ...process.env, MLSWEEP_TEST_CLI: 'dist', TMPDIR: testTmp },
   },
 );
+if (process.env.MLSWEEP_TEST_KEEP_TMP) console.log(`# the tests' temporary files are kept in ${testTmp}`);
+else {
+  stopLeftClusters(testTmp);
+  rmSync(testTmp, { recursive: true, force: true });
+}
 process.exit(result.status ?? 1);
