@@ -112,6 +112,7 @@ export function bagsOf(n: number, perBag: number, bags: number, seed: number): I
     return true;
   };
   if (collect(0)) return Array.from(sampleIndices(subsets.length, subsets.length, seed), (i) => subsets[i]!);
+  // each bag's draw is seeded from one stream, so that two seeds share no bag
   const next = mulberry32(seed);
   return Array.from({ length: bags }, () => sampleIndices(n, perBag, next()));
 }
@@ -119,11 +120,11 @@ export function bagsOf(n: number, perBag: number, bags: number, seed: number): I
 /**
  * Bagged ensemble selection (Caruana et al., 2004, "Ensemble selection from libraries of
  * models"): greedy ensemble selection run in each bag of models (`bagsOf`: every subset
- * of `modelsPerBag` where there are few, else `bags` random ones), their weights averaged. A model gets all the weight only by winning every bag it is
- * drawn in, so one model whose validation score is lucky, or that the validation rows
- * cannot fault, does not take the whole blend, as it does in one greedy run. Weights
- * under half of one greedy pick (1 / (2 x iterations)) are dropped and the rest
- * renormalized: such a member would cost a refit for next to no effect. The score is the
+ * of `modelsPerBag` where there are few, else `bags` random ones), their weights
+ * averaged. A model gets all the weight only by winning every bag it is drawn in, so one
+ * model whose validation score is lucky, or that the validation rows cannot fault, does
+ * not take the whole blend, as it does in one greedy run. Weights under half of one
+ * greedy pick (1 / (2 x iterations)) are dropped and the rest renormalized: such a member would cost a refit for next to no effect. The score is the
  * blend's on the validation rows, which is no longer the best a blend could reach there:
  * that is the point.
  *

@@ -86,7 +86,11 @@ describe('bagged ensemble selection', () => {
       );
       for (const m of g.members) weights[bag[m.index]!]! += m.weight / 3;
     }
-    assert.ok(cut.members.length >= 1);
+    // kept: the models with at least half a greedy pick's weight (1 / 50), and only those
+    assert.deepEqual(
+      cut.members.map((m) => m.index),
+      Array.from(weights.keys()).filter((i) => weights[i]! >= 1 / 50),
+    );
     const kept = cut.members.reduce((a, m) => a + weights[m.index]!, 0);
     for (const m of cut.members) assert.ok(Math.abs(m.weight - weights[m.index]! / kept) < 1e-12);
     assert.ok(Math.abs(cut.members.reduce((a, m) => a + m.weight, 0) - 1) < 1e-12);
