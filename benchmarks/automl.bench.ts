@@ -11,9 +11,9 @@ import { evaluatePipeline } from '../src/automl/score-table.ts';
 import { readCsv } from '../src/data/read-csv.ts';
 import { loadSchema } from '../src/data/schema.ts';
 import { loadFixedSplits } from '../src/data/splits.ts';
+import { SHARED_DATASETS } from './lib/fold-files.ts';
 import { markdown, recordResults } from './lib/record.ts';
 
-const SHARED = '/work/shared/datasets';
 const BUDGET_MINUTES = 1;
 const only = process.env.AUTOML_BENCH_ONLY?.split(',');
 
@@ -27,7 +27,7 @@ const references: Record<string, Reference> = JSON.parse(
 );
 
 function dataDir(name: string): string {
-  return name === 'synth_classification_20k' ? SHARED : 'datasets';
+  return name === 'synth_classification_20k' ? SHARED_DATASETS : 'datasets';
 }
 
 const results = [];

@@ -124,9 +124,9 @@ export function bagsOf(n: number, perBag: number, bags: number, seed: number): I
  * averaged. A model gets all the weight only by winning every bag it is drawn in, so one
  * model whose validation score is lucky, or that the validation rows cannot fault, does
  * not take the whole blend, as it does in one greedy run. Weights under half of one
- * greedy pick (1 / (2 x iterations)) are dropped and the rest renormalized: such a member would cost a refit for next to no effect. The score is the
- * blend's on the validation rows, which is no longer the best a blend could reach there:
- * that is the point.
+ * greedy pick (1 / (2 x iterations)) are dropped and the rest renormalized: such a member
+ * would cost a refit for next to no effect. The score is the blend's on the validation
+ * rows, which is no longer the best a blend could reach there: that is the point.
  *
  * @example
  * const blend = baggedEnsemble(inputs, target, rows, 'log_loss', 'minimize', 25, { bags: 20, modelsPerBag: 3, seed: 0 });
