@@ -169,7 +169,8 @@ class Grower {
     denseMinRows_ = p.mode == kModeAbsolute ? std::numeric_limits<int64_t>::max()
                                             : (neededSlots + quarterSlots - 1) / quarterSlots;
     scratch_.assign(static_cast<size_t>(maxSlots) * D_, 0);
-    touched_.assign(maxSlots, 0);
+    // one past the slots: sparseHist writes an entry past the last new slot
+    touched_.assign(maxSlots + 1, 0);
     for (int t = 0; t < std::max(d.nThreads, 1); t++) scans_.emplace_back(D_, maxSlots);
     if (p.mode == kModeAbsolute) {
       median_ = std::make_unique<MedianSplitter>(d, p, rows_, maxSlots);
@@ -658,39 +659,90 @@ class Grower {
     return m;
   }
 
+  // Feature f's histogram of the node's rows[begin, end) into scratch_, its m present slots
+  // listed in ascending order in scans_[0].present; returns m. searchFeatures gathered the
+  // rows' statistics in row order (orderGradients, orderClasses).
   int sparseHist(int f, int64_t begin, int64_t end) {
     const int nb = d_.nBins[f];
     const uint8_t* col = d_.bins + static_cast<int64_t>(f) * d_.nRows;
-    const bool gradient = p_.mode == kModeGradient;
-    const int D = D_;
+    int m;
+    if (gradient_)
+      m = sparseGradient(col, nb, begin, end);
+    else if (D_ == 4)
+      m = sparseClasses<4>(col, nb, begin, end);
+    else
+      m = sparseClasses<0>(col, nb, begin, end);
+    return listPresent(nb, m);
+  }
+
+  // The row loops of sparseHist. Each row's slot is listed in touched_ when the row is its
+  // first (written every time, counted only then: a branch there mispredicts on every new
+  // slot), and everything the loop reads is in locals, so that the stores to touched_ and
+  // the slots do not make the compiler reload them. The adds are grow.ts's, in its order.
+  int sparseGradient(const uint8_t* col, int nb, int64_t begin, int64_t end) {
     double* scratch = scratch_.data();
+    int32_t* touched = touched_.data();
+    const int32_t* rows = rows_.data() + begin;
+    const double* pair = ordered_.data();
+    const int64_t n = end - begin;
     int m = 0;
-    for (int64_t i = begin; i < end; i++) {
-      const int32_t r = rows_[i];
-      const int b = col[r];
+    for (int64_t i = 0; i < n; i++) {
+      const int b = col[rows[i]];
+      const int slot = b == 255 ? nb : b;
+      double* s = scratch + static_cast<size_t>(slot) * 4;
+      const double count = s[2];
+      touched[m] = slot;
+      m += count == 0;
+      s[0] += pair[2 * i];
+      s[1] += pair[2 * i + 1];
+      s[2] = count + 1;
+    }
+    return m;
+  }
+
+  // Class modes; FixedD is D_ where it is known at compile time (two classes), else 0.
+  template <int FixedD>
+  int sparseClasses(const uint8_t* col, int nb, int64_t begin, int64_t end) {
+    const int D = FixedD > 0 ? FixedD : D_;
+    const int W = D - 2, C = D - 1;
+    double* scratch = scratch_.data();
+    int32_t* touched = touched_.data();
+    const int32_t* rows = rows_.data() + begin;
+    const double* weight = ordered_.data();
+    const int32_t* label = orderedLabel_.data();
+    const int64_t n = end - begin;
+    int m = 0;
+    for (int64_t i = 0; i < n; i++) {
+      const int b = col[rows[i]];
       const int slot = b == 255 ? nb : b;
       double* s = scratch + static_cast<size_t>(slot) * D;
-      if (s[C_] == 0) touched_[m++] = slot;
-      if (gradient) {
-        const double* o = ordered_.data() + 2 * (i - begin);  // searchFeatures gathered them
-        s[0] += o[0];
-        s[1] += o[1];
-      } else {
-        const double w = ordered_[i - begin];  // searchFeatures gathered them (orderClasses)
-        s[orderedLabel_[i - begin]] += w;
-        s[W_] += w;
-      }
-      s[C_] += 1;
+      const double count = s[C];
+      touched[m] = slot;
+      m += count == 0;
+      const double w = weight[i];
+      s[label[i]] += w;
+      s[W] += w;
+      s[C] = count + 1;
     }
+    return m;
+  }
+
+  // The m slots sparseHist touched, ascending, into scans_[0].present; returns m.
+  int listPresent(int nb, int m) {
+    int32_t* present = scans_[0].present.data();
     // many touched slots: one pass over the feature's slots beats sorting them
     if (m > 64) {
+      const double* scratch = scratch_.data();
+      const size_t D = D_, C = C_;
       int k = 0;
-      for (int slot = 0; slot <= nb; slot++)
-        if (scratch[static_cast<size_t>(slot) * D + C_] > 0) scans_[0].present[k++] = slot;
+      for (int slot = 0; slot <= nb; slot++) {
+        present[k] = slot;
+        k += scratch[slot * D + C] > 0;
+      }
       return k;
     }
     std::sort(touched_.begin(), touched_.begin() + m);
-    std::copy(touched_.begin(), touched_.begin() + m, scans_[0].present.begin());
+    std::copy(touched_.begin(), touched_.begin() + m, present);
     return m;
   }
 
