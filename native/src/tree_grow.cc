@@ -334,6 +334,24 @@ class Grower {
       }
       out[0] = g;
       out[1] = h;
+    } else if (K_ == 2) {
+      // two classes in registers too: each row adds its weight to its class and +0 to the
+      // other, which changes nothing (the sums are never -0)
+      double w0 = out[0], w1 = out[1], total = out[2];
+      const int32_t* rows = rows_.data();
+      const int32_t* label = d_.label;
+      const double* hess = d_.hess;
+      for (int64_t i = begin; i < end; i++) {
+        const int32_t r = rows[i];
+        const double w = hess[r];
+        const bool second = label[r] != 0;
+        w0 += second ? 0.0 : w;
+        w1 += second ? w : 0.0;
+        total += w;
+      }
+      out[0] = w0;
+      out[1] = w1;
+      out[2] = total;
     } else {
       for (int64_t i = begin; i < end; i++) {
         const int32_t r = rows_[i];
@@ -357,17 +375,22 @@ class Grower {
 
   double score(const double* s) const {
     if (p_.mode == kModeGradient) return gradientScore(s[0], s[1]);
-    const double total = s[W_];
+    return classScore(s, K_, p_.mode == kModeEntropy);
+  }
+
+  // score() of the class modes for a side of K classes (their weights, then the total at s[K]).
+  static double classScore(const double* s, int K, bool entropy) {
+    const double total = s[K];
     if (!(total > 0)) return 0.0;
     double acc = 0;
-    if (p_.mode == kModeEntropy) {
-      for (int k = 0; k < K_; k++) {
+    if (entropy) {
+      for (int k = 0; k < K; k++) {
         const double w = s[k];
         if (w > 0) acc += w * std::log(w);
       }
       return acc - total * std::log(total);
     }
-    for (int k = 0; k < K_; k++) acc += s[k] * s[k];
+    for (int k = 0; k < K; k++) acc += s[k] * s[k];
     return acc / total;
   }
 
@@ -1003,6 +1026,10 @@ class Grower {
       }
       return;
     }
+    if (!gradient_) {
+      if (D_ == 4) return scanClasses<4>(best, totals, sc, f, h, base, nv, missing, scoreP);
+      return scanClasses<0>(best, totals, sc, f, h, base, nv, missing, scoreP);
+    }
     for (int i = 0; i < nv; i++) {
       addSlot(L, h, static_cast<size_t>(base + present[i]) * D_);
       if (i < nv - 1 || missing) considerNumeric(best, totals, sc, f, present[i], false, missing, scoreP);
@@ -1010,6 +1037,46 @@ class Grower {
         addSlot(L, h, ms);
         considerNumeric(best, totals, sc, f, present[i], true, missing, scoreP);
         subSlot(L, h, ms);
+      }
+    }
+  }
+
+  // The scan of evaluateNumeric in the class modes: the same candidates, sums and gains in
+  // the same order as considerNumeric's, with the slot width fixed where it is known
+  // (FixedD: two classes) and the left and right sides in locals there, not in sc's
+  // buffers that every store might alias.
+  template <int FixedD>
+  void scanClasses(Choice& best, const double* totals, Scan& sc, int f, const double* h, int base, int nv,
+                   bool missing, double scoreP) {
+    const int D = FixedD > 0 ? FixedD : D_;
+    const int W = D - 2, C = D - 1;
+    const bool entropy = p_.mode == kModeEntropy;
+    const double minLeaf = p_.minSamplesLeaf, minWeight = p_.minChildWeight;
+    const int32_t* present = sc.present.data();
+    double localL[FixedD > 0 ? FixedD : 1], localR[FixedD > 0 ? FixedD : 1];
+    double* L = FixedD > 0 ? localL : sc.L.data();
+    double* R = FixedD > 0 ? localR : sc.R.data();
+    for (int k = 0; k < D; k++) L[k] = 0.0;
+    const double* ms = h + static_cast<size_t>(base + d_.nBins[f]) * D;
+    auto consider = [&](int threshold, bool missingLeft) {
+      for (int k = 0; k < D; k++) R[k] = totals[k] - L[k];
+      if (L[C] < minLeaf || R[C] < minLeaf || L[W] < minWeight || R[W] < minWeight) return;
+      const double gain = classScore(L, W, entropy) + classScore(R, W, entropy) - scoreP;
+      if (!(gain > best.gain)) return;
+      best.gain = gain;
+      best.feature = f;
+      best.threshold = threshold;
+      best.missingLeft = missing ? missingLeft : L[C] >= R[C];
+      best.categorical = false;
+    };
+    for (int i = 0; i < nv; i++) {
+      const double* s = h + static_cast<size_t>(base + present[i]) * D;
+      for (int k = 0; k < D; k++) L[k] += s[k];
+      if (i < nv - 1 || missing) consider(present[i], false);
+      if (missing && i < nv - 1) {
+        for (int k = 0; k < D; k++) L[k] += ms[k];
+        consider(present[i], true);
+        for (int k = 0; k < D; k++) L[k] -= ms[k];
       }
     }
   }
