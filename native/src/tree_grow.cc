@@ -753,8 +753,10 @@ class Grower {
   // The m slots sparseHist touched, ascending, into scans_[0].present; returns m.
   int listPresent(int nb, int m) {
     int32_t* present = scans_[0].present.data();
-    // many touched slots: one pass over the feature's slots beats sorting them
-    if (m > 64) {
+    // more than a few touched slots: one branch-free pass over the feature's slots beats
+    // sorting them (100-tree forest, 100k x 20: 2.9 s when only above 64 were passed over,
+    // 2.75 s above 16, 2.65 s above 6)
+    if (32 * m > nb + 1) {
       const double* scratch = scratch_.data();
       const size_t D = D_, C = C_;
       int k = 0;
