@@ -188,7 +188,8 @@ class Grower {
     this.L = new Float64Array(this.D);
     this.R = new Float64Array(this.D);
     this.scratch = new Float64Array(maxSlots * this.D);
-    this.touched = new Int32Array(maxSlots);
+    // one past the slots: sparseHist writes an entry past the last new slot
+    this.touched = new Int32Array(maxSlots + 1);
     this.present = new Int32Array(maxSlots);
     this.keys = new Float64Array(maxSlots);
     const absolute = params.mode === MODE_ABSOLUTE;
@@ -539,37 +540,64 @@ class Grower {
     return m;
   }
 
-  /** Feature f's histogram in `scratch` for a node, touching only the slots its rows use. */
+  /**
+   * Feature f's histogram in `scratch` for a node, touching only the slots its rows use;
+   * lists them (ascending) in `present` and returns how many. Each row writes its slot to
+   * `touched` and counts it only when the slot is new: a branch there is mispredicted on
+   * every new slot (the native grower's loops, tree_grow.cc, do the same).
+   */
   private sparseHist(f: number, begin: number, end: number): number {
     const { rows, D, scratch, touched } = this;
     const { bins, nRows, grad, hess, label } = this.d;
     const nb = this.d.nBins[f]!;
     const col = f * nRows;
-    const gradient = this.p.mode === MODE_GRADIENT;
+    const C = D - 1;
     let m = 0;
-    for (let i = begin; i < end; i++) {
-      const r = rows[i]!;
-      const b = bins[col + r]!;
-      const slot = b === MISSING_BIN ? nb : b;
-      const s = slot * D;
-      if (scratch[s + D - 1] === 0) touched[m++] = slot;
-      if (gradient) {
+    if (this.p.mode === MODE_GRADIENT) {
+      for (let i = begin; i < end; i++) {
+        const r = rows[i]!;
+        const b = bins[col + r]!;
+        const slot = b === MISSING_BIN ? nb : b;
+        const s = slot * D;
+        const count = scratch[s + C]!;
+        touched[m] = slot;
+        m += count === 0 ? 1 : 0;
         scratch[s]! += grad[r]!;
         scratch[s + 1]! += hess[r]!;
-      } else {
-        scratch[s + label[r]!]! += hess[r]!;
-        scratch[s + D - 2]! += hess[r]!;
+        scratch[s + C] = count + 1;
       }
-      scratch[s + D - 1]! += 1;
+    } else {
+      const W = D - 2;
+      for (let i = begin; i < end; i++) {
+        const r = rows[i]!;
+        const b = bins[col + r]!;
+        const slot = b === MISSING_BIN ? nb : b;
+        const s = slot * D;
+        const count = scratch[s + C]!;
+        touched[m] = slot;
+        m += count === 0 ? 1 : 0;
+        const w = hess[r]!;
+        scratch[s + label[r]!]! += w;
+        scratch[s + W]! += w;
+        scratch[s + C] = count + 1;
+      }
     }
-    // many touched slots: one pass over the feature's slots beats sorting them
-    if (m > 64) {
+    return this.listPresent(nb, m);
+  }
+
+  /** The m slots sparseHist touched, ascending, into `present`; returns m. */
+  private listPresent(nb: number, m: number): number {
+    const { D, scratch, touched, present } = this;
+    // more than a few slots: one pass over the feature's slots beats sorting them
+    if (32 * m > nb + 1) {
       let k = 0;
-      for (let slot = 0; slot <= nb; slot++) if (scratch[slot * D + D - 1]! > 0) this.present[k++] = slot;
+      for (let slot = 0; slot <= nb; slot++) {
+        present[k] = slot;
+        k += scratch[slot * D + D - 1]! > 0 ? 1 : 0;
+      }
       return k;
     }
     // few slots: an insertion sort in place, without allocating
-    const present = this.present;
     for (let i = 0; i < m; i++) {
       const v = touched[i]!;
       let j = i - 1;
@@ -583,8 +611,11 @@ class Grower {
   }
 
   private clearTouched(m: number): void {
-    const { D, scratch } = this;
-    for (let i = 0; i < m; i++) scratch.fill(0, this.present[i]! * D, (this.present[i]! + 1) * D);
+    const { D, scratch, present } = this;
+    for (let i = 0; i < m; i++) {
+      const s = present[i]! * D;
+      for (let k = 0; k < D; k++) scratch[s + k] = 0;
+    }
   }
 
   /**
