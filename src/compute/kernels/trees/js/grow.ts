@@ -544,7 +544,7 @@ class Grower {
    * Feature f's histogram in `scratch` for a node, touching only the slots its rows use;
    * lists them (ascending) in `present` and returns how many. Each row writes its slot to
    * `touched` and counts it only when the slot is new: a branch there is mispredicted on
-   * every new slot (the native grower's loops, tree_grow.cc, do the same).
+   * every new slot (as in the native grower's loops, tree_grow.cc).
    */
   private sparseHist(f: number, begin: number, end: number): number {
     const { rows, D, scratch, touched } = this;
@@ -552,35 +552,26 @@ class Grower {
     const nb = this.d.nBins[f]!;
     const col = f * nRows;
     const C = D - 1;
+    const W = D - 2;
+    const gradient = this.p.mode === MODE_GRADIENT;
     let m = 0;
-    if (this.p.mode === MODE_GRADIENT) {
-      for (let i = begin; i < end; i++) {
-        const r = rows[i]!;
-        const b = bins[col + r]!;
-        const slot = b === MISSING_BIN ? nb : b;
-        const s = slot * D;
-        const count = scratch[s + C]!;
-        touched[m] = slot;
-        m += count === 0 ? 1 : 0;
+    for (let i = begin; i < end; i++) {
+      const r = rows[i]!;
+      const b = bins[col + r]!;
+      const slot = b === MISSING_BIN ? nb : b;
+      const s = slot * D;
+      const count = scratch[s + C]!;
+      touched[m] = slot;
+      m += count === 0 ? 1 : 0;
+      if (gradient) {
         scratch[s]! += grad[r]!;
         scratch[s + 1]! += hess[r]!;
-        scratch[s + C] = count + 1;
-      }
-    } else {
-      const W = D - 2;
-      for (let i = begin; i < end; i++) {
-        const r = rows[i]!;
-        const b = bins[col + r]!;
-        const slot = b === MISSING_BIN ? nb : b;
-        const s = slot * D;
-        const count = scratch[s + C]!;
-        touched[m] = slot;
-        m += count === 0 ? 1 : 0;
+      } else {
         const w = hess[r]!;
         scratch[s + label[r]!]! += w;
         scratch[s + W]! += w;
-        scratch[s + C] = count + 1;
       }
+      scratch[s + C] = count + 1;
     }
     return this.listPresent(nb, m);
   }
