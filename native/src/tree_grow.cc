@@ -808,9 +808,6 @@ class Grower {
   void addSlot(double* L, const double* h, size_t s) const {
     for (int k = 0; k < D_; k++) L[k] += h[s + k];
   }
-  void subSlot(double* L, const double* h, size_t s) const {
-    for (int k = 0; k < D_; k++) L[k] -= h[s + k];
-  }
 
   // Gain of the split whose left side is sc.L, or -infinity when a child is too small.
   double candidateGain(Scan& sc, const double* totals, double scoreP) const {
@@ -1043,19 +1040,10 @@ class Grower {
       }
       return;
     }
-    if (!gradient_) {
-      if (D_ == 4) return scanClasses<4>(best, totals, sc, f, h, base, nv, missing, scoreP);
-      return scanClasses<0>(best, totals, sc, f, h, base, nv, missing, scoreP);
-    }
-    for (int i = 0; i < nv; i++) {
-      addSlot(L, h, static_cast<size_t>(base + present[i]) * D_);
-      if (i < nv - 1 || missing) considerNumeric(best, totals, sc, f, present[i], false, missing, scoreP);
-      if (missing && i < nv - 1) {
-        addSlot(L, h, ms);
-        considerNumeric(best, totals, sc, f, present[i], true, missing, scoreP);
-        subSlot(L, h, ms);
-      }
-    }
+    // only the class modes get here without random splits: gradient mode's numeric
+    // features are scanned by scanGradient and scanPresent (fastGradient)
+    if (D_ == 4) return scanClasses<4>(best, totals, sc, f, h, base, nv, missing, scoreP);
+    scanClasses<0>(best, totals, sc, f, h, base, nv, missing, scoreP);
   }
 
   // The scan of evaluateNumeric in the class modes: the same candidates, sums and gains in
